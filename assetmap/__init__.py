@@ -1,0 +1,7 @@
+"""assetmap: Asset-Based Community Development (ABCD) mapping for Dutch neighbourhoods.
+
+Data flows one way: ``sources`` -> ``layers`` -> ``storage`` (one workspace file)
+-> analysis (``coverage``) -> presentation (``maps``, ``app.py``, ``pages/``).
+"""
+
+__version__ = "0.1.0"

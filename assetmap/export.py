@@ -1,0 +1,87 @@
+"""Exports: GeoPackage, GeoJSON and CSV, full or public. Files are replaced atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from assetmap import settings
+from assetmap.errors import InputError
+from assetmap.privacy import public_view
+
+FORMATS = (".gpkg", ".geojson", ".csv")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def assets_for_export(ws, public: bool) -> gpd.GeoDataFrame:
+    """The assets of a workspace, as everyone (``public``) or the workspace owner may see them."""
+    assets = ws.assets()
+    return public_view(assets, ws.boundaries()) if public else assets
+
+
+def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
+    """Write the assets to ``out`` (.gpkg, .geojson or .csv). Returns the number of rows."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"cannot export to '{suffix}'", f"name the output file with one of {', '.join(FORMATS)}")
+    if not out.parent.exists():
+        raise InputError(f"folder {out.parent} does not exist", "create it first")
+    assets = assets_for_export(ws, public)
+    fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.unlink()
+        if suffix == ".csv":
+            csv_table(assets).to_csv(tmp, index=False, encoding="utf-8")
+        elif suffix == ".geojson":
+            pyogrio.write_dataframe(_for_ogr(assets), tmp, driver="GeoJSON", RFC7946="YES")
+        else:
+            pyogrio.write_dataframe(_for_ogr(assets), tmp, layer="assets", driver="GPKG")
+            if not public:
+                pyogrio.write_dataframe(_for_ogr(ws.boundaries()), tmp, layer="boundaries", driver="GPKG",
+                                        append=True)
+        os.replace(tmp, out)  # never leave a half-written export under the real name
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return len(assets)
+
+
+def csv_table(assets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Assets as a flat table with ``lat``/``lon`` (a point on each asset), safe to open in Excel."""
+    points = assets.geometry.copy()
+    present = points.notna() & ~points.is_empty
+    reps = gpd.GeoSeries([None] * len(points), index=points.index, crs=settings.STORAGE_CRS)
+    if present.any():
+        reps[present] = points[present].to_crs(settings.METRIC_CRS).representative_point() \
+            .to_crs(settings.STORAGE_CRS)
+    table = pd.DataFrame(assets.drop(columns="geometry"))
+    table["lat"] = [p.y if p is not None else None for p in reps]
+    table["lon"] = [p.x if p is not None else None for p in reps]
+    for column in table.columns:
+        if column in ("lat", "lon"):
+            continue
+        table[column] = table[column].map(neutralise_formula)
+    return table
+
+
+def neutralise_formula(value):
+    """Prefix text that a spreadsheet would run as a formula (CSV injection) with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _for_ogr(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if column != "geometry" and str(out[column].dtype) in ("string", "str"):
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
+    return out

@@ -1,0 +1,84 @@
+"""Import workflows: source -> layers -> workspace, each in one transaction.
+
+The CLI, the app and the tests call these; nothing else writes imported data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+
+from assetmap import settings
+from assetmap.errors import InputError
+from assetmap.layers.boundaries import assign_codes
+from assetmap.sources import cbs, osm, workshop
+from assetmap.storage import SaveReport
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, for a dry run, would do)."""
+
+    rows: int
+    report: SaveReport | None
+    notes: list
+
+    def summary(self) -> str:
+        if self.report is None:
+            return f"{self.rows} rows checked, no problems; nothing written (dry run)"
+        r = self.report
+        return f"{len(r.added)} added, {len(r.updated)} updated, {len(r.unchanged)} unchanged"
+
+
+def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
+               area_file: str | Path | None = None, actor: str = "OpenStreetMap") -> ImportResult:
+    """Import OSM facilities, residential buildings and the walking network."""
+    if (file is None) == (place is None):
+        raise InputError("give either an OSM file or a place name", "use --file PATH.osm.bz2 or --place 'Name'")
+    area = _read_area(area_file) if area_file else None
+    layers = osm.read_osm_file(file, area) if file else osm.fetch_osm_place(place)
+    assets = assign_codes(layers.assets, ws.boundaries())
+    with ws.transaction():
+        report = ws.save_assets(assets, actor)
+        ws.replace_walk_network(layers.walk_nodes, layers.walk_edges)
+        ws.replace_buildings(layers.buildings)
+        ws.replace_study_area(layers.study_area)
+        ws.log_source("OpenStreetMap", layers.reference, "ODbL 1.0", settings.OSM_ATTRIBUTION, len(assets))
+    return ImportResult(len(assets), report, [])
+
+
+def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | None = None,
+                      level: str = "buurt") -> ImportResult:
+    """Import CBS boundaries (file or PDOK) and give every asset its buurt, wijk and gemeente code."""
+    if file is None and gemeente is None:
+        raise InputError("give a boundaries file or a gemeente code", "use --file PATH or --gemeente GM0518")
+    boundaries = cbs.read_boundaries_file(file, gemeente) if file else cbs.fetch_boundaries(gemeente, level)
+    with ws.transaction():
+        ws.replace_boundaries(boundaries)
+        ws.refresh_codes(assign_codes(ws.assets(), ws.boundaries()))
+        ws.log_source("CBS wijk- en buurtkaart", str(file or f"PDOK {gemeente}"), "CC BY 4.0",
+                      settings.CBS_ATTRIBUTION, len(boundaries))
+    return ImportResult(len(boundaries), None, [])
+
+
+def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str | None = None) -> ImportResult:
+    """Import a workshop table. With ``dry_run`` check every row and write nothing."""
+    checked = workshop.read_workshop_file(path, ws.boundaries(), added_by=actor)
+    if dry_run:
+        return ImportResult(checked.rows, None, checked.notes)
+    with ws.transaction():
+        report = ws.save_assets(checked.assets, actor)
+        ws.log_source("workshop", Path(path).name, "own data", "", checked.rows)
+    return ImportResult(checked.rows, report, checked.notes)
+
+
+def _read_area(path: str | Path) -> gpd.GeoDataFrame:
+    try:
+        area = gpd.read_file(path)
+    except Exception as exc:  # any reader error means the same to the user
+        raise InputError(f"the area file {path} could not be read ({exc})", "give a GeoJSON polygon") from exc
+    if area.empty or not area.geom_type.isin(["Polygon", "MultiPolygon"]).all():
+        raise InputError(f"the area file {path} holds no polygon", "give a GeoJSON with one polygon")
+    return area.set_crs(settings.STORAGE_CRS) if area.crs is None else area

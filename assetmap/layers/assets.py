@@ -1,0 +1,177 @@
+"""The asset layer: one schema for the five ABCD building blocks."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from assetmap import settings
+from assetmap.errors import Problem
+from assetmap.layers import _validate
+from assetmap.layers.schema import (
+    ASSET_FIELDS, BOOLEAN_FIELDS, BUILDING_BLOCKS, FORBIDDEN_FIELD_WORDS, REQUIRED_ASSET_FIELDS, SOURCES,
+    VISIBILITIES, WHEELCHAIR_VALUES,
+)
+
+_TRUE = {"true", "1", "yes", "ja", "j", "y", "waar", "x", "✓"}
+_FALSE = {"false", "0", "no", "nee", "n", "onwaar", ""}
+
+
+def now_iso() -> str:
+    """Current UTC time as ISO 8601 with milliseconds, as stored in the workspace."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def new_asset_id() -> str:
+    """A new stable, unique asset id."""
+    return uuid.uuid4().hex
+
+
+def empty_assets() -> gpd.GeoDataFrame:
+    """An asset layer with no rows and every column."""
+    frame = pd.DataFrame({name: pd.Series(dtype=_dtype(kind)) for name, kind in ASSET_FIELDS.items()})
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
+
+
+def parse_bool(value: object) -> bool | None:
+    """Read yes/no in Dutch or English; ``None`` when the value says nothing."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer, float)):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False if text else None
+    raise ValueError(text)
+
+
+def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "import", added_by: str | None = None,
+                 rows: pd.Series | None = None, strict: bool = True) -> gpd.GeoDataFrame:
+    """Validate and complete an asset table.
+
+    Fills defaults (id, timestamps, visibility and consent by building block), parses yes/no
+    values, checks required fields, allowed values and geometry, and returns a GeoDataFrame in
+    EPSG:4326 with exactly the columns of :data:`ASSET_FIELDS` plus ``geometry``.
+
+    Parameters
+    ----------
+    frame
+        Rows to check. Must have a geometry with a CRS.
+    source
+        Default for the ``source`` field.
+    added_by
+        Default pseudonym for ``added_by``.
+    rows
+        Row numbers to name in problems (1-based, as in the user's file); defaults to positions.
+    strict
+        Raise :class:`~assetmap.errors.InputError` with every problem (default), or only warn.
+    """
+    problems: list[Problem] = []
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
+        problems.append(Problem("the asset table has no geometry with a coordinate system",
+                                "give locations as lat/lon (EPSG:4326) or RD x/y (EPSG:28992)"))
+        _validate.raise_or_warn(problems, True)
+    for column in frame.columns:
+        lowered = str(column).lower()
+        if any(word in lowered for word in FORBIDDEN_FIELD_WORDS):
+            problems.append(Problem(f"column '{column}' holds a special category of personal data",
+                                    "remove this column: assetmap stores no ethnicity, religion of persons, "
+                                    "health or similar data", column=str(column)))
+    out = frame.to_crs(settings.STORAGE_CRS).reset_index(drop=True).copy()
+    if rows is not None:
+        rows = pd.Series(np.asarray(rows)).reset_index(drop=True)
+    stamp = now_iso()
+    n = len(out)
+    for name, kind in ASSET_FIELDS.items():
+        if name not in out.columns:
+            out[name] = pd.Series([None] * n, dtype=_dtype(kind))
+    for name in ("name", "building_block", "category", "description", "visibility", "source", "wheelchair"):
+        out[name] = _clean_text(out[name], problems, name, rows)
+    for name in ("category", "building_block", "visibility", "source", "wheelchair"):
+        out[name] = out[name].str.lower()
+    out["id"] = _clean_text(out["id"], problems, "id", rows)
+    missing_id = out["id"].isna()
+    out.loc[missing_id, "id"] = [new_asset_id() for _ in range(int(missing_id.sum()))]
+    dup = out["id"].duplicated(keep=False)
+    for pos in dup.to_numpy().nonzero()[0]:
+        problems.append(Problem(f"id '{out['id'].iloc[pos]}' occurs more than once",
+                                "give every row its own id, or leave id empty for a new one",
+                                row=_validate._row(rows, pos), column="id"))
+    out["source"] = out["source"].fillna(source)
+    if added_by is not None:
+        out["added_by"] = out["added_by"].fillna(added_by)
+    out["created_at"] = out["created_at"].fillna(stamp)
+    out["updated_at"] = out["updated_at"].fillna(out["created_at"])
+    for name in BOOLEAN_FIELDS:
+        out[name] = _parse_bool_column(out[name], problems, name, rows)
+    individual = out["building_block"] == "individual"
+    # Privacy by default: a person's talents are shared with the group only, and only with consent.
+    out["visibility"] = out["visibility"].where(out["visibility"].notna(),
+                                                np.where(individual, "group", "public"))
+    out["consent"] = out["consent"].where(out["consent"].notna(), ~individual).astype("boolean")
+    out["is_meeting_place"] = out["is_meeting_place"].fillna(False).astype("boolean")
+    _validate.check_required(out, REQUIRED_ASSET_FIELDS, problems, rows)
+    _validate.check_allowed(out, "building_block", BUILDING_BLOCKS, problems, rows)
+    _validate.check_allowed(out, "visibility", VISIBILITIES, problems, rows)
+    _validate.check_allowed(out, "source", SOURCES, problems, rows)
+    _validate.check_allowed(out, "wheelchair", WHEELCHAIR_VALUES, problems, rows)
+    _validate.check_geometry(out, problems, rows)
+    _validate.raise_or_warn(problems, strict)
+    columns = list(ASSET_FIELDS) + ["geometry"]
+    return gpd.GeoDataFrame(out[columns], geometry="geometry", crs=settings.STORAGE_CRS)
+
+
+def meeting_places(assets: gpd.GeoDataFrame, categories: tuple[str, ...] | None = None,
+                   public_only: bool = False) -> gpd.GeoDataFrame:
+    """The meeting places among ``assets``: a view (a filtered frame), never a second copy.
+
+    Parameters
+    ----------
+    categories
+        Also count assets of these categories as meeting places, whether or not they are marked.
+    public_only
+        Keep only public assets with consent.
+    """
+    mask = assets["is_meeting_place"].fillna(False).astype(bool)
+    if categories:
+        mask |= assets["category"].isin(categories)
+    if public_only:
+        mask &= (assets["visibility"] == "public") & assets["consent"].fillna(False).astype(bool)
+    return assets[mask]
+
+
+def _dtype(kind: str) -> str:
+    return {"TEXT": "string", "BOOLEAN": "boolean", "INTEGER": "Int64", "REAL": "float64"}[kind]
+
+
+def _clean_text(values: pd.Series, problems: list[Problem], column: str, rows: pd.Series | None) -> pd.Series:
+    """Strip whitespace and control characters; refuse texts longer than the limit."""
+    text = values.astype("string")
+    text = text.str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", regex=True).str.strip()
+    text = text.mask(text == "")
+    too_long = text.str.len() > settings.MAX_TEXT_LENGTH
+    for pos in too_long.fillna(False).to_numpy().nonzero()[0]:
+        problems.append(Problem(f"text is longer than {settings.MAX_TEXT_LENGTH} characters",
+                                "shorten it", row=_validate._row(rows, pos), column=column))
+    return text
+
+
+def _parse_bool_column(values: pd.Series, problems: list[Problem], column: str,
+                       rows: pd.Series | None) -> pd.Series:
+    parsed = []
+    for pos, value in enumerate(values.tolist()):
+        try:
+            parsed.append(parse_bool(value))
+        except ValueError:
+            problems.append(Problem(f"'{value}' is not yes or no", "write ja/nee or yes/no",
+                                    row=_validate._row(rows, pos), column=column))
+            parsed.append(None)
+    return pd.Series(parsed, index=values.index, dtype="boolean")

@@ -1,0 +1,122 @@
+"""Boundaries: gemeente, wijk and buurt polygons with CBS codes, names and population."""
+
+from __future__ import annotations
+
+import re
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from assetmap import settings
+from assetmap.errors import Problem
+from assetmap.layers import _validate
+from assetmap.layers.schema import BOUNDARY_FIELDS
+
+_CODE_PATTERN = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
+_LEVEL_BY_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
+
+
+def level_of(code: str) -> str:
+    """``gemeente``, ``wijk`` or ``buurt`` for a CBS code such as GM0518, WK051800 or BU05180000."""
+    return _LEVEL_BY_PREFIX[code[:2]]
+
+
+def parent_codes(code: str) -> tuple[str | None, str]:
+    """(wijk_code, gemeente_code) of a CBS code. CBS codes nest by their digits."""
+    digits = code[2:]
+    gemeente = "GM" + digits[:4]
+    wijk = "WK" + digits[:6] if code.startswith("BU") else (code if code.startswith("WK") else None)
+    return wijk, gemeente
+
+
+def build_boundaries(frame: gpd.GeoDataFrame, *, source: str = "cbs", year: int | None = None,
+                     strict: bool = True) -> gpd.GeoDataFrame:
+    """Validate a boundary table with at least ``code`` and geometry; derive level and parent codes.
+
+    Population may be missing (NA): CBS marks secret values with negative numbers, which become NA.
+    """
+    problems: list[Problem] = []
+    out = frame.to_crs(settings.STORAGE_CRS).reset_index(drop=True).copy()
+    codes = out["code"].astype("string").str.strip().str.upper()
+    bad = ~codes.fillna("").str.match(_CODE_PATTERN)
+    for pos in bad.to_numpy().nonzero()[0]:
+        problems.append(Problem(f"'{codes.iloc[pos]}' is not a CBS code",
+                                "use codes like GM0518, WK051800 or BU05180000", row=pos + 1, column="code"))
+    dup = codes.duplicated(keep=False) & ~bad
+    for pos in dup.to_numpy().nonzero()[0]:
+        problems.append(Problem(f"code {codes.iloc[pos]} occurs more than once",
+                                "keep one polygon per code (dissolve parts first)", row=pos + 1, column="code"))
+    out["code"] = codes
+    # Polygons from generalised sources are sometimes slightly invalid; mend them, since the fix is unambiguous.
+    geoms = out.geometry.array
+    fixable = ~shapely.is_missing(geoms) & ~shapely.is_valid(geoms)
+    if fixable.any():
+        out.loc[fixable, "geometry"] = shapely.make_valid(geoms[fixable], method="structure", keep_collapsed=False)
+    out.geometry = out.geometry.apply(_polygonal)
+    _validate.check_geometry(out, problems, allowed_types=("Polygon", "MultiPolygon"))
+    _validate.raise_or_warn(problems, strict)
+    out = out[~bad.to_numpy()].reset_index(drop=True)
+    out["level"] = [level_of(c) for c in out["code"]]
+    parents = [parent_codes(c) for c in out["code"]]
+    out["wijk_code"] = pd.array([p[0] for p in parents], dtype="string")
+    out["gemeente_code"] = pd.array([p[1] for p in parents], dtype="string")
+    if "name" not in out.columns:
+        out["name"] = pd.NA
+    out["name"] = out["name"].astype("string").fillna(out["code"])
+    population = pd.to_numeric(out["population"], errors="coerce") if "population" in out.columns \
+        else pd.Series(np.nan, index=out.index)
+    out["population"] = population.where(population >= 0).round().astype("Int64")
+    out["source"] = source
+    out["year"] = pd.array([year] * len(out), dtype="Int64")
+    columns = list(BOUNDARY_FIELDS) + ["geometry"]
+    return gpd.GeoDataFrame(out[columns], geometry="geometry", crs=settings.STORAGE_CRS)
+
+
+def finest_level(boundaries: gpd.GeoDataFrame) -> str | None:
+    """``buurt`` if there are buurten, else ``wijk``, else ``gemeente``; None if empty."""
+    for level in ("buurt", "wijk", "gemeente"):
+        if (boundaries["level"] == level).any():
+            return level
+    return None
+
+
+def assign_codes(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Set ``buurt_code``, ``wijk_code`` and ``gemeente_code`` of each asset by a spatial join.
+
+    An asset polygon counts as inside the area that holds its representative point. Codes follow
+    from the finest level that contains the asset (a buurt code implies its wijk and gemeente).
+    Assets outside every boundary keep empty codes.
+    """
+    out = assets.copy()
+    if out.empty or boundaries.empty:
+        return out
+    points = gpd.GeoDataFrame(geometry=out.geometry.to_crs(settings.METRIC_CRS).representative_point(),
+                              crs=settings.METRIC_CRS)
+    metric = boundaries.to_crs(settings.METRIC_CRS)
+    for level, column in (("gemeente", "gemeente_code"), ("wijk", "wijk_code"), ("buurt", "buurt_code")):
+        areas = metric[metric["level"] == level]
+        if areas.empty:
+            continue
+        joined = gpd.sjoin(points, areas[["code", "geometry"]], how="left", predicate="within")
+        code = joined[~joined.index.duplicated(keep="first")]["code"].reindex(points.index)
+        found = code.notna().to_numpy()
+        out.loc[found, column] = code[found].to_numpy()
+        if level == "buurt":
+            derived = [parent_codes(c) for c in code[found]]
+            out.loc[found, "wijk_code"] = [d[0] for d in derived]
+            out.loc[found, "gemeente_code"] = [d[1] for d in derived]
+        elif level == "wijk":
+            out.loc[found, "gemeente_code"] = [parent_codes(c)[1] for c in code[found]]
+    for column in ("buurt_code", "wijk_code", "gemeente_code"):
+        out[column] = out[column].astype("string")
+    return out
+
+
+def _polygonal(geom):
+    """Keep the polygon parts of a geometry (make_valid may return a collection)."""
+    if geom is None or geom.is_empty or geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [g for g in getattr(geom, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else geom

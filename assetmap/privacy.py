@@ -1,0 +1,87 @@
+"""Public views: what residents and the world may see.
+
+Rules (see README, "Privacy and data safety"):
+
+* only assets with ``visibility == "public"`` and ``consent`` are shown;
+* contact details and the pseudonym of who added an entry are never shown;
+* an individual capacity is never placed finer than its buurt: all individuals of a buurt share
+  one anchor point inside the buurt that lies at least ``min_distance_m`` from every
+  individual's own point. If no such point exists, the entry is shown without a location.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from assetmap import settings
+from assetmap.layers.schema import CONTACT_FIELDS
+
+#: Minimum distance between a public anchor and any person's own point, in metres.
+MIN_ANCHOR_DISTANCE_M: float = 100.0
+_HIDDEN_FIELDS = CONTACT_FIELDS + ("added_by",)
+
+
+def is_public(assets: gpd.GeoDataFrame) -> pd.Series:
+    """Rows that may appear in a public view."""
+    return (assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)
+
+
+def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
+                min_distance_m: float = MIN_ANCHOR_DISTANCE_M) -> gpd.GeoDataFrame:
+    """The assets as the public may see them (see the module docstring for the rules)."""
+    individual_points = assets[assets["building_block"] == "individual"].geometry
+    shown = assets[is_public(assets)].copy()
+    for column in _HIDDEN_FIELDS:
+        if column in shown.columns:
+            shown[column] = pd.Series([pd.NA] * len(shown), dtype="string", index=shown.index)
+    people = shown["building_block"] == "individual"
+    if people.any():
+        anchors = buurt_anchors(boundaries, individual_points, min_distance_m)
+        area = shown.loc[people, "buurt_code"].fillna(shown.loc[people, "wijk_code"])
+        shown.loc[people, "geometry"] = gpd.GeoSeries([anchors.get(code) for code in area],
+                                                      index=area.index, crs=settings.STORAGE_CRS)
+        shown.loc[people, "description"] = shown.loc[people, "description"]
+    return gpd.GeoDataFrame(shown, geometry="geometry", crs=settings.STORAGE_CRS)
+
+
+def buurt_anchors(boundaries: gpd.GeoDataFrame | None, private_points: gpd.GeoSeries,
+                  min_distance_m: float = MIN_ANCHOR_DISTANCE_M, step_m: float = 20.0) -> dict[str, object]:
+    """One display point per boundary code, inside the area and away from every private point.
+
+    Candidates are the area's representative point, then a grid of ``step_m`` inside the area,
+    nearest to the centre first. Returns ``code -> Point`` (EPSG:4326) or ``None`` where no
+    candidate is far enough from all private points.
+    """
+    if boundaries is None or boundaries.empty:
+        return {}
+    metric = boundaries.to_crs(settings.METRIC_CRS)
+    private = private_points[private_points.notna() & ~private_points.is_empty]
+    private_metric = private.to_crs(settings.METRIC_CRS).representative_point() if len(private) else private
+    tree = shapely.STRtree(np.asarray(private_metric.geometry.array)) if len(private_metric) else None
+    margin = min_distance_m + 1.0  # a metre of slack against rounding in exports
+    anchors: dict[str, object] = {}
+    to_wgs84 = []
+    for code, area in zip(metric["code"], metric.geometry):
+        chosen = None
+        for candidate in _candidates(area, step_m):
+            if tree is None or len(tree.query(candidate, predicate="dwithin", distance=margin)) == 0:
+                chosen = candidate
+                break
+        anchors[code] = chosen
+        to_wgs84.append(code)
+    points = gpd.GeoSeries([anchors[c] for c in to_wgs84], crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
+    return {code: (None if p is None or p.is_empty else p) for code, p in zip(to_wgs84, points)}
+
+
+def _candidates(area, step_m: float):
+    centre = area.representative_point()
+    yield centre
+    minx, miny, maxx, maxy = area.bounds
+    xs, ys = np.meshgrid(np.arange(minx, maxx, step_m), np.arange(miny, maxy, step_m))
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    grid = grid[shapely.contains(area, grid)]
+    order = np.argsort(shapely.distance(grid, centre))
+    yield from grid[order]

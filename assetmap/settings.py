@@ -1,0 +1,50 @@
+"""Typed, documented defaults. One place for every tunable number."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Coordinate reference system in which every layer is stored (WGS84 lon/lat).
+STORAGE_CRS: str = "EPSG:4326"
+#: Coordinate reference system for every measurement (RD New, metres).
+METRIC_CRS: str = "EPSG:28992"
+
+#: Folder with the editable tables that ship with assetmap (OSM tag mapping, templates).
+DATA_DIR: Path = Path(os.environ.get("ASSETMAP_DATA_DIR", Path(__file__).resolve().parent.parent / "data"))
+
+#: Default walking speed in km/h (an average adult).
+WALK_SPEED_KMH: float = 4.5
+#: Slower profile for older people and people with limited mobility, in km/h.
+SLOW_WALK_SPEED_KMH: float = 3.0
+#: Default threshold in walking minutes for "a meeting place nearby".
+COVERAGE_MINUTES: float = 10.0
+#: A point further than this from the walking network (metres) is reported as unreachable.
+MAX_SNAP_DISTANCE_M: float = 500.0
+#: Side of the fallback demand grid cells in metres (CBS uses 100 m squares).
+DEMAND_GRID_M: float = 100.0
+
+#: Bounding box of the Netherlands in WGS84 (lon_min, lat_min, lon_max, lat_max), for sanity checks.
+NL_BOUNDS_LONLAT: tuple[float, float, float, float] = (3.2, 50.7, 7.3, 53.7)
+#: Bounding box of the Netherlands in RD New (x_min, y_min, x_max, y_max).
+NL_BOUNDS_RD: tuple[float, float, float, float] = (0.0, 300000.0, 300000.0, 630000.0)
+
+#: Largest file accepted for import (bytes). Bigger files are refused before reading.
+MAX_IMPORT_BYTES: int = 50 * 1024 * 1024
+#: Largest uncompressed size accepted inside an XLSX (zip bomb guard), in bytes.
+MAX_XLSX_UNCOMPRESSED_BYTES: int = 100 * 1024 * 1024
+#: Most rows accepted in one workshop import.
+MAX_IMPORT_ROWS: int = 50_000
+#: Longest text accepted in one field (characters).
+MAX_TEXT_LENGTH: int = 5_000
+
+#: How long a writer waits for another writer's lock on the workspace (seconds).
+WRITE_LOCK_TIMEOUT_S: float = 60.0
+
+#: Attribution that every map and export of OSM data carries (ODbL).
+OSM_ATTRIBUTION: str = "© OpenStreetMap contributors"
+#: Attribution for CBS/Kadaster boundaries (CC BY 4.0).
+CBS_ATTRIBUTION: str = "Bron: CBS, Kadaster"
+
+#: PDOK WFS with CBS wijken en buurten (boundaries and population).
+PDOK_WFS_URL: str = "https://service.pdok.nl/cbs/wijkenbuurten/2023/wfs/v1_0"

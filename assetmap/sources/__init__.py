@@ -1,0 +1,1 @@
+"""Sources: OpenStreetMap (osmnx), CBS boundaries (PDOK or files) and workshop files."""

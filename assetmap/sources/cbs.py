@@ -1,0 +1,133 @@
+"""CBS wijk- en buurtkaart: boundaries with codes, names and population.
+
+Offline from GeoJSON, TopoJSON, GeoPackage or shapefile; online from PDOK's WFS. Both go
+through :func:`normalise_boundaries`, which knows the column names of the CBS editions.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlencode
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from assetmap import settings
+from assetmap.errors import InputError
+from assetmap.layers.boundaries import build_boundaries
+
+# Column names used by CBS/PDOK editions, most specific first.
+_CODE_COLUMNS = ("buurtcode", "bu_code", "buurtCode", "wijkcode", "wk_code", "wijkCode", "gemeentecode", "gm_code",
+                 "gemeenteCode", "statcode", "code")
+_NAME_COLUMNS = ("buurtnaam", "bu_naam", "buurtNaam", "wijknaam", "wk_naam", "wijkNaam", "gemeentenaam", "gm_naam",
+                 "gemeenteNaam", "statnaam", "name", "naam")
+_POPULATION_COLUMNS = ("aantal_inwoners", "aantalInwoners", "aant_inw", "population", "inwoners", "bevolking")
+_LEVEL_OF_COLUMN = {"buurt": "BU", "bu_": "BU", "wijk": "WK", "wk_": "WK", "gemeente": "GM", "gm_": "GM"}
+_GEMEENTE = re.compile(r"^GM\d{4}$")
+
+PDOK_LAYERS = {"buurt": "wijkenbuurten:buurten", "wijk": "wijkenbuurten:wijken", "gemeente": "wijkenbuurten:gemeenten"}
+SUPPORTED_SUFFIXES = (".geojson", ".json", ".topojson", ".gpkg", ".shp", ".zip")
+
+
+def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: int | None = None) -> gpd.GeoDataFrame:
+    """Read CBS boundaries from a local file and keep one gemeente (``GM0518``) if given."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"file {path} does not exist", "check the path")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise InputError(f"{path.name} is not a boundaries file",
+                         f"give a file ending in {', '.join(SUPPORTED_SUFFIXES)}")
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except Exception as exc:  # pyogrio raises several DataSource errors; all mean "unreadable"
+        raise InputError(f"{path.name} could not be read ({exc})",
+                         "give a valid GeoJSON, GeoPackage or shapefile with CBS boundaries") from exc
+    return normalise_boundaries(frame, gemeente=gemeente, year=year, reference=path.name)
+
+
+def fetch_boundaries(gemeente: str, level: str = "buurt", year: int | None = None) -> gpd.GeoDataFrame:
+    """Download CBS boundaries with population for one gemeente from PDOK (online)."""
+    gemeente = _check_gemeente(gemeente)
+    params = {
+        "service": "WFS", "version": "2.0.0", "request": "GetFeature", "typeNames": PDOK_LAYERS[level],
+        "outputFormat": "json", "srsName": "EPSG:4326",
+        "filter": ("<Filter><PropertyIsEqualTo><ValueReference>gemeentecode</ValueReference>"
+                   f"<Literal>{gemeente}</Literal></PropertyIsEqualTo></Filter>"),
+    }
+    url = settings.PDOK_WFS_URL + "?" + urlencode(params)
+    try:
+        frame = pyogrio.read_dataframe(url)
+    except Exception as exc:  # network or service errors come as several GDAL error types
+        raise InputError(f"PDOK could not be reached ({exc})",
+                         "check the internet connection, or import a local boundaries file with --file") from exc
+    return normalise_boundaries(frame, gemeente=gemeente, year=year, reference=f"PDOK {PDOK_LAYERS[level]}")
+
+
+def normalise_boundaries(frame: gpd.GeoDataFrame, *, gemeente: str | None = None, year: int | None = None,
+                         reference: str = "") -> gpd.GeoDataFrame:
+    """Map the column names of any CBS edition to ``code``, ``name``, ``population`` and validate."""
+    if frame.empty:
+        raise InputError(f"{reference or 'the file'} holds no boundaries", "check that you chose the right file")
+    frame = _fix_crs(frame, reference)
+    columns = {c.lower(): c for c in frame.columns}
+    code_col = next((columns[c.lower()] for c in _CODE_COLUMNS if c.lower() in columns), None)
+    if code_col is None:
+        raise InputError(f"{reference or 'the file'} has no CBS code column",
+                         "the file needs a column such as buurtcode, wijkcode, statcode or code")
+    name_col = _matching(columns, _NAME_COLUMNS, prefer=code_col)
+    pop_col = next((columns[c.lower()] for c in _POPULATION_COLUMNS if c.lower() in columns), None)
+    out = gpd.GeoDataFrame({
+        "code": frame[code_col].astype("string"),
+        "name": frame[name_col].astype("string") if name_col else pd.Series(pd.NA, index=frame.index, dtype="string"),
+        "population": pd.to_numeric(frame[pop_col], errors="coerce") if pop_col else float("nan"),
+    }, geometry=frame.geometry, crs=frame.crs)
+    if gemeente:
+        gemeente = _check_gemeente(gemeente)
+        digits = gemeente[2:]
+        out = out[out["code"].str[2:6] == digits]
+        if out.empty:
+            raise InputError(f"{reference or 'the file'} has no boundaries of {gemeente}",
+                             "check the gemeente code (Den Haag is GM0518, Delft GM0503, Almere GM0034)")
+    return build_boundaries(out, source="cbs", year=year)
+
+
+def _matching(columns: dict[str, str], names: tuple[str, ...], prefer: str) -> str | None:
+    """Pick the name column of the same level as the code column (buurtcode -> buurtnaam)."""
+    prefix = prefer.lower()[:4]
+    for name in names:
+        if name.lower() in columns and name.lower().startswith(prefix):
+            return columns[name.lower()]
+    return next((columns[n.lower()] for n in names if n.lower() in columns), None)
+
+
+def _fix_crs(frame: gpd.GeoDataFrame, reference: str) -> gpd.GeoDataFrame:
+    """Set or correct the CRS from the coordinates when the file's claim cannot be true.
+
+    TopoJSON from CBS carries no CRS (lon/lat); some files claim Web Mercator but hold RD metres.
+    """
+    minx, miny, maxx, maxy = frame.total_bounds
+    lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
+    x_min, y_min, x_max, y_max = settings.NL_BOUNDS_RD
+    looks_lonlat = lon_min <= minx and maxx <= lon_max and lat_min <= miny and maxy <= lat_max
+    looks_rd = x_min <= minx and maxx <= x_max and y_min <= miny and maxy <= y_max
+    if frame.crs is None or (frame.crs.is_geographic and not looks_lonlat) or \
+            (not frame.crs.is_geographic and frame.crs.to_epsg() != 28992 and looks_rd):
+        if looks_lonlat:
+            return frame.set_crs(settings.STORAGE_CRS, allow_override=True)
+        if looks_rd:
+            return frame.set_crs(settings.METRIC_CRS, allow_override=True)
+        if frame.crs is None:
+            raise InputError(f"{reference or 'the file'} has no coordinate system and its coordinates are neither "
+                             "lon/lat nor RD New in the Netherlands", "save the file with EPSG:4326 or EPSG:28992")
+    return frame
+
+
+def _check_gemeente(code: str) -> str:
+    code = code.strip().upper()
+    if re.fullmatch(r"\d{1,4}", code):
+        code = "GM" + code.zfill(4)
+    if not _GEMEENTE.match(code):
+        raise InputError(f"'{code}' is not a gemeente code", "write it like GM0518 (Den Haag) or GM0503 (Delft)")
+    return code

@@ -1,0 +1,298 @@
+"""OpenStreetMap via osmnx: facilities become assets, and the walking network is kept.
+
+Online (place name or polygon, through Overpass) and offline (a local ``.osm`` / ``.osm.bz2``
+XML file) share one code path after the download: :func:`osm_to_layers`.
+"""
+
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import re
+import xml.sax
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import osmnx as ox
+import pandas as pd
+import shapely
+
+from assetmap import settings
+from assetmap.errors import InputError
+from assetmap.layers.assets import build_assets
+
+#: Residential building types; the demand model spreads population over these.
+RESIDENTIAL_BUILDINGS = frozenset({
+    "house", "residential", "apartments", "terrace", "detached", "semidetached_house", "bungalow",
+    "dormitory", "farm", "houseboat", "static_caravan",
+})
+#: Ways that are not for walking (the same rule as osmnx's ``network_type="walk"``).
+_NOT_WALKABLE = re.compile(r"abandoned|bus_guideway|construction|cycleway|motor|^no$|planned|platform|proposed|"
+                           r"raceway|razed")
+_FOOT_ALLOWED = {"yes", "designated", "permissive"}
+_WAY_TAGS = ["highway", "foot", "access", "service", "area", "name"]
+
+
+@dataclass
+class OsmLayers:
+    """What one OSM source gives the workspace."""
+
+    assets: gpd.GeoDataFrame
+    walk_nodes: gpd.GeoDataFrame
+    walk_edges: gpd.GeoDataFrame
+    buildings: gpd.GeoDataFrame
+    study_area: gpd.GeoDataFrame
+    reference: str
+
+
+@lru_cache(maxsize=4)
+def tag_mapping(path: Path | None = None) -> pd.DataFrame:
+    """The editable OSM tag mapping table (``data/osm_tags.csv``)."""
+    path = path or settings.DATA_DIR / "osm_tags.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    expected = {"key", "value", "building_block", "category", "is_meeting_place", "meeting_place_candidate",
+                "label_nl", "label_en"}
+    missing = expected - set(table.columns)
+    if missing:
+        raise InputError(f"{path} lacks columns {sorted(missing)}", "restore the header of the mapping table")
+    return table
+
+
+def candidate_categories() -> tuple[str, ...]:
+    """Categories that could open up as a meeting place (for suggestions)."""
+    table = tag_mapping()
+    rows = table[table["meeting_place_candidate"].str.lower() == "yes"]
+    return tuple(rows["category"])
+
+
+def mapping_tags() -> dict[str, bool | list[str]]:
+    """The tags to ask osmnx for, derived from the mapping table (plus buildings)."""
+    tags: dict[str, bool | list[str]] = {}
+    for key, group in tag_mapping().groupby("key", sort=False):
+        values = list(group["value"])
+        tags[key] = True if "*" in values else values
+    tags["building"] = sorted(RESIDENTIAL_BUILDINGS)
+    return tags
+
+
+def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> OsmLayers:
+    """Read facilities and the walking network from a local OSM XML file (``.osm``, ``.osm.bz2``)."""
+    path = Path(path)
+    _check_osm_file(path)
+    with _osmnx_way_tags():
+        try:
+            graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
+            features = ox.features_from_xml(path, tags=mapping_tags())
+        except (xml.sax.SAXException, EOFError, OSError, ValueError) as exc:
+            raise InputError(f"{path.name} could not be read as OSM XML ({exc})",
+                             "export the area again as .osm or .osm.bz2 (e.g. with osmium or the OSM website)") \
+                from exc
+        except ox._errors.InsufficientResponseError as exc:  # osmnx: the file holds no matching features
+            features = gpd.GeoDataFrame(geometry=[], crs=settings.STORAGE_CRS)
+            del exc
+    graph = walkable_subgraph(graph)
+    if graph.number_of_edges() == 0:
+        raise InputError(f"{path.name} has no walkable streets or paths",
+                         "use an extract that contains the streets (highway=*) of the area")
+    graph = ox.simplify_graph(graph)
+    return osm_to_layers(features, graph, area, reference=path.name)
+
+
+def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
+    """Download facilities and the walking network online (Overpass) for a place name or polygon."""
+    try:
+        if isinstance(place, str):
+            area = ox.geocode_to_gdf(place)[["geometry"]]
+            polygon = area.geometry.iloc[0]
+        else:
+            polygon = place
+            area = gpd.GeoDataFrame(geometry=[polygon], crs=settings.STORAGE_CRS)
+        graph = ox.graph_from_polygon(polygon, network_type="walk", simplify=True, retain_all=True)
+        features = ox.features_from_polygon(polygon, tags=mapping_tags())
+    except (ConnectionError, OSError) as exc:
+        raise InputError(f"OpenStreetMap could not be reached ({exc})",
+                         "check the internet connection, or import a local .osm file with --file") from exc
+    except ValueError as exc:
+        raise InputError(f"'{place}' was not found ({exc})", "spell the place like 'Transvaal, Den Haag'") from exc
+    area = area.assign(name=str(place) if isinstance(place, str) else "polygon", source="osm")
+    return osm_to_layers(features, graph, area, reference=str(place) if isinstance(place, str) else "polygon")
+
+
+def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None,
+                  reference: str) -> OsmLayers:
+    """Turn osmnx features and a walking graph into workspace layers."""
+    features = features.to_crs(settings.STORAGE_CRS) if len(features) else features
+    buildings = buildings_from_features(features)
+    assets = assets_from_features(features)
+    nodes, edges = network_layers(graph)
+    if area is None or area.empty:
+        area = _extent_of(assets, buildings, nodes)
+    area = gpd.GeoDataFrame({"name": area.get("name", pd.Series([reference] * len(area))).astype(str).to_list(),
+                             "source": ["osm"] * len(area)}, geometry=area.geometry.to_crs(settings.STORAGE_CRS)
+                            .to_list(), crs=settings.STORAGE_CRS)
+    return OsmLayers(assets, nodes, edges, buildings, area, reference)
+
+
+def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Map OSM features to assets with the tag mapping table (first matching row wins)."""
+    if features.empty:
+        return build_assets(gpd.GeoDataFrame({"name": [], "building_block": []},
+                                             geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS)), source="osm")
+    table = tag_mapping()
+    frame = features.reset_index()
+    chosen = pd.Series([None] * len(frame), dtype=object)
+    for row in table.itertuples(index=False):
+        if row.key not in frame.columns:
+            continue
+        values = frame[row.key]
+        hit = values.notna() & (values.astype(str) != "no") & chosen.isna()
+        if row.value != "*":
+            hit &= values == row.value
+        for i in np.nonzero(hit.to_numpy())[0]:
+            chosen.iloc[i] = row
+    keep = chosen.notna().to_numpy()
+    frame, chosen = frame[keep].reset_index(drop=True), chosen[keep].reset_index(drop=True)
+    geometry = frame.geometry.apply(_point_or_polygon)
+    names = _col(frame, "name").fillna(pd.Series([r.label_nl for r in chosen], dtype="string"))
+    categories = [r.category.replace("{value}", _slug(frame.at[i, r.key])) for i, r in enumerate(chosen)]
+    fee = _col(frame, "fee").str.lower()
+    wheelchair = _col(frame, "wheelchair").str.lower()
+    assets = gpd.GeoDataFrame({
+        "id": [f"osm-{e}-{i}" for e, i in zip(frame["element"], frame["id"])],
+        "name": names,
+        "building_block": [r.building_block for r in chosen],
+        "category": categories,
+        "description": _col(frame, "description"),
+        "source": "osm",
+        "source_ref": [f"{e}/{i}" for e, i in zip(frame["element"], frame["id"])],
+        "is_meeting_place": [r.is_meeting_place.lower() == "yes" for r in chosen],
+        "opening_hours": _col(frame, "opening_hours"),
+        "wheelchair": wheelchair.where(wheelchair.isin(["yes", "limited", "no"])),
+        "free_entry": fee.map({"no": True, "yes": False}).astype("boolean"),
+        "operator": _col(frame, "operator"),
+        "visibility": "public",
+        "consent": True,
+        "added_by": "OpenStreetMap",
+    }, geometry=geometry, crs=settings.STORAGE_CRS)
+    return build_assets(assets, source="osm", strict=False)
+
+
+def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Residential buildings as centroids with their footprint area in m² (RD New)."""
+    empty = gpd.GeoDataFrame({"osm_ref": [], "building": [], "footprint_m2": [], "levels": []},
+                             geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
+    if features.empty or "building" not in features.columns:
+        return empty
+    frame = features.reset_index()
+    frame = frame[frame["building"].isin(RESIDENTIAL_BUILDINGS)
+                  & frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
+    if frame.empty:
+        return empty
+    metric = frame.geometry.to_crs(settings.METRIC_CRS)
+    levels = pd.to_numeric(_col(frame, "building:levels"), errors="coerce")
+    return gpd.GeoDataFrame({
+        "osm_ref": [f"{e}/{i}" for e, i in zip(frame["element"], frame["id"])],
+        "building": frame["building"].astype(str).to_numpy(),
+        "footprint_m2": metric.area.to_numpy(),
+        "levels": levels.to_numpy(dtype=float),
+    }, geometry=metric.representative_point().to_crs(settings.STORAGE_CRS).to_numpy(), crs=settings.STORAGE_CRS)
+
+
+def walkable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Keep the ways people may walk on (osmnx's walk rule; cycleways only where foot is allowed)."""
+    drop = []
+    for u, v, k, data in graph.edges(keys=True, data=True):
+        highway = _first(data.get("highway")) or ""
+        foot = _first(data.get("foot")) or ""
+        if foot == "no" or _first(data.get("access")) == "private" or _first(data.get("service")) == "private" \
+                or _first(data.get("area")) == "yes":
+            drop.append((u, v, k))
+        elif _NOT_WALKABLE.search(highway) and not (highway == "cycleway" and foot in _FOOT_ALLOWED):
+            drop.append((u, v, k))
+    graph = graph.copy()
+    graph.remove_edges_from(drop)
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    return graph
+
+
+def network_layers(graph: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Nodes and undirected edges of a walking graph, lengths measured in RD New metres."""
+    nodes, edges = ox.convert.graph_to_gdfs(graph, nodes=True, edges=True, fill_edge_geometry=True)
+    edges = edges.reset_index()
+    # Walking is two-way: keep one edge per (u, v, geometry) pair regardless of direction.
+    lo = np.minimum(edges["u"].to_numpy(), edges["v"].to_numpy())
+    hi = np.maximum(edges["u"].to_numpy(), edges["v"].to_numpy())
+    length = edges.geometry.to_crs(settings.METRIC_CRS).length.to_numpy()
+    table = pd.DataFrame({"u": lo, "v": hi, "length_m": length})
+    keep = ~table.assign(r=np.round(length, 1)).duplicated(["u", "v", "r"]).to_numpy()
+    edge_layer = gpd.GeoDataFrame(table[keep].reset_index(drop=True),
+                                  geometry=edges.geometry[keep].to_crs(settings.STORAGE_CRS).to_numpy(),
+                                  crs=settings.STORAGE_CRS)
+    node_layer = gpd.GeoDataFrame({"node_id": nodes.index.to_numpy(dtype="int64")},
+                                  geometry=nodes.geometry.to_crs(settings.STORAGE_CRS).to_numpy(),
+                                  crs=settings.STORAGE_CRS)
+    return node_layer, edge_layer
+
+
+def _check_osm_file(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(f"file {path} does not exist", "check the path")
+    if path.stat().st_size > settings.MAX_IMPORT_BYTES * 20:
+        raise InputError(f"{path.name} is larger than {settings.MAX_IMPORT_BYTES * 20 // 2**20} MB",
+                         "cut a smaller extract (one gemeente) with osmium extract")
+    name = path.name.lower()
+    if name.endswith(".pbf"):
+        raise InputError(f"{path.name} is an OSM PBF file", "convert it to .osm.bz2 with 'osmium cat'")
+    opener = bz2.open if name.endswith(".bz2") else gzip.open if name.endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            head = handle.read(2048)
+    except (OSError, EOFError) as exc:
+        raise InputError(f"{path.name} cannot be opened ({exc})", "give an .osm or .osm.bz2 file") from exc
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    if not text.startswith(b"<") or b"<osm" not in head:
+        raise InputError(f"{path.name} is not an OpenStreetMap XML file",
+                         "give an .osm or .osm.bz2 file exported from OpenStreetMap")
+
+
+@contextlib.contextmanager
+def _osmnx_way_tags():
+    """Ask osmnx to keep the way tags the walk rule needs, then put its settings back."""
+    saved = list(ox.settings.useful_tags_way)
+    ox.settings.useful_tags_way = sorted(set(saved) | set(_WAY_TAGS))
+    try:
+        yield
+    finally:
+        ox.settings.useful_tags_way = saved
+
+
+def _extent_of(*layers: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The area the data covers: the bounding box of the facilities and buildings (not of long ways)."""
+    frames = [layer.geometry for layer in layers[:2] if len(layer)] or [layers[-1].geometry]
+    box = shapely.box(*pd.concat(frames).total_bounds)
+    return gpd.GeoDataFrame({"name": ["osm extent"]}, geometry=[box], crs=settings.STORAGE_CRS)
+
+
+def _point_or_polygon(geom):
+    if geom is None or geom.geom_type in ("Point", "Polygon", "MultiPolygon"):
+        return geom
+    return geom.representative_point()
+
+
+def _col(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame.columns:
+        return pd.Series([None] * len(frame), dtype="string", index=frame.index)
+    return frame[name].astype("string")
+
+
+def _first(value):
+    return value[0] if isinstance(value, list) else value
+
+
+def _slug(value) -> str:
+    return re.sub(r"[^a-z0-9_]+", "_", str(value).lower()).strip("_")

@@ -1,0 +1,377 @@
+"""Workshop files: CSV, XLSX and GeoJSON tables filled in by people, with Dutch or English headers.
+
+Location comes as lat/lon, as RD x/y, or as a buurt code (the asset goes to the buurt's
+representative point). Every problem is collected and reported by row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import shape
+
+from assetmap import settings
+from assetmap.errors import InputError, Problem
+from assetmap.layers.assets import build_assets
+from assetmap.layers.boundaries import assign_codes
+
+SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
+
+#: Header aliases (normalised: lower case, no accents, words joined by ``_``) -> field.
+HEADER_ALIASES: dict[str, str] = {
+    "id": "id", "nummer": "id",
+    "name": "name", "naam": "name", "titel": "name", "title": "name",
+    "building_block": "building_block", "bouwsteen": "building_block", "block": "building_block",
+    "blok": "building_block", "soort_asset": "building_block", "type_asset": "building_block",
+    "category": "category", "categorie": "category", "soort": "category", "type": "category",
+    "description": "description", "omschrijving": "description", "beschrijving": "description",
+    "toelichting": "description", "verhaal": "description", "story": "description",
+    "lat": "lat", "latitude": "lat", "breedtegraad": "lat", "breedte": "lat",
+    "lon": "lon", "lng": "lon", "long": "lon", "longitude": "lon", "lengtegraad": "lon", "lengte": "lon",
+    "x": "x", "rd_x": "x", "x_rd": "x", "rdx": "x",
+    "y": "y", "rd_y": "y", "y_rd": "y", "rdy": "y",
+    "buurt_code": "buurt_code", "buurtcode": "buurt_code", "buurt": "buurt_code",
+    "is_meeting_place": "is_meeting_place", "meeting_place": "is_meeting_place",
+    "ontmoetingsplek": "is_meeting_place", "ontmoetingsplaats": "is_meeting_place",
+    "opening_hours": "opening_hours", "openingstijden": "opening_hours", "open": "opening_hours",
+    "wheelchair": "wheelchair", "rolstoel": "wheelchair", "rolstoeltoegankelijk": "wheelchair",
+    "free_entry": "free_entry", "gratis": "free_entry", "gratis_toegang": "free_entry",
+    "operator": "operator", "beheerder": "operator", "organisatie": "operator",
+    "contact": "contact",
+    "story_date": "story_date", "datum": "story_date", "date": "story_date", "verhaal_datum": "story_date",
+    "related_asset_id": "related_asset_id", "hoort_bij": "related_asset_id", "gekoppeld_aan": "related_asset_id",
+    "visibility": "visibility", "zichtbaarheid": "visibility", "zichtbaar": "visibility",
+    "consent": "consent", "toestemming": "consent",
+    "added_by": "added_by", "toegevoegd_door": "added_by", "auteur": "added_by", "tafel": "added_by",
+    "source": "source", "bron": "source", "source_ref": "source_ref",
+    "created_at": "created_at", "updated_at": "updated_at",
+    "wijk_code": "wijk_code", "wijkcode": "wijk_code", "gemeente_code": "gemeente_code",
+    "gemeentecode": "gemeente_code",
+}
+
+#: Building block values as people write them (Dutch, English, numbers 1-5).
+BUILDING_BLOCK_ALIASES: dict[str, str] = {
+    "1": "individual", "individual": "individual", "individu": "individual", "individuele_capaciteiten": "individual",
+    "individuele_capaciteit": "individual", "capaciteit": "individual", "talent": "individual", "persoon": "individual",
+    "bewoner": "individual", "individual_capacities": "individual",
+    "2": "association", "association": "association", "associations": "association", "vereniging": "association",
+    "verenigingen": "association", "netwerk": "association", "gemeenschapsnetwerken_en_verenigingen": "association",
+    "gemeenschapsnetwerk": "association", "bewonersgroep": "association", "groep": "association",
+    "3": "institution", "institution": "institution", "institutions": "institution", "instelling": "institution",
+    "instellingen": "institution", "institutie": "institution", "institutionele_middelen": "institution",
+    "organisatie": "institution",
+    "4": "resource", "resource": "resource", "resources": "resource", "hulpbron": "resource",
+    "fysieke_hulpbron": "resource", "fysieke_en_economische_hulpbronnen": "resource", "plek": "resource",
+    "plaats": "resource", "physical_and_economic_resources": "resource", "voorziening": "resource",
+    "5": "story", "story": "story", "stories": "story", "verhaal": "story", "verhalen": "story",
+    "verhalen_en_cultuur": "story", "cultuur": "story", "stories_and_culture": "story",
+}
+VISIBILITY_ALIASES = {"openbaar": "public", "publiek": "public", "groep": "group", "prive": "private",
+                      "privé": "private", "public": "public", "group": "group", "private": "private"}
+
+
+@dataclass
+class WorkshopImport:
+    """A checked workshop table, ready to save."""
+
+    assets: gpd.GeoDataFrame
+    notes: list[Problem] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.assets)
+
+
+def read_workshop_file(path: str | Path, boundaries: gpd.GeoDataFrame | None = None, *,
+                       added_by: str | None = None, source: str = "workshop") -> WorkshopImport:
+    """Read and check a workshop CSV, XLSX or GeoJSON file.
+
+    Raises :class:`~assetmap.errors.InputError` listing every problem (row, column, fix) if any
+    row cannot be used; nothing is written by this function.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"file {path} does not exist", "check the path")
+    size = path.stat().st_size
+    if size > settings.MAX_IMPORT_BYTES:
+        raise InputError(f"{path.name} is {size // 2**20} MB, more than the limit of "
+                         f"{settings.MAX_IMPORT_BYTES // 2**20} MB", "split the file into smaller files")
+    if size == 0:
+        raise InputError(f"{path.name} is empty", "fill in the template (data/workshop_template.csv)")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"{path.name}: files of type '{suffix}' are not supported",
+                         "save the table as CSV, XLSX or GeoJSON")
+    notes: list[Problem] = []
+    if suffix in (".csv", ".txt"):
+        table, first_row = _read_csv(path.read_bytes(), notes), 2
+        geometry = None
+    elif suffix == ".xlsx":
+        table, first_row = _read_xlsx(path), 2
+        geometry = None
+    else:
+        table, geometry = _read_geojson(path.read_bytes())
+        first_row = 1
+    return table_to_assets(table, boundaries, geometry=geometry, first_row=first_row, notes=notes,
+                           added_by=added_by, source=source)
+
+
+def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = None, *,
+                    geometry: list | None = None, first_row: int = 2, notes: list[Problem] | None = None,
+                    added_by: str | None = None, source: str = "workshop") -> WorkshopImport:
+    """Check a table of text cells (as read from a file or typed in the app) and build assets."""
+    notes = list(notes or [])
+    problems: list[Problem] = []
+    if len(table) > settings.MAX_IMPORT_ROWS:
+        raise InputError(f"the table has {len(table)} rows, more than {settings.MAX_IMPORT_ROWS}",
+                         "split it into smaller files")
+    table = _rename_headers(table, notes)
+    if table.empty:
+        raise InputError("the table has no rows", "add one row per asset below the header")
+    rows = pd.Series(np.arange(len(table)) + first_row)
+    table = table.reset_index(drop=True)
+    if "building_block" in table.columns:
+        table["building_block"] = _map_values(table["building_block"], BUILDING_BLOCK_ALIASES)
+    if "visibility" in table.columns:
+        table["visibility"] = _map_values(table["visibility"], VISIBILITY_ALIASES)
+    if "wheelchair" in table.columns:
+        table["wheelchair"] = _map_values(table["wheelchair"], {"ja": "yes", "nee": "no", "beperkt": "limited",
+                                                                "yes": "yes", "no": "no", "limited": "limited"})
+    points = geometry if geometry is not None else _locate(table, rows, boundaries, problems)
+    frame = gpd.GeoDataFrame(table.drop(columns=[c for c in ("lat", "lon", "x", "y") if c in table.columns]),
+                             geometry=gpd.GeoSeries(points, crs=settings.STORAGE_CRS), crs=settings.STORAGE_CRS)
+    if boundaries is not None and not boundaries.empty:
+        _check_inside(frame, boundaries, rows, problems)
+    try:
+        assets = build_assets(frame, source=source, added_by=added_by, rows=rows)
+    except InputError as exc:
+        problems.extend(exc.problems)
+        assets = None
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    if boundaries is not None and not boundaries.empty:
+        explicit = assets["buurt_code"].copy()
+        assets = assign_codes(assets, boundaries)
+        assets["buurt_code"] = assets["buurt_code"].fillna(explicit)
+    return WorkshopImport(assets, notes)
+
+
+# ---------------------------------------------------------------------- readers
+def _read_csv(raw: bytes, notes: list[Problem]) -> pd.DataFrame:
+    if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
+        text = raw.decode("utf-16")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            # Excel on Windows saves "CSV" as Windows-1252; every byte decodes, so nothing is lost.
+            text = raw.decode("cp1252", errors="replace")
+            notes.append(Problem("the file is not UTF-8; it was read as Windows-1252",
+                                 "check accented letters (é, ë) in names; save as 'CSV UTF-8' next time"))
+    if "\x00" in text:
+        raise InputError("the file contains binary data, not text", "save the table as CSV (UTF-8) or XLSX")
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0] if sample else sample, delimiters=",;\t|")
+        sep = dialect.delimiter
+    except csv.Error:
+        sep = ","
+    try:
+        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True,
+                            on_bad_lines="error", engine="python")
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputError(f"the CSV cannot be read ({exc})",
+                         "check that every row has as many separators as the header; quote texts that "
+                         "contain the separator") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise InputError("the CSV has no header row", "start from data/workshop_template.csv") from exc
+    table.attrs["decimal_comma"] = sep == ";"
+    return table
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            unpacked = sum(i.file_size for i in infos)
+            packed = max(1, sum(i.compress_size for i in infos))
+    except zipfile.BadZipFile as exc:
+        raise InputError(f"{path.name} is not a valid Excel (.xlsx) file",
+                         "open it in Excel or LibreOffice and save it again as .xlsx") from exc
+    if unpacked > settings.MAX_XLSX_UNCOMPRESSED_BYTES or unpacked / packed > 200:
+        raise InputError(f"{path.name} unpacks to {unpacked // 2**20} MB, which is not a normal workshop table",
+                         "save only the table itself as a new .xlsx, or as CSV")
+    try:
+        return pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise InputError(f"{path.name} could not be read as Excel ({exc})",
+                         "open it in Excel or LibreOffice and save it again as .xlsx") from exc
+
+
+def _read_geojson(raw: bytes) -> tuple[pd.DataFrame, list]:
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"the GeoJSON cannot be read ({exc})",
+                         "check that the file is complete and saved as UTF-8 GeoJSON") from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or \
+            not isinstance(data.get("features"), list):
+        kind = data.get("type") if isinstance(data, dict) else type(data).__name__
+        raise InputError(f"the GeoJSON is a {kind}, not a FeatureCollection",
+                         "export the layer as a GeoJSON FeatureCollection (one Feature per asset)")
+    crs_name = str(((data.get("crs") or {}).get("properties") or {}).get("name", ""))
+    rd = "28992" in crs_name
+    problems: list[Problem] = []
+    records, geoms = [], []
+    for number, feature in enumerate(data["features"], start=1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        records.append({k: "" if v is None else str(v) for k, v in (props or {}).items()})
+        try:
+            geom = shape(feature["geometry"]) if feature.get("geometry") else None
+        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException) as exc:
+            problems.append(Problem(f"the geometry cannot be read ({exc})", "redraw this feature", row=number,
+                                    column="geometry"))
+            geom = None
+        geoms.append(geom)
+    if problems:
+        raise InputError(problems)
+    if rd:
+        geoms = list(gpd.GeoSeries(geoms, crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS))
+    return pd.DataFrame(records), geoms
+
+
+# ---------------------------------------------------------------------- checks
+def _normalise_header(name: str) -> str:
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().strip().lower()
+    for ch in " -/.()":
+        text = text.replace(ch, "_")
+    return "_".join(filter(None, text.split("_")))
+
+
+def _rename_headers(table: pd.DataFrame, notes: list[Problem]) -> pd.DataFrame:
+    mapping, seen = {}, {}
+    for column in table.columns:
+        key = HEADER_ALIASES.get(_normalise_header(column))
+        if key is None:
+            notes.append(Problem(f"column '{column}' is not used", "rename it (see the template) if it matters",
+                                 column=str(column)))
+            continue
+        if key in seen:
+            raise InputError(f"columns '{seen[key]}' and '{column}' both mean '{key}'", "keep one of them")
+        seen[key] = column
+        mapping[column] = key
+    out = table[list(mapping)].rename(columns=mapping)
+    out.attrs = table.attrs
+    return out
+
+
+def _map_values(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    def one(value):
+        if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
+            return None
+        return aliases.get(_normalise_header(value), str(value).strip())
+    return values.map(one)
+
+
+def _numbers(values: pd.Series, decimal_comma: bool) -> pd.Series:
+    text = values.astype("string").str.strip()
+    if decimal_comma:
+        text = text.str.replace(",", ".", regex=False)
+    return pd.to_numeric(text.replace("", pd.NA), errors="coerce")
+
+
+def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame | None,
+            problems: list[Problem]) -> list:
+    n = len(table)
+    decimal_comma = bool(table.attrs.get("decimal_comma"))
+    lat = _numbers(table["lat"], decimal_comma) if "lat" in table.columns else pd.Series([np.nan] * n)
+    lon = _numbers(table["lon"], decimal_comma) if "lon" in table.columns else pd.Series([np.nan] * n)
+    x = _numbers(table["x"], decimal_comma) if "x" in table.columns else pd.Series([np.nan] * n)
+    y = _numbers(table["y"], decimal_comma) if "y" in table.columns else pd.Series([np.nan] * n)
+    buurt = table["buurt_code"].astype("string").str.strip().str.upper() if "buurt_code" in table.columns \
+        else pd.Series([pd.NA] * n, dtype="string")
+    anchors = {}
+    if boundaries is not None and not boundaries.empty:
+        metric = boundaries.to_crs(settings.METRIC_CRS)
+        anchors = dict(zip(metric["code"], metric.geometry.representative_point().to_crs(settings.STORAGE_CRS)))
+    lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
+    x_min, y_min, x_max, y_max = settings.NL_BOUNDS_RD
+    rd_to_ll = gpd.GeoSeries(gpd.points_from_xy(x.fillna(0), y.fillna(0)), crs=settings.METRIC_CRS) \
+        .to_crs(settings.STORAGE_CRS)
+    points = []
+    for i in range(n):
+        row = int(rows.iloc[i])
+        raw = {c: table[c].iloc[i] for c in ("lat", "lon", "x", "y") if c in table.columns}
+        for column, parsed in (("lat", lat), ("lon", lon), ("x", x), ("y", y)):
+            if column in raw and str(raw[column]).strip() and pd.isna(parsed.iloc[i]):
+                problems.append(Problem(f"'{raw[column]}' is not a number", "write a number such as 52.0786",
+                                        row=row, column=column))
+        la, lo, xx, yy = lat.iloc[i], lon.iloc[i], x.iloc[i], y.iloc[i]
+        if pd.notna(la) and pd.notna(lo):
+            if lon_min <= lo <= lon_max and lat_min <= la <= lat_max:
+                points.append(shapely.Point(lo, la))
+            elif lon_min <= la <= lon_max and lat_min <= lo <= lat_max:
+                problems.append(Problem(f"lat {la} and lon {lo} look swapped", "swap the lat and lon values",
+                                        row=row, column="lat"))
+                points.append(None)
+            elif x_min <= la <= x_max and y_min <= lo <= y_max or x_min <= lo <= x_max and y_min <= la <= y_max:
+                problems.append(Problem(f"lat/lon {la}, {lo} look like RD x/y in metres",
+                                        "put RD coordinates in the columns x and y", row=row, column="lat"))
+                points.append(None)
+            else:
+                problems.append(Problem(f"lat {la}, lon {lo} lies outside the Netherlands",
+                                        "check the coordinates (lat about 51-53, lon about 3-7)", row=row,
+                                        column="lat"))
+                points.append(None)
+        elif pd.notna(xx) and pd.notna(yy):
+            if x_min <= xx <= x_max and y_min <= yy <= y_max:
+                points.append(rd_to_ll.iloc[i])
+            elif lon_min <= xx <= lon_max and lat_min <= yy <= lat_max or \
+                    lon_min <= yy <= lon_max and lat_min <= xx <= lat_max:
+                problems.append(Problem(f"x/y {xx}, {yy} look like lon/lat degrees",
+                                        "put degrees in the columns lat and lon", row=row, column="x"))
+                points.append(None)
+            else:
+                problems.append(Problem(f"RD x {xx}, y {yy} lies outside the Netherlands",
+                                        "check the coordinates (x 0-300000, y 300000-630000)", row=row, column="x"))
+                points.append(None)
+        elif pd.notna(buurt.iloc[i]):
+            anchor = anchors.get(buurt.iloc[i])
+            if anchor is None:
+                fix = "check the code (like BU05180000)" if anchors else \
+                    "import the buurt boundaries first (assetmap import-boundaries), or give lat/lon"
+                problems.append(Problem(f"buurt {buurt.iloc[i]} is not in the workspace", fix, row=row,
+                                        column="buurt_code"))
+            points.append(anchor)
+        elif pd.notna(la) or pd.notna(lo) or pd.notna(xx) or pd.notna(yy):
+            problems.append(Problem("only half a coordinate is given", "fill in both lat and lon (or x and y)",
+                                    row=row, column="lat" if pd.notna(la) or pd.notna(lo) else "x"))
+            points.append(None)
+        else:
+            points.append(None)  # build_assets reports the missing location
+    return points
+
+
+def _check_inside(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, rows: pd.Series,
+                  problems: list[Problem]) -> None:
+    """Points outside every boundary of the workspace are mistakes more often than not."""
+    present = frame.geometry.notna() & ~frame.geometry.is_empty
+    if not present.any():
+        return
+    area = boundaries.to_crs(settings.METRIC_CRS).union_all().buffer(50)
+    metric = frame.geometry[present].to_crs(settings.METRIC_CRS)
+    outside = ~metric.intersects(area)
+    for pos in np.nonzero(present.to_numpy())[0][outside.to_numpy()]:
+        problems.append(Problem("lies outside the area of this workspace",
+                                "check the coordinates, or import the boundaries of that area first",
+                                row=int(rows.iloc[pos]), column="geometry"))

@@ -1,0 +1,127 @@
+"""GeoPackage 1.4 essentials over plain sqlite3: core tables and the geometry blob format.
+
+We write the GeoPackage ourselves (not through GDAL) so that every write is one SQLite
+transaction we control: imports land whole or not at all, and concurrent writers queue on
+SQLite's lock instead of overwriting each other.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+
+import numpy as np
+import shapely
+
+APPLICATION_ID = 0x47504B47  # "GPKG"
+USER_VERSION = 10400  # GeoPackage 1.4.0
+SRS_ID = 4326
+
+_CORE_SQL = """
+CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY, organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+CREATE TABLE IF NOT EXISTS gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '',
+  last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (
+  table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL,
+  z TINYINT NOT NULL, m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+"""
+
+_WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],'
+    'AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,'
+    'AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]'
+)
+
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def create_core(conn: sqlite3.Connection) -> None:
+    """Create the GeoPackage core tables and the required spatial reference systems."""
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {USER_VERSION}")
+    conn.executescript(_CORE_SQL)
+    conn.executemany(
+        "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?,?,?,?,?,?)",
+        [
+            ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"),
+            ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"),
+            ("WGS 84 geodetic", 4326, "EPSG", 4326, _WGS84_WKT, "longitude/latitude coordinates in decimal degrees"),
+        ],
+    )
+
+
+def is_geopackage(conn: sqlite3.Connection) -> bool:
+    return conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def register_table(conn: sqlite3.Connection, name: str, geometry_type: str | None, description: str = "") -> None:
+    """Record a table in gpkg_contents (and gpkg_geometry_columns for features)."""
+    data_type = "features" if geometry_type else "attributes"
+    conn.execute(
+        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+        "VALUES (?,?,?,?,?)",
+        (name, data_type, name, description, SRS_ID if geometry_type else None),
+    )
+    if geometry_type:
+        conn.execute("INSERT OR IGNORE INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)",
+                     (name, "geometry", geometry_type.upper(), SRS_ID))
+
+
+def update_extent(conn: sqlite3.Connection, name: str) -> None:
+    """Refresh a feature table's extent and last_change in gpkg_contents (QGIS zooms to it)."""
+    rows = conn.execute(f'SELECT geometry FROM "{name}" WHERE geometry IS NOT NULL').fetchall()
+    bounds = [np.nan] * 4
+    if rows:
+        geoms = decode([r[0] for r in rows])
+        b = shapely.total_bounds(geoms)
+        bounds = [float(v) for v in b]
+    conn.execute(
+        "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
+        "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",
+        [None if np.isnan(v) else v for v in bounds] + [name],
+    )
+
+
+def encode(geoms) -> list[bytes | None]:
+    """Shapely geometries -> GeoPackage geometry blobs (little endian, xy envelope)."""
+    geoms = np.asarray(geoms, dtype=object)
+    out: list[bytes | None] = [None] * len(geoms)
+    present = ~shapely.is_missing(geoms)
+    if not present.any():
+        return out
+    idx = np.nonzero(present)[0]
+    wkbs = shapely.to_wkb(geoms[idx], byte_order=1, flavor="iso")
+    bounds = shapely.bounds(geoms[idx])
+    empty = shapely.is_empty(geoms[idx])
+    for k, i in enumerate(idx):
+        if empty[k]:
+            header = struct.pack("<2sBBi", b"GP", 0, 0b00010001, SRS_ID)
+        else:
+            minx, miny, maxx, maxy = bounds[k]
+            header = struct.pack("<2sBBi4d", b"GP", 0, 0b00000011, SRS_ID, minx, maxx, miny, maxy)
+        out[i] = header + wkbs[k]
+    return out
+
+
+def decode(blobs) -> np.ndarray:
+    """GeoPackage geometry blobs -> shapely geometries (None stays None)."""
+    wkbs: list[bytes | None] = []
+    for blob in blobs:
+        if blob is None:
+            wkbs.append(None)
+            continue
+        blob = bytes(blob)
+        if blob[:2] != b"GP":
+            raise ValueError("not a GeoPackage geometry blob")
+        flags = blob[3]
+        envelope = _ENVELOPE_BYTES[(flags >> 1) & 0b111]
+        wkbs.append(blob[8 + envelope:])
+    return shapely.from_wkb(np.asarray(wkbs, dtype=object))

@@ -1,0 +1,58 @@
+"""Shared fixtures. Real data comes from ../shared/data (never copied into the repo)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assetmap.imports import import_boundaries, import_osm
+from assetmap.storage import create_workspace, open_workspace
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
+DELFT_OSM = SHARED_DATA / "osm" / "tudelft_campus.osm.bz2"
+DELFT_AREA = SHARED_DATA / "osm" / "tudelft_campus_extract_bbox.geojson"
+NL_WIJKEN = SHARED_DATA / "cbs" / "wijken_2022_nl.gpkg"
+DENHAAG_BUURTEN = SHARED_DATA / "cbs" / "denhaag_buurten_2019_gen_geometry_only.geojson"
+DENHAAG_WIJKEN = SHARED_DATA / "cbs" / "wijken_2022_denhaag_GM0518.geojson"
+
+
+def pytest_configure(config):
+    if not SHARED_DATA.is_dir():
+        raise pytest.UsageError(f"real test data not found at {SHARED_DATA}: check out ../shared beside the repo")
+
+
+@pytest.fixture(scope="session")
+def delft_workspace_file(tmp_path_factory) -> Path:
+    """The real end-to-end case, built once: Delft wijken (CBS) + the TU Delft OSM extract."""
+    path = tmp_path_factory.mktemp("delft") / "delft.gpkg"
+    with create_workspace(path) as ws:
+        import_boundaries(ws, file=NL_WIJKEN, gemeente="GM0503")
+        import_osm(ws, file=DELFT_OSM, area_file=DELFT_AREA)
+    return path
+
+
+@pytest.fixture
+def delft_copy(delft_workspace_file, tmp_path) -> Path:
+    """A private copy of the Delft workspace that a test may change."""
+    target = tmp_path / "delft.gpkg"
+    shutil.copy(delft_workspace_file, target)
+    return target
+
+
+@pytest.fixture
+def delft_ws(delft_copy):
+    with open_workspace(delft_copy) as ws:
+        yield ws
+
+
+@pytest.fixture
+def denhaag_workspace(tmp_path) -> Path:
+    """A workspace with Den Haag's 114 buurten (2019) and 44 wijken (2022), no assets."""
+    path = tmp_path / "denhaag.gpkg"
+    with create_workspace(path) as ws:
+        import_boundaries(ws, file=DENHAAG_WIJKEN)
+        import_boundaries(ws, file=DENHAAG_BUURTEN)
+    return path
