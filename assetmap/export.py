@@ -58,9 +58,11 @@ def csv_table(assets: gpd.GeoDataFrame) -> pd.DataFrame:
     """Assets as a flat table with ``lat``/``lon`` (a point on each asset), safe to open in Excel."""
     points = assets.geometry.copy()
     present = points.notna() & ~points.is_empty
-    reps = gpd.GeoSeries([None] * len(points), index=points.index, crs=settings.STORAGE_CRS)
-    if present.any():
-        reps[present] = points[present].to_crs(settings.METRIC_CRS).representative_point() \
+    reps = points.where(present & (points.geom_type == "Point"), None)
+    shapes = present & (points.geom_type != "Point")
+    if shapes.any():
+        # A point on the shape, found in metres; points themselves are kept exactly as stored.
+        reps[shapes] = points[shapes].to_crs(settings.METRIC_CRS).representative_point() \
             .to_crs(settings.STORAGE_CRS)
     table = pd.DataFrame(assets.drop(columns="geometry"))
     table["lat"] = [p.y if p is not None else None for p in reps]

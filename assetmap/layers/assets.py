@@ -93,11 +93,11 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
     for name, kind in ASSET_FIELDS.items():
         if name not in out.columns:
             out[name] = pd.Series([None] * n, dtype=_dtype(kind))
-    for name in ("name", "building_block", "category", "description", "visibility", "source", "wheelchair"):
-        out[name] = _clean_text(out[name], problems, name, rows)
+    for name, kind in ASSET_FIELDS.items():
+        if kind == "TEXT":
+            out[name] = _clean_text(out[name], problems, name, rows)
     for name in ("category", "building_block", "visibility", "source", "wheelchair"):
         out[name] = out[name].str.lower()
-    out["id"] = _clean_text(out["id"], problems, "id", rows)
     missing_id = out["id"].isna()
     out.loc[missing_id, "id"] = [new_asset_id() for _ in range(int(missing_id.sum()))]
     dup = out["id"].duplicated(keep=False)

@@ -1,0 +1,341 @@
+"""The asset pipeline on real data: OSM and CBS sources -> layers -> one GeoPackage workspace -> CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from pyproj import Geod
+
+from assetmap import settings
+from assetmap.cli import main
+from assetmap.errors import InputError, WorkspaceError
+from assetmap.imports import import_workshop
+from assetmap.layers import build_assets, meeting_places
+from assetmap.sources.cbs import read_boundaries_file
+from assetmap.sources.osm import tag_mapping
+from assetmap.storage import create_workspace, open_workspace
+from assetmap.storage.geopackage import SCHEMA_VERSION
+from conftest import DELFT_AREA, DELFT_OSM, DENHAAG_BUURTEN, DENHAAG_WIJKEN, NL_WIJKEN, REPO, SHARED_DATA
+
+TEMPLATE = REPO / "data" / "workshop_template.csv"
+
+
+# ---------------------------------------------------------------------- OSM -> building blocks
+def test_osm_features_land_in_the_right_building_blocks(delft_ws):
+    assets = delft_ws.assets().set_index("source_ref")
+    by_name = delft_ws.assets().set_index("name")
+    # Known real features of the TU Delft extract.
+    assert by_name.loc["TU Delft Library", "building_block"] == "institution"
+    assert by_name.loc["TU Delft Library", "category"] == "library"
+    assert bool(by_name.loc["TU Delft Library", "is_meeting_place"]) is True
+    blocks = {c: set(g) for c, g in assets.groupby("category")["building_block"]}
+    assert blocks["playground"] == {"resource"}
+    assert blocks["place_of_worship"] == {"institution"}
+    assert blocks["school"] == {"institution"}
+    assert blocks["artwork"] == {"story"}
+    assert blocks["club_sport"] == {"association"}
+    assert all(b == {"resource"} for c, b in blocks.items() if c.startswith("shop_"))
+    # Everything that is not in the mapping table stays out (benches, parking, waste baskets).
+    assert not assets["category"].isin(["bench", "parking", "waste_basket", "bicycle_parking"]).any()
+    assert set(assets["building_block"]) <= {"association", "institution", "resource", "story"}
+    assert (assets["source"] == "osm").all()
+    assert assets.index.str.match(r"^(node|way|relation)/\d+$").all()
+
+
+def test_every_osm_category_follows_the_mapping_table(delft_ws):
+    table = tag_mapping()
+    exact = {(r.category): r.building_block for r in table.itertuples() if r.value != "*"}
+    wildcard = {r.category.split("{")[0]: r.building_block for r in table.itertuples() if r.value == "*"}
+    for category, block in zip(delft_ws.assets()["category"], delft_ws.assets()["building_block"]):
+        expected = exact.get(category) or next(b for p, b in wildcard.items() if category.startswith(p))
+        assert block == expected, category
+
+
+def test_meeting_places_are_a_view_not_a_copy(delft_ws):
+    assets = delft_ws.assets()
+    places = meeting_places(assets)
+    assert len(places) >= 2
+    assert places.index.isin(assets.index).all()
+    assert "meeting_places" not in delft_ws.tables()
+
+
+def test_walking_network_is_kept_in_the_workspace_with_lengths_in_metres(delft_ws):
+    nodes, edges = delft_ws.walk_network()
+    assert len(nodes) > 5000 and len(edges) > 5000
+    assert set(edges["u"]).union(edges["v"]) <= set(nodes["node_id"])
+    # length_m (RD New) agrees with the geodesic length on the ellipsoid within 0.5 %.
+    sample = edges[edges["length_m"] > 20].sample(300, random_state=1)
+    geod = Geod(ellps="WGS84")
+    geodesic = np.array([geod.geometry_length(g) for g in sample.geometry])
+    assert np.allclose(sample["length_m"], geodesic, rtol=0.005)
+
+
+def test_osm_import_records_its_source_and_licence(delft_ws):
+    sources = delft_ws.sources()
+    osm = sources[sources["name"] == "OpenStreetMap"].iloc[0]
+    assert osm["licence"] == "ODbL 1.0"
+    assert osm["attribution"] == "© OpenStreetMap contributors"
+    cbs = sources[sources["name"].str.startswith("CBS")].iloc[0]
+    assert cbs["licence"] == "CC BY 4.0"
+
+
+# ---------------------------------------------------------------------- CBS boundaries
+@pytest.mark.parametrize("path, gemeente, count, population", [
+    (DENHAAG_WIJKEN, None, 44, 553_110),
+    (NL_WIJKEN, "GM0503", 13, 104_580),
+    (SHARED_DATA / "cbs" / "hengelo_buurten_cbs.topojson", None, 62, 80_535),
+    (SHARED_DATA / "cbs" / "alkmaar_wijken_cbs2024.geojson", None, 8, 94_790),
+])
+def test_cbs_boundaries_keep_codes_names_and_population(path, gemeente, count, population):
+    boundaries = read_boundaries_file(path, gemeente)
+    assert len(boundaries) == count
+    assert int(boundaries["population"].sum()) == population
+    assert boundaries.crs.to_epsg() == 4326
+    assert boundaries["code"].str.match(r"^(WK\d{6}|BU\d{8})$").all()
+    assert boundaries["name"].notna().all()
+    assert (boundaries["gemeente_code"].str.len() == 6).all()
+
+
+def test_cbs_filter_by_gemeente_code_and_refuse_unknown_gemeente():
+    delft = read_boundaries_file(NL_WIJKEN, "GM0503")
+    assert set(delft["gemeente_code"]) == {"GM0503"}
+    with pytest.raises(InputError, match="GM9999"):
+        read_boundaries_file(NL_WIJKEN, "GM9999")
+
+
+def test_every_asset_inside_the_boundaries_gets_its_buurt_code(denhaag_workspace):
+    buurten = read_boundaries_file(DENHAAG_BUURTEN)
+    rng = np.random.default_rng(7)
+    metric = buurten.to_crs(settings.METRIC_CRS)
+    points, expected = [], []
+    for code, area in zip(metric["code"], metric.geometry):
+        minx, miny, maxx, maxy = area.bounds
+        while True:
+            p = shapely.Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+            if area.buffer(-5).contains(p):  # 5 m inside: clear of generalised edges
+                points.append(p)
+                expected.append(code)
+                break
+    frame = gpd.GeoDataFrame({"name": [f"asset {i}" for i in range(len(points))], "building_block": "resource"},
+                             geometry=gpd.GeoSeries(points, crs=settings.METRIC_CRS))
+    path = denhaag_workspace.parent / "points.geojson"
+    frame.to_crs(4326).to_file(path, driver="GeoJSON")
+    with open_workspace(denhaag_workspace) as ws:
+        import_workshop(ws, path, actor="test")
+        assets = ws.assets()
+    assert len(assets) == len(buurten) == 114
+    got = dict(zip(assets["name"], assets["buurt_code"]))
+    assert [got[f"asset {i}"] for i in range(len(points))] == expected
+    assert (assets["wijk_code"] == "WK" + assets["buurt_code"].str[2:8]).all()
+    assert (assets["gemeente_code"] == "GM0518").all()
+
+
+def test_delft_assets_inside_wijken_get_their_wijk_code(delft_ws):
+    assets = delft_ws.assets()
+    wijken = delft_ws.boundaries("wijk").to_crs(settings.METRIC_CRS)
+    inside = assets.to_crs(settings.METRIC_CRS).representative_point().within(wijken.union_all())
+    assert inside.sum() > 100
+    assert assets.loc[inside, "wijk_code"].notna().all()
+    assert assets.loc[~inside, "wijk_code"].isna().all()
+    assert assets.loc[inside, "wijk_code"].str.startswith("WK0503").all()
+
+
+# ---------------------------------------------------------------------- workshop files
+def test_workshop_template_imports_with_dutch_headers(denhaag_workspace):
+    with open_workspace(denhaag_workspace) as ws:
+        result = import_workshop(ws, TEMPLATE, actor="tafel")
+        assets = ws.assets().set_index("name")
+    assert len(result.report.added) == 5
+    assert assets.loc["Buurthuis De Mussen", "building_block"] == "institution"
+    assert bool(assets.loc["Buurthuis De Mussen", "is_meeting_place"]) is True
+    assert assets.loc["Buurthuis De Mussen", "wheelchair"] == "yes"
+    assert assets.loc["Kookt voor de buren", "building_block"] == "individual"
+    assert assets.loc["Kookt voor de buren", "visibility"] == "group"
+    # A buurt code alone places the asset inside that buurt.
+    assert assets.loc["Wijkberaad Moerwijk", "buurt_code"] == "BU05183620"
+    # RD x/y are converted to WGS84 and land inside Den Haag.
+    rd = assets.loc["Buurtmoestuin Schilderswijk", "geometry"]
+    assert 4.2 < rd.x < 4.4 and 52.0 < rd.y < 52.1
+
+
+def test_workshop_csv_round_trips_through_import_and_export(denhaag_workspace, tmp_path):
+    exported = tmp_path / "export.csv"
+    with open_workspace(denhaag_workspace) as ws:
+        import_workshop(ws, TEMPLATE, actor="tafel")
+        before = ws.assets()
+    assert main(["export", str(denhaag_workspace), str(exported)]) == 0
+    fresh = tmp_path / "fresh.gpkg"
+    shutil.copy(denhaag_workspace, fresh)
+    with open_workspace(fresh) as ws:
+        ws.delete_assets(list(ws.assets()["id"]))
+        assert ws.assets().empty
+        import_workshop(ws, exported, actor="someone else")
+        after = ws.assets()
+    columns = ["id", "name", "building_block", "category", "description", "buurt_code", "is_meeting_place",
+               "opening_hours", "wheelchair", "free_entry", "operator", "visibility", "consent", "added_by"]
+    left = before.set_index("id").sort_index()
+    right = after.set_index("id").sort_index()
+    pd.testing.assert_frame_equal(left[columns[1:]], right[columns[1:]], check_dtype=False)
+    assert left.geometry.geom_equals_exact(right.geometry, tolerance=1e-9).all()
+
+
+def test_dry_run_reports_every_problem_and_writes_nothing(denhaag_workspace, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("naam,bouwsteen,lat,lon\n"
+                   "Goed,vereniging,52.07,4.29\n"
+                   ",vereniging,52.07,4.29\n"
+                   "Fout blok,kasteel,52.07,4.29\n"
+                   "Omgedraaid,verhaal,4.29,52.07\n", encoding="utf-8")
+    before = denhaag_workspace.read_bytes()
+    assert main(["import", str(denhaag_workspace), str(bad), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "row 3, column 'name'" in err
+    assert "row 4, column 'building_block'" in err and "kasteel" in err
+    assert "row 5" in err and "swap" in err
+    assert "nothing was written" in err
+    assert denhaag_workspace.read_bytes() == before
+    # Without --dry-run the same file is refused whole: the good row is not written either.
+    assert main(["import", str(denhaag_workspace), str(bad)]) == 2
+    with open_workspace(denhaag_workspace) as ws:
+        assert ws.assets().empty
+
+
+def test_semicolon_csv_with_decimal_commas_from_dutch_excel(denhaag_workspace, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("\ufeffNaam;Bouwsteen;Categorie;Lat;Lon\nDe Bieb;Instelling;bibliotheek;52,0702;4,2967\n"
+                     .encode("utf-8"))
+    with open_workspace(denhaag_workspace) as ws:
+        import_workshop(ws, path)
+        asset = ws.assets().iloc[0]
+    assert asset["name"] == "De Bieb" and asset["building_block"] == "institution"
+    assert asset.geometry.equals_exact(shapely.Point(4.2967, 52.0702), 1e-12)
+
+
+def test_xlsx_and_geojson_workshop_files(denhaag_workspace, tmp_path):
+    xlsx = tmp_path / "tafel.xlsx"
+    pd.read_csv(TEMPLATE, dtype=str).to_excel(xlsx, index=False)
+    with open_workspace(denhaag_workspace) as ws:
+        assert len(import_workshop(ws, xlsx, dry_run=True).notes) == 0
+        import_workshop(ws, xlsx)
+        assert len(ws.assets()) == 5
+        geojson = tmp_path / "tafel.geojson"
+        ws.assets().to_file(geojson, driver="GeoJSON")
+        report = import_workshop(ws, geojson).report
+    assert len(report.unchanged) == 5 and not report.added
+
+
+# ---------------------------------------------------------------------- the workspace file
+def test_geopackage_reads_back_unchanged_with_pyogrio(delft_copy):
+    with open_workspace(delft_copy) as ws:
+        ours = {name: ws.read_table(name) for name in ("assets", "boundaries", "walk_edges", "buildings")}
+    layers = dict(pyogrio.list_layers(delft_copy))
+    assert {"assets", "boundaries", "walk_nodes", "walk_edges", "buildings", "study_area", "links"} <= set(layers)
+    for name, frame in ours.items():
+        gdal = pyogrio.read_dataframe(delft_copy, layer=name)
+        assert gdal.crs.to_epsg() == 4326
+        assert len(gdal) == len(frame)
+        for column in frame.columns.drop("geometry"):
+            a = frame[column].astype(object).where(frame[column].notna(), None).tolist()
+            b = gdal[column].astype(object).where(gdal[column].notna(), None).tolist()
+            if frame[column].dtype == "boolean":
+                b = [None if v is None else bool(v) for v in b]
+            if frame[column].dtype == "float64":
+                assert np.allclose(np.array(a, dtype=float), np.array(b, dtype=float), equal_nan=True), column
+            else:
+                assert a == b, (name, column)
+        assert shapely.equals_exact(frame.geometry.array, gdal.geometry.array, tolerance=0).all(), name
+
+
+def test_exported_geopackage_and_geojson_read_back(delft_ws, tmp_path):
+    for suffix in ("gpkg", "geojson"):
+        out = tmp_path / f"out.{suffix}"
+        assert main(["export", str(delft_ws.path), str(out)]) == 0
+        back = pyogrio.read_dataframe(out, layer="assets") if suffix == "gpkg" else pyogrio.read_dataframe(out)
+        assets = delft_ws.assets()
+        assert sorted(back["id"]) == sorted(assets["id"])
+        merged = assets.set_index("id").geometry.loc[back["id"]]
+        # RFC 7946 GeoJSON may reorient rings, so compare normalised shapes.
+        assert shapely.equals_exact(shapely.normalize(merged.array), shapely.normalize(back.geometry.array),
+                                    tolerance=1e-7).all()
+
+
+def test_workspace_records_schema_version_and_is_a_valid_geopackage(tmp_path):
+    path = tmp_path / "w.gpkg"
+    create_workspace(path).close()
+    with open_workspace(path) as ws:
+        assert ws.schema_version() == SCHEMA_VERSION
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (-1, 0, 4326)").fetchone()[0] == 3
+    conn.close()
+
+
+def test_opening_a_file_that_is_not_a_workspace_says_so(tmp_path):
+    not_gpkg = tmp_path / "notes.gpkg"
+    not_gpkg.write_text("hello")
+    with pytest.raises(WorkspaceError, match="not"):
+        open_workspace(not_gpkg)
+    with pytest.raises(WorkspaceError, match="assetmap init"):
+        open_workspace(tmp_path / "missing.gpkg")
+
+
+def test_failed_import_inside_a_transaction_leaves_the_workspace_as_it_was(denhaag_workspace):
+    good = gpd.GeoDataFrame({"name": ["Een"], "building_block": ["story"]},
+                            geometry=[shapely.Point(4.29, 52.07)], crs=4326)
+    with open_workspace(denhaag_workspace) as ws:
+        ws.save_assets(build_assets(good))
+        with pytest.raises(RuntimeError):
+            with ws.transaction():
+                ws.save_assets(build_assets(good.assign(name="Twee")))
+                raise RuntimeError("power cut")
+        assert list(ws.assets()["name"]) == ["Een"]
+
+
+# ---------------------------------------------------------------------- CLI
+def test_cli_end_to_end_on_real_data(tmp_path, capsys):
+    ws = tmp_path / "delft.gpkg"
+    assert main(["init", str(ws)]) == 0
+    assert main(["import-boundaries", str(ws), "--file", str(NL_WIJKEN), "--gemeente", "GM0503"]) == 0
+    assert main(["import-osm", str(ws), "--file", str(DELFT_OSM), "--area", str(DELFT_AREA)]) == 0
+    out = capsys.readouterr().out
+    assert "© OpenStreetMap contributors" in out
+    assert main(["list", str(ws), "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) > 150
+    assert {"id", "name", "building_block", "category", "buurt_code", "is_meeting_place", "lon", "lat"} \
+        <= set(records[0])
+    lons = [r["lon"] for r in records]
+    lats = [r["lat"] for r in records]
+    assert 4.3 < min(lons) and max(lons) < 4.45 and 51.95 < min(lats) and max(lats) < 52.05
+    assert main(["list", str(ws), "--block", "story", "--json"]) == 0
+    stories = json.loads(capsys.readouterr().out)
+    assert stories and {r["building_block"] for r in stories} == {"story"}
+    # Re-importing the same file changes nothing and adds no duplicates.
+    assert main(["import-osm", str(ws), "--file", str(DELFT_OSM), "--area", str(DELFT_AREA)]) == 0
+    assert f"0 added, 0 updated, {len(records)} unchanged" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["import", "{ws}", "{tmp}/missing.csv"], "does not exist"),
+    (["init", "{ws}"], "already exists"),
+    (["import-boundaries", "{ws}", "--file", str(NL_WIJKEN), "--gemeente", "Delft"], "GM0518"),
+    (["import-osm", "{ws}", "--file", str(NL_WIJKEN)], "not an OpenStreetMap XML file"),
+    (["export", "{ws}", "{tmp}/out.shp"], ".gpkg, .geojson, .csv"),
+    (["list", "{tmp}/nothing.gpkg"], "assetmap init"),
+])
+def test_cli_bad_input_exits_2_with_a_message_and_changes_nothing(denhaag_workspace, tmp_path, capsys, argv,
+                                                                   words):
+    before = denhaag_workspace.read_bytes()
+    argv = [a.format(ws=denhaag_workspace, tmp=tmp_path) for a in argv]
+    assert main(argv) == 2
+    assert words in capsys.readouterr().err
+    assert denhaag_workspace.read_bytes() == before
