@@ -339,3 +339,46 @@ def test_cli_bad_input_exits_2_with_a_message_and_changes_nothing(denhaag_worksp
     assert main(argv) == 2
     assert words in capsys.readouterr().err
     assert denhaag_workspace.read_bytes() == before
+
+
+# ---------------------------------------------------------------------- stories and links
+def test_stories_carry_a_date_and_link_to_a_place(denhaag_workspace):
+    place = gpd.GeoDataFrame({"id": ["markt"], "name": ["Haagse Markt"], "building_block": ["resource"]},
+                             geometry=[shapely.Point(4.2948, 52.0648)], crs=4326)
+    story = gpd.GeoDataFrame({"name": ["De markt van vroeger"], "building_block": ["story"],
+                              "description": ["Mijn opa stond hier in 1960 met vis."],
+                              "story_date": ["21-6-1960"], "related_asset_id": ["markt"]},
+                             geometry=[shapely.Point(4.2948, 52.0648)], crs=4326)
+    with open_workspace(denhaag_workspace) as ws:
+        ws.save_assets(build_assets(place, source="workshop"))
+        ws.save_assets(build_assets(story, source="workshop"))
+        saved = ws.assets(building_block="story").iloc[0]
+        assert saved["story_date"] == "1960-06-21"
+        assert saved["related_asset_id"] == "markt"
+        with pytest.raises(InputError, match="'nowhere' does not exist"):
+            ws.save_assets(build_assets(story.assign(related_asset_id="nowhere", name="Los verhaal")))
+        assert len(ws.assets()) == 2
+    with pytest.raises(InputError, match="story_date"):
+        build_assets(story.assign(story_date="vroeger"))
+    assert build_assets(story.assign(story_date="1985"))["story_date"].iloc[0] == "1985"
+
+
+def test_links_between_assets_are_a_layer_of_their_own(denhaag_workspace):
+    from assetmap.layers import build_links
+
+    frame = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["Voedselbank", "Moskee"],
+                              "building_block": ["association", "institution"]},
+                             geometry=[shapely.Point(4.29, 52.07), shapely.Point(4.30, 52.07)], crs=4326)
+    with open_workspace(denhaag_workspace) as ws:
+        ws.save_assets(build_assets(frame))
+        links = build_links(pd.DataFrame({"from_asset_id": ["a"], "to_asset_id": ["b"], "note": ["samen koken"]}),
+                            set(ws.assets()["id"]), added_by="tafel 2")
+        ws.add_links(links)
+        stored = ws.links()
+        assert stored.iloc[0][["from_asset_id", "to_asset_id", "kind", "note"]].tolist() == \
+            ["a", "b", "could_work_with", "samen koken"]
+        with pytest.raises(InputError, match="does not exist"):
+            build_links(pd.DataFrame({"from_asset_id": ["a"], "to_asset_id": ["zz"]}), set(ws.assets()["id"]))
+        ws.delete_assets(["b"])
+        assert ws.links().empty  # a link never points at a removed asset
+    assert "links" in dict(pyogrio.list_layers(denhaag_workspace))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import geopandas as gpd
 import numpy as np
@@ -118,6 +119,7 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
                                                 np.where(individual, "group", "public"))
     out["consent"] = out["consent"].where(out["consent"].notna(), ~individual).astype("boolean")
     out["is_meeting_place"] = out["is_meeting_place"].fillna(False).astype("boolean")
+    out["story_date"] = _parse_story_dates(out["story_date"], problems, rows)
     _validate.check_required(out, REQUIRED_ASSET_FIELDS, problems, rows)
     _validate.check_allowed(out, "building_block", BUILDING_BLOCKS, problems, rows)
     _validate.check_allowed(out, "visibility", VISIBILITIES, problems, rows)
@@ -162,6 +164,37 @@ def _clean_text(values: pd.Series, problems: list[Problem], column: str, rows: p
         problems.append(Problem(f"text is longer than {settings.MAX_TEXT_LENGTH} characters",
                                 "shorten it", row=_validate._row(rows, pos), column=column))
     return text
+
+
+def _parse_story_dates(values: pd.Series, problems: list[Problem], rows: pd.Series | None) -> pd.Series:
+    """Stories carry a date as precise as people remember it: 1985, 1985-06 or 1985-06-21.
+
+    Dutch day-first dates (21-6-1985) are turned into ISO form.
+    """
+    out = []
+    for pos, value in enumerate(values.tolist()):
+        if value is None or value is pd.NA:
+            out.append(None)
+            continue
+        text = str(value).strip()
+        iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+        dutch = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+        parts = None
+        if iso:
+            parts = [int(p) for p in iso.groups() if p is not None]
+        elif dutch:
+            parts = [int(dutch.group(3)), int(dutch.group(2)), int(dutch.group(1))]
+        try:
+            if parts is None:
+                raise ValueError(text)
+            date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        except ValueError:
+            problems.append(Problem(f"'{text}' is not a date", "write a year (1985), a month (1985-06) or a day "
+                                    "(1985-06-21 or 21-6-1985)", row=_validate._row(rows, pos), column="story_date"))
+            out.append(None)
+            continue
+        out.append("-".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]]))
+    return pd.Series(out, index=values.index, dtype="string")
 
 
 def _parse_bool_column(values: pd.Series, problems: list[Problem], column: str,

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
-from assetmap.errors import AssetmapError, InputError, WorkspaceError
+from assetmap.errors import AssetmapError, InputError, Problem, WorkspaceError
 from assetmap.layers.assets import empty_assets, now_iso
 from assetmap.layers.schema import ASSET_FIELDS, BOUNDARY_FIELDS, LINK_FIELDS
 from assetmap.storage import _gpkg
@@ -252,6 +252,7 @@ class GeoPackageWorkspace:
         blobs = _gpkg.encode(assets.geometry.array)
         stamp = now_iso()
         with self.transaction() as conn:
+            self._check_related(records)
             for record, blob in zip(records, blobs):
                 existing = self.asset(record["id"])
                 if existing is None:
@@ -351,9 +352,8 @@ class GeoPackageWorkspace:
 
     # ------------------------------------------------------------------ writing other layers
     def add_links(self, links: pd.DataFrame) -> int:
-        with self.transaction() as conn:
-            for record in _records(links, LINK_FIELDS):
-                _insert(conn, "links", LINK_FIELDS, record, None)
+        with self.transaction():
+            self._insert_frame("links", links)
         return len(links)
 
     def replace_boundaries(self, boundaries: gpd.GeoDataFrame, *, keep_other_levels: bool = True) -> int:
@@ -415,6 +415,19 @@ class GeoPackageWorkspace:
 
     def _columns(self, name: str) -> list[tuple[str, str]]:
         return [(r[1], (r[2] or "TEXT").upper()) for r in self._conn.execute(f'PRAGMA table_info("{name}")')]
+
+    def _check_related(self, records: list[dict]) -> None:
+        """A story may point at a place: that place must exist (in the workspace or the same batch)."""
+        batch = {r["id"] for r in records}
+        problems = []
+        for number, record in enumerate(records, start=1):
+            related = record.get("related_asset_id")
+            if related and related not in batch and self._conn.execute(
+                    "SELECT 1 FROM assets WHERE id = ?", (related,)).fetchone() is None:
+                problems.append(Problem(f"asset '{related}' does not exist", "link to an existing asset id",
+                                        row=number, column="related_asset_id"))
+        if problems:
+            raise InputError(problems)
 
     def _require(self, asset_id: str, actor: str | None, owner_only: bool) -> dict:
         current = self.asset(asset_id)
