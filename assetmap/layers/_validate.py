@@ -52,7 +52,6 @@ def check_geometry(frame: gpd.GeoDataFrame, problems: list[Problem], rows: pd.Se
         problems.append(Problem("has no location", "give lat/lon, RD x/y or a buurt code",
                                 row=_row(rows, pos), column="geometry"))
     present = ~(missing | empty)
-    types = shapely.get_type_id(geoms)
     type_names = pd.Series(frame.geometry.geom_type.to_numpy())
     for pos in (present & ~type_names.isin(allowed_types).to_numpy()).nonzero()[0]:
         problems.append(Problem(f"geometry type {type_names.iloc[pos]} is not supported",
@@ -63,7 +62,6 @@ def check_geometry(frame: gpd.GeoDataFrame, problems: list[Problem], rows: pd.Se
         problems.append(Problem(f"geometry is invalid ({reason})",
                                 "redraw the shape so its edges do not cross (in QGIS: Fix geometries)",
                                 row=_row(rows, pos), column="geometry"))
-    del types
     if frame.crs is not None and present.any():
         lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
         ll = frame.geometry[present].to_crs(settings.STORAGE_CRS) if not frame.crs.equals(settings.STORAGE_CRS) \
