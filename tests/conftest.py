@@ -13,6 +13,7 @@ from assetmap.storage import create_workspace, open_workspace
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
 DELFT_OSM = SHARED_DATA / "osm" / "tudelft_campus.osm.bz2"
+DELFT_PBF = SHARED_DATA / "osm" / "tudelft_campus.osm.pbf"
 DELFT_AREA = SHARED_DATA / "osm" / "tudelft_campus_extract_bbox.geojson"
 NL_WIJKEN = SHARED_DATA / "cbs" / "wijken_2022_nl.gpkg"
 DENHAAG_BUURTEN = SHARED_DATA / "cbs" / "denhaag_buurten_2019_gen_geometry_only.geojson"
@@ -26,11 +27,14 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def delft_workspace_file(tmp_path_factory) -> Path:
-    """The real end-to-end case, built once: Delft wijken (CBS) + the TU Delft OSM extract."""
+    """The real end-to-end case, built once: Delft wijken (CBS) + the TU Delft OSM extract.
+
+    Read from the PBF copy (fast); test_pipeline proves the XML copy gives the same layers.
+    """
     path = tmp_path_factory.mktemp("delft") / "delft.gpkg"
     with create_workspace(path) as ws:
         import_boundaries(ws, file=NL_WIJKEN, gemeente="GM0503")
-        import_osm(ws, file=DELFT_OSM, area_file=DELFT_AREA)
+        import_osm(ws, file=DELFT_PBF, area_file=DELFT_AREA)
     return path
 
 

@@ -23,7 +23,7 @@ from assetmap.sources.cbs import read_boundaries_file
 from assetmap.sources.osm import tag_mapping
 from assetmap.storage import create_workspace, open_workspace
 from assetmap.storage.geopackage import SCHEMA_VERSION
-from conftest import DELFT_AREA, DELFT_OSM, DENHAAG_BUURTEN, DENHAAG_WIJKEN, NL_WIJKEN, REPO, SHARED_DATA
+from conftest import DELFT_AREA, DELFT_OSM, DELFT_PBF, DENHAAG_BUURTEN, DENHAAG_WIJKEN, NL_WIJKEN, REPO, SHARED_DATA
 
 TEMPLATE = REPO / "data" / "workshop_template.csv"
 
@@ -69,13 +69,47 @@ def test_meeting_places_are_a_view_not_a_copy(delft_ws):
 
 def test_walking_network_is_kept_in_the_workspace_with_lengths_in_metres(delft_ws):
     nodes, edges = delft_ws.walk_network()
-    assert len(nodes) > 5000 and len(edges) > 5000
+    assert len(nodes) > 1500 and len(edges) > 2000
     assert set(edges["u"]).union(edges["v"]) <= set(nodes["node_id"])
     # length_m (RD New) agrees with the geodesic length on the ellipsoid within 0.5 %.
     sample = edges[edges["length_m"] > 20].sample(300, random_state=1)
     geod = Geod(ellps="WGS84")
     geodesic = np.array([geod.geometry_length(g) for g in sample.geometry])
     assert np.allclose(sample["length_m"], geodesic, rtol=0.005)
+
+
+def test_pbf_and_xml_extracts_give_the_same_layers():
+    from assetmap.sources.osm import read_osm_file
+
+    pbf, xml = read_osm_file(DELFT_PBF), read_osm_file(DELFT_OSM)
+    for name in ("assets", "buildings", "walk_nodes", "walk_edges"):
+        a, b = getattr(pbf, name), getattr(xml, name)
+        assert len(a) == len(b) > 0, name
+    assert sorted(pbf.assets["id"]) == sorted(xml.assets["id"])
+    a = pbf.assets.set_index("id").sort_index()
+    b = xml.assets.set_index("id").sort_index()
+    assert (a["building_block"] == b["building_block"]).all() and (a["category"] == b["category"]).all()
+    assert shapely.equals_exact(shapely.normalize(a.geometry.array), shapely.normalize(b.geometry.array), 1e-7).all()
+    assert pbf.walk_edges["length_m"].sum() == pytest.approx(xml.walk_edges["length_m"].sum(), rel=1e-9)
+
+
+def test_only_highways_people_may_use_are_walkable():
+    import networkx as nx
+
+    from assetmap.sources.osm import walkable_subgraph
+
+    graph = nx.MultiDiGraph(crs="epsg:4326")
+    for node in range(1, 9):
+        graph.add_node(node, x=4.36 + node / 1000, y=52.0)
+    graph.add_edge(1, 2, highway="footway")
+    graph.add_edge(2, 3, highway="residential")
+    graph.add_edge(3, 4, building="house")  # a building outline, no highway tag
+    graph.add_edge(4, 5, highway="motorway")
+    graph.add_edge(5, 6, highway="cycleway")
+    graph.add_edge(6, 7, highway="cycleway", foot="designated")
+    graph.add_edge(7, 8, highway="service", access="private")
+    kept = {(u, v) for u, v in walkable_subgraph(graph).edges()}
+    assert kept == {(1, 2), (2, 3), (6, 7)}
 
 
 def test_osm_import_records_its_source_and_licence(delft_ws):

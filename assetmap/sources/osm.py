@@ -81,9 +81,14 @@ def mapping_tags() -> dict[str, bool | list[str]]:
 
 
 def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> OsmLayers:
-    """Read facilities and the walking network from a local OSM XML file (``.osm``, ``.osm.bz2``)."""
+    """Read facilities and the walking network from a local OSM file.
+
+    ``.osm.pbf`` is read with pyosmium (fast); ``.osm`` and ``.osm.bz2`` XML with osmnx.
+    """
     path = Path(path)
     _check_osm_file(path)
+    if path.name.lower().endswith(".pbf"):
+        return _read_pbf_file(path, area)
     with _osmnx_way_tags():
         try:
             graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
@@ -101,6 +106,21 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> Osm
                          "use an extract that contains the streets (highway=*) of the area")
     graph = ox.simplify_graph(graph)
     return osm_to_layers(features, graph, area, reference=path.name)
+
+
+def _read_pbf_file(path: Path, area: gpd.GeoDataFrame | None) -> OsmLayers:
+    from assetmap.sources._osm_pbf import read_pbf
+
+    try:
+        features, graph = read_pbf(path, mapping_tags(), _WAY_TAGS)
+    except RuntimeError as exc:  # libosmium reports damaged files as RuntimeError
+        raise InputError(f"{path.name} could not be read as OSM PBF ({exc})",
+                         "export the area again (e.g. with osmium extract)") from exc
+    graph = walkable_subgraph(graph)
+    if graph.number_of_edges() == 0:
+        raise InputError(f"{path.name} has no walkable streets or paths",
+                         "use an extract that contains the streets (highway=*) of the area")
+    return osm_to_layers(features, ox.simplify_graph(graph), area, reference=path.name)
 
 
 def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
@@ -204,12 +224,16 @@ def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def walkable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Keep the ways people may walk on (osmnx's walk rule; cycleways only where foot is allowed)."""
+    """Keep the ways people may walk on (osmnx's walk rule; cycleways only where foot is allowed).
+
+    Ways without a ``highway`` tag are dropped.
+    """
     drop = []
     for u, v, k, data in graph.edges(keys=True, data=True):
         highway = _first(data.get("highway")) or ""
         foot = _first(data.get("foot")) or ""
-        if foot == "no" or _first(data.get("access")) == "private" or _first(data.get("service")) == "private" \
+        # graph_from_xml keeps every way of the file (building outlines too): only highways are walkable.
+        if not highway or foot == "no" or _first(data.get("access")) == "private" or _first(data.get("service")) == "private" \
                 or _first(data.get("area")) == "yes":
             drop.append((u, v, k))
         elif _NOT_WALKABLE.search(highway) and not (highway == "cycleway" and foot in _FOOT_ALLOWED):
@@ -247,7 +271,11 @@ def _check_osm_file(path: Path) -> None:
                          "cut a smaller extract (one gemeente) with osmium extract")
     name = path.name.lower()
     if name.endswith(".pbf"):
-        raise InputError(f"{path.name} is an OSM PBF file", "convert it to .osm.bz2 with 'osmium cat'")
+        with open(path, "rb") as handle:
+            if b"OSMHeader" not in handle.read(64):
+                raise InputError(f"{path.name} is not an OpenStreetMap PBF file",
+                                 "give an .osm.pbf, .osm or .osm.bz2 file exported from OpenStreetMap")
+        return
     opener = bz2.open if name.endswith(".bz2") else gzip.open if name.endswith(".gz") else open
     try:
         with opener(path, "rb") as handle:
