@@ -253,6 +253,14 @@ def test_semicolon_csv_with_decimal_commas_from_dutch_excel(denhaag_workspace, t
     assert asset.geometry.equals_exact(shapely.Point(4.2967, 52.0702), 1e-12)
 
 
+def test_shipped_xlsx_template_matches_the_csv_template(denhaag_workspace):
+    with open_workspace(denhaag_workspace) as ws:
+        from_xlsx = import_workshop(ws, REPO / "data" / "workshop_template.xlsx", dry_run=True)
+        from_csv = import_workshop(ws, TEMPLATE, dry_run=True)
+    assert from_xlsx.rows == from_csv.rows == 5
+    assert not from_xlsx.notes
+
+
 def test_xlsx_and_geojson_workshop_files(denhaag_workspace, tmp_path):
     xlsx = tmp_path / "tafel.xlsx"
     pd.read_csv(TEMPLATE, dtype=str).to_excel(xlsx, index=False)
