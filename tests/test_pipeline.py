@@ -424,3 +424,27 @@ def test_links_between_assets_are_a_layer_of_their_own(denhaag_workspace):
         ws.delete_assets(["b"])
         assert ws.links().empty  # a link never points at a removed asset
     assert "links" in dict(pyogrio.list_layers(denhaag_workspace))
+
+
+# ---------------------------------------------------------------------- online sources, offline
+@pytest.fixture
+def unreachable_services(monkeypatch):
+    """Point the online services at a closed local port: the real request code fails at once."""
+    import osmnx as ox
+
+    monkeypatch.setattr(ox.settings, "nominatim_url", "http://127.0.0.1:9/")
+    monkeypatch.setattr(ox.settings, "overpass_url", "http://127.0.0.1:9/api")
+    monkeypatch.setattr(ox.settings, "use_cache", False)
+    monkeypatch.setattr(ox.settings, "requests_timeout", 5)
+    monkeypatch.setattr(settings, "PDOK_WFS_URL", "http://127.0.0.1:9/wfs")
+
+
+def test_online_sources_fail_with_a_clear_message_when_offline(unreachable_services, denhaag_workspace, capsys):
+    before = denhaag_workspace.read_bytes()
+    assert main(["import-osm", str(denhaag_workspace), "--place", "Transvaal, Den Haag"]) == 2
+    err = capsys.readouterr().err
+    assert "could not be reached" in err and "--file" in err
+    assert main(["import-boundaries", str(denhaag_workspace), "--gemeente", "GM0518"]) == 2
+    err = capsys.readouterr().err
+    assert "PDOK could not be reached" in err and "--file" in err
+    assert denhaag_workspace.read_bytes() == before

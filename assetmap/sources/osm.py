@@ -134,11 +134,13 @@ def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
             area = gpd.GeoDataFrame(geometry=[polygon], crs=settings.STORAGE_CRS)
         graph = ox.graph_from_polygon(polygon, network_type="walk", simplify=True, retain_all=True)
         features = ox.features_from_polygon(polygon, tags=mapping_tags())
-    except (ConnectionError, OSError) as exc:
-        raise InputError(f"OpenStreetMap could not be reached ({exc})",
-                         "check the internet connection, or import a local .osm file with --file") from exc
-    except ValueError as exc:
-        raise InputError(f"'{place}' was not found ({exc})", "spell the place like 'Transvaal, Den Haag'") from exc
+    except (ConnectionError, OSError, ox._errors.ResponseStatusCodeError) as exc:
+        raise InputError(f"OpenStreetMap could not be reached ({type(exc).__name__})",
+                         "check the internet connection, or import a local .osm or .osm.pbf file with --file") \
+            from exc
+    except (ValueError, TypeError, ox._errors.InsufficientResponseError) as exc:
+        raise InputError(f"'{place}' was not found or holds no data ({exc})",
+                         "spell the place like 'Transvaal, Den Haag'") from exc
     area = area.assign(name=str(place) if isinstance(place, str) else "polygon", source="osm")
     return osm_to_layers(features, graph, area, reference=str(place) if isinstance(place, str) else "polygon")
 
