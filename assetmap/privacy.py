@@ -43,7 +43,6 @@ def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
         area = shown.loc[people, "buurt_code"].fillna(shown.loc[people, "wijk_code"])
         shown.loc[people, "geometry"] = gpd.GeoSeries([anchors.get(code) for code in area],
                                                       index=area.index, crs=settings.STORAGE_CRS)
-        shown.loc[people, "description"] = shown.loc[people, "description"]
     return gpd.GeoDataFrame(shown, geometry="geometry", crs=settings.STORAGE_CRS)
 
 
