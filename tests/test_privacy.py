@@ -1,0 +1,272 @@
+"""Privacy of public views and public exports, on a workspace full of people.
+
+Individual capacities are about people: a public output (the public view, and every ``export
+--public`` format) shows only public entries with consent, never a contact value or the pseudonym
+of who added an entry, and never a point within 100 m of any person's own point.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import subprocess
+import sys
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from scipy.spatial import cKDTree
+
+from assetmap import settings
+from assetmap.errors import InputError
+from assetmap.export import export_assets
+from assetmap.imports import import_workshop
+from assetmap.layers import build_assets
+from assetmap.layers.schema import (ASSET_FIELDS, BOUNDARY_FIELDS, CONTACT_FIELDS, FORBIDDEN_FIELD_WORDS,
+                                    LINK_FIELDS)
+from assetmap.privacy import MIN_ANCHOR_DISTANCE_M, public_view
+from assetmap.storage import open_workspace
+from assetmap.storage.geopackage import TABLES
+from assetmap.storage import _gpkg
+
+CLI = [sys.executable, "-c", "from assetmap.cli import main; raise SystemExit(main())"]
+N_DENSE, N_SPARSE = 120, 40
+
+
+@pytest.fixture(scope="module")
+def people_workspace(tmp_path_factory):
+    """Den Haag buurten + wijken and 320 individual capacities in four buurten, mixed visibility/consent.
+
+    Two small buurten are packed so full of people that no point in them is 100 m from everyone;
+    two larger ones have room for a buurt anchor.
+    """
+    from conftest import DENHAAG_BUURTEN, DENHAAG_WIJKEN
+    from assetmap.imports import import_boundaries
+    from assetmap.storage import create_workspace
+
+    tmp = tmp_path_factory.mktemp("people")
+    path = tmp / "people.gpkg"
+    with create_workspace(path) as ws:
+        import_boundaries(ws, file=DENHAAG_WIJKEN)
+        import_boundaries(ws, file=DENHAAG_BUURTEN)
+        buurten = ws.boundaries("buurt").to_crs(settings.METRIC_CRS)
+    buurten = buurten.assign(area=buurten.area).sort_values("area").reset_index(drop=True)
+    dense = buurten.iloc[[0, 1]]
+    sparse = buurten.iloc[[len(buurten) // 2, len(buurten) // 2 + 1]]
+    rng = np.random.default_rng(20240605)
+    rows = []
+    for counts, chosen in ((N_DENSE, dense), (N_SPARSE, sparse)):
+        for area in chosen.geometry:
+            minx, miny, maxx, maxy = area.bounds
+            placed = 0
+            while placed < counts:
+                x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
+                if area.contains(shapely.Point(x, y)):
+                    rows.append((x, y))
+                    placed += 1
+    xy = np.array(rows)
+    lonlat = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=settings.METRIC_CRS).to_crs(4326)
+    visibility = rng.choice(["openbaar", "groep", "prive"], size=len(xy))
+    consent = rng.choice(["ja", "nee", ""], size=len(xy))
+    csv_path = tmp / "mensen.csv"
+    with open(csv_path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["naam", "bouwsteen", "omschrijving", "lat", "lon", "contact", "zichtbaarheid",
+                         "toestemming", "toegevoegd_door"])
+        for i, point in enumerate(lonlat):
+            writer.writerow([f"Talent nummer {i:03d}", "individuele capaciteiten", "kookt graag voor de buren",
+                             f"{point.y:.8f}", f"{point.x:.8f}", f"06-5550{i:04d} / persoon{i:03d}@voorbeeld.nl",
+                             visibility[i], consent[i], f"pseudo-tafel-{i:03d}-xq"])
+    with open_workspace(path) as ws:
+        import_workshop(ws, csv_path)
+        stored = ws.assets()
+    assert len(stored) == len(xy) and set(stored["building_block"]) == {"individual"}
+    assert stored["contact"].notna().all() and stored["added_by"].notna().all()
+    public = (stored["visibility"] == "public") & stored["consent"].fillna(False).astype(bool)
+    assert 30 < public.sum() < len(stored) - 30  # a real mix of shown and hidden people
+    # The people's own points, in metres, as the workspace holds them.
+    own = np.array([(p.x, p.y) for p in stored.geometry.to_crs(settings.METRIC_CRS)])
+    return {"path": path, "stored": stored, "own": own, "public_names": set(stored.loc[public, "name"]),
+            "hidden_names": set(stored.loc[~public, "name"]), "secrets": _secrets(stored), "tmp": tmp}
+
+
+def _secrets(stored) -> list[str]:
+    values = []
+    for column in CONTACT_FIELDS + ("added_by",):
+        values += [str(v) for v in stored[column].dropna()]
+    # Parts of a contact value are secret too (the phone number alone, the e-mail alone).
+    for value in stored["contact"].dropna():
+        values += [part.strip() for part in str(value).split("/")]
+    return sorted(set(values))
+
+
+def _too_close(lonlat: np.ndarray, own: np.ndarray) -> list:
+    """Output coordinates (lon, lat) that lie within 100 m of some person's own point."""
+    if len(lonlat) == 0:
+        return []
+    metric = gpd.GeoSeries(gpd.points_from_xy(lonlat[:, 0], lonlat[:, 1]), crs=4326).to_crs(settings.METRIC_CRS)
+    xy = np.array([(p.x, p.y) for p in metric])
+    distances, _ = cKDTree(own).query(xy)
+    return [tuple(c) for c, d in zip(lonlat, distances) if d < MIN_ANCHOR_DISTANCE_M]
+
+
+def _geometry_coords(geoms) -> np.ndarray:
+    present = [g for g in geoms if g is not None and not g.is_empty]
+    if not present:
+        return np.empty((0, 2))
+    return shapely.get_coordinates(np.asarray(present, dtype=object))
+
+
+def _geojson_coords(node, out: list) -> None:
+    """Every number pair anywhere in a GeoJSON document (coordinates and bbox alike)."""
+    if isinstance(node, dict):
+        if "bbox" in node:
+            box = node["bbox"]
+            out += [(box[0], box[1]), (box[2], box[3])]
+        for value in node.values():
+            _geojson_coords(value, out)
+    elif isinstance(node, list):
+        if len(node) >= 2 and all(isinstance(v, (int, float)) for v in node):
+            out.append((node[0], node[1]))
+        else:
+            for value in node:
+                _geojson_coords(value, out)
+
+
+def _gpkg_coords(path) -> np.ndarray:
+    """Every geometry coordinate in every feature table of a GeoPackage (read as raw SQLite)."""
+    conn = sqlite3.connect(path)
+    try:
+        coords = []
+        tables = conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
+        assert tables
+        for table, column in tables:
+            blobs = [r[0] for r in conn.execute(f'SELECT "{column}" FROM "{table}"')]
+            coords.append(_geometry_coords(_gpkg.decode(blobs)))
+            # The layer extent must not say more than the geometries themselves.
+            extent = conn.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name=?",
+                                  (table,)).fetchone()
+            if coords[-1].size and extent[0] is not None:
+                assert np.allclose(extent, [*coords[-1].min(axis=0), *coords[-1].max(axis=0)], atol=1e-6)
+    finally:
+        conn.close()
+    return np.vstack(coords) if coords else np.empty((0, 2))
+
+
+def _check_no_secrets(raw: bytes, secrets: list[str], hidden_names: set[str]) -> None:
+    text = raw.decode("utf-8", errors="replace")
+    leaked = [s for s in secrets if s.encode("utf-8") in raw or s in text]
+    assert not leaked, f"contact or added_by values in a public output: {leaked[:5]}"
+    shown_hidden = [n for n in hidden_names if n in text]
+    assert not shown_hidden, f"non-public or non-consenting entries in a public output: {shown_hidden[:5]}"
+
+
+def test_public_view_shows_only_consenting_public_people_at_a_buurt_anchor(people_workspace):
+    with open_workspace(people_workspace["path"]) as ws:
+        view = public_view(ws.assets(), ws.boundaries())
+    assert set(view["name"]) == people_workspace["public_names"]
+    for column in CONTACT_FIELDS + ("added_by",):
+        assert view[column].isna().all()
+    coords = _geometry_coords(view.geometry)
+    assert _too_close(coords, people_workspace["own"]) == []
+    # People of one buurt share one anchor: the map does not tell them apart.
+    located = view[view.geometry.notna()]
+    assert len(located) > 0
+    for _, group in located.groupby("buurt_code"):
+        assert len({(g.x, g.y) for g in group.geometry}) == 1
+    # The packed buurten have no point 100 m from everyone: their people are shown without a location.
+    assert view.geometry.isna().any()
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".csv"])
+def test_public_exports_through_the_cli_leak_no_location_contact_or_pseudonym(people_workspace, suffix):
+    out = people_workspace["tmp"] / f"public{suffix}"
+    before = people_workspace["path"].read_bytes()
+    done = subprocess.run(CLI + ["export", str(people_workspace["path"]), str(out), "--public"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "(public view)" in done.stdout
+    assert people_workspace["path"].read_bytes() == before  # exporting never writes the workspace
+    raw = out.read_bytes()
+    _check_no_secrets(raw, people_workspace["secrets"], people_workspace["hidden_names"])
+    if suffix == ".geojson":
+        found: list = []
+        _geojson_coords(json.loads(raw), found)
+        coords = np.array(found, dtype=float).reshape(-1, 2)
+        names = {f["properties"]["name"] for f in json.loads(raw)["features"]}
+    elif suffix == ".csv":
+        with open(out, newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        coords = np.array([(float(r["lon"]), float(r["lat"])) for r in rows if r["lon"] and r["lat"]])
+        names = {r["name"] for r in rows}
+        assert {"lat", "lon"} <= set(rows[0])
+    else:
+        coords = _gpkg_coords(out)
+        conn = sqlite3.connect(out)
+        names = {r[0] for r in conn.execute("SELECT name FROM assets")}
+        conn.close()
+    assert names == people_workspace["public_names"]
+    assert len(coords) > 0
+    assert _too_close(coords, people_workspace["own"]) == []
+
+
+def test_full_export_keeps_what_the_public_export_hides(people_workspace, tmp_path):
+    """The owner's own export has everything: so the public export's silence is the privacy rule at work."""
+    out = tmp_path / "all.csv"
+    with open_workspace(people_workspace["path"]) as ws:
+        assert export_assets(ws, out, public=False) == len(people_workspace["stored"])
+    raw = out.read_bytes().decode("utf-8")
+    assert all(s in raw for s in people_workspace["secrets"][:20])
+    assert all(n in raw for n in people_workspace["hidden_names"])
+
+
+def test_a_public_non_person_next_to_a_person_keeps_its_place_but_people_move(denhaag_workspace):
+    """Only individuals are moved; a library is where it is, even next to someone's home."""
+    with open_workspace(denhaag_workspace) as ws:
+        buurt = ws.boundaries("buurt").iloc[10]
+        home = buurt.geometry.representative_point()
+        rows = gpd.GeoDataFrame({"name": ["Buurman met talent", "Bibliotheek"],
+                                 "building_block": ["individual", "institution"],
+                                 "visibility": ["public", "public"], "consent": [True, True],
+                                 "contact": ["buurman@example.org", "info@bieb.example"]},
+                                geometry=[home, home], crs=4326)
+        ws.save_assets(build_assets(rows, added_by="tafel 9"))
+        from assetmap.layers.boundaries import assign_codes
+        ws.refresh_codes(assign_codes(ws.assets(), ws.boundaries()))
+        view = public_view(ws.assets(), ws.boundaries()).set_index("name")
+    person = gpd.GeoSeries([view.loc["Buurman met talent", "geometry"], home], crs=4326).to_crs(28992)
+    assert person.iloc[0].distance(person.iloc[1]) >= MIN_ANCHOR_DISTANCE_M
+    assert view.loc["Bibliotheek", "geometry"].equals(home)
+    assert view["contact"].isna().all() and view["added_by"].isna().all()
+
+
+def test_no_layer_has_a_field_for_special_categories_of_personal_data():
+    fields = list(ASSET_FIELDS) + list(BOUNDARY_FIELDS) + list(LINK_FIELDS)
+    for spec in TABLES.values():
+        fields += list(spec.fields)
+    assert fields
+    bad = [f for f in fields if any(word in f.lower() for word in FORBIDDEN_FIELD_WORDS)]
+    assert bad == []
+
+
+def test_a_frame_with_a_special_category_column_is_refused():
+    frame = gpd.GeoDataFrame({"name": ["Een"], "building_block": ["individual"], "migratieachtergrond": ["x"]},
+                             geometry=[shapely.Point(4.29, 52.07)], crs=4326)
+    with pytest.raises(InputError) as info:
+        build_assets(frame)
+    assert "special category" in str(info.value) and "migratieachtergrond" in str(info.value)
+
+
+@pytest.mark.parametrize("header", ["etniciteit", "Gezondheid", "geloof", "Nationaliteit", "seksuele_voorkeur"])
+def test_a_workshop_file_with_a_special_category_column_is_refused_and_nothing_written(
+        denhaag_workspace, tmp_path, header):
+    path = tmp_path / "met_bijzondere_gegevens.csv"
+    path.write_text(f"naam,bouwsteen,lat,lon,{header}\nKookt,individu,52.07,4.29,iets\n", encoding="utf-8")
+    before = denhaag_workspace.read_bytes()
+    done = subprocess.run(CLI + ["import", str(denhaag_workspace), str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2
+    assert header in done.stderr and "special category" in done.stderr and "remove this column" in done.stderr
+    assert denhaag_workspace.read_bytes() == before
