@@ -317,28 +317,51 @@ class GeoPackageWorkspace:
         return self.asset(asset_id)
 
     def undo_last(self, actor: str) -> str | None:
-        """Undo ``actor``'s most recent change. Returns the asset id, or None if nothing to undo."""
+        """Undo ``actor``'s most recent change. Returns the asset id, or None if nothing to undo.
+
+        Only what ``actor`` changed is taken back: an edit is undone field by field, and a field
+        someone else has changed since keeps their value. An entry someone else deleted since stays
+        deleted, and a deleted entry someone restored since is not written twice.
+        """
         with self.transaction() as conn:
             undone = {r[0] for r in conn.execute(
                 "SELECT json_extract(after, '$.undoes') FROM history WHERE actor = ? AND action LIKE 'undo%'",
                 (actor,)) if r[0] is not None}
             rows = conn.execute(
-                "SELECT fid, asset_id, action, before FROM history WHERE actor = ? AND action NOT LIKE 'undo%' "
+                "SELECT fid, asset_id, action, before, after FROM history WHERE actor = ? AND action NOT LIKE 'undo%' "
                 "ORDER BY fid DESC", (actor,)).fetchall()
             target = next((r for r in rows if r[0] not in undone), None)
             if target is None:
                 return None
-            fid, asset_id, action, before = target
+            fid, asset_id, action, before, after = target
+            current = self.asset(asset_id)
+            current_state = None if current is None else _jsonable(current)
             if action in ("create", "restore"):
-                current = self.asset(asset_id)
                 conn.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
-                self._log(asset_id, "undo " + action, actor, current and _jsonable(current), {"undoes": fid})
-            else:
+                self._log(asset_id, "undo " + action, actor, current_state, {"undoes": fid})
+            elif action == "delete":
                 state = json.loads(before)
-                blob = _gpkg.encode([shapely.from_wkt(state.pop("geometry_wkt"))])[0]
-                conn.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
-                _insert(conn, "assets", ASSET_FIELDS, state, blob)
-                self._log(asset_id, "undo " + action, actor, None, {"undoes": fid})
+                if current is None:
+                    blob = _gpkg.encode([shapely.from_wkt(state["geometry_wkt"])])[0]
+                    _insert(conn, "assets", ASSET_FIELDS, state, blob)
+                else:
+                    state = current_state  # restored by someone already
+                self._log(asset_id, "undo " + action, actor, current_state, {**state, "undoes": fid})
+            else:
+                old, new = json.loads(before), json.loads(after)
+                state = None
+                if current is not None:
+                    state = dict(current_state)
+                    for key in old:
+                        if key in ("updated_at", "created_at") or old.get(key) == new.get(key):
+                            continue
+                        if current_state.get(key) == new.get(key):  # nobody changed it since
+                            state[key] = old[key]
+                    if state != current_state:
+                        state["updated_at"] = now_iso()
+                        blob = _gpkg.encode([shapely.from_wkt(state["geometry_wkt"])])[0]
+                        _update(conn, "assets", ASSET_FIELDS, state, blob, "id")
+                self._log(asset_id, "undo " + action, actor, current_state, {**(state or {}), "undoes": fid})
             _gpkg.update_extent(conn, "assets")
         return asset_id
 
