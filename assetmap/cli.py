@@ -196,4 +196,6 @@ def _plain(value):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the imported module's main, so that extensions register with the same command table.
+    from assetmap.cli import main as _main
+    sys.exit(_main())

@@ -1,0 +1,578 @@
+"""Meeting-place coverage: who lives too far from a meeting place, per buurt, and where a new one helps.
+
+One function per step; the CLI, the app and the tests call the same ones:
+
+1. :func:`load_inputs` reads the workspace once: walking network, demand points (residents),
+   meeting places and candidate sites. This is the expensive part; callers cache it.
+2. :func:`compute_coverage` gives walking minutes from every demand point to the nearest meeting
+   place and the per-buurt table (population, covered, coverage %, median and p90 minutes).
+3. :func:`suggest_sites` picks the *k* candidate sites that add most covered residents.
+4. :func:`what_if` compares coverage per buurt before and after adding/removing meeting places.
+5. :func:`save_coverage` writes the per-buurt table and the gap layer into the workspace.
+
+Method (also in the README):
+
+* **Network.** The undirected walking network kept in the workspace, lengths in metres (RD New).
+  A point is snapped to the nearest *edge* (not node): its walk is the straight line to that
+  edge plus the distance along the edge to either end. Points further than
+  ``settings.MAX_SNAP_DISTANCE_M`` from any walkable way cannot reach anything and are
+  reported as unreachable, never dropped.
+* **Shortest paths.** One multi-source Dijkstra pass (``scipy.sparse.csgraph``, in C) from a
+  virtual source joined to every meeting place gives the distance to the *nearest* meeting
+  place for every node at once.
+* **Demand.** Each area's CBS population is spread over the residential OSM buildings inside
+  it (weight: footprint × floors), else over 100 m grid cells clipped to the area (weight:
+  cell area). Integer residents per point by the largest-remainder method, so each area's
+  total is kept exactly. Areas cut by the edge of the study area keep the share of their
+  population that matches the share of their surface inside it.
+* **Suggestions.** Greedy maximal covering: each pick is the candidate that adds most
+  not-yet-covered residents. Coverage is monotone submodular, so the greedy *k* picks cover at
+  least (1 − 1/e) ≈ 63 % of what the best possible *k* sites would add (Nemhauser et al. 1978).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from assetmap import settings
+from assetmap.errors import InputError
+from assetmap.layers.assets import meeting_places
+from assetmap.layers.boundaries import finest_level
+from assetmap.sources.osm import candidate_categories
+
+#: Walking-speed profiles in km/h: an average adult, and older people / limited mobility.
+SPEED_PROFILES: dict[str, float] = {"normal": settings.WALK_SPEED_KMH, "slow": settings.SLOW_WALK_SPEED_KMH}
+
+#: Categories that count as a meeting place even when not marked ``is_meeting_place``.
+DEFAULT_MEETING_CATEGORIES: tuple[str, ...] = (
+    "community_centre", "social_centre", "library", "buurthuis", "buurtkamer", "buurtcentrum",
+)
+
+AREA_COLUMNS = ["buurt_code", "name", "level", "population", "covered_population", "uncovered_population",
+                "coverage_pct", "median_minutes", "p90_minutes", "unreachable_population"]
+
+#: Connected parts of the walking network smaller than this (nodes, or share of the largest part)
+#: are not snapped to.
+MIN_COMPONENT_NODES = 50
+MIN_COMPONENT_SHARE = 0.05
+
+_SITE_BATCH = 64  # candidate sites per Dijkstra batch: bounds memory to batch × nodes distances
+
+
+class CoverageError(InputError):
+    """The workspace lacks what the analysis needs (network, boundaries or population)."""
+
+
+# --------------------------------------------------------------------------- network
+
+@dataclass
+class WalkNetwork:
+    """The walking network as a sparse matrix, with edge geometries in RD New for snapping."""
+
+    node_ids: np.ndarray          # OSM node ids, position = matrix index
+    node_xy: np.ndarray           # (n, 2) RD metres
+    matrix: sparse.csr_matrix     # symmetric, lengths in metres
+    edge_u: np.ndarray            # matrix index of the edge's first node
+    edge_v: np.ndarray
+    edge_length: np.ndarray       # metres, as stored
+    edge_geometry: np.ndarray     # shapely LineStrings in RD, oriented from u to v
+    snappable: np.ndarray         # edges points may snap to (those in sizeable connected parts)
+    tree: shapely.STRtree = field(repr=False)  # over edge_geometry[snappable]
+
+    @property
+    def size(self) -> int:
+        return len(self.node_ids)
+
+
+@dataclass
+class Snap:
+    """Points placed on the network: nearest edge, distance to it and along it to both ends."""
+
+    edge: np.ndarray      # edge index, -1 where too far from the network
+    offset: np.ndarray    # straight-line metres from the point to the edge
+    to_u: np.ndarray      # metres along the edge to its u end
+    to_v: np.ndarray
+
+    @property
+    def reachable(self) -> np.ndarray:
+        return self.edge >= 0
+
+
+def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwork:
+    """Turn the workspace's walk_nodes / walk_edges layers into a :class:`WalkNetwork`."""
+    if nodes is None or edges is None or nodes.empty or edges.empty:
+        raise CoverageError("the workspace has no walking network",
+                            "import OpenStreetMap data first: assetmap import-osm WORKSPACE --file F.osm.pbf")
+    node_ids = nodes["node_id"].to_numpy(dtype="int64")
+    node_xy = shapely.get_coordinates(nodes.geometry.to_crs(settings.METRIC_CRS).array)
+    index = pd.Index(node_ids)
+    u = index.get_indexer(edges["u"].to_numpy(dtype="int64"))
+    v = index.get_indexer(edges["v"].to_numpy(dtype="int64"))
+    geometry = edges.geometry.to_crs(settings.METRIC_CRS).to_numpy()
+    keep = (u >= 0) & (v >= 0) & (u != v) & ~shapely.is_empty(geometry) & ~pd.isna(geometry)
+    u, v, geometry = u[keep], v[keep], geometry[keep]
+    length = np.maximum(edges["length_m"].to_numpy(dtype=float)[keep], 1e-6)  # csgraph ignores 0 weights
+    # Orient every geometry from u to v so that "along the edge" is measured from u.
+    start = shapely.get_coordinates(shapely.get_point(geometry, 0))
+    flip = np.hypot(*(start - node_xy[u]).T) > np.hypot(*(start - node_xy[v]).T)
+    geometry = np.where(flip, shapely.reverse(geometry), geometry)
+    n = len(node_ids)
+    matrix = _min_matrix(np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([length, length]), n)
+    # Snap only onto connected parts of real size: an isolated path in a courtyard or a fragment cut
+    # off by the edge of the extract would strand everyone snapped to it.
+    _, component = csgraph.connected_components(matrix, directed=False)
+    sizes = np.bincount(component)
+    main = sizes[component[u]] >= min(sizes.max(), max(MIN_COMPONENT_NODES, MIN_COMPONENT_SHARE * sizes.max()))
+    snappable = np.flatnonzero(main)
+    return WalkNetwork(node_ids, node_xy, matrix, u, v, length, geometry, snappable,
+                       shapely.STRtree(geometry[snappable]))
+
+
+def snap(network: WalkNetwork, xy: np.ndarray, max_distance_m: float = settings.MAX_SNAP_DISTANCE_M) -> Snap:
+    """Place RD points on their nearest walkable edge (within ``max_distance_m``)."""
+    m = len(xy)
+    edge = np.full(m, -1, dtype=np.int64)
+    offset = np.full(m, np.inf)
+    to_u = np.zeros(m)
+    to_v = np.zeros(m)
+    if m == 0:
+        return Snap(edge, offset, to_u, to_v)
+    points = shapely.points(xy)
+    found, distance = network.tree.query_nearest(points, max_distance=max_distance_m, return_distance=True,
+                                                 all_matches=False)
+    point_index, edge_index = found[0], network.snappable[found[1]]
+    geometry = network.edge_geometry[edge_index]
+    along = shapely.line_locate_point(geometry, points[point_index])
+    share = np.clip(along / np.maximum(shapely.length(geometry), 1e-9), 0.0, 1.0)
+    edge[point_index] = edge_index
+    offset[point_index] = distance
+    to_u[point_index] = share * network.edge_length[edge_index]
+    to_v[point_index] = (1.0 - share) * network.edge_length[edge_index]
+    return Snap(edge, offset, to_u, to_v)
+
+
+def distances_from_sites(network: WalkNetwork, sites: Snap, targets: Snap, groups: np.ndarray | None = None,
+                         limit: float = np.inf) -> np.ndarray:
+    """Walking metres from sites to targets, in one Dijkstra pass per group of sites.
+
+    ``groups`` gives each site a group number 0..G-1 (default: all sites one group, so the
+    result is the distance to the *nearest* site). Returns a (G, targets) array; ``inf`` where
+    no site of the group is reachable within ``limit`` metres.
+    """
+    if groups is None:
+        groups = np.zeros(len(sites.edge), dtype=np.int64)
+    count = int(groups.max()) + 1 if len(groups) else 0
+    out = np.full((count, len(targets.edge)), np.inf)
+    live = sites.reachable
+    if count == 0 or not live.any():
+        return out
+    n = network.size
+    e = sites.edge[live]
+    g = groups[live]
+    # One virtual node per group, joined to both ends of each of its sites' edges.
+    rows = np.concatenate([n + g, n + g])
+    cols = np.concatenate([network.edge_u[e], network.edge_v[e]])
+    weights = np.concatenate([sites.offset[live] + sites.to_u[live], sites.offset[live] + sites.to_v[live]])
+    virtual = _min_matrix(rows, cols, np.maximum(weights, 1e-6), n + count)
+    graph = sparse.bmat([[network.matrix, None], [None, sparse.csr_matrix((count, count))]], format="csr") + virtual
+    dist = csgraph.dijkstra(graph, directed=True, indices=np.arange(n, n + count), limit=limit)
+    ok = targets.reachable
+    te = targets.edge[ok]
+    via_u = dist[:, network.edge_u[te]] + targets.to_u[ok]
+    via_v = dist[:, network.edge_v[te]] + targets.to_v[ok]
+    best = np.minimum(via_u, via_v)
+    # A site and a target on the same edge can also meet directly along it.
+    same = pd.DataFrame({"edge": e, "group": g, "offset": sites.offset[live], "along": sites.to_u[live]}).merge(
+        pd.DataFrame({"edge": te, "target": np.arange(len(te)), "t_along": targets.to_u[ok]}), on="edge")
+    if not same.empty:
+        direct = same["offset"].to_numpy() + np.abs(same["along"].to_numpy() - same["t_along"].to_numpy())
+        np.minimum.at(best, (same["group"].to_numpy(), same["target"].to_numpy()), direct)
+    best = best + targets.offset[ok]
+    best[best > limit] = np.inf
+    out[:, ok] = best
+    return out
+
+
+def _min_matrix(rows, cols, weights, size: int) -> sparse.csr_matrix:
+    """A sparse matrix keeping the shortest of parallel entries (coo would add them up)."""
+    frame = pd.DataFrame({"r": rows, "c": cols, "w": weights}).groupby(["r", "c"], sort=False)["w"].min()
+    r, c = (frame.index.get_level_values(i).to_numpy() for i in (0, 1))
+    return sparse.csr_matrix((frame.to_numpy(), (r, c)), shape=(size, size))
+
+
+# --------------------------------------------------------------------------- demand
+
+def analysis_areas(boundaries: gpd.GeoDataFrame, study_area: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """The finest boundaries (buurten, else wijken) cut to the study area, population scaled by surface share.
+
+    Returns an RD New frame with ``buurt_code`` (the area's CBS code), ``name``, ``level``,
+    ``population`` (integer residents analysed), ``population_cbs``, ``share_in_area``.
+    """
+    if boundaries is None or boundaries.empty:
+        raise CoverageError("the workspace has no CBS boundaries",
+                            "import them first: assetmap import-boundaries WORKSPACE --file F --gemeente GM0518")
+    # The finest level that carries population (CBS buurt files without counts fall back to wijken).
+    counted = boundaries[pd.to_numeric(boundaries["population"], errors="coerce").notna()]
+    level = finest_level(counted) if len(counted) else finest_level(boundaries)
+    areas = boundaries[boundaries["level"] == level].to_crs(settings.METRIC_CRS).reset_index(drop=True)
+    shape = areas.geometry.make_valid().to_numpy()
+    full = shapely.area(shape)
+    if study_area is not None and not study_area.empty:
+        limit = shapely.make_valid(shapely.union_all(study_area.to_crs(settings.METRIC_CRS).geometry.array))
+        shape = shapely.intersection(shape, limit)
+    inside = shapely.area(shape)
+    share = np.where(full > 0, inside / np.maximum(full, 1e-9), 0.0)
+    cbs = pd.to_numeric(areas["population"], errors="coerce").astype(float)
+    if cbs.isna().all():
+        raise CoverageError(f"the {level} boundaries carry no population",
+                            "import CBS boundaries with the aantal_inwoners column (wijk- en buurtkaart)")
+    share = np.where(share > 0.999, 1.0, share)  # areas wholly inside keep the CBS count exactly
+    population = np.round(cbs.fillna(0).to_numpy() * share).astype(np.int64)
+    out = gpd.GeoDataFrame({
+        "buurt_code": areas["code"].astype(str).to_numpy(),
+        "name": areas["name"].astype("string").fillna("").to_numpy(),
+        "level": level,
+        "population": population,
+        "population_cbs": cbs.to_numpy(),
+        "share_in_area": share,
+    }, geometry=shape, crs=settings.METRIC_CRS)
+    return out[inside > 1.0].reset_index(drop=True)
+
+
+def demand_points(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None,
+                  grid_m: float = settings.DEMAND_GRID_M) -> gpd.GeoDataFrame:
+    """Spread each area's population over residential buildings, else over a clipped grid.
+
+    Returns an RD New point frame: ``buurt_code``, ``population`` (integers summing exactly to
+    the area's population), ``method`` (``buildings`` or ``grid``).
+    """
+    homes = _homes(buildings)
+    joined = gpd.sjoin(homes, areas[["buurt_code", "geometry"]], predicate="within", how="inner") \
+        if not homes.empty else homes.assign(buurt_code=pd.Series(dtype="string"))
+    parts = []
+    for area in areas.itertuples():
+        if area.population <= 0:
+            continue
+        inside = joined[joined["buurt_code"] == area.buurt_code]
+        if len(inside):
+            points, weights, method = inside.geometry.to_numpy(), inside["weight"].to_numpy(), "buildings"
+        else:
+            points, weights, method = _grid(area.geometry, grid_m)
+        counts = largest_remainder(int(area.population), weights)
+        keep = counts > 0
+        parts.append(pd.DataFrame({"buurt_code": area.buurt_code, "population": counts[keep],
+                                   "method": method, "geometry": points[keep]}))
+    if not parts:
+        return gpd.GeoDataFrame({"buurt_code": [], "population": [], "method": []},
+                                geometry=gpd.GeoSeries([], crs=settings.METRIC_CRS))
+    frame = pd.concat(parts, ignore_index=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.METRIC_CRS)
+
+
+def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
+    """Integers proportional to ``weights`` that add up to exactly ``total``."""
+    weights = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    weights = np.where(weights > 0, weights, 0.0)
+    if weights.sum() <= 0:
+        weights = np.ones(len(weights))
+    quota = total * weights / weights.sum()
+    counts = np.floor(quota).astype(np.int64)
+    rest = total - int(counts.sum())
+    if rest > 0:
+        counts[np.argsort(-(quota - counts), kind="stable")[:rest]] += 1
+    return counts
+
+
+def _homes(buildings: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    if buildings is None or buildings.empty:
+        return gpd.GeoDataFrame({"weight": []}, geometry=gpd.GeoSeries([], crs=settings.METRIC_CRS))
+    footprint = pd.to_numeric(buildings["footprint_m2"], errors="coerce").fillna(50.0).clip(lower=10.0)
+    levels = pd.to_numeric(buildings["levels"], errors="coerce").fillna(1.0).clip(lower=1.0, upper=60.0)
+    return gpd.GeoDataFrame({"weight": (footprint * levels).to_numpy()},
+                            geometry=buildings.geometry.to_crs(settings.METRIC_CRS).to_numpy(), crs=settings.METRIC_CRS)
+
+
+def _grid(shape, grid_m: float) -> tuple[np.ndarray, np.ndarray, str]:
+    x0, y0, x1, y1 = shape.bounds
+    xs = np.arange(np.floor(x0 / grid_m) * grid_m, x1, grid_m)
+    ys = np.arange(np.floor(y0 / grid_m) * grid_m, y1, grid_m)
+    gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
+    cells = shapely.intersection(shapely.box(gx, gy, gx + grid_m, gy + grid_m), shape)
+    area = shapely.area(cells)
+    keep = area > 1.0
+    if not keep.any():
+        return np.array([shapely.point_on_surface(shape)]), np.array([1.0]), "grid"
+    return shapely.point_on_surface(cells[keep]), area[keep], "grid"
+
+
+# --------------------------------------------------------------------------- inputs
+
+@dataclass
+class CoverageInputs:
+    """Everything the analysis needs, read from a workspace once."""
+
+    network: WalkNetwork
+    areas: gpd.GeoDataFrame            # RD New, see analysis_areas
+    demand: gpd.GeoDataFrame           # RD New points, see demand_points
+    demand_snap: Snap
+    meeting_places: gpd.GeoDataFrame   # EPSG:4326: id, name, category, geometry
+    candidates: gpd.GeoDataFrame       # EPSG:4326: id, name, category, geometry
+    notes: list[str] = field(default_factory=list)
+
+
+def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
+                include_private: bool = False) -> CoverageInputs:
+    """Read network, demand, meeting places and candidate sites from a workspace.
+
+    Meeting places are assets marked ``is_meeting_place`` plus those in
+    ``meeting_place_categories`` (default :data:`DEFAULT_MEETING_CATEGORIES`); only public ones
+    with consent count unless ``include_private``.
+    """
+    network = build_network(*ws.walk_network())
+    areas = analysis_areas(ws.boundaries(), ws.study_area())
+    demand = demand_points(areas, ws.buildings())
+    demand_snap = snap(network, shapely.get_coordinates(demand.geometry.array))
+    assets = ws.assets()
+    categories = tuple(DEFAULT_MEETING_CATEGORIES if meeting_place_categories is None else meeting_place_categories)
+    places = _points(meeting_places(assets, categories, public_only=not include_private))
+    public = (assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)
+    candidates = _points(assets[assets["category"].isin(candidate_categories()) & public
+                                & ~assets["id"].isin(places["id"]) & (assets["building_block"] != "individual")])
+    notes = []
+    unreachable = int(demand.loc[~demand_snap.reachable, "population"].sum())
+    if unreachable:
+        notes.append(f"{unreachable} residents live more than {settings.MAX_SNAP_DISTANCE_M:.0f} m from any "
+                     "walkable way in the workspace and count as unreachable")
+    if places.empty:
+        notes.append("the workspace has no meeting places: every resident counts as uncovered")
+    return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes)
+
+
+def _points(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Sites as points (polygons by a point inside them), EPSG:4326."""
+    frame = assets[["id", "name", "category", "geometry"]].copy()
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    metric = frame.geometry.to_crs(settings.METRIC_CRS)
+    frame["geometry"] = metric.representative_point().to_crs(settings.STORAGE_CRS)
+    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry="geometry", crs=settings.STORAGE_CRS)
+
+
+def site_points(lon_lat) -> gpd.GeoDataFrame:
+    """New (hypothetical) meeting places from ``[(lon, lat), ...]``, for what-if questions."""
+    coords = np.asarray(list(lon_lat), dtype=float).reshape(-1, 2)
+    return gpd.GeoDataFrame({"id": [None] * len(coords), "name": ["new meeting place"] * len(coords),
+                             "category": ["new"] * len(coords)},
+                            geometry=shapely.points(coords), crs=settings.STORAGE_CRS)
+
+
+def _snap_sites(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> Snap:
+    return snap(inputs.network, shapely.get_coordinates(sites.geometry.to_crs(settings.METRIC_CRS).array))
+
+
+# --------------------------------------------------------------------------- coverage
+
+@dataclass
+class CoverageResult:
+    minutes: float
+    speed_kmh: float
+    areas: gpd.GeoDataFrame           # EPSG:4326 polygons with AREA_COLUMNS
+    gaps: gpd.GeoDataFrame            # EPSG:4326 demand points beyond the threshold
+    points: gpd.GeoDataFrame          # EPSG:4326 every demand point with walk_minutes
+    meeting_places: gpd.GeoDataFrame  # the meeting places counted
+    notes: list[str]
+
+    @property
+    def buurten(self) -> pd.DataFrame:
+        return pd.DataFrame(self.areas[AREA_COLUMNS])
+
+    @property
+    def total(self) -> dict:
+        population = int(self.areas["population"].sum())
+        covered = int(self.areas["covered_population"].sum())
+        return {"population": population, "covered_population": covered,
+                "coverage_pct": _pct(covered, population)}
+
+    def to_dict(self) -> dict:
+        rows = []
+        for row in self.buurten.itertuples():
+            rows.append({"buurt_code": row.buurt_code, "name": row.name, "population": int(row.population),
+                         "covered_population": int(row.covered_population), "coverage_pct": row.coverage_pct,
+                         "median_minutes": _json_number(row.median_minutes),
+                         "p90_minutes": _json_number(row.p90_minutes)})
+        return {"minutes": self.minutes, "speed_kmh": self.speed_kmh, "total": self.total, "buurten": rows}
+
+
+def metres_per_minute(speed_kmh: float) -> float:
+    if not speed_kmh or speed_kmh <= 0 or not np.isfinite(speed_kmh):
+        raise CoverageError(f"walking speed {speed_kmh} km/h is not possible", "give a speed above 0, e.g. 4.5")
+    return speed_kmh * 1000.0 / 60.0
+
+
+def nearest_distances(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> np.ndarray:
+    """Network metres from every demand point to the nearest of ``sites`` (inf if none reachable)."""
+    if sites.empty:
+        return np.full(len(inputs.demand), np.inf)
+    return distances_from_sites(inputs.network, _snap_sites(inputs, sites), inputs.demand_snap)[0]
+
+
+def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None) -> gpd.GeoDataFrame:
+    """The meeting places after switching some off (by asset id) and adding new ones."""
+    places = inputs.meeting_places[~inputs.meeting_places["id"].isin([] if remove_ids is None else list(remove_ids))]
+    if add_points is not None:
+        extra = add_points if isinstance(add_points, gpd.GeoDataFrame) else site_points(add_points)
+        extra = _points(extra.assign(**{c: extra.get(c) for c in ("id", "name", "category")}))
+        places = pd.concat([places, extra.to_crs(settings.STORAGE_CRS)], ignore_index=True)
+    return gpd.GeoDataFrame(places, geometry="geometry", crs=settings.STORAGE_CRS)
+
+
+def compute_coverage(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MINUTES,
+                     speed_kmh: float = settings.WALK_SPEED_KMH, remove_ids=(), add_points=None) -> CoverageResult:
+    """Walking minutes to the nearest meeting place for every demand point, and the per-area table."""
+    if minutes is None or not np.isfinite(minutes) or minutes <= 0:
+        raise CoverageError(f"{minutes} minutes is not a walking time", "give a number of minutes above 0, e.g. 10")
+    places = active_meeting_places(inputs, remove_ids, add_points)
+    walk_minutes = nearest_distances(inputs, places) / metres_per_minute(speed_kmh)
+    return _result(inputs, walk_minutes, float(minutes), float(speed_kmh), places)
+
+
+def _result(inputs, walk_minutes, minutes, speed_kmh, places) -> CoverageResult:
+    demand = inputs.demand
+    population = demand["population"].to_numpy(dtype=np.int64)
+    covered = walk_minutes <= minutes
+    reachable = np.isfinite(walk_minutes)
+    points = gpd.GeoDataFrame({
+        "buurt_code": demand["buurt_code"].to_numpy(), "population": population,
+        "walk_minutes": np.where(reachable, np.round(walk_minutes, 2), np.nan), "covered": covered,
+    }, geometry=demand.geometry.to_numpy(), crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
+    stats = []
+    for code, group in pd.DataFrame({"code": points["buurt_code"], "p": population, "m": walk_minutes,
+                                     "c": covered, "r": reachable}).groupby("code", sort=False):
+        stats.append({"buurt_code": code,
+                      "covered_population": int(group.loc[group["c"], "p"].sum()),
+                      "unreachable_population": int(group.loc[~group["r"], "p"].sum()),
+                      "median_minutes": _weighted_quantile(group["m"].to_numpy(), group["p"].to_numpy(), 0.5),
+                      "p90_minutes": _weighted_quantile(group["m"].to_numpy(), group["p"].to_numpy(), 0.9)})
+    table = inputs.areas.drop(columns=["population_cbs", "share_in_area"]).merge(
+        pd.DataFrame(stats, columns=["buurt_code", "covered_population", "unreachable_population",
+                                     "median_minutes", "p90_minutes"]), on="buurt_code", how="left")
+    for column in ("covered_population", "unreachable_population"):
+        table[column] = table[column].fillna(0).astype(np.int64)
+    table["uncovered_population"] = table["population"] - table["covered_population"]
+    table["coverage_pct"] = [_pct(c, p) for c, p in zip(table["covered_population"], table["population"])]
+    areas = gpd.GeoDataFrame(table, geometry="geometry", crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
+    areas = areas[AREA_COLUMNS + ["geometry"]].sort_values(["uncovered_population", "buurt_code"],
+                                                            ascending=[False, True]).reset_index(drop=True)
+    gaps = points[~points["covered"]].drop(columns="covered").reset_index(drop=True)
+    return CoverageResult(minutes, speed_kmh, areas, gaps, points, places, list(inputs.notes))
+
+
+def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """Smallest value at or below which a share ``q`` of the weight lies; NaN if that is unreachable."""
+    if len(values) == 0 or weights.sum() <= 0:
+        return float("nan")
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    value = values[order][np.searchsorted(cumulative, q * cumulative[-1], side="left")]
+    return round(float(value), 1) if np.isfinite(value) else float("nan")
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _json_number(value):
+    return None if value is None or pd.isna(value) else float(value)
+
+
+# --------------------------------------------------------------------------- suggestions
+
+def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: float) -> list[np.ndarray]:
+    """For each site, the demand points within ``limit_m`` walking metres of it."""
+    snapped = _snap_sites(inputs, sites)
+    result: list[np.ndarray] = []
+    for start in range(0, len(sites), _SITE_BATCH):
+        batch = np.arange(start, min(start + _SITE_BATCH, len(sites)))
+        part = Snap(snapped.edge[batch], snapped.offset[batch], snapped.to_u[batch], snapped.to_v[batch])
+        dist = distances_from_sites(inputs.network, part, inputs.demand_snap, groups=np.arange(len(batch)),
+                                    limit=limit_m)
+        result.extend(np.flatnonzero(row <= limit_m) for row in dist)
+    return result
+
+
+def suggest_sites(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MINUTES,
+                  speed_kmh: float = settings.WALK_SPEED_KMH, count: int = 3, remove_ids=(),
+                  include_gap_cells: bool = False, max_gap_cells: int = 500) -> gpd.GeoDataFrame:
+    """The ``count`` sites that add most covered residents, picked greedily (see module docstring).
+
+    Candidates are existing public assets that could open as a meeting place (schools, places of
+    worship, libraries, sports centres, community gardens: ``meeting_place_candidate`` in
+    ``data/osm_tags.csv``) and, with ``include_gap_cells``, the most populous uncovered demand
+    points. Returns rank, asset_id (None for a gap cell), name, category, lon, lat,
+    added_population, coverage_pct_after and the point geometry (EPSG:4326).
+    """
+    if count < 1:
+        raise CoverageError(f"count {count} is not a number of sites", "ask for 1 or more sites")
+    base = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids)
+    limit = minutes * metres_per_minute(speed_kmh)
+    sites = inputs.candidates.copy()
+    if include_gap_cells and len(base.gaps):
+        cells = base.gaps.nlargest(max_gap_cells, "population")
+        sites = pd.concat([sites, gpd.GeoDataFrame({"id": None, "name": "gap cell", "category": "gap_cell"},
+                                                   geometry=cells.geometry.to_numpy(), index=range(len(cells)),
+                                                   crs=settings.STORAGE_CRS)], ignore_index=True)
+    columns = ["rank", "asset_id", "name", "category", "lon", "lat", "added_population", "coverage_pct_after"]
+    empty = gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
+    if sites.empty:
+        return empty
+    population = inputs.demand["population"].to_numpy(dtype=np.int64)
+    covered = base.points["covered"].to_numpy().copy()
+    total = int(population.sum())
+    reach = coverage_sets(inputs, sites, limit)
+    picks = []
+    for rank in range(1, count + 1):
+        gains = np.array([population[s[~covered[s]]].sum() for s in reach])
+        best = int(np.argmax(gains)) if len(gains) else -1
+        if best < 0 or gains[best] <= 0:
+            break  # nothing left to gain: fewer than `count` useful sites
+        covered[reach[best]] = True
+        site = sites.iloc[best]
+        picks.append({"rank": rank, "asset_id": site["id"] if pd.notna(site["id"]) else None,
+                      "name": site["name"], "category": site["category"],
+                      "lon": round(site.geometry.x, 6), "lat": round(site.geometry.y, 6),
+                      "added_population": int(gains[best]),
+                      "coverage_pct_after": _pct(int(population[covered].sum()), total),
+                      "geometry": site.geometry})
+        reach[best] = np.array([], dtype=np.int64)
+    if not picks:
+        return empty
+    return gpd.GeoDataFrame(picks, geometry="geometry", crs=settings.STORAGE_CRS)
+
+
+# --------------------------------------------------------------------------- what-if and storage
+
+def what_if(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MINUTES,
+            speed_kmh: float = settings.WALK_SPEED_KMH, add_points=None, remove_ids=()) -> pd.DataFrame:
+    """Coverage per area before and after adding (``[(lon, lat)]``) or removing (asset ids) meeting places."""
+    before = compute_coverage(inputs, minutes, speed_kmh).buurten
+    after = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids, add_points=add_points).buurten
+    table = before[["buurt_code", "name", "population", "covered_population", "coverage_pct"]].merge(
+        after[["buurt_code", "covered_population", "coverage_pct"]], on="buurt_code", suffixes=("_before", "_after"))
+    table["covered_change"] = table["covered_population_after"] - table["covered_population_before"]
+    table["coverage_pct_change"] = (table["coverage_pct_after"] - table["coverage_pct_before"]).round(1)
+    return table.sort_values(["covered_change", "buurt_code"], ascending=[True, True]).reset_index(drop=True)
+
+
+def save_coverage(ws, result: CoverageResult) -> None:
+    """Write the per-area table (polygons) and the gap layer into the workspace, in one transaction."""
+    areas = result.areas.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
+    gaps = result.gaps.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
+    with ws.transaction():
+        ws.write_table("coverage_buurten", areas, "meeting-place coverage per buurt (assetmap coverage)")
+        ws.write_table("coverage_gaps", gaps, "residents beyond the walking threshold (assetmap coverage)")

@@ -1,0 +1,277 @@
+"""Meeting-place coverage on the real Delft data: distances, population, suggestions, CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from assetmap import coverage, settings
+from assetmap.layers.assets import build_assets
+from assetmap.storage import open_workspace
+from conftest import DENHAAG_WIJKEN
+
+
+@pytest.fixture(scope="module")
+def delft_inputs(delft_workspace_file):
+    with open_workspace(delft_workspace_file) as ws:
+        return coverage.load_inputs(ws)
+
+
+def _reference_metres(inputs, sites: gpd.GeoDataFrame, sample: np.ndarray) -> np.ndarray:
+    """Plain networkx Dijkstra on the stored walk_edges, with points inserted where they snap.
+
+    Each sample point and each site becomes a node joined to its edge at the snap position (the
+    edge is split there); then one single-source Dijkstra per sample point (the naive way).
+    """
+    net = inputs.network
+    graph = nx.MultiGraph()
+    for i, (u, v, length) in enumerate(zip(net.edge_u, net.edge_v, net.edge_length)):
+        graph.add_edge(int(u), int(v), key=i, weight=float(length))
+    site_snap = coverage.snap(net, shapely.get_coordinates(sites.geometry.to_crs(settings.METRIC_CRS).array))
+    demand = inputs.demand_snap
+    on_edge: dict[int, list[tuple[float, str]]] = {}
+    for kind, snapped, ids in (("site", site_snap, range(len(sites))), ("point", demand, sample)):
+        for i in ids:
+            if snapped.edge[i] < 0:
+                continue
+            name = f"{kind}{i}"
+            graph.add_edge(name, f"{name}@", weight=float(snapped.offset[i]))
+            on_edge.setdefault(int(snapped.edge[i]), []).append((float(snapped.to_u[i]), f"{name}@"))
+    for edge, stops in on_edge.items():
+        u, v, length = int(net.edge_u[edge]), int(net.edge_v[edge]), float(net.edge_length[edge])
+        graph.remove_edge(u, v, key=edge)
+        chain = [(0.0, u)] + sorted(stops) + [(length, v)]
+        for (a, na), (b, nb) in zip(chain, chain[1:]):
+            graph.add_edge(na, nb, weight=max(b - a, 0.0))
+    targets = {f"site{i}" for i in range(len(sites))}
+    out = np.full(len(sample), np.inf)
+    for k, i in enumerate(sample):
+        if f"point{i}" not in graph:
+            continue
+        lengths = nx.single_source_dijkstra_path_length(graph, f"point{i}", weight="weight")
+        reached = [lengths[t] for t in targets if t in lengths]
+        out[k] = min(reached) if reached else np.inf
+    return out
+
+
+def test_network_distances_match_networkx_reference(delft_inputs):
+    inputs = delft_inputs
+    # Meeting places plus the candidates, so that paths run all over the campus and Wippolder.
+    sites = pd.concat([inputs.meeting_places, inputs.candidates], ignore_index=True)
+    ours = coverage.nearest_distances(inputs, sites)
+    sample = np.random.default_rng(7).choice(len(inputs.demand), size=250, replace=False)
+    reference = _reference_metres(inputs, sites, sample)
+    assert np.isfinite(reference).sum() >= 200
+    np.testing.assert_array_equal(np.isfinite(ours[sample]), np.isfinite(reference))
+    finite = np.isfinite(reference)
+    assert np.max(np.abs(ours[sample][finite] - reference[finite])) <= 1.0
+    # Minutes are metres at walking speed.
+    result = coverage.compute_coverage(inputs, 10, 4.5, add_points=sites[sites["id"].isin(inputs.candidates["id"])])
+    minutes = result.points["walk_minutes"].to_numpy()[sample][finite]
+    np.testing.assert_allclose(minutes, reference[finite] / 75.0, atol=0.01)
+
+
+def test_snapping_goes_to_the_nearest_edge_of_the_connected_network(delft_inputs):
+    inputs = delft_inputs
+    net, snapped = inputs.network, inputs.demand_snap
+    assert snapped.reachable.all()
+    points = inputs.demand.geometry.to_numpy()
+    direct = shapely.distance(points, net.edge_geometry[snapped.edge])
+    np.testing.assert_allclose(direct, snapped.offset, atol=0.01)
+    np.testing.assert_allclose(snapped.to_u + snapped.to_v, net.edge_length[snapped.edge], rtol=1e-9)
+    # No snappable edge is nearer than the one chosen.
+    tree = shapely.STRtree(net.edge_geometry[net.snappable])
+    _, nearest = tree.query_nearest(points, return_distance=True, all_matches=False)
+    np.testing.assert_allclose(nearest, snapped.offset, atol=0.01)
+
+
+def test_population_is_spread_over_homes_and_totals_are_exact(delft_inputs):
+    inputs = delft_inputs
+    per_area = inputs.demand.groupby("buurt_code")["population"].sum()
+    expected = inputs.areas.set_index("buurt_code")["population"]
+    expected = expected[expected > 0]
+    pd.testing.assert_series_equal(per_area.sort_index(), expected.sort_index().astype(per_area.dtype),
+                                   check_names=False)
+    # Wippolder lies mostly inside the extract: its residents sit on residential buildings.
+    assert (inputs.demand.loc[inputs.demand["buurt_code"] == "WK050328", "method"] == "buildings").all()
+    result = coverage.compute_coverage(inputs)
+    assert result.total["population"] == int(inputs.demand["population"].sum())
+    assert (result.buurten["covered_population"] + result.buurten["uncovered_population"]
+            == result.buurten["population"]).all()
+
+
+def test_grid_fallback_keeps_every_wijk_total_exactly(denhaag_workspace):
+    with open_workspace(denhaag_workspace) as ws:
+        areas = coverage.analysis_areas(ws.boundaries(), ws.study_area())
+        demand = coverage.demand_points(areas, ws.buildings())
+    # The 2019 buurten carry no population, so the analysis falls back to the 2022 wijken.
+    assert set(areas["level"]) == {"wijk"}
+    cbs = gpd.read_file(DENHAAG_WIJKEN)
+    expected = cbs.set_index("code")["population"].astype(int)
+    got = demand.groupby("buurt_code")["population"].sum()
+    for code, population in expected.items():
+        if population > 0:
+            assert got.get(code, 0) == population, code
+    assert set(demand["method"]) == {"grid"}
+    assert demand["population"].sum() == expected[expected > 0].sum()
+
+
+def test_largest_remainder_is_exact_and_proportional():
+    counts = coverage.largest_remainder(10, np.array([1.0, 1.0, 1.0]))
+    assert counts.sum() == 10 and sorted(counts) == [3, 3, 4]
+    assert coverage.largest_remainder(7, np.array([0.0, np.nan, 5.0])).tolist() == [0, 0, 7]
+    assert coverage.largest_remainder(5, np.array([0.0, 0.0])).sum() == 5
+
+
+def test_adding_a_meeting_place_never_lowers_coverage(delft_inputs):
+    inputs = delft_inputs
+    before = coverage.compute_coverage(inputs).buurten.set_index("buurt_code")
+    area = inputs.areas.to_crs(settings.STORAGE_CRS).union_all()
+    x0, y0, x1, y1 = area.bounds
+    rng = np.random.default_rng(3)
+    points = [(x, y) for x, y in zip(rng.uniform(x0, x1, 40), rng.uniform(y0, y1, 40))
+              if area.contains(shapely.Point(x, y))][:12]
+    assert len(points) >= 8
+    grew = 0
+    for point in points:
+        after = coverage.compute_coverage(inputs, add_points=[point]).buurten.set_index("buurt_code")
+        change = after["covered_population"] - before.loc[after.index, "covered_population"]
+        assert (change >= 0).all()
+        grew += int(change.sum() > 0)
+    assert grew >= 1
+
+
+def test_removing_the_only_meeting_place_of_a_wijk_lowers_it(delft_copy):
+    # Voorhof has no meeting place; a workshop adds its buurthuis, then we switch it off again.
+    with open_workspace(delft_copy) as ws:
+        voorhof = ws.boundaries().set_index("code").loc["WK050324"].geometry
+        ws.save_assets(build_assets(gpd.GeoDataFrame(
+            {"name": ["Buurthuis Voorhof"], "building_block": ["resource"], "category": ["buurthuis"],
+             "visibility": ["public"], "consent": [True]},
+            geometry=[voorhof.representative_point()], crs=settings.STORAGE_CRS), source="workshop"))
+        inputs = coverage.load_inputs(ws)
+    place = inputs.meeting_places[inputs.meeting_places["name"] == "Buurthuis Voorhof"]
+    assert len(place) == 1
+    with_it = coverage.compute_coverage(inputs).buurten.set_index("buurt_code").loc["WK050324"]
+    without = coverage.compute_coverage(inputs, remove_ids=place["id"]).buurten.set_index("buurt_code").loc["WK050324"]
+    assert with_it["covered_population"] > 0
+    assert without["covered_population"] < with_it["covered_population"]
+    table = coverage.what_if(inputs, remove_ids=list(place["id"])).set_index("buurt_code")
+    assert table.loc["WK050324", "covered_change"] == without["covered_population"] - with_it["covered_population"]
+
+
+def test_unreachable_residents_are_reported_not_dropped(delft_inputs):
+    result = coverage.compute_coverage(delft_inputs, remove_ids=delft_inputs.meeting_places["id"])
+    assert result.total["covered_population"] == 0
+    assert (result.buurten["unreachable_population"] == result.buurten["population"]).all()
+    assert result.gaps["population"].sum() == result.total["population"]
+    assert result.gaps["walk_minutes"].isna().all()
+    assert result.buurten["median_minutes"].isna().all()
+
+
+def test_slower_walking_and_fewer_minutes_cover_fewer(delft_inputs):
+    normal = coverage.compute_coverage(delft_inputs, 10, coverage.SPEED_PROFILES["normal"]).total
+    slow = coverage.compute_coverage(delft_inputs, 10, coverage.SPEED_PROFILES["slow"]).total
+    short = coverage.compute_coverage(delft_inputs, 5, 4.5).total
+    assert slow["covered_population"] < normal["covered_population"]
+    assert short["covered_population"] < normal["covered_population"]
+    with pytest.raises(coverage.CoverageError, match="speed"):
+        coverage.compute_coverage(delft_inputs, 10, 0)
+
+
+def test_meeting_place_categories_are_configurable(delft_workspace_file):
+    with open_workspace(delft_workspace_file) as ws:
+        default = coverage.load_inputs(ws)
+        with_schools = coverage.load_inputs(ws, meeting_place_categories=("library", "community_centre", "school"))
+    assert set(default.meeting_places["name"]) >= {"TU Delft Library"}
+    assert len(with_schools.meeting_places) > len(default.meeting_places)
+    assert "school" not in set(with_schools.candidates["category"])
+    assert coverage.compute_coverage(with_schools).total["covered_population"] > \
+        coverage.compute_coverage(default).total["covered_population"]
+
+
+def test_suggestions_are_greedy_and_consistent_with_coverage(delft_inputs):
+    sites = coverage.suggest_sites(delft_inputs, 10, 4.5, count=3)
+    assert len(sites) == 3
+    gains = sites["added_population"].tolist()
+    assert gains == sorted(gains, reverse=True) and gains[0] > 0
+    assert sites["coverage_pct_after"].is_monotonic_increasing
+    assert set(sites["asset_id"]) <= set(delft_inputs.candidates["id"])
+    # Opening the picked sites gives exactly the coverage the suggestion promised.
+    base = coverage.compute_coverage(delft_inputs).total
+    after = coverage.compute_coverage(delft_inputs, add_points=sites).total
+    assert after["covered_population"] == base["covered_population"] + sum(gains)
+    assert after["coverage_pct"] == sites["coverage_pct_after"].iloc[-1]
+    # The first pick is the best single site: no candidate alone adds more.
+    single = [coverage.compute_coverage(delft_inputs, add_points=delft_inputs.candidates.iloc[[i]]).total
+              ["covered_population"] for i in range(len(delft_inputs.candidates))]
+    assert max(single) - base["covered_population"] == gains[0]
+
+
+def test_gap_cells_can_be_suggested(delft_inputs):
+    sites = coverage.suggest_sites(delft_inputs, 5, 4.5, count=2, include_gap_cells=True)
+    assert len(sites) == 2
+    plain = coverage.suggest_sites(delft_inputs, 5, 4.5, count=2)
+    assert sites["added_population"].sum() >= plain["added_population"].sum()
+
+
+def test_private_meeting_places_do_not_count(delft_copy):
+    with open_workspace(delft_copy) as ws:
+        ws.save_assets(build_assets(gpd.GeoDataFrame(
+            {"name": ["Huiskamer van Els"], "building_block": ["resource"], "category": ["buurtkamer"],
+             "is_meeting_place": [True], "visibility": ["private"], "consent": [False]},
+            geometry=[shapely.Point(4.3600, 51.9990)], crs=settings.STORAGE_CRS), source="workshop"))
+        public = coverage.load_inputs(ws)
+        everything = coverage.load_inputs(ws, include_private=True)
+    assert "Huiskamer van Els" not in set(public.meeting_places["name"])
+    assert "Huiskamer van Els" in set(everything.meeting_places["name"])
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "assetmap.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cli_coverage_and_suggest_write_json_and_workspace(delft_copy, tmp_path):
+    out = tmp_path / "coverage.json"
+    run = _cli("coverage", str(delft_copy), "--minutes", "10", "--speed-kmh", "4.5", "--json", str(out))
+    assert run.returncode == 0, run.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["minutes"] == 10 and data["speed_kmh"] == 4.5
+    assert set(data["total"]) == {"population", "covered_population", "coverage_pct"}
+    assert data["total"]["population"] == sum(b["population"] for b in data["buurten"])
+    assert set(data["buurten"][0]) == {"buurt_code", "name", "population", "covered_population", "coverage_pct",
+                                       "median_minutes", "p90_minutes"}
+    assert "Wippolder" in run.stdout
+    # The per-buurt table and the gap layer are in the workspace, readable by GDAL (and QGIS).
+    layers = dict(pyogrio.list_layers(delft_copy))
+    assert layers.get("coverage_buurten") in ("Polygon", "MultiPolygon", "Unknown")
+    assert "coverage_gaps" in layers
+    saved = gpd.read_file(delft_copy, layer="coverage_buurten")
+    assert saved["population"].sum() == data["total"]["population"]
+
+    out = tmp_path / "suggest.json"
+    run = _cli("suggest", str(delft_copy), "--minutes", "10", "--count", "2", "--json", str(out))
+    assert run.returncode == 0, run.stderr
+    sites = json.loads(out.read_text(encoding="utf-8"))["sites"]
+    assert len(sites) == 2
+    assert set(sites[0]) == {"asset_id", "name", "lon", "lat", "added_population", "coverage_pct_after"}
+    assert 4.3 < sites[0]["lon"] < 4.4 and 51.9 < sites[0]["lat"] < 52.1
+
+
+def test_cli_refuses_a_workspace_without_network(tmp_path):
+    empty = tmp_path / "empty.gpkg"
+    assert _cli("init", str(empty)).returncode == 0
+    run = _cli("coverage", str(empty))
+    assert run.returncode == 2
+    assert "no walking network" in run.stderr and "import-osm" in run.stderr
+    run = _cli("coverage", str(empty), "--minutes", "0")
+    assert run.returncode == 2
