@@ -1,0 +1,495 @@
+"""Folium maps for the app: pure functions that take layers and return a ``folium.Map``.
+
+No Streamlit here, so tests can render a map and read its HTML. Every text that came from a
+person (names, descriptions, stories, categories) is escaped with :func:`html.escape` before it
+reaches the map, and the embedded JSON has ``</`` broken up, so no name can open a tag or leave
+its ``<script>``. To keep the page small: one GeoJSON layer per building block (not one Marker per
+asset), coordinates rounded to ~1 m, boundary polygons simplified in RD New.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections import defaultdict
+from typing import Iterable, Mapping
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from assetmap import settings
+from assetmap.i18n import block_label, category_label, t
+from assetmap.layers.schema import BUILDING_BLOCKS
+
+#: Colour and icon of each building block (one icon per layer, drawn by Leaflet as a div).
+BLOCK_STYLE: dict[str, dict[str, str]] = {
+    "individual": {"color": "#d62728", "icon": "👤"},
+    "association": {"color": "#1f77b4", "icon": "🤝"},
+    "institution": {"color": "#2ca02c", "icon": "🏛"},
+    "resource": {"color": "#ff7f0e", "icon": "🌳"},
+    "story": {"color": "#9467bd", "icon": "📖"},
+}
+#: Decimals kept in coordinates: 5 decimals of a degree is about 1 m in the Netherlands.
+COORD_DECIMALS: int = 5
+#: Boundary polygons are simplified by this many metres for display (not for analysis).
+SIMPLIFY_TOLERANCE_M: float = 5.0
+#: Longest description shown in a popup (characters); the full text is in the workspace.
+POPUP_TEXT_CHARS: int = 300
+#: Where the Streamlit app serves Leaflet itself (``static/leaflet``, server.enableStaticServing),
+#: so maps draw without internet. ``None`` keeps folium's CDN links (for standalone HTML).
+LOCAL_LEAFLET: str = "/app/static/leaflet"
+#: Coverage classes: (upper bound of % covered, colour), red = few residents within reach.
+COVERAGE_CLASSES: tuple[tuple[float, str], ...] = (
+    (25.0, "#d7191c"), (50.0, "#fdae61"), (75.0, "#ffffbf"), (90.0, "#a6d96a"), (100.0, "#1a9641"))
+NO_DATA_COLOUR = "#bdbdbd"
+GAP_COLOUR = "#6a00a8"
+SITE_COLOUR = "#000000"
+
+
+# ---------------------------------------------------------------------- map elements
+class _GeoJsonLayer(MacroElement):
+    """GeoJSON added to its parent layer, with popups and tooltips bound from pre-escaped properties.
+
+    ``point_js`` is a JS function ``(feature, latlng) -> layer`` and ``style`` a Leaflet path style.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
+  {% if this.point_js %}pointToLayer: {{ this.point_js }},{% endif %}
+  {% if this.style_js %}style: {{ this.style_js }},{% endif %}
+  {% if not this.interactive %}interactive: false,{% endif %}
+  onEachFeature: function (f, layer) {
+    var p = f.properties || {};
+    if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 280}); }
+    if (p.tip) { layer.bindTooltip(p.tip, {sticky: {{ 'true' if this.sticky else 'false' }}}); }
+  }
+}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, features: list[dict], *, point_js: str = "", style_js: str = "",
+                 interactive: bool = True, sticky: bool = False):
+        super().__init__()
+        self._name = "GeoJsonLayer"
+        self.data_js = _json_for_script({"type": "FeatureCollection", "features": features})
+        self.point_js = point_js
+        self.style_js = style_js
+        self.interactive = interactive
+        self.sticky = sticky
+
+
+class _Legend(MacroElement):
+    """A legend as a Leaflet control (lives inside the map script, so it works in st_folium too)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.control({position: 'bottomright'});
+{{ this.get_name() }}.onAdd = function () {
+  var div = L.DomUtil.create('div', 'assetmap-legend');
+  div.style.cssText = 'background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 0 4px rgba(0,0,0,.3);max-width:220px';
+  div.innerHTML = {{ this.html_js }};
+  L.DomEvent.disableClickPropagation(div);
+  return div;
+};
+{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self._name = "Legend"
+        self.html_js = _json_for_script(html_text)
+
+
+# ---------------------------------------------------------------------- public functions
+def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None, *,
+              links: pd.DataFrame | None = None, lang: str = "nl", own_ids: Iterable[str] = (),
+              leaflet_base: str | None = None, tiles: bool = True) -> folium.Map:
+    """A map of assets: one toggleable FeatureGroup per building block, boundaries and a legend.
+
+    Parameters
+    ----------
+    assets
+        The assets to draw, already filtered to what the viewer may see (for example
+        :func:`assetmap.privacy.public_view`). Popups never show ``contact`` or ``added_by``.
+    boundaries
+        Wijk/buurt polygons drawn with their names as tooltips.
+    links
+        The links layer; linked assets and stories (``related_asset_id``) appear in popups, but
+        only when the other end is among ``assets`` too.
+    own_ids
+        Asset ids marked as "your entry" in popups (workshop mode).
+    leaflet_base
+        URL folder holding ``leaflet.js``/``leaflet.css``; default folium's CDN.
+    """
+    fmap = _base_map(leaflet_base, tiles)
+    if boundaries is not None and not boundaries.empty:
+        boundary_layer(boundaries, lang).add_to(fmap)
+    shown = assets[assets.geometry.notna() & ~assets.geometry.is_empty] if len(assets) else assets
+    points = display_points(shown)
+    stories, linked = related_entries(shown, links)
+    own = set(own_ids)
+    counts = {}
+    for block in BUILDING_BLOCKS:
+        in_block = (shown["building_block"] == block).fillna(False).to_numpy() if len(shown) else []
+        rows = shown[in_block] if len(shown) else shown
+        counts[block] = len(rows)
+        group = folium.FeatureGroup(name=_layer_name(block, len(rows), lang), show=True)
+        features = []
+        for row, point in zip(_records(rows), points[in_block] if len(shown) else []):
+            asset_id = row["id"]
+            features.append(_point_feature(point, {
+                "popup": asset_popup(row, stories=stories.get(asset_id, ()), linked=linked.get(asset_id, ()),
+                                     lang=lang, own=asset_id in own),
+                "tip": html.escape(_text(row.get("name"))),
+                "m": 1 if _truthy(row.get("is_meeting_place")) else 0,
+            }))
+        _GeoJsonLayer(features, point_js=_marker_js(block)).add_to(group)
+        group.add_to(fmap)
+    _Legend(block_legend_html(counts, lang)).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    _fit(fmap, shown if len(shown) else boundaries)
+    return fmap
+
+
+def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = None,
+                 meeting_places: gpd.GeoDataFrame | None = None, sites: gpd.GeoDataFrame | None = None,
+                 lang: str = "nl", minutes: float | None = None, leaflet_base: str | None = None,
+                 tiles: bool = True) -> folium.Map:
+    """Choropleth of the share of residents within reach per area, with gaps, meeting places and sites.
+
+    ``areas`` has ``name``, ``coverage_pct``, ``population``, ``uncovered_population`` and polygons;
+    ``gaps`` are points with ``walk_minutes`` (NaN: unreachable); ``sites`` come from
+    ``coverage.suggest_sites`` (``rank``, ``name``, ``added_population``).
+    """
+    fmap = _base_map(leaflet_base, tiles)
+    simplified = display_boundaries(areas)
+    features = []
+    for row, geom in zip(_records(areas), simplified.geometry):
+        pct = _number(row.get("coverage_pct"))
+        tip = (f"<b>{html.escape(_text(row.get('name')))}</b><br>"
+               f"{t('col_pct', lang)}: {_fmt(pct, 0)}%<br>"
+               f"{t('col_population', lang)}: {_fmt(_number(row.get('population')), 0)}<br>"
+               f"{t('col_uncovered', lang)}: {_fmt(_number(row.get('uncovered_population')), 0)}")
+        features.append(_feature(geom, {"tip": tip, "fill": coverage_colour(pct)}))
+    group = folium.FeatureGroup(name=t("layer_coverage", lang))
+    _GeoJsonLayer(features, sticky=True, style_js=(
+        "function (f) { return {color: '#333', weight: 1, fillColor: f.properties.fill, fillOpacity: 0.6}; }")
+    ).add_to(group)
+    group.add_to(fmap)
+    if gaps is not None and len(gaps):
+        group = folium.FeatureGroup(name=t("layer_gaps", lang))
+        gap_points = gaps[gaps.geometry.notna() & ~gaps.geometry.is_empty]
+        gap_features = []
+        for minutes_away, point in zip(gap_points["walk_minutes"], display_points(gap_points)):
+            value = _number(minutes_away)
+            tip = t("unreachable", lang) if value is None else t("walk_minutes", lang, minutes=_fmt(value, 0))
+            gap_features.append(_point_feature(point, {"tip": tip}))
+        _GeoJsonLayer(gap_features, point_js=(
+            "function (f, ll) { return L.circleMarker(ll, {radius: 3, color: '" + GAP_COLOUR + "', weight: 0, "
+            "fillOpacity: 0.7}); }")).add_to(group)
+        group.add_to(fmap)
+    if meeting_places is not None and len(meeting_places):
+        group = folium.FeatureGroup(name=t("layer_meeting", lang))
+        mp_features = [
+            _point_feature(point, {"tip": html.escape(_text(name)) + " · " + html.escape(category_label(cat, lang))})
+            for name, cat, point in zip(meeting_places["name"], meeting_places["category"],
+                                        display_points(meeting_places))]
+        _GeoJsonLayer(mp_features, point_js=(
+            "function (f, ll) { return L.circleMarker(ll, {radius: 7, color: '#fff', weight: 2, "
+            "fillColor: '#08519c', fillOpacity: 1}); }")).add_to(group)
+        group.add_to(fmap)
+    if sites is not None and len(sites):
+        group = folium.FeatureGroup(name=t("layer_sites", lang))
+        site_features = [
+            _point_feature(point, {
+                "tip": f"{int(rank)}. {html.escape(_text(name))}: +{_fmt(_number(added), 0)}",
+                "rank": int(rank)})
+            for rank, name, added, point in zip(sites["rank"], sites["name"], sites["added_population"],
+                                                display_points(sites))]
+        _GeoJsonLayer(site_features, point_js=(
+            "function (f, ll) { return L.marker(ll, {icon: L.divIcon({className: '', iconSize: [24, 24], "
+            "html: '<div style=\"background:#000;color:#fff;border:2px solid #ffd700;border-radius:50%;"
+            "width:20px;height:20px;line-height:20px;text-align:center;font:bold 12px sans-serif\">' "
+            "+ f.properties.rank + '</div>'})}); }")).add_to(group)
+        group.add_to(fmap)
+    _Legend(coverage_legend_html(lang, minutes)).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    _fit(fmap, areas)
+    return fmap
+
+
+def boundary_layer(boundaries: gpd.GeoDataFrame, lang: str = "nl") -> folium.FeatureGroup:
+    """Wijk and buurt outlines (buurten thinner), each with its name as tooltip."""
+    simplified = display_boundaries(boundaries)
+    features = []
+    for row, geom in zip(_records(boundaries), simplified.geometry):
+        level = _text(row.get("level"))
+        label = t(level, lang) if level in ("wijk", "buurt") else html.escape(level)
+        features.append(_feature(geom, {"tip": f"{label}: {html.escape(_text(row.get('name')))}",
+                                        "w": 2 if level == "wijk" else 1}))
+    group = folium.FeatureGroup(name=t("layer_boundaries", lang))
+    _GeoJsonLayer(features, sticky=True, style_js=(
+        "function (f) { return {color: '#555', weight: f.properties.w, dashArray: '4 4', "
+        "fillOpacity: 0.03}; }")).add_to(group)
+    return group
+
+
+def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iterable[tuple[str, str]] = (),
+                lang: str = "nl", own: bool = False) -> str:
+    """Popup HTML of one asset. Every value is escaped; contact and ``added_by`` are never shown."""
+    esc = html.escape
+    block = _text(asset.get("building_block"))
+    style = BLOCK_STYLE.get(block, {"color": "#555", "icon": ""})
+    parts = [f"<b>{style['icon']} {esc(_text(asset.get('name')))}</b>"]
+    if own:
+        parts[0] += f" <i>({t('own_entry', lang)})</i>"
+    kind = esc(block_label(block, lang))
+    category = category_label(asset.get("category"), lang)
+    parts.append(f"<br><span style='color:{style['color']}'>{kind}</span>"
+                 + (f" · {esc(category)}" if category else ""))
+    description = _text(asset.get("description"))
+    if description:
+        parts.append(f"<br>{esc(_shorten(description))}")
+    details = []
+    if _truthy(asset.get("is_meeting_place")):
+        details.append(f"✔ {t('meeting_place', lang)}")
+    for field in ("opening_hours", "operator", "story_date"):
+        value = _text(asset.get(field))
+        if value:
+            details.append(f"{t(field, lang)}: {esc(value)}")
+    wheelchair = _text(asset.get("wheelchair"))
+    if wheelchair in ("yes", "limited", "no"):
+        details.append(f"{t('wheelchair', lang)}: {t('wheelchair_' + wheelchair, lang)}")
+    free = asset.get("free_entry")
+    if free is not None and free is not pd.NA and free == free:
+        details.append(f"{t('free_entry', lang)}: {t('yes' if bool(free) else 'no', lang)}")
+    if details:
+        parts.append("<br><small>" + "<br>".join(details) + "</small>")
+    stories = list(stories)
+    if stories:
+        items = "".join(
+            f"<li><b>{esc(_text(s.get('name')))}</b>"
+            + (f" ({esc(_text(s.get('story_date')))})" if _text(s.get("story_date")) else "")
+            + (f": {esc(_shorten(_text(s.get('description'))))}" if _text(s.get("description")) else "")
+            + "</li>" for s in stories)
+        parts.append(f"<br><b>{t('stories_here', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
+    linked = list(linked)
+    if linked:
+        items = "".join(f"<li>{t('link_' + k, lang) if k else ''} {esc(name)}</li>" for k, name in linked)
+        parts.append(f"<br><b>{t('linked_with', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
+    return "".join(parts)
+
+
+def related_entries(assets: gpd.GeoDataFrame, links: pd.DataFrame | None
+                    ) -> tuple[dict[str, list[dict]], dict[str, list[tuple[str, str]]]]:
+    """Stories per place (``related_asset_id``) and linked names per asset, within ``assets`` only.
+
+    Limiting both ends to the assets shown keeps a hidden (private) entry out of public popups.
+    """
+    stories: dict[str, list[dict]] = defaultdict(list)
+    linked: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if assets is None or not len(assets):
+        return stories, linked
+    names = dict(zip(assets["id"], assets["name"].astype(object)))
+    for story in _records(assets[(assets["building_block"] == "story").fillna(False).to_numpy()]):
+        place = story.get("related_asset_id")
+        if _text(place) and place in names:
+            stories[place].append({k: story.get(k) for k in ("name", "description", "story_date")})
+    if links is not None and len(links):
+        for a, b, kind in zip(links["from_asset_id"], links["to_asset_id"], links["kind"]):
+            if a in names and b in names:
+                kind = _text(kind) if _text(kind) in _LINK_KINDS else "other"
+                linked[a].append((kind, _text(names[b])))
+                linked[b].append((kind, _text(names[a])))
+    return stories, linked
+
+
+def block_legend_html(counts: Mapping[str, int], lang: str = "nl") -> str:
+    """Legend of the building blocks: colour, icon, label and number shown."""
+    rows = [f"<b>{t('legend_title', lang)}</b>"]
+    for block in BUILDING_BLOCKS:
+        style = BLOCK_STYLE[block]
+        rows.append(f"<div>{_badge(style['color'], style['icon'], 16)} {html.escape(block_label(block, lang))}"
+                    f" ({int(counts.get(block, 0))})</div>")
+    rows.append(f"<div>{_badge('#888', '', 16, meeting=True)} {t('legend_meeting_place', lang)}</div>")
+    return "".join(rows)
+
+
+def coverage_legend_html(lang: str = "nl", minutes: float | None = None) -> str:
+    """Legend of the coverage classes and the point layers."""
+    title = t("legend_coverage", lang)
+    if minutes is not None:
+        title += f" ({t('walk_minutes', lang, minutes=_fmt(minutes, 0))})"
+    rows = [f"<b>{html.escape(title)}</b>"]
+    low = 0
+    for high, colour in COVERAGE_CLASSES:
+        rows.append(f"<div><span style='display:inline-block;width:14px;height:10px;background:{colour};"
+                    f"border:1px solid #333'></span> {low:.0f}–{high:.0f}%</div>")
+        low = high
+    rows.append(f"<div><span style='display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};"
+                f"border:1px solid #333'></span> {t('no_data', lang)}</div>")
+    rows.append(f"<div><span style='color:{GAP_COLOUR}'>●</span> {t('legend_gap', lang)}</div>")
+    rows.append(f"<div><span style='color:#08519c'>⬤</span> {t('legend_meeting', lang)}</div>")
+    rows.append(f"<div><span style='background:#000;color:#fff;border-radius:50%;padding:0 4px'>1</span> "
+                f"{t('legend_site', lang)}</div>")
+    return "".join(rows)
+
+
+def coverage_colour(pct: float | None) -> str:
+    """Fill colour of a coverage percentage (grey when unknown)."""
+    if pct is None:
+        return NO_DATA_COLOUR
+    for high, colour in COVERAGE_CLASSES:
+        if pct <= high:
+            return colour
+    return COVERAGE_CLASSES[-1][1]
+
+
+def display_points(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """One point per row for drawing: points as they are, polygons by a point inside (found in RD New)."""
+    if not len(frame):
+        return gpd.GeoSeries([], crs=settings.STORAGE_CRS)
+    geoms = frame.geometry
+    if geoms.crs is None:
+        geoms = geoms.set_crs(settings.STORAGE_CRS)
+    geoms = geoms.to_crs(settings.STORAGE_CRS)
+    shapes = (geoms.geom_type != "Point").to_numpy() & geoms.notna().to_numpy()
+    if shapes.any():
+        geoms = geoms.copy()
+        geoms[shapes] = geoms[shapes].to_crs(settings.METRIC_CRS).representative_point() \
+            .to_crs(settings.STORAGE_CRS)
+    return geoms
+
+
+def display_boundaries(boundaries: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_TOLERANCE_M) -> gpd.GeoDataFrame:
+    """Polygons simplified in RD New by ``tolerance_m`` and brought back to WGS84, for display only."""
+    if not len(boundaries):
+        return boundaries
+    frame = boundaries if boundaries.crs is not None else boundaries.set_crs(settings.STORAGE_CRS)
+    metric = frame.to_crs(settings.METRIC_CRS)
+    simple = metric.geometry.simplify(tolerance_m, preserve_topology=True)
+    return frame.set_geometry(simple.to_crs(settings.STORAGE_CRS))
+
+
+# ---------------------------------------------------------------------- helpers
+_LINK_KINDS = ("works_with", "could_work_with", "part_of", "located_at", "story_about", "other")
+
+
+def _base_map(leaflet_base: str | None, tiles: bool) -> folium.Map:
+    fmap = folium.Map(location=[52.1, 5.1], zoom_start=14, tiles=None, control_scale=True, prefer_canvas=False)
+    if leaflet_base:
+        # Only Leaflet itself: folium's other defaults (jQuery, Bootstrap, awesome-markers) are not used
+        # here, and st_folium stops drawing when any script fails to load (as CDN links do offline).
+        base = leaflet_base.rstrip("/")
+        fmap.default_js = [("leaflet", f"{base}/leaflet.js")]
+        fmap.default_css = [("leaflet_css", f"{base}/leaflet.css")]
+    if tiles:
+        folium.TileLayer(
+            tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            attr=f"{html.escape(settings.OSM_ATTRIBUTION)} | {html.escape(settings.CBS_ATTRIBUTION)}",
+            name="OpenStreetMap", control=False, max_zoom=19,
+        ).add_to(fmap)
+    return fmap
+
+
+def _fit(fmap: folium.Map, frame: gpd.GeoDataFrame | None) -> None:
+    if frame is None or not len(frame):
+        return
+    geoms = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if not len(geoms):
+        return
+    minx, miny, maxx, maxy = geoms.to_crs(settings.STORAGE_CRS).total_bounds
+    if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
+        return
+    fmap.location = [round((miny + maxy) / 2, COORD_DECIMALS), round((minx + maxx) / 2, COORD_DECIMALS)]
+    fmap.fit_bounds([[round(miny, COORD_DECIMALS), round(minx, COORD_DECIMALS)],
+                     [round(maxy, COORD_DECIMALS), round(maxx, COORD_DECIMALS)]], max_zoom=17)
+
+
+def _marker_js(block: str) -> str:
+    style = BLOCK_STYLE[block]
+    plain = json.dumps(_badge(style["color"], style["icon"], 20))
+    meeting = json.dumps(_badge(style["color"], style["icon"], 24, meeting=True))
+    return ("(function () {"
+            f" var plain = L.divIcon({{className: '', iconSize: [22, 22], html: {plain}}});"
+            f" var meet = L.divIcon({{className: '', iconSize: [28, 28], html: {meeting}}});"
+            " return function (f, ll) { return L.marker(ll, {icon: f.properties.m ? meet : plain,"
+            " riseOnHover: true}); };"
+            " })()")
+
+
+def _badge(colour: str, icon: str, size: int, meeting: bool = False) -> str:
+    border = "3px solid #000" if meeting else "2px solid #fff"
+    return (f"<span style='display:inline-block;box-sizing:border-box;width:{size}px;height:{size}px;"
+            f"line-height:{size - 4}px;border-radius:50%;background:{colour};border:{border};text-align:center;"
+            f"font-size:{max(size - 10, 8)}px;box-shadow:0 0 2px rgba(0,0,0,.6);vertical-align:middle'>{icon}</span>")
+
+
+def _layer_name(block: str, count: int, lang: str) -> str:
+    style = BLOCK_STYLE[block]
+    return f"{style['icon']} {html.escape(block_label(block, lang))} ({count})"
+
+
+def _point_feature(point, properties: dict) -> dict:
+    return {"type": "Feature", "properties": properties,
+            "geometry": {"type": "Point",
+                         "coordinates": [round(point.x, COORD_DECIMALS), round(point.y, COORD_DECIMALS)]}}
+
+
+def _feature(geom, properties: dict) -> dict:
+    if geom is None or geom.is_empty:
+        geometry = None
+    else:
+        geometry = json.loads(shapely.to_geojson(shapely.set_precision(geom, 10 ** -COORD_DECIMALS)))
+    return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+
+def _json_for_script(value) -> str:
+    """JSON that is safe inside an HTML ``<script>``: ``</`` and ``<!--`` cannot end or confuse it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028") \
+        .replace("\u2029", "\\u2029")
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return frame.drop(columns=frame.geometry.name).to_dict("records") if len(frame) else []
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value)
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _fmt(value: float | None, decimals: int) -> str:
+    return "–" if value is None else f"{value:,.{decimals}f}".replace(",", " ")
+
+
+def _truthy(value) -> bool:
+    if value is None or value is pd.NA:
+        return False
+    try:
+        return bool(value) and value == value
+    except TypeError:
+        return False
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= POPUP_TEXT_CHARS else text[:POPUP_TEXT_CHARS - 1] + "…"

@@ -1,0 +1,187 @@
+"""Streamlit glue shared by ``app.py`` and ``pages/``: settings per session, cached reads, messages.
+
+No GIS logic: reading goes through :mod:`assetmap.storage`, maps through :mod:`assetmap.maps`.
+Every read and write opens the workspace file and closes it again, so several laptops working on
+one file see each other's entries on their next run.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from assetmap import settings
+from assetmap.errors import AssetmapError, InputError
+from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, PAGE_TITLES, t
+from assetmap.storage import open_workspace
+
+REPO = Path(__file__).resolve().parent.parent
+#: Map height in pixels: fits a phone screen with the controls above it.
+MAP_HEIGHT = 480
+_LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+# ---------------------------------------------------------------------- page setup
+def setup_page(page: str) -> str:
+    """Page config, language switch and workspace line in the sidebar. Returns the language."""
+    state = st.session_state
+    state.setdefault("lang", DEFAULT_LANGUAGE)
+    st.set_page_config(page_title=f"{PAGE_TITLES[state['lang']][page]} · assetmap", page_icon="🗺️",
+                       layout="wide")
+    # Widget state is dropped when a page does not draw the widget, so the choice lives in "lang".
+    state["_lang_widget"] = state["lang"]
+    st.sidebar.radio(t("language", state["lang"]), LANGUAGES, key="_lang_widget", horizontal=True,
+                     format_func=_LANGUAGE_NAMES.get, on_change=_copy_widget, args=("_lang_widget", "lang"))
+    lang = state["lang"]
+    st.sidebar.caption(f"{t('workspace', lang)}: `{workspace_path().name}`")
+    return lang
+
+
+def pseudonym_input(lang: str) -> str:
+    """The participant's pseudonym, kept for the session (recorded as ``added_by``)."""
+    state = st.session_state
+    state.setdefault("pseudonym", "")
+    state["_pseudonym_widget"] = state["pseudonym"]
+    st.sidebar.text_input(t("pseudonym", lang), key="_pseudonym_widget", help=t("pseudonym_help", lang),
+                          on_change=_copy_widget, args=("_pseudonym_widget", "pseudonym"), max_chars=60)
+    return state["pseudonym"].strip()
+
+
+def _copy_widget(widget_key: str, key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
+def flash(kind: str, message: str) -> None:
+    """Show ``message`` on the next run (after ``st.rerun()``)."""
+    st.session_state.setdefault("_flash", []).append((kind, message))
+
+
+def show_flashes() -> None:
+    for kind, message in st.session_state.pop("_flash", []):
+        getattr(st, kind)(message)
+        if kind == "success":
+            st.toast(message, icon="✅")
+
+
+# ---------------------------------------------------------------------- workspace
+def default_workspace_path() -> Path:
+    """``$ASSETMAP_WORKSPACE``, else ``workspaces/assetmap.gpkg`` in the repository (gitignored)."""
+    env = os.environ.get("ASSETMAP_WORKSPACE")
+    return Path(env).expanduser() if env else REPO / "workspaces" / "assetmap.gpkg"
+
+
+def workspace_path() -> Path:
+    state = st.session_state
+    if "workspace_path" not in state:
+        state["workspace_path"] = str(default_workspace_path())
+    return Path(state["workspace_path"])
+
+
+def workspace_version(path: Path) -> tuple[int, int]:
+    """Changes whenever the file is written: the key of every cached read."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
+
+
+def require_workspace(lang: str) -> Path:
+    """The workspace path, or stop the page with a message when the file is missing."""
+    path = workspace_path()
+    if not path.is_file():
+        st.info(t("workspace_missing", lang, path=path))
+        st.stop()
+    return path
+
+
+@contextmanager
+def workspace(lang: str):
+    """Open the workspace for one action; show assetmap errors as a message instead of a traceback."""
+    with open_workspace(workspace_path()) as ws:
+        yield ws
+
+
+def show_error(exc: Exception, lang: str) -> None:
+    """An assetmap error as a message; an input error with every problem as a table."""
+    if isinstance(exc, InputError) and len(exc.problems) > 1:
+        st.error(t("import_problems", lang, count=len(exc.problems)))
+        st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")
+    else:
+        st.error(t("error", lang, error=str(exc)))
+
+
+def problems_table(problems, lang: str) -> pd.DataFrame:
+    """Problems (row, column, message, fix) as a table for the screen."""
+    return pd.DataFrame({
+        t("col_row", lang): pd.array([p.row for p in problems], dtype="Int64"),
+        t("col_column", lang): [p.column or "" for p in problems],
+        t("col_problem", lang): [p.message for p in problems],
+        t("col_fix", lang): [p.fix for p in problems],
+    })
+
+
+# ---------------------------------------------------------------------- cached reads
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_layers(path: str, version: tuple[int, int]) -> dict:
+    """Assets, boundaries, links and sources of a workspace version (the key changes on every write)."""
+    with open_workspace(path) as ws:
+        return {"assets": ws.assets(), "boundaries": ws.boundaries(), "links": ws.links(),
+                "sources": ws.sources()}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_public_assets(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
+    """:func:`assetmap.privacy.public_view` of a workspace version."""
+    from assetmap.privacy import public_view
+    layers = load_layers(path, version)
+    return public_view(layers["assets"], layers["boundaries"])
+
+
+def layers(path: Path) -> dict:
+    return load_layers(str(path), workspace_version(path))
+
+
+# ---------------------------------------------------------------------- uploads
+def upload_too_large(uploaded, lang: str) -> bool:
+    """Refuse (with a message) an upload above :data:`settings.MAX_IMPORT_BYTES`."""
+    if uploaded is not None and uploaded.size > settings.MAX_IMPORT_BYTES:
+        st.error(t("too_large", lang, name=uploaded.name, size=round(uploaded.size / 2**20, 1),
+                   limit=settings.MAX_IMPORT_BYTES // 2**20))
+        return True
+    return False
+
+
+def save_upload(uploaded, folder: str | Path) -> Path:
+    """Write an uploaded file to ``folder`` under a safe name that keeps its suffixes (.osm.bz2)."""
+    name = Path(uploaded.name).name
+    suffixes = "".join(s for s in Path(name).suffixes[-2:] if s.replace(".", "").isalnum())
+    target = Path(folder) / ("upload" + suffixes.lower())
+    target.write_bytes(uploaded.getbuffer())
+    return target
+
+
+def temp_dir() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix="assetmap-")
+
+
+# ---------------------------------------------------------------------- online helpers
+def geocode(address: str) -> tuple[float, float]:
+    """(lat, lon) of an address via Nominatim (osmnx), with a short timeout; AssetmapError when it fails."""
+    import osmnx as ox
+
+    old = ox.settings.requests_timeout
+    ox.settings.requests_timeout = 10  # a workshop cannot wait osmnx's default 180 s when offline
+    try:
+        lat, lon = ox.geocode(address)
+    except Exception as exc:  # offline, not found, rate limited: all mean "type the place instead"
+        raise AssetmapError(f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        ox.settings.requests_timeout = old
+    lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
+    if not (lat_min <= lat <= lat_max and lon_min <= lon <= lon_max):
+        raise AssetmapError(f"{address} lies outside the Netherlands ({lat:.4f}, {lon:.4f})")
+    return float(lat), float(lon)

@@ -1,0 +1,63 @@
+"""Explore the buurt (residents, public): only the public view of the assets, never raw entries."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from assetmap import maps, ui
+from assetmap.i18n import block_label, category_label, t
+from assetmap.layers.schema import BUILDING_BLOCKS
+
+lang = ui.setup_page("map")
+st.title(t("map_title", lang))
+st.caption(t("map_intro", lang))
+
+path = ui.require_workspace(lang)
+version = ui.workspace_version(path)
+data = ui.load_layers(str(path), version)
+# Public page: privacy.public_view moves individuals to a buurt anchor and blanks contact/added_by.
+public = ui.load_public_assets(str(path), version)
+boundaries = data["boundaries"]
+level = "buurt" if len(boundaries) and (boundaries["level"] == "buurt").any() else "wijk"
+areas = boundaries[boundaries["level"] == level] if len(boundaries) else boundaries
+area_names = dict(zip(areas["code"], areas["name"].astype(object))) if len(areas) else {}
+
+if not len(public):
+    st.info(t("no_assets", lang))
+
+search = st.text_input(t("search", lang), key="map_search")
+f1, f2, f3 = st.columns(3)
+blocks = f1.multiselect(t("filter_blocks", lang), BUILDING_BLOCKS, key="map_blocks",
+                        format_func=lambda b: block_label(b, lang))
+categories_present = sorted(public["category"].dropna().unique()) if len(public) else []
+categories = f2.multiselect(t("filter_categories", lang), categories_present, key="map_categories",
+                            format_func=lambda c: category_label(c, lang))
+chosen_areas = f3.multiselect(t("filter_areas", lang), list(area_names), key="map_areas",
+                              format_func=lambda c: area_names.get(c, c))
+
+shown = public
+if len(shown):
+    keep = pd.Series(True, index=shown.index)
+    if search.strip():
+        keep &= shown["name"].fillna("").str.contains(search.strip(), case=False, regex=False)
+    if blocks:
+        keep &= shown["building_block"].isin(blocks).fillna(False)
+    if categories:
+        keep &= shown["category"].isin(categories).fillna(False)
+    if chosen_areas:
+        keep &= shown[f"{level}_code"].isin(chosen_areas).fillna(False)
+    shown = shown[keep.astype(bool).to_numpy()]
+
+st.caption(t("shown", lang, shown=len(shown), total=len(public)))
+fmap = maps.asset_map(shown, boundaries, links=data["links"], lang=lang, leaflet_base=maps.LOCAL_LEAFLET)
+st_folium(fmap, key="explore_map", height=ui.MAP_HEIGHT, use_container_width=True, returned_objects=[])
+st.caption(t("offline_tiles", lang))
+
+with st.expander(t("map_list", lang)):
+    table = pd.DataFrame({
+        t("name", lang): shown["name"].astype(object),
+        t("building_block", lang): [block_label(b, lang) for b in shown["building_block"]],
+        t("category", lang): [category_label(c, lang) for c in shown["category"]],
+        t("area", lang): [area_names.get(c, "") for c in shown[f"{level}_code"].astype(object)],
+    }) if len(shown) else pd.DataFrame()
+    st.dataframe(table, hide_index=True, width="stretch")
