@@ -62,11 +62,17 @@ def run_import(action, **kwargs) -> None:
 
 with online_tab:
     place = st.text_input(t("home_place", lang), key="place")
-    if st.button(t("home_place_button", lang), key="fetch_osm", disabled=not place.strip()):
-        run_import(imports.import_osm, place=place.strip())
+    if st.button(t("home_place_button", lang), key="fetch_osm"):
+        if place.strip():
+            run_import(imports.import_osm, place=place.strip())
+        else:
+            st.warning(t("home_nothing_given", lang))
     gemeente = st.text_input(t("home_gemeente", lang), key="gemeente", max_chars=6)
-    if st.button(t("home_gemeente_button", lang), key="fetch_boundaries", disabled=not gemeente.strip()):
-        run_import(imports.import_boundaries, gemeente=gemeente.strip().upper())
+    if st.button(t("home_gemeente_button", lang), key="fetch_boundaries"):
+        if gemeente.strip():
+            run_import(imports.import_boundaries, gemeente=gemeente.strip().upper())
+        else:
+            st.warning(t("home_nothing_given", lang))
 
 with offline_tab:
     left, right = st.columns(2)

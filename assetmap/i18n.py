@@ -6,6 +6,8 @@ labels from the OSM tag table (``data/osm_tags.csv``), so they are not repeated 
 
 from __future__ import annotations
 
+from pandas import NA as _NA
+
 from assetmap.layers.schema import BUILDING_BLOCK_LABELS
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
@@ -438,7 +440,7 @@ def block_label(block: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def category_label(category: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """Human label of a category from the OSM tag table; the category itself when unknown."""
-    if category is None or category != category:  # None or NaN/NA
+    if category is None or category is _NA or (isinstance(category, float) and category != category):
         return ""
     return _category_labels(lang).get(str(category), str(category).replace("_", " "))
 

@@ -1,0 +1,182 @@
+"""Workshop mode: add an asset in seconds, edit or remove your own, undo.
+
+Every save opens the workspace file, writes one transaction and closes it, so several laptops on
+one file see each other's entries on their next refresh.
+"""
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+from shapely.geometry import Point
+from streamlit_folium import st_folium
+
+from assetmap import maps, settings, ui
+from assetmap.errors import AssetmapError
+from assetmap.i18n import block_label, category_label, t
+from assetmap.layers import assign_codes, build_assets, build_links
+from assetmap.layers.schema import BUILDING_BLOCKS, CONTACT_FIELDS, VISIBILITIES
+from assetmap.storage import PermissionDenied
+
+lang = ui.setup_page("workshop")
+me = ui.pseudonym_input(lang)
+st.title(t("ws_title", lang))
+st.caption(t("ws_intro", lang))
+ui.show_flashes()
+
+path = ui.require_workspace(lang)
+data = ui.layers(path)
+assets, boundaries = data["assets"], data["boundaries"]
+
+# What a participant sees: public and group entries, plus their own private ones. Never contact fields.
+if len(assets):
+    visible = assets["visibility"].isin(["public", "group"]).fillna(False)
+    if me:
+        visible |= (assets["added_by"] == me).fillna(False)
+    view = assets[visible.to_numpy()].drop(columns=list(CONTACT_FIELDS))
+    own_ids = set(assets.loc[(assets["added_by"] == me).fillna(False).to_numpy(), "id"]) if me else set()
+else:
+    view, own_ids = assets, set()
+
+if not me:
+    st.warning(t("pseudonym_needed", lang))
+
+# ---------------------------------------------------------------- map: click to pick a place
+state = st.session_state
+state.setdefault("new_lat", None)
+state.setdefault("new_lon", None)
+fmap = maps.asset_map(view, boundaries, links=data["links"], lang=lang, own_ids=own_ids,
+                      leaflet_base=maps.LOCAL_LEAFLET)
+clicked = st_folium(fmap, key="workshop_map", height=ui.MAP_HEIGHT, use_container_width=True,
+                    returned_objects=["last_clicked"])
+click = (clicked or {}).get("last_clicked")
+if click and click != state.get("_last_click"):
+    # A new click: the component repeats the last one on every run, so only a change counts.
+    state["_last_click"] = click
+    state["new_lat"] = round(float(click["lat"]), 6)
+    state["new_lon"] = round(float(click["lng"]), 6)
+st.caption(t("ws_click_hint", lang) + " " + t("offline_tiles", lang))
+
+with st.expander(t("address", lang)):
+    address = st.text_input(t("address", lang), key="address", label_visibility="collapsed")
+    if st.button(t("address_button", lang), key="address_lookup") and address.strip():
+        try:
+            lat, lon = ui.geocode(address.strip())
+        except AssetmapError as exc:
+            st.warning(t("address_failed", lang, error=exc))
+        else:
+            state["new_lat"], state["new_lon"] = round(lat, 6), round(lon, 6)
+            st.success(t("address_found", lang, lat=state["new_lat"], lon=state["new_lon"]))
+
+# ---------------------------------------------------------------- new asset
+names = dict(zip(view["id"], view["name"].astype(object))) if len(view) else {}
+categories = sorted(set(assets["category"].dropna())) if len(assets) else []
+st.subheader(t("ws_new", lang))
+with st.form("new_asset", clear_on_submit=False, border=True):
+    c1, c2 = st.columns(2)
+    lat = c1.number_input(t("lat", lang), key="new_lat", value=None, min_value=-90.0, max_value=90.0,
+                          format="%.6f", step=0.0001)
+    lon = c2.number_input(t("lon", lang), key="new_lon", value=None, min_value=-180.0, max_value=180.0,
+                          format="%.6f", step=0.0001)
+    name = st.text_input(t("name", lang), key="new_name", max_chars=200)
+    c1, c2 = st.columns(2)
+    block = c1.selectbox(t("building_block", lang), BUILDING_BLOCKS, key="new_block",
+                         format_func=lambda b: block_label(b, lang))
+    category = c2.selectbox(t("category", lang), categories, index=None, key="new_category",
+                            accept_new_options=True, format_func=lambda c: category_label(c, lang))
+    description = st.text_area(t("description", lang), key="new_description", max_chars=settings.MAX_TEXT_LENGTH)
+    story = st.text_area(t("story", lang), key="new_story", help=t("story_help", lang),
+                         max_chars=settings.MAX_TEXT_LENGTH)
+    link_to = st.selectbox(t("link_to", lang), [""] + list(names), key="new_link",
+                           format_func=lambda i: names.get(i, t("none", lang)) if i else t("none", lang))
+    c1, c2 = st.columns(2)
+    visibility = c1.selectbox(t("visibility", lang), VISIBILITIES, key="new_visibility",
+                              format_func=lambda v: t("visibility_" + v, lang))
+    consent = c2.checkbox(t("consent", lang), key="new_consent", value=True)
+    submitted = st.form_submit_button(t("save", lang), type="primary", disabled=not me)
+
+if submitted:
+    if lat is None or lon is None:
+        st.error(t("no_location", lang))
+    elif not name.strip():
+        st.error(t("name_needed", lang))
+    else:
+        point = Point(lon, lat)
+        row = {"name": name, "building_block": block, "category": category, "description": description,
+               "visibility": visibility, "consent": consent}
+        rows, geoms = [row], [point]
+        try:
+            new = build_assets(gpd.GeoDataFrame(rows, geometry=geoms, crs=settings.STORAGE_CRS),
+                               source="workshop", added_by=me)
+            place_id = new["id"].iloc[0]
+            if story.strip():
+                # The story becomes its own asset (building block 5), pointing at this place.
+                story_row = {"name": story.strip().splitlines()[0][:80], "building_block": "story",
+                             "description": story, "related_asset_id": place_id, "visibility": visibility,
+                             "consent": consent}
+                new = pd.concat([new, build_assets(gpd.GeoDataFrame([story_row], geometry=[point],
+                                                                     crs=settings.STORAGE_CRS),
+                                                   source="workshop", added_by=me)], ignore_index=True)
+            new = assign_codes(gpd.GeoDataFrame(new, geometry="geometry", crs=settings.STORAGE_CRS), boundaries)
+            with ui.workspace(lang) as ws, ws.transaction():
+                ws.save_assets(new, me)
+                if link_to:
+                    ws.add_links(build_links(pd.DataFrame([{"from_asset_id": place_id, "to_asset_id": link_to}]),
+                                             {place_id, link_to}, added_by=me))
+        except AssetmapError as exc:
+            ui.show_error(exc, lang)
+        else:
+            ui.flash("success", t("saved", lang, name=name.strip()))
+            for key in ("new_name", "new_description", "new_story", "new_link", "new_category"):
+                state.pop(key, None)
+            st.rerun()
+
+# ---------------------------------------------------------------- own entries: edit, remove, undo
+st.subheader(t("own_entries", lang))
+mine = assets[(assets["added_by"] == me).fillna(False).to_numpy()] if me and len(assets) else assets.iloc[0:0]
+if st.button(t("undo", lang), key="undo", disabled=not me):
+    try:
+        with ui.workspace(lang) as ws:
+            undone = ws.undo_last(me)
+    except AssetmapError as exc:
+        ui.show_error(exc, lang)
+    else:
+        ui.flash("success" if undone else "info", t("undone" if undone else "nothing_to_undo", lang))
+        st.rerun()
+
+if not len(mine):
+    st.caption(t("no_own_entries", lang))
+else:
+    own_names = dict(zip(mine["id"], mine["name"].astype(object)))
+    st.dataframe(pd.DataFrame({
+        t("name", lang): mine["name"].astype(object),
+        t("building_block", lang): [block_label(b, lang) for b in mine["building_block"]],
+        t("category", lang): [category_label(c, lang) for c in mine["category"]],
+        t("visibility", lang): [t("visibility_" + str(v), lang) for v in mine["visibility"]],
+    }), hide_index=True, width="stretch")
+    picked = st.selectbox(t("edit_pick", lang), list(own_names), key="edit_pick",
+                          format_func=lambda i: own_names.get(i, i))
+    current = mine[mine["id"] == picked].iloc[0]
+    with st.form("edit_asset"):
+        new_name = st.text_input(t("name", lang), value=str(current["name"]), key=f"edit_name_{picked}")
+        new_description = st.text_area(t("description", lang), key=f"edit_description_{picked}",
+                                       value="" if pd.isna(current["description"]) else str(current["description"]))
+        c1, c2 = st.columns(2)
+        save_edit = c1.form_submit_button(t("edit_save", lang))
+        remove = c2.form_submit_button(t("delete", lang))
+    if save_edit or remove:
+        try:
+            with ui.workspace(lang) as ws:
+                if remove:
+                    ws.delete_assets([picked], me, owner_only=True)
+                else:
+                    ws.update_asset(picked, {"name": new_name, "description": new_description or None}, me,
+                                    owner_only=True)
+        except PermissionDenied:
+            st.error(t("not_yours", lang))
+        except AssetmapError as exc:
+            ui.show_error(exc, lang)
+        else:
+            ui.flash("success", t("deleted" if remove else "updated", lang, name=new_name.strip()))
+            st.rerun()
+
+st.caption(t("ws_view_note", lang))

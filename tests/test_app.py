@@ -1,0 +1,426 @@
+"""The Streamlit app on the real Delft workspace, driven through its widgets (streamlit AppTest).
+
+Each test works on its own copy of the workspace (fixture ``delft_copy``) and points the app at it
+with ``ASSETMAP_WORKSPACE``. Maps are checked as HTML from :mod:`assetmap.maps`.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Point
+from streamlit.testing.v1 import AppTest
+
+from assetmap import i18n, maps, settings
+from assetmap.layers import build_assets
+from assetmap.storage import create_workspace, open_workspace
+from conftest import DELFT_PBF, NL_WIJKEN, REPO
+
+APP = str(REPO / "app.py")
+MAP_PAGE = str(REPO / "pages" / "1_Kaart.py")
+WORKSHOP_PAGE = str(REPO / "pages" / "2_In_kaart_brengen.py")
+GAPS_PAGE = str(REPO / "pages" / "3_Ontmoetingsplekken.py")
+DATA_PAGE = str(REPO / "pages" / "4_Data.py")
+ALL_PAGES = (APP, MAP_PAGE, WORKSHOP_PAGE, GAPS_PAGE, DATA_PAGE)
+XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
+
+
+def run(script: str, lang: str | None = None, timeout: float = 180) -> AppTest:
+    at = AppTest.from_file(script, default_timeout=timeout)
+    if lang:
+        at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def add_assets(path, rows: list[dict], actor: str = "test") -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame([{k: v for k, v in r.items() if k not in ("lon", "lat")} for r in rows],
+                             geometry=[Point(r["lon"], r["lat"]) for r in rows], crs=settings.STORAGE_CRS)
+    assets = build_assets(frame, source="workshop", added_by=actor)
+    with open_workspace(path) as ws:
+        ws.save_assets(assets, actor)
+    return assets
+
+
+def caption_texts(at: AppTest) -> list[str]:
+    return [c.value for c in at.caption]
+
+
+@pytest.fixture
+def workspace(delft_copy, monkeypatch):
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))
+    return delft_copy
+
+
+# ---------------------------------------------------------------------- every page
+@pytest.mark.parametrize("script", ALL_PAGES)
+def test_every_page_runs_in_dutch_and_english(workspace, script):
+    dutch = run(script)
+    english = run(script, lang="en")
+    nl_title, en_title = dutch.title[0].value, english.title[0].value
+    assert nl_title != en_title
+    assert nl_title in {i18n.t(k, "nl") for k in i18n.STRINGS["nl"] if k.endswith("_title")}
+    assert en_title in {i18n.t(k, "en") for k in i18n.STRINGS["en"] if k.endswith("_title")}
+
+
+def test_language_switch_in_sidebar_changes_texts(workspace):
+    at = run(APP)
+    assert at.title[0].value == i18n.t("home_title", "nl")
+    at.sidebar.radio(key="_lang_widget").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == i18n.t("home_title", "en")
+    assert at.session_state["lang"] == "en"
+
+
+def test_every_text_exists_in_both_languages():
+    assert set(i18n.STRINGS["nl"]) == set(i18n.STRINGS["en"])
+    assert i18n.t("no_such_key", "en") == "no_such_key"
+    assert i18n.block_label("institution", "nl") == "Institutionele middelen"
+    assert i18n.category_label("library", "nl") == "Bibliotheek"
+    assert i18n.category_label(pd.NA, "nl") == ""
+
+
+# ---------------------------------------------------------------------- home
+def test_home_overview_counts_assets_sources_and_charts(workspace):
+    at = run(APP)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics[i18n.t("home_assets_total", "nl")] == "185"
+    assert metrics[i18n.t("home_meeting_places", "nl")] == "2"
+    assert metrics[i18n.t("home_areas", "nl")] == "13"
+    assert len(at.get("vega_lite_chart")) == 2  # per building block and per wijk (Delft has no buurten)
+    sources = at.dataframe[0].value
+    assert set(sources[i18n.t("source_name", "nl")]) == {"CBS wijk- en buurtkaart", "OpenStreetMap"}
+
+
+def test_home_creates_a_missing_workspace(tmp_path, monkeypatch):
+    target = tmp_path / "nieuw.gpkg"
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(target))
+    at = run(APP)
+    assert any("nieuw.gpkg" in i.value for i in at.info)
+    at.button(key="workspace_create").click().run()
+    assert not at.exception
+    assert target.is_file()
+    assert at.metric[0].value == "0"
+
+
+def test_home_imports_local_files_offline(tmp_path, monkeypatch):
+    target = tmp_path / "delft.gpkg"
+    create_workspace(target).close()
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(target))
+    at = run(APP)
+    at.text_input(key="boundaries_path").input(str(NL_WIJKEN))
+    at.text_input(key="gemeente_filter").input("GM0503")
+    at.text_input(key="osm_path").input(str(DELFT_PBF))
+    at.button(key="import_files").click().run(timeout=300)
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    with open_workspace(target) as ws:
+        assert len(ws.assets()) > 100
+        assert set(ws.boundaries()["level"]) == {"wijk"}
+    assert int(at.metric[0].value) == len(open_workspace(target).assets())
+
+
+def test_home_online_failure_shows_a_message_not_a_traceback(workspace, monkeypatch):
+    import osmnx as ox
+    # A closed local port stands in for "no internet": the real online code path runs and fails.
+    monkeypatch.setattr(ox.settings, "nominatim_url", "http://127.0.0.1:9/")
+    monkeypatch.setattr(ox.settings, "overpass_url", "http://127.0.0.1:9/api")
+    monkeypatch.setattr(settings, "PDOK_WFS_URL", "http://127.0.0.1:9/wfs")
+    at = run(APP)
+    at.text_input(key="place").input("Transvaal, Den Haag")
+    at.button(key="fetch_osm").click().run()
+    assert not at.exception
+    assert at.error and "OpenStreetMap" in at.error[0].value
+    at.text_input(key="gemeente").input("GM0518")
+    at.button(key="fetch_boundaries").click().run()
+    assert not at.exception
+    assert at.error
+
+
+def test_home_refuses_a_bad_local_file_with_a_message(workspace, tmp_path):
+    bad = tmp_path / "kapot.osm"
+    bad.write_text("this is not OSM XML")
+    at = run(APP)
+    at.text_input(key="osm_path").input(str(bad))
+    at.button(key="import_files").click().run()
+    assert not at.exception
+    assert at.error
+
+
+# ---------------------------------------------------------------------- map page (public)
+def test_map_page_filters_by_name_block_category_and_area(workspace):
+    at = run(MAP_PAGE)
+    assert any("185 van 185" in c for c in caption_texts(at))
+    assert any(i18n.t("offline_tiles", "nl") == c for c in caption_texts(at))
+    at.text_input(key="map_search").input("library").run()
+    assert any(c.startswith("1 van 185") for c in caption_texts(at))
+    listed = at.dataframe[0].value
+    assert list(listed[i18n.t("name", "nl")]) == ["TU Delft Library"]
+    at.text_input(key="map_search").input("").run()
+    at.multiselect(key="map_blocks").set_value(["institution"]).run()
+    assert any(c.startswith("38 van 185") for c in caption_texts(at))
+    at.multiselect(key="map_categories").set_value(["university"]).run()
+    assert any(c.startswith("9 van 185") for c in caption_texts(at))
+    at.multiselect(key="map_blocks").set_value([]).run()
+    at.multiselect(key="map_categories").set_value([]).run()
+    at.multiselect(key="map_areas").set_value(["WK050324"]).run()
+    assert any(c.startswith("40 van 185") for c in caption_texts(at))
+    assert not at.exception
+
+
+def test_map_page_shows_only_the_public_view(workspace):
+    add_assets(workspace, [
+        {"name": "Geheime tuin", "building_block": "resource", "visibility": "private", "lon": 4.3725, "lat": 52.0015},
+        {"name": "Kookt voor de buren", "building_block": "individual", "contact": "06-12345678",
+         "lon": 4.3726, "lat": 52.0016},
+        {"name": "Zingt in het koor", "building_block": "individual", "visibility": "public", "consent": True,
+         "contact": "zanger@example.org", "lon": 4.3727, "lat": 52.0017},
+    ])
+    at = run(MAP_PAGE)
+    names = set(at.dataframe[0].value[i18n.t("name", "nl")])
+    assert "Zingt in het koor" in names  # public and with consent
+    assert "Geheime tuin" not in names and "Kookt voor de buren" not in names
+    assert any(c.startswith("186 van 186") for c in caption_texts(at))
+
+
+# ---------------------------------------------------------------------- workshop page
+def fill_new_asset(at: AppTest, name: str, lat: float = 52.0015, lon: float = 4.3725, **extra) -> AppTest:
+    at.number_input(key="new_lat").set_value(lat)
+    at.number_input(key="new_lon").set_value(lon)
+    at.text_input(key="new_name").input(name)
+    for key, value in extra.items():
+        if key in ("new_story", "new_description"):
+            at.text_area(key=key).input(value)
+        else:
+            at.selectbox(key=key).set_value(value)
+    return at
+
+
+def save_button(at: AppTest):
+    return next(b for b in at.button if b.label == i18n.t("save", "nl"))
+
+
+def test_workshop_adds_an_asset_with_story_and_link_to_the_file(workspace):
+    with open_workspace(workspace) as ws:
+        library = ws.assets().query("name == 'TU Delft Library'")["id"].iloc[0]
+    at = run(WORKSHOP_PAGE)
+    assert save_button(at).disabled  # no pseudonym yet
+    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 1").run()
+    assert not save_button(at).disabled
+    fill_new_asset(at, "Buurtkamer De Linde", new_block="association", new_story="Hier begon in 1985 het buurtfeest",
+                   new_link=library)
+    at.text_area(key="new_description").input("Koffie op dinsdag")
+    save_button(at).click().run()
+    assert not at.exception
+    assert any("Buurtkamer De Linde" in s.value for s in at.success)
+    with open_workspace(workspace) as ws:
+        assets = ws.assets()
+        mine = assets[assets["added_by"] == "tafel 1"]
+        place = mine[mine["name"] == "Buurtkamer De Linde"].iloc[0]
+        story = mine[mine["building_block"] == "story"].iloc[0]
+        links = ws.links()
+    assert len(assets) == 187
+    assert place["building_block"] == "association" and place["description"] == "Koffie op dinsdag"
+    assert place["wijk_code"] == "WK050328"  # codes assigned from the boundaries
+    assert story["related_asset_id"] == place["id"]
+    assert place.geometry.x == pytest.approx(4.3725) and place.geometry.y == pytest.approx(52.0015)
+    assert ((links["from_asset_id"] == place["id"]) & (links["to_asset_id"] == library)).sum() == 1
+    # Own entries are listed for editing after the save.
+    assert "Buurtkamer De Linde" in set(at.dataframe[0].value[i18n.t("name", "nl")])
+
+
+def test_workshop_edit_remove_and_undo_own_entries(workspace):
+    at = run(WORKSHOP_PAGE)
+    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 2").run()
+    fill_new_asset(at, "Moestuin")
+    save_button(at).click().run()
+    with open_workspace(workspace) as ws:
+        asset_id = ws.assets().query("name == 'Moestuin'")["id"].iloc[0]
+    at.text_input(key=f"edit_name_{asset_id}").input("Moestuin Wippolder")
+    next(b for b in at.button if b.label == i18n.t("edit_save", "nl")).click().run()
+    assert not at.exception
+    with open_workspace(workspace) as ws:
+        assert ws.asset(asset_id)["name"] == "Moestuin Wippolder"
+    at.button(key="undo").click().run()
+    with open_workspace(workspace) as ws:
+        assert ws.asset(asset_id)["name"] == "Moestuin"
+    next(b for b in at.button if b.label == i18n.t("delete", "nl")).click().run()
+    with open_workspace(workspace) as ws:
+        assert ws.asset(asset_id) is None
+    at.button(key="undo").click().run()
+    with open_workspace(workspace) as ws:
+        assert ws.asset(asset_id)["name"] == "Moestuin"
+
+
+def test_workshop_needs_a_location_and_shows_others_entries(workspace):
+    add_assets(workspace, [{"name": "Van een andere tafel", "building_block": "resource", "visibility": "group",
+                            "lon": 4.373, "lat": 52.002}], actor="tafel 9")
+    at = run(WORKSHOP_PAGE)
+    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 3").run()
+    at.text_input(key="new_name").input("Zonder plek")
+    save_button(at).click().run()
+    assert at.error and at.error[0].value == i18n.t("no_location", "nl")
+    with open_workspace(workspace) as ws:
+        assert len(ws.assets()) == 186
+    names = [o for o in at.selectbox(key="new_link").options]
+    assert "Van een andere tafel" in names  # a group entry of another table can be linked to
+
+
+# ---------------------------------------------------------------------- gaps page
+def test_gaps_page_table_sorted_by_uncovered_and_controls_change_results(workspace):
+    at = run(GAPS_PAGE)
+    table = at.dataframe[0].value
+    uncovered = table[i18n.t("col_uncovered", "nl")].to_numpy()
+    assert len(table) >= 5
+    assert (np.diff(uncovered) <= 0).all()
+    assert i18n.t("wijk", "nl") in table.columns  # Delft has no buurten: analysed per wijk
+    covered_normal = float(at.metric[0].value.rstrip("%"))
+    sites = at.dataframe[1].value
+    assert list(sites[i18n.t("col_rank", "nl")]) == [1, 2, 3]
+    at.radio(key="gap_speed").set_value("slow").run()
+    covered_slow = float(at.metric[0].value.rstrip("%"))
+    assert covered_slow <= covered_normal
+    at.slider(key="gap_minutes").set_value(30).run()
+    covered_30 = float(at.metric[0].value.rstrip("%"))
+    assert covered_30 >= covered_slow
+    remove = at.multiselect(key="gap_remove")
+    remove.set_value(list(remove.options)).run()
+    assert not at.exception
+    assert float(at.metric[0].value.rstrip("%")) == 0.0
+    assert at.metric[0].delta.startswith("-")
+
+
+# ---------------------------------------------------------------------- data page
+def test_data_page_reports_every_bad_row_and_writes_nothing(workspace, tmp_path):
+    bad = tmp_path / "werksessie.csv"
+    bad.write_text("naam,bouwsteen,lat,lon\n"
+                   "Buurthuis,instelling,52.0015,4.3725\n"
+                   ",vereniging,52.0016,4.3726\n"
+                   "Moestuin,toverij,52.0017,4.3727\n", encoding="utf-8")
+    at = run(DATA_PAGE)
+    at.text_input(key="workshop_path").input(str(bad))
+    at.button(key="import_do").click().run()
+    assert not at.exception
+    assert at.error
+    report = at.dataframe[0].value
+    assert {3, 4} <= set(report[i18n.t("col_row", "nl")].dropna().astype(int))
+    assert {"name", "building_block"} <= set(report[i18n.t("col_column", "nl")])
+    assert report[i18n.t("col_fix", "nl")].str.len().gt(0).all()
+    with open_workspace(workspace) as ws:
+        assert len(ws.assets()) == 185
+
+
+def test_data_page_dry_run_then_import(workspace, tmp_path):
+    good = tmp_path / "goed.csv"
+    good.write_text("naam,bouwsteen,lat,lon\nBuurthuis Oost,instelling,52.0015,4.3725\n", encoding="utf-8")
+    at = run(DATA_PAGE)
+    at.text_input(key="workshop_path").input(str(good))
+    at.button(key="import_check").click().run()
+    assert at.success and "1" in at.success[0].value
+    with open_workspace(workspace) as ws:
+        assert len(ws.assets()) == 185
+    at.button(key="import_do").click().run()
+    assert not at.exception and at.success
+    with open_workspace(workspace) as ws:
+        assert "Buurthuis Oost" in set(ws.assets()["name"])
+
+
+def test_data_page_exports_public_csv_without_contact(workspace):
+    add_assets(workspace, [{"name": "Zingt in het koor", "building_block": "individual", "visibility": "public",
+                            "consent": True, "contact": "zanger@example.org", "lon": 4.3727, "lat": 52.0017}])
+    at = run(DATA_PAGE)
+    at.radio(key="export_format").set_value(".csv").run()
+    at.button(key="export_prepare").click().run()
+    assert not at.exception
+    name, payload, rows = at.session_state["export"]
+    assert name.endswith("-public.csv") and rows == 186
+    text = payload.decode("utf-8")
+    assert "Zingt in het koor" in text and "zanger@example.org" not in text
+    assert at.get("download_button")
+
+
+# ---------------------------------------------------------------------- maps (HTML)
+def _xss_assets() -> gpd.GeoDataFrame:
+    rows = [
+        {"name": XSS_NAMES[0], "building_block": "resource", "category": "<b>cat</b>",
+         "description": "<iframe src=javascript:alert(1)>", "visibility": "public", "consent": True},
+        {"name": XSS_NAMES[1], "building_block": "story", "description": "\"'><svg onload=alert(1)>",
+         "visibility": "public", "consent": True},
+    ]
+    frame = gpd.GeoDataFrame(rows, geometry=[Point(4.3725, 52.0015), Point(4.3726, 52.0016)],
+                             crs=settings.STORAGE_CRS)
+    assets = build_assets(frame, source="workshop")
+    assets.loc[1, "related_asset_id"] = assets.loc[0, "id"]
+    return assets
+
+
+def test_asset_map_escapes_every_user_text(delft_ws):
+    html = maps.asset_map(_xss_assets(), delft_ws.boundaries()).get_root().render()
+    assert "&lt;img" in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)" in html and "<script>alert(1)" not in html
+    assert "<iframe" not in html and "<svg onload" not in html and "<b>cat</b>" not in html
+    assert "\\u00a9 OpenStreetMap contributors" in html and settings.CBS_ATTRIBUTION in html  # JSON-escaped ©
+    assert "Wijk 28 Wippolder" in html  # boundary names as tooltips
+
+
+def test_asset_map_has_one_layer_per_block_legend_and_story_in_popup(delft_ws):
+    assets = _xss_assets()
+    fmap = maps.asset_map(assets, delft_ws.boundaries(), lang="en")
+    html = fmap.get_root().render()
+    for block in ("individual", "association", "institution", "resource", "story"):
+        assert maps.BLOCK_STYLE[block]["color"] in html
+        assert i18n.block_label(block, "en") in html  # legend and layer names
+    assert html.count("L.control.layers") == 1
+    popup = maps.asset_popup(assets.iloc[0], stories=[assets.iloc[1]], lang="en")
+    assert i18n.t("stories_here", "en") in popup and "&lt;script&gt;" in popup
+
+
+def test_asset_map_popups_never_show_contact_or_added_by(delft_ws):
+    assets = add_free_assets()
+    html = maps.asset_map(assets, None).get_root().render()
+    assert "06-99999999" not in html and "tafel-geheim" not in html
+
+
+def add_free_assets() -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame([{"name": "Buurthuis", "building_block": "institution", "contact": "06-99999999"}],
+                             geometry=[Point(4.3725, 52.0015)], crs=settings.STORAGE_CRS)
+    return build_assets(frame, source="workshop", added_by="tafel-geheim")
+
+
+def test_asset_map_of_1000_assets_stays_small(delft_ws):
+    wijk = delft_ws.boundaries().query("code == 'WK050328'").to_crs(settings.METRIC_CRS).geometry.iloc[0]
+    rng = np.random.default_rng(4)
+    minx, miny, maxx, maxy = wijk.bounds
+    xy = rng.uniform((minx, miny), (maxx, maxy), size=(4000, 2))
+    inside = xy[shapely.contains_xy(wijk, xy[:, 0], xy[:, 1])][:1000]
+    points = gpd.GeoSeries(shapely.points(inside), crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
+    blocks = np.resize(["individual", "association", "institution", "resource", "story"], 1000)
+    frame = gpd.GeoDataFrame({"name": [f"Plek nummer {i} met een wat langere naam" for i in range(1000)],
+                              "building_block": blocks, "category": "community_centre",
+                              "description": "Een omschrijving van ongeveer honderd tekens, zoals mensen die in een "
+                                             "werksessie schrijven."}, geometry=points.to_numpy(),
+                             crs=settings.STORAGE_CRS)
+    html = maps.asset_map(build_assets(frame, source="workshop"), delft_ws.boundaries()).get_root().render()
+    assert len(html.encode()) <= 2 * 2**20
+    assert html.count("Plek nummer") == 2000  # each in a popup and a tooltip
+
+
+def test_coverage_map_escapes_area_names_and_colours_by_class():
+    areas = gpd.GeoDataFrame({"name": ["<script>alert(1)</script>", "Buurt B"], "coverage_pct": [10.0, np.nan],
+                              "population": [100, 0], "uncovered_population": [90, 0]},
+                             geometry=[shapely.box(4.36, 52.0, 4.37, 52.01), shapely.box(4.37, 52.0, 4.38, 52.01)],
+                             crs=settings.STORAGE_CRS)
+    html = maps.coverage_map(areas, lang="nl", minutes=10).get_root().render()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert maps.coverage_colour(10.0) in html and maps.NO_DATA_COLOUR in html
+
+
+def test_local_leaflet_replaces_cdn_links():
+    html = maps.asset_map(add_free_assets(), None, leaflet_base=maps.LOCAL_LEAFLET).get_root().render()
+    assert '/app/static/leaflet/leaflet.js' in html
+    assert "cdn.jsdelivr.net" not in html and "bootstrap" not in html
+    assert (REPO / "static" / "leaflet" / "leaflet.js").is_file()
