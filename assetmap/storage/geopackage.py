@@ -250,19 +250,28 @@ class GeoPackageWorkspace:
             return report
         records = _records(assets, ASSET_FIELDS)
         blobs = _gpkg.encode(assets.geometry.array)
+        # The history's after-state, made in one go: a 20,000-row import spends seconds, not minutes, here.
+        wkts = shapely.to_wkt(np.asarray(assets.geometry.array, dtype=object), rounding_precision=-1)
         stamp = now_iso()
+        names = list(ASSET_FIELDS)
+        insert = f'INSERT INTO assets ({", ".join(_q(c) for c in names)}, geometry) VALUES ({", ".join("?" * (len(names) + 1))})'
         with self.transaction() as conn:
             self._check_related(records)
-            for record, blob in zip(records, blobs):
-                existing = self.asset(record["id"])
+            stored = self._stored_assets([r["id"] for r in records])
+            for record, blob, wkt in zip(records, blobs, wkts):
+                existing = stored.get(record["id"])
                 if existing is None:
-                    _insert(conn, "assets", ASSET_FIELDS, record, blob)
-                    self._log(record["id"], "create", actor, None, _with_wkt(record, blob))
+                    conn.execute(insert, [record[c] for c in names] + [blob])
+                    after = _state(record, wkt)
+                    self._log(record["id"], "create", actor, None, after, at=stamp)
+                    # The same id later in this batch is an update of this row.
+                    stored[record["id"]] = {**after, "geometry": shapely.from_wkt(wkt) if wkt else None}
+                    del stored[record["id"]]["geometry_wkt"]
                     report.added.append(record["id"])
                     continue
                 record["created_at"] = existing["created_at"]
                 record["added_by"] = existing["added_by"] or record["added_by"]
-                after = _with_wkt(record, blob)
+                after = _state(record, wkt)
                 before = _jsonable(existing)
                 if _same(before, after):
                     report.unchanged.append(record["id"])
@@ -270,7 +279,7 @@ class GeoPackageWorkspace:
                 record["updated_at"] = stamp
                 after["updated_at"] = stamp
                 _update(conn, "assets", ASSET_FIELDS, record, blob, "id")
-                self._log(record["id"], "update", actor, before, after)
+                self._log(record["id"], "update", actor, before, after, at=stamp)
                 report.updated.append(record["id"])
             _gpkg.update_extent(conn, "assets")
         return report
@@ -439,6 +448,28 @@ class GeoPackageWorkspace:
     def _columns(self, name: str) -> list[tuple[str, str]]:
         return [(r[1], (r[2] or "TEXT").upper()) for r in self._conn.execute(f'PRAGMA table_info("{name}")')]
 
+    def _stored_assets(self, ids: list[str]) -> dict[str, dict]:
+        """The stored rows of these asset ids, as plain values (one query per 500 ids, no frames).
+
+        ``save_assets`` needs the current state of every row it writes; reading them one by one
+        through :meth:`asset` cost about 30 ms a row (a 30,000-row import took a quarter of an hour).
+        """
+        names = list(ASSET_FIELDS)
+        sql = f'SELECT {", ".join(_q(c) for c in names)}, geometry FROM assets WHERE id IN '
+        out: dict[str, dict] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            rows = self._conn.execute(sql + f"({','.join('?' * len(chunk))})", chunk).fetchall()
+            geoms = _gpkg.decode([r[-1] for r in rows]) if rows else []
+            for row, geom in zip(rows, geoms):
+                record = {c: row[i] for i, c in enumerate(names)}
+                for c, kind in ASSET_FIELDS.items():
+                    if kind == "BOOLEAN" and record[c] is not None:
+                        record[c] = bool(record[c])
+                record["geometry"] = geom
+                out[record["id"]] = record
+        return out
+
     def _check_related(self, records: list[dict]) -> None:
         """A story may point at a place: that place must exist (in the workspace or the same batch)."""
         batch = {r["id"] for r in records}
@@ -460,10 +491,11 @@ class GeoPackageWorkspace:
             raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only your own entries")
         return current
 
-    def _log(self, asset_id: str, action: str, actor: str | None, before: dict | None, after: dict | None) -> None:
+    def _log(self, asset_id: str, action: str, actor: str | None, before: dict | None, after: dict | None, *,
+             at: str | None = None) -> None:
         self._conn.execute(
             "INSERT INTO history (asset_id, action, actor, at, before, after) VALUES (?,?,?,?,?,?)",
-            (asset_id, action, actor, now_iso(),
+            (asset_id, action, actor, at or now_iso(),
              None if before is None else json.dumps(before, ensure_ascii=False),
              None if after is None else json.dumps(after, ensure_ascii=False)))
 
@@ -572,6 +604,13 @@ def _jsonable(record: dict) -> dict:
             out[k] = _to_sql(v, ASSET_FIELDS.get(k, "TEXT"))
             if ASSET_FIELDS.get(k) == "BOOLEAN" and out[k] is not None:
                 out[k] = bool(out[k])
+    return out
+
+
+def _state(record: dict, wkt: str | None) -> dict:
+    """A record of SQL values (see :func:`_records`) as history keeps it: what :func:`_jsonable` gives."""
+    out = {k: (bool(v) if v is not None and ASSET_FIELDS.get(k) == "BOOLEAN" else v) for k, v in record.items()}
+    out["geometry_wkt"] = wkt
     return out
 
 
