@@ -1,0 +1,251 @@
+"""The running app in a real headless Chromium (Debian's /usr/bin/chromium, no downloaded browser).
+
+One Streamlit server on a copy of the Delft workspace, with two assets named like XSS attacks.
+Checks: the map draws its markers offline, a workshop entry made by clicking the map lands in the
+file and is there after a reload, the gaps page shows its per-wijk table, no dialog ever opens and
+the attack names show as text. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point
+
+from assetmap import i18n, settings
+from assetmap.layers import build_assets
+from assetmap.storage import open_workspace
+from conftest import REPO
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = REPO / "test-artifacts"
+XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
+TIMEOUT_MS = 120_000
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def _require_chromium():
+    if CHROMIUM.is_file():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing on CI: install Debian's chromium package")
+    pytest.skip(f"{CHROMIUM} not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(delft_workspace_file, tmp_path_factory):
+    """A Streamlit server on a Delft copy with the two XSS-named public assets saved first."""
+    _require_chromium()
+    workspace = tmp_path_factory.mktemp("browser") / "delft.gpkg"
+    workspace.write_bytes(Path(delft_workspace_file).read_bytes())
+    frame = gpd.GeoDataFrame({"name": list(XSS_NAMES), "building_block": ["resource", "association"],
+                              "description": ["<b>vet</b>", "<svg onload=alert(1)>"],
+                              "visibility": "public", "consent": True},
+                             geometry=[Point(4.3725, 52.0015), Point(4.3745, 52.0025)], crs=settings.STORAGE_CRS)
+    with open_workspace(workspace) as ws:
+        ws.save_assets(build_assets(frame, source="workshop", added_by="test"), "test")
+    port = _free_port()
+    env = {**os.environ, "ASSETMAP_WORKSPACE": str(workspace)}
+    log = open(workspace.with_suffix(".log"), "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url, workspace
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(server):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS)
+            dialogs: list[str] = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.dialogs = dialogs
+            yield page
+        finally:
+            browser.close()
+
+
+def _wait_idle(page) -> None:
+    """Wait until Streamlit has finished running the script (its status widget disappears)."""
+    page.wait_for_timeout(500)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS)
+
+
+def _open(page, url: str) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    page.wait_for_selector("h1")
+    _wait_idle(page)
+
+
+def _map(page):
+    page.wait_for_selector(MAP_FRAME)
+    return page.frame_locator(MAP_FRAME).first
+
+
+def test_1_map_page_draws_assets_offline(server, browser_page):
+    url, workspace = server
+    page = browser_page
+    _open(page, url + "/Kaart")
+    fmap = _map(page)
+    markers = fmap.locator(".leaflet-marker-icon")
+    markers.nth(186).wait_for()  # 185 OSM assets + the two test assets
+    assert markers.count() == 187
+    assert fmap.locator("path.leaflet-interactive").count() >= 13  # Delft's wijk outlines
+    assert "OpenStreetMap contributors" in fmap.locator(".leaflet-control-attribution").inner_text()
+    assert i18n.t("legend_title", "nl") in fmap.locator(".assetmap-legend").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "1_kaart.png"), full_page=True)
+
+
+def test_2_xss_names_show_as_text(server, browser_page):
+    url, _ = server
+    page = browser_page
+    _open(page, url + "/Kaart")
+    for name in XSS_NAMES:
+        search = page.get_by_role("textbox", name=i18n.t("search", "nl"))
+        search.fill(name)
+        search.press("Enter")
+        page.get_by_text(re.compile(r"^1 van 187")).wait_for()
+        _wait_idle(page)
+        fmap = _map(page)
+        marker = fmap.locator(".leaflet-marker-icon")
+        page.wait_for_function(
+            "() => { const f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
+            " return f && f.contentDocument && f.contentDocument.querySelectorAll('.leaflet-marker-icon').length === 1; }")
+        marker.first.click()
+        popup = fmap.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert name in popup.inner_text()  # shown as the literal text, not as an element
+        assert popup.locator("img, script, svg, b:text('vet')").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "2_xss_as_text.png"), full_page=True)
+    assert page.dialogs == []
+
+
+def test_3_workshop_adds_an_asset_by_clicking_the_map(server, browser_page):
+    url, workspace = server
+    page = browser_page
+    _open(page, url + "/In_kaart_brengen")
+    pseudonym = page.get_by_role("textbox", name=i18n.t("pseudonym", "nl"))
+    pseudonym.fill("browser-tafel")
+    pseudonym.press("Enter")
+    _wait_idle(page)
+    fmap = _map(page)
+    fmap.locator(".leaflet-marker-icon").first.wait_for()
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    # Near the left edge, halfway down: inside a wijk, away from the markers in the middle.
+    page.mouse.click(box["x"] + 40, box["y"] + box["height"] / 2)
+    lat_input = page.get_by_role("spinbutton", name=i18n.t("lat", "nl"))
+    page.wait_for_function(
+        "(label) => { const el = [...document.querySelectorAll('input')].find(i => i.getAttribute('aria-label') === label);"
+        " return el && el.value !== ''; }", arg=i18n.t("lat", "nl"))
+    assert float(lat_input.input_value()) == pytest.approx(52.0, abs=0.05)
+    _wait_idle(page)
+    name = page.get_by_role("textbox", name=i18n.t("name", "nl"), exact=True)
+    name.fill("Buurtkamer uit de browser")
+    page.get_by_role("button", name=i18n.t("save", "nl")).click()
+    page.get_by_text("Opgeslagen: Buurtkamer uit de browser").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "3_in_kaart_brengen.png"), full_page=True)
+    with open_workspace(workspace) as ws:
+        saved = ws.assets().query("name == 'Buurtkamer uit de browser'")
+    assert len(saved) == 1
+    assert saved["added_by"].iloc[0] == "browser-tafel"
+    assert 4.3 < saved.geometry.iloc[0].x < 4.4
+
+
+def test_4_reload_finds_the_new_asset(server, browser_page):
+    url, _ = server
+    page = browser_page
+    _open(page, url + "/Kaart")
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_selector("h1")
+    _wait_idle(page)
+    search = page.get_by_role("textbox", name=i18n.t("search", "nl"))
+    search.fill("Buurtkamer uit de browser")
+    search.press("Enter")
+    page.get_by_text(re.compile(r"^1 van 188")).wait_for()
+    _wait_idle(page)
+    fmap = _map(page)
+    fmap.locator(".leaflet-marker-icon").first.click()
+    assert "Buurtkamer uit de browser" in fmap.locator(".leaflet-popup-content").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "4_kaart_na_herladen.png"), full_page=True)
+
+
+def test_5_gaps_page_shows_the_table_per_wijk(server, browser_page):
+    url, _ = server
+    page = browser_page
+    _open(page, url + "/Ontmoetingsplekken")
+    table = page.locator('[data-testid="stDataFrame"]').first
+    table.wait_for()
+    rows = table.locator('table [role="row"]')
+    rows.nth(5).wait_for(state="attached")  # the grid keeps an accessible, hidden table
+    header = rows.first.inner_text()
+    assert i18n.t("col_uncovered", "nl") in header and i18n.t("wijk", "nl") in header
+    assert rows.count() >= 6
+    assert "Wijk" in rows.nth(1).inner_text()
+    fmap = _map(page)
+    fmap.locator("path.leaflet-interactive").first.wait_for()
+    page.screenshot(path=str(ARTIFACTS / "5_ontmoetingsplekken.png"), full_page=True)
+
+
+def test_6_home_and_data_pages_and_no_dialog_anywhere(server, browser_page):
+    url, _ = server
+    page = browser_page
+    _open(page, url + "/")
+    page.get_by_text(i18n.t("home_title", "nl")).wait_for()
+    page.screenshot(path=str(ARTIFACTS / "0_start.png"), full_page=True)
+    _open(page, url + "/Data")
+    page.get_by_text(i18n.t("data_title", "nl")).wait_for()
+    page.screenshot(path=str(ARTIFACTS / "6_data.png"), full_page=True)
+    assert page.dialogs == []
