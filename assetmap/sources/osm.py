@@ -11,6 +11,7 @@ import contextlib
 import gzip
 import re
 import xml.sax
+from xml.etree import ElementTree
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -93,7 +94,7 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> Osm
         try:
             graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
             features = ox.features_from_xml(path, tags=mapping_tags())
-        except (xml.sax.SAXException, EOFError, OSError, ValueError) as exc:
+        except (xml.sax.SAXException, ElementTree.ParseError, EOFError, OSError, ValueError) as exc:
             raise InputError(f"{path.name} could not be read as OSM XML ({exc})",
                              "export the area again as .osm or .osm.bz2 (e.g. with osmium or the OSM website)") \
                 from exc
