@@ -113,7 +113,8 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
     out["updated_at"] = out["updated_at"].fillna(out["created_at"])
     for name in BOOLEAN_FIELDS:
         out[name] = _parse_bool_column(out[name], problems, name, rows)
-    individual = out["building_block"] == "individual"
+    # An empty building block is reported below; here it must not break the defaults (NA is not a bool).
+    individual = (out["building_block"] == "individual").fillna(False).astype(bool)
     # Privacy by default: a person's talents are shared with the group only, and only with consent.
     out["visibility"] = out["visibility"].where(out["visibility"].notna(),
                                                 np.where(individual, "group", "public"))

@@ -24,7 +24,7 @@ from assetmap import settings
 from assetmap.errors import InputError, Problem
 from assetmap.layers.assets import build_assets
 from assetmap.layers.boundaries import assign_codes
-from assetmap.layers.schema import FORBIDDEN_FIELD_WORDS
+from assetmap.layers.schema import FORBIDDEN_FIELD_WORDS, REQUIRED_ASSET_FIELDS
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
 
@@ -77,6 +77,8 @@ BUILDING_BLOCK_ALIASES: dict[str, str] = {
     "5": "story", "story": "story", "stories": "story", "verhaal": "story", "verhalen": "story",
     "verhalen_en_cultuur": "story", "cultuur": "story", "stories_and_culture": "story",
 }
+#: The Dutch header of a field as the template writes it.
+_DUTCH_HEADER = {"name": "naam", "building_block": "bouwsteen"}
 VISIBILITY_ALIASES = {"openbaar": "public", "publiek": "public", "groep": "group", "prive": "private",
                       "privé": "private", "public": "public", "group": "group", "private": "private"}
 
@@ -87,6 +89,8 @@ class WorkshopImport:
 
     assets: gpd.GeoDataFrame
     notes: list[Problem] = field(default_factory=list)
+    #: Row number of the first asset in the file (2 below a header, 1 for GeoJSON features).
+    first_row: int = 2
 
     @property
     def rows(self) -> int:
@@ -137,6 +141,13 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
         raise InputError(f"the table has {len(table)} rows, more than {settings.MAX_IMPORT_ROWS}",
                          "split it into smaller files")
     table = _rename_headers(table, notes)
+    missing = [f for f in REQUIRED_ASSET_FIELDS if f not in table.columns]
+    if missing:
+        unused = [p.column for p in notes if p.column]
+        raise InputError([Problem(f"required column '{f}' is missing",
+                                  f"add a column '{_DUTCH_HEADER.get(f, f)}' (or '{f}')"
+                                  + (f"; columns not understood: {', '.join(unused)}" if unused else ""))
+                          for f in missing])
     if table.empty:
         raise InputError("the table has no rows", "add one row per asset below the header")
     rows = pd.Series(np.arange(len(table)) + first_row)
@@ -164,7 +175,7 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
         explicit = assets["buurt_code"].copy()
         assets = assign_codes(assets, boundaries)
         assets["buurt_code"] = assets["buurt_code"].fillna(explicit)
-    return WorkshopImport(assets, notes)
+    return WorkshopImport(assets, notes, first_row)
 
 
 # ---------------------------------------------------------------------- readers
@@ -196,6 +207,19 @@ def _read_csv(raw: bytes, notes: list[Problem]) -> pd.DataFrame:
                          "contain the separator") from exc
     except pd.errors.EmptyDataError as exc:
         raise InputError("the CSV has no header row", "start from data/workshop_template.csv") from exc
+    if not isinstance(table.index, pd.RangeIndex):
+        # pandas silently takes the first column as an index when rows have one value more than the
+        # header, which shifts every value one column to the right: find the row and say so.
+        width = None
+        for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=sep), start=1):
+            if width is None:
+                width = len(record)
+            elif record and len(record) != width:
+                raise InputError(Problem(f"the row has {len(record)} values but the header has {width} columns",
+                                         "remove the extra separator, or put quotes around a text that "
+                                         f"contains '{sep}'", row=number))
+        raise InputError("the rows have more values than the header has columns",
+                         "check that every row has as many separators as the header")
     table.attrs["decimal_comma"] = sep == ";"
     return table
 
@@ -387,7 +411,8 @@ def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame |
 def _check_inside(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, rows: pd.Series,
                   problems: list[Problem]) -> None:
     """Points outside every boundary of the workspace are mistakes more often than not."""
-    present = frame.geometry.notna() & ~frame.geometry.is_empty
+    geoms = frame.geometry.array
+    present = pd.Series(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms), index=frame.index)
     if not present.any():
         return
     area = boundaries.to_crs(settings.METRIC_CRS).union_all().buffer(50)
