@@ -133,7 +133,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "visibility_public": "openbaar",
         "visibility_group": "alleen de groep",
         "visibility_private": "alleen ik",
-        "consent": "Toestemming om dit te delen",
+        "visibility_default": "standaard (personen: alleen de groep)",
+        "consent": "Toestemming om dit openbaar te delen",
+        "consent_help": "Nodig voordat een persoon (individuele capaciteit) op de openbare kaart komt, "
+                        "en dan alleen op buurtniveau.",
         "save": "Opslaan",
         "saved": "Opgeslagen: {name}",
         "no_location": "Kies eerst een plek: klik op de kaart of typ lat en lon.",
@@ -333,7 +336,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "visibility_public": "public",
         "visibility_group": "group only",
         "visibility_private": "only me",
-        "consent": "Consent to share this",
+        "visibility_default": "default (people: group only)",
+        "consent": "Consent to share this publicly",
+        "consent_help": "Needed before a person (individual capacity) appears on the public map, "
+                        "and then only at buurt level.",
         "save": "Save",
         "saved": "Saved: {name}",
         "no_location": "Pick a place first: click the map or type lat and lon.",

@@ -80,6 +80,7 @@ with st.form("new_asset", clear_on_submit=False, border=True):
     name = st.text_input(t("name", lang), key="new_name", max_chars=200)
     c1, c2 = st.columns(2)
     block = c1.selectbox(t("building_block", lang), BUILDING_BLOCKS, key="new_block",
+                         index=BUILDING_BLOCKS.index("resource"),  # most quick entries are places
                          format_func=lambda b: block_label(b, lang))
     category = c2.selectbox(t("category", lang), categories, index=None, key="new_category",
                             accept_new_options=True, format_func=lambda c: category_label(c, lang))
@@ -89,9 +90,10 @@ with st.form("new_asset", clear_on_submit=False, border=True):
     link_to = st.selectbox(t("link_to", lang), [""] + list(names), key="new_link",
                            format_func=lambda i: names.get(i, t("none", lang)) if i else t("none", lang))
     c1, c2 = st.columns(2)
-    visibility = c1.selectbox(t("visibility", lang), VISIBILITIES, key="new_visibility",
-                              format_func=lambda v: t("visibility_" + v, lang))
-    consent = c2.checkbox(t("consent", lang), key="new_consent", value=True)
+    # "" = privacy by default (build_assets): a person's capacities are shared with the group only.
+    visibility = c1.selectbox(t("visibility", lang), ("",) + VISIBILITIES, key="new_visibility",
+                              format_func=lambda v: t("visibility_" + (v or "default"), lang))
+    consent = c2.checkbox(t("consent", lang), key="new_consent", value=False, help=t("consent_help", lang))
     submitted = st.form_submit_button(t("save", lang), type="primary", disabled=not me)
 
 if submitted:
@@ -102,7 +104,7 @@ if submitted:
     else:
         point = Point(lon, lat)
         row = {"name": name, "building_block": block, "category": category, "description": description,
-               "visibility": visibility, "consent": consent}
+               "visibility": visibility or None, "consent": True if consent else None}
         rows, geoms = [row], [point]
         try:
             new = build_assets(gpd.GeoDataFrame(rows, geometry=geoms, crs=settings.STORAGE_CRS),
@@ -111,8 +113,8 @@ if submitted:
             if story.strip():
                 # The story becomes its own asset (building block 5), pointing at this place.
                 story_row = {"name": story.strip().splitlines()[0][:80], "building_block": "story",
-                             "description": story, "related_asset_id": place_id, "visibility": visibility,
-                             "consent": consent}
+                             "description": story, "related_asset_id": place_id,
+                             "visibility": new["visibility"].iloc[0], "consent": new["consent"].iloc[0]}
                 new = pd.concat([new, build_assets(gpd.GeoDataFrame([story_row], geometry=[point],
                                                                      crs=settings.STORAGE_CRS),
                                                    source="workshop", added_by=me)], ignore_index=True)

@@ -233,6 +233,19 @@ def test_workshop_adds_an_asset_with_story_and_link_to_the_file(workspace):
     assert "Buurtkamer De Linde" in set(at.dataframe[0].value[i18n.t("name", "nl")])
 
 
+def test_workshop_keeps_a_person_private_by_default(workspace):
+    at = run(WORKSHOP_PAGE)
+    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 4").run()
+    fill_new_asset(at, "Kookt voor de buren", new_block="individual")
+    save_button(at).click().run()
+    assert not at.exception
+    with open_workspace(workspace) as ws:
+        person = ws.assets().query("name == 'Kookt voor de buren'").iloc[0]
+    assert person["visibility"] == "group" and not person["consent"]
+    map_page = run(MAP_PAGE)
+    assert "Kookt voor de buren" not in set(map_page.dataframe[0].value[i18n.t("name", "nl")])
+
+
 def test_workshop_edit_remove_and_undo_own_entries(workspace):
     at = run(WORKSHOP_PAGE)
     at.sidebar.text_input(key="_pseudonym_widget").input("tafel 2").run()
