@@ -151,13 +151,14 @@ def _list(args) -> int:
     from assetmap.export import csv_table
     with _open(args.workspace) as ws:
         assets = ws.assets(building_block=args.block, buurt_code=args.buurt)
-    table = csv_table(assets) if len(assets) else None
+    table = csv_table(assets, neutralise=False) if len(assets) else None
     if args.json:
         records = []
         if table is not None:
             for row in table.itertuples(index=False):
                 records.append({
-                    "id": row.id, "name": row.name, "building_block": row.building_block, "category": row.category,
+                    "id": row.id, "name": _plain(row.name), "building_block": row.building_block,
+                    "category": _plain(row.category),
                     "buurt_code": _plain(row.buurt_code), "wijk_code": _plain(row.wijk_code),
                     "is_meeting_place": bool(row.is_meeting_place), "lon": _plain(row.lon), "lat": _plain(row.lat),
                 })

@@ -39,7 +39,9 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
     try:
         tmp.unlink()
         if suffix == ".csv":
-            csv_table(assets).to_csv(tmp, index=False, encoding="utf-8")
+            # CRLF line ends (RFC 4180) also make the writer quote texts holding a bare CR, which
+            # would otherwise split a row in two in Excel and in Python's csv reader.
+            csv_table(assets).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
         elif suffix == ".geojson":
             pyogrio.write_dataframe(_for_ogr(assets), tmp, driver="GeoJSON", RFC7946="YES")
         else:
@@ -54,8 +56,12 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
     return len(assets)
 
 
-def csv_table(assets: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Assets as a flat table with ``lat``/``lon`` (a point on each asset), safe to open in Excel."""
+def csv_table(assets: gpd.GeoDataFrame, neutralise: bool = True) -> pd.DataFrame:
+    """Assets as a flat table with ``lat``/``lon`` (a point on each asset), safe to open in Excel.
+
+    With ``neutralise`` (for files a spreadsheet may open) text that would run as a formula gets a
+    leading apostrophe; without it (JSON, the terminal) the text stays as people typed it.
+    """
     points = assets.geometry.copy()
     present = points.notna() & ~points.is_empty
     reps = points.where(present & (points.geom_type == "Point"), None)
@@ -68,7 +74,7 @@ def csv_table(assets: gpd.GeoDataFrame) -> pd.DataFrame:
     table["lat"] = [p.y if p is not None else None for p in reps]
     table["lon"] = [p.x if p is not None else None for p in reps]
     for column in table.columns:
-        if column in ("lat", "lon"):
+        if column in ("lat", "lon") or not neutralise:
             continue
         table[column] = table[column].map(neutralise_formula)
     return table

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+import shapely
 
 from assetmap import settings
 from assetmap.cli import main
@@ -423,3 +424,46 @@ def test_every_refused_file_is_also_refused_by_a_dry_run(workspace):
         with contextlib.redirect_stderr(io.StringIO()) as err:
             status = main(["import", str(workspace), str(BAD / case.file), "--dry-run"])
         assert status == 2, (case.file, err.getvalue())
+
+
+# ---------------------------------------------------------------------- CSV formula injection
+DANGEROUS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-10+20", "@SUM(A1)", "\tstarts with a tab", "\rstarts with CR",
+             '=HYPERLINK("http://evil.example","klik")']
+
+
+def test_csv_export_neutralises_formulas_in_every_text_column(workspace, tmp_path):
+    import geopandas as gpd
+
+    from assetmap.layers import build_assets
+
+    n = len(DANGEROUS)
+    frame = gpd.GeoDataFrame({"name": [f"plek {i}" for i in range(n)], "building_block": ["resource"] * n},
+                             geometry=[shapely.Point(4.29 + i / 1000, 52.07) for i in range(n)], crs=4326)
+    assets = build_assets(frame, source="workshop")
+    # Straight into storage, past the import's whitespace trimming: the export must hold on its own.
+    for column in ("name", "description", "category", "operator", "opening_hours", "added_by"):
+        assets[column] = DANGEROUS
+    with open_workspace(workspace) as ws:
+        ws.save_assets(assets, "tafel 1")
+    out = tmp_path / "alles.csv"
+    done = subprocess.run(CLI + ["export", str(workspace), str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    import csv
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 3 + n
+    for row in rows:
+        for column, value in row.items():
+            if column in ("lat", "lon") or not value:
+                continue
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
+    by_id = {r["id"]: r for r in rows}
+    for i, asset_id in enumerate(assets["id"]):
+        for column in ("name", "description", "category", "operator", "opening_hours", "added_by"):
+            assert by_id[asset_id][column] == "'" + DANGEROUS[i]  # the text itself is all there
+    assert float(by_id[assets["id"].iloc[2]]["lon"]) == pytest.approx(4.292)  # numbers stay numbers
+    # The JSON listing is not a spreadsheet: it shows the text as typed.
+    listed = subprocess.run(CLI + ["list", str(workspace), "--json"], capture_output=True, text=True, timeout=120)
+    import json
+    names = {r["name"] for r in json.loads(listed.stdout)}
+    assert set(DANGEROUS) <= names
