@@ -67,6 +67,18 @@ def test_every_page_runs_in_dutch_and_english(workspace, script):
     assert en_title in {i18n.t(k, "en") for k in i18n.STRINGS["en"] if k.endswith("_title")}
 
 
+def test_every_page_copes_with_an_empty_workspace(tmp_path, monkeypatch):
+    target = tmp_path / "leeg.gpkg"
+    create_workspace(target).close()
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(target))
+    for script in ALL_PAGES:
+        at = run(script)
+        if script == GAPS_PAGE:
+            assert at.info[0].value == i18n.t("coverage_no_network", "nl")  # a message, not a traceback
+        elif script in (APP, MAP_PAGE):
+            assert at.info[0].value == i18n.t("no_assets", "nl")
+
+
 def test_language_switch_in_sidebar_changes_texts(workspace):
     at = run(APP)
     assert at.title[0].value == i18n.t("home_title", "nl")
