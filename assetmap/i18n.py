@@ -167,7 +167,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "what_if": "Wat als deze plekken dicht gaan?",
         "what_if_help": "Kies ontmoetingsplekken om uit te zetten en zie het effect.",
         "computing": "Bezig met berekenen…",
-        "coverage_unavailable": "De analyse is nog niet beschikbaar in deze versie van assetmap.",
         "coverage_no_network": "Deze werkruimte heeft geen looproutenetwerk of geen ontmoetingsplekken. "
                                "Importeer eerst OSM-gegevens op de startpagina.",
         "total_coverage": "Binnen bereik",
@@ -369,7 +368,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "what_if": "What if these places close?",
         "what_if_help": "Pick meeting places to switch off and see the effect.",
         "computing": "Computing…",
-        "coverage_unavailable": "The analysis is not available in this version of assetmap yet.",
         "coverage_no_network": "This workspace has no walking network or no meeting places. "
                                "Import OSM data on the home page first.",
         "total_coverage": "Within reach",

@@ -4,21 +4,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from assetmap import maps, settings, ui
+from assetmap import coverage, maps, settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import category_label, t
 
-try:
-    from assetmap import coverage
-except ImportError:  # the analysis module is optional for the other pages
-    coverage = None
-
 lang = ui.setup_page("gaps")
 path = ui.require_workspace(lang)
-if coverage is None:
-    st.title(t("gaps_title", lang))
-    st.info(t("coverage_unavailable", lang))
-    st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
