@@ -3,13 +3,18 @@
 Rules (see README, "Privacy and data safety"):
 
 * only assets with ``visibility == "public"`` and ``consent`` are shown;
-* contact details and the pseudonym of who added an entry are never shown;
+* contact details and the pseudonym of who added an entry are never shown, and a phone number or
+  e-mail address typed into an individual's name or description is replaced by ``CONTACT_MASK``;
+* a link (``related_asset_id``) to an asset that the view leaves out is removed, so a public story
+  does not point at a hidden person;
 * an individual capacity is never placed finer than its buurt: all individuals of a buurt share
   one anchor point inside the buurt that lies at least ``min_distance_m`` from every
   individual's own point. If no such point exists, the entry is shown without a location.
 """
 
 from __future__ import annotations
+
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +27,12 @@ from assetmap.layers.schema import CONTACT_FIELDS
 #: Minimum distance between a public anchor and any person's own point, in metres.
 MIN_ANCHOR_DISTANCE_M: float = 100.0
 _HIDDEN_FIELDS = CONTACT_FIELDS + ("added_by",)
+#: What a phone number or e-mail address in a person's public text is replaced by.
+CONTACT_MASK: str = "[contact verborgen]"
+# Dutch and international phone numbers (06-12345678, 070 123 4567, +31 6 1234 5678) and e-mail.
+_CONTACT_PATTERN = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\w])(?:\+|00)?\d(?:[\s().-]{0,2}\d){8,13}(?![\w])")
 
 
 def is_public(assets: gpd.GeoDataFrame) -> pd.Series:
@@ -38,12 +49,25 @@ def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
         if column in shown.columns:
             shown[column] = pd.Series([pd.NA] * len(shown), dtype="string", index=shown.index)
     people = shown["building_block"] == "individual"
+    for column in ("name", "description"):
+        if column in shown.columns and people.any():
+            shown.loc[people, column] = shown.loc[people, column].map(mask_contact_details)
+    if "related_asset_id" in shown.columns:
+        dangling = shown["related_asset_id"].notna() & ~shown["related_asset_id"].isin(shown["id"])
+        shown.loc[dangling, "related_asset_id"] = pd.NA
     if people.any():
         anchors = buurt_anchors(boundaries, individual_points, min_distance_m)
         area = shown.loc[people, "buurt_code"].fillna(shown.loc[people, "wijk_code"])
         shown.loc[people, "geometry"] = gpd.GeoSeries([anchors.get(code) for code in area],
                                                       index=area.index, crs=settings.STORAGE_CRS)
     return gpd.GeoDataFrame(shown, geometry="geometry", crs=settings.STORAGE_CRS)
+
+
+def mask_contact_details(text):
+    """``text`` with phone numbers and e-mail addresses replaced by :data:`CONTACT_MASK`."""
+    if not isinstance(text, str):
+        return text
+    return _CONTACT_PATTERN.sub(CONTACT_MASK, text)
 
 
 def buurt_anchors(boundaries: gpd.GeoDataFrame | None, private_points: gpd.GeoSeries,

@@ -259,7 +259,7 @@ def test_a_frame_with_a_special_category_column_is_refused():
     assert "special category" in str(info.value) and "migratieachtergrond" in str(info.value)
 
 
-@pytest.mark.parametrize("header", ["etniciteit", "Gezondheid", "geloof", "Nationaliteit", "seksuele_voorkeur"])
+@pytest.mark.parametrize("header", ["etniciteit", "Gezondheid", "geloof", "Religie", "religion", "Nationaliteit", "seksuele_voorkeur"])
 def test_a_workshop_file_with_a_special_category_column_is_refused_and_nothing_written(
         denhaag_workspace, tmp_path, header):
     path = tmp_path / "met_bijzondere_gegevens.csv"
@@ -270,3 +270,36 @@ def test_a_workshop_file_with_a_special_category_column_is_refused_and_nothing_w
     assert done.returncode == 2
     assert header in done.stderr and "special category" in done.stderr and "remove this column" in done.stderr
     assert denhaag_workspace.read_bytes() == before
+
+
+def test_contact_details_typed_into_a_persons_text_and_links_to_hidden_people_are_not_published(
+        denhaag_workspace, tmp_path):
+    """A phone number or e-mail in an individual's name or description is masked in public output;
+    a club's phone number stays (it is the club's), and a public story loses its link to a hidden person."""
+    with open_workspace(denhaag_workspace) as ws:
+        home = ws.boundaries("buurt").iloc[12].geometry.representative_point()
+        rows = gpd.GeoDataFrame({
+            "id": ["p-open", "p-hidden", "club", "story"],
+            "name": ["Fatima (06-12345678)", "Verborgen buurman", "Schaakclub De Toren", "Het straatfeest"],
+            "building_block": ["individual", "individual", "association", "story"],
+            "description": ["Naait kleding, mail fatima.naait@example.nl of bel +31 6 1234 5678. Sinds 1985.",
+                            "repareert fietsen", "Bel 070 123 4567 voor de clubavond", "Sinds 1985 elk jaar"],
+            "visibility": ["public", "private", "public", "public"], "consent": [True, False, True, True],
+            "related_asset_id": [None, None, None, "p-hidden"]},
+            geometry=[home] * 4, crs=4326)
+        ws.save_assets(build_assets(rows, added_by="tafel 3"))
+    out = tmp_path / "openbaar.geojson"
+    done = subprocess.run(CLI + ["export", str(denhaag_workspace), str(out), "--public"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    raw = out.read_text(encoding="utf-8")
+    for secret in ("12345678", "1234 5678", "fatima.naait@example.nl"):
+        assert secret not in raw
+    shown = {f["properties"]["id"]: f["properties"] for f in json.loads(raw)["features"]}
+    assert shown["p-open"]["name"] == "Fatima ([contact verborgen])"
+    assert "Naait kleding" in shown["p-open"]["description"] and "Sinds 1985" in shown["p-open"]["description"]
+    assert shown["club"]["description"] == "Bel 070 123 4567 voor de clubavond"
+    assert "p-hidden" not in shown and shown["story"]["related_asset_id"] is None
+    full = tmp_path / "volledig.geojson"
+    assert subprocess.run(CLI + ["export", str(denhaag_workspace), str(full)], timeout=120).returncode == 0
+    assert "06-12345678" in full.read_text(encoding="utf-8")  # stored as typed; only public output masks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import date, datetime, timezone
 
@@ -54,6 +55,17 @@ def parse_bool(value: object) -> bool | None:
     raise ValueError(text)
 
 
+def special_category_problems(columns) -> list[Problem]:
+    """One problem per column that would hold a special category of personal data (GDPR art. 9)."""
+    def plain(name) -> str:
+        return unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    return [Problem(f"column '{column}' holds a special category of personal data",
+                    "remove this column: assetmap stores no ethnicity, religion, health or similar data about "
+                    "people (the denomination of a place of worship belongs in its category or description)",
+                    column=str(column))
+            for column in columns if any(word in plain(column) for word in FORBIDDEN_FIELD_WORDS)]
+
+
 def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "import", added_by: str | None = None,
                  rows: pd.Series | None = None, strict: bool = True) -> gpd.GeoDataFrame:
     """Validate and complete an asset table.
@@ -80,12 +92,7 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
         problems.append(Problem("the asset table has no geometry with a coordinate system",
                                 "give locations as lat/lon (EPSG:4326) or RD x/y (EPSG:28992)"))
         _validate.raise_or_warn(problems, True)
-    for column in frame.columns:
-        lowered = str(column).lower()
-        if any(word in lowered for word in FORBIDDEN_FIELD_WORDS):
-            problems.append(Problem(f"column '{column}' holds a special category of personal data",
-                                    "remove this column: assetmap stores no ethnicity, religion of persons, "
-                                    "health or similar data", column=str(column)))
+    problems.extend(special_category_problems(frame.columns))
     out = frame.to_crs(settings.STORAGE_CRS).reset_index(drop=True).copy()
     if rows is not None:
         rows = pd.Series(np.asarray(rows)).reset_index(drop=True)

@@ -81,6 +81,8 @@ BOUNDARY_FIELDS: Final[dict[str, str]] = {
 #: Special categories of personal data (GDPR art. 9) that no layer may hold.
 FORBIDDEN_FIELD_WORDS: Final[tuple[str, ...]] = (
     "ethnic", "etnic", "etnisch", "afkomst", "herkomst", "migratieachtergrond", "migration_background",
-    "religion_of", "geloof", "godsdienst", "health", "gezondheid", "sexual", "seksue", "political", "politiek",
+    # A place of worship keeps its denomination in category or description; a column of religion is
+    # about persons, so it is refused like the others.
+    "religion", "religie", "geloof", "godsdienst", "levensbeschouwing", "health", "gezondheid", "sexual", "seksue", "political", "politiek",
     "nationality", "nationaliteit",
 )

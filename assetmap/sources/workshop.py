@@ -22,9 +22,9 @@ from shapely.geometry import shape
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
-from assetmap.layers.assets import build_assets
+from assetmap.layers.assets import build_assets, special_category_problems
 from assetmap.layers.boundaries import assign_codes
-from assetmap.layers.schema import FORBIDDEN_FIELD_WORDS, REQUIRED_ASSET_FIELDS
+from assetmap.layers.schema import REQUIRED_ASSET_FIELDS
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
 
@@ -286,11 +286,7 @@ def _normalise_header(name: str) -> str:
 def _rename_headers(table: pd.DataFrame, notes: list[Problem]) -> pd.DataFrame:
     # A column of special-category data is refused, not silently dropped: the people in the file
     # should know that it must not be collected at all (GDPR art. 9).
-    forbidden = [Problem(f"column '{column}' holds a special category of personal data",
-                         "remove this column: assetmap stores no ethnicity, religion of persons, health or "
-                         "similar data", column=str(column))
-                 for column in table.columns
-                 if any(word in _normalise_header(column) for word in FORBIDDEN_FIELD_WORDS)]
+    forbidden = special_category_problems(table.columns)
     if forbidden:
         raise InputError(forbidden)
     mapping, seen = {}, {}
