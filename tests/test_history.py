@@ -130,6 +130,18 @@ def test_owners_edit_and_remove_their_own_entries_others_cannot(ws):
     assert ws.asset(asset_id) is None
 
 
+def test_an_entry_without_an_owner_cannot_be_changed_anonymously_when_owners_only(ws):
+    rows = gpd.GeoDataFrame({"name": ["Bankje"], "building_block": ["resource"]},
+                            geometry=[shapely.Point(4.3, 52.07)], crs=4326)
+    ws.save_assets(build_assets(rows))
+    asset_id = ws.assets()["id"].iloc[-1]
+    assert ws.asset(asset_id)["added_by"] is None
+    for actor in (None, ""):
+        with pytest.raises(PermissionDenied, match="pseudonym"):
+            ws.delete_assets([asset_id], actor, owner_only=True)
+    assert ws.asset(asset_id) is not None
+
+
 def test_a_refused_delete_in_a_batch_deletes_nothing(ws):
     mine = _add(ws, "Mijn plek", "anna", block="resource")
     theirs = _add(ws, "Jouw plek", "bram", block="resource", point=(4.29, 52.07))

@@ -487,6 +487,9 @@ class GeoPackageWorkspace:
         current = self.asset(asset_id)
         if current is None:
             raise InputError(f"asset {asset_id} does not exist", "refresh the list; someone may have removed it")
+        if owner_only and not actor:
+            raise PermissionDenied("give your name or pseudonym first; only the person who added an entry may "
+                                   "change it")
         if owner_only and current.get("added_by") != actor:
             raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only your own entries")
         return current
