@@ -125,6 +125,8 @@ def _import_boundaries(args) -> int:
     from assetmap.imports import import_boundaries
     with _open(args.workspace) as ws:
         result = import_boundaries(ws, file=args.file, gemeente=args.gemeente, level=args.level)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
     print(f"CBS boundaries: {result.rows} areas imported. Bron: CBS, Kadaster")
     return EXIT_OK
 

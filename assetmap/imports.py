@@ -61,7 +61,11 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
         ws.refresh_codes(assign_codes(ws.assets(), ws.boundaries()))
         ws.log_source("CBS wijk- en buurtkaart", str(file or f"PDOK {gemeente}"), "CC BY 4.0",
                       settings.CBS_ATTRIBUTION, len(boundaries))
-    return ImportResult(len(boundaries), None, [])
+    notes = []
+    if len(boundaries) and boundaries["population"].isna().all():
+        notes.append(Problem("the boundaries have no population", "coverage per buurt needs it: use a CBS wijk- "
+                             "en buurtkaart file with a population column (aantal_inwoners)", column="population"))
+    return ImportResult(len(boundaries), None, notes)
 
 
 def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str | None = None) -> ImportResult:
