@@ -26,13 +26,32 @@ from assetmap import settings
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import BUILDING_BLOCKS
 
+# Icons are inline SVG, not emoji: a workshop laptop or projector without an emoji font would draw
+# empty boxes. Paths are drawn in a 24 × 24 box, in white on the block colour.
+_ICON_PATHS: dict[str, str] = {
+    "individual": "M12 3a4 4 0 1 1 0 8 4 4 0 0 1 0-8zM4 21c0-4.4 3.6-8 8-8s8 3.6 8 8z",
+    "association": "M8 4a3 3 0 1 1 0 6 3 3 0 0 1 0-6zM16 4a3 3 0 1 1 0 6 3 3 0 0 1 0-6z"
+                   "M1 20c0-3.6 3-6.5 7-6.5 1.6 0 3 .4 4 1.2 1-.8 2.4-1.2 4-1.2 4 0 7 2.9 7 6.5z",
+    "institution": "M12 2 2 7v2h20V7zM4 10h3v8H4zm6.5 0h3v8h-3zM17 10h3v8h-3zM2 19h20v3H2z",
+    "resource": "M12 2a7 7 0 0 1 7 7 7 7 0 0 1-6 6.9V22h-2v-6.1A7 7 0 0 1 5 9a7 7 0 0 1 7-7z",
+    "story": "M2 4h7a3 3 0 0 1 3 3v14a2 2 0 0 0-2-2H2zM22 4h-7a3 3 0 0 0-3 3v14a2 2 0 0 1 2-2h8z",
+}
+
+
+def icon_svg(block: str) -> str:
+    """The white icon of a building block as inline SVG (empty for an unknown block)."""
+    path = _ICON_PATHS.get(block)
+    if not path:
+        return ""
+    return (f"<svg viewBox='0 0 24 24' width='62%' height='62%' fill='#fff' aria-hidden='true' "
+            f"style='vertical-align:middle'><path d='{path}'/></svg>")
+
+
 #: Colour and icon of each building block (one icon per layer, drawn by Leaflet as a div).
 BLOCK_STYLE: dict[str, dict[str, str]] = {
-    "individual": {"color": "#d62728", "icon": "👤"},
-    "association": {"color": "#1f77b4", "icon": "🤝"},
-    "institution": {"color": "#2ca02c", "icon": "🏛"},
-    "resource": {"color": "#ff7f0e", "icon": "🌳"},
-    "story": {"color": "#9467bd", "icon": "📖"},
+    block: {"color": colour, "icon": icon_svg(block)}
+    for block, colour in (("individual", "#d62728"), ("association", "#1f77b4"), ("institution", "#2ca02c"),
+                          ("resource", "#ff7f0e"), ("story", "#9467bd"))
 }
 #: Decimals kept in coordinates: 5 decimals of a degree is about 1 m in the Netherlands.
 COORD_DECIMALS: int = 5
@@ -94,6 +113,9 @@ var {{ this.get_name() }} = L.control({position: 'bottomright'});
   var div = L.DomUtil.create('div', 'assetmap-legend');
   div.style.cssText = 'background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;font:12px/1.5 sans-serif;box-shadow:0 0 4px rgba(0,0,0,.3);max-width:220px';
   div.innerHTML = {{ this.html_js }};
+  // On a phone the legend starts folded so it does not cover the map; its title opens it.
+  var details = div.querySelector('details');
+  if (details && {{ this._parent.get_name() }}.getSize().x < 500) { details.open = false; }
   L.DomEvent.disableClickPropagation(div);
   return div;
 };
@@ -247,7 +269,8 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     esc = html.escape
     block = _text(asset.get("building_block"))
     style = BLOCK_STYLE.get(block, {"color": "#555", "icon": ""})
-    parts = [f"<b>{style['icon']} {esc(_text(asset.get('name')))}</b>"]
+    # A coloured dot, not the SVG icon: popups are per asset, so every byte counts a thousand times.
+    parts = [f"<b><span style='color:{style['color']}'>●</span> {esc(_text(asset.get('name')))}</b>"]
     if own:
         parts[0] += f" <i>({t('own_entry', lang)})</i>"
     kind = esc(block_label(block, lang))
@@ -313,12 +336,12 @@ def related_entries(assets: gpd.GeoDataFrame, links: pd.DataFrame | None
 
 def block_legend_html(counts: Mapping[str, int], lang: str = "nl") -> str:
     """Legend of the building blocks: colour, icon, label and number shown."""
-    rows = [f"<b>{t('legend_title', lang)}</b>"]
+    rows = [f"<details open><summary><b>{t('legend_title', lang)}</b></summary>"]
     for block in BUILDING_BLOCKS:
         style = BLOCK_STYLE[block]
         rows.append(f"<div>{_badge(style['color'], style['icon'], 16)} {html.escape(block_label(block, lang))}"
                     f" ({int(counts.get(block, 0))})</div>")
-    rows.append(f"<div>{_badge('#888', '', 16, meeting=True)} {t('legend_meeting_place', lang)}</div>")
+    rows.append(f"<div>{_badge('#888', '', 16, meeting=True)} {t('legend_meeting_place', lang)}</div></details>")
     return "".join(rows)
 
 
@@ -327,7 +350,7 @@ def coverage_legend_html(lang: str = "nl", minutes: float | None = None) -> str:
     title = t("legend_coverage", lang)
     if minutes is not None:
         title += f" ({t('walk_minutes', lang, minutes=_fmt(minutes, 0))})"
-    rows = [f"<b>{html.escape(title)}</b>"]
+    rows = [f"<details open><summary><b>{html.escape(title)}</b></summary>"]
     low = 0
     for high, colour in COVERAGE_CLASSES:
         rows.append(f"<div><span style='display:inline-block;width:14px;height:10px;background:{colour};"
@@ -336,9 +359,9 @@ def coverage_legend_html(lang: str = "nl", minutes: float | None = None) -> str:
     rows.append(f"<div><span style='display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};"
                 f"border:1px solid #333'></span> {t('no_data', lang)}</div>")
     rows.append(f"<div><span style='color:{GAP_COLOUR}'>●</span> {t('legend_gap', lang)}</div>")
-    rows.append(f"<div><span style='color:#08519c'>⬤</span> {t('legend_meeting', lang)}</div>")
+    rows.append(f"<div><span style='color:#08519c'>●</span> {t('legend_meeting', lang)}</div>")
     rows.append(f"<div><span style='background:#000;color:#fff;border-radius:50%;padding:0 4px'>1</span> "
-                f"{t('legend_site', lang)}</div>")
+                f"{t('legend_site', lang)}</div></details>")
     return "".join(rows)
 
 
@@ -427,14 +450,14 @@ def _marker_js(block: str) -> str:
 
 def _badge(colour: str, icon: str, size: int, meeting: bool = False) -> str:
     border = "3px solid #000" if meeting else "2px solid #fff"
-    return (f"<span style='display:inline-block;box-sizing:border-box;width:{size}px;height:{size}px;"
-            f"line-height:{size - 4}px;border-radius:50%;background:{colour};border:{border};text-align:center;"
-            f"font-size:{max(size - 10, 8)}px;box-shadow:0 0 2px rgba(0,0,0,.6);vertical-align:middle'>{icon}</span>")
+    return (f"<span style='box-sizing:border-box;width:{size}px;height:{size}px;"
+            f"border-radius:50%;background:{colour};border:{border};box-shadow:0 0 2px rgba(0,0,0,.6);"
+            f"vertical-align:middle;display:inline-flex;align-items:center;justify-content:center'>{icon}</span>")
 
 
 def _layer_name(block: str, count: int, lang: str) -> str:
     style = BLOCK_STYLE[block]
-    return f"{style['icon']} {html.escape(block_label(block, lang))} ({count})"
+    return f"{_badge(style['color'], style['icon'], 16)} {html.escape(block_label(block, lang))} ({count})"
 
 
 def _point_feature(point, properties: dict) -> dict:

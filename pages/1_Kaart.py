@@ -26,14 +26,17 @@ if not len(public):
     st.info(t("no_assets", lang))
 
 search = st.text_input(t("search", lang), key="map_search")
-f1, f2, f3 = st.columns(3)
-blocks = f1.multiselect(t("filter_blocks", lang), BUILDING_BLOCKS, key="map_blocks",
-                        format_func=lambda b: block_label(b, lang))
-categories_present = sorted(public["category"].dropna().unique()) if len(public) else []
-categories = f2.multiselect(t("filter_categories", lang), categories_present, key="map_categories",
-                            format_func=lambda c: category_label(c, lang))
-chosen_areas = f3.multiselect(t("filter_areas", lang), list(area_names), key="map_areas",
-                              format_func=lambda c: area_names.get(c, c))
+# Filters fold away so that on a phone the map is on the first screen; open while one is in use.
+filtering = any(st.session_state.get(key) for key in ("map_blocks", "map_categories", "map_areas"))
+with st.expander(t("filters", lang), expanded=filtering):
+    f1, f2, f3 = st.columns(3)
+    blocks = f1.multiselect(t("filter_blocks", lang), BUILDING_BLOCKS, key="map_blocks",
+                            placeholder=t("choose_many", lang), format_func=lambda b: block_label(b, lang))
+    categories_present = sorted(public["category"].dropna().unique()) if len(public) else []
+    categories = f2.multiselect(t("filter_categories", lang), categories_present, key="map_categories",
+                                placeholder=t("choose_many", lang), format_func=lambda c: category_label(c, lang))
+    chosen_areas = f3.multiselect(t("filter_areas", lang), list(area_names), key="map_areas",
+                                  placeholder=t("choose_many", lang), format_func=lambda c: area_names.get(c, c))
 
 shown = public
 if len(shown):

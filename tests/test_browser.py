@@ -146,6 +146,7 @@ def test_1_map_page_draws_assets_offline(server, browser_page):
     assert fmap.locator("path.leaflet-interactive").count() >= 13  # Delft's wijk outlines
     assert "OpenStreetMap contributors" in fmap.locator(".leaflet-control-attribution").inner_text()
     assert i18n.t("legend_title", "nl") in fmap.locator(".assetmap-legend").inner_text()
+    assert fmap.locator(".assetmap-legend details").evaluate("d => d.open") is True  # open on a wide screen
     page.screenshot(path=str(ARTIFACTS / "1_kaart.png"), full_page=True)
 
 
@@ -249,3 +250,33 @@ def test_6_home_and_data_pages_and_no_dialog_anywhere(server, browser_page):
     page.get_by_text(i18n.t("data_title", "nl")).wait_for()
     page.screenshot(path=str(ARTIFACTS / "6_data.png"), full_page=True)
     assert page.dialogs == []
+
+
+def test_7_map_page_fits_a_phone_screen(server, browser_page):
+    """Residents use their phone: at 390 × 844 the map fills the width, nothing scrolls sideways and
+    the markers and legend are there."""
+    url, _ = server
+    context = browser_page.context.browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        _open(page, url + "/Kaart")
+        fmap = _map(page)
+        fmap.locator(".leaflet-marker-icon").nth(186).wait_for()
+        frame_box = page.locator(MAP_FRAME).first.bounding_box()
+        assert frame_box["width"] >= 300 and frame_box["x"] >= 0
+        assert frame_box["x"] + frame_box["width"] <= 390 + 1
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+        legend = fmap.locator(".assetmap-legend details")
+        assert legend.is_visible() and legend.evaluate("d => d.open") is False  # folded, map stays visible
+        # Icons are SVG, drawn without any emoji font.
+        assert fmap.locator(".leaflet-marker-icon svg path").first.is_visible()
+        page.screenshot(path=str(ARTIFACTS / "7_kaart_telefoon.png"), full_page=True)
+        fmap.locator(".assetmap-legend summary").click()
+        assert legend.evaluate("d => d.open") is True
+        assert dialogs == []
+    finally:
+        context.close()
