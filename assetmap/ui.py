@@ -19,6 +19,7 @@ import streamlit as st
 from assetmap import settings
 from assetmap.errors import AssetmapError, InputError
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, PAGE_TITLES, t
+from assetmap.i18n_problems import translate_error, translate_problem
 from assetmap.storage import open_workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -106,16 +107,17 @@ def workspace(lang: str):
 
 
 def show_error(exc: Exception, lang: str) -> None:
-    """An assetmap error as a message; an input error with every problem as a table."""
+    """An assetmap error as a message in ``lang``; an input error with every problem as a table."""
     if isinstance(exc, InputError) and len(exc.problems) > 1:
         st.error(t("import_problems", lang, count=len(exc.problems)))
         st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")
     else:
-        st.error(t("error", lang, error=str(exc)))
+        st.error(t("error", lang, error=translate_error(exc, lang)))
 
 
 def problems_table(problems, lang: str) -> pd.DataFrame:
-    """Problems (row, column, message, fix) as a table for the screen."""
+    """Problems (row, column, message, fix) as a table for the screen, in ``lang``."""
+    problems = [translate_problem(p, lang) for p in problems]
     return pd.DataFrame({
         t("col_row", lang): pd.array([p.row for p in problems], dtype="Int64"),
         t("col_column", lang): [p.column or "" for p in problems],

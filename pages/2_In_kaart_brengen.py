@@ -13,6 +13,7 @@ from streamlit_folium import st_folium
 from assetmap import maps, settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, category_label, t
+from assetmap.i18n_problems import translate_error
 from assetmap.layers import assign_codes, build_assets, build_links
 from assetmap.layers.schema import BUILDING_BLOCKS, CONTACT_FIELDS, VISIBILITIES
 from assetmap.storage import PermissionDenied
@@ -62,7 +63,7 @@ with st.expander(t("address", lang)):
         try:
             lat, lon = ui.geocode(address.strip())
         except AssetmapError as exc:
-            st.warning(t("address_failed", lang, error=exc))
+            st.warning(t("address_failed", lang, error=translate_error(exc, lang)))
         else:
             state["new_lat"], state["new_lon"] = round(lat, 6), round(lon, 6)
             st.success(t("address_found", lang, lat=state["new_lat"], lon=state["new_lon"]))
