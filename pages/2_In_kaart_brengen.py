@@ -84,7 +84,7 @@ with st.form("new_asset", clear_on_submit=False, border=True):
                          index=BUILDING_BLOCKS.index("resource"),  # most quick entries are places
                          format_func=lambda b: block_label(b, lang))
     category = c2.selectbox(t("category", lang), categories, index=None, key="new_category",
-                            accept_new_options=True, format_func=lambda c: category_label(c, lang))
+                            accept_new_options=True, placeholder=t("choose_one", lang), format_func=lambda c: category_label(c, lang))
     description = st.text_area(t("description", lang), key="new_description", max_chars=settings.MAX_TEXT_LENGTH)
     story = st.text_area(t("story", lang), key="new_story", help=t("story_help", lang),
                          max_chars=settings.MAX_TEXT_LENGTH)

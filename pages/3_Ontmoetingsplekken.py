@@ -60,7 +60,7 @@ except AssetmapError as exc:
 places = baseline.meeting_places
 place_names = dict(zip(places["id"], places["name"].astype(object)))
 switched_off = st.multiselect(t("what_if", lang), list(place_names), key="gap_remove", help=t("what_if_help", lang),
-                              format_func=lambda i: str(place_names.get(i, i)))
+                              placeholder=t("choose_many", lang), format_func=lambda i: str(place_names.get(i, i)))
 remove_ids = tuple(sorted(switched_off))
 try:
     with st.spinner(t("computing", lang)):
