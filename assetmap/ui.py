@@ -44,6 +44,24 @@ def setup_page(page: str) -> str:
     return lang
 
 
+#: The pages in menu order: script (relative to app.py), key in ``PAGE_TITLES``, URL path (kept
+#: stable for bookmarks) and a Material icon (bundled with Streamlit, so it shows offline).
+PAGES: tuple[tuple[str, str, str, str], ...] = (
+    ("pages/0_Start.py", "home", "", ":material/home:"),
+    ("pages/1_Kaart.py", "map", "Kaart", ":material/map:"),
+    ("pages/2_In_kaart_brengen.py", "workshop", "In_kaart_brengen", ":material/add_location_alt:"),
+    ("pages/3_Ontmoetingsplekken.py", "gaps", "Ontmoetingsplekken", ":material/diversity_3:"),
+    ("pages/4_Data.py", "data", "Data", ":material/database:"),
+)
+
+
+def navigation_pages() -> list:
+    """``st.Page`` objects titled in the session's language (the switch sets it before the rerun)."""
+    lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
+    return [st.Page(script, title=PAGE_TITLES[lang][key], icon=icon, url_path=url or None, default=not url)
+            for script, key, url, icon in PAGES]
+
+
 def pseudonym_input(lang: str) -> str:
     """The participant's pseudonym, kept for the session (recorded as ``added_by``)."""
     state = st.session_state

@@ -245,7 +245,17 @@ def test_6_home_and_data_pages_and_no_dialog_anywhere(server, browser_page):
     page = browser_page
     _open(page, url + "/")
     page.get_by_text(i18n.t("home_title", "nl")).wait_for()
+    page.locator('[data-testid="stVegaLiteChart"] canvas, [data-testid="stVegaLiteChart"] svg').first.wait_for()
     page.screenshot(path=str(ARTIFACTS / "0_start.png"), full_page=True)
+    # The menu follows the language switch, like every other text.
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    assert i18n.PAGE_TITLES["nl"]["gaps"] in nav.inner_text()
+    page.locator('[data-testid="stSidebar"]').get_by_text("English").click()
+    page.get_by_text(i18n.t("home_title", "en")).wait_for()
+    _wait_idle(page)
+    assert i18n.PAGE_TITLES["en"]["gaps"] in nav.inner_text()
+    assert i18n.PAGE_TITLES["en"]["workshop"] in nav.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "0_start_en.png"), full_page=True)
     _open(page, url + "/Data")
     page.get_by_text(i18n.t("data_title", "nl")).wait_for()
     page.screenshot(path=str(ARTIFACTS / "6_data.png"), full_page=True)
