@@ -89,11 +89,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _load_extensions() -> None:
-    try:
-        import assetmap.analysis_cli  # noqa: F401  (registers coverage/suggest)
-    except ModuleNotFoundError as exc:
-        if exc.name != "assetmap.analysis_cli":
-            raise
+    # Imported late (it pulls in scipy and the analysis) so that plain commands start fast.
+    import assetmap.analysis_cli  # noqa: F401  (registers coverage/suggest)
 
 
 def _open(path: str):

@@ -47,10 +47,7 @@ def _problem(workspace: Path):
 
 
 def run_assetmap(workspace: Path):
-    import geopandas as gpd
-    import shapely
-
-    from assetmap import coverage, settings
+    from assetmap import coverage
 
     nodes, edges, demand, sites = _problem(workspace)
     best = np.inf
@@ -112,7 +109,6 @@ def run_naive(workspace: Path):
 def run_city_scale(_workspace: Path):
     """assetmap alone on a synthetic city: a 300 x 300 street lattice (50 m blocks), 100,000 residents."""
     import geopandas as gpd
-    import pandas as pd
     import shapely
 
     from assetmap import coverage, settings

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assetmap.imports import import_boundaries, import_osm
+from assetmap.imports import import_boundaries, import_osm, import_workshop
 from assetmap.storage import create_workspace, open_workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,4 +59,21 @@ def denhaag_workspace(tmp_path) -> Path:
     with create_workspace(path) as ws:
         import_boundaries(ws, file=DENHAAG_WIJKEN)
         import_boundaries(ws, file=DENHAAG_BUURTEN)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_denhaag_file(tmp_path_factory) -> Path:
+    """Den Haag boundaries and three workshop assets (copy it before writing): the base that refused
+    input must leave exactly as it was."""
+    tmp = tmp_path_factory.mktemp("seeded")
+    path = tmp / "base.gpkg"
+    seed = tmp / "seed.csv"
+    seed.write_text("id,naam,bouwsteen,lat,lon\nbestaand-1,Buurthuis,instelling,52.07,4.29\n"
+                    "bestaand-2,Parkje,hulpbron,52.071,4.291\nbestaand-3,Koor,vereniging,52.072,4.292\n",
+                    encoding="utf-8")
+    with create_workspace(path) as ws:
+        import_boundaries(ws, file=DENHAAG_WIJKEN)
+        import_boundaries(ws, file=DENHAAG_BUURTEN)
+        import_workshop(ws, seed, actor="tafel 1")
     return path

@@ -27,7 +27,6 @@ import shapely
 from assetmap import settings
 from assetmap.cli import main
 from assetmap.export import export_assets
-from assetmap.imports import import_workshop
 from assetmap.storage import open_workspace
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
@@ -220,30 +219,10 @@ CASES = [
 
 
 # ---------------------------------------------------------------------- workspace and fingerprint
-@pytest.fixture(scope="module")
-def base_workspace(tmp_path_factory):
-    """Den Haag boundaries and three assets: refused input must leave every one of them as it was."""
-    from conftest import DENHAAG_BUURTEN, DENHAAG_WIJKEN
-    from assetmap.imports import import_boundaries
-    from assetmap.storage import create_workspace
-
-    tmp = tmp_path_factory.mktemp("bad")
-    path = tmp / "base.gpkg"
-    seed = tmp / "seed.csv"
-    seed.write_text("id,naam,bouwsteen,lat,lon\nbestaand-1,Buurthuis,instelling,52.07,4.29\n"
-                    "bestaand-2,Parkje,hulpbron,52.071,4.291\nbestaand-3,Koor,vereniging,52.072,4.292\n",
-                    encoding="utf-8")
-    with create_workspace(path) as ws:
-        import_boundaries(ws, file=DENHAAG_WIJKEN)
-        import_boundaries(ws, file=DENHAAG_BUURTEN)
-        import_workshop(ws, seed, actor="tafel 1")
-    return path
-
-
 @pytest.fixture
-def workspace(base_workspace, tmp_path):
+def workspace(seeded_denhaag_file, tmp_path):
     path = tmp_path / "workspace.gpkg"
-    shutil.copy(base_workspace, path)
+    shutil.copy(seeded_denhaag_file, path)
     return path
 
 

@@ -29,8 +29,8 @@ from assetmap.i18n_problems import DUTCH, problem_line, template_of, translate_e
     translate_text
 from assetmap.imports import import_boundaries, import_osm, import_workshop
 from assetmap.sources.workshop import read_workshop_file
-from assetmap.storage import create_workspace, open_workspace
-from conftest import DENHAAG_BUURTEN, DENHAAG_WIJKEN, REPO
+from assetmap.storage import open_workspace
+from conftest import REPO
 from test_bad_input import BAD, CASES
 
 PACKAGE = Path(assetmap.__file__).resolve().parent
@@ -233,22 +233,6 @@ def test_errors_translate_whole():
 
 
 # ---------------------------------------------------------------------- dynamic: the bad inputs
-@pytest.fixture(scope="module")
-def base_workspace(tmp_path_factory) -> Path:
-    """Den Haag boundaries and three assets, as in test_bad_input."""
-    tmp = tmp_path_factory.mktemp("vertaling")
-    path = tmp / "base.gpkg"
-    seed = tmp / "seed.csv"
-    seed.write_text("id,naam,bouwsteen,lat,lon\nbestaand-1,Buurthuis,instelling,52.07,4.29\n"
-                    "bestaand-2,Parkje,hulpbron,52.071,4.291\nbestaand-3,Koor,vereniging,52.072,4.292\n",
-                    encoding="utf-8")
-    with create_workspace(path) as ws:
-        import_boundaries(ws, file=DENHAAG_WIJKEN)
-        import_boundaries(ws, file=DENHAAG_BUURTEN)
-        import_workshop(ws, seed, actor="tafel 1")
-    return path
-
-
 def _run_like_the_cli(command: str, workspace: Path, file: Path) -> list[Problem]:
     """The problems (refused) or notes (accepted) of one file, from the functions the CLI calls."""
     with open_workspace(workspace) as ws:
@@ -273,16 +257,16 @@ def _assert_dutch(problems: list[Problem], what: str) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
-def test_every_bad_input_is_reported_in_dutch(case, base_workspace, tmp_path):
+def test_every_bad_input_is_reported_in_dutch(case, seeded_denhaag_file, tmp_path):
     workspace = tmp_path / "ws.gpkg"
-    shutil.copy(base_workspace, workspace)
+    shutil.copy(seeded_denhaag_file, workspace)
     problems = _run_like_the_cli(case.command, workspace, BAD / case.file)
     if case.status == 2:
         assert problems, case.file
     _assert_dutch(problems, case.file)
 
 
-def test_files_over_the_limits_are_reported_in_dutch(base_workspace, tmp_path):
+def test_files_over_the_limits_are_reported_in_dutch(seeded_denhaag_file, tmp_path):
     big = tmp_path / "tweehonderd.csv"
     with open(big, "wb") as handle:  # sparse: 200 MB on paper
         handle.write(b"naam,bouwsteen,lat,lon\n")
@@ -291,7 +275,7 @@ def test_files_over_the_limits_are_reported_in_dutch(base_workspace, tmp_path):
         read_workshop_file(big)
     _assert_dutch(too_big.value.problems, big.name)
     assert translate_error(too_big.value, "nl").startswith("tweehonderd.csv is 200 MB, meer dan de grens van 50 MB.")
-    with open_workspace(base_workspace) as ws, pytest.raises(AssetmapError) as missing:
+    with open_workspace(seeded_denhaag_file) as ws, pytest.raises(AssetmapError) as missing:
         import_workshop(ws, tmp_path / "weg.csv", dry_run=True)
     _assert_dutch(missing.value.problems, "missing file")
 
