@@ -15,6 +15,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from assetmap import settings
 from assetmap.errors import AssetmapError, InputError
@@ -40,26 +41,32 @@ def setup_page(page: str) -> str:
     st.sidebar.radio(t("language", state["lang"]), LANGUAGES, key="_lang_widget", horizontal=True,
                      format_func=_LANGUAGE_NAMES.get, on_change=_copy_widget, args=("_lang_widget", "lang"))
     lang = state["lang"]
+    _page_menu(lang)
     st.sidebar.caption(f"{t('workspace', lang)}: `{workspace_path().name}`")
     return lang
 
 
-#: The pages in menu order: script (relative to app.py), key in ``PAGE_TITLES``, URL path (kept
-#: stable for bookmarks) and a Material icon (bundled with Streamlit, so it shows offline).
-PAGES: tuple[tuple[str, str, str, str], ...] = (
-    ("pages/0_Start.py", "home", "", ":material/home:"),
-    ("pages/1_Kaart.py", "map", "Kaart", ":material/map:"),
-    ("pages/2_In_kaart_brengen.py", "workshop", "In_kaart_brengen", ":material/add_location_alt:"),
-    ("pages/3_Ontmoetingsplekken.py", "gaps", "Ontmoetingsplekken", ":material/diversity_3:"),
-    ("pages/4_Data.py", "data", "Data", ":material/database:"),
+#: The pages in menu order: script (relative to app.py), key in ``PAGE_TITLES`` and a Material icon
+#: (bundled with Streamlit, so it shows offline). URLs come from the file names and never change.
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("app.py", "home", ":material/home:"),
+    ("pages/1_Kaart.py", "map", ":material/map:"),
+    ("pages/2_In_kaart_brengen.py", "workshop", ":material/add_location_alt:"),
+    ("pages/3_Ontmoetingsplekken.py", "gaps", ":material/diversity_3:"),
+    ("pages/4_Data.py", "data", ":material/database:"),
 )
 
 
-def navigation_pages() -> list:
-    """``st.Page`` objects titled in the session's language (the switch sets it before the rerun)."""
-    lang = st.session_state.get("lang", DEFAULT_LANGUAGE)
-    return [st.Page(script, title=PAGE_TITLES[lang][key], icon=icon, url_path=url or None, default=not url)
-            for script, key, url, icon in PAGES]
+def _page_menu(lang: str) -> None:
+    """The page menu in the user's language (Streamlit's own menu, switched off in
+    ``.streamlit/config.toml``, would show the Dutch file names)."""
+    with st.sidebar:
+        for script, key, icon in PAGES:
+            try:
+                st.page_link(script, label=PAGE_TITLES[lang][key], icon=icon)
+            except StreamlitAPIException:
+                return  # one page run on its own (AppTest of a single page): there is no menu
+        st.divider()
 
 
 def pseudonym_input(lang: str) -> str:
