@@ -42,6 +42,59 @@ _WGS84_WKT = (
 
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 
+_EXTENSIONS_SQL = """
+CREATE TABLE IF NOT EXISTS gpkg_extensions (
+  table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+"""
+_RTREE_DEFINITION = "http://www.geopackage.org/spec140/index.html#extension_rtree"
+# The RTree triggers of the GeoPackage 1.4 extension (t = table, c = geometry column, i = fid).
+_RTREE_SQL = """
+CREATE VIRTUAL TABLE "rtree_{t}_{c}" USING rtree(id, minx, maxx, miny, maxy);
+CREATE TRIGGER "rtree_{t}_{c}_insert" AFTER INSERT ON "{t}"
+  WHEN (NEW."{c}" NOT NULL AND NOT ST_IsEmpty(NEW."{c}"))
+BEGIN
+  INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES (NEW."{i}",
+    ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}"));
+END;
+CREATE TRIGGER "rtree_{t}_{c}_update6" AFTER UPDATE OF "{c}" ON "{t}"
+  WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
+       AND (OLD."{c}" NOTNULL AND NOT ST_IsEmpty(OLD."{c}"))
+BEGIN
+  UPDATE "rtree_{t}_{c}" SET minx = ST_MinX(NEW."{c}"), maxx = ST_MaxX(NEW."{c}"),
+    miny = ST_MinY(NEW."{c}"), maxy = ST_MaxY(NEW."{c}") WHERE id = NEW."{i}";
+END;
+CREATE TRIGGER "rtree_{t}_{c}_update7" AFTER UPDATE OF "{c}" ON "{t}"
+  WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
+       AND (OLD."{c}" ISNULL OR ST_IsEmpty(OLD."{c}"))
+BEGIN
+  INSERT INTO "rtree_{t}_{c}" VALUES (NEW."{i}",
+    ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}"));
+END;
+CREATE TRIGGER "rtree_{t}_{c}_update2" AFTER UPDATE OF "{c}" ON "{t}"
+  WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
+BEGIN
+  DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}";
+END;
+CREATE TRIGGER "rtree_{t}_{c}_update5" AFTER UPDATE ON "{t}"
+  WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
+BEGIN
+  DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}";
+  INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES (NEW."{i}",
+    ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}"));
+END;
+CREATE TRIGGER "rtree_{t}_{c}_update4" AFTER UPDATE ON "{t}"
+  WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
+BEGIN
+  DELETE FROM "rtree_{t}_{c}" WHERE id IN (OLD."{i}", NEW."{i}");
+END;
+CREATE TRIGGER "rtree_{t}_{c}_delete" AFTER DELETE ON "{t}"
+  WHEN OLD."{c}" NOT NULL
+BEGIN
+  DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}";
+END;
+"""
+
 
 def create_core(conn: sqlite3.Connection) -> None:
     """Create the GeoPackage core tables and the required spatial reference systems."""
@@ -56,6 +109,69 @@ def create_core(conn: sqlite3.Connection) -> None:
             ("WGS 84 geodetic", 4326, "EPSG", 4326, _WGS84_WKT, "longitude/latitude coordinates in decimal degrees"),
         ],
     )
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions the RTree triggers call (GDAL and QGIS bring their own)."""
+    conn.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
+    for name, position in (("ST_MinX", 0), ("ST_MaxX", 1), ("ST_MinY", 2), ("ST_MaxY", 3)):
+        conn.create_function(name, 1, lambda blob, k=position: _envelope(blob)[k], deterministic=True)
+
+
+def create_spatial_index(conn: sqlite3.Connection, table: str, column: str = "geometry",
+                         key: str = "fid") -> None:
+    """Add the GeoPackage RTree index to a feature table (QGIS and GDAL use it for every pan and zoom)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (f"rtree_{table}_{column}",)).fetchone():
+        return
+    conn.execute(_EXTENSIONS_SQL.strip())
+    conn.execute("INSERT OR IGNORE INTO gpkg_extensions VALUES (?,?,?,?,?)",
+                 (table, column, "gpkg_rtree_index", _RTREE_DEFINITION, "write-only"))
+    for statement in _split_sql(_RTREE_SQL.format(t=table, c=column, i=key)):
+        conn.execute(statement)
+    conn.execute(f'INSERT OR REPLACE INTO "rtree_{table}_{column}" SELECT "{key}", ST_MinX("{column}"), '
+                 f'ST_MaxX("{column}"), ST_MinY("{column}"), ST_MaxY("{column}") FROM "{table}" '
+                 f'WHERE "{column}" NOT NULL AND NOT ST_IsEmpty("{column}")')
+
+
+def _split_sql(script: str) -> list[str]:
+    """Statements of a script whose triggers end in ``END;`` (executescript would commit)."""
+    statements, current = [], []
+    for line in script.strip().splitlines():
+        current.append(line)
+        text = "\n".join(current).strip()
+        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER") or text.upper().endswith("END;")):
+            statements.append(text)
+            current = []
+    return statements
+
+
+def _header(blob: bytes) -> tuple[int, int, bool]:
+    """(flags, envelope byte count, little endian) of a GeoPackage geometry blob."""
+    flags = blob[3]
+    return flags, _ENVELOPE_BYTES[(flags >> 1) & 0b111], bool(flags & 1)
+
+
+def _is_empty(blob) -> int | None:
+    if blob is None:
+        return None
+    blob = bytes(blob)
+    flags, _, _ = _header(blob)
+    return int(bool(flags & 0b10000))
+
+
+def _envelope(blob) -> tuple[float, float, float, float] | tuple[None, None, None, None]:
+    """(minx, maxx, miny, maxy): from the blob's envelope, else from its geometry."""
+    if blob is None:
+        return (None, None, None, None)
+    blob = bytes(blob)
+    flags, size, little = _header(blob)
+    if size:
+        return struct.unpack_from("<4d" if little else ">4d", blob, 8)
+    geom = shapely.from_wkb(blob[8:])
+    if geom.is_empty:
+        return (None, None, None, None)
+    minx, miny, maxx, maxy = geom.bounds
+    return (minx, maxx, miny, maxy)
 
 
 def is_geopackage(conn: sqlite3.Connection) -> bool:

@@ -509,6 +509,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=settings.WRITE_LOCK_TIMEOUT_S, isolation_level=None,
                            check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
+    _gpkg.register_functions(conn)
     return conn
 
 
@@ -521,6 +522,8 @@ def _create_table(conn: sqlite3.Connection, name: str, spec: TableSpec) -> None:
         columns.append(f"geometry {spec.geometry_type.upper()}")
     conn.execute(f'CREATE TABLE IF NOT EXISTS "{name}" ({", ".join(columns)})')
     _gpkg.register_table(conn, name, spec.geometry_type, spec.description)
+    if spec.geometry_type:
+        _gpkg.create_spatial_index(conn, name)
 
 
 def _infer_spec(frame: pd.DataFrame, description: str) -> TableSpec:
