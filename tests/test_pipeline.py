@@ -339,6 +339,24 @@ def test_every_feature_table_has_a_gpkg_spatial_index_that_follows_every_write(d
     assert sorted(inside["id"]) == sorted(expected["id"])
 
 
+def test_a_workspace_without_spatial_index_gets_it_when_opened(delft_copy):
+    conn = sqlite3.connect(delft_copy)
+    for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'"
+                                   ).fetchall():
+        conn.execute(f'DROP TRIGGER "{trigger}"')
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rtree_%' "
+                                 "AND sql LIKE 'CREATE VIRTUAL%'").fetchall():
+        conn.execute(f'DROP TABLE "{table}"')
+    conn.execute("DROP TABLE gpkg_extensions")
+    conn.commit()
+    conn.close()
+    assert not pyogrio.read_info(delft_copy, layer="walk_edges")["capabilities"]["fast_spatial_filter"]
+    open_workspace(delft_copy).close()
+    for table in ("assets", "walk_edges"):
+        assert _rtree_matches_features(delft_copy, table) > 0
+        assert pyogrio.read_info(delft_copy, layer=table)["capabilities"]["fast_spatial_filter"]
+
+
 def test_exported_geopackage_and_geojson_read_back(delft_ws, tmp_path):
     for suffix in ("gpkg", "geojson"):
         out = tmp_path / f"out.{suffix}"

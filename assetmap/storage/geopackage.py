@@ -134,10 +134,26 @@ class GeoPackageWorkspace:
             conn.close()
             raise WorkspaceError(f"{path} has workspace schema version {version and version[0]}, "
                                  f"this assetmap knows up to {SCHEMA_VERSION}. Fix: upgrade assetmap")
-        return cls(path, conn)
+        workspace = cls(path, conn)
+        workspace._add_missing_spatial_indexes()
+        return workspace
 
     def close(self) -> None:
         self._conn.close()
+
+    def _add_missing_spatial_indexes(self) -> None:
+        """A workspace made before the RTree index existed gets it the first time it is opened."""
+        columns = self._conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
+        missing = [(t, c) for t, c in columns if not self._conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = ?", (f"rtree_{t}_{c}",)).fetchone()]
+        if not missing:
+            return
+        try:
+            with self.transaction() as conn:
+                for table, column in missing:
+                    _gpkg.create_spatial_index(conn, table, column)
+        except sqlite3.OperationalError:
+            pass  # a read-only file: the index only speeds up map tools, the data is complete without it
 
     def __enter__(self) -> "GeoPackageWorkspace":
         return self
