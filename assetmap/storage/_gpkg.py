@@ -193,12 +193,18 @@ def register_table(conn: sqlite3.Connection, name: str, geometry_type: str | Non
 
 def update_extent(conn: sqlite3.Connection, name: str) -> None:
     """Refresh a feature table's extent and last_change in gpkg_contents (QGIS zooms to it)."""
-    rows = conn.execute(f'SELECT geometry FROM "{name}" WHERE geometry IS NOT NULL').fetchall()
     bounds = [np.nan] * 4
-    if rows:
-        geoms = decode([r[0] for r in rows])
-        b = shapely.total_bounds(geoms)
-        bounds = [float(v) for v in b]
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (f"rtree_{name}_geometry",)).fetchone():
+        # From the spatial index, in C, instead of decoding every geometry. The index keeps 32-bit
+        # floats rounded outwards, so the extent may be a few centimetres too large, never too small.
+        row = conn.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{name}_geometry"'
+                           ).fetchone()
+        if row[0] is not None:
+            bounds = [float(v) for v in row]
+    else:
+        rows = conn.execute(f'SELECT geometry FROM "{name}" WHERE geometry IS NOT NULL').fetchall()
+        if rows:
+            bounds = [float(v) for v in shapely.total_bounds(decode([r[0] for r in rows]))]
     conn.execute(
         "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
         "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",
