@@ -29,10 +29,11 @@ MIN_ANCHOR_DISTANCE_M: float = 100.0
 _HIDDEN_FIELDS = CONTACT_FIELDS + ("added_by",)
 #: What a phone number or e-mail address in a person's public text is replaced by.
 CONTACT_MASK: str = "[contact verborgen]"
-# Dutch and international phone numbers (06-12345678, 070 123 4567, +31 6 1234 5678) and e-mail.
+# Phone numbers start with 0 or + (06-12345678, (070) 123 4567, +31 6 1234 5678, 0031 ...), so years
+# and counts ("1985 1986 1987") are left alone; and e-mail addresses.
 _CONTACT_PATTERN = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?<![\w])(?:\+|00)?\d(?:[\s().-]{0,2}\d){8,13}(?![\w])")
+    r"|(?<![\w+])(?:\((?=0\d{1,3}\)))?(?:\+\d|0)(?:[\s().-]{0,2}\d){8,13}(?![\w])")
 
 
 def is_public(assets: gpd.GeoDataFrame) -> pd.Series:
