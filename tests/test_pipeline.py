@@ -330,6 +330,10 @@ def test_every_feature_table_has_a_gpkg_spatial_index_that_follows_every_write(d
         ws.delete_assets([ws.assets()["id"].iloc[1]], "test")
         ws.undo_last("test")
     assert _rtree_matches_features(delft_copy, "assets") == len(pyogrio.read_dataframe(delft_copy, layer="assets"))
+    conn = sqlite3.connect(delft_copy)
+    extent = conn.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'assets'").fetchone()
+    conn.close()
+    assert extent == tuple(pyogrio.read_dataframe(delft_copy, layer="assets").total_bounds)  # exact, not 32-bit
     # GDAL answers a bounding-box query through the index with exactly the features inside it.
     box = (4.370, 51.998, 4.376, 52.003)
     inside = pyogrio.read_dataframe(delft_copy, layer="assets", bbox=box)

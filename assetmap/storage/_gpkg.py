@@ -193,18 +193,24 @@ def register_table(conn: sqlite3.Connection, name: str, geometry_type: str | Non
 
 def update_extent(conn: sqlite3.Connection, name: str) -> None:
     """Refresh a feature table's extent and last_change in gpkg_contents (QGIS zooms to it)."""
-    bounds = [np.nan] * 4
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (f"rtree_{name}_geometry",)).fetchone():
-        # From the spatial index, in C, instead of decoding every geometry. The index keeps 32-bit
-        # floats rounded outwards, so the extent may be a few centimetres too large, never too small.
-        row = conn.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{name}_geometry"'
-                           ).fetchone()
-        if row[0] is not None:
-            bounds = [float(v) for v in row]
+    rtree = f"rtree_{name}_geometry"
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone():
+        # The index keeps 32-bit boxes rounded outwards: it finds the few features at the edges of the
+        # table in C, and only those are decoded for the exact extent.
+        box = conn.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "{rtree}"').fetchone()
+        if box[0] is None:
+            rows = []
+        else:
+            margin = 1e-3  # well above the 32-bit rounding of any coordinate in degrees
+            rows = conn.execute(
+                f'SELECT geometry FROM "{name}" WHERE fid IN (SELECT id FROM "{rtree}" '
+                "WHERE minx <= ? OR miny <= ? OR maxx >= ? OR maxy >= ?)",
+                (box[0] + margin, box[1] + margin, box[2] - margin, box[3] - margin)).fetchall()
     else:
         rows = conn.execute(f'SELECT geometry FROM "{name}" WHERE geometry IS NOT NULL').fetchall()
-        if rows:
-            bounds = [float(v) for v in shapely.total_bounds(decode([r[0] for r in rows]))]
+    bounds = [np.nan] * 4
+    if rows:
+        bounds = [float(v) for v in shapely.total_bounds(decode([r[0] for r in rows]))]
     conn.execute(
         "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
         "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",
