@@ -48,52 +48,53 @@ CREATE TABLE IF NOT EXISTS gpkg_extensions (
   CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
 """
 _RTREE_DEFINITION = "http://www.geopackage.org/spec140/index.html#extension_rtree"
-# The RTree triggers of the GeoPackage 1.4 extension (t = table, c = geometry column, i = fid).
-_RTREE_SQL = """
-CREATE VIRTUAL TABLE "rtree_{t}_{c}" USING rtree(id, minx, maxx, miny, maxy);
-CREATE TRIGGER "rtree_{t}_{c}_insert" AFTER INSERT ON "{t}"
+# The RTree table and triggers of the GeoPackage 1.4 extension (t = table, c = geometry column, i = fid),
+# one statement each: executescript would commit the caller's transaction.
+_RTREE_STATEMENTS: tuple[str, ...] = (
+    """CREATE VIRTUAL TABLE "rtree_{t}_{c}" USING rtree(id, minx, maxx, miny, maxy)""",
+    """CREATE TRIGGER "rtree_{t}_{c}_insert" AFTER INSERT ON "{t}"
   WHEN (NEW."{c}" NOT NULL AND NOT ST_IsEmpty(NEW."{c}"))
 BEGIN
   INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES (NEW."{i}",
     ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}"));
-END;
-CREATE TRIGGER "rtree_{t}_{c}_update6" AFTER UPDATE OF "{c}" ON "{t}"
+END;""",
+    """CREATE TRIGGER "rtree_{t}_{c}_update6" AFTER UPDATE OF "{c}" ON "{t}"
   WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
        AND (OLD."{c}" NOTNULL AND NOT ST_IsEmpty(OLD."{c}"))
 BEGIN
   UPDATE "rtree_{t}_{c}" SET minx = ST_MinX(NEW."{c}"), maxx = ST_MaxX(NEW."{c}"),
     miny = ST_MinY(NEW."{c}"), maxy = ST_MaxY(NEW."{c}") WHERE id = NEW."{i}";
-END;
-CREATE TRIGGER "rtree_{t}_{c}_update7" AFTER UPDATE OF "{c}" ON "{t}"
+END;""",
+    """CREATE TRIGGER "rtree_{t}_{c}_update7" AFTER UPDATE OF "{c}" ON "{t}"
   WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
        AND (OLD."{c}" ISNULL OR ST_IsEmpty(OLD."{c}"))
 BEGIN
   INSERT INTO "rtree_{t}_{c}" VALUES (NEW."{i}",
     ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}"));
-END;
-CREATE TRIGGER "rtree_{t}_{c}_update2" AFTER UPDATE OF "{c}" ON "{t}"
+END;""",
+    """CREATE TRIGGER "rtree_{t}_{c}_update2" AFTER UPDATE OF "{c}" ON "{t}"
   WHEN OLD."{i}" = NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
 BEGIN
   DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}";
-END;
-CREATE TRIGGER "rtree_{t}_{c}_update5" AFTER UPDATE ON "{t}"
+END;""",
+    """CREATE TRIGGER "rtree_{t}_{c}_update5" AFTER UPDATE ON "{t}"
   WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" NOTNULL AND NOT ST_IsEmpty(NEW."{c}"))
 BEGIN
   DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}";
   INSERT OR REPLACE INTO "rtree_{t}_{c}" VALUES (NEW."{i}",
     ST_MinX(NEW."{c}"), ST_MaxX(NEW."{c}"), ST_MinY(NEW."{c}"), ST_MaxY(NEW."{c}"));
-END;
-CREATE TRIGGER "rtree_{t}_{c}_update4" AFTER UPDATE ON "{t}"
+END;""",
+    """CREATE TRIGGER "rtree_{t}_{c}_update4" AFTER UPDATE ON "{t}"
   WHEN OLD."{i}" != NEW."{i}" AND (NEW."{c}" ISNULL OR ST_IsEmpty(NEW."{c}"))
 BEGIN
   DELETE FROM "rtree_{t}_{c}" WHERE id IN (OLD."{i}", NEW."{i}");
-END;
-CREATE TRIGGER "rtree_{t}_{c}_delete" AFTER DELETE ON "{t}"
+END;""",
+    """CREATE TRIGGER "rtree_{t}_{c}_delete" AFTER DELETE ON "{t}"
   WHEN OLD."{c}" NOT NULL
 BEGIN
   DELETE FROM "rtree_{t}_{c}" WHERE id = OLD."{i}";
-END;
-"""
+END;""",
+)
 
 
 def create_core(conn: sqlite3.Connection) -> None:
@@ -118,31 +119,24 @@ def register_functions(conn: sqlite3.Connection) -> None:
         conn.create_function(name, 1, lambda blob, k=position: _envelope(blob)[k], deterministic=True)
 
 
+def has_spatial_index(conn: sqlite3.Connection, table: str, column: str = "geometry") -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (f"rtree_{table}_{column}",)).fetchone() \
+        is not None
+
+
 def create_spatial_index(conn: sqlite3.Connection, table: str, column: str = "geometry",
                          key: str = "fid") -> None:
     """Add the GeoPackage RTree index to a feature table (QGIS and GDAL use it for every pan and zoom)."""
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (f"rtree_{table}_{column}",)).fetchone():
+    if has_spatial_index(conn, table, column):
         return
-    conn.execute(_EXTENSIONS_SQL.strip())
+    conn.execute(_EXTENSIONS_SQL)
     conn.execute("INSERT OR IGNORE INTO gpkg_extensions VALUES (?,?,?,?,?)",
                  (table, column, "gpkg_rtree_index", _RTREE_DEFINITION, "write-only"))
-    for statement in _split_sql(_RTREE_SQL.format(t=table, c=column, i=key)):
-        conn.execute(statement)
+    for statement in _RTREE_STATEMENTS:
+        conn.execute(statement.format(t=table, c=column, i=key))
     conn.execute(f'INSERT OR REPLACE INTO "rtree_{table}_{column}" SELECT "{key}", ST_MinX("{column}"), '
                  f'ST_MaxX("{column}"), ST_MinY("{column}"), ST_MaxY("{column}") FROM "{table}" '
                  f'WHERE "{column}" NOT NULL AND NOT ST_IsEmpty("{column}")')
-
-
-def _split_sql(script: str) -> list[str]:
-    """Statements of a script whose triggers end in ``END;`` (executescript would commit)."""
-    statements, current = [], []
-    for line in script.strip().splitlines():
-        current.append(line)
-        text = "\n".join(current).strip()
-        if text.endswith(";") and (not text.upper().startswith("CREATE TRIGGER") or text.upper().endswith("END;")):
-            statements.append(text)
-            current = []
-    return statements
 
 
 def _header(blob: bytes) -> tuple[int, int, bool]:
@@ -164,7 +158,7 @@ def _envelope(blob) -> tuple[float, float, float, float] | tuple[None, None, Non
     if blob is None:
         return (None, None, None, None)
     blob = bytes(blob)
-    flags, size, little = _header(blob)
+    _, size, little = _header(blob)
     if size:
         return struct.unpack_from("<4d" if little else ">4d", blob, 8)
     geom = shapely.from_wkb(blob[8:])
@@ -194,7 +188,7 @@ def register_table(conn: sqlite3.Connection, name: str, geometry_type: str | Non
 def update_extent(conn: sqlite3.Connection, name: str) -> None:
     """Refresh a feature table's extent and last_change in gpkg_contents (QGIS zooms to it)."""
     rtree = f"rtree_{name}_geometry"
-    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone():
+    if has_spatial_index(conn, name):
         # The index keeps 32-bit boxes rounded outwards: it finds the few features at the edges of the
         # table in C, and only those are decoded for the exact extent.
         box = conn.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "{rtree}"').fetchone()
@@ -249,7 +243,5 @@ def decode(blobs) -> np.ndarray:
         blob = bytes(blob)
         if blob[:2] != b"GP":
             raise ValueError("not a GeoPackage geometry blob")
-        flags = blob[3]
-        envelope = _ENVELOPE_BYTES[(flags >> 1) & 0b111]
-        wkbs.append(blob[8 + envelope:])
+        wkbs.append(blob[8 + _header(blob)[1]:])
     return shapely.from_wkb(np.asarray(wkbs, dtype=object))

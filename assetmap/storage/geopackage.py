@@ -144,8 +144,7 @@ class GeoPackageWorkspace:
     def _add_missing_spatial_indexes(self) -> None:
         """A workspace made before the RTree index existed gets it the first time it is opened."""
         columns = self._conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
-        missing = [(t, c) for t, c in columns if not self._conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = ?", (f"rtree_{t}_{c}",)).fetchone()]
+        missing = [(t, c) for t, c in columns if not _gpkg.has_spatial_index(self._conn, t, c)]
         if not missing:
             return
         try:
@@ -272,7 +271,7 @@ class GeoPackageWorkspace:
         names = list(ASSET_FIELDS)
         insert = f'INSERT INTO assets ({", ".join(_q(c) for c in names)}, geometry) VALUES ({", ".join("?" * (len(names) + 1))})'
         with self.transaction() as conn:
-            self._check_related(records)
+            self.check_related([r["id"] for r in records], [r.get("related_asset_id") for r in records])
             stored = self._stored_assets([r["id"] for r in records])
             for record, blob, wkt in zip(records, blobs, wkts):
                 existing = stored.get(record["id"])
@@ -486,14 +485,18 @@ class GeoPackageWorkspace:
                 out[record["id"]] = record
         return out
 
-    def _check_related(self, records: list[dict]) -> None:
-        """A story may point at a place: that place must exist (in the workspace or the same batch)."""
-        batch = {r["id"] for r in records}
+    def check_related(self, ids: list[str], related_ids: list, first_row: int = 1) -> None:
+        """A story may point at a place: that place must be in the same batch or in the workspace.
+
+        ``related_ids[k]`` belongs to ``ids[k]``; problems are numbered from ``first_row`` (a file's
+        own row numbers for an import, the position in the batch otherwise).
+        """
+        batch = set(ids)
         problems = []
-        for number, record in enumerate(records, start=1):
-            related = record.get("related_asset_id")
-            if related and related not in batch and self._conn.execute(
-                    "SELECT 1 FROM assets WHERE id = ?", (related,)).fetchone() is None:
+        for number, related in enumerate(related_ids, start=first_row):
+            if related is None or pd.isna(related) or not related or related in batch:
+                continue
+            if self._conn.execute("SELECT 1 FROM assets WHERE id = ?", (related,)).fetchone() is None:
                 problems.append(Problem(f"asset '{related}' does not exist", "link to an existing asset id",
                                         row=number, column="related_asset_id"))
         if problems:
