@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
@@ -71,26 +70,14 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
 def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str | None = None) -> ImportResult:
     """Import a workshop table. With ``dry_run`` check every row and write nothing."""
     checked = workshop.read_workshop_file(path, ws.boundaries(), added_by=actor)
-    _check_related_exist(ws, checked)  # before a dry run says "no problems", and with the file's row numbers
+    # Before a dry run says "no problems", and with the file's row numbers.
+    ws.check_related(checked.assets["id"].tolist(), checked.assets["related_asset_id"].tolist(), checked.first_row)
     if dry_run:
         return ImportResult(checked.rows, None, checked.notes)
     with ws.transaction():
         report = ws.save_assets(checked.assets, actor)
         ws.log_source("workshop", Path(path).name, "own data", "", checked.rows)
     return ImportResult(checked.rows, report, checked.notes)
-
-
-def _check_related_exist(ws, checked: workshop.WorkshopImport) -> None:
-    """A story may point at a place: that place must be in the file or in the workspace."""
-    batch = set(checked.assets["id"])
-    problems = []
-    for pos, related in enumerate(checked.assets["related_asset_id"].tolist()):
-        if related is None or related is pd.NA or related in batch or ws.asset(related) is not None:
-            continue
-        problems.append(Problem(f"asset '{related}' does not exist", "link to an existing asset id",
-                                row=checked.first_row + pos, column="related_asset_id"))
-    if problems:
-        raise InputError(problems)
 
 
 def _read_area(path: str | Path) -> gpd.GeoDataFrame:
