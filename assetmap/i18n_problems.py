@@ -313,12 +313,19 @@ class _Formatter(string.Formatter):
         return super().convert_field(value, conversion)
 
 
+def _match(text: str) -> tuple[str, re.Match] | None:
+    """The most specific English template that ``text`` was made from, with the values filled in."""
+    for pattern, english in _PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            return english, match
+    return None
+
+
 def template_of(text: str) -> str | None:
     """The English template that ``text`` was made from, or ``None`` when no template matches."""
-    for pattern, english in _PATTERNS:
-        if pattern.fullmatch(text):
-            return english
-    return None
+    found = _match(text)
+    return found[0] if found else None
 
 
 def translate_text(text: str, lang: str) -> str:
@@ -328,14 +335,14 @@ def translate_text(text: str, lang: str) -> str:
     table = DUTCH if lang == "nl" else None
     if table is None:
         return text
-    for pattern, english in _PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            try:
-                return _Formatter(lang).format(table[english], *match.groups())
-            except (IndexError, KeyError, ValueError):  # a broken template must not hide the problem
-                return text
-    return text
+    found = _match(text)
+    if found is None:
+        return text
+    english, match = found
+    try:
+        return _Formatter(lang).format(table[english], *match.groups())
+    except (IndexError, KeyError, ValueError):  # a broken template must not hide the problem
+        return text
 
 
 def translate_problem(problem: Problem, lang: str) -> Problem:
