@@ -49,14 +49,14 @@ def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
     for column in _HIDDEN_FIELDS:
         if column in shown.columns:
             shown[column] = pd.Series([pd.NA] * len(shown), dtype="string", index=shown.index)
-    people = shown["building_block"] == "individual"
-    for column in ("name", "description"):
-        if column in shown.columns and people.any():
-            shown.loc[people, column] = shown.loc[people, column].map(mask_contact_details)
     if "related_asset_id" in shown.columns:
         dangling = shown["related_asset_id"].notna() & ~shown["related_asset_id"].isin(shown["id"])
         shown.loc[dangling, "related_asset_id"] = pd.NA
+    people = shown["building_block"] == "individual"
     if people.any():
+        for column in ("name", "description"):
+            if column in shown.columns:
+                shown.loc[people, column] = shown.loc[people, column].map(mask_contact_details)
         anchors = buurt_anchors(boundaries, individual_points, min_distance_m)
         area = shown.loc[people, "buurt_code"].fillna(shown.loc[people, "wijk_code"])
         shown.loc[people, "geometry"] = gpd.GeoSeries([anchors.get(code) for code in area],

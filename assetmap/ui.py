@@ -126,7 +126,8 @@ def require_workspace(lang: str) -> Path:
 
 @contextmanager
 def workspace(lang: str):
-    """Open the workspace for one action; show assetmap errors as a message instead of a traceback."""
+    """Open the workspace for one action and close it again (callers turn errors into messages with
+    :func:`show_error`)."""
     with open_workspace(workspace_path()) as ws:
         yield ws
 

@@ -83,6 +83,7 @@ FORBIDDEN_FIELD_WORDS: Final[tuple[str, ...]] = (
     "ethnic", "etnic", "etnisch", "afkomst", "herkomst", "migratieachtergrond", "migration_background",
     # A place of worship keeps its denomination in category or description; a column of religion is
     # about persons, so it is refused like the others.
-    "religion", "religie", "geloof", "godsdienst", "levensbeschouwing", "health", "gezondheid", "sexual", "seksue", "political", "politiek",
+    "religion", "religie", "geloof", "godsdienst", "levensbeschouwing",
+    "health", "gezondheid", "sexual", "seksue", "political", "politiek",
     "nationality", "nationaliteit",
 )
