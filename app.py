@@ -13,7 +13,7 @@ from assetmap import imports, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, t
 from assetmap.layers.schema import BUILDING_BLOCKS
-from assetmap.storage import create_workspace
+from assetmap.service import create_workspace
 
 lang = ui.setup_page("home")
 st.title(t("home_title", lang))

@@ -1,5 +1,10 @@
 """Command line: ``assetmap COMMAND WORKSPACE.gpkg ...``.
 
+One flat module: each command is a small handler that parses nothing itself and calls the
+editing service (:mod:`assetmap.service`), the import workflows (:mod:`assetmap.imports`) or the
+analysis (:mod:`assetmap.coverage`). Heavy modules are imported inside the handlers, so that
+``assetmap --help`` starts fast.
+
 Exit status 0 on success, 2 on bad input (with a message on stderr and nothing written).
 """
 
@@ -7,106 +12,113 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from typing import Callable
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 
-import numpy as np
-
-from assetmap import __version__
+from assetmap import __version__, settings
 from assetmap.errors import AssetmapError, InputError
 from assetmap.layers.schema import BUILDING_BLOCKS
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
-_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
-
-
-def command(name: str):
-    def register(func):
-        _COMMANDS[name] = func
-        return func
-    return register
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command; each sub-parser names its handler as ``handler``."""
     parser = argparse.ArgumentParser(prog="assetmap", description="ABCD asset mapping for Dutch neighbourhoods.")
     parser.add_argument("--version", action="version", version=f"assetmap {__version__}")
+    parser.add_argument("--lang", choices=("en", "nl"), default=None,
+                        help="language of messages (default: English, or Dutch when the locale is Dutch)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("init", help="create a new workspace file")
-    p.add_argument("workspace")
+    def command(name: str, handler: Callable[[argparse.Namespace], int], helptext: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("workspace")
+        p.set_defaults(handler=handler)
+        return p
 
-    p = sub.add_parser("import-osm", help="import OSM facilities and the walking network")
-    p.add_argument("workspace")
+    command("init", _init, "create a new workspace file")
+
+    p = command("import-osm", _import_osm, "import OSM facilities and the walking network")
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--file", help="local OSM XML file (.osm or .osm.bz2)")
+    src.add_argument("--file", help="local OSM file (.osm, .osm.bz2 or .osm.pbf)")
     src.add_argument("--place", help='place name, e.g. "Transvaal, Den Haag" (online)')
     p.add_argument("--area", help="GeoJSON polygon of the area the file covers (default: its extent)")
 
-    p = sub.add_parser("import-boundaries", help="import CBS gemeente/wijk/buurt boundaries with population")
-    p.add_argument("workspace")
+    p = command("import-boundaries", _import_boundaries, "import CBS gemeente/wijk/buurt boundaries with population")
     p.add_argument("--file", help="GeoJSON, TopoJSON, GeoPackage or shapefile (offline)")
     p.add_argument("--gemeente", help="keep only this gemeente, e.g. GM0518 (online from PDOK without --file)")
     p.add_argument("--level", choices=["buurt", "wijk", "gemeente"], default="buurt",
                    help="level to fetch from PDOK (default buurt)")
 
-    p = sub.add_parser("import", help="import a workshop table (CSV, XLSX or GeoJSON)")
-    p.add_argument("workspace")
+    p = command("import", _import, "import a workshop table (CSV, XLSX or GeoJSON)")
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
     p.add_argument("--by", help="pseudonym to record as the one who added the rows")
 
-    p = sub.add_parser("list", help="list assets")
-    p.add_argument("workspace")
+    p = command("list", _list, "list assets")
     p.add_argument("--block", choices=BUILDING_BLOCKS)
     p.add_argument("--buurt", help="buurt code, e.g. BU05180000")
     p.add_argument("--json", action="store_true", help="print a JSON array")
 
-    p = sub.add_parser("export", help="export assets to .gpkg, .geojson or .csv")
-    p.add_argument("workspace")
+    p = command("export", _export, "export assets to .gpkg, .geojson or .csv")
     p.add_argument("out")
     p.add_argument("--public", action="store_true", help="only what the public may see (privacy rules applied)")
 
-    for extend in _PARSER_EXTENSIONS:
-        extend(sub)
+    for name, handler, helptext in (
+            ("coverage", _coverage, "walking coverage of meeting places per buurt (writes it to the workspace)"),
+            ("suggest", _suggest, "best sites for a new meeting place (maximal covering)")):
+        p = command(name, handler, helptext)
+        p.add_argument("--minutes", type=float, default=None,
+                       help=f"walking minutes that count as nearby (default {settings.COVERAGE_MINUTES:g})")
+        speed = p.add_mutually_exclusive_group()
+        speed.add_argument("--speed-kmh", type=float, default=None,
+                           help=f"walking speed (default {settings.WALK_SPEED_KMH:g})")
+        speed.add_argument("--slow", action="store_true",
+                           help=f"slow profile, {settings.SLOW_WALK_SPEED_KMH:g} km/h (older people, limited mobility)")
+        p.add_argument("--categories", help="comma-separated categories that count as meeting places "
+                                            "(default: the meeting places of data/osm_tags.csv)")
+        p.add_argument("--json", metavar="OUT.json", help="also write the result as JSON")
+    p.add_argument("--count", type=int, default=3, help="number of sites to pick (default 3)")
+    p.add_argument("--gap-cells", action="store_true", help="also consider any uncovered spot, not only existing assets")
+    sub.choices["coverage"].add_argument("--no-save", action="store_true",
+                                         help="do not write the result into the workspace")
     return parser
 
 
-#: Other modules add sub-commands here (analysis registers coverage and suggest).
-_PARSER_EXTENSIONS: list[Callable] = []
-
-
 def main(argv: list[str] | None = None) -> int:
-    _load_extensions()
+    """Run one command. Returns the exit status (0 done, 2 refused input, 130 interrupted)."""
     args = build_parser().parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        return args.handler(args)
     except AssetmapError as exc:
         print(f"assetmap {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted; nothing was written by the interrupted step", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (``| head``) went away: stop quietly, as other Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
-def _load_extensions() -> None:
-    # Imported late (it pulls in scipy and the analysis) so that plain commands start fast.
-    import assetmap.analysis_cli  # noqa: F401  (registers coverage/suggest)
-
-
+# ---------------------------------------------------------------------- handlers
 def _open(path: str):
-    from assetmap.storage import open_workspace
+    from assetmap.service import open_workspace
     return open_workspace(path)
 
 
-@command("init")
 def _init(args) -> int:
-    from assetmap.storage import create_workspace
+    from assetmap.service import create_workspace
     create_workspace(args.workspace).close()
     print(f"created workspace {args.workspace}")
     return EXIT_OK
 
 
-@command("import-osm")
 def _import_osm(args) -> int:
     from assetmap.imports import import_osm
     with _open(args.workspace) as ws:
@@ -117,7 +129,6 @@ def _import_osm(args) -> int:
     return EXIT_OK
 
 
-@command("import-boundaries")
 def _import_boundaries(args) -> int:
     from assetmap.imports import import_boundaries
     with _open(args.workspace) as ws:
@@ -128,7 +139,6 @@ def _import_boundaries(args) -> int:
     return EXIT_OK
 
 
-@command("import")
 def _import(args) -> int:
     from assetmap.imports import import_workshop
     with _open(args.workspace) as ws:
@@ -145,36 +155,25 @@ def _import(args) -> int:
     return EXIT_OK
 
 
-@command("list")
 def _list(args) -> int:
-    from assetmap.export import csv_table
+    from assetmap.export import asset_records
     with _open(args.workspace) as ws:
         assets = ws.assets(building_block=args.block, buurt_code=args.buurt)
-    table = csv_table(assets, neutralise=False) if len(assets) else None
+    records = asset_records(assets)
     if args.json:
-        records = []
-        if table is not None:
-            for row in table.itertuples(index=False):
-                records.append({
-                    "id": row.id, "name": _plain(row.name), "building_block": row.building_block,
-                    "category": _plain(row.category),
-                    "buurt_code": _plain(row.buurt_code), "wijk_code": _plain(row.wijk_code),
-                    "is_meeting_place": bool(row.is_meeting_place), "lon": _plain(row.lon), "lat": _plain(row.lat),
-                })
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return EXIT_OK
-    if table is None:
+    if not records:
         print("no assets")
         return EXIT_OK
-    for row in table.itertuples(index=False):
-        mp = " [ontmoetingsplek]" if row.is_meeting_place else ""
-        print(f"{row.id}\t{row.building_block}\t{row.category}\t{_plain(row.buurt_code) or '-'}\t{row.name}{mp}")
-    print(f"{len(table)} assets")
+    for row in records:
+        mp = " [ontmoetingsplek]" if row["is_meeting_place"] else ""
+        print(f"{row['id']}\t{row['building_block']}\t{row['category']}\t{row['buurt_code'] or '-'}\t{row['name']}{mp}")
+    print(f"{len(records)} assets")
     return EXIT_OK
 
 
-@command("export")
 def _export(args) -> int:
     from assetmap.export import export_assets
     with _open(args.workspace) as ws:
@@ -183,19 +182,82 @@ def _export(args) -> int:
     return EXIT_OK
 
 
-def _plain(value):
-    if value is None or value is np.nan:
-        return None
+def _coverage_inputs(ws, args):
+    from assetmap.coverage import load_inputs
+    categories = None
+    if args.categories:
+        categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
+    return load_inputs(ws, meeting_place_categories=categories)
+
+
+def _speed(args) -> float | None:
+    """The walking speed asked for, or None for the default (read from settings by the analysis)."""
+    return settings.SLOW_WALK_SPEED_KMH if args.slow else args.speed_kmh
+
+
+def _coverage(args) -> int:
+    from assetmap.coverage import compute_coverage, save_coverage
+    with _open(args.workspace) as ws:
+        inputs = _coverage_inputs(ws, args)
+        result = compute_coverage(inputs, args.minutes, _speed(args))
+        if not args.no_save:
+            save_coverage(ws, result)
+    if args.json:
+        _write_json(args.json, result.to_dict())
+    for note in result.notes:
+        print(f"note: {note}")
+    total = result.total
+    print(f"{len(result.meeting_places)} meeting places; within {result.minutes:g} min at {result.speed_kmh:g} km/h: "
+          f"{total['covered_population']} of {total['population']} residents ({total['coverage_pct']:g}%)")
+    print("code\tname\tpopulation\tcovered\tuncovered\tcoverage_%\tmedian_min\tp90_min")
+    for row in result.buurten.itertuples():
+        print(f"{row.buurt_code}\t{row.name}\t{row.population}\t{row.covered_population}\t"
+              f"{row.uncovered_population}\t{row.coverage_pct:g}\t{_minutes(row.median_minutes)}\t"
+              f"{_minutes(row.p90_minutes)}")
+    return EXIT_OK
+
+
+def _suggest(args) -> int:
+    from assetmap.coverage import compute_coverage, suggest_sites
+    with _open(args.workspace) as ws:
+        inputs = _coverage_inputs(ws, args)
+    before = compute_coverage(inputs, args.minutes, _speed(args))
+    minutes, speed = before.minutes, before.speed_kmh
+    sites = suggest_sites(inputs, minutes, speed, count=args.count, include_gap_cells=args.gap_cells)
+    records = [{"asset_id": row.asset_id, "name": row.name, "lon": float(row.lon), "lat": float(row.lat),
+                "added_population": int(row.added_population), "coverage_pct_after": float(row.coverage_pct_after)}
+               for row in sites.itertuples()]
+    if args.json:
+        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "sites": records})
+    total = before.total
+    print(f"now {total['coverage_pct']:g}% of {total['population']} residents within {minutes:g} min "
+          f"at {speed:g} km/h")
+    if not records:
+        print("no candidate site adds covered residents (try --gap-cells or more minutes)")
+    for rank, site in enumerate(records, start=1):
+        print(f"{rank}. {site['name']} ({site['asset_id'] or 'new spot'}) at {site['lat']:.5f}, {site['lon']:.5f}: "
+              f"+{site['added_population']} residents -> {site['coverage_pct_after']:g}%")
+    return EXIT_OK
+
+
+def _minutes(value) -> str:
+    return "-" if value != value else f"{value:g}"  # NaN: cannot reach a meeting place
+
+
+def _write_json(path: str, payload: dict) -> None:
+    """Write atomically: a reader never sees half a file."""
+    out = Path(path)
+    if not out.parent.exists():
+        raise InputError(f"folder {out.parent} does not exist", "create it first or write the JSON elsewhere")
+    fd, tmp = tempfile.mkstemp(prefix=".assetmap-", suffix=".json", dir=out.parent)
     try:
-        import pandas as pd
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value.item() if hasattr(value, "item") else value
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, indent=1, allow_nan=False)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 if __name__ == "__main__":
-    # Run the imported module's main, so that extensions register with the same command table.
-    from assetmap.cli import main as _main
-    sys.exit(_main())
+    sys.exit(main())

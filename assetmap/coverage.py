@@ -574,5 +574,5 @@ def save_coverage(ws, result: CoverageResult) -> None:
     areas = result.areas.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
     gaps = result.gaps.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
     with ws.transaction():
-        ws.write_table("coverage_buurten", areas, "meeting-place coverage per buurt (assetmap coverage)")
-        ws.write_table("coverage_gaps", gaps, "residents beyond the walking threshold (assetmap coverage)")
+        ws.save_result("coverage_buurten", areas, "meeting-place coverage per buurt (assetmap coverage)")
+        ws.save_result("coverage_gaps", gaps, "residents beyond the walking threshold (assetmap coverage)")

@@ -80,6 +80,35 @@ def csv_table(assets: gpd.GeoDataFrame, neutralise: bool = True) -> pd.DataFrame
     return table
 
 
+#: The fields of ``assetmap list --json``, in order.
+LIST_FIELDS: tuple[str, ...] = ("id", "name", "building_block", "category", "buurt_code", "wijk_code",
+                                "is_meeting_place", "lon", "lat")
+
+
+def asset_records(assets: gpd.GeoDataFrame) -> list[dict]:
+    """Assets as plain JSON-ready records (``assetmap list --json``), text as people typed it.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        Assets in EPSG:4326.
+
+    Returns
+    -------
+    list of dict
+        One dict per asset with the keys of :data:`LIST_FIELDS`; ``lon``/``lat`` in WGS84 degrees
+        (a point on a polygon), missing values as None.
+    """
+    if not len(assets):
+        return []
+    table = csv_table(assets, neutralise=False)[list(LIST_FIELDS)]
+    table = table.astype(object).where(table.notna(), None)
+    records = table.to_dict("records")
+    for record in records:
+        record["is_meeting_place"] = bool(record["is_meeting_place"])
+    return records
+
+
 def neutralise_formula(value):
     """Prefix text that a spreadsheet would run as a formula (CSV injection) with an apostrophe."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):

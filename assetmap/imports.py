@@ -14,7 +14,7 @@ from assetmap import settings
 from assetmap.errors import InputError, Problem
 from assetmap.layers.boundaries import assign_codes
 from assetmap.sources import cbs, osm, workshop
-from assetmap.storage import SaveReport
+from assetmap.service import SaveReport
 
 
 @dataclass
@@ -57,7 +57,6 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
     boundaries = cbs.read_boundaries_file(file, gemeente) if file else cbs.fetch_boundaries(gemeente, level)
     with ws.transaction():
         ws.replace_boundaries(boundaries)
-        ws.refresh_codes(assign_codes(ws.assets(), ws.boundaries()))
         ws.log_source("CBS wijk- en buurtkaart", str(file or f"PDOK {gemeente}"), "CC BY 4.0",
                       settings.CBS_ATTRIBUTION, len(boundaries))
     notes = []

@@ -21,7 +21,7 @@ from assetmap import settings
 from assetmap.errors import AssetmapError, InputError
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, PAGE_TITLES, t
 from assetmap.i18n_problems import translate_error, translate_problem
-from assetmap.storage import open_workspace
+from assetmap.service import open_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 #: Map height in pixels: fits a phone screen with the controls above it.

@@ -35,7 +35,7 @@ def _problem(workspace: Path):
     import shapely
 
     from assetmap import coverage, settings
-    from assetmap.storage import open_workspace
+    from assetmap.service import open_workspace
 
     with open_workspace(workspace) as ws:
         nodes, edges = ws.walk_network()
@@ -149,7 +149,7 @@ def measure(name: str, workspace: Path):
 
 def build_workspace(folder: Path) -> Path:
     from assetmap.imports import import_boundaries, import_osm
-    from assetmap.storage import create_workspace
+    from assetmap.service import create_workspace
 
     path = folder / "delft.gpkg"
     with create_workspace(path) as ws:

@@ -4,7 +4,6 @@ Every save opens the workspace file, writes one transaction and closes it, so se
 one file see each other's entries on their next refresh.
 """
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from shapely.geometry import Point
@@ -14,9 +13,8 @@ from assetmap import maps, settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, category_label, t
 from assetmap.i18n_problems import translate_error
-from assetmap.layers import assign_codes, build_assets, build_links
 from assetmap.layers.schema import BUILDING_BLOCKS, CONTACT_FIELDS, VISIBILITIES
-from assetmap.storage import PermissionDenied
+from assetmap.service import PermissionDenied
 
 lang = ui.setup_page("workshop")
 me = ui.pseudonym_input(lang)
@@ -103,28 +101,11 @@ if submitted:
     elif not name.strip():
         st.error(t("name_needed", lang))
     else:
-        point = Point(lon, lat)
-        row = {"name": name, "building_block": block, "category": category, "description": description,
-               "visibility": visibility or None, "consent": True if consent else None}
-        rows, geoms = [row], [point]
+        fields = {"name": name, "building_block": block, "category": category, "description": description,
+                  "visibility": visibility or None, "consent": True if consent else None}
         try:
-            new = build_assets(gpd.GeoDataFrame(rows, geometry=geoms, crs=settings.STORAGE_CRS),
-                               source="workshop", added_by=me)
-            place_id = new["id"].iloc[0]
-            if story.strip():
-                # The story becomes its own asset (building block 5), pointing at this place.
-                story_row = {"name": story.strip().splitlines()[0][:80], "building_block": "story",
-                             "description": story, "related_asset_id": place_id,
-                             "visibility": new["visibility"].iloc[0], "consent": new["consent"].iloc[0]}
-                new = pd.concat([new, build_assets(gpd.GeoDataFrame([story_row], geometry=[point],
-                                                                     crs=settings.STORAGE_CRS),
-                                                   source="workshop", added_by=me)], ignore_index=True)
-            new = assign_codes(gpd.GeoDataFrame(new, geometry="geometry", crs=settings.STORAGE_CRS), boundaries)
-            with ui.workspace(lang) as ws, ws.transaction():
-                ws.save_assets(new, me)
-                if link_to:
-                    ws.add_links(build_links(pd.DataFrame([{"from_asset_id": place_id, "to_asset_id": link_to}]),
-                                             {place_id, link_to}, added_by=me))
+            with ui.workspace(lang) as ws:
+                ws.add_entry(fields, Point(lon, lat), me, story=story, link_to=link_to or None)
         except AssetmapError as exc:
             ui.show_error(exc, lang)
         else:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assetmap.imports import import_boundaries, import_osm, import_workshop
-from assetmap.storage import create_workspace, open_workspace
+from assetmap.service import create_workspace, open_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from assetmap import i18n, maps, settings
 from assetmap.layers import build_assets
-from assetmap.storage import create_workspace, open_workspace
+from assetmap.service import create_workspace, open_workspace
 from conftest import DELFT_PBF, NL_WIJKEN, REPO
 
 APP = str(REPO / "app.py")

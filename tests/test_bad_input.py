@@ -27,7 +27,7 @@ import shapely
 from assetmap import settings
 from assetmap.cli import main
 from assetmap.export import export_assets
-from assetmap.storage import open_workspace
+from assetmap.service import open_workspace
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 CLI = [sys.executable, "-c", "from assetmap.cli import main; raise SystemExit(main())"]

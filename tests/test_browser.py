@@ -23,7 +23,7 @@ from shapely.geometry import Point
 
 from assetmap import i18n, settings
 from assetmap.layers import build_assets
-from assetmap.storage import open_workspace
+from assetmap.service import open_workspace
 from conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

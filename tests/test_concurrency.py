@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 
-from assetmap.storage import open_workspace
+from assetmap.service import open_workspace
 
 WORKERS, PER_WORKER, BATCH = 8, 200, 5
 
@@ -18,7 +18,7 @@ WORKER = r"""
 import sys, time, pathlib
 import geopandas as gpd, numpy as np, shapely
 from assetmap.layers import build_assets
-from assetmap.storage import open_workspace
+from assetmap.service import open_workspace
 
 path, start, worker, n, batch = sys.argv[1], pathlib.Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 rng = np.random.default_rng(worker)

@@ -16,7 +16,7 @@ import shapely
 
 from assetmap import coverage, settings
 from assetmap.layers.assets import build_assets
-from assetmap.storage import open_workspace
+from assetmap.service import open_workspace
 from conftest import DENHAAG_WIJKEN
 
 

@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pytest
 
-from assetmap.storage import open_workspace
+from assetmap.service import open_workspace
 
 ROWS = 20_000
 CLI = [sys.executable, "-c", "from assetmap.cli import main; raise SystemExit(main())"]

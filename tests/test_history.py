@@ -12,7 +12,7 @@ import shapely
 
 from assetmap.errors import InputError
 from assetmap.layers import build_assets
-from assetmap.storage import PermissionDenied, open_workspace
+from assetmap.service import PermissionDenied, open_workspace
 
 
 def _add(ws, name, actor, *, block="association", point=(4.2967, 52.0702), asset_id=None):

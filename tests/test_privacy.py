@@ -27,7 +27,7 @@ from assetmap.layers import build_assets
 from assetmap.layers.schema import (ASSET_FIELDS, BOUNDARY_FIELDS, CONTACT_FIELDS, FORBIDDEN_FIELD_WORDS,
                                     LINK_FIELDS)
 from assetmap.privacy import MIN_ANCHOR_DISTANCE_M, public_view
-from assetmap.storage import open_workspace
+from assetmap.service import open_workspace
 from assetmap.storage.geopackage import TABLES
 from assetmap.storage import _gpkg
 
@@ -44,7 +44,7 @@ def people_workspace(tmp_path_factory):
     """
     from conftest import DENHAAG_BUURTEN, DENHAAG_WIJKEN
     from assetmap.imports import import_boundaries
-    from assetmap.storage import create_workspace
+    from assetmap.service import create_workspace
 
     tmp = tmp_path_factory.mktemp("people")
     path = tmp / "people.gpkg"
@@ -232,9 +232,8 @@ def test_a_public_non_person_next_to_a_person_keeps_its_place_but_people_move(de
                                  "visibility": ["public", "public"], "consent": [True, True],
                                  "contact": ["buurman@example.org", "info@bieb.example"]},
                                 geometry=[home, home], crs=4326)
-        ws.save_assets(build_assets(rows, added_by="tafel 9"))
         from assetmap.layers.boundaries import assign_codes
-        ws.refresh_codes(assign_codes(ws.assets(), ws.boundaries()))
+        ws.save_assets(assign_codes(build_assets(rows, added_by="tafel 9"), ws.boundaries()))
         view = public_view(ws.assets(), ws.boundaries()).set_index("name")
     person = gpd.GeoSeries([view.loc["Buurman met talent", "geometry"], home], crs=4326).to_crs(28992)
     assert person.iloc[0].distance(person.iloc[1]) >= MIN_ANCHOR_DISTANCE_M

@@ -29,7 +29,7 @@ from assetmap.i18n_problems import DUTCH, problem_line, template_of, translate_e
     translate_text
 from assetmap.imports import import_boundaries, import_osm, import_workshop
 from assetmap.sources.workshop import read_workshop_file
-from assetmap.storage import open_workspace
+from assetmap.service import open_workspace
 from conftest import REPO
 from test_bad_input import BAD, CASES
 

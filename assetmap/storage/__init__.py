@@ -1,60 +1,116 @@
-"""Storage behind a small interface: today one GeoPackage file, later a server database.
+"""Stores: where a workspace's tables live. Today one GeoPackage file; a server database next.
 
-Callers use :func:`open_workspace` / :func:`create_workspace` and the methods of
-:class:`Workspace`; a PostGIS backend would implement the same protocol.
+A store is narrow on purpose: it reads and writes frames per table, runs transactions and keeps
+the schema version. It knows no rules. History, undo, ownership, visibility and referential
+checks live in :mod:`assetmap.service`, so a second backend implements only :class:`Store`.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 import geopandas as gpd
 import pandas as pd
 
-from assetmap.storage.geopackage import GeoPackageWorkspace, PermissionDenied, SaveReport
+from assetmap.storage.geopackage import SCHEMA_VERSION, TABLES, GeoPackageStore, TableSpec, Where
 
 
-class Workspace(Protocol):
-    """What every storage backend offers."""
+class Store(Protocol):
+    """What every storage backend offers (see :class:`~assetmap.storage.geopackage.GeoPackageStore`)."""
 
-    def assets(self, building_block: str | None = None, buurt_code: str | None = None) -> gpd.GeoDataFrame: ...
-    def asset(self, asset_id: str) -> dict | None: ...
-    def boundaries(self, level: str | None = None) -> gpd.GeoDataFrame: ...
-    def links(self) -> pd.DataFrame: ...
-    def buildings(self) -> gpd.GeoDataFrame: ...
-    def study_area(self) -> gpd.GeoDataFrame: ...
-    def walk_network(self) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]: ...
-    def history(self, asset_id: str | None = None) -> pd.DataFrame: ...
-    def sources(self) -> pd.DataFrame: ...
-    def read_table(self, name: str) -> pd.DataFrame: ...
-    def save_assets(self, assets: gpd.GeoDataFrame, actor: str | None = None) -> SaveReport: ...
-    def check_related(self, ids: list[str], related_ids: list, first_row: int = 1) -> None: ...
-    def update_asset(self, asset_id: str, changes: dict, actor: str | None = None, *,
-                     owner_only: bool = False) -> dict: ...
-    def delete_assets(self, asset_ids: list[str], actor: str | None = None, *, owner_only: bool = False) -> int: ...
-    def restore_asset(self, asset_id: str, actor: str | None = None) -> dict: ...
-    def undo_last(self, actor: str) -> str | None: ...
-    def refresh_codes(self, assets: gpd.GeoDataFrame) -> None: ...
-    def add_links(self, links: pd.DataFrame) -> int: ...
-    def replace_boundaries(self, boundaries: gpd.GeoDataFrame, *, keep_other_levels: bool = True) -> int: ...
-    def replace_walk_network(self, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> None: ...
-    def replace_buildings(self, buildings: gpd.GeoDataFrame) -> None: ...
-    def replace_study_area(self, area: gpd.GeoDataFrame) -> None: ...
-    def write_table(self, name: str, frame: pd.DataFrame, description: str = "") -> None: ...
-    def log_source(self, name: str, reference: str, licence: str, attribution: str, rows: int) -> None: ...
-    def transaction(self): ...
-    def close(self) -> None: ...
+    @property
+    def location(self) -> str:
+        """Where the workspace lives, as the user would write it (a path, later a URI)."""
+
+    def transaction(self) -> AbstractContextManager:
+        """One write transaction; nested calls join the outer one; all or nothing."""
+
+    def read(self, name: str, where: Where | None = None, *, with_fid: bool = False
+             ) -> pd.DataFrame | gpd.GeoDataFrame:
+        """Rows of a table (a GeoDataFrame in EPSG:4326 for feature tables), in write order."""
+
+    def exists(self, name: str, column: str, values: list) -> set:
+        """Which of ``values`` occur in ``column``."""
+
+    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame) -> None:
+        """Append rows."""
+
+    def update(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, key: str) -> None:
+        """Overwrite the rows whose ``key`` matches a row of ``frame``."""
+
+    def delete(self, name: str, where: Where | None = None) -> int:
+        """Delete matching rows (all when ``where`` is None); returns how many."""
+
+    def replace(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, where: Where | None = None,
+                description: str = "") -> None:
+        """Replace matching rows (all by default) with ``frame``; creates a missing table."""
+
+    def tables(self) -> list[str]:
+        """Names of the layers in the store."""
+
+    def has_table(self, name: str) -> bool:
+        """Whether the store has a table ``name``."""
+
+    def count(self, name: str) -> int:
+        """Number of rows in a table."""
+
+    def meta(self) -> dict[str, str]:
+        """Workspace metadata (schema version, creation time)."""
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set one metadata value."""
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the store."""
+
+    def migrate(self) -> None:
+        """Bring the schema up to the version this code writes."""
+
+    def close(self) -> None:
+        """Release the connection."""
 
 
-def open_workspace(path: str | os.PathLike) -> Workspace:
-    """Open an existing workspace."""
-    return GeoPackageWorkspace.open(path)
+def open_store(location: str | os.PathLike) -> Store:
+    """Open the store of an existing workspace.
+
+    Parameters
+    ----------
+    location : path-like
+        A ``.gpkg`` file.
+
+    Returns
+    -------
+    Store
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        Missing, not a workspace, or of a newer schema version.
+    """
+    return GeoPackageStore.open(location)
 
 
-def create_workspace(path: str | os.PathLike, *, exist_ok: bool = False) -> Workspace:
-    """Create a new workspace file (or open it, with ``exist_ok``)."""
-    return GeoPackageWorkspace.create(path, exist_ok=exist_ok)
+def create_store(location: str | os.PathLike) -> Store:
+    """Create the store of a new, empty workspace.
+
+    Parameters
+    ----------
+    location : path-like
+        A ``.gpkg`` file that does not exist yet.
+
+    Returns
+    -------
+    Store
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The file exists, has the wrong suffix, or its folder is missing.
+    """
+    return GeoPackageStore.create(location)
 
 
-__all__ = ["PermissionDenied", "SaveReport", "Workspace", "create_workspace", "open_workspace"]
+__all__ = ["SCHEMA_VERSION", "TABLES", "GeoPackageStore", "Store", "TableSpec", "Where", "create_store",
+           "open_store"]

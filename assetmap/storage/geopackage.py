@@ -1,37 +1,43 @@
-"""The workspace: one GeoPackage file holding every layer. Opens in QGIS as it is."""
+"""The GeoPackage store: one file that holds every table of a workspace and opens in QGIS as it is.
+
+A *store* only reads and writes frames per table, in transactions, and keeps the schema version.
+It knows no rules: history, ownership, visibility and referential checks live in
+:mod:`assetmap.service`, the one writer.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from assetmap import settings
-from assetmap.errors import AssetmapError, InputError, Problem, WorkspaceError
-from assetmap.layers.assets import empty_assets, now_iso
+from assetmap.errors import InputError, WorkspaceError
 from assetmap.layers.schema import ASSET_FIELDS, BOUNDARY_FIELDS, LINK_FIELDS
 from assetmap.storage import _gpkg
 
+#: Version of the workspace schema this code writes. A file with a higher version is refused.
 SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
 class TableSpec:
+    """Shape of one table: columns with their SQLite type, geometry type, unique key, description."""
+
     fields: dict[str, str]
     geometry_type: str | None
     key: str | None = None
     description: str = ""
 
 
+#: Every table a workspace is made with. Analysis results add their own (see :meth:`GeoPackageStore.replace`).
 TABLES: dict[str, TableSpec] = {
     "assets": TableSpec(ASSET_FIELDS, "GEOMETRY", "id", "ABCD assets: the five building blocks"),
     "boundaries": TableSpec(BOUNDARY_FIELDS, "GEOMETRY", "code", "CBS gemeente, wijk and buurt boundaries"),
@@ -47,6 +53,10 @@ TABLES: dict[str, TableSpec] = {
                           "imported_at": "TEXT", "rows": "INTEGER"}, None, None, "Imported data sets"),
 }
 
+#: The history table (not a GeoPackage layer: kept out of ``gpkg_contents`` as in every workspace so far).
+HISTORY = TableSpec({"asset_id": "TEXT", "action": "TEXT", "actor": "TEXT", "at": "TEXT", "before": "TEXT",
+                     "after": "TEXT"}, None, None, "Every create, edit, delete, restore and undo")
+
 _HISTORY_SQL = """
 CREATE TABLE IF NOT EXISTS history (
   fid INTEGER PRIMARY KEY AUTOINCREMENT, asset_id TEXT NOT NULL, action TEXT NOT NULL, actor TEXT,
@@ -55,25 +65,29 @@ CREATE INDEX IF NOT EXISTS history_asset ON history(asset_id);
 CREATE TABLE IF NOT EXISTS workspace_meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
+#: Migrations: ``MIGRATIONS[v]`` takes a workspace from schema version ``v`` to ``v + 1`` inside the
+#: transaction that also records the new version. Empty while the schema is at version 1.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
-@dataclass
-class SaveReport:
-    """What a write did."""
+#: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
+#: (``None`` matches NULL) or a list of values (any of them).
+Where = Mapping[str, object]
 
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-
-class PermissionDenied(AssetmapError):
-    """Someone tried to change an entry that is not theirs."""
+_CHUNK = 500  # ids per IN (...) clause, under SQLite's variable limit
 
 
-class GeoPackageWorkspace:
+class GeoPackageStore:
     """A workspace stored in one GeoPackage file.
 
     Every write runs in one SQLite transaction (``BEGIN IMMEDIATE``): it lands whole or not at all,
     and concurrent writers wait for each other instead of overwriting each other's rows.
+
+    Parameters
+    ----------
+    path : path-like
+        The ``.gpkg`` file.
+    conn : sqlite3.Connection
+        An open connection made by :func:`_connect`.
     """
 
     def __init__(self, path: str | os.PathLike, conn: sqlite3.Connection):
@@ -83,12 +97,26 @@ class GeoPackageWorkspace:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def create(cls, path: str | os.PathLike, *, exist_ok: bool = False) -> "GeoPackageWorkspace":
-        """Create a new, empty workspace file (refuses to overwrite an existing one)."""
+    def create(cls, path: str | os.PathLike) -> "GeoPackageStore":
+        """Create a new, empty workspace file.
+
+        Parameters
+        ----------
+        path : path-like
+            Where to create it; must end in ``.gpkg`` and must not exist yet.
+
+        Returns
+        -------
+        GeoPackageStore
+            The new store, open.
+
+        Raises
+        ------
+        InputError
+            The file exists, the name does not end in ``.gpkg``, or the folder is missing.
+        """
         path = Path(path)
         if path.exists():
-            if exist_ok:
-                return cls.open(path)
             raise InputError(f"{path} already exists", "choose another file name, or open the existing workspace")
         if path.suffix.lower() != ".gpkg":
             raise InputError(f"{path.name} does not end in .gpkg", "name the workspace file like buurt.gpkg")
@@ -103,7 +131,7 @@ class GeoPackageWorkspace:
                 for name, spec in TABLES.items():
                     _create_table(conn, name, spec)
                 conn.execute("INSERT INTO workspace_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-                conn.execute("INSERT INTO workspace_meta VALUES ('created_at', ?)", (now_iso(),))
+                conn.execute("INSERT INTO workspace_meta VALUES ('created_at', ?)", (_now(),))
             conn.close()
             os.replace(tmp, path)  # atomic: a half-made workspace never has the real name
         finally:
@@ -112,7 +140,25 @@ class GeoPackageWorkspace:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> "GeoPackageWorkspace":
+    def open(cls, path: str | os.PathLike) -> "GeoPackageStore":
+        """Open an existing workspace file and bring its schema up to date.
+
+        Parameters
+        ----------
+        path : path-like
+            The ``.gpkg`` file.
+
+        Returns
+        -------
+        GeoPackageStore
+            The store, open.
+
+        Raises
+        ------
+        WorkspaceError
+            The file is missing, is not a GeoPackage, is not an assetmap workspace, or has a newer
+            schema version than this assetmap knows.
+        """
         path = Path(path)
         if not path.is_file():
             raise WorkspaceError(f"workspace {path} does not exist. Fix: create it with 'assetmap init {path}'")
@@ -134,36 +180,83 @@ class GeoPackageWorkspace:
             conn.close()
             raise WorkspaceError(f"{path} has workspace schema version {version and version[0]}, "
                                  f"this assetmap knows up to {SCHEMA_VERSION}. Fix: upgrade assetmap")
-        workspace = cls(path, conn)
-        workspace._add_missing_spatial_indexes()
-        return workspace
+        store = cls(path, conn)
+        store.migrate()
+        return store
 
     def close(self) -> None:
+        """Close the file."""
         self._conn.close()
 
-    def _add_missing_spatial_indexes(self) -> None:
-        """A workspace made before the RTree index existed gets it the first time it is opened."""
-        columns = self._conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
-        missing = [(t, c) for t, c in columns if not _gpkg.has_spatial_index(self._conn, t, c)]
-        if not missing:
-            return
-        try:
-            with self.transaction() as conn:
-                for table, column in missing:
-                    _gpkg.create_spatial_index(conn, table, column)
-        except sqlite3.OperationalError:
-            pass  # a read-only file: the index only speeds up map tools, the data is complete without it
-
-    def __enter__(self) -> "GeoPackageWorkspace":
+    def __enter__(self) -> "GeoPackageStore":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @property
+    def location(self) -> str:
+        """Where the workspace lives (a file path), as the user would write it."""
+        return str(self.path)
+
+    # ------------------------------------------------------------------ schema
+    def schema_version(self) -> int:
+        """The workspace schema version recorded in the file."""
+        return int(self.meta()["schema_version"])
+
+    def migrate(self) -> None:
+        """Run the migrations from the file's schema version up to :data:`SCHEMA_VERSION`.
+
+        Also adds the GeoPackage RTree index to feature tables made before it existed. A read-only
+        file is left as it is (the data is complete without the index).
+        """
+        version = self.schema_version()
+        missing = [(t, c) for t, c in self._conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns")
+                   if not _gpkg.has_spatial_index(self._conn, t, c)]
+        if version == SCHEMA_VERSION and not missing:
+            return
+        try:
+            with self.transaction() as conn:
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](conn)
+                conn.execute("INSERT OR REPLACE INTO workspace_meta VALUES ('schema_version', ?)",
+                             (str(SCHEMA_VERSION),))
+                for table, column in missing:
+                    _gpkg.create_spatial_index(conn, table, column)
+        except sqlite3.OperationalError:
+            if version != SCHEMA_VERSION:
+                raise
+            # read-only: the index only speeds up map tools
+
+    def meta(self) -> dict[str, str]:
+        """The ``workspace_meta`` key/value pairs (schema version, creation time, settings)."""
+        return dict(self._conn.execute("SELECT key, value FROM workspace_meta").fetchall())
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set one ``workspace_meta`` value."""
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO workspace_meta VALUES (?, ?)", (key, value))
+
+    def tables(self) -> list[str]:
+        """Names of the GeoPackage layers (feature and attribute tables) in the file."""
+        return [r[0] for r in self._conn.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
+
+    def has_table(self, name: str) -> bool:
+        """Whether the file has a table called ``name``."""
+        return bool(self._columns(name))
+
+    def count(self, name: str) -> int:
+        """Number of rows in a table."""
+        return self._conn.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]
+
     # ------------------------------------------------------------------ transactions
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; nested calls join the outer one."""
+        """One write transaction (``BEGIN IMMEDIATE``); nested calls join the outer one.
+
+        Everything written inside lands at once when the outermost block ends, or not at all when
+        it raises.
+        """
         if self._depth == 0:
             self._conn.execute("BEGIN IMMEDIATE")
         self._depth += 1
@@ -179,347 +272,117 @@ class GeoPackageWorkspace:
             self._conn.execute("COMMIT")
 
     # ------------------------------------------------------------------ reading
-    def meta(self) -> dict[str, str]:
-        return dict(self._conn.execute("SELECT key, value FROM workspace_meta").fetchall())
+    def read(self, name: str, where: Where | None = None, *, with_fid: bool = False
+             ) -> pd.DataFrame | gpd.GeoDataFrame:
+        """Read a table with its declared column types, in the order rows were written.
 
-    def schema_version(self) -> int:
-        return int(self.meta()["schema_version"])
+        Parameters
+        ----------
+        name : str
+            Table name.
+        where : mapping, optional
+            Column -> value (``None`` matches NULL) or list of values; all must hold.
+        with_fid : bool
+            Keep the ``fid`` row number (the history uses it to name a change).
 
-    def tables(self) -> list[str]:
-        return [r[0] for r in self._conn.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
+        Returns
+        -------
+        pandas.DataFrame or geopandas.GeoDataFrame
+            A GeoDataFrame in EPSG:4326 for feature tables.
 
-    def read_table(self, name: str, where: str = "", params: tuple = ()) -> pd.DataFrame | gpd.GeoDataFrame:
-        """Read any table of the workspace with its declared types."""
+        Raises
+        ------
+        WorkspaceError
+            The workspace has no such table.
+        """
         columns = self._columns(name)
         if not columns:
             raise WorkspaceError(f"the workspace has no table '{name}'")
-        names = [c for c, _ in columns if c != "fid"]
-        sql = f'SELECT {", ".join(_q(c) for c in names)} FROM "{name}" {where} ORDER BY fid'
-        rows = self._conn.execute(sql, params).fetchall()
+        names = [c for c, _ in columns if with_fid or c != "fid"]
+        select = f'SELECT {", ".join(_q(c) for c in names)} FROM {_q(name)}'
+        rows: list = []
+        for clause, params in _where_clauses(where):
+            rows.extend(self._conn.execute(f"{select} {clause} ORDER BY fid", params).fetchall())
         data = {c: [r[i] for r in rows] for i, c in enumerate(names)}
-        frame = pd.DataFrame({c: _column(data[c], kind) for c, kind in columns if c not in ("fid", "geometry")})
+        kinds = dict(columns)
+        frame = pd.DataFrame({c: _column(data[c], kinds[c]) for c in names if c != "geometry"})
         if "geometry" in names:
-            geoms = _gpkg.decode(data["geometry"])
-            return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=settings.STORAGE_CRS))
+            return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(_gpkg.decode(data["geometry"]),
+                                                                  crs=settings.STORAGE_CRS))
         return frame
 
-    def assets(self, building_block: str | None = None, buurt_code: str | None = None) -> gpd.GeoDataFrame:
-        clauses, params = [], []
-        if building_block:
-            clauses.append("building_block = ?")
-            params.append(building_block)
-        if buurt_code:
-            clauses.append("buurt_code = ?")
-            params.append(buurt_code)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        frame = self.read_table("assets", where, tuple(params))
-        return frame if len(frame) else empty_assets()
+    def exists(self, name: str, column: str, values: list) -> set:
+        """Which of ``values`` occur in ``column`` of table ``name`` (a cheap existence check)."""
+        found: set = set()
+        for start in range(0, len(values), _CHUNK):
+            chunk = list(values[start:start + _CHUNK])
+            found.update(r[0] for r in self._conn.execute(
+                f"SELECT {_q(column)} FROM {_q(name)} WHERE {_q(column)} IN ({','.join('?' * len(chunk))})", chunk))
+        return found
 
-    def asset(self, asset_id: str) -> dict | None:
-        frame = self.read_table("assets", "WHERE id = ?", (asset_id,))
-        return None if frame.empty else _row_dict(frame.iloc[0])
+    # ------------------------------------------------------------------ writing
+    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame) -> None:
+        """Append rows. Columns missing from ``frame`` are stored as NULL; unknown columns are ignored."""
+        if len(frame) == 0:
+            return
+        spec = self._spec(name, frame)
+        columns, rows = _rows(frame, spec)
+        sql = f'INSERT INTO {_q(name)} ({", ".join(_q(c) for c in columns)}) VALUES ({", ".join("?" * len(columns))})'
+        with self.transaction() as conn:
+            conn.executemany(sql, rows)
+            if spec.geometry_type:
+                _gpkg.update_extent(conn, name)
 
-    def boundaries(self, level: str | None = None) -> gpd.GeoDataFrame:
-        if level:
-            return self.read_table("boundaries", "WHERE level = ?", (level,))
-        return self.read_table("boundaries")
+    def update(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, key: str) -> None:
+        """Overwrite the rows whose ``key`` matches a row of ``frame`` with that row (every column)."""
+        if len(frame) == 0:
+            return
+        spec = self._spec(name, frame)
+        columns, rows = _rows(frame, spec)
+        position = columns.index(key)
+        sets = ", ".join(f"{_q(c)} = ?" for c in columns)
+        with self.transaction() as conn:
+            conn.executemany(f"UPDATE {_q(name)} SET {sets} WHERE {_q(key)} = ?", [r + [r[position]] for r in rows])
+            if spec.geometry_type:
+                _gpkg.update_extent(conn, name)
 
-    def links(self) -> pd.DataFrame:
-        return self.read_table("links")
+    def delete(self, name: str, where: Where | None = None) -> int:
+        """Delete the rows that match ``where`` (every row when it is ``None``). Returns how many."""
+        spec = self._spec(name)
+        deleted = 0
+        with self.transaction() as conn:
+            for clause, params in _where_clauses(where):
+                deleted += conn.execute(f"DELETE FROM {_q(name)} {clause}", params).rowcount
+            if spec.geometry_type:
+                _gpkg.update_extent(conn, name)
+        return deleted
 
-    def buildings(self) -> gpd.GeoDataFrame:
-        return self.read_table("buildings")
+    def replace(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, where: Where | None = None,
+                description: str = "") -> None:
+        """Replace the rows matching ``where`` (all rows by default) with ``frame``, in one transaction.
 
-    def study_area(self) -> gpd.GeoDataFrame:
-        return self.read_table("study_area")
-
-    def sources(self) -> pd.DataFrame:
-        return self.read_table("sources")
-
-    def walk_network(self) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-        """(nodes, edges) of the walking network kept in the workspace."""
-        return self.read_table("walk_nodes"), self.read_table("walk_edges")
-
-    def history(self, asset_id: str | None = None) -> pd.DataFrame:
-        sql = "SELECT fid, asset_id, action, actor, at, before, after FROM history"
-        params: tuple = ()
-        if asset_id:
-            sql += " WHERE asset_id = ?"
-            params = (asset_id,)
-        rows = self._conn.execute(sql + " ORDER BY fid", params).fetchall()
-        return pd.DataFrame(rows, columns=["fid", "asset_id", "action", "actor", "at", "before", "after"])
-
-    def counts(self) -> dict[str, int]:
-        """Number of rows in each table, for an overview."""
-        return {t: self._conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in self.tables()}
-
-    # ------------------------------------------------------------------ writing assets
-    def save_assets(self, assets: gpd.GeoDataFrame, actor: str | None = None) -> SaveReport:
-        """Insert new assets and update existing ones (matched on ``id``), one transaction.
-
-        Rows are validated already (see :func:`assetmap.layers.build_assets`). Every change is
-        recorded in ``history`` with its before and after state.
+        A table that does not exist yet (an analysis result) is created with the columns of ``frame``.
         """
-        report = SaveReport()
-        if assets.empty:
-            return report
-        records = _records(assets, ASSET_FIELDS)
-        blobs = _gpkg.encode(assets.geometry.array)
-        # The history's after-state, made in one go: a 20,000-row import spends seconds, not minutes, here.
-        wkts = shapely.to_wkt(np.asarray(assets.geometry.array, dtype=object), rounding_precision=-1)
-        stamp = now_iso()
-        names = list(ASSET_FIELDS)
-        insert = f'INSERT INTO assets ({", ".join(_q(c) for c in names)}, geometry) VALUES ({", ".join("?" * (len(names) + 1))})'
-        with self.transaction() as conn:
-            self.check_related([r["id"] for r in records], [r.get("related_asset_id") for r in records])
-            stored = self._stored_assets([r["id"] for r in records])
-            for record, blob, wkt in zip(records, blobs, wkts):
-                existing = stored.get(record["id"])
-                if existing is None:
-                    conn.execute(insert, [record[c] for c in names] + [blob])
-                    after = _state(record, wkt)
-                    self._log(record["id"], "create", actor, None, after, at=stamp)
-                    # The same id later in this batch is an update of this row.
-                    stored[record["id"]] = {**after, "geometry": shapely.from_wkt(wkt) if wkt else None}
-                    del stored[record["id"]]["geometry_wkt"]
-                    report.added.append(record["id"])
-                    continue
-                record["created_at"] = existing["created_at"]
-                record["added_by"] = existing["added_by"] or record["added_by"]
-                after = _state(record, wkt)
-                before = _jsonable(existing)
-                if _same(before, after):
-                    report.unchanged.append(record["id"])
-                    continue
-                record["updated_at"] = stamp
-                after["updated_at"] = stamp
-                _update(conn, "assets", ASSET_FIELDS, record, blob, "id")
-                self._log(record["id"], "update", actor, before, after, at=stamp)
-                report.updated.append(record["id"])
-            _gpkg.update_extent(conn, "assets")
-        return report
-
-    def update_asset(self, asset_id: str, changes: dict, actor: str | None = None, *,
-                     owner_only: bool = False) -> dict:
-        """Change some fields of one asset. ``geometry`` may be among the changes (a shapely geometry)."""
-        from assetmap.layers.assets import build_assets
-
-        with self.transaction():
-            current = self._require(asset_id, actor, owner_only)
-            merged = {**current, **changes, "id": asset_id}
-            frame = gpd.GeoDataFrame([merged], geometry="geometry", crs=settings.STORAGE_CRS)
-            checked = build_assets(frame, source=current["source"] or "workshop")
-            self.save_assets(checked, actor)
-        return self.asset(asset_id)
-
-    def delete_assets(self, asset_ids: list[str], actor: str | None = None, *, owner_only: bool = False) -> int:
-        """Delete assets (and their links). Reversible with :meth:`restore_asset`."""
-        with self.transaction() as conn:
-            for asset_id in asset_ids:
-                current = self._require(asset_id, actor, owner_only)
-                conn.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
-                conn.execute("DELETE FROM links WHERE from_asset_id = ? OR to_asset_id = ?", (asset_id, asset_id))
-                self._log(asset_id, "delete", actor, _jsonable(current), None)
-            _gpkg.update_extent(conn, "assets")
-        return len(asset_ids)
-
-    def restore_asset(self, asset_id: str, actor: str | None = None) -> dict:
-        """Bring back a deleted asset as it was just before its last delete."""
-        row = self._conn.execute(
-            "SELECT before FROM history WHERE asset_id = ? AND action = 'delete' ORDER BY fid DESC LIMIT 1",
-            (asset_id,)).fetchone()
-        if row is None:
-            raise InputError(f"asset {asset_id} was never deleted", "pick an asset from the history")
-        with self.transaction() as conn:
-            if self.asset(asset_id) is not None:
-                raise InputError(f"asset {asset_id} exists already", "nothing to restore")
-            state = json.loads(row[0])
-            blob = _gpkg.encode([shapely.from_wkt(state.pop("geometry_wkt"))])[0]
-            _insert(conn, "assets", ASSET_FIELDS, state, blob)
-            self._log(asset_id, "restore", actor, None, _with_wkt(state, blob))
-            _gpkg.update_extent(conn, "assets")
-        return self.asset(asset_id)
-
-    def undo_last(self, actor: str) -> str | None:
-        """Undo ``actor``'s most recent change. Returns the asset id, or None if nothing to undo.
-
-        Only what ``actor`` changed is taken back: an edit is undone field by field, and a field
-        someone else has changed since keeps their value. An entry someone else deleted since stays
-        deleted, and a deleted entry someone restored since is not written twice.
-        """
-        with self.transaction() as conn:
-            undone = {r[0] for r in conn.execute(
-                "SELECT json_extract(after, '$.undoes') FROM history WHERE actor = ? AND action LIKE 'undo%'",
-                (actor,)) if r[0] is not None}
-            rows = conn.execute(
-                "SELECT fid, asset_id, action, before, after FROM history WHERE actor = ? AND action NOT LIKE 'undo%' "
-                "ORDER BY fid DESC", (actor,)).fetchall()
-            target = next((r for r in rows if r[0] not in undone), None)
-            if target is None:
-                return None
-            fid, asset_id, action, before, after = target
-            current = self.asset(asset_id)
-            current_state = None if current is None else _jsonable(current)
-            if action in ("create", "restore"):
-                conn.execute("DELETE FROM assets WHERE id = ?", (asset_id,))
-                self._log(asset_id, "undo " + action, actor, current_state, {"undoes": fid})
-            elif action == "delete":
-                state = json.loads(before)
-                if current is None:
-                    blob = _gpkg.encode([shapely.from_wkt(state["geometry_wkt"])])[0]
-                    _insert(conn, "assets", ASSET_FIELDS, state, blob)
-                else:
-                    state = current_state  # restored by someone already
-                self._log(asset_id, "undo " + action, actor, current_state, {**state, "undoes": fid})
-            else:
-                old, new = json.loads(before), json.loads(after)
-                state = None
-                if current is not None:
-                    state = dict(current_state)
-                    for key in old:
-                        if key in ("updated_at", "created_at") or old.get(key) == new.get(key):
-                            continue
-                        if current_state.get(key) == new.get(key):  # nobody changed it since
-                            state[key] = old[key]
-                    if state != current_state:
-                        state["updated_at"] = now_iso()
-                        blob = _gpkg.encode([shapely.from_wkt(state["geometry_wkt"])])[0]
-                        _update(conn, "assets", ASSET_FIELDS, state, blob, "id")
-                self._log(asset_id, "undo " + action, actor, current_state, {**(state or {}), "undoes": fid})
-            _gpkg.update_extent(conn, "assets")
-        return asset_id
-
-    def refresh_codes(self, assets: gpd.GeoDataFrame) -> None:
-        """Store recomputed buurt/wijk/gemeente codes. Derived data, so not recorded in history."""
-        with self.transaction() as conn:
-            conn.executemany(
-                "UPDATE assets SET buurt_code = ?, wijk_code = ?, gemeente_code = ? WHERE id = ?",
-                [[_to_sql(r[c], "TEXT") for c in ("buurt_code", "wijk_code", "gemeente_code", "id")]
-                 for r in _records(assets, {c: "TEXT" for c in ("buurt_code", "wijk_code", "gemeente_code", "id")})])
-
-    # ------------------------------------------------------------------ writing other layers
-    def add_links(self, links: pd.DataFrame) -> int:
-        with self.transaction():
-            self._insert_frame("links", links)
-        return len(links)
-
-    def replace_boundaries(self, boundaries: gpd.GeoDataFrame, *, keep_other_levels: bool = True) -> int:
-        """Replace the boundaries of the levels present in ``boundaries`` (others stay unless told)."""
-        with self.transaction() as conn:
-            if keep_other_levels:
-                levels = sorted(set(boundaries["level"]))
-                conn.execute(f"DELETE FROM boundaries WHERE level IN ({','.join('?' * len(levels))})", levels)
-            else:
-                conn.execute("DELETE FROM boundaries")
-            self._insert_frame("boundaries", boundaries)
-        return len(boundaries)
-
-    def replace_walk_network(self, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> None:
-        with self.transaction():
-            self.write_table("walk_nodes", nodes)
-            self.write_table("walk_edges", edges)
-
-    def replace_buildings(self, buildings: gpd.GeoDataFrame) -> None:
-        self.write_table("buildings", buildings)
-
-    def replace_study_area(self, area: gpd.GeoDataFrame) -> None:
-        self.write_table("study_area", area)
-
-    def log_source(self, name: str, reference: str, licence: str, attribution: str, rows: int) -> None:
-        record = pd.DataFrame([{"name": name, "reference": reference, "licence": licence,
-                                "attribution": attribution, "imported_at": now_iso(), "rows": rows}])
-        with self.transaction():
-            self._insert_frame("sources", record)
-
-    def set_meta(self, key: str, value: str) -> None:
-        with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO workspace_meta VALUES (?, ?)", (key, value))
-
-    def write_table(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, description: str = "") -> None:
-        """Replace all rows of a table, creating it first if needed (for analysis results)."""
-        spec = TABLES.get(name) or _infer_spec(frame, description)
         with self.transaction() as conn:
             if not self._columns(name):
-                _create_table(conn, name, spec)
-            conn.execute(f'DELETE FROM "{name}"')
-            self._insert_frame(name, frame, spec)
+                _create_table(conn, name, _infer_spec(frame, description))
+            self.delete(name, where)
+            self.insert(name, frame)
 
     # ------------------------------------------------------------------ internals
-    def _insert_frame(self, name: str, frame: pd.DataFrame, spec: TableSpec | None = None) -> None:
-        spec = spec or TABLES[name]
-        fields = {c: k for c, k in spec.fields.items()}
-        records = _records(frame, fields)
-        blobs = _gpkg.encode(frame.geometry.array) if spec.geometry_type else [None] * len(records)
-        if spec.geometry_type and isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None \
-                and not frame.crs.equals(settings.STORAGE_CRS):
-            blobs = _gpkg.encode(frame.to_crs(settings.STORAGE_CRS).geometry.array)
-        columns = list(fields) + (["geometry"] if spec.geometry_type else [])
-        sql = f'INSERT INTO "{name}" ({", ".join(_q(c) for c in columns)}) VALUES ({", ".join("?" * len(columns))})'
-        rows = [[r[c] for c in fields] + ([b] if spec.geometry_type else []) for r, b in zip(records, blobs)]
-        self._conn.executemany(sql, rows)
-        if spec.geometry_type:
-            _gpkg.update_extent(self._conn, name)
+    def _spec(self, name: str, frame: pd.DataFrame | None = None) -> TableSpec:
+        if name in TABLES:
+            return TABLES[name]
+        if name == "history":
+            return HISTORY
+        columns = self._columns(name)
+        if not columns:
+            raise WorkspaceError(f"the workspace has no table '{name}'")
+        geometry = "GEOMETRY" if any(c == "geometry" for c, _ in columns) else None
+        return TableSpec({c: k for c, k in columns if c not in ("fid", "geometry")}, geometry)
 
     def _columns(self, name: str) -> list[tuple[str, str]]:
-        return [(r[1], (r[2] or "TEXT").upper()) for r in self._conn.execute(f'PRAGMA table_info("{name}")')]
-
-    def _stored_assets(self, ids: list[str]) -> dict[str, dict]:
-        """The stored rows of these asset ids, as plain values (one query per 500 ids, no frames).
-
-        ``save_assets`` needs the current state of every row it writes; reading them one by one
-        through :meth:`asset` cost about 30 ms a row (a 30,000-row import took a quarter of an hour).
-        """
-        names = list(ASSET_FIELDS)
-        sql = f'SELECT {", ".join(_q(c) for c in names)}, geometry FROM assets WHERE id IN '
-        out: dict[str, dict] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            rows = self._conn.execute(sql + f"({','.join('?' * len(chunk))})", chunk).fetchall()
-            geoms = _gpkg.decode([r[-1] for r in rows]) if rows else []
-            for row, geom in zip(rows, geoms):
-                record = {c: row[i] for i, c in enumerate(names)}
-                for c, kind in ASSET_FIELDS.items():
-                    if kind == "BOOLEAN" and record[c] is not None:
-                        record[c] = bool(record[c])
-                record["geometry"] = geom
-                out[record["id"]] = record
-        return out
-
-    def check_related(self, ids: list[str], related_ids: list, first_row: int = 1) -> None:
-        """A story may point at a place: that place must be in the same batch or in the workspace.
-
-        ``related_ids[k]`` belongs to ``ids[k]``; problems are numbered from ``first_row`` (a file's
-        own row numbers for an import, the position in the batch otherwise).
-        """
-        batch = set(ids)
-        problems = []
-        for number, related in enumerate(related_ids, start=first_row):
-            if related is None or pd.isna(related) or not related or related in batch:
-                continue
-            if self._conn.execute("SELECT 1 FROM assets WHERE id = ?", (related,)).fetchone() is None:
-                problems.append(Problem(f"asset '{related}' does not exist", "link to an existing asset id",
-                                        row=number, column="related_asset_id"))
-        if problems:
-            raise InputError(problems)
-
-    def _require(self, asset_id: str, actor: str | None, owner_only: bool) -> dict:
-        current = self.asset(asset_id)
-        if current is None:
-            raise InputError(f"asset {asset_id} does not exist", "refresh the list; someone may have removed it")
-        if owner_only and not actor:
-            raise PermissionDenied("give your name or pseudonym first; only the person who added an entry may "
-                                   "change it")
-        if owner_only and current.get("added_by") != actor:
-            raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only your own entries")
-        return current
-
-    def _log(self, asset_id: str, action: str, actor: str | None, before: dict | None, after: dict | None, *,
-             at: str | None = None) -> None:
-        self._conn.execute(
-            "INSERT INTO history (asset_id, action, actor, at, before, after) VALUES (?,?,?,?,?,?)",
-            (asset_id, action, actor, at or now_iso(),
-             None if before is None else json.dumps(before, ensure_ascii=False),
-             None if after is None else json.dumps(after, ensure_ascii=False)))
+        return [(r[1], (r[2] or "TEXT").upper()) for r in self._conn.execute(f"PRAGMA table_info({_q(name)})")]
 
 
 # ---------------------------------------------------------------------- helpers
@@ -532,6 +395,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def _now() -> str:
+    from datetime import datetime, timezone
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
 def _create_table(conn: sqlite3.Connection, name: str, spec: TableSpec) -> None:
     columns = ["fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"]
     for column, kind in spec.fields.items():
@@ -539,7 +407,7 @@ def _create_table(conn: sqlite3.Connection, name: str, spec: TableSpec) -> None:
         columns.append(f"{_q(column)} {kind}{unique}")
     if spec.geometry_type:
         columns.append(f"geometry {spec.geometry_type.upper()}")
-    conn.execute(f'CREATE TABLE IF NOT EXISTS "{name}" ({", ".join(columns)})')
+    conn.execute(f'CREATE TABLE IF NOT EXISTS {_q(name)} ({", ".join(columns)})')
     _gpkg.register_table(conn, name, spec.geometry_type, spec.description)
     if spec.geometry_type:
         _gpkg.create_spatial_index(conn, name)
@@ -565,19 +433,54 @@ def _infer_spec(frame: pd.DataFrame, description: str) -> TableSpec:
     return TableSpec(fields, geometry, None, description)
 
 
+def _where_clauses(where: Where | None) -> Iterator[tuple[str, list]]:
+    """SQL ``WHERE`` clauses with their parameters; a long list of values is split over several."""
+    if not where:
+        yield "", []
+        return
+    fixed, params, listed = [], [], None
+    for column, value in where.items():
+        if isinstance(value, (list, tuple, set, np.ndarray, pd.Series, pd.Index)):
+            if listed is not None:
+                raise ValueError("read/delete take at most one list-valued filter")
+            listed = (column, list(value))
+        elif value is None:
+            fixed.append(f"{_q(column)} IS NULL")
+        else:
+            fixed.append(f"{_q(column)} = ?")
+            params.append(value)
+    if listed is None:
+        yield "WHERE " + " AND ".join(fixed), params
+        return
+    column, values = listed
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start:start + _CHUNK]
+        clause = f"{_q(column)} IN ({','.join('?' * len(chunk))})"
+        yield "WHERE " + " AND ".join(fixed + [clause]), params + chunk
+
+
+def _rows(frame: pd.DataFrame, spec: TableSpec) -> tuple[list[str], list[list]]:
+    """Column names and SQL-ready rows of ``frame`` for a table of shape ``spec`` (geometry encoded)."""
+    fields = spec.fields
+    values = {c: frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in fields}
+    rows = [[plain_value(values[c][i], kind) for c, kind in fields.items()] for i in range(len(frame))]
+    columns = list(fields)
+    if spec.geometry_type:
+        geometry = frame.geometry
+        if geometry.crs is not None and not geometry.crs.equals(settings.STORAGE_CRS):
+            geometry = geometry.to_crs(settings.STORAGE_CRS)
+        for row, blob in zip(rows, _gpkg.encode(geometry.array)):
+            row.append(blob)
+        columns.append("geometry")
+    return columns, rows
+
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _records(frame: pd.DataFrame, fields: dict[str, str]) -> list[dict]:
-    out = []
-    columns = {c: frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in fields}
-    for i in range(len(frame)):
-        out.append({c: _to_sql(columns[c][i], kind) for c, kind in fields.items()})
-    return out
-
-
-def _to_sql(value, kind: str):
+def plain_value(value, kind: str):
+    """``value`` as SQLite stores a column of type ``kind``: None for missing, 0/1, int, float or str."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
     if kind == "BOOLEAN":
@@ -597,53 +500,3 @@ def _column(values: list, kind: str) -> pd.Series:
     if kind in ("REAL", "DOUBLE", "FLOAT"):
         return pd.Series(values, dtype="float64")
     return pd.Series(values, dtype="string")
-
-
-def _insert(conn, table: str, fields: dict[str, str], record: dict, blob) -> None:
-    columns = list(fields) + ["geometry"]
-    conn.execute(f'INSERT INTO "{table}" ({", ".join(_q(c) for c in columns)}) VALUES ({", ".join("?" * len(columns))})',
-                 [_to_sql(record.get(c), fields[c]) for c in fields] + [blob])
-
-
-def _update(conn, table: str, fields: dict[str, str], record: dict, blob, key: str) -> None:
-    sets = ", ".join(f"{_q(c)} = ?" for c in list(fields) + ["geometry"])
-    conn.execute(f'UPDATE "{table}" SET {sets} WHERE {_q(key)} = ?',
-                 [_to_sql(record.get(c), fields[c]) for c in fields] + [blob, record[key]])
-
-
-def _row_dict(row: pd.Series) -> dict:
-    out = {}
-    for k, v in row.items():
-        out[k] = None if (v is pd.NA or v is None or (isinstance(v, float) and np.isnan(v))) else v
-    if isinstance(out.get("consent"), (np.bool_,)):
-        out["consent"] = bool(out["consent"])
-    return out
-
-
-def _jsonable(record: dict) -> dict:
-    out = {}
-    for k, v in record.items():
-        if k == "geometry":
-            out["geometry_wkt"] = None if v is None else shapely.to_wkt(v, rounding_precision=-1)
-        else:
-            out[k] = _to_sql(v, ASSET_FIELDS.get(k, "TEXT"))
-            if ASSET_FIELDS.get(k) == "BOOLEAN" and out[k] is not None:
-                out[k] = bool(out[k])
-    return out
-
-
-def _state(record: dict, wkt: str | None) -> dict:
-    """A record of SQL values (see :func:`_records`) as history keeps it: what :func:`_jsonable` gives."""
-    out = {k: (bool(v) if v is not None and ASSET_FIELDS.get(k) == "BOOLEAN" else v) for k, v in record.items()}
-    out["geometry_wkt"] = wkt
-    return out
-
-
-def _with_wkt(record: dict, blob: bytes | None) -> dict:
-    geom = _gpkg.decode([blob])[0] if blob is not None else None
-    return _jsonable({**record, "geometry": geom})
-
-
-def _same(before: dict, after: dict) -> bool:
-    ignore = {"updated_at", "created_at"}
-    return {k: v for k, v in before.items() if k not in ignore} == {k: v for k, v in after.items() if k not in ignore}

@@ -1,0 +1,667 @@
+"""The editing service: the one writer of a workspace.
+
+Every face (the CLI, the app's pages, imports, the tests) reads and writes a workspace through
+:class:`Workspace`. It holds the rules a store does not know:
+
+- history: every create, edit, delete, restore and undo is recorded with who, when, and the full
+  state before and after;
+- undo and restore, per actor and field by field;
+- ownership: with ``owner_only`` (and for the ``workshop`` role) only the one who added an entry
+  may change it;
+- referential checks: a story's ``related_asset_id`` and a link's ends must exist;
+- derived codes: new boundaries re-code every asset in the same transaction.
+
+A :class:`~assetmap.storage.Store` underneath does the I/O, one transaction per call.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from assetmap import settings
+from assetmap.errors import AssetmapError, InputError, Problem
+from assetmap.layers.assets import build_assets, empty_assets, now_iso
+from assetmap.layers.boundaries import assign_codes
+from assetmap.layers.links import build_links
+from assetmap.layers.schema import ASSET_FIELDS
+from assetmap.storage import TABLES, Store, create_store, open_store
+from assetmap.storage.geopackage import plain_value
+
+#: Roles, from least to most rights. ``coordinator`` is today's full rights (a local single user).
+ROLES: tuple[str, ...] = ("public", "workshop", "coordinator")
+
+_TIMESTAMPS = ("updated_at", "created_at")
+
+
+class PermissionDenied(AssetmapError):
+    """The actor may not make this change (not their entry, or their role does not allow it)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who calls the service: a pseudonym (recorded as ``added_by`` and in the history) and a role.
+
+    Parameters
+    ----------
+    pseudonym : str or None
+        The name a participant gave, or the name of an import (``"OpenStreetMap"``).
+    role : {'public', 'workshop', 'coordinator'}
+        What the actor may do. ``workshop`` may change only their own entries; ``public`` may not write.
+    """
+
+    pseudonym: str | None = None
+    role: str = "coordinator"
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
+
+
+#: What an actor may be given as: an :class:`Actor`, a pseudonym, or None (the workspace's own actor).
+ActorLike = Actor | str | None
+
+
+@dataclass
+class SaveReport:
+    """What a write did: the ids added, updated and left unchanged."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+
+class Workspace:
+    """A workspace seen through the editing service.
+
+    Parameters
+    ----------
+    store : Store
+        Where the tables live.
+    actor : Actor, optional
+        Who calls when a call names nobody (default: a coordinator without pseudonym, as on a
+        laptop used by one person).
+    """
+
+    def __init__(self, store: Store, actor: Actor | None = None):
+        self.store = store
+        self.actor = actor or Actor()
+
+    # ------------------------------------------------------------------ life cycle
+    @property
+    def location(self) -> str:
+        """Where the workspace lives (a file path)."""
+        return self.store.location
+
+    @property
+    def path(self):
+        """The workspace file (GeoPackage stores)."""
+        return getattr(self.store, "path", None)
+
+    def close(self) -> None:
+        """Close the store."""
+        self.store.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group several service calls into one transaction: all of them land, or none."""
+        with self.store.transaction():
+            yield
+
+    # ------------------------------------------------------------------ reading
+    def assets(self, building_block: str | None = None, buurt_code: str | None = None) -> gpd.GeoDataFrame:
+        """Assets, optionally of one building block and/or one buurt (EPSG:4326, every field)."""
+        where = {k: v for k, v in (("building_block", building_block), ("buurt_code", buurt_code)) if v}
+        frame = self.store.read("assets", where or None)
+        return frame if len(frame) else empty_assets()
+
+    def asset(self, asset_id: str) -> dict | None:
+        """One asset as a dict (``geometry`` a shapely geometry), or None when there is none."""
+        frame = self.store.read("assets", {"id": asset_id})
+        return None if frame.empty else _row_dict(frame.iloc[0])
+
+    def boundaries(self, level: str | None = None) -> gpd.GeoDataFrame:
+        """CBS boundaries, optionally of one level (``gemeente``, ``wijk`` or ``buurt``)."""
+        return self.store.read("boundaries", {"level": level} if level else None)
+
+    def links(self) -> pd.DataFrame:
+        """Links between assets."""
+        return self.store.read("links")
+
+    def buildings(self) -> gpd.GeoDataFrame:
+        """Residential buildings (centroids with footprint in m² and levels)."""
+        return self.store.read("buildings")
+
+    def study_area(self) -> gpd.GeoDataFrame:
+        """The area the imported OSM data covers."""
+        return self.store.read("study_area")
+
+    def sources(self) -> pd.DataFrame:
+        """Imported data sets with licence, attribution and import time."""
+        return self.store.read("sources")
+
+    def walk_network(self) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+        """``(nodes, edges)`` of the walking network; edge ``length_m`` in metres."""
+        return self.store.read("walk_nodes"), self.store.read("walk_edges")
+
+    def history(self, asset_id: str | None = None) -> pd.DataFrame:
+        """Every recorded change (of one asset), oldest first: fid, asset_id, action, actor, at, before, after.
+
+        ``before`` and ``after`` are the full states as JSON text (geometry as ``geometry_wkt``).
+        """
+        frame = self.store.read("history", {"asset_id": asset_id} if asset_id else None, with_fid=True)
+        return frame.astype({"fid": "int64"}).astype(object).where(frame.notna(), None)
+
+    def read_table(self, name: str) -> pd.DataFrame | gpd.GeoDataFrame:
+        """Any table (analysis results such as ``coverage_buurten``) with its declared types."""
+        return self.store.read(name)
+
+    def tables(self) -> list[str]:
+        """The layers in the workspace."""
+        return self.store.tables()
+
+    def counts(self) -> dict[str, int]:
+        """Number of rows in each layer, for an overview."""
+        return {name: self.store.count(name) for name in self.store.tables()}
+
+    def schema_version(self) -> int:
+        """The workspace schema version."""
+        return self.store.schema_version()
+
+    # ------------------------------------------------------------------ writing assets
+    def save_assets(self, assets: gpd.GeoDataFrame, actor: ActorLike = None) -> SaveReport:
+        """Insert new assets and update existing ones (matched on ``id``), in one transaction.
+
+        Parameters
+        ----------
+        assets : geopandas.GeoDataFrame
+            Rows validated by :func:`assetmap.layers.build_assets` (EPSG:4326).
+        actor : Actor or str, optional
+            Who saves. Recorded in the history; a new asset keeps ``added_by`` as the rows give it.
+
+        Returns
+        -------
+        SaveReport
+
+        Raises
+        ------
+        InputError
+            A ``related_asset_id`` names an asset that is neither in the batch nor in the workspace.
+        PermissionDenied
+            The actor's role may not write, or (``workshop``) an updated row belongs to someone else.
+        """
+        actor = self._actor(actor)
+        report = SaveReport()
+        if assets.empty:
+            return report
+        self._may_write(actor)
+        records = _records(assets)
+        geoms = np.asarray(assets.geometry.array, dtype=object)
+        # The history's after-state, made in one go: a 20,000-row import spends seconds, not minutes, here.
+        wkts = shapely.to_wkt(geoms, rounding_precision=-1)
+        stamp = now_iso()
+        ids = [r["id"] for r in records]
+        new_rows: dict[str, tuple[dict, object]] = {}
+        changed_rows: dict[str, tuple[dict, object]] = {}
+        log: list[tuple] = []
+        with self.store.transaction():
+            self.check_related(ids, [r.get("related_asset_id") for r in records])
+            stored = self._states(ids)
+            for record, geom, wkt in zip(records, geoms, wkts):
+                asset_id = record["id"]
+                before = stored.get(asset_id)
+                if before is None:
+                    after = _state(record, wkt)
+                    new_rows[asset_id] = (record, geom)
+                    log.append((asset_id, "create", None, after))
+                    stored[asset_id] = after  # the same id later in this batch is an update of this row
+                    report.added.append(asset_id)
+                    continue
+                if actor.role == "workshop" and before.get("added_by") != actor.pseudonym:
+                    raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only "
+                                           "your own entries")
+                record["created_at"] = before["created_at"]
+                record["added_by"] = before["added_by"] or record["added_by"]
+                after = _state(record, wkt)
+                if _same(before, after):
+                    report.unchanged.append(asset_id)
+                    continue
+                record["updated_at"] = after["updated_at"] = stamp
+                (new_rows if asset_id in new_rows else changed_rows)[asset_id] = (record, geom)
+                log.append((asset_id, "update", before, after))
+                stored[asset_id] = after
+                report.updated.append(asset_id)
+            self.store.insert("assets", _frame(new_rows.values()))
+            self.store.update("assets", _frame(changed_rows.values()), "id")
+            self._log(log, actor, stamp)
+        return report
+
+    def add_entry(self, fields: dict, geometry, actor: ActorLike = None, *, story: str | None = None,
+                  link_to: str | None = None) -> str:
+        """A workshop table's entry: one asset, optionally a story about it and a link, in one transaction.
+
+        Parameters
+        ----------
+        fields : dict
+            Asset fields as a person fills them in (``name``, ``building_block``, ``category``,
+            ``description``, ``visibility``, ``consent``, ...). Unset visibility means the privacy
+            default of :func:`assetmap.layers.build_assets`.
+        geometry : shapely geometry
+            Where the asset is, in EPSG:4326 (lon/lat).
+        actor : Actor or str, optional
+            Who adds it; recorded as ``added_by``.
+        story : str, optional
+            A story told about the place: saved as its own ``story`` asset pointing at it, with the
+            same visibility and consent.
+        link_to : str, optional
+            Id of an existing asset to link the new one to.
+
+        Returns
+        -------
+        str
+            The new asset's id.
+
+        Raises
+        ------
+        InputError
+            A field is not valid (every problem listed), or ``link_to`` does not exist.
+        PermissionDenied
+            The actor's role may not write.
+        """
+        actor = self._actor(actor)
+        self._may_write(actor)
+        new = build_assets(gpd.GeoDataFrame([fields], geometry=[geometry], crs=settings.STORAGE_CRS),
+                           source="workshop", added_by=actor.pseudonym)
+        place_id = new["id"].iloc[0]
+        if story and story.strip():
+            story_row = {"name": story.strip().splitlines()[0][:80], "building_block": "story",
+                         "description": story, "related_asset_id": place_id,
+                         "visibility": new["visibility"].iloc[0], "consent": new["consent"].iloc[0]}
+            new = pd.concat([new, build_assets(gpd.GeoDataFrame([story_row], geometry=[geometry],
+                                                                 crs=settings.STORAGE_CRS),
+                                               source="workshop", added_by=actor.pseudonym)], ignore_index=True)
+        with self.store.transaction():
+            new = assign_codes(gpd.GeoDataFrame(new, geometry="geometry", crs=settings.STORAGE_CRS),
+                               self.boundaries())
+            self.save_assets(new, actor)
+            if link_to:
+                self.add_links(pd.DataFrame([{"from_asset_id": place_id, "to_asset_id": link_to}]), actor)
+        return place_id
+
+    def update_asset(self, asset_id: str, changes: dict, actor: ActorLike = None, *,
+                     owner_only: bool = False) -> dict:
+        """Change some fields of one asset; ``geometry`` may be among the changes (shapely, EPSG:4326).
+
+        Parameters
+        ----------
+        asset_id : str
+        changes : dict
+            Field -> new value. The whole row is validated again.
+        actor : Actor or str, optional
+        owner_only : bool
+            Only the one who added the entry may change it.
+
+        Returns
+        -------
+        dict
+            The asset as stored afterwards.
+
+        Raises
+        ------
+        InputError
+            No such asset, or the changed row is not valid.
+        PermissionDenied
+            Not the actor's entry (with ``owner_only`` or the ``workshop`` role), or no pseudonym given.
+        """
+        actor = self._actor(actor)
+        with self.store.transaction():
+            current = self._require(asset_id, actor, owner_only)
+            merged = {**current, **changes, "id": asset_id}
+            frame = gpd.GeoDataFrame([merged], geometry="geometry", crs=settings.STORAGE_CRS)
+            self.save_assets(build_assets(frame, source=current["source"] or "workshop"), actor)
+        return self.asset(asset_id)
+
+    def delete_assets(self, asset_ids: list[str], actor: ActorLike = None, *, owner_only: bool = False) -> int:
+        """Delete assets and their links, reversibly (see :meth:`restore_asset` and :meth:`undo_last`).
+
+        Returns
+        -------
+        int
+            How many were deleted.
+
+        Raises
+        ------
+        InputError
+            An asset does not exist (nothing is deleted).
+        PermissionDenied
+            As for :meth:`update_asset`.
+        """
+        actor = self._actor(actor)
+        log = []
+        with self.store.transaction():
+            for asset_id in asset_ids:
+                current = self._require(asset_id, actor, owner_only)
+                self.store.delete("assets", {"id": asset_id})
+                self.store.delete("links", {"from_asset_id": asset_id})
+                self.store.delete("links", {"to_asset_id": asset_id})
+                log.append((asset_id, "delete", _jsonable(current), None))
+            self._log(log, actor)
+        return len(asset_ids)
+
+    def restore_asset(self, asset_id: str, actor: ActorLike = None) -> dict:
+        """Bring back a deleted asset as it was just before its last delete.
+
+        Raises
+        ------
+        InputError
+            The asset was never deleted, or exists already.
+        """
+        actor = self._actor(actor)
+        self._may_write(actor)
+        deletes = self.store.read("history", {"asset_id": asset_id, "action": "delete"})
+        if deletes.empty:
+            raise InputError(f"asset {asset_id} was never deleted", "pick an asset from the history")
+        with self.store.transaction():
+            if self.asset(asset_id) is not None:
+                raise InputError(f"asset {asset_id} exists already", "nothing to restore")
+            state = json.loads(deletes["before"].iloc[-1])
+            self._put_state(state)
+            self._log([(asset_id, "restore", None, state)], actor)
+        return self.asset(asset_id)
+
+    def undo_last(self, actor: ActorLike = None) -> str | None:
+        """Undo the actor's most recent change. Returns the asset id, or None when there is nothing to undo.
+
+        Only what the actor changed is taken back: an edit is undone field by field, and a field
+        someone else has changed since keeps their value. An entry someone else deleted since stays
+        deleted, and a deleted entry someone restored since is not written twice.
+        """
+        actor = self._actor(actor)
+        if not actor.pseudonym:
+            return None
+        with self.store.transaction():
+            mine = self.store.read("history", {"actor": actor.pseudonym}, with_fid=True)
+            undo = mine["action"].str.startswith("undo").fillna(False).to_numpy()
+            undone = {json.loads(a).get("undoes") for a in mine.loc[undo, "after"].dropna()}
+            candidates = mine[~undo & ~mine["fid"].isin(undone).to_numpy()]
+            if candidates.empty:
+                return None
+            target = candidates.iloc[-1]
+            fid, asset_id, action = int(target["fid"]), target["asset_id"], target["action"]
+            current = self.asset(asset_id)
+            current_state = None if current is None else _jsonable(current)
+            if action in ("create", "restore"):
+                self.store.delete("assets", {"id": asset_id})
+                state = {}
+            elif action == "delete":
+                state = json.loads(target["before"])
+                if current is None:
+                    self._put_state(state)
+                else:
+                    state = current_state  # restored by someone already
+            else:
+                old, new = json.loads(target["before"]), json.loads(target["after"])
+                state = None
+                if current is not None:
+                    state = dict(current_state)
+                    for key in old:
+                        if key in _TIMESTAMPS or old.get(key) == new.get(key):
+                            continue
+                        if current_state.get(key) == new.get(key):  # nobody changed it since
+                            state[key] = old[key]
+                    if state != current_state:
+                        state["updated_at"] = now_iso()
+                        self._put_state(state, update=True)
+            self._log([(asset_id, "undo " + action, current_state, {**(state or {}), "undoes": fid})], actor)
+        return asset_id
+
+    def check_related(self, ids: list[str], related_ids: list, first_row: int = 1) -> None:
+        """A story may point at a place: that place must be in the same batch or in the workspace.
+
+        Parameters
+        ----------
+        ids : list of str
+            Ids of the batch.
+        related_ids : list
+            ``related_ids[k]`` belongs to ``ids[k]``; empty values are skipped.
+        first_row : int
+            Number of the batch's first row in problems (a file's own row numbers for an import).
+
+        Raises
+        ------
+        InputError
+            One problem per row whose related asset exists nowhere.
+        """
+        batch = set(ids)
+        wanted = [(n, r) for n, r in enumerate(related_ids, start=first_row)
+                  if r is not None and not pd.isna(r) and r and r not in batch]
+        if not wanted:
+            return
+        found = self.store.exists("assets", "id", sorted({r for _, r in wanted}))
+        problems = [Problem(f"asset '{r}' does not exist", "link to an existing asset id", row=n,
+                            column="related_asset_id") for n, r in wanted if r not in found]
+        if problems:
+            raise InputError(problems)
+
+    # ------------------------------------------------------------------ writing other layers
+    def add_links(self, links: pd.DataFrame, actor: ActorLike = None) -> int:
+        """Add links between existing assets (validated by :func:`assetmap.layers.build_links`).
+
+        Raises
+        ------
+        InputError
+            A link's end does not exist, or the link is not valid.
+        """
+        actor = self._actor(actor)
+        self._may_write(actor)
+        with self.store.transaction():
+            ends = sorted(set(links["from_asset_id"]) | set(links["to_asset_id"]))
+            checked = build_links(links, self.store.exists("assets", "id", ends), added_by=actor.pseudonym)
+            self.store.insert("links", checked)
+        return len(checked)
+
+    def replace_boundaries(self, boundaries: gpd.GeoDataFrame, *, keep_other_levels: bool = True,
+                           actor: ActorLike = None) -> int:
+        """Replace the boundaries of the levels present in ``boundaries`` and re-code every asset.
+
+        Other levels stay unless ``keep_other_levels`` is False. Buurt, wijk and gemeente codes of
+        the assets are derived data, so the re-coding is not recorded in the history.
+        """
+        self._may_manage(self._actor(actor))
+        with self.store.transaction():
+            levels = sorted(set(boundaries["level"])) if keep_other_levels else None
+            self.store.replace("boundaries", boundaries, {"level": levels} if levels else None)
+            assets = self.store.read("assets")
+            if len(assets):
+                self.store.update("assets", assign_codes(assets, self.boundaries()), "id")
+        return len(boundaries)
+
+    def replace_walk_network(self, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
+        """Replace the walking network (nodes with ``node_id``; edges ``u``, ``v``, ``length_m`` in metres)."""
+        self._may_manage(self._actor(actor))
+        with self.store.transaction():
+            self.store.replace("walk_nodes", nodes)
+            self.store.replace("walk_edges", edges)
+
+    def replace_buildings(self, buildings: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
+        """Replace the residential buildings."""
+        self._may_manage(self._actor(actor))
+        self.store.replace("buildings", buildings)
+
+    def replace_study_area(self, area: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
+        """Replace the study area (what the OSM data covers)."""
+        self._may_manage(self._actor(actor))
+        self.store.replace("study_area", area)
+
+    def log_source(self, name: str, reference: str, licence: str, attribution: str, rows: int,
+                   actor: ActorLike = None) -> None:
+        """Record an imported data set with its licence and attribution."""
+        self._may_manage(self._actor(actor))
+        self.store.insert("sources", pd.DataFrame([{"name": name, "reference": reference, "licence": licence,
+                                                    "attribution": attribution, "imported_at": now_iso(),
+                                                    "rows": rows}]))
+
+    def save_result(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, description: str = "",
+                    actor: ActorLike = None) -> None:
+        """Store an analysis result as its own table (replacing an earlier one of that name).
+
+        Raises
+        ------
+        ValueError
+            ``name`` is one of the workspace's own tables, which only the service's other methods write.
+        """
+        if name in TABLES or name == "history":
+            raise ValueError(f"{name} is a workspace table, not an analysis result")
+        self._may_write(self._actor(actor))
+        self.store.replace(name, frame, description=description)
+
+    # ------------------------------------------------------------------ rules
+    def _actor(self, actor: ActorLike) -> Actor:
+        if actor is None:
+            return self.actor
+        if isinstance(actor, Actor):
+            return actor
+        return Actor(str(actor), self.actor.role)
+
+    @staticmethod
+    def _may_write(actor: Actor) -> None:
+        if actor.role == "public":
+            raise PermissionDenied("the public view cannot change the workspace; ask a coordinator")
+
+    @staticmethod
+    def _may_manage(actor: Actor) -> None:
+        if actor.role != "coordinator":
+            raise PermissionDenied("only a coordinator can load areas and data sets")
+
+    def _require(self, asset_id: str, actor: Actor, owner_only: bool) -> dict:
+        self._may_write(actor)
+        current = self.asset(asset_id)
+        if current is None:
+            raise InputError(f"asset {asset_id} does not exist", "refresh the list; someone may have removed it")
+        if owner_only or actor.role == "workshop":
+            if not actor.pseudonym:
+                raise PermissionDenied("give your name or pseudonym first; only the person who added an entry may "
+                                       "change it")
+            if current.get("added_by") != actor.pseudonym:
+                raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only your own "
+                                       "entries")
+        return current
+
+    def _states(self, ids: list[str]) -> dict[str, dict]:
+        """The stored rows of these ids as history keeps them (plain values, ``geometry_wkt``)."""
+        frame = self.store.read("assets", {"id": ids})
+        wkts = shapely.to_wkt(np.asarray(frame.geometry.array, dtype=object), rounding_precision=-1)
+        return {r["id"]: _state(r, w) for r, w in zip(_records(frame), wkts)}
+
+    def _put_state(self, state: dict, *, update: bool = False) -> None:
+        """Write an asset state from the history back (insert, or overwrite with ``update``)."""
+        record = {c: state.get(c) for c in ASSET_FIELDS}
+        frame = _frame([(record, shapely.from_wkt(state["geometry_wkt"]) if state.get("geometry_wkt") else None)])
+        if update:
+            self.store.update("assets", frame, "id")
+        else:
+            self.store.insert("assets", frame)
+
+    def _log(self, entries: list[tuple], actor: Actor, at: str | None = None) -> None:
+        """Append ``(asset_id, action, before, after)`` entries to the history."""
+        if not entries:
+            return
+        at = at or now_iso()
+        dump = (lambda s: None if s is None else json.dumps(s, ensure_ascii=False))
+        self.store.insert("history", pd.DataFrame(
+            [{"asset_id": a, "action": act, "actor": actor.pseudonym, "at": at, "before": dump(b), "after": dump(f)}
+             for a, act, b, f in entries]))
+
+
+# ---------------------------------------------------------------------- opening
+def open_workspace(location: str | os.PathLike, actor: Actor | None = None) -> Workspace:
+    """Open an existing workspace through the editing service.
+
+    Parameters
+    ----------
+    location : path-like
+        A workspace ``.gpkg`` file.
+    actor : Actor, optional
+        Who calls when a call names nobody (default: a coordinator).
+
+    Returns
+    -------
+    Workspace
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        Missing, not a workspace, or of a newer schema version.
+    """
+    return Workspace(open_store(location), actor)
+
+
+def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, actor: Actor | None = None
+                     ) -> Workspace:
+    """Create a new, empty workspace (or open it, with ``exist_ok``).
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The file exists (without ``exist_ok``), has the wrong suffix, or its folder is missing.
+    """
+    if exist_ok and os.path.exists(location):
+        return open_workspace(location, actor)
+    return Workspace(create_store(location), actor)
+
+
+# ---------------------------------------------------------------------- helpers
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Asset rows as plain values (see :func:`assetmap.storage.geopackage.plain_value`)."""
+    columns = {c: frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in ASSET_FIELDS}
+    return [{c: plain_value(columns[c][i], kind) for c, kind in ASSET_FIELDS.items()} for i in range(len(frame))]
+
+
+def _frame(rows) -> gpd.GeoDataFrame:
+    """Plain asset records with their geometries as a frame for the store."""
+    rows = list(rows)
+    return gpd.GeoDataFrame([r for r, _ in rows], geometry=[g for _, g in rows], crs=settings.STORAGE_CRS) \
+        if rows else gpd.GeoDataFrame()
+
+
+def _state(record: dict, wkt: str | None) -> dict:
+    """A record of plain values as history keeps it: booleans as JSON booleans, geometry as WKT."""
+    out = {k: (bool(v) if v is not None and ASSET_FIELDS.get(k) == "BOOLEAN" else v)
+           for k, v in record.items() if k != "geometry"}
+    out["geometry_wkt"] = wkt
+    return out
+
+
+def _jsonable(record: dict) -> dict:
+    """An asset dict (as :meth:`Workspace.asset` gives it) as history keeps it."""
+    geometry = record.get("geometry")
+    plain = {k: plain_value(v, ASSET_FIELDS.get(k, "TEXT")) for k, v in record.items() if k != "geometry"}
+    return _state(plain, None if geometry is None else shapely.to_wkt(geometry, rounding_precision=-1))
+
+
+def _row_dict(row: pd.Series) -> dict:
+    out = {}
+    for k, v in row.items():
+        out[k] = None if (v is pd.NA or v is None or (isinstance(v, float) and np.isnan(v))) else v
+        if isinstance(out[k], np.bool_):
+            out[k] = bool(out[k])
+    return out
+
+
+def _same(before: dict, after: dict) -> bool:
+    return {k: v for k, v in before.items() if k not in _TIMESTAMPS} == \
+        {k: v for k, v in after.items() if k not in _TIMESTAMPS}
