@@ -109,3 +109,26 @@ def _candidates(area, step_m: float):
     grid = grid[shapely.contains(area, grid)]
     order = np.argsort(shapely.distance(grid, centre))
     yield from grid[order]
+
+
+def workshop_view(assets: gpd.GeoDataFrame, pseudonym: str | None) -> gpd.GeoDataFrame:
+    """What a participant at a workshop table sees: public and group entries plus their own private ones.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        Every asset of the workspace.
+    pseudonym : str or None
+        The participant's pseudonym; without one, no private entry is shown.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The visible rows, without contact fields (people's own locations stay, as the group agreed).
+    """
+    if not len(assets):
+        return assets
+    visible = assets["visibility"].isin(["public", "group"]).fillna(False)
+    if pseudonym:
+        visible |= (assets["added_by"] == pseudonym).fillna(False)
+    return assets[visible.to_numpy()].drop(columns=list(CONTACT_FIELDS))

@@ -13,7 +13,8 @@ from assetmap import maps, settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, category_label, t
 from assetmap.i18n_problems import translate_error
-from assetmap.layers.schema import BUILDING_BLOCKS, CONTACT_FIELDS, VISIBILITIES
+from assetmap.layers.schema import BUILDING_BLOCKS, VISIBILITIES
+from assetmap.privacy import workshop_view
 from assetmap.service import PermissionDenied
 
 lang = ui.setup_page("workshop")
@@ -27,14 +28,8 @@ data = ui.layers(path)
 assets, boundaries = data["assets"], data["boundaries"]
 
 # What a participant sees: public and group entries, plus their own private ones. Never contact fields.
-if len(assets):
-    visible = assets["visibility"].isin(["public", "group"]).fillna(False)
-    if me:
-        visible |= (assets["added_by"] == me).fillna(False)
-    view = assets[visible.to_numpy()].drop(columns=list(CONTACT_FIELDS))
-    own_ids = set(assets.loc[(assets["added_by"] == me).fillna(False).to_numpy(), "id"]) if me else set()
-else:
-    view, own_ids = assets, set()
+view = workshop_view(assets, me)
+own_ids = set(view.loc[(view["added_by"] == me).fillna(False).to_numpy(), "id"]) if me and len(view) else set()
 
 if not me:
     st.warning(t("pseudonym_needed", lang))
