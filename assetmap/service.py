@@ -33,6 +33,7 @@ from assetmap.layers.assets import build_assets, empty_assets, now_iso
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.links import build_links
 from assetmap.layers.schema import ASSET_FIELDS
+from assetmap.privacy import public_view, workshop_view
 from assetmap.storage import TABLES, Store, create_store, open_store
 from assetmap.storage.geopackage import plain_value
 
@@ -123,24 +124,61 @@ class Workspace:
             yield
 
     # ------------------------------------------------------------------ reading
-    def assets(self, building_block: str | None = None, buurt_code: str | None = None) -> gpd.GeoDataFrame:
-        """Assets, optionally of one building block and/or one buurt (EPSG:4326, every field)."""
+    def assets(self, building_block: str | None = None, buurt_code: str | None = None, *,
+               actor: ActorLike = None) -> gpd.GeoDataFrame:
+        """Assets the actor may see, optionally of one building block and/or one buurt.
+
+        Parameters
+        ----------
+        building_block : str, optional
+            One of :data:`assetmap.layers.schema.BUILDING_BLOCKS`.
+        buurt_code : str, optional
+            A CBS buurt code (``BU05180000``).
+        actor : Actor or str, optional
+            A coordinator sees every field of every entry; a ``workshop`` actor public and group
+            entries plus their own private ones, without contact fields
+            (:func:`assetmap.privacy.workshop_view`); ``public`` the public view
+            (:func:`assetmap.privacy.public_view`).
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            In EPSG:4326.
+        """
+        actor = self._actor(actor)
         where = {k: v for k, v in (("building_block", building_block), ("buurt_code", buurt_code)) if v}
-        frame = self.store.read("assets", where or None)
+        if actor.role == "public":
+            # The public view is made from every entry, then filtered, so a filter cannot change it.
+            frame = public_view(self.store.read("assets"), self.boundaries())
+            for column, value in where.items():
+                frame = frame[(frame[column] == value).fillna(False).to_numpy()]
+        else:
+            frame = self.store.read("assets", where or None)
+            if actor.role == "workshop":
+                frame = workshop_view(frame, actor.pseudonym)
         return frame if len(frame) else empty_assets()
 
-    def asset(self, asset_id: str) -> dict | None:
-        """One asset as a dict (``geometry`` a shapely geometry), or None when there is none."""
-        frame = self.store.read("assets", {"id": asset_id})
-        return None if frame.empty else _row_dict(frame.iloc[0])
+    def asset(self, asset_id: str, *, actor: ActorLike = None) -> dict | None:
+        """One asset the actor may see, as a dict (``geometry`` a shapely geometry), else None."""
+        actor = self._actor(actor)
+        if actor.role != "coordinator":
+            frame = self.assets(actor=actor)
+            frame = frame[(frame["id"] == asset_id).fillna(False).to_numpy()]
+            return None if frame.empty else _row_dict(frame.iloc[0])
+        return self._stored_asset(asset_id)
 
     def boundaries(self, level: str | None = None) -> gpd.GeoDataFrame:
         """CBS boundaries, optionally of one level (``gemeente``, ``wijk`` or ``buurt``)."""
         return self.store.read("boundaries", {"level": level} if level else None)
 
-    def links(self) -> pd.DataFrame:
-        """Links between assets."""
-        return self.store.read("links")
+    def links(self, *, actor: ActorLike = None) -> pd.DataFrame:
+        """Links between assets the actor may see (both ends visible to them)."""
+        links = self.store.read("links")
+        actor = self._actor(actor)
+        if actor.role != "coordinator" and len(links):
+            visible = set(self.assets(actor=actor)["id"])
+            links = links[(links["from_asset_id"].isin(visible) & links["to_asset_id"].isin(visible)).to_numpy()]
+        return links
 
     def buildings(self) -> gpd.GeoDataFrame:
         """Residential buildings (centroids with footprint in m² and levels)."""
@@ -158,11 +196,18 @@ class Workspace:
         """``(nodes, edges)`` of the walking network; edge ``length_m`` in metres."""
         return self.store.read("walk_nodes"), self.store.read("walk_edges")
 
-    def history(self, asset_id: str | None = None) -> pd.DataFrame:
+    def history(self, asset_id: str | None = None, *, actor: ActorLike = None) -> pd.DataFrame:
         """Every recorded change (of one asset), oldest first: fid, asset_id, action, actor, at, before, after.
 
         ``before`` and ``after`` are the full states as JSON text (geometry as ``geometry_wkt``).
+        Only a coordinator may read it: it holds every entry's full state.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a coordinator.
         """
+        self._may_manage(self._actor(actor))
         frame = self.store.read("history", {"asset_id": asset_id} if asset_id else None, with_fid=True)
         return frame.astype({"fid": "int64"}).astype(object).where(frame.notna(), None)
 
@@ -333,7 +378,7 @@ class Workspace:
             merged = {**current, **changes, "id": asset_id}
             frame = gpd.GeoDataFrame([merged], geometry="geometry", crs=settings.STORAGE_CRS)
             self.save_assets(build_assets(frame, source=current["source"] or "workshop"), actor)
-        return self.asset(asset_id)
+        return self.asset(asset_id, actor=actor)
 
     def delete_assets(self, asset_ids: list[str], actor: ActorLike = None, *, owner_only: bool = False) -> int:
         """Delete assets and their links, reversibly (see :meth:`restore_asset` and :meth:`undo_last`).
@@ -376,12 +421,12 @@ class Workspace:
         if deletes.empty:
             raise InputError(f"asset {asset_id} was never deleted", "pick an asset from the history")
         with self.store.transaction():
-            if self.asset(asset_id) is not None:
+            if self._stored_asset(asset_id) is not None:
                 raise InputError(f"asset {asset_id} exists already", "nothing to restore")
             state = json.loads(deletes["before"].iloc[-1])
             self._put_state(state)
             self._log([(asset_id, "restore", None, state)], actor)
-        return self.asset(asset_id)
+        return self.asset(asset_id, actor=actor)
 
     def undo_last(self, actor: ActorLike = None) -> str | None:
         """Undo the actor's most recent change. Returns the asset id, or None when there is nothing to undo.
@@ -402,7 +447,7 @@ class Workspace:
                 return None
             target = candidates.iloc[-1]
             fid, asset_id, action = int(target["fid"]), target["asset_id"], target["action"]
-            current = self.asset(asset_id)
+            current = self._stored_asset(asset_id)
             current_state = None if current is None else _jsonable(current)
             if action in ("create", "restore"):
                 self.store.delete("assets", {"id": asset_id})
@@ -549,7 +594,7 @@ class Workspace:
 
     def _require(self, asset_id: str, actor: Actor, owner_only: bool) -> dict:
         self._may_write(actor)
-        current = self.asset(asset_id)
+        current = self._stored_asset(asset_id)
         if current is None:
             raise InputError(f"asset {asset_id} does not exist", "refresh the list; someone may have removed it")
         if owner_only or actor.role == "workshop":
@@ -560,6 +605,11 @@ class Workspace:
                 raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only your own "
                                        "entries")
         return current
+
+    def _stored_asset(self, asset_id: str) -> dict | None:
+        """The asset as stored, every field (for the service's own checks, never for an actor's eyes)."""
+        frame = self.store.read("assets", {"id": asset_id})
+        return None if frame.empty else _row_dict(frame.iloc[0])
 
     def _states(self, ids: list[str]) -> dict[str, dict]:
         """The stored rows of these ids as history keeps them (plain values, ``geometry_wkt``)."""
