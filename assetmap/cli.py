@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--block", choices=BUILDING_BLOCKS)
     p.add_argument("--buurt", help="buurt code, e.g. BU05180000")
     p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--public", action="store_true", help="only what the public may see (privacy rules applied)")
 
     p = command("export", _export, "export assets to .gpkg, .geojson or .csv")
     p.add_argument("out")
@@ -92,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command. Returns the exit status (0 done, 2 refused input, 130 interrupted)."""
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
+        status = args.handler(args)
+        sys.stdout.flush()  # inside the try: a reader that went away shows up here, not at exit
+        return status
     except AssetmapError as exc:
         print(f"assetmap {args.command}: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -157,8 +160,10 @@ def _import(args) -> int:
 
 def _list(args) -> int:
     from assetmap.export import asset_records
+    from assetmap.service import Actor
     with _open(args.workspace) as ws:
-        assets = ws.assets(building_block=args.block, buurt_code=args.buurt)
+        actor = Actor(None, "public") if args.public else None
+        assets = ws.assets(building_block=args.block, buurt_code=args.buurt, actor=actor)
     records = asset_records(assets)
     if args.json:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
@@ -169,7 +174,7 @@ def _list(args) -> int:
         return EXIT_OK
     for row in records:
         mp = " [ontmoetingsplek]" if row["is_meeting_place"] else ""
-        print(f"{row['id']}\t{row['building_block']}\t{row['category']}\t{row['buurt_code'] or '-'}\t{row['name']}{mp}")
+        print(f"{row['id']}\t{row['building_block']}\t{row['category'] or '-'}\t{row['buurt_code'] or '-'}\t{row['name']}{mp}")
     print(f"{len(records)} assets")
     return EXIT_OK
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -32,6 +33,9 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
         raise InputError(f"cannot export to '{suffix}'", f"name the output file with one of {', '.join(FORMATS)}")
     if not out.parent.exists():
         raise InputError(f"folder {out.parent} does not exist", "create it first")
+    if _is_workspace(out, ws):
+        raise InputError(f"{out} is a workspace; an export would replace it",
+                         "export to a new file name; the workspace stays as it is")
     assets = assets_for_export(ws, public)
     fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=out.parent)
     os.close(fd)
@@ -54,6 +58,21 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
         if tmp.exists():
             tmp.unlink()
     return len(assets)
+
+
+def _is_workspace(out: Path, ws) -> bool:
+    """Whether ``out`` is this workspace (by path, link or inode) or any other assetmap workspace."""
+    if not out.exists():
+        return False
+    own = getattr(ws, "path", None)
+    if own is not None and Path(own).exists() and os.path.samefile(out, own):
+        return True
+    import sqlite3
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{out}?mode=ro", uri=True)) as conn:
+            return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'workspace_meta'").fetchone() is not None
+    except sqlite3.DatabaseError:
+        return False
 
 
 def csv_table(assets: gpd.GeoDataFrame, neutralise: bool = True) -> pd.DataFrame:
