@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true", help="check every row and write nothing")
     p.add_argument("--by", help="pseudonym to record as the one who added the rows")
+    p.add_argument("--take-over", action="store_true",
+                   help="coordinators: change entries that belong to others (recorded as 'take over')")
 
     p = command("list", _list, "list assets")
     p.add_argument("--block", choices=BUILDING_BLOCKS)
@@ -146,7 +148,7 @@ def _import(args) -> int:
     from assetmap.imports import import_workshop
     with _open(args.workspace) as ws:
         try:
-            result = import_workshop(ws, args.file, dry_run=args.dry_run, actor=args.by)
+            result = import_workshop(ws, args.file, dry_run=args.dry_run, actor=args.by, take_over=args.take_over)
         except InputError as exc:
             print(f"assetmap import: {len(exc.problems)} problem(s) in {args.file}; nothing was written:",
                   file=sys.stderr)

@@ -66,17 +66,59 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
     return ImportResult(len(boundaries), None, notes)
 
 
-def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str | None = None) -> ImportResult:
-    """Import a workshop table. With ``dry_run`` check every row and write nothing."""
+def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str | None = None,
+                    take_over: bool = False) -> ImportResult:
+    """Import a workshop table in one transaction; with ``dry_run`` check everything and write nothing.
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The workspace.
+    path : path-like
+        A CSV, XLSX or GeoJSON file (see ``data/workshop_template.csv``).
+    dry_run : bool
+        Run every check the import runs (rows, links, ownership) and write nothing.
+    actor : str, optional
+        Pseudonym recorded as ``added_by`` of new rows and in the history.
+    take_over : bool
+        A coordinator changes entries that belong to others on purpose (see
+        :meth:`assetmap.service.Workspace.save_assets`).
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    InputError
+        Every problem found, with the file's row numbers; nothing is written.
+
+    Notes
+    -----
+    Who added a row, when, and its source are set by assetmap, never by the file: columns such as
+    ``added_by``, ``created_at`` or ``source`` in the file are ignored, with a note.
+    """
     checked = workshop.read_workshop_file(path, ws.boundaries(), added_by=actor)
-    # Before a dry run says "no problems", and with the file's row numbers.
-    ws.check_related(checked.assets["id"].tolist(), checked.assets["related_asset_id"].tolist(), checked.first_row)
-    if dry_run:
-        return ImportResult(checked.rows, None, checked.notes)
-    with ws.transaction():
-        report = ws.save_assets(checked.assets, actor)
-        ws.log_source("workshop", Path(path).name, "own data", "", checked.rows)
-    return ImportResult(checked.rows, report, checked.notes)
+    assets, notes = checked.assets, list(checked.notes)
+    claimed = [c for c, tool in (("added_by", actor), ("source", "workshop"))
+               if (assets[c].notna() & (assets[c] != tool)).any()]
+    if claimed:
+        notes.append(Problem(f"the file sets {', '.join(claimed)}; assetmap records these itself",
+                             "leave these columns out; the values in the file were ignored"))
+    assets = assets.assign(added_by=actor, source="workshop")
+    try:
+        with ws.transaction():
+            report = ws.save_assets(assets, actor, take_over=take_over, first_row=checked.first_row)
+            ws.log_source("workshop", Path(path).name, "own data", "", checked.rows)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        return ImportResult(checked.rows, None, notes)
+    return ImportResult(checked.rows, report, notes)
+
+
+class _DryRun(Exception):
+    """Rolls back a dry run's transaction after every check has run."""
 
 
 def _read_area(path: str | Path) -> gpd.GeoDataFrame:

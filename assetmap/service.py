@@ -228,8 +228,14 @@ class Workspace:
         return self.store.schema_version()
 
     # ------------------------------------------------------------------ writing assets
-    def save_assets(self, assets: gpd.GeoDataFrame, actor: ActorLike = None) -> SaveReport:
+    def save_assets(self, assets: gpd.GeoDataFrame, actor: ActorLike = None, *, take_over: bool = False,
+                    first_row: int = 1) -> SaveReport:
         """Insert new assets and update existing ones (matched on ``id``), in one transaction.
+
+        A row never changes someone else's entry (another ``added_by``) unless a coordinator asks
+        for it with ``take_over``; the history then records the action ``take over``, and even
+        then the entry's visibility and consent never become more public. When an entry was
+        added and when it changed are set here, never by the rows.
 
         Parameters
         ----------
@@ -237,6 +243,10 @@ class Workspace:
             Rows validated by :func:`assetmap.layers.build_assets` (EPSG:4326).
         actor : Actor or str, optional
             Who saves. Recorded in the history; a new asset keeps ``added_by`` as the rows give it.
+        take_over : bool
+            A coordinator's explicit choice to change entries that belong to others.
+        first_row : int
+            Number of the first row in problems (a file's own row numbers for an import).
 
         Returns
         -------
@@ -245,11 +255,19 @@ class Workspace:
         Raises
         ------
         InputError
-            A ``related_asset_id`` names an asset that is neither in the batch nor in the workspace.
+            A ``related_asset_id`` names an asset that is neither in the batch nor in the workspace,
+            or (without ``take_over``) a row would change someone else's entry.
         PermissionDenied
-            The actor's role may not write, or (``workshop``) an updated row belongs to someone else.
+            The actor's role may not write, or ``take_over`` is asked by someone who is not a coordinator.
         """
         actor = self._actor(actor)
+        if take_over and actor.role != "coordinator":
+            raise PermissionDenied("only a coordinator can take over other people's entries")
+        return self._save(assets, actor, "take over" if take_over else "refuse", first_row)
+
+    def _save(self, assets: gpd.GeoDataFrame, actor: Actor, others: str, first_row: int = 1) -> SaveReport:
+        """:meth:`save_assets`, with what happens to other people's entries: ``refuse``, ``take over``
+        or ``edit`` (an explicit edit of one entry, whose rights :meth:`_require` checked)."""
         report = SaveReport()
         if assets.empty:
             return report
@@ -263,33 +281,47 @@ class Workspace:
         new_rows: dict[str, tuple[dict, object]] = {}
         changed_rows: dict[str, tuple[dict, object]] = {}
         log: list[tuple] = []
+        problems: list[Problem] = []
         with self.store.transaction():
-            self.check_related(ids, [r.get("related_asset_id") for r in records])
+            self.check_related(ids, [r.get("related_asset_id") for r in records], first_row)
             stored = self._states(ids)
-            for record, geom, wkt in zip(records, geoms, wkts):
+            for number, (record, geom, wkt) in enumerate(zip(records, geoms, wkts), start=first_row):
                 asset_id = record["id"]
                 before = stored.get(asset_id)
                 if before is None:
+                    record["created_at"] = record["updated_at"] = stamp
                     after = _state(record, wkt)
                     new_rows[asset_id] = (record, geom)
                     log.append((asset_id, "create", None, after))
                     stored[asset_id] = after  # the same id later in this batch is an update of this row
                     report.added.append(asset_id)
                     continue
-                if actor.role == "workshop" and before.get("added_by") != actor.pseudonym:
+                owner = before.get("added_by")
+                foreign = owner is not None and owner != actor.pseudonym and asset_id not in new_rows
+                if foreign and actor.role == "workshop":
                     raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only "
                                            "your own entries")
+                if foreign and others == "refuse":
+                    problems.append(Problem(f"asset '{asset_id}' belongs to someone else", "give the row a new id "
+                                            "(or leave id empty); a coordinator can take entries over on purpose",
+                                            row=number, column="id"))
+                    continue
+                if foreign and others == "take over":
+                    _never_more_public(record, before)
                 record["created_at"] = before["created_at"]
-                record["added_by"] = before["added_by"] or record["added_by"]
+                record["updated_at"] = before["updated_at"]
+                record["added_by"] = owner or record["added_by"]
                 after = _state(record, wkt)
                 if _same(before, after):
                     report.unchanged.append(asset_id)
                     continue
                 record["updated_at"] = after["updated_at"] = stamp
                 (new_rows if asset_id in new_rows else changed_rows)[asset_id] = (record, geom)
-                log.append((asset_id, "update", before, after))
+                log.append((asset_id, "take over" if foreign and others == "take over" else "update", before, after))
                 stored[asset_id] = after
                 report.updated.append(asset_id)
+            if problems:
+                raise InputError(problems)
             self.store.insert("assets", _frame(new_rows.values()))
             self.store.update("assets", _frame(changed_rows.values()), "id")
             self._log(log, actor, stamp)
@@ -377,7 +409,7 @@ class Workspace:
             current = self._require(asset_id, actor, owner_only)
             merged = {**current, **changes, "id": asset_id}
             frame = gpd.GeoDataFrame([merged], geometry="geometry", crs=settings.STORAGE_CRS)
-            self.save_assets(build_assets(frame, source=current["source"] or "workshop"), actor)
+            self._save(build_assets(frame, source=current["source"] or "workshop"), actor, "edit")
         return self.asset(asset_id, actor=actor)
 
     def delete_assets(self, asset_ids: list[str], actor: ActorLike = None, *, owner_only: bool = False) -> int:
@@ -710,6 +742,18 @@ def _row_dict(row: pd.Series) -> dict:
         if isinstance(out[k], np.bool_):
             out[k] = bool(out[k])
     return out
+
+
+_VISIBILITY_RANK = {"private": 0, "group": 1, "public": 2}
+
+
+def _never_more_public(record: dict, before: dict) -> None:
+    """Keep visibility and consent of a taken-over entry at most as public as they were."""
+    old, new = before.get("visibility"), record.get("visibility")
+    if _VISIBILITY_RANK.get(new, 0) > _VISIBILITY_RANK.get(old, 0):
+        record["visibility"] = old
+    if not before.get("consent"):
+        record["consent"] = before.get("consent")
 
 
 def _same(before: dict, after: dict) -> bool:

@@ -56,3 +56,57 @@ def test_piping_into_a_reader_that_stops_gives_no_traceback(workspace):
         done = subprocess.run(["bash", "-c", f"{' '.join(CLI)} {command} | true"], capture_output=True, text=True,
                               timeout=120)
         assert done.stderr == "", (command, done.stderr)
+
+
+def _seed_private_entry(path: Path, tmp_path: Path) -> None:
+    rows = tmp_path / "anna.csv"
+    rows.write_text("id,naam,bouwsteen,lat,lon,zichtbaarheid,toestemming,omschrijving\n"
+                    "anna-1,Anna kookt,individual,52.0705,4.2945,private,nee,kookt voor de buren\n", encoding="utf-8")
+    assert _run("import", path, rows, "--by", "anna").returncode == 0
+
+
+def test_an_import_cannot_take_over_someone_elses_entry(workspace, tmp_path):
+    _seed_private_entry(workspace, tmp_path)
+    before = workspace.read_bytes()
+    attack = tmp_path / "bert.csv"
+    attack.write_text("id,naam,bouwsteen,lat,lon,zichtbaarheid,toestemming\n"
+                      "anna-1,Anna kookt (openbaar),individual,52.0705,4.2945,public,ja\n", encoding="utf-8")
+    for extra in ([], ["--dry-run"]):
+        done = _run("import", workspace, attack, "--by", "bert", *extra)
+        assert done.returncode == 2, done.stderr
+        assert "row 2, column 'id'" in done.stderr and "belongs to someone else" in done.stderr
+    assert workspace.read_bytes() == before
+
+
+def test_a_coordinators_take_over_is_on_purpose_recorded_and_never_more_public(workspace, tmp_path):
+    from assetmap.service import open_workspace
+
+    _seed_private_entry(workspace, tmp_path)
+    rows = tmp_path / "coordinator.csv"
+    rows.write_text("id,naam,bouwsteen,lat,lon,zichtbaarheid,toestemming\n"
+                    "anna-1,Anna kookt Surinaams,individual,52.0705,4.2945,public,ja\n", encoding="utf-8")
+    done = _run("import", workspace, rows, "--by", "coordinator", "--take-over")
+    assert done.returncode == 0, done.stderr
+    with open_workspace(workspace) as ws:
+        entry = ws.asset("anna-1")
+        assert entry["name"] == "Anna kookt Surinaams"
+        assert entry["visibility"] == "private" and not entry["consent"] and entry["added_by"] == "anna"
+        last = ws.history("anna-1").iloc[-1]
+        assert (last["action"], last["actor"]) == ("take over", "coordinator")
+
+
+def test_who_when_and_source_come_from_the_tool_not_the_file(workspace, tmp_path):
+    from assetmap.service import open_workspace
+
+    rows = tmp_path / "forged.csv"
+    rows.write_text("id,naam,bouwsteen,lat,lon,toegevoegd_door,created_at,updated_at,source\n"
+                    "nieuw-1,Repair café,vereniging,52.0705,4.2945,anna,1999-01-01,1999-01-02,osm\n", encoding="utf-8")
+    done = _run("import", workspace, rows, "--by", "bert")
+    assert done.returncode == 0, done.stderr
+    assert "assetmap records these itself" in done.stderr
+    with open_workspace(workspace) as ws:
+        entry = ws.asset("nieuw-1")
+        history = ws.history("nieuw-1")
+    assert entry["added_by"] == "bert" and entry["source"] == "workshop"
+    assert entry["created_at"] > "2026" and entry["updated_at"] == entry["created_at"]
+    assert list(history["actor"]) == ["bert"]
