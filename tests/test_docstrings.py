@@ -10,17 +10,22 @@ validator, :func:`numpydoc.validate.validate`, and only these codes fail the tes
 * ``PR02``: the Parameters section names a parameter the signature does not have.
 
 Public means: the name does not start with ``_``, and the object's ``__module__`` is the
-module itself (names imported into a module are checked where they are defined). For a
+module itself (names imported into a module are checked where they are defined). Private
+modules (``_gpkg``) count too: their public names are the package's inner API. For a
 class the class itself is checked (numpydoc compares its Parameters with the constructor's
-signature) and so is every public method, classmethod, staticmethod and property found in
-the class body. Exempt are dunder methods (``_`` prefix), properties whose getter is a
-single statement (the name says it all), methods of a ``typing.Protocol`` that
-numpydoc cannot load, and PR01/PR02 on a Protocol class itself when it has no
-``__init__`` of its own (typing gives it a ``(*args, **kwargs)`` constructor). numpydoc's own ``# numpydoc ignore=CODE`` comment is honoured.
+signature, so a dataclass documents its fields there) and so is every public method,
+classmethod, staticmethod and property found in the class body. The signature text that
+``@dataclass`` puts in place of a missing docstring counts as no docstring (GL08).
+
+Exempt are dunder methods (``_`` prefix), properties whose getter is a single statement
+(the name says it all), methods of a ``typing.Protocol`` that numpydoc cannot load, and
+PR01/PR02 on a Protocol class whose constructor is the ``(*args, **kwargs)`` one typing
+gives it. numpydoc's own ``# numpydoc ignore=CODE`` comment is honoured.
 
 All failures of a module are collected and reported at once as ``module.qualname: CODES``.
-Modules listed in :data:`PENDING` are skipped while other work on them is in flight;
-remove a module from the set once its docstrings are done.
+Modules listed in :data:`PENDING` are skipped while other work on them is in flight
+(a name may be of a module that is not on this branch yet); remove a module from the set
+once its docstrings are done.
 """
 
 from __future__ import annotations
@@ -84,15 +89,29 @@ def _is_one_line_property(prop: property) -> bool:
     return len(body) <= 1
 
 
+def _function(obj):
+    """The plain function ``obj`` is or wraps (``st.cache_data`` and ``functools.wraps`` wrappers), else None."""
+    if inspect.isfunction(obj):
+        return obj
+    if not callable(obj) or not hasattr(obj, "__wrapped__"):
+        return None
+    try:
+        inner = inspect.unwrap(obj)
+    except ValueError:  # a wrapper cycle
+        return None
+    return inner if inspect.isfunction(inner) else None
+
+
 def _public_objects(module) -> list[tuple[str, object]]:
     """``(qualname, object)`` of every public function, class and class member defined in ``module``."""
     found = []
     for name, obj in vars(module).items():
         if name.startswith("_"):
             continue
-        if not (inspect.isfunction(obj) or inspect.isclass(obj)):
+        defined = obj if inspect.isclass(obj) else _function(obj)
+        if defined is None:
             continue
-        if getattr(obj, "__module__", None) != module.__name__:
+        if getattr(defined, "__module__", None) != module.__name__:
             continue  # imported: checked in the module that defines it
         found.append((name, obj))
         if not inspect.isclass(obj):
@@ -107,7 +126,7 @@ def _public_objects(module) -> list[tuple[str, object]]:
                 if _is_one_line_property(member):
                     continue
             elif not inspect.isfunction(member):
-                continue  # class attributes, nested classes are checked on their own
+                continue  # class attributes and nested classes are not checked
             found.append((f"{name}.{member_name}", (obj, member, protocol)))
     return found
 
@@ -123,6 +142,7 @@ def _own_doc(obj) -> str | None:
 
 
 def _problems(module_name: str) -> list[str]:
+    """``"module.qualname: CODES (numpydoc's messages)"`` for every public object that breaks a rule."""
     module = importlib.import_module(module_name)
     problems = []
     for qualname, obj in _public_objects(module):
