@@ -92,7 +92,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command. Returns the exit status (0 done, 2 refused input, 130 interrupted)."""
+    """Run one command. Returns the exit status (0 done, 2 refused input, 130 interrupted).
+
+    An assetmap error (:class:`~assetmap.errors.InputError`, ``WorkspaceError``,
+    ``PermissionDenied``) is printed on stderr and gives 2; a closed pipe (``| head``) gives 0.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments without the program name; None reads ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status.
+
+    Raises
+    ------
+    SystemExit
+        From :mod:`argparse`: 2 on a usage error, 0 after ``--help`` or ``--version``.
+    """
     args = build_parser().parse_args(argv)
     try:
         status = args.handler(args)

@@ -20,13 +20,51 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def assets_for_export(ws, public: bool) -> gpd.GeoDataFrame:
-    """The assets of a workspace, as everyone (``public``) or the workspace owner may see them."""
+    """The assets of a workspace, as everyone (``public``) or the workspace owner may see them.
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The workspace to read.
+    public : bool
+        Apply :func:`assetmap.privacy.public_view` (with the workspace's boundaries); otherwise
+        every asset with every field.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The assets in EPSG:4326.
+    """
     assets = ws.assets()
     return public_view(assets, ws.boundaries()) if public else assets
 
 
 def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
-    """Write the assets to ``out`` (.gpkg, .geojson or .csv). Returns the number of rows."""
+    """Write the assets to ``out`` (.gpkg, .geojson or .csv). Returns the number of rows.
+
+    The file is written beside ``out`` and moved into place, so a reader never sees half a file.
+    GeoJSON follows RFC 7946 (EPSG:4326); CSV is UTF-8 with CRLF line ends and ``lat``/``lon``
+    columns (see :func:`csv_table`); a full (not public) GeoPackage also holds the boundaries.
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The workspace to read.
+    out : path-like
+        The file to write; its suffix picks the format. An existing file is replaced.
+    public : bool
+        Export only what the public may see (:func:`assetmap.privacy.public_view`).
+
+    Returns
+    -------
+    int
+        Number of assets written.
+
+    Raises
+    ------
+    InputError
+        The suffix is not one of :data:`FORMATS`, or the folder of ``out`` does not exist.
+    """
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
@@ -80,6 +118,19 @@ def csv_table(assets: gpd.GeoDataFrame, neutralise: bool = True) -> pd.DataFrame
 
     With ``neutralise`` (for files a spreadsheet may open) text that would run as a formula gets a
     leading apostrophe; without it (JSON, the terminal) the text stays as people typed it.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        Assets in EPSG:4326 (point coordinates are taken as lon/lat as they are).
+    neutralise : bool
+        Neutralise formulas (see :func:`neutralise_formula`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every column but ``geometry``, plus ``lat`` and ``lon`` in WGS84 degrees: a point as
+        stored, or a point inside a polygon (found in EPSG:28992); None without a location.
     """
     points = assets.geometry.copy()
     present = points.notna() & ~points.is_empty
@@ -129,7 +180,19 @@ def asset_records(assets: gpd.GeoDataFrame) -> list[dict]:
 
 
 def neutralise_formula(value):
-    """Prefix text that a spreadsheet would run as a formula (CSV injection) with an apostrophe."""
+    """Prefix text that a spreadsheet would run as a formula (CSV injection) with an apostrophe.
+
+    Parameters
+    ----------
+    value : object
+        A cell value. Only a ``str`` starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+        return is changed.
+
+    Returns
+    -------
+    object
+        ``value``, with a leading ``'`` where needed.
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

@@ -19,13 +19,30 @@ from assetmap.service import SaveReport
 
 @dataclass
 class ImportResult:
-    """What an import did (or, for a dry run, would do)."""
+    """What an import did (or, for a dry run, would do).
+
+    Parameters
+    ----------
+    rows : int
+        Rows read and checked (assets, or boundaries for a boundary import).
+    report : SaveReport or None
+        The ids added, updated and unchanged; None for a dry run and for a boundary import.
+    notes : list of assetmap.errors.Problem
+        Things worth knowing that did not stop the import (e.g. boundaries without population).
+    """
 
     rows: int
     report: SaveReport | None
     notes: list
 
     def summary(self) -> str:
+        """One line for the terminal: how many were added, updated and unchanged.
+
+        Returns
+        -------
+        str
+            The counts; without a ``report`` the line reads as a dry run.
+        """
         if self.report is None:
             return f"{self.rows} rows checked, no problems; nothing written (dry run)"
         r = self.report
@@ -34,7 +51,40 @@ class ImportResult:
 
 def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
                area_file: str | Path | None = None, actor: str = "OpenStreetMap") -> ImportResult:
-    """Import OSM facilities, residential buildings and the walking network."""
+    """Import OSM facilities, residential buildings and the walking network.
+
+    Everything lands in one transaction, with the source logged (ODbL). Assets get their buurt,
+    wijk and gemeente codes from the boundaries already in the workspace; the walking network,
+    buildings and study area replace the earlier ones.
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The workspace to write; its actor must be a ``coordinator``.
+    file : path-like, optional
+        A local ``.osm``, ``.osm.bz2`` or ``.osm.pbf`` file. Give ``file`` or ``place``, not both.
+    place : str, optional
+        A place name to download from OpenStreetMap (online), e.g. ``"Transvaal, Den Haag"``.
+    area_file : path-like, optional
+        GeoJSON polygon of the area ``file`` covers (EPSG:4326 when it names no CRS); default:
+        the extent of the data.
+    actor : str
+        Pseudonym recorded in the history for the assets (their ``added_by`` is ``OpenStreetMap``
+        as the source sets it).
+
+    Returns
+    -------
+    ImportResult
+        Rows saved and the save report; no notes.
+
+    Raises
+    ------
+    InputError
+        Neither or both of ``file`` and ``place``; an unreadable file or area file; a file
+        without walkable streets; or OpenStreetMap cannot be reached.
+    PermissionDenied
+        The workspace's actor is not a ``coordinator`` (nothing is written).
+    """
     if (file is None) == (place is None):
         raise InputError("give either an OSM file or a place name", "use --file PATH.osm.bz2 or --place 'Name'")
     area = _read_area(area_file) if area_file else None
@@ -51,7 +101,36 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
 
 def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | None = None,
                       level: str = "buurt") -> ImportResult:
-    """Import CBS boundaries (file or PDOK) and give every asset its buurt, wijk and gemeente code."""
+    """Import CBS boundaries (file or PDOK) and give every asset its buurt, wijk and gemeente code.
+
+    The boundaries replace the stored ones of the levels they hold (other levels stay), in one
+    transaction with the source logged (CC BY 4.0).
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The workspace to write; its actor must be a ``coordinator``.
+    file : path-like, optional
+        A local boundaries file (GeoJSON, TopoJSON, GeoPackage or shapefile).
+    gemeente : str, optional
+        A gemeente code such as ``GM0518``: keeps only its boundaries from ``file``, or, without
+        ``file``, downloads them from PDOK (online).
+    level : {'buurt', 'wijk', 'gemeente'}
+        Level to download from PDOK; not used with ``file``.
+
+    Returns
+    -------
+    ImportResult
+        Number of boundaries, no save report, and a note when none has a population.
+
+    Raises
+    ------
+    InputError
+        Neither ``file`` nor ``gemeente``; the file cannot be read or has no valid CBS boundaries
+        (every problem listed); or PDOK cannot be reached.
+    PermissionDenied
+        The workspace's actor is not a ``coordinator`` (nothing is written).
+    """
     if file is None and gemeente is None:
         raise InputError("give a boundaries file or a gemeente code", "use --file PATH or --gemeente GM0518")
     boundaries = cbs.read_boundaries_file(file, gemeente) if file else cbs.fetch_boundaries(gemeente, level)
@@ -70,14 +149,19 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
                     take_over: bool = False) -> ImportResult:
     """Import a workshop table in one transaction; with ``dry_run`` check everything and write nothing.
 
+    Assets are matched on ``id``: a row with a stored id updates that asset, unless the asset
+    belongs to someone else. Codes come from the workspace's boundaries. All rows land in one
+    transaction, or none.
+
     Parameters
     ----------
     ws : assetmap.service.Workspace
-        The workspace.
+        The workspace to write; its actor must be a ``coordinator`` (the source is logged).
     path : path-like
         A CSV, XLSX or GeoJSON file (see ``data/workshop_template.csv``).
     dry_run : bool
-        Run every check the import runs (rows, links, ownership) and write nothing.
+        Run every check the import runs (rows, links, ownership) in a transaction that is rolled
+        back: nothing is written.
     actor : str, optional
         Pseudonym recorded as ``added_by`` of new rows and in the history.
     take_over : bool
@@ -87,11 +171,15 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     Returns
     -------
     ImportResult
+        Rows checked, the save report (None for a dry run) and notes on the file.
 
     Raises
     ------
     InputError
-        Every problem found, with the file's row numbers; nothing is written.
+        The file cannot be used, or a row would change someone else's entry: every problem with
+        its row (as in the file), column and fix.
+    PermissionDenied
+        The workspace's actor is not a ``coordinator``, or ``take_over`` is asked by someone else.
 
     Notes
     -----

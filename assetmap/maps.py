@@ -39,7 +39,18 @@ _ICON_PATHS: dict[str, str] = {
 
 
 def icon_svg(block: str) -> str:
-    """The white icon of a building block as inline SVG (empty for an unknown block)."""
+    """The white icon of a building block as inline SVG (empty for an unknown block).
+
+    Parameters
+    ----------
+    block : str
+        A building block as stored (``individual``, ``association``, ...).
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element, or ``""``.
+    """
     path = _ICON_PATHS.get(block)
     if not path:
         return ""
@@ -137,18 +148,29 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
 
     Parameters
     ----------
-    assets
+    assets : geopandas.GeoDataFrame
         The assets to draw, already filtered to what the viewer may see (for example
         :func:`assetmap.privacy.public_view`). Popups never show ``contact`` or ``added_by``.
-    boundaries
-        Wijk/buurt polygons drawn with their names as tooltips.
-    links
+        EPSG:4326 (a frame without CRS is taken as EPSG:4326); rows without a location are left out.
+    boundaries : geopandas.GeoDataFrame, optional
+        Wijk/buurt polygons drawn with their names as tooltips (see :func:`boundary_layer`).
+    links : pandas.DataFrame, optional
         The links layer; linked assets and stories (``related_asset_id``) appear in popups, but
         only when the other end is among ``assets`` too.
-    own_ids
+    lang : {'nl', 'en'}
+        Language of labels, legend and popups (another code falls back to Dutch).
+    own_ids : iterable of str
         Asset ids marked as "your entry" in popups (workshop mode).
-    leaflet_base
+    leaflet_base : str, optional
         URL folder holding ``leaflet.js``/``leaflet.css``; default folium's CDN.
+    tiles : bool
+        Draw the OpenStreetMap background tiles (fetched by the browser); False for a blank
+        background.
+
+    Returns
+    -------
+    folium.Map
+        Fitted to the assets, or to the boundaries when no asset has a location.
     """
     fmap = _base_map(leaflet_base, tiles)
     if boundaries is not None and not boundaries.empty:
@@ -189,6 +211,31 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
     ``areas`` has ``name``, ``coverage_pct``, ``population``, ``uncovered_population`` and polygons;
     ``gaps`` are points with ``walk_minutes`` (NaN: unreachable); ``sites`` come from
     ``coverage.suggest_sites`` (``rank``, ``name``, ``added_population``).
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        One polygon per area, ``coverage_pct`` in percent (0-100).
+    gaps : geopandas.GeoDataFrame, optional
+        Demand points beyond the walking threshold, with ``walk_minutes`` in minutes; rows
+        without a location are left out.
+    meeting_places : geopandas.GeoDataFrame, optional
+        Meeting places with ``name`` and ``category``; every row needs a geometry.
+    sites : geopandas.GeoDataFrame, optional
+        Suggested sites with ``rank``, ``name`` and ``added_population``; every row needs a geometry.
+    lang : {'nl', 'en'}
+        Language of the labels and legend.
+    minutes : float, optional
+        The walking time in minutes that counts as "in reach", shown in the legend title.
+    leaflet_base : str, optional
+        URL folder holding ``leaflet.js``/``leaflet.css``; default folium's CDN.
+    tiles : bool
+        Draw the OpenStreetMap background tiles; False for a blank background.
+
+    Returns
+    -------
+    folium.Map
+        Fitted to ``areas``. All layers in EPSG:4326 (a layer without CRS is taken as EPSG:4326).
     """
     fmap = _base_map(leaflet_base, tiles)
     simplified = display_boundaries(areas)
@@ -248,7 +295,24 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
 
 
 def boundary_layer(boundaries: gpd.GeoDataFrame, lang: str = "nl") -> folium.FeatureGroup:
-    """Wijk and buurt outlines (buurten thinner), each with its name as tooltip."""
+    """Wijk and buurt outlines (buurten thinner), each with its name as tooltip.
+
+    Every row is drawn, whatever its level: wijken 2 px wide, any other level 1 px; a level other
+    than ``wijk`` or ``buurt`` is labelled with its stored name, untranslated.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        Boundaries with ``level`` and ``name`` (EPSG:4326), simplified for display by
+        :func:`display_boundaries`.
+    lang : {'nl', 'en'}
+        Language of the level labels and the layer name.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        The layer, to add to a map.
+    """
     simplified = display_boundaries(boundaries)
     features = []
     for row, geom in zip(_records(boundaries), simplified.geometry):
@@ -265,7 +329,26 @@ def boundary_layer(boundaries: gpd.GeoDataFrame, lang: str = "nl") -> folium.Fea
 
 def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iterable[tuple[str, str]] = (),
                 lang: str = "nl", own: bool = False) -> str:
-    """Popup HTML of one asset. Every value is escaped; contact and ``added_by`` are never shown."""
+    """Popup HTML of one asset. Every value is escaped; contact and ``added_by`` are never shown.
+
+    Parameters
+    ----------
+    asset : mapping
+        The asset's fields (``name``, ``building_block``, ``category``, ``description``, ...).
+    stories : iterable of mapping
+        Stories about this place, each with ``name``, ``description`` and ``story_date``.
+    linked : iterable of tuple of (str, str)
+        ``(link kind, name of the other asset)`` per link.
+    lang : {'nl', 'en'}
+        Language of the labels.
+    own : bool
+        Mark the popup as the viewer's own entry.
+
+    Returns
+    -------
+    str
+        HTML; descriptions longer than :data:`POPUP_TEXT_CHARS` characters are shortened.
+    """
     esc = html.escape
     block = _text(asset.get("building_block"))
     style = BLOCK_STYLE.get(block, {"color": "#555", "icon": ""})
@@ -315,6 +398,21 @@ def related_entries(assets: gpd.GeoDataFrame, links: pd.DataFrame | None
     """Stories per place (``related_asset_id``) and linked names per asset, within ``assets`` only.
 
     Limiting both ends to the assets shown keeps a hidden (private) entry out of public popups.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        The assets shown, with ``id``, ``name``, ``building_block`` and ``related_asset_id``.
+    links : pandas.DataFrame or None
+        Links with ``from_asset_id``, ``to_asset_id`` and ``kind``.
+
+    Returns
+    -------
+    stories : dict
+        Place id -> list of its stories (dicts with ``name``, ``description``, ``story_date``).
+    linked : dict
+        Asset id -> list of ``(kind, name of the other end)``, for both ends of every link; an
+        unknown kind reads as ``other``.
     """
     stories: dict[str, list[dict]] = defaultdict(list)
     linked: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -335,7 +433,20 @@ def related_entries(assets: gpd.GeoDataFrame, links: pd.DataFrame | None
 
 
 def block_legend_html(counts: Mapping[str, int], lang: str = "nl") -> str:
-    """Legend of the building blocks: colour, icon, label and number shown."""
+    """Legend of the building blocks: colour, icon, label and number shown.
+
+    Parameters
+    ----------
+    counts : mapping of str to int
+        Number of assets shown per building block (a missing block counts 0).
+    lang : {'nl', 'en'}
+        Language of the labels.
+
+    Returns
+    -------
+    str
+        HTML of a ``<details>`` block (folded on a narrow screen).
+    """
     rows = [f"<details open><summary><b>{t('legend_title', lang)}</b></summary>"]
     for block in BUILDING_BLOCKS:
         style = BLOCK_STYLE[block]
@@ -346,7 +457,20 @@ def block_legend_html(counts: Mapping[str, int], lang: str = "nl") -> str:
 
 
 def coverage_legend_html(lang: str = "nl", minutes: float | None = None) -> str:
-    """Legend of the coverage classes and the point layers."""
+    """Legend of the coverage classes and the point layers.
+
+    Parameters
+    ----------
+    lang : {'nl', 'en'}
+        Language of the labels.
+    minutes : float, optional
+        Walking time in minutes that counts as "in reach", added to the title.
+
+    Returns
+    -------
+    str
+        HTML of a ``<details>`` block.
+    """
     title = t("legend_coverage", lang)
     if minutes is not None:
         title += f" ({t('walk_minutes', lang, minutes=_fmt(minutes, 0))})"
@@ -366,7 +490,19 @@ def coverage_legend_html(lang: str = "nl", minutes: float | None = None) -> str:
 
 
 def coverage_colour(pct: float | None) -> str:
-    """Fill colour of a coverage percentage (grey when unknown)."""
+    """Fill colour of a coverage percentage (grey when unknown).
+
+    Parameters
+    ----------
+    pct : float or None
+        Share of residents in reach, in percent (0-100). None is unknown; NaN is not (it gets the
+        colour of the highest class), so pass None for a missing value.
+
+    Returns
+    -------
+    str
+        A hex colour from :data:`COVERAGE_CLASSES`, or :data:`NO_DATA_COLOUR`.
+    """
     if pct is None:
         return NO_DATA_COLOUR
     for high, colour in COVERAGE_CLASSES:
@@ -376,7 +512,18 @@ def coverage_colour(pct: float | None) -> str:
 
 
 def display_points(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """One point per row for drawing: points as they are, polygons by a point inside (found in RD New)."""
+    """One point per row for drawing: points as they are, polygons by a point inside (found in RD New).
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Rows with a geometry, in any CRS (none set is taken as EPSG:4326).
+
+    Returns
+    -------
+    geopandas.GeoSeries
+        One point per row in EPSG:4326 (RD New is EPSG:28992); a missing geometry stays missing.
+    """
     if not len(frame):
         return gpd.GeoSeries([], crs=settings.STORAGE_CRS)
     geoms = frame.geometry
@@ -392,7 +539,20 @@ def display_points(frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
 
 
 def display_boundaries(boundaries: gpd.GeoDataFrame, tolerance_m: float = SIMPLIFY_TOLERANCE_M) -> gpd.GeoDataFrame:
-    """Polygons simplified in RD New by ``tolerance_m`` and brought back to WGS84, for display only."""
+    """Polygons simplified in RD New by ``tolerance_m`` and brought back to WGS84, for display only.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        Polygons in any CRS (none set is taken as EPSG:4326).
+    tolerance_m : float
+        Simplification tolerance in metres, applied in EPSG:28992 (topology kept).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The same rows with simplified polygons in EPSG:4326; an empty frame as it was given.
+    """
     if not len(boundaries):
         return boundaries
     frame = boundaries if boundaries.crs is not None else boundaries.set_crs(settings.STORAGE_CRS)

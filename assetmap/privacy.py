@@ -37,13 +37,44 @@ _CONTACT_PATTERN = re.compile(
 
 
 def is_public(assets: gpd.GeoDataFrame) -> pd.Series:
-    """Rows that may appear in a public view."""
+    """Rows that may appear in a public view.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        Assets with ``visibility`` and ``consent``.
+
+    Returns
+    -------
+    pandas.Series
+        Boolean, True where ``visibility`` is ``public`` and ``consent`` is true; a missing value
+        counts as not public.
+    """
     return (assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)
 
 
 def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
                 min_distance_m: float = MIN_ANCHOR_DISTANCE_M) -> gpd.GeoDataFrame:
-    """The assets as the public may see them (see the module docstring for the rules)."""
+    """The assets as the public may see them (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        Every asset of the workspace (EPSG:4326), private ones too: every individual's own point
+        is kept away from the anchors.
+    boundaries : geopandas.GeoDataFrame or None
+        Boundaries with ``code`` (EPSG:4326). An individual is placed at the anchor of its
+        ``buurt_code``, else of its ``wijk_code``; without boundaries (or without an anchor) it is
+        shown without a location.
+    min_distance_m : float
+        Least distance in metres (measured in EPSG:28992) between an anchor and any individual's
+        own point.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The public rows in EPSG:4326 with contact fields and ``added_by`` emptied.
+    """
     individual_points = assets[assets["building_block"] == "individual"].geometry
     shown = assets[is_public(assets)].copy()
     for column in _HIDDEN_FIELDS:
@@ -65,7 +96,18 @@ def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
 
 
 def mask_contact_details(text):
-    """``text`` with phone numbers and e-mail addresses replaced by :data:`CONTACT_MASK`."""
+    """``text`` with phone numbers and e-mail addresses replaced by :data:`CONTACT_MASK`.
+
+    Parameters
+    ----------
+    text : object
+        A text; anything that is not a ``str`` (None, NA) is returned as it is.
+
+    Returns
+    -------
+    object
+        The masked text, or ``text`` itself when it is not a ``str``.
+    """
     if not isinstance(text, str):
         return text
     return _CONTACT_PATTERN.sub(CONTACT_MASK, text)
@@ -78,6 +120,24 @@ def buurt_anchors(boundaries: gpd.GeoDataFrame | None, private_points: gpd.GeoSe
     Candidates are the area's representative point, then a grid of ``step_m`` inside the area,
     nearest to the centre first. Returns ``code -> Point`` (EPSG:4326) or ``None`` where no
     candidate is far enough from all private points.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame or None
+        Areas with ``code``, in any CRS that is set; None or empty gives no anchors.
+    private_points : geopandas.GeoSeries
+        The points no anchor may come near, in any CRS that is set (a polygon counts by its
+        representative point); missing and empty geometries are skipped.
+    min_distance_m : float
+        Least distance in metres from every private point (measured in EPSG:28992, with one
+        metre of slack).
+    step_m : float
+        Spacing of the candidate grid in metres.
+
+    Returns
+    -------
+    dict
+        Boundary code -> shapely Point in EPSG:4326, or None.
     """
     if boundaries is None or boundaries.empty:
         return {}

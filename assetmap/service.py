@@ -57,6 +57,11 @@ class Actor:
         The name a participant gave, or the name of an import (``"OpenStreetMap"``).
     role : {'public', 'workshop', 'coordinator'}
         What the actor may do. ``workshop`` may change only their own entries; ``public`` may not write.
+
+    Raises
+    ------
+    ValueError
+        ``role`` is not one of :data:`ROLES`.
     """
 
     pseudonym: str | None = None
@@ -73,7 +78,17 @@ ActorLike = Actor | str | None
 
 @dataclass
 class SaveReport:
-    """What a write did: the ids added, updated and left unchanged."""
+    """What a write did: the ids added, updated and left unchanged.
+
+    Parameters
+    ----------
+    added : list of str
+        Ids of the assets that were new.
+    updated : list of str
+        Ids of stored assets that changed.
+    unchanged : list of str
+        Ids of stored assets the write left as they were (equal apart from their timestamps).
+    """
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
@@ -131,9 +146,11 @@ class Workspace:
         Parameters
         ----------
         building_block : str, optional
-            One of :data:`assetmap.layers.schema.BUILDING_BLOCKS`.
+            Keep only this building block (``individual``, ``association``, ``institution``,
+            ``resource`` or ``story``). None or empty keeps every block.
         buurt_code : str, optional
-            A CBS buurt code (``BU05180000``).
+            Keep only the assets of this buurt (a CBS code such as ``BU05180000``). None or empty
+            keeps every buurt.
         actor : Actor or str, optional
             A coordinator sees every field of every entry; a ``workshop`` actor public and group
             entries plus their own private ones, without contact fields
@@ -143,7 +160,8 @@ class Workspace:
         Returns
         -------
         geopandas.GeoDataFrame
-            In EPSG:4326.
+            The matching assets in the order they were written, in EPSG:4326; an empty asset
+            layer when none match.
         """
         actor = self._actor(actor)
         where = {k: v for k, v in (("building_block", building_block), ("buurt_code", buurt_code)) if v}
@@ -159,7 +177,21 @@ class Workspace:
         return frame if len(frame) else empty_assets()
 
     def asset(self, asset_id: str, *, actor: ActorLike = None) -> dict | None:
-        """One asset the actor may see, as a dict (``geometry`` a shapely geometry), else None."""
+        """One asset the actor may see, as a dict (``geometry`` a shapely geometry), or None.
+
+        Parameters
+        ----------
+        asset_id : str
+            The asset's ``id``.
+        actor : Actor or str, optional
+            Who asks; an entry their role may not see gives None (see :meth:`assets`).
+
+        Returns
+        -------
+        dict or None
+            Field -> value, missing values as None and booleans as ``bool``; ``geometry`` in
+            EPSG:4326. None when no visible asset has this id.
+        """
         actor = self._actor(actor)
         if actor.role != "coordinator":
             frame = self.assets(actor=actor)
@@ -168,11 +200,33 @@ class Workspace:
         return self._stored_asset(asset_id)
 
     def boundaries(self, level: str | None = None) -> gpd.GeoDataFrame:
-        """CBS boundaries, optionally of one level (``gemeente``, ``wijk`` or ``buurt``)."""
+        """CBS boundaries, optionally of one level (``gemeente``, ``wijk`` or ``buurt``).
+
+        Parameters
+        ----------
+        level : {'gemeente', 'wijk', 'buurt'}, optional
+            Keep only this level. None (or empty) gives every level.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Polygons in EPSG:4326 with the columns of :data:`assetmap.layers.schema.BOUNDARY_FIELDS`.
+        """
         return self.store.read("boundaries", {"level": level} if level else None)
 
     def links(self, *, actor: ActorLike = None) -> pd.DataFrame:
-        """Links between assets the actor may see (both ends visible to them)."""
+        """Links between assets the actor may see (both ends visible to them).
+
+        Parameters
+        ----------
+        actor : Actor or str, optional
+            Who asks (see :meth:`assets` for what each role sees).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per link with the columns of :data:`assetmap.layers.schema.LINK_FIELDS`.
+        """
         links = self.store.read("links")
         actor = self._actor(actor)
         if actor.role != "coordinator" and len(links):
@@ -202,6 +256,20 @@ class Workspace:
         ``before`` and ``after`` are the full states as JSON text (geometry as ``geometry_wkt``).
         Only a coordinator may read it: it holds every entry's full state.
 
+        Parameters
+        ----------
+        asset_id : str, optional
+            Only the changes of this asset. None (or empty) gives every change.
+        actor : Actor or str, optional
+            Who asks; must be a coordinator.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per change, values as Python objects and missing values as None. ``action`` is
+            ``create``, ``update``, ``take over``, ``delete``, ``restore`` or ``undo <action>``;
+            ``at`` is an ISO 8601 UTC time; ``actor`` the pseudonym (None for an anonymous actor).
+
         Raises
         ------
         PermissionDenied
@@ -212,7 +280,23 @@ class Workspace:
         return frame.astype({"fid": "int64"}).astype(object).where(frame.notna(), None)
 
     def read_table(self, name: str) -> pd.DataFrame | gpd.GeoDataFrame:
-        """Any table (analysis results such as ``coverage_buurten``) with its declared types."""
+        """Any table (analysis results such as ``coverage_buurten``) with its declared types.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+
+        Returns
+        -------
+        pandas.DataFrame or geopandas.GeoDataFrame
+            A GeoDataFrame in EPSG:4326 for a table with geometry.
+
+        Raises
+        ------
+        WorkspaceError
+            The workspace has no such table.
+        """
         return self.store.read(name)
 
     def tables(self) -> list[str]:
@@ -251,6 +335,8 @@ class Workspace:
         Returns
         -------
         SaveReport
+            The ids added, updated and unchanged. Buurt, wijk and gemeente codes are stored as the
+            rows give them (see :func:`assetmap.layers.boundaries.assign_codes`).
 
         Raises
         ------
@@ -386,9 +472,12 @@ class Workspace:
         Parameters
         ----------
         asset_id : str
+            The asset to change.
         changes : dict
-            Field -> new value. The whole row is validated again.
+            Field -> new value. The whole row is validated again. Buurt, wijk and gemeente codes
+            are not derived again from a new geometry.
         actor : Actor or str, optional
+            Who changes it (default: the workspace's actor); recorded in the history.
         owner_only : bool
             Only the one who added the entry may change it.
 
@@ -415,10 +504,22 @@ class Workspace:
     def delete_assets(self, asset_ids: list[str], actor: ActorLike = None, *, owner_only: bool = False) -> int:
         """Delete assets and their links, reversibly (see :meth:`restore_asset` and :meth:`undo_last`).
 
+        All in one transaction. Only the assets are recorded in the history: a restore or an undo
+        brings an asset back without the links it had.
+
+        Parameters
+        ----------
+        asset_ids : list of str
+            The assets to delete.
+        actor : Actor or str, optional
+            Who deletes them (default: the workspace's actor); recorded in the history.
+        owner_only : bool
+            Only the one who added an entry may delete it.
+
         Returns
         -------
         int
-            How many were deleted.
+            How many were deleted (``len(asset_ids)``).
 
         Raises
         ------
@@ -442,10 +543,26 @@ class Workspace:
     def restore_asset(self, asset_id: str, actor: ActorLike = None) -> dict:
         """Bring back a deleted asset as it was just before its last delete.
 
+        Any actor who may write can restore an entry, whoever added it. Its links are not restored.
+
+        Parameters
+        ----------
+        asset_id : str
+            The deleted asset's id.
+        actor : Actor or str, optional
+            Who restores it (default: the workspace's actor); recorded in the history.
+
+        Returns
+        -------
+        dict
+            The asset as stored afterwards (see :meth:`asset`).
+
         Raises
         ------
         InputError
             The asset was never deleted, or exists already.
+        PermissionDenied
+            The actor's role (``public``) may not write.
         """
         actor = self._actor(actor)
         self._may_write(actor)
@@ -466,6 +583,17 @@ class Workspace:
         Only what the actor changed is taken back: an edit is undone field by field, and a field
         someone else has changed since keeps their value. An entry someone else deleted since stays
         deleted, and a deleted entry someone restored since is not written twice.
+
+        Parameters
+        ----------
+        actor : Actor or str, optional
+            Whose change to undo (default: the workspace's actor). Changes are found by pseudonym,
+            so an actor without one has nothing to undo.
+
+        Returns
+        -------
+        str or None
+            The id of the asset the undo touched, or None when there is nothing to undo.
         """
         actor = self._actor(actor)
         if not actor.pseudonym:
@@ -538,10 +666,25 @@ class Workspace:
     def add_links(self, links: pd.DataFrame, actor: ActorLike = None) -> int:
         """Add links between existing assets (validated by :func:`assetmap.layers.build_links`).
 
+        Parameters
+        ----------
+        links : pandas.DataFrame
+            One row per link with ``from_asset_id`` and ``to_asset_id``, optionally ``kind``,
+            ``note``, ``id`` and ``created_at``.
+        actor : Actor or str, optional
+            Who adds them (default: the workspace's actor); fills an empty ``added_by``.
+
+        Returns
+        -------
+        int
+            How many links were added.
+
         Raises
         ------
         InputError
             A link's end does not exist, or the link is not valid.
+        PermissionDenied
+            The actor's role (``public``) may not write.
         """
         actor = self._actor(actor)
         self._may_write(actor)
@@ -557,6 +700,26 @@ class Workspace:
 
         Other levels stay unless ``keep_other_levels`` is False. Buurt, wijk and gemeente codes of
         the assets are derived data, so the re-coding is not recorded in the history.
+
+        Parameters
+        ----------
+        boundaries : geopandas.GeoDataFrame
+            Boundaries as :func:`assetmap.layers.build_boundaries` makes them (EPSG:4326). An empty
+            frame has no level, so it removes the boundaries of every level.
+        keep_other_levels : bool
+            Keep the stored boundaries of levels that ``boundaries`` does not hold.
+        actor : Actor or str, optional
+            Who loads them (default: the workspace's actor).
+
+        Returns
+        -------
+        int
+            How many boundaries were written.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
         """
         self._may_manage(self._actor(actor))
         with self.store.transaction():
@@ -568,25 +731,88 @@ class Workspace:
         return len(boundaries)
 
     def replace_walk_network(self, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
-        """Replace the walking network (nodes with ``node_id``; edges ``u``, ``v``, ``length_m`` in metres)."""
+        """Replace the walking network (nodes with ``node_id``; edges ``u``, ``v``, ``length_m`` in metres).
+
+        Parameters
+        ----------
+        nodes : geopandas.GeoDataFrame
+            Points (EPSG:4326) with ``node_id``.
+        edges : geopandas.GeoDataFrame
+            Lines (EPSG:4326) from node ``u`` to node ``v`` with their ``length_m`` in metres.
+        actor : Actor or str, optional
+            Who loads them (default: the workspace's actor).
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        """
         self._may_manage(self._actor(actor))
         with self.store.transaction():
             self.store.replace("walk_nodes", nodes)
             self.store.replace("walk_edges", edges)
 
     def replace_buildings(self, buildings: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
-        """Replace the residential buildings."""
+        """Replace the residential buildings.
+
+        Parameters
+        ----------
+        buildings : geopandas.GeoDataFrame
+            Building centroids (EPSG:4326) with ``osm_ref``, ``building``, ``footprint_m2`` (m²)
+            and ``levels``.
+        actor : Actor or str, optional
+            Who loads them (default: the workspace's actor).
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        """
         self._may_manage(self._actor(actor))
         self.store.replace("buildings", buildings)
 
     def replace_study_area(self, area: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
-        """Replace the study area (what the OSM data covers)."""
+        """Replace the study area (what the OSM data covers).
+
+        Parameters
+        ----------
+        area : geopandas.GeoDataFrame
+            Polygon(s) in EPSG:4326 with ``name`` and ``source``.
+        actor : Actor or str, optional
+            Who loads it (default: the workspace's actor).
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        """
         self._may_manage(self._actor(actor))
         self.store.replace("study_area", area)
 
     def log_source(self, name: str, reference: str, licence: str, attribution: str, rows: int,
                    actor: ActorLike = None) -> None:
-        """Record an imported data set with its licence and attribution."""
+        """Record an imported data set with its licence and attribution.
+
+        Parameters
+        ----------
+        name : str
+            The data set (``OpenStreetMap``, ``CBS wijk- en buurtkaart``, ``workshop``).
+        reference : str
+            Where it came from (a file name, a place, ``PDOK GM0518``).
+        licence : str
+            Its licence (``ODbL 1.0``, ``CC BY 4.0``, ``own data``).
+        attribution : str
+            The attribution every map and export must carry.
+        rows : int
+            How many rows were imported.
+        actor : Actor or str, optional
+            Who imported it (default: the workspace's actor).
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        """
         self._may_manage(self._actor(actor))
         self.store.insert("sources", pd.DataFrame([{"name": name, "reference": reference, "licence": licence,
                                                     "attribution": attribution, "imported_at": now_iso(),
@@ -596,10 +822,23 @@ class Workspace:
                     actor: ActorLike = None) -> None:
         """Store an analysis result as its own table (replacing an earlier one of that name).
 
+        Parameters
+        ----------
+        name : str
+            Table name, e.g. ``coverage_buurten``.
+        frame : pandas.DataFrame or geopandas.GeoDataFrame
+            The result. Geometry in another CRS is stored reprojected to EPSG:4326.
+        description : str
+            Shown in GIS tools (``gpkg_contents``); used only when the table is created.
+        actor : Actor or str, optional
+            Who stores it (default: the workspace's actor).
+
         Raises
         ------
         ValueError
             ``name`` is one of the workspace's own tables, which only the service's other methods write.
+        PermissionDenied
+            The actor's role (``public``) may not write.
         """
         if name in TABLES or name == "history":
             raise ValueError(f"{name} is a workspace table, not an analysis result")
@@ -696,10 +935,26 @@ def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, act
                      ) -> Workspace:
     """Create a new, empty workspace (or open it, with ``exist_ok``).
 
+    Parameters
+    ----------
+    location : path-like
+        The ``.gpkg`` file to create.
+    exist_ok : bool
+        Open the file instead when it exists already.
+    actor : Actor, optional
+        Who calls when a call names nobody (default: a coordinator).
+
+    Returns
+    -------
+    Workspace
+        The workspace, open.
+
     Raises
     ------
     assetmap.errors.InputError
         The file exists (without ``exist_ok``), has the wrong suffix, or its folder is missing.
+    assetmap.errors.WorkspaceError
+        With ``exist_ok``: the existing file is not a workspace, or of a newer schema version.
     """
     if exist_ok and os.path.exists(location):
         return open_workspace(location, actor)

@@ -19,12 +19,39 @@ _LEVEL_BY_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 
 
 def level_of(code: str) -> str:
-    """``gemeente``, ``wijk`` or ``buurt`` for a CBS code such as GM0518, WK051800 or BU05180000."""
+    """``gemeente``, ``wijk`` or ``buurt`` for a CBS code such as GM0518, WK051800 or BU05180000.
+
+    Parameters
+    ----------
+    code : str
+        A CBS code; only its two-letter prefix is read.
+
+    Returns
+    -------
+    str
+        The level.
+
+    Raises
+    ------
+    KeyError
+        The prefix is not ``GM``, ``WK`` or ``BU``.
+    """
     return _LEVEL_BY_PREFIX[code[:2]]
 
 
 def parent_codes(code: str) -> tuple[str | None, str]:
-    """(wijk_code, gemeente_code) of a CBS code. CBS codes nest by their digits."""
+    """(wijk_code, gemeente_code) of a CBS code. CBS codes nest by their digits.
+
+    Parameters
+    ----------
+    code : str
+        A valid CBS code (not checked).
+
+    Returns
+    -------
+    tuple of (str or None, str)
+        The wijk code (the code itself for a wijk, None for a gemeente) and the gemeente code.
+    """
     digits = code[2:]
     gemeente = "GM" + digits[:4]
     wijk = "WK" + digits[:6] if code.startswith("BU") else (code if code.startswith("WK") else None)
@@ -36,6 +63,34 @@ def build_boundaries(frame: gpd.GeoDataFrame, *, source: str = "cbs", year: int 
     """Validate a boundary table with at least ``code`` and geometry; derive level and parent codes.
 
     Population may be missing (NA): CBS marks secret values with negative numbers, which become NA.
+
+    Slightly invalid polygons are mended, and the polygon parts of a mended geometry kept.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Boundaries with ``code`` and polygons in any CRS that is set; optionally ``name``
+        (default: the code) and ``population``.
+    source : str
+        Value of the ``source`` column.
+    year : int, optional
+        Value of the ``year`` column (the CBS edition).
+    strict : bool
+        Raise on problems (default), or only warn: then rows with a bad code are dropped and
+        other problem rows are kept.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The columns of :data:`assetmap.layers.schema.BOUNDARY_FIELDS` and ``geometry``, in
+        EPSG:4326, codes upper case.
+
+    Raises
+    ------
+    InputError
+        With ``strict``: every problem (row, column, fix): a value that is not a CBS code, a
+        code that occurs twice, or a geometry that is missing, not a polygon, invalid or outside
+        the Netherlands.
     """
     problems: list[Problem] = []
     out = frame.to_crs(settings.STORAGE_CRS).reset_index(drop=True).copy()
@@ -75,7 +130,18 @@ def build_boundaries(frame: gpd.GeoDataFrame, *, source: str = "cbs", year: int 
 
 
 def finest_level(boundaries: gpd.GeoDataFrame) -> str | None:
-    """``buurt`` if there are buurten, else ``wijk``, else ``gemeente``; None if empty."""
+    """``buurt`` if there are buurten, else ``wijk``, else ``gemeente``; None if empty.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        Boundaries with a ``level`` column.
+
+    Returns
+    -------
+    str or None
+        The finest level present.
+    """
     for level in ("buurt", "wijk", "gemeente"):
         if (boundaries["level"] == level).any():
             return level
@@ -87,7 +153,21 @@ def assign_codes(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> gpd.
 
     An asset polygon counts as inside the area that holds its representative point. Codes follow
     from the finest level that contains the asset (a buurt code implies its wijk and gemeente).
-    Assets outside every boundary keep empty codes.
+    Only codes that are found are written: an asset outside every boundary keeps the codes it
+    had (empty for a new asset), as does a level at which no boundary contains it.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        Assets in any CRS that is set; the containment test runs in EPSG:28992.
+    boundaries : geopandas.GeoDataFrame
+        Boundaries with ``code`` and ``level``, in any CRS that is set.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of ``assets`` with ``buurt_code``, ``wijk_code`` and ``gemeente_code`` as strings;
+        unchanged when either frame is empty.
     """
     out = assets.copy()
     if out.empty or boundaries.empty:

@@ -12,7 +12,33 @@ from assetmap.layers.schema import LINK_FIELDS, LINK_KINDS
 
 def build_links(frame: pd.DataFrame, known_asset_ids: set[str], *, added_by: str | None = None,
                 strict: bool = True) -> pd.DataFrame:
-    """Validate links: both ends must be known assets, the kind an allowed value, no self-links."""
+    """Validate links: both ends must be known assets, the kind an allowed value, no self-links.
+
+    Fills the defaults: a new ``id``, ``kind`` ``could_work_with``, ``created_at`` now.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per link with ``from_asset_id`` and ``to_asset_id``; optionally ``kind``,
+        ``note``, ``id``, ``added_by`` and ``created_at``.
+    known_asset_ids : set of str
+        Ids of the assets a link may point at.
+    added_by : str, optional
+        Pseudonym for rows without ``added_by``.
+    strict : bool
+        Raise on problems (default), or only warn and return every row, problem rows included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`assetmap.layers.schema.LINK_FIELDS`, as strings.
+
+    Raises
+    ------
+    InputError
+        With ``strict``: every problem (row, column, fix): an empty end, an unknown asset, a
+        kind that is not allowed, or an asset linked to itself.
+    """
     problems: list[Problem] = []
     out = frame.reset_index(drop=True).copy()
     for name in LINK_FIELDS:

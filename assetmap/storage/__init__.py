@@ -29,38 +29,147 @@ class Store(Protocol):
 
     def read(self, name: str, where: Where | None = None, *, with_fid: bool = False
              ) -> pd.DataFrame | gpd.GeoDataFrame:
-        """Rows of a table (a GeoDataFrame in EPSG:4326 for feature tables), in write order."""
+        """Rows of a table (a GeoDataFrame in EPSG:4326 for feature tables), in write order.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        where : mapping, optional
+            Column -> value (``None`` matches NULL) or list of values (any of them); all must hold.
+            At most one value may be a list. None reads every row.
+        with_fid : bool
+            Keep the ``fid`` row number (the history uses it to name a change).
+
+        Returns
+        -------
+        pandas.DataFrame or geopandas.GeoDataFrame
+            The rows with their declared column types.
+
+        Raises
+        ------
+        assetmap.errors.WorkspaceError
+            The store has no such table.
+        """
 
     def exists(self, name: str, column: str, values: list) -> set:
-        """Which of ``values`` occur in ``column``."""
+        """Which of ``values`` occur in ``column``.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        column : str
+            Column to look in.
+        values : list
+            Values to look for.
+
+        Returns
+        -------
+        set
+            The values found.
+        """
 
     def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame) -> None:
-        """Append rows."""
+        """Append rows.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        frame : pandas.DataFrame or geopandas.GeoDataFrame
+            The rows; a column the table lacks is ignored, a column the frame lacks is stored empty.
+        """
 
     def update(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, key: str) -> None:
-        """Overwrite the rows whose ``key`` matches a row of ``frame``."""
+        """Overwrite the rows whose ``key`` matches a row of ``frame``.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        frame : pandas.DataFrame or geopandas.GeoDataFrame
+            The new rows, every column.
+        key : str
+            Column that identifies a row (``id`` for assets).
+        """
 
     def delete(self, name: str, where: Where | None = None) -> int:
-        """Delete matching rows (all when ``where`` is None); returns how many."""
+        """Delete matching rows (all when ``where`` is None); returns how many.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        where : mapping, optional
+            A filter as for :meth:`read`.
+
+        Returns
+        -------
+        int
+            How many rows were deleted.
+        """
 
     def replace(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, where: Where | None = None,
                 description: str = "") -> None:
-        """Replace matching rows (all by default) with ``frame``; creates a missing table."""
+        """Replace matching rows (all by default) with ``frame``; creates a missing table.
+
+        Parameters
+        ----------
+        name : str
+            Table name; a new name makes a new table with the columns of ``frame``.
+        frame : pandas.DataFrame or geopandas.GeoDataFrame
+            The new rows.
+        where : mapping, optional
+            Which rows to replace, a filter as for :meth:`read`. None replaces every row.
+        description : str
+            Description of a table this call creates.
+        """
 
     def tables(self) -> list[str]:
         """Names of the layers in the store."""
 
     def has_table(self, name: str) -> bool:
-        """Whether the store has a table ``name``."""
+        """Whether the store has a table ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+
+        Returns
+        -------
+        bool
+            True when the table exists.
+        """
 
     def count(self, name: str) -> int:
-        """Number of rows in a table."""
+        """Number of rows in a table.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+
+        Returns
+        -------
+        int
+            The number of rows.
+        """
 
     def meta(self) -> dict[str, str]:
         """Workspace metadata (schema version, creation time)."""
 
     def set_meta(self, key: str, value: str) -> None:
-        """Set one metadata value."""
+        """Set one metadata value.
+
+        Parameters
+        ----------
+        key : str
+            Metadata name, e.g. ``schema_version``.
+        value : str
+            Its new value.
+        """
 
     def schema_version(self) -> int:
         """The schema version recorded in the store."""

@@ -98,7 +98,16 @@ END;""",
 
 
 def create_core(conn: sqlite3.Connection) -> None:
-    """Create the GeoPackage core tables and the required spatial reference systems."""
+    """Create the GeoPackage core tables and the required spatial reference systems.
+
+    Sets the GeoPackage ``application_id`` and ``user_version`` (1.4.0). Runs ``executescript``,
+    which commits an open transaction, so call it on a new file only.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        Connection to the new file.
+    """
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.execute(f"PRAGMA user_version = {USER_VERSION}")
     conn.executescript(_CORE_SQL)
@@ -113,20 +122,60 @@ def create_core(conn: sqlite3.Connection) -> None:
 
 
 def register_functions(conn: sqlite3.Connection) -> None:
-    """The SQL functions the RTree triggers call (GDAL and QGIS bring their own)."""
+    """The SQL functions the RTree triggers call (GDAL and QGIS bring their own).
+
+    Registers ``ST_IsEmpty``, ``ST_MinX``, ``ST_MaxX``, ``ST_MinY`` and ``ST_MaxY`` on geometry blobs.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        Every connection that writes a feature table needs them.
+    """
     conn.create_function("ST_IsEmpty", 1, _is_empty, deterministic=True)
     for name, position in (("ST_MinX", 0), ("ST_MaxX", 1), ("ST_MinY", 2), ("ST_MaxY", 3)):
         conn.create_function(name, 1, lambda blob, k=position: _envelope(blob)[k], deterministic=True)
 
 
 def has_spatial_index(conn: sqlite3.Connection, table: str, column: str = "geometry") -> bool:
+    """Whether the RTree index of ``table``'s geometry column exists.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        Connection to the GeoPackage.
+    table : str
+        Feature table name.
+    column : str
+        Geometry column name.
+
+    Returns
+    -------
+    bool
+        True when the ``rtree_<table>_<column>`` table exists.
+    """
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (f"rtree_{table}_{column}",)).fetchone() \
         is not None
 
 
 def create_spatial_index(conn: sqlite3.Connection, table: str, column: str = "geometry",
                          key: str = "fid") -> None:
-    """Add the GeoPackage RTree index to a feature table (QGIS and GDAL use it for every pan and zoom)."""
+    """Add the GeoPackage RTree index to a feature table (QGIS and GDAL use it for every pan and zoom).
+
+    Creates the index, its triggers and its ``gpkg_extensions`` row, and fills it from the rows
+    already there; does nothing when the index exists. Names go into the SQL as they are, quoted
+    with ``"`` but not escaped.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        Connection with :func:`register_functions` applied, inside the caller's transaction.
+    table : str
+        Feature table name.
+    column : str
+        Geometry column name.
+    key : str
+        Integer primary key column of the table.
+    """
     if has_spatial_index(conn, table, column):
         return
     conn.execute(_EXTENSIONS_SQL)
@@ -169,11 +218,42 @@ def _envelope(blob) -> tuple[float, float, float, float] | tuple[None, None, Non
 
 
 def is_geopackage(conn: sqlite3.Connection) -> bool:
+    """Whether the file's ``application_id`` says GeoPackage (``GPKG``).
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        Connection to the file.
+
+    Returns
+    -------
+    bool
+        True for a GeoPackage; the tables themselves are not checked.
+
+    Raises
+    ------
+    sqlite3.DatabaseError
+        The file is not an SQLite database.
+    """
     return conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
 def register_table(conn: sqlite3.Connection, name: str, geometry_type: str | None, description: str = "") -> None:
-    """Record a table in gpkg_contents (and gpkg_geometry_columns for features)."""
+    """Record a table in gpkg_contents (and gpkg_geometry_columns for features).
+
+    A table already recorded is left as it is.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        Connection to the GeoPackage.
+    name : str
+        Table name (also its identifier).
+    geometry_type : str or None
+        Geometry type of the ``geometry`` column (EPSG:4326); None for an attribute table.
+    description : str
+        Shown in GIS tools.
+    """
     data_type = "features" if geometry_type else "attributes"
     conn.execute(
         "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
@@ -186,7 +266,17 @@ def register_table(conn: sqlite3.Connection, name: str, geometry_type: str | Non
 
 
 def update_extent(conn: sqlite3.Connection, name: str) -> None:
-    """Refresh a feature table's extent and last_change in gpkg_contents (QGIS zooms to it)."""
+    """Refresh a feature table's extent and last_change in gpkg_contents (QGIS zooms to it).
+
+    The extent is in degrees (EPSG:4326); an empty table gets no extent.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        Connection with :func:`register_functions` applied.
+    name : str
+        Feature table name (geometry column ``geometry``).
+    """
     rtree = f"rtree_{name}_geometry"
     if has_spatial_index(conn, name):
         # The index keeps 32-bit boxes rounded outwards: it finds the few features at the edges of the
@@ -213,7 +303,18 @@ def update_extent(conn: sqlite3.Connection, name: str) -> None:
 
 
 def encode(geoms) -> list[bytes | None]:
-    """Shapely geometries -> GeoPackage geometry blobs (little endian, xy envelope)."""
+    """Shapely geometries -> GeoPackage geometry blobs (little endian, xy envelope).
+
+    Parameters
+    ----------
+    geoms : array-like of shapely.Geometry or None
+        Geometries already in EPSG:4326: the blobs say SRS 4326 whatever the input was.
+
+    Returns
+    -------
+    list of bytes or None
+        One blob per geometry; None stays None, an empty geometry gets the empty flag.
+    """
     geoms = np.asarray(geoms, dtype=object)
     out: list[bytes | None] = [None] * len(geoms)
     present = ~shapely.is_missing(geoms)
@@ -234,7 +335,23 @@ def encode(geoms) -> list[bytes | None]:
 
 
 def decode(blobs) -> np.ndarray:
-    """GeoPackage geometry blobs -> shapely geometries (None stays None)."""
+    """GeoPackage geometry blobs -> shapely geometries (None stays None).
+
+    Parameters
+    ----------
+    blobs : iterable of bytes or None
+        GeoPackage geometry blobs as SQLite returns them.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shapely geometries (object array); the SRS id in the blobs is not read.
+
+    Raises
+    ------
+    ValueError
+        A blob does not start with the GeoPackage magic ``GP``.
+    """
     wkbs: list[bytes | None] = []
     for blob in blobs:
         if blob is None:

@@ -29,7 +29,21 @@ SCHEMA_VERSION = 1
 
 @dataclass(frozen=True)
 class TableSpec:
-    """Shape of one table: columns with their SQLite type, geometry type, unique key, description."""
+    """Shape of one table: columns with their SQLite type, geometry type, unique key, description.
+
+    Parameters
+    ----------
+    fields : dict of str to str
+        Column -> SQLite type (``TEXT``, ``INTEGER``, ``REAL``, ``BOOLEAN``), in storage order,
+        without ``fid`` and ``geometry``.
+    geometry_type : str or None
+        GeoPackage geometry type of the ``geometry`` column (``GEOMETRY``, ``POINT``,
+        ``LINESTRING``, ...), always EPSG:4326; None for a table without geometry.
+    key : str, optional
+        Column whose values are unique (declared ``UNIQUE``).
+    description : str
+        Shown in GIS tools (``gpkg_contents``).
+    """
 
     fields: dict[str, str]
     geometry_type: str | None
@@ -209,6 +223,12 @@ class GeoPackageStore:
 
         Also adds the GeoPackage RTree index to feature tables made before it existed. A read-only
         file is left as it is (the data is complete without the index).
+
+        Raises
+        ------
+        sqlite3.OperationalError
+            The file needs a migration but cannot be written (read-only, or locked past the
+            write-lock timeout).
         """
         version = self.schema_version()
         missing = [(t, c) for t, c in self._conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns")
@@ -233,7 +253,15 @@ class GeoPackageStore:
         return dict(self._conn.execute("SELECT key, value FROM workspace_meta").fetchall())
 
     def set_meta(self, key: str, value: str) -> None:
-        """Set one ``workspace_meta`` value."""
+        """Set one ``workspace_meta`` value.
+
+        Parameters
+        ----------
+        key : str
+            Metadata name.
+        value : str
+            Its new value (replaces an earlier one).
+        """
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO workspace_meta VALUES (?, ?)", (key, value))
 
@@ -242,11 +270,38 @@ class GeoPackageStore:
         return [r[0] for r in self._conn.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
 
     def has_table(self, name: str) -> bool:
-        """Whether the file has a table called ``name``."""
+        """Whether the file has a table called ``name``.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+
+        Returns
+        -------
+        bool
+            True when the table exists (also for ``history``, which is not a GeoPackage layer).
+        """
         return bool(self._columns(name))
 
     def count(self, name: str) -> int:
-        """Number of rows in a table."""
+        """Number of rows in a table.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+
+        Returns
+        -------
+        int
+            The number of rows.
+
+        Raises
+        ------
+        sqlite3.OperationalError
+            The file has no such table.
+        """
         return self._conn.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]
 
     # ------------------------------------------------------------------ transactions
@@ -256,6 +311,11 @@ class GeoPackageStore:
 
         Everything written inside lands at once when the outermost block ends, or not at all when
         it raises.
+
+        Yields
+        ------
+        sqlite3.Connection
+            The store's connection, inside the transaction.
         """
         if self._depth == 0:
             self._conn.execute("BEGIN IMMEDIATE")
@@ -288,12 +348,15 @@ class GeoPackageStore:
         Returns
         -------
         pandas.DataFrame or geopandas.GeoDataFrame
-            A GeoDataFrame in EPSG:4326 for feature tables.
+            A GeoDataFrame in EPSG:4326 for feature tables. A list of more than 500 values is
+            queried in blocks of 500, and the rows come in write order within each block.
 
         Raises
         ------
         WorkspaceError
             The workspace has no such table.
+        ValueError
+            ``where`` has more than one list of values.
         """
         columns = self._columns(name)
         if not columns:
@@ -312,7 +375,27 @@ class GeoPackageStore:
         return frame
 
     def exists(self, name: str, column: str, values: list) -> set:
-        """Which of ``values`` occur in ``column`` of table ``name`` (a cheap existence check)."""
+        """Which of ``values`` occur in ``column`` of table ``name`` (a cheap existence check).
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        column : str
+            Column to look in.
+        values : list
+            Values to look for (any length: they are queried 500 at a time).
+
+        Returns
+        -------
+        set
+            The values found.
+
+        Raises
+        ------
+        sqlite3.OperationalError
+            The file has no such table or column.
+        """
         found: set = set()
         for start in range(0, len(values), _CHUNK):
             chunk = list(values[start:start + _CHUNK])
@@ -322,7 +405,23 @@ class GeoPackageStore:
 
     # ------------------------------------------------------------------ writing
     def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame) -> None:
-        """Append rows. Columns missing from ``frame`` are stored as NULL; unknown columns are ignored."""
+        """Append rows. Columns missing from ``frame`` are stored as NULL; unknown columns are ignored.
+
+        Parameters
+        ----------
+        name : str
+            Table name: a workspace table, ``history``, or an existing analysis result.
+        frame : pandas.DataFrame or geopandas.GeoDataFrame
+            The rows. Geometry in another CRS is stored reprojected to EPSG:4326; a frame with no
+            rows writes nothing.
+
+        Raises
+        ------
+        WorkspaceError
+            The workspace has no such table.
+        sqlite3.IntegrityError
+            A row repeats a value of the table's unique key (e.g. an asset ``id`` already stored).
+        """
         if len(frame) == 0:
             return
         spec = self._spec(name, frame)
@@ -334,7 +433,25 @@ class GeoPackageStore:
                 _gpkg.update_extent(conn, name)
 
     def update(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, key: str) -> None:
-        """Overwrite the rows whose ``key`` matches a row of ``frame`` with that row (every column)."""
+        """Overwrite the rows whose ``key`` matches a row of ``frame`` with that row (every column).
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        frame : pandas.DataFrame or geopandas.GeoDataFrame
+            The new rows; a column missing from ``frame`` is set to NULL. Geometry in another CRS
+            is stored reprojected to EPSG:4326. A key that matches no stored row writes nothing.
+        key : str
+            Column that identifies a row (``id`` for assets); must be a column of the table.
+
+        Raises
+        ------
+        WorkspaceError
+            The workspace has no such table.
+        ValueError
+            ``key`` is not a column of the table.
+        """
         if len(frame) == 0:
             return
         spec = self._spec(name, frame)
@@ -347,7 +464,27 @@ class GeoPackageStore:
                 _gpkg.update_extent(conn, name)
 
     def delete(self, name: str, where: Where | None = None) -> int:
-        """Delete the rows that match ``where`` (every row when it is ``None``). Returns how many."""
+        """Delete the rows that match ``where`` (every row when it is ``None``). Returns how many.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        where : mapping, optional
+            A filter as for :meth:`read`.
+
+        Returns
+        -------
+        int
+            How many rows were deleted.
+
+        Raises
+        ------
+        WorkspaceError
+            The workspace has no such table.
+        ValueError
+            ``where`` has more than one list of values.
+        """
         spec = self._spec(name)
         deleted = 0
         with self.transaction() as conn:
@@ -362,6 +499,22 @@ class GeoPackageStore:
         """Replace the rows matching ``where`` (all rows by default) with ``frame``, in one transaction.
 
         A table that does not exist yet (an analysis result) is created with the columns of ``frame``.
+
+        Parameters
+        ----------
+        name : str
+            Table name.
+        frame : pandas.DataFrame or geopandas.GeoDataFrame
+            The new rows (geometry stored in EPSG:4326).
+        where : mapping, optional
+            Which rows to replace, a filter as for :meth:`read`. None replaces every row.
+        description : str
+            Description in ``gpkg_contents`` of a table this call creates; ignored otherwise.
+
+        Raises
+        ------
+        ValueError
+            ``where`` has more than one list of values.
         """
         with self.transaction() as conn:
             if not self._columns(name):
@@ -480,7 +633,20 @@ def _q(name: str) -> str:
 
 
 def plain_value(value, kind: str):
-    """``value`` as SQLite stores a column of type ``kind``: None for missing, 0/1, int, float or str."""
+    """``value`` as SQLite stores a column of type ``kind``: None for missing, 0/1, int, float or str.
+
+    Parameters
+    ----------
+    value : object
+        Any cell value; None, ``pd.NA``, ``pd.NaT`` and NaN count as missing.
+    kind : str
+        SQLite type of the column: ``BOOLEAN``, ``INTEGER``, ``REAL``; anything else is text.
+
+    Returns
+    -------
+    int, float, str or None
+        The plain value.
+    """
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
     if kind == "BOOLEAN":
