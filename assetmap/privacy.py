@@ -191,4 +191,4 @@ def workshop_view(assets: gpd.GeoDataFrame, pseudonym: str | None) -> gpd.GeoDat
     visible = assets["visibility"].isin(["public", "group"]).fillna(False)
     if pseudonym:
         visible |= (assets["added_by"] == pseudonym).fillna(False)
-    return assets[visible.to_numpy()].drop(columns=list(CONTACT_FIELDS))
+    return assets[visible.to_numpy()].drop(columns=list(CONTACT_FIELDS), errors="ignore")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -498,6 +499,10 @@ class Workspace:
             current = self._require(asset_id, actor, owner_only)
             merged = {**current, **changes, "id": asset_id}
             frame = gpd.GeoDataFrame([merged], geometry="geometry", crs=settings.STORAGE_CRS)
+            if "geometry" in changes:
+                # A moved asset gets the codes of where it is now (none outside every boundary).
+                frame = assign_codes(frame.assign(buurt_code=None, wijk_code=None, gemeente_code=None),
+                                     self.boundaries())
             self._save(build_assets(frame, source=current["source"] or "workshop"), actor, "edit")
         return self.asset(asset_id, actor=actor)
 
@@ -533,10 +538,11 @@ class Workspace:
         with self.store.transaction():
             for asset_id in asset_ids:
                 current = self._require(asset_id, actor, owner_only)
+                state = _jsonable(current)
+                # The links go with the asset and come back with it (restore, undo).
+                state["links"] = self._drop_links(asset_id)
                 self.store.delete("assets", {"id": asset_id})
-                self.store.delete("links", {"from_asset_id": asset_id})
-                self.store.delete("links", {"to_asset_id": asset_id})
-                log.append((asset_id, "delete", _jsonable(current), None))
+                log.append((asset_id, "delete", state, None))
             self._log(log, actor)
         return len(asset_ids)
 
@@ -573,6 +579,9 @@ class Workspace:
             if self._stored_asset(asset_id) is not None:
                 raise InputError(f"asset {asset_id} exists already", "nothing to restore")
             state = json.loads(deletes["before"].iloc[-1])
+            if actor.role == "workshop" and state.get("added_by") != actor.pseudonym:
+                raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only your own "
+                                       "entries")
             self._put_state(state)
             self._log([(asset_id, "restore", None, state)], actor)
         return self.asset(asset_id, actor=actor)
@@ -610,8 +619,8 @@ class Workspace:
             current = self._stored_asset(asset_id)
             current_state = None if current is None else _jsonable(current)
             if action in ("create", "restore"):
+                state = {"links": self._drop_links(asset_id)} if current is not None else {}
                 self.store.delete("assets", {"id": asset_id})
-                state = {}
             elif action == "delete":
                 state = json.loads(target["before"])
                 if current is None:
@@ -723,6 +732,8 @@ class Workspace:
         """
         self._may_manage(self._actor(actor))
         with self.store.transaction():
+            if keep_other_levels and boundaries.empty:
+                return 0  # no level given, none replaced
             levels = sorted(set(boundaries["level"])) if keep_other_levels else None
             self.store.replace("boundaries", boundaries, {"level": levels} if levels else None)
             assets = self.store.read("assets")
@@ -840,8 +851,9 @@ class Workspace:
         PermissionDenied
             The actor's role (``public``) may not write.
         """
-        if name in TABLES or name == "history":
-            raise ValueError(f"{name} is a workspace table, not an analysis result")
+        if name in TABLES or name == "history" or not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name):
+            raise ValueError(f"{name!r} cannot be an analysis result: use lower-case letters, digits and _, "
+                             "and not the name of a workspace table")
         self._may_write(self._actor(actor))
         self.store.replace(name, frame, description=description)
 
@@ -889,13 +901,30 @@ class Workspace:
         return {r["id"]: _state(r, w) for r, w in zip(_records(frame), wkts)}
 
     def _put_state(self, state: dict, *, update: bool = False) -> None:
-        """Write an asset state from the history back (insert, or overwrite with ``update``)."""
+        """Write an asset state from the history back (insert, or overwrite with ``update``).
+
+        A deleted asset's links come back with it where their other end still exists.
+        """
         record = {c: state.get(c) for c in ASSET_FIELDS}
         frame = _frame([(record, shapely.from_wkt(state["geometry_wkt"]) if state.get("geometry_wkt") else None)])
         if update:
             self.store.update("assets", frame, "id")
-        else:
-            self.store.insert("assets", frame)
+            return
+        self.store.insert("assets", frame)
+        links = pd.DataFrame(state.get("links") or [])
+        if len(links):
+            ends = self.store.exists("assets", "id", sorted(set(links["from_asset_id"]) | set(links["to_asset_id"])))
+            links = links[links["from_asset_id"].isin(ends) & links["to_asset_id"].isin(ends)]
+            links = links[~links["id"].isin(self.store.exists("links", "id", list(links["id"])))]
+            self.store.insert("links", links)
+
+    def _drop_links(self, asset_id: str) -> list[dict]:
+        """Delete the links of an asset; returns them as plain records (for the history)."""
+        links = pd.concat([self.store.read("links", {"from_asset_id": asset_id}),
+                           self.store.read("links", {"to_asset_id": asset_id})]).drop_duplicates("id")
+        self.store.delete("links", {"from_asset_id": asset_id})
+        self.store.delete("links", {"to_asset_id": asset_id})
+        return links.astype(object).where(links.notna(), None).to_dict("records")
 
     def _log(self, entries: list[tuple], actor: Actor, at: str | None = None) -> None:
         """Append ``(asset_id, action, before, after)`` entries to the history."""

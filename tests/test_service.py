@@ -98,3 +98,55 @@ def test_analysis_results_cannot_overwrite_workspace_tables(mixed):
             ws.save_result("assets", ws.assets())
         with pytest.raises(ValueError):
             ws.save_result("history", ws.history())
+
+
+def test_a_moved_asset_gets_the_codes_of_where_it_is_now(mixed):
+    with open_workspace(mixed) as ws:
+        buurten = ws.boundaries("buurt")
+        start, elsewhere = buurten.iloc[3], buurten.iloc[60]
+        ws.update_asset("bieb", {"geometry": start.geometry.representative_point()}, "anna")
+        assert ws.asset("bieb")["buurt_code"] == start["code"]
+        ws.update_asset("bieb", {"geometry": elsewhere.geometry.representative_point()}, "anna")
+        assert ws.asset("bieb")["buurt_code"] == elsewhere["code"]
+        ws.update_asset("bieb", {"geometry": Point(5.5, 52.5)}, "anna")  # Flevoland: outside Den Haag
+        assert ws.asset("bieb")["buurt_code"] is None and ws.asset("bieb")["wijk_code"] is None
+
+
+def test_links_go_with_a_deleted_asset_and_come_back_with_it(mixed):
+    import pandas as pd
+
+    with open_workspace(mixed) as ws:
+        ws.add_links(pd.DataFrame([{"from_asset_id": "koor", "to_asset_id": "bieb", "note": "oefent in de bieb"}]),
+                     "anna")
+        link_id = ws.links()["id"].iloc[0]
+        ws.delete_assets(["bieb"], "anna")
+        assert ws.links().empty
+        ws.restore_asset("bieb", "anna")
+        assert list(ws.links()["id"]) == [link_id] and ws.links()["note"].iloc[0] == "oefent in de bieb"
+        ws.undo_last("anna")  # undoes the restore: asset and link go again
+        assert ws.asset("bieb") is None and ws.links().empty
+        ws.undo_last("anna")  # undoes the delete: both come back
+        assert ws.asset("bieb") is not None and list(ws.links()["id"]) == [link_id]
+
+
+def test_a_workshop_actor_cannot_restore_someone_elses_entry(mixed):
+    with open_workspace(mixed) as ws:
+        ws.delete_assets(["bieb"], "anna")
+        with pytest.raises(PermissionDenied):
+            ws.restore_asset("bieb", Actor("bert", "workshop"))
+        assert ws.asset("bieb") is None
+        assert ws.restore_asset("bieb", Actor("anna", "workshop"))["name"] == "Bibliotheek Transvaal"
+
+
+def test_empty_boundaries_replace_nothing(mixed):
+    with open_workspace(mixed) as ws:
+        before = len(ws.boundaries())
+        assert ws.replace_boundaries(ws.boundaries().iloc[0:0]) == 0
+        assert len(ws.boundaries()) == before > 0
+
+
+def test_reading_many_ids_keeps_write_order_and_gives_each_row_once(mixed):
+    with open_workspace(mixed) as ws:
+        ids = ["bert-zingt", "bieb"] * 400 + [f"x{i}" for i in range(700)] + ["koor"]
+        frame = ws.store.read("assets", {"id": ids})
+        assert list(frame["id"]) == ["bieb", "koor", "bert-zingt"]

@@ -190,9 +190,14 @@ class GeoPackageStore:
         except WorkspaceError:
             conn.close()
             raise
-        if version is None or int(version[0]) > SCHEMA_VERSION:
+        number = version[0] if version else None
+        if number is None or not str(number).isdigit() or int(number) < 1:
             conn.close()
-            raise WorkspaceError(f"{path} has workspace schema version {version and version[0]}, "
+            raise WorkspaceError(f"{path} records no valid workspace schema version ({number!r}). "
+                                 "Fix: open a workspace made by 'assetmap init', or restore a backup")
+        if int(number) > SCHEMA_VERSION:
+            conn.close()
+            raise WorkspaceError(f"{path} has workspace schema version {number}, "
                                  f"this assetmap knows up to {SCHEMA_VERSION}. Fix: upgrade assetmap")
         store = cls(path, conn)
         store.migrate()
@@ -299,9 +304,10 @@ class GeoPackageStore:
 
         Raises
         ------
-        sqlite3.OperationalError
+        WorkspaceError
             The file has no such table.
         """
+        self._spec(name)  # a clear error for a missing table
         return self._conn.execute(f"SELECT count(*) FROM {_q(name)}").fetchone()[0]
 
     # ------------------------------------------------------------------ transactions
@@ -362,11 +368,12 @@ class GeoPackageStore:
         if not columns:
             raise WorkspaceError(f"the workspace has no table '{name}'")
         names = [c for c, _ in columns if with_fid or c != "fid"]
-        select = f'SELECT {", ".join(_q(c) for c in names)} FROM {_q(name)}'
+        select = f'SELECT fid, {", ".join(_q(c) for c in names)} FROM {_q(name)}'
         rows: list = []
         for clause, params in _where_clauses(where):
-            rows.extend(self._conn.execute(f"{select} {clause} ORDER BY fid", params).fetchall())
-        data = {c: [r[i] for r in rows] for i, c in enumerate(names)}
+            rows.extend(self._conn.execute(f"{select} {clause}", params).fetchall())
+        rows.sort(key=lambda r: r[0])  # write order, also across the blocks of a long list of values
+        data = {c: [r[i + 1] for r in rows] for i, c in enumerate(names)}
         kinds = dict(columns)
         frame = pd.DataFrame({c: _column(data[c], kinds[c]) for c in names if c != "geometry"})
         if "geometry" in names:
@@ -393,9 +400,11 @@ class GeoPackageStore:
 
         Raises
         ------
-        sqlite3.OperationalError
+        WorkspaceError
             The file has no such table or column.
         """
+        if column not in dict(self._columns(name)):
+            raise WorkspaceError(f"the workspace has no column '{column}' in table '{name}'")
         found: set = set()
         for start in range(0, len(values), _CHUNK):
             chunk = list(values[start:start + _CHUNK])
@@ -596,7 +605,7 @@ def _where_clauses(where: Where | None) -> Iterator[tuple[str, list]]:
         if isinstance(value, (list, tuple, set, np.ndarray, pd.Series, pd.Index)):
             if listed is not None:
                 raise ValueError("read/delete take at most one list-valued filter")
-            listed = (column, list(value))
+            listed = (column, list(dict.fromkeys(value)))  # each value once: no row twice
         elif value is None:
             fixed.append(f"{_q(column)} IS NULL")
         else:
