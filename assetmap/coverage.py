@@ -43,6 +43,7 @@ from scipy.sparse import csgraph
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.messages import Message
 from assetmap.layers.assets import meeting_places
 from assetmap.layers.boundaries import finest_level
 from assetmap.sources.osm import candidate_categories
@@ -108,8 +109,7 @@ class Snap:
 def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwork:
     """Turn the workspace's walk_nodes / walk_edges layers into a :class:`WalkNetwork`."""
     if nodes is None or edges is None or nodes.empty or edges.empty:
-        raise CoverageError("the workspace has no walking network",
-                            "import OpenStreetMap data first: assetmap import-osm WORKSPACE --file F.osm.pbf")
+        raise CoverageError("no_walk_network", "fix_import_osm_first")
     node_ids = nodes["node_id"].to_numpy(dtype="int64")
     node_xy = shapely.get_coordinates(nodes.geometry.to_crs(settings.METRIC_CRS).array)
     index = pd.Index(node_ids)
@@ -216,8 +216,7 @@ def analysis_areas(boundaries: gpd.GeoDataFrame, study_area: gpd.GeoDataFrame | 
     ``population`` (integer residents analysed), ``population_cbs``, ``share_in_area``.
     """
     if boundaries is None or boundaries.empty:
-        raise CoverageError("the workspace has no CBS boundaries",
-                            "import them first: assetmap import-boundaries WORKSPACE --file F --gemeente GM0518")
+        raise CoverageError("coverage_no_boundaries", "fix_import_boundaries_first")
     # The finest level that carries population (CBS buurt files without counts fall back to wijken).
     counted = boundaries[pd.to_numeric(boundaries["population"], errors="coerce").notna()]
     level = finest_level(counted) if len(counted) else finest_level(boundaries)
@@ -231,8 +230,7 @@ def analysis_areas(boundaries: gpd.GeoDataFrame, study_area: gpd.GeoDataFrame | 
     share = np.where(full > 0, inside / np.maximum(full, 1e-9), 0.0)
     cbs = pd.to_numeric(areas["population"], errors="coerce").astype(float)
     if cbs.isna().all():
-        raise CoverageError(f"the {level} boundaries carry no population",
-                            "import CBS boundaries with the aantal_inwoners column (wijk- en buurtkaart)")
+        raise CoverageError("coverage_no_population", "fix_population_cbs", level=level)
     share = np.where(share > 0.999, 1.0, share)  # areas wholly inside keep the CBS count exactly
     population = np.round(cbs.fillna(0).to_numpy() * share).astype(np.int64)
     out = gpd.GeoDataFrame({
@@ -324,7 +322,7 @@ class CoverageInputs:
     demand_snap: Snap
     meeting_places: gpd.GeoDataFrame   # EPSG:4326: id, name, category, geometry
     candidates: gpd.GeoDataFrame       # EPSG:4326: id, name, category, geometry
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
@@ -348,10 +346,9 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     notes = []
     unreachable = int(demand.loc[~demand_snap.reachable, "population"].sum())
     if unreachable:
-        notes.append(f"{unreachable} residents live more than {settings.MAX_SNAP_DISTANCE_M:.0f} m from any "
-                     "walkable way in the workspace and count as unreachable")
+        notes.append(Message("note_unreachable", count=unreachable, distance=f"{settings.MAX_SNAP_DISTANCE_M:.0f}"))
     if places.empty:
-        notes.append("the workspace has no meeting places: every resident counts as uncovered")
+        notes.append(Message("note_no_meeting_places"))
     return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes)
 
 
@@ -386,7 +383,7 @@ class CoverageResult:
     gaps: gpd.GeoDataFrame            # EPSG:4326 demand points beyond the threshold
     points: gpd.GeoDataFrame          # EPSG:4326 every demand point with walk_minutes
     meeting_places: gpd.GeoDataFrame  # the meeting places counted
-    notes: list[str]
+    notes: list[Message]
 
     @property
     def buurten(self) -> pd.DataFrame:
@@ -411,7 +408,7 @@ class CoverageResult:
 
 def metres_per_minute(speed_kmh: float) -> float:
     if not speed_kmh or speed_kmh <= 0 or not np.isfinite(speed_kmh):
-        raise CoverageError(f"walking speed {speed_kmh} km/h is not possible", "give a speed above 0, e.g. 4.5")
+        raise CoverageError("speed_invalid", "fix_speed", speed=speed_kmh)
     return speed_kmh * 1000.0 / 60.0
 
 
@@ -436,7 +433,7 @@ def compute_coverage(inputs: CoverageInputs, minutes: float = settings.COVERAGE_
                      speed_kmh: float = settings.WALK_SPEED_KMH, remove_ids=(), add_points=None) -> CoverageResult:
     """Walking minutes to the nearest meeting place for every demand point, and the per-area table."""
     if minutes is None or not np.isfinite(minutes) or minutes <= 0:
-        raise CoverageError(f"{minutes} minutes is not a walking time", "give a number of minutes above 0, e.g. 10")
+        raise CoverageError("minutes_invalid", "fix_minutes", minutes=minutes)
     places = active_meeting_places(inputs, remove_ids, add_points)
     walk_minutes = nearest_distances(inputs, places) / metres_per_minute(speed_kmh)
     return _result(inputs, walk_minutes, float(minutes), float(speed_kmh), places)
@@ -518,7 +515,7 @@ def suggest_sites(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MIN
     added_population, coverage_pct_after and the point geometry (EPSG:4326).
     """
     if count < 1:
-        raise CoverageError(f"count {count} is not a number of sites", "ask for 1 or more sites")
+        raise CoverageError("count_invalid", "fix_count", count=count)
     base = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids)
     limit = minutes * metres_per_minute(speed_kmh)
     sites = inputs.candidates.copy()
