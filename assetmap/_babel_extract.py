@@ -4,8 +4,8 @@ Babel's own Python extractor counts arguments by position, so it cannot take the
 as ``fix="..."``. This one reads the syntax tree: for every call of a function in :data:`KEYWORDS` it
 takes the code at the given positions (a text, or both texts of ``"a" if x else "b"``) and the
 ``fix=`` argument. Only codes (lower-case identifiers) are extracted: the English sentences that
-files not converted yet still write are not catalogue entries. Each code gets the English text of ``locale/en`` as a comment (``#. en: ...``),
-so a translator sees what to translate next to the code.
+files not converted yet still write are not catalogue entries. Each code gets the English text of
+``locale/en`` as a comment (``#. en: ...``), so a translator sees what to translate next to the code.
 """
 
 from __future__ import annotations

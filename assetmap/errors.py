@@ -4,12 +4,12 @@ A :class:`Problem` and every :class:`AssetmapError` carry a message *code* and i
 a text: the text comes from the catalogues (:mod:`assetmap.messages`) in the language asked for.
 ``str()`` gives English (what the CLI prints); ``render(lang)`` gives ``lang``::
 
-    >>> p = Problem("value_not_allowed", "fix_use_one_of", row=3, column="building_block",
-    ...             value="kasteel", allowed="individual, association")
-    >>> str(p)
-    "row 3, column 'building_block': 'kasteel' is not an allowed value. Fix: use one of: individual, association"
-    >>> p.render("nl")
-    "rij 3, kolom 'building_block': 'kasteel' is geen toegestane waarde. Los op: gebruik een van: individual, association"
+    >>> p = Problem("value_not_allowed", "fix_use_one_of", row=3, column="block", value="kasteel",
+    ...             allowed="individual, story")
+    >>> print(p)
+    row 3, column 'block': 'kasteel' is not an allowed value. Fix: use one of: individual, story
+    >>> print(p.render("nl"))
+    rij 3, kolom 'block': 'kasteel' is geen toegestane waarde. Los op: gebruik een van: individual, story
 
 Imports nothing of assetmap but :mod:`assetmap.messages`.
 """
