@@ -47,19 +47,24 @@ def N_(code: str) -> str:
     return code
 
 
+class _Missing(gettext.NullTranslations):
+    """The last fallback: says that no catalogue has the code (instead of returning the code)."""
+
+    def gettext(self, message):
+        return None
+
+
 @lru_cache(maxsize=None)
 def _catalogue(lang: str) -> gettext.NullTranslations:
     """The catalogue of ``lang``, with English behind it for what it lacks (cached per language)."""
     found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
-    if lang != ENGLISH:
-        found.add_fallback(_catalogue(ENGLISH))
+    found.add_fallback(_catalogue(ENGLISH) if lang != ENGLISH else _Missing())
     return found
 
 
 def _template(code: str, lang: str) -> str | None:
     """The text of ``code`` in ``lang`` (English where ``lang`` lacks it), ``None`` when no catalogue has it."""
-    found = _catalogue(lang).gettext(code)
-    return None if found == code else found
+    return _catalogue(lang).gettext(code)
 
 
 def is_code(code: object) -> bool:
