@@ -107,7 +107,23 @@ class Snap:
 
 
 def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwork:
-    """Turn the workspace's walk_nodes / walk_edges layers into a :class:`WalkNetwork`."""
+    """Turn the workspace's walk_nodes / walk_edges layers into a :class:`WalkNetwork`.
+
+    Parameters
+    ----------
+    nodes, edges : geopandas.GeoDataFrame
+        The walking network as the workspace stores it.
+
+    Returns
+    -------
+    WalkNetwork
+        The graph in RD New metres.
+
+    Raises
+    ------
+    CoverageError
+        ``no_walk_network`` when the workspace has none.
+    """
     if nodes is None or edges is None or nodes.empty or edges.empty:
         raise CoverageError("no_walk_network", "fix_import_osm_first")
     node_ids = nodes["node_id"].to_numpy(dtype="int64")
@@ -212,8 +228,23 @@ def _min_matrix(rows, cols, weights, size: int) -> sparse.csr_matrix:
 def analysis_areas(boundaries: gpd.GeoDataFrame, study_area: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     """The finest boundaries (buurten, else wijken) cut to the study area, population scaled by surface share.
 
-    Returns an RD New frame with ``buurt_code`` (the area's CBS code), ``name``, ``level``,
-    ``population`` (integer residents analysed), ``population_cbs``, ``share_in_area``.
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        Boundaries of the workspace.
+    study_area : geopandas.GeoDataFrame, optional
+        The area the OSM data covers.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        RD New frame with ``buurt_code`` (the area's CBS code), ``name``, ``level``, ``population``
+        (integer residents analysed), ``population_cbs``, ``share_in_area``.
+
+    Raises
+    ------
+    CoverageError
+        ``coverage_no_boundaries`` or ``coverage_no_population``.
     """
     if boundaries is None or boundaries.empty:
         raise CoverageError("coverage_no_boundaries", "fix_import_boundaries_first")
@@ -332,6 +363,26 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     Meeting places are assets marked ``is_meeting_place`` plus those in
     ``meeting_place_categories`` (default :data:`DEFAULT_MEETING_CATEGORIES`); only public ones
     with consent count unless ``include_private``.
+
+    Parameters
+    ----------
+    ws : Workspace
+        An open workspace.
+    meeting_place_categories : tuple of str, optional
+        Categories that count as meeting places.
+    include_private : bool
+        Count private meeting places too.
+
+    Returns
+    -------
+    CoverageInputs
+        Everything the analysis needs; ``notes`` holds :class:`~assetmap.messages.Message` notes
+        (``note_unreachable``, ``note_no_meeting_places``).
+
+    Raises
+    ------
+    CoverageError
+        When the workspace lacks a walking network, boundaries or population.
     """
     network = build_network(*ws.walk_network())
     areas = analysis_areas(ws.boundaries(), ws.study_area())
@@ -407,6 +458,23 @@ class CoverageResult:
 
 
 def metres_per_minute(speed_kmh: float) -> float:
+    """Walking speed in metres per minute.
+
+    Parameters
+    ----------
+    speed_kmh : float
+        Walking speed in km/h.
+
+    Returns
+    -------
+    float
+        Metres per minute.
+
+    Raises
+    ------
+    CoverageError
+        ``speed_invalid`` for a speed that is not above 0.
+    """
     if not speed_kmh or speed_kmh <= 0 or not np.isfinite(speed_kmh):
         raise CoverageError("speed_invalid", "fix_speed", speed=speed_kmh)
     return speed_kmh * 1000.0 / 60.0
@@ -431,7 +499,31 @@ def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None
 
 def compute_coverage(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MINUTES,
                      speed_kmh: float = settings.WALK_SPEED_KMH, remove_ids=(), add_points=None) -> CoverageResult:
-    """Walking minutes to the nearest meeting place for every demand point, and the per-area table."""
+    """Walking minutes to the nearest meeting place for every demand point, and the per-area table.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    minutes : float
+        Walking minutes that count as nearby.
+    speed_kmh : float
+        Walking speed.
+    remove_ids : iterable of str
+        Meeting places to leave out (what-if).
+    add_points : optional
+        Extra meeting places as (lon, lat) points.
+
+    Returns
+    -------
+    CoverageResult
+        Per-area table, gap points and totals.
+
+    Raises
+    ------
+    CoverageError
+        ``minutes_invalid`` or ``speed_invalid``.
+    """
     if minutes is None or not np.isfinite(minutes) or minutes <= 0:
         raise CoverageError("minutes_invalid", "fix_minutes", minutes=minutes)
     places = active_meeting_places(inputs, remove_ids, add_points)
@@ -511,8 +603,35 @@ def suggest_sites(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MIN
     Candidates are existing public assets that could open as a meeting place (schools, places of
     worship, libraries, sports centres, community gardens: ``meeting_place_candidate`` in
     ``data/osm_tags.csv``) and, with ``include_gap_cells``, the most populous uncovered demand
-    points. Returns rank, asset_id (None for a gap cell), name, category, lon, lat,
-    added_population, coverage_pct_after and the point geometry (EPSG:4326).
+    points.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    minutes : float
+        Walking minutes that count as nearby.
+    speed_kmh : float
+        Walking speed.
+    count : int
+        Number of sites to pick.
+    remove_ids : iterable of str
+        Meeting places to leave out (what-if).
+    include_gap_cells : bool
+        Also consider uncovered spots that are no asset.
+    max_gap_cells : int
+        How many of those to consider.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        rank, asset_id (None for a gap cell), name, category, lon, lat, added_population,
+        coverage_pct_after and the point geometry (EPSG:4326).
+
+    Raises
+    ------
+    CoverageError
+        ``count_invalid``, ``minutes_invalid`` or ``speed_invalid``.
     """
     if count < 1:
         raise CoverageError("count_invalid", "fix_count", count=count)

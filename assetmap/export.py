@@ -25,7 +25,27 @@ def assets_for_export(ws, public: bool) -> gpd.GeoDataFrame:
 
 
 def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
-    """Write the assets to ``out`` (.gpkg, .geojson or .csv). Returns the number of rows."""
+    """Write the assets to ``out`` (.gpkg, .geojson or .csv), atomically.
+
+    Parameters
+    ----------
+    ws : Workspace
+        An open workspace.
+    out : str or os.PathLike
+        The file to write; its suffix picks the format.
+    public : bool
+        Only what the public may see (:func:`~assetmap.privacy.public_view`).
+
+    Returns
+    -------
+    int
+        The number of rows written.
+
+    Raises
+    ------
+    InputError
+        ``export_suffix`` for another suffix, ``folder_missing`` when the folder does not exist.
+    """
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:

@@ -30,7 +30,18 @@ _LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 # ---------------------------------------------------------------------- page setup
 def setup_page(page: str) -> str:
-    """Page config, language switch and workspace line in the sidebar. Returns the language."""
+    """Page config, language switch, page menu and workspace line in the sidebar.
+
+    Parameters
+    ----------
+    page : str
+        Page key (see :data:`PAGES` and :func:`~assetmap.i18n.page_title`).
+
+    Returns
+    -------
+    str
+        The language the user chose.
+    """
     state = st.session_state
     state.setdefault("lang", DEFAULT_LANGUAGE)
     st.set_page_config(page_title=f"{page_title(page, state['lang'])} · assetmap", page_icon="🗺️",
@@ -219,7 +230,24 @@ def temp_dir() -> tempfile.TemporaryDirectory:
 
 # ---------------------------------------------------------------------- online helpers
 def geocode(address: str) -> tuple[float, float]:
-    """(lat, lon) of an address via Nominatim (osmnx), with a short timeout; AssetmapError when it fails."""
+    """(lat, lon) of an address via Nominatim (osmnx), with a short timeout.
+
+    Parameters
+    ----------
+    address : str
+        The address or place.
+
+    Returns
+    -------
+    tuple of float
+        Latitude and longitude.
+
+    Raises
+    ------
+    AssetmapError
+        ``geocode_failed`` (offline, not found; with the geocoder's own error) or
+        ``address_outside_nl``.
+    """
     import osmnx as ox
 
     old = ox.settings.requests_timeout

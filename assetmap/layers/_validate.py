@@ -19,7 +19,21 @@ def row_number(index_position: int) -> int:
 
 def check_allowed(frame: pd.DataFrame, column: str, allowed: tuple[str, ...], problems: list[Problem],
                   rows: pd.Series | None = None) -> None:
-    """Add a problem for every value of ``column`` outside ``allowed``."""
+    """Add a problem (``value_not_allowed``) for every value of ``column`` outside ``allowed``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows.
+    column : str
+        Column to check; empty cells are left to :func:`check_required`.
+    allowed : tuple of str
+        The allowed values.
+    problems : list of Problem
+        Found problems are appended here.
+    rows : pandas.Series, optional
+        Row numbers to name (as in the user's file); positions + 1 when not given.
+    """
     values = frame[column]
     bad = values.notna() & ~values.isin(allowed)
     for pos in bad.to_numpy().nonzero()[0]:
@@ -29,6 +43,19 @@ def check_allowed(frame: pd.DataFrame, column: str, allowed: tuple[str, ...], pr
 
 def check_required(frame: pd.DataFrame, columns: tuple[str, ...], problems: list[Problem],
                    rows: pd.Series | None = None) -> None:
+    """Add a problem for every missing column (``column_missing``) and every empty cell (``cell_empty``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows.
+    columns : tuple of str
+        Columns that must be present and filled in.
+    problems : list of Problem
+        Found problems are appended here.
+    rows : pandas.Series, optional
+        Row numbers to name (as in the user's file); positions + 1 when not given.
+    """
     for column in columns:
         if column not in frame.columns:
             problems.append(Problem("column_missing", "fix_add_column", name=column))
@@ -41,7 +68,20 @@ def check_required(frame: pd.DataFrame, columns: tuple[str, ...], problems: list
 
 def check_geometry(frame: gpd.GeoDataFrame, problems: list[Problem], rows: pd.Series | None = None,
                    allowed_types: tuple[str, ...] = ("Point", "Polygon", "MultiPolygon")) -> None:
-    """Geometry must be present, non-empty, valid, of an allowed type and inside the Netherlands."""
+    """Geometry must be present, non-empty, valid, of an allowed type and inside the Netherlands.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        The rows; the Netherlands check needs a CRS.
+    problems : list of Problem
+        Found problems are appended here (``location_missing``, ``geometry_type_unsupported``,
+        ``geometry_invalid``, ``outside_nl``), all in column ``geometry``.
+    rows : pandas.Series, optional
+        Row numbers to name (as in the user's file); positions + 1 when not given.
+    allowed_types : tuple of str
+        Allowed geometry types.
+    """
     geoms = frame.geometry.array
     missing = shapely.is_missing(geoms)
     empty = ~missing & shapely.is_empty(geoms)

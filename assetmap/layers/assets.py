@@ -56,7 +56,19 @@ def parse_bool(value: object) -> bool | None:
 
 
 def special_category_problems(columns) -> list[Problem]:
-    """One problem per column that would hold a special category of personal data (GDPR art. 9)."""
+    """One problem per column that would hold a special category of personal data (GDPR art. 9).
+
+    Parameters
+    ----------
+    columns : iterable
+        Column names as the user wrote them.
+
+    Returns
+    -------
+    list of Problem
+        ``special_category_column`` for every column whose name holds a word of
+        :data:`FORBIDDEN_FIELD_WORDS`.
+    """
     def plain(name) -> str:
         return unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
     return [Problem("special_category_column", "fix_remove_special_column", column=str(column), name=str(column))
@@ -73,16 +85,26 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
 
     Parameters
     ----------
-    frame
+    frame : pandas.DataFrame or geopandas.GeoDataFrame
         Rows to check. Must have a geometry with a CRS.
-    source
+    source : str
         Default for the ``source`` field.
-    added_by
+    added_by : str, optional
         Default pseudonym for ``added_by``.
-    rows
+    rows : pandas.Series, optional
         Row numbers to name in problems (1-based, as in the user's file); defaults to positions.
-    strict
+    strict : bool
         Raise :class:`~assetmap.errors.InputError` with every problem (default), or only warn.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The assets.
+
+    Raises
+    ------
+    InputError
+        With every problem found (codes and values, see :class:`~assetmap.errors.Problem`).
     """
     problems: list[Problem] = []
     if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:

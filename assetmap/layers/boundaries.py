@@ -36,6 +36,27 @@ def build_boundaries(frame: gpd.GeoDataFrame, *, source: str = "cbs", year: int 
     """Validate a boundary table with at least ``code`` and geometry; derive level and parent codes.
 
     Population may be missing (NA): CBS marks secret values with negative numbers, which become NA.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Boundaries with ``code``, optionally ``name`` and ``population``.
+    source : str
+        Value of the ``source`` column.
+    year : int, optional
+        Edition of the boundaries.
+    strict : bool
+        Raise on problems (default), or only warn and drop rows with a bad code.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The boundaries in EPSG:4326.
+
+    Raises
+    ------
+    InputError
+        ``cbs_code_invalid``, ``code_duplicate`` and geometry problems, each with row and column.
     """
     problems: list[Problem] = []
     out = frame.to_crs(settings.STORAGE_CRS).reset_index(drop=True).copy()

@@ -12,7 +12,29 @@ from assetmap.layers.schema import LINK_FIELDS, LINK_KINDS
 
 def build_links(frame: pd.DataFrame, known_asset_ids: set[str], *, added_by: str | None = None,
                 strict: bool = True) -> pd.DataFrame:
-    """Validate links: both ends must be known assets, the kind an allowed value, no self-links."""
+    """Validate links: both ends must be known assets, the kind an allowed value, no self-links.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Links with ``from_asset_id`` and ``to_asset_id``; other fields are filled in.
+    known_asset_ids : set of str
+        Ids of the assets that exist.
+    added_by : str, optional
+        Default pseudonym for ``added_by``.
+    strict : bool
+        Raise on problems (default), or only warn.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The links with the columns of :data:`LINK_FIELDS`.
+
+    Raises
+    ------
+    InputError
+        ``asset_missing``, ``link_self``, missing and not allowed values, each with row and column.
+    """
     problems: list[Problem] = []
     out = frame.reset_index(drop=True).copy()
     for name in LINK_FIELDS:

@@ -35,7 +35,28 @@ MAX_BOUNDARIES_BYTES = settings.MAX_IMPORT_BYTES * 20
 
 
 def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: int | None = None) -> gpd.GeoDataFrame:
-    """Read CBS boundaries from a local file and keep one gemeente (``GM0518``) if given."""
+    """Read CBS boundaries from a local file and keep one gemeente (``GM0518``) if given.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoJSON, TopoJSON, GeoPackage or shapefile (``.zip``).
+    gemeente : str, optional
+        Keep only this gemeente.
+    year : int, optional
+        Edition of the boundaries.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        See :func:`normalise_boundaries`.
+
+    Raises
+    ------
+    InputError
+        ``file_missing``, ``boundaries_file_type``, ``file_larger_than``, ``file_unreadable`` and
+        the problems of :func:`normalise_boundaries`.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError("file_missing", "fix_check_path", path=path)
@@ -52,7 +73,27 @@ def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: in
 
 
 def fetch_boundaries(gemeente: str, level: str = "buurt", year: int | None = None) -> gpd.GeoDataFrame:
-    """Download CBS boundaries with population for one gemeente from PDOK (online)."""
+    """Download CBS boundaries with population for one gemeente from PDOK (online).
+
+    Parameters
+    ----------
+    gemeente : str
+        Gemeente code (``GM0518``, or its digits).
+    level : str
+        ``buurt``, ``wijk`` or ``gemeente``.
+    year : int, optional
+        Edition of the boundaries.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        See :func:`normalise_boundaries`.
+
+    Raises
+    ------
+    InputError
+        ``gemeente_code_invalid``, ``pdok_unreachable`` and the problems of :func:`normalise_boundaries`.
+    """
     gemeente = _check_gemeente(gemeente)
     params = {
         "service": "WFS", "version": "2.0.0", "request": "GetFeature", "typeNames": PDOK_LAYERS[level],
@@ -70,7 +111,30 @@ def fetch_boundaries(gemeente: str, level: str = "buurt", year: int | None = Non
 
 def normalise_boundaries(frame: gpd.GeoDataFrame, *, gemeente: str | None = None, year: int | None = None,
                          reference: str = "") -> gpd.GeoDataFrame:
-    """Map the column names of any CBS edition to ``code``, ``name``, ``population`` and validate."""
+    """Map the column names of any CBS edition to ``code``, ``name``, ``population`` and validate.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Boundaries as read.
+    gemeente : str, optional
+        Keep only this gemeente.
+    year : int, optional
+        Edition of the boundaries.
+    reference : str
+        The file or service, as messages name it ("the file" when empty).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Boundaries as :func:`~assetmap.layers.boundaries.build_boundaries` returns them.
+
+    Raises
+    ------
+    InputError
+        ``boundaries_empty``, ``boundaries_no_code_column``, ``boundaries_no_gemeente``,
+        ``boundaries_no_crs`` and the problems of the boundary checks.
+    """
     if frame.empty:
         raise InputError("boundaries_empty", "fix_right_file", name=_name(reference))
     frame = _fix_crs(frame, reference)

@@ -53,7 +53,23 @@ class OsmLayers:
 
 @lru_cache(maxsize=4)
 def tag_mapping(path: Path | None = None) -> pd.DataFrame:
-    """The editable OSM tag mapping table (``data/osm_tags.csv``)."""
+    """The editable OSM tag mapping table (``data/osm_tags.csv``).
+
+    Parameters
+    ----------
+    path : Path, optional
+        Another mapping table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per OSM tag: building block, category, meeting place flags and labels.
+
+    Raises
+    ------
+    InputError
+        ``mapping_columns_missing`` when the header lacks columns.
+    """
     path = path or settings.DATA_DIR / "osm_tags.csv"
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     expected = {"key", "value", "building_block", "category", "is_meeting_place", "meeting_place_candidate",
@@ -86,6 +102,24 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> Osm
     """Read facilities and the walking network from a local OSM file.
 
     ``.osm.pbf`` is read with pyosmium (fast); ``.osm`` and ``.osm.bz2`` XML with osmnx.
+
+    Parameters
+    ----------
+    path : str or Path
+        The OSM file.
+    area : geopandas.GeoDataFrame, optional
+        Polygon of the area the file covers (default: its extent).
+
+    Returns
+    -------
+    OsmLayers
+        Assets, walking network, residential buildings and the study area.
+
+    Raises
+    ------
+    InputError
+        ``file_missing``, ``file_larger_than``, ``osm_not_pbf``, ``file_cannot_open``, ``osm_not_xml``,
+        ``osm_xml_unreadable``, ``osm_pbf_unreadable`` or ``osm_no_streets``.
     """
     path = Path(path)
     _check_osm_file(path)
@@ -121,7 +155,23 @@ def _read_pbf_file(path: Path, area: gpd.GeoDataFrame | None) -> OsmLayers:
 
 
 def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
-    """Download facilities and the walking network online (Overpass) for a place name or polygon."""
+    """Download facilities and the walking network online (Overpass) for a place name or polygon.
+
+    Parameters
+    ----------
+    place : str or shapely.Polygon
+        A place name such as ``"Transvaal, Den Haag"``, or the area itself (EPSG:4326).
+
+    Returns
+    -------
+    OsmLayers
+        Assets, walking network, residential buildings and the study area.
+
+    Raises
+    ------
+    InputError
+        ``osm_unreachable`` when offline, ``place_not_found`` when the place holds nothing.
+    """
     try:
         if isinstance(place, str):
             area = ox.geocode_to_gdf(place)[["geometry"]]

@@ -103,10 +103,28 @@ class WorkshopImport:
 
 def read_workshop_file(path: str | Path, boundaries: gpd.GeoDataFrame | None = None, *,
                        added_by: str | None = None, source: str = "workshop") -> WorkshopImport:
-    """Read and check a workshop CSV, XLSX or GeoJSON file.
+    """Read and check a workshop CSV, XLSX or GeoJSON file; nothing is written by this function.
 
-    Raises :class:`~assetmap.errors.InputError` listing every problem (row, column, fix) if any
-    row cannot be used; nothing is written by this function.
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    boundaries : geopandas.GeoDataFrame, optional
+        Boundaries of the workspace: buurt codes as locations, and points outside them refused.
+    added_by : str, optional
+        Pseudonym recorded for rows without one.
+    source : str
+        Value of the ``source`` field.
+
+    Returns
+    -------
+    WorkshopImport
+        The checked assets and the notes (problems that did not stop the import).
+
+    Raises
+    ------
+    InputError
+        Listing every problem (row, column, code, fix) if any row cannot be used.
     """
     path = Path(path)
     if not path.is_file():
@@ -137,7 +155,35 @@ def read_workshop_file(path: str | Path, boundaries: gpd.GeoDataFrame | None = N
 def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = None, *,
                     geometry: list | None = None, first_row: int = 2, notes: list[Problem] | None = None,
                     added_by: str | None = None, source: str = "workshop") -> WorkshopImport:
-    """Check a table of text cells (as read from a file or typed in the app) and build assets."""
+    """Check a table of text cells (as read from a file or typed in the app) and build assets.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Text cells with the user's headers (Dutch or English).
+    boundaries : geopandas.GeoDataFrame, optional
+        Boundaries of the workspace (see :func:`read_workshop_file`).
+    geometry : list, optional
+        Geometries of a GeoJSON file, one per row; else the location columns are read.
+    first_row : int
+        Row number of the first row in the file (2 below a header, 1 for GeoJSON features).
+    notes : list of Problem, optional
+        Notes found while reading the file, kept in the result.
+    added_by : str, optional
+        Pseudonym recorded for rows without one.
+    source : str
+        Value of the ``source`` field.
+
+    Returns
+    -------
+    WorkshopImport
+        The checked assets and the notes.
+
+    Raises
+    ------
+    InputError
+        With every problem, sorted by row and column.
+    """
     notes = list(notes or [])
     problems: list[Problem] = []
     if len(table) > settings.MAX_IMPORT_ROWS:
