@@ -43,6 +43,7 @@ from scipy.sparse import csgraph
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.messages import Message
 from assetmap.layers.assets import meeting_places
 from assetmap.layers.boundaries import finest_level
 from assetmap.sources.osm import candidate_categories
@@ -106,10 +107,25 @@ class Snap:
 
 
 def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwork:
-    """Turn the workspace's walk_nodes / walk_edges layers into a :class:`WalkNetwork`."""
+    """Turn the workspace's walk_nodes / walk_edges layers into a :class:`WalkNetwork`.
+
+    Parameters
+    ----------
+    nodes, edges : geopandas.GeoDataFrame
+        The walking network as the workspace stores it.
+
+    Returns
+    -------
+    WalkNetwork
+        The graph in RD New metres.
+
+    Raises
+    ------
+    CoverageError
+        ``no_walk_network`` when the workspace has none.
+    """
     if nodes is None or edges is None or nodes.empty or edges.empty:
-        raise CoverageError("the workspace has no walking network",
-                            "import OpenStreetMap data first: assetmap import-osm WORKSPACE --file F.osm.pbf")
+        raise CoverageError("no_walk_network", "fix_import_osm_first")
     node_ids = nodes["node_id"].to_numpy(dtype="int64")
     node_xy = shapely.get_coordinates(nodes.geometry.to_crs(settings.METRIC_CRS).array)
     index = pd.Index(node_ids)
@@ -212,12 +228,26 @@ def _min_matrix(rows, cols, weights, size: int) -> sparse.csr_matrix:
 def analysis_areas(boundaries: gpd.GeoDataFrame, study_area: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     """The finest boundaries (buurten, else wijken) cut to the study area, population scaled by surface share.
 
-    Returns an RD New frame with ``buurt_code`` (the area's CBS code), ``name``, ``level``,
-    ``population`` (integer residents analysed), ``population_cbs``, ``share_in_area``.
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        Boundaries of the workspace.
+    study_area : geopandas.GeoDataFrame, optional
+        The area the OSM data covers.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        RD New frame with ``buurt_code`` (the area's CBS code), ``name``, ``level``, ``population``
+        (integer residents analysed), ``population_cbs``, ``share_in_area``.
+
+    Raises
+    ------
+    CoverageError
+        ``coverage_no_boundaries`` or ``coverage_no_population``.
     """
     if boundaries is None or boundaries.empty:
-        raise CoverageError("the workspace has no CBS boundaries",
-                            "import them first: assetmap import-boundaries WORKSPACE --file F --gemeente GM0518")
+        raise CoverageError("coverage_no_boundaries", "fix_import_boundaries_first")
     # The finest level that carries population (CBS buurt files without counts fall back to wijken).
     counted = boundaries[pd.to_numeric(boundaries["population"], errors="coerce").notna()]
     level = finest_level(counted) if len(counted) else finest_level(boundaries)
@@ -231,8 +261,7 @@ def analysis_areas(boundaries: gpd.GeoDataFrame, study_area: gpd.GeoDataFrame | 
     share = np.where(full > 0, inside / np.maximum(full, 1e-9), 0.0)
     cbs = pd.to_numeric(areas["population"], errors="coerce").astype(float)
     if cbs.isna().all():
-        raise CoverageError(f"the {level} boundaries carry no population",
-                            "import CBS boundaries with the aantal_inwoners column (wijk- en buurtkaart)")
+        raise CoverageError("coverage_no_population", "fix_population_cbs", level=level)
     share = np.where(share > 0.999, 1.0, share)  # areas wholly inside keep the CBS count exactly
     population = np.round(cbs.fillna(0).to_numpy() * share).astype(np.int64)
     out = gpd.GeoDataFrame({
@@ -324,7 +353,7 @@ class CoverageInputs:
     demand_snap: Snap
     meeting_places: gpd.GeoDataFrame   # EPSG:4326: id, name, category, geometry
     candidates: gpd.GeoDataFrame       # EPSG:4326: id, name, category, geometry
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
@@ -334,6 +363,26 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     Meeting places are assets marked ``is_meeting_place`` plus those in
     ``meeting_place_categories`` (default :data:`DEFAULT_MEETING_CATEGORIES`); only public ones
     with consent count unless ``include_private``.
+
+    Parameters
+    ----------
+    ws : Workspace
+        An open workspace.
+    meeting_place_categories : tuple of str, optional
+        Categories that count as meeting places.
+    include_private : bool
+        Count private meeting places too.
+
+    Returns
+    -------
+    CoverageInputs
+        Everything the analysis needs; ``notes`` holds :class:`~assetmap.messages.Message` notes
+        (``note_unreachable``, ``note_no_meeting_places``).
+
+    Raises
+    ------
+    CoverageError
+        When the workspace lacks a walking network, boundaries or population.
     """
     network = build_network(*ws.walk_network())
     areas = analysis_areas(ws.boundaries(), ws.study_area())
@@ -348,10 +397,9 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     notes = []
     unreachable = int(demand.loc[~demand_snap.reachable, "population"].sum())
     if unreachable:
-        notes.append(f"{unreachable} residents live more than {settings.MAX_SNAP_DISTANCE_M:.0f} m from any "
-                     "walkable way in the workspace and count as unreachable")
+        notes.append(Message("note_unreachable", count=unreachable, distance=f"{settings.MAX_SNAP_DISTANCE_M:.0f}"))
     if places.empty:
-        notes.append("the workspace has no meeting places: every resident counts as uncovered")
+        notes.append(Message("note_no_meeting_places"))
     return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes)
 
 
@@ -386,7 +434,7 @@ class CoverageResult:
     gaps: gpd.GeoDataFrame            # EPSG:4326 demand points beyond the threshold
     points: gpd.GeoDataFrame          # EPSG:4326 every demand point with walk_minutes
     meeting_places: gpd.GeoDataFrame  # the meeting places counted
-    notes: list[str]
+    notes: list[Message]
 
     @property
     def buurten(self) -> pd.DataFrame:
@@ -410,8 +458,25 @@ class CoverageResult:
 
 
 def metres_per_minute(speed_kmh: float) -> float:
+    """Walking speed in metres per minute.
+
+    Parameters
+    ----------
+    speed_kmh : float
+        Walking speed in km/h.
+
+    Returns
+    -------
+    float
+        Metres per minute.
+
+    Raises
+    ------
+    CoverageError
+        ``speed_invalid`` for a speed that is not above 0.
+    """
     if not speed_kmh or speed_kmh <= 0 or not np.isfinite(speed_kmh):
-        raise CoverageError(f"walking speed {speed_kmh} km/h is not possible", "give a speed above 0, e.g. 4.5")
+        raise CoverageError("speed_invalid", "fix_speed", speed=speed_kmh)
     return speed_kmh * 1000.0 / 60.0
 
 
@@ -434,9 +499,33 @@ def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None
 
 def compute_coverage(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MINUTES,
                      speed_kmh: float = settings.WALK_SPEED_KMH, remove_ids=(), add_points=None) -> CoverageResult:
-    """Walking minutes to the nearest meeting place for every demand point, and the per-area table."""
+    """Walking minutes to the nearest meeting place for every demand point, and the per-area table.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    minutes : float
+        Walking minutes that count as nearby.
+    speed_kmh : float
+        Walking speed.
+    remove_ids : iterable of str
+        Meeting places to leave out (what-if).
+    add_points : optional
+        Extra meeting places as (lon, lat) points.
+
+    Returns
+    -------
+    CoverageResult
+        Per-area table, gap points and totals.
+
+    Raises
+    ------
+    CoverageError
+        ``minutes_invalid`` or ``speed_invalid``.
+    """
     if minutes is None or not np.isfinite(minutes) or minutes <= 0:
-        raise CoverageError(f"{minutes} minutes is not a walking time", "give a number of minutes above 0, e.g. 10")
+        raise CoverageError("minutes_invalid", "fix_minutes", minutes=minutes)
     places = active_meeting_places(inputs, remove_ids, add_points)
     walk_minutes = nearest_distances(inputs, places) / metres_per_minute(speed_kmh)
     return _result(inputs, walk_minutes, float(minutes), float(speed_kmh), places)
@@ -514,11 +603,38 @@ def suggest_sites(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MIN
     Candidates are existing public assets that could open as a meeting place (schools, places of
     worship, libraries, sports centres, community gardens: ``meeting_place_candidate`` in
     ``data/osm_tags.csv``) and, with ``include_gap_cells``, the most populous uncovered demand
-    points. Returns rank, asset_id (None for a gap cell), name, category, lon, lat,
-    added_population, coverage_pct_after and the point geometry (EPSG:4326).
+    points.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    minutes : float
+        Walking minutes that count as nearby.
+    speed_kmh : float
+        Walking speed.
+    count : int
+        Number of sites to pick.
+    remove_ids : iterable of str
+        Meeting places to leave out (what-if).
+    include_gap_cells : bool
+        Also consider uncovered spots that are no asset.
+    max_gap_cells : int
+        How many of those to consider.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        rank, asset_id (None for a gap cell), name, category, lon, lat, added_population,
+        coverage_pct_after and the point geometry (EPSG:4326).
+
+    Raises
+    ------
+    CoverageError
+        ``count_invalid``, ``minutes_invalid`` or ``speed_invalid``.
     """
     if count < 1:
-        raise CoverageError(f"count {count} is not a number of sites", "ask for 1 or more sites")
+        raise CoverageError("count_invalid", "fix_count", count=count)
     base = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids)
     limit = minutes * metres_per_minute(speed_kmh)
     sites = inputs.candidates.copy()

@@ -1,36 +1,212 @@
-"""Errors that carry every problem found, each naming the row, the field and the fix."""
+"""Errors that carry every problem found, each naming the row, the field and the fix.
+
+A :class:`Problem` and every :class:`AssetmapError` carry a message *code* and its parameters, not
+a text: the text comes from the catalogues (:mod:`assetmap.messages`) in the language asked for.
+``str()`` gives English (what the CLI prints); ``render(lang)`` gives ``lang``::
+
+    >>> p = Problem("value_not_allowed", "fix_use_one_of", row=3, column="block", value="kasteel",
+    ...             allowed="individual, story")
+    >>> print(p)
+    row 3, column 'block': 'kasteel' is not an allowed value. Fix: use one of: individual, story
+    >>> print(p.render("nl"))
+    rij 3, kolom 'block': 'kasteel' is geen toegestane waarde. Los op: gebruik een van: individual, story
+
+Imports nothing of assetmap but :mod:`assetmap.messages`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from assetmap import messages
+from assetmap.messages import ENGLISH, text
 
 
-@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input.
+    """One thing wrong with the input: a message code, an optional fix code, where, and the values.
 
-    ``row`` is 1-based as a person counts rows in a spreadsheet (header not counted),
-    or ``None`` when the problem is about the whole input.
+    Parameters
+    ----------
+    code : str
+        Message code, e.g. ``"asset_missing"``.
+    fix : str or None
+        Code of the text that says how to fix it, e.g. ``"fix_link_existing"``; it is filled in with
+        the same ``params``.
+    row : int or None
+        1-based as a person counts rows in a spreadsheet (header not counted), or ``None`` when
+        the problem is about the whole input.
+    column : str or None
+        The column (field) the problem is in.
+    **params
+        Values for the ``{name}`` fields of the message and the fix.
+
+    Notes
+    -----
+    A ``code`` (or ``fix``) that is no code but an English sentence, as files not converted yet
+    write them, is taken apart into code and values when it matches a pending code
+    (:func:`assetmap.messages.legacy_code`), else shown as given in every language.
     """
 
-    message: str
-    fix: str = ""
-    row: int | None = None
-    column: str | None = None
+    __slots__ = ("code", "fix", "row", "column", "params")
 
-    def __str__(self) -> str:
+    def __init__(self, code: str, /, fix: str | None = None, *, row: int | None = None,
+                 column: str | None = None, **params):
+        params = dict(params)
+        if fix is None and ". Fix: " in code and not messages.is_code(code):
+            code, fix = code.split(". Fix: ", 1)  # an error written as one sentence, fix included
+        code, fix = _legacy(code, params), _legacy(fix or None, params)
+        object.__setattr__(self, "code", code)
+        object.__setattr__(self, "fix", fix)
+        object.__setattr__(self, "row", row)
+        object.__setattr__(self, "column", column)
+        object.__setattr__(self, "params", params)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Problem cannot be changed")
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (English when ``None``), without row, column or fix.
+
+        Parameters
+        ----------
+        lang : str or None
+            Language code.
+
+        Returns
+        -------
+        str
+            The message.
+        """
+        return _say(self.code, lang, self.params)
+
+    def fix_text(self, lang: str | None = None) -> str:
+        """How to fix it, in ``lang`` (English when ``None``); ``""`` when the problem names no fix.
+
+        Parameters
+        ----------
+        lang : str or None
+            Language code.
+
+        Returns
+        -------
+        str
+            The fix.
+        """
+        return _say(self.fix, lang, self.params) if self.fix else ""
+
+    def render(self, lang: str | None = None) -> str:
+        """The problem as one line in ``lang``: ``rij 3, kolom 'lat': ... Los op: ...``.
+
+        Parameters
+        ----------
+        lang : str or None
+            Language code; ``None`` means English.
+
+        Returns
+        -------
+        str
+            Where (row, column), the message and the fix.
+        """
         where = []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(text("problem_row", lang, row=self.row))
         if self.column:
-            where.append(f"column '{self.column}'")
-        prefix = (", ".join(where) + ": ") if where else ""
-        fix = f" Fix: {self.fix}" if self.fix else ""
-        return f"{prefix}{self.message}.{fix}"
+            where.append(text("problem_column", lang, column=self.column))
+        line = (", ".join(where) + ": " if where else "") + self.text(lang) + "."
+        fix = self.fix_text(lang)
+        return f"{line} {text('problem_fix', lang, fix=fix)}" if fix else line
+
+    def __str__(self) -> str:
+        return self.render(ENGLISH)
+
+    def __repr__(self) -> str:
+        extra = "".join(f", {k}={v!r}" for k, v in (("row", self.row), ("column", self.column)) if v is not None)
+        params = "".join(f", {k}={v!r}" for k, v in self.params.items())
+        return f"Problem({self.code!r}, {self.fix!r}{extra}{params})"
+
+    def __reduce__(self):
+        return _problem, (self.code, self.fix, self.row, self.column, self.params)
+
+    def _key(self) -> tuple:
+        return self.code, self.fix, self.row, self.column
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Problem) and self._key() == other._key() and self.params == other.params
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 class AssetmapError(Exception):
-    """Base class of assetmap's own errors."""
+    """Base class of assetmap's own errors: one or more :class:`Problem`.
+
+    Parameters
+    ----------
+    code : str, Problem or list of Problem
+        A message code (with ``fix``, ``row``, ``column`` and ``params`` it makes one
+        :class:`Problem`), a problem, or the problems found.
+    fix : str or None
+        Code of the fix, when ``code`` is a code.
+    row, column : int or str, optional
+        Where, when ``code`` is a code.
+    **params
+        Values for the fields of the message and the fix.
+
+    Examples
+    --------
+    >>> raise WorkspaceError("ws_missing", "fix_ws_init", path="buurt.gpkg")
+    Traceback (most recent call last):
+    ...
+    assetmap.errors.WorkspaceError: workspace buurt.gpkg does not exist. Fix: create it with 'assetmap init buurt.gpkg'
+    """
+
+    def __init__(self, code: str | Problem | list[Problem], /, fix: str | None = None, *,
+                 row: int | None = None, column: str | None = None, **params):
+        if isinstance(code, Problem):
+            problems = [code]
+        elif isinstance(code, str):
+            problems = [Problem(code, fix, row=row, column=column, **params)]
+        else:
+            problems = list(code)
+        #: Every problem, in the order found.
+        self.problems: list[Problem] = problems
+        super().__init__(self.report())
+
+    def __reduce__(self):
+        return type(self), (self.problems,)
+
+    def report(self, limit: int = 50, lang: str | None = None) -> str:
+        """Every problem, one a line, in ``lang`` (English when ``None``).
+
+        Parameters
+        ----------
+        limit : int
+            Show at most this many problems, then ``... and N more problems``.
+        lang : str or None
+            Language code.
+
+        Returns
+        -------
+        str
+            The lines.
+        """
+        lines = [p.render(lang) for p in self.problems[:limit]]
+        if len(self.problems) > limit:
+            lines.append(text("more_problems", lang, count=len(self.problems) - limit))
+        return "\n".join(lines)
+
+    def render(self, lang: str | None = None) -> str:
+        """The error in ``lang``: :meth:`report` with the default limit.
+
+        Parameters
+        ----------
+        lang : str or None
+            Language code; ``None`` means English (``str(exc)``).
+
+        Returns
+        -------
+        str
+            The text.
+        """
+        return self.report(lang=lang)
 
 
 class InputError(AssetmapError):
@@ -39,20 +215,56 @@ class InputError(AssetmapError):
     Carries every :class:`Problem` found, so the user can fix them all at once.
     """
 
-    def __init__(self, problems: list[Problem] | Problem | str, fix: str = ""):
-        if isinstance(problems, str):
-            problems = [Problem(problems, fix)]
-        elif isinstance(problems, Problem):
-            problems = [problems]
-        self.problems: list[Problem] = list(problems)
-        super().__init__(self.report())
-
-    def report(self, limit: int = 50) -> str:
-        lines = [str(p) for p in self.problems[:limit]]
-        if len(self.problems) > limit:
-            lines.append(f"... and {len(self.problems) - limit} more problems")
-        return "\n".join(lines)
-
 
 class WorkspaceError(AssetmapError):
     """The workspace file is missing, damaged or of an unknown schema version."""
+
+
+class PermissionDenied(AssetmapError):
+    """Someone tried to change an entry that is not theirs."""
+
+
+def render_error(exc: BaseException, lang: str | None = None) -> str:
+    """The text of any error in ``lang``: an assetmap error from the catalogues, another as it is.
+
+    Parameters
+    ----------
+    exc : BaseException
+        The error.
+    lang : str or None
+        Language code; ``None`` means English.
+
+    Returns
+    -------
+    str
+        The text to show.
+    """
+    return exc.render(lang) if isinstance(exc, AssetmapError) else str(exc)
+
+
+def _problem(code: str, fix: str | None, row: int | None, column: str | None, params: dict) -> Problem:
+    """A problem from its parts (unpickling)."""
+    return Problem(code, fix, row=row, column=column, **params)
+
+
+def _say(code: str, lang: str | None, params: dict) -> str:
+    """The text of ``code``; a sentence that is no code (see :class:`Problem`) as it is."""
+    return text(code, lang, **params) if messages.is_code(code) or _is_identifier(code) else code
+
+
+def _is_identifier(code: str) -> bool:
+    """A code lacking from the catalogues (shown as code and values) rather than a sentence."""
+    return code.isidentifier() and code.islower()
+
+
+def _legacy(given: str | None, params: dict) -> str | None:
+    """``given`` as a code; an English sentence of a pending code becomes that code, its values go into ``params``."""
+    if given is None or messages.is_code(given) or _is_identifier(given):
+        return given
+    found = messages.legacy_code(given)
+    if found is None:
+        return given
+    code, values = found
+    for key, value in values.items():
+        params.setdefault(key, value)
+    return code

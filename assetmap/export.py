@@ -68,12 +68,11 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
-        raise InputError(f"cannot export to '{suffix}'", f"name the output file with one of {', '.join(FORMATS)}")
+        raise InputError("export_suffix", "fix_export_formats", suffix=suffix, formats=", ".join(FORMATS))
     if not out.parent.exists():
-        raise InputError(f"folder {out.parent} does not exist", "create it first")
+        raise InputError("folder_missing", "fix_create_it_first", path=out.parent)
     if _is_workspace(out, ws):
-        raise InputError(f"{out} is a workspace; an export would replace it",
-                         "export to a new file name; the workspace stays as it is")
+        raise InputError("export_onto_workspace", "fix_export_new_name", path=out)
     assets = assets_for_export(ws, public)
     fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=out.parent)
     os.close(fd)

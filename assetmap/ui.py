@@ -18,9 +18,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from assetmap import settings
-from assetmap.errors import AssetmapError, InputError
-from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, PAGE_TITLES, t
-from assetmap.i18n_problems import translate_error, translate_problem
+from assetmap.errors import AssetmapError, InputError, render_error
+from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t
 from assetmap.service import open_workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,10 +30,21 @@ _LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 # ---------------------------------------------------------------------- page setup
 def setup_page(page: str) -> str:
-    """Page config, language switch and workspace line in the sidebar. Returns the language."""
+    """Page config, language switch, page menu and workspace line in the sidebar.
+
+    Parameters
+    ----------
+    page : str
+        Page key (see :data:`PAGES` and :func:`~assetmap.i18n.page_title`).
+
+    Returns
+    -------
+    str
+        The language the user chose.
+    """
     state = st.session_state
     state.setdefault("lang", DEFAULT_LANGUAGE)
-    st.set_page_config(page_title=f"{PAGE_TITLES[state['lang']][page]} · assetmap", page_icon="🗺️",
+    st.set_page_config(page_title=f"{page_title(page, state['lang'])} · assetmap", page_icon="🗺️",
                        layout="wide")
     # Widget state is dropped when a page does not draw the widget, so the choice lives in "lang".
     state["_lang_widget"] = state["lang"]
@@ -46,7 +56,7 @@ def setup_page(page: str) -> str:
     return lang
 
 
-#: The pages in menu order: script (relative to app.py), key in ``PAGE_TITLES`` and a Material icon
+#: The pages in menu order: script (relative to app.py), key of :func:`~assetmap.i18n.page_title` and a Material icon
 #: (bundled with Streamlit, so it shows offline). URLs come from the file names and never change.
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "home", ":material/home:"),
@@ -63,7 +73,7 @@ def _page_menu(lang: str) -> None:
     with st.sidebar:
         for script, key, icon in PAGES:
             try:
-                st.page_link(script, label=PAGE_TITLES[lang][key], icon=icon)
+                st.page_link(script, label=page_title(key, lang), icon=icon)
             except StreamlitAPIException:
                 return  # one page run on its own (AppTest of a single page): there is no menu
         st.divider()
@@ -133,22 +143,44 @@ def workspace(lang: str):
 
 
 def show_error(exc: Exception, lang: str) -> None:
-    """An assetmap error as a message in ``lang``; an input error with every problem as a table."""
+    """Show an error in ``lang``: an input error with several problems as a table, another as a message.
+
+    Parameters
+    ----------
+    exc : Exception
+        The error; an :class:`~assetmap.errors.AssetmapError` is put into words from the catalogues,
+        any other is shown as it is.
+    lang : str
+        Language code.
+    """
     if isinstance(exc, InputError) and len(exc.problems) > 1:
         st.error(t("import_problems", lang, count=len(exc.problems)))
         st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")
     else:
-        st.error(t("error", lang, error=translate_error(exc, lang)))
+        st.error(t("error", lang, error=render_error(exc, lang)))
 
 
 def problems_table(problems, lang: str) -> pd.DataFrame:
-    """Problems (row, column, message, fix) as a table for the screen, in ``lang``."""
-    problems = [translate_problem(p, lang) for p in problems]
+    """Problems as a table for the screen: row, column, message and fix in ``lang``.
+
+    Parameters
+    ----------
+    problems : iterable of Problem
+        Problems of an :class:`~assetmap.errors.InputError`, or import notes.
+    lang : str
+        Language code (column headers and texts).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem.
+    """
+    problems = list(problems)
     return pd.DataFrame({
         t("col_row", lang): pd.array([p.row for p in problems], dtype="Int64"),
         t("col_column", lang): [p.column or "" for p in problems],
-        t("col_problem", lang): [p.message for p in problems],
-        t("col_fix", lang): [p.fix for p in problems],
+        t("col_problem", lang): [p.text(lang) for p in problems],
+        t("col_fix", lang): [p.fix_text(lang) for p in problems],
     })
 
 
@@ -198,7 +230,24 @@ def temp_dir() -> tempfile.TemporaryDirectory:
 
 # ---------------------------------------------------------------------- online helpers
 def geocode(address: str) -> tuple[float, float]:
-    """(lat, lon) of an address via Nominatim (osmnx), with a short timeout; AssetmapError when it fails."""
+    """(lat, lon) of an address via Nominatim (osmnx), with a short timeout.
+
+    Parameters
+    ----------
+    address : str
+        The address or place.
+
+    Returns
+    -------
+    tuple of float
+        Latitude and longitude.
+
+    Raises
+    ------
+    AssetmapError
+        ``geocode_failed`` (offline, not found; with the geocoder's own error) or
+        ``address_outside_nl``.
+    """
     import osmnx as ox
 
     old = ox.settings.requests_timeout
@@ -206,10 +255,10 @@ def geocode(address: str) -> tuple[float, float]:
     try:
         lat, lon = ox.geocode(address)
     except Exception as exc:  # offline, not found, rate limited: all mean "type the place instead"
-        raise AssetmapError(f"{type(exc).__name__}: {exc}") from exc
+        raise AssetmapError("geocode_failed", kind=type(exc).__name__, error=exc) from exc
     finally:
         ox.settings.requests_timeout = old
     lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
     if not (lat_min <= lat <= lat_max and lon_min <= lon <= lon_max):
-        raise AssetmapError(f"{address} lies outside the Netherlands ({lat:.4f}, {lon:.4f})")
+        raise AssetmapError("address_outside_nl", address=address, lat=f"{lat:.4f}", lon=f"{lon:.4f}")
     return float(lat), float(lon)

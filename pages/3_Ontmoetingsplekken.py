@@ -7,7 +7,6 @@ from streamlit_folium import st_folium
 from assetmap import coverage, maps, settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import category_label, t
-from assetmap.i18n_problems import translate_text
 
 lang = ui.setup_page("gaps")
 path = ui.require_workspace(lang)
@@ -79,7 +78,7 @@ m1.metric(t("total_coverage", lang), f"{total['coverage_pct']:.1f}%", delta=delt
 m2.metric(t("total_population", lang), f"{total['population']:,}".replace(",", " "))
 m3.metric(t("total_uncovered", lang), f"{total['population'] - total['covered_population']:,}".replace(",", " "))
 for note in result.notes:
-    st.caption(translate_text(note, lang))  # coverage notes are English, like the CLI
+    st.caption(note.render(lang))
 
 fmap = maps.coverage_map(result.areas, gaps=result.gaps, meeting_places=result.meeting_places, sites=sites,
                          lang=lang, minutes=minutes, leaflet_base=maps.LOCAL_LEAFLET)

@@ -8,6 +8,7 @@ import streamlit as st
 from assetmap import export, imports, settings, ui
 from assetmap.errors import AssetmapError, InputError
 from assetmap.i18n import t
+from assetmap.messages import text
 
 lang = ui.setup_page("data")
 me = ui.pseudonym_input(lang)
@@ -48,8 +49,11 @@ if given and (check or do_import) and not ui.upload_too_large(uploaded, lang):
             if check:
                 st.success(t("import_ok_dry", lang, rows=result.rows))
             else:
-                st.success(t("import_done", lang, summary=result.summary()))
-                st.toast(t("import_done", lang, summary=result.summary()), icon="✅")
+                report = result.report
+                summary = text("import_summary", lang, added=len(report.added), updated=len(report.updated),
+                               unchanged=len(report.unchanged))
+                st.success(t("import_done", lang, summary=summary))
+                st.toast(t("import_done", lang, summary=summary), icon="✅")
             if result.notes:
                 st.caption(t("notes", lang))
                 st.dataframe(ui.problems_table(result.notes, lang), hide_index=True, width="stretch",

@@ -18,6 +18,7 @@ from assetmap import i18n, maps, settings
 from assetmap.layers import build_assets
 from assetmap.service import create_workspace, open_workspace
 from conftest import DELFT_PBF, NL_WIJKEN, REPO
+from test_messages import catalogue
 
 APP = str(REPO / "app.py")
 MAP_PAGE = str(REPO / "pages" / "1_Kaart.py")
@@ -63,8 +64,8 @@ def test_every_page_runs_in_dutch_and_english(workspace, script):
     english = run(script, lang="en")
     nl_title, en_title = dutch.title[0].value, english.title[0].value
     assert nl_title != en_title
-    assert nl_title in {i18n.t(k, "nl") for k in i18n.STRINGS["nl"] if k.endswith("_title")}
-    assert en_title in {i18n.t(k, "en") for k in i18n.STRINGS["en"] if k.endswith("_title")}
+    assert nl_title in {i18n.t(k, "nl") for k in catalogue("nl") if k.endswith("_title")}
+    assert en_title in {i18n.t(k, "en") for k in catalogue("en") if k.endswith("_title")}
 
 
 def test_every_page_copes_with_an_empty_workspace(tmp_path, monkeypatch):
@@ -89,7 +90,7 @@ def test_language_switch_in_sidebar_changes_texts(workspace):
 
 
 def test_every_text_exists_in_both_languages():
-    assert set(i18n.STRINGS["nl"]) == set(i18n.STRINGS["en"])
+    assert set(catalogue("nl")) == set(catalogue("en"))
     assert i18n.t("no_such_key", "en") == "no_such_key"
     assert i18n.block_label("institution", "nl") == "Institutionele middelen"
     assert i18n.category_label("library", "nl") == "Bibliotheek"

@@ -462,11 +462,16 @@ def test_stories_carry_a_date_and_link_to_a_place(denhaag_workspace):
         saved = ws.assets(building_block="story").iloc[0]
         assert saved["story_date"] == "1960-06-21"
         assert saved["related_asset_id"] == "markt"
-        with pytest.raises(InputError, match="'nowhere' does not exist"):
+        with pytest.raises(InputError, match="'nowhere' does not exist") as refused:
             ws.save_assets(build_assets(story.assign(related_asset_id="nowhere", name="Los verhaal")))
+        problem = refused.value.problems[0]
+        assert (problem.code, problem.params) == ("asset_missing", {"id": "nowhere"})
+        assert "asset 'nowhere' bestaat niet" in refused.value.render("nl")
         assert len(ws.assets()) == 2
-    with pytest.raises(InputError, match="story_date"):
+    with pytest.raises(InputError, match="story_date") as refused:
         build_assets(story.assign(story_date="vroeger"))
+    assert [(p.code, p.column, p.params) for p in refused.value.problems] == \
+        [("date_invalid", "story_date", {"value": "vroeger"})]
     assert build_assets(story.assign(story_date="1985"))["story_date"].iloc[0] == "1985"
 
 
@@ -484,8 +489,10 @@ def test_links_between_assets_are_a_layer_of_their_own(denhaag_workspace):
         stored = ws.links()
         assert stored.iloc[0][["from_asset_id", "to_asset_id", "kind", "note"]].tolist() == \
             ["a", "b", "could_work_with", "samen koken"]
-        with pytest.raises(InputError, match="does not exist"):
+        with pytest.raises(InputError, match="does not exist") as refused:
             build_links(pd.DataFrame({"from_asset_id": ["a"], "to_asset_id": ["zz"]}), set(ws.assets()["id"]))
+        assert refused.value.render("nl") == ("rij 1, kolom 'to_asset_id': asset 'zz' bestaat niet. "
+                                              "Los op: verbind alleen bestaande assets")
         ws.delete_assets(["b"])
         assert ws.links().empty  # a link never points at a removed asset
     assert "links" in dict(pyogrio.list_layers(denhaag_workspace))

@@ -19,49 +19,84 @@ def row_number(index_position: int) -> int:
 
 def check_allowed(frame: pd.DataFrame, column: str, allowed: tuple[str, ...], problems: list[Problem],
                   rows: pd.Series | None = None) -> None:
-    """Add a problem for every value of ``column`` outside ``allowed``."""
+    """Add a problem (``value_not_allowed``) for every value of ``column`` outside ``allowed``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows.
+    column : str
+        Column to check; empty cells are left to :func:`check_required`.
+    allowed : tuple of str
+        The allowed values.
+    problems : list of Problem
+        Found problems are appended here.
+    rows : pandas.Series, optional
+        Row numbers to name (as in the user's file); positions + 1 when not given.
+    """
     values = frame[column]
     bad = values.notna() & ~values.isin(allowed)
     for pos in bad.to_numpy().nonzero()[0]:
-        problems.append(Problem(
-            f"'{values.iloc[pos]}' is not an allowed value",
-            f"use one of: {', '.join(allowed)}",
-            row=_row(rows, pos), column=column,
-        ))
+        problems.append(Problem("value_not_allowed", "fix_use_one_of", row=_row(rows, pos), column=column,
+                                value=values.iloc[pos], allowed=", ".join(allowed)))
 
 
 def check_required(frame: pd.DataFrame, columns: tuple[str, ...], problems: list[Problem],
                    rows: pd.Series | None = None) -> None:
+    """Add a problem for every missing column (``column_missing``) and every empty cell (``cell_empty``).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The rows.
+    columns : tuple of str
+        Columns that must be present and filled in.
+    problems : list of Problem
+        Found problems are appended here.
+    rows : pandas.Series, optional
+        Row numbers to name (as in the user's file); positions + 1 when not given.
+    """
     for column in columns:
         if column not in frame.columns:
-            problems.append(Problem(f"required column '{column}' is missing", f"add a column '{column}'"))
+            problems.append(Problem("column_missing", "fix_add_column", name=column))
             continue
         values = frame[column]
         empty = values.isna() | (values.astype("string").str.strip() == "")
         for pos in empty.to_numpy().nonzero()[0]:
-            problems.append(Problem("is empty", f"fill in a {column}", row=_row(rows, pos), column=column))
+            problems.append(Problem("cell_empty", "fix_fill_in", row=_row(rows, pos), column=column, name=column))
 
 
 def check_geometry(frame: gpd.GeoDataFrame, problems: list[Problem], rows: pd.Series | None = None,
                    allowed_types: tuple[str, ...] = ("Point", "Polygon", "MultiPolygon")) -> None:
-    """Geometry must be present, non-empty, valid, of an allowed type and inside the Netherlands."""
+    """Geometry must be present, non-empty, valid, of an allowed type and inside the Netherlands.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        The rows; the Netherlands check needs a CRS.
+    problems : list of Problem
+        Found problems are appended here (``location_missing``, ``geometry_type_unsupported``,
+        ``geometry_invalid``, ``outside_nl``), all in column ``geometry``.
+    rows : pandas.Series, optional
+        Row numbers to name (as in the user's file); positions + 1 when not given.
+    allowed_types : tuple of str
+        Allowed geometry types.
+    """
     geoms = frame.geometry.array
     missing = shapely.is_missing(geoms)
     empty = ~missing & shapely.is_empty(geoms)
     for pos in (missing | empty).nonzero()[0]:
-        problems.append(Problem("has no location", "give lat/lon, RD x/y or a buurt code",
-                                row=_row(rows, pos), column="geometry"))
+        problems.append(Problem("location_missing", "fix_give_location", row=_row(rows, pos), column="geometry"))
     present = ~(missing | empty)
     type_names = pd.Series(frame.geometry.geom_type.to_numpy())
     for pos in (present & ~type_names.isin(allowed_types).to_numpy()).nonzero()[0]:
-        problems.append(Problem(f"geometry type {type_names.iloc[pos]} is not supported",
-                                f"use one of: {', '.join(allowed_types)}", row=_row(rows, pos), column="geometry"))
+        problems.append(Problem("geometry_type_unsupported", "fix_use_one_of", row=_row(rows, pos),
+                                column="geometry", kind=type_names.iloc[pos], allowed=", ".join(allowed_types)))
     invalid = present & ~shapely.is_valid(geoms)
     for pos in invalid.nonzero()[0]:
         reason = shapely.is_valid_reason(geoms[pos])
-        problems.append(Problem(f"geometry is invalid ({reason})",
-                                "redraw the shape so its edges do not cross (in QGIS: Fix geometries)",
-                                row=_row(rows, pos), column="geometry"))
+        problems.append(Problem("geometry_invalid", "fix_redraw_shape", row=_row(rows, pos), column="geometry",
+                                reason=reason))
     if frame.crs is not None and present.any():
         lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
         ll = frame.geometry[present].to_crs(settings.STORAGE_CRS) if not frame.crs.equals(settings.STORAGE_CRS) \
@@ -70,10 +105,8 @@ def check_geometry(frame: gpd.GeoDataFrame, problems: list[Problem], rows: pd.Se
         outside = ((b.minx < lon_min) | (b.maxx > lon_max) | (b.miny < lat_min) | (b.maxy > lat_max)).to_numpy()
         positions = present.nonzero()[0][outside]
         for pos in positions:
-            problems.append(Problem("lies outside the Netherlands",
-                                    "check the coordinates: lat is about 51-53 and lon about 3-7 in the Netherlands; "
-                                    "were lat and lon swapped, or RD x/y given as lat/lon?",
-                                    row=_row(rows, pos), column="geometry"))
+            problems.append(Problem("outside_nl", "fix_check_nl_coordinates", row=_row(rows, pos),
+                                    column="geometry"))
 
 
 def raise_or_warn(problems: list[Problem], strict: bool = True) -> None:

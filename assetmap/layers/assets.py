@@ -56,13 +56,22 @@ def parse_bool(value: object) -> bool | None:
 
 
 def special_category_problems(columns) -> list[Problem]:
-    """One problem per column that would hold a special category of personal data (GDPR art. 9)."""
+    """One problem per column that would hold a special category of personal data (GDPR art. 9).
+
+    Parameters
+    ----------
+    columns : iterable
+        Column names as the user wrote them.
+
+    Returns
+    -------
+    list of Problem
+        ``special_category_column`` for every column whose name holds a word of
+        :data:`FORBIDDEN_FIELD_WORDS`.
+    """
     def plain(name) -> str:
         return unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
-    return [Problem(f"column '{column}' holds a special category of personal data",
-                    "remove this column: assetmap stores no ethnicity, religion, health or similar data about "
-                    "people (the denomination of a place of worship belongs in its category or description)",
-                    column=str(column))
+    return [Problem("special_category_column", "fix_remove_special_column", column=str(column), name=str(column))
             for column in columns if any(word in plain(column) for word in FORBIDDEN_FIELD_WORDS)]
 
 
@@ -76,21 +85,30 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
 
     Parameters
     ----------
-    frame
+    frame : pandas.DataFrame or geopandas.GeoDataFrame
         Rows to check. Must have a geometry with a CRS.
-    source
+    source : str
         Default for the ``source`` field.
-    added_by
+    added_by : str, optional
         Default pseudonym for ``added_by``.
-    rows
+    rows : pandas.Series, optional
         Row numbers to name in problems (1-based, as in the user's file); defaults to positions.
-    strict
+    strict : bool
         Raise :class:`~assetmap.errors.InputError` with every problem (default), or only warn.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The assets.
+
+    Raises
+    ------
+    InputError
+        With every problem found (codes and values, see :class:`~assetmap.errors.Problem`).
     """
     problems: list[Problem] = []
     if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
-        problems.append(Problem("the asset table has no geometry with a coordinate system",
-                                "give locations as lat/lon (EPSG:4326) or RD x/y (EPSG:28992)"))
+        problems.append(Problem("assets_no_crs", "fix_give_crs"))
         _validate.raise_or_warn(problems, True)
     problems.extend(special_category_problems(frame.columns))
     out = frame.to_crs(settings.STORAGE_CRS).reset_index(drop=True).copy()
@@ -110,9 +128,8 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
     out.loc[missing_id, "id"] = [new_asset_id() for _ in range(int(missing_id.sum()))]
     dup = out["id"].duplicated(keep=False)
     for pos in dup.to_numpy().nonzero()[0]:
-        problems.append(Problem(f"id '{out['id'].iloc[pos]}' occurs more than once",
-                                "give every row its own id, or leave id empty for a new one",
-                                row=_validate._row(rows, pos), column="id"))
+        problems.append(Problem("id_duplicate", "fix_unique_id", row=_validate._row(rows, pos), column="id",
+                                id=out["id"].iloc[pos]))
     out["source"] = out["source"].fillna(source)
     if added_by is not None:
         out["added_by"] = out["added_by"].fillna(added_by)
@@ -169,8 +186,8 @@ def _clean_text(values: pd.Series, problems: list[Problem], column: str, rows: p
     text = text.mask(text == "")
     too_long = text.str.len() > settings.MAX_TEXT_LENGTH
     for pos in too_long.fillna(False).to_numpy().nonzero()[0]:
-        problems.append(Problem(f"text is longer than {settings.MAX_TEXT_LENGTH} characters",
-                                "shorten it", row=_validate._row(rows, pos), column=column))
+        problems.append(Problem("text_too_long", "fix_shorten", row=_validate._row(rows, pos), column=column,
+                                limit=settings.MAX_TEXT_LENGTH))
     return text
 
 
@@ -197,8 +214,8 @@ def _parse_story_dates(values: pd.Series, problems: list[Problem], rows: pd.Seri
                 raise ValueError(text)
             date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
         except ValueError:
-            problems.append(Problem(f"'{text}' is not a date", "write a year (1985), a month (1985-06) or a day "
-                                    "(1985-06-21 or 21-6-1985)", row=_validate._row(rows, pos), column="story_date"))
+            problems.append(Problem("date_invalid", "fix_write_date", row=_validate._row(rows, pos),
+                                    column="story_date", value=text))
             out.append(None)
             continue
         out.append("-".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]]))
@@ -212,7 +229,7 @@ def _parse_bool_column(values: pd.Series, problems: list[Problem], column: str,
         try:
             parsed.append(parse_bool(value))
         except ValueError:
-            problems.append(Problem(f"'{value}' is not yes or no", "write ja/nee or yes/no",
-                                    row=_validate._row(rows, pos), column=column))
+            problems.append(Problem("yes_no_invalid", "fix_write_yes_no", row=_validate._row(rows, pos),
+                                    column=column, value=value))
             parsed.append(None)
     return pd.Series(parsed, index=values.index, dtype="boolean")

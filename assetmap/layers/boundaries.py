@@ -97,12 +97,11 @@ def build_boundaries(frame: gpd.GeoDataFrame, *, source: str = "cbs", year: int 
     codes = out["code"].astype("string").str.strip().str.upper()
     bad = ~codes.fillna("").str.match(_CODE_PATTERN)
     for pos in bad.to_numpy().nonzero()[0]:
-        problems.append(Problem(f"'{codes.iloc[pos]}' is not a CBS code",
-                                "use codes like GM0518, WK051800 or BU05180000", row=pos + 1, column="code"))
+        problems.append(Problem("cbs_code_invalid", "fix_cbs_code_example", row=pos + 1, column="code",
+                                code=codes.iloc[pos]))
     dup = codes.duplicated(keep=False) & ~bad
     for pos in dup.to_numpy().nonzero()[0]:
-        problems.append(Problem(f"code {codes.iloc[pos]} occurs more than once",
-                                "keep one polygon per code (dissolve parts first)", row=pos + 1, column="code"))
+        problems.append(Problem("code_duplicate", "fix_dissolve", row=pos + 1, column="code", code=codes.iloc[pos]))
     out["code"] = codes
     # Polygons from generalised sources are sometimes slightly invalid; mend them, since the fix is unambiguous.
     geoms = out.geometry.array

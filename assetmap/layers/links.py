@@ -55,10 +55,8 @@ def build_links(frame: pd.DataFrame, known_asset_ids: set[str], *, added_by: str
     for pos, (a, b) in enumerate(zip(out["from_asset_id"], out["to_asset_id"])):
         for column, value in (("from_asset_id", a), ("to_asset_id", b)):
             if pd.notna(value) and value not in known_asset_ids:
-                problems.append(Problem(f"asset '{value}' does not exist", "link existing assets only",
-                                        row=pos + 1, column=column))
+                problems.append(Problem("asset_missing", "fix_link_existing", row=pos + 1, column=column, id=value))
         if pd.notna(a) and a == b:
-            problems.append(Problem("an asset cannot link to itself", "choose another asset", row=pos + 1,
-                                    column="to_asset_id"))
+            problems.append(Problem("link_self", "fix_choose_other_asset", row=pos + 1, column="to_asset_id"))
     _validate.raise_or_warn(problems, strict)
     return out[list(LINK_FIELDS)]

@@ -16,6 +16,7 @@ import pyogrio
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.messages import Message
 from assetmap.layers.boundaries import build_boundaries
 
 # Column names used by CBS/PDOK editions, most specific first.
@@ -34,26 +35,65 @@ MAX_BOUNDARIES_BYTES = settings.MAX_IMPORT_BYTES * 20
 
 
 def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: int | None = None) -> gpd.GeoDataFrame:
-    """Read CBS boundaries from a local file and keep one gemeente (``GM0518``) if given."""
+    """Read CBS boundaries from a local file and keep one gemeente (``GM0518``) if given.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoJSON, TopoJSON, GeoPackage or shapefile (``.zip``).
+    gemeente : str, optional
+        Keep only this gemeente.
+    year : int, optional
+        Edition of the boundaries.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        See :func:`normalise_boundaries`.
+
+    Raises
+    ------
+    InputError
+        ``file_missing``, ``boundaries_file_type``, ``file_larger_than``, ``file_unreadable`` and
+        the problems of :func:`normalise_boundaries`.
+    """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"file {path} does not exist", "check the path")
+        raise InputError("file_missing", "fix_check_path", path=path)
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{path.name} is not a boundaries file",
-                         f"give a file ending in {', '.join(SUPPORTED_SUFFIXES)}")
+        raise InputError("boundaries_file_type", "fix_file_ending", name=path.name,
+                         suffixes=", ".join(SUPPORTED_SUFFIXES))
     if path.stat().st_size > MAX_BOUNDARIES_BYTES:
-        raise InputError(f"{path.name} is larger than {MAX_BOUNDARIES_BYTES // 2**20} MB",
-                         "keep only the gemeente you need (e.g. ogr2ogr -where \"gemeentecode='GM0518'\")")
+        raise InputError("file_larger_than", "fix_keep_gemeente", name=path.name, limit=MAX_BOUNDARIES_BYTES // 2**20)
     try:
         frame = pyogrio.read_dataframe(path)
     except Exception as exc:  # pyogrio raises several DataSource errors; all mean "unreadable"
-        raise InputError(f"{path.name} could not be read ({exc})",
-                         "give a valid GeoJSON, GeoPackage or shapefile with CBS boundaries") from exc
+        raise InputError("file_unreadable", "fix_valid_boundaries", name=path.name, error=exc) from exc
     return normalise_boundaries(frame, gemeente=gemeente, year=year, reference=path.name)
 
 
 def fetch_boundaries(gemeente: str, level: str = "buurt", year: int | None = None) -> gpd.GeoDataFrame:
-    """Download CBS boundaries with population for one gemeente from PDOK (online)."""
+    """Download CBS boundaries with population for one gemeente from PDOK (online).
+
+    Parameters
+    ----------
+    gemeente : str
+        Gemeente code (``GM0518``, or its digits).
+    level : str
+        ``buurt``, ``wijk`` or ``gemeente``.
+    year : int, optional
+        Edition of the boundaries.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        See :func:`normalise_boundaries`.
+
+    Raises
+    ------
+    InputError
+        ``gemeente_code_invalid``, ``pdok_unreachable`` and the problems of :func:`normalise_boundaries`.
+    """
     gemeente = _check_gemeente(gemeente)
     params = {
         "service": "WFS", "version": "2.0.0", "request": "GetFeature", "typeNames": PDOK_LAYERS[level],
@@ -65,22 +105,43 @@ def fetch_boundaries(gemeente: str, level: str = "buurt", year: int | None = Non
     try:
         frame = pyogrio.read_dataframe(url)
     except Exception as exc:  # network or service errors come as several GDAL error types
-        raise InputError(f"PDOK could not be reached ({exc})",
-                         "check the internet connection, or import a local boundaries file with --file") from exc
+        raise InputError("pdok_unreachable", "fix_pdok_offline", error=exc) from exc
     return normalise_boundaries(frame, gemeente=gemeente, year=year, reference=f"PDOK {PDOK_LAYERS[level]}")
 
 
 def normalise_boundaries(frame: gpd.GeoDataFrame, *, gemeente: str | None = None, year: int | None = None,
                          reference: str = "") -> gpd.GeoDataFrame:
-    """Map the column names of any CBS edition to ``code``, ``name``, ``population`` and validate."""
+    """Map the column names of any CBS edition to ``code``, ``name``, ``population`` and validate.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Boundaries as read.
+    gemeente : str, optional
+        Keep only this gemeente.
+    year : int, optional
+        Edition of the boundaries.
+    reference : str
+        The file or service, as messages name it ("the file" when empty).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Boundaries as :func:`~assetmap.layers.boundaries.build_boundaries` returns them.
+
+    Raises
+    ------
+    InputError
+        ``boundaries_empty``, ``boundaries_no_code_column``, ``boundaries_no_gemeente``,
+        ``boundaries_no_crs`` and the problems of the boundary checks.
+    """
     if frame.empty:
-        raise InputError(f"{reference or 'the file'} holds no boundaries", "check that you chose the right file")
+        raise InputError("boundaries_empty", "fix_right_file", name=_name(reference))
     frame = _fix_crs(frame, reference)
     columns = {c.lower(): c for c in frame.columns}
     code_col = next((columns[c.lower()] for c in _CODE_COLUMNS if c.lower() in columns), None)
     if code_col is None:
-        raise InputError(f"{reference or 'the file'} has no CBS code column",
-                         "the file needs a column such as buurtcode, wijkcode, statcode or code")
+        raise InputError("boundaries_no_code_column", "fix_code_column", name=_name(reference))
     name_col = _matching(columns, _NAME_COLUMNS, prefer=code_col)
     pop_col = next((columns[c.lower()] for c in _POPULATION_COLUMNS if c.lower() in columns), None)
     out = gpd.GeoDataFrame({
@@ -93,8 +154,7 @@ def normalise_boundaries(frame: gpd.GeoDataFrame, *, gemeente: str | None = None
         digits = gemeente[2:]
         out = out[out["code"].str[2:6] == digits]
         if out.empty:
-            raise InputError(f"{reference or 'the file'} has no boundaries of {gemeente}",
-                             "check the gemeente code (Den Haag is GM0518, Delft GM0503, Almere GM0034)")
+            raise InputError("boundaries_no_gemeente", "fix_check_gemeente", name=_name(reference), gemeente=gemeente)
     return build_boundaries(out, source="cbs", year=year)
 
 
@@ -124,8 +184,7 @@ def _fix_crs(frame: gpd.GeoDataFrame, reference: str) -> gpd.GeoDataFrame:
         if looks_rd:
             return frame.set_crs(settings.METRIC_CRS, allow_override=True)
         if frame.crs is None:
-            raise InputError(f"{reference or 'the file'} has no coordinate system and its coordinates are neither "
-                             "lon/lat nor RD New in the Netherlands", "save the file with EPSG:4326 or EPSG:28992")
+            raise InputError("boundaries_no_crs", "fix_save_crs", name=_name(reference))
     return frame
 
 
@@ -134,5 +193,10 @@ def _check_gemeente(code: str) -> str:
     if re.fullmatch(r"\d{1,4}", code):
         code = "GM" + code.zfill(4)
     if not _GEMEENTE.match(code):
-        raise InputError(f"'{code}' is not a gemeente code", "write it like GM0518 (Den Haag) or GM0503 (Delft)")
+        raise InputError("gemeente_code_invalid", "fix_gemeente_example", code=code)
     return code
+
+
+def _name(reference: str) -> str | Message:
+    """The file or service as a message names it: its reference, else the words "the file"."""
+    return reference or Message("the_file")

@@ -53,14 +53,31 @@ class OsmLayers:
 
 @lru_cache(maxsize=4)
 def tag_mapping(path: Path | None = None) -> pd.DataFrame:
-    """The editable OSM tag mapping table (``data/osm_tags.csv``)."""
+    """The editable OSM tag mapping table (``data/osm_tags.csv``).
+
+    Parameters
+    ----------
+    path : Path, optional
+        Another mapping table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per OSM tag: building block, category, meeting place flags and labels.
+
+    Raises
+    ------
+    InputError
+        ``mapping_columns_missing`` when the header lacks columns.
+    """
     path = path or settings.DATA_DIR / "osm_tags.csv"
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     expected = {"key", "value", "building_block", "category", "is_meeting_place", "meeting_place_candidate",
                 "label_nl", "label_en"}
     missing = expected - set(table.columns)
     if missing:
-        raise InputError(f"{path} lacks columns {sorted(missing)}", "restore the header of the mapping table")
+        raise InputError("mapping_columns_missing", "fix_restore_mapping_header", path=path,
+                         columns=", ".join(sorted(missing)))
     return table
 
 
@@ -85,6 +102,24 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> Osm
     """Read facilities and the walking network from a local OSM file.
 
     ``.osm.pbf`` is read with pyosmium (fast); ``.osm`` and ``.osm.bz2`` XML with osmnx.
+
+    Parameters
+    ----------
+    path : str or Path
+        The OSM file.
+    area : geopandas.GeoDataFrame, optional
+        Polygon of the area the file covers (default: its extent).
+
+    Returns
+    -------
+    OsmLayers
+        Assets, walking network, residential buildings and the study area.
+
+    Raises
+    ------
+    InputError
+        ``file_missing``, ``file_larger_than``, ``osm_not_pbf``, ``file_cannot_open``, ``osm_not_xml``,
+        ``osm_xml_unreadable``, ``osm_pbf_unreadable`` or ``osm_no_streets``.
     """
     path = Path(path)
     _check_osm_file(path)
@@ -95,16 +130,13 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> Osm
             graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
             features = ox.features_from_xml(path, tags=mapping_tags())
         except (xml.sax.SAXException, ElementTree.ParseError, EOFError, OSError, ValueError) as exc:
-            raise InputError(f"{path.name} could not be read as OSM XML ({exc})",
-                             "export the area again as .osm or .osm.bz2 (e.g. with osmium or the OSM website)") \
-                from exc
+            raise InputError("osm_xml_unreadable", "fix_export_osm_again", name=path.name, error=exc) from exc
         except ox._errors.InsufficientResponseError as exc:  # osmnx: the file holds no matching features
             features = gpd.GeoDataFrame(geometry=[], crs=settings.STORAGE_CRS)
             del exc
     graph = walkable_subgraph(graph)
     if graph.number_of_edges() == 0:
-        raise InputError(f"{path.name} has no walkable streets or paths",
-                         "use an extract that contains the streets (highway=*) of the area")
+        raise InputError("osm_no_streets", "fix_extract_with_streets", name=path.name)
     graph = ox.simplify_graph(graph)
     return osm_to_layers(features, graph, area, reference=path.name)
 
@@ -115,17 +147,31 @@ def _read_pbf_file(path: Path, area: gpd.GeoDataFrame | None) -> OsmLayers:
     try:
         features, graph = read_pbf(path, mapping_tags(), _WAY_TAGS)
     except RuntimeError as exc:  # libosmium reports damaged files as RuntimeError
-        raise InputError(f"{path.name} could not be read as OSM PBF ({exc})",
-                         "export the area again (e.g. with osmium extract)") from exc
+        raise InputError("osm_pbf_unreadable", "fix_osmium_extract", name=path.name, error=exc) from exc
     graph = walkable_subgraph(graph)
     if graph.number_of_edges() == 0:
-        raise InputError(f"{path.name} has no walkable streets or paths",
-                         "use an extract that contains the streets (highway=*) of the area")
+        raise InputError("osm_no_streets", "fix_extract_with_streets", name=path.name)
     return osm_to_layers(features, ox.simplify_graph(graph), area, reference=path.name)
 
 
 def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
-    """Download facilities and the walking network online (Overpass) for a place name or polygon."""
+    """Download facilities and the walking network online (Overpass) for a place name or polygon.
+
+    Parameters
+    ----------
+    place : str or shapely.Polygon
+        A place name such as ``"Transvaal, Den Haag"``, or the area itself (EPSG:4326).
+
+    Returns
+    -------
+    OsmLayers
+        Assets, walking network, residential buildings and the study area.
+
+    Raises
+    ------
+    InputError
+        ``osm_unreachable`` when offline, ``place_not_found`` when the place holds nothing.
+    """
     try:
         if isinstance(place, str):
             area = ox.geocode_to_gdf(place)[["geometry"]]
@@ -136,12 +182,9 @@ def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
         graph = ox.graph_from_polygon(polygon, network_type="walk", simplify=True, retain_all=True)
         features = ox.features_from_polygon(polygon, tags=mapping_tags())
     except (ConnectionError, OSError, ox._errors.ResponseStatusCodeError) as exc:
-        raise InputError(f"OpenStreetMap could not be reached ({type(exc).__name__})",
-                         "check the internet connection, or import a local .osm or .osm.pbf file with --file") \
-            from exc
+        raise InputError("osm_unreachable", "fix_osm_offline", error=type(exc).__name__) from exc
     except (ValueError, TypeError, ox._errors.InsufficientResponseError) as exc:
-        raise InputError(f"'{place}' was not found or holds no data ({exc})",
-                         "spell the place like 'Transvaal, Den Haag'") from exc
+        raise InputError("place_not_found", "fix_spell_place", place=place, error=exc) from exc
     area = area.assign(name=str(place) if isinstance(place, str) else "polygon", source="osm")
     return osm_to_layers(features, graph, area, reference=str(place) if isinstance(place, str) else "polygon")
 
@@ -268,27 +311,25 @@ def network_layers(graph: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDat
 
 def _check_osm_file(path: Path) -> None:
     if not path.is_file():
-        raise InputError(f"file {path} does not exist", "check the path")
+        raise InputError("file_missing", "fix_check_path", path=path)
     if path.stat().st_size > settings.MAX_IMPORT_BYTES * 20:
-        raise InputError(f"{path.name} is larger than {settings.MAX_IMPORT_BYTES * 20 // 2**20} MB",
-                         "cut a smaller extract (one gemeente) with osmium extract")
+        raise InputError("file_larger_than", "fix_smaller_extract", name=path.name,
+                         limit=settings.MAX_IMPORT_BYTES * 20 // 2**20)
     name = path.name.lower()
     if name.endswith(".pbf"):
         with open(path, "rb") as handle:
             if b"OSMHeader" not in handle.read(64):
-                raise InputError(f"{path.name} is not an OpenStreetMap PBF file",
-                                 "give an .osm.pbf, .osm or .osm.bz2 file exported from OpenStreetMap")
+                raise InputError("osm_not_pbf", "fix_give_osm_file", name=path.name)
         return
     opener = bz2.open if name.endswith(".bz2") else gzip.open if name.endswith(".gz") else open
     try:
         with opener(path, "rb") as handle:
             head = handle.read(2048)
     except (OSError, EOFError) as exc:
-        raise InputError(f"{path.name} cannot be opened ({exc})", "give an .osm or .osm.bz2 file") from exc
+        raise InputError("file_cannot_open", "fix_give_osm_xml", name=path.name, error=exc) from exc
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if not text.startswith(b"<") or b"<osm" not in head:
-        raise InputError(f"{path.name} is not an OpenStreetMap XML file",
-                         "give an .osm or .osm.bz2 file exported from OpenStreetMap")
+        raise InputError("osm_not_xml", "fix_give_osm_xml_exported", name=path.name)
 
 
 @contextlib.contextmanager

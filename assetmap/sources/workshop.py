@@ -22,6 +22,7 @@ from shapely.geometry import shape
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
+from assetmap.messages import N_, Message
 from assetmap.layers.assets import build_assets, special_category_problems
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.schema import REQUIRED_ASSET_FIELDS
@@ -77,6 +78,9 @@ BUILDING_BLOCK_ALIASES: dict[str, str] = {
     "5": "story", "story": "story", "stories": "story", "verhaal": "story", "verhalen": "story",
     "verhalen_en_cultuur": "story", "cultuur": "story", "stories_and_culture": "story",
 }
+#: Codes of the words for what a JSON file holds when it is not an object (``type(data)``).
+_JSON_KINDS = {list: N_("json_list"), str: N_("json_text"), int: N_("json_number"), float: N_("json_number"),
+               bool: N_("json_yes_no"), type(None): N_("json_null")}
 #: The Dutch header of a field as the template writes it.
 _DUTCH_HEADER = {"name": "naam", "building_block": "bouwsteen"}
 VISIBILITY_ALIASES = {"openbaar": "public", "publiek": "public", "groep": "group", "prive": "private",
@@ -99,24 +103,41 @@ class WorkshopImport:
 
 def read_workshop_file(path: str | Path, boundaries: gpd.GeoDataFrame | None = None, *,
                        added_by: str | None = None, source: str = "workshop") -> WorkshopImport:
-    """Read and check a workshop CSV, XLSX or GeoJSON file.
+    """Read and check a workshop CSV, XLSX or GeoJSON file; nothing is written by this function.
 
-    Raises :class:`~assetmap.errors.InputError` listing every problem (row, column, fix) if any
-    row cannot be used; nothing is written by this function.
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    boundaries : geopandas.GeoDataFrame, optional
+        Boundaries of the workspace: buurt codes as locations, and points outside them refused.
+    added_by : str, optional
+        Pseudonym recorded for rows without one.
+    source : str
+        Value of the ``source`` field.
+
+    Returns
+    -------
+    WorkshopImport
+        The checked assets and the notes (problems that did not stop the import).
+
+    Raises
+    ------
+    InputError
+        Listing every problem (row, column, code, fix) if any row cannot be used.
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"file {path} does not exist", "check the path")
+        raise InputError("file_missing", "fix_check_path", path=path)
     size = path.stat().st_size
     if size > settings.MAX_IMPORT_BYTES:
-        raise InputError(f"{path.name} is {size // 2**20} MB, more than the limit of "
-                         f"{settings.MAX_IMPORT_BYTES // 2**20} MB", "split the file into smaller files")
+        raise InputError("file_too_large", "fix_split_file", name=path.name, size=size // 2**20,
+                         limit=settings.MAX_IMPORT_BYTES // 2**20)
     if size == 0:
-        raise InputError(f"{path.name} is empty", "fill in the template (data/workshop_template.csv)")
+        raise InputError("file_empty", "fix_fill_template", name=path.name)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{path.name}: files of type '{suffix}' are not supported",
-                         "save the table as CSV, XLSX or GeoJSON")
+        raise InputError("file_type_unsupported", "fix_save_table_formats", name=path.name, suffix=suffix)
     notes: list[Problem] = []
     if suffix in (".csv", ".txt"):
         table, first_row = _read_csv(path.read_bytes(), notes), 2
@@ -134,22 +155,48 @@ def read_workshop_file(path: str | Path, boundaries: gpd.GeoDataFrame | None = N
 def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = None, *,
                     geometry: list | None = None, first_row: int = 2, notes: list[Problem] | None = None,
                     added_by: str | None = None, source: str = "workshop") -> WorkshopImport:
-    """Check a table of text cells (as read from a file or typed in the app) and build assets."""
+    """Check a table of text cells (as read from a file or typed in the app) and build assets.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Text cells with the user's headers (Dutch or English).
+    boundaries : geopandas.GeoDataFrame, optional
+        Boundaries of the workspace (see :func:`read_workshop_file`).
+    geometry : list, optional
+        Geometries of a GeoJSON file, one per row; else the location columns are read.
+    first_row : int
+        Row number of the first row in the file (2 below a header, 1 for GeoJSON features).
+    notes : list of Problem, optional
+        Notes found while reading the file, kept in the result.
+    added_by : str, optional
+        Pseudonym recorded for rows without one.
+    source : str
+        Value of the ``source`` field.
+
+    Returns
+    -------
+    WorkshopImport
+        The checked assets and the notes.
+
+    Raises
+    ------
+    InputError
+        With every problem, sorted by row and column.
+    """
     notes = list(notes or [])
     problems: list[Problem] = []
     if len(table) > settings.MAX_IMPORT_ROWS:
-        raise InputError(f"the table has {len(table)} rows, more than {settings.MAX_IMPORT_ROWS}",
-                         "split it into smaller files")
+        raise InputError("too_many_rows", "fix_split_table", rows=len(table), limit=settings.MAX_IMPORT_ROWS)
     table = _rename_headers(table, notes)
     missing = [f for f in REQUIRED_ASSET_FIELDS if f not in table.columns]
     if missing:
         unused = [p.column for p in notes if p.column]
-        raise InputError([Problem(f"required column '{f}' is missing",
-                                  f"add a column '{_DUTCH_HEADER.get(f, f)}' (or '{f}')"
-                                  + (f"; columns not understood: {', '.join(unused)}" if unused else ""))
+        raise InputError([Problem("column_missing", "fix_add_column_alias_unused" if unused else "fix_add_column_alias",
+                                  name=f, dutch=_DUTCH_HEADER.get(f, f), unused=", ".join(unused))
                           for f in missing])
     if table.empty:
-        raise InputError("the table has no rows", "add one row per asset below the header")
+        raise InputError("table_no_rows", "fix_add_rows")
     rows = pd.Series(np.arange(len(table)) + first_row)
     table = table.reset_index(drop=True)
     if "building_block" in table.columns:
@@ -188,10 +235,9 @@ def _read_csv(raw: bytes, notes: list[Problem]) -> pd.DataFrame:
         except UnicodeDecodeError:
             # Excel on Windows saves "CSV" as Windows-1252; every byte decodes, so nothing is lost.
             text = raw.decode("cp1252", errors="replace")
-            notes.append(Problem("the file is not UTF-8; it was read as Windows-1252",
-                                 "check accented letters (é, ë) in names; save as 'CSV UTF-8' next time"))
+            notes.append(Problem("not_utf8", "fix_check_accents"))
     if "\x00" in text:
-        raise InputError("the file contains binary data, not text", "save the table as CSV (UTF-8) or XLSX")
+        raise InputError("binary_data", "fix_save_csv_xlsx")
     sample = text[:20000]
     try:
         dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0] if sample else sample, delimiters=",;\t|")
@@ -202,11 +248,9 @@ def _read_csv(raw: bytes, notes: list[Problem]) -> pd.DataFrame:
         table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True,
                             on_bad_lines="error", engine="python")
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise InputError(f"the CSV cannot be read ({exc})",
-                         "check that every row has as many separators as the header; quote texts that "
-                         "contain the separator") from exc
+        raise InputError("csv_unreadable", "fix_csv_separators_quote", error=exc) from exc
     except pd.errors.EmptyDataError as exc:
-        raise InputError("the CSV has no header row", "start from data/workshop_template.csv") from exc
+        raise InputError("csv_no_header", "fix_start_template") from exc
     if not isinstance(table.index, pd.RangeIndex):
         # pandas silently takes the first column as an index when rows have one value more than the
         # header, which shifts every value one column to the right: find the row and say so.
@@ -215,11 +259,9 @@ def _read_csv(raw: bytes, notes: list[Problem]) -> pd.DataFrame:
             if width is None:
                 width = len(record)
             elif record and len(record) != width:
-                raise InputError(Problem(f"the row has {len(record)} values but the header has {width} columns",
-                                         "remove the extra separator, or put quotes around a text that "
-                                         f"contains '{sep}'", row=number))
-        raise InputError("the rows have more values than the header has columns",
-                         "check that every row has as many separators as the header")
+                raise InputError("row_too_wide", "fix_extra_separator", row=number, values=len(record),
+                                 columns=width, sep=sep)
+        raise InputError("rows_too_wide", "fix_csv_separators")
     table.attrs["decimal_comma"] = sep == ";"
     return table
 
@@ -231,29 +273,24 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
             unpacked = sum(i.file_size for i in infos)
             packed = max(1, sum(i.compress_size for i in infos))
     except zipfile.BadZipFile as exc:
-        raise InputError(f"{path.name} is not a valid Excel (.xlsx) file",
-                         "open it in Excel or LibreOffice and save it again as .xlsx") from exc
+        raise InputError("xlsx_invalid", "fix_resave_xlsx", name=path.name) from exc
     if unpacked > settings.MAX_XLSX_UNCOMPRESSED_BYTES or unpacked / packed > 200:
-        raise InputError(f"{path.name} unpacks to {unpacked // 2**20} MB, which is not a normal workshop table",
-                         "save only the table itself as a new .xlsx, or as CSV")
+        raise InputError("xlsx_too_large", "fix_save_table_only", name=path.name, size=unpacked // 2**20)
     try:
         return pd.read_excel(path, dtype=str, engine="openpyxl").fillna("")
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise InputError(f"{path.name} could not be read as Excel ({exc})",
-                         "open it in Excel or LibreOffice and save it again as .xlsx") from exc
+        raise InputError("xlsx_unreadable", "fix_resave_xlsx", name=path.name, error=exc) from exc
 
 
 def _read_geojson(raw: bytes) -> tuple[pd.DataFrame, list]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"the GeoJSON cannot be read ({exc})",
-                         "check that the file is complete and saved as UTF-8 GeoJSON") from exc
+        raise InputError("geojson_unreadable", "fix_geojson_complete", error=exc) from exc
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or \
             not isinstance(data.get("features"), list):
-        kind = data.get("type") if isinstance(data, dict) else type(data).__name__
-        raise InputError(f"the GeoJSON is a {kind}, not a FeatureCollection",
-                         "export the layer as a GeoJSON FeatureCollection (one Feature per asset)")
+        kind = data.get("type") if isinstance(data, dict) else Message(_JSON_KINDS[type(data)])
+        raise InputError("geojson_not_collection", "fix_export_collection", kind=kind)
     crs_name = str(((data.get("crs") or {}).get("properties") or {}).get("name", ""))
     rd = "28992" in crs_name
     problems: list[Problem] = []
@@ -264,8 +301,8 @@ def _read_geojson(raw: bytes) -> tuple[pd.DataFrame, list]:
         try:
             geom = shape(feature["geometry"]) if feature.get("geometry") else None
         except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException) as exc:
-            problems.append(Problem(f"the geometry cannot be read ({exc})", "redraw this feature", row=number,
-                                    column="geometry"))
+            problems.append(Problem("geometry_unreadable", "fix_redraw_feature", row=number, column="geometry",
+                                    error=exc))
             geom = None
         geoms.append(geom)
     if problems:
@@ -293,11 +330,10 @@ def _rename_headers(table: pd.DataFrame, notes: list[Problem]) -> pd.DataFrame:
     for column in table.columns:
         key = HEADER_ALIASES.get(_normalise_header(column))
         if key is None:
-            notes.append(Problem(f"column '{column}' is not used", "rename it (see the template) if it matters",
-                                 column=str(column)))
+            notes.append(Problem("column_unused", "fix_rename_column", column=str(column), name=column))
             continue
         if key in seen:
-            raise InputError(f"columns '{seen[key]}' and '{column}' both mean '{key}'", "keep one of them")
+            raise InputError("columns_same_meaning", "fix_keep_one", first=seen[key], second=column, field=key)
         seen[key] = column
         mapping[column] = key
     out = table[list(mapping)].rename(columns=mapping)
@@ -356,48 +392,41 @@ def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame |
         raw = {c: values[i] for c, values in raw_columns.items()}
         for column, parsed in (("lat", lat), ("lon", lon), ("x", x), ("y", y)):
             if column in raw and str(raw[column]).strip() and pd.isna(parsed[i]):
-                problems.append(Problem(f"'{raw[column]}' is not a number", "write a number such as 52.0786",
-                                        row=row, column=column))
+                problems.append(Problem("not_a_number", "fix_write_number", row=row, column=column,
+                                        value=raw[column]))
         la, lo, xx, yy = lat[i], lon[i], x[i], y[i]
         if pd.notna(la) and pd.notna(lo):
             if lon_min <= lo <= lon_max and lat_min <= la <= lat_max:
                 points.append(ll_points[i])
             elif lon_min <= la <= lon_max and lat_min <= lo <= lat_max:
-                problems.append(Problem(f"lat {la} and lon {lo} look swapped", "swap the lat and lon values",
-                                        row=row, column="lat"))
+                problems.append(Problem("lat_lon_swapped", "fix_swap_lat_lon", row=row, column="lat", lat=la, lon=lo))
                 points.append(None)
             elif x_min <= la <= x_max and y_min <= lo <= y_max or x_min <= lo <= x_max and y_min <= la <= y_max:
-                problems.append(Problem(f"lat/lon {la}, {lo} look like RD x/y in metres",
-                                        "put RD coordinates in the columns x and y", row=row, column="lat"))
+                problems.append(Problem("lat_lon_rd", "fix_use_xy", row=row, column="lat", lat=la, lon=lo))
                 points.append(None)
             else:
-                problems.append(Problem(f"lat {la}, lon {lo} lies outside the Netherlands",
-                                        "check the coordinates (lat about 51-53, lon about 3-7)", row=row,
-                                        column="lat"))
+                problems.append(Problem("lat_lon_outside_nl", "fix_check_lat_lon", row=row, column="lat",
+                                        lat=la, lon=lo))
                 points.append(None)
         elif pd.notna(xx) and pd.notna(yy):
             if x_min <= xx <= x_max and y_min <= yy <= y_max:
                 points.append(rd_points[i])
             elif lon_min <= xx <= lon_max and lat_min <= yy <= lat_max or \
                     lon_min <= yy <= lon_max and lat_min <= xx <= lat_max:
-                problems.append(Problem(f"x/y {xx}, {yy} look like lon/lat degrees",
-                                        "put degrees in the columns lat and lon", row=row, column="x"))
+                problems.append(Problem("xy_degrees", "fix_use_lat_lon", row=row, column="x", x=xx, y=yy))
                 points.append(None)
             else:
-                problems.append(Problem(f"RD x {xx}, y {yy} lies outside the Netherlands",
-                                        "check the coordinates (x 0-300000, y 300000-630000)", row=row, column="x"))
+                problems.append(Problem("xy_outside_nl", "fix_check_xy", row=row, column="x", x=xx, y=yy))
                 points.append(None)
         elif buurt[i] is not None:
             anchor = anchors.get(buurt[i])
             if anchor is None:
-                fix = "check the code (like BU05180000)" if anchors else \
-                    "import the buurt boundaries first (assetmap import-boundaries), or give lat/lon"
-                problems.append(Problem(f"buurt {buurt[i]} is not in the workspace", fix, row=row,
-                                        column="buurt_code"))
+                problems.append(Problem("buurt_unknown", "fix_check_buurt_code" if anchors else "fix_import_buurten",
+                                        row=row, column="buurt_code", code=buurt[i]))
             points.append(anchor)
         elif pd.notna(la) or pd.notna(lo) or pd.notna(xx) or pd.notna(yy):
-            problems.append(Problem("only half a coordinate is given", "fill in both lat and lon (or x and y)",
-                                    row=row, column="lat" if pd.notna(la) or pd.notna(lo) else "x"))
+            problems.append(Problem("half_coordinate", "fix_both_coordinates", row=row,
+                                    column="lat" if pd.notna(la) or pd.notna(lo) else "x"))
             points.append(None)
         else:
             points.append(None)  # build_assets reports the missing location
@@ -415,6 +444,5 @@ def _check_inside(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, rows: p
     metric = frame.geometry[present].to_crs(settings.METRIC_CRS)
     outside = ~metric.intersects(area)
     for pos in np.nonzero(present.to_numpy())[0][outside.to_numpy()]:
-        problems.append(Problem("lies outside the area of this workspace",
-                                "check the coordinates, or import the boundaries of that area first",
-                                row=int(rows.iloc[pos]), column="geometry"))
+        problems.append(Problem("outside_workspace", "fix_check_or_import_area", row=int(rows.iloc[pos]),
+                                column="geometry"))

@@ -1,0 +1,255 @@
+"""The gettext catalogues: every code in the source has a text in Dutch and English, and nothing else.
+
+* Babel extraction (``babel.cfg``, assetmap's extractor) over ``assetmap/``, ``app.py`` and ``pages/``
+  finds every code; each has a non-empty, non-fuzzy text in ``nl`` and ``en``, and every entry of the
+  catalogues is extracted (so ``pybabel update`` never drops one as obsolete);
+* the compiled ``.mo`` files hold exactly what the ``.po`` files say, and ``assetmap.pot`` lists the
+  extracted codes;
+* every ``{field}`` of a Dutch text is one of the English text, and both format with the fields;
+* a problem comes out in Dutch with "rij", "kolom" and "Los op", and rewording the English text never
+  loses the Dutch (codes decouple them); a missing translation falls back to English, then the code.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import shutil
+import string
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from assetmap import _babel_extract, errors, messages
+from assetmap.errors import InputError, Problem, WorkspaceError
+from assetmap.messages import Message, cli_language, text
+from conftest import REPO
+
+LOCALE = REPO / "assetmap" / "locale"
+LANGUAGES = ("nl", "en")
+#: Files that still write English sentences where a code goes (another branch converts them).
+PENDING_FILES = ("assetmap/storage/geopackage.py", "assetmap/imports.py", "assetmap/analysis_cli.py",
+                 "assetmap/cli.py", "pages/2_In_kaart_brengen.py")
+
+
+def _po(lang: str):
+    with open(LOCALE / lang / "LC_MESSAGES" / "assetmap.po", "rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+def catalogue(lang: str) -> dict[str, str]:
+    """Code -> text of the ``lang`` catalogue (the ``.po`` file), header left out."""
+    return {m.id: m.string for m in _po(lang) if m.id}
+
+
+@lru_cache(maxsize=1)
+def extracted() -> dict[str, list[tuple[str, int]]]:
+    """Code -> places, from Babel's extraction with ``babel.cfg`` (as ``pybabel extract`` does it)."""
+    with open(REPO / "babel.cfg", encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    found: dict[str, list[tuple[str, int]]] = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(str(REPO), method_map, options_map):
+        found.setdefault(message, []).append((filename, lineno))
+    return found
+
+
+def _fields(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def _sample(template: str) -> dict[str, object]:
+    """A value for every field (a number where the field has a format spec such as ``:g``)."""
+    return {field: 1.5 if spec else f"<{field}>" for _, field, spec, _ in string.Formatter().parse(template)
+            if field is not None}
+
+
+# ---------------------------------------------------------------------- extraction against the catalogues
+def test_extraction_finds_the_codes_of_every_layer():
+    files = {f for places in extracted().values() for f, _ in places}
+    assert {"assetmap/errors.py", "assetmap/sources/workshop.py", "assetmap/sources/cbs.py", "assetmap/sources/osm.py",
+            "assetmap/layers/_validate.py", "assetmap/coverage.py", "assetmap/export.py", "assetmap/ui.py",
+            "assetmap/i18n.py", "assetmap/messages.py", "app.py", "pages/4_Data.py"} <= files
+    assert {"asset_missing", "fix_link_existing", "ws_title", "problem_fix", "page_gaps", "speed_slow"} \
+        <= set(extracted())
+    assert len(extracted()) > 400
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_extracted_code_has_a_text(lang):
+    po = _po(lang)
+    missing = []
+    for code, places in extracted().items():
+        entry = po.get(code)
+        if entry is None or not entry.string or entry.fuzzy:
+            missing.append(f"{code} ({places[0][0]}:{places[0][1]})")
+    assert not missing, f"no {lang} text for:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_catalogue_entry_is_used_and_none_is_obsolete(lang):
+    po = _po(lang)
+    unused = sorted(set(catalogue(lang)) - set(extracted()))
+    assert not unused, f"entries of {lang} no source uses (a code made at run time goes in i18n.RUNTIME_KEYS): {unused}"
+    assert not po.obsolete, sorted(po.obsolete)
+    assert not po.fuzzy  # a fuzzy header makes pybabel compile skip the catalogue
+
+
+def test_the_template_lists_the_extracted_codes():
+    with open(LOCALE / "assetmap.pot", "rb") as handle:
+        pot = {m.id for m in read_po(handle) if m.id}
+    assert pot == set(extracted()), "run pybabel extract (README, 'Texts and translations')"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_compiled_catalogue_matches_the_po_file(lang):
+    with open(LOCALE / lang / "LC_MESSAGES" / "assetmap.mo", "rb") as handle:
+        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+    assert compiled == catalogue(lang), "run pybabel compile -d assetmap/locale -D assetmap"
+    buffer = io.BytesIO()
+    write_mo(buffer, _po(lang))  # what pybabel compile makes of the .po, read back by gettext itself
+    buffer.seek(0)
+    assert gettext.GNUTranslations(buffer).gettext("asset_missing") == catalogue(lang)["asset_missing"]
+
+
+def test_every_dutch_text_has_the_fields_of_the_english_one_and_both_format():
+    english, dutch = catalogue("en"), catalogue("nl")
+    assert set(english) == set(dutch)
+    for code, template in english.items():
+        assert _fields(dutch[code]) == _fields(template), (code, template, dutch[code])
+        values = _sample(template)
+        assert text(code, "en", **values) == template.format(**values), code
+        assert text(code, "nl", **values) == dutch[code].format(**values), code  # Dutch, not the fallback
+
+
+def test_pending_codes_have_plain_fields():
+    """Sentences of files not converted yet are matched against these texts: no format specs there."""
+    for codes in messages.PENDING_PROBLEM_CODES.values():
+        for code in codes:
+            for _, field, spec, conversion in string.Formatter().parse(catalogue("en")[code]):
+                assert not spec and not conversion, (code, field)
+
+
+def test_only_the_pending_files_write_sentences_and_each_has_a_pending_code():
+    """Every text given where a code goes is a code, except in the files another branch converts; there,
+    every sentence is one of a pending code, so it still comes out in Dutch."""
+    sentences = {}
+    for path in sorted([*(REPO / "assetmap").rglob("*.py"), REPO / "app.py", *(REPO / "pages").glob("*.py")]):
+        name = path.relative_to(REPO).as_posix()
+        for lineno, value in _babel_extract.arguments(path.read_text(encoding="utf-8")):
+            if not _babel_extract.is_code(value):
+                sentences.setdefault(name, []).append((lineno, value))
+    assert set(sentences) <= set(PENDING_FILES), {k: v for k, v in sentences.items() if k not in PENDING_FILES}
+    unmatched = [(f, line, s) for f, found in sentences.items() for line, s in found
+                 if messages.legacy_code(s) is None]
+    assert not unmatched, unmatched
+
+
+# ---------------------------------------------------------------------- problems in words
+def test_a_problem_renders_in_dutch_and_english():
+    problem = Problem("lat_lon_swapped", "fix_swap_lat_lon", row=3, column="lat", lat=4.3, lon=52.0)
+    dutch = problem.render("nl")
+    assert dutch == ("rij 3, kolom 'lat': lat 4.3 en lon 52.0 lijken verwisseld. "
+                     "Los op: verwissel de waarden van lat en lon")
+    assert "rij 3" in dutch and "kolom 'lat'" in dutch and "Los op:" in dutch
+    assert str(problem) == "row 3, column 'lat': lat 4.3 and lon 52.0 look swapped. Fix: swap the lat and lon values"
+    error = InputError([problem, Problem("cell_empty", "fix_fill_in", row=4, column="name", name="name")])
+    assert error.render("nl").splitlines()[1] == "rij 4, kolom 'name': is leeg. Los op: vul een waarde in voor 'name'"
+    assert str(error).splitlines()[1] == "row 4, column 'name': is empty. Fix: fill in a name"
+    only_fix = WorkspaceError("ws_no_table", name="assets")
+    assert only_fix.render("nl") == "de werkruimte heeft geen tabel 'assets'."
+    assert Message("note_no_meeting_places").render("nl").startswith("de werkruimte heeft geen ontmoetingsplekken")
+
+
+def test_words_inside_a_message_are_translated_too():
+    refused = InputError("boundaries_no_gemeente", "fix_check_gemeente", name=Message("the_file"), gemeente="GM0001")
+    assert str(refused).startswith("the file has no boundaries of GM0001.")
+    assert refused.render("nl").startswith("het bestand bevat geen grenzen van GM0001.")
+
+
+@pytest.fixture
+def own_catalogues(tmp_path, monkeypatch):
+    """A copy of the catalogues that a test may change; ``compile()`` puts them in use."""
+    locale = tmp_path / "locale"
+    shutil.copytree(LOCALE, locale)
+
+    def compile_(changes: dict[str, dict[str, str | None]]) -> None:
+        for lang, entries in changes.items():
+            po = _po(lang)
+            for code, new in entries.items():
+                if new is None:
+                    del po[code]
+                else:
+                    po[code].string = new
+            with open(locale / lang / "LC_MESSAGES" / "assetmap.mo", "wb") as handle:
+                write_mo(handle, po)
+        monkeypatch.setattr(messages, "LOCALE_DIR", locale)
+        messages._catalogue.cache_clear()
+        messages._legacy_patterns.cache_clear()
+
+    yield compile_
+    messages._catalogue.cache_clear()
+    messages._legacy_patterns.cache_clear()
+
+
+def test_rewording_the_english_text_keeps_the_dutch(own_catalogues):
+    problem = Problem("asset_missing", "fix_link_existing", row=2, column="related_asset_id", id="weg")
+    dutch_before = problem.render("nl")
+    own_catalogues({"en": {"asset_missing": "there is no asset with id '{id}'"}})
+    assert problem.render("nl") == dutch_before
+    assert str(problem) == ("row 2, column 'related_asset_id': there is no asset with id 'weg'. "
+                            "Fix: link existing assets only")
+
+
+def test_a_missing_or_broken_translation_never_hides_the_message(own_catalogues):
+    own_catalogues({"nl": {"file_missing": None, "file_empty": "{naam} is leeg"},
+                    "en": {"fix_check_path": None}})
+    assert text("file_missing", "nl", path="x.csv") == "file x.csv does not exist"  # English instead
+    assert text("file_empty", "nl", name="x.csv") == "x.csv is empty"  # a field the call does not give
+    problem = Problem("file_missing", "fix_check_path", path="x.csv")
+    assert problem.render("nl") == "file x.csv does not exist. Los op: controleer het pad"
+    assert problem.render("en") == "file x.csv does not exist. Fix: fix_check_path (path='x.csv')"
+    assert text("no_such_code", "nl") == "no_such_code"
+    assert text("no_such_code", "fr", n=2) == "no_such_code (n=2)"
+    assert text("file_missing", "fr", path="x.csv") == "file x.csv does not exist"  # no French: English
+
+
+def test_no_catalogues_at_all_still_shows_code_and_values(tmp_path, monkeypatch):
+    monkeypatch.setattr(messages, "LOCALE_DIR", tmp_path)
+    messages._catalogue.cache_clear()
+    try:
+        shown = str(InputError("file_missing", "fix_check_path", row=3, path="x.csv"))
+        assert "file_missing (path='x.csv')" in shown and "fix_check_path" in shown and "3" in shown
+    finally:
+        messages._catalogue.cache_clear()
+
+
+# ---------------------------------------------------------------------- the language of the CLI
+@pytest.mark.parametrize("explicit, env, expected", [
+    (None, {}, "en"),
+    ("nl", {}, "nl"),
+    ("en", {"LANG": "nl_NL.UTF-8"}, "en"),
+    (None, {"LANG": "nl_NL.UTF-8"}, "nl"),
+    (None, {"LANG": "C.UTF-8"}, "en"),
+    (None, {"LANGUAGE": "nl:en", "LANG": "en_GB.UTF-8"}, "nl"),
+    (None, {"LC_ALL": "en_US.UTF-8", "LANG": "nl_BE.UTF-8"}, "en"),
+    (None, {"LC_MESSAGES": "nl_NL", "LANG": "en_GB"}, "nl"),
+])
+def test_cli_language(explicit, env, expected, monkeypatch):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert cli_language(explicit) == expected
+
+
+def test_errors_imports_only_the_messages_module():
+    source = Path(errors.__file__).read_text(encoding="utf-8")
+    imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
+    assert all(not line.split()[1].startswith("assetmap") or line.split()[1] in ("assetmap", "assetmap.messages")
+               for line in imports), imports
+    assert "from assetmap import messages" in source
