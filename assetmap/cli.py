@@ -20,6 +20,7 @@ from pathlib import Path
 
 from assetmap import __version__, settings
 from assetmap.errors import AssetmapError, InputError
+from assetmap.messages import cli_language, text
 from assetmap.layers.schema import BUILDING_BLOCKS
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -113,15 +114,16 @@ def main(argv: list[str] | None = None) -> int:
         From :mod:`argparse`: 2 on a usage error, 0 after ``--help`` or ``--version``.
     """
     args = build_parser().parse_args(argv)
+    args.lang = cli_language(args.lang)
     try:
         status = args.handler(args)
         sys.stdout.flush()  # inside the try: a reader that went away shows up here, not at exit
         return status
     except AssetmapError as exc:
-        print(f"assetmap {args.command}: {exc}", file=sys.stderr)
+        print(text("cli_error", args.lang, command=args.command, error=exc.render(args.lang)), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("interrupted; nothing was written by the interrupted step", file=sys.stderr)
+        print(text("cli_interrupted", args.lang), file=sys.stderr)
         return 130
     except BrokenPipeError:
         # The reader (``| head``) went away: stop quietly, as other Unix tools do.
@@ -139,7 +141,7 @@ def _open(path: str):
 def _init(args) -> int:
     from assetmap.service import create_workspace
     create_workspace(args.workspace).close()
-    print(f"created workspace {args.workspace}")
+    print(text("cli_created", args.lang, path=args.workspace))
     return EXIT_OK
 
 
@@ -148,8 +150,7 @@ def _import_osm(args) -> int:
     with _open(args.workspace) as ws:
         result = import_osm(ws, file=args.file, place=args.place, area_file=args.area)
         nodes, edges = ws.walk_network()
-    print(f"OpenStreetMap: {result.summary()}; walking network {len(nodes)} nodes, {len(edges)} edges. "
-          "© OpenStreetMap contributors")
+    print(text("cli_osm_imported", args.lang, summary=result.summary(args.lang), nodes=len(nodes), edges=len(edges)))
     return EXIT_OK
 
 
@@ -157,9 +158,8 @@ def _import_boundaries(args) -> int:
     from assetmap.imports import import_boundaries
     with _open(args.workspace) as ws:
         result = import_boundaries(ws, file=args.file, gemeente=args.gemeente, level=args.level)
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(f"CBS boundaries: {result.rows} areas imported. Bron: CBS, Kadaster")
+    _notes(result.notes, args.lang)
+    print(text("cli_boundaries_imported", args.lang, rows=result.rows))
     return EXIT_OK
 
 
@@ -169,13 +169,11 @@ def _import(args) -> int:
         try:
             result = import_workshop(ws, args.file, dry_run=args.dry_run, actor=args.by, take_over=args.take_over)
         except InputError as exc:
-            print(f"assetmap import: {len(exc.problems)} problem(s) in {args.file}; nothing was written:",
-                  file=sys.stderr)
-            print(exc.report(limit=200), file=sys.stderr)
+            print(text("cli_import_refused", args.lang, count=len(exc.problems), file=args.file), file=sys.stderr)
+            print(exc.report(limit=200, lang=args.lang), file=sys.stderr)
             return EXIT_BAD_INPUT
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    print(result.summary())
+    _notes(result.notes, args.lang)
+    print(result.summary(args.lang))
     return EXIT_OK
 
 
@@ -191,12 +189,12 @@ def _list(args) -> int:
         print()
         return EXIT_OK
     if not records:
-        print("no assets")
+        print(text("cli_no_assets", args.lang))
         return EXIT_OK
     for row in records:
-        mp = " [ontmoetingsplek]" if row["is_meeting_place"] else ""
+        mp = " " + text("cli_meeting_place_tag", args.lang) if row["is_meeting_place"] else ""
         print(f"{row['id']}\t{row['building_block']}\t{row['category'] or '-'}\t{row['buurt_code'] or '-'}\t{row['name']}{mp}")
-    print(f"{len(records)} assets")
+    print(text("cli_asset_count", args.lang, count=len(records)))
     return EXIT_OK
 
 
@@ -204,7 +202,7 @@ def _export(args) -> int:
     from assetmap.export import export_assets
     with _open(args.workspace) as ws:
         n = export_assets(ws, args.out, public=args.public)
-    print(f"exported {n} assets to {args.out}{' (public view)' if args.public else ''}")
+    print(text("cli_exported_public" if args.public else "cli_exported", args.lang, count=n, out=args.out))
     return EXIT_OK
 
 
@@ -230,12 +228,12 @@ def _coverage(args) -> int:
             save_coverage(ws, result)
     if args.json:
         _write_json(args.json, result.to_dict())
-    for note in result.notes:
-        print(f"note: {note}")
+    _notes(result.notes, args.lang, sys.stdout)
     total = result.total
-    print(f"{len(result.meeting_places)} meeting places; within {result.minutes:g} min at {result.speed_kmh:g} km/h: "
-          f"{total['covered_population']} of {total['population']} residents ({total['coverage_pct']:g}%)")
-    print("code\tname\tpopulation\tcovered\tuncovered\tcoverage_%\tmedian_min\tp90_min")
+    print(text("cli_coverage_total", args.lang, places=len(result.meeting_places), minutes=result.minutes,
+               speed=result.speed_kmh, covered=total["covered_population"], population=total["population"],
+               pct=total["coverage_pct"]))
+    print(text("cli_coverage_header", args.lang))
     for row in result.buurten.itertuples():
         print(f"{row.buurt_code}\t{row.name}\t{row.population}\t{row.covered_population}\t"
               f"{row.uncovered_population}\t{row.coverage_pct:g}\t{_minutes(row.median_minutes)}\t"
@@ -256,14 +254,22 @@ def _suggest(args) -> int:
     if args.json:
         _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "sites": records})
     total = before.total
-    print(f"now {total['coverage_pct']:g}% of {total['population']} residents within {minutes:g} min "
-          f"at {speed:g} km/h")
+    print(text("cli_suggest_now", args.lang, pct=total["coverage_pct"], population=total["population"],
+               minutes=minutes, speed=speed))
     if not records:
-        print("no candidate site adds covered residents (try --gap-cells or more minutes)")
+        print(text("cli_suggest_none", args.lang))
     for rank, site in enumerate(records, start=1):
-        print(f"{rank}. {site['name']} ({site['asset_id'] or 'new spot'}) at {site['lat']:.5f}, {site['lon']:.5f}: "
-              f"+{site['added_population']} residents -> {site['coverage_pct_after']:g}%")
+        print(text("cli_suggest_site", args.lang, rank=rank, name=site["name"],
+                   asset=site["asset_id"] or text("cli_new_spot", args.lang), lat=site["lat"], lon=site["lon"],
+                   added=site["added_population"], pct=site["coverage_pct_after"]))
     return EXIT_OK
+
+
+def _notes(notes, lang: str, stream=None) -> None:
+    """Print notes (problems that did not stop the command) in ``lang``, on stderr by default."""
+    for note in notes:
+        rendered = note.render(lang) if hasattr(note, "render") else str(note)
+        print(text("cli_note", lang, note=rendered), file=stream or sys.stderr)
 
 
 def _minutes(value) -> str:
@@ -274,7 +280,7 @@ def _write_json(path: str, payload: dict) -> None:
     """Write atomically: a reader never sees half a file."""
     out = Path(path)
     if not out.parent.exists():
-        raise InputError(f"folder {out.parent} does not exist", "create it first or write the JSON elsewhere")
+        raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
     fd, tmp = tempfile.mkstemp(prefix=".assetmap-", suffix=".json", dir=out.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -37,12 +37,6 @@ class Problem:
         The column (field) the problem is in.
     **params
         Values for the ``{name}`` fields of the message and the fix.
-
-    Notes
-    -----
-    A ``code`` (or ``fix``) that is no code but an English sentence, as files not converted yet
-    write them, is taken apart into code and values when it matches a pending code
-    (:func:`assetmap.messages.legacy_code`), else shown as given in every language.
     """
 
     __slots__ = ("code", "fix", "row", "column", "params")
@@ -50,9 +44,7 @@ class Problem:
     def __init__(self, code: str, /, fix: str | None = None, *, row: int | None = None,
                  column: str | None = None, **params):
         params = dict(params)
-        if fix is None and ". Fix: " in code and not messages.is_code(code):
-            code, fix = code.split(". Fix: ", 1)  # an error written as one sentence, fix included
-        code, fix = _legacy(code, params), _legacy(fix or None, params)
+        fix = fix or None
         object.__setattr__(self, "code", code)
         object.__setattr__(self, "fix", fix)
         object.__setattr__(self, "row", row)
@@ -255,16 +247,3 @@ def _say(code: str, lang: str | None, params: dict) -> str:
 def _is_identifier(code: str) -> bool:
     """A code lacking from the catalogues (shown as code and values) rather than a sentence."""
     return code.isidentifier() and code.islower()
-
-
-def _legacy(given: str | None, params: dict) -> str | None:
-    """``given`` as a code; an English sentence of a pending code becomes that code, its values go into ``params``."""
-    if given is None or messages.is_code(given) or _is_identifier(given):
-        return given
-    found = messages.legacy_code(given)
-    if found is None:
-        return given
-    code, values = found
-    for key, value in values.items():
-        params.setdefault(key, value)
-    return code

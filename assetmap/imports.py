@@ -12,6 +12,7 @@ import geopandas as gpd
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
+from assetmap.messages import text
 from assetmap.layers.boundaries import assign_codes
 from assetmap.sources import cbs, osm, workshop
 from assetmap.service import SaveReport
@@ -35,8 +36,13 @@ class ImportResult:
     report: SaveReport | None
     notes: list
 
-    def summary(self) -> str:
-        """One line for the terminal: how many were added, updated and unchanged.
+    def summary(self, lang: str | None = None) -> str:
+        """One line: how many were added, updated and unchanged.
+
+        Parameters
+        ----------
+        lang : str, optional
+            Language of the line (``nl`` or ``en``); English when None.
 
         Returns
         -------
@@ -44,9 +50,9 @@ class ImportResult:
             The counts; without a ``report`` the line reads as a dry run.
         """
         if self.report is None:
-            return f"{self.rows} rows checked, no problems; nothing written (dry run)"
+            return text("import_summary_dry", lang, rows=self.rows)
         r = self.report
-        return f"{len(r.added)} added, {len(r.updated)} updated, {len(r.unchanged)} unchanged"
+        return text("import_summary", lang, added=len(r.added), updated=len(r.updated), unchanged=len(r.unchanged))
 
 
 def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
@@ -86,7 +92,7 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
         The workspace's actor is not a ``coordinator`` (nothing is written).
     """
     if (file is None) == (place is None):
-        raise InputError("give either an OSM file or a place name", "use --file PATH.osm.bz2 or --place 'Name'")
+        raise InputError("osm_source_missing", "fix_osm_source")
     area = _read_area(area_file) if area_file else None
     layers = osm.read_osm_file(file, area) if file else osm.fetch_osm_place(place)
     assets = assign_codes(layers.assets, ws.boundaries())
@@ -132,7 +138,7 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
         The workspace's actor is not a ``coordinator`` (nothing is written).
     """
     if file is None and gemeente is None:
-        raise InputError("give a boundaries file or a gemeente code", "use --file PATH or --gemeente GM0518")
+        raise InputError("boundaries_source_missing", "fix_boundaries_source")
     boundaries = cbs.read_boundaries_file(file, gemeente) if file else cbs.fetch_boundaries(gemeente, level)
     with ws.transaction():
         ws.replace_boundaries(boundaries)
@@ -140,8 +146,7 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
                       settings.CBS_ATTRIBUTION, len(boundaries))
     notes = []
     if len(boundaries) and boundaries["population"].isna().all():
-        notes.append(Problem("the boundaries have no population", "coverage per buurt needs it: use a CBS wijk- "
-                             "en buurtkaart file with a population column (aantal_inwoners)", column="population"))
+        notes.append(Problem("boundaries_no_population", "fix_population_column", column="population"))
     return ImportResult(len(boundaries), None, notes)
 
 
@@ -191,8 +196,7 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     claimed = [c for c, tool in (("added_by", actor), ("source", "workshop"))
                if (assets[c].notna() & (assets[c] != tool)).any()]
     if claimed:
-        notes.append(Problem(f"the file sets {', '.join(claimed)}; assetmap records these itself",
-                             "leave these columns out; the values in the file were ignored"))
+        notes.append(Problem("file_sets_tool_columns", "fix_leave_out_tool_columns", columns=", ".join(claimed)))
     assets = assets.assign(added_by=actor, source="workshop")
     try:
         with ws.transaction():
@@ -213,7 +217,7 @@ def _read_area(path: str | Path) -> gpd.GeoDataFrame:
     try:
         area = gpd.read_file(path)
     except Exception as exc:  # any reader error means the same to the user
-        raise InputError(f"the area file {path} could not be read ({exc})", "give a GeoJSON polygon") from exc
+        raise InputError("area_unreadable", "fix_give_polygon", path=path, error=exc) from exc
     if area.empty or not area.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-        raise InputError(f"the area file {path} holds no polygon", "give a GeoJSON with one polygon")
+        raise InputError("area_no_polygon", "fix_one_polygon", path=path)
     return area.set_crs(settings.STORAGE_CRS) if area.crs is None else area

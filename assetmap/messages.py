@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import gettext
 import os
-import re
-import string
 from functools import lru_cache
 from pathlib import Path
 
@@ -208,81 +206,3 @@ def cli_language(explicit: str | None = None) -> str:
                 chosen = value.split(":")[0]  # LANGUAGE is a list of preferences
                 break
     return "nl" if chosen.strip().lower().startswith("nl") else ENGLISH
-
-
-# ---------------------------------------------------------------------- codes of files not converted yet
-#: Codes for texts that ``storage/``, ``imports.py``, ``cli.py`` and ``analysis_cli.py`` still write as
-#: English sentences. Listed here so that extraction keeps them in the catalogues until those files pass
-#: the codes themselves; then delete the lists and :func:`legacy_code`.
-PENDING_PROBLEM_CODES: dict[str, tuple[str, ...]] = {
-    "storage/geopackage.py": (
-        N_("ws_exists"), N_("fix_other_name"), N_("ws_suffix"), N_("fix_gpkg_name"), N_("folder_missing"),
-        N_("fix_create_folder"), N_("ws_missing"), N_("fix_ws_init"), N_("ws_not_gpkg"), N_("fix_give_workspace"),
-        N_("ws_not_assetmap"), N_("fix_ws_create"), N_("ws_unreadable"), N_("ws_too_new"), N_("fix_upgrade"),
-        N_("ws_no_table"), N_("asset_never_deleted"), N_("fix_pick_from_history"), N_("asset_exists"),
-        N_("fix_nothing_to_restore"), N_("asset_missing"), N_("fix_link_existing_id"), N_("asset_gone"),
-        N_("fix_refresh_list"), N_("permission_no_pseudonym"), N_("permission_not_yours"),
-    ),
-    "imports.py": (
-        N_("osm_source_missing"), N_("fix_osm_source"), N_("boundaries_source_missing"),
-        N_("fix_boundaries_source"), N_("boundaries_no_population"), N_("fix_population_column"),
-        N_("area_unreadable"), N_("fix_give_polygon"), N_("area_no_polygon"), N_("fix_one_polygon"),
-    ),
-    "analysis_cli.py": (N_("folder_missing"), N_("fix_create_folder_or_elsewhere")),
-}
-
-#: Codes for the lines that ``cli.py``, ``analysis_cli.py`` and ``imports.py`` still print in English.
-PENDING_OUTPUT_CODES: dict[str, tuple[str, ...]] = {
-    "cli.py": (
-        N_("cli_error"), N_("cli_interrupted"), N_("cli_created"), N_("cli_osm_imported"), N_("cli_note"),
-        N_("cli_boundaries_imported"), N_("cli_import_refused"), N_("cli_no_assets"), N_("cli_meeting_place_tag"),
-        N_("cli_asset_count"), N_("cli_exported"), N_("cli_exported_public"),
-    ),
-    "analysis_cli.py": (
-        N_("cli_coverage_total"), N_("cli_coverage_header"), N_("cli_suggest_now"), N_("cli_suggest_none"),
-        N_("cli_suggest_site"), N_("cli_new_spot"),
-    ),
-    "imports.py": (N_("import_summary"), N_("import_summary_dry")),
-}
-
-
-@lru_cache(maxsize=1)
-def _legacy_patterns() -> list[tuple[re.Pattern, str]]:
-    """(pattern of the English text, code) of every pending problem code, most literal text first."""
-    found = []
-    for code in dict.fromkeys(c for codes in PENDING_PROBLEM_CODES.values() for c in codes):
-        english = _template(code, ENGLISH)
-        if english is None:
-            continue
-        parts, seen, literal = [], set(), 0
-        for before, field, _spec, _conversion in string.Formatter().parse(english):
-            parts.append(re.escape(before))
-            literal += len(before)
-            if field is not None:
-                parts.append(f"(?P={field})" if field in seen else f"(?P<{field}>.*?)")
-                seen.add(field)
-        found.append((literal, re.compile("".join(parts), re.DOTALL), code))
-    return [(pattern, code) for _, pattern, code in sorted(found, key=lambda f: -f[0])]
-
-
-def legacy_code(sentence: str) -> tuple[str, dict[str, str]] | None:
-    """The pending code and parameters that an English ``sentence`` was written from, if any.
-
-    Only for the files that still write English sentences (see :data:`PENDING_PROBLEM_CODES`);
-    delete with those lists.
-
-    Parameters
-    ----------
-    sentence : str
-        A problem, fix or error text as such a file writes it.
-
-    Returns
-    -------
-    tuple of (str, dict) or None
-        ``(code, params)``, or ``None`` when no pending code matches.
-    """
-    for pattern, code in _legacy_patterns():
-        match = pattern.fullmatch(sentence)
-        if match:
-            return code, match.groupdict()
-    return None

@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
-from assetmap.errors import AssetmapError, InputError, Problem
+from assetmap.errors import InputError, PermissionDenied, Problem
 from assetmap.layers.assets import build_assets, empty_assets, now_iso
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.links import build_links
@@ -42,10 +42,6 @@ from assetmap.storage.geopackage import plain_value
 ROLES: tuple[str, ...] = ("public", "workshop", "coordinator")
 
 _TIMESTAMPS = ("updated_at", "created_at")
-
-
-class PermissionDenied(AssetmapError):
-    """The actor may not make this change (not their entry, or their role does not allow it)."""
 
 
 @dataclass(frozen=True)
@@ -349,7 +345,7 @@ class Workspace:
         """
         actor = self._actor(actor)
         if take_over and actor.role != "coordinator":
-            raise PermissionDenied("only a coordinator can take over other people's entries")
+            raise PermissionDenied("permission_take_over")
         return self._save(assets, actor, "take over" if take_over else "refuse", first_row)
 
     def _save(self, assets: gpd.GeoDataFrame, actor: Actor, others: str, first_row: int = 1) -> SaveReport:
@@ -386,12 +382,10 @@ class Workspace:
                 owner = before.get("added_by")
                 foreign = owner is not None and owner != actor.pseudonym and asset_id not in new_rows
                 if foreign and actor.role == "workshop":
-                    raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only "
-                                           "your own entries")
+                    raise PermissionDenied("permission_not_yours", id=asset_id)
                 if foreign and others == "refuse":
-                    problems.append(Problem(f"asset '{asset_id}' belongs to someone else", "give the row a new id "
-                                            "(or leave id empty); a coordinator can take entries over on purpose",
-                                            row=number, column="id"))
+                    problems.append(Problem("asset_belongs_to_other", "fix_new_id_or_take_over", row=number, column="id",
+                                            id=asset_id))
                     continue
                 if foreign and others == "take over":
                     _never_more_public(record, before)
@@ -574,14 +568,13 @@ class Workspace:
         self._may_write(actor)
         deletes = self.store.read("history", {"asset_id": asset_id, "action": "delete"})
         if deletes.empty:
-            raise InputError(f"asset {asset_id} was never deleted", "pick an asset from the history")
+            raise InputError("asset_never_deleted", "fix_pick_from_history", id=asset_id)
         with self.store.transaction():
             if self._stored_asset(asset_id) is not None:
-                raise InputError(f"asset {asset_id} exists already", "nothing to restore")
+                raise InputError("asset_exists", "fix_nothing_to_restore", id=asset_id)
             state = json.loads(deletes["before"].iloc[-1])
             if actor.role == "workshop" and state.get("added_by") != actor.pseudonym:
-                raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only your own "
-                                       "entries")
+                raise PermissionDenied("permission_not_yours", id=asset_id)
             self._put_state(state)
             self._log([(asset_id, "restore", None, state)], actor)
         return self.asset(asset_id, actor=actor)
@@ -666,8 +659,8 @@ class Workspace:
         if not wanted:
             return
         found = self.store.exists("assets", "id", sorted({r for _, r in wanted}))
-        problems = [Problem(f"asset '{r}' does not exist", "link to an existing asset id", row=n,
-                            column="related_asset_id") for n, r in wanted if r not in found]
+        problems = [Problem("asset_missing", "fix_link_existing_id", row=n, column="related_asset_id", id=r)
+                    for n, r in wanted if r not in found]
         if problems:
             raise InputError(problems)
 
@@ -868,25 +861,23 @@ class Workspace:
     @staticmethod
     def _may_write(actor: Actor) -> None:
         if actor.role == "public":
-            raise PermissionDenied("the public view cannot change the workspace; ask a coordinator")
+            raise PermissionDenied("permission_public_read_only")
 
     @staticmethod
     def _may_manage(actor: Actor) -> None:
         if actor.role != "coordinator":
-            raise PermissionDenied("only a coordinator can load areas and data sets")
+            raise PermissionDenied("permission_coordinator_only")
 
     def _require(self, asset_id: str, actor: Actor, owner_only: bool) -> dict:
         self._may_write(actor)
         current = self._stored_asset(asset_id)
         if current is None:
-            raise InputError(f"asset {asset_id} does not exist", "refresh the list; someone may have removed it")
+            raise InputError("asset_gone", "fix_refresh_list", id=asset_id)
         if owner_only or actor.role == "workshop":
             if not actor.pseudonym:
-                raise PermissionDenied("give your name or pseudonym first; only the person who added an entry may "
-                                       "change it")
+                raise PermissionDenied("permission_no_pseudonym")
             if current.get("added_by") != actor.pseudonym:
-                raise PermissionDenied(f"asset {asset_id} was added by someone else; you can change only your own "
-                                       "entries")
+                raise PermissionDenied("permission_not_yours", id=asset_id)
         return current
 
     def _stored_asset(self, asset_id: str) -> dict | None:

@@ -12,10 +12,10 @@ from streamlit_folium import st_folium
 from assetmap import maps, settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, category_label, t
-from assetmap.i18n_problems import translate_error
+from assetmap.errors import render_error
 from assetmap.layers.schema import BUILDING_BLOCKS, VISIBILITIES
 from assetmap.privacy import workshop_view
-from assetmap.service import PermissionDenied
+from assetmap.errors import PermissionDenied
 
 lang = ui.setup_page("workshop")
 me = ui.pseudonym_input(lang)
@@ -56,7 +56,7 @@ with st.expander(t("address", lang)):
         try:
             lat, lon = ui.geocode(address.strip())
         except AssetmapError as exc:
-            st.warning(t("address_failed", lang, error=translate_error(exc, lang)))
+            st.warning(t("address_failed", lang, error=render_error(exc, lang)))
         else:
             state["new_lat"], state["new_lon"] = round(lat, 6), round(lon, 6)
             st.success(t("address_found", lang, lat=state["new_lat"], lon=state["new_lon"]))

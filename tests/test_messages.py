@@ -32,9 +32,6 @@ from conftest import REPO
 
 LOCALE = REPO / "assetmap" / "locale"
 LANGUAGES = ("nl", "en")
-#: Files that still write English sentences where a code goes (another branch converts them).
-PENDING_FILES = ("assetmap/storage/geopackage.py", "assetmap/imports.py", "assetmap/analysis_cli.py",
-                 "assetmap/cli.py", "pages/2_In_kaart_brengen.py")
 
 
 def _po(lang: str):
@@ -73,7 +70,7 @@ def test_extraction_finds_the_codes_of_every_layer():
     files = {f for places in extracted().values() for f, _ in places}
     assert {"assetmap/errors.py", "assetmap/sources/workshop.py", "assetmap/sources/cbs.py", "assetmap/sources/osm.py",
             "assetmap/layers/_validate.py", "assetmap/coverage.py", "assetmap/export.py", "assetmap/ui.py",
-            "assetmap/i18n.py", "assetmap/messages.py", "app.py", "pages/4_Data.py"} <= files
+            "assetmap/i18n.py", "app.py", "pages/4_Data.py"} <= files
     assert {"asset_missing", "fix_link_existing", "ws_title", "problem_fix", "page_gaps", "speed_slow"} \
         <= set(extracted())
     assert len(extracted()) > 400
@@ -126,27 +123,15 @@ def test_every_dutch_text_has_the_fields_of_the_english_one_and_both_format():
         assert text(code, "nl", **values) == dutch[code].format(**values), code  # Dutch, not the fallback
 
 
-def test_pending_codes_have_plain_fields():
-    """Sentences of files not converted yet are matched against these texts: no format specs there."""
-    for codes in messages.PENDING_PROBLEM_CODES.values():
-        for code in codes:
-            for _, field, spec, conversion in string.Formatter().parse(catalogue("en")[code]):
-                assert not spec and not conversion, (code, field)
-
-
-def test_only_the_pending_files_write_sentences_and_each_has_a_pending_code():
-    """Every text given where a code goes is a code, except in the files another branch converts; there,
-    every sentence is one of a pending code, so it still comes out in Dutch."""
+def test_no_file_writes_a_sentence_where_a_code_goes():
+    """Every text given where a code goes (errors, problems, ``t``, ``text``) is a code of the catalogues."""
     sentences = {}
     for path in sorted([*(REPO / "assetmap").rglob("*.py"), REPO / "app.py", *(REPO / "pages").glob("*.py")]):
         name = path.relative_to(REPO).as_posix()
         for lineno, value in _babel_extract.arguments(path.read_text(encoding="utf-8")):
             if not _babel_extract.is_code(value):
                 sentences.setdefault(name, []).append((lineno, value))
-    assert set(sentences) <= set(PENDING_FILES), {k: v for k, v in sentences.items() if k not in PENDING_FILES}
-    unmatched = [(f, line, s) for f, found in sentences.items() for line, s in found
-                 if messages.legacy_code(s) is None]
-    assert not unmatched, unmatched
+    assert not sentences, sentences
 
 
 # ---------------------------------------------------------------------- problems in words
@@ -189,11 +174,9 @@ def own_catalogues(tmp_path, monkeypatch):
                 write_mo(handle, po)
         monkeypatch.setattr(messages, "LOCALE_DIR", locale)
         messages._catalogue.cache_clear()
-        messages._legacy_patterns.cache_clear()
 
     yield compile_
     messages._catalogue.cache_clear()
-    messages._legacy_patterns.cache_clear()
 
 
 def test_rewording_the_english_text_keeps_the_dutch(own_catalogues):

@@ -131,11 +131,11 @@ class GeoPackageStore:
         """
         path = Path(path)
         if path.exists():
-            raise InputError(f"{path} already exists", "choose another file name, or open the existing workspace")
+            raise InputError("ws_exists", "fix_other_name", path=path)
         if path.suffix.lower() != ".gpkg":
-            raise InputError(f"{path.name} does not end in .gpkg", "name the workspace file like buurt.gpkg")
+            raise InputError("ws_suffix", "fix_gpkg_name", name=path.name)
         if not path.parent.exists():
-            raise InputError(f"folder {path.parent} does not exist", "create the folder first")
+            raise InputError("folder_missing", "fix_create_folder", path=path.parent)
         tmp = path.with_name(path.name + ".creating")
         conn = _connect(tmp)
         try:
@@ -175,30 +175,27 @@ class GeoPackageStore:
         """
         path = Path(path)
         if not path.is_file():
-            raise WorkspaceError(f"workspace {path} does not exist. Fix: create it with 'assetmap init {path}'")
+            raise WorkspaceError("ws_missing", "fix_ws_init", path=path)
         conn = _connect(path)
         try:
             if not _gpkg.is_geopackage(conn):
-                raise WorkspaceError(f"{path} is not a GeoPackage. Fix: give an assetmap workspace (.gpkg)")
+                raise WorkspaceError("ws_not_gpkg", "fix_give_workspace", path=path)
             version = conn.execute("SELECT value FROM workspace_meta WHERE key='schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             conn.close()
             if isinstance(exc, sqlite3.OperationalError) and "workspace_meta" in str(exc):
-                raise WorkspaceError(f"{path} is a GeoPackage but not an assetmap workspace. "
-                                     "Fix: create one with 'assetmap init'") from exc
-            raise WorkspaceError(f"{path} cannot be read as a workspace ({exc})") from exc
+                raise WorkspaceError("ws_not_assetmap", "fix_ws_create", path=path) from exc
+            raise WorkspaceError("ws_unreadable", path=path, error=exc) from exc
         except WorkspaceError:
             conn.close()
             raise
         number = version[0] if version else None
         if number is None or not str(number).isdigit() or int(number) < 1:
             conn.close()
-            raise WorkspaceError(f"{path} records no valid workspace schema version ({number!r}). "
-                                 "Fix: open a workspace made by 'assetmap init', or restore a backup")
+            raise WorkspaceError("ws_no_version", "fix_ws_restore", path=path, version=number)
         if int(number) > SCHEMA_VERSION:
             conn.close()
-            raise WorkspaceError(f"{path} has workspace schema version {number}, "
-                                 f"this assetmap knows up to {SCHEMA_VERSION}. Fix: upgrade assetmap")
+            raise WorkspaceError("ws_too_new", "fix_upgrade", path=path, version=number, known=SCHEMA_VERSION)
         store = cls(path, conn)
         store.migrate()
         return store
@@ -366,7 +363,7 @@ class GeoPackageStore:
         """
         columns = self._columns(name)
         if not columns:
-            raise WorkspaceError(f"the workspace has no table '{name}'")
+            raise WorkspaceError("ws_no_table", name=name)
         names = [c for c, _ in columns if with_fid or c != "fid"]
         select = f'SELECT fid, {", ".join(_q(c) for c in names)} FROM {_q(name)}'
         rows: list = []
@@ -404,7 +401,7 @@ class GeoPackageStore:
             The file has no such table or column.
         """
         if column not in dict(self._columns(name)):
-            raise WorkspaceError(f"the workspace has no column '{column}' in table '{name}'")
+            raise WorkspaceError("ws_no_column", name=name, column=column)
         found: set = set()
         for start in range(0, len(values), _CHUNK):
             chunk = list(values[start:start + _CHUNK])
@@ -539,7 +536,7 @@ class GeoPackageStore:
             return HISTORY
         columns = self._columns(name)
         if not columns:
-            raise WorkspaceError(f"the workspace has no table '{name}'")
+            raise WorkspaceError("ws_no_table", name=name)
         geometry = "GEOMETRY" if any(c == "geometry" for c, _ in columns) else None
         return TableSpec({c: k for c, k in columns if c not in ("fid", "geometry")}, geometry)
 
