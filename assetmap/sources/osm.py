@@ -13,7 +13,6 @@ import re
 import xml.sax
 from xml.etree import ElementTree
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,7 +24,10 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.layers import categories
 from assetmap.layers.assets import build_assets
+# Still importable from here for i18n until it reads the catalogue itself; the one copy is in layers.
+from assetmap.layers.categories import tag_mapping  # noqa: F401
 
 #: Residential building types; the demand model spreads population over these.
 RESIDENTIAL_BUILDINGS = frozenset({
@@ -41,7 +43,23 @@ _WAY_TAGS = ["highway", "foot", "access", "service", "area", "name"]
 
 @dataclass
 class OsmLayers:
-    """What one OSM source gives the workspace."""
+    """What one OSM source gives the workspace; every layer in EPSG:4326.
+
+    Attributes
+    ----------
+    assets : geopandas.GeoDataFrame
+        Facilities mapped through the category catalogue (points or polygons).
+    walk_nodes : geopandas.GeoDataFrame
+        Walking-network nodes: ``node_id`` (OSM id) and a point.
+    walk_edges : geopandas.GeoDataFrame
+        Undirected walking-network edges: ``u``, ``v`` and ``length_m`` (metres, measured in RD New).
+    buildings : geopandas.GeoDataFrame
+        Residential buildings as points with ``footprint_m2`` (m², RD New) and ``levels``.
+    study_area : geopandas.GeoDataFrame
+        The area the data covers: ``name``, ``source`` and a polygon.
+    reference : str
+        The file name or place the data came from.
+    """
 
     assets: gpd.GeoDataFrame
     walk_nodes: gpd.GeoDataFrame
@@ -51,32 +69,22 @@ class OsmLayers:
     reference: str
 
 
-@lru_cache(maxsize=4)
-def tag_mapping(path: Path | None = None) -> pd.DataFrame:
-    """The editable OSM tag mapping table (``data/osm_tags.csv``)."""
-    path = path or settings.DATA_DIR / "osm_tags.csv"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    expected = {"key", "value", "building_block", "category", "is_meeting_place", "meeting_place_candidate",
-                "label_nl", "label_en"}
-    missing = expected - set(table.columns)
-    if missing:
-        raise InputError(f"{path} lacks columns {sorted(missing)}", "restore the header of the mapping table")
-    return table
-
-
-def candidate_categories() -> tuple[str, ...]:
-    """Categories that could open up as a meeting place (for suggestions)."""
-    table = tag_mapping()
-    rows = table[table["meeting_place_candidate"].str.lower() == "yes"]
-    return tuple(rows["category"])
-
-
 def mapping_tags() -> dict[str, bool | list[str]]:
-    """The tags to ask osmnx for, derived from the mapping table (plus buildings)."""
-    tags: dict[str, bool | list[str]] = {}
-    for key, group in tag_mapping().groupby("key", sort=False):
-        values = list(group["value"])
-        tags[key] = True if "*" in values else values
+    """The tags to ask osmnx (or pyosmium) for: the catalogue's OSM tags plus residential buildings.
+
+    Returns
+    -------
+    dict
+        osmnx's ``tags`` form: ``{key: True}`` for any value, else ``{key: [values]}``. The
+        facility tags come from :func:`assetmap.layers.categories.osm_tags`; ``building`` lists
+        :data:`RESIDENTIAL_BUILDINGS` for the demand model.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The category catalogue (``data/osm_tags.csv``) cannot be read.
+    """
+    tags = categories.osm_tags()
     tags["building"] = sorted(RESIDENTIAL_BUILDINGS)
     return tags
 
@@ -85,6 +93,25 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> Osm
     """Read facilities and the walking network from a local OSM file.
 
     ``.osm.pbf`` is read with pyosmium (fast); ``.osm`` and ``.osm.bz2`` XML with osmnx.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An ``.osm``, ``.osm.bz2``, ``.osm.gz`` or ``.osm.pbf`` file, at most 20 ×
+        ``settings.MAX_IMPORT_BYTES``.
+    area : geopandas.GeoDataFrame, optional
+        The study area (any CRS); default the bounding box of the facilities and buildings.
+
+    Returns
+    -------
+    OsmLayers
+        Every layer in EPSG:4326; network lengths in metres (RD New).
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The file is missing, too large, not OSM data, damaged, or holds no walkable way; or
+        the category catalogue cannot be read.
     """
     path = Path(path)
     _check_osm_file(path)
@@ -125,7 +152,25 @@ def _read_pbf_file(path: Path, area: gpd.GeoDataFrame | None) -> OsmLayers:
 
 
 def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
-    """Download facilities and the walking network online (Overpass) for a place name or polygon."""
+    """Download facilities and the walking network online (Overpass) for a place name or polygon.
+
+    Parameters
+    ----------
+    place : str or shapely.Polygon
+        A place name that Nominatim knows (``"Transvaal, Den Haag"``) or a polygon in EPSG:4326
+        (lon/lat).
+
+    Returns
+    -------
+    OsmLayers
+        Every layer in EPSG:4326; network lengths in metres (RD New). The study area is the
+        place's outline (or the polygon).
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        OpenStreetMap cannot be reached, or the place is unknown or holds no data.
+    """
     try:
         if isinstance(place, str):
             area = ox.geocode_to_gdf(place)[["geometry"]]
@@ -148,7 +193,29 @@ def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
 
 def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None,
                   reference: str) -> OsmLayers:
-    """Turn osmnx features and a walking graph into workspace layers."""
+    """Turn osmnx features and a walking graph into workspace layers.
+
+    Parameters
+    ----------
+    features : geopandas.GeoDataFrame
+        osmnx features (index ``element``, ``id``; one column per OSM tag), any CRS.
+    graph : networkx.MultiDiGraph
+        A walking graph with node ``x``/``y`` in EPSG:4326, as osmnx builds it.
+    area : geopandas.GeoDataFrame or None
+        The study area (any CRS); None or empty for the extent of the facilities and buildings.
+    reference : str
+        File name or place, kept as :attr:`OsmLayers.reference` and as the area's name.
+
+    Returns
+    -------
+    OsmLayers
+        Every layer in EPSG:4326.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The category catalogue cannot be read.
+    """
     features = features.to_crs(settings.STORAGE_CRS) if len(features) else features
     buildings = buildings_from_features(features)
     assets = assets_from_features(features)
@@ -162,11 +229,31 @@ def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.
 
 
 def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Map OSM features to assets with the tag mapping table (first matching row wins)."""
+    """Map OSM features to assets with the category catalogue (first matching row wins).
+
+    A tag value ``no`` never matches. Features without a ``name`` are named after the Dutch label
+    of their category; lines become a point on the line, polygons stay polygons.
+
+    Parameters
+    ----------
+    features : geopandas.GeoDataFrame
+        osmnx features in EPSG:4326 (index ``element``, ``id``; one column per OSM tag).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Assets in EPSG:4326 with the columns of ``assetmap.layers.schema.ASSET_FIELDS``,
+        ``source`` ``osm``, public, with consent; features matching no row are left out.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The category catalogue cannot be read.
+    """
     if features.empty:
         return build_assets(gpd.GeoDataFrame({"name": [], "building_block": []},
                                              geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS)), source="osm")
-    table = tag_mapping()
+    table = categories.tag_mapping()
     frame = features.reset_index()
     chosen = pd.Series([None] * len(frame), dtype=object)
     for row in table.itertuples(index=False):
@@ -182,18 +269,18 @@ def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame, chosen = frame[keep].reset_index(drop=True), chosen[keep].reset_index(drop=True)
     geometry = frame.geometry.apply(_point_or_polygon)
     names = _col(frame, "name").fillna(pd.Series([r.label_nl for r in chosen], dtype="string"))
-    categories = [r.category.replace("{value}", _slug(frame.at[i, r.key])) for i, r in enumerate(chosen)]
+    category = [r.category.replace("{value}", _slug(frame.at[i, r.key])) for i, r in enumerate(chosen)]
     fee = _col(frame, "fee").str.lower()
     wheelchair = _col(frame, "wheelchair").str.lower()
     assets = gpd.GeoDataFrame({
         "id": [f"osm-{e}-{i}" for e, i in zip(frame["element"], frame["id"])],
         "name": names,
         "building_block": [r.building_block for r in chosen],
-        "category": categories,
+        "category": category,
         "description": _col(frame, "description"),
         "source": "osm",
         "source_ref": [f"{e}/{i}" for e, i in zip(frame["element"], frame["id"])],
-        "is_meeting_place": [r.is_meeting_place.lower() == "yes" for r in chosen],
+        "is_meeting_place": [r.is_meeting_place == "yes" for r in chosen],
         "opening_hours": _col(frame, "opening_hours"),
         "wheelchair": wheelchair.where(wheelchair.isin(["yes", "limited", "no"])),
         "free_entry": fee.map({"no": True, "yes": False}).astype("boolean"),
@@ -206,7 +293,21 @@ def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Residential buildings as centroids with their footprint area in m² (RD New)."""
+    """Residential buildings as points with their footprint area.
+
+    Parameters
+    ----------
+    features : geopandas.GeoDataFrame
+        osmnx features in EPSG:4326 (index ``element``, ``id``), possibly with ``building`` and
+        ``building:levels`` columns.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 points inside each footprint: ``osm_ref``, ``building`` (a type from
+        :data:`RESIDENTIAL_BUILDINGS`), ``footprint_m2`` (m², measured in RD New) and ``levels``
+        (NaN when untagged). Empty when there are none.
+    """
     empty = gpd.GeoDataFrame({"osm_ref": [], "building": [], "footprint_m2": [], "levels": []},
                              geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
     if features.empty or "building" not in features.columns:
@@ -229,7 +330,18 @@ def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def walkable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Keep the ways people may walk on (osmnx's walk rule; cycleways only where foot is allowed).
 
-    Ways without a ``highway`` tag are dropped.
+    Ways without a ``highway`` tag are dropped, and so are private ways, areas and ways with
+    ``foot=no``.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        An OSM graph with edge tags ``highway``, ``foot``, ``access``, ``service``, ``area``.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A copy without the other edges and without the nodes they leave unconnected.
     """
     drop = []
     for u, v, k, data in graph.edges(keys=True, data=True):
@@ -248,7 +360,20 @@ def walkable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def network_layers(graph: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Nodes and undirected edges of a walking graph, lengths measured in RD New metres."""
+    """Nodes and undirected edges of a walking graph.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        A walking graph with node ``x``/``y`` in EPSG:4326 (osmnx form).
+
+    Returns
+    -------
+    tuple of geopandas.GeoDataFrame
+        ``(nodes, edges)`` in EPSG:4326: nodes with ``node_id``; edges with ``u`` < ``v``,
+        ``length_m`` (metres, measured in RD New) and the line, one per pair and geometry
+        whatever its direction.
+    """
     nodes, edges = ox.convert.graph_to_gdfs(graph, nodes=True, edges=True, fill_edge_geometry=True)
     edges = edges.reset_index()
     # Walking is two-way: keep one edge per (u, v, geometry) pair regardless of direction.
