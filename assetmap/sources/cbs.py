@@ -29,8 +29,19 @@ _GEMEENTE = re.compile(r"^GM\d{4}$")
 
 PDOK_LAYERS = {"buurt": "wijkenbuurten:buurten", "wijk": "wijkenbuurten:wijken", "gemeente": "wijkenbuurten:gemeenten"}
 SUPPORTED_SUFFIXES = (".geojson", ".json", ".topojson", ".gpkg", ".shp", ".zip")
-#: Largest boundaries file read (GDAL holds a whole GeoJSON in memory); the national CBS file is far smaller.
-MAX_BOUNDARIES_BYTES = settings.MAX_IMPORT_BYTES * 20
+
+
+def max_boundaries_bytes() -> int:
+    """Largest boundaries file read, in bytes: 20 × ``settings.MAX_IMPORT_BYTES``, read when called.
+
+    GDAL holds a whole GeoJSON in memory; the national CBS file is far smaller.
+
+    Returns
+    -------
+    int
+        The limit in bytes.
+    """
+    return int(settings.MAX_IMPORT_BYTES) * 20
 
 
 def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: int | None = None) -> gpd.GeoDataFrame:
@@ -41,8 +52,9 @@ def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: in
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise InputError(f"{path.name} is not a boundaries file",
                          f"give a file ending in {', '.join(SUPPORTED_SUFFIXES)}")
-    if path.stat().st_size > MAX_BOUNDARIES_BYTES:
-        raise InputError(f"{path.name} is larger than {MAX_BOUNDARIES_BYTES // 2**20} MB",
+    limit = max_boundaries_bytes()
+    if path.stat().st_size > limit:
+        raise InputError(f"{path.name} is larger than {limit // 2**20} MB",
                          "keep only the gemeente you need (e.g. ogr2ogr -where \"gemeentecode='GM0518'\")")
     try:
         frame = pyogrio.read_dataframe(path)
