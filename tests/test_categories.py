@@ -84,20 +84,31 @@ def test_the_catalogue_in_force_is_read_when_called(data_copy, delft_workspace_f
     assert "school" not in set(inputs.candidates["category"])
 
 
-@pytest.mark.parametrize("row, words", [
-    ("amenity,bench,furniture,bench,no,no,Bank,Bench", "building block 'furniture'"),
-    ("amenity,bench,resource,bench,maybe,no,Bank,Bench", "is_meeting_place is 'maybe'"),
-    (",,resource,plein_{value},no,no,Plein,Square", "no tag value"),
-    ("amenity,,resource,bench,no,no,Bank,Bench", "both be given"),
+@pytest.mark.parametrize("row, column, words", [
+    ("amenity,bench,furniture,bench,no,no,Bank,Bench", "building_block", "'furniture' is not an allowed value"),
+    ("amenity,bench,resource,bench,maybe,no,Bank,Bench", "is_meeting_place", "'maybe' is not an allowed value"),
+    (",,resource,plein_{value},no,no,Plein,Square", "key", "is empty"),  # {value} needs a tag
+    ("amenity,,resource,bench,no,no,Bank,Bench", "value", "is empty"),
+    (",bench,resource,bench,no,no,Bank,Bench", "key", "is empty"),
+    ("amenity,bench,resource,,no,no,Bank,Bench", "category", "is empty"),
 ])
-def test_a_broken_row_is_refused_with_its_line(data_copy, row, words):
+def test_a_broken_row_is_refused_with_its_row_and_column(data_copy, row, column, words):
     path = data_copy / "osm_tags.csv"
     path.write_text(path.read_text(encoding="utf-8") + row + "\n", encoding="utf-8")
-    lines = len(path.read_text(encoding="utf-8").splitlines())
-    with pytest.raises(InputError, match=words) as caught:
+    rows = len(path.read_text(encoding="utf-8").splitlines()) - 1  # as a spreadsheet counts, header not counted
+    with pytest.raises(InputError) as caught:
         categories.table()
-    assert f"line {lines}" in str(caught.value)
+    assert [(p.row, p.column, p.message) for p in caught.value.problems] == [(rows, column, words)]
     assert categories.label("library", "nl") == "library"  # labels never fail
+
+
+def test_every_broken_row_is_reported_at_once(data_copy):
+    path = data_copy / "osm_tags.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "amenity,bench,furniture,bench,no,no,Bank,Bench\n"
+                    "amenity,bin,resource,bin,misschien,no,Bak,Bin\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        categories.meeting_place_categories()
+    assert [p.column for p in caught.value.problems] == ["building_block", "is_meeting_place"]
 
 
 def test_a_missing_column_is_refused(data_copy):

@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from assetmap import settings
-from assetmap.errors import InputError
+from assetmap.errors import InputError, Problem
+from assetmap.layers import _validate
 from assetmap.layers.schema import BUILDING_BLOCKS
 
 #: File name of the catalogue inside ``settings.DATA_DIR``.
@@ -38,7 +39,6 @@ COLUMNS: tuple[str, ...] = ("key", "value", "building_block", "category", "is_me
 #: Language used when a label is missing in the language asked for.
 DEFAULT_LANGUAGE = "nl"
 
-_YES_NO = {"yes", "no", ""}
 _TEMPLATE = "{value}"
 
 
@@ -70,8 +70,10 @@ def table(path: str | Path | None = None) -> pd.DataFrame:
     Raises
     ------
     assetmap.errors.InputError
-        The file is missing, lacks a column or holds a value the catalogue cannot use
-        (unknown building block, a flag other than yes/no, a ``{value}`` category without a key).
+        The file is missing, lacks a column or holds values the catalogue cannot use (unknown
+        building block, a flag other than yes/no, an empty category, a key without a value or
+        the other way round, a ``{value}`` category without a key); every such row is reported,
+        numbered as in a spreadsheet without the header.
     """
     return _load(Path(path) if path is not None else catalogue_path()).copy()
 
@@ -270,39 +272,32 @@ def clear_cache() -> None:
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> pd.DataFrame:
-    """Read and check the catalogue file once per path."""
+    """Read and check the catalogue file once per path; every bad row is reported at once."""
+    if not path.is_file():
+        raise InputError(f"file {path} does not exist", "check the path")
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError as exc:
-        raise InputError(f"the category catalogue {path} does not exist",
-                         "restore data/osm_tags.csv or point ASSETMAP_DATA_DIR to a folder that has it") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path.name} could not be read ({exc})", "check that you chose the right file") from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"{path} lacks columns {missing}", "restore the header of the mapping table")
     frame = frame.apply(lambda column: column.str.strip())
+    problems: list[Problem] = []
+    _validate.check_allowed(frame, "building_block", BUILDING_BLOCKS, problems)
     for column in ("is_meeting_place", "meeting_place_candidate"):
-        frame[column] = frame[column].str.lower()
-        bad = ~frame[column].isin(_YES_NO)
-        if bad.any():
-            row = int(bad.to_numpy().argmax()) + 2  # header is line 1
-            raise InputError(f"{path.name} line {row}: {column} is '{frame.loc[bad, column].iloc[0]}'",
-                             "write yes or no")
-    problems = [
-        (i + 2, f"building block '{r.building_block}' is not one of {', '.join(BUILDING_BLOCKS)}")
-        for i, r in enumerate(frame.itertuples()) if r.building_block not in BUILDING_BLOCKS
-    ] + [
-        (i + 2, "category is empty") for i, r in enumerate(frame.itertuples()) if not r.category
-    ] + [
-        (i + 2, "key and value must both be given, or both be empty")
-        for i, r in enumerate(frame.itertuples()) if bool(r.key) != bool(r.value)
-    ] + [
-        (i + 2, f"category '{r.category}' takes the tag's {_TEMPLATE}, but the row has no tag value to give")
-        for i, r in enumerate(frame.itertuples()) if _TEMPLATE in r.category and not r.value
-    ]
+        frame[column] = frame[column].str.lower().replace("", "no")
+        _validate.check_allowed(frame, column, ("yes", "no"), problems)
+    for pos, row in enumerate(frame.itertuples(index=False)):
+        # A row is an OSM tag (key and value) or a category no tag gives (neither); {value} needs a tag.
+        empty = {"category": not row.category,
+                 "key": not row.key and (bool(row.value) or _TEMPLATE in row.category),
+                 "value": bool(row.key) and not row.value}
+        problems.extend(Problem("is empty", f"fill in a {column}", row=_validate.row_number(pos), column=column)
+                        for column, missing_value in empty.items() if missing_value)
     if problems:
-        line, message = min(problems)
-        raise InputError(f"{path.name} line {line}: {message}", "correct the row (see data/README.md)")
+        raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     return frame
 
 
