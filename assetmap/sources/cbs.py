@@ -45,7 +45,31 @@ def max_boundaries_bytes() -> int:
 
 
 def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: int | None = None) -> gpd.GeoDataFrame:
-    """Read CBS boundaries from a local file and keep one gemeente (``GM0518``) if given."""
+    """Read CBS boundaries from a local file and keep one gemeente (``GM0518``) if given.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A GeoJSON, TopoJSON, GeoPackage, shapefile or zipped shapefile of the CBS wijk- en
+        buurtkaart (any CRS; files without one are recognised as lon/lat or RD New), at most
+        :func:`max_boundaries_bytes`.
+    gemeente : str, optional
+        Keep only this gemeente (``GM0518`` or ``518``).
+    year : int, optional
+        Edition year recorded with the boundaries.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Boundaries in EPSG:4326 with ``code``, ``name``, ``population`` and ``level``
+        (see :func:`assetmap.layers.boundaries.build_boundaries`).
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The file is missing, of another type, too large, unreadable, holds no boundaries or none
+        of ``gemeente``, or lacks a CBS code column.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"file {path} does not exist", "check the path")
@@ -65,7 +89,28 @@ def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: in
 
 
 def fetch_boundaries(gemeente: str, level: str = "buurt", year: int | None = None) -> gpd.GeoDataFrame:
-    """Download CBS boundaries with population for one gemeente from PDOK (online)."""
+    """Download CBS boundaries with population for one gemeente from PDOK (online).
+
+    Parameters
+    ----------
+    gemeente : str
+        Gemeente code (``GM0518`` or ``518``).
+    level : str
+        ``buurt``, ``wijk`` or ``gemeente``.
+    year : int, optional
+        Edition year recorded with the boundaries.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Boundaries in EPSG:4326 with ``code``, ``name``, ``population`` and ``level``.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The gemeente code is malformed, PDOK (``settings.PDOK_WFS_URL``, read when called)
+        cannot be reached, or it gives no boundaries of the gemeente.
+    """
     gemeente = _check_gemeente(gemeente)
     params = {
         "service": "WFS", "version": "2.0.0", "request": "GetFeature", "typeNames": PDOK_LAYERS[level],
@@ -84,7 +129,30 @@ def fetch_boundaries(gemeente: str, level: str = "buurt", year: int | None = Non
 
 def normalise_boundaries(frame: gpd.GeoDataFrame, *, gemeente: str | None = None, year: int | None = None,
                          reference: str = "") -> gpd.GeoDataFrame:
-    """Map the column names of any CBS edition to ``code``, ``name``, ``population`` and validate."""
+    """Map the column names of any CBS edition to ``code``, ``name``, ``population`` and validate.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Boundaries as read (any CBS edition's column names, any CRS or none).
+    gemeente : str, optional
+        Keep only this gemeente (``GM0518`` or ``518``).
+    year : int, optional
+        Edition year recorded with the boundaries.
+    reference : str
+        File name or service, used in messages.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Boundaries in EPSG:4326 with ``code``, ``name``, ``population`` and ``level``.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The frame is empty, has no CBS code column, no usable CRS, or no boundaries of
+        ``gemeente``; or the boundaries fail validation.
+    """
     if frame.empty:
         raise InputError(f"{reference or 'the file'} holds no boundaries", "check that you chose the right file")
     frame = _fix_crs(frame, reference)
