@@ -17,6 +17,12 @@ Method (also in the README):
   edge plus the distance along the edge to either end. Points further than
   ``settings.MAX_SNAP_DISTANCE_M`` from any walkable way cannot reach anything and are
   reported as unreachable, never dropped.
+* **Meeting places.** Assets marked ``is_meeting_place`` plus every asset of a meeting-place
+  category of the catalogue (:func:`assetmap.layers.categories.meeting_place_categories`);
+  candidate sites are the catalogue's ``meeting_place_candidate`` categories.
+* **Settings.** Every parameter that defaults to a setting defaults to ``None``, meaning the
+  value of ``assetmap.settings`` when the function runs (walking speed, minutes, snap distance,
+  grid size), so a changed setting is honoured without re-importing this module.
 * **Shortest paths.** One multi-source Dijkstra pass (``scipy.sparse.csgraph``, in C) from a
   virtual source joined to every meeting place gives the distance to the *nearest* meeting
   place for every node at once.
@@ -44,18 +50,24 @@ from scipy.sparse import csgraph
 from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.messages import Message
+from assetmap.layers import categories
 from assetmap.layers.assets import meeting_places
 from assetmap.layers.boundaries import finest_level
-from assetmap.sources.osm import candidate_categories
 
-#: Walking-speed profiles in km/h: an average adult, and older people / limited mobility.
-SPEED_PROFILES: dict[str, float] = {"normal": settings.WALK_SPEED_KMH, "slow": settings.SLOW_WALK_SPEED_KMH}
 
-#: Categories that count as a meeting place even when not marked ``is_meeting_place``.
-DEFAULT_MEETING_CATEGORIES: tuple[str, ...] = (
-    "community_centre", "social_centre", "library", "buurthuis", "buurtkamer", "buurtcentrum",
-)
+def speed_profiles() -> dict[str, float]:
+    """The walking-speed profiles, read from the settings when called.
 
+    Returns
+    -------
+    dict of str to float
+        ``{"normal": settings.WALK_SPEED_KMH, "slow": settings.SLOW_WALK_SPEED_KMH}`` in km/h:
+        an average adult, and older people / people with limited mobility.
+    """
+    return {"normal": float(settings.WALK_SPEED_KMH), "slow": float(settings.SLOW_WALK_SPEED_KMH)}
+
+
+#: Columns of the per-area coverage table (:attr:`CoverageResult.buurten`).
 AREA_COLUMNS = ["buurt_code", "name", "level", "population", "covered_population", "uncovered_population",
                 "coverage_pct", "median_minutes", "p90_minutes", "unreachable_population"]
 
@@ -75,7 +87,11 @@ class CoverageError(InputError):
 
 @dataclass
 class WalkNetwork:
-    """The walking network as a sparse matrix, with edge geometries in RD New for snapping."""
+    """The walking network as a sparse matrix, with edge geometries in RD New for snapping.
+
+    Built by :func:`build_network`. Node positions and geometries are in EPSG:28992 (RD New,
+    metres); the matrix holds edge lengths in metres.
+    """
 
     node_ids: np.ndarray          # OSM node ids, position = matrix index
     node_xy: np.ndarray           # (n, 2) RD metres
@@ -89,12 +105,16 @@ class WalkNetwork:
 
     @property
     def size(self) -> int:
+        """Number of nodes (the matrix is ``size`` × ``size``)."""
         return len(self.node_ids)
 
 
 @dataclass
 class Snap:
-    """Points placed on the network: nearest edge, distance to it and along it to both ends."""
+    """Points placed on the network: nearest edge, distance to it and along it to both ends.
+
+    Built by :func:`snap`; all distances in metres (RD New).
+    """
 
     edge: np.ndarray      # edge index, -1 where too far from the network
     offset: np.ndarray    # straight-line metres from the point to the edge
@@ -103,6 +123,7 @@ class Snap:
 
     @property
     def reachable(self) -> np.ndarray:
+        """Boolean array: the point lies within the snap distance of a walkable edge."""
         return self.edge >= 0
 
 
@@ -111,18 +132,22 @@ def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwo
 
     Parameters
     ----------
-    nodes, edges : geopandas.GeoDataFrame
-        The walking network as the workspace stores it.
+    nodes : geopandas.GeoDataFrame
+        ``walk_nodes``: ``node_id`` and a point, any CRS (EPSG:4326 as stored).
+    edges : geopandas.GeoDataFrame
+        ``walk_edges``: ``u``, ``v``, ``length_m`` (metres) and a line, any CRS.
 
     Returns
     -------
     WalkNetwork
-        The graph in RD New metres.
+        Symmetric matrix of lengths in metres; geometries in EPSG:28992 oriented from ``u`` to
+        ``v``. Only edges in connected parts of at least :data:`MIN_COMPONENT_NODES` nodes (or
+        :data:`MIN_COMPONENT_SHARE` of the largest part) are snappable.
 
     Raises
     ------
     CoverageError
-        ``no_walk_network`` when the workspace has none.
+        The workspace has no walking network.
     """
     if nodes is None or edges is None or nodes.empty or edges.empty:
         raise CoverageError("no_walk_network", "fix_import_osm_first")
@@ -151,8 +176,27 @@ def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwo
                        shapely.STRtree(geometry[snappable]))
 
 
-def snap(network: WalkNetwork, xy: np.ndarray, max_distance_m: float = settings.MAX_SNAP_DISTANCE_M) -> Snap:
-    """Place RD points on their nearest walkable edge (within ``max_distance_m``)."""
+def snap(network: WalkNetwork, xy: np.ndarray, max_distance_m: float | None = None) -> Snap:
+    """Place points on their nearest snappable edge.
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network.
+    xy : numpy.ndarray
+        (n, 2) coordinates in EPSG:28992 (RD New, metres).
+    max_distance_m : float, optional
+        Points further than this many metres from every snappable edge stay unsnapped
+        (unreachable). Default ``settings.MAX_SNAP_DISTANCE_M``, read when the function runs.
+
+    Returns
+    -------
+    Snap
+        Per point: edge index (-1 if too far), straight-line metres to the edge (inf if too far)
+        and metres along the edge to its ``u`` and ``v`` ends.
+    """
+    if max_distance_m is None:
+        max_distance_m = settings.MAX_SNAP_DISTANCE_M
     m = len(xy)
     edge = np.full(m, -1, dtype=np.int64)
     offset = np.full(m, np.inf)
@@ -176,11 +220,28 @@ def snap(network: WalkNetwork, xy: np.ndarray, max_distance_m: float = settings.
 
 def distances_from_sites(network: WalkNetwork, sites: Snap, targets: Snap, groups: np.ndarray | None = None,
                          limit: float = np.inf) -> np.ndarray:
-    """Walking metres from sites to targets, in one Dijkstra pass per group of sites.
+    """Walking metres from sites to targets, in one Dijkstra pass for all groups of sites.
 
-    ``groups`` gives each site a group number 0..G-1 (default: all sites one group, so the
-    result is the distance to the *nearest* site). Returns a (G, targets) array; ``inf`` where
-    no site of the group is reachable within ``limit`` metres.
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network.
+    sites : Snap
+        The sites, snapped with :func:`snap`.
+    targets : Snap
+        The targets (usually the demand points), snapped with :func:`snap`.
+    groups : numpy.ndarray, optional
+        A group number 0..G-1 per site; default all sites one group, so the result is the
+        distance to the *nearest* site.
+    limit : float
+        Stop searching beyond this many metres (default no limit).
+
+    Returns
+    -------
+    numpy.ndarray
+        (G, number of targets) walking metres, each the distance to the nearest site of the
+        group: straight line to the network, along it, straight line off it. ``inf`` where no
+        site of the group is within ``limit`` or a point is unsnapped.
     """
     if groups is None:
         groups = np.zeros(len(sites.edge), dtype=np.int64)
@@ -231,20 +292,22 @@ def analysis_areas(boundaries: gpd.GeoDataFrame, study_area: gpd.GeoDataFrame | 
     Parameters
     ----------
     boundaries : geopandas.GeoDataFrame
-        Boundaries of the workspace.
-    study_area : geopandas.GeoDataFrame, optional
-        The area the OSM data covers.
+        The workspace's CBS boundaries (``code``, ``name``, ``level``, ``population``), any CRS.
+    study_area : geopandas.GeoDataFrame or None
+        The area analysed, any CRS; None or empty for the whole boundaries.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        RD New frame with ``buurt_code`` (the area's CBS code), ``name``, ``level``, ``population``
-        (integer residents analysed), ``population_cbs``, ``share_in_area``.
+        EPSG:28992 polygons with ``buurt_code`` (the area's CBS code), ``name``, ``level``,
+        ``population`` (integer residents analysed), ``population_cbs`` and ``share_in_area``
+        (0..1 of the surface inside the study area). Areas with less than 1 m² inside are
+        left out.
 
     Raises
     ------
     CoverageError
-        ``coverage_no_boundaries`` or ``coverage_no_population``.
+        There are no boundaries, or none of them carries a population.
     """
     if boundaries is None or boundaries.empty:
         raise CoverageError("coverage_no_boundaries", "fix_import_boundaries_first")
@@ -276,12 +339,28 @@ def analysis_areas(boundaries: gpd.GeoDataFrame, study_area: gpd.GeoDataFrame | 
 
 
 def demand_points(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None,
-                  grid_m: float = settings.DEMAND_GRID_M) -> gpd.GeoDataFrame:
+                  grid_m: float | None = None) -> gpd.GeoDataFrame:
     """Spread each area's population over residential buildings, else over a clipped grid.
 
-    Returns an RD New point frame: ``buurt_code``, ``population`` (integers summing exactly to
-    the area's population), ``method`` (``buildings`` or ``grid``).
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        From :func:`analysis_areas` (EPSG:28992, ``buurt_code``, ``population``).
+    buildings : geopandas.GeoDataFrame or None
+        Residential buildings (``footprint_m2`` in m², ``levels``), any CRS; weight is
+        footprint × floors.
+    grid_m : float, optional
+        Side of the fallback grid cells in metres; default ``settings.DEMAND_GRID_M``, read when
+        the function runs.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:28992 points: ``buurt_code``, ``population`` (integers summing exactly to the
+        area's population), ``method`` (``buildings`` or ``grid``).
     """
+    if grid_m is None:
+        grid_m = settings.DEMAND_GRID_M
     homes = _homes(buildings)
     joined = gpd.sjoin(homes, areas[["buurt_code", "geometry"]], predicate="within", how="inner") \
         if not homes.empty else homes.assign(buurt_code=pd.Series(dtype="string"))
@@ -306,7 +385,20 @@ def demand_points(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None,
 
 
 def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
-    """Integers proportional to ``weights`` that add up to exactly ``total``."""
+    """Integers proportional to ``weights`` that add up to exactly ``total`` (largest remainder method).
+
+    Parameters
+    ----------
+    total : int
+        The sum to reach (residents).
+    weights : numpy.ndarray
+        Non-negative weights; NaN and negative count as 0, all zero as equal weights.
+
+    Returns
+    -------
+    numpy.ndarray
+        int64 counts, one per weight, summing to ``total``.
+    """
     weights = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
     weights = np.where(weights > 0, weights, 0.0)
     if weights.sum() <= 0:
@@ -345,7 +437,7 @@ def _grid(shape, grid_m: float) -> tuple[np.ndarray, np.ndarray, str]:
 
 @dataclass
 class CoverageInputs:
-    """Everything the analysis needs, read from a workspace once."""
+    """Everything the analysis needs, read from a workspace once (see :func:`load_inputs`)."""
 
     network: WalkNetwork
     areas: gpd.GeoDataFrame            # RD New, see analysis_areas
@@ -360,39 +452,42 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
                 include_private: bool = False) -> CoverageInputs:
     """Read network, demand, meeting places and candidate sites from a workspace.
 
-    Meeting places are assets marked ``is_meeting_place`` plus those in
-    ``meeting_place_categories`` (default :data:`DEFAULT_MEETING_CATEGORIES`); only public ones
-    with consent count unless ``include_private``.
-
     Parameters
     ----------
-    ws : Workspace
-        An open workspace.
+    ws : assetmap.storage.Workspace
+        An open workspace (read only).
     meeting_place_categories : tuple of str, optional
-        Categories that count as meeting places.
+        Categories that count as meeting places besides the assets marked
+        ``is_meeting_place``. Default: the catalogue's
+        (:func:`assetmap.layers.categories.meeting_place_categories`).
     include_private : bool
-        Count private meeting places too.
+        Also count meeting places that are not public or lack consent (default: only public ones
+        with consent count).
 
     Returns
     -------
     CoverageInputs
-        Everything the analysis needs; ``notes`` holds :class:`~assetmap.messages.Message` notes
-        (``note_unreachable``, ``note_no_meeting_places``).
+        Network and demand in EPSG:28992; meeting places and candidates (the catalogue's
+        ``meeting_place_candidate`` categories, public, not individuals, not already meeting
+        places) as EPSG:4326 points; notes for the user.
 
     Raises
     ------
     CoverageError
-        When the workspace lacks a walking network, boundaries or population.
+        The workspace has no walking network, no boundaries or no population.
+    assetmap.errors.InputError
+        The category catalogue cannot be read.
     """
     network = build_network(*ws.walk_network())
     areas = analysis_areas(ws.boundaries(), ws.study_area())
     demand = demand_points(areas, ws.buildings())
     demand_snap = snap(network, shapely.get_coordinates(demand.geometry.array))
     assets = ws.assets()
-    categories = tuple(DEFAULT_MEETING_CATEGORIES if meeting_place_categories is None else meeting_place_categories)
-    places = _points(meeting_places(assets, categories, public_only=not include_private))
+    counted = tuple(categories.meeting_place_categories() if meeting_place_categories is None
+                    else meeting_place_categories)
+    places = _points(meeting_places(assets, counted, public_only=not include_private))
     public = (assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)
-    candidates = _points(assets[assets["category"].isin(candidate_categories()) & public
+    candidates = _points(assets[assets["category"].isin(categories.candidate_categories()) & public
                                 & ~assets["id"].isin(places["id"]) & (assets["building_block"] != "individual")])
     notes = []
     unreachable = int(demand.loc[~demand_snap.reachable, "population"].sum())
@@ -413,7 +508,18 @@ def _points(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def site_points(lon_lat) -> gpd.GeoDataFrame:
-    """New (hypothetical) meeting places from ``[(lon, lat), ...]``, for what-if questions."""
+    """New (hypothetical) meeting places, for what-if questions.
+
+    Parameters
+    ----------
+    lon_lat : iterable of (float, float)
+        ``[(lon, lat), ...]`` in EPSG:4326.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 points with ``id`` None, ``name`` ``new meeting place``, ``category`` ``new``.
+    """
     coords = np.asarray(list(lon_lat), dtype=float).reshape(-1, 2)
     return gpd.GeoDataFrame({"id": [None] * len(coords), "name": ["new meeting place"] * len(coords),
                              "category": ["new"] * len(coords)},
@@ -428,6 +534,8 @@ def _snap_sites(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> Snap:
 
 @dataclass
 class CoverageResult:
+    """Coverage for one walking time and speed (see :func:`compute_coverage`)."""
+
     minutes: float
     speed_kmh: float
     areas: gpd.GeoDataFrame           # EPSG:4326 polygons with AREA_COLUMNS
@@ -438,16 +546,25 @@ class CoverageResult:
 
     @property
     def buurten(self) -> pd.DataFrame:
+        """The per-area table without geometry (:data:`AREA_COLUMNS`)."""
         return pd.DataFrame(self.areas[AREA_COLUMNS])
 
     @property
     def total(self) -> dict:
+        """``population``, ``covered_population`` and ``coverage_pct`` over all areas."""
         population = int(self.areas["population"].sum())
         covered = int(self.areas["covered_population"].sum())
         return {"population": population, "covered_population": covered,
                 "coverage_pct": _pct(covered, population)}
 
     def to_dict(self) -> dict:
+        """The result as plain JSON-ready data (minutes, speed, total and one row per area).
+
+        Returns
+        -------
+        dict
+            ``minutes``, ``speed_kmh``, ``total`` and ``buurten`` (NaN minutes as None).
+        """
         rows = []
         for row in self.buurten.itertuples():
             rows.append({"buurt_code": row.buurt_code, "name": row.name, "population": int(row.population),
@@ -457,38 +574,68 @@ class CoverageResult:
         return {"minutes": self.minutes, "speed_kmh": self.speed_kmh, "total": self.total, "buurten": rows}
 
 
-def metres_per_minute(speed_kmh: float) -> float:
-    """Walking speed in metres per minute.
+def metres_per_minute(speed_kmh: float | None = None) -> float:
+    """Walking metres per minute at a speed.
 
     Parameters
     ----------
-    speed_kmh : float
-        Walking speed in km/h.
+    speed_kmh : float, optional
+        Walking speed in km/h; default ``settings.WALK_SPEED_KMH``, read when the function runs.
 
     Returns
     -------
     float
-        Metres per minute.
+        Metres per minute (75 at 4.5 km/h).
 
     Raises
     ------
     CoverageError
-        ``speed_invalid`` for a speed that is not above 0.
+        The speed is not a finite number above 0.
     """
+    if speed_kmh is None:
+        speed_kmh = settings.WALK_SPEED_KMH
     if not speed_kmh or speed_kmh <= 0 or not np.isfinite(speed_kmh):
         raise CoverageError("speed_invalid", "fix_speed", speed=speed_kmh)
     return speed_kmh * 1000.0 / 60.0
 
 
 def nearest_distances(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> np.ndarray:
-    """Network metres from every demand point to the nearest of ``sites`` (inf if none reachable)."""
+    """Walking metres from every demand point to the nearest of ``sites``.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    sites : geopandas.GeoDataFrame
+        Site points (polygons by a point inside), any CRS.
+
+    Returns
+    -------
+    numpy.ndarray
+        One distance in metres per demand point; inf where no site is reachable.
+    """
     if sites.empty:
         return np.full(len(inputs.demand), np.inf)
     return distances_from_sites(inputs.network, _snap_sites(inputs, sites), inputs.demand_snap)[0]
 
 
 def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None) -> gpd.GeoDataFrame:
-    """The meeting places after switching some off (by asset id) and adding new ones."""
+    """The meeting places after switching some off (by asset id) and adding new ones.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    remove_ids : iterable of str
+        Asset ids of meeting places to leave out.
+    add_points : geopandas.GeoDataFrame or iterable of (lon, lat), optional
+        New places: a frame (any CRS) or ``[(lon, lat), ...]`` in EPSG:4326.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 points with ``id``, ``name``, ``category``.
+    """
     places = inputs.meeting_places[~inputs.meeting_places["id"].isin([] if remove_ids is None else list(remove_ids))]
     if add_points is not None:
         extra = add_points if isinstance(add_points, gpd.GeoDataFrame) else site_points(add_points)
@@ -497,34 +644,37 @@ def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None
     return gpd.GeoDataFrame(places, geometry="geometry", crs=settings.STORAGE_CRS)
 
 
-def compute_coverage(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MINUTES,
-                     speed_kmh: float = settings.WALK_SPEED_KMH, remove_ids=(), add_points=None) -> CoverageResult:
+def compute_coverage(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: float | None = None,
+                     remove_ids=(), add_points=None) -> CoverageResult:
     """Walking minutes to the nearest meeting place for every demand point, and the per-area table.
 
     Parameters
     ----------
     inputs : CoverageInputs
         From :func:`load_inputs`.
-    minutes : float
-        Walking minutes that count as nearby.
-    speed_kmh : float
-        Walking speed.
+    minutes : float, optional
+        Walking minutes that count as nearby; default ``settings.COVERAGE_MINUTES``, read when
+        the function runs.
+    speed_kmh : float, optional
+        Walking speed in km/h; default ``settings.WALK_SPEED_KMH``, read when the function runs.
     remove_ids : iterable of str
-        Meeting places to leave out (what-if).
-    add_points : optional
-        Extra meeting places as (lon, lat) points.
+        Meeting places (asset ids) to switch off.
+    add_points : geopandas.GeoDataFrame or iterable of (lon, lat), optional
+        Meeting places to add (see :func:`active_meeting_places`).
 
     Returns
     -------
     CoverageResult
-        Per-area table, gap points and totals.
+        Areas and points in EPSG:4326, with the minutes and speed used.
 
     Raises
     ------
     CoverageError
-        ``minutes_invalid`` or ``speed_invalid``.
+        ``minutes`` or ``speed_kmh`` is not a number above 0.
     """
-    if minutes is None or not np.isfinite(minutes) or minutes <= 0:
+    minutes = settings.COVERAGE_MINUTES if minutes is None else minutes
+    speed_kmh = settings.WALK_SPEED_KMH if speed_kmh is None else speed_kmh
+    if not np.isfinite(minutes) or minutes <= 0:
         raise CoverageError("minutes_invalid", "fix_minutes", minutes=minutes)
     places = active_meeting_places(inputs, remove_ids, add_points)
     walk_minutes = nearest_distances(inputs, places) / metres_per_minute(speed_kmh)
@@ -583,7 +733,22 @@ def _json_number(value):
 # --------------------------------------------------------------------------- suggestions
 
 def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: float) -> list[np.ndarray]:
-    """For each site, the demand points within ``limit_m`` walking metres of it."""
+    """For each site, the demand points within ``limit_m`` walking metres of it.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    sites : geopandas.GeoDataFrame
+        Site points (polygons by a point inside), any CRS.
+    limit_m : float
+        Walking distance in metres.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Per site, the indices of the demand points (rows of ``inputs.demand``) within reach.
+    """
     snapped = _snap_sites(inputs, sites)
     result: list[np.ndarray] = []
     for start in range(0, len(sites), _SITE_BATCH):
@@ -595,44 +760,48 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
     return result
 
 
-def suggest_sites(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MINUTES,
-                  speed_kmh: float = settings.WALK_SPEED_KMH, count: int = 3, remove_ids=(),
-                  include_gap_cells: bool = False, max_gap_cells: int = 500) -> gpd.GeoDataFrame:
+def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: float | None = None,
+                  count: int = 3, remove_ids=(), include_gap_cells: bool = False,
+                  max_gap_cells: int = 500) -> gpd.GeoDataFrame:
     """The ``count`` sites that add most covered residents, picked greedily (see module docstring).
 
-    Candidates are existing public assets that could open as a meeting place (schools, places of
-    worship, libraries, sports centres, community gardens: ``meeting_place_candidate`` in
-    ``data/osm_tags.csv``) and, with ``include_gap_cells``, the most populous uncovered demand
-    points.
+    Each pick is the site that adds most residents not yet covered, so the gains never grow
+    from one pick to the next and the picks together cover at least (1 − 1/e) of what the best
+    ``count`` sites would add; they are not guaranteed to be the best set.
 
     Parameters
     ----------
     inputs : CoverageInputs
-        From :func:`load_inputs`.
-    minutes : float
-        Walking minutes that count as nearby.
-    speed_kmh : float
-        Walking speed.
+        From :func:`load_inputs`. Candidates are existing public assets that could open as a
+        meeting place (``meeting_place_candidate`` in the category catalogue: schools, places
+        of worship, libraries, sports centres, community gardens...).
+    minutes : float, optional
+        Walking minutes that count as nearby; default ``settings.COVERAGE_MINUTES``, read when
+        the function runs.
+    speed_kmh : float, optional
+        Walking speed in km/h; default ``settings.WALK_SPEED_KMH``, read when the function runs.
     count : int
-        Number of sites to pick.
+        Number of sites to pick (fewer come back when no site adds anyone).
     remove_ids : iterable of str
-        Meeting places to leave out (what-if).
+        Meeting places (asset ids) to switch off first.
     include_gap_cells : bool
-        Also consider uncovered spots that are no asset.
+        Also consider the most populous uncovered demand points as sites.
     max_gap_cells : int
-        How many of those to consider.
+        How many of those at most.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        rank, asset_id (None for a gap cell), name, category, lon, lat, added_population,
-        coverage_pct_after and the point geometry (EPSG:4326).
+        EPSG:4326 points: ``rank``, ``asset_id`` (None for a gap cell), ``name``, ``category``,
+        ``lon``, ``lat``, ``added_population`` and ``coverage_pct_after``.
 
     Raises
     ------
     CoverageError
-        ``count_invalid``, ``minutes_invalid`` or ``speed_invalid``.
+        ``count`` is below 1, or minutes or speed is not a number above 0.
     """
+    minutes = settings.COVERAGE_MINUTES if minutes is None else minutes
+    speed_kmh = settings.WALK_SPEED_KMH if speed_kmh is None else speed_kmh
     if count < 1:
         raise CoverageError("count_invalid", "fix_count", count=count)
     base = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids)
@@ -673,9 +842,35 @@ def suggest_sites(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MIN
 
 # --------------------------------------------------------------------------- what-if and storage
 
-def what_if(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MINUTES,
-            speed_kmh: float = settings.WALK_SPEED_KMH, add_points=None, remove_ids=()) -> pd.DataFrame:
-    """Coverage per area before and after adding (``[(lon, lat)]``) or removing (asset ids) meeting places."""
+def what_if(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: float | None = None,
+            add_points=None, remove_ids=()) -> pd.DataFrame:
+    """Coverage per area before and after adding or removing meeting places.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    minutes : float, optional
+        Walking minutes that count as nearby; default ``settings.COVERAGE_MINUTES``, read when
+        the function runs.
+    speed_kmh : float, optional
+        Walking speed in km/h; default ``settings.WALK_SPEED_KMH``, read when the function runs.
+    add_points : geopandas.GeoDataFrame or iterable of (lon, lat), optional
+        Meeting places to add (``[(lon, lat)]`` in EPSG:4326).
+    remove_ids : iterable of str
+        Meeting places (asset ids) to switch off.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per area: ``buurt_code``, ``name``, ``population``, covered population and coverage %
+        before and after, ``covered_change`` and ``coverage_pct_change``; largest loss first.
+
+    Raises
+    ------
+    CoverageError
+        Minutes or speed is not a number above 0.
+    """
     before = compute_coverage(inputs, minutes, speed_kmh).buurten
     after = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids, add_points=add_points).buurten
     table = before[["buurt_code", "name", "population", "covered_population", "coverage_pct"]].merge(
@@ -686,7 +881,20 @@ def what_if(inputs: CoverageInputs, minutes: float = settings.COVERAGE_MINUTES,
 
 
 def save_coverage(ws, result: CoverageResult) -> None:
-    """Write the per-area table (polygons) and the gap layer into the workspace, in one transaction."""
+    """Write the per-area table (polygons) and the gap layer into the workspace, in one transaction.
+
+    Parameters
+    ----------
+    ws : assetmap.storage.Workspace
+        An open workspace.
+    result : CoverageResult
+        From :func:`compute_coverage`; tables ``coverage_buurten`` and ``coverage_gaps``
+        (EPSG:4326) are replaced, each row with the minutes and speed used.
+
+    Returns
+    -------
+    None
+    """
     areas = result.areas.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
     gaps = result.gaps.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
     with ws.transaction():

@@ -8,8 +8,8 @@ table (``data/osm_tags.csv``): they are data, not texts of the app.
 
 from __future__ import annotations
 
-from pandas import NA as _NA
 
+from assetmap.layers import categories
 from assetmap.layers.schema import BUILDING_BLOCK_LABELS
 from assetmap.messages import N_, text
 
@@ -92,26 +92,19 @@ def block_label(block: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def category_label(category: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
-    """Human label of a category from the OSM tag table; the category itself when unknown."""
-    if category is None or category is _NA or (isinstance(category, float) and category != category):
-        return ""
-    return _category_labels(lang).get(str(category), str(category).replace("_", " "))
+    """Human label of a category from the catalogue in layers; the category itself when unknown.
 
+    Parameters
+    ----------
+    category : str or None
+        A category such as ``community_centre``.
+    lang : {'nl', 'en'}
+        Language of the label.
 
-def _category_labels(lang: str) -> dict[str, str]:
-    global _CATEGORY_CACHE
-    if _CATEGORY_CACHE is None:
-        from assetmap.sources.osm import tag_mapping
-        try:
-            table = tag_mapping()
-        except Exception:  # a broken tag table must not break labels; fall back to raw categories
-            table = None
-        _CATEGORY_CACHE = {}
-        for code in LANGUAGES:
-            column = f"label_{code}"
-            _CATEGORY_CACHE[code] = {} if table is None else \
-                {c: label for c, label in zip(table["category"], table[column]) if label}
-    return _CATEGORY_CACHE.get(lang, _CATEGORY_CACHE[DEFAULT_LANGUAGE])
+    Returns
+    -------
+    str
+        The label (``Buurthuis / wijkcentrum``); ``""`` for a missing category.
+    """
+    return categories.label(category, lang)
 
-
-_CATEGORY_CACHE: dict[str, dict[str, str]] | None = None

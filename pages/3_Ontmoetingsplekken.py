@@ -42,11 +42,11 @@ st.caption(t("gaps_intro", lang, level=t(level, lang).lower()))
 c1, c2, c3 = st.columns(3)
 minutes = c1.slider(t("minutes", lang), min_value=5, max_value=30, value=int(settings.COVERAGE_MINUTES), step=1,
                     key="gap_minutes")
-profiles = list(coverage.SPEED_PROFILES)
-profile = c2.radio(t("speed", lang), profiles, key="gap_speed", horizontal=True,
-                   format_func=lambda p: t(f"speed_{p}", lang, kmh=coverage.SPEED_PROFILES[p]))
+speeds = coverage.speed_profiles()
+profile = c2.radio(t("speed", lang), list(speeds), key="gap_speed", horizontal=True,
+                   format_func=lambda p: t(f"speed_{p}", lang, kmh=speeds[p]))
 count = c3.number_input(t("sites_count", lang), min_value=0, max_value=10, value=3, step=1, key="gap_sites")
-speed = float(coverage.SPEED_PROFILES[profile])
+speed = float(speeds[profile])
 
 try:
     with st.spinner(t("computing", lang)):

@@ -6,6 +6,8 @@ with ``ASSETMAP_WORKSPACE``. Maps are checked as HTML from :mod:`assetmap.maps`.
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -410,6 +412,27 @@ def test_asset_map_popups_never_show_contact_or_added_by(delft_ws):
     assets = add_free_assets()
     html = maps.asset_map(assets, None).get_root().render()
     assert "06-99999999" not in html and "tafel-geheim" not in html
+    # ...and the asset itself is drawn: one marker at its place, named in its tooltip and popup,
+    # in the institution layer.
+    features = [f for layer in _geojson_layers(html) for f in layer["features"]]
+    assert len(features) == 1
+    (feature,) = features
+    assert feature["geometry"] == {"type": "Point", "coordinates": [4.3725, 52.0015]}
+    assert feature["properties"]["tip"] == "Buurthuis"
+    assert "Buurthuis" in feature["properties"]["popup"]
+    assert i18n.block_label("institution", "nl") in feature["properties"]["popup"]
+    assert "06-99999999" not in feature["properties"]["popup"]
+
+
+def _geojson_layers(html: str) -> list[dict]:
+    """The GeoJSON data of every ``L.geoJson(...)`` layer in a rendered map."""
+    decoder = json.JSONDecoder()
+    marker = "L.geoJson("
+    layers, start = [], html.find(marker)
+    while start >= 0:
+        layers.append(decoder.raw_decode(html, start + len(marker))[0])
+        start = html.find(marker, start + 1)
+    return layers
 
 
 def add_free_assets() -> gpd.GeoDataFrame:

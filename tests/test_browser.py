@@ -4,6 +4,11 @@ One Streamlit server on a copy of the Delft workspace, with two assets named lik
 Checks: the map draws its markers offline, a workshop entry made by clicking the map lands in the
 file and is there after a reload, the gaps page shows its per-wijk table, no dialog ever opens and
 the attack names show as text. Screenshots go to ``test-artifacts/``.
+
+The tests share the server (starting Streamlit is slow) but not each other's results: each test
+opens its own browser context (a new Streamlit session), takes what it needs from fixtures (the
+map entry made by clicking is the module fixture ``clicked_entry``) and counts the assets it
+expects from the file when it runs, so any order passes.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from shapely.geometry import Point
 
 from assetmap import i18n, settings
 from assetmap.layers import build_assets
+from assetmap.privacy import public_view
 from assetmap.service import open_workspace
 from conftest import REPO
 
@@ -33,6 +39,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = REPO / "test-artifacts"
 XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
+OSM_ASSETS = 185  # public assets of the Delft extract
+CLICKED_NAME = "Buurtkamer uit de browser"
 TIMEOUT_MS = 120_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -99,21 +107,81 @@ def server(delft_workspace_file, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser_page(server):
+def browser(server):
+    """One headless Chromium for the module; each test opens its own context in it."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            page.set_default_timeout(TIMEOUT_MS)
-            dialogs: list[str] = []
-            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-            page.dialogs = dialogs
-            yield page
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+def _new_page(browser, **context_options):
+    """A page in a fresh context (no cookies, a new Streamlit session) that records every dialog."""
+    context = browser.new_context(**({"viewport": {"width": 1280, "height": 1000}} | context_options))
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs
+    return page
+
+
+@pytest.fixture
+def browser_page(browser):
+    """A desktop-sized page of its own for one test."""
+    page = _new_page(browser)
+    try:
+        yield page
+    finally:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def clicked_entry(server, browser):
+    """A workshop entry made by clicking the map on the workshop page, saved once for the tests that need it.
+
+    Returns the entry's name, the pseudonym it was saved under and the latitude the form showed.
+    """
+    url, _ = server
+    page = _new_page(browser)
+    try:
+        _open(page, url + "/In_kaart_brengen")
+        pseudonym = page.get_by_role("textbox", name=i18n.t("pseudonym", "nl"))
+        pseudonym.fill("browser-tafel")
+        pseudonym.press("Enter")
+        _wait_idle(page)
+        fmap = _map(page)
+        fmap.locator(".leaflet-marker-icon").first.wait_for()
+        box = page.locator(MAP_FRAME).first.bounding_box()
+        # Near the left edge, halfway down: inside a wijk, away from the markers in the middle.
+        page.mouse.click(box["x"] + 40, box["y"] + box["height"] / 2)
+        lat_input = page.get_by_role("spinbutton", name=i18n.t("lat", "nl"))
+        page.wait_for_function(
+            "(label) => { const el = [...document.querySelectorAll('input')]"
+            ".find(i => i.getAttribute('aria-label') === label); return el && el.value !== ''; }",
+            arg=i18n.t("lat", "nl"))
+        lat = float(lat_input.input_value())
+        _wait_idle(page)
+        name = page.get_by_role("textbox", name=i18n.t("name", "nl"), exact=True)
+        name.fill(CLICKED_NAME)
+        page.get_by_role("button", name=i18n.t("save", "nl")).click()
+        page.get_by_text(f"Opgeslagen: {CLICKED_NAME}").first.wait_for()
+        page.screenshot(path=str(ARTIFACTS / "3_in_kaart_brengen.png"), full_page=True)
+        assert page.dialogs == []
+    finally:
+        page.context.close()
+    return CLICKED_NAME, "browser-tafel", lat
+
+
+def _public_count(workspace: Path) -> int:
+    """How many assets the public map shows now: the public view of the file, as the map page reads it."""
+    with open_workspace(workspace) as ws:
+        return len(public_view(ws.assets(), ws.boundaries()))
 
 
 def _wait_idle(page) -> None:
@@ -138,11 +206,13 @@ def _map(page):
 def test_1_map_page_draws_assets_offline(server, browser_page):
     url, workspace = server
     page = browser_page
+    expected = _public_count(workspace)
+    assert expected >= OSM_ASSETS + len(XSS_NAMES)  # plus the clicked entry if that test ran first
     _open(page, url + "/Kaart")
     fmap = _map(page)
     markers = fmap.locator(".leaflet-marker-icon")
-    markers.nth(186).wait_for()  # 185 OSM assets + the two test assets
-    assert markers.count() == 187
+    markers.nth(expected - 1).wait_for()
+    assert markers.count() == expected
     assert fmap.locator("path.leaflet-interactive").count() >= 13  # Delft's wijk outlines
     assert "OpenStreetMap contributors" in fmap.locator(".leaflet-control-attribution").inner_text()
     assert i18n.t("legend_title", "nl") in fmap.locator(".assetmap-legend").inner_text()
@@ -155,14 +225,15 @@ def test_1_map_page_draws_assets_offline(server, browser_page):
 
 
 def test_2_xss_names_show_as_text(server, browser_page):
-    url, _ = server
+    url, workspace = server
     page = browser_page
+    total = _public_count(workspace)
     _open(page, url + "/Kaart")
     for name in XSS_NAMES:
         search = page.get_by_role("textbox", name=i18n.t("search", "nl"))
         search.fill(name)
         search.press("Enter")
-        page.get_by_text(re.compile(r"^1 van 187")).wait_for()
+        page.get_by_text(re.compile(rf"^1 van {total}\b")).wait_for()
         _wait_idle(page)
         fmap = _map(page)
         marker = fmap.locator(".leaflet-marker-icon")
@@ -178,52 +249,35 @@ def test_2_xss_names_show_as_text(server, browser_page):
     assert page.dialogs == []
 
 
-def test_3_workshop_adds_an_asset_by_clicking_the_map(server, browser_page):
-    url, workspace = server
-    page = browser_page
-    _open(page, url + "/In_kaart_brengen")
-    pseudonym = page.get_by_role("textbox", name=i18n.t("pseudonym", "nl"))
-    pseudonym.fill("browser-tafel")
-    pseudonym.press("Enter")
-    _wait_idle(page)
-    fmap = _map(page)
-    fmap.locator(".leaflet-marker-icon").first.wait_for()
-    box = page.locator(MAP_FRAME).first.bounding_box()
-    # Near the left edge, halfway down: inside a wijk, away from the markers in the middle.
-    page.mouse.click(box["x"] + 40, box["y"] + box["height"] / 2)
-    lat_input = page.get_by_role("spinbutton", name=i18n.t("lat", "nl"))
-    page.wait_for_function(
-        "(label) => { const el = [...document.querySelectorAll('input')].find(i => i.getAttribute('aria-label') === label);"
-        " return el && el.value !== ''; }", arg=i18n.t("lat", "nl"))
-    assert float(lat_input.input_value()) == pytest.approx(52.0, abs=0.05)
-    _wait_idle(page)
-    name = page.get_by_role("textbox", name=i18n.t("name", "nl"), exact=True)
-    name.fill("Buurtkamer uit de browser")
-    page.get_by_role("button", name=i18n.t("save", "nl")).click()
-    page.get_by_text("Opgeslagen: Buurtkamer uit de browser").first.wait_for()
-    page.screenshot(path=str(ARTIFACTS / "3_in_kaart_brengen.png"), full_page=True)
+def test_3_workshop_adds_an_asset_by_clicking_the_map(server, clicked_entry):
+    _, workspace = server
+    name, pseudonym, lat = clicked_entry
+    assert lat == pytest.approx(52.0, abs=0.05)  # the form took the clicked place
     with open_workspace(workspace) as ws:
-        saved = ws.assets().query("name == 'Buurtkamer uit de browser'")
+        saved = ws.assets().query("name == @name")
     assert len(saved) == 1
-    assert saved["added_by"].iloc[0] == "browser-tafel"
+    assert saved["added_by"].iloc[0] == pseudonym
     assert 4.3 < saved.geometry.iloc[0].x < 4.4
+    assert saved.geometry.iloc[0].y == pytest.approx(lat, abs=1e-4)
 
 
-def test_4_reload_finds_the_new_asset(server, browser_page):
-    url, _ = server
+def test_4_reload_finds_the_new_asset(server, browser_page, clicked_entry):
+    url, workspace = server
+    name, _, _ = clicked_entry
     page = browser_page
+    total = _public_count(workspace)
     _open(page, url + "/Kaart")
     page.reload(wait_until="domcontentloaded")
     page.wait_for_selector("h1")
     _wait_idle(page)
     search = page.get_by_role("textbox", name=i18n.t("search", "nl"))
-    search.fill("Buurtkamer uit de browser")
+    search.fill(name)
     search.press("Enter")
-    page.get_by_text(re.compile(r"^1 van 188")).wait_for()
+    page.get_by_text(re.compile(rf"^1 van {total}\b")).wait_for()
     _wait_idle(page)
     fmap = _map(page)
     fmap.locator(".leaflet-marker-icon").first.click()
-    assert "Buurtkamer uit de browser" in fmap.locator(".leaflet-popup-content").inner_text()
+    assert name in fmap.locator(".leaflet-popup-content").inner_text()
     page.screenshot(path=str(ARTIFACTS / "4_kaart_na_herladen.png"), full_page=True)
 
 
@@ -267,20 +321,17 @@ def test_6_home_and_data_pages_and_no_dialog_anywhere(server, browser_page):
     assert page.dialogs == []
 
 
-def test_7_map_page_fits_a_phone_screen(server, browser_page):
+def test_7_map_page_fits_a_phone_screen(server, browser):
     """Residents use their phone: at 390 × 844 the map fills the width, nothing scrolls sideways and
     the markers and legend are there."""
-    url, _ = server
-    context = browser_page.context.browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+    url, workspace = server
+    expected = _public_count(workspace)
+    page = _new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                     device_scale_factor=2)
     try:
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         _open(page, url + "/Kaart")
         fmap = _map(page)
-        fmap.locator(".leaflet-marker-icon").nth(186).wait_for()
+        fmap.locator(".leaflet-marker-icon").nth(expected - 1).wait_for()
         frame_box = page.locator(MAP_FRAME).first.bounding_box()
         assert frame_box["width"] >= 300 and frame_box["x"] >= 0
         assert frame_box["x"] + frame_box["width"] <= 390 + 1
@@ -292,6 +343,6 @@ def test_7_map_page_fits_a_phone_screen(server, browser_page):
         page.screenshot(path=str(ARTIFACTS / "7_kaart_telefoon.png"), full_page=True)
         fmap.locator(".assetmap-legend summary").click()
         assert legend.evaluate("d => d.open") is True
-        assert dialogs == []
+        assert page.dialogs == []
     finally:
-        context.close()
+        page.context.close()

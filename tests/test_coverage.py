@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -80,6 +81,17 @@ def test_network_distances_match_networkx_reference(delft_inputs):
     np.testing.assert_allclose(minutes, reference[finite] / 75.0, atol=0.01)
 
 
+def _brute_force_nearest(points: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Oracle without any spatial index: the distance from every point to every line, then the minimum."""
+    best = np.full(len(points), np.inf)
+    which = np.full(len(points), -1)
+    for start in range(0, len(points), 200):  # 200 × edges distances at a time bounds memory
+        block = shapely.distance(points[start:start + 200, None], lines[None, :])
+        which[start:start + 200] = np.argmin(block, axis=1)
+        best[start:start + 200] = block[np.arange(len(block)), which[start:start + 200]]
+    return best, which
+
+
 def test_snapping_goes_to_the_nearest_edge_of_the_connected_network(delft_inputs):
     inputs = delft_inputs
     net, snapped = inputs.network, inputs.demand_snap
@@ -88,10 +100,27 @@ def test_snapping_goes_to_the_nearest_edge_of_the_connected_network(delft_inputs
     direct = shapely.distance(points, net.edge_geometry[snapped.edge])
     np.testing.assert_allclose(direct, snapped.offset, atol=0.01)
     np.testing.assert_allclose(snapped.to_u + snapped.to_v, net.edge_length[snapped.edge], rtol=1e-9)
-    # No snappable edge is nearer than the one chosen.
-    tree = shapely.STRtree(net.edge_geometry[net.snappable])
-    _, nearest = tree.query_nearest(points, return_distance=True, all_matches=False)
-    np.testing.assert_allclose(nearest, snapped.offset, atol=0.01)
+    # The chosen edge is a snappable one, and no snappable edge is nearer (brute force over all of them).
+    assert np.isin(snapped.edge, net.snappable).all()
+    nearest, _ = _brute_force_nearest(points, net.edge_geometry[net.snappable])
+    np.testing.assert_allclose(snapped.offset, nearest, atol=0.01)
+    # The position along the edge is where the edge passes closest to the point.
+    xy = shapely.get_coordinates(points)
+    at = shapely.line_interpolate_point(net.edge_geometry[snapped.edge],
+                                        snapped.to_u / net.edge_length[snapped.edge], normalized=True)
+    np.testing.assert_allclose(np.hypot(*(shapely.get_coordinates(at) - xy).T), snapped.offset, atol=0.05)
+
+
+def test_snapping_leaves_points_beyond_the_snap_distance_unreachable(delft_inputs):
+    net = delft_inputs.network
+    xy = shapely.get_coordinates(delft_inputs.demand.geometry.array)[::10]
+    # Points moved 0..900 m east: some stay near a way, some end up far from any.
+    shifted = xy + np.column_stack([np.linspace(0, 900, len(xy)), np.zeros(len(xy))])
+    nearest, _ = _brute_force_nearest(shapely.points(shifted), net.edge_geometry[net.snappable])
+    snapped = coverage.snap(net, shifted, max_distance_m=40.0)
+    np.testing.assert_array_equal(snapped.reachable, nearest <= 40.0)
+    assert snapped.reachable.any() and not snapped.reachable.all()
+    np.testing.assert_allclose(snapped.offset[snapped.reachable], nearest[snapped.reachable], atol=0.01)
 
 
 def test_population_is_spread_over_homes_and_totals_are_exact(delft_inputs):
@@ -179,13 +208,40 @@ def test_unreachable_residents_are_reported_not_dropped(delft_inputs):
 
 
 def test_slower_walking_and_fewer_minutes_cover_fewer(delft_inputs):
-    normal = coverage.compute_coverage(delft_inputs, 10, coverage.SPEED_PROFILES["normal"]).total
-    slow = coverage.compute_coverage(delft_inputs, 10, coverage.SPEED_PROFILES["slow"]).total
+    profiles = coverage.speed_profiles()
+    normal = coverage.compute_coverage(delft_inputs, 10, profiles["normal"]).total
+    slow = coverage.compute_coverage(delft_inputs, 10, profiles["slow"]).total
     short = coverage.compute_coverage(delft_inputs, 5, 4.5).total
     assert slow["covered_population"] < normal["covered_population"]
     assert short["covered_population"] < normal["covered_population"]
     with pytest.raises(coverage.CoverageError, match="speed"):
         coverage.compute_coverage(delft_inputs, 10, 0)
+
+
+def test_settings_are_read_when_the_analysis_runs(delft_inputs, monkeypatch):
+    default = coverage.compute_coverage(delft_inputs)
+    assert default.speed_kmh == settings.WALK_SPEED_KMH and default.minutes == settings.COVERAGE_MINUTES
+    monkeypatch.setattr(settings, "WALK_SPEED_KMH", 2.0)
+    slower = coverage.compute_coverage(delft_inputs)
+    assert slower.speed_kmh == 2.0
+    assert slower.total["covered_population"] < default.total["covered_population"]
+    assert slower.total == coverage.compute_coverage(delft_inputs, speed_kmh=2.0).total
+    assert coverage.speed_profiles()["normal"] == 2.0
+    assert coverage.metres_per_minute() == pytest.approx(2000 / 60)
+    suggested = coverage.suggest_sites(delft_inputs, count=1)
+    assert suggested["added_population"].iloc[0] == \
+        coverage.suggest_sites(delft_inputs, speed_kmh=2.0, count=1)["added_population"].iloc[0]
+    monkeypatch.setattr(settings, "COVERAGE_MINUTES", 20.0)
+    assert coverage.compute_coverage(delft_inputs).minutes == 20.0
+    # Snap distance and grid size too.
+    xy = shapely.get_coordinates(delft_inputs.demand.geometry.array)
+    reachable = coverage.snap(delft_inputs.network, xy).reachable.sum()
+    monkeypatch.setattr(settings, "MAX_SNAP_DISTANCE_M", 5.0)
+    assert coverage.snap(delft_inputs.network, xy).reachable.sum() < reachable
+    areas = delft_inputs.areas.iloc[:1].assign(population=1000)
+    coarse = coverage.demand_points(areas, None)
+    monkeypatch.setattr(settings, "DEMAND_GRID_M", 50.0)
+    assert len(coverage.demand_points(areas, None)) > len(coarse)
 
 
 def test_meeting_place_categories_are_configurable(delft_workspace_file):
@@ -199,22 +255,39 @@ def test_meeting_place_categories_are_configurable(delft_workspace_file):
         coverage.compute_coverage(default).total["covered_population"]
 
 
-def test_suggestions_are_greedy_and_consistent_with_coverage(delft_inputs):
-    sites = coverage.suggest_sites(delft_inputs, 10, 4.5, count=3)
-    assert len(sites) == 3
+def test_suggestions_keep_the_greedy_guarantees(delft_inputs):
+    """Only what greedy maximal covering guarantees, checked against an oracle built from plain coverage
+    runs (one per candidate, not the suggestion code): each pick adds the most of what is left, gains
+    never grow, coverage never drops, and the total is at least (1 − 1/e) of the brute-force best."""
+    inputs, k = delft_inputs, 3
+    sites = coverage.suggest_sites(inputs, 10, 4.5, count=k)
+    assert len(sites) == k
+    candidates = inputs.candidates.reset_index(drop=True)
+    assert 5 <= len(candidates) <= 30  # small enough for brute force over every set of k
+    population = inputs.demand["population"].to_numpy(dtype=np.int64)
+    base = coverage.compute_coverage(inputs, 10, 4.5).points["covered"].to_numpy()
+    # A resident is covered by a set of sites when one of them is in reach: the union of single-site runs.
+    alone = np.array([coverage.compute_coverage(inputs, 10, 4.5, add_points=candidates.iloc[[i]]).points["covered"]
+                      .to_numpy() for i in range(len(candidates))])
+
+    def added(chosen) -> int:
+        return int(population[~base & alone[list(chosen)].any(axis=0)].sum())
+
+    picked = [int(np.flatnonzero(candidates["id"] == asset_id)[0]) for asset_id in sites["asset_id"]]
     gains = sites["added_population"].tolist()
-    assert gains == sorted(gains, reverse=True) and gains[0] > 0
+    for j, pick in enumerate(picked):
+        # The pick's promised gain is its real marginal gain, and no other candidate would add more.
+        assert gains[j] == added(picked[:j + 1]) - added(picked[:j])
+        assert gains[j] == max(added(picked[:j] + [i]) for i in range(len(candidates))) - added(picked[:j])
+    assert all(a >= b for a, b in zip(gains, gains[1:])) and gains[-1] > 0
     assert sites["coverage_pct_after"].is_monotonic_increasing
-    assert set(sites["asset_id"]) <= set(delft_inputs.candidates["id"])
+    best = max(added(chosen) for chosen in itertools.combinations(range(len(candidates)), k))
+    assert sum(gains) >= (1 - 1 / np.e) * best
     # Opening the picked sites gives exactly the coverage the suggestion promised.
-    base = coverage.compute_coverage(delft_inputs).total
-    after = coverage.compute_coverage(delft_inputs, add_points=sites).total
-    assert after["covered_population"] == base["covered_population"] + sum(gains)
+    before = coverage.compute_coverage(inputs, 10, 4.5).total
+    after = coverage.compute_coverage(inputs, 10, 4.5, add_points=sites).total
+    assert after["covered_population"] == before["covered_population"] + sum(gains)
     assert after["coverage_pct"] == sites["coverage_pct_after"].iloc[-1]
-    # The first pick is the best single site: no candidate alone adds more.
-    single = [coverage.compute_coverage(delft_inputs, add_points=delft_inputs.candidates.iloc[[i]]).total
-              ["covered_population"] for i in range(len(delft_inputs.candidates))]
-    assert max(single) - base["covered_population"] == gains[0]
 
 
 def test_gap_cells_can_be_suggested(delft_inputs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 
@@ -18,9 +19,9 @@ from assetmap import settings
 from assetmap.cli import main
 from assetmap.errors import InputError, WorkspaceError
 from assetmap.imports import import_workshop
-from assetmap.layers import build_assets, meeting_places
+from assetmap.layers import build_assets, build_links, meeting_places
 from assetmap.sources.cbs import read_boundaries_file
-from assetmap.sources.osm import tag_mapping
+from assetmap.layers.categories import tag_mapping
 from assetmap.service import create_workspace, open_workspace
 from assetmap.storage.geopackage import SCHEMA_VERSION
 from conftest import DELFT_AREA, DELFT_OSM, DELFT_PBF, DENHAAG_BUURTEN, DENHAAG_WIJKEN, NL_WIJKEN, REPO, SHARED_DATA
@@ -384,6 +385,78 @@ def test_workspace_records_schema_version_and_is_a_valid_geopackage(tmp_path):
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (-1, 0, 4326)").fetchone()[0] == 3
     conn.close()
+
+
+# ---------------------------------------------------------------------- GDAL's GeoPackage validator
+def _gdal_validator():
+    """GDAL's own GeoPackage validator (gdal-utils), with the GDAL bindings it checks geometries with."""
+    try:
+        from osgeo_utils.samples import validate_gpkg
+    except ImportError:
+        validate_gpkg = None
+    if validate_gpkg is None or not validate_gpkg.has_gdal:
+        message = "GDAL's validator needs gdal-utils and the GDAL Python bindings (see README, Libraries and why)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return validate_gpkg
+
+
+def assert_valid_geopackage(path) -> None:
+    """Every requirement of the GeoPackage standard and GDAL's extra checks hold; warnings count as errors."""
+    validate_gpkg = _gdal_validator()
+    said: list[str] = []
+    errors = validate_gpkg.check(str(path), abort_at_first_error=False, extra_checks=True, warning_as_error=True,
+                                 log_msg=False, warning_msg=False, myprint=said.append)
+    assert errors == [], f"{path.name}: {errors} {said}"
+
+
+@pytest.fixture(scope="module")
+def delft_after_imports(delft_workspace_file, tmp_path_factory):
+    """The Delft workspace after every kind of import: OSM and CBS (the fixture), a workshop table with
+    people, a place, a story linked to it and a link, and the coverage tables."""
+    from assetmap import coverage
+
+    tmp = tmp_path_factory.mktemp("validated")
+    path = tmp / "delft.gpkg"
+    shutil.copy(delft_workspace_file, path)
+    table = tmp / "tafel.csv"
+    table.write_text(
+        "id,naam,bouwsteen,categorie,omschrijving,lat,lon,contact,zichtbaarheid,toestemming,datum,hoort_bij\n"
+        "w-1,Buurtkamer Wippolder,hulpbron,buurtkamer,Koffie op dinsdag,52.0040,4.3720,,openbaar,ja,,\n"
+        "w-2,Talent van Anna,individuele capaciteiten,,Repareert fietsen,52.0050,4.3700,06-12345678,openbaar,ja,,\n"
+        "w-3,Talent van Bob,individuele capaciteiten,,Zingt,52.0052,4.3702,bob@voorbeeld.nl,prive,nee,,\n"
+        "w-4,Het eerste buurtfeest,verhaal,,Zomer met muziek,52.0041,4.3721,,openbaar,ja,1985,w-1\n",
+        encoding="utf-8")
+    with open_workspace(path) as ws:
+        import_workshop(ws, table, actor="tafel 1")
+        ws.add_links(build_links(pd.DataFrame({"from_asset_id": ["w-2"], "to_asset_id": ["w-1"], "kind": ["works_with"]}),
+                                 set(ws.assets()["id"]), added_by="tafel 1"))
+        coverage.save_coverage(ws, coverage.compute_coverage(coverage.load_inputs(ws)))
+    return path
+
+
+def test_gdal_validator_passes_a_fresh_workspace(tmp_path):
+    path = tmp_path / "fresh.gpkg"
+    create_workspace(path).close()
+    assert_valid_geopackage(path)
+
+
+def test_gdal_validator_passes_the_delft_workspace_after_imports(delft_after_imports):
+    with open_workspace(delft_after_imports) as ws:
+        assert {"assets", "boundaries", "links", "walk_edges", "coverage_buurten", "coverage_gaps"} <= set(ws.tables())
+        assert len(ws.links()) == 1 and (ws.assets()["building_block"] == "individual").sum() == 2
+    assert_valid_geopackage(delft_after_imports)
+
+
+@pytest.mark.parametrize("public", [False, True], ids=["full", "public"])
+def test_gdal_validator_passes_every_geopackage_export(delft_after_imports, tmp_path, public):
+    out = tmp_path / "export.gpkg"
+    assert main(["export", str(delft_after_imports), str(out), *(["--public"] if public else [])]) == 0
+    assert_valid_geopackage(out)
+    names = set(pyogrio.read_dataframe(out, layer="assets")["name"])
+    assert "Buurtkamer Wippolder" in names
+    assert ("Talent van Bob" in names) is not public
 
 
 def test_opening_a_file_that_is_not_a_workspace_says_so(tmp_path):

@@ -17,15 +17,45 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
+from assetmap.layers import categories
 
 
-def read_pbf(path: Path, tags: dict[str, bool | list[str]], way_tags: list[str]) -> tuple[gpd.GeoDataFrame,
-                                                                                          nx.MultiDiGraph]:
-    """Features matching ``tags`` (osmnx's tag dict form) and the graph of all ``highway`` ways.
+def read_pbf(path: Path, tags: dict[str, bool | list[str]] | None = None,
+             way_tags: list[str] | tuple[str, ...] = ("highway",)) -> tuple[gpd.GeoDataFrame, nx.MultiDiGraph]:
+    """Features matching ``tags`` and the graph of all ``highway`` ways of a PBF file.
 
     The graph is bidirectional and unsimplified, with node ``x``/``y`` and edge ``length``,
     like ``osmnx.graph_from_xml(bidirectional=True, simplify=False, retain_all=True)``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        An ``.osm.pbf`` file.
+    tags : dict, optional
+        The tags to keep features for, in osmnx's form (``{key: True}`` for any value, else
+        ``{key: [values]}``). Default: the OSM tags of the category catalogue
+        (:func:`assetmap.layers.categories.osm_tags`), read when the function runs.
+    way_tags : list or tuple of str
+        Way tags copied onto the graph's edges (the walk rule needs ``highway``, ``foot``, ...).
+
+    Returns
+    -------
+    tuple
+        ``(features, graph)``: a GeoDataFrame in EPSG:4326 indexed by (``element``, ``id``) with
+        every tag of each matching object as a column (areas as polygons, open ways as lines,
+        nodes as points); and a ``networkx.MultiDiGraph`` with ``crs`` ``epsg:4326`` and edge
+        ``length`` in metres (great-circle, as osmnx computes it).
+
+    Raises
+    ------
+    RuntimeError
+        libosmium cannot read the file (damaged or not PBF).
+    assetmap.errors.InputError
+        ``tags`` is None and the category catalogue cannot be read.
     """
+    if tags is None:
+        tags = categories.osm_tags()
+    way_tags = list(way_tags)
     wkb = osmium.geom.WKBFactory()
     features: dict[tuple[str, int], dict] = {}
     graph = nx.MultiDiGraph(crs="epsg:4326")

@@ -30,8 +30,19 @@ _GEMEENTE = re.compile(r"^GM\d{4}$")
 
 PDOK_LAYERS = {"buurt": "wijkenbuurten:buurten", "wijk": "wijkenbuurten:wijken", "gemeente": "wijkenbuurten:gemeenten"}
 SUPPORTED_SUFFIXES = (".geojson", ".json", ".topojson", ".gpkg", ".shp", ".zip")
-#: Largest boundaries file read (GDAL holds a whole GeoJSON in memory); the national CBS file is far smaller.
-MAX_BOUNDARIES_BYTES = settings.MAX_IMPORT_BYTES * 20
+
+
+def max_boundaries_bytes() -> int:
+    """Largest boundaries file read, in bytes: 20 × ``settings.MAX_IMPORT_BYTES``, read when called.
+
+    GDAL holds a whole GeoJSON in memory; the national CBS file is far smaller.
+
+    Returns
+    -------
+    int
+        The limit in bytes.
+    """
+    return int(settings.MAX_IMPORT_BYTES) * 20
 
 
 def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: int | None = None) -> gpd.GeoDataFrame:
@@ -63,8 +74,9 @@ def read_boundaries_file(path: str | Path, gemeente: str | None = None, year: in
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
         raise InputError("boundaries_file_type", "fix_file_ending", name=path.name,
                          suffixes=", ".join(SUPPORTED_SUFFIXES))
-    if path.stat().st_size > MAX_BOUNDARIES_BYTES:
-        raise InputError("file_larger_than", "fix_keep_gemeente", name=path.name, limit=MAX_BOUNDARIES_BYTES // 2**20)
+    limit = max_boundaries_bytes()
+    if path.stat().st_size > limit:
+        raise InputError("file_larger_than", "fix_keep_gemeente", name=path.name, limit=limit // 2**20)
     try:
         frame = pyogrio.read_dataframe(path)
     except Exception as exc:  # pyogrio raises several DataSource errors; all mean "unreadable"

@@ -13,7 +13,6 @@ import re
 import xml.sax
 from xml.etree import ElementTree
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,7 +24,9 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.layers import categories
 from assetmap.layers.assets import build_assets
+# Still importable from here for i18n until it reads the catalogue itself; the one copy is in layers.
 
 #: Residential building types; the demand model spreads population over these.
 RESIDENTIAL_BUILDINGS = frozenset({
@@ -41,7 +42,23 @@ _WAY_TAGS = ["highway", "foot", "access", "service", "area", "name"]
 
 @dataclass
 class OsmLayers:
-    """What one OSM source gives the workspace."""
+    """What one OSM source gives the workspace; every layer in EPSG:4326.
+
+    Attributes
+    ----------
+    assets : geopandas.GeoDataFrame
+        Facilities mapped through the category catalogue (points or polygons).
+    walk_nodes : geopandas.GeoDataFrame
+        Walking-network nodes: ``node_id`` (OSM id) and a point.
+    walk_edges : geopandas.GeoDataFrame
+        Undirected walking-network edges: ``u``, ``v`` and ``length_m`` (metres, measured in RD New).
+    buildings : geopandas.GeoDataFrame
+        Residential buildings as points with ``footprint_m2`` (m², RD New) and ``levels``.
+    study_area : geopandas.GeoDataFrame
+        The area the data covers: ``name``, ``source`` and a polygon.
+    reference : str
+        The file name or place the data came from.
+    """
 
     assets: gpd.GeoDataFrame
     walk_nodes: gpd.GeoDataFrame
@@ -51,49 +68,22 @@ class OsmLayers:
     reference: str
 
 
-@lru_cache(maxsize=4)
-def tag_mapping(path: Path | None = None) -> pd.DataFrame:
-    """The editable OSM tag mapping table (``data/osm_tags.csv``).
-
-    Parameters
-    ----------
-    path : Path, optional
-        Another mapping table.
+def mapping_tags() -> dict[str, bool | list[str]]:
+    """The tags to ask osmnx (or pyosmium) for: the catalogue's OSM tags plus residential buildings.
 
     Returns
     -------
-    pandas.DataFrame
-        One row per OSM tag: building block, category, meeting place flags and labels.
+    dict
+        osmnx's ``tags`` form: ``{key: True}`` for any value, else ``{key: [values]}``. The
+        facility tags come from :func:`assetmap.layers.categories.osm_tags`; ``building`` lists
+        :data:`RESIDENTIAL_BUILDINGS` for the demand model.
 
     Raises
     ------
-    InputError
-        ``mapping_columns_missing`` when the header lacks columns.
+    assetmap.errors.InputError
+        The category catalogue (``data/osm_tags.csv``) cannot be read.
     """
-    path = path or settings.DATA_DIR / "osm_tags.csv"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    expected = {"key", "value", "building_block", "category", "is_meeting_place", "meeting_place_candidate",
-                "label_nl", "label_en"}
-    missing = expected - set(table.columns)
-    if missing:
-        raise InputError("mapping_columns_missing", "fix_restore_mapping_header", path=path,
-                         columns=", ".join(sorted(missing)))
-    return table
-
-
-def candidate_categories() -> tuple[str, ...]:
-    """Categories that could open up as a meeting place (for suggestions)."""
-    table = tag_mapping()
-    rows = table[table["meeting_place_candidate"].str.lower() == "yes"]
-    return tuple(rows["category"])
-
-
-def mapping_tags() -> dict[str, bool | list[str]]:
-    """The tags to ask osmnx for, derived from the mapping table (plus buildings)."""
-    tags: dict[str, bool | list[str]] = {}
-    for key, group in tag_mapping().groupby("key", sort=False):
-        values = list(group["value"])
-        tags[key] = True if "*" in values else values
+    tags = categories.osm_tags()
     tags["building"] = sorted(RESIDENTIAL_BUILDINGS)
     return tags
 
@@ -191,7 +181,29 @@ def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
 
 def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.GeoDataFrame | None,
                   reference: str) -> OsmLayers:
-    """Turn osmnx features and a walking graph into workspace layers."""
+    """Turn osmnx features and a walking graph into workspace layers.
+
+    Parameters
+    ----------
+    features : geopandas.GeoDataFrame
+        osmnx features (index ``element``, ``id``; one column per OSM tag), any CRS.
+    graph : networkx.MultiDiGraph
+        A walking graph with node ``x``/``y`` in EPSG:4326, as osmnx builds it.
+    area : geopandas.GeoDataFrame or None
+        The study area (any CRS); None or empty for the extent of the facilities and buildings.
+    reference : str
+        File name or place, kept as :attr:`OsmLayers.reference` and as the area's name.
+
+    Returns
+    -------
+    OsmLayers
+        Every layer in EPSG:4326.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The category catalogue cannot be read.
+    """
     features = features.to_crs(settings.STORAGE_CRS) if len(features) else features
     buildings = buildings_from_features(features)
     assets = assets_from_features(features)
@@ -205,11 +217,31 @@ def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.
 
 
 def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Map OSM features to assets with the tag mapping table (first matching row wins)."""
+    """Map OSM features to assets with the category catalogue (first matching row wins).
+
+    A tag value ``no`` never matches. Features without a ``name`` are named after the Dutch label
+    of their category; lines become a point on the line, polygons stay polygons.
+
+    Parameters
+    ----------
+    features : geopandas.GeoDataFrame
+        osmnx features in EPSG:4326 (index ``element``, ``id``; one column per OSM tag).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Assets in EPSG:4326 with the columns of ``assetmap.layers.schema.ASSET_FIELDS``,
+        ``source`` ``osm``, public, with consent; features matching no row are left out.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The category catalogue cannot be read.
+    """
     if features.empty:
         return build_assets(gpd.GeoDataFrame({"name": [], "building_block": []},
                                              geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS)), source="osm")
-    table = tag_mapping()
+    table = categories.tag_mapping()
     frame = features.reset_index()
     chosen = pd.Series([None] * len(frame), dtype=object)
     for row in table.itertuples(index=False):
@@ -225,18 +257,18 @@ def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     frame, chosen = frame[keep].reset_index(drop=True), chosen[keep].reset_index(drop=True)
     geometry = frame.geometry.apply(_point_or_polygon)
     names = _col(frame, "name").fillna(pd.Series([r.label_nl for r in chosen], dtype="string"))
-    categories = [r.category.replace("{value}", _slug(frame.at[i, r.key])) for i, r in enumerate(chosen)]
+    category = [r.category.replace("{value}", _slug(frame.at[i, r.key])) for i, r in enumerate(chosen)]
     fee = _col(frame, "fee").str.lower()
     wheelchair = _col(frame, "wheelchair").str.lower()
     assets = gpd.GeoDataFrame({
         "id": [f"osm-{e}-{i}" for e, i in zip(frame["element"], frame["id"])],
         "name": names,
         "building_block": [r.building_block for r in chosen],
-        "category": categories,
+        "category": category,
         "description": _col(frame, "description"),
         "source": "osm",
         "source_ref": [f"{e}/{i}" for e, i in zip(frame["element"], frame["id"])],
-        "is_meeting_place": [r.is_meeting_place.lower() == "yes" for r in chosen],
+        "is_meeting_place": [r.is_meeting_place == "yes" for r in chosen],
         "opening_hours": _col(frame, "opening_hours"),
         "wheelchair": wheelchair.where(wheelchair.isin(["yes", "limited", "no"])),
         "free_entry": fee.map({"no": True, "yes": False}).astype("boolean"),
@@ -249,7 +281,21 @@ def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Residential buildings as centroids with their footprint area in m² (RD New)."""
+    """Residential buildings as points with their footprint area.
+
+    Parameters
+    ----------
+    features : geopandas.GeoDataFrame
+        osmnx features in EPSG:4326 (index ``element``, ``id``), possibly with ``building`` and
+        ``building:levels`` columns.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326 points inside each footprint: ``osm_ref``, ``building`` (a type from
+        :data:`RESIDENTIAL_BUILDINGS`), ``footprint_m2`` (m², measured in RD New) and ``levels``
+        (NaN when untagged). Empty when there are none.
+    """
     empty = gpd.GeoDataFrame({"osm_ref": [], "building": [], "footprint_m2": [], "levels": []},
                              geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
     if features.empty or "building" not in features.columns:
@@ -272,7 +318,18 @@ def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def walkable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Keep the ways people may walk on (osmnx's walk rule; cycleways only where foot is allowed).
 
-    Ways without a ``highway`` tag are dropped.
+    Ways without a ``highway`` tag are dropped, and so are private ways, areas and ways with
+    ``foot=no``.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        An OSM graph with edge tags ``highway``, ``foot``, ``access``, ``service``, ``area``.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A copy without the other edges and without the nodes they leave unconnected.
     """
     drop = []
     for u, v, k, data in graph.edges(keys=True, data=True):
@@ -291,7 +348,20 @@ def walkable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def network_layers(graph: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Nodes and undirected edges of a walking graph, lengths measured in RD New metres."""
+    """Nodes and undirected edges of a walking graph.
+
+    Parameters
+    ----------
+    graph : networkx.MultiDiGraph
+        A walking graph with node ``x``/``y`` in EPSG:4326 (osmnx form).
+
+    Returns
+    -------
+    tuple of geopandas.GeoDataFrame
+        ``(nodes, edges)`` in EPSG:4326: nodes with ``node_id``; edges with ``u`` < ``v``,
+        ``length_m`` (metres, measured in RD New) and the line, one per pair and geometry
+        whatever its direction.
+    """
     nodes, edges = ox.convert.graph_to_gdfs(graph, nodes=True, edges=True, fill_edge_geometry=True)
     edges = edges.reset_index()
     # Walking is two-way: keep one edge per (u, v, geometry) pair regardless of direction.
