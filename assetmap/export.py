@@ -13,7 +13,7 @@ import pyogrio
 
 from assetmap import settings
 from assetmap.errors import InputError
-from assetmap.privacy import public_view
+from assetmap.service import Actor
 
 FORMATS = (".gpkg", ".geojson", ".csv")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -27,16 +27,15 @@ def assets_for_export(ws, public: bool) -> gpd.GeoDataFrame:
     ws : assetmap.service.Workspace
         The workspace to read.
     public : bool
-        Apply :func:`assetmap.privacy.public_view` (with the workspace's boundaries); otherwise
-        every asset with every field.
+        What the public role may see (the service applies :func:`assetmap.privacy.public_view`);
+        otherwise what the workspace's own actor may see.
 
     Returns
     -------
     geopandas.GeoDataFrame
         The assets in EPSG:4326.
     """
-    assets = ws.assets()
-    return public_view(assets, ws.boundaries()) if public else assets
+    return ws.assets(actor=Actor(None, "public")) if public else ws.assets()
 
 
 def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
@@ -84,7 +83,7 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
             # would otherwise split a row in two in Excel and in Python's csv reader.
             csv_table(assets).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
         elif suffix == ".geojson":
-            pyogrio.write_dataframe(_for_ogr(assets), tmp, driver="GeoJSON", RFC7946="YES")
+            pyogrio.write_dataframe(_for_ogr(assets), tmp, layer="assets", driver="GeoJSON", RFC7946="YES")
         else:
             pyogrio.write_dataframe(_for_ogr(assets), tmp, layer="assets", driver="GPKG")
             if not public:

@@ -3,13 +3,19 @@
 Rules (see README, "Privacy and data safety"):
 
 * only assets with ``visibility == "public"`` and ``consent`` are shown;
-* contact details and the pseudonym of who added an entry are never shown, and a phone number or
-  e-mail address typed into an individual's name or description is replaced by ``CONTACT_MASK``;
+* a public view is made from public data only: adding, moving or removing a private or group
+  entry changes no byte of it;
+* contact details and the pseudonym of who added an entry are never shown. In every free-text
+  field of an individual (name, description, category) a phone number, an e-mail address (also
+  written as ``(at)``/``punt`` or without a top-level domain), an IBAN or a BSN (11-proef) is
+  replaced by ``CONTACT_MASK``; the fields that describe a place, not a person (operator, opening
+  hours, source reference), are left out for individuals;
 * a link (``related_asset_id``) to an asset that the view leaves out is removed, so a public story
   does not point at a hidden person;
-* an individual capacity is never placed finer than its buurt: all individuals of a buurt share
-  one anchor point inside the buurt that lies at least ``min_distance_m`` from every
-  individual's own point. If no such point exists, the entry is shown without a location.
+* an individual capacity is never placed finer than its buurt: all individuals of a buurt (or,
+  without buurten, of a wijk) share one anchor point, computed from public map data alone: the
+  point of the area farthest from any residential building (OSM), so it lands in a park, on a
+  square or in a street, never on a home. Without buildings it is the area's representative point.
 """
 
 from __future__ import annotations
@@ -24,16 +30,37 @@ import shapely
 from assetmap import settings
 from assetmap.layers.schema import CONTACT_FIELDS
 
-#: Minimum distance between a public anchor and any person's own point, in metres.
-MIN_ANCHOR_DISTANCE_M: float = 100.0
 _HIDDEN_FIELDS = CONTACT_FIELDS + ("added_by",)
-#: What a phone number or e-mail address in a person's public text is replaced by.
+#: Free-text fields of an individual that are shown, with contact details masked.
+PERSON_TEXT_FIELDS: tuple[str, ...] = ("name", "description", "category")
+#: Fields that describe a place, not a person: left out of an individual's public entry.
+PERSON_DROPPED_FIELDS: tuple[str, ...] = ("operator", "opening_hours", "source_ref")
+#: What a phone number, e-mail address, IBAN or BSN in a person's public text is replaced by.
 CONTACT_MASK: str = "[contact verborgen]"
-# Phone numbers start with 0 or + (06-12345678, (070) 123 4567, +31 6 1234 5678, 0031 ...), so years
-# and counts ("1985 1986 1987") are left alone; and e-mail addresses.
+#: Most anchor candidates tried per area (the grid widens for large areas).
+MAX_ANCHOR_CANDIDATES: int = 4000
+#: An anchor this far (metres) from every residential building is good enough; the one nearest the
+#: area's centre is taken. Where no point is that far, the farthest point is.
+ANCHOR_CLEARANCE_M: float = 50.0
+#: Anchors keep this far (metres) inside the edge of the mapped area, where buildings beyond are unknown.
+ANCHOR_EDGE_M: float = 100.0
+
+_AT = r"(?:@|\(\s*at\s*\)|\[\s*at\s*\]|\{\s*at\s*\}|\(\s*apenstaartje\s*\))"
+_DOT = r"(?:\.|\(\s*(?:dot|punt)\s*\)|\[\s*(?:dot|punt)\s*\]|\s(?:dot|punt)\s)"
 _CONTACT_PATTERN = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|(?<![\w+])(?:\((?=0\d{1,3}\)))?(?:\+\d|0)(?:[\s().-]{0,2}\d){8,13}(?![\w])")
+    # e-mail, also anna(at)voorbeeld(punt)nl, anna [at] voorbeeld . nl and anna@voorbeeld without a domain
+    rf"[\w.+-]+\s*{_AT}\s*[\w-]+(?:\s*{_DOT}\s*[\w-]+)*"
+    # written out with words only: anna at voorbeeld punt nl (a dot word is required here)
+    rf"|[\w.+-]+\s(?:at|apenstaartje)\s[\w-]+(?:\s*{_DOT}\s*[\w-]+)+"
+    # phone numbers start with 0 or + (06-12345678, (070) 123 4567, +31 6 1234 5678, 0031 ...), so
+    # years and counts ("1985 1986 1987") are left alone
+    r"|(?<![\w+])(?:\((?=0\d{1,3}\)))?(?:\+\d|0)(?:[\s().-]{0,2}\d){8,13}(?![\w])",
+    re.IGNORECASE)
+# IBAN (checked with its mod-97 check digits) and BSN (checked with the 11-proef).
+_IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
+# A Dutch IBAN (NL, 2 check digits, bank code, 10 digits) is masked even with wrong check digits.
+_NL_IBAN = re.compile(r"NL\d{2}\s?[A-Z]{4}(?:\s?\d){10}(?!\w)", re.IGNORECASE)
+_BSN_PATTERN = re.compile(r"(?<![\d.-])\d(?:[\s.-]?\d){7,8}(?![\d])")
 
 
 def is_public(assets: gpd.GeoDataFrame) -> pd.Series:
@@ -54,28 +81,30 @@ def is_public(assets: gpd.GeoDataFrame) -> pd.Series:
 
 
 def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
-                min_distance_m: float = MIN_ANCHOR_DISTANCE_M) -> gpd.GeoDataFrame:
+                buildings: gpd.GeoDataFrame | None = None,
+                study_area: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """The assets as the public may see them (see the module docstring for the rules).
+
+    Only public rows with consent, and public map data (boundaries and buildings), go into the
+    result: no private or group entry can change it.
 
     Parameters
     ----------
     assets : geopandas.GeoDataFrame
-        Every asset of the workspace (EPSG:4326), private ones too: every individual's own point
-        is kept away from the anchors.
+        Assets of the workspace (EPSG:4326); rows that are not public are dropped first.
     boundaries : geopandas.GeoDataFrame or None
         Boundaries with ``code`` (EPSG:4326). An individual is placed at the anchor of its
-        ``buurt_code``, else of its ``wijk_code``; without boundaries (or without an anchor) it is
-        shown without a location.
-    min_distance_m : float
-        Least distance in metres (measured in EPSG:28992) between an anchor and any individual's
-        own point.
+        ``buurt_code``, else of its ``wijk_code``; without boundaries it is shown without a location.
+    buildings : geopandas.GeoDataFrame, optional
+        Residential buildings (OSM, EPSG:4326) that the anchors keep away from.
+    study_area : geopandas.GeoDataFrame, optional
+        The area the OSM data covers: anchors are chosen inside it, where the buildings are known.
 
     Returns
     -------
     geopandas.GeoDataFrame
         The public rows in EPSG:4326 with contact fields and ``added_by`` emptied.
     """
-    individual_points = assets[assets["building_block"] == "individual"].geometry
     shown = assets[is_public(assets)].copy()
     for column in _HIDDEN_FIELDS:
         if column in shown.columns:
@@ -83,92 +112,150 @@ def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
     if "related_asset_id" in shown.columns:
         dangling = shown["related_asset_id"].notna() & ~shown["related_asset_id"].isin(shown["id"])
         shown.loc[dangling, "related_asset_id"] = pd.NA
-    people = shown["building_block"] == "individual"
+    people = (shown["building_block"] == "individual").fillna(False)
     if people.any():
-        for column in ("name", "description"):
+        for column in PERSON_TEXT_FIELDS:
             if column in shown.columns:
                 shown.loc[people, column] = shown.loc[people, column].map(mask_contact_details)
-        anchors = buurt_anchors(boundaries, individual_points, min_distance_m)
+        for column in PERSON_DROPPED_FIELDS:
+            if column in shown.columns:
+                shown.loc[people, column] = pd.NA
         area = shown.loc[people, "buurt_code"].fillna(shown.loc[people, "wijk_code"])
+        anchors = area_anchors(boundaries, buildings, study_area, codes=set(area.dropna()))
         shown.loc[people, "geometry"] = gpd.GeoSeries([anchors.get(code) for code in area],
                                                       index=area.index, crs=settings.STORAGE_CRS)
     return gpd.GeoDataFrame(shown, geometry="geometry", crs=settings.STORAGE_CRS)
 
 
 def mask_contact_details(text):
-    """``text`` with phone numbers and e-mail addresses replaced by :data:`CONTACT_MASK`.
+    """``text`` with phone numbers, e-mail addresses, IBANs and BSNs replaced by :data:`CONTACT_MASK`.
 
     Parameters
     ----------
     text : object
-        A text; anything that is not a ``str`` (None, NA) is returned as it is.
+        A text; anything else is returned as it is.
 
     Returns
     -------
     object
-        The masked text, or ``text`` itself when it is not a ``str``.
+        The masked text, or ``text`` unchanged when it is not a string.
     """
     if not isinstance(text, str):
         return text
+    text = _NL_IBAN.sub(CONTACT_MASK, text)
+    text = _mask_ibans(text)
+    text = _BSN_PATTERN.sub(lambda m: CONTACT_MASK if _is_bsn(m.group(0)) else m.group(0), text)
     return _CONTACT_PATTERN.sub(CONTACT_MASK, text)
 
 
-def buurt_anchors(boundaries: gpd.GeoDataFrame | None, private_points: gpd.GeoSeries,
-                  min_distance_m: float = MIN_ANCHOR_DISTANCE_M, step_m: float = 20.0) -> dict[str, object]:
-    """One display point per boundary code, inside the area and away from every private point.
+def _mask_ibans(text: str) -> str:
+    """Mask every IBAN (any country, valid check digits), written with or without spaces."""
+    out, position = [], 0
+    for start in _IBAN_START.finditer(text):
+        if start.start() < position:
+            continue
+        # The longest run of letters, digits and single spaces after the country code that is an IBAN.
+        run = re.match(r"[A-Za-z0-9]+(?: [A-Za-z0-9]+)*", text[start.start():]).group(0)
+        for end in range(len(run), 14, -1):
+            piece = run[:end]
+            if not piece[-1].isspace() and (end == len(run) or not run[end].isalnum()) and _is_iban(piece):
+                out.append(text[position:start.start()] + CONTACT_MASK)
+                position = start.start() + end
+                break
+    return "".join(out) + text[position:]
 
-    Candidates are the area's representative point, then a grid of ``step_m`` inside the area,
-    nearest to the centre first. Returns ``code -> Point`` (EPSG:4326) or ``None`` where no
-    candidate is far enough from all private points.
+
+def _is_iban(candidate: str) -> bool:
+    """Whether ``candidate`` is an IBAN with valid check digits (ISO 13616, mod 97)."""
+    compact = re.sub(r"\s", "", candidate).upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    rotated = compact[4:] + compact[:4]
+    return int("".join(str(int(ch, 36)) for ch in rotated)) % 97 == 1
+
+
+def _is_bsn(candidate: str) -> bool:
+    """Whether ``candidate`` is a BSN: nine digits that pass the 11-proef."""
+    digits = [int(d) for d in re.sub(r"\D", "", candidate)]
+    if len(digits) == 8:
+        digits = [0] + digits  # a BSN may be written without its leading zero
+    if len(digits) != 9 or not any(digits):
+        return False
+    total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1))) - digits[8]
+    return total % 11 == 0
+
+
+def area_anchors(boundaries: gpd.GeoDataFrame | None, buildings: gpd.GeoDataFrame | None = None,
+                 study_area: gpd.GeoDataFrame | None = None, *, codes: set[str] | None = None,
+                 step_m: float = 20.0) -> dict[str, object]:
+    """One display point per boundary code, made from public map data only.
+
+    Candidates are the area's representative point and a grid of ``step_m`` (wider for large
+    areas) inside the area, nearest to the centre first. Where buildings are known (inside the
+    study area, at least :data:`ANCHOR_EDGE_M` from its edge), the anchor is the first candidate
+    at least :data:`ANCHOR_CLEARANCE_M` from every residential building, else the candidate
+    farthest from them: a park, a square or a street, not a home. Without buildings it is the
+    representative point.
 
     Parameters
     ----------
     boundaries : geopandas.GeoDataFrame or None
-        Areas with ``code``, in any CRS that is set; None or empty gives no anchors.
-    private_points : geopandas.GeoSeries
-        The points no anchor may come near, in any CRS that is set (a polygon counts by its
-        representative point); missing and empty geometries are skipped.
-    min_distance_m : float
-        Least distance in metres from every private point (measured in EPSG:28992, with one
-        metre of slack).
+        Areas with ``code``, in any CRS that is set.
+    buildings : geopandas.GeoDataFrame, optional
+        Residential buildings (points or shapes) in any CRS that is set.
+    study_area : geopandas.GeoDataFrame, optional
+        Where the buildings are known (the OSM extract), in any CRS that is set.
+    codes : set of str, optional
+        Only these areas (all by default). Each anchor depends on its own area alone.
     step_m : float
-        Spacing of the candidate grid in metres.
+        Grid spacing in metres (EPSG:28992).
 
     Returns
     -------
     dict
-        Boundary code -> shapely Point in EPSG:4326, or None.
+        ``code -> shapely Point`` in EPSG:4326.
     """
     if boundaries is None or boundaries.empty:
         return {}
-    metric = boundaries.to_crs(settings.METRIC_CRS)
-    private = private_points[private_points.notna() & ~private_points.is_empty]
-    private_metric = private.to_crs(settings.METRIC_CRS).representative_point() if len(private) else private
-    tree = shapely.STRtree(np.asarray(private_metric.geometry.array)) if len(private_metric) else None
-    margin = min_distance_m + 1.0  # a metre of slack against rounding in exports
-    anchors: dict[str, object] = {}
-    to_wgs84 = []
-    for code, area in zip(metric["code"], metric.geometry):
-        chosen = None
-        for candidate in _candidates(area, step_m):
-            if tree is None or len(tree.query(candidate, predicate="dwithin", distance=margin)) == 0:
-                chosen = candidate
-                break
-        anchors[code] = chosen
-        to_wgs84.append(code)
-    points = gpd.GeoSeries([anchors[c] for c in to_wgs84], crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
-    return {code: (None if p is None or p.is_empty else p) for code, p in zip(to_wgs84, points)}
+    areas = boundaries if codes is None else boundaries[boundaries["code"].isin(codes)]
+    if areas.empty:
+        return {}
+    metric = areas.to_crs(settings.METRIC_CRS)
+    tree, known = None, None
+    if buildings is not None and len(buildings):
+        homes = buildings.geometry[buildings.geometry.notna() & ~buildings.geometry.is_empty]
+        if len(homes):
+            tree = shapely.STRtree(np.asarray(homes.to_crs(settings.METRIC_CRS).array))
+            known = shapely.union_all(np.asarray(homes.to_crs(settings.METRIC_CRS).envelope.array)).envelope
+    if tree is not None and study_area is not None and len(study_area):
+        known = shapely.make_valid(shapely.union_all(study_area.to_crs(settings.METRIC_CRS).geometry.array))
+    if known is not None:
+        inner = known.buffer(-ANCHOR_EDGE_M)
+        known = inner if not inner.is_empty else known
+    chosen = []
+    for area in metric.geometry:
+        area = shapely.make_valid(area)
+        candidates = _candidates(area, max(step_m, (area.area / MAX_ANCHOR_CANDIDATES) ** 0.5))
+        inside = candidates[shapely.contains(known, candidates)] if known is not None else candidates[:0]
+        if tree is None or not len(inside):
+            chosen.append(candidates[0])
+            continue
+        _, distance = tree.query_nearest(inside, return_distance=True, all_matches=False)
+        clear = np.nonzero(distance >= ANCHOR_CLEARANCE_M)[0]
+        chosen.append(inside[clear[0]] if len(clear) else inside[int(np.argmax(distance))])
+    points = gpd.GeoSeries(chosen, crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
+    return {code: point for code, point in zip(metric["code"], points)}
 
 
-def _candidates(area, step_m: float):
+def _candidates(area, step_m: float) -> np.ndarray:
+    """The area's representative point, then grid points inside it, nearest to that point first."""
     centre = area.representative_point()
-    yield centre
     minx, miny, maxx, maxy = area.bounds
     xs, ys = np.meshgrid(np.arange(minx, maxx, step_m), np.arange(miny, maxy, step_m))
     grid = shapely.points(xs.ravel(), ys.ravel())
     grid = grid[shapely.contains(area, grid)]
-    order = np.argsort(shapely.distance(grid, centre))
-    yield from grid[order]
+    grid = grid[np.argsort(shapely.distance(grid, centre), kind="stable")]
+    return np.concatenate([np.asarray([centre], dtype=object), grid])
 
 
 def workshop_view(assets: gpd.GeoDataFrame, pseudonym: str | None) -> gpd.GeoDataFrame:

@@ -164,7 +164,8 @@ class Workspace:
         where = {k: v for k, v in (("building_block", building_block), ("buurt_code", buurt_code)) if v}
         if actor.role == "public":
             # The public view is made from every entry, then filtered, so a filter cannot change it.
-            frame = public_view(self.store.read("assets"), self.boundaries())
+            frame = public_view(self.store.read("assets", {"visibility": "public"}), self.boundaries(),
+                                self.buildings(), self.study_area())
             for column, value in where.items():
                 frame = frame[(frame[column] == value).fillna(False).to_numpy()]
         else:

@@ -195,10 +195,23 @@ def load_layers(path: str, version: tuple[int, int]) -> dict:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_public_assets(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
-    """:func:`assetmap.privacy.public_view` of a workspace version."""
-    from assetmap.privacy import public_view
-    layers = load_layers(path, version)
-    return public_view(layers["assets"], layers["boundaries"])
+    """The public view of a workspace version, as the service gives it to the public role.
+
+    Parameters
+    ----------
+    path : str
+        The workspace file.
+    version : tuple of int
+        :func:`workspace_version` of the file: the cache key, which changes on every write.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The public rows in EPSG:4326 (see :func:`assetmap.privacy.public_view`).
+    """
+    from assetmap.service import Actor
+    with open_workspace(path) as ws:
+        return ws.assets(actor=Actor(None, "public"))
 
 
 def layers(path: Path) -> dict:

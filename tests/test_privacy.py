@@ -2,7 +2,8 @@
 
 Individual capacities are about people: a public output (the public view, and every ``export
 --public`` format) shows only public entries with consent, never a contact value or the pseudonym
-of who added an entry, and never a point within 100 m of any person's own point.
+of who added an entry, and never a person's own point: people are shown at their area's anchor,
+made from public map data only, so no private or group entry changes any public output.
 """
 
 from __future__ import annotations
@@ -17,16 +18,15 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from scipy.spatial import cKDTree
 
 from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.export import export_assets
-from assetmap.imports import import_workshop
+from assetmap.sources.workshop import read_workshop_file
 from assetmap.layers import build_assets
 from assetmap.layers.schema import (ASSET_FIELDS, BOUNDARY_FIELDS, CONTACT_FIELDS, FORBIDDEN_FIELD_WORDS,
                                     LINK_FIELDS)
-from assetmap.privacy import MIN_ANCHOR_DISTANCE_M, public_view
+from assetmap.privacy import ANCHOR_CLEARANCE_M, area_anchors, public_view
 from assetmap.service import open_workspace
 from assetmap.storage.geopackage import TABLES
 from assetmap.storage import _gpkg
@@ -80,7 +80,10 @@ def people_workspace(tmp_path_factory):
                              f"{point.y:.8f}", f"{point.x:.8f}", f"06-5550{i:04d} / persoon{i:03d}@voorbeeld.nl",
                              visibility[i], consent[i], f"pseudo-tafel-{i:03d}-xq"])
     with open_workspace(path) as ws:
-        import_workshop(ws, csv_path)
+        # Read as an import reads it, saved with each row's own pseudonym (an import would record
+        # the importer instead), so that 320 pseudonyms are there to leak.
+        checked = read_workshop_file(csv_path, ws.boundaries())
+        ws.save_assets(checked.assets, "tafel")
         stored = ws.assets()
     assert len(stored) == len(xy) and set(stored["building_block"]) == {"individual"}
     assert stored["contact"].notna().all() and stored["added_by"].notna().all()
@@ -102,14 +105,14 @@ def _secrets(stored) -> list[str]:
     return sorted(set(values))
 
 
-def _too_close(lonlat: np.ndarray, own: np.ndarray) -> list:
-    """Output coordinates (lon, lat) that lie within 100 m of some person's own point."""
+def _own_points_shown(lonlat: np.ndarray, own: np.ndarray) -> list:
+    """Output coordinates (lon, lat) that are some person's own point (to the centimetre)."""
     if len(lonlat) == 0:
         return []
     metric = gpd.GeoSeries(gpd.points_from_xy(lonlat[:, 0], lonlat[:, 1]), crs=4326).to_crs(settings.METRIC_CRS)
     xy = np.array([(p.x, p.y) for p in metric])
-    distances, _ = cKDTree(own).query(xy)
-    return [tuple(c) for c, d in zip(lonlat, distances) if d < MIN_ANCHOR_DISTANCE_M]
+    own_keys = {(round(x, 2), round(y, 2)) for x, y in own}
+    return [tuple(c) for c, (x, y) in zip(lonlat, xy) if (round(x, 2), round(y, 2)) in own_keys]
 
 
 def _geometry_coords(geoms) -> np.ndarray:
@@ -166,18 +169,16 @@ def _check_no_secrets(raw: bytes, secrets: list[str], hidden_names: set[str]) ->
 def test_public_view_shows_only_consenting_public_people_at_a_buurt_anchor(people_workspace):
     with open_workspace(people_workspace["path"]) as ws:
         view = public_view(ws.assets(), ws.boundaries())
+        anchors = area_anchors(ws.boundaries())
     assert set(view["name"]) == people_workspace["public_names"]
     for column in CONTACT_FIELDS + ("added_by",):
         assert view[column].isna().all()
     coords = _geometry_coords(view.geometry)
-    assert _too_close(coords, people_workspace["own"]) == []
-    # People of one buurt share one anchor: the map does not tell them apart.
-    located = view[view.geometry.notna()]
-    assert len(located) > 0
-    for _, group in located.groupby("buurt_code"):
-        assert len({(g.x, g.y) for g in group.geometry}) == 1
-    # The packed buurten have no point 100 m from everyone: their people are shown without a location.
-    assert view.geometry.isna().any()
+    assert _own_points_shown(coords, people_workspace["own"]) == []
+    # People of one buurt share one anchor, made from the public boundary alone.
+    assert view.geometry.notna().all()
+    for code, group in view.groupby("buurt_code"):
+        assert {(g.x, g.y) for g in group.geometry} == {(anchors[code].x, anchors[code].y)}
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".csv"])
@@ -209,7 +210,7 @@ def test_public_exports_through_the_cli_leak_no_location_contact_or_pseudonym(pe
         conn.close()
     assert names == people_workspace["public_names"]
     assert len(coords) > 0
-    assert _too_close(coords, people_workspace["own"]) == []
+    assert _own_points_shown(coords, people_workspace["own"]) == []
 
 
 def test_full_export_keeps_what_the_public_export_hides(people_workspace, tmp_path):
@@ -222,21 +223,22 @@ def test_full_export_keeps_what_the_public_export_hides(people_workspace, tmp_pa
     assert all(n in raw for n in people_workspace["hidden_names"])
 
 
-def test_a_public_non_person_next_to_a_person_keeps_its_place_but_people_move(denhaag_workspace):
-    """Only individuals are moved; a library is where it is, even next to someone's home."""
-    with open_workspace(denhaag_workspace) as ws:
-        buurt = ws.boundaries("buurt").iloc[10]
-        home = buurt.geometry.representative_point()
-        rows = gpd.GeoDataFrame({"name": ["Buurman met talent", "Bibliotheek"],
-                                 "building_block": ["individual", "institution"],
-                                 "visibility": ["public", "public"], "consent": [True, True],
-                                 "contact": ["buurman@example.org", "info@bieb.example"]},
-                                geometry=[home, home], crs=4326)
-        from assetmap.layers.boundaries import assign_codes
-        ws.save_assets(assign_codes(build_assets(rows, added_by="tafel 9"), ws.boundaries()))
-        view = public_view(ws.assets(), ws.boundaries()).set_index("name")
-    person = gpd.GeoSeries([view.loc["Buurman met talent", "geometry"], home], crs=4326).to_crs(28992)
-    assert person.iloc[0].distance(person.iloc[1]) >= MIN_ANCHOR_DISTANCE_M
+def test_a_public_non_person_next_to_a_person_keeps_its_place_but_people_move(delft_ws):
+    """Only individuals are moved, to a spot away from every home; a library is where it is."""
+    from assetmap.layers.boundaries import assign_codes
+
+    homes = delft_ws.buildings()
+    home = homes.geometry.iloc[len(homes) // 2]  # someone's house in the OSM data
+    rows = gpd.GeoDataFrame({"name": ["Buurman met talent", "Bibliotheek"],
+                             "building_block": ["individual", "institution"],
+                             "visibility": ["public", "public"], "consent": [True, True],
+                             "contact": ["buurman@example.org", "info@bieb.example"]},
+                            geometry=[home, home], crs=4326)
+    delft_ws.save_assets(assign_codes(build_assets(rows, added_by="tafel 9"), delft_ws.boundaries()))
+    view = public_view(delft_ws.assets(), delft_ws.boundaries(), homes, delft_ws.study_area()).set_index("name")
+    shown = gpd.GeoSeries([view.loc["Buurman met talent", "geometry"]], crs=4326).to_crs(28992).iloc[0]
+    every_home = homes.geometry.to_crs(28992)
+    assert every_home.distance(shown).min() >= ANCHOR_CLEARANCE_M
     assert view.loc["Bibliotheek", "geometry"].equals(home)
     assert view["contact"].isna().all() and view["added_by"].isna().all()
 
@@ -304,3 +306,46 @@ def test_contact_details_typed_into_a_persons_text_and_links_to_hidden_people_ar
     full = tmp_path / "volledig.geojson"
     assert subprocess.run(CLI + ["export", str(denhaag_workspace), str(full)], timeout=120).returncode == 0
     assert "06-12345678" in full.read_text(encoding="utf-8")  # stored as typed; only public output masks
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".csv", ".gpkg"])
+def test_every_free_text_field_of_a_person_is_masked_or_left_out(denhaag_workspace, tmp_path, suffix):
+    """Contact details in any text field of a person, written to dodge a simple pattern, never go out."""
+    secrets = {
+        "category": "bel 06-98765432",
+        "operator": "beheer: piet.jansen@voorbeeld.nl",
+        "opening_hours": "Mo 10:00-12:00, bel +31 6 2345 6789",
+        "description": "mail anna(at)voorbeeld(punt)nl of anna [at] voorbeeld . nl of anna@voorbeeld, "
+                       "gift op NL91 ABNA 0417 1643 00, bsn 111222333, ook BSN 123.456.782",
+        "name": "Anna (anna at buurtnet punt nl)",
+    }
+    leaks = ["06-98765432", "piet.jansen", "2345 6789", "anna(at)voorbeeld", "anna [at] voorbeeld",
+             "anna@voorbeeld", "NL91 ABNA", "0417 1643", "111222333", "123.456.782", "buurtnet"]
+    with open_workspace(denhaag_workspace) as ws:
+        home = ws.boundaries("buurt").iloc[5].geometry.representative_point()
+        rows = gpd.GeoDataFrame([{"id": "anna", "building_block": "individual", "visibility": "public",
+                                  "consent": True, **secrets},
+                                 {"id": "club", "name": "Repair café", "building_block": "association",
+                                  "operator": "Stichting Buurtwerk, info@buurtwerk.example", "visibility": "public",
+                                  "consent": True, "opening_hours": "Sa 10:00-13:00"}],
+                                geometry=[home, home], crs=4326)
+        ws.save_assets(build_assets(rows), "tafel 3")
+        out = tmp_path / f"openbaar{suffix}"
+        export_assets(ws, out, public=True)
+    raw = out.read_bytes().decode("utf-8", errors="replace")
+    assert [leak for leak in leaks if leak in raw] == []
+    assert "Anna" in raw and "[contact verborgen]" in raw  # the person is there, masked
+    assert "info@buurtwerk.example" in raw and "Sa 10:00-13:00" in raw  # a club's own details stay
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("bel 06-12345678", True), ("mail anna@voorbeeld.nl", True), ("anna(at)voorbeeld(punt)nl", True),
+    ("anna [at] voorbeeld . nl", True), ("anna@voorbeeld", True), ("anna at voorbeeld punt nl", True),
+    ("NL91ABNA0417164300", True), ("GB82 WEST 1234 5698 7654 32", True), ("bsn 111222333", True),
+    ("BSN 123.456.782", True),
+    ("sinds 1985 in de straat", False), ("we meet at noon", False), ("3 kinderen, 20 jaar", False),
+    ("123456789", False),  # nine digits that fail the 11-proef are no BSN
+])
+def test_the_contact_mask_catches_evasions_and_leaves_ordinary_text(text, masked):
+    from assetmap.privacy import CONTACT_MASK, mask_contact_details
+    assert (CONTACT_MASK in mask_contact_details(text)) is masked
