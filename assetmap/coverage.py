@@ -80,7 +80,28 @@ _SITE_BATCH = 64  # candidate sites per Dijkstra batch: bounds memory to batch Ã
 
 
 class CoverageError(InputError):
-    """The workspace lacks what the analysis needs (network, boundaries or population)."""
+    """The workspace lacks what the analysis needs (network, boundaries or population).
+
+    Also raised for an analysis setting that cannot be used: walking minutes, a walking speed
+    (km/h) or a number of sites to suggest that is not a number above 0. An
+    :class:`~assetmap.errors.InputError`, so callers that catch input errors catch it too.
+
+    Parameters
+    ----------
+    code : str, Problem or list of Problem
+        A message code such as ``"no_walk_network"`` (with ``fix``, ``row``, ``column`` and
+        ``params`` it makes one :class:`~assetmap.errors.Problem`), a problem, or the problems
+        found.
+    fix : str or None
+        Code of the text that says how to fix it, when ``code`` is a code.
+    row : int or None
+        Row where the problem is (1-based, header not counted), when ``code`` is a code; None
+        (as every coverage error has it) for the whole input.
+    column : str or None
+        Column (field) the problem is in, when ``code`` is a code.
+    **params
+        Values for the ``{name}`` fields of the message and the fix.
+    """
 
 
 # --------------------------------------------------------------------------- network
@@ -91,6 +112,29 @@ class WalkNetwork:
 
     Built by :func:`build_network`. Node positions and geometries are in EPSG:28992 (RD New,
     metres); the matrix holds edge lengths in metres.
+
+    Parameters
+    ----------
+    node_ids : numpy.ndarray
+        OSM node ids (int64); the position of an id is its row and column in ``matrix``.
+    node_xy : numpy.ndarray
+        (n, 2) node coordinates in EPSG:28992 (RD New, metres), in the order of ``node_ids``.
+    matrix : scipy.sparse.csr_matrix
+        (n, n) symmetric matrix of edge lengths in metres (the shortest where two nodes are
+        joined by several edges).
+    edge_u : numpy.ndarray
+        Matrix index of each edge's first node.
+    edge_v : numpy.ndarray
+        Matrix index of each edge's other node.
+    edge_length : numpy.ndarray
+        Length of each edge in metres, as stored in ``walk_edges.length_m`` (at least 1e-6,
+        since the shortest-path routine ignores zero weights).
+    edge_geometry : numpy.ndarray
+        Shapely LineStrings in EPSG:28992, each oriented from its ``u`` node to its ``v`` node.
+    snappable : numpy.ndarray
+        Indices of the edges points may snap to: those in connected parts of real size.
+    tree : shapely.STRtree
+        Spatial index over ``edge_geometry[snappable]`` (tree positions index ``snappable``).
     """
 
     node_ids: np.ndarray          # OSM node ids, position = matrix index
@@ -113,7 +157,19 @@ class WalkNetwork:
 class Snap:
     """Points placed on the network: nearest edge, distance to it and along it to both ends.
 
-    Built by :func:`snap`; all distances in metres (RD New).
+    Built by :func:`snap`; all distances in metres (RD New). Each array has one value per point.
+
+    Parameters
+    ----------
+    edge : numpy.ndarray
+        Index (int64) of the nearest snappable edge in the :class:`WalkNetwork`; -1 where the
+        point is further than the snap distance from every snappable edge (unreachable).
+    offset : numpy.ndarray
+        Straight-line metres from the point to that edge; inf where unreachable.
+    to_u : numpy.ndarray
+        Metres along the edge from the snapped position to its ``u`` end; 0 where unreachable.
+    to_v : numpy.ndarray
+        Metres along the edge from the snapped position to its ``v`` end; 0 where unreachable.
     """
 
     edge: np.ndarray      # edge index, -1 where too far from the network
@@ -437,7 +493,28 @@ def _grid(shape, grid_m: float) -> tuple[np.ndarray, np.ndarray, str]:
 
 @dataclass
 class CoverageInputs:
-    """Everything the analysis needs, read from a workspace once (see :func:`load_inputs`)."""
+    """Everything the analysis needs, read from a workspace once (see :func:`load_inputs`).
+
+    Parameters
+    ----------
+    network : WalkNetwork
+        The walking network (EPSG:28992, metres), from :func:`build_network`.
+    areas : geopandas.GeoDataFrame
+        The analysed areas in EPSG:28992, from :func:`analysis_areas`.
+    demand : geopandas.GeoDataFrame
+        Demand points (residents) in EPSG:28992, from :func:`demand_points`.
+    demand_snap : Snap
+        The demand points placed on the network, in the order of ``demand``.
+    meeting_places : geopandas.GeoDataFrame
+        The meeting places counted, as EPSG:4326 points (polygons by a point inside them):
+        ``id``, ``name``, ``category``.
+    candidates : geopandas.GeoDataFrame
+        Candidate sites for a new meeting place, as EPSG:4326 points: ``id``, ``name``,
+        ``category``.
+    notes : list of assetmap.messages.Message
+        Things the user should know (residents that cannot reach the network, no meeting
+        places at all).
+    """
 
     network: WalkNetwork
     areas: gpd.GeoDataFrame            # RD New, see analysis_areas
@@ -534,7 +611,27 @@ def _snap_sites(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> Snap:
 
 @dataclass
 class CoverageResult:
-    """Coverage for one walking time and speed (see :func:`compute_coverage`)."""
+    """Coverage for one walking time and speed (see :func:`compute_coverage`).
+
+    Parameters
+    ----------
+    minutes : float
+        Walking minutes that counted as nearby.
+    speed_kmh : float
+        Walking speed used, in km/h.
+    areas : geopandas.GeoDataFrame
+        EPSG:4326 polygons with :data:`AREA_COLUMNS`, most uncovered residents first.
+    gaps : geopandas.GeoDataFrame
+        EPSG:4326 demand points beyond ``minutes`` (unreachable ones too): ``buurt_code``,
+        ``population`` and ``walk_minutes`` (NaN where unreachable).
+    points : geopandas.GeoDataFrame
+        EPSG:4326, every demand point: ``buurt_code``, ``population``, ``walk_minutes`` (NaN
+        where unreachable) and ``covered``.
+    meeting_places : geopandas.GeoDataFrame
+        The meeting places counted (EPSG:4326 points), after any removed or added.
+    notes : list of assetmap.messages.Message
+        The notes of the inputs (see :class:`CoverageInputs`).
+    """
 
     minutes: float
     speed_kmh: float

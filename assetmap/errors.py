@@ -205,15 +205,82 @@ class InputError(AssetmapError):
     """The input cannot be used as it is. Nothing was written.
 
     Carries every :class:`Problem` found, so the user can fix them all at once.
+
+    Parameters
+    ----------
+    code : str, Problem or list of Problem
+        A message code such as ``"cell_empty"`` (with ``fix``, ``row``, ``column`` and
+        ``params`` it makes one :class:`Problem`), a problem, or the problems found.
+    fix : str or None
+        Code of the text that says how to fix it, when ``code`` is a code.
+    row : int or None
+        Row where the problem is, 1-based as a person counts rows in a spreadsheet (header not
+        counted), when ``code`` is a code; None for the whole input.
+    column : str or None
+        Column (field) the problem is in, when ``code`` is a code.
+    **params
+        Values for the ``{name}`` fields of the message and the fix.
+
+    See Also
+    --------
+    AssetmapError : The base class; :meth:`AssetmapError.render` gives the text in a language.
     """
 
 
 class WorkspaceError(AssetmapError):
-    """The workspace file is missing, damaged or of an unknown schema version."""
+    """The workspace file is missing, damaged or of an unknown schema version.
+
+    Also raised when a table or column the code asks for is not in the workspace
+    (``ws_no_table``, ``ws_no_column``).
+
+    Parameters
+    ----------
+    code : str, Problem or list of Problem
+        A message code such as ``"ws_missing"`` (with ``fix``, ``row``, ``column`` and
+        ``params`` it makes one :class:`Problem`), a problem, or the problems found.
+    fix : str or None
+        Code of the text that says how to fix it, when ``code`` is a code.
+    row : int or None
+        Row where the problem is, 1-based as a person counts rows in a spreadsheet (header not
+        counted), when ``code`` is a code; None for the whole input.
+    column : str or None
+        Column (field) the problem is in, when ``code`` is a code.
+    **params
+        Values for the ``{name}`` fields of the message and the fix.
+
+    See Also
+    --------
+    AssetmapError : The base class; :meth:`AssetmapError.render` gives the text in a language.
+    """
 
 
 class PermissionDenied(AssetmapError):
-    """Someone tried to change an entry that is not theirs."""
+    """Someone tried to change an entry that is not theirs.
+
+    Also raised when the actor's role does not allow the action: the public view writing
+    (``permission_public_read_only``), a non-coordinator doing a coordinator's work
+    (``permission_coordinator_only``, ``permission_take_over``) or a workshop participant
+    changing an entry without a pseudonym (``permission_no_pseudonym``).
+
+    Parameters
+    ----------
+    code : str, Problem or list of Problem
+        A message code such as ``"permission_not_yours"`` (with ``fix``, ``row``, ``column`` and
+        ``params`` it makes one :class:`Problem`), a problem, or the problems found.
+    fix : str or None
+        Code of the text that says how to fix it, when ``code`` is a code.
+    row : int or None
+        Row where the problem is, 1-based as a person counts rows in a spreadsheet (header not
+        counted), when ``code`` is a code; None for the whole input.
+    column : str or None
+        Column (field) the problem is in, when ``code`` is a code.
+    **params
+        Values for the ``{name}`` fields of the message and the fix.
+
+    See Also
+    --------
+    AssetmapError : The base class; :meth:`AssetmapError.render` gives the text in a language.
+    """
 
 
 def render_error(exc: BaseException, lang: str | None = None) -> str:

@@ -86,7 +86,21 @@ def page_title(page: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 
 def block_label(block: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """Label of an ABCD building block, e.g. ``institution`` -> ``Institutionele middelen``."""
+    """Label of an ABCD building block, e.g. ``institution`` -> ``Institutionele middelen``.
+
+    Parameters
+    ----------
+    block : str
+        A building block: ``individual``, ``association``, ``institution``, ``resource`` or
+        ``story`` (see :data:`assetmap.layers.schema.BUILDING_BLOCK_LABELS`).
+    lang : str
+        Language code; one the labels lack means Dutch.
+
+    Returns
+    -------
+    str
+        The label; the block itself (as text) when it is not a known building block.
+    """
     labels = BUILDING_BLOCK_LABELS.get(block)
     return labels.get(lang, labels[DEFAULT_LANGUAGE]) if labels else str(block)
 

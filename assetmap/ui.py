@@ -80,7 +80,21 @@ def _page_menu(lang: str) -> None:
 
 
 def pseudonym_input(lang: str) -> str:
-    """The participant's pseudonym, kept for the session (recorded as ``added_by``)."""
+    """The participant's pseudonym, kept for the session (recorded as ``added_by``).
+
+    Draws a text field (at most 60 characters) in the sidebar; what is typed is kept in
+    ``st.session_state["pseudonym"]``, so it survives pages that do not draw the field.
+
+    Parameters
+    ----------
+    lang : str
+        Language code of the field's label and help text.
+
+    Returns
+    -------
+    str
+        The pseudonym without surrounding spaces; ``""`` when none is given.
+    """
     state = st.session_state
     state.setdefault("pseudonym", "")
     state["_pseudonym_widget"] = state["pseudonym"]
@@ -94,11 +108,26 @@ def _copy_widget(widget_key: str, key: str) -> None:
 
 
 def flash(kind: str, message: str) -> None:
-    """Show ``message`` on the next run (after ``st.rerun()``)."""
+    """Show ``message`` on the next run (after ``st.rerun()``).
+
+    The message is queued in the session; :func:`show_flashes` shows and forgets it.
+
+    Parameters
+    ----------
+    kind : str
+        Name of the Streamlit function that shows it: ``success``, ``info``, ``warning`` or
+        ``error``.
+    message : str
+        The text, already in the user's language.
+    """
     st.session_state.setdefault("_flash", []).append((kind, message))
 
 
 def show_flashes() -> None:
+    """Show the messages queued with :func:`flash`, once, then forget them.
+
+    Each is shown with ``st.<kind>``; a ``success`` also pops up as a toast.
+    """
     for kind, message in st.session_state.pop("_flash", []):
         getattr(st, kind)(message)
         if kind == "success":
@@ -113,6 +142,15 @@ def default_workspace_path() -> Path:
 
 
 def workspace_path() -> Path:
+    """The workspace file of this session.
+
+    Kept in ``st.session_state["workspace_path"]``; :func:`default_workspace_path` on first use.
+
+    Returns
+    -------
+    pathlib.Path
+        The path; the file may not exist (see :func:`require_workspace`).
+    """
     state = st.session_state
     if "workspace_path" not in state:
         state["workspace_path"] = str(default_workspace_path())
@@ -120,13 +158,43 @@ def workspace_path() -> Path:
 
 
 def workspace_version(path: Path) -> tuple[int, int]:
-    """Changes whenever the file is written: the key of every cached read."""
+    """Changes whenever the file is written: the key of every cached read.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workspace file.
+
+    Returns
+    -------
+    tuple of int
+        The file's modification time in nanoseconds and its size in bytes.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    """
     stat = path.stat()
     return stat.st_mtime_ns, stat.st_size
 
 
 def require_workspace(lang: str) -> Path:
-    """The workspace path, or stop the page with a message when the file is missing."""
+    """The workspace path, or stop the page with a message when the file is missing.
+
+    When the file is missing the page shows ``workspace_missing`` and ``st.stop()`` ends the
+    run of the page's script: this function then does not return.
+
+    Parameters
+    ----------
+    lang : str
+        Language code of the message.
+
+    Returns
+    -------
+    pathlib.Path
+        The workspace file of this session (see :func:`workspace_path`); it exists.
+    """
     path = workspace_path()
     if not path.is_file():
         st.info(t("workspace_missing", lang, path=path))
@@ -137,7 +205,23 @@ def require_workspace(lang: str) -> Path:
 @contextmanager
 def workspace(lang: str):
     """Open the workspace for one action and close it again (callers turn errors into messages with
-    :func:`show_error`)."""
+    :func:`show_error`).
+
+    Parameters
+    ----------
+    lang : str
+        Language code of the page; not used here (errors are left to the caller).
+
+    Yields
+    ------
+    assetmap.service.Workspace
+        The workspace of :func:`workspace_path`, opened as its own actor (a coordinator).
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        The file is missing, not a workspace, or of a newer schema version.
+    """
     with open_workspace(workspace_path()) as ws:
         yield ws
 
@@ -187,7 +271,29 @@ def problems_table(problems, lang: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------- cached reads
 @st.cache_data(show_spinner=False, max_entries=8)
 def load_layers(path: str, version: tuple[int, int]) -> dict:
-    """Assets, boundaries, links and sources of a workspace version (the key changes on every write)."""
+    """Assets, boundaries, links and sources of a workspace version (the key changes on every write).
+
+    Cached with ``st.cache_data`` (8 entries, shared by every session of the server); each call
+    gets its own copy of the cached frames.
+
+    Parameters
+    ----------
+    path : str
+        The workspace file (a string, so that Streamlit can hash it).
+    version : tuple of int
+        From :func:`workspace_version`; only a part of the cache key, so a write reads anew.
+
+    Returns
+    -------
+    dict
+        ``assets`` (every asset, private ones too, as the workspace's coordinator sees them) and
+        ``boundaries`` as EPSG:4326 GeoDataFrames, ``links`` and ``sources`` as DataFrames.
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        The file is missing, not a workspace, or of a newer schema version.
+    """
     with open_workspace(path) as ws:
         return {"assets": ws.assets(), "boundaries": ws.boundaries(), "links": ws.links(),
                 "sources": ws.sources()}
@@ -207,7 +313,13 @@ def load_public_assets(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
     Returns
     -------
     geopandas.GeoDataFrame
-        The public rows in EPSG:4326 (see :func:`assetmap.privacy.public_view`).
+        The assets the public may see, in EPSG:4326 (individuals at their area's anchor,
+        contact fields and ``added_by`` emptied).
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        The file is missing, not a workspace, or of a newer schema version.
     """
     from assetmap.service import Actor
     with open_workspace(path) as ws:
@@ -215,12 +327,44 @@ def load_public_assets(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
 
 
 def layers(path: Path) -> dict:
+    """The layers of the workspace as the file is now (:func:`load_layers`, cached by version).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The workspace file.
+
+    Returns
+    -------
+    dict
+        ``assets``, ``boundaries``, ``links`` and ``sources`` (see :func:`load_layers`).
+
+    Raises
+    ------
+    FileNotFoundError
+        The file does not exist.
+    assetmap.errors.WorkspaceError
+        The file is not a workspace, or of a newer schema version.
+    """
     return load_layers(str(path), workspace_version(path))
 
 
 # ---------------------------------------------------------------------- uploads
 def upload_too_large(uploaded, lang: str) -> bool:
-    """Refuse (with a message) an upload above :data:`settings.MAX_IMPORT_BYTES`."""
+    """Refuse (with a message) an upload above :data:`settings.MAX_IMPORT_BYTES`.
+
+    Parameters
+    ----------
+    uploaded : streamlit.runtime.uploaded_file_manager.UploadedFile or None
+        What ``st.file_uploader`` gave; None when nothing was uploaded.
+    lang : str
+        Language code of the message (``too_large``, with the size and limit in MiB).
+
+    Returns
+    -------
+    bool
+        True when the file is too large (the message is shown); False otherwise, also for None.
+    """
     if uploaded is not None and uploaded.size > settings.MAX_IMPORT_BYTES:
         st.error(t("too_large", lang, name=uploaded.name, size=round(uploaded.size / 2**20, 1),
                    limit=settings.MAX_IMPORT_BYTES // 2**20))
@@ -229,7 +373,22 @@ def upload_too_large(uploaded, lang: str) -> bool:
 
 
 def save_upload(uploaded, folder: str | Path) -> Path:
-    """Write an uploaded file to ``folder`` under a safe name that keeps its suffixes (.osm.bz2)."""
+    """Write an uploaded file to ``folder`` under a safe name that keeps its suffixes (.osm.bz2).
+
+    Parameters
+    ----------
+    uploaded : streamlit.runtime.uploaded_file_manager.UploadedFile
+        What ``st.file_uploader`` gave.
+    folder : str or pathlib.Path
+        An existing folder, such as one from :func:`temp_dir`.
+
+    Returns
+    -------
+    pathlib.Path
+        ``folder/upload`` plus the last two suffixes of the uploaded name, lower-cased (those
+        that are letters and digits only); the user's own file name is not used. A file of that
+        name in ``folder`` is overwritten.
+    """
     name = Path(uploaded.name).name
     suffixes = "".join(s for s in Path(name).suffixes[-2:] if s.replace(".", "").isalnum())
     target = Path(folder) / ("upload" + suffixes.lower())
@@ -238,6 +397,13 @@ def save_upload(uploaded, folder: str | Path) -> Path:
 
 
 def temp_dir() -> tempfile.TemporaryDirectory:
+    """A new temporary folder (prefix ``assetmap-``) for uploads, removed when its block ends.
+
+    Returns
+    -------
+    tempfile.TemporaryDirectory
+        Use it as ``with temp_dir() as tmp:``; ``tmp`` is the folder's path as a string.
+    """
     return tempfile.TemporaryDirectory(prefix="assetmap-")
 
 

@@ -13,7 +13,18 @@ from assetmap.errors import InputError, Problem
 
 
 def row_number(index_position: int) -> int:
-    """Spreadsheet row number of a 0-based position (header row not counted)."""
+    """Spreadsheet row number of a 0-based position (header row not counted).
+
+    Parameters
+    ----------
+    index_position : int
+        0-based position of the row in the frame.
+
+    Returns
+    -------
+    int
+        The 1-based row number a person counts (position + 1).
+    """
     return int(index_position) + 1
 
 
@@ -110,7 +121,21 @@ def check_geometry(frame: gpd.GeoDataFrame, problems: list[Problem], rows: pd.Se
 
 
 def raise_or_warn(problems: list[Problem], strict: bool = True) -> None:
-    """Raise one :class:`InputError` with every problem, or warn when ``strict`` is False."""
+    """Raise one :class:`InputError` with every problem, or warn when ``strict`` is False.
+
+    Parameters
+    ----------
+    problems : list of Problem
+        The problems found; nothing happens when the list is empty.
+    strict : bool
+        Raise (default); when False, warn once per problem instead (a :class:`UserWarning`
+        with the English text of the problem) and return.
+
+    Raises
+    ------
+    InputError
+        ``strict`` is True and there is at least one problem; it carries every problem.
+    """
     if not problems:
         return
     if strict:

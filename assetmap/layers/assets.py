@@ -40,7 +40,26 @@ def empty_assets() -> gpd.GeoDataFrame:
 
 
 def parse_bool(value: object) -> bool | None:
-    """Read yes/no in Dutch or English; ``None`` when the value says nothing."""
+    """Read yes/no in Dutch or English; ``None`` when the value says nothing.
+
+    Parameters
+    ----------
+    value : object
+        A cell: a bool, a number (0 is no, any other number yes) or a text such as ``ja``,
+        ``nee``, ``yes``, ``no``, ``waar``, ``onwaar``, ``1``, ``0``, ``x`` or ``✓`` (case and
+        surrounding spaces ignored).
+
+    Returns
+    -------
+    bool or None
+        True or False; None for None, NaN, ``pd.NA`` and an empty or blank text.
+
+    Raises
+    ------
+    ValueError
+        The value is a text that says neither yes nor no (the exception's message is that text,
+        lower-cased); :func:`build_assets` turns it into a ``yes_no_invalid`` problem.
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -162,10 +181,19 @@ def meeting_places(assets: gpd.GeoDataFrame, categories: tuple[str, ...] | None 
 
     Parameters
     ----------
-    categories
+    assets : geopandas.GeoDataFrame
+        The asset layer (columns ``is_meeting_place``, ``category``, ``visibility``,
+        ``consent``), any CRS; the CRS is kept.
+    categories : tuple of str, optional
         Also count assets of these categories as meeting places, whether or not they are marked.
-    public_only
+    public_only : bool
         Keep only public assets with consent.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The rows of ``assets`` marked ``is_meeting_place`` or of one of ``categories``, with
+        their index and every column.
     """
     mask = assets["is_meeting_place"].fillna(False).astype(bool)
     if categories:

@@ -44,10 +44,14 @@ _WAY_TAGS = ["highway", "foot", "access", "service", "area", "name"]
 class OsmLayers:
     """What one OSM source gives the workspace; every layer in EPSG:4326.
 
-    Attributes
+    Built by :func:`osm_to_layers` (through :func:`read_osm_file` or :func:`fetch_osm_place`);
+    each field is also an attribute of the same name.
+
+    Parameters
     ----------
     assets : geopandas.GeoDataFrame
-        Facilities mapped through the category catalogue (points or polygons).
+        Facilities mapped through the category catalogue (points or polygons), with the columns
+        of :data:`assetmap.layers.schema.ASSET_FIELDS` (see :func:`assets_from_features`).
     walk_nodes : geopandas.GeoDataFrame
         Walking-network nodes: ``node_id`` (OSM id) and a point.
     walk_edges : geopandas.GeoDataFrame
@@ -55,9 +59,9 @@ class OsmLayers:
     buildings : geopandas.GeoDataFrame
         Residential buildings as points with ``footprint_m2`` (m², RD New) and ``levels``.
     study_area : geopandas.GeoDataFrame
-        The area the data covers: ``name``, ``source`` and a polygon.
+        The area the data covers: ``name``, ``source`` (``osm``) and a polygon.
     reference : str
-        The file name or place the data came from.
+        The file name or place the data came from (``polygon`` for an area given as a polygon).
     """
 
     assets: gpd.GeoDataFrame

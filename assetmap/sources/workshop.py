@@ -89,7 +89,25 @@ VISIBILITY_ALIASES = {"openbaar": "public", "publiek": "public", "groep": "group
 
 @dataclass
 class WorkshopImport:
-    """A checked workshop table, ready to save."""
+    """A checked workshop table, ready to save.
+
+    Built by :func:`read_workshop_file` and :func:`table_to_assets`; nothing is written yet.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        The checked assets in EPSG:4326 with the columns of
+        :data:`assetmap.layers.schema.ASSET_FIELDS` (see
+        :func:`assetmap.layers.assets.build_assets`). With boundaries given, ``buurt_code``,
+        ``wijk_code`` and ``gemeente_code`` are set from the boundaries the asset lies in; a
+        ``buurt_code`` from the file is kept where no buurt contains the asset.
+    notes : list of Problem
+        Problems that did not stop the import: the file was not UTF-8 (``not_utf8``), a column
+        was not used (``column_unused``).
+    first_row : int
+        Row number of the first asset in the file (2 below a header, 1 for GeoJSON features),
+        so that saving can name rows as the user's file does.
+    """
 
     assets: gpd.GeoDataFrame
     notes: list[Problem] = field(default_factory=list)
