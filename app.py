@@ -51,7 +51,7 @@ def run_import(action, **kwargs) -> None:
     """One import in one transaction; errors become a message, success a flash and a fresh run."""
     with st.spinner(t("home_importing", lang)):
         try:
-            with ui.workspace(lang) as ws:
+            with ui.workspace() as ws:
                 result = action(ws, **kwargs)
         except AssetmapError as exc:
             ui.show_error(exc, lang)
@@ -100,7 +100,7 @@ with offline_tab:
                 rows = 0
                 with st.spinner(t("home_importing", lang)):
                     try:
-                        with ui.workspace(lang) as ws:
+                        with ui.workspace() as ws:
                             # Boundaries first, so the OSM assets get their buurt and wijk codes.
                             if boundaries_file:
                                 rows += imports.import_boundaries(

@@ -203,14 +203,10 @@ def require_workspace(lang: str) -> Path:
 
 
 @contextmanager
-def workspace(lang: str):
-    """Open the workspace for one action and close it again (callers turn errors into messages with
-    :func:`show_error`).
+def workspace():
+    """Open the workspace for one action and close it again.
 
-    Parameters
-    ----------
-    lang : str
-        Language code of the page; not used here (errors are left to the caller).
+    Callers turn errors into messages with :func:`show_error`.
 
     Yields
     ------

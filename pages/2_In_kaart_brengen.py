@@ -99,7 +99,7 @@ if submitted:
         fields = {"name": name, "building_block": block, "category": category, "description": description,
                   "visibility": visibility or None, "consent": True if consent else None}
         try:
-            with ui.workspace(lang) as ws:
+            with ui.workspace() as ws:
                 ws.add_entry(fields, Point(lon, lat), me, story=story, link_to=link_to or None)
         except AssetmapError as exc:
             ui.show_error(exc, lang)
@@ -114,7 +114,7 @@ st.subheader(t("own_entries", lang))
 mine = assets[(assets["added_by"] == me).fillna(False).to_numpy()] if me and len(assets) else assets.iloc[0:0]
 if st.button(t("undo", lang), key="undo", disabled=not me):
     try:
-        with ui.workspace(lang) as ws:
+        with ui.workspace() as ws:
             undone = ws.undo_last(me)
     except AssetmapError as exc:
         ui.show_error(exc, lang)
@@ -144,7 +144,7 @@ else:
         remove = c2.form_submit_button(t("delete", lang))
     if save_edit or remove:
         try:
-            with ui.workspace(lang) as ws:
+            with ui.workspace() as ws:
                 if remove:
                     ws.delete_assets([picked], me, owner_only=True)
                 else:

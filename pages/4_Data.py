@@ -37,7 +37,7 @@ if given and (check or do_import) and not ui.upload_too_large(uploaded, lang):
         else:
             named = Path(local_path).expanduser()  # size and type are checked by the reader
         try:
-            with ui.workspace(lang) as ws:
+            with ui.workspace() as ws:
                 result = imports.import_workshop(ws, named, dry_run=check, actor=me or None)
         except InputError as exc:
             st.error(t("import_problems", lang, count=len(exc.problems)))
@@ -69,7 +69,7 @@ public = c2.radio(t("visibility", lang), [True, False], key="export_public",
 if st.button(t("export_prepare", lang), key="export_prepare"):
     name = f"{path.stem}{'-public' if public else ''}{fmt}"
     try:
-        with ui.temp_dir() as tmp, ui.workspace(lang) as ws:
+        with ui.temp_dir() as tmp, ui.workspace() as ws:
             rows = export.export_assets(ws, Path(tmp) / name, public=public)
             state["export"] = (name, (Path(tmp) / name).read_bytes(), rows)
     except AssetmapError as exc:

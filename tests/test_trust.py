@@ -110,3 +110,22 @@ def test_who_when_and_source_come_from_the_tool_not_the_file(workspace, tmp_path
     assert entry["added_by"] == "bert" and entry["source"] == "workshop"
     assert entry["created_at"] > "2026" and entry["updated_at"] == entry["created_at"]
     assert list(history["actor"]) == ["bert"]
+
+
+def test_row_numbers_stay_right_after_blank_lines(workspace, tmp_path):
+    rows = tmp_path / "met_lege_regels.csv"
+    rows.write_text("naam,bouwsteen,lat,lon\nBuurthuis,instelling,52.07,4.29\n\n\nKapot,kasteel,52.07,4.29\n",
+                    encoding="utf-8")
+    done = _run("import", workspace, rows, "--dry-run")
+    assert done.returncode == 2
+    assert "row 5, column 'building_block': 'kasteel'" in done.stderr  # line 5 of the file
+    assert "1 problem(s)" in done.stderr  # blank lines are no rows
+
+
+def test_an_osm_file_without_any_element_gets_a_clear_message(workspace, tmp_path):
+    empty = tmp_path / "leeg.osm"
+    empty.write_text('<?xml version="1.0"?>\n<osm version="0.6"></osm>\n', encoding="utf-8")
+    before = workspace.read_bytes()
+    done = _run("import-osm", workspace, "--file", empty)
+    assert done.returncode == 2 and "no walkable streets" in done.stderr and "Traceback" not in done.stderr
+    assert workspace.read_bytes() == before

@@ -120,14 +120,19 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> Osm
     if path.name.lower().endswith(".pbf"):
         return _read_pbf_file(path, area)
     with _osmnx_way_tags():
+        # osmnx's InsufficientResponseError (no elements) is a ValueError too, so it is caught first.
         try:
             graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
-            features = ox.features_from_xml(path, tags=mapping_tags())
+        except ox._errors.InsufficientResponseError as exc:  # no nodes or ways at all
+            raise InputError("osm_no_streets", "fix_extract_with_streets", name=path.name) from exc
         except (xml.sax.SAXException, ElementTree.ParseError, EOFError, OSError, ValueError) as exc:
             raise InputError("osm_xml_unreadable", "fix_export_osm_again", name=path.name, error=exc) from exc
-        except ox._errors.InsufficientResponseError as exc:  # osmnx: the file holds no matching features
+        try:
+            features = ox.features_from_xml(path, tags=mapping_tags())
+        except ox._errors.InsufficientResponseError:  # the file holds no matching features
             features = gpd.GeoDataFrame(geometry=[], crs=settings.STORAGE_CRS)
-            del exc
+        except (xml.sax.SAXException, ElementTree.ParseError, EOFError, OSError, ValueError) as exc:
+            raise InputError("osm_xml_unreadable", "fix_export_osm_again", name=path.name, error=exc) from exc
     graph = walkable_subgraph(graph)
     if graph.number_of_edges() == 0:
         raise InputError("osm_no_streets", "fix_extract_with_streets", name=path.name)

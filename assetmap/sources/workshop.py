@@ -215,7 +215,9 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
                           for f in missing])
     if table.empty:
         raise InputError("table_no_rows", "fix_add_rows")
-    rows = pd.Series(np.arange(len(table)) + first_row)
+    # A reader that dropped blank lines keeps each row's position in the file as its index.
+    positions = table.index.to_numpy() if pd.api.types.is_integer_dtype(table.index) else np.arange(len(table))
+    rows = pd.Series(positions + first_row)
     table = table.reset_index(drop=True)
     if "building_block" in table.columns:
         table["building_block"] = _map_values(table["building_block"], BUILDING_BLOCK_ALIASES)
@@ -263,7 +265,7 @@ def _read_csv(raw: bytes, notes: list[Problem]) -> pd.DataFrame:
     except csv.Error:
         sep = ","
     try:
-        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=True,
+        table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False,
                             on_bad_lines="error", engine="python")
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError("csv_unreadable", "fix_csv_separators_quote", error=exc) from exc
@@ -280,6 +282,8 @@ def _read_csv(raw: bytes, notes: list[Problem]) -> pd.DataFrame:
                 raise InputError("row_too_wide", "fix_extra_separator", row=number, values=len(record),
                                  columns=width, sep=sep)
         raise InputError("rows_too_wide", "fix_csv_separators")
+    # Blank lines go, but every row keeps its position in the file, so problems name the right row.
+    table = table[~(table.isna() | (table == "")).all(axis=1)]
     table.attrs["decimal_comma"] = sep == ";"
     return table
 
