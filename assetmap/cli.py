@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     command("init", _init, "create a new workspace file")
+    command("repair", _repair, "drop triggers and views assetmap did not make (after a backup)")
 
     p = command("import-osm", _import_osm, "import OSM facilities and the walking network")
     src = p.add_mutually_exclusive_group(required=True)
@@ -142,6 +143,16 @@ def _init(args) -> int:
     from assetmap.service import create_workspace
     create_workspace(args.workspace).close()
     print(text("cli_created", args.lang, path=args.workspace))
+    return EXIT_OK
+
+
+def _repair(args) -> int:
+    from assetmap.storage.geopackage import repair
+    backup, dropped = repair(args.workspace)
+    if not dropped:
+        print(text("cli_nothing_to_repair", args.lang, path=args.workspace))
+    else:
+        print(text("cli_repaired", args.lang, path=args.workspace, names=", ".join(dropped), backup=backup))
     return EXIT_OK
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,7 +18,10 @@ from assetmap.errors import InputError
 from assetmap.service import Actor
 
 FORMATS = (".gpkg", ".geojson", ".csv")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet may take as the start of a formula (full-width forms too, and DDE's ``|``).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# A cell is split again wherever a spreadsheet might: on , ; tab (the separator it guesses) and line ends.
+_SEGMENT = re.compile(r"([,;\t\r\n]\s*)")
 
 
 def assets_for_export(ws, public: bool) -> gpd.GeoDataFrame:
@@ -81,7 +86,9 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
         if suffix == ".csv":
             # CRLF line ends (RFC 4180) also make the writer quote texts holding a bare CR, which
             # would otherwise split a row in two in Excel and in Python's csv reader.
-            csv_table(assets).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
+            # Every text field is quoted, so no separator inside a text can start a new cell.
+            csv_table(assets).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n",
+                                     quoting=csv.QUOTE_NONNUMERIC)
         elif suffix == ".geojson":
             pyogrio.write_dataframe(_for_ogr(assets), tmp, layer="assets", driver="GeoJSON", RFC7946="YES")
         else:
@@ -178,22 +185,29 @@ def asset_records(assets: gpd.GeoDataFrame) -> list[dict]:
 
 
 def neutralise_formula(value):
-    """Prefix text that a spreadsheet would run as a formula (CSV injection) with an apostrophe.
+    """Neutralise text that a spreadsheet would run as a formula (CSV injection).
+
+    Every part of the text that a spreadsheet might take as a cell of its own (split on ``,``,
+    ``;``, tabs and line ends, as Dutch Excel does with ``;``) and that starts with a formula
+    character (``=``, ``+``, ``-``, ``@``, ``|``, ``%``, their full-width forms, a tab or a line
+    end) gets a leading ``'``.
 
     Parameters
     ----------
     value : object
-        A cell value. Only a ``str`` starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-        return is changed.
+        A cell value; anything but a ``str`` is returned as it is.
 
     Returns
     -------
     object
-        ``value``, with a leading ``'`` where needed.
+        ``value``, with a ``'`` before every part that could start a formula.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    parts = _SEGMENT.split(value)
+    # parts alternate: text, separator, text, ...; a text part that starts a formula gets a quote.
+    return "".join("'" + part if k % 2 == 0 and part.lstrip(" ").startswith(_FORMULA_START) else part
+                   for k, part in enumerate(parts))
 
 
 def _for_ogr(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

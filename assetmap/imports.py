@@ -13,6 +13,7 @@ import geopandas as gpd
 from assetmap import settings
 from assetmap.errors import InputError, Problem
 from assetmap.messages import text
+from assetmap.privacy import story_warnings
 from assetmap.layers.boundaries import assign_codes
 from assetmap.sources import cbs, osm, workshop
 from assetmap.service import SaveReport
@@ -198,6 +199,11 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     if claimed:
         notes.append(Problem("file_sets_tool_columns", "fix_leave_out_tool_columns", columns=", ".join(claimed)))
     assets = assets.assign(added_by=actor, source="workshop")
+    public = (assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)
+    for number, (is_public, story, description) in enumerate(
+            zip(public, assets["description"], assets["name"]), start=checked.first_row):
+        for code in dict.fromkeys(story_warnings(story) + story_warnings(description)) if is_public else ():
+            notes.append(Problem(code, "fix_story_check", row=number, column="description"))
     try:
         with ws.transaction():
             report = ws.save_assets(assets, actor, take_over=take_over, first_row=checked.first_row)

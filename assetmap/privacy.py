@@ -29,6 +29,7 @@ import shapely
 
 from assetmap import settings
 from assetmap.layers.schema import CONTACT_FIELDS
+from assetmap.messages import N_
 
 _HIDDEN_FIELDS = CONTACT_FIELDS + ("added_by",)
 #: Free-text fields of an individual that are shown, with contact details masked.
@@ -279,3 +280,41 @@ def workshop_view(assets: gpd.GeoDataFrame, pseudonym: str | None) -> gpd.GeoDat
     if pseudonym:
         visible |= (assets["added_by"] == pseudonym).fillna(False)
     return assets[visible.to_numpy()].drop(columns=list(CONTACT_FIELDS), errors="ignore")
+
+
+_TITLE_NAME = re.compile(
+    r"\b(?:mevrouw|mevr\.?|mw\.?|meneer|mr\.?|dhr\.?|de heer|juf|meester|buurvrouw|buurman|tante|oom|opa|oma)"
+    r"\s+[A-Z][\w'-]+", re.IGNORECASE)
+_FULL_NAME = re.compile(r"\b[A-Z][a-z]+\s+(?:(?:van|de|der|den|ter|ten|el|al)\s+)+[A-Z][a-z]+")
+_ADDRESS = re.compile(
+    r"\b[A-Z][\w'-]*(?:straat|laan|weg|plein|kade|gracht|singel|hof|dreef|steeg|pad|dijk|markt|erf|park|"
+    r"plantsoen|kwartier)\s+\d+\s?[a-zA-Z]?\b"
+    r"|\b\d{4}\s?[A-Z]{2}\b")
+
+
+def story_warnings(text: str | None) -> list[str]:
+    """What in a story to check before it goes public: codes for a name, an address, contact details.
+
+    A warning, not a refusal: the author decides. Used by the workshop page and by imports.
+
+    Parameters
+    ----------
+    text : str or None
+        The story (or description) as typed.
+
+    Returns
+    -------
+    list of str
+        Message codes, in this order where found: ``story_names_person``, ``story_gives_address``,
+        ``story_gives_contact``.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return []
+    found = []
+    if _TITLE_NAME.search(text) or _FULL_NAME.search(text):
+        found.append(N_("story_names_person"))
+    if _ADDRESS.search(text):
+        found.append(N_("story_gives_address"))
+    if mask_contact_details(text) != text:
+        found.append(N_("story_gives_contact"))
+    return found

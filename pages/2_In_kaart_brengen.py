@@ -14,7 +14,7 @@ from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, category_label, t
 from assetmap.errors import render_error
 from assetmap.layers.schema import BUILDING_BLOCKS, VISIBILITIES
-from assetmap.privacy import workshop_view
+from assetmap.privacy import story_warnings, workshop_view
 from assetmap.errors import PermissionDenied
 
 lang = ui.setup_page("workshop")
@@ -88,6 +88,8 @@ with st.form("new_asset", clear_on_submit=False, border=True):
     visibility = c1.selectbox(t("visibility", lang), ("",) + VISIBILITIES, key="new_visibility",
                               format_func=lambda v: t("visibility_" + (v or "default"), lang))
     consent = c2.checkbox(t("consent", lang), key="new_consent", value=False, help=t("consent_help", lang))
+    # Shown once a public story was held back: the author reads the warning and decides.
+    confirmed = st.checkbox(t("story_confirm", lang), key="story_confirm") if state.get("story_held") else False
     submitted = st.form_submit_button(t("save", lang), type="primary", disabled=not me)
 
 if submitted:
@@ -95,7 +97,15 @@ if submitted:
         st.error(t("no_location", lang))
     elif not name.strip():
         st.error(t("name_needed", lang))
+    elif visibility == "public" and consent and not confirmed and \
+            (warnings := story_warnings(story) + story_warnings(description)):
+        # A public story that names a person or gives an address: the author reads this first.
+        state["story_held"] = True
+        ui.flash("warning", t("story_check", lang) + "\n\n" +
+                 "\n".join(f"- {t(code, lang)}" for code in dict.fromkeys(warnings)))
+        st.rerun()  # draws the confirmation box in the form, with the warning above it
     else:
+        state.pop("story_held", None)
         fields = {"name": name, "building_block": block, "category": category, "description": description,
                   "visibility": visibility or None, "consent": True if consent else None}
         try:

@@ -474,3 +474,24 @@ def test_local_leaflet_replaces_cdn_links():
     assert '/app/static/leaflet/leaflet.js' in html
     assert "cdn.jsdelivr.net" not in html and "bootstrap" not in html
     assert (REPO / "static" / "leaflet" / "leaflet.js").is_file()
+
+
+def test_workshop_warns_before_a_public_story_that_names_a_person_and_its_author_decides(workspace):
+    at = run(WORKSHOP_PAGE)
+    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 5").run()
+    fill_new_asset(at, "Bankje bij de vijver", new_block="resource",
+                   new_story="Mevrouw Jansen van de Vijverlaan 12 zit hier elke ochtend")
+    at.selectbox(key="new_visibility").set_value("public")
+    at.checkbox(key="new_consent").check()
+    save_button(at).click().run()
+    assert not at.exception
+    with open_workspace(workspace) as ws:
+        assert ws.assets().query("name == 'Bankje bij de vijver'").empty  # held back, nothing saved
+    warning = " ".join(w.value for w in at.warning)
+    assert i18n.t("story_names_person", "nl") in warning and i18n.t("story_gives_address", "nl") in warning
+    at.checkbox(key="story_confirm").check()
+    save_button(at).click().run()
+    assert not at.exception
+    with open_workspace(workspace) as ws:
+        saved = ws.assets().query("name == 'Bankje bij de vijver'")
+    assert len(saved) == 1 and saved["visibility"].iloc[0] == "public"

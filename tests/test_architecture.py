@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "texts": {"layers", "base"},
     "service": {"store", "privacy", "layers", "base"},
     "analysis": {"layers", "base"},
-    "workflows": {"service", "sources", "layers", "base"},
+    "workflows": {"service", "sources", "privacy", "layers", "base"},
     "faces": {"workflows", "analysis", "service", "texts", "privacy", "store", "sources", "layers", "base"},
 }
 

@@ -129,3 +129,95 @@ def test_an_osm_file_without_any_element_gets_a_clear_message(workspace, tmp_pat
     done = _run("import-osm", workspace, "--file", empty)
     assert done.returncode == 2 and "no walkable streets" in done.stderr and "Traceback" not in done.stderr
     assert workspace.read_bytes() == before
+
+
+FORMULA_START = ("=", "+", "-", "@", "|", "%", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r")
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_no_csv_cell_can_start_a_formula_with_either_separator(workspace, tmp_path, public):
+    import csv
+
+    attacks = ["desc;=1+1", "=HYPERLINK(\"http://x\")", "＝1+1", "|calc", "naam, +31 6 1234", "-2+3",
+               "@SUM(1)", "tekst\t=1", "regel\r\n=1+1", "a;b;=cmd|' /C calc'!A0"]
+    rows = tmp_path / "formules.csv"
+    with open(rows, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["naam", "bouwsteen", "omschrijving", "categorie", "lat", "lon", "zichtbaarheid", "toestemming"])
+        for n, attack in enumerate(attacks):
+            writer.writerow([f"Plek {n} {attack}", "hulpbron", attack, attack, "52.07", "4.29", "public", "ja"])
+    assert _run("import", workspace, rows).returncode == 0
+    out = tmp_path / "export.csv"
+    assert _run("export", workspace, out, *(["--public"] if public else [])).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    for separator in (",", ";"):
+        # As a spreadsheet reads it: quotes respected, and also as raw text split on the separator.
+        cells = [c for row in csv.reader(text.splitlines(), delimiter=separator) for c in row]
+        raw = [c.strip().strip('"') for line in text.splitlines() for c in line.split(separator)]
+        bad = [c for c in cells + raw if c.lstrip(" ").startswith(FORMULA_START)]
+        assert bad == [], (separator, bad[:5])
+    assert "'=1+1" in text and "Plek 0" in text  # neutralised, not dropped
+
+
+@pytest.mark.parametrize("planted", [
+    "CREATE TRIGGER openbaar AFTER INSERT ON assets BEGIN UPDATE assets SET visibility = 'public', consent = 1; END",
+    "CREATE TRIGGER rtree_assets_geometry_insert2 AFTER UPDATE ON assets BEGIN DELETE FROM history; END",
+    "CREATE VIEW alles AS SELECT name, contact FROM assets",
+])
+def test_a_workspace_with_planted_triggers_or_views_is_refused_until_repaired(workspace, tmp_path, planted):
+    import sqlite3
+
+    from assetmap.service import open_workspace
+
+    _seed_private_entry(workspace, tmp_path)
+    with sqlite3.connect(workspace) as conn:
+        conn.execute(planted)
+    before = workspace.read_bytes()
+    rows = tmp_path / "nieuw.csv"
+    rows.write_text("naam,bouwsteen,lat,lon\nRepair café,vereniging,52.07,4.29\n", encoding="utf-8")
+    for command in (["import", workspace, rows], ["list", workspace], ["export", workspace, tmp_path / "x.csv"]):
+        done = _run(*command)
+        assert done.returncode == 2, done.stdout
+        assert "did not make" in done.stderr and "assetmap repair" in done.stderr
+    assert workspace.read_bytes() == before  # nothing ran, nothing was written
+
+    repaired = _run("repair", workspace)
+    assert repaired.returncode == 0 and "backup" in repaired.stdout
+    backups = list(tmp_path.glob("buurt.backup-*.gpkg"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before  # the file as it was, kept
+    assert _run("import", workspace, rows).returncode == 0
+    with open_workspace(workspace) as ws:
+        anna = ws.asset("anna-1")
+        assert anna["visibility"] == "private" and not anna["consent"]
+        assert list(ws.history()["action"])[-2:] == ["create", "create"]  # Anna, then the café
+    assert "nothing changed" in _run("repair", workspace).stdout
+
+
+def test_a_workspace_edited_in_gdal_still_opens(workspace):
+    """QGIS writes through GDAL: its edits leave only the standard RTree triggers."""
+    gdal = pytest.importorskip("osgeo.ogr") if not os.environ.get("CI") else __import__("osgeo.ogr").ogr
+    from assetmap.service import open_workspace
+
+    ds = gdal.Open(str(workspace), update=1)
+    layer = ds.GetLayerByName("assets")
+    feature = gdal.Feature(layer.GetLayerDefn())
+    feature.SetField("id", "via-qgis")
+    feature.SetField("name", "Bankje in het park")
+    feature.SetGeometry(gdal.CreateGeometryFromWkt("POINT (4.29 52.07)"))
+    layer.CreateFeature(feature)
+    ds = None
+    with open_workspace(workspace) as ws:
+        assert ws.asset("via-qgis")["name"] == "Bankje in het park"
+
+
+def test_an_import_notes_public_stories_that_name_a_person_or_give_an_address(workspace, tmp_path):
+    rows = tmp_path / "verhalen.csv"
+    rows.write_text("naam,bouwsteen,omschrijving,lat,lon,zichtbaarheid,toestemming\n"
+                    "Straatfeest,verhaal,Al 40 jaar het feest van de straat,52.07,4.29,public,ja\n"
+                    "Het bankje,verhaal,Meneer De Boer van de Kerkstraat 3 zit hier,52.07,4.29,public,ja\n"
+                    "Onder ons,verhaal,Meneer De Boer van de Kerkstraat 3,52.07,4.29,group,ja\n", encoding="utf-8")
+    done = _run("import", workspace, rows, "--by", "tafel 2")
+    assert done.returncode == 0  # a warning, the author decides
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note: row")]
+    assert notes and all(line.startswith("note: row 3") for line in notes)  # only the public one
+    assert any("name a person" in line for line in notes) and any("address" in line for line in notes)

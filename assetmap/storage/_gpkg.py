@@ -217,6 +217,44 @@ def _envelope(blob) -> tuple[float, float, float, float] | tuple[None, None, Non
     return (minx, maxx, miny, maxy)
 
 
+def known_triggers(conn: sqlite3.Connection) -> dict[str, str]:
+    """The triggers a workspace may hold: name -> normalised SQL of each RTree index trigger.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open GeoPackage.
+
+    Returns
+    -------
+    dict
+        One entry per trigger of the RTree extension on every geometry column (fid as key).
+    """
+    known = {}
+    for table, column in conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"):
+        for statement in _RTREE_STATEMENTS:
+            sql = statement.format(t=table, c=column, i="fid")
+            if sql.startswith("CREATE TRIGGER"):
+                known[sql.split('"')[1]] = normalise_sql(sql)
+    return known
+
+
+def normalise_sql(sql: str) -> str:
+    """SQL with runs of white space folded and no trailing semicolon, for comparing definitions.
+
+    Parameters
+    ----------
+    sql : str
+        A statement as ``sqlite_master`` keeps it.
+
+    Returns
+    -------
+    str
+        The normalised statement.
+    """
+    return " ".join(sql.split()).rstrip(";").strip()
+
+
 def is_geopackage(conn: sqlite3.Connection) -> bool:
     """Whether the file's ``application_id`` says GeoPackage (``GPKG``).
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -196,6 +198,13 @@ class GeoPackageStore:
         if int(number) > SCHEMA_VERSION:
             conn.close()
             raise WorkspaceError("ws_too_new", "fix_upgrade", path=path, version=number, known=SCHEMA_VERSION)
+        unknown = _unknown_schema(conn)
+        if unknown:
+            conn.close()
+            raise WorkspaceError("ws_unknown_schema", "fix_repair", path=path, names=", ".join(unknown))
+        # The schema is now known to hold only our own triggers, which call our ST_* functions:
+        # SQLite cannot mark Python functions innocuous, so they run with the schema trusted.
+        conn.execute("PRAGMA trusted_schema = ON")
         store = cls(path, conn)
         store.migrate()
         return store
@@ -549,6 +558,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: we issue BEGIN IMMEDIATE ourselves; timeout = wait for other writers.
     conn = sqlite3.connect(str(path), timeout=settings.WRITE_LOCK_TIMEOUT_S, isolation_level=None,
                            check_same_thread=False)
+    # Nothing in a file from elsewhere (a trigger, a view) may call our functions until the schema
+    # has been checked (see GeoPackageStore.open).
+    conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA foreign_keys = ON")
     _gpkg.register_functions(conn)
     return conn
@@ -557,6 +569,71 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _now() -> str:
     from datetime import datetime, timezone
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+# Triggers older GDAL versions add to count features (gpkg_ogr_contents); harmless, so accepted.
+_GDAL_COUNT_TRIGGER = re.compile(
+    r'CREATE TRIGGER "trigger_(insert|delete)_feature_count_([^"]+)" AFTER (INSERT|DELETE) ON "([^"]+)" '
+    r"BEGIN UPDATE gpkg_ogr_contents SET feature_count = feature_count (\+|-) 1 "
+    r"WHERE lower\(table_name\) = lower\('([^']+)'\); END")
+
+
+def _unknown_schema(conn: sqlite3.Connection) -> list[str]:
+    """Names of the triggers and views in the file that assetmap did not make (and GDAL's counters).
+
+    A trigger planted in a workspace from elsewhere would run on every write (and could, say, make
+    private entries public); a view could call functions. Only the RTree index triggers, with
+    exactly the SQL of the GeoPackage standard, are known.
+    """
+    known = _gpkg.known_triggers(conn)
+    unknown = []
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view') "
+                                        "ORDER BY name"):
+        normal = _gpkg.normalise_sql(sql or "")
+        if kind == "trigger" and (known.get(name) == normal or _GDAL_COUNT_TRIGGER.fullmatch(normal)):
+            continue
+        unknown.append(f"{kind} {name}")
+    return unknown
+
+
+def repair(path: str | os.PathLike) -> tuple[Path, list[str]]:
+    """Drop the triggers and views assetmap does not know from a workspace, after making a backup.
+
+    Parameters
+    ----------
+    path : path-like
+        The workspace file.
+
+    Returns
+    -------
+    tuple of (Path, list of str)
+        The backup file (None when nothing had to change) and what was dropped.
+
+    Raises
+    ------
+    WorkspaceError
+        The file is missing or is not a GeoPackage.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise WorkspaceError("ws_missing", "fix_ws_init", path=path)
+    conn = _connect(path)
+    try:
+        if not _gpkg.is_geopackage(conn):
+            raise WorkspaceError("ws_not_gpkg", "fix_give_workspace", path=path)
+        unknown = _unknown_schema(conn)
+        if not unknown:
+            return None, []
+        backup = path.with_name(f"{path.stem}.backup-{_now().replace(':', '').replace('.', '')}{path.suffix}")
+        conn.execute("BEGIN IMMEDIATE")  # no other writer can change the file while it is copied
+        shutil.copyfile(path, backup)
+        for item in unknown:
+            kind, name = item.split(" ", 1)
+            conn.execute(f"DROP {kind.upper()} IF EXISTS {_q(name)}")
+        conn.execute("COMMIT")
+        return backup, unknown
+    finally:
+        conn.close()
 
 
 def _create_table(conn: sqlite3.Connection, name: str, spec: TableSpec) -> None:
