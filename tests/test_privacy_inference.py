@@ -18,7 +18,7 @@ import shapely
 from assetmap.export import asset_records, export_assets
 from assetmap.layers import build_assets
 from assetmap.layers.boundaries import assign_codes
-from assetmap.service import Actor, open_workspace
+from assetmap.service import Actor
 
 #: Delft wijken inside the OSM extract (buildings known) and one outside it.
 WIJKEN = ("WK050324", "WK050327", "WK050328", "WK050311")

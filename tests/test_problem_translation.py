@@ -66,19 +66,6 @@ def test_errors_translate_whole():
                                            "startpagina of met 'assetmap init /tmp/x.gpkg'")
 
 
-def test_errors_written_as_english_sentences_still_come_out_in_dutch():
-    """storage, imports and the CLI still write sentences; those of a pending code keep their Dutch."""
-    missing = WorkspaceError("workspace /tmp/x.gpkg does not exist. Fix: create it with 'assetmap init /tmp/x.gpkg'")
-    assert (missing.problems[0].code, missing.problems[0].fix) == ("ws_missing", "fix_ws_init")
-    assert missing.render("nl") == ("werkruimte /tmp/x.gpkg bestaat niet. Los op: maak hem aan op de startpagina "
-                                    "of met 'assetmap init /tmp/x.gpkg'")
-    linked = InputError([Problem("asset 'weg' does not exist", "link to an existing asset id", row=2,
-                                 column="related_asset_id")])
-    assert linked.problems[0].params == {"id": "weg"}
-    assert linked.render("nl") == ("rij 2, kolom 'related_asset_id': asset 'weg' bestaat niet. "
-                                   "Los op: verwijs naar het id van een bestaande asset")
-
-
 # ---------------------------------------------------------------------- dynamic: the bad inputs
 def _run_like_the_cli(command: str, workspace: Path, file: Path) -> list[Problem]:
     """The problems (refused) or notes (accepted) of one file, from the functions the CLI calls."""
