@@ -221,3 +221,17 @@ def test_an_import_notes_public_stories_that_name_a_person_or_give_an_address(wo
     notes = [line for line in done.stderr.splitlines() if line.startswith("note: row")]
     assert notes and all(line.startswith("note: row 3") for line in notes)  # only the public one
     assert any("name a person" in line for line in notes) and any("address" in line for line in notes)
+
+
+def test_the_cli_speaks_dutch_when_asked(workspace, tmp_path):
+    english = _run("export", workspace, workspace)
+    dutch = _run("--lang", "nl", "export", workspace, workspace)
+    env = {**os.environ, "LANG": "nl_NL.UTF-8", "LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": ""}
+    by_locale = subprocess.run(CLI + ["export", str(workspace), str(workspace)], capture_output=True, text=True,
+                               timeout=120, env=env)
+    assert english.returncode == dutch.returncode == by_locale.returncode == 2
+    assert "is a workspace" in english.stderr and "Fix:" in english.stderr
+    assert "is een werkruimte" in dutch.stderr and "Los op:" in dutch.stderr
+    assert by_locale.stderr == dutch.stderr
+    listed = _run("--lang", "nl", "list", workspace)
+    assert listed.stdout.strip().endswith("2 assets")
