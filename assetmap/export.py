@@ -206,8 +206,10 @@ def neutralise_formula(value):
         return value
     parts = _SEGMENT.split(value)
     # parts alternate: text, separator, text, ...; a text part that starts a formula gets a quote.
-    return "".join("'" + part if k % 2 == 0 and part.lstrip(" ").startswith(_FORMULA_START) else part
-                   for k, part in enumerate(parts))
+    out = "".join("'" + part if k % 2 == 0 and part.lstrip(" ").startswith(_FORMULA_START) else part
+                  for k, part in enumerate(parts))
+    # The cell itself may start with a separator-like character (a tab, a line end): quote it too.
+    return "'" + out if out.lstrip(" ").startswith(_FORMULA_START) else out
 
 
 def _for_ogr(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
