@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     command("init", _init, "create a new workspace file")
+    command("demo", _demo, "build the Delft demo workspace, offline (boundaries, OSM, workshop entries, coverage)")
     command("repair", _repair, "drop triggers and views assetmap did not make (after a backup)")
 
     p = command("import-osm", _import_osm, "import OSM facilities and the walking network")
@@ -143,6 +144,14 @@ def _init(args) -> int:
     from assetmap.service import create_workspace
     create_workspace(args.workspace).close()
     print(text("cli_created", args.lang, path=args.workspace))
+    return EXIT_OK
+
+
+def _demo(args) -> int:
+    from assetmap.demo import build_demo
+    summary = build_demo(args.workspace)
+    print(text("cli_demo_built", args.lang, path=args.workspace, areas=summary.areas, assets=summary.assets,
+               places=summary.meeting_places, pct=summary.coverage_pct, minutes=summary.minutes))
     return EXIT_OK
 
 

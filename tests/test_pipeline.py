@@ -595,3 +595,14 @@ def test_online_sources_fail_with_a_clear_message_when_offline(unreachable_servi
     err = capsys.readouterr().err
     assert "PDOK could not be reached" in err and "--file" in err
     assert denhaag_workspace.read_bytes() == before
+
+
+def test_the_packaged_delft_wijken_are_the_national_cbs_wijken_of_delft():
+    from conftest import DELFT_WIJKEN
+
+    national = read_boundaries_file(NL_WIJKEN, "GM0503").set_index("code").sort_index()
+    packaged = read_boundaries_file(DELFT_WIJKEN).set_index("code").sort_index()
+    assert list(packaged.index) == list(national.index) and len(packaged) == 13
+    assert (packaged["population"] == national["population"]).all()
+    a, b = packaged.to_crs(28992).geometry, national.to_crs(28992).geometry
+    assert max(x.hausdorff_distance(y) for x, y in zip(a, b)) < 2.0  # metres
