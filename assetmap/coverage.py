@@ -657,18 +657,27 @@ class CoverageResult:
     def to_dict(self) -> dict:
         """The result as plain JSON-ready data (minutes, speed, total and one row per area).
 
+        The contract of ``assetmap coverage --json`` (version 2): each area says its ``level``
+        (``buurt``, or ``wijk`` where the workspace has no buurten with population) and its CBS
+        ``code``. The key ``buurten`` and the field ``buurt_code`` (the same code) stay for
+        readers of version 1.
+
         Returns
         -------
         dict
-            ``minutes``, ``speed_kmh``, ``total`` and ``buurten`` (NaN minutes as None).
+            ``contract``, ``minutes``, ``speed_kmh``, ``level``, ``total`` and ``buurten`` (one row
+            per area; NaN minutes as None).
         """
         rows = []
         for row in self.buurten.itertuples():
-            rows.append({"buurt_code": row.buurt_code, "name": row.name, "population": int(row.population),
+            rows.append({"level": row.level, "code": row.buurt_code,
+                         "buurt_code": row.buurt_code, "name": row.name, "population": int(row.population),
                          "covered_population": int(row.covered_population), "coverage_pct": row.coverage_pct,
                          "median_minutes": _json_number(row.median_minutes),
                          "p90_minutes": _json_number(row.p90_minutes)})
-        return {"minutes": self.minutes, "speed_kmh": self.speed_kmh, "total": self.total, "buurten": rows}
+        levels = sorted({r["level"] for r in rows})
+        return {"contract": 2, "minutes": self.minutes, "speed_kmh": self.speed_kmh,
+                "level": levels[0] if len(levels) == 1 else None, "total": self.total, "buurten": rows}
 
 
 def metres_per_minute(speed_kmh: float | None = None) -> float:
