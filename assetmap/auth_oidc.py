@@ -152,7 +152,7 @@ def actor_from_claims(claims: Mapping, config: Mapping | None = None) -> SignIn 
         granted += [role for key, role in ROLE_LISTS.items() if email.strip().casefold() in _texts(config.get(key))]
     role_claim = config.get("role_claim")
     if isinstance(role_claim, str) and role_claim.strip():
-        granted += [value for value in _texts(claims.get(role_claim.strip())) if value in ROLES]
+        granted += [value for value in _texts(claims.get(role_claim.strip())) if value in ROLES and value != DEFAULT_ROLE]
     if granted:
         return SignIn(Actor(pseudonym, max(granted, key=_rank)), None)
     notice = (Message("oidc_email_unverified", pseudonym=pseudonym) if listed
