@@ -28,7 +28,7 @@ matter); other values are ignored. A person given more than one role gets the hi
 only the public view, with a notice (:func:`oidc_notice`) that says so and how a coordinator can
 give them a role. Signing in proves who someone is, not that they belong to a workshop.
 
-This module is a face: it imports only streamlit, the service, settings and messages.
+This module is a face: of assetmap it imports only the service and the messages.
 """
 
 from __future__ import annotations
@@ -142,20 +142,17 @@ def actor_from_claims(claims: Mapping, config: Mapping | None = None) -> SignIn 
                       if isinstance(claims.get(name), str) and claims[name].strip()), None)
     if pseudonym is None:
         return None
-    granted = []
-    email = claims.get("email")
-    listed = isinstance(email, str) and any(
-        email.strip().casefold() in _texts(config.get(key)) for key in ROLE_LISTS)
+    address = _texts(claims.get("email"))[:1] if isinstance(claims.get("email"), str) else []
+    by_list = [role for key, role in ROLE_LISTS.items() if set(address) & set(_texts(config.get(key)))]
     # Some providers send the flag as the text "false".
     verified = str(claims.get("email_verified")).strip().casefold() != "false"
-    if listed and verified:
-        granted += [role for key, role in ROLE_LISTS.items() if email.strip().casefold() in _texts(config.get(key))]
+    granted = list(by_list) if verified else []
     role_claim = config.get("role_claim")
     if isinstance(role_claim, str) and role_claim.strip():
         granted += [value for value in _texts(claims.get(role_claim.strip())) if value in ROLES and value != DEFAULT_ROLE]
     if granted:
         return SignIn(Actor(pseudonym, max(granted, key=_rank)), None)
-    notice = (Message("oidc_email_unverified", pseudonym=pseudonym) if listed
+    notice = (Message("oidc_email_unverified", pseudonym=pseudonym) if by_list
               else Message("oidc_role_default", pseudonym=pseudonym))
     return SignIn(Actor(pseudonym, DEFAULT_ROLE), notice)
 
