@@ -303,9 +303,8 @@ def _suggest(args) -> int:
 
 
 def _account_add(args) -> int:
-    password = _read_password(args)
-    with _open(args.workspace) as ws:
-        ws.create_account(args.name, password, args.role)
+    with _open(args.workspace) as ws:  # a missing workspace is said before the password is asked
+        ws.create_account(args.name, _read_password(args), args.role)
     print(text("cli_account_added", args.lang, name=args.name.strip(), role=args.role))
     return EXIT_OK
 

@@ -399,12 +399,18 @@ class Workspace:
             moderated = workshop and self.moderation()
             self.check_related(ids, [r.get("related_asset_id") for r in records], first_row)
             stored = self._states(ids)
+            if workshop:
+                self._check_related_visible(records, stored, actor, first_row)
             for number, (record, geom, wkt) in enumerate(zip(records, geoms, wkts), start=first_row):
                 asset_id = record["id"]
                 before = stored.get(asset_id)
                 if moderated:
                     requests.pop(asset_id, None)
-                    if record.get("visibility") == "public":
+                    if record.get("visibility") == "public" and before is not None \
+                            and before.get("visibility") == "public" \
+                            and _same(before, _state({**record, "added_by": before.get("added_by")}, wkt)):
+                        pass  # public already (approved) and saved unchanged: nothing to moderate
+                    elif record.get("visibility") == "public":
                         requests[asset_id] = {"asset_id": asset_id, "requested_visibility": "public",
                                               "requested_consent": record.get("consent"),
                                               "requested_by": actor.pseudonym, "at": stamp}
@@ -1331,6 +1337,23 @@ class Workspace:
             if current.get("added_by") != actor.pseudonym:
                 raise PermissionDenied("permission_not_yours", id=asset_id)
         return current
+
+    def _check_related_visible(self, records: list[dict], stored: dict, actor: Actor, first_row: int) -> None:
+        """A workshop participant's story may point only at entries they can see: a hidden one reads as
+        missing, so that saving tells nothing about it. A pointer already stored may stay."""
+        batch = {r["id"] for r in records}
+        wanted = []
+        for number, record in enumerate(records, start=first_row):
+            related = record.get("related_asset_id")
+            if related and related not in batch and related != (stored.get(record["id"]) or {}).get("related_asset_id"):
+                wanted.append((number, related))
+        if not wanted:
+            return
+        visible = set(self.assets(actor=actor)["id"])
+        problems = [Problem("asset_missing", "fix_link_existing_id", row=n, column="related_asset_id", id=r)
+                    for n, r in wanted if r not in visible]
+        if problems:
+            raise InputError(problems)
 
     def _account(self, name: str) -> dict | None:
         """The stored account of this name, case not counting (hash included: never for an actor's eyes)."""

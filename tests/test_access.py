@@ -277,14 +277,25 @@ def test_a_workshop_actor_cannot_change_an_entry_nobody_owns(access_ws):
     assert access_ws.read_bytes() == before
 
 
-def test_a_link_to_a_hidden_entry_reads_as_a_missing_one(access_ws):
+def test_a_link_or_story_to_a_hidden_entry_reads_as_a_missing_one(access_ws):
+    before = access_ws.read_bytes()
     with open_workspace(access_ws) as ws:
-        messages = []
+        links, stories = [], []
         for target in ("anna-prive", "bestaat-niet"):
             with pytest.raises(InputError) as refused:
                 ws.add_links(pd.DataFrame([{"from_asset_id": "anna-club", "to_asset_id": target}]), OTHER)
-            messages.append(str(refused.value).replace(target, "X"))
-        assert messages[0] == messages[1]
+            links.append(str(refused.value).replace(target, "X"))
+            story = _rows(ws, ("verhaal", "Over Anna", "story", "group", True, "bert")).assign(related_asset_id=target)
+            with pytest.raises(InputError) as refused:
+                ws.save_assets(story, OTHER)
+            stories.append(str(refused.value).replace(target, "X"))
+        assert links[0] == links[1] and stories[0] == stories[1]
+    assert access_ws.read_bytes() == before
+    with open_workspace(access_ws) as ws:  # the owner may
+        ws.save_assets(_rows(ws, ("verhaal", "Over mij", "story", "group", True, "anna"))
+                       .assign(related_asset_id="anna-prive"), OWNER)
+        ws.update_asset("anna-prive", {"visibility": "group"}, OWNER)
+        ws.update_asset("verhaal", {"name": "Over mij, Anna"}, OWNER)
 
 
 # ---------------------------------------------------------------------- accounts and sign-in
@@ -547,6 +558,15 @@ def test_an_edit_of_a_public_entry_waits_again_and_deleting_drops_the_request(ac
         assert "anna-club" not in set(ws.pending()["asset_id"])
         ws.delete_assets(["anna-wacht"], COORDINATOR)
         assert ws.pending().empty
+
+
+def test_an_approved_entry_saved_unchanged_stays_public(access_ws):
+    with open_workspace(access_ws) as ws:
+        ws.set_moderation(True)
+        ws.approve("anna-wacht")
+        again = ws.assets().set_index("id").loc[["anna-wacht"]].reset_index()
+        assert ws.save_assets(gpd.GeoDataFrame(again, geometry="geometry", crs=4326), OWNER).unchanged == ["anna-wacht"]
+        assert "anna-wacht" in _public_ids(ws) and ws.pending().empty
 
 
 def test_saving_an_entry_private_withdraws_its_request(access_ws):
