@@ -11,6 +11,7 @@ Exit status 0 on success, 2 on bad input (with a message on stderr and nothing w
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -91,6 +92,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gap-cells", action="store_true", help="also consider any uncovered spot, not only existing assets")
     sub.choices["coverage"].add_argument("--no-save", action="store_true",
                                          help="do not write the result into the workspace")
+
+    accounts = sub.add_parser("account", help="local accounts: add, list, remove").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    p = accounts.add_parser("add", help="add an account (asks for the password; reads it from stdin when piped)")
+    p.add_argument("workspace")
+    p.add_argument("name")
+    p.add_argument("--role", choices=("coordinator", "workshop"), default="workshop",
+                   help="what the account may do (default workshop)")
+    p.set_defaults(handler=_account_add)
+    p = accounts.add_parser("list", help="list the accounts (never their passwords)")
+    p.add_argument("workspace")
+    p.set_defaults(handler=_account_list)
+    p = accounts.add_parser("remove", help="remove an account (its entries stay)")
+    p.add_argument("workspace")
+    p.add_argument("name")
+    p.set_defaults(handler=_account_remove)
+
+    p = command("table-code", _table_code, "issue a code with which a workshop table joins under a pseudonym")
+    p.add_argument("--hours", type=float, default=8.0, help="how long the code is valid (default 8)")
+    p = command("moderation", _moderation, "turn moderation of public workshop entries on or off")
+    p.add_argument("state", nargs="?", choices=("on", "off"), help="without it: show whether it is on")
+    command("pending", _pending, "list the entries waiting for a coordinator")
+    for name, handler, helptext in (("approve", _approve, "make a waiting entry as public as its author asked"),
+                                    ("reject", _reject, "keep a waiting entry visible to the group only")):
+        command(name, handler, helptext).add_argument("id", help="the entry's id, as 'pending' lists it")
     return parser
 
 
@@ -282,6 +308,90 @@ def _suggest(args) -> int:
         print(text("cli_suggest_site", args.lang, rank=rank, name=site["name"],
                    asset=site["asset_id"] or text("cli_new_spot", args.lang), lat=site["lat"], lon=site["lon"],
                    added=site["added_population"], pct=site["coverage_pct_after"]))
+    return EXIT_OK
+
+
+def _account_add(args) -> int:
+    with _open(args.workspace) as ws:  # a missing workspace is said before the password is asked
+        ws.create_account(args.name, _read_password(args), args.role)
+    print(text("cli_account_added", args.lang, name=args.name.strip(), role=args.role))
+    return EXIT_OK
+
+
+def _read_password(args) -> str:
+    """The new password: typed twice on a terminal (not echoed), else the first line of stdin."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(text("cli_password_prompt", args.lang, name=args.name))
+        if getpass.getpass(text("cli_password_again", args.lang)) != first:
+            raise InputError("password_mismatch", "fix_type_password_twice")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
+
+
+def _account_list(args) -> int:
+    with _open(args.workspace) as ws:
+        accounts = ws.accounts()
+    if accounts.empty:
+        print(text("cli_no_accounts", args.lang))
+        return EXIT_OK
+    print(text("cli_accounts_header", args.lang))
+    for row in accounts.astype(object).where(accounts.notna(), None).itertuples():
+        print(f"{row.name}\t{row.role}\t{row.created_at or '-'}\t{row.locked_until or '-'}")
+    return EXIT_OK
+
+
+def _account_remove(args) -> int:
+    with _open(args.workspace) as ws:
+        ws.remove_account(args.name)
+    print(text("cli_account_removed", args.lang, name=args.name.strip()))
+    return EXIT_OK
+
+
+def _table_code(args) -> int:
+    from datetime import datetime, timedelta, timezone
+    with _open(args.workspace) as ws:
+        code = ws.issue_table_code(hours=args.hours)
+    until = datetime.now(timezone.utc) + timedelta(hours=args.hours)
+    print(code)
+    print(text("cli_table_code_valid", args.lang, until=until.strftime("%Y-%m-%d %H:%M")), file=sys.stderr)
+    return EXIT_OK
+
+
+def _moderation(args) -> int:
+    with _open(args.workspace) as ws:
+        if args.state:
+            ws.set_moderation(args.state == "on")
+        on = ws.moderation()
+    print(text("cli_moderation_on" if on else "cli_moderation_off", args.lang))
+    return EXIT_OK
+
+
+def _pending(args) -> int:
+    with _open(args.workspace) as ws:
+        pending = ws.pending()
+    if pending.empty:
+        print(text("cli_nothing_pending", args.lang))
+        return EXIT_OK
+    print(text("cli_pending_header", args.lang))
+    for row in pending.astype(object).where(pending.notna(), None).itertuples():
+        print(f"{row.asset_id}\t{row.building_block or '-'}\t{row.requested_visibility}\t"
+              f"{row.requested_by or '-'}\t{row.at}\t{row.name or '-'}")
+    return EXIT_OK
+
+
+def _approve(args) -> int:
+    with _open(args.workspace) as ws:
+        ws.approve(args.id)
+        visibility = ws.asset(args.id)["visibility"]
+    print(text("cli_approved", args.lang, id=args.id, visibility=visibility))
+    return EXIT_OK
+
+
+def _reject(args) -> int:
+    with _open(args.workspace) as ws:
+        ws.reject(args.id)
+    print(text("cli_rejected", args.lang, id=args.id))
     return EXIT_OK
 
 

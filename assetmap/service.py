@@ -9,24 +9,34 @@ Every face (the CLI, the app's pages, imports, the tests) reads and writes a wor
 - ownership: with ``owner_only`` (and for the ``workshop`` role) only the one who added an entry
   may change it;
 - referential checks: a story's ``related_asset_id`` and a link's ends must exist;
-- derived codes: new boundaries re-code every asset in the same transaction.
+- derived codes: new boundaries re-code every asset in the same transaction;
+- access: local accounts (argon2 password hashes, lockout after failed sign-ins), table codes
+  that let a workshop table in under a pseudonym, and moderation of what tables make public.
 
 A :class:`~assetmap.storage.Store` underneath does the I/O, one transaction per call.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 import os
 import re
+import secrets
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from argon2 import PasswordHasher
+from argon2.exceptions import Argon2Error, InvalidHashError
 
 from assetmap import settings
 from assetmap.errors import InputError, PermissionDenied, Problem
@@ -35,11 +45,13 @@ from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.links import build_links
 from assetmap.layers.schema import ASSET_FIELDS
 from assetmap.privacy import public_view, workshop_view
-from assetmap.storage import TABLES, Store, create_store, open_store
+from assetmap.storage import PRIVATE_TABLES, TABLES, Store, create_store, open_store
 from assetmap.storage.geopackage import plain_value
 
 #: Roles, from least to most rights. ``coordinator`` is today's full rights (a local single user).
 ROLES: tuple[str, ...] = ("public", "workshop", "coordinator")
+#: Roles a local account may have (the public needs no account).
+ACCOUNT_ROLES: tuple[str, ...] = ("workshop", "coordinator")
 
 _TIMESTAMPS = ("updated_at", "created_at")
 
@@ -265,7 +277,8 @@ class Workspace:
         -------
         pandas.DataFrame
             One row per change, values as Python objects and missing values as None. ``action`` is
-            ``create``, ``update``, ``take over``, ``delete``, ``restore`` or ``undo <action>``;
+            ``create``, ``update``, ``take over``, ``delete``, ``restore``, ``approve``, ``reject``
+            or ``undo <action>``;
             ``at`` is an ISO 8601 UTC time; ``actor`` the pseudonym (None for an anonymous actor).
 
         Raises
@@ -278,7 +291,11 @@ class Workspace:
         return frame.astype({"fid": "int64"}).astype(object).where(frame.notna(), None)
 
     def read_table(self, name: str) -> pd.DataFrame | gpd.GeoDataFrame:
-        """Any table (analysis results such as ``coverage_buurten``) with its declared types.
+        """Any layer (analysis results such as ``coverage_buurten``) with its declared types.
+
+        The service's own tables (``history``, ``accounts``, ``table_codes``, ``moderation_queue``)
+        are read only through their methods (:meth:`history`, :meth:`accounts`, :meth:`pending`),
+        which check the actor's role and never give a password or code hash.
 
         Parameters
         ----------
@@ -294,7 +311,11 @@ class Workspace:
         ------
         WorkspaceError
             The workspace has no such table.
+        PermissionDenied
+            ``name`` is one of the service's own tables.
         """
+        if name in PRIVATE_TABLES:
+            raise PermissionDenied("permission_private_table", name=name)
         return self.store.read(name)
 
     def tables(self) -> list[str]:
@@ -351,7 +372,12 @@ class Workspace:
 
     def _save(self, assets: gpd.GeoDataFrame, actor: Actor, others: str, first_row: int = 1) -> SaveReport:
         """:meth:`save_assets`, with what happens to other people's entries: ``refuse``, ``take over``
-        or ``edit`` (an explicit edit of one entry, whose rights :meth:`_require` checked)."""
+        or ``edit`` (an explicit edit of one entry, whose rights :meth:`_require` checked).
+
+        A ``workshop`` actor adds entries only in their own name and changes only their own. With
+        moderation on, what they save as public is stored as ``group`` and queued for a coordinator
+        (:meth:`approve`); saving it as private withdraws the request.
+        """
         report = SaveReport()
         if assets.empty:
             return report
@@ -366,13 +392,34 @@ class Workspace:
         changed_rows: dict[str, tuple[dict, object]] = {}
         log: list[tuple] = []
         problems: list[Problem] = []
+        workshop = actor.role == "workshop"
+        requests: dict[str, dict] = {}  # moderation: asset id -> what its author asked for
+        withdrawn: set[str] = set()
         with self.store.transaction():
+            moderated = workshop and self.moderation()
             self.check_related(ids, [r.get("related_asset_id") for r in records], first_row)
             stored = self._states(ids)
+            if workshop:
+                self._check_related_visible(records, stored, actor, first_row)
             for number, (record, geom, wkt) in enumerate(zip(records, geoms, wkts), start=first_row):
                 asset_id = record["id"]
                 before = stored.get(asset_id)
+                if moderated:
+                    requests.pop(asset_id, None)
+                    if record.get("visibility") == "public" and before is not None \
+                            and before.get("visibility") == "public" \
+                            and _same(before, _state({**record, "added_by": before.get("added_by")}, wkt)):
+                        pass  # public already (approved) and saved unchanged: nothing to moderate
+                    elif record.get("visibility") == "public":
+                        requests[asset_id] = {"asset_id": asset_id, "requested_visibility": "public",
+                                              "requested_consent": record.get("consent"),
+                                              "requested_by": actor.pseudonym, "at": stamp}
+                        record["visibility"] = "group"
+                    elif record.get("visibility") == "private":
+                        withdrawn.add(asset_id)
                 if before is None:
+                    if workshop:
+                        record["added_by"] = actor.pseudonym  # never in someone else's name
                     record["created_at"] = record["updated_at"] = stamp
                     after = _state(record, wkt)
                     new_rows[asset_id] = (record, geom)
@@ -382,8 +429,12 @@ class Workspace:
                     continue
                 owner = before.get("added_by")
                 foreign = owner is not None and owner != actor.pseudonym and asset_id not in new_rows
-                if foreign and actor.role == "workshop":
-                    raise PermissionDenied("permission_not_yours", id=asset_id)
+                if workshop and asset_id not in new_rows:
+                    # Also an entry without owner: a workshop participant changes only their own.
+                    if not actor.pseudonym:
+                        raise PermissionDenied("permission_no_pseudonym")
+                    if owner != actor.pseudonym:
+                        raise PermissionDenied("permission_not_yours", id=asset_id)
                 if foreign and others == "refuse":
                     problems.append(Problem("asset_belongs_to_other", "fix_new_id_or_take_over", row=number, column="id",
                                             id=asset_id))
@@ -407,6 +458,9 @@ class Workspace:
             self.store.insert("assets", _frame(new_rows.values()))
             self.store.update("assets", _frame(changed_rows.values()), "id")
             self._log(log, actor, stamp)
+            if requests or withdrawn:
+                self.store.delete("moderation_queue", {"asset_id": sorted(set(requests) | withdrawn)})
+                self.store.insert("moderation_queue", pd.DataFrame(list(requests.values())))
         return report
 
     def add_entry(self, fields: dict, geometry, actor: ActorLike = None, *, story: str | None = None,
@@ -504,6 +558,8 @@ class Workspace:
     def delete_assets(self, asset_ids: list[str], actor: ActorLike = None, *, owner_only: bool = False) -> int:
         """Delete assets and their links, reversibly (see :meth:`restore_asset` and :meth:`undo_last`).
 
+        An entry waiting for moderation leaves the queue (a restore brings it back as it was stored).
+
         All in one transaction. Only the assets are recorded in the history: a restore or an undo
         brings an asset back without the links it had.
 
@@ -537,6 +593,7 @@ class Workspace:
                 # The links go with the asset and come back with it (restore, undo).
                 state["links"] = self._drop_links(asset_id)
                 self.store.delete("assets", {"id": asset_id})
+                self.store.delete("moderation_queue", {"asset_id": asset_id})
                 log.append((asset_id, "delete", state, None))
             self._log(log, actor)
         return len(asset_ids)
@@ -597,8 +654,14 @@ class Workspace:
         -------
         str or None
             The id of the asset the undo touched, or None when there is nothing to undo.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor's role (``public``) may not write.
         """
         actor = self._actor(actor)
+        self._may_write(actor)
         if not actor.pseudonym:
             return None
         with self.store.transaction():
@@ -615,6 +678,7 @@ class Workspace:
             if action in ("create", "restore"):
                 state = {"links": self._drop_links(asset_id)} if current is not None else {}
                 self.store.delete("assets", {"id": asset_id})
+                self.store.delete("moderation_queue", {"asset_id": asset_id})
             elif action == "delete":
                 state = json.loads(target["before"])
                 if current is None:
@@ -634,6 +698,9 @@ class Workspace:
                     if state != current_state:
                         state["updated_at"] = now_iso()
                         self._put_state(state, update=True)
+                    if state.get("visibility") != "group":
+                        # back to public (approved before) or private: a waiting request is moot
+                        self.store.delete("moderation_queue", {"asset_id": asset_id})
             self._log([(asset_id, "undo " + action, current_state, {**(state or {}), "undoes": fid})], actor)
         return asset_id
 
@@ -675,7 +742,8 @@ class Workspace:
             One row per link with ``from_asset_id`` and ``to_asset_id``, optionally ``kind``,
             ``note``, ``id`` and ``created_at``.
         actor : Actor or str, optional
-            Who adds them (default: the workspace's actor); fills an empty ``added_by``.
+            Who adds them (default: the workspace's actor); fills an empty ``added_by``. A
+            ``workshop`` actor links only entries they can see, always in their own name.
 
         Returns
         -------
@@ -685,7 +753,8 @@ class Workspace:
         Raises
         ------
         InputError
-            A link's end does not exist, or the link is not valid.
+            A link's end does not exist (or the ``workshop`` actor cannot see it), or the link is
+            not valid.
         PermissionDenied
             The actor's role (``public``) may not write.
         """
@@ -693,7 +762,12 @@ class Workspace:
         self._may_write(actor)
         with self.store.transaction():
             ends = sorted(set(links["from_asset_id"]) | set(links["to_asset_id"]))
-            checked = build_links(links, self.store.exists("assets", "id", ends), added_by=actor.pseudonym)
+            known = self.store.exists("assets", "id", ends)
+            if actor.role == "workshop":
+                # An entry they cannot see is as good as missing: a link must not tell it exists.
+                known &= set(self.assets(actor=actor)["id"])
+                links = links.drop(columns=["added_by"], errors="ignore")
+            checked = build_links(links, known, added_by=actor.pseudonym)
             self.store.insert("links", checked)
         return len(checked)
 
@@ -843,13 +917,396 @@ class Workspace:
         ValueError
             ``name`` is one of the workspace's own tables, which only the service's other methods write.
         PermissionDenied
-            The actor's role (``public``) may not write.
+            The actor is not a ``coordinator``.
         """
-        if name in TABLES or name == "history" or not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name):
+        if name in TABLES or name in PRIVATE_TABLES or not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name):
             raise ValueError(f"{name!r} cannot be an analysis result: use lower-case letters, digits and _, "
                              "and not the name of a workspace table")
-        self._may_write(self._actor(actor))
+        self._may_manage(self._actor(actor))
         self.store.replace(name, frame, description=description)
+
+    # ------------------------------------------------------------------ accounts and sign-in
+    def create_account(self, name: str, password: str, role: str, actor: ActorLike = None) -> None:
+        """Add a local account; its password is stored only as an argon2 hash.
+
+        Parameters
+        ----------
+        name : str
+            The account name, also the pseudonym its entries are recorded under. Surrounding spaces
+            are dropped; names are unique regardless of case (``Anna`` and ``anna`` are one name).
+        password : str
+            At least :data:`assetmap.settings.PASSWORD_MIN_LENGTH` characters. Never stored, logged
+            or put in an error.
+        role : {'workshop', 'coordinator'}
+            What the account may do once signed in (see :data:`ACCOUNT_ROLES`).
+        actor : Actor or str, optional
+            Who creates it (default: the workspace's actor); must be a coordinator.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        InputError
+            Every problem at once: the name is empty, too long or holds control characters, or an
+            account of that name exists; the role is unknown; the password is empty, too short or
+            too long.
+        """
+        actor = self._actor(actor)
+        self._may_manage(actor)
+        problems = []
+        clean, fault = _clean_name(name)
+        limit = settings.NAME_MAX_LENGTH
+        if fault == "missing":
+            problems.append(Problem("account_name_missing", "fix_account_name", max=limit))
+        elif fault == "invalid":
+            problems.append(Problem("account_name_invalid", "fix_account_name", name=clean[:limit], max=limit))
+        if role not in ACCOUNT_ROLES:
+            problems.append(Problem("account_role_unknown", "fix_account_roles", role=role,
+                                    roles=", ".join(ACCOUNT_ROLES)))
+        problems += _password_problems(password)
+        if problems:
+            raise InputError(problems)
+        hashed = _hasher().hash(password)  # slow on purpose: outside the write lock
+        with self.store.transaction():
+            if self._account(clean) is not None:
+                raise InputError("account_exists", "fix_other_account_name", name=clean)
+            self.store.insert("accounts", pd.DataFrame([{
+                "name": clean, "password_hash": hashed, "role": role, "failed_attempts": 0, "locked_until": None,
+                "created_at": _iso(_utcnow()), "created_by": actor.pseudonym}]))
+
+    def sign_in(self, name: str, password: str) -> Actor:
+        """Check a name and password; gives the account's actor.
+
+        A wrong name and a wrong password give the same error, after the same work (a password is
+        checked against a stand-in hash when the name is unknown). After
+        :data:`assetmap.settings.SIGN_IN_MAX_FAILURES` failures in a row the account is locked for
+        :data:`assetmap.settings.SIGN_IN_LOCK_MINUTES` minutes, whatever password is given; after
+        that it has as many tries again. A success clears the failures. The password is never
+        stored, logged or put in an error.
+
+        Parameters
+        ----------
+        name : str
+            The account name (case does not matter).
+        password : str
+            The password.
+
+        Returns
+        -------
+        Actor
+            ``Actor(name, role)`` with the name as the account has it.
+
+        Raises
+        ------
+        PermissionDenied
+            ``sign_in_failed`` for an unknown name or a wrong password; ``sign_in_locked`` (with
+            the ``minutes`` left) while the account is locked, also on the failure that locks it.
+        """
+        name = name.strip() if isinstance(name, str) else ""
+        password = password if isinstance(password, str) else ""
+        row = self._account(name) if name else None
+        now = _utcnow()
+        if row is None:
+            _verify(_stand_in_hash(), password)  # as slow as a real check: the time tells nothing
+            raise PermissionDenied("sign_in_failed", "fix_sign_in")
+        locked = _parse_time(row["locked_until"])
+        if locked is not None and locked > now:
+            raise PermissionDenied("sign_in_locked", minutes=_minutes_left(locked, now))
+        right = _verify(row["password_hash"], password)  # slow on purpose: outside the write lock
+        with self.store.transaction():
+            row = self._account(row["name"])  # fresh: another table may have signed in meanwhile
+            if row is None:
+                raise PermissionDenied("sign_in_failed", "fix_sign_in")
+            locked = _parse_time(row["locked_until"])
+            if locked is not None and locked > now:  # locked by a failure meanwhile
+                lock_until = locked
+            elif right:
+                lock_until = None
+                rehash = _hasher().check_needs_rehash(row["password_hash"])
+                if rehash or row["failed_attempts"] or locked is not None:
+                    if rehash:
+                        row["password_hash"] = _hasher().hash(password)
+                    row.update(failed_attempts=0, locked_until=None)
+                    self.store.update("accounts", pd.DataFrame([row]), "name")
+            else:
+                # A lock that has run out starts a new count.
+                failures = (0 if locked is not None else int(row["failed_attempts"] or 0)) + 1
+                lock_until = None
+                if failures >= settings.SIGN_IN_MAX_FAILURES:
+                    lock_until, failures = now + timedelta(minutes=settings.SIGN_IN_LOCK_MINUTES), 0
+                row.update(failed_attempts=failures, locked_until=None if lock_until is None else _iso(lock_until))
+                self.store.update("accounts", pd.DataFrame([row]), "name")
+        if lock_until is not None:
+            raise PermissionDenied("sign_in_locked", minutes=_minutes_left(lock_until, now))
+        if not right:
+            raise PermissionDenied("sign_in_failed", "fix_sign_in")
+        return Actor(row["name"], row["role"])
+
+    def accounts(self, actor: ActorLike = None) -> pd.DataFrame:
+        """The local accounts, without their password hashes.
+
+        Parameters
+        ----------
+        actor : Actor or str, optional
+            Who asks (default: the workspace's actor); must be a coordinator.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per account, in the order they were made: ``name``, ``role``,
+            ``failed_attempts``, ``locked_until`` and ``created_at`` (ISO 8601 UTC, or None) and
+            ``created_by``.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        """
+        self._may_manage(self._actor(actor))
+        frame = self.store.read("accounts")
+        return frame[[c for c in frame.columns if c != "password_hash"]].reset_index(drop=True)
+
+    def remove_account(self, name: str, actor: ActorLike = None) -> None:
+        """Remove a local account. The entries it added stay, under its name.
+
+        Parameters
+        ----------
+        name : str
+            The account name (case does not matter).
+        actor : Actor or str, optional
+            Who removes it (default: the workspace's actor); must be a coordinator, and not
+            signed in with this account.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        InputError
+            No account has this name, or it is the actor's own account.
+        """
+        actor = self._actor(actor)
+        self._may_manage(actor)
+        name = name.strip() if isinstance(name, str) else ""
+        with self.store.transaction():
+            row = self._account(name) if name else None
+            if row is None:
+                raise InputError("account_missing", "fix_account_list", name=name)
+            if actor.pseudonym and actor.pseudonym.casefold() == row["name"].casefold():
+                raise InputError("account_remove_self", "fix_other_coordinator", name=row["name"])
+            self.store.delete("accounts", {"name": row["name"]})
+
+    # ------------------------------------------------------------------ table codes
+    def issue_table_code(self, actor: ActorLike = None, hours: float = 8) -> str:
+        """A new table code such as ``K7P-4QX``, with which a workshop table joins under a pseudonym.
+
+        Only a hash of the code is stored, with its expiry; codes that have expired are dropped.
+        The code uses letters and digits that cannot be mistaken for each other (no ``0``/``O``,
+        ``1``/``I``/``L``).
+
+        Parameters
+        ----------
+        actor : Actor or str, optional
+            Who issues it (default: the workspace's actor); must be a coordinator.
+        hours : float
+            How long the code is valid, more than 0 and at most
+            :data:`assetmap.settings.TABLE_CODE_MAX_HOURS`.
+
+        Returns
+        -------
+        str
+            The code, three characters, a dash and three characters. It is shown only this once.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        InputError
+            ``hours`` is not a number in the allowed range.
+        """
+        actor = self._actor(actor)
+        self._may_manage(actor)
+        try:
+            hours = float(hours)
+        except (TypeError, ValueError):
+            hours = math.nan
+        if not 0 < hours <= settings.TABLE_CODE_MAX_HOURS:
+            raise InputError("table_code_hours", "fix_table_code_hours", hours=hours, max=settings.TABLE_CODE_MAX_HOURS)
+        now = _utcnow()
+        with self.store.transaction():
+            codes = self.store.read("table_codes")
+            expired = [h for h, at in zip(codes["code_hash"], codes["expires_at"]) if _parse_time(at) <= now]
+            if expired:
+                self.store.delete("table_codes", {"code_hash": expired})
+            while True:
+                code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+                code = f"{code[:3]}-{code[3:]}"
+                if not self.store.exists("table_codes", "code_hash", [_code_hash(code)]):
+                    break
+            self.store.insert("table_codes", pd.DataFrame([{
+                "code_hash": _code_hash(code), "expires_at": _iso(now + timedelta(hours=hours)),
+                "created_at": _iso(now), "created_by": actor.pseudonym}]))
+        return code
+
+    def redeem_table_code(self, code: str, pseudonym: str) -> Actor:
+        """Join a workshop table: a valid table code and a pseudonym give a ``workshop`` actor.
+
+        Case, spaces and dashes in the code do not matter. The code stays valid until it expires,
+        so a participant can join again under the same pseudonym and find their own entries.
+
+        Parameters
+        ----------
+        code : str
+            A code from :meth:`issue_table_code`.
+        pseudonym : str
+            The name the participant's entries are recorded under (surrounding spaces dropped). It
+            may not be the name of a local account, nor the name an import records its entries
+            under (``OpenStreetMap``).
+
+        Returns
+        -------
+        Actor
+            ``Actor(pseudonym, "workshop")``.
+
+        Raises
+        ------
+        PermissionDenied
+            ``table_code_invalid``: the code is unknown or has expired.
+        InputError
+            The pseudonym is empty, too long, holds control characters or is taken.
+        """
+        found = self.store.read("table_codes", {"code_hash": _code_hash(code if isinstance(code, str) else "")})
+        if found.empty or _parse_time(found["expires_at"].iloc[0]) <= _utcnow():
+            raise PermissionDenied("table_code_invalid", "fix_ask_table_code")
+        clean, fault = _clean_name(pseudonym)
+        limit = settings.NAME_MAX_LENGTH
+        if fault == "missing":
+            raise InputError("pseudonym_missing", "fix_pseudonym", max=limit)
+        if fault == "invalid":
+            raise InputError("pseudonym_invalid", "fix_pseudonym", name=clean[:limit], max=limit)
+        if self._account(clean) is not None or self._imported_under(clean):
+            raise InputError("pseudonym_taken", "fix_other_pseudonym", name=clean)
+        return Actor(clean, "workshop")
+
+    # ------------------------------------------------------------------ moderation
+    def moderation(self) -> bool:
+        """Whether moderation is on: what a ``workshop`` actor makes public waits for a coordinator.
+
+        Returns
+        -------
+        bool
+            True when the workspace's ``moderation`` setting is ``on`` (default off).
+        """
+        return self.store.meta().get("moderation") == "on"
+
+    def set_moderation(self, on: bool, actor: ActorLike = None) -> None:
+        """Turn moderation on or off for this workspace.
+
+        Turning it off leaves the waiting entries in the queue; they stay ``group`` until a
+        coordinator approves or rejects them.
+
+        Parameters
+        ----------
+        on : bool
+            True to turn it on.
+        actor : Actor or str, optional
+            Who changes it (default: the workspace's actor); must be a coordinator.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        TypeError
+            ``on`` is not a bool.
+        """
+        self._may_manage(self._actor(actor))
+        if not isinstance(on, (bool, np.bool_)):
+            raise TypeError(f"on must be True or False, not {on!r}")
+        self.store.set_meta("moderation", "on" if on else "off")
+
+    def pending(self, actor: ActorLike = None) -> pd.DataFrame:
+        """Entries waiting for a coordinator, oldest first.
+
+        Parameters
+        ----------
+        actor : Actor or str, optional
+            Who asks (default: the workspace's actor); must be a coordinator.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``asset_id``, ``name``, ``building_block``, ``requested_visibility``,
+            ``requested_consent``, ``requested_by`` and ``at`` (ISO 8601 UTC), one row per entry.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        """
+        self._may_manage(self._actor(actor))
+        queue = self.store.read("moderation_queue")
+        assets = self.store.read("assets", {"id": list(queue["asset_id"])}) if len(queue) else None
+        names = {} if assets is None else dict(zip(assets["id"], zip(assets["name"], assets["building_block"])))
+        out = queue.assign(name=[names.get(i, (None, None))[0] for i in queue["asset_id"]],
+                           building_block=[names.get(i, (None, None))[1] for i in queue["asset_id"]])
+        columns = ["asset_id", "name", "building_block", "requested_visibility", "requested_consent",
+                   "requested_by", "at"]
+        return pd.DataFrame(out[columns]).reset_index(drop=True)
+
+    def approve(self, asset_id: str, actor: ActorLike = None) -> None:
+        """Give a waiting entry the visibility and consent its author asked for.
+
+        Recorded in the history as ``approve`` (an undo by the coordinator makes it ``group`` again).
+
+        Parameters
+        ----------
+        asset_id : str
+            The entry, as :meth:`pending` lists it.
+        actor : Actor or str, optional
+            Who approves (default: the workspace's actor); must be a coordinator.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        InputError
+            The entry is not waiting for approval.
+        """
+        actor = self._actor(actor)
+        self._may_manage(actor)
+        with self.store.transaction():
+            request, before = self._queued(asset_id)
+            after = dict(before, visibility=request["requested_visibility"], updated_at=now_iso())
+            if request["requested_consent"] is not None and not pd.isna(request["requested_consent"]):
+                after["consent"] = bool(request["requested_consent"])
+            self._put_state(after, update=True)
+            self.store.delete("moderation_queue", {"asset_id": asset_id})
+            self._log([(asset_id, "approve", before, after)], actor, after["updated_at"])
+
+    def reject(self, asset_id: str, actor: ActorLike = None) -> None:
+        """Take an entry out of the queue; it stays visible to the group only.
+
+        Recorded in the history as ``reject``.
+
+        Parameters
+        ----------
+        asset_id : str
+            The entry, as :meth:`pending` lists it.
+        actor : Actor or str, optional
+            Who rejects (default: the workspace's actor); must be a coordinator.
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        InputError
+            The entry is not waiting for approval.
+        """
+        actor = self._actor(actor)
+        self._may_manage(actor)
+        with self.store.transaction():
+            _request, state = self._queued(asset_id)
+            self.store.delete("moderation_queue", {"asset_id": asset_id})
+            self._log([(asset_id, "reject", state, state)], actor)
 
     # ------------------------------------------------------------------ rules
     def _actor(self, actor: ActorLike) -> Actor:
@@ -880,6 +1337,48 @@ class Workspace:
             if current.get("added_by") != actor.pseudonym:
                 raise PermissionDenied("permission_not_yours", id=asset_id)
         return current
+
+    def _check_related_visible(self, records: list[dict], stored: dict, actor: Actor, first_row: int) -> None:
+        """A workshop participant's story may point only at entries they can see: a hidden one reads as
+        missing, so that saving tells nothing about it. A pointer already stored may stay."""
+        batch = {r["id"] for r in records}
+        wanted = []
+        for number, record in enumerate(records, start=first_row):
+            related = record.get("related_asset_id")
+            if related and related not in batch and related != (stored.get(record["id"]) or {}).get("related_asset_id"):
+                wanted.append((number, related))
+        if not wanted:
+            return
+        visible = set(self.assets(actor=actor)["id"])
+        problems = [Problem("asset_missing", "fix_link_existing_id", row=n, column="related_asset_id", id=r)
+                    for n, r in wanted if r not in visible]
+        if problems:
+            raise InputError(problems)
+
+    def _account(self, name: str) -> dict | None:
+        """The stored account of this name, case not counting (hash included: never for an actor's eyes)."""
+        frame = self.store.read("accounts")
+        wanted = name.casefold()
+        for record in frame.astype(object).where(frame.notna(), None).to_dict("records"):
+            if record["name"].casefold() == wanted:
+                return record
+        return None
+
+    def _imported_under(self, pseudonym: str) -> bool:
+        """Whether an import records entries under this name (``OpenStreetMap``): no participant may own them."""
+        if not self.store.exists("assets", "added_by", [pseudonym]):
+            return False
+        sources = self.store.read("assets", {"added_by": pseudonym})["source"]
+        return bool((sources.fillna("") != "workshop").any())
+
+    def _queued(self, asset_id: str) -> tuple[dict, dict]:
+        """The moderation request of an entry and the entry's state (as history keeps it)."""
+        queue = self.store.read("moderation_queue", {"asset_id": asset_id})
+        current = self._stored_asset(asset_id)
+        if queue.empty or current is None:
+            raise InputError("not_pending", "fix_pending_list", id=asset_id)
+        request = queue.astype(object).where(queue.notna(), None).iloc[0].to_dict()
+        return request, _jsonable(current)
 
     def _stored_asset(self, asset_id: str) -> dict | None:
         """The asset as stored, every field (for the service's own checks, never for an actor's eyes)."""
@@ -1035,3 +1534,80 @@ def _never_more_public(record: dict, before: dict) -> None:
 def _same(before: dict, after: dict) -> bool:
     return {k: v for k, v in before.items() if k not in _TIMESTAMPS} == \
         {k: v for k, v in after.items() if k not in _TIMESTAMPS}
+
+
+# ---------------------------------------------------------------------- access helpers
+#: Letters and digits of table codes: none that can be mistaken for another (0/O, 1/I/L).
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's recommended parameters (RFC 9106 low-memory profile)."""
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _stand_in_hash() -> str:
+    """A hash of a random secret: an unknown name is checked against it, as slowly as a real one."""
+    return _hasher().hash(secrets.token_urlsafe(24))
+
+
+def _verify(hashed: str, password: str) -> bool:
+    """Whether ``password`` matches ``hashed``; False, never an error, for anything else."""
+    try:
+        return _hasher().verify(hashed, password)
+    except (Argon2Error, InvalidHashError, TypeError, ValueError):
+        return False
+
+
+def _code_hash(code: str) -> str:
+    """The stored form of a table code: case, spaces and dashes do not count."""
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(f"assetmap table code:{normal}".encode()).hexdigest()
+
+
+def _utcnow() -> datetime:
+    """Now, in UTC (tests move the clock by replacing this function)."""
+    return datetime.now(timezone.utc)
+
+
+def _iso(moment: datetime) -> str:
+    """A UTC time as the workspace stores it (ISO 8601 with milliseconds and ``Z``)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _parse_time(value) -> datetime | None:
+    """A stored time back as an aware UTC datetime; None for an empty value."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value):
+        return None
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _minutes_left(until: datetime, now: datetime) -> int:
+    """Whole minutes until ``until``, rounded up, at least 1."""
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
+def _clean_name(value) -> tuple[str, str | None]:
+    """A name or pseudonym without surrounding spaces, and what is wrong with it: None,
+    ``missing`` (empty) or ``invalid`` (too long, or holding control characters)."""
+    clean = value.strip() if isinstance(value, str) else ""
+    if not clean:
+        return clean, "missing"
+    if len(clean) > settings.NAME_MAX_LENGTH or any(unicodedata.category(ch).startswith("C") for ch in clean):
+        return clean, "invalid"
+    return clean, None
+
+
+def _password_problems(password) -> list[Problem]:
+    """What is wrong with a new password (its text is never put in a problem)."""
+    shortest, longest = settings.PASSWORD_MIN_LENGTH, settings.PASSWORD_MAX_LENGTH
+    if not isinstance(password, str) or not password:
+        return [Problem("password_empty", "fix_password_length", min=shortest)]
+    if len(password) < shortest:
+        return [Problem("password_too_short", "fix_password_length", min=shortest)]
+    if len(password) > longest:
+        return [Problem("password_too_long", "fix_password_max", max=longest)]
+    return []

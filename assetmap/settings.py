@@ -48,3 +48,16 @@ CBS_ATTRIBUTION: str = "Bron: CBS, Kadaster"
 
 #: PDOK WFS with CBS wijken en buurten (boundaries and population).
 PDOK_WFS_URL: str = "https://service.pdok.nl/cbs/wijkenbuurten/2023/wfs/v1_0"
+
+#: Failed sign-ins in a row after which a local account is locked.
+SIGN_IN_MAX_FAILURES: int = 5
+#: How long a locked account stays locked (minutes).
+SIGN_IN_LOCK_MINUTES: float = 15.0
+#: Shortest password accepted for a local account (characters).
+PASSWORD_MIN_LENGTH: int = 10
+#: Longest password accepted (characters): hashing a huge text would only cost time.
+PASSWORD_MAX_LENGTH: int = 1_024
+#: Longest account name or pseudonym (characters).
+NAME_MAX_LENGTH: int = 80
+#: Longest time a table code may be valid (hours).
+TABLE_CODE_MAX_HOURS: float = 72.0

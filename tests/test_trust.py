@@ -22,6 +22,8 @@ def _run(*args, cwd=None):
 def workspace(tmp_path) -> Path:
     path = tmp_path / "buurt.gpkg"
     shutil.copy(OLD, path)
+    from assetmap.service import open_workspace
+    open_workspace(path).close()  # schema 1 -> current first: opening may migrate, a refused command may not write
     return path
 
 

@@ -14,7 +14,8 @@ from typing import Protocol
 import geopandas as gpd
 import pandas as pd
 
-from assetmap.storage.geopackage import SCHEMA_VERSION, TABLES, GeoPackageStore, TableSpec, Where
+from assetmap.storage.geopackage import (PRIVATE_TABLES, SCHEMA_VERSION, TABLES, GeoPackageStore, TableSpec,
+                                         Where)
 
 
 class Store(Protocol):
@@ -221,5 +222,5 @@ def create_store(location: str | os.PathLike) -> Store:
     return GeoPackageStore.create(location)
 
 
-__all__ = ["SCHEMA_VERSION", "TABLES", "GeoPackageStore", "Store", "TableSpec", "Where", "create_store",
-           "open_store"]
+__all__ = ["PRIVATE_TABLES", "SCHEMA_VERSION", "TABLES", "GeoPackageStore", "Store", "TableSpec", "Where",
+           "create_store", "open_store"]

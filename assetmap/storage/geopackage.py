@@ -26,7 +26,8 @@ from assetmap.layers.schema import ASSET_FIELDS, BOUNDARY_FIELDS, LINK_FIELDS
 from assetmap.storage import _gpkg
 
 #: Version of the workspace schema this code writes. A file with a higher version is refused.
-SCHEMA_VERSION = 1
+#: Version 2 added the access tables (``accounts``, ``table_codes``, ``moderation_queue``).
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,46 @@ CREATE INDEX IF NOT EXISTS history_asset ON history(asset_id);
 CREATE TABLE IF NOT EXISTS workspace_meta (key TEXT PRIMARY KEY, value TEXT);
 """
 
+#: Local accounts: a name, an argon2 hash of the password (never the password), a role, and the
+#: sign-in lock. Not a GeoPackage layer: like ``history`` it stays out of ``gpkg_contents``.
+ACCOUNTS = TableSpec({"name": "TEXT", "password_hash": "TEXT", "role": "TEXT", "failed_attempts": "INTEGER",
+                      "locked_until": "TEXT", "created_at": "TEXT", "created_by": "TEXT"}, None, "name",
+                     "Local accounts (password hashes only)")
+#: Table codes for workshop tables, stored only as a hash with their expiry.
+TABLE_CODES = TableSpec({"code_hash": "TEXT", "expires_at": "TEXT", "created_at": "TEXT", "created_by": "TEXT"},
+                        None, "code_hash", "Table codes (hashes only)")
+#: Entries a workshop participant asked to make public, waiting for a coordinator.
+MODERATION_QUEUE = TableSpec({"asset_id": "TEXT", "requested_visibility": "TEXT", "requested_consent": "BOOLEAN",
+                              "requested_by": "TEXT", "at": "TEXT"}, None, "asset_id",
+                             "Entries waiting for a coordinator to make them public")
+
+#: Tables of the workspace that are no GeoPackage layer (not in ``gpkg_contents``): only the service
+#: reads and writes them, never an export or a GIS tool.
+PRIVATE_TABLES: dict[str, TableSpec] = {"history": HISTORY, "accounts": ACCOUNTS, "table_codes": TABLE_CODES,
+                                        "moderation_queue": MODERATION_QUEUE}
+
+_ACCESS_SQL = (
+    "CREATE TABLE IF NOT EXISTS accounts (fid INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, "
+    "password_hash TEXT NOT NULL, role TEXT NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0, "
+    "locked_until TEXT, created_at TEXT NOT NULL, created_by TEXT)",
+    "CREATE TABLE IF NOT EXISTS table_codes (fid INTEGER PRIMARY KEY AUTOINCREMENT, code_hash TEXT NOT NULL UNIQUE, "
+    "expires_at TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT)",
+    "CREATE TABLE IF NOT EXISTS moderation_queue (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "asset_id TEXT NOT NULL UNIQUE, requested_visibility TEXT NOT NULL, requested_consent BOOLEAN, "
+    "requested_by TEXT, at TEXT NOT NULL)",
+    "INSERT OR IGNORE INTO workspace_meta VALUES ('moderation', 'off')",
+)
+
+
+def _add_access_tables(conn: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: local accounts, table codes and the moderation queue (moderation off)."""
+    for statement in _ACCESS_SQL:  # one by one: executescript would commit the migration's transaction
+        conn.execute(statement)
+
+
 #: Migrations: ``MIGRATIONS[v]`` takes a workspace from schema version ``v`` to ``v + 1`` inside the
-#: transaction that also records the new version. Empty while the schema is at version 1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+#: transaction that also records the new version.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_access_tables}
 
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).
@@ -144,6 +182,7 @@ class GeoPackageStore:
             with conn:
                 _gpkg.create_core(conn)
                 conn.executescript(_HISTORY_SQL)
+                _add_access_tables(conn)
                 for name, spec in TABLES.items():
                     _create_table(conn, name, spec)
                 conn.execute("INSERT INTO workspace_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -541,8 +580,8 @@ class GeoPackageStore:
     def _spec(self, name: str, frame: pd.DataFrame | None = None) -> TableSpec:
         if name in TABLES:
             return TABLES[name]
-        if name == "history":
-            return HISTORY
+        if name in PRIVATE_TABLES:
+            return PRIVATE_TABLES[name]
         columns = self._columns(name)
         if not columns:
             raise WorkspaceError("ws_no_table", name=name)
