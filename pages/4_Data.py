@@ -39,15 +39,22 @@ def moderation_queue() -> None:
         ui.show_error(exc, lang)
         return
     st.subheader(t("moderation_title", lang))
-    if pending is None or not len(pending):
+    pending = pending if isinstance(pending, pd.DataFrame) else pd.DataFrame(list(pending or []))
+    if not len(pending) or "id" not in pending.columns:
         st.caption(t("moderation_none", lang))
         return
-    names = dict(zip(pending["id"], pending["name"].astype(object)))
+
+    def column(name: str) -> list:
+        return pending[name].astype(object).where(pending[name].notna(), None).tolist() \
+            if name in pending.columns else [None] * len(pending)
+
+    names = dict(zip(column("id"), column("name")))
+    # Only what a coordinator needs to decide; contact fields stay out of the table.
     st.dataframe(pd.DataFrame({
-        t("name", lang): pending["name"].astype(object).to_numpy(),
-        t("building_block", lang): [block_label(b, lang) for b in pending["building_block"]],
-        t("category", lang): [category_label(c, lang) for c in pending["category"]],
-        t("description", lang): pending["description"].astype(object).to_numpy(),
+        t("name", lang): column("name"),
+        t("building_block", lang): [block_label(b, lang) if b else "" for b in column("building_block")],
+        t("category", lang): [category_label(c, lang) for c in column("category")],
+        t("description", lang): column("description"),
     }), hide_index=True, width="stretch", key="moderation_table")
     picked = st.selectbox(t("moderation_pick", lang), list(names), key="moderation_pick",
                           format_func=lambda i: str(names.get(i, i)))
