@@ -1,7 +1,9 @@
 """assetmap home: open or create a workspace, load an area, see what is in it.
 
 Run with ``streamlit run app.py``. The pages in ``pages/`` hold the map, the workshop mode,
-the meeting-place analysis and import/export.
+the meeting-place analysis and import/export. Everyone sees the overview of what their role may
+see; only a coordinator opens or creates a workspace and loads areas, and only on localhost
+(:func:`assetmap.ui.local_files_allowed`) by typing a path on the server.
 """
 
 from pathlib import Path
@@ -16,37 +18,44 @@ from assetmap.layers.schema import BUILDING_BLOCKS
 from assetmap.service import create_workspace
 
 lang = ui.setup_page("home")
+actor = ui.session_actor()
+coordinator = actor.role == "coordinator"
+local_files = ui.local_files_allowed(actor)  # a coordinator on localhost may type paths on this computer
 st.title(t("home_title", lang))
 st.write(t("home_intro", lang))
 ui.show_flashes()
 
-# ---------------------------------------------------------------- workspace
-with st.expander(t("workspace", lang), expanded=not ui.workspace_path().is_file()):
-    typed = st.text_input(t("workspace_path", lang), value=str(ui.workspace_path()), key="workspace_input")
-    open_col, create_col = st.columns(2)
-    if open_col.button(t("workspace_open", lang), key="workspace_open"):
-        st.session_state["workspace_path"] = typed.strip()
-        st.rerun()
-    if create_col.button(t("workspace_create", lang), key="workspace_create"):
-        target = Path(typed.strip()).expanduser()
-        try:
-            if target == ui.default_workspace_path():
-                target.parent.mkdir(parents=True, exist_ok=True)  # the gitignored default folder
-            create_workspace(target).close()
-        except AssetmapError as exc:
-            ui.show_error(exc, lang)
-        else:
-            st.session_state["workspace_path"] = str(target)
-            ui.flash("success", t("workspace_created", lang, path=target))
+# ---------------------------------------------------------------- workspace (coordinators)
+if local_files:
+    with st.expander(t("workspace", lang), expanded=not ui.workspace_path().is_file()):
+        typed = st.text_input(t("workspace_path", lang), value=str(ui.workspace_path()), key="workspace_input")
+        open_col, create_col = st.columns(2)
+        if open_col.button(t("workspace_open", lang), key="workspace_open"):
+            st.session_state["workspace_path"] = typed.strip()
             st.rerun()
+        create_typed = create_col.button(t("workspace_create", lang), key="workspace_create")
+else:
+    typed, create_typed = "", False
+# Hosted: a coordinator can only create the configured workspace, never name a file.
+create_default = coordinator and not local_files and not ui.workspace_path().is_file() and \
+    st.button(t("workspace_create", lang), key="workspace_create")
+if create_typed or create_default:
+    target = Path(typed.strip()).expanduser() if create_typed else ui.default_workspace_path()
+    try:
+        if target == ui.default_workspace_path():
+            target.parent.mkdir(parents=True, exist_ok=True)  # the gitignored default folder
+        create_workspace(target, actor=actor).close()
+    except AssetmapError as exc:
+        ui.show_error(exc, lang)
+    else:
+        if local_files:
+            st.session_state["workspace_path"] = str(target)
+        ui.flash("success", t("workspace_created", lang, path=target) if local_files else t("workspace_ready", lang))
+        st.rerun()
 
 path = ui.require_workspace(lang)
 
-# ---------------------------------------------------------------- load an area
-st.subheader(t("home_load", lang))
-online_tab, offline_tab = st.tabs([t("home_online", lang), t("home_offline", lang)])
-
-
+# ---------------------------------------------------------------- load an area (coordinators)
 def run_import(action, **kwargs) -> None:
     """One import in one transaction; errors become a message, success a flash and a fresh run."""
     with st.spinner(t("home_importing", lang)):
@@ -60,62 +69,67 @@ def run_import(action, **kwargs) -> None:
     st.rerun()
 
 
-with online_tab:
-    place = st.text_input(t("home_place", lang), key="place")
-    if st.button(t("home_place_button", lang), key="fetch_osm"):
-        if place.strip():
-            run_import(imports.import_osm, place=place.strip())
-        else:
-            st.warning(t("home_nothing_given", lang))
-    gemeente = st.text_input(t("home_gemeente", lang), key="gemeente", max_chars=6)
-    if st.button(t("home_gemeente_button", lang), key="fetch_boundaries"):
-        if gemeente.strip():
-            run_import(imports.import_boundaries, gemeente=gemeente.strip().upper())
-        else:
-            st.warning(t("home_nothing_given", lang))
+if coordinator:
+    st.subheader(t("home_load", lang))
+    online_tab, offline_tab = st.tabs([t("home_online", lang), t("home_offline", lang)])
 
-with offline_tab:
-    left, right = st.columns(2)
-    with left:
-        osm_upload = st.file_uploader(t("home_osm_file", lang), type=["osm", "bz2", "pbf"], key="osm_upload")
-        osm_path = st.text_input(t("home_local_path", lang), key="osm_path")
-        area_upload = st.file_uploader(t("home_area_file", lang), type=["geojson", "json"], key="area_upload")
-    with right:
-        boundaries_upload = st.file_uploader(t("home_boundaries_file", lang),
-                                             type=["geojson", "json", "gpkg", "topojson"], key="boundaries_upload")
-        boundaries_path = st.text_input(t("home_local_path", lang), key="boundaries_path")
-        gemeente_filter = st.text_input(t("home_gemeente_filter", lang), key="gemeente_filter", max_chars=6)
-    if st.button(t("home_import_button", lang), key="import_files", type="primary"):
-        uploads = (osm_upload, area_upload, boundaries_upload)
-        if not any(uploads) and not osm_path.strip() and not boundaries_path.strip():
-            st.warning(t("home_nothing_given", lang))
-        elif not any(ui.upload_too_large(u, lang) for u in uploads):
-            with ui.temp_dir() as tmp:
-                for sub in ("osm", "area", "b"):
-                    (Path(tmp) / sub).mkdir()
-                osm_file = ui.save_upload(osm_upload, Path(tmp) / "osm") if osm_upload else osm_path.strip()
-                area_file = ui.save_upload(area_upload, Path(tmp) / "area") if area_upload else None
-                boundaries_file = ui.save_upload(boundaries_upload, Path(tmp) / "b") if boundaries_upload \
-                    else boundaries_path.strip()
-                rows = 0
-                with st.spinner(t("home_importing", lang)):
-                    try:
-                        with ui.workspace() as ws:
-                            # Boundaries first, so the OSM assets get their buurt and wijk codes.
-                            if boundaries_file:
-                                rows += imports.import_boundaries(
-                                    ws, file=boundaries_file, gemeente=gemeente_filter.strip().upper() or None).rows
-                            if osm_file:
-                                rows += imports.import_osm(ws, file=osm_file, area_file=area_file).rows
-                    except AssetmapError as exc:
-                        ui.show_error(exc, lang)
-                    else:
-                        ui.flash("success", t("home_imported", lang, rows=rows))
-                        st.rerun()
+    with online_tab:
+        place = st.text_input(t("home_place", lang), key="place")
+        if st.button(t("home_place_button", lang), key="fetch_osm"):
+            if place.strip():
+                run_import(imports.import_osm, place=place.strip())
+            else:
+                st.warning(t("home_nothing_given", lang))
+        gemeente = st.text_input(t("home_gemeente", lang), key="gemeente", max_chars=6)
+        if st.button(t("home_gemeente_button", lang), key="fetch_boundaries"):
+            if gemeente.strip():
+                run_import(imports.import_boundaries, gemeente=gemeente.strip().upper())
+            else:
+                st.warning(t("home_nothing_given", lang))
+
+    with offline_tab:
+        left, right = st.columns(2)
+        with left:
+            osm_upload = st.file_uploader(t("home_osm_file", lang), type=["osm", "bz2", "pbf"], key="osm_upload")
+            osm_path = st.text_input(t("home_local_path", lang), key="osm_path") if local_files else ""
+            area_upload = st.file_uploader(t("home_area_file", lang), type=["geojson", "json"], key="area_upload")
+        with right:
+            boundaries_upload = st.file_uploader(t("home_boundaries_file", lang),
+                                                 type=["geojson", "json", "gpkg", "topojson"], key="boundaries_upload")
+            boundaries_path = st.text_input(t("home_local_path", lang), key="boundaries_path") if local_files \
+                else ""
+            gemeente_filter = st.text_input(t("home_gemeente_filter", lang), key="gemeente_filter", max_chars=6)
+        if st.button(t("home_import_button", lang), key="import_files", type="primary"):
+            uploads = (osm_upload, area_upload, boundaries_upload)
+            if not any(uploads) and not osm_path.strip() and not boundaries_path.strip():
+                st.warning(t("home_nothing_given", lang))
+            elif not any(ui.upload_too_large(u, lang) for u in uploads):
+                with ui.temp_dir() as tmp:
+                    for sub in ("osm", "area", "b"):
+                        (Path(tmp) / sub).mkdir()
+                    osm_file = ui.save_upload(osm_upload, Path(tmp) / "osm") if osm_upload else osm_path.strip()
+                    area_file = ui.save_upload(area_upload, Path(tmp) / "area") if area_upload else None
+                    boundaries_file = ui.save_upload(boundaries_upload, Path(tmp) / "b") if boundaries_upload \
+                        else boundaries_path.strip()
+                    rows = 0
+                    with st.spinner(t("home_importing", lang)):
+                        try:
+                            with ui.workspace() as ws:
+                                # Boundaries first, so the OSM assets get their buurt and wijk codes.
+                                if boundaries_file:
+                                    rows += imports.import_boundaries(
+                                        ws, file=boundaries_file, gemeente=gemeente_filter.strip().upper() or None).rows
+                                if osm_file:
+                                    rows += imports.import_osm(ws, file=osm_file, area_file=area_file).rows
+                        except AssetmapError as exc:
+                            ui.show_error(exc, lang)
+                        else:
+                            ui.flash("success", t("home_imported", lang, rows=rows))
+                            st.rerun()
 
 # ---------------------------------------------------------------- overview
 st.subheader(t("home_overview", lang))
-data = ui.layers(path)
+data = ui.layers(path, actor)  # the overview counts only what this visitor may see
 assets, boundaries = data["assets"], data["boundaries"]
 meeting = int(assets["is_meeting_place"].fillna(False).astype(bool).sum()) if len(assets) else 0
 c1, c2, c3 = st.columns(3)
@@ -146,6 +160,9 @@ else:
 
 st.markdown(f"**{t('home_sources', lang)}**")
 sources = data["sources"]
+# Where a source came from can be a file on the server, and row counts include hidden entries.
+sources = sources.drop(columns=[c for c, shown in (("reference", local_files), ("rows", coordinator)) if not shown],
+                       errors="ignore")
 if len(sources):
     st.dataframe(sources.rename(columns={
         "name": t("source_name", lang), "reference": t("source_reference", lang),
@@ -154,4 +171,4 @@ if len(sources):
         hide_index=True, width="stretch")
 else:
     st.caption(t("home_no_sources", lang))
-st.markdown(t("home_pages", lang))
+st.markdown(t("home_pages" if ui.has_role(actor, "workshop") else "home_pages_public", lang))

@@ -33,6 +33,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("link_story_about"), N_("link_other"),
     N_("visibility_public"), N_("visibility_group"), N_("visibility_private"), N_("visibility_default"),
     N_("speed_normal"), N_("speed_slow"),
+    N_("role_public"), N_("role_workshop"), N_("role_coordinator"),  # ui: t("role_" + actor.role)
 )
 
 #: Texts that no page shows at the moment, kept in the catalogues for the pages being rewritten.

@@ -1,8 +1,13 @@
 """Streamlit glue shared by ``app.py`` and ``pages/``: settings per session, cached reads, messages.
 
-No GIS logic: reading goes through :mod:`assetmap.storage`, maps through :mod:`assetmap.maps`.
+No GIS logic: reading goes through :mod:`assetmap.service`, maps through :mod:`assetmap.maps`.
 Every read and write opens the workspace file and closes it again, so several laptops working on
 one file see each other's entries on their next run.
+
+Access: :func:`session_actor` says who the visitor is (the role ``ASSETMAP_ACCESS`` gives an
+anonymous visitor, raised by signing in), and every page hands that actor to every service call
+(:func:`workspace` opens the workspace as that actor, :func:`layers` reads what that actor may
+see). The service refuses what the role may not do; what the pages hide is presentation only.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit import config as st_config
 from streamlit.errors import StreamlitAPIException
 
 from assetmap import settings
 from assetmap.errors import AssetmapError, InputError, render_error
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t
-from assetmap.service import open_workspace
+from assetmap.service import ROLES, Actor, Workspace, open_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 #: Map height in pixels: fits a phone screen with the controls above it.
@@ -51,13 +57,17 @@ def setup_page(page: str) -> str:
     st.sidebar.radio(t("language", state["lang"]), LANGUAGES, key="_lang_widget", horizontal=True,
                      format_func=_LANGUAGE_NAMES.get, on_change=_copy_widget, args=("_lang_widget", "lang"))
     lang = state["lang"]
-    _page_menu(lang)
-    st.sidebar.caption(f"{t('workspace', lang)}: `{workspace_path().name}`")
+    actor = session_actor()
+    _page_menu(lang, actor)
+    _sign_in_panel(lang)
+    if local_files_allowed(actor):
+        st.sidebar.caption(f"{t('workspace', lang)}: `{workspace_path().name}`")
     return lang
 
 
 #: The pages in menu order: script (relative to app.py), key of :func:`~assetmap.i18n.page_title` and a Material icon
 #: (bundled with Streamlit, so it shows offline). URLs come from the file names and never change.
+#: Which role a page needs is in :data:`PAGE_ROLES`.
 PAGES: tuple[tuple[str, str, str], ...] = (
     ("app.py", "home", ":material/home:"),
     ("pages/1_Kaart.py", "map", ":material/map:"),
@@ -67,11 +77,19 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def _page_menu(lang: str) -> None:
+#: Page key -> the least role that may use the page (the page itself stops others with
+#: :func:`require_role`; the menu leaves it out for them).
+PAGE_ROLES: dict[str, str] = {"home": "public", "map": "public", "workshop": "workshop", "gaps": "public",
+                              "data": "workshop"}
+
+
+def _page_menu(lang: str, actor: Actor) -> None:
     """The page menu in the user's language (Streamlit's own menu, switched off in
-    ``.streamlit/config.toml``, would show the Dutch file names)."""
+    ``.streamlit/config.toml``, would show the Dutch file names), without the pages the actor may not use."""
     with st.sidebar:
         for script, key, icon in PAGES:
+            if not has_role(actor, PAGE_ROLES.get(key, "coordinator")):
+                continue
             try:
                 st.page_link(script, label=page_title(key, lang), icon=icon)
             except StreamlitAPIException:
@@ -83,7 +101,8 @@ def pseudonym_input(lang: str) -> str:
     """The participant's pseudonym, kept for the session (recorded as ``added_by``).
 
     Draws a text field (at most 60 characters) in the sidebar; what is typed is kept in
-    ``st.session_state["pseudonym"]``, so it survives pages that do not draw the field.
+    ``st.session_state["pseudonym"]``, so it survives pages that do not draw the field. Someone
+    who signed in (:func:`signed_in`) gets no field: their pseudonym is the one they signed in with.
 
     Parameters
     ----------
@@ -97,6 +116,9 @@ def pseudonym_input(lang: str) -> str:
     """
     state = st.session_state
     state.setdefault("pseudonym", "")
+    signed = signed_in()
+    if signed is not None and signed.pseudonym:
+        return signed.pseudonym  # the name signed in with; shown by the sign-in panel
     state["_pseudonym_widget"] = state["pseudonym"]
     st.sidebar.text_input(t("pseudonym", lang), key="_pseudonym_widget", help=t("pseudonym_help", lang),
                           on_change=_copy_widget, args=("_pseudonym_widget", "pseudonym"), max_chars=60)
@@ -134,6 +156,271 @@ def show_flashes() -> None:
             st.toast(message, icon="✅")
 
 
+# ---------------------------------------------------------------------- access
+#: Environment variable with the role of an anonymous visitor: ``public``, ``workshop`` or ``coordinator``.
+ACCESS_ENV = "ASSETMAP_ACCESS"
+#: ``server.address`` values that keep the server on this computer.
+LOCAL_ADDRESSES = frozenset({"localhost", "127.0.0.1", "::1"})
+#: Request headers that a reverse proxy adds: a request that carries one came from elsewhere.
+_PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip")
+_SIGNED_IN = "_signed_in"
+
+
+def listens_locally() -> bool:
+    """Whether the server can be reached from this computer only.
+
+    True when Streamlit's ``server.address`` is ``localhost``, ``127.0.0.1`` or ``::1`` and the
+    request did not come through a reverse proxy (no ``Forwarded``/``X-Forwarded-For``/``X-Real-IP``
+    header). An unset address means every interface, so the server is reachable: False.
+
+    Returns
+    -------
+    bool
+        True for a server on localhost only.
+    """
+    address = str(st_config.get_option("server.address") or "").strip().strip("[]").lower()
+    if address not in LOCAL_ADDRESSES:
+        return False
+    try:
+        headers = {name.lower() for name in st.context.headers.keys()}
+    except Exception:  # noqa: BLE001 - no request (a bare run): nothing was forwarded
+        headers = set()
+    return not headers.intersection(_PROXY_HEADERS)
+
+
+def hosted() -> bool:
+    """Whether the app runs for others: ``ASSETMAP_ACCESS`` is set, or the server is not on localhost only.
+
+    In hosted mode files come in by upload only and no workspace or server file name is shown.
+
+    Returns
+    -------
+    bool
+        True when hosted.
+    """
+    return bool(os.environ.get(ACCESS_ENV, "").strip()) or not listens_locally()
+
+
+def anonymous_role() -> str:
+    """The role of a visitor who has not signed in.
+
+    ``ASSETMAP_ACCESS`` when it is set (an unknown value counts as ``public``); when it is not set,
+    ``coordinator`` on a server that listens on localhost only (:func:`listens_locally`: one person
+    on their own computer, as before) and ``public`` otherwise.
+
+    Returns
+    -------
+    str
+        ``public``, ``workshop`` or ``coordinator``.
+    """
+    given = os.environ.get(ACCESS_ENV, "").strip().lower()
+    if given:
+        return given if given in ROLES else "public"
+    return "coordinator" if listens_locally() else "public"
+
+
+def has_role(actor: Actor, role: str) -> bool:
+    """Whether ``actor`` has at least the rights of ``role`` (``public`` < ``workshop`` < ``coordinator``).
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks (see :func:`session_actor`).
+    role : str
+        The least role needed.
+
+    Returns
+    -------
+    bool
+        True when the actor's role is ``role`` or a higher one.
+    """
+    return ROLES.index(actor.role) >= ROLES.index(role)
+
+
+def signed_in() -> Actor | None:
+    """Who signed in in this session: with an account or a table code, or with OpenID Connect.
+
+    Returns
+    -------
+    Actor or None
+        The actor the service gave at sign-in; None when nobody signed in.
+    """
+    actor = st.session_state.get(_SIGNED_IN)
+    if isinstance(actor, Actor):
+        return actor
+    oidc = _oidc()
+    if oidc is not None and _oidc_configured(oidc):
+        try:
+            actor = oidc.oidc_actor()
+        except Exception:  # noqa: BLE001 - a broken sign-in signs nobody in
+            return None
+        return actor if isinstance(actor, Actor) else None
+    return None
+
+
+def session_actor() -> Actor:
+    """Who the visitor is: the actor every page gives to every service call.
+
+    The role is the higher of :func:`anonymous_role` and the role of whoever signed in
+    (:func:`signed_in`); the pseudonym is the signed-in one, else the one typed in the sidebar
+    (:func:`pseudonym_input`), else None.
+
+    Returns
+    -------
+    Actor
+        The session's actor.
+    """
+    role = anonymous_role()
+    signed = signed_in()
+    if signed is not None and ROLES.index(signed.role) > ROLES.index(role):
+        role = signed.role
+    if signed is not None and signed.pseudonym:
+        pseudonym = signed.pseudonym
+    else:
+        pseudonym = str(st.session_state.get("pseudonym") or "").strip() or None
+    return Actor(pseudonym, role)
+
+
+def local_files_allowed(actor: Actor) -> bool:
+    """Whether server paths may be typed and workspace file names shown: a coordinator on localhost.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks (see :func:`session_actor`).
+
+    Returns
+    -------
+    bool
+        True for a ``coordinator`` when the app is not :func:`hosted`.
+    """
+    return actor.role == "coordinator" and not hosted()
+
+
+def require_role(role: str, lang: str) -> Actor:
+    """The session's actor, or stop the page with a short message when its role is below ``role``.
+
+    Hiding is presentation only: the service refuses what the role may not do either way.
+
+    Parameters
+    ----------
+    role : str
+        The least role the page needs (see :data:`PAGE_ROLES`).
+    lang : str
+        Language code of the message.
+
+    Returns
+    -------
+    Actor
+        The session's actor (:func:`session_actor`); when its role is too low, ``access_denied`` is
+        shown and ``st.stop()`` ends the run, so the function does not return.
+    """
+    actor = session_actor()
+    if not has_role(actor, role):
+        st.warning(t("access_denied", lang))
+        try:
+            st.page_link("pages/1_Kaart.py", label=page_title("map", lang), icon=":material/map:")
+        except StreamlitAPIException:
+            pass  # one page run on its own (AppTest of a single page): there is no other page
+        st.stop()
+    return actor
+
+
+def sign_out() -> None:
+    """Forget who signed in (and sign out of OpenID Connect); the anonymous role applies again."""
+    state = st.session_state
+    for key in (_SIGNED_IN, "export", "_export_full"):  # a prepared export goes with the one who made it
+        state.pop(key, None)
+    state["pseudonym"] = ""
+    oidc = _oidc()
+    if oidc is not None and _oidc_configured(oidc) and getattr(st.user, "is_logged_in", False):
+        st.logout()
+
+
+def _oidc():
+    """The OpenID Connect module (``assetmap.auth_oidc``), or None when this version has none."""
+    try:
+        from assetmap import auth_oidc
+    except ImportError:
+        return None
+    return auth_oidc
+
+
+def _oidc_configured(module) -> bool:
+    """Whether the OpenID Connect module says a provider is configured."""
+    check = getattr(module, "oidc_configured", None)
+    try:
+        return bool(check is not None and check())
+    except Exception:  # noqa: BLE001 - a broken configuration offers no sign-in
+        return False
+
+
+def _sign_in_panel(lang: str) -> None:
+    """Sidebar: who is signed in and a sign-out button, or the ways to sign in (account, table code, OIDC)."""
+    signed = signed_in()
+    bar = st.sidebar
+    if signed is not None:
+        bar.caption(t("signed_in_as", lang, name=signed.pseudonym or "", role=t("role_" + signed.role, lang)))
+        if bar.button(t("sign_out", lang), key="sign_out"):
+            sign_out()
+            flash("info", t("signed_out", lang))
+            st.rerun()
+        return
+    if anonymous_role() == "coordinator":
+        return  # signing in gives nothing more
+    bar.caption(t("access_line", lang, role=t("role_" + anonymous_role(), lang)))
+    with bar.expander(t("sign_in", lang)):
+        if getattr(Workspace, "sign_in", None) is not None:
+            with st.form("sign_in_account_form", clear_on_submit=True, border=False):
+                st.caption(t("sign_in_account", lang))
+                name = st.text_input(t("sign_in_name", lang), key="sign_in_name", max_chars=100)
+                password = st.text_input(t("sign_in_password", lang), key="sign_in_password", type="password",
+                                         max_chars=200)
+                if st.form_submit_button(t("sign_in_button", lang)):
+                    if not name.strip() or not password:
+                        st.error(t("sign_in_missing", lang))
+                    else:
+                        _sign_in(lambda ws: ws.sign_in(name.strip(), password), lang)
+        if getattr(Workspace, "redeem_table_code", None) is not None:
+            with st.form("sign_in_table_form", clear_on_submit=True, border=False):
+                st.caption(t("table_code", lang))
+                code = st.text_input(t("table_code", lang), key="table_code", max_chars=40)
+                pseudonym = st.text_input(t("pseudonym", lang), key="table_pseudonym", max_chars=60,
+                                          help=t("pseudonym_help", lang))
+                if st.form_submit_button(t("table_code_button", lang)):
+                    if not code.strip() or not pseudonym.strip():
+                        st.error(t("sign_in_missing", lang))
+                    else:
+                        _sign_in(lambda ws: ws.redeem_table_code(code.strip(), pseudonym.strip()), lang)
+        oidc = _oidc()
+        if oidc is not None and _oidc_configured(oidc):
+            if st.button(t("sign_in_oidc", lang), key="sign_in_oidc"):
+                st.login()
+        if getattr(Workspace, "sign_in", None) is None and getattr(Workspace, "redeem_table_code", None) is None \
+                and (oidc is None or not _oidc_configured(oidc)):
+            st.caption(t("sign_in_unavailable", lang))
+
+
+def _sign_in(call, lang: str) -> None:
+    """Run a sign-in ``call(ws)``; keep the actor it gives, or show why it failed (by code, never a traceback)."""
+    try:
+        with workspace() as ws:
+            actor = call(ws)
+    except AssetmapError as exc:
+        st.error(t("sign_in_failed", lang, error=_scrub(render_error(exc, lang))))
+        return
+    except Exception:  # noqa: BLE001 - whatever went wrong, the visitor gets a message, not a traceback
+        st.error(t("sign_in_failed", lang, error=t("sign_in_broken", lang)))
+        return
+    if not isinstance(actor, Actor):  # None: the service knows no such name, password or code
+        st.error(t("sign_in_failed", lang, error=t("sign_in_wrong" if actor is None else "sign_in_broken", lang)))
+        return
+    st.session_state[_SIGNED_IN] = actor
+    st.session_state["pseudonym"] = actor.pseudonym or ""
+    flash("success", t("signed_in_as", lang, name=actor.pseudonym or "", role=t("role_" + actor.role, lang)))
+    st.rerun()
+
+
 # ---------------------------------------------------------------------- workspace
 def default_workspace_path() -> Path:
     """``$ASSETMAP_WORKSPACE``, else ``workspaces/assetmap.gpkg`` in the repository (gitignored)."""
@@ -145,12 +432,16 @@ def workspace_path() -> Path:
     """The workspace file of this session.
 
     Kept in ``st.session_state["workspace_path"]``; :func:`default_workspace_path` on first use.
+    When the app is :func:`hosted` it is always :func:`default_workspace_path`: nobody can point
+    a hosted app at another file.
 
     Returns
     -------
     pathlib.Path
         The path; the file may not exist (see :func:`require_workspace`).
     """
+    if hosted():
+        return default_workspace_path()
     state = st.session_state
     if "workspace_path" not in state:
         state["workspace_path"] = str(default_workspace_path())
@@ -182,8 +473,9 @@ def workspace_version(path: Path) -> tuple[int, int]:
 def require_workspace(lang: str) -> Path:
     """The workspace path, or stop the page with a message when the file is missing.
 
-    When the file is missing the page shows ``workspace_missing`` and ``st.stop()`` ends the
-    run of the page's script: this function then does not return.
+    When the file is missing the page shows ``workspace_missing`` (with the path only for a
+    coordinator on localhost, see :func:`local_files_allowed`) and ``st.stop()`` ends the run of
+    the page's script: this function then does not return.
 
     Parameters
     ----------
@@ -197,7 +489,8 @@ def require_workspace(lang: str) -> Path:
     """
     path = workspace_path()
     if not path.is_file():
-        st.info(t("workspace_missing", lang, path=path))
+        st.info(t("workspace_missing", lang, path=path) if local_files_allowed(session_actor())
+                else t("workspace_missing_hosted", lang))
         st.stop()
     return path
 
@@ -211,14 +504,15 @@ def workspace():
     Yields
     ------
     assetmap.service.Workspace
-        The workspace of :func:`workspace_path`, opened as its own actor (a coordinator).
+        The workspace of :func:`workspace_path`, opened as the session's actor
+        (:func:`session_actor`): a call that names nobody, or only a pseudonym, has that role.
 
     Raises
     ------
     assetmap.errors.WorkspaceError
         The file is missing, not a workspace, or of a newer schema version.
     """
-    with open_workspace(workspace_path()) as ws:
+    with open_workspace(workspace_path(), session_actor()) as ws:
         yield ws
 
 
@@ -237,7 +531,18 @@ def show_error(exc: Exception, lang: str) -> None:
         st.error(t("import_problems", lang, count=len(exc.problems)))
         st.dataframe(problems_table(exc.problems, lang), hide_index=True, width="stretch")
     else:
-        st.error(t("error", lang, error=render_error(exc, lang)))
+        st.error(t("error", lang, error=_scrub(render_error(exc, lang))))
+
+
+def _scrub(message: str) -> str:
+    """In hosted mode: the message with the workspace's folder and the temporary folder left out."""
+    if not hosted():
+        return message
+    folders = {str(default_workspace_path().resolve().parent), str(default_workspace_path().parent),
+               str(Path(tempfile.gettempdir()).resolve()), tempfile.gettempdir()}
+    for folder in sorted((f for f in folders if len(f) > 1), key=len, reverse=True):
+        message = message.replace(folder, "…")
+    return message
 
 
 def problems_table(problems, lang: str) -> pd.DataFrame:
@@ -265,12 +570,12 @@ def problems_table(problems, lang: str) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------- cached reads
-@st.cache_data(show_spinner=False, max_entries=8)
-def load_layers(path: str, version: tuple[int, int]) -> dict:
-    """Assets, boundaries, links and sources of a workspace version (the key changes on every write).
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_layers(path: str, version: tuple[int, int], role: str, pseudonym: str | None) -> dict:
+    """Assets, boundaries, links and sources of a workspace version, as one actor may see them.
 
-    Cached with ``st.cache_data`` (8 entries, shared by every session of the server); each call
-    gets its own copy of the cached frames.
+    Cached with ``st.cache_data`` (32 entries, shared by every session of the server, keyed by the
+    actor too); each call gets its own copy of the cached frames.
 
     Parameters
     ----------
@@ -278,20 +583,26 @@ def load_layers(path: str, version: tuple[int, int]) -> dict:
         The workspace file (a string, so that Streamlit can hash it).
     version : tuple of int
         From :func:`workspace_version`; only a part of the cache key, so a write reads anew.
+    role : str
+        The actor's role (``public``, ``workshop`` or ``coordinator``).
+    pseudonym : str or None
+        The actor's pseudonym (a ``workshop`` actor sees their own private entries).
 
     Returns
     -------
     dict
-        ``assets`` (every asset, private ones too, as the workspace's coordinator sees them) and
-        ``boundaries`` as EPSG:4326 GeoDataFrames, ``links`` and ``sources`` as DataFrames.
+        ``assets`` (what the service gives this actor: the public view, the workshop view, or
+        every asset for a coordinator) and ``boundaries`` as EPSG:4326 GeoDataFrames, ``links``
+        (between assets the actor sees) and ``sources`` as DataFrames.
 
     Raises
     ------
     assetmap.errors.WorkspaceError
         The file is missing, not a workspace, or of a newer schema version.
     """
-    with open_workspace(path) as ws:
-        return {"assets": ws.assets(), "boundaries": ws.boundaries(), "links": ws.links(),
+    actor = Actor(pseudonym, role)
+    with open_workspace(path, actor) as ws:
+        return {"assets": ws.assets(actor=actor), "boundaries": ws.boundaries(), "links": ws.links(actor=actor),
                 "sources": ws.sources()}
 
 
@@ -317,18 +628,20 @@ def load_public_assets(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
     assetmap.errors.WorkspaceError
         The file is missing, not a workspace, or of a newer schema version.
     """
-    from assetmap.service import Actor
-    with open_workspace(path) as ws:
-        return ws.assets(actor=Actor(None, "public"))
+    public = Actor(None, "public")
+    with open_workspace(path, public) as ws:
+        return ws.assets(actor=public)
 
 
-def layers(path: Path) -> dict:
-    """The layers of the workspace as the file is now (:func:`load_layers`, cached by version).
+def layers(path: Path, actor: Actor) -> dict:
+    """The layers of the workspace as the file is now and as ``actor`` may see them (:func:`load_layers`).
 
     Parameters
     ----------
     path : pathlib.Path
         The workspace file.
+    actor : Actor
+        Who looks (:func:`session_actor`, or a lesser actor such as the public one).
 
     Returns
     -------
@@ -342,7 +655,9 @@ def layers(path: Path) -> dict:
     assetmap.errors.WorkspaceError
         The file is not a workspace, or of a newer schema version.
     """
-    return load_layers(str(path), workspace_version(path))
+    # Only a workshop actor's view depends on the pseudonym: one cache entry for every other session.
+    return load_layers(str(path), workspace_version(path), actor.role,
+                       actor.pseudonym if actor.role == "workshop" else None)
 
 
 # ---------------------------------------------------------------------- uploads

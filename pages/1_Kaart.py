@@ -7,15 +7,18 @@ from streamlit_folium import st_folium
 from assetmap import maps, ui
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.service import Actor
 
 lang = ui.setup_page("map")
+ui.require_role(ui.PAGE_ROLES["map"], lang)
 st.title(t("map_title", lang))
 st.caption(t("map_intro", lang))
 
 path = ui.require_workspace(lang)
 version = ui.workspace_version(path)
-data = ui.load_layers(str(path), version)
-# Public page: privacy.public_view moves individuals to a buurt anchor and blanks contact/added_by.
+# The residents' map shows the public view to every role: whatever the session may see, this page
+# asks the service as the public actor (individuals at a buurt anchor, contact and added_by blanked).
+data = ui.layers(path, Actor(None, "public"))
 public = ui.load_public_assets(str(path), version)
 boundaries = data["boundaries"]
 level = "buurt" if len(boundaries) and (boundaries["level"] == "buurt").any() else "wijk"

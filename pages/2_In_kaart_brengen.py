@@ -1,7 +1,8 @@
 """Workshop mode: add an asset in seconds, edit or remove your own, undo.
 
 Every save opens the workspace file, writes one transaction and closes it, so several laptops on
-one file see each other's entries on their next refresh.
+one file see each other's entries on their next refresh. For the ``workshop`` role and up; every
+read and write names the session's actor, so the service refuses what the role may not do.
 """
 
 import pandas as pd
@@ -18,16 +19,19 @@ from assetmap.privacy import story_warnings, workshop_view
 from assetmap.errors import PermissionDenied
 
 lang = ui.setup_page("workshop")
+ui.require_role(ui.PAGE_ROLES["workshop"], lang)
 me = ui.pseudonym_input(lang)
+actor = ui.session_actor()
 st.title(t("ws_title", lang))
 st.caption(t("ws_intro", lang))
 ui.show_flashes()
 
 path = ui.require_workspace(lang)
-data = ui.layers(path)
+data = ui.layers(path, actor)  # what the service lets this actor see
 assets, boundaries = data["assets"], data["boundaries"]
 
-# What a participant sees: public and group entries, plus their own private ones. Never contact fields.
+# What a participant sees: public and group entries, plus their own private ones. Never contact fields
+# (the service gives a workshop actor no more than this; a coordinator's full view is narrowed here).
 view = workshop_view(assets, me)
 own_ids = set(view.loc[(view["added_by"] == me).fillna(False).to_numpy(), "id"]) if me and len(view) else set()
 
@@ -110,7 +114,7 @@ if submitted:
                   "visibility": visibility or None, "consent": True if consent else None}
         try:
             with ui.workspace() as ws:
-                ws.add_entry(fields, Point(lon, lat), me, story=story, link_to=link_to or None)
+                ws.add_entry(fields, Point(lon, lat), actor, story=story, link_to=link_to or None)
         except AssetmapError as exc:
             ui.show_error(exc, lang)
         else:
@@ -125,7 +129,7 @@ mine = assets[(assets["added_by"] == me).fillna(False).to_numpy()] if me and len
 if st.button(t("undo", lang), key="undo", disabled=not me):
     try:
         with ui.workspace() as ws:
-            undone = ws.undo_last(me)
+            undone = ws.undo_last(actor)
     except AssetmapError as exc:
         ui.show_error(exc, lang)
     else:
@@ -156,9 +160,9 @@ else:
         try:
             with ui.workspace() as ws:
                 if remove:
-                    ws.delete_assets([picked], me, owner_only=True)
+                    ws.delete_assets([picked], actor, owner_only=True)
                 else:
-                    ws.update_asset(picked, {"name": new_name, "description": new_description or None}, me,
+                    ws.update_asset(picked, {"name": new_name, "description": new_description or None}, actor,
                                     owner_only=True)
         except PermissionDenied:
             st.error(t("not_yours", lang))

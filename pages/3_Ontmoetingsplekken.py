@@ -1,4 +1,9 @@
-"""Meeting-place gaps (ward managers): coverage per buurt, gap layer, suggested sites, what-if."""
+"""Meeting-place gaps (ward managers): coverage per buurt, gap layer, suggested sites, what-if.
+
+Everyone sees the coverage per buurt; what-if questions and suggested sites are for the ``workshop``
+role and up. Only public meeting places with consent count, and the workspace is read as the
+session's role (:func:`coverage.load_inputs` reads through the service).
+"""
 
 import pandas as pd
 import streamlit as st
@@ -7,45 +12,50 @@ from streamlit_folium import st_folium
 from assetmap import coverage, maps, settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import category_label, t
+from assetmap.service import Actor
 
 lang = ui.setup_page("gaps")
+actor = ui.require_role(ui.PAGE_ROLES["gaps"], lang)
+explore = ui.has_role(actor, "workshop")  # what-if and suggested sites; residents get the summary
 path = ui.require_workspace(lang)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def coverage_inputs(path: str, version: tuple[int, int]):
-    """Walking network, demand and sites of one workspace version: the heavy part, read once."""
-    with ui.open_workspace(path) as ws:
+@st.cache_resource(show_spinner=False, max_entries=3)
+def coverage_inputs(path: str, version: tuple[int, int], role: str):
+    """Walking network, demand and sites of one workspace version as a role reads it: the heavy part, read once."""
+    with ui.open_workspace(path, Actor(None, role)) as ws:
         return coverage.load_inputs(ws)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def coverage_result(path: str, version: tuple[int, int], minutes: float, speed_kmh: float, remove_ids: tuple):
-    return coverage.compute_coverage(coverage_inputs(path, version), minutes=minutes, speed_kmh=speed_kmh,
+def coverage_result(path: str, version: tuple[int, int], role: str, minutes: float, speed_kmh: float,
+                    remove_ids: tuple):
+    return coverage.compute_coverage(coverage_inputs(path, version, role), minutes=minutes, speed_kmh=speed_kmh,
                                      remove_ids=remove_ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def site_suggestions(path: str, version: tuple[int, int], minutes: float, speed_kmh: float, count: int,
+def site_suggestions(path: str, version: tuple[int, int], role: str, minutes: float, speed_kmh: float, count: int,
                      remove_ids: tuple):
-    return coverage.suggest_sites(coverage_inputs(path, version), minutes=minutes, speed_kmh=speed_kmh,
+    return coverage.suggest_sites(coverage_inputs(path, version, role), minutes=minutes, speed_kmh=speed_kmh,
                                   count=count, remove_ids=remove_ids)
 
 
 version = ui.workspace_version(path)
-key = (str(path), version)
-boundaries = ui.layers(path)["boundaries"]
+key = (str(path), version, actor.role)
+boundaries = ui.layers(path, actor)["boundaries"]
 level = "buurt" if len(boundaries) and (boundaries["level"] == "buurt").any() else "wijk"
 st.title(t("gaps_title", lang))
 st.caption(t("gaps_intro", lang, level=t(level, lang).lower()))
 
-c1, c2, c3 = st.columns(3)
+c1, c2, c3 = st.columns(3) if explore else (*st.columns(2), None)
 minutes = c1.slider(t("minutes", lang), min_value=5, max_value=30, value=int(settings.COVERAGE_MINUTES), step=1,
                     key="gap_minutes")
 speeds = coverage.speed_profiles()
 profile = c2.radio(t("speed", lang), list(speeds), key="gap_speed", horizontal=True,
                    format_func=lambda p: t(f"speed_{p}", lang, kmh=speeds[p]))
-count = c3.number_input(t("sites_count", lang), min_value=0, max_value=10, value=3, step=1, key="gap_sites")
+count = c3.number_input(t("sites_count", lang), min_value=0, max_value=10, value=3, step=1, key="gap_sites") \
+    if explore else 0
 speed = float(speeds[profile])
 
 try:
@@ -59,7 +69,8 @@ except AssetmapError as exc:
 places = baseline.meeting_places
 place_names = dict(zip(places["id"], places["name"].astype(object)))
 switched_off = st.multiselect(t("what_if", lang), list(place_names), key="gap_remove", help=t("what_if_help", lang),
-                              placeholder=t("choose_many", lang), format_func=lambda i: str(place_names.get(i, i)))
+                              placeholder=t("choose_many", lang), format_func=lambda i: str(place_names.get(i, i))) \
+    if explore else []
 remove_ids = tuple(sorted(switched_off))
 try:
     with st.spinner(t("computing", lang)):

@@ -1,4 +1,9 @@
-"""Import workshop files (checked row by row), export public or full, download the template."""
+"""Import workshop files (checked row by row), export public or full, download the template, moderate.
+
+For the ``workshop`` role and up: a workshop participant gets the public export and the template; a
+coordinator also imports, exports in full and approves or rejects pending entries (when the service
+moderates). Files come in by upload; only a coordinator on localhost may also type a path.
+"""
 
 from pathlib import Path
 
@@ -7,25 +12,83 @@ import streamlit as st
 
 from assetmap import export, imports, settings, ui
 from assetmap.errors import AssetmapError, InputError
-from assetmap.i18n import t
+from assetmap.i18n import block_label, category_label, t
 from assetmap.messages import text
 
 lang = ui.setup_page("data")
+ui.require_role(ui.PAGE_ROLES["data"], lang)
 me = ui.pseudonym_input(lang)
+actor = ui.session_actor()
+coordinator = actor.role == "coordinator"
 st.title(t("data_title", lang))
 ui.show_flashes()
 path = ui.require_workspace(lang)
 state = st.session_state
 
-# ---------------------------------------------------------------- import
-st.subheader(t("import_title", lang))
-uploaded = st.file_uploader(t("import_upload", lang), type=["csv", "txt", "xlsx", "geojson", "json"],
-                            key="workshop_upload")
-local_path = st.text_input(t("home_local_path", lang), key="workshop_path").strip()
+
+# ---------------------------------------------------------------- moderation (coordinators)
+def moderation_queue() -> None:
+    """Pending entries with approve and reject, when the service moderates (``Workspace.moderation``)."""
+    try:
+        with ui.workspace() as ws:
+            if getattr(ws, "moderation", None) is None or getattr(ws, "pending", None) is None \
+                    or not ws.moderation():
+                return
+            pending = ws.pending(actor)
+    except AssetmapError as exc:
+        ui.show_error(exc, lang)
+        return
+    st.subheader(t("moderation_title", lang))
+    pending = pending if isinstance(pending, pd.DataFrame) else pd.DataFrame(list(pending or []))
+    if not len(pending) or "id" not in pending.columns:
+        st.caption(t("moderation_none", lang))
+        return
+
+    def column(name: str) -> list:
+        return pending[name].astype(object).where(pending[name].notna(), None).tolist() \
+            if name in pending.columns else [None] * len(pending)
+
+    names = dict(zip(column("id"), column("name")))
+    # Only what a coordinator needs to decide; contact fields stay out of the table.
+    st.dataframe(pd.DataFrame({
+        t("name", lang): column("name"),
+        t("building_block", lang): [block_label(b, lang) if b else "" for b in column("building_block")],
+        t("category", lang): [category_label(c, lang) for c in column("category")],
+        t("description", lang): column("description"),
+    }), hide_index=True, width="stretch", key="moderation_table")
+    picked = st.selectbox(t("moderation_pick", lang), list(names), key="moderation_pick",
+                          format_func=lambda i: str(names.get(i, i)))
+    c1, c2 = st.columns(2)
+    approve = c1.button(t("approve", lang), key="moderation_approve", type="primary")
+    reject = c2.button(t("reject", lang), key="moderation_reject")
+    if approve or reject:
+        try:
+            with ui.workspace() as ws:
+                (ws.approve if approve else ws.reject)(picked, actor)
+        except AssetmapError as exc:
+            ui.show_error(exc, lang)
+        else:
+            ui.flash("success", t("approved" if approve else "rejected", lang, name=str(names.get(picked, picked))))
+            st.rerun()
+
+
+if coordinator:
+    moderation_queue()
+
+# ---------------------------------------------------------------- import (coordinators)
+if coordinator:
+    st.subheader(t("import_title", lang))
+    uploaded = st.file_uploader(t("import_upload", lang), type=["csv", "txt", "xlsx", "geojson", "json"],
+                                key="workshop_upload")
+    # A path on the server only for a coordinator on localhost; a hosted app takes uploads only.
+    local_path = st.text_input(t("home_local_path", lang), key="workshop_path").strip() \
+        if ui.local_files_allowed(actor) else ""
+    c1, c2 = st.columns(2)
+    check = c1.button(t("import_check", lang), key="import_check")
+    do_import = c2.button(t("import_do", lang), key="import_do", type="primary")
+else:
+    uploaded, local_path, check, do_import = None, "", False, False
 given = uploaded is not None or bool(local_path)
-c1, c2 = st.columns(2)
-check = c1.button(t("import_check", lang), key="import_check")
-do_import = c2.button(t("import_do", lang), key="import_do", type="primary")
 if (check or do_import) and not given:
     st.warning(t("home_nothing_given", lang))
 if given and (check or do_import) and not ui.upload_too_large(uploaded, lang):
@@ -64,17 +127,25 @@ st.subheader(t("export_title", lang))
 c1, c2 = st.columns(2)
 fmt = c1.radio(t("export_format", lang), export.FORMATS, key="export_format", horizontal=True,
                format_func=lambda s: {".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".csv": "CSV"}[s])
-public = c2.radio(t("visibility", lang), [True, False], key="export_public",
-                  format_func=lambda p: t("export_public" if p else "export_full", lang)) is True
+if coordinator:
+    public = c2.radio(t("visibility", lang), [True, False], key="export_public",
+                      format_func=lambda p: t("export_public" if p else "export_full", lang)) is True
+else:
+    # The full export is the coordinator's; the service would give anyone else only their own view anyway.
+    public = True
+    c2.caption(t("export_public_only", lang))
 if st.button(t("export_prepare", lang), key="export_prepare"):
-    name = f"{path.stem}{'-public' if public else ''}{fmt}"
+    # The workspace's file name only on localhost; a hosted app names the download after the tool.
+    stem = path.stem if ui.local_files_allowed(actor) else "assetmap"
+    name = f"{stem}{'-public' if public else ''}{fmt}"
     try:
         with ui.temp_dir() as tmp, ui.workspace() as ws:
             rows = export.export_assets(ws, Path(tmp) / name, public=public)
             state["export"] = (name, (Path(tmp) / name).read_bytes(), rows)
+            state["_export_full"] = not public
     except AssetmapError as exc:
         ui.show_error(exc, lang)
-if "export" in state:
+if "export" in state and (coordinator or not state.get("_export_full", True)):  # never a full one after sign-out
     name, payload, rows = state["export"]
     st.caption(t("export_rows", lang, rows=rows))
     st.download_button(t("export_download", lang, name=name), payload, file_name=name, key="export_download",

@@ -53,6 +53,19 @@ def caption_texts(at: AppTest) -> list[str]:
     return [c.value for c in at.caption]
 
 
+@pytest.fixture(autouse=True)
+def local_server(monkeypatch):
+    """Every test runs as a coordinator on their own computer (server on localhost, ``ASSETMAP_ACCESS``
+    unset) unless it sets ``ASSETMAP_ACCESS`` or the server address itself."""
+    from streamlit import config
+
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
+
+
 @pytest.fixture
 def workspace(delft_copy, monkeypatch):
     monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))

@@ -9,6 +9,12 @@ The tests share the server (starting Streamlit is slow) but not each other's res
 opens its own browser context (a new Streamlit session), takes what it needs from fixtures (the
 map entry made by clicking is the module fixture ``clicked_entry``) and counts the assets it
 expects from the file when it runs, so any order passes.
+
+Access: two more servers, started only for the tests that need them, on a Delft copy with private,
+group and public entries of two tables (people with contact details among them): one with
+``ASSETMAP_ACCESS=public``, where every URL typed directly shows no admin control, no download, no
+hidden name, no contact value and no file path; one with ``ASSETMAP_ACCESS=workshop``, which offers
+no full export and never another table's private entries.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,7 +36,7 @@ from shapely.geometry import Point
 from assetmap import i18n, settings
 from assetmap.layers import build_assets
 from assetmap.privacy import public_view
-from assetmap.service import open_workspace
+from assetmap.service import Workspace, open_workspace
 from conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -74,9 +81,36 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 90) ->
     raise TimeoutError("streamlit did not become healthy")
 
 
+@contextmanager
+def _streamlit(workspace: Path, access: str | None = None):
+    """``streamlit run app.py`` on localhost for ``workspace`` (with ``ASSETMAP_ACCESS=access`` when given);
+    yields its URL and stops it afterwards."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "ASSETMAP_ACCESS"} | {"ASSETMAP_WORKSPACE": str(workspace)}
+    if access:
+        env["ASSETMAP_ACCESS"] = access
+    log = open(workspace.with_suffix(f".{access or 'local'}.log"), "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
 @pytest.fixture(scope="module")
 def server(delft_workspace_file, tmp_path_factory):
-    """A Streamlit server on a Delft copy with the two XSS-named public assets saved first."""
+    """A Streamlit server on a Delft copy with the two XSS-named public assets saved first (on
+    localhost without ``ASSETMAP_ACCESS``: the visitor is a coordinator, as on one's own laptop)."""
     _require_chromium()
     workspace = tmp_path_factory.mktemp("browser") / "delft.gpkg"
     workspace.write_bytes(Path(delft_workspace_file).read_bytes())
@@ -86,24 +120,8 @@ def server(delft_workspace_file, tmp_path_factory):
                              geometry=[Point(4.3725, 52.0015), Point(4.3745, 52.0025)], crs=settings.STORAGE_CRS)
     with open_workspace(workspace) as ws:
         ws.save_assets(build_assets(frame, source="workshop", added_by="test"), "test")
-    port = _free_port()
-    env = {**os.environ, "ASSETMAP_WORKSPACE": str(workspace)}
-    log = open(workspace.with_suffix(".log"), "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    with _streamlit(workspace) as url:
         yield url, workspace
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -346,3 +364,175 @@ def test_7_map_page_fits_a_phone_screen(server, browser):
         assert page.dialogs == []
     finally:
         page.context.close()
+
+
+# ---------------------------------------------------------------------- access: public and workshop servers
+ME, OTHER = "tafel 1", "tafel 9"
+PRIVATE_OTHER, GROUP_OTHER, OWN_PRIVATE = "Geheime moestuin van negen", "Groepsklub Noord", "Mijn eigen plekje"
+PERSON_GROUP, PERSON_PUBLIC = "Kookt voor de buren", "Zingt in het koor"
+PUBLIC_PLACE = "Openbare pluktuin"
+CONTACTS = ("06-12345678", "zanger@example.org", "06-55501234")
+URLS = ("/", "/Kaart", "/In_kaart_brengen", "/Ontmoetingsplekken", "/Data")
+#: Labels of the controls a resident must never get.
+ADMIN_LABELS = tuple(i18n.t(code, "nl") for code in (
+    "workspace_create", "workspace_open", "home_place_button", "home_gemeente_button", "home_import_button",
+    "import_check", "import_do", "export_prepare", "approve", "reject", "save", "undo", "edit_save", "delete"))
+
+
+def _add(path: Path, rows: list[dict], actor: str) -> None:
+    frame = gpd.GeoDataFrame([{k: v for k, v in r.items() if k not in ("lon", "lat")} for r in rows],
+                             geometry=[Point(r["lon"], r["lat"]) for r in rows], crs=settings.STORAGE_CRS)
+    with open_workspace(path) as ws:
+        ws.save_assets(build_assets(frame, source="workshop", added_by=actor), actor)
+
+
+@pytest.fixture(scope="module")
+def mixed_workspace(delft_workspace_file, tmp_path_factory) -> Path:
+    """A Delft copy with private, group and public entries of two tables, people with contact details among them."""
+    _require_chromium()
+    workspace = tmp_path_factory.mktemp("access") / "wijk-geheim.gpkg"
+    workspace.write_bytes(Path(delft_workspace_file).read_bytes())
+    _add(workspace, [
+        {"name": PRIVATE_OTHER, "building_block": "resource", "visibility": "private", "contact": CONTACTS[2],
+         "lon": 4.3725, "lat": 52.0015},
+        {"name": GROUP_OTHER, "building_block": "association", "visibility": "group", "lon": 4.3735, "lat": 52.0020},
+        {"name": PERSON_GROUP, "building_block": "individual", "contact": CONTACTS[0], "lon": 4.3726, "lat": 52.0016},
+        {"name": PERSON_PUBLIC, "building_block": "individual", "visibility": "public", "consent": True,
+         "contact": CONTACTS[1], "lon": 4.3727, "lat": 52.0017},
+        {"name": PUBLIC_PLACE, "building_block": "resource", "visibility": "public", "consent": True,
+         "lon": 4.3730, "lat": 52.0018},
+    ], OTHER)
+    _add(workspace, [{"name": OWN_PRIVATE, "building_block": "resource", "visibility": "private",
+                      "lon": 4.3745, "lat": 52.0025}], ME)
+    return workspace
+
+
+@pytest.fixture(scope="module")
+def public_server(mixed_workspace):
+    """The app as residents get it: ``ASSETMAP_ACCESS=public``."""
+    with _streamlit(mixed_workspace, "public") as url:
+        yield url, mixed_workspace
+
+
+@pytest.fixture(scope="module")
+def workshop_server(mixed_workspace, tmp_path_factory):
+    """The app for a workshop: ``ASSETMAP_ACCESS=workshop``, on its own copy of the mixed workspace."""
+    workspace = tmp_path_factory.mktemp("workshop") / mixed_workspace.name
+    workspace.write_bytes(mixed_workspace.read_bytes())
+    with _streamlit(workspace, "workshop") as url:
+        yield url, workspace
+
+
+def _open_any(page, url: str, expect: str | None = None) -> None:
+    """Open a URL typed directly and wait until the page has run: its title, or the text ``expect``
+    (the message of a page that stopped)."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    if expect:
+        page.get_by_text(expect).first.wait_for()
+    else:
+        page.wait_for_selector("h1")
+    _wait_idle(page)
+
+
+def _everything(page) -> str:
+    """The visible text of the page and the full HTML of every frame (the map's data included)."""
+    return "\n".join([page.locator("body").inner_text()] + [frame.content() for frame in page.frames])
+
+
+def test_8_public_server_shows_no_control_no_hidden_entry_and_no_path_on_any_url(public_server, browser):
+    url, workspace = public_server
+    denied = i18n.t("access_denied", "nl")
+    for path in URLS:
+        page = _new_page(browser)
+        try:
+            _open_any(page, url + path, denied if path in ("/In_kaart_brengen", "/Data") else None)
+            if path == "/Kaart":
+                _map(page).locator(".leaflet-marker-icon").first.wait_for()
+            if path == "/Ontmoetingsplekken":
+                page.locator('[data-testid="stDataFrame"]').first.wait_for()
+                _map(page).locator("path.leaflet-interactive").first.wait_for()
+            text = _everything(page)
+            for secret in (PRIVATE_OTHER, GROUP_OTHER, PERSON_GROUP, OWN_PRIVATE, OTHER, ME, *CONTACTS):
+                assert secret not in text, (path, secret)
+            for where in (str(workspace), str(workspace.parent), workspace.name, workspace.stem, "pytest-of"):
+                assert where not in text, (path, where)
+            assert page.locator('[data-testid="stDownloadButton"], [data-testid="stFileUploader"], '
+                                'input[type="file"]').count() == 0, path
+            buttons = [b.strip() for b in page.locator("button").all_inner_texts()]
+            assert not set(buttons) & set(ADMIN_LABELS), (path, buttons)
+            menu = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').all_inner_texts()
+            assert [m.splitlines()[-1].strip() for m in menu] == [
+                i18n.page_title(key, "nl") for key in ("home", "map", "gaps")], path
+            if path in ("/In_kaart_brengen", "/Data"):
+                assert denied in text, path
+            else:
+                assert denied not in text, path
+            if path == "/Kaart":
+                assert PUBLIC_PLACE in text  # the public view is there: the checks above looked at the map's data
+            page.screenshot(path=str(ARTIFACTS / f"8_public{path.replace('/', '_') or '_start'}.png"), full_page=True)
+            assert page.dialogs == []
+        finally:
+            page.context.close()
+
+
+def test_9_workshop_server_offers_no_full_export_and_no_other_tables_private_entries(workshop_server, browser):
+    url, workspace = workshop_server
+    page = _new_page(browser)
+    try:
+        _open_any(page, url + "/In_kaart_brengen")
+        pseudonym = page.get_by_role("textbox", name=i18n.t("pseudonym", "nl"))
+        pseudonym.fill(ME)
+        pseudonym.press("Enter")
+        _wait_idle(page)
+        page.locator('[data-testid="stDataFrame"]').first.wait_for()  # own entries, listed for editing
+        _map(page).locator(".leaflet-marker-icon").first.wait_for()
+        text = _everything(page)
+        assert GROUP_OTHER in text and OWN_PRIVATE in text  # group entries and one's own private ones
+        for secret in (PRIVATE_OTHER, *CONTACTS, str(workspace.parent), workspace.name):
+            assert secret not in text, secret
+        page.screenshot(path=str(ARTIFACTS / "9_workshop_in_kaart_brengen.png"), full_page=True)
+        _open_any(page, url + "/Data")
+        page.get_by_text(i18n.t("data_title", "nl")).wait_for()
+        text = _everything(page)
+        assert i18n.t("export_public_only", "nl") in text and i18n.t("export_full", "nl") not in text
+        assert page.locator('[data-testid="stFileUploader"], input[type="file"]').count() == 0
+        for secret in (PRIVATE_OTHER, *CONTACTS, str(workspace.parent), workspace.name):
+            assert secret not in text, secret
+        page.screenshot(path=str(ARTIFACTS / "9_workshop_data.png"), full_page=True)
+        assert page.dialogs == []
+    finally:
+        page.context.close()
+
+
+def _account_maker() -> str | None:
+    """The service's way to make a local account, once it has one."""
+    return next((n for n in ("add_account", "create_account", "set_account") if getattr(Workspace, n, None)), None)
+
+
+@pytest.mark.skipif(getattr(Workspace, "sign_in", None) is None or _account_maker() is None,
+                    reason="Workspace.sign_in and a way to make a local account are not in the service yet "
+                           "(branch access-service)")
+def test_10_signing_in_with_a_local_account_opens_the_data_page(mixed_workspace, browser, tmp_path):
+    workspace = tmp_path / mixed_workspace.name
+    workspace.write_bytes(mixed_workspace.read_bytes())
+    with open_workspace(workspace) as ws:
+        getattr(ws, _account_maker())("anna", "geheim-wachtwoord", "coordinator")
+    with _streamlit(workspace, "public") as url:
+        page = _new_page(browser)
+        try:
+            _open_any(page, url + "/")
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.locator('[data-testid="stExpander"] summary').first.click()
+            sidebar.get_by_role("textbox", name=i18n.t("sign_in_name", "nl")).fill("anna")
+            sidebar.get_by_role("textbox", name=i18n.t("sign_in_password", "nl")).fill("geheim-wachtwoord")
+            sidebar.get_by_role("button", name=i18n.t("sign_in_button", "nl")).click()
+            sidebar.get_by_role("button", name=i18n.t("sign_out", "nl")).wait_for()
+            _wait_idle(page)
+            # A typed URL would start a new session: follow the menu, as a person does.
+            sidebar.locator('[data-testid="stPageLink"]').filter(has_text=i18n.page_title("data", "nl")).click()
+            page.get_by_text(i18n.t("data_title", "nl")).wait_for()
+            assert page.get_by_role("button", name=i18n.t("import_do", "nl")).count() == 1
+            assert page.dialogs == []
+        finally:
+            page.context.close()
