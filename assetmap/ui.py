@@ -407,13 +407,13 @@ def _sign_in(call, lang: str) -> None:
         with workspace() as ws:
             actor = call(ws)
     except AssetmapError as exc:
-        st.error(t("sign_in_failed", lang, error=_scrub(render_error(exc, lang))))
+        st.error(t("sign_in_not_done", lang, error=_scrub(render_error(exc, lang))))
         return
     except Exception:  # noqa: BLE001 - whatever went wrong, the visitor gets a message, not a traceback
-        st.error(t("sign_in_failed", lang, error=t("sign_in_broken", lang)))
+        st.error(t("sign_in_not_done", lang, error=t("sign_in_broken", lang)))
         return
     if not isinstance(actor, Actor):  # None: the service knows no such name, password or code
-        st.error(t("sign_in_failed", lang, error=t("sign_in_wrong" if actor is None else "sign_in_broken", lang)))
+        st.error(t("sign_in_not_done", lang, error=t("sign_in_wrong" if actor is None else "sign_in_broken", lang)))
         return
     st.session_state[_SIGNED_IN] = actor
     st.session_state["pseudonym"] = actor.pseudonym or ""

@@ -12,7 +12,7 @@ import streamlit as st
 
 from assetmap import export, imports, settings, ui
 from assetmap.errors import AssetmapError, InputError
-from assetmap.i18n import block_label, category_label, t
+from assetmap.i18n import block_label, t
 from assetmap.messages import text
 
 lang = ui.setup_page("data")
@@ -31,16 +31,14 @@ def moderation_queue() -> None:
     """Pending entries with approve and reject, when the service moderates (``Workspace.moderation``)."""
     try:
         with ui.workspace() as ws:
-            if getattr(ws, "moderation", None) is None or getattr(ws, "pending", None) is None \
-                    or not ws.moderation():
+            if not ws.moderation():
                 return
             pending = ws.pending(actor)
     except AssetmapError as exc:
         ui.show_error(exc, lang)
         return
     st.subheader(t("moderation_title", lang))
-    pending = pending if isinstance(pending, pd.DataFrame) else pd.DataFrame(list(pending or []))
-    if not len(pending) or "id" not in pending.columns:
+    if not len(pending):
         st.caption(t("moderation_none", lang))
         return
 
@@ -48,13 +46,13 @@ def moderation_queue() -> None:
         return pending[name].astype(object).where(pending[name].notna(), None).tolist() \
             if name in pending.columns else [None] * len(pending)
 
-    names = dict(zip(column("id"), column("name")))
+    names = dict(zip(column("asset_id"), column("name")))
     # Only what a coordinator needs to decide; contact fields stay out of the table.
     st.dataframe(pd.DataFrame({
         t("name", lang): column("name"),
         t("building_block", lang): [block_label(b, lang) if b else "" for b in column("building_block")],
-        t("category", lang): [category_label(c, lang) for c in column("category")],
-        t("description", lang): column("description"),
+        t("visibility", lang): [t("visibility_" + str(v), lang) for v in column("requested_visibility")],
+        t("moderation_by", lang): column("requested_by"),
     }), hide_index=True, width="stretch", key="moderation_table")
     picked = st.selectbox(t("moderation_pick", lang), list(names), key="moderation_pick",
                           format_func=lambda i: str(names.get(i, i)))

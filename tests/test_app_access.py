@@ -7,14 +7,12 @@ everything the page draws is searched. Hiding a control is presentation only, so
 drive the writes a role may not make and check that the service refuses them.
 
 Signing in, table codes and moderation come from the service (``Workspace.sign_in``,
-``redeem_table_code``, ``moderation``, ``pending``, ``approve``, ``reject``). The app's side of them
-is tested here with stand-ins for those methods; the tests against the real methods skip, saying
-so, until the service has them.
+``redeem_table_code``, ``moderation``, ``pending``, ``approve``, ``reject``) and are tested here
+through the pages against a real workspace.
 """
 
 from __future__ import annotations
 
-import sys
 import types
 
 import pandas as pd
@@ -24,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from assetmap import i18n, ui
 from assetmap.errors import PermissionDenied, render_error
-from assetmap.service import Actor, Workspace, open_workspace
+from assetmap.service import Actor, open_workspace
 from test_app import APP, DATA_PAGE, GAPS_PAGE, MAP_PAGE, WORKSHOP_PAGE, add_assets
 
 PAGES = (APP, MAP_PAGE, WORKSHOP_PAGE, GAPS_PAGE, DATA_PAGE)
@@ -382,84 +380,63 @@ def test_the_service_refuses_what_the_session_role_may_not_do(mixed, monkeypatch
             assert GROUP_OTHER not in exported and PERSON_GROUP not in exported
 
 
-# ---------------------------------------------------------------------- sign-in (app side, service stand-ins)
-ACCOUNTS = {("anna", "geheim-wachtwoord"): Actor("anna", "coordinator")}
-TABLE_CODES = {"TAFEL-7"}
-
-
-def _fake_sign_in(self, name, password):
-    try:
-        return ACCOUNTS[(name, password)]
-    except KeyError:
-        raise PermissionDenied("sign_in_wrong") from None
-
-
-def _fake_redeem(self, code, pseudonym):
-    return Actor(pseudonym, "workshop") if code in TABLE_CODES else None  # None as well as an error means "no"
-
-
-def _install_stand_ins(monkeypatch) -> bool:
-    """``Workspace.sign_in`` and ``redeem_table_code`` as the service will offer them, where it does not yet.
-
-    Returns True when both are stand-ins (the service has neither).
-    """
-    if getattr(Workspace, "sign_in", None) is None:
-        monkeypatch.setattr(Workspace, "sign_in", _fake_sign_in, raising=False)
-    if getattr(Workspace, "redeem_table_code", None) is None:
-        monkeypatch.setattr(Workspace, "redeem_table_code", _fake_redeem, raising=False)
-    return Workspace.sign_in is _fake_sign_in and Workspace.redeem_table_code is _fake_redeem
+# ---------------------------------------------------------------------- sign-in, against the real service
+PASSWORD = "geheim-wachtwoord"
 
 
 @pytest.fixture
-def stand_ins(monkeypatch):
-    """The sign-in stand-ins, for tests that rely on their accounts and codes (skipped once the service has its own)."""
-    if not _install_stand_ins(monkeypatch):
-        pytest.skip("the service has its own sign-in now: the tests against the real methods cover it")
+def accounts(mixed):
+    """A coordinator account "anna" and a table code, made by the service in the workspace."""
+    with open_workspace(mixed) as ws:
+        ws.create_account("anna", PASSWORD, "coordinator")
+        code = ws.issue_table_code(hours=2)
+    return code
 
 
 def _submit(at: AppTest, label: str) -> AppTest:
     return next(b for b in at.sidebar.button if b.label == label).click().run()
 
 
-def test_sign_in_with_an_account_raises_the_session_to_its_role(mixed, monkeypatch, stand_ins):
+def test_sign_in_with_an_account_raises_the_session_to_its_role(mixed, monkeypatch, accounts):
     monkeypatch.setenv("ASSETMAP_ACCESS", "public")
     at = run(DATA_PAGE)
     assert [w.value for w in at.warning] == [ACCESS_DENIED]
     at.sidebar.text_input(key="sign_in_name").input("anna")
-    at.sidebar.text_input(key="sign_in_password").input("fout")
+    at.sidebar.text_input(key="sign_in_password").input("bijna-goed-wachtwoord")
     _submit(at, i18n.t("sign_in_button", "nl"))
     assert not at.exception
-    wrong = render_error(PermissionDenied("sign_in_wrong"), "nl")  # the service's code, in the visitor's language
-    assert [e.value for e in at.error] == [i18n.t("sign_in_failed", "nl", error=wrong)]
+    wrong = render_error(PermissionDenied("sign_in_failed", "fix_sign_in"), "nl")  # the service's text, in Dutch
+    assert [e.value for e in at.error] == [i18n.t("sign_in_not_done", "nl", error=wrong)]
     assert [w.value for w in at.warning] == [ACCESS_DENIED]
     at.sidebar.text_input(key="sign_in_name").input("anna")
-    at.sidebar.text_input(key="sign_in_password").input("geheim-wachtwoord")
+    at.sidebar.text_input(key="sign_in_password").input(PASSWORD)
     _submit(at, i18n.t("sign_in_button", "nl"))
     assert not at.exception
     assert ACCESS_DENIED not in [w.value for w in at.warning]
     assert {"import_do", "export_public"} <= keys(at)
     assert any("anna" in c.value for c in at.sidebar.caption)
+    assert PASSWORD not in page_text(at)
     at.sidebar.button(key="sign_out").click().run()
     assert not at.exception
     assert [w.value for w in at.warning] == [ACCESS_DENIED]
 
 
-def test_empty_sign_in_fields_give_a_message(mixed, monkeypatch, stand_ins):
+def test_empty_sign_in_fields_give_a_message(mixed, monkeypatch):
     monkeypatch.setenv("ASSETMAP_ACCESS", "public")
     at = run(MAP_PAGE)
     _submit(at, i18n.t("sign_in_button", "nl"))
     assert not at.exception and i18n.t("sign_in_missing", "nl") in [e.value for e in at.error]
 
 
-def test_a_table_code_makes_a_workshop_participant_under_their_pseudonym(mixed, monkeypatch, stand_ins):
+def test_a_table_code_makes_a_workshop_participant_under_their_pseudonym(mixed, monkeypatch, accounts):
     monkeypatch.setenv("ASSETMAP_ACCESS", "public")
     at = run(WORKSHOP_PAGE)
     assert [w.value for w in at.warning] == [ACCESS_DENIED]
     at.sidebar.text_input(key="table_code").input("GEEN-CODE")
     at.sidebar.text_input(key="table_pseudonym").input(ME)
     _submit(at, i18n.t("table_code_button", "nl"))
-    assert i18n.t("sign_in_failed", "nl", error=i18n.t("sign_in_wrong", "nl")) in [e.value for e in at.error]
-    at.sidebar.text_input(key="table_code").input("TAFEL-7")
+    assert not at.exception and at.error
+    at.sidebar.text_input(key="table_code").input(accounts)
     at.sidebar.text_input(key="table_pseudonym").input(ME)
     _submit(at, i18n.t("table_code_button", "nl"))
     assert not at.exception
@@ -469,135 +446,59 @@ def test_a_table_code_makes_a_workshop_participant_under_their_pseudonym(mixed, 
     assert "import_do" not in keys(run(DATA_PAGE))  # a fresh session is public again
 
 
-def test_a_crashing_sign_in_gives_a_message_not_a_traceback(mixed, monkeypatch):
-    def broken(self, name, password):
-        raise RuntimeError("database is locked")
-
-    monkeypatch.setattr(Workspace, "sign_in", broken, raising=False)
-    monkeypatch.setenv("ASSETMAP_ACCESS", "public")
-    at = run(MAP_PAGE)
-    at.sidebar.text_input(key="sign_in_name").input("anna")
-    at.sidebar.text_input(key="sign_in_password").input("x")
-    _submit(at, i18n.t("sign_in_button", "nl"))
-    assert not at.exception
-    assert [e.value for e in at.error] == [i18n.t("sign_in_failed", "nl", error=i18n.t("sign_in_broken", "nl"))]
-
-
-def test_without_a_sign_in_in_the_service_the_panel_says_so(mixed, monkeypatch):
-    for method in ("sign_in", "redeem_table_code"):
-        monkeypatch.delattr(Workspace, method, raising=False)
-    monkeypatch.setenv("ASSETMAP_ACCESS", "public")
-    at = run(MAP_PAGE)
-    assert i18n.t("sign_in_unavailable", "nl") in [c.value for c in at.sidebar.caption]
-
-
 def test_a_coordinator_on_localhost_gets_no_sign_in_panel(mixed, monkeypatch):
-    _install_stand_ins(monkeypatch)
     present = keys(run(MAP_PAGE))
     assert "sign_in_name" not in present and "table_code" not in present
 
 
 def test_openid_connect_button_only_when_configured(mixed, monkeypatch):
+    """The button follows the real ``assetmap.auth_oidc.oidc_configured`` and the page's secrets;
+    the sign-in itself is tested against a real provider in ``test_oidc.py``."""
     monkeypatch.setenv("ASSETMAP_ACCESS", "public")
-    import assetmap
-
-    fake = types.ModuleType("assetmap.auth_oidc")
-    fake.oidc_configured = lambda: False
-    fake.oidc_actor = lambda: None
-    monkeypatch.setitem(sys.modules, "assetmap.auth_oidc", fake)
-    monkeypatch.setattr(assetmap, "auth_oidc", fake, raising=False)
     assert "sign_in_oidc" not in keys(run(MAP_PAGE))
-    fake.oidc_configured = lambda: True
-    assert "sign_in_oidc" in keys(run(MAP_PAGE))
-    fake.oidc_actor = lambda: Actor("anna@gemeente.nl", "coordinator")
-    at = run(DATA_PAGE)
-    assert "import_do" in keys(at) and "sign_out" in keys(at)
+    at = AppTest.from_file(MAP_PAGE, default_timeout=180)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "assetmap", "client_secret": "geheim",
+                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
+    at.run()
+    assert not at.exception and "sign_in_oidc" in keys(at)
 
 
-# ---------------------------------------------------------------------- sign-in against the real service
-def _account_maker():
-    for name in ("add_account", "create_account", "set_account"):
-        if getattr(Workspace, name, None) is not None:
-            return name
-    return None
-
-
-@pytest.mark.skipif(getattr(Workspace, "sign_in", None) is None,
-                    reason="Workspace.sign_in is not in the service yet (branch access-service)")
-def test_real_sign_in_with_a_wrong_password_gives_a_message(mixed, monkeypatch):
-    monkeypatch.setenv("ASSETMAP_ACCESS", "public")
-    at = run(DATA_PAGE)
-    at.sidebar.text_input(key="sign_in_name").input("niemand")
-    at.sidebar.text_input(key="sign_in_password").input("fout")
-    _submit(at, i18n.t("sign_in_button", "nl"))
-    assert not at.exception and at.error
-    assert [w.value for w in at.warning] == [ACCESS_DENIED]
-
-
-@pytest.mark.skipif(getattr(Workspace, "sign_in", None) is None or _account_maker() is None,
-                    reason="Workspace.sign_in, or a way to make an account, is not in the service yet")
-def test_real_sign_in_with_an_account(mixed, monkeypatch):
-    with open_workspace(mixed) as ws:
-        getattr(ws, _account_maker())("anna", "geheim-wachtwoord", "coordinator")
-    monkeypatch.setenv("ASSETMAP_ACCESS", "public")
-    at = run(DATA_PAGE)
-    at.sidebar.text_input(key="sign_in_name").input("anna")
-    at.sidebar.text_input(key="sign_in_password").input("geheim-wachtwoord")
-    _submit(at, i18n.t("sign_in_button", "nl"))
-    assert not at.exception
-    assert "import_do" in keys(at)
-
-
-# ---------------------------------------------------------------------- moderation
-class _Queue:
-    """Stand-in for the service's moderation: two pending entries, approve and reject recorded."""
-
-    def __init__(self, path):
-        with open_workspace(path) as ws:
-            assets = ws.assets()
-            self.frame = assets[assets["name"].isin([GROUP_OTHER, PERSON_PUBLIC]).to_numpy()].reset_index(drop=True)
-        self.calls: list[tuple[str, str, Actor]] = []
-
-    def install(self, monkeypatch) -> None:
-        queue = self
-        monkeypatch.setattr(Workspace, "moderation", lambda ws: True, raising=False)
-        monkeypatch.setattr(Workspace, "pending", lambda ws, actor: queue.frame, raising=False)
-        monkeypatch.setattr(Workspace, "approve", lambda ws, i, actor: queue.calls.append(("approve", i, actor)),
-                            raising=False)
-        monkeypatch.setattr(Workspace, "reject", lambda ws, i, actor: queue.calls.append(("reject", i, actor)),
-                            raising=False)
-
-
+# ---------------------------------------------------------------------- moderation, against the real service
 def test_moderation_queue_on_the_data_page_for_coordinators(mixed, monkeypatch):
-    queue = _Queue(mixed)
-    queue.install(monkeypatch)
+    from assetmap.layers import build_assets
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    with open_workspace(mixed) as ws:
+        ws.set_moderation(True)
+        for name in ("Buurtbankje", "Koffiehoek"):
+            ws.add_entry({"name": name, "building_block": "resource", "visibility": "public", "consent": True},
+                         Point(4.373, 52.002), Actor(ME, "workshop"))
+        assert set(ws.assets(actor=Actor(None, "public"))["name"]).isdisjoint({"Buurtbankje", "Koffiehoek"})
     at = run(DATA_PAGE, pseudonym="coördinator")
     assert i18n.t("moderation_title", "nl") in [s.value for s in at.subheader]
-    assert set(at.dataframe[0].value[i18n.t("name", "nl")]) == {GROUP_OTHER, PERSON_PUBLIC}
+    assert set(at.dataframe[0].value[i18n.t("name", "nl")]) == {"Buurtbankje", "Koffiehoek"}
     assert not any(c in page_text(at) for c in CONTACTS)
-    picked = at.selectbox(key="moderation_pick").value
+    at.selectbox(key="moderation_pick").set_value(at.selectbox(key="moderation_pick").options[0])
+    picked_label = at.selectbox(key="moderation_pick").value
     at.button(key="moderation_approve").click().run()
     assert not at.exception
-    assert queue.calls[0][:2] == ("approve", picked) and queue.calls[0][2].role == "coordinator"
-    assert any(i18n.t("approved", "nl", name="").rstrip() in s.value for s in at.success)
+    with open_workspace(mixed) as ws:
+        public = set(ws.assets(actor=Actor(None, "public"))["name"])
+        left = set(ws.pending()["asset_id"])
+    assert len(public & {"Buurtbankje", "Koffiehoek"}) == 1 and len(left) == 1
+    at = run(DATA_PAGE, pseudonym="coördinator")
     at.button(key="moderation_reject").click().run()
-    assert queue.calls[-1][0] == "reject"
+    assert not at.exception
+    with open_workspace(mixed) as ws:
+        assert ws.pending().empty
+        assert len(set(ws.assets(actor=Actor(None, "public"))["name"]) & {"Buurtbankje", "Koffiehoek"}) == 1
     monkeypatch.setenv("ASSETMAP_ACCESS", "workshop")
     assert "moderation_approve" not in keys(run(DATA_PAGE, pseudonym=ME))  # coordinators only
+    del picked_label, build_assets, gpd
 
 
-def test_no_queue_when_the_service_does_not_moderate(mixed, monkeypatch):
-    queue = _Queue(mixed)
-    queue.install(monkeypatch)
-    monkeypatch.setattr(Workspace, "moderation", lambda ws: False, raising=False)
+def test_no_queue_when_the_service_does_not_moderate(mixed):
     at = run(DATA_PAGE)
     assert i18n.t("moderation_title", "nl") not in [s.value for s in at.subheader]
-
-
-@pytest.mark.skipif(getattr(Workspace, "moderation", None) is None,
-                    reason="Workspace.moderation is not in the service yet (branch access-service)")
-def test_data_page_with_the_real_moderation(mixed):
-    at = run(DATA_PAGE)
-    with open_workspace(mixed) as ws:
-        moderating = ws.moderation()
-    assert (i18n.t("moderation_title", "nl") in [s.value for s in at.subheader]) is bool(moderating)

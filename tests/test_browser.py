@@ -505,19 +505,12 @@ def test_9_workshop_server_offers_no_full_export_and_no_other_tables_private_ent
         page.context.close()
 
 
-def _account_maker() -> str | None:
-    """The service's way to make a local account, once it has one."""
-    return next((n for n in ("add_account", "create_account", "set_account") if getattr(Workspace, n, None)), None)
-
-
-@pytest.mark.skipif(getattr(Workspace, "sign_in", None) is None or _account_maker() is None,
-                    reason="Workspace.sign_in and a way to make a local account are not in the service yet "
                            "(branch access-service)")
 def test_10_signing_in_with_a_local_account_opens_the_data_page(mixed_workspace, browser, tmp_path):
     workspace = tmp_path / mixed_workspace.name
     workspace.write_bytes(mixed_workspace.read_bytes())
     with open_workspace(workspace) as ws:
-        getattr(ws, _account_maker())("anna", "geheim-wachtwoord", "coordinator")
+        ws.create_account("anna", "geheim-wachtwoord", "coordinator")
     with _streamlit(workspace, "public") as url:
         page = _new_page(browser)
         try:
