@@ -36,7 +36,7 @@ from shapely.geometry import Point
 from assetmap import i18n, settings
 from assetmap.layers import build_assets
 from assetmap.privacy import public_view
-from assetmap.service import Workspace, open_workspace
+from assetmap.service import open_workspace
 from conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -505,7 +505,6 @@ def test_9_workshop_server_offers_no_full_export_and_no_other_tables_private_ent
         page.context.close()
 
 
-                           "(branch access-service)")
 def test_10_signing_in_with_a_local_account_opens_the_data_page(mixed_workspace, browser, tmp_path):
     workspace = tmp_path / mixed_workspace.name
     workspace.write_bytes(mixed_workspace.read_bytes())
