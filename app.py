@@ -53,6 +53,34 @@ if create_typed or create_default:
         ui.flash("success", t("workspace_created", lang, path=target) if local_files else t("workspace_ready", lang))
         st.rerun()
 
+# ---------------------------------------------------------------- the Delft example (coordinators)
+def load_example() -> None:
+    """Build the Delft example, offline, in the (new or empty) workspace."""
+    from assetmap.demo import load_demo
+
+    target = ui.workspace_path()
+    with st.spinner(t("demo_loading", lang)):
+        try:
+            if not target.is_file():
+                if target == ui.default_workspace_path():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                create_workspace(target, actor=actor).close()
+            with ui.workspace() as ws:
+                summary = load_demo(ws)
+        except AssetmapError as exc:
+            ui.show_error(exc, lang)
+            return
+    ui.flash("success", t("demo_loaded", lang, assets=summary.assets, areas=summary.areas,
+                          pct=summary.coverage_pct, minutes=summary.minutes))
+    st.rerun()
+
+
+empty = not ui.workspace_path().is_file() or not len(ui.layers(ui.workspace_path(), actor)["assets"])
+if coordinator and empty:
+    st.info(t("demo_intro", lang))
+    if st.button(t("demo_button", lang), key="load_demo", type="primary"):
+        load_example()
+
 path = ui.require_workspace(lang)
 
 # ---------------------------------------------------------------- load an area (coordinators)

@@ -35,3 +35,41 @@ def test_assetmap_demo_builds_a_complete_workspace_offline(tmp_path):
         assert ws.asset("demo-fietsen")["visibility"] == "group"  # a person stays within the group
     again = subprocess.run(CLI + ["demo", str(path)], capture_output=True, text=True, timeout=300)
     assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_the_start_page_loads_the_example_into_a_new_workspace(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from assetmap import i18n
+    from conftest import REPO
+
+    path = tmp_path / "eerste-keer.gpkg"
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(path))
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
+    at.run()
+    assert not at.exception
+    button = at.button(key="load_demo")
+    assert button.label == i18n.t("demo_button", "nl") == "Voorbeeld laden (Delft)"
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Delft" in s.value for s in at.success)
+    with open_workspace(path) as ws:
+        assert len(ws.boundaries()) == 13 and len(ws.assets()) > 150
+    assert "load_demo" not in [b.key for b in at.button]  # the workspace is no longer empty
+
+
+def test_the_example_never_mixes_with_real_data(tmp_path):
+    import pytest
+
+    from assetmap.errors import InputError
+    from assetmap.service import create_workspace
+
+    path = tmp_path / "echt.gpkg"
+    with create_workspace(path) as ws:
+        ws.add_entry({"name": "Echte buurtkamer", "building_block": "institution"},
+                     __import__("shapely").Point(4.37, 52.0), "tafel 1")
+    before = path.read_bytes()
+    with open_workspace(path) as ws, pytest.raises(InputError, match="holds data already"):
+        demo.load_demo(ws)
+    assert path.read_bytes() == before

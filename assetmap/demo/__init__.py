@@ -67,16 +67,44 @@ def build_demo(path: str | os.PathLike) -> DemoSummary:
     assetmap.errors.InputError
         ``path`` exists already, does not end in ``.gpkg``, or its folder is missing.
     """
-    from assetmap.coverage import compute_coverage, load_inputs, save_coverage
-    from assetmap.imports import import_boundaries, import_osm, import_workshop
     from assetmap.service import create_workspace
 
     with create_workspace(path) as ws:
+        return load_demo(ws)
+
+
+def load_demo(ws) -> DemoSummary:
+    """Load the Delft demo data into a workspace that holds no assets yet, in one transaction.
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        An empty workspace, opened by a coordinator (loading areas is theirs).
+
+    Returns
+    -------
+    DemoSummary
+        Counts and the coverage figure of the workspace afterwards.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        ``demo_not_empty`` when the workspace holds assets already (the demo never mixes with real data).
+    assetmap.errors.PermissionDenied
+        The workspace's actor is not a coordinator.
+    """
+    from assetmap.coverage import compute_coverage, load_inputs, save_coverage
+    from assetmap.errors import InputError
+    from assetmap.imports import import_boundaries, import_osm, import_workshop
+
+    if len(ws.assets()):
+        raise InputError("demo_not_empty", "fix_demo_new_workspace")
+    with ws.transaction():
         import_boundaries(ws, file=WIJKEN_FILE)
         import_osm(ws, file=OSM_FILE, area_file=AREA_FILE)
         import_workshop(ws, WORKSHOP_FILE, actor=DEMO_ACTOR)
         result = compute_coverage(load_inputs(ws))
         save_coverage(ws, result)
-        return DemoSummary(areas=len(ws.boundaries()), assets=len(ws.assets()),
-                           meeting_places=len(result.meeting_places),
-                           coverage_pct=float(result.total["coverage_pct"]), minutes=float(result.minutes))
+    return DemoSummary(areas=len(ws.boundaries()), assets=len(ws.assets()),
+                       meeting_places=len(result.meeting_places),
+                       coverage_pct=float(result.total["coverage_pct"]), minutes=float(result.minutes))
