@@ -114,11 +114,14 @@ class Workspace:
     actor : Actor, optional
         Who calls when a call names nobody (default: a coordinator without pseudonym, as on a
         laptop used by one person).
+    moderation_default : bool
+        Whether moderation is on where the workspace never set it (a hosted app: on).
     """
 
-    def __init__(self, store: Store, actor: Actor | None = None):
+    def __init__(self, store: Store, actor: Actor | None = None, *, moderation_default: bool = False):
         self.store = store
         self.actor = actor or Actor()
+        self.moderation_default = moderation_default
 
     # ------------------------------------------------------------------ life cycle
     @property
@@ -1194,9 +1197,11 @@ class Workspace:
         Returns
         -------
         bool
-            True when the workspace's ``moderation`` setting is ``on`` (default off).
+            The workspace's ``moderation`` setting (``on``/``off``); where it was never set, the
+            default the workspace was opened with (off; on for a hosted app).
         """
-        return self.store.meta().get("moderation") == "on"
+        setting = self.store.meta().get("moderation")
+        return self.moderation_default if setting is None else setting == "on"
 
     def set_moderation(self, on: bool, actor: ActorLike = None) -> None:
         """Turn moderation on or off for this workspace.
@@ -1429,7 +1434,8 @@ class Workspace:
 
 
 # ---------------------------------------------------------------------- opening
-def open_workspace(location: str | os.PathLike, actor: Actor | None = None) -> Workspace:
+def open_workspace(location: str | os.PathLike, actor: Actor | None = None, *,
+                   moderation_default: bool = False) -> Workspace:
     """Open an existing workspace through the editing service.
 
     Parameters
@@ -1438,6 +1444,8 @@ def open_workspace(location: str | os.PathLike, actor: Actor | None = None) -> W
         A workspace ``.gpkg`` file.
     actor : Actor, optional
         Who calls when a call names nobody (default: a coordinator).
+    moderation_default : bool
+        Whether moderation is on where the workspace never set it (a hosted app: on).
 
     Returns
     -------
@@ -1448,7 +1456,7 @@ def open_workspace(location: str | os.PathLike, actor: Actor | None = None) -> W
     assetmap.errors.WorkspaceError
         Missing, not a workspace, or of a newer schema version.
     """
-    return Workspace(open_store(location), actor)
+    return Workspace(open_store(location), actor, moderation_default=moderation_default)
 
 
 def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, actor: Actor | None = None

@@ -512,7 +512,8 @@ def workspace():
     assetmap.errors.WorkspaceError
         The file is missing, not a workspace, or of a newer schema version.
     """
-    with open_workspace(workspace_path(), session_actor()) as ws:
+    # Hosted, what a table makes public waits for a coordinator unless the workspace says otherwise.
+    with open_workspace(workspace_path(), session_actor(), moderation_default=hosted()) as ws:
         yield ws
 
 

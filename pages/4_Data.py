@@ -73,6 +73,60 @@ def moderation_queue() -> None:
 if coordinator:
     moderation_queue()
 
+
+# ---------------------------------------------------------------- accounts, table codes, moderation (coordinators)
+def administration() -> None:
+    """Accounts, table codes and the moderation switch; the service checks every step again."""
+    st.subheader(t("admin_title", lang))
+    try:
+        with ui.workspace() as ws:
+            accounts, moderating = ws.accounts(actor), ws.moderation()
+    except AssetmapError as exc:
+        ui.show_error(exc, lang)
+        return
+    if len(accounts):
+        st.dataframe(pd.DataFrame({t("name", lang): accounts["name"].astype(object),
+                                   t("admin_role", lang): [t("role_" + str(r), lang) for r in accounts["role"]]}),
+                     hide_index=True, width="stretch", key="admin_accounts")
+    with st.form("admin_add_account", clear_on_submit=True):
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input(t("name", lang), key="admin_name", max_chars=80)
+        password = c2.text_input(t("admin_password", lang), type="password", key="admin_password")
+        role = c3.selectbox(t("admin_role", lang), ("workshop", "coordinator"), key="admin_role",
+                            format_func=lambda r: t("role_" + r, lang))
+        add = st.form_submit_button(t("admin_add", lang))
+    c1, c2 = st.columns(2)
+    remove = c1.selectbox(t("admin_remove_pick", lang), list(accounts["name"]) if len(accounts) else [],
+                          index=None, key="admin_remove_pick", placeholder=t("choose_one", lang))
+    remove_clicked = c1.button(t("admin_remove", lang), key="admin_remove", disabled=remove is None)
+    hours = c2.number_input(t("admin_code_hours", lang), min_value=1, max_value=72, value=8, key="admin_code_hours")
+    code_clicked = c2.button(t("admin_code", lang), key="admin_code")
+    switched = st.toggle(t("admin_moderation", lang), value=moderating, key="admin_moderation")
+    if not (add or remove_clicked or code_clicked or switched != moderating):
+        return
+    try:
+        with ui.workspace() as ws:
+            if add:
+                ws.create_account(name.strip(), password, role, actor)
+                ui.flash("success", t("admin_added", lang, name=name.strip()))
+            elif remove_clicked:
+                ws.remove_account(remove, actor)
+                ui.flash("success", t("admin_removed", lang, name=remove))
+            elif code_clicked:
+                # Shown once; only its hash is kept.
+                ui.flash("info", t("admin_code_issued", lang, code=ws.issue_table_code(actor, hours=hours),
+                                   hours=hours))
+            else:
+                ws.set_moderation(switched, actor)
+    except AssetmapError as exc:
+        ui.show_error(exc, lang)
+        return
+    st.rerun()
+
+
+if coordinator:
+    administration()
+
 # ---------------------------------------------------------------- import (coordinators)
 if coordinator:
     st.subheader(t("import_title", lang))

@@ -502,3 +502,51 @@ def test_moderation_queue_on_the_data_page_for_coordinators(mixed, monkeypatch):
 def test_no_queue_when_the_service_does_not_moderate(mixed):
     at = run(DATA_PAGE)
     assert i18n.t("moderation_title", "nl") not in [s.value for s in at.subheader]
+
+
+def test_coordinators_manage_accounts_table_codes_and_moderation_on_the_data_page(mixed, monkeypatch):
+    at = run(DATA_PAGE, pseudonym="coördinator")
+    assert i18n.t("admin_title", "nl") in [s.value for s in at.subheader]
+    at.text_input(key="admin_name").input("bert")
+    at.text_input(key="admin_password").input("kort")
+    at.button(key="FormSubmitter:admin_add_account-" + i18n.t("admin_add", "nl")).click().run()
+    assert not at.exception and at.error  # too short: the service's message, no account
+    at.text_input(key="admin_name").input("bert")
+    at.text_input(key="admin_password").input(PASSWORD)
+    at.selectbox(key="admin_role").set_value("workshop")
+    at.button(key="FormSubmitter:admin_add_account-" + i18n.t("admin_add", "nl")).click().run()
+    assert not at.exception
+    with open_workspace(mixed) as ws:
+        assert ws.sign_in("bert", PASSWORD) == Actor("bert", "workshop")
+    assert PASSWORD not in page_text(at)
+    at.button(key="admin_code").click().run()
+    shown = " ".join(i.value for i in at.info)
+    code = shown.split(":", 1)[1].split("(")[0].strip()
+    with open_workspace(mixed) as ws:
+        assert ws.redeem_table_code(code, "tafel 4") == Actor("tafel 4", "workshop")
+        assert not ws.moderation()
+    at.toggle(key="admin_moderation").set_value(True).run()
+    with open_workspace(mixed) as ws:
+        assert ws.moderation()
+    monkeypatch.setenv("ASSETMAP_ACCESS", "workshop")
+    assert "admin_add_account" not in str(keys(run(DATA_PAGE, pseudonym=ME)))
+
+
+def test_a_hosted_app_moderates_unless_the_workspace_says_otherwise(mixed, monkeypatch):
+    from shapely.geometry import Point
+
+    monkeypatch.setenv("ASSETMAP_ACCESS", "workshop")
+    with ui_workspace_as(Actor(ME, "workshop")) as ws:
+        assert ws.moderation()  # hosted, never set: on
+        ws.add_entry({"name": "Openbaar bankje", "building_block": "resource", "visibility": "public",
+                      "consent": True}, Point(4.373, 52.002), Actor(ME, "workshop"))
+    with open_workspace(mixed) as ws:
+        assert "Openbaar bankje" in set(ws.pending()["name"])
+        ws.set_moderation(False)
+    with ui_workspace_as(Actor(ME, "workshop")) as ws:
+        assert not ws.moderation()  # the workspace's own setting wins
+
+
+def ui_workspace_as(actor: Actor):
+    """The workspace as the app opens it for a visitor (``ui.workspace``), outside a page run."""
+    return open_workspace(ui.default_workspace_path(), actor, moderation_default=ui.hosted())

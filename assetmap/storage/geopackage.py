@@ -109,12 +109,12 @@ _ACCESS_SQL = (
     "CREATE TABLE IF NOT EXISTS moderation_queue (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
     "asset_id TEXT NOT NULL UNIQUE, requested_visibility TEXT NOT NULL, requested_consent BOOLEAN, "
     "requested_by TEXT, at TEXT NOT NULL)",
-    "INSERT OR IGNORE INTO workspace_meta VALUES ('moderation', 'off')",
 )
 
 
 def _add_access_tables(conn: sqlite3.Connection) -> None:
-    """Schema 1 -> 2: local accounts, table codes and the moderation queue (moderation off)."""
+    """Schema 1 -> 2: local accounts, table codes and the moderation queue (moderation not set: the
+    service's default applies, off on a laptop and on in a hosted app)."""
     for statement in _ACCESS_SQL:  # one by one: executescript would commit the migration's transaction
         conn.execute(statement)
 
