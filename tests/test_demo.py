@@ -73,3 +73,14 @@ def test_the_example_never_mixes_with_real_data(tmp_path):
     with open_workspace(path) as ws, pytest.raises(InputError, match="holds data already"):
         demo.load_demo(ws)
     assert path.read_bytes() == before
+
+
+def test_the_quick_start_guides_exist_in_dutch_and_english_with_their_screenshots():
+    from conftest import REPO
+    import re
+
+    for name in ("aan-de-slag.md", "getting-started.md"):
+        text = (REPO / "docs" / name).read_text(encoding="utf-8")
+        images = re.findall(r"!\[[^\]]*\]\((img/[^)]+)\)", text)
+        assert len(images) >= 4 and all((REPO / "docs" / image).is_file() for image in images)
+        assert "Voorbeeld laden (Delft)" in text and "assetmap demo" in text
