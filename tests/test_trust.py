@@ -237,3 +237,18 @@ def test_the_cli_speaks_dutch_when_asked(workspace, tmp_path):
     assert by_locale.stderr == dutch.stderr
     listed = _run("--lang", "nl", "list", workspace)
     assert listed.stdout.strip().endswith("2 assets")
+
+
+def test_a_row_with_an_unknown_buurt_code_gets_one_problem_not_two(workspace, tmp_path):
+    from assetmap.imports import import_boundaries
+    from assetmap.service import open_workspace
+    from conftest import DENHAAG_BUURTEN
+
+    with open_workspace(workspace) as ws:
+        import_boundaries(ws, file=DENHAAG_BUURTEN)
+    rows = tmp_path / "buurtcode.csv"
+    rows.write_text("naam,bouwsteen,buurtcode\nWijkberaad,vereniging,BU99999999\n", encoding="utf-8")
+    done = _run("import", workspace, rows, "--dry-run")
+    assert done.returncode == 2
+    assert "row 2, column 'buurt_code': buurt BU99999999 is not in the workspace" in done.stderr
+    assert "has no location" not in done.stderr and "1 problem(s)" in done.stderr

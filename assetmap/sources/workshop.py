@@ -234,7 +234,10 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     try:
         assets = build_assets(frame, source=source, added_by=added_by, rows=rows)
     except InputError as exc:
-        problems.extend(exc.problems)
+        # A row whose location was already found wrong (an unknown buurt code, swapped
+        # coordinates) does not also get "has no location": one problem, the real one.
+        placed_wrong = {p.row for p in problems if p.column in ("lat", "x", "buurt_code")}
+        problems.extend(p for p in exc.problems if not (p.code == "location_missing" and p.row in placed_wrong))
         assets = None
     if problems:
         raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
