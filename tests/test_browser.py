@@ -526,6 +526,9 @@ def test_10_signing_in_with_a_local_account_opens_the_data_page(mixed_workspace,
             # A typed URL would start a new session: follow the menu, as a person does.
             sidebar.locator('[data-testid="stPageLink"]').filter(has_text=i18n.page_title("data", "nl")).click()
             page.get_by_text(i18n.t("data_title", "nl")).wait_for()
+            # The coordinator's controls draw after the title: wait for them, then count.
+            page.get_by_role("button", name=i18n.t("import_do", "nl")).wait_for(timeout=60_000)
+            _wait_idle(page)
             assert page.get_by_role("button", name=i18n.t("import_do", "nl")).count() == 1
             assert page.dialogs == []
         finally:
