@@ -130,20 +130,6 @@ class Store(Protocol):
     def tables(self) -> list[str]:
         """Names of the layers in the store."""
 
-    def has_table(self, name: str) -> bool:
-        """Whether the store has a table ``name``.
-
-        Parameters
-        ----------
-        name : str
-            Table name.
-
-        Returns
-        -------
-        bool
-            True when the table exists.
-        """
-
     def count(self, name: str) -> int:
         """Number of rows in a table.
 

@@ -319,21 +319,6 @@ class GeoPackageStore:
         """Names of the GeoPackage layers (feature and attribute tables) in the file."""
         return [r[0] for r in self._conn.execute("SELECT table_name FROM gpkg_contents ORDER BY table_name")]
 
-    def has_table(self, name: str) -> bool:
-        """Whether the file has a table called ``name``.
-
-        Parameters
-        ----------
-        name : str
-            Table name.
-
-        Returns
-        -------
-        bool
-            True when the table exists (also for ``history``, which is not a GeoPackage layer).
-        """
-        return bool(self._columns(name))
-
     def count(self, name: str) -> int:
         """Number of rows in a table.
 
@@ -478,7 +463,7 @@ class GeoPackageStore:
         """
         if len(frame) == 0:
             return
-        spec = self._spec(name, frame)
+        spec = self._spec(name)
         columns, rows = _rows(frame, spec)
         sql = f'INSERT INTO {_q(name)} ({", ".join(_q(c) for c in columns)}) VALUES ({", ".join("?" * len(columns))})'
         with self.transaction() as conn:
@@ -508,7 +493,7 @@ class GeoPackageStore:
         """
         if len(frame) == 0:
             return
-        spec = self._spec(name, frame)
+        spec = self._spec(name)
         columns, rows = _rows(frame, spec)
         position = columns.index(key)
         sets = ", ".join(f"{_q(c)} = ?" for c in columns)
@@ -577,7 +562,7 @@ class GeoPackageStore:
             self.insert(name, frame)
 
     # ------------------------------------------------------------------ internals
-    def _spec(self, name: str, frame: pd.DataFrame | None = None) -> TableSpec:
+    def _spec(self, name: str) -> TableSpec:
         if name in TABLES:
             return TABLES[name]
         if name in PRIVATE_TABLES:
