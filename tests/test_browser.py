@@ -19,14 +19,7 @@ no full export and never another table's private entries.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import geopandas as gpd
@@ -37,74 +30,17 @@ from assetmap import i18n, settings
 from assetmap.layers import build_assets
 from assetmap.privacy import public_view
 from assetmap.service import open_workspace
+from browsing import CHROMIUM, CHROMIUM_ARGS, require_chromium as _require_chromium, streamlit_server as _streamlit
 from conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = REPO / "test-artifacts"
 XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
 OSM_ASSETS = 185  # public assets of the Delft extract
 CLICKED_NAME = "Buurtkamer uit de browser"
 TIMEOUT_MS = 120_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
-
-def _require_chromium():
-    if CHROMIUM.is_file():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing on CI: install Debian's chromium package")
-    pytest.skip(f"{CHROMIUM} not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 90) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise TimeoutError("streamlit did not become healthy")
-
-
-@contextmanager
-def _streamlit(workspace: Path, access: str | None = None):
-    """``streamlit run app.py`` on localhost for ``workspace`` (with ``ASSETMAP_ACCESS=access`` when given);
-    yields its URL and stops it afterwards."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "ASSETMAP_ACCESS"} | {"ASSETMAP_WORKSPACE": str(workspace)}
-    if access:
-        env["ASSETMAP_ACCESS"] = access
-    log = open(workspace.with_suffix(f".{access or 'local'}.log"), "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
