@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out")
     p.add_argument("--public", action="store_true", help="only what the public may see (privacy rules applied)")
 
+    p = command("publish", _publish, "write the public resident map as a static site (any web server, or file://)")
+    p.add_argument("out_dir", help="folder of the site: new, empty, or an earlier publication")
+    p.add_argument("--area", help="only this wijk or buurt (CBS code, e.g. WK050328)")
+    # dest differs from the global --lang (the language of messages): this is the site's opening language.
+    p.add_argument("--lang", dest="site_lang", choices=("nl", "en"), default="nl",
+                   help="language the site opens in (default nl; a button switches)")
+
     for name, handler, helptext in (
             ("coverage", _coverage, "walking coverage of meeting places per buurt (writes it to the workspace)"),
             ("suggest", _suggest, "best sites for a new meeting place (maximal covering)")):
@@ -249,6 +256,16 @@ def _export(args) -> int:
     with _open(args.workspace) as ws:
         n = export_assets(ws, args.out, public=args.public)
     print(text("cli_exported_public" if args.public else "cli_exported", args.lang, count=n, out=args.out))
+    return EXIT_OK
+
+
+def _publish(args) -> int:
+    from assetmap.publish import publish_site
+    report = publish_site(args.workspace, args.out_dir, area=args.area, lang=args.site_lang)
+    print(text("cli_published", args.lang, assets=report.assets, path=report.out_dir, files=report.files,
+               size=f"{report.size_bytes / 1e6:.2f}", index=report.index.as_uri()))
+    if not report.coverage:
+        _notes([text("cli_published_no_coverage", args.lang)], args.lang)
     return EXIT_OK
 
 

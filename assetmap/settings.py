@@ -61,3 +61,7 @@ PASSWORD_MAX_LENGTH: int = 1_024
 NAME_MAX_LENGTH: int = 80
 #: Longest time a table code may be valid (hours).
 TABLE_CODE_MAX_HOURS: float = 72.0
+
+#: Folder the Data page publishes the static resident map to (``assetmap publish``); None: no button.
+#: From ``$ASSETMAP_PUBLISH_DIR``; the page reads this value each time it runs.
+PUBLISH_DIR: str | None = os.environ.get("ASSETMAP_PUBLISH_DIR") or None

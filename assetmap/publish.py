@@ -1,0 +1,593 @@
+"""The resident map as a static site: ``index.html``, the data, Leaflet and the icons, nothing else.
+
+A visit to the site touches no Python and no workspace: a gemeente or a bewonersorganisatie puts
+the folder on any web server (or opens ``index.html`` from disk) and it holds up however many
+people come. What the site holds is what ``assetmap export --public`` holds and nothing more:
+:func:`publish_site` opens the workspace as the ``public`` actor, so every read (assets, links,
+meeting places, coverage) goes through :func:`assetmap.privacy.public_view` in the service, and no
+private or group entry, contact detail or pseudonym can reach a file it writes.
+
+Files written (see :data:`SITE_FILES`):
+
+* ``index.html``, ``site.css`` and ``site.js``: the page, from the templates in ``assetmap/site``;
+* ``data.js``: the public view and the texts in Dutch and English, as a script that sets
+  ``window.ASSETMAP_SITE`` (a browser will not ``fetch`` a local JSON file from ``file://``);
+* ``assets.geojson``: the same assets as ``export --public`` writes them, for reuse;
+* ``leaflet/``: the vendored Leaflet (``static/leaflet``); ``icons/``: one SVG per building block;
+* ``.assetmap-site.json``: the marker that says the folder is a publication (so a later
+  publication may replace it, and nothing else is ever replaced).
+
+Publishing is atomic: the site is written to a temporary folder beside the target and swapped in
+with two renames, so a visitor sees the old site or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from assetmap import __version__, coverage, export, maps, settings
+from assetmap.errors import AssetmapError, InputError
+from assetmap.i18n import LANGUAGES, block_label, category_label, t
+from assetmap.layers import categories
+from assetmap.layers.assets import meeting_places
+from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.messages import N_
+from assetmap.service import Actor, open_workspace
+
+#: The templates of the page (copied or filled in when publishing).
+SITE_TEMPLATES = Path(__file__).resolve().parent / "site"
+#: Leaflet as the app serves it (``static/leaflet`` in the repository, BSD-2).
+LEAFLET_DIR = Path(__file__).resolve().parent.parent / "static" / "leaflet"
+#: The marker file of a publication: a folder holding it may be replaced by the next publication.
+MARKER = ".assetmap-site.json"
+#: Format of a publication (in the marker); raise it when the layout of the folder changes.
+SITE_FORMAT = 1
+#: The files and folders of a publication, besides :data:`MARKER`.
+SITE_FILES: tuple[str, ...] = ("index.html", "site.css", "site.js", "data.js", "assets.geojson", "leaflet", "icons")
+#: From this many assets on, the map draws circles on one canvas instead of one element per marker
+#: (keyboard users then open the places from the list, which holds the same content).
+CANVAS_FROM: int = 2000
+#: Background tiles: the one request the site makes outside its own folder.
+TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+_TMP_PREFIX, _OLD_PREFIX = ".publishing-", ".replaced-"
+
+#: The texts the page shows, looked up in both languages when publishing (``data.js``).
+SITE_TEXTS: tuple[str, ...] = (
+    N_("map_title"), N_("map_intro"), N_("search"), N_("filter_blocks"), N_("filter_categories"),
+    N_("filter_areas"), N_("shown"), N_("legend_meeting_place"), N_("meeting_place"),
+    N_("opening_hours"), N_("operator"), N_("story_date"), N_("wheelchair"), N_("wheelchair_yes"),
+    N_("wheelchair_limited"), N_("wheelchair_no"), N_("free_entry"), N_("yes"), N_("no"), N_("stories_here"),
+    N_("linked_with"), N_("link_works_with"), N_("link_could_work_with"), N_("link_part_of"),
+    N_("link_located_at"), N_("link_story_about"), N_("link_other"), N_("name"), N_("category"), N_("area"),
+    N_("offline_tiles"), N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
+    N_("col_uncovered"), N_("col_pct"), N_("col_median"), N_("page_map"),
+    N_("site_skip_list"), N_("site_skip_map"), N_("site_other_language"), N_("site_switch_language"),
+    N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
+    N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
+    N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
+    N_("site_coverage_intro"), N_("site_coverage_total"), N_("site_coverage_none"), N_("site_updated"),
+    N_("site_download"), N_("site_close"), N_("site_zoom_in"), N_("site_zoom_out"), N_("site_sections"),
+    N_("site_map_hint"), N_("site_map_hint_many"), N_("site_filters_title"),
+)
+
+
+@dataclass
+class PublishReport:
+    """What :func:`publish_site` wrote.
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The folder of the site.
+    assets : int
+        Public assets on the map.
+    files : int
+        Files written.
+    size_bytes : int
+        Total size of the files.
+    coverage : bool
+        Whether the coverage summary is in the site (it needs a walking network and population).
+    """
+
+    out_dir: Path
+    assets: int
+    files: int
+    size_bytes: int
+    coverage: bool
+
+    @property
+    def index(self) -> Path:
+        """The page to open: ``out_dir / "index.html"``."""
+        return self.out_dir / "index.html"
+
+
+def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, area: str | None = None,
+                 lang: str = "nl", minutes: float | None = None) -> PublishReport:
+    """Write the resident map of a workspace as a static site into ``out_dir``, atomically.
+
+    The workspace is opened as the ``public`` actor, so the site is built from
+    :func:`assetmap.privacy.public_view` only (as ``export --public``). The site is written into a
+    temporary folder beside ``out_dir`` and renamed into place; a previous publication there is
+    moved away first and deleted after. Two publications into the same folder take turns.
+
+    Parameters
+    ----------
+    workspace : path-like
+        The workspace file (``.gpkg``).
+    out_dir : path-like
+        The folder of the site. It may be missing, empty, or a previous publication (it holds
+        :data:`MARKER`); its parent folder must exist.
+    area : str, optional
+        A CBS wijk or buurt code (``WK050328``, ``BU05032801``): publish only that area.
+    lang : {'nl', 'en'}
+        The language the page opens in; a button switches to the other.
+    minutes : float, optional
+        Walking minutes that count as "in reach" in the coverage summary; default
+        ``settings.COVERAGE_MINUTES``, read when the function runs.
+
+    Returns
+    -------
+    PublishReport
+        The folder, the number of assets and files, the size and whether coverage is included.
+
+    Raises
+    ------
+    InputError
+        ``out_dir`` is a file, holds files of its own (``publish_folder_not_empty``) or its parent
+        is missing; ``area`` is not a wijk or buurt of the workspace; Leaflet is missing.
+    WorkspaceError
+        The workspace cannot be opened.
+    """
+    out = Path(out_dir).expanduser().absolute()
+    lang = lang if lang in LANGUAGES else "nl"
+    check_target(out)
+    if not (LEAFLET_DIR / "leaflet.js").is_file():
+        raise InputError("publish_leaflet_missing", "fix_publish_leaflet", path=LEAFLET_DIR)
+    with open_workspace(workspace, Actor(None, "public")) as ws:
+        data = site_data(ws, area=area, lang=lang, minutes=minutes)
+        with _lock(out.parent):
+            check_target(out)  # again, under the lock: another publication may have come first
+            _clean_leftovers(out)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}{_TMP_PREFIX}", dir=out.parent))
+            os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a web server must read the site
+            try:
+                _write_site(ws, tmp, data)
+                files, size = _folder_size(tmp)
+                _swap(tmp, out)
+            finally:
+                if tmp.exists():
+                    shutil.rmtree(tmp, ignore_errors=True)
+    return PublishReport(out, len(data["assets"]), files, size, data["coverage"] is not None)
+
+
+def check_target(out: str | os.PathLike) -> None:
+    """Refuse a target that is not a folder assetmap may fill: missing, empty or a previous publication.
+
+    Parameters
+    ----------
+    out : path-like
+        The folder of the site.
+
+    Raises
+    ------
+    InputError
+        Its parent folder is missing (``folder_missing``), it is a file (``publish_not_folder``), or
+        it holds files and no :data:`MARKER` of a previous publication (``publish_folder_not_empty``).
+    """
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise InputError("folder_missing", "fix_create_it_first", path=out.parent)
+    if out.exists() and not out.is_dir():
+        raise InputError("publish_not_folder", "fix_publish_choose_folder", path=out)
+    if out.is_dir() and any(out.iterdir()) and not is_publication(out):
+        raise InputError("publish_folder_not_empty", "fix_publish_choose_folder", path=out)
+
+
+def is_publication(folder: str | os.PathLike) -> bool:
+    """Whether ``folder`` holds a site that assetmap published (its :data:`MARKER` says so).
+
+    Parameters
+    ----------
+    folder : path-like
+        A folder.
+
+    Returns
+    -------
+    bool
+        True when the marker file is there and names assetmap and a format number.
+    """
+    try:
+        marker = json.loads((Path(folder) / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(marker, dict) and marker.get("generator") == "assetmap" and isinstance(marker.get("format"), int)
+
+
+# ---------------------------------------------------------------------- the data
+def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float | None = None) -> dict:
+    """Everything the page shows, as JSON-ready data (the content of ``data.js``).
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The workspace, opened as the ``public`` actor (``open_workspace(path, Actor(None, "public"))``):
+        the assets are read with :func:`assetmap.export.assets_for_export` (the public view).
+    area : str, optional
+        A wijk or buurt code: keep only that area, its buurten and the assets in it.
+    lang : {'nl', 'en'}
+        The language the page opens in.
+    minutes : float, optional
+        Walking minutes for the coverage summary (default ``settings.COVERAGE_MINUTES``).
+
+    Returns
+    -------
+    dict
+        ``lang``, ``texts`` (code -> {nl, en}), ``blocks``, ``categories``, ``areas``, ``level``,
+        ``assets`` (compact records, coordinates rounded to :data:`assetmap.maps.COORD_DECIMALS`),
+        ``stories``, ``meeting_places`` (indices into ``assets``), ``boundaries`` (GeoJSON,
+        simplified in RD New), ``bounds``, ``coverage`` (or None), ``attribution``, ``tiles``,
+        ``canvas_from``, ``published``.
+
+    Raises
+    ------
+    InputError
+        ``area`` is not a wijk or buurt code of the workspace.
+    """
+    if getattr(getattr(ws, "actor", None), "role", "public") != "public":
+        # Only the public actor's reads are public output; a coordinator's ws would read everything.
+        raise InputError("publish_not_public", "fix_publish_public")
+    assets = export.assets_for_export(ws, public=True)
+    boundaries = ws.boundaries()
+    links = ws.links()
+    area_name, boundaries, assets = _limit_to_area(area, boundaries, assets)
+    assets = assets[assets.geometry.notna() & ~assets.geometry.is_empty].reset_index(drop=True)
+    level = "buurt" if len(boundaries) and (boundaries["level"] == "buurt").any() else "wijk"
+    shown_areas = boundaries[boundaries["level"] == level] if len(boundaries) else boundaries
+    stories, linked = maps.related_entries(assets, links)
+    places = set(meeting_places(assets, categories.meeting_place_categories(), public_only=True)["id"]) \
+        if len(assets) else set()
+    records = _asset_records(assets, level, stories, linked, places)
+    index = {r["i"]: k for k, r in enumerate(records)}
+    present_categories = sorted({r["c"] for r in records if r.get("c")})
+    return {
+        "lang": lang,
+        "generator": f"assetmap {__version__}",
+        "published": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "texts": {code: {language: t(code, language) for language in LANGUAGES} for code in SITE_TEXTS}
+        | {level_code: {language: t(level_code, language) for language in LANGUAGES} for level_code in ("buurt", "wijk")},
+        "area_name": area_name,
+        "level": level,
+        "blocks": [{"key": block, "color": _colour(block), "label": {x: block_label(block, x) for x in LANGUAGES},
+                    "icon": f"icons/{block}.svg", "icon_meeting": f"icons/{block}-meeting.svg"}
+                   for block in BUILDING_BLOCKS],
+        "categories": {c: {x: category_label(c, x) for x in LANGUAGES} for c in present_categories},
+        "areas": sorted(({"code": str(c), "name": str(n)} for c, n in
+                         zip(shown_areas["code"], shown_areas["name"].astype(object)) if _text(c)),
+                        key=lambda a: a["name"]) if len(shown_areas) else [],
+        "assets": records,
+        "stories": _stories(assets, index),
+        "meeting_places": sorted((index[i] for i in places if i in index), key=lambda k: records[k]["n"].lower()),
+        "boundaries": _boundary_features(boundaries),
+        "bounds": _bounds(assets if len(assets) else boundaries),
+        "coverage": _coverage(ws, boundaries, level, minutes),
+        "attribution": f"{settings.OSM_ATTRIBUTION} | {settings.CBS_ATTRIBUTION}",
+        "tiles": TILE_URL,
+        "canvas_from": CANVAS_FROM,
+    }
+
+
+def _limit_to_area(area, boundaries: gpd.GeoDataFrame, assets: gpd.GeoDataFrame):
+    """The area's name, and the boundaries and assets inside it (everything when ``area`` is None)."""
+    if not area:
+        return None, boundaries, assets
+    code = str(area).strip().upper()
+    chosen = boundaries[(boundaries["code"].astype(object) == code).to_numpy()] if len(boundaries) else boundaries
+    chosen = chosen[chosen["level"].isin(["wijk", "buurt", "gemeente"]).to_numpy()] if len(chosen) else chosen
+    if not len(chosen):
+        examples = ", ".join(sorted(str(c) for c in boundaries["code"].dropna())[:3]) if len(boundaries) else "-"
+        raise InputError("publish_area_unknown", "fix_publish_area", code=code, examples=examples)
+    shape = chosen.to_crs(settings.METRIC_CRS).geometry.union_all().buffer(1.0)
+    inside = boundaries.to_crs(settings.METRIC_CRS).representative_point().within(shape).to_numpy()
+    points = maps.display_points(assets).to_crs(settings.METRIC_CRS) if len(assets) else None
+    keep = np.zeros(len(assets), dtype=bool)
+    if len(assets):
+        keep = points.within(shape).fillna(False).to_numpy()
+        for column in ("buurt_code", "wijk_code"):
+            if column in assets.columns:
+                keep |= (assets[column] == code).fillna(False).to_numpy()
+    return str(chosen["name"].iloc[0]), boundaries[inside], assets[keep]
+
+
+def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: dict, places: set) -> list[dict]:
+    """One small record per asset: short keys, empty fields left out (the page reads them)."""
+    if not len(assets):
+        return []
+    points = maps.display_points(assets)
+    block_index = {b: k for k, b in enumerate(BUILDING_BLOCKS)}
+    area_column = f"{level}_code"
+    records = []
+    for row, point in zip(assets.drop(columns=assets.geometry.name).to_dict("records"), points):
+        record = {"i": _text(row.get("id")), "n": _text(row.get("name")),
+                  "b": block_index.get(_text(row.get("building_block")), len(BUILDING_BLOCKS) - 1),
+                  "x": round(point.x, maps.COORD_DECIMALS), "y": round(point.y, maps.COORD_DECIMALS)}
+        optional = {"c": _text(row.get("category")), "a": _text(row.get(area_column)),
+                    "d": _shorten(_text(row.get("description"))), "o": _text(row.get("opening_hours")),
+                    "p": _text(row.get("operator")), "t": _text(row.get("story_date"))}
+        record |= {k: v for k, v in optional.items() if v}
+        if _truthy(row.get("is_meeting_place")):
+            record["m"] = 1
+        if record["i"] in places:
+            record["mp"] = 1
+        wheelchair = _text(row.get("wheelchair"))
+        if wheelchair in ("yes", "limited", "no"):
+            record["w"] = wheelchair
+        free = row.get("free_entry")
+        if free is not None and free is not pd.NA and free == free:
+            record["f"] = 1 if bool(free) else 0
+        told = stories.get(record["i"])
+        if told:
+            record["s"] = [[_text(s.get("name")), _text(s.get("story_date")), _shorten(_text(s.get("description")))]
+                           for s in told]
+        links = linked.get(record["i"])
+        if links:
+            record["l"] = [[kind, name] for kind, name in links]
+        records.append(record)
+    return records
+
+
+def _stories(assets: gpd.GeoDataFrame, index: dict[str, int]) -> list[dict]:
+    """The public stories with their full text and the place they are about (an index into the assets)."""
+    if not len(assets):
+        return []
+    told = assets[(assets["building_block"] == "story").fillna(False).to_numpy()]
+    out = []
+    for row in told.drop(columns=told.geometry.name).to_dict("records"):
+        item = {"k": index.get(_text(row.get("id"))), "n": _text(row.get("name")),
+                "t": _text(row.get("story_date")), "d": _text(row.get("description"))}
+        place = index.get(_text(row.get("related_asset_id")))
+        if place is not None:
+            item["p"] = place
+        out.append(item)
+    return sorted(out, key=lambda s: s["n"].lower())
+
+
+def _boundary_features(boundaries: gpd.GeoDataFrame) -> dict:
+    """Wijk and buurt outlines, simplified in RD New and rounded, as a GeoJSON FeatureCollection."""
+    features = []
+    if len(boundaries):
+        outlines = boundaries[boundaries["level"].isin(["wijk", "buurt"]).to_numpy()]
+        simple = maps.display_boundaries(outlines)
+        for level, name, geom in zip(outlines["level"], outlines["name"].astype(object), simple.geometry):
+            if geom is None or geom.is_empty:
+                continue
+            geom = shapely.set_precision(geom, 10 ** -maps.COORD_DECIMALS)
+            features.append({"type": "Feature", "properties": {"n": _text(name), "w": 2 if level == "wijk" else 1},
+                             "geometry": json.loads(shapely.to_geojson(geom))})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _bounds(frame: gpd.GeoDataFrame) -> list | None:
+    if frame is None or not len(frame):
+        return None
+    geoms = frame.geometry[frame.geometry.notna() & ~frame.geometry.is_empty]
+    if not len(geoms):
+        return None
+    minx, miny, maxx, maxy = geoms.to_crs(settings.STORAGE_CRS).total_bounds
+    if not all(np.isfinite([minx, miny, maxx, maxy])):
+        return None
+    d = maps.COORD_DECIMALS
+    return [[round(miny, d), round(minx, d)], [round(maxy, d), round(maxx, d)]]
+
+
+def _coverage(ws, boundaries: gpd.GeoDataFrame, level: str, minutes: float | None) -> dict | None:
+    """The coverage summary per area as the coverage page computes it (public meeting places only)."""
+    try:
+        inputs = coverage.load_inputs(ws)
+        result = coverage.compute_coverage(inputs, minutes=minutes)
+    except AssetmapError:
+        return None  # no walking network or no population: the page says so
+    codes = set(boundaries["code"].astype(object)) if len(boundaries) else set()
+    rows = [r for r in result.to_dict()["buurten"] if r["code"] in codes]
+    if not rows:
+        return None
+    population = sum(r["population"] for r in rows)
+    covered = sum(r["covered_population"] for r in rows)
+    return {"minutes": result.minutes, "speed_kmh": result.speed_kmh, "level": rows[0]["level"],
+            "population": population, "covered": covered,
+            "pct": round(100.0 * covered / population, 1) if population else 0.0,
+            "areas": [{"name": r["name"], "population": r["population"], "covered": r["covered_population"],
+                       "pct": None if r["coverage_pct"] is None else round(float(r["coverage_pct"]), 1),
+                       "median": r["median_minutes"]}
+                      for r in sorted(rows, key=lambda r: (-(r["population"] - r["covered_population"]), r["name"]))]}
+
+
+# ---------------------------------------------------------------------- writing
+def _write_site(ws, folder: Path, data: dict) -> None:
+    """Every file of the site into ``folder`` (a fresh, empty temporary folder)."""
+    lang = data["lang"]
+    (folder / "data.js").write_text(
+        "window.ASSETMAP_SITE = " + _json_for_script(data) + ";\n", encoding="utf-8")
+    export.export_assets(ws, folder / "assets.geojson", public=True)
+    for name in ("site.css", "site.js"):
+        shutil.copyfile(SITE_TEMPLATES / name, folder / name)
+    shutil.copytree(LEAFLET_DIR, folder / "leaflet")
+    icons = folder / "icons"
+    icons.mkdir()
+    for block in data["blocks"]:
+        for meeting in (False, True):
+            name = f"{block['key']}{'-meeting' if meeting else ''}.svg"
+            (icons / name).write_text(badge_svg(block["key"], meeting), encoding="utf-8")
+    (folder / "index.html").write_text(render_index(data), encoding="utf-8")
+    (folder / MARKER).write_text(json.dumps({"generator": "assetmap", "version": __version__,
+                                             "format": SITE_FORMAT, "published": data["published"],
+                                             "lang": lang, "assets": len(data["assets"])}, indent=1),
+                                 encoding="utf-8")
+
+
+def badge_svg(block: str, meeting: bool = False) -> str:
+    """The marker of a building block as a standalone SVG: the white icon on a disc of the block's colour.
+
+    Parameters
+    ----------
+    block : str
+        A building block (``individual``, ``association``, ...).
+    meeting : bool
+        The meeting-place form: a thick black ring, as on the app's map.
+
+    Returns
+    -------
+    str
+        An SVG document (24 × 24 view box); colours from :data:`assetmap.maps.BLOCK_STYLE`.
+    """
+    found = re.search(r"d='([^']*)'", maps.icon_svg(block))
+    path = f"<path fill='#fff' transform='translate(4.6 4.6) scale(.62)' d='{found.group(1)}'/>" if found else ""
+    ring = "<circle cx='12' cy='12' r='10.25' fill='none' stroke='#000' stroke-width='3.5'/>" if meeting else \
+        "<circle cx='12' cy='12' r='11' fill='none' stroke='#fff' stroke-width='2'/>"
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'>"
+            f"<circle cx='12' cy='12' r='12' fill='{_colour(block)}'/>{path}{ring}</svg>\n")
+
+
+def render_index(data: dict) -> str:
+    """``index.html`` in the opening language, from ``assetmap/site/index.html``.
+
+    Every ``{{code}}`` in the template becomes the escaped text of ``code`` in ``data["lang"]``;
+    the page switches language itself from the texts in ``data.js``.
+
+    Parameters
+    ----------
+    data : dict
+        The result of :func:`site_data`.
+
+    Returns
+    -------
+    str
+        The HTML.
+    """
+    lang = data["lang"]
+    texts = data["texts"]
+    template = (SITE_TEMPLATES / "index.html").read_text(encoding="utf-8")
+    title = texts["map_title"][lang] + (f": {data['area_name']}" if data.get("area_name") else "")
+    values = {"lang": lang, "title": title, "attribution": data["attribution"],
+              "other_lang": "en" if lang == "nl" else "nl"}
+
+    def fill(match: re.Match) -> str:
+        key = match.group(1)
+        if key in values:
+            return html.escape(str(values[key]))
+        return html.escape(texts[key][lang]) if key in texts else match.group(0)
+
+    return re.sub(r"\{\{(\w+)\}\}", fill, template)
+
+
+@contextlib.contextmanager
+def _lock(folder: Path):
+    """Hold an exclusive lock on ``folder`` (the parent of the site) while publishing; no lock file."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: publications are not expected to overlap there
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _clean_leftovers(out: Path) -> None:
+    """Remove what a publication killed midway left beside ``out`` (only ours: by their prefix)."""
+    for prefix in (_TMP_PREFIX, _OLD_PREFIX):
+        for leftover in out.parent.glob(f".{glob_escape(out.name)}{prefix}*"):
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with the glob characters ``*?[`` taken literally.
+
+    Parameters
+    ----------
+    name : str
+        A file name.
+
+    Returns
+    -------
+    str
+        The name for :meth:`pathlib.Path.glob`.
+    """
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put ``new`` at ``out``: move the old site aside, rename the new one in, then delete the old."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}{_OLD_PREFIX}", dir=out.parent))
+    os.rmdir(old)
+    os.rename(out, old)
+    try:
+        os.rename(new, out)
+    except OSError:
+        os.rename(old, out)  # put the old site back: never no site at all
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _folder_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def _colour(block: str) -> str:
+    # Read at publish time: the palette in maps.BLOCK_STYLE is the one source of the colours.
+    return str(maps.BLOCK_STYLE.get(block, {}).get("color", "#555555"))
+
+
+def _json_for_script(value) -> str:
+    """Compact JSON for a script file; U+2028/9 escaped (older engines end a string there)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _text(value) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float) and value != value:
+        return ""
+    return str(value)
+
+
+def _truthy(value) -> bool:
+    if value is None or value is pd.NA:
+        return False
+    try:
+        return bool(value) and value == value
+    except TypeError:
+        return False
+
+
+def _shorten(text: str) -> str:
+    limit = maps.POPUP_TEXT_CHARS
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -1,0 +1,374 @@
+/* assetmap resident map: draws window.ASSETMAP_SITE (data.js) with Leaflet.
+ * No request leaves the folder except the OpenStreetMap background tiles; the map works without them.
+ * Every text that people typed goes into the page as text (textContent), never as HTML. */
+(function () {
+  'use strict';
+  var S = window.ASSETMAP_SITE;
+  var LANGS = ['nl', 'en'];
+  var PAGE = 100;
+  var lang = S.lang;
+  try {
+    var asked = new URLSearchParams(window.location.search).get('lang');
+    if (LANGS.indexOf(asked) >= 0) { lang = asked; }
+  } catch (e) { /* an old browser: the published language */ }
+
+  var assets = S.assets, blocks = S.blocks;
+  var canvasMode = assets.length >= S.canvas_from;
+  var state = {q: '', off: {}, category: '', area: '', limit: PAGE};
+  var shown = [];
+  var markers = new Array(assets.length);
+  var names = assets.map(function (a) { return a.n.toLowerCase(); });
+  // The list (and so the order of everything shown) is alphabetical; the data keeps the workspace order.
+  var order = assets.map(function (a, k) { return k; }).sort(function (x, y) { return names[x].localeCompare(names[y]); });
+  var areaNames = {};
+  S.areas.forEach(function (a) { areaNames[a.code] = a.name; });
+  var returnFocus = null, pendingReturn = null;
+
+  function $(id) { return document.getElementById(id); }
+
+  function t(key, values) {
+    var entry = S.texts[key];
+    var s = entry ? (entry[lang] || entry.nl) : key;
+    if (values) {
+      s = s.replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(values, k) ? values[k] : m; });
+    }
+    return s;
+  }
+
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    if (props) {
+      Object.keys(props).forEach(function (k) {
+        if (k === 'text') { node.textContent = props[k]; } else if (k === 'class') { node.className = props[k]; } else { node.setAttribute(k, props[k]); }
+      });
+    }
+    (children || []).forEach(function (c) {
+      if (c !== null && c !== undefined && c !== '') { node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); }
+    });
+    return node;
+  }
+
+  function fmt(n, decimals) {
+    if (n === null || n === undefined) { return '–'; }
+    return n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0});
+  }
+
+  function isMeeting(a) { return !!(a.m || a.mp); }
+  function blockLabel(a) { return blocks[a.b].label[lang]; }
+  function categoryLabel(c) { return c ? ((S.categories[c] || {})[lang] || c) : ''; }
+  function iconUrl(a) { return isMeeting(a) ? blocks[a.b].icon_meeting : blocks[a.b].icon; }
+  function badge(a, size) { return el('img', {src: iconUrl(a), alt: '', width: size, height: size}); }
+  function markerName(a) { return a.n + ', ' + blockLabel(a) + (isMeeting(a) ? ', ' + t('meeting_place') : ''); }
+
+  // ------------------------------------------------------------------ details (popup and list)
+  function details(a, withTitle) {
+    var box = el('div', {class: 'details'});
+    if (withTitle) { box.appendChild(el('p', {class: 'popup-title'}, [badge(a, 18), el('strong', {text: a.n})])); }
+    box.appendChild(el('p', {text: blockLabel(a) + (a.c ? ' · ' + categoryLabel(a.c) : '') +
+                                    (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '')}));
+    if (a.d) { box.appendChild(el('p', {text: a.d})); }
+    var facts = [];
+    if (isMeeting(a)) { facts.push('✔ ' + t('meeting_place')); }
+    if (a.o) { facts.push(t('opening_hours') + ': ' + a.o); }
+    if (a.p) { facts.push(t('operator') + ': ' + a.p); }
+    if (a.t) { facts.push(t('story_date') + ': ' + a.t); }
+    if (a.w) { facts.push(t('wheelchair') + ': ' + t('wheelchair_' + a.w)); }
+    if (a.f !== undefined) { facts.push(t('free_entry') + ': ' + t(a.f ? 'yes' : 'no')); }
+    if (facts.length) { box.appendChild(el('ul', null, facts.map(function (f) { return el('li', {text: f}); }))); }
+    if (a.s) {
+      box.appendChild(el('p', {class: 'sub', text: t('stories_here')}));
+      box.appendChild(el('ul', null, a.s.map(function (s) {
+        return el('li', null, [el('strong', {text: s[0]}), s[1] ? ' (' + s[1] + ')' : '', s[2] ? ': ' + s[2] : '']);
+      })));
+    }
+    if (a.l) {
+      box.appendChild(el('p', {class: 'sub', text: t('linked_with')}));
+      box.appendChild(el('ul', null, a.l.map(function (l) { return el('li', {text: t('link_' + l[0]) + ' ' + l[1]}); })));
+    }
+    return box;
+  }
+
+  // ------------------------------------------------------------------ map
+  var map = L.map('map', {zoomControl: false, keyboard: true, preferCanvas: false});
+  var zoom = L.control.zoom({zoomInTitle: t('site_zoom_in'), zoomOutTitle: t('site_zoom_out')}).addTo(map);
+  L.control.scale({imperial: false}).addTo(map);
+  map.attributionControl.setPrefix(false);
+  // The attribution is on the map itself, so it shows also when the tiles cannot load.
+  map.attributionControl.addAttribution(S.attribution.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
+  L.tileLayer(S.tiles, {maxZoom: 19}).addTo(map);
+  if (S.boundaries.features.length) {
+    L.geoJSON(S.boundaries, {interactive: false, style: function (f) {
+      return {color: '#4d4d4d', weight: f.properties.w, dashArray: '4 4', fillOpacity: 0.03};
+    }}).addTo(map);
+  }
+  if (S.bounds) { map.fitBounds(S.bounds, {maxZoom: 17, padding: [12, 12]}); } else { map.setView([52.1, 5.1], 8); }
+  var renderer = canvasMode ? L.canvas({padding: 0.5}) : null;
+  var layer = L.layerGroup().addTo(map);
+  var icons = {};
+
+  function divIcon(a) {
+    var key = a.b + (isMeeting(a) ? 'm' : '');
+    if (!icons[key]) {
+      var size = isMeeting(a) ? 28 : 22;
+      icons[key] = L.divIcon({className: 'marker', iconSize: [44, 44],
+        html: '<img src="' + iconUrl(a) + '" alt="" width="' + size + '" height="' + size + '">'});
+    }
+    return icons[key];
+  }
+
+  function nameMarker(m, a) {
+    var node = m.getElement && m.getElement();
+    if (node) { node.setAttribute('aria-label', markerName(a)); node.removeAttribute('title'); }
+  }
+
+  function makeMarker(k) {
+    var a = assets[k], m;
+    if (canvasMode) {
+      m = L.circleMarker([a.y, a.x], {renderer: renderer, radius: isMeeting(a) ? 8 : 6, weight: isMeeting(a) ? 3 : 1.5,
+        color: isMeeting(a) ? '#000' : '#fff', fillColor: blocks[a.b].color, fillOpacity: 1});
+    } else {
+      m = L.marker([a.y, a.x], {icon: divIcon(a), keyboard: true, riseOnHover: true});
+      m.on('add', function () {
+        nameMarker(m, a);
+        // Enter opens the popup (Leaflet); Space too, as for any button.
+        L.DomEvent.on(m.getElement(), 'keydown', function (e) {
+          if (e.key === ' ' || e.key === 'Spacebar') { L.DomEvent.preventDefault(e); m.openPopup(); }
+        });
+      });
+    }
+    m.bindPopup(function () { return details(a, true); }, {maxWidth: 300, autoPanPadding: [24, 24]});
+    m.assetIndex = k;
+    return m;
+  }
+
+  map.on('popupopen', function (e) {
+    var source = e.popup._source;
+    returnFocus = pendingReturn || (source && source.getElement && !canvasMode ? source.getElement() : null);
+    pendingReturn = null;
+    var node = e.popup.getElement();
+    var close = node.querySelector('.leaflet-popup-close-button');
+    if (close) { close.setAttribute('aria-label', t('site_close')); close.setAttribute('title', t('site_close')); }
+    var content = node.querySelector('.leaflet-popup-content');
+    if (content) { content.setAttribute('tabindex', '-1'); content.focus({preventScroll: true}); }
+  });
+  map.on('popupclose', function () {
+    var target = returnFocus;
+    returnFocus = null;
+    if (target && document.body.contains(target)) { target.focus({preventScroll: true}); }
+  });
+  document.addEventListener('keydown', function (e) {
+    if ((e.key === 'Escape' || e.key === 'Esc') && map._popup && map.hasLayer(map._popup)) { map.closePopup(); }
+  });
+
+  function showOnMap(k, from) {
+    var m = markers[k];
+    if (!m || !layer.hasLayer(m)) { return; }
+    pendingReturn = from || null;
+    map.setView(m.getLatLng(), Math.max(map.getZoom(), 17), {animate: false});
+    $('map').scrollIntoView({block: 'nearest'});
+    m.openPopup();
+  }
+
+  // ------------------------------------------------------------------ filters, list, status
+  function matches(k) {
+    var a = assets[k];
+    if (state.off[a.b]) { return false; }
+    if (state.category && a.c !== state.category) { return false; }
+    if (state.area && a.a !== state.area) { return false; }
+    if (state.q && names[k].indexOf(state.q) < 0) { return false; }
+    return true;
+  }
+
+  function apply() {
+    shown = [];
+    order.forEach(function (k) { if (matches(k)) { shown.push(k); } });
+    map.closePopup();
+    layer.clearLayers();
+    shown.forEach(function (i) { layer.addLayer(markers[i] || (markers[i] = makeMarker(i))); });
+    state.limit = PAGE;
+    renderList();
+    renderStatus();
+  }
+
+  function renderStatus() {
+    var text = t('shown', {shown: shown.length, total: assets.length});
+    $('status').textContent = shown.length ? text : text + '. ' + t('site_no_results');
+  }
+
+  function showButton(k) {
+    var button = el('button', {type: 'button', text: t('site_show_on_map')});
+    button.addEventListener('click', function () { showOnMap(k, button); });
+    return button;
+  }
+
+  function listItem(k) {
+    var a = assets[k];
+    var meta = blockLabel(a) + (a.c ? ' · ' + categoryLabel(a.c) : '') + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '');
+    var item = el('details', null, [el('summary', null, [badge(a, 20), el('span', {class: 'name', text: a.n}),
+                                                         el('span', {class: 'meta', text: meta})])]);
+    item.addEventListener('toggle', function () {
+      if (item.open && item.children.length === 1) { item.appendChild(details(a, false)); item.appendChild(showButton(k)); }
+    });
+    return el('li', null, [item]);
+  }
+
+  function renderList() {
+    var list = $('list'), more = $('more');
+    list.textContent = '';
+    var part = document.createDocumentFragment();
+    shown.slice(0, state.limit).forEach(function (k) { part.appendChild(listItem(k)); });
+    list.appendChild(part);
+    var left = shown.length - state.limit;
+    more.hidden = left <= 0;
+    if (left > 0) { more.textContent = t('site_show_more', {count: left}); }
+  }
+
+  $('more').addEventListener('click', function () {
+    var first = state.limit;
+    state.limit += PAGE;
+    renderList();
+    var next = $('list').children[first];
+    if (next) { next.querySelector('summary').focus(); }
+  });
+
+  function renderFilters() {
+    var counts = blocks.map(function () { return 0; });
+    assets.forEach(function (a) { counts[a.b] += 1; });
+    var box = $('block-options');
+    box.textContent = '';
+    blocks.forEach(function (b, i) {
+      var input = el('input', {type: 'checkbox', id: 'block-' + b.key, value: b.key});
+      input.checked = !state.off[i];
+      input.addEventListener('change', function () { state.off[i] = !input.checked; apply(); });
+      box.appendChild(el('label', {class: 'check', for: 'block-' + b.key},
+                         [input, el('img', {src: b.icon, alt: '', width: 20, height: 20}), b.label[lang] + ' (' + counts[i] + ')']));
+    });
+    var meetingIcon = $('meeting-icon');
+    meetingIcon.textContent = '';
+    meetingIcon.appendChild(el('img', {src: 'icons/' + blocks[2].key + '-meeting.svg', alt: '', width: 24, height: 24}));
+    fillSelect($('category'), t('site_all_categories'), Object.keys(S.categories).map(function (c) {
+      return [c, categoryLabel(c)];
+    }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.category);
+    fillSelect($('area'), t('site_all_areas'), S.areas.map(function (a) { return [a.code, a.name]; }), state.area);
+  }
+
+  function fillSelect(select, all, options, value) {
+    select.textContent = '';
+    select.appendChild(el('option', {value: '', text: all}));
+    options.forEach(function (o) { select.appendChild(el('option', {value: o[0], text: o[1]})); });
+    select.value = value;
+  }
+
+  var typing = null;
+  $('q').addEventListener('input', function () {
+    clearTimeout(typing);
+    typing = setTimeout(function () { state.q = $('q').value.trim().toLowerCase(); apply(); }, 250);
+  });
+  $('category').addEventListener('change', function () { state.category = $('category').value; apply(); });
+  $('area').addEventListener('change', function () { state.area = $('area').value; apply(); });
+  $('filters').addEventListener('submit', function (e) { e.preventDefault(); state.q = $('q').value.trim().toLowerCase(); apply(); });
+  $('clear').addEventListener('click', function () {
+    state.q = ''; state.off = {}; state.category = ''; state.area = '';
+    $('q').value = '';
+    renderFilters();
+    apply();
+  });
+
+  // ------------------------------------------------------------------ stories, meeting places, coverage
+  function renderStories() {
+    var box = $('story-list');
+    box.textContent = '';
+    if (!S.stories.length) { box.appendChild(el('p', {text: t('site_no_stories')})); return; }
+    S.stories.forEach(function (s) {
+      var parts = [el('h3', {text: s.n})];
+      if (s.t) { parts.push(el('p', {text: t('story_date') + ': ' + s.t})); }
+      if (s.d) { parts.push(el('p', {text: s.d})); }
+      if (s.p !== undefined) {
+        parts.push(el('p', null, [t('site_story_about', {name: assets[s.p].n}) + ' ', s.k !== undefined && s.k !== null ? showButton(s.p) : null]));
+      } else if (s.k !== undefined && s.k !== null) {
+        parts.push(showButton(s.k));
+      }
+      box.appendChild(el('article', {class: 'story'}, parts));
+    });
+  }
+
+  function renderMeetingPlaces() {
+    var list = $('meeting-list');
+    list.textContent = '';
+    if (!S.meeting_places.length) { list.appendChild(el('li', {text: t('site_no_meeting_places')})); return; }
+    S.meeting_places.forEach(function (k) {
+      var a = assets[k];
+      var meta = (a.c ? categoryLabel(a.c) : blockLabel(a)) + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '');
+      list.appendChild(el('li', null, [badge(a, 22), el('strong', {text: a.n}), el('span', {text: meta}), showButton(k)]));
+    });
+  }
+
+  function renderCoverage() {
+    var box = $('coverage-body'), c = S.coverage;
+    box.textContent = '';
+    if (!c) { box.appendChild(el('p', {text: t('site_coverage_none')})); return; }
+    var level = t(c.level).toLowerCase();
+    box.appendChild(el('p', {text: t('site_coverage_intro', {minutes: fmt(c.minutes), level: level})}));
+    box.appendChild(el('p', {text: t('site_coverage_total', {minutes: fmt(c.minutes), pct: fmt(c.pct, 1), population: fmt(c.population)})}));
+    var head = el('tr', null, [el('th', {scope: 'col', text: t(c.level)}),
+      el('th', {scope: 'col', class: 'num', text: t('col_population')}), el('th', {scope: 'col', class: 'num', text: t('col_covered')}),
+      el('th', {scope: 'col', class: 'num', text: t('col_uncovered')}), el('th', {scope: 'col', class: 'num', text: t('col_pct')}),
+      el('th', {scope: 'col', class: 'num', text: t('col_median')})]);
+    var rows = c.areas.map(function (r) {
+      return el('tr', null, [el('th', {scope: 'row', text: r.name}), el('td', {class: 'num', text: fmt(r.population)}),
+        el('td', {class: 'num', text: fmt(r.covered)}), el('td', {class: 'num', text: fmt(r.population - r.covered)}),
+        el('td', {class: 'num', text: fmt(r.pct, 1)}), el('td', {class: 'num', text: fmt(r.median, 1)})]);
+    });
+    box.appendChild(el('div', {class: 'table-wrap'}, [el('table', null, [
+      el('caption', {text: t('site_coverage_title')}), el('thead', null, [head]), el('tbody', null, rows)])]));
+  }
+
+  // ------------------------------------------------------------------ language
+  function setTexts() {
+    document.documentElement.lang = lang;
+    var title = t('map_title') + (S.area_name ? ': ' + S.area_name : '');
+    document.title = title;
+    $('title').textContent = title;
+    Array.prototype.forEach.call(document.querySelectorAll('[data-t]'), function (n) { n.textContent = t(n.getAttribute('data-t')); });
+    Array.prototype.forEach.call(document.querySelectorAll('[data-t-label]'), function (n) {
+      n.setAttribute('aria-label', t(n.getAttribute('data-t-label')));
+    });
+    var other = lang === 'nl' ? 'en' : 'nl';
+    var button = $('lang-switch');
+    button.textContent = t('site_other_language');
+    button.setAttribute('lang', other);
+    var zoomIn = zoom.getContainer().querySelector('.leaflet-control-zoom-in');
+    var zoomOut = zoom.getContainer().querySelector('.leaflet-control-zoom-out');
+    [[zoomIn, 'site_zoom_in'], [zoomOut, 'site_zoom_out']].forEach(function (z) {
+      if (z[0]) { z[0].setAttribute('title', t(z[1])); z[0].setAttribute('aria-label', t(z[1])); }
+    });
+    $('map-hint').textContent = t(canvasMode ? 'site_map_hint_many' : 'site_map_hint');
+    $('updated').textContent = t('site_updated', {date: S.published});
+    shown.forEach(function (k) { if (markers[k]) { nameMarker(markers[k], assets[k]); } });
+  }
+
+  function renderAll() {
+    setTexts();
+    renderFilters();
+    renderStatus();
+    renderList();
+    renderStories();
+    renderMeetingPlaces();
+    renderCoverage();
+  }
+
+  $('lang-switch').addEventListener('click', function () {
+    lang = lang === 'nl' ? 'en' : 'nl';
+    map.closePopup();
+    renderAll();
+    try { window.history.replaceState(null, '', '?lang=' + lang + window.location.hash); } catch (e) { /* file:// in some browsers */ }
+  });
+
+  renderFilters();
+  apply();
+  renderAll();
+  // For the benchmark and the tests: the first frame after every marker was added has been painted.
+  window.requestAnimationFrame(function () {
+    window.requestAnimationFrame(function () { document.documentElement.setAttribute('data-painted', String(performance.now())); });
+  });
+}());
