@@ -219,3 +219,29 @@ if xlsx_template.is_file():
 with st.expander(t("import_title", lang) + " · CSV"):
     st.dataframe(pd.read_csv(csv_template, dtype=str, keep_default_na=False) if csv_template.is_file()
                  else pd.DataFrame(), hide_index=True, width="stretch")
+
+
+# ---------------------------------------------------------------- publish the resident map (coordinators)
+def publish_block() -> None:
+    """Re-publish the static resident map to ``settings.PUBLISH_DIR`` (see ``assetmap publish``)."""
+    from assetmap.publish import publish_site
+
+    st.subheader(t("publish_title", lang))
+    target = settings.PUBLISH_DIR  # read on every run, so a changed setting needs no code change
+    if not target:
+        st.caption(t("publish_unset", lang))
+        return
+    # The folder's name only where server paths may be shown (a coordinator on localhost).
+    st.caption(t("publish_intro", lang, path=target if ui.local_files_allowed(actor) else "ASSETMAP_PUBLISH_DIR"))
+    if st.button(t("publish_button", lang), key="publish_site"):
+        try:
+            with st.spinner(t("publishing", lang)):
+                report = publish_site(path, target, lang=lang)
+        except AssetmapError as exc:
+            ui.show_error(exc, lang)
+        else:
+            st.success(t("publish_done", lang, assets=report.assets, size=f"{report.size_bytes / 1e6:.2f}"))
+
+
+if coordinator:
+    publish_block()
