@@ -305,10 +305,10 @@ def _limit_to_area(area, boundaries: gpd.GeoDataFrame, assets: gpd.GeoDataFrame)
     points = maps.display_points(assets).to_crs(settings.METRIC_CRS) if len(assets) else None
     keep = np.zeros(len(assets), dtype=bool)
     if len(assets):
-        keep = points.within(shape).fillna(False).to_numpy()
+        keep = np.array(points.within(shape).fillna(False), dtype=bool)
         for column in ("buurt_code", "wijk_code"):
             if column in assets.columns:
-                keep |= (assets[column] == code).fillna(False).to_numpy()
+                keep = keep | np.array((assets[column] == code).fillna(False), dtype=bool)
     return str(chosen["name"].iloc[0]), boundaries[inside], assets[keep]
 
 
