@@ -346,7 +346,8 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
         if links:
             record["l"] = [[kind, name] for kind, name in links]
         records.append(record)
-    return records
+    # Sorted by name here, so the page lists them alphabetically without sorting thousands of names.
+    return sorted(records, key=lambda r: (r["n"].casefold(), r["i"]))
 
 
 def _stories(assets: gpd.GeoDataFrame, index: dict[str, int]) -> list[dict]:
@@ -362,7 +363,8 @@ def _stories(assets: gpd.GeoDataFrame, index: dict[str, int]) -> list[dict]:
         if place is not None:
             item["p"] = place
         out.append(item)
-    return sorted(out, key=lambda s: s["n"].lower())
+    # Stories that tell something (a description) first, then the others by name.
+    return sorted(out, key=lambda s: (not s["d"], s["n"].casefold()))
 
 
 def _boundary_features(boundaries: gpd.GeoDataFrame) -> dict:

@@ -230,7 +230,7 @@ def _open(browser, out: Path, **options):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.route(TILES + "**", lambda route: route.abort())
     page.goto((out / "index.html").as_uri())
-    page.wait_for_selector("html[data-painted]")
+    page.wait_for_selector("html[data-ready]")
     return page, requests, dialogs, errors
 
 

