@@ -23,7 +23,7 @@ from assetmap.cli import main
 from assetmap.errors import InputError
 from assetmap.export import export_assets
 from assetmap.layers import build_assets
-from assetmap.publish import MARKER, publish_site
+from assetmap.publish import MARKER, is_publication, publish_site
 from assetmap.service import Actor, open_workspace
 from browsing import CHROMIUM, CHROMIUM_ARGS, axe_violations, describe, require_chromium
 from conftest import REPO
@@ -196,10 +196,14 @@ def test_republishing_replaces_an_earlier_publication_atomically(mixed_workspace
     # Leftovers of a publication killed midway are cleaned up by the next one.
     (tmp_path / ".kaart.publishing-dead").mkdir()
     (tmp_path / ".kaart.publishing-dead" / "data.js").write_text("half", encoding="utf-8")
-    report = publish_site(mixed_workspace, target, lang="en")
+    assert main(["--lang", "nl", "publish", str(mixed_workspace), str(target), "--lang", "en"]) == 0
+    assert "assets gepubliceerd in" in capsys.readouterr().out  # messages in Dutch, the site opens in English
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kaart"]  # no temporary or old folder beside it
     assert not (target / "old-only.txt").exists()  # the old site was replaced whole, not merged
-    assert _data(target)["lang"] == "en" and report.index == target / "index.html"
+    assert _data(target)["lang"] == "en" and '<html lang="en">' in (target / "index.html").read_text(encoding="utf-8")
+    report = publish_site(mixed_workspace, target)
+    assert report.index == target / "index.html" and _data(target)["lang"] == "nl"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kaart"]
     umask = os.umask(0o022)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o777 & ~umask  # a web server may read it, as any new folder
@@ -356,3 +360,40 @@ def test_from_the_canvas_threshold_on_the_map_draws_circles_and_the_list_opens_t
         assert report.assets > 50 and errors == []
     finally:
         page.context.close()
+
+
+# ---------------------------------------------------------------------- the Data page
+@pytest.mark.slow
+def test_a_coordinator_republishes_from_the_data_page(mixed_workspace, tmp_path, monkeypatch):
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    workspace = tmp_path / mixed_workspace.name
+    workspace.write_bytes(mixed_workspace.read_bytes())
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(workspace))
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")  # a coordinator on their own computer
+    try:
+        monkeypatch.setattr(settings, "PUBLISH_DIR", None)
+        at = AppTest.from_file(str(REPO / "pages" / "4_Data.py"), default_timeout=180)
+        at.run()
+        assert not at.exception
+        assert i18n.t("publish_unset", "nl") in [c.value for c in at.caption]
+        assert not [b for b in at.button if b.key == "publish_site"]
+        target = tmp_path / "web" / "buurtkaart"
+        target.parent.mkdir()
+        monkeypatch.setattr(settings, "PUBLISH_DIR", str(target))
+        at.run()
+        at.button(key="publish_site").click().run()
+        assert not at.exception and not at.error
+        assert at.success[0].value.startswith(i18n.t("publish_done", "nl", assets=0, size="0").split(":")[0])
+        assert is_publication(target) and (target / "index.html").is_file()
+        data = (target / "data.js").read_text(encoding="utf-8")
+        assert PUBLIC_PLACE in data and not any(secret in data for secret in SECRETS)
+        # A folder that holds other files is refused on the page too, with the message that says what to do.
+        (target / MARKER).unlink()
+        at.button(key="publish_site").click().run()
+        assert not at.exception and at.error and target.is_dir()
+    finally:
+        config.set_option("server.address", before)
