@@ -212,8 +212,8 @@
   function listItem(k) {
     var a = assets[k];
     var meta = blockLabel(a) + (a.c ? ' · ' + categoryLabel(a.c) : '') + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '');
-    var item = el('details', null, [el('summary', null, [badge(a, 20), el('span', {class: 'name', text: a.n}),
-                                                         el('span', {class: 'meta', text: meta})])]);
+    var item = el('details', null, [el('summary', null, [badge(a, 20), el('span', {class: 'entry'}, [
+      el('span', {class: 'name', text: a.n}), el('span', {class: 'meta', text: meta})])])]);
     item.addEventListener('toggle', function () {
       if (item.open && item.children.length === 1) { item.appendChild(details(a, false)); item.appendChild(showButton(k)); }
     });
