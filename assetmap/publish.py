@@ -186,15 +186,23 @@ def check_target(out: str | os.PathLike) -> None:
     ------
     InputError
         Its parent folder is missing (``folder_missing``), it is a file (``publish_not_folder``), or
-        it holds files and no :data:`MARKER` of a previous publication (``publish_folder_not_empty``).
+        it holds files and no :data:`MARKER` of a previous publication (``publish_folder_not_empty``),
+        or it is a previous publication that also holds files assetmap did not write
+        (``publish_folder_has_other_files``).
     """
     out = Path(out)
     if not out.parent.is_dir():
         raise InputError("folder_missing", "fix_create_it_first", path=out.parent)
     if out.exists() and not out.is_dir():
         raise InputError("publish_not_folder", "fix_publish_choose_folder", path=out)
-    if out.is_dir() and any(out.iterdir()) and not is_publication(out):
-        raise InputError("publish_folder_not_empty", "fix_publish_choose_folder", path=out)
+    if out.is_dir() and any(out.iterdir()):
+        if not is_publication(out):
+            raise InputError("publish_folder_not_empty", "fix_publish_choose_folder", path=out)
+        # Replacing the folder would delete whatever someone put into it since: refuse that too.
+        others = sorted(p.name for p in out.iterdir() if p.name not in SITE_FILES + (MARKER,))
+        if others:
+            raise InputError("publish_folder_has_other_files", "fix_publish_move_files", path=out,
+                             names=", ".join(others[:5]) + (", …" if len(others) > 5 else ""))
 
 
 def is_publication(folder: str | os.PathLike) -> bool:

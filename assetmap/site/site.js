@@ -5,7 +5,7 @@
   'use strict';
   var S = window.ASSETMAP_SITE;
   var LANGS = ['nl', 'en'];
-  var PAGE = 100;
+  var PAGE = 50;  // list entries drawn at a time ("Meer tonen" adds the next)
   var lang = S.lang;
   try {
     var asked = new URLSearchParams(window.location.search).get('lang');
