@@ -286,6 +286,12 @@ def test_the_site_works_from_file_in_chromium(site, chromium):
         assert page.locator("#list > li").count() == min(50, report.assets - stories)
         page.click("#clear")
         page.wait_for_function(f"document.querySelectorAll('.leaflet-marker-icon').length === {report.assets}")
+        # The list draws 50 entries at a time; "Meer tonen" adds the next and moves focus to the first new one.
+        more = page.locator("#more")
+        assert more.inner_text() == i18n.t("site_show_more", "nl", count=report.assets - 50)
+        more.click()
+        assert page.locator("#list > li").count() == min(100, report.assets)
+        assert page.evaluate("document.activeElement === document.querySelectorAll('#list summary')[50]")
         # The list holds the same places, and opens them on the map.
         page.fill("#q", "pluktuin")
         page.wait_for_function("document.querySelectorAll('#list > li').length === 1")
