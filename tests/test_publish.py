@@ -411,3 +411,20 @@ def test_a_coordinator_republishes_from_the_data_page(mixed_workspace, tmp_path,
         assert not at.exception and at.error and target.is_dir()
     finally:
         config.set_option("server.address", before)
+
+
+@pytest.mark.browser
+def test_an_empty_workspace_gives_a_working_site(chromium, tmp_path):
+    from assetmap.service import create_workspace
+
+    create_workspace(tmp_path / "leeg.gpkg").close()
+    report = publish_site(tmp_path / "leeg.gpkg", tmp_path / "site")
+    assert report.assets == 0 and not report.coverage
+    page, requests, dialogs, errors = _open(chromium, tmp_path / "site")
+    try:
+        assert errors == []
+        assert page.locator("#status").inner_text().startswith(i18n.t("shown", "nl", shown=0, total=0))
+        assert page.locator("#coverage").inner_text().endswith(i18n.t("site_coverage_none", "nl"))
+        assert i18n.t("site_no_stories", "nl") in page.locator("#stories").inner_text()
+    finally:
+        page.context.close()
