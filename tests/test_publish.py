@@ -269,6 +269,14 @@ def test_the_site_works_from_file_in_chromium(site, chromium):
         page.keyboard.press("Escape")
         popup.wait_for(state="detached")
         assert page.evaluate("document.activeElement.getAttribute('aria-label')").startswith(PUBLIC_PLACE)
+        # Typing a search while a popup is open closes it, and focus stays in the search field.
+        place.press("Enter")
+        popup.wait_for()
+        page.locator("#q").press_sequentially("zzz-niets")
+        popup.wait_for(state="detached")
+        assert page.evaluate("document.activeElement.id") == "q"
+        page.fill("#q", "")
+        page.wait_for_function(f"document.querySelectorAll('.leaflet-marker-icon').length === {report.assets}")
         # The XSS name is text: no dialog, and it reads as typed.
         assert page.locator(f'.leaflet-marker-icon[aria-label^="{XSS_NAME},"]').count() == 1
         # Search: one place left on the map and in the list, and the status says so.

@@ -159,10 +159,12 @@
     var content = node.querySelector('.leaflet-popup-content');
     if (content) { content.setAttribute('tabindex', '-1'); content.focus({preventScroll: true}); }
   });
-  map.on('popupclose', function () {
-    var target = returnFocus;
+  map.on('popupclose', function (e) {
+    var target = returnFocus, active = document.activeElement, node = e.popup.getElement();
     returnFocus = null;
-    if (target && document.body.contains(target)) { target.focus({preventScroll: true}); }
+    // Back to where the popup was opened from, unless the visitor has moved on (typing a search, say).
+    var fromPopup = !active || active === document.body || (node && node.contains(active));
+    if (target && fromPopup && document.body.contains(target)) { target.focus({preventScroll: true}); }
   });
   document.addEventListener('keydown', function (e) {
     if ((e.key === 'Escape' || e.key === 'Esc') && map._popup && map.hasLayer(map._popup)) { map.closePopup(); }
