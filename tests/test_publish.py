@@ -140,6 +140,29 @@ def test_the_site_holds_what_export_public_holds(site, mixed_workspace, tmp_path
                                                    "en": i18n.t("site_stories_title", "en")}
 
 
+def test_private_and_group_entries_change_no_byte_of_the_site(mixed_workspace, tmp_path):
+    """Differential: the site of a workspace with more hidden entries (a person with a contact, a
+    private meeting place right beside a public one) is the same, byte for byte, but its time stamp."""
+    workspace = tmp_path / "meer.gpkg"
+    workspace.write_bytes(mixed_workspace.read_bytes())
+    before = publish_site(workspace, tmp_path / "voor")
+    _add(workspace, [
+        {"name": "Verborgen buurtkamer", "building_block": "institution", "visibility": "private",
+         "is_meeting_place": True, "category": "community_centre", "lon": 4.3731, "lat": 52.0019},
+        {"name": "Woont om de hoek", "building_block": "individual", "visibility": "group", "consent": True,
+         "contact": "06-11122233", "lon": 4.3728, "lat": 52.0016},
+    ], "tafel 5")
+    after = publish_site(workspace, tmp_path / "na")
+    assert before.assets == after.assets
+    for name in ("assets.geojson", "index.html", "site.js", "site.css", "icons/story.svg"):
+        assert (tmp_path / "voor" / name).read_bytes() == (tmp_path / "na" / name).read_bytes(), name
+    old, new = _data(tmp_path / "voor"), _data(tmp_path / "na")
+    old.pop("published"), new.pop("published")
+    assert old == new
+    data = (tmp_path / "na" / "data.js").read_text(encoding="utf-8")
+    assert "Verborgen buurtkamer" not in data and "Woont om de hoek" not in data and "tafel 5" not in data
+
+
 def test_a_workspace_opened_as_coordinator_is_refused_for_the_site_data(mixed_workspace):
     with open_workspace(mixed_workspace) as ws, pytest.raises(InputError) as caught:
         publish.site_data(ws)
