@@ -35,7 +35,8 @@ _HIDDEN_FIELDS = CONTACT_FIELDS + ("added_by",)
 #: Free-text fields of an individual that are shown, with contact details masked.
 PERSON_TEXT_FIELDS: tuple[str, ...] = ("name", "description", "category")
 #: Fields that describe a place, not a person: left out of an individual's public entry.
-PERSON_DROPPED_FIELDS: tuple[str, ...] = ("operator", "opening_hours", "source_ref")
+PERSON_DROPPED_FIELDS: tuple[str, ...] = ("operator", "opening_hours", "source_ref", "access", "scale", "capacity",
+                                          "target_groups")
 #: What a phone number, e-mail address, IBAN or BSN in a person's public text is replaced by.
 CONTACT_MASK: str = "[contact verborgen]"
 #: Most anchor candidates tried per area (the grid widens for large areas).
