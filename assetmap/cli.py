@@ -196,6 +196,7 @@ def _import_osm(args) -> int:
     with _open(args.workspace) as ws:
         result = import_osm(ws, file=args.file, place=args.place, area_file=args.area)
         nodes, edges = ws.walk_network()
+    _notes(result.notes, args.lang)
     print(text("cli_osm_imported", args.lang, summary=result.summary(args.lang), nodes=len(nodes), edges=len(edges)))
     return EXIT_OK
 
@@ -237,8 +238,11 @@ def _list(args) -> int:
     if not records:
         print(text("cli_no_assets", args.lang))
         return EXIT_OK
+    from assetmap.layers.hours import hours_known
     for row in records:
         mp = " " + text("cli_meeting_place_tag", args.lang) if row["is_meeting_place"] else ""
+        if row["is_meeting_place"] and not hours_known(row.get("opening_hours")):
+            mp += " " + text("cli_hours_unknown_tag", args.lang)
         print(f"{row['id']}\t{row['building_block']}\t{row['category'] or '-'}\t{row['buurt_code'] or '-'}\t{row['name']}{mp}")
     print(text("cli_asset_count", args.lang, count=len(records)))
     return EXIT_OK

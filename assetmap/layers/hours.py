@@ -120,8 +120,9 @@ def hours_problems(values, column: str = "opening_hours", rows=None, names=None)
         The values (empty ones are fine: hours not given).
     column : str
         Column to name in the problems.
-    rows : iterable of int, optional
-        Row numbers to name (1-based, as in the user's file); positions + 1 when not given.
+    rows : iterable of int or None, optional
+        Row numbers to name (1-based, as in the user's file); positions + 1 when not given. None
+        for rows without a number a person would use (OSM features: the name says which).
     names : iterable of str, optional
         The name of each row's place, to say which place has the value.
 
@@ -138,7 +139,8 @@ def hours_problems(values, column: str = "opening_hours", rows=None, names=None)
         try:
             parse_hours(value)
         except ValueError as exc:
-            problems.append(Problem("opening_hours_invalid", "fix_opening_hours", row=int(row), column=column,
+            problems.append(Problem("opening_hours_invalid", "fix_opening_hours",
+                                    row=None if row is None else int(row), column=column,
                                     value=str(value), reason=str(exc), name=_text(name) or "-"))
     return problems
 
