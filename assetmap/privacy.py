@@ -129,6 +129,28 @@ def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
     return gpd.GeoDataFrame(shown, geometry="geometry", crs=settings.STORAGE_CRS)
 
 
+def public_activities(activities: pd.DataFrame, public_assets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The activities the public may see: those of assets in the public view, never of a person.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+        Activities with ``asset_id`` and ``added_by``.
+    public_assets : geopandas.GeoDataFrame
+        A public view (see :func:`public_view`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The activities of public places and associations, ``added_by`` emptied.
+    """
+    people = (public_assets["building_block"] == "individual").fillna(False).to_numpy()
+    shown = activities[activities["asset_id"].isin(public_assets.loc[~people, "id"]).to_numpy()].copy()
+    if "added_by" in shown.columns:
+        shown["added_by"] = pd.Series([pd.NA] * len(shown), dtype="string", index=shown.index)
+    return shown.reset_index(drop=True)
+
+
 def mask_contact_details(text):
     """``text`` with phone numbers, e-mail addresses, IBANs and BSNs replaced by :data:`CONTACT_MASK`.
 
