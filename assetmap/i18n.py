@@ -86,7 +86,7 @@ def page_title(page: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return t(PAGE_TITLE_CODES.get(page, page), lang)
 
 
-def block_label(block: str, lang: str = DEFAULT_LANGUAGE) -> str:
+def block_label(block: str, lang: str = DEFAULT_LANGUAGE, custom: dict[str, str] | None = None) -> str:
     """Label of an ABCD building block, e.g. ``institution`` -> ``Institutionele middelen``.
 
     Parameters
@@ -96,12 +96,17 @@ def block_label(block: str, lang: str = DEFAULT_LANGUAGE) -> str:
         ``story`` (see :data:`assetmap.layers.schema.BUILDING_BLOCK_LABELS`).
     lang : str
         Language code; one the labels lack means Dutch.
+    custom : dict of str to str, optional
+        The workspace's own names (:meth:`assetmap.service.Workspace.labels`), e.g.
+        ``{"individual": "Talenten"}``; they replace the standard label in every language.
 
     Returns
     -------
     str
         The label; the block itself (as text) when it is not a known building block.
     """
+    if custom and custom.get(block):
+        return str(custom[block])
     labels = BUILDING_BLOCK_LABELS.get(block)
     return labels.get(lang, labels[DEFAULT_LANGUAGE]) if labels else str(block)
 
