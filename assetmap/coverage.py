@@ -961,18 +961,19 @@ class CoverageResult:
         ``code``. The key ``buurten`` and the field ``buurt_code`` (the same code) stay for
         readers of version 1.
 
-        Additions within version 2 (readers of version 2 may ignore them): ``filters`` (the
-        filters applied, None where not set), ``hours_unknown`` (meeting places whose opening
-        hours are missing or unreadable), ``places`` (``places``, ``counted``, ``hours_unknown``),
-        ``completeness`` (over all areas) and, per area, ``completeness`` and ``groups`` (see
+        Additions within version 2 (new top-level keys only; the rows of ``buurten`` are as
+        before): ``filters`` (the filters applied, None where not set), ``hours_unknown`` (meeting
+        places whose opening hours are missing or unreadable), ``places`` (``places``,
+        ``counted``, ``hours_unknown``), ``completeness`` (over all areas, with ``per_area`` by
+        code) and ``groups`` (by code: CBS age groups and the target groups served; see
         :func:`area_profiles`).
 
         Returns
         -------
         dict
             ``contract``, ``minutes``, ``speed_kmh``, ``level``, ``total``, ``filters``,
-            ``hours_unknown``, ``places``, ``completeness`` and ``buurten`` (one row per area;
-            NaN minutes as None).
+            ``hours_unknown``, ``places``, ``completeness``, ``groups`` and ``buurten`` (one row
+            per area; NaN minutes as None).
         """
         rows = []
         for row in self.buurten.itertuples():
@@ -980,15 +981,15 @@ class CoverageResult:
                          "buurt_code": row.buurt_code, "name": row.name, "population": int(row.population),
                          "covered_population": int(row.covered_population), "coverage_pct": row.coverage_pct,
                          "median_minutes": _json_number(row.median_minutes),
-                         "p90_minutes": _json_number(row.p90_minutes),
-                         "completeness": self.completeness.get(row.buurt_code),
-                         "groups": self.groups.get(row.buurt_code)})
+                         "p90_minutes": _json_number(row.p90_minutes)})
         levels = sorted({r["level"] for r in rows})
         return {"contract": 2, "minutes": self.minutes, "speed_kmh": self.speed_kmh,
                 "level": levels[0] if len(levels) == 1 else None, "total": self.total,
                 "filters": dict(self.filters), "hours_unknown": int(self.place_counts.get("hours_unknown", 0)),
-                "places": dict(self.place_counts), "completeness": self.completeness_summary,
-                "buurten": rows}
+                "places": dict(self.place_counts),
+                "completeness": {**self.completeness_summary, "per_area": {r["code"]: self.completeness.get(r["code"])
+                                                                         for r in rows}},
+                "groups": {r["code"]: self.groups.get(r["code"]) for r in rows}, "buurten": rows}
 
     @property
     def completeness_summary(self) -> dict:
@@ -1142,7 +1143,7 @@ def filtered_inputs_places(inputs: CoverageInputs, filters: PlaceFilters | None,
     tuple of (geopandas.GeoDataFrame, dict)
         The places kept and the counts of :func:`filter_places`.
     """
-    places = inputs.meeting_places[~inputs.meeting_places["id"].isin(list(remove_ids or ()))]
+    places = inputs.meeting_places[~inputs.meeting_places["id"].isin([] if remove_ids is None else list(remove_ids))]
     return filter_places(places, inputs.activities, filters)
 
 
