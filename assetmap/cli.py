@@ -248,9 +248,10 @@ def _list(args) -> int:
         print(text("cli_no_assets", args.lang))
         return EXIT_OK
     from assetmap.layers.hours import hours_known
+    opening = dict(zip(assets["id"], assets["opening_hours"]))
     for row in records:
         mp = " " + text("cli_meeting_place_tag", args.lang) if row["is_meeting_place"] else ""
-        if row["is_meeting_place"] and not hours_known(row.get("opening_hours")):
+        if row["is_meeting_place"] and not hours_known(opening.get(row["id"])):
             mp += " " + text("cli_hours_unknown_tag", args.lang)
         print(f"{row['id']}\t{row['building_block']}\t{row['category'] or '-'}\t{row['buurt_code'] or '-'}\t{row['name']}{mp}")
     print(text("cli_asset_count", args.lang, count=len(records)))

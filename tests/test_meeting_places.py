@@ -104,8 +104,9 @@ def test_a_malformed_value_from_a_workshop_is_a_note_and_the_place_is_hours_unkn
     timed = coverage.compute_coverage(inputs, filters=coverage.place_filters("Sa 11:00", week_of=WEEK))
     assert place.name not in set(timed.meeting_places["name"]) and timed.place_counts["hours_unknown"] == 1
     listed = _cli("list", delft_copy)
-    line = next(row for row in listed.stdout.splitlines() if "Buurtkamer Zuid" in row)
-    assert "(hours unknown)" in line or "(tijden onbekend)" in line
+    tags = {name: ("(hours unknown)" in row or "(tijden onbekend)" in row)
+            for name in ("Buurtkamer Zuid", LIBRARY) for row in listed.stdout.splitlines() if name in row}
+    assert tags == {"Buurtkamer Zuid": True, LIBRARY: False}  # the library's hours are read
 
 
 def test_bad_meeting_place_values_are_refused_with_codes():
@@ -356,3 +357,57 @@ def test_an_old_file_migrates_to_meeting_places_and_activities(tmp_path):
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert conn.execute("SELECT table_name FROM gpkg_contents WHERE table_name = 'activities'").fetchone()
     conn.close()
+
+
+# ---------------------------------------------------------------------- the app
+@pytest.fixture
+def app_workspace(morning_place, monkeypatch):
+    """The morning-place workspace, opened by the app as a coordinator on their own computer."""
+    from streamlit import config
+    path, place = morning_place
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(path))
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield path, place
+    config.set_option("server.address", before)
+
+
+def _run(script: str):
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_file(str(REPO / "pages" / script), default_timeout=240)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_coverage_page_has_the_same_choices_and_shows_completeness_and_groups(app_workspace):
+    at = _run("3_Ontmoetingsplekken.py")
+    all_day = float(at.metric[0].value.rstrip("%"))
+    assert all_day > 0
+    assert at.metric[3].label == i18n.t("mapped_assets", "nl") and int(at.metric[3].value) > 100
+    captions = [c.value for c in at.caption]
+    assert any("niet in kaart" in c for c in captions)
+    at.text_input(key="gap_when").input("We 19:00").run()
+    assert not at.exception and float(at.metric[0].value.rstrip("%")) == 0.0  # the library is closed then
+    assert any(c.startswith("0 van 1") for c in (c.value for c in at.caption))
+    at.text_input(key="gap_when").input("We 10:00").run()
+    assert float(at.metric[0].value.rstrip("%")) == all_day
+    at.selectbox(key="gap_group").set_value("older_people").run()
+    assert float(at.metric[0].value.rstrip("%")) < all_day  # the slow walking speed
+    at.selectbox(key="gap_access").set_value("walk_in").run()
+    assert float(at.metric[0].value.rstrip("%")) == 0.0  # the library records no access
+    groups = next(d.value for d in at.dataframe if i18n.t("age_pop_65plus", "nl") in d.value.columns)
+    assert i18n.t("group_older_people", "nl") in groups.columns and len(groups) >= 5
+    at.text_input(key="gap_when").input("woensdag").run()
+    assert at.error and not at.exception  # a coded message, the page stops there
+
+
+def test_the_residents_map_lists_this_weeks_activities(app_workspace):
+    path, place = app_workspace
+    with open_workspace(path) as ws:
+        ws.add_activity({"asset_id": place, "name": "Voorleesuur", "recurring_time": "Mo-Su 10:00-11:00"})
+    at = _run("1_Kaart.py")
+    assert i18n.t("this_week_title", "nl") in [h.value for h in at.subheader]
+    week = next(d.value for d in at.dataframe if i18n.t("this_week_activity", "nl") in d.value.columns)
+    assert len(week) == 7 and set(week[i18n.t("this_week_place", "nl")]) == {LIBRARY}
