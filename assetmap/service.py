@@ -1367,7 +1367,8 @@ class Workspace:
         Raises
         ------
         InputError
-            A field is not valid, or the asset does not exist (or the actor cannot see it).
+            A field is not valid, the asset does not exist (or the actor cannot see it), or it is
+            an individual or a story (``activity_not_place``).
         PermissionDenied
             The actor's role may not write.
         """
@@ -1534,6 +1535,10 @@ class Workspace:
             known &= set(self.assets(actor=actor)["id"])
         if not known:
             raise InputError("asset_missing", "fix_link_existing_id", column="asset_id", id=asset_id)
+        block = (self._stored_asset(asset_id) or {}).get("building_block")
+        if block in ("individual", "story"):
+            # A person's talents and a story have no opening times: an activity is of a place or a group.
+            raise InputError("activity_not_place", "fix_activity_place", column="asset_id", id=asset_id, block=block)
 
     # ------------------------------------------------------------------ rules
     def _actor(self, actor: ActorLike) -> Actor:

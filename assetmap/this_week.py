@@ -92,7 +92,8 @@ def show_this_week(path, version, lang: str, area_codes=(), level: str = "buurt"
                                     for s, e in zip(sessions["start"], sessions["end"])],
         t("this_week_activity", lang): sessions["activity"].astype(object).to_numpy(),
         t("this_week_place", lang): sessions["place"].astype(object).to_numpy(),
-        t("filter_group", lang): [t(f"group_{g}", lang) if isinstance(g, str) else "" for g in sessions["target_group"]],
+        t("filter_group", lang): [t(f"group_{g}", lang) if isinstance(g, str) else ""
+                                  for g in sessions["target_group"]],
         t("this_week_free", lang): [yes if v is True else no if v is False else "" for v in sessions["free"]],
         t("this_week_walk_in", lang): [yes if v is True else no if v is False else "" for v in sessions["walk_in"]],
     }), hide_index=True, width="stretch", key="this_week_table")

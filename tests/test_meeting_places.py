@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 from shapely.geometry import Point
 
@@ -177,7 +178,8 @@ def test_filters_never_raise_coverage_above_the_unfiltered_figure(delft_copy):
     with open_workspace(delft_copy) as ws:
         places = coverage.load_inputs(ws).meeting_places
         first, second = list(places["id"])[:2]
-        ws.update_asset(first, {"access": "walk_in", "target_groups": "older_people", "opening_hours": "Mo-Sa 10:00-17:00"})
+        ws.update_asset(first, {"access": "walk_in", "target_groups": "older_people",
+                                "opening_hours": "Mo-Sa 10:00-17:00"})
         ws.update_asset(second, {"access": "rent_only", "target_groups": "youth"})
         ws.add_activity({"asset_id": second, "name": "Ouderensoos", "recurring_time": "Tu 14:00-16:00",
                          "target_group": "older_people", "walk_in": True})
@@ -233,9 +235,19 @@ def test_activities_go_through_the_service_with_history_roles_and_privacy(delft_
                               Point(4.371, 52.001), "tafel 1")
         shown = ws.add_activity({"asset_id": public_place, "name": "Taalcafé", "recurring_time": "Th 19:00-21:00",
                                  "target_group": "nieuwkomers", "free": "ja", "walk_in": "ja"}, "tafel 1")
-        secret = ws.add_activity({"asset_id": hidden, "name": "Breiclub", "recurring_time": "Mo 14:00-16:00"}, "tafel 1")
+        secret = ws.add_activity({"asset_id": hidden, "name": "Breiclub", "recurring_time": "Mo 14:00-16:00"},
+                                 "tafel 1")
         public = ws.activities(actor=Actor(None, "public"))
         assert list(public["id"]) == [shown] and public["added_by"].isna().all()
+        # A person's entry never says which group they belong to in public.
+        person = ws.add_entry({"name": "Fietsenmaker Ali", "building_block": "individual", "visibility": "public",
+                               "consent": True, "target_groups": "nieuwkomers", "capacity": 4}, Point(4.372, 52.0),
+                              "tafel 1")
+        seen = ws.assets(actor=Actor(None, "public")).set_index("id").loc[person]
+        assert seen["target_groups"] is pd.NA and seen["capacity"] is pd.NA
+        with pytest.raises(InputError) as refused:  # an activity is of a place or an association
+            ws.add_activity({"asset_id": person, "name": "Fietsles", "recurring_time": "Sa 10:00-12:00"}, "tafel 1")
+        assert refused.value.problems[0].code == "activity_not_place"
         assert set(ws.activities()["id"]) == {shown, secret}
         assert set(ws.read_table("activities")["id"]) == {shown, secret}  # the coordinator's own view
         with pytest.raises(PermissionDenied):
@@ -254,9 +266,9 @@ def test_activities_go_through_the_service_with_history_roles_and_privacy(delft_
         assert changed["recurring_time"] == "Th 19:30-21:00" and changed["added_by"] == "tafel 1"
         ws.delete_activity(secret, Actor("tafel 1", "workshop"))
         actions = list(ws.history()["action"])
-        assert actions[-4:] == ["activity create", "activity create", "activity update", "activity delete"]
-        assert ws.undo_last("tafel 1") == hidden  # undo takes back the asset change, not an activity's
-        assert list(ws.activities()["id"]) == [shown]
+        assert actions[-3:] == ["activity create", "activity update", "activity delete"]
+        assert ws.undo_last("tafel 1") == person  # undo takes back the asset change, not an activity's
+        assert shown in set(ws.activities()["id"]) and secret not in set(ws.activities()["id"])
 
 
 def test_this_week_lists_the_sessions_of_public_places_in_the_chosen_area(delft_copy):

@@ -30,7 +30,8 @@ _AGE_COLUMNS: dict[str, tuple[str, ...]] = {
     "pop_15_24": ("pop_15_24", "p_15_24_jr", "percentagePersonen15Tot25Jaar", "percentage_personen_15_tot_25_jaar"),
     "pop_25_44": ("pop_25_44", "p_25_44_jr", "percentagePersonen25Tot45Jaar", "percentage_personen_25_tot_45_jaar"),
     "pop_45_64": ("pop_45_64", "p_45_64_jr", "percentagePersonen45Tot65Jaar", "percentage_personen_45_tot_65_jaar"),
-    "pop_65plus": ("pop_65plus", "p_65_eo_jr", "percentagePersonen65JaarEnOuder", "percentage_personen_65_jaar_en_ouder"),
+    "pop_65plus": ("pop_65plus", "p_65_eo_jr", "percentagePersonen65JaarEnOuder",
+                   "percentage_personen_65_jaar_en_ouder"),
 }
 _POPULATION_COLUMNS = ("aantal_inwoners", "aantalInwoners", "aant_inw", "population", "inwoners", "bevolking")
 _LEVEL_OF_COLUMN = {"buurt": "BU", "bu_": "BU", "wijk": "WK", "wk_": "WK", "gemeente": "GM", "gm_": "GM"}

@@ -63,7 +63,8 @@ TABLES: dict[str, TableSpec] = {
     "boundaries": TableSpec(BOUNDARY_FIELDS, "GEOMETRY", "code", "CBS gemeente, wijk and buurt boundaries"),
     "links": TableSpec(LINK_FIELDS, None, "id", "Links between assets"),
     "activities": TableSpec(ACTIVITY_FIELDS, None, "id",
-                            "Activities at meeting places and of associations (recurring time in opening_hours syntax)"),
+                            "Activities at meeting places and of associations (recurring time, opening_hours "
+                            "syntax)"),
     "walk_nodes": TableSpec({"node_id": "INTEGER"}, "POINT", "node_id", "Walking network nodes (OSM)"),
     "walk_edges": TableSpec({"u": "INTEGER", "v": "INTEGER", "length_m": "REAL"}, "LINESTRING", None,
                             "Walking network edges (OSM), length in metres"),
