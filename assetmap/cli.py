@@ -95,10 +95,19 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--categories", help="comma-separated categories that count as meeting places "
                                             "(default: the meeting places of data/osm_tags.csv)")
         p.add_argument("--json", metavar="OUT.json", help="also write the result as JSON")
+        p.add_argument("--when", help='count only places open (or with an activity) then, e.g. "We 19:00" or '
+                                      '"Tu 19:00-21:00": open at any moment of the stretch')
+        p.add_argument("--access", help="count only places of this access: walk_in, by_appointment or rent_only")
+        p.add_argument("--group", help="count only places for this group or for everyone: everyone, youth, "
+                                       "older_people (walks at the slow speed), parents or newcomers")
     p.add_argument("--count", type=int, default=3, help="number of sites to pick (default 3)")
     p.add_argument("--gap-cells", action="store_true", help="also consider any uncovered spot, not only existing assets")
     sub.choices["coverage"].add_argument("--no-save", action="store_true",
                                          help="do not write the result into the workspace")
+
+    p = command("labels", _labels, "rename building blocks for this workspace, e.g. individual=Talenten")
+    p.add_argument("--set", action="append", default=[], metavar="BLOCK=LABEL",
+                   help="give a building block its own name here (an empty label brings back the standard one)")
 
     accounts = sub.add_parser("account", help="local accounts: add, list, remove").add_subparsers(
         dest="action", required=True, metavar="ACTION")
@@ -203,6 +212,7 @@ def _import_osm(args) -> int:
     with _open(args.workspace) as ws:
         result = import_osm(ws, file=args.file, place=args.place, area_file=args.area)
         nodes, edges = ws.walk_network()
+    _notes(result.notes, args.lang)
     print(text("cli_osm_imported", args.lang, summary=result.summary(args.lang), nodes=len(nodes), edges=len(edges)))
     return EXIT_OK
 
@@ -244,8 +254,12 @@ def _list(args) -> int:
     if not records:
         print(text("cli_no_assets", args.lang))
         return EXIT_OK
+    from assetmap.layers.hours import hours_known
+    opening = dict(zip(assets["id"], assets["opening_hours"]))
     for row in records:
         mp = " " + text("cli_meeting_place_tag", args.lang) if row["is_meeting_place"] else ""
+        if row["is_meeting_place"] and not hours_known(opening.get(row["id"])):
+            mp += " " + text("cli_hours_unknown_tag", args.lang)
         print(f"{row['id']}\t{row['building_block']}\t{row['category'] or '-'}\t{row['buurt_code'] or '-'}\t{row['name']}{mp}")
     print(text("cli_asset_count", args.lang, count=len(records)))
     return EXIT_OK
@@ -282,11 +296,18 @@ def _speed(args) -> float | None:
     return settings.SLOW_WALK_SPEED_KMH if args.slow else args.speed_kmh
 
 
+def _filters(args):
+    """The place filters asked for (checked before the workspace is read)."""
+    from assetmap.coverage import place_filters
+    return place_filters(args.when, args.access, args.group)
+
+
 def _coverage(args) -> int:
     from assetmap.coverage import compute_coverage, save_coverage
+    filters = _filters(args)
     with _open(args.workspace) as ws:
         inputs = _coverage_inputs(ws, args)
-        result = compute_coverage(inputs, args.minutes, _speed(args))
+        result = compute_coverage(inputs, args.minutes, _speed(args), filters=filters)
         if not args.no_save:
             save_coverage(ws, result)
     if args.json:
@@ -296,6 +317,7 @@ def _coverage(args) -> int:
     print(text("cli_coverage_total", args.lang, places=len(result.meeting_places), minutes=result.minutes,
                speed=result.speed_kmh, covered=total["covered_population"], population=total["population"],
                pct=total["coverage_pct"]))
+    _coverage_context(result, args.lang)
     print(text("cli_coverage_header", args.lang))
     for row in result.buurten.itertuples():
         print(f"{row.buurt_code}\t{row.name}\t{row.population}\t{row.covered_population}\t"
@@ -306,16 +328,19 @@ def _coverage(args) -> int:
 
 def _suggest(args) -> int:
     from assetmap.coverage import compute_coverage, suggest_sites
+    filters = _filters(args)
     with _open(args.workspace) as ws:
         inputs = _coverage_inputs(ws, args)
-    before = compute_coverage(inputs, args.minutes, _speed(args))
+    before = compute_coverage(inputs, args.minutes, _speed(args), filters=filters)
     minutes, speed = before.minutes, before.speed_kmh
-    sites = suggest_sites(inputs, minutes, speed, count=args.count, include_gap_cells=args.gap_cells)
+    sites = suggest_sites(inputs, minutes, speed, count=args.count, include_gap_cells=args.gap_cells,
+                          filters=filters)
     records = [{"asset_id": row.asset_id, "name": row.name, "lon": float(row.lon), "lat": float(row.lat),
                 "added_population": int(row.added_population), "coverage_pct_after": float(row.coverage_pct_after)}
                for row in sites.itertuples()]
     if args.json:
-        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "sites": records})
+        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "filters": filters.to_dict(),
+                                "sites": records})
     total = before.total
     print(text("cli_suggest_now", args.lang, pct=total["coverage_pct"], population=total["population"],
                minutes=minutes, speed=speed))
@@ -325,6 +350,34 @@ def _suggest(args) -> int:
         print(text("cli_suggest_site", args.lang, rank=rank, name=site["name"],
                    asset=site["asset_id"] or text("cli_new_spot", args.lang), lat=site["lat"], lon=site["lon"],
                    added=site["added_population"], pct=site["coverage_pct_after"]))
+    return EXIT_OK
+
+
+def _coverage_context(result, lang: str) -> None:
+    """The filters applied and how complete the mapping is: every coverage figure comes with them."""
+    counts, filters = result.place_counts, result.filters
+    if any(filters.values()):
+        print(text("cli_coverage_filters", lang, counted=counts.get("counted", 0), places=counts.get("places", 0),
+                   when=filters["when"] or "-", access=filters["access"] or "-", group=filters["group"] or "-"))
+    if counts.get("hours_unknown"):
+        print(text("cli_coverage_hours_unknown", lang, count=counts["hours_unknown"]))
+    summary = result.completeness_summary
+    print(text("cli_coverage_completeness", lang, total=summary["total"], last=summary["last_entry"] or "-",
+               unmapped=len(summary["possibly_unmapped_areas"]), areas=summary["areas"]))
+
+
+def _labels(args) -> int:
+    changes = {}
+    for item in args.set:
+        block, sep, label = item.partition("=")
+        if not sep:
+            raise InputError("label_not_pair", "fix_label_pair", value=item)
+        changes[block.strip()] = label
+    with _open(args.workspace) as ws:
+        labels = ws.set_labels(changes) if changes else ws.labels()
+    from assetmap.i18n import block_label
+    for block in BUILDING_BLOCKS:
+        print(f"{block}\t{block_label(block, args.lang, labels)}")
     return EXIT_OK
 
 

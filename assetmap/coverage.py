@@ -31,6 +31,14 @@ Method (also in the README):
   cell area). Integer residents per point by the largest-remainder method, so each area's
   total is kept exactly. Areas cut by the edge of the study area keep the share of their
   population that matches the share of their surface inside it.
+* **Filters** (:class:`PlaceFilters`). ``when`` counts a place that is open at any moment of the
+  window (see :mod:`assetmap.layers.hours`) or has an activity then; a place whose hours are
+  missing or unreadable is left out and counted as ``hours_unknown``. ``access`` counts places of
+  that access (a ``walk_in`` activity also makes a place walk-in while it runs). ``group`` counts
+  places for that group or for everyone (a place that records no target group is for everyone),
+  or with an activity for it, and ``older_people`` walks at the slow speed. A filter only ever
+  removes places, so a filtered coverage is never above the unfiltered one. Places added in a
+  what-if are taken to match the filters.
 * **Suggestions.** Greedy maximal covering: each pick is the candidate that adds most
   not-yet-covered residents. Coverage is monotone submodular, so the greedy *k* picks cover at
   least (1 − 1/e) ≈ 63 % of what the best possible *k* sites would add (Nemhauser et al. 1978).
@@ -48,11 +56,12 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from assetmap import settings
-from assetmap.errors import InputError
+from assetmap.errors import InputError, Problem
 from assetmap.messages import Message
-from assetmap.layers import categories
-from assetmap.layers.assets import meeting_places
+from assetmap.layers import categories, hours
+from assetmap.layers.assets import meeting_places, target_group_list
 from assetmap.layers.boundaries import finest_level
+from assetmap.layers.schema import ACCESS_VALUES, AGE_GROUP_FIELDS, BUILDING_BLOCKS, TARGET_GROUPS
 
 
 def speed_profiles() -> dict[str, float]:
@@ -514,6 +523,13 @@ class CoverageInputs:
     notes : list of assetmap.messages.Message
         Things the user should know (residents that cannot reach the network, no meeting
         places at all).
+    activities : pandas.DataFrame or None
+        The activities the reader may see (for the ``when``, ``access`` and ``group`` filters).
+    completeness : dict
+        Per area code, how complete its mapping is (see :func:`area_profiles`).
+    groups : dict
+        Per area code, the CBS age groups and the target groups its mapped places serve (see
+        :func:`area_profiles`).
     """
 
     network: WalkNetwork
@@ -523,6 +539,9 @@ class CoverageInputs:
     meeting_places: gpd.GeoDataFrame   # EPSG:4326: id, name, category, geometry
     candidates: gpd.GeoDataFrame       # EPSG:4326: id, name, category, geometry
     notes: list[Message] = field(default_factory=list)
+    activities: pd.DataFrame | None = None
+    completeness: dict = field(default_factory=dict)
+    groups: dict = field(default_factory=dict)
 
 
 def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
@@ -546,7 +565,8 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     CoverageInputs
         Network and demand in EPSG:28992; meeting places and candidates (the catalogue's
         ``meeting_place_candidate`` categories, public, not individuals, not already meeting
-        places) as EPSG:4326 points; notes for the user.
+        places) as EPSG:4326 points with their meeting-place attributes; the activities, the
+        completeness and groups per area; notes for the user.
 
     Raises
     ------
@@ -572,12 +592,20 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
         notes.append(Message("note_unreachable", count=unreachable, distance=f"{settings.MAX_SNAP_DISTANCE_M:.0f}"))
     if places.empty:
         notes.append(Message("note_no_meeting_places"))
-    return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes)
+    activities = ws.activities() if hasattr(ws, "activities") else None
+    completeness, groups = area_profiles(areas, ws.boundaries(), assets, activities, counted)
+    return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes, activities,
+                          completeness, groups)
+
+
+#: Meeting-place attributes the filters read, kept with every site.
+PLACE_ATTRIBUTES = ("building_block", "opening_hours", "access", "scale", "capacity", "target_groups")
 
 
 def _points(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Sites as points (polygons by a point inside them), EPSG:4326."""
-    frame = assets[["id", "name", "category", "geometry"]].copy()
+    """Sites as points (polygons by a point inside them), EPSG:4326, with their meeting-place attributes."""
+    frame = assets[["id", "name", "category"] + [c for c in PLACE_ATTRIBUTES if c in assets.columns]
+                   + ["geometry"]].copy()
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     metric = frame.geometry.to_crs(settings.METRIC_CRS)
     frame["geometry"] = metric.representative_point().to_crs(settings.STORAGE_CRS)
@@ -607,6 +635,264 @@ def _snap_sites(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> Snap:
     return snap(inputs.network, shapely.get_coordinates(sites.geometry.to_crs(settings.METRIC_CRS).array))
 
 
+# --------------------------------------------------------------------------- filters
+
+@dataclass(frozen=True)
+class PlaceFilters:
+    """Which meeting places count: by time, access and target group (see the module docstring).
+
+    Build it with :func:`place_filters`, which checks the values.
+
+    Parameters
+    ----------
+    when : str or None
+        A window in the week (``We 19:00``, ``Tu 19:00-21:00``); None counts places whatever
+        their hours.
+    access : str or None
+        One of :data:`~assetmap.layers.schema.ACCESS_VALUES`; None counts every access.
+    group : str or None
+        One of :data:`~assetmap.layers.schema.TARGET_GROUPS`; None counts places for anyone.
+    window : assetmap.layers.hours.Window or None
+        ``when`` read as stretches of time in the week it was read for.
+    """
+
+    when: str | None = None
+    access: str | None = None
+    group: str | None = None
+    window: hours.Window | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set."""
+        return bool(self.when or self.access or self.group)
+
+    def to_dict(self) -> dict:
+        """The filters as JSON-ready data: ``when``, ``access`` and ``group`` (None where not set)."""
+        return {"when": self.when, "access": self.access, "group": self.group}
+
+
+def place_filters(when: str | None = None, access: str | None = None, group: str | None = None,
+                  week_of=None) -> PlaceFilters:
+    """Check and build the place filters.
+
+    Parameters
+    ----------
+    when : str, optional
+        A window such as ``We 19:00`` or ``Tu 19:00-21:00`` (see
+        :func:`assetmap.layers.hours.parse_window`); empty means any time.
+    access : str, optional
+        ``walk_in``, ``by_appointment`` or ``rent_only``; empty means any access.
+    group : str, optional
+        ``everyone``, ``youth``, ``older_people``, ``parents`` or ``newcomers``; empty means
+        any group.
+    week_of : datetime.date, optional
+        The week ``when`` is read in (today's by default).
+
+    Returns
+    -------
+    PlaceFilters
+        The checked filters.
+
+    Raises
+    ------
+    CoverageError
+        ``when_invalid`` for a window that cannot be read, ``value_not_allowed`` for an access or
+        group outside the lists; every problem at once.
+    """
+    problems = []
+    window = None
+    when = (when or "").strip() or None
+    access = (access or "").strip() or None
+    group = (group or "").strip() or None
+    if when:
+        try:
+            window = hours.parse_window(when, week_of)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    for column, value, allowed in (("access", access, ACCESS_VALUES), ("group", group, TARGET_GROUPS)):
+        if value is not None and value not in allowed:
+            problems.append(Problem("value_not_allowed", "fix_use_one_of", column=column, value=value,
+                                    allowed=", ".join(allowed)))
+    if problems:
+        raise CoverageError(problems)
+    return PlaceFilters(when, access, group, window)
+
+
+def filter_speed(filters: PlaceFilters | None, speed_kmh: float | None) -> float | None:
+    """The walking speed to use: the one asked for, else the slow profile for older people.
+
+    Parameters
+    ----------
+    filters : PlaceFilters or None
+        The filters.
+    speed_kmh : float or None
+        A speed the user chose (km/h); None for the default.
+
+    Returns
+    -------
+    float or None
+        ``speed_kmh`` when given; ``settings.SLOW_WALK_SPEED_KMH`` for the group
+        ``older_people``; else None (the analysis then reads ``settings.WALK_SPEED_KMH``).
+    """
+    if speed_kmh is not None:
+        return speed_kmh
+    if filters is not None and filters.group == "older_people":
+        return float(settings.SLOW_WALK_SPEED_KMH)
+    return None
+
+
+def filter_places(places: gpd.GeoDataFrame, activities: pd.DataFrame | None,
+                  filters: PlaceFilters | None) -> tuple[gpd.GeoDataFrame, dict]:
+    """The meeting places that count under ``filters``, and what was left out.
+
+    Parameters
+    ----------
+    places : geopandas.GeoDataFrame
+        Meeting places with ``id`` and, where known, ``opening_hours``, ``access`` and
+        ``target_groups`` (as :attr:`CoverageInputs.meeting_places`).
+    activities : pandas.DataFrame or None
+        Activities (``asset_id``, ``recurring_time``, ``target_group``, ``walk_in``).
+    filters : PlaceFilters or None
+        The filters; None or none set keeps every place.
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, dict)
+        The places kept (a filtered view, same columns) and counts: ``places`` (before),
+        ``counted`` (kept) and ``hours_unknown`` (places whose opening hours are missing or cannot
+        be read: left out under ``when`` unless an activity runs then).
+    """
+    known = np.array([hours.hours_known(v) for v in _column(places, "opening_hours")], dtype=bool)
+    counts = {"places": int(len(places)), "counted": int(len(places)), "hours_unknown": int((~known).sum())}
+    if filters is None or not filters.active or places.empty:
+        return places, counts
+    by_place: dict = {}
+    if activities is not None and len(activities):
+        for row in activities.itertuples(index=False):
+            by_place.setdefault(row.asset_id, []).append(row)
+    keep = []
+    for place, hours_text, access, groups in zip(places["id"], _column(places, "opening_hours"),
+                                                 _column(places, "access"), _column(places, "target_groups")):
+        keep.append(_place_counts(filters, hours_text, access, groups)
+                    or any(_activity_counts(filters, a) for a in by_place.get(place, ())))
+    keep = np.array(keep, dtype=bool)
+    counts["counted"] = int(keep.sum())
+    return places[keep], counts
+
+
+def _place_counts(filters: PlaceFilters, hours_text, access, groups) -> bool:
+    if filters.access and _plain(access) != filters.access:
+        return False
+    if filters.group:
+        recorded = target_group_list(_plain(groups)) or ("everyone",)
+        if filters.group not in recorded and "everyone" not in recorded:
+            return False
+    if filters.window is not None:
+        try:
+            return hours.open_in(hours.parse_hours(_plain(hours_text)), filters.window)
+        except ValueError:
+            return False  # hours unknown
+    return True
+
+
+def _activity_counts(filters: PlaceFilters, activity) -> bool:
+    """An activity makes its place count while it runs, for its group, walk-in when it is."""
+    if filters.access and not (filters.access == "walk_in" and _plain(activity.walk_in) is True):
+        return False
+    group = _plain(activity.target_group) or "everyone"
+    if filters.group and group not in (filters.group, "everyone"):
+        return False
+    try:
+        expression = hours.parse_hours(_plain(activity.recurring_time))
+    except ValueError:
+        return False
+    if expression is None:
+        return False
+    return hours.open_in(expression, filters.window) if filters.window is not None else True
+
+
+def _column(frame: pd.DataFrame, name: str) -> list:
+    return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return bool(value) if isinstance(value, np.bool_) else value
+
+
+# --------------------------------------------------------------------------- completeness and groups
+
+def area_profiles(areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, assets: gpd.GeoDataFrame,
+                  activities: pd.DataFrame | None, meeting_place_categories: tuple[str, ...] = ()
+                  ) -> tuple[dict, dict]:
+    """How complete the mapping of each area is, and which groups its mapped places serve.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        From :func:`analysis_areas` (``buurt_code`` holds the area's CBS code, ``level``).
+    boundaries : geopandas.GeoDataFrame
+        The workspace's boundaries, with the CBS age groups
+        (:data:`~assetmap.layers.schema.AGE_GROUP_FIELDS`, % of residents).
+    assets : geopandas.GeoDataFrame
+        The assets the reader may see, with ``buurt_code``/``wijk_code``, ``building_block``,
+        ``source``, ``updated_at``, ``target_groups``.
+    activities : pandas.DataFrame or None
+        Activities the reader may see.
+    meeting_place_categories : tuple of str
+        Categories that count as meeting places besides those marked.
+
+    Returns
+    -------
+    tuple of (dict, dict)
+        Per area code: completeness (``assets`` per building block, ``total``,
+        ``last_entry`` — the latest workshop or import entry or activity, ISO date or None — and
+        ``possibly_unmapped``: no entry from a workshop or import) and groups (``age_groups``: %
+        of residents per CBS age group, None where CBS gives none; ``served``: number of mapped
+        associations and meeting places per target group, ``not_recorded`` for those that name none).
+    """
+    level = str(areas["level"].iloc[0]) if len(areas) else "buurt"
+    column = "buurt_code" if level == "buurt" else "wijk_code" if level == "wijk" else "gemeente_code"
+    codes = list(areas["buurt_code"])
+    own = assets[assets[column].isin(codes).fillna(False).to_numpy()] if column in assets.columns else assets.iloc[:0]
+    local = own["source"].isin(["workshop", "import"]).fillna(False).to_numpy()
+    acts = activities if activities is not None and len(activities) else None
+    act_area = {}
+    if acts is not None:
+        area_of = dict(zip(own["id"], own[column]))
+        for asset_id, created in zip(acts["asset_id"], acts["created_at"]):
+            if asset_id in area_of and isinstance(created, str):
+                act_area.setdefault(area_of[asset_id], []).append(created)
+    marked = own["is_meeting_place"].fillna(False).astype(bool) if "is_meeting_place" in own.columns \
+        else pd.Series(False, index=own.index)
+    serving = own[(marked | own["category"].isin(meeting_place_categories).fillna(False)
+                   | (own["building_block"] == "association").fillna(False)).to_numpy()]
+    ages = boundaries.set_index("code") if len(boundaries) else None
+    completeness, groups = {}, {}
+    for code in codes:
+        mask = (own[column] == code).fillna(False).to_numpy()
+        here = own[mask]
+        blocks = here["building_block"].value_counts()
+        dates = [str(d) for d in here.loc[local[mask], "updated_at"].dropna()] + act_area.get(code, [])
+        completeness[code] = {
+            "assets": {b: int(blocks.get(b, 0)) for b in BUILDING_BLOCKS}, "total": int(len(here)),
+            "last_entry": max(dates)[:10] if dates else None, "possibly_unmapped": not dates}
+        served = {g: 0 for g in TARGET_GROUPS}
+        served["not_recorded"] = 0
+        for value in serving.loc[(serving[column] == code).fillna(False).to_numpy(), "target_groups"]:
+            recorded = target_group_list(_plain(value))
+            for group in recorded:
+                served[group] += 1
+            served["not_recorded"] += 0 if recorded else 1
+        age = None
+        if ages is not None and code in ages.index:
+            row = ages.loc[code]
+            age = {f: (None if f not in ages.columns or pd.isna(row[f]) else float(row[f])) for f in AGE_GROUP_FIELDS}
+        groups[code] = {"age_groups": age or {f: None for f in AGE_GROUP_FIELDS}, "served": served}
+    return completeness, groups
+
+
 # --------------------------------------------------------------------------- coverage
 
 @dataclass
@@ -631,6 +917,15 @@ class CoverageResult:
         The meeting places counted (EPSG:4326 points), after any removed or added.
     notes : list of assetmap.messages.Message
         The notes of the inputs (see :class:`CoverageInputs`).
+    filters : dict
+        The filters applied (``when``, ``access``, ``group``; None where not set).
+    place_counts : dict
+        ``places`` (meeting places before the filters), ``counted`` and ``hours_unknown`` (see
+        :func:`filter_places`).
+    completeness : dict
+        Per area code, how complete the mapping is (see :func:`area_profiles`).
+    groups : dict
+        Per area code, the CBS age groups and the target groups served (see :func:`area_profiles`).
     """
 
     minutes: float
@@ -640,6 +935,10 @@ class CoverageResult:
     points: gpd.GeoDataFrame          # EPSG:4326 every demand point with walk_minutes
     meeting_places: gpd.GeoDataFrame  # the meeting places counted
     notes: list[Message]
+    filters: dict = field(default_factory=lambda: PlaceFilters().to_dict())
+    place_counts: dict = field(default_factory=dict)
+    completeness: dict = field(default_factory=dict)
+    groups: dict = field(default_factory=dict)
 
     @property
     def buurten(self) -> pd.DataFrame:
@@ -662,10 +961,18 @@ class CoverageResult:
         ``code``. The key ``buurten`` and the field ``buurt_code`` (the same code) stay for
         readers of version 1.
 
+        Additions within version 2 (new top-level keys only; the rows of ``buurten`` are as
+        before): ``filters`` (the filters applied, None where not set), ``hours_unknown`` (meeting
+        places whose opening hours are missing or unreadable), ``places`` (``places``,
+        ``counted``, ``hours_unknown``), ``completeness`` (over all areas, with ``per_area`` by
+        code) and ``groups`` (by code: CBS age groups and the target groups served; see
+        :func:`area_profiles`).
+
         Returns
         -------
         dict
-            ``contract``, ``minutes``, ``speed_kmh``, ``level``, ``total`` and ``buurten`` (one row
+            ``contract``, ``minutes``, ``speed_kmh``, ``level``, ``total``, ``filters``,
+            ``hours_unknown``, ``places``, ``completeness``, ``groups`` and ``buurten`` (one row
             per area; NaN minutes as None).
         """
         rows = []
@@ -677,7 +984,24 @@ class CoverageResult:
                          "p90_minutes": _json_number(row.p90_minutes)})
         levels = sorted({r["level"] for r in rows})
         return {"contract": 2, "minutes": self.minutes, "speed_kmh": self.speed_kmh,
-                "level": levels[0] if len(levels) == 1 else None, "total": self.total, "buurten": rows}
+                "level": levels[0] if len(levels) == 1 else None, "total": self.total,
+                "filters": dict(self.filters), "hours_unknown": int(self.place_counts.get("hours_unknown", 0)),
+                "places": dict(self.place_counts),
+                "completeness": {**self.completeness_summary, "per_area": {r["code"]: self.completeness.get(r["code"])
+                                                                         for r in rows}},
+                "groups": {r["code"]: self.groups.get(r["code"]) for r in rows}, "buurten": rows}
+
+    @property
+    def completeness_summary(self) -> dict:
+        """Mapping completeness over all areas: ``assets`` per building block, ``total``,
+        ``last_entry`` (ISO date or None), ``areas`` and ``possibly_unmapped_areas`` (codes of the
+        areas without any workshop or import entry: an empty area may simply be unmapped)."""
+        parts = list(self.completeness.values())
+        dates = [p["last_entry"] for p in parts if p.get("last_entry")]
+        return {"assets": {b: sum(p["assets"][b] for p in parts) for b in BUILDING_BLOCKS},
+                "total": sum(p["total"] for p in parts), "last_entry": max(dates) if dates else None,
+                "areas": len(parts),
+                "possibly_unmapped_areas": sorted(c for c, p in self.completeness.items() if p["possibly_unmapped"])}
 
 
 def metres_per_minute(speed_kmh: float | None = None) -> float:
@@ -725,7 +1049,8 @@ def nearest_distances(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> np.nda
     return distances_from_sites(inputs.network, _snap_sites(inputs, sites), inputs.demand_snap)[0]
 
 
-def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None) -> gpd.GeoDataFrame:
+def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None,
+                          places: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """The meeting places after switching some off (by asset id) and adding new ones.
 
     Parameters
@@ -736,13 +1061,16 @@ def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None
         Asset ids of meeting places to leave out.
     add_points : geopandas.GeoDataFrame or iterable of (lon, lat), optional
         New places: a frame (any CRS) or ``[(lon, lat), ...]`` in EPSG:4326.
+    places : geopandas.GeoDataFrame, optional
+        The places to start from (default: every meeting place of ``inputs``).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326 points with ``id``, ``name``, ``category``.
+        EPSG:4326 points with ``id``, ``name``, ``category`` and the attributes the places have.
     """
-    places = inputs.meeting_places[~inputs.meeting_places["id"].isin([] if remove_ids is None else list(remove_ids))]
+    places = inputs.meeting_places if places is None else places
+    places = places[~places["id"].isin([] if remove_ids is None else list(remove_ids))]
     if add_points is not None:
         extra = add_points if isinstance(add_points, gpd.GeoDataFrame) else site_points(add_points)
         extra = _points(extra.assign(**{c: extra.get(c) for c in ("id", "name", "category")}))
@@ -751,7 +1079,7 @@ def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None
 
 
 def compute_coverage(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: float | None = None,
-                     remove_ids=(), add_points=None) -> CoverageResult:
+                     remove_ids=(), add_points=None, filters: PlaceFilters | None = None) -> CoverageResult:
     """Walking minutes to the nearest meeting place for every demand point, and the per-area table.
 
     Parameters
@@ -766,12 +1094,16 @@ def compute_coverage(inputs: CoverageInputs, minutes: float | None = None, speed
     remove_ids : iterable of str
         Meeting places (asset ids) to switch off.
     add_points : geopandas.GeoDataFrame or iterable of (lon, lat), optional
-        Meeting places to add (see :func:`active_meeting_places`).
+        Meeting places to add (see :func:`active_meeting_places`); they count whatever the filters.
+    filters : PlaceFilters, optional
+        Count only the places open at a time, of an access or for a group (see
+        :func:`place_filters`). The group ``older_people`` walks at the slow speed unless
+        ``speed_kmh`` is given.
 
     Returns
     -------
     CoverageResult
-        Areas and points in EPSG:4326, with the minutes and speed used.
+        Areas and points in EPSG:4326, with the minutes, speed and filters used.
 
     Raises
     ------
@@ -779,12 +1111,40 @@ def compute_coverage(inputs: CoverageInputs, minutes: float | None = None, speed
         ``minutes`` or ``speed_kmh`` is not a number above 0.
     """
     minutes = settings.COVERAGE_MINUTES if minutes is None else minutes
+    speed_kmh = filter_speed(filters, speed_kmh)
     speed_kmh = settings.WALK_SPEED_KMH if speed_kmh is None else speed_kmh
     if not np.isfinite(minutes) or minutes <= 0:
         raise CoverageError("minutes_invalid", "fix_minutes", minutes=minutes)
-    places = active_meeting_places(inputs, remove_ids, add_points)
+    places, counts = filtered_inputs_places(inputs, filters, remove_ids)
+    places = active_meeting_places(inputs, remove_ids, add_points, places=places)
     walk_minutes = nearest_distances(inputs, places) / metres_per_minute(speed_kmh)
-    return _result(inputs, walk_minutes, float(minutes), float(speed_kmh), places)
+    result = _result(inputs, walk_minutes, float(minutes), float(speed_kmh), places)
+    result.filters = (filters or PlaceFilters()).to_dict()
+    result.place_counts = counts
+    result.completeness, result.groups = inputs.completeness, inputs.groups
+    return result
+
+
+def filtered_inputs_places(inputs: CoverageInputs, filters: PlaceFilters | None,
+                           remove_ids=()) -> tuple[gpd.GeoDataFrame, dict]:
+    """The workspace's meeting places that count under ``filters`` (see :func:`filter_places`).
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    filters : PlaceFilters or None
+        The filters.
+    remove_ids : iterable of str
+        Places switched off (not counted in ``places`` either).
+
+    Returns
+    -------
+    tuple of (geopandas.GeoDataFrame, dict)
+        The places kept and the counts of :func:`filter_places`.
+    """
+    places = inputs.meeting_places[~inputs.meeting_places["id"].isin([] if remove_ids is None else list(remove_ids))]
+    return filter_places(places, inputs.activities, filters)
 
 
 def _result(inputs, walk_minutes, minutes, speed_kmh, places) -> CoverageResult:
@@ -868,7 +1228,7 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
 
 def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: float | None = None,
                   count: int = 3, remove_ids=(), include_gap_cells: bool = False,
-                  max_gap_cells: int = 500) -> gpd.GeoDataFrame:
+                  max_gap_cells: int = 500, filters: PlaceFilters | None = None) -> gpd.GeoDataFrame:
     """The ``count`` sites that add most covered residents, picked greedily (see module docstring).
 
     Each pick is the site that adds most residents not yet covered, so the gains never grow
@@ -894,6 +1254,10 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
         Also consider the most populous uncovered demand points as sites.
     max_gap_cells : int
         How many of those at most.
+    filters : PlaceFilters, optional
+        Count only the existing places that match (see :func:`compute_coverage`), and leave out
+        candidates that record target groups without the one asked for. A new meeting place is
+        taken to open at the time and with the access asked for.
 
     Returns
     -------
@@ -907,12 +1271,13 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
         ``count`` is below 1, or minutes or speed is not a number above 0.
     """
     minutes = settings.COVERAGE_MINUTES if minutes is None else minutes
+    speed_kmh = filter_speed(filters, speed_kmh)
     speed_kmh = settings.WALK_SPEED_KMH if speed_kmh is None else speed_kmh
     if count < 1:
         raise CoverageError("count_invalid", "fix_count", count=count)
-    base = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids)
+    base = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids, filters=filters)
     limit = minutes * metres_per_minute(speed_kmh)
-    sites = inputs.candidates.copy()
+    sites = candidate_sites(inputs, filters).copy()
     if include_gap_cells and len(base.gaps):
         cells = base.gaps.nlargest(max_gap_cells, "population")
         sites = pd.concat([sites, gpd.GeoDataFrame({"id": None, "name": "gap cell", "category": "gap_cell"},
@@ -946,10 +1311,33 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
     return gpd.GeoDataFrame(picks, geometry="geometry", crs=settings.STORAGE_CRS)
 
 
+def candidate_sites(inputs: CoverageInputs, filters: PlaceFilters | None = None) -> gpd.GeoDataFrame:
+    """The candidate sites that fit the filters: those that record target groups must name the group asked for.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    filters : PlaceFilters, optional
+        The filters; only ``group`` applies to a site that is not a meeting place yet.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The rows of ``inputs.candidates`` kept.
+    """
+    sites = inputs.candidates
+    if filters is None or not filters.group or sites.empty:
+        return sites
+    keep = [not recorded or filters.group in recorded or "everyone" in recorded
+            for recorded in (target_group_list(_plain(v)) for v in _column(sites, "target_groups"))]
+    return sites[np.array(keep, dtype=bool)]
+
+
 # --------------------------------------------------------------------------- what-if and storage
 
 def what_if(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: float | None = None,
-            add_points=None, remove_ids=()) -> pd.DataFrame:
+            add_points=None, remove_ids=(), filters: PlaceFilters | None = None) -> pd.DataFrame:
     """Coverage per area before and after adding or removing meeting places.
 
     Parameters
@@ -965,6 +1353,8 @@ def what_if(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: flo
         Meeting places to add (``[(lon, lat)]`` in EPSG:4326).
     remove_ids : iterable of str
         Meeting places (asset ids) to switch off.
+    filters : PlaceFilters, optional
+        Count only the places that match, before and after (see :func:`compute_coverage`).
 
     Returns
     -------
@@ -977,13 +1367,68 @@ def what_if(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: flo
     CoverageError
         Minutes or speed is not a number above 0.
     """
-    before = compute_coverage(inputs, minutes, speed_kmh).buurten
-    after = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids, add_points=add_points).buurten
+    before = compute_coverage(inputs, minutes, speed_kmh, filters=filters).buurten
+    after = compute_coverage(inputs, minutes, speed_kmh, remove_ids=remove_ids, add_points=add_points,
+                             filters=filters).buurten
     table = before[["buurt_code", "name", "population", "covered_population", "coverage_pct"]].merge(
         after[["buurt_code", "covered_population", "coverage_pct"]], on="buurt_code", suffixes=("_before", "_after"))
     table["covered_change"] = table["covered_population_after"] - table["covered_population_before"]
     table["coverage_pct_change"] = (table["coverage_pct_after"] - table["coverage_pct_before"]).round(1)
     return table.sort_values(["covered_change", "buurt_code"], ascending=[True, True]).reset_index(drop=True)
+
+
+def compare_places(inputs: CoverageInputs, options: dict, minutes: float | None = None,
+                   speed_kmh: float | None = None, filters: PlaceFilters | None = None) -> pd.DataFrame:
+    """Compare ways of adding places, e.g. several small living rooms against one large centre.
+
+    Reach alone favours many small places; seats favour one large one. The table shows both, so
+    that the choice stays with the people who know the buurt.
+
+    Parameters
+    ----------
+    inputs : CoverageInputs
+        From :func:`load_inputs`.
+    options : dict
+        Option name -> the places it adds: a GeoDataFrame (any CRS) with, where known, ``scale``
+        (``living_room``, ``small``, ``large``) and ``capacity`` (people), or ``[(lon, lat), ...]``.
+    minutes : float, optional
+        Walking minutes that count as nearby (default ``settings.COVERAGE_MINUTES``).
+    speed_kmh : float, optional
+        Walking speed in km/h (default ``settings.WALK_SPEED_KMH``, slow for older people).
+    filters : PlaceFilters, optional
+        Count only the existing places that match (the new ones are taken to match).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per option: ``option``, ``places`` (number added), ``scale`` (e.g.
+        ``3 × living_room``), ``capacity`` (seats added; NA when not all are given),
+        ``covered_population``, ``added_population`` (residents newly within reach),
+        ``coverage_pct`` and ``residents_per_seat`` (newly reached residents per seat added).
+
+    Raises
+    ------
+    CoverageError
+        Minutes or speed is not a number above 0.
+    """
+    base = compute_coverage(inputs, minutes, speed_kmh, filters=filters)
+    rows = []
+    for name, added in options.items():
+        frame = added if isinstance(added, gpd.GeoDataFrame) else site_points(added)
+        result = compute_coverage(inputs, base.minutes, base.speed_kmh, add_points=frame, filters=filters)
+        scales = pd.Series(_column(frame, "scale"), dtype=object).dropna().value_counts()
+        capacity = pd.to_numeric(pd.Series(_column(frame, "capacity"), dtype=object), errors="coerce")
+        seats = int(capacity.sum()) if len(capacity) and capacity.notna().all() else None
+        added_population = result.total["covered_population"] - base.total["covered_population"]
+        rows.append({"option": name, "places": len(frame),
+                     "scale": ", ".join(f"{n} × {s}" for s, n in scales.items()) or None,
+                     "capacity": seats, "covered_population": result.total["covered_population"],
+                     "added_population": int(added_population), "coverage_pct": result.total["coverage_pct"],
+                     "residents_per_seat": round(added_population / seats, 1) if seats else None})
+    table = pd.DataFrame(rows, columns=["option", "places", "scale", "capacity", "covered_population",
+                                        "added_population", "coverage_pct", "residents_per_seat"])
+    table["capacity"] = table["capacity"].astype("Int64")
+    return table
 
 
 def save_coverage(ws, result: CoverageResult) -> None:

@@ -34,6 +34,13 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("visibility_public"), N_("visibility_group"), N_("visibility_private"), N_("visibility_default"),
     N_("speed_normal"), N_("speed_slow"),
     N_("role_public"), N_("role_workshop"), N_("role_coordinator"),  # ui: t("role_" + actor.role)
+    # pages/3_Ontmoetingsplekken: t(f"access_{v}"), t(f"group_{g}"), t(f"age_{field}"), t(f"option_{o}")
+    N_("access_walk_in"), N_("access_by_appointment"), N_("access_rent_only"),
+    N_("group_everyone"), N_("group_youth"), N_("group_older_people"), N_("group_parents"), N_("group_newcomers"),
+    N_("group_not_recorded"),
+    N_("age_pop_0_14"), N_("age_pop_15_24"), N_("age_pop_25_44"), N_("age_pop_45_64"), N_("age_pop_65plus"),
+    N_("option_small"), N_("option_large"),
+    N_("day_mo"), N_("day_tu"), N_("day_we"), N_("day_th"), N_("day_fr"), N_("day_sa"), N_("day_su"),  # this_week
 )
 
 #: Texts that no page shows at the moment, kept in the catalogues for the pages being rewritten.
@@ -86,7 +93,7 @@ def page_title(page: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return t(PAGE_TITLE_CODES.get(page, page), lang)
 
 
-def block_label(block: str, lang: str = DEFAULT_LANGUAGE) -> str:
+def block_label(block: str, lang: str = DEFAULT_LANGUAGE, custom: dict[str, str] | None = None) -> str:
     """Label of an ABCD building block, e.g. ``institution`` -> ``Institutionele middelen``.
 
     Parameters
@@ -96,12 +103,17 @@ def block_label(block: str, lang: str = DEFAULT_LANGUAGE) -> str:
         ``story`` (see :data:`assetmap.layers.schema.BUILDING_BLOCK_LABELS`).
     lang : str
         Language code; one the labels lack means Dutch.
+    custom : dict of str to str, optional
+        The workspace's own names (:meth:`assetmap.service.Workspace.labels`), e.g.
+        ``{"individual": "Talenten"}``; they replace the standard label in every language.
 
     Returns
     -------
     str
         The label; the block itself (as text) when it is not a known building block.
     """
+    if custom and custom.get(block):
+        return str(custom[block])
     labels = BUILDING_BLOCK_LABELS.get(block)
     return labels.get(lang, labels[DEFAULT_LANGUAGE]) if labels else str(block)
 

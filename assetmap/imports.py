@@ -15,6 +15,7 @@ from assetmap.errors import InputError, Problem
 from assetmap.messages import text
 from assetmap.privacy import story_warnings
 from assetmap.layers.boundaries import assign_codes
+from assetmap.layers.hours import hours_problems
 from assetmap.sources import cbs, osm, workshop
 from assetmap.service import SaveReport
 
@@ -82,7 +83,8 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
     Returns
     -------
     ImportResult
-        Rows saved and the save report; no notes.
+        Rows saved, the save report, and an ``opening_hours_invalid`` note per place whose
+        ``opening_hours`` cannot be read (it is kept as tagged and counts as "hours unknown").
 
     Raises
     ------
@@ -103,7 +105,8 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
         ws.replace_buildings(layers.buildings)
         ws.replace_study_area(layers.study_area)
         ws.log_source("OpenStreetMap", layers.reference, "ODbL 1.0", settings.OSM_ATTRIBUTION, len(assets))
-    return ImportResult(len(assets), report, [])
+    notes = hours_problems(assets["opening_hours"], rows=[None] * len(assets), names=assets["name"])
+    return ImportResult(len(assets), report, notes)
 
 
 def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | None = None,
@@ -199,6 +202,9 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     if claimed:
         notes.append(Problem("file_sets_tool_columns", "fix_leave_out_tool_columns", columns=", ".join(claimed)))
     assets = assets.assign(added_by=actor, source="workshop")
+    # Unreadable opening hours are kept as written (a note, not a refusal): the place counts as "hours unknown".
+    notes.extend(hours_problems(assets["opening_hours"], rows=range(checked.first_row, checked.first_row + len(assets)),
+                                names=assets["name"]))
     public = (assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)
     for number, (is_public, story, description) in enumerate(
             zip(public, assets["description"], assets["name"]), start=checked.first_row):

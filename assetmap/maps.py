@@ -73,11 +73,16 @@ POPUP_TEXT_CHARS: int = 300
 #: Where the Streamlit app serves Leaflet itself (``static/leaflet``, server.enableStaticServing),
 #: so maps draw without internet. ``None`` keeps folium's CDN links (for standalone HTML).
 LOCAL_LEAFLET: str = "/app/static/leaflet"
-#: Coverage classes: (upper bound of % covered, colour), red = few residents within reach.
+#: Coverage classes: (upper bound of % within reach, colour). A neutral sequential scale, light to dark
+#: blue (ColorBrewer Blues): no alarm red for a low share, no green "score": a light area is a place
+#: to look for kansen, and may simply be unmapped.
 COVERAGE_CLASSES: tuple[tuple[float, str], ...] = (
-    (25.0, "#d7191c"), (50.0, "#fdae61"), (75.0, "#ffffbf"), (90.0, "#a6d96a"), (100.0, "#1a9641"))
+    (25.0, "#eff3ff"), (50.0, "#bdd7e7"), (75.0, "#6baed6"), (90.0, "#3182bd"), (100.0, "#08519c"))
 NO_DATA_COLOUR = "#bdbdbd"
+#: Homes further than the walking time: kansen (opportunities), not deficits.
 GAP_COLOUR = "#6a00a8"
+#: Meeting places on the coverage map: white with a dark rim, visible on light and dark blue alike.
+MEETING_FILL, MEETING_RIM = "#ffffff", "#08306b"
 SITE_COLOUR = "#000000"
 
 
@@ -271,8 +276,8 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
             for name, cat, point in zip(meeting_places["name"], meeting_places["category"],
                                         display_points(meeting_places))]
         _GeoJsonLayer(mp_features, point_js=(
-            "function (f, ll) { return L.circleMarker(ll, {radius: 7, color: '#fff', weight: 2, "
-            "fillColor: '#08519c', fillOpacity: 1}); }")).add_to(group)
+            "function (f, ll) { return L.circleMarker(ll, {radius: 7, color: '" + MEETING_RIM + "', weight: 3, "
+            "fillColor: '" + MEETING_FILL + "', fillOpacity: 1}); }")).add_to(group)
         group.add_to(fmap)
     if sites is not None and len(sites):
         group = folium.FeatureGroup(name=t("layer_sites", lang))
@@ -483,9 +488,11 @@ def coverage_legend_html(lang: str = "nl", minutes: float | None = None) -> str:
     rows.append(f"<div><span style='display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};"
                 f"border:1px solid #333'></span> {t('no_data', lang)}</div>")
     rows.append(f"<div><span style='color:{GAP_COLOUR}'>●</span> {t('legend_gap', lang)}</div>")
-    rows.append(f"<div><span style='color:#08519c'>●</span> {t('legend_meeting', lang)}</div>")
+    rows.append(f"<div><span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
+                f"background:{MEETING_FILL};border:3px solid {MEETING_RIM}'></span> {t('legend_meeting', lang)}</div>")
     rows.append(f"<div><span style='background:#000;color:#fff;border-radius:50%;padding:0 4px'>1</span> "
-                f"{t('legend_site', lang)}</div></details>")
+                f"{t('legend_site', lang)}</div>")
+    rows.append(f"<div style='max-width:16em'><i>{html.escape(t('legend_may_be_unmapped', lang))}</i></div></details>")
     return "".join(rows)
 
 

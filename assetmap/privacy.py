@@ -35,7 +35,8 @@ _HIDDEN_FIELDS = CONTACT_FIELDS + ("added_by",)
 #: Free-text fields of an individual that are shown, with contact details masked.
 PERSON_TEXT_FIELDS: tuple[str, ...] = ("name", "description", "category")
 #: Fields that describe a place, not a person: left out of an individual's public entry.
-PERSON_DROPPED_FIELDS: tuple[str, ...] = ("operator", "opening_hours", "source_ref")
+PERSON_DROPPED_FIELDS: tuple[str, ...] = ("operator", "opening_hours", "source_ref", "access", "scale", "capacity",
+                                          "target_groups")
 #: What a phone number, e-mail address, IBAN or BSN in a person's public text is replaced by.
 CONTACT_MASK: str = "[contact verborgen]"
 #: Most anchor candidates tried per area (the grid widens for large areas).
@@ -126,6 +127,28 @@ def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
         shown.loc[people, "geometry"] = gpd.GeoSeries([anchors.get(code) for code in area],
                                                       index=area.index, crs=settings.STORAGE_CRS)
     return gpd.GeoDataFrame(shown, geometry="geometry", crs=settings.STORAGE_CRS)
+
+
+def public_activities(activities: pd.DataFrame, public_assets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The activities the public may see: those of assets in the public view, never of a person.
+
+    Parameters
+    ----------
+    activities : pandas.DataFrame
+        Activities with ``asset_id`` and ``added_by``.
+    public_assets : geopandas.GeoDataFrame
+        A public view (see :func:`public_view`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The activities of public places and associations, ``added_by`` emptied.
+    """
+    people = (public_assets["building_block"] == "individual").fillna(False).to_numpy()
+    shown = activities[activities["asset_id"].isin(public_assets.loc[~people, "id"]).to_numpy()].copy()
+    if "added_by" in shown.columns:
+        shown["added_by"] = pd.Series([pd.NA] * len(shown), dtype="string", index=shown.index)
+    return shown.reset_index(drop=True)
 
 
 def mask_contact_details(text):

@@ -40,11 +40,12 @@ from argon2.exceptions import Argon2Error, InvalidHashError
 
 from assetmap import settings
 from assetmap.errors import InputError, PermissionDenied, Problem
+from assetmap.layers.activities import build_activities, empty_activities
 from assetmap.layers.assets import build_assets, empty_assets, now_iso
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.links import build_links
-from assetmap.layers.schema import ASSET_FIELDS
-from assetmap.privacy import public_view, workshop_view
+from assetmap.layers.schema import ACTIVITY_FIELDS, ASSET_FIELDS, BUILDING_BLOCKS
+from assetmap.privacy import public_activities, public_view, workshop_view
 from assetmap.storage import PRIVATE_TABLES, TABLES, Store, create_store, open_store
 from assetmap.storage.geopackage import plain_value
 
@@ -319,6 +320,8 @@ class Workspace:
         """
         if name in PRIVATE_TABLES:
             raise PermissionDenied("permission_private_table", name=name)
+        if name == "activities":
+            return self.activities()  # as the workspace's actor may see them
         return self.store.read(name)
 
     def tables(self) -> list[str]:
@@ -671,7 +674,9 @@ class Workspace:
             mine = self.store.read("history", {"actor": actor.pseudonym}, with_fid=True)
             undo = mine["action"].str.startswith("undo").fillna(False).to_numpy()
             undone = {json.loads(a).get("undoes") for a in mine.loc[undo, "after"].dropna()}
-            candidates = mine[~undo & ~mine["fid"].isin(undone).to_numpy()]
+            # Activities keep their own history entries; undo takes back asset changes only.
+            activity = mine["action"].str.startswith("activity").fillna(False).to_numpy()
+            candidates = mine[~undo & ~activity & ~mine["fid"].isin(undone).to_numpy()]
             if candidates.empty:
                 return None
             target = candidates.iloc[-1]
@@ -1313,6 +1318,228 @@ class Workspace:
             self.store.delete("moderation_queue", {"asset_id": asset_id})
             self._log([(asset_id, "reject", state, state)], actor)
 
+    # ------------------------------------------------------------------ activities
+    def activities(self, asset_id: str | None = None, *, actor: ActorLike = None) -> pd.DataFrame:
+        """Activities the actor may see, optionally of one asset.
+
+        An activity is seen by whoever may see its asset: the public only activities of public
+        assets (never of an individual), without ``added_by``.
+
+        Parameters
+        ----------
+        asset_id : str, optional
+            Only the activities of this place or association.
+        actor : Actor or str, optional
+            Who asks (see :meth:`assets` for what each role sees).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :data:`assetmap.layers.schema.ACTIVITY_FIELDS`, in the order they were added.
+        """
+        actor = self._actor(actor)
+        frame = self.store.read("activities", {"asset_id": asset_id} if asset_id else None)
+        if frame.empty:
+            return empty_activities()
+        if actor.role == "public":
+            return public_activities(frame, self.assets(actor=actor))
+        if actor.role == "workshop":
+            frame = frame[frame["asset_id"].isin(self.assets(actor=actor)["id"]).to_numpy()]
+        return frame.reset_index(drop=True)
+
+    def add_activity(self, fields: dict, actor: ActorLike = None) -> str:
+        """Add an activity to a place or an association, recorded in the history.
+
+        Parameters
+        ----------
+        fields : dict
+            ``asset_id``, ``name``, ``recurring_time`` (``Tu 19:00-21:00``), optionally
+            ``target_group``, ``free`` and ``walk_in`` (see
+            :func:`assetmap.layers.activities.build_activities`).
+        actor : Actor or str, optional
+            Who adds it; recorded as ``added_by`` (a ``workshop`` actor always in their own name).
+
+        Returns
+        -------
+        str
+            The new activity's id.
+
+        Raises
+        ------
+        InputError
+            A field is not valid, the asset does not exist (or the actor cannot see it), or it is
+            an individual or a story (``activity_not_place``).
+        PermissionDenied
+            The actor's role may not write.
+        """
+        actor = self._actor(actor)
+        self._may_write(actor)
+        fields = dict(fields)
+        if actor.role == "workshop":
+            fields["added_by"] = actor.pseudonym
+        fields.pop("created_at", None)
+        row = build_activities(pd.DataFrame([fields]), added_by=actor.pseudonym)
+        record = _plain_activity(row.iloc[0])
+        with self.store.transaction():
+            self._activity_asset_visible(record["asset_id"], actor)
+            if self.store.exists("activities", "id", [record["id"]]):
+                raise InputError("id_duplicate", "fix_unique_id", column="id", id=record["id"])
+            self.store.insert("activities", pd.DataFrame([record]))
+            self._log([(record["id"], "activity create", None, record)], actor)
+        return record["id"]
+
+    def update_activity(self, activity_id: str, changes: dict, actor: ActorLike = None, *,
+                        owner_only: bool = False) -> dict:
+        """Change some fields of an activity, recorded in the history.
+
+        Parameters
+        ----------
+        activity_id : str
+            The activity.
+        changes : dict
+            Field -> new value; the whole row is validated again. ``id``, ``added_by`` and
+            ``created_at`` are kept.
+        actor : Actor or str, optional
+            Who changes it.
+        owner_only : bool
+            Only the one who added it may change it (always so for the ``workshop`` role).
+
+        Returns
+        -------
+        dict
+            The activity as stored afterwards.
+
+        Raises
+        ------
+        InputError
+            No such activity, the asset does not exist, or a field is not valid.
+        PermissionDenied
+            The role may not write, or the activity is someone else's.
+        """
+        actor = self._actor(actor)
+        with self.store.transaction():
+            before = self._require_activity(activity_id, actor, owner_only)
+            merged = {**before, **changes, "id": activity_id, "added_by": before["added_by"],
+                      "created_at": before["created_at"]}
+            after = _plain_activity(build_activities(pd.DataFrame([merged])).iloc[0])
+            if after["asset_id"] != before["asset_id"]:
+                self._activity_asset_visible(after["asset_id"], actor)
+            if after != before:
+                self.store.update("activities", pd.DataFrame([after]), "id")
+                self._log([(activity_id, "activity update", before, after)], actor)
+        return after
+
+    def delete_activity(self, activity_id: str, actor: ActorLike = None, *, owner_only: bool = False) -> None:
+        """Delete an activity; the history keeps its last state.
+
+        Parameters
+        ----------
+        activity_id : str
+            The activity.
+        actor : Actor or str, optional
+            Who deletes it.
+        owner_only : bool
+            Only the one who added it may delete it (always so for the ``workshop`` role).
+
+        Raises
+        ------
+        InputError
+            No such activity.
+        PermissionDenied
+            The role may not write, or the activity is someone else's.
+        """
+        actor = self._actor(actor)
+        with self.store.transaction():
+            before = self._require_activity(activity_id, actor, owner_only)
+            self.store.delete("activities", {"id": activity_id})
+            self._log([(activity_id, "activity delete", before, None)], actor)
+
+    # ------------------------------------------------------------------ labels
+    def labels(self) -> dict[str, str]:
+        """The workspace's own names for its building blocks (``{"individual": "Talenten"}``).
+
+        Returns
+        -------
+        dict of str to str
+            Building block -> label; empty when the workspace uses the standard labels.
+        """
+        raw = self.store.meta().get("labels")
+        try:
+            labels = json.loads(raw) if raw else {}
+        except ValueError:
+            return {}
+        return {k: str(v) for k, v in labels.items() if k in BUILDING_BLOCKS and v} if isinstance(labels, dict) else {}
+
+    def set_labels(self, labels: dict[str, str | None], actor: ActorLike = None) -> dict[str, str]:
+        """Rename building blocks for this workspace (an empty label brings back the standard one).
+
+        Parameters
+        ----------
+        labels : dict
+            Building block -> its label here, e.g. ``{"individual": "Talenten"}``; ``None`` or
+            ``""`` removes a label.
+        actor : Actor or str, optional
+            Who renames; must be a coordinator.
+
+        Returns
+        -------
+        dict of str to str
+            Every label of the workspace afterwards.
+
+        Raises
+        ------
+        InputError
+            A key is not a building block (``label_unknown_block``) or a label is too long
+            (``text_too_long``).
+        PermissionDenied
+            The actor is not a coordinator.
+        """
+        self._may_manage(self._actor(actor))
+        problems = []
+        for block, label in labels.items():
+            if block not in BUILDING_BLOCKS:
+                problems.append(Problem("label_unknown_block", "fix_use_one_of", column=str(block), name=str(block),
+                                        allowed=", ".join(BUILDING_BLOCKS)))
+            elif label is not None and len(str(label).strip()) > settings.NAME_MAX_LENGTH:
+                problems.append(Problem("text_too_long", "fix_shorten", column=block, limit=settings.NAME_MAX_LENGTH))
+        if problems:
+            raise InputError(problems)
+        with self.store.transaction():
+            current = self.labels()
+            for block, label in labels.items():
+                text = "" if label is None else str(label).strip()
+                if text:
+                    current[block] = text
+                else:
+                    current.pop(block, None)
+            self.store.set_meta("labels", json.dumps(current, ensure_ascii=False))
+        return current
+
+    def _require_activity(self, activity_id: str, actor: Actor, owner_only: bool) -> dict:
+        self._may_write(actor)
+        frame = self.store.read("activities", {"id": activity_id})
+        if frame.empty:
+            raise InputError("activity_gone", "fix_refresh_list", id=activity_id)
+        current = _plain_activity(frame.iloc[0])
+        if owner_only or actor.role == "workshop":
+            if not actor.pseudonym:
+                raise PermissionDenied("permission_no_pseudonym")
+            if current.get("added_by") != actor.pseudonym:
+                raise PermissionDenied("permission_not_yours", id=activity_id)
+        return current
+
+    def _activity_asset_visible(self, asset_id: str, actor: Actor) -> None:
+        """An activity belongs to an existing asset the actor can see (a hidden one reads as missing)."""
+        known = self.store.exists("assets", "id", [asset_id])
+        if known and actor.role == "workshop":
+            known &= set(self.assets(actor=actor)["id"])
+        if not known:
+            raise InputError("asset_missing", "fix_link_existing_id", column="asset_id", id=asset_id)
+        block = (self._stored_asset(asset_id) or {}).get("building_block")
+        if block in ("individual", "story"):
+            # A person's talents and a story have no opening times: an activity is of a place or a group.
+            raise InputError("activity_not_place", "fix_activity_place", column="asset_id", id=asset_id, block=block)
+
     # ------------------------------------------------------------------ rules
     def _actor(self, actor: ActorLike) -> Actor:
         if actor is None:
@@ -1525,6 +1752,12 @@ def _row_dict(row: pd.Series) -> dict:
         if isinstance(out[k], np.bool_):
             out[k] = bool(out[k])
     return out
+
+
+def _plain_activity(row) -> dict:
+    """An activity row as plain values (as stored and as the history keeps it)."""
+    return {c: (bool(v) if v is not None and kind == "BOOLEAN" else v)
+            for c, kind in ACTIVITY_FIELDS.items() for v in [plain_value(row.get(c), kind)]}
 
 
 _VISIBILITY_RANK = {"private": 0, "group": 1, "public": 2}

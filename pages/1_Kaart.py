@@ -67,3 +67,6 @@ with st.expander(t("map_list", lang)):
         t("area", lang): [area_names.get(c, "") for c in shown[f"{level}_code"].astype(object)],
     }) if len(shown) else pd.DataFrame()
     st.dataframe(table, hide_index=True, width="stretch")
+
+from assetmap.this_week import show_this_week  # noqa: E402  (kept apart: one self-contained section)
+show_this_week(path, version, lang, chosen_areas, level)

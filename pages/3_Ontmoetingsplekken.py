@@ -1,8 +1,10 @@
-"""Meeting-place gaps (ward managers): coverage per buurt, gap layer, suggested sites, what-if.
+"""Meeting places as residents use them (ward managers): coverage per buurt, kansen, suggested sites, what-if.
 
 Everyone sees the coverage per buurt; what-if questions and suggested sites are for the ``workshop``
 role and up. Only public meeting places with consent count, and the workspace is read as the
-session's role (:func:`coverage.load_inputs` reads through the service).
+session's role (:func:`coverage.load_inputs` reads through the service). The same filters as the
+CLI (time, access, target group) choose which places count; every figure comes with how complete
+the mapping is, since an empty area may simply be unmapped.
 """
 
 import pandas as pd
@@ -12,6 +14,8 @@ from streamlit_folium import st_folium
 from assetmap import coverage, maps, settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import category_label, t
+from assetmap.layers.hours import hours_known
+from assetmap.layers.schema import ACCESS_VALUES, AGE_GROUP_FIELDS, TARGET_GROUPS
 from assetmap.service import Actor
 
 lang = ui.setup_page("gaps")
@@ -29,16 +33,31 @@ def coverage_inputs(path: str, version: tuple[int, int], role: str):
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def coverage_result(path: str, version: tuple[int, int], role: str, minutes: float, speed_kmh: float,
-                    remove_ids: tuple):
+                    remove_ids: tuple, filters: tuple = (None, None, None)):
     return coverage.compute_coverage(coverage_inputs(path, version, role), minutes=minutes, speed_kmh=speed_kmh,
-                                     remove_ids=remove_ids)
+                                     remove_ids=remove_ids, filters=coverage.place_filters(*filters))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def site_suggestions(path: str, version: tuple[int, int], role: str, minutes: float, speed_kmh: float, count: int,
-                     remove_ids: tuple):
+                     remove_ids: tuple, filters: tuple = (None, None, None)):
     return coverage.suggest_sites(coverage_inputs(path, version, role), minutes=minutes, speed_kmh=speed_kmh,
-                                  count=count, remove_ids=remove_ids)
+                                  count=count, remove_ids=remove_ids, filters=coverage.place_filters(*filters))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def small_or_large(path: str, version: tuple[int, int], role: str, minutes: float, speed_kmh: float,
+                   filters: tuple, spots: tuple, small_seats: int, large_seats: int):
+    """Several living rooms at the suggested spots, or one large centre at the best of them."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+    small = gpd.GeoDataFrame({"scale": ["living_room"] * len(spots), "capacity": [small_seats] * len(spots)},
+                             geometry=[Point(x, y) for x, y in spots], crs=settings.STORAGE_CRS)
+    large = gpd.GeoDataFrame({"scale": ["large"], "capacity": [large_seats]}, geometry=[Point(*spots[0])],
+                             crs=settings.STORAGE_CRS)
+    return coverage.compare_places(coverage_inputs(path, version, role),
+                                   {"small": small, "large": large}, minutes=minutes, speed_kmh=speed_kmh,
+                                   filters=coverage.place_filters(*filters))
 
 
 version = ui.workspace_version(path)
@@ -56,11 +75,26 @@ profile = c2.radio(t("speed", lang), list(speeds), key="gap_speed", horizontal=T
                    format_func=lambda p: t(f"speed_{p}", lang, kmh=speeds[p]))
 count = c3.number_input(t("sites_count", lang), min_value=0, max_value=10, value=3, step=1, key="gap_sites") \
     if explore else 0
+f1, f2, f3 = st.columns(3)
+when = f1.text_input(t("filter_when", lang), key="gap_when", placeholder="We 19:00", help=t("filter_when_help", lang))
+access = f2.selectbox(t("filter_access", lang), [None, *ACCESS_VALUES], key="gap_access",
+                      format_func=lambda v: t("any", lang) if v is None else t(f"access_{v}", lang))
+group = f3.selectbox(t("filter_group", lang), [None, *TARGET_GROUPS], key="gap_group",
+                     format_func=lambda v: t("any", lang) if v is None else t(f"group_{v}", lang))
 speed = float(speeds[profile])
+if group == "older_people":
+    speed = float(speeds["slow"])  # older people walk at the slow pace, whatever the radio says
+    st.caption(t("older_people_slow", lang, kmh=speed))
+try:
+    filters = coverage.place_filters(when, access, group)
+except AssetmapError as exc:
+    ui.show_error(exc, lang)
+    st.stop()
+chosen = (filters.when, filters.access, filters.group)
 
 try:
     with st.spinner(t("computing", lang)):
-        baseline = coverage_result(*key, float(minutes), speed, ())
+        baseline = coverage_result(*key, float(minutes), speed, (), chosen)
 except AssetmapError as exc:
     ui.show_error(exc, lang)
     st.info(t("coverage_no_network", lang))
@@ -74,20 +108,30 @@ switched_off = st.multiselect(t("what_if", lang), list(place_names), key="gap_re
 remove_ids = tuple(sorted(switched_off))
 try:
     with st.spinner(t("computing", lang)):
-        result = coverage_result(*key, float(minutes), speed, remove_ids) if remove_ids else baseline
-        sites = site_suggestions(*key, float(minutes), speed, int(count), remove_ids) if count else None
+        result = coverage_result(*key, float(minutes), speed, remove_ids, chosen) if remove_ids else baseline
+        sites = site_suggestions(*key, float(minutes), speed, int(count), remove_ids, chosen) if count else None
 except AssetmapError as exc:
     ui.show_error(exc, lang)
     st.stop()
 
 total = result.total
-m1, m2, m3 = st.columns(3)
+summary = result.completeness_summary
+m1, m2, m3, m4 = st.columns(4)
 delta = None
 if remove_ids:
     delta = f"{total['coverage_pct'] - baseline.total['coverage_pct']:+.1f}%"
 m1.metric(t("total_coverage", lang), f"{total['coverage_pct']:.1f}%", delta=delta)
 m2.metric(t("total_population", lang), f"{total['population']:,}".replace(",", " "))
 m3.metric(t("total_uncovered", lang), f"{total['population'] - total['covered_population']:,}".replace(",", " "))
+# Beside every coverage figure: how complete the mapping is (an empty area may be unmapped, not empty).
+m4.metric(t("mapped_assets", lang), summary["total"], help=t("mapped_assets_help", lang))
+st.caption(t("completeness_note", lang, last=summary["last_entry"] or "-",
+             unmapped=len(summary["possibly_unmapped_areas"]), areas=summary["areas"]))
+counts = result.place_counts
+if filters.active:
+    st.caption(t("filters_counted", lang, counted=counts.get("counted", 0), places=counts.get("places", 0)))
+if counts.get("hours_unknown"):
+    st.caption(t("hours_unknown_note", lang, count=counts["hours_unknown"]))
 for note in result.notes:
     st.caption(note.render(lang))
 
@@ -107,6 +151,8 @@ st.dataframe(pd.DataFrame({
     t("col_median", lang): table["median_minutes"].round(1).to_numpy(),
     t("col_p90", lang): table["p90_minutes"].round(1).to_numpy(),
     t("col_unreachable", lang): table["unreachable_population"].to_numpy(),
+    t("col_mapped", lang): [result.completeness.get(c, {}).get("total", 0) for c in table["buurt_code"]],
+    t("col_last_entry", lang): [result.completeness.get(c, {}).get("last_entry") or "-" for c in table["buurt_code"]],
 }), hide_index=True, width="stretch", key="gaps_table")
 
 if sites is not None and len(sites):
@@ -118,3 +164,42 @@ if sites is not None and len(sites):
         t("col_added", lang): sites["added_population"].astype(int).to_numpy(),
         t("col_after", lang): sites["coverage_pct_after"].round(1).to_numpy(),
     }), hide_index=True, width="stretch", key="sites_table")
+
+if explore and sites is not None and len(sites):
+    with st.expander(t("small_or_large", lang)):
+        st.caption(t("small_or_large_help", lang, count=len(sites)))
+        s1, s2 = st.columns(2)
+        small_seats = int(s1.number_input(t("seats_living_room", lang), 1, 500, 15, key="gap_small_seats"))
+        large_seats = int(s2.number_input(t("seats_large", lang), 1, 5000, 120, key="gap_large_seats"))
+        spots = tuple((float(x), float(y)) for x, y in zip(sites["lon"], sites["lat"]))
+        compared = small_or_large(*key, float(minutes), speed, chosen, spots, small_seats, large_seats)
+        st.dataframe(pd.DataFrame({
+            t("col_option", lang): [t(f"option_{o}", lang, count=len(spots)) for o in compared["option"]],
+            t("col_seats", lang): compared["capacity"].to_numpy(),
+            t("col_added", lang): compared["added_population"].to_numpy(),
+            t("col_after", lang): compared["coverage_pct"].to_numpy(),
+            t("col_per_seat", lang): compared["residents_per_seat"].to_numpy(),
+        }), hide_index=True, width="stretch", key="small_large_table")
+
+# Who is missing, in aggregate: the groups the mapped places serve beside the CBS age groups.
+st.subheader(t("groups_title", lang, level=t(level, lang).lower()))
+st.caption(t("groups_intro", lang))
+names = dict(zip(result.buurten["buurt_code"], result.buurten["name"].astype(object)))
+group_rows = []
+for code, profile in result.groups.items():
+    row = {t(level, lang): names.get(code, code)}
+    for field in AGE_GROUP_FIELDS:
+        value = profile["age_groups"].get(field)
+        row[t(f"age_{field}", lang)] = None if value is None else float(value)
+    for group_key in (*TARGET_GROUPS, "not_recorded"):
+        row[t(f"group_{group_key}", lang)] = profile["served"][group_key]
+    group_rows.append(row)
+st.dataframe(pd.DataFrame(group_rows), hide_index=True, width="stretch", key="groups_table")
+
+unknown = baseline.meeting_places if not filters.when else coverage_inputs(*key).meeting_places
+unknown = unknown[[not hours_known(v) for v in unknown.get("opening_hours", pd.Series([None] * len(unknown)))]]
+if len(unknown):
+    with st.expander(t("hours_unknown_list", lang, count=len(unknown))):
+        st.dataframe(pd.DataFrame({t("name", lang): unknown["name"].astype(object).to_numpy(),
+                                   t("opening_hours", lang): [t("hours_unknown", lang)] * len(unknown)}),
+                     hide_index=True, width="stretch", key="hours_unknown_table")

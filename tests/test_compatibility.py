@@ -1,6 +1,6 @@
 """A workspace made before the editing service (schema version 1, written by the old storage class)
-opens, reads and edits as before: opening adds the access tables of schema version 2 and changes
-nothing else."""
+opens, reads and edits as before: opening adds the access tables of schema version 2 and the
+meeting-place fields and activities table of version 3, and changes nothing else."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from assetmap.service import open_workspace
+from assetmap.storage import SCHEMA_VERSION
 
 OLD = Path(__file__).parent / "data" / "made_before_service.gpkg"
 
@@ -16,7 +17,9 @@ def test_an_older_workspace_opens_with_its_history_and_can_be_undone(tmp_path):
     path = tmp_path / "old.gpkg"
     shutil.copy(OLD, path)
     with open_workspace(path) as ws:
-        assert ws.schema_version() == 2  # migrated on opening: the access tables were added
+        assert ws.schema_version() == SCHEMA_VERSION >= 3  # migrated on opening: access tables, meeting places
+        assert {"access", "scale", "capacity", "target_groups"} <= set(ws.assets().columns)
+        assert ws.store.count("activities") == 0
         assets = ws.assets().set_index("id")
         assert sorted(assets.index) == ["bestaand-1", "bestaand-2"]
         assert assets.loc["bestaand-2", "name"] == "Zuiderpark"

@@ -15,8 +15,9 @@ from assetmap import settings
 from assetmap.errors import Problem
 from assetmap.layers import _validate
 from assetmap.layers.schema import (
-    ASSET_FIELDS, BOOLEAN_FIELDS, BUILDING_BLOCKS, FORBIDDEN_FIELD_WORDS, REQUIRED_ASSET_FIELDS, SOURCES,
-    VISIBILITIES, WHEELCHAIR_VALUES,
+    ACCESS_ALIASES, ACCESS_VALUES, ASSET_FIELDS, BOOLEAN_FIELDS, BUILDING_BLOCKS, FORBIDDEN_FIELD_WORDS,
+    REQUIRED_ASSET_FIELDS, SCALE_ALIASES, SCALE_VALUES, SOURCES, TARGET_GROUP_ALIASES, TARGET_GROUPS, VISIBILITIES,
+    WHEELCHAIR_VALUES,
 )
 
 _TRUE = {"true", "1", "yes", "ja", "j", "y", "waar", "x", "✓"}
@@ -164,11 +165,17 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
     out["consent"] = out["consent"].where(out["consent"].notna(), ~individual).astype("boolean")
     out["is_meeting_place"] = out["is_meeting_place"].fillna(False).astype("boolean")
     out["story_date"] = _parse_story_dates(out["story_date"], problems, rows)
+    out["access"] = _choice(out["access"], ACCESS_ALIASES)
+    out["scale"] = _choice(out["scale"], SCALE_ALIASES)
+    out["target_groups"] = _parse_target_groups(out["target_groups"], problems, rows)
+    out["capacity"] = _parse_capacity(out["capacity"], problems, rows)
     _validate.check_required(out, REQUIRED_ASSET_FIELDS, problems, rows)
     _validate.check_allowed(out, "building_block", BUILDING_BLOCKS, problems, rows)
     _validate.check_allowed(out, "visibility", VISIBILITIES, problems, rows)
     _validate.check_allowed(out, "source", SOURCES, problems, rows)
     _validate.check_allowed(out, "wheelchair", WHEELCHAIR_VALUES, problems, rows)
+    _validate.check_allowed(out, "access", ACCESS_VALUES, problems, rows)
+    _validate.check_allowed(out, "scale", SCALE_VALUES, problems, rows)
     _validate.check_geometry(out, problems, rows)
     _validate.raise_or_warn(problems, strict)
     columns = list(ASSET_FIELDS) + ["geometry"]
@@ -201,6 +208,77 @@ def meeting_places(assets: gpd.GeoDataFrame, categories: tuple[str, ...] | None 
     if public_only:
         mask &= (assets["visibility"] == "public") & assets["consent"].fillna(False).astype(bool)
     return assets[mask]
+
+
+def target_group_list(value) -> tuple[str, ...]:
+    """The target groups of a stored ``target_groups`` value (``youth;older_people``).
+
+    Parameters
+    ----------
+    value : str or None
+        A semicolon list as stored; empty or missing means none recorded.
+
+    Returns
+    -------
+    tuple of str
+        The groups in the order of :data:`~assetmap.layers.schema.TARGET_GROUPS`; empty when
+        none are recorded.
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ()
+    found = {p.strip() for p in re.split(r"[;,]", str(value)) if p.strip()}
+    return tuple(g for g in TARGET_GROUPS if g in found)
+
+
+def _normal(value: str) -> str:
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().strip().lower()
+    return re.sub(r"[\s\-/]+", "_", plain)
+
+
+def _choice(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    """Dutch or English words for a choice -> the stored value; an unknown word is left for check_allowed."""
+    return values.map(lambda v: v if v is None or v is pd.NA else aliases.get(_normal(str(v)), str(v).lower()),
+                      na_action="ignore").astype("string")
+
+
+def _parse_target_groups(values: pd.Series, problems: list[Problem], rows: pd.Series | None) -> pd.Series:
+    out = []
+    for pos, value in enumerate(values.tolist()):
+        if value is None or value is pd.NA:
+            out.append(None)
+            continue
+        groups = []
+        for part in re.split(r"[;,]", str(value)):
+            if not part.strip():
+                continue
+            group = TARGET_GROUP_ALIASES.get(_normal(part))
+            if group is None:
+                problems.append(Problem("value_not_allowed", "fix_use_one_of", row=_validate._row(rows, pos),
+                                        column="target_groups", value=part.strip(), allowed=", ".join(TARGET_GROUPS)))
+            elif group not in groups:
+                groups.append(group)
+        out.append(";".join(g for g in TARGET_GROUPS if g in groups) or None)
+    return pd.Series(out, index=values.index, dtype="string")
+
+
+def _parse_capacity(values: pd.Series, problems: list[Problem], rows: pd.Series | None) -> pd.Series:
+    """Capacity is a whole number of people, 0 or more."""
+    out = []
+    for pos, value in enumerate(values.tolist()):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
+                or (isinstance(value, str) and not value.strip()):
+            out.append(None)
+            continue
+        try:
+            number = float(str(value).strip().replace(",", "."))
+            if not np.isfinite(number) or number < 0 or number != int(number):
+                raise ValueError(value)
+            out.append(int(number))
+        except ValueError:
+            problems.append(Problem("capacity_invalid", "fix_capacity", row=_validate._row(rows, pos),
+                                    column="capacity", value=value))
+            out.append(None)
+    return pd.Series(out, index=values.index, dtype="Int64")
 
 
 def _dtype(kind: str) -> str:

@@ -12,7 +12,7 @@ import shapely
 from assetmap import settings
 from assetmap.errors import Problem
 from assetmap.layers import _validate
-from assetmap.layers.schema import BOUNDARY_FIELDS
+from assetmap.layers.schema import AGE_GROUP_FIELDS, BOUNDARY_FIELDS
 
 _CODE_PATTERN = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
 _LEVEL_BY_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
@@ -70,7 +70,8 @@ def build_boundaries(frame: gpd.GeoDataFrame, *, source: str = "cbs", year: int 
     ----------
     frame : geopandas.GeoDataFrame
         Boundaries with ``code`` and polygons in any CRS that is set; optionally ``name``
-        (default: the code) and ``population``.
+        (default: the code), ``population`` and the CBS age groups of
+        :data:`~assetmap.layers.schema.AGE_GROUP_FIELDS` (% of the residents).
     source : str
         Value of the ``source`` column.
     year : int, optional
@@ -124,6 +125,11 @@ def build_boundaries(frame: gpd.GeoDataFrame, *, source: str = "cbs", year: int 
     out["population"] = population.where(population >= 0).round().astype("Int64")
     out["source"] = source
     out["year"] = pd.array([year] * len(out), dtype="Int64")
+    for column in AGE_GROUP_FIELDS:
+        # Shares (%) of the residents; CBS marks secret values with negative numbers.
+        share = pd.to_numeric(out[column], errors="coerce") if column in out.columns \
+            else pd.Series(np.nan, index=out.index)
+        out[column] = share.where((share >= 0) & (share <= 100)).astype("float64")
     columns = list(BOUNDARY_FIELDS) + ["geometry"]
     return gpd.GeoDataFrame(out[columns], geometry="geometry", crs=settings.STORAGE_CRS)
 

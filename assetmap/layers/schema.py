@@ -24,6 +24,34 @@ VISIBILITIES: Final[tuple[str, ...]] = ("public", "group", "private")
 WHEELCHAIR_VALUES: Final[tuple[str, ...]] = ("yes", "limited", "no")
 LINK_KINDS: Final[tuple[str, ...]] = ("works_with", "could_work_with", "part_of", "located_at", "story_about", "other")
 BOUNDARY_LEVELS: Final[tuple[str, ...]] = ("gemeente", "wijk", "buurt")
+#: How residents can use a meeting place: walk in, by appointment, or only by renting it.
+ACCESS_VALUES: Final[tuple[str, ...]] = ("walk_in", "by_appointment", "rent_only")
+#: Size of a meeting place: a living room (a few people), small, or a large centre.
+SCALE_VALUES: Final[tuple[str, ...]] = ("living_room", "small", "large")
+#: Who a meeting place or activity is for. Groups of residents, never a person's traits: no
+#: special category of personal data (see :data:`FORBIDDEN_FIELD_WORDS`).
+TARGET_GROUPS: Final[tuple[str, ...]] = ("everyone", "youth", "older_people", "parents", "newcomers")
+#: Values as people write them in a workshop table (Dutch or English, normalised: lower case,
+#: words joined by ``_``) -> stored value.
+ACCESS_ALIASES: Final[dict[str, str]] = {
+    "walk_in": "walk_in", "inloop": "walk_in", "vrije_inloop": "walk_in", "open": "walk_in",
+    "by_appointment": "by_appointment", "appointment": "by_appointment", "op_afspraak": "by_appointment",
+    "afspraak": "by_appointment", "rent_only": "rent_only", "rent": "rent_only", "alleen_huur": "rent_only",
+    "huur": "rent_only", "verhuur": "rent_only",
+}
+SCALE_ALIASES: Final[dict[str, str]] = {
+    "living_room": "living_room", "huiskamer": "living_room", "woonkamer": "living_room",
+    "small": "small", "klein": "small", "large": "large", "groot": "large",
+}
+TARGET_GROUP_ALIASES: Final[dict[str, str]] = {
+    "everyone": "everyone", "iedereen": "everyone", "alle": "everyone", "all": "everyone",
+    "youth": "youth", "jongeren": "youth", "jeugd": "youth", "kinderen": "youth",
+    "older_people": "older_people", "ouderen": "older_people", "senioren": "older_people",
+    "parents": "parents", "ouders": "parents", "newcomers": "newcomers", "nieuwkomers": "newcomers",
+    "nieuwe_bewoners": "newcomers",
+}
+#: CBS age groups of the residents of an area, as shares (%) of its population.
+AGE_GROUP_FIELDS: Final[tuple[str, ...]] = ("pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus")
 
 #: Asset fields in storage order, with their SQLite/GeoPackage type.
 #: ``geometry`` is held apart (point or polygon, EPSG:4326).
@@ -43,6 +71,10 @@ ASSET_FIELDS: Final[dict[str, str]] = {
     "wheelchair": "TEXT",
     "free_entry": "BOOLEAN",
     "operator": "TEXT",
+    "access": "TEXT",
+    "scale": "TEXT",
+    "capacity": "INTEGER",
+    "target_groups": "TEXT",
     "contact": "TEXT",
     "story_date": "TEXT",
     "related_asset_id": "TEXT",
@@ -53,6 +85,8 @@ ASSET_FIELDS: Final[dict[str, str]] = {
     "updated_at": "TEXT",
 }
 REQUIRED_ASSET_FIELDS: Final[tuple[str, ...]] = ("name", "building_block")
+#: Meeting-place fields added by schema version 3 (a migration adds them to older files).
+MEETING_PLACE_FIELDS: Final[tuple[str, ...]] = ("access", "scale", "capacity", "target_groups")
 #: Fields that identify or reach a person; never in a public view.
 CONTACT_FIELDS: Final[tuple[str, ...]] = ("contact",)
 BOOLEAN_FIELDS: Final[tuple[str, ...]] = tuple(k for k, v in ASSET_FIELDS.items() if v == "BOOLEAN")
@@ -76,6 +110,25 @@ BOUNDARY_FIELDS: Final[dict[str, str]] = {
     "gemeente_code": "TEXT",
     "source": "TEXT",
     "year": "INTEGER",
+    "pop_0_14": "REAL",
+    "pop_15_24": "REAL",
+    "pop_25_44": "REAL",
+    "pop_45_64": "REAL",
+    "pop_65plus": "REAL",
+}
+
+#: Activities at a place or of an association: a recurring time in OSM ``opening_hours`` syntax
+#: (``Tu 19:00-21:00``), who it is for, free or paid, walk-in or not.
+ACTIVITY_FIELDS: Final[dict[str, str]] = {
+    "id": "TEXT",
+    "asset_id": "TEXT",
+    "name": "TEXT",
+    "recurring_time": "TEXT",
+    "target_group": "TEXT",
+    "free": "BOOLEAN",
+    "walk_in": "BOOLEAN",
+    "added_by": "TEXT",
+    "created_at": "TEXT",
 }
 
 #: Special categories of personal data (GDPR art. 9) that no layer may hold.

@@ -24,6 +24,15 @@ _CODE_COLUMNS = ("buurtcode", "bu_code", "buurtCode", "wijkcode", "wk_code", "wi
                  "gemeenteCode", "statcode", "code")
 _NAME_COLUMNS = ("buurtnaam", "bu_naam", "buurtNaam", "wijknaam", "wk_naam", "wijkNaam", "gemeentenaam", "gm_naam",
                  "gemeenteNaam", "statnaam", "name", "naam")
+#: CBS age groups (% of residents) as the editions name them -> our field.
+_AGE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "pop_0_14": ("pop_0_14", "p_00_14_jr", "percentagePersonen0Tot15Jaar", "percentage_personen_0_tot_15_jaar"),
+    "pop_15_24": ("pop_15_24", "p_15_24_jr", "percentagePersonen15Tot25Jaar", "percentage_personen_15_tot_25_jaar"),
+    "pop_25_44": ("pop_25_44", "p_25_44_jr", "percentagePersonen25Tot45Jaar", "percentage_personen_25_tot_45_jaar"),
+    "pop_45_64": ("pop_45_64", "p_45_64_jr", "percentagePersonen45Tot65Jaar", "percentage_personen_45_tot_65_jaar"),
+    "pop_65plus": ("pop_65plus", "p_65_eo_jr", "percentagePersonen65JaarEnOuder",
+                   "percentage_personen_65_jaar_en_ouder"),
+}
 _POPULATION_COLUMNS = ("aantal_inwoners", "aantalInwoners", "aant_inw", "population", "inwoners", "bevolking")
 _LEVEL_OF_COLUMN = {"buurt": "BU", "bu_": "BU", "wijk": "WK", "wk_": "WK", "gemeente": "GM", "gm_": "GM"}
 _GEMEENTE = re.compile(r"^GM\d{4}$")
@@ -161,6 +170,10 @@ def normalise_boundaries(frame: gpd.GeoDataFrame, *, gemeente: str | None = None
         "name": frame[name_col].astype("string") if name_col else pd.Series(pd.NA, index=frame.index, dtype="string"),
         "population": pd.to_numeric(frame[pop_col], errors="coerce") if pop_col else float("nan"),
     }, geometry=frame.geometry, crs=frame.crs)
+    for field, names in _AGE_COLUMNS.items():
+        column = next((columns[c.lower()] for c in names if c.lower() in columns), None)
+        if column is not None:
+            out[field] = pd.to_numeric(frame[column], errors="coerce")
     if gemeente:
         gemeente = _check_gemeente(gemeente)
         digits = gemeente[2:]

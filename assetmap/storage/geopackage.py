@@ -22,12 +22,15 @@ import pandas as pd
 
 from assetmap import settings
 from assetmap.errors import InputError, WorkspaceError
-from assetmap.layers.schema import ASSET_FIELDS, BOUNDARY_FIELDS, LINK_FIELDS
+from assetmap.layers.schema import (ACTIVITY_FIELDS, AGE_GROUP_FIELDS, ASSET_FIELDS, BOUNDARY_FIELDS, LINK_FIELDS,
+                                    MEETING_PLACE_FIELDS)
 from assetmap.storage import _gpkg
 
 #: Version of the workspace schema this code writes. A file with a higher version is refused.
-#: Version 2 added the access tables (``accounts``, ``table_codes``, ``moderation_queue``).
-SCHEMA_VERSION = 2
+#: Version 2 added the access tables (``accounts``, ``table_codes``, ``moderation_queue``); version 3
+#: the meeting-place fields (``access``, ``scale``, ``capacity``, ``target_groups``), the CBS age groups
+#: of the boundaries and the ``activities`` table.
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ TABLES: dict[str, TableSpec] = {
     "assets": TableSpec(ASSET_FIELDS, "GEOMETRY", "id", "ABCD assets: the five building blocks"),
     "boundaries": TableSpec(BOUNDARY_FIELDS, "GEOMETRY", "code", "CBS gemeente, wijk and buurt boundaries"),
     "links": TableSpec(LINK_FIELDS, None, "id", "Links between assets"),
+    "activities": TableSpec(ACTIVITY_FIELDS, None, "id",
+                            "Activities at meeting places and of associations (recurring time, opening_hours "
+                            "syntax)"),
     "walk_nodes": TableSpec({"node_id": "INTEGER"}, "POINT", "node_id", "Walking network nodes (OSM)"),
     "walk_edges": TableSpec({"u": "INTEGER", "v": "INTEGER", "length_m": "REAL"}, "LINESTRING", None,
                             "Walking network edges (OSM), length in metres"),
@@ -119,9 +125,24 @@ def _add_access_tables(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _add_meeting_place_fields(conn: sqlite3.Connection) -> None:
+    """Schema -> 3: the meeting-place fields of assets, the CBS age groups of boundaries and the
+    ``activities`` table, each only where missing (so the step may run after another's)."""
+    for table, fields in (("assets", {f: ASSET_FIELDS[f] for f in MEETING_PLACE_FIELDS}),
+                          ("boundaries", {f: BOUNDARY_FIELDS[f] for f in AGE_GROUP_FIELDS})):
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({_q(table)})")}
+        if not have:
+            continue
+        for column, kind in fields.items():
+            if column not in have:
+                conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(column)} {kind}")
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='activities'").fetchone():
+        _create_table(conn, "activities", TABLES["activities"])
+
+
 #: Migrations: ``MIGRATIONS[v]`` takes a workspace from schema version ``v`` to ``v + 1`` inside the
 #: transaction that also records the new version.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_access_tables}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_access_tables, 2: _add_meeting_place_fields}
 
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).

@@ -1,0 +1,275 @@
+"""Opening hours and recurring times in OpenStreetMap ``opening_hours`` syntax.
+
+Parsed with ``opening-hours-py`` (module :mod:`opening_hours`, a Rust parser that follows the whole
+OSM specification). A value that does not parse is not refused: it is reported with a coded
+problem and the place counts as "hours unknown".
+
+A *window* is a moment or a stretch of time in one week (``We 19:00``, ``Tu 19:00-21:00``,
+``Mo-Fr 09:00-12:00``). A place counts as open in a window when it is open at *any* moment of it:
+at the moment itself for a point, for at least one minute of a stretch. The week is the calendar
+week (Monday to Sunday) of ``week_of``, today by default, so dated rules (``Jun-Aug``) follow the
+season; public holidays are not known (no country is given), so ``PH off`` never closes a place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import opening_hours
+import pandas as pd
+
+from assetmap.errors import InputError, Problem
+
+#: Day names as written in a window: OSM's two letters (English) and the Dutch abbreviations.
+DAYS: dict[str, int] = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6,
+                        "ma": 0, "di": 1, "wo": 2, "do": 3, "vr": 4, "za": 5, "zo": 6}
+_TIME = r"(\d{1,2}):(\d{2})"
+_DAY_WORDS = "|".join(DAYS)
+_WINDOW = re.compile(rf"^\s*((?:{_DAY_WORDS})(?:\s*[-,]\s*(?:{_DAY_WORDS}))*)\s+{_TIME}(?:\s*-\s*{_TIME})?\s*$",
+                     re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Window:
+    """When to count places: one or more stretches of time in one calendar week.
+
+    Parameters
+    ----------
+    text : str
+        The window as written (``Tu 19:00-21:00``).
+    spans : tuple of (datetime, datetime)
+        Start and end of each stretch; for a moment, end equals start.
+    """
+
+    text: str
+    spans: tuple[tuple[datetime, datetime], ...]
+
+
+def week_start(week_of: date | None = None) -> datetime:
+    """Monday 00:00 of the calendar week of ``week_of`` (today by default).
+
+    Parameters
+    ----------
+    week_of : datetime.date, optional
+        Any day of the week; today when None.
+
+    Returns
+    -------
+    datetime.datetime
+        Monday at midnight, without time zone (local time of the place).
+    """
+    day = week_of or date.today()
+    monday = day - timedelta(days=day.weekday())
+    return datetime(monday.year, monday.month, monday.day)
+
+
+def parse_hours(value) -> opening_hours.OpeningHours | None:
+    """The parsed expression of an ``opening_hours`` value; None for an empty value.
+
+    Parameters
+    ----------
+    value : str or None
+        An OSM ``opening_hours`` expression such as ``Mo-Fr 09:00-12:00``.
+
+    Returns
+    -------
+    opening_hours.OpeningHours or None
+        The parsed expression; None when the value is empty or missing.
+
+    Raises
+    ------
+    ValueError
+        The value does not parse; the message says where (first line of the parser's report).
+    """
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        return opening_hours.OpeningHours(text)
+    except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
+        raise ValueError(_reason(exc)) from None
+
+
+def hours_known(value) -> bool:
+    """Whether a value is a valid, non-empty ``opening_hours`` expression.
+
+    Parameters
+    ----------
+    value : str or None
+        The value.
+
+    Returns
+    -------
+    bool
+        False for an empty value and for one that does not parse ("hours unknown").
+    """
+    try:
+        return parse_hours(value) is not None
+    except ValueError:
+        return False
+
+
+def hours_problems(values, column: str = "opening_hours", rows=None, names=None) -> list[Problem]:
+    """One ``opening_hours_invalid`` problem per value that does not parse.
+
+    Parameters
+    ----------
+    values : iterable
+        The values (empty ones are fine: hours not given).
+    column : str
+        Column to name in the problems.
+    rows : iterable of int or None, optional
+        Row numbers to name (1-based, as in the user's file); positions + 1 when not given. None
+        for rows without a number a person would use (OSM features: the name says which).
+    names : iterable of str, optional
+        The name of each row's place, to say which place has the value.
+
+    Returns
+    -------
+    list of Problem
+        Problems with ``value``, ``reason`` and ``name``; fix ``fix_opening_hours``.
+    """
+    values = list(values)
+    rows = list(rows) if rows is not None else [i + 1 for i in range(len(values))]
+    names = list(names) if names is not None else [""] * len(values)
+    problems = []
+    for value, row, name in zip(values, rows, names):
+        try:
+            parse_hours(value)
+        except ValueError as exc:
+            problems.append(Problem("opening_hours_invalid", "fix_opening_hours",
+                                    row=None if row is None else int(row), column=column,
+                                    value=str(value), reason=str(exc), name=_text(name) or "-"))
+    return problems
+
+
+def parse_window(text: str, week_of: date | None = None) -> Window:
+    """Read a window such as ``We 19:00``, ``Tu 19:00-21:00`` or ``Mo-Fr 09:00-12:00``.
+
+    Parameters
+    ----------
+    text : str
+        Days (``Mo`` .. ``Su`` or Dutch ``ma`` .. ``zo``; ranges with ``-``, lists with ``,``),
+        then a time ``HH:MM`` or a stretch ``HH:MM-HH:MM`` on the same day (``24:00`` ends it).
+    week_of : datetime.date, optional
+        Any day of the week to look at (today by default).
+
+    Returns
+    -------
+    Window
+        One stretch per day.
+
+    Raises
+    ------
+    InputError
+        ``when_invalid`` (with fix ``fix_when``): the text is not of that form, a time does not
+        exist, or a stretch ends before it starts.
+    """
+    match = _WINDOW.match(str(text or ""))
+    if not match:
+        raise InputError("when_invalid", "fix_when", value=text)
+    days_text, h1, m1, h2, m2 = match.groups()
+    try:
+        days = _days(days_text)
+        start = _minutes(h1, m1)
+        end = _minutes(h2, m2) if h2 is not None else start
+    except ValueError:
+        raise InputError("when_invalid", "fix_when", value=text) from None
+    if end < start or start >= 24 * 60:
+        raise InputError("when_invalid", "fix_when", value=text)
+    monday = week_start(week_of)
+    spans = tuple((monday + timedelta(days=d, minutes=start), monday + timedelta(days=d, minutes=end))
+                  for d in days)
+    return Window(str(text).strip(), spans)
+
+
+def open_in(expression: opening_hours.OpeningHours | None, window: Window) -> bool:
+    """Whether a parsed expression is open at any moment of a window.
+
+    Parameters
+    ----------
+    expression : opening_hours.OpeningHours or None
+        From :func:`parse_hours`; None (no hours) is never open.
+    window : Window
+        From :func:`parse_window`.
+
+    Returns
+    -------
+    bool
+        True when open at the moment (a point) or for part of a stretch. An ``unknown`` state
+        does not count as open.
+    """
+    if expression is None:
+        return False
+    for start, end in window.spans:
+        if end <= start:
+            if expression.is_open(start):
+                return True
+            continue
+        for _s, _e, state, _comment in expression.intervals(start, end):
+            if state == opening_hours.State.OPEN:
+                return True
+    return False
+
+
+def times_in_week(expression: opening_hours.OpeningHours | None, week_of: date | None = None
+                  ) -> list[tuple[datetime, datetime]]:
+    """The stretches of one calendar week in which a recurring time is open (an activity's sessions).
+
+    Parameters
+    ----------
+    expression : opening_hours.OpeningHours or None
+        From :func:`parse_hours`.
+    week_of : datetime.date, optional
+        Any day of the week (today by default).
+
+    Returns
+    -------
+    list of (datetime, datetime)
+        Start and end of each open stretch, in time order; empty for None.
+    """
+    if expression is None:
+        return []
+    monday = week_start(week_of)
+    return [(s, e) for s, e, state, _c in expression.intervals(monday, monday + timedelta(days=7))
+            if state == opening_hours.State.OPEN]
+
+
+def _days(text: str) -> list[int]:
+    days: list[int] = []
+    for part in re.split(r"\s*,\s*", text.strip().lower()):
+        ends = [p.strip() for p in part.split("-")]
+        if len(ends) == 1:
+            days.append(DAYS[ends[0]])
+        elif len(ends) == 2:
+            first, last = DAYS[ends[0]], DAYS[ends[1]]
+            days.extend(range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)])
+        else:
+            raise ValueError(text)
+    return sorted(set(days))
+
+
+def _minutes(hours: str, minutes: str) -> int:
+    h, m = int(hours), int(minutes)
+    if m > 59 or h > 24 or (h == 24 and m):
+        raise ValueError(f"{hours}:{minutes}")
+    return h * 60 + m
+
+
+def _text(value) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _reason(exc: BaseException) -> str:
+    """The parser's report in one line: where it stopped and what it expected."""
+    report = str(exc)
+    lines = [line.strip() for line in report.splitlines() if line.strip()]
+    expected = next((line.lstrip("= ").strip() for line in lines if line.startswith("=")), None)
+    where = re.search(r"-->\s*\d+:(\d+)", report)
+    parts = [p for p in (where and f"character {where.group(1)}", expected) if p]
+    return ": ".join(parts) if parts else (lines[0] if lines else type(exc).__name__)
