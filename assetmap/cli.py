@@ -22,7 +22,7 @@ from pathlib import Path
 from assetmap import __version__, settings
 from assetmap.errors import AssetmapError, InputError
 from assetmap.messages import cli_language, text
-from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.layers.schema import ENTRY_KINDS
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="coordinators: change entries that belong to others (recorded as 'take over')")
 
     p = command("list", _list, "list assets")
-    p.add_argument("--block", choices=BUILDING_BLOCKS)
+    p.add_argument("--block", choices=ENTRY_KINDS)
     p.add_argument("--buurt", help="buurt code, e.g. BU05180000")
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--public", action="store_true", help="only what the public may see (privacy rules applied)")

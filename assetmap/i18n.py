@@ -28,6 +28,7 @@ PAGE_TITLE_CODES: dict[str, str] = {
 RUNTIME_KEYS: tuple[str, ...] = (
     N_("buurt"), N_("wijk"),  # t(level)
     N_("opening_hours"), N_("operator"), N_("story_date"),  # maps.asset_popup: t(field)
+    N_("status"), N_("seeks"), N_("offers"), N_("tags"),  # maps.asset_popup: initiative fields
     N_("wheelchair_yes"), N_("wheelchair_limited"), N_("wheelchair_no"),
     N_("link_works_with"), N_("link_could_work_with"), N_("link_part_of"), N_("link_located_at"),
     N_("link_story_about"), N_("link_other"),

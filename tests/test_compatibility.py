@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from assetmap.service import open_workspace
+from assetmap.storage.geopackage import SCHEMA_VERSION
 
 OLD = Path(__file__).parent / "data" / "made_before_service.gpkg"
 
@@ -16,7 +17,8 @@ def test_an_older_workspace_opens_with_its_history_and_can_be_undone(tmp_path):
     path = tmp_path / "old.gpkg"
     shutil.copy(OLD, path)
     with open_workspace(path) as ws:
-        assert ws.schema_version() == 2  # migrated on opening: the access tables were added
+        assert ws.schema_version() == SCHEMA_VERSION  # migrated on opening: access tables, new columns
+        assert {"status", "seeks", "offers", "tags", "owners", "last_checked", "ended_at"} <= set(ws.assets().columns)
         assets = ws.assets().set_index("id")
         assert sorted(assets.index) == ["bestaand-1", "bestaand-2"]
         assert assets.loc["bestaand-2", "name"] == "Zuiderpark"

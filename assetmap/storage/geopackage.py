@@ -27,7 +27,9 @@ from assetmap.storage import _gpkg
 
 #: Version of the workspace schema this code writes. A file with a higher version is refused.
 #: Version 2 added the access tables (``accounts``, ``table_codes``, ``moderation_queue``).
-SCHEMA_VERSION = 2
+#: Version 3 added the initiative and change-over-time columns of ``assets`` (status, seeks, offers,
+#: tags, owners, last_checked, ended_at).
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -119,9 +121,22 @@ def _add_access_tables(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _add_initiative_fields(conn: sqlite3.Connection) -> None:
+    """Schema 2 -> 3: the initiative and change-over-time columns of ``assets``, added where missing.
+
+    Self-contained (its own column list, not today's schema): a migration must do the same on every
+    file, whatever later versions add.
+    """
+    columns = ("status", "seeks", "offers", "tags", "owners", "last_checked", "ended_at")
+    present = {row[1] for row in conn.execute('PRAGMA table_info("assets")')}
+    for column in columns:
+        if column not in present:
+            conn.execute(f'ALTER TABLE "assets" ADD COLUMN "{column}" TEXT')
+
+
 #: Migrations: ``MIGRATIONS[v]`` takes a workspace from schema version ``v`` to ``v + 1`` inside the
 #: transaction that also records the new version.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_access_tables}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_access_tables, 2: _add_initiative_fields}
 
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).
