@@ -124,6 +124,26 @@ def owners_of(record) -> list[str]:
     return owners
 
 
+def is_owner(record, pseudonym: str | None) -> bool:
+    """Whether ``pseudonym`` may change an entry as its own: it added it, or is one of its ``owners``.
+
+    Parameters
+    ----------
+    record : mapping
+        An asset's fields (``added_by``, ``owners``).
+    pseudonym : str or None
+        Who asks; nobody (None or empty) owns nothing.
+
+    Returns
+    -------
+    bool
+        True for the author and for every listed owner.
+    """
+    if not pseudonym:
+        return False
+    return record.get("added_by") == pseudonym or pseudonym in split_list(record.get("owners"))
+
+
 def is_archived(record) -> bool:
     """Whether an entry has stopped (status ``gestopt`` or an ``ended_at``): it stays, archived.
 
