@@ -29,6 +29,8 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("buurt"), N_("wijk"),  # t(level)
     N_("opening_hours"), N_("operator"), N_("story_date"),  # maps.asset_popup: t(field)
     N_("status"), N_("seeks"), N_("offers"), N_("tags"),  # maps.asset_popup: initiative fields
+    N_("changes_added"), N_("changes_changed"), N_("changes_archived"), N_("changes_restored"),  # t("changes_" + kind)
+    N_("changes_removed"), N_("changes_linked"),
     N_("wheelchair_yes"), N_("wheelchair_limited"), N_("wheelchair_no"),
     N_("link_works_with"), N_("link_could_work_with"), N_("link_part_of"), N_("link_located_at"),
     N_("link_story_about"), N_("link_other"),
