@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assetmap import __version__, settings
 from assetmap.errors import AssetmapError, InputError
-from assetmap.messages import cli_language, text
+from assetmap.messages import N_, cli_language, text
 from assetmap.layers.schema import ENTRY_KINDS
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -301,8 +301,8 @@ def _changes(args) -> int:
         return EXIT_OK
     totals = summary["totals"]
     print(text("cli_changes_total", args.lang, since=summary["since"], **totals))
-    for heading, groups in (("cli_changes_per_block", summary["per_building_block"]),
-                            ("cli_changes_per_area", summary["per_area"])):
+    for heading, groups in ((N_("cli_changes_per_block"), summary["per_building_block"]),
+                            (N_("cli_changes_per_area"), summary["per_area"])):
         print(text(heading, args.lang))
         for key, counts in groups.items():
             print(f"{key}\t" + "\t".join(str(counts[k]) for k in totals))
