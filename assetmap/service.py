@@ -700,8 +700,8 @@ class Workspace:
     def set_status(self, asset_id: str, status: str, actor: ActorLike = None) -> dict:
         """Move an initiative (or association) along its life cycle: ``idee`` … ``gestopt``.
 
-        ``gestopt`` sets ``ended_at`` (the entry is archived, see :meth:`remove`); any other
-        status clears it.
+        ``gestopt`` archives the entry (:meth:`remove`: ``ended_at`` set, history ``archive``); any
+        other status clears ``ended_at``.
 
         Parameters
         ----------
@@ -720,16 +720,28 @@ class Workspace:
         Raises
         ------
         InputError
-            No such entry, or the status is not allowed for it.
+            No such entry, the status is not one of the life cycle, or the entry is no initiative
+            or association.
         PermissionDenied
             Not an owner, or the role may not write.
         """
         status = str(status).strip().lower()
-        ended = now_iso() if status == ARCHIVED_STATUS else None
         if status not in INITIATIVE_STATUSES:
             raise InputError("value_not_allowed", "fix_use_one_of", column="status", value=status,
                              allowed=", ".join(INITIATIVE_STATUSES))
-        return self.update_asset(asset_id, {"status": status, "ended_at": ended}, actor)
+        actor = self._actor(actor)
+        with self.store.transaction():
+            current = self._require(asset_id, actor, False)
+            if current.get("building_block") not in SEEKING_KINDS:
+                raise InputError("status_not_for_block", "fix_status_on_initiative", column="status",
+                                 block=current.get("building_block"))
+            if status == ARCHIVED_STATUS:
+                self.remove([asset_id], actor)  # recorded as ``archive``, as the changes over time count it
+            else:
+                if is_archived(current):
+                    self._unarchive(current, actor)  # back from the archive, recorded as such
+                self.update_asset(asset_id, {"status": status, "ended_at": None}, actor)
+        return self.asset(asset_id, actor=actor)
 
     def remove(self, asset_ids: list[str], actor: ActorLike = None, *, permanently: bool = False) -> int:
         """Remove entries as people mean it: an initiative or association is archived, the rest deleted.

@@ -104,9 +104,15 @@ def test_initiative_life_cycle_with_owners_moderation_and_history(delft_ws):
     with pytest.raises(InputError):
         ws.set_status(kook, "klaar", ANNA)
     assert ws.set_status(kook, "loopt", ANNA)["ended_at"] is None
+    stopped = ws.set_status(kook, "gestopt", BERT)
+    assert stopped["status"] == "gestopt" and stopped["ended_at"]
+    assert ws.set_status(kook, "overgedragen", ANNA)["ended_at"] is None
     history = ws.history(kook)
-    assert list(history["action"]) == ["create", "approve", "update", "update", "update", "update"]
-    assert list(history["actor"])[2:] == ["anna-7", "bert-3", "bert-3", "anna-7"]
+    assert list(history["action"]) == ["create", "approve", "update", "update", "update", "update", "archive",
+                                       "unarchive", "update"]
+    assert list(history["actor"])[2:] == ["anna-7", "bert-3", "bert-3", "anna-7", "bert-3", "anna-7", "anna-7"]
+    with pytest.raises(InputError):
+        ws.set_status("osm-node-5823561924", "loopt")  # a library has no life cycle of an initiative
     with pytest.raises(InputError) as nowhere:
         ws.add_initiative({"name": "Zonder plek"}, None, ANNA, buurt_code="WK999999")
     assert nowhere.value.problems[0].code == "initiative_no_place"
