@@ -33,6 +33,7 @@ from assetmap.export import asset_records, export_assets
 from assetmap.layers import build_assets
 from assetmap.layers.boundaries import assign_codes
 from assetmap.service import Actor, create_workspace, open_workspace
+from assetmap.storage.geopackage import SCHEMA_VERSION
 
 CLI = [sys.executable, "-m", "assetmap.cli"]
 OLD = Path(__file__).parent / "data" / "made_before_service.gpkg"
@@ -600,7 +601,7 @@ def test_a_version_1_workspace_migrates_and_gets_accounts_codes_and_moderation(t
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'accounts'").fetchone()
     conn.close()
     with open_workspace(path) as ws:
-        assert ws.schema_version() == 2 and ws.moderation() is False
+        assert ws.schema_version() == SCHEMA_VERSION and ws.moderation() is False
         assert ws.accounts().empty and ws.pending().empty
         ws.create_account("Carla", PASSWORD, "coordinator")
         assert ws.sign_in("carla", PASSWORD) == Actor("Carla", "coordinator")
@@ -608,7 +609,7 @@ def test_a_version_1_workspace_migrates_and_gets_accounts_codes_and_moderation(t
         assert ws.redeem_table_code(code, "tafel 9").role == "workshop"
         ws.set_moderation(True)
     with open_workspace(path) as ws:  # opened again: nothing to migrate, nothing lost
-        assert ws.schema_version() == 2 and ws.moderation() is True
+        assert ws.schema_version() == SCHEMA_VERSION and ws.moderation() is True
         assert list(ws.accounts()["name"]) == ["Carla"]
         assert sorted(ws.assets()["id"]) == ["bestaand-1", "bestaand-2"]
     conn = sqlite3.connect(path)
@@ -620,7 +621,7 @@ def test_a_version_1_workspace_migrates_and_gets_accounts_codes_and_moderation(t
 
 def test_a_new_workspace_is_made_at_version_2(tmp_path):
     with create_workspace(tmp_path / "nieuw.gpkg") as ws:
-        assert ws.schema_version() == 2 and ws.moderation() is False and ws.accounts().empty
+        assert ws.schema_version() == SCHEMA_VERSION and ws.moderation() is False and ws.accounts().empty
 
 
 # ---------------------------------------------------------------------- CLI
