@@ -384,3 +384,31 @@ def test_workshop_files_take_status_zoekt_biedt_tags_and_eigenaren(delft_ws, tmp
     assert (cafe["building_block"], cafe["status"], cafe["seeks"], cafe["offers"], cafe["tags"], cafe["owners"]) == \
         ("initiative", "gestart", "space; volunteers", "reparaties", "techniek; groen", "tafel 2; anna-7")
     assert stored.loc["Buurtkoor", "seeks"] == "successor"
+
+
+def test_a_table_starts_an_initiative_on_the_data_page_and_accepts_a_match(delft_copy, monkeypatch):
+    from assetmap import i18n
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    at = AppTest.from_file(str(REPO / "pages" / "4_Data.py"), default_timeout=180)
+    at.session_state["pseudonym"] = "anna-7"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert i18n.t("initiatives_title", "nl") in [s.value for s in at.subheader]
+    at.text_input(key="initiative_name").input("Soepclub Wippolder")
+    at.selectbox(key="initiative_area").set_value(WIPPOLDER)
+    at.text_input(key="initiative_seeks").input("Ruimte")
+    at.button(key="FormSubmitter:initiative_add-" + i18n.t("initiative_add", "nl")).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with open_workspace(delft_copy) as ws:
+        made = ws.assets("initiative")
+    assert list(made["name"]) == ["Soepclub Wippolder"] and list(made["seeks"]) == ["space"]
+    assert list(made["wijk_code"]) == [WIPPOLDER] and list(made["owners"]) == ["anna-7"]
+    matches = [d.value for d in at.dataframe if i18n.t("match_answers", "nl") in d.value.columns][0]
+    assert {"TU Delft Library", "Studievereniging Equinox"} <= set(matches[i18n.t("name", "nl")])
+    at.selectbox(key="match_pick").set_value("osm-node-5823561924")
+    at.button(key="match_accept").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with open_workspace(delft_copy) as ws:
+        links = ws.links()
+    assert links[["to_asset_id", "note"]].values.tolist() == [["osm-node-5823561924", "space"]]
