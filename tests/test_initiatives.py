@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import pyogrio
 import pytest
 import shapely
