@@ -14,7 +14,7 @@ import streamlit as st
 from assetmap import imports, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, t
-from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.service import create_workspace
 
 lang = ui.setup_page("home")
@@ -167,8 +167,8 @@ c3.metric(t("home_areas", lang), int(boundaries["level"].isin(["wijk", "buurt"])
 
 if len(assets):
     per_block = pd.DataFrame({
-        t("building_block", lang): [block_label(b, lang) for b in BUILDING_BLOCKS],
-        t("count", lang): [int((assets["building_block"] == b).sum()) for b in BUILDING_BLOCKS],
+        t("building_block", lang): [block_label(b, lang) for b in ENTRY_KINDS],
+        t("count", lang): [int((assets["building_block"] == b).sum()) for b in ENTRY_KINDS],
     }).set_index(t("building_block", lang))
     level = "buurt" if (boundaries["level"] == "buurt").any() else "wijk"
     names = dict(zip(boundaries["code"], boundaries["name"].astype(object))) if len(boundaries) else {}

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from assetmap import __version__, settings
 from assetmap.errors import AssetmapError, InputError
-from assetmap.messages import cli_language, text
-from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.messages import N_, cli_language, text
+from assetmap.layers.schema import ENTRY_KINDS
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -65,10 +65,29 @@ def build_parser() -> argparse.ArgumentParser:
                    help="coordinators: change entries that belong to others (recorded as 'take over')")
 
     p = command("list", _list, "list assets")
-    p.add_argument("--block", choices=BUILDING_BLOCKS)
+    p.add_argument("--block", choices=ENTRY_KINDS)
     p.add_argument("--buurt", help="buurt code, e.g. BU05180000")
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--public", action="store_true", help="only what the public may see (privacy rules applied)")
+    p.add_argument("--tag", help="only entries with this tag: who or what here has ... (e.g. koken)")
+    p.add_argument("--area", help="with --tag: only this buurt, wijk or gemeente code")
+
+    p = command("match", _match, "the entries nearby that answer what an initiative seeks, nearest on foot first")
+    p.add_argument("initiative", help="the initiative's id (assetmap list WS --block initiative)")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--max-m", type=float, default=None, help="farthest match in metres (default 1500)")
+    p.add_argument("--accept", metavar="ASSET_ID", help="accept this match: record a link 'could work with'")
+
+    p = command("changes", _changes, "what was added, changed, archived and linked since a day, per block and area")
+    p.add_argument("--since", required=True, help="first day counted, e.g. 2026-01-01")
+    p.add_argument("--until", help="first day no longer counted (default: up to now)")
+    p.add_argument("--area", help="only this buurt, wijk or gemeente code")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = command("handover", _handover, "write a handover bundle for a successor (GeoPackage, map, README)")
+    p.add_argument("--area", help="buurt, wijk or gemeente code (default: the whole workspace)")
+    p.add_argument("--out", required=True, help="folder to write the bundle into")
+    p.add_argument("--since", help="first day of the changes listed (default: a year ago)")
 
     p = command("export", _export, "export assets to .gpkg, .geojson or .csv")
     p.add_argument("out")
@@ -246,6 +265,9 @@ def _list(args) -> int:
     with _open(args.workspace) as ws:
         actor = Actor(None, "public") if args.public else None
         assets = ws.assets(building_block=args.block, buurt_code=args.buurt, actor=actor)
+    if args.tag:
+        from assetmap.matching import with_tag
+        assets = with_tag(assets, args.tag, args.area)
     records = asset_records(assets)
     if args.json:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
@@ -262,6 +284,61 @@ def _list(args) -> int:
             mp += " " + text("cli_hours_unknown_tag", args.lang)
         print(f"{row['id']}\t{row['building_block']}\t{row['category'] or '-'}\t{row['buurt_code'] or '-'}\t{row['name']}{mp}")
     print(text("cli_asset_count", args.lang, count=len(records)))
+    return EXIT_OK
+
+
+def _match(args) -> int:
+    from assetmap.matching import match
+    with _open(args.workspace) as ws:
+        found = match(ws, args.initiative, max_m=args.max_m)
+        if args.accept:
+            row = found[found["asset_id"] == args.accept]
+            note = row["answers"].iloc[0] if len(row) else None
+            ws.accept_match(args.initiative, args.accept, note=note)
+    records = found.astype(object).where(found.notna(), None).to_dict("records")
+    if args.json:
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif not records:
+        print(text("cli_no_matches", args.lang))
+    else:
+        for rank, row in enumerate(records, start=1):
+            minutes = "-" if row["walk_minutes"] is None else f"{row['walk_minutes']:.0f}"
+            metres = row["walk_m"] if row["walk_m"] is not None else row["straight_m"]
+            print(text("cli_match_row", args.lang, rank=rank, name=row["name"], answers=row["answers"],
+                       minutes=minutes, metres=round(metres), id=row["asset_id"]))
+    if args.accept:
+        print(text("cli_match_accepted", args.lang, id=args.accept), file=sys.stderr)
+    return EXIT_OK
+
+
+def _changes(args) -> int:
+    from assetmap.changes import summarise_changes
+    with _open(args.workspace) as ws:
+        summary = summarise_changes(ws.history(), args.since, args.until, args.area, assets=ws.assets())
+    if args.json:
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return EXIT_OK
+    totals = summary["totals"]
+    print(text("cli_changes_total", args.lang, since=summary["since"], **totals))
+    for heading, groups in ((N_("cli_changes_per_block"), summary["per_building_block"]),
+                            (N_("cli_changes_per_area"), summary["per_area"])):
+        print(text(heading, args.lang))
+        for key, counts in groups.items():
+            print(f"{key}\t" + "\t".join(str(counts[k]) for k in totals))
+    for item in summary["items"]:
+        print(f"{item['at']}\t{item['kind']}\t{item['building_block'] or '-'}\t{item['area']}\t"
+              f"{item.get('actor') or '-'}\t{item['name'] or '-'}")
+    return EXIT_OK
+
+
+def _handover(args) -> int:
+    from assetmap.handover import write_handover
+    with _open(args.workspace) as ws:
+        done = write_handover(ws, args.out, args.area, since=args.since, lang=args.lang)
+    print(text("cli_handover_written", args.lang, out=done.folder, assets=done.assets,
+               initiatives=done.open_initiatives, links=done.links, changes=done.changes, contacts=done.contacts))
     return EXIT_OK
 
 

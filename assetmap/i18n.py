@@ -20,7 +20,7 @@ DEFAULT_LANGUAGE = "nl"
 #: Streamlit shows them).
 PAGE_TITLE_CODES: dict[str, str] = {
     "home": N_("page_home"), "map": N_("page_map"), "workshop": N_("page_workshop"), "gaps": N_("page_gaps"),
-    "data": N_("page_data"),
+    "data": N_("page_data"), "changes": N_("page_changes"),
 }
 
 #: Codes that modules look up with a key made at run time (``t(level)``, ``t("wheelchair_" + value)``,
@@ -28,6 +28,9 @@ PAGE_TITLE_CODES: dict[str, str] = {
 RUNTIME_KEYS: tuple[str, ...] = (
     N_("buurt"), N_("wijk"),  # t(level)
     N_("opening_hours"), N_("operator"), N_("story_date"),  # maps.asset_popup: t(field)
+    N_("status"), N_("seeks"), N_("offers"), N_("tags"),  # maps.asset_popup: initiative fields
+    N_("changes_added"), N_("changes_changed"), N_("changes_archived"), N_("changes_restored"),  # t("changes_" + kind)
+    N_("changes_removed"), N_("changes_linked"),
     N_("wheelchair_yes"), N_("wheelchair_limited"), N_("wheelchair_no"),
     N_("link_works_with"), N_("link_could_work_with"), N_("link_part_of"), N_("link_located_at"),
     N_("link_story_about"), N_("link_other"),

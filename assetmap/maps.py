@@ -24,7 +24,7 @@ from jinja2 import Template
 
 from assetmap import settings
 from assetmap.i18n import block_label, category_label, t
-from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.layers.schema import ENTRY_KINDS
 
 # Icons are inline SVG, not emoji: a workshop laptop or projector without an emoji font would draw
 # empty boxes. Paths are drawn in a 24 × 24 box, in white on the block colour.
@@ -35,6 +35,7 @@ _ICON_PATHS: dict[str, str] = {
     "institution": "M12 2 2 7v2h20V7zM4 10h3v8H4zm6.5 0h3v8h-3zM17 10h3v8h-3zM2 19h20v3H2z",
     "resource": "M12 2a7 7 0 0 1 7 7 7 7 0 0 1-6 6.9V22h-2v-6.1A7 7 0 0 1 5 9a7 7 0 0 1 7-7z",
     "story": "M2 4h7a3 3 0 0 1 3 3v14a2 2 0 0 0-2-2H2zM22 4h-7a3 3 0 0 0-3 3v14a2 2 0 0 1 2-2h8z",
+    "initiative": "M5 2h2v20H5zM8 3h12l-3.5 4.5L20 12H8z",  # a flag: something people started
 }
 
 
@@ -62,7 +63,7 @@ def icon_svg(block: str) -> str:
 BLOCK_STYLE: dict[str, dict[str, str]] = {
     block: {"color": colour, "icon": icon_svg(block)}
     for block, colour in (("individual", "#d62728"), ("association", "#1f77b4"), ("institution", "#2ca02c"),
-                          ("resource", "#ff7f0e"), ("story", "#9467bd"))
+                          ("resource", "#ff7f0e"), ("story", "#9467bd"), ("initiative", "#8c564b"))
 }
 #: Decimals kept in coordinates: 5 decimals of a degree is about 1 m in the Netherlands.
 COORD_DECIMALS: int = 5
@@ -185,7 +186,7 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
     stories, linked = related_entries(shown, links)
     own = set(own_ids)
     counts = {}
-    for block in BUILDING_BLOCKS:
+    for block in ENTRY_KINDS:
         in_block = (shown["building_block"] == block).fillna(False).to_numpy() if len(shown) else []
         rows = shown[in_block] if len(shown) else shown
         counts[block] = len(rows)
@@ -371,7 +372,7 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     details = []
     if _truthy(asset.get("is_meeting_place")):
         details.append(f"✔ {t('meeting_place', lang)}")
-    for field in ("opening_hours", "operator", "story_date"):
+    for field in ("opening_hours", "operator", "story_date", "status", "seeks", "offers", "tags"):
         value = _text(asset.get(field))
         if value:
             details.append(f"{t(field, lang)}: {esc(value)}")
@@ -453,7 +454,7 @@ def block_legend_html(counts: Mapping[str, int], lang: str = "nl") -> str:
         HTML of a ``<details>`` block (folded on a narrow screen).
     """
     rows = [f"<details open><summary><b>{t('legend_title', lang)}</b></summary>"]
-    for block in BUILDING_BLOCKS:
+    for block in ENTRY_KINDS:
         style = BLOCK_STYLE[block]
         rows.append(f"<div>{_badge(style['color'], style['icon'], 16)} {html.escape(block_label(block, lang))}"
                     f" ({int(counts.get(block, 0))})</div>")

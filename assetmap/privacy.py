@@ -5,7 +5,8 @@ Rules (see README, "Privacy and data safety"):
 * only assets with ``visibility == "public"`` and ``consent`` are shown;
 * a public view is made from public data only: adding, moving or removing a private or group
   entry changes no byte of it;
-* contact details and the pseudonym of who added an entry are never shown. In every free-text
+* contact details, the pseudonym of who added an entry and the owners of an initiative are never
+  shown: a public view never tells who seeks help. In every free-text
   field of an individual (name, description, category) a phone number, an e-mail address (also
   written as ``(at)``/``punt`` or without a top-level domain), an IBAN or a BSN (11-proef) is
   replaced by ``CONTACT_MASK``; the fields that describe a place, not a person (operator, opening
@@ -31,9 +32,11 @@ from assetmap import settings
 from assetmap.layers.schema import CONTACT_FIELDS
 from assetmap.messages import N_
 
-_HIDDEN_FIELDS = CONTACT_FIELDS + ("added_by",)
+#: Pseudonyms: who added an entry, and the owners of an initiative (who seeks help is nobody's business).
+PSEUDONYM_FIELDS: tuple[str, ...] = ("added_by", "owners")
+_HIDDEN_FIELDS = CONTACT_FIELDS + PSEUDONYM_FIELDS
 #: Free-text fields of an individual that are shown, with contact details masked.
-PERSON_TEXT_FIELDS: tuple[str, ...] = ("name", "description", "category")
+PERSON_TEXT_FIELDS: tuple[str, ...] = ("name", "description", "category", "offers", "tags")
 #: Fields that describe a place, not a person: left out of an individual's public entry.
 PERSON_DROPPED_FIELDS: tuple[str, ...] = ("operator", "opening_hours", "source_ref", "access", "scale", "capacity",
                                           "target_groups")
@@ -105,7 +108,7 @@ def public_view(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None,
     Returns
     -------
     geopandas.GeoDataFrame
-        The public rows in EPSG:4326 with contact fields and ``added_by`` emptied.
+        The public rows in EPSG:4326 with contact fields, ``added_by`` and ``owners`` emptied.
     """
     shown = assets[is_public(assets)].copy()
     for column in _HIDDEN_FIELDS:
@@ -303,6 +306,30 @@ def workshop_view(assets: gpd.GeoDataFrame, pseudonym: str | None) -> gpd.GeoDat
     if pseudonym:
         visible |= (assets["added_by"] == pseudonym).fillna(False)
     return assets[visible.to_numpy()].drop(columns=list(CONTACT_FIELDS), errors="ignore")
+
+
+def handover_contacts(assets: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The contacts that their owners made visible, for a successor's handover bundle.
+
+    Only entries that are public with consent, and never a person's (an individual's contact is
+    their home, their phone): the contact of an initiative, association, institution or place.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        Every asset of the workspace, contact fields included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``name``, ``building_block`` and ``contact``, one row per entry that has a contact.
+    """
+    columns = ["id", "name", "building_block", "contact"]
+    if not len(assets) or "contact" not in assets.columns:
+        return pd.DataFrame(columns=columns)
+    keep = is_public(assets) & (assets["building_block"] != "individual").fillna(False) \
+        & assets["contact"].notna() & (assets["contact"].astype("string").str.strip() != "").fillna(False)
+    return pd.DataFrame(assets.loc[keep.to_numpy(), columns]).reset_index(drop=True)
 
 
 _TITLE_NAME = re.compile(

@@ -43,8 +43,11 @@ from assetmap.errors import InputError, PermissionDenied, Problem
 from assetmap.layers.activities import build_activities, empty_activities
 from assetmap.layers.assets import build_assets, empty_assets, now_iso
 from assetmap.layers.boundaries import assign_codes
+from assetmap.layers.initiatives import is_archived, is_owner
 from assetmap.layers.links import build_links
-from assetmap.layers.schema import ACTIVITY_FIELDS, ASSET_FIELDS, BUILDING_BLOCKS
+from assetmap.layers.schema import (
+    ACTIVITY_FIELDS, ARCHIVED_STATUS, ASSET_FIELDS, BUILDING_BLOCKS, INITIATIVE, INITIATIVE_STATUSES, SEEKING_KINDS,
+)
 from assetmap.privacy import public_activities, public_view, workshop_view
 from assetmap.storage import PRIVATE_TABLES, TABLES, Store, create_store, open_store
 from assetmap.storage.geopackage import plain_value
@@ -281,8 +284,9 @@ class Workspace:
         -------
         pandas.DataFrame
             One row per change, values as Python objects and missing values as None. ``action`` is
-            ``create``, ``update``, ``take over``, ``delete``, ``restore``, ``approve``, ``reject``
-            or ``undo <action>``;
+            ``create``, ``update``, ``take over``, ``delete``, ``restore``, ``approve``, ``reject``,
+            ``archive``, ``unarchive``, ``link`` (a link added, under the asset it starts from) or
+            ``undo <action>``;
             ``at`` is an ISO 8601 UTC time; ``actor`` the pseudonym (None for an anonymous actor).
 
         Raises
@@ -434,12 +438,13 @@ class Workspace:
                     report.added.append(asset_id)
                     continue
                 owner = before.get("added_by")
-                foreign = owner is not None and owner != actor.pseudonym and asset_id not in new_rows
+                # An initiative's owners (pseudonyms in ``owners``) may change it, as its author may.
+                foreign = owner is not None and not is_owner(before, actor.pseudonym) and asset_id not in new_rows
                 if workshop and asset_id not in new_rows:
                     # Also an entry without owner: a workshop participant changes only their own.
                     if not actor.pseudonym:
                         raise PermissionDenied("permission_no_pseudonym")
-                    if owner != actor.pseudonym:
+                    if not is_owner(before, actor.pseudonym):
                         raise PermissionDenied("permission_not_yours", id=asset_id)
                 if foreign and others == "refuse":
                     problems.append(Problem("asset_belongs_to_other", "fix_new_id_or_take_over", row=number, column="id",
@@ -605,9 +610,12 @@ class Workspace:
         return len(asset_ids)
 
     def restore_asset(self, asset_id: str, actor: ActorLike = None) -> dict:
-        """Bring back a deleted asset as it was just before its last delete.
+        """Bring back a deleted asset as it was just before its last delete, or an archived one.
 
         Any actor who may write can restore an entry, whoever added it. Its links are not restored.
+        An archived initiative or association (see :meth:`remove`) gets back the status it had
+        before it was archived and loses its ``ended_at`` (history: ``unarchive``); a ``workshop``
+        actor restores only their own.
 
         Parameters
         ----------
@@ -630,6 +638,11 @@ class Workspace:
         """
         actor = self._actor(actor)
         self._may_write(actor)
+        with self.store.transaction():
+            current = self._stored_asset(asset_id)
+            if current is not None and is_archived(current):
+                self._unarchive(current, actor)
+                return self.asset(asset_id, actor=actor)
         deletes = self.store.read("history", {"asset_id": asset_id, "action": "delete"})
         if deletes.empty:
             raise InputError("asset_never_deleted", "fix_pick_from_history", id=asset_id)
@@ -642,6 +655,222 @@ class Workspace:
             self._put_state(state)
             self._log([(asset_id, "restore", None, state)], actor)
         return self.asset(asset_id, actor=actor)
+
+    # ------------------------------------------------------------------ initiatives
+    def add_initiative(self, fields: dict, geometry=None, actor: ActorLike = None, *, buurt_code: str | None = None,
+                       story: str | None = None) -> str:
+        """Start an initiative at a workshop table or as a resident: one entry, at a place or for a whole area.
+
+        The same road as :meth:`add_entry`: with moderation on, what a ``workshop`` actor makes
+        public waits for a coordinator. The one who adds it is its first owner.
+
+        Parameters
+        ----------
+        fields : dict
+            ``name`` and optionally ``description``, ``status`` (default ``idee``), ``seeks``,
+            ``offers``, ``tags``, ``owners`` (semicolon lists), ``visibility``, ``consent``.
+        geometry : shapely geometry, optional
+            Where it happens, in EPSG:4326. Without it, ``buurt_code`` places it in its area.
+        actor : Actor or str, optional
+            Who starts it; recorded as ``added_by`` and, without ``owners``, as its owner.
+        buurt_code : str, optional
+            The buurt (or wijk) the initiative is for: it is placed at that area's representative point.
+        story : str, optional
+            How it began: saved as a story about it.
+
+        Returns
+        -------
+        str
+            The initiative's id.
+
+        Raises
+        ------
+        InputError
+            A field is not valid, or neither a place nor a known area is given.
+        PermissionDenied
+            The actor's role (``public``) may not write.
+        """
+        actor = self._actor(actor)
+        fields = {**fields, "building_block": INITIATIVE}
+        if geometry is None:
+            areas = self.boundaries()
+            area = areas[(areas["code"] == buurt_code).fillna(False).to_numpy()] if buurt_code and len(areas) else areas[:0]
+            if area.empty:
+                raise InputError("initiative_no_place", "fix_initiative_place", code=buurt_code or "")
+            geometry = area.to_crs(settings.METRIC_CRS).representative_point().to_crs(settings.STORAGE_CRS).iloc[0]
+        return self.add_entry(fields, geometry, actor, story=story)
+
+    def set_status(self, asset_id: str, status: str, actor: ActorLike = None) -> dict:
+        """Move an initiative (or association) along its life cycle: ``idee`` … ``gestopt``.
+
+        ``gestopt`` archives the entry (:meth:`remove`: ``ended_at`` set, history ``archive``); any
+        other status clears ``ended_at``.
+
+        Parameters
+        ----------
+        asset_id : str
+            The initiative.
+        status : str
+            One of :data:`assetmap.layers.schema.INITIATIVE_STATUSES`.
+        actor : Actor or str, optional
+            Who changes it; a ``workshop`` actor must be one of its owners.
+
+        Returns
+        -------
+        dict
+            The entry as stored afterwards.
+
+        Raises
+        ------
+        InputError
+            No such entry, the status is not one of the life cycle, or the entry is no initiative
+            or association.
+        PermissionDenied
+            Not an owner, or the role may not write.
+        """
+        status = str(status).strip().lower()
+        if status not in INITIATIVE_STATUSES:
+            raise InputError("value_not_allowed", "fix_use_one_of", column="status", value=status,
+                             allowed=", ".join(INITIATIVE_STATUSES))
+        actor = self._actor(actor)
+        with self.store.transaction():
+            current = self._require(asset_id, actor, False)
+            if current.get("building_block") not in SEEKING_KINDS:
+                raise InputError("status_not_for_block", "fix_status_on_initiative", column="status",
+                                 block=current.get("building_block"))
+            if status == ARCHIVED_STATUS:
+                self.remove([asset_id], actor)  # recorded as ``archive``, as the changes over time count it
+            else:
+                if is_archived(current):
+                    self._unarchive(current, actor)  # back from the archive, recorded as such
+                self.update_asset(asset_id, {"status": status, "ended_at": None}, actor)
+        return self.asset(asset_id, actor=actor)
+
+    def remove(self, asset_ids: list[str], actor: ActorLike = None, *, permanently: bool = False) -> int:
+        """Remove entries as people mean it: an initiative or association is archived, the rest deleted.
+
+        An archived entry stays, with its story, as ``gestopt`` (status ``gestopt``, ``ended_at``
+        now; history: ``archive``); :meth:`restore_asset` brings it back. Only its owner or a
+        coordinator may remove it for good (``permanently``), which is :meth:`delete_assets`.
+
+        Parameters
+        ----------
+        asset_ids : list of str
+            The entries.
+        actor : Actor or str, optional
+            Who removes them; a ``workshop`` actor only their own (as author or owner).
+        permanently : bool
+            Delete initiatives and associations too, instead of archiving them.
+
+        Returns
+        -------
+        int
+            How many entries were archived or deleted.
+
+        Raises
+        ------
+        InputError
+            An entry does not exist (nothing changes).
+        PermissionDenied
+            Not the actor's entry, or the role may not write.
+        """
+        actor = self._actor(actor)
+        owner_only = actor.role != "coordinator"
+        log, gone = [], []
+        stamp = now_iso()
+        with self.store.transaction():
+            for asset_id in asset_ids:
+                current = self._require(asset_id, actor, owner_only)
+                if permanently or current.get("building_block") not in SEEKING_KINDS:
+                    gone.append(asset_id)
+                    continue
+                if is_archived(current):
+                    continue  # archived already: nothing changes
+                before = _jsonable(current)
+                after = dict(before, status=ARCHIVED_STATUS, ended_at=stamp, updated_at=stamp)
+                self._put_state(after, update=True)
+                log.append((asset_id, "archive", before, after))
+            self._log(log, actor, stamp)
+            if gone:
+                self.delete_assets(gone, actor, owner_only=owner_only)
+        return len(asset_ids)
+
+    def _unarchive(self, current: dict, actor: Actor) -> None:
+        """Bring an archived entry back with the status it had before it was archived."""
+        asset_id = current["id"]
+        if actor.role == "workshop" and not is_owner(current, actor.pseudonym):
+            raise PermissionDenied("permission_not_yours", id=asset_id)
+        archives = self.store.read("history", {"asset_id": asset_id, "action": "archive"})
+        earlier = json.loads(archives["before"].iloc[-1]).get("status") if len(archives) else None
+        if earlier in (None, ARCHIVED_STATUS):
+            earlier = "loopt" if current.get("building_block") == INITIATIVE else None
+        before = _jsonable(current)
+        stamp = now_iso()
+        after = dict(before, status=earlier, ended_at=None, updated_at=stamp)
+        self._put_state(after, update=True)
+        self._log([(asset_id, "unarchive", before, after)], actor, stamp)
+
+    def accept_match(self, initiative_id: str, asset_id: str, actor: ActorLike = None, *,
+                     note: str | None = None) -> int:
+        """Accept a match (see :func:`assetmap.matching.match`): record that they could work together.
+
+        Parameters
+        ----------
+        initiative_id : str
+            The initiative (or association) that seeks.
+        asset_id : str
+            The entry that answers it.
+        actor : Actor or str, optional
+            Who accepts it; recorded with the link and in the history (action ``link``).
+        note : str, optional
+            What it answers (``space``), kept as the link's note.
+
+        Returns
+        -------
+        int
+            1, the link added.
+
+        Raises
+        ------
+        InputError
+            An end does not exist (or the actor cannot see it), or the first is no initiative or
+            association.
+        PermissionDenied
+            The actor's role (``public``) may not write.
+        """
+        current = self.asset(initiative_id, actor=actor)
+        if current is None or current.get("building_block") not in SEEKING_KINDS:
+            raise InputError("not_an_initiative", "fix_pick_initiative", id=initiative_id)
+        return self.add_links(pd.DataFrame([{"from_asset_id": initiative_id, "to_asset_id": asset_id,
+                                             "kind": "could_work_with", "note": note}]), actor)
+
+    def mark_checked(self, asset_ids: list[str], actor: ActorLike = None) -> int:
+        """Record that entries were checked and are still right today (``last_checked``).
+
+        Parameters
+        ----------
+        asset_ids : list of str
+            The entries.
+        actor : Actor or str, optional
+            Who checked them; a ``workshop`` actor only their own.
+
+        Returns
+        -------
+        int
+            How many were marked.
+
+        Raises
+        ------
+        InputError
+            An entry does not exist.
+        PermissionDenied
+            Not the actor's entry, or the role may not write.
+        """
+        today = now_iso()[:10]
+        with self.store.transaction():
+            for asset_id in asset_ids:
+                self.update_asset(asset_id, {"last_checked": today}, actor)
+        return len(asset_ids)
 
     def undo_last(self, actor: ActorLike = None) -> str | None:
         """Undo the actor's most recent change. Returns the asset id, or None when there is nothing to undo.
@@ -674,9 +903,11 @@ class Workspace:
             mine = self.store.read("history", {"actor": actor.pseudonym}, with_fid=True)
             undo = mine["action"].str.startswith("undo").fillna(False).to_numpy()
             undone = {json.loads(a).get("undoes") for a in mine.loc[undo, "after"].dropna()}
-            # Activities keep their own history entries; undo takes back asset changes only.
+            # Activities keep their own history entries, and a link is recorded for the changes over
+            # time and goes with its asset: undo takes back asset changes only.
             activity = mine["action"].str.startswith("activity").fillna(False).to_numpy()
-            candidates = mine[~undo & ~activity & ~mine["fid"].isin(undone).to_numpy()]
+            link = (mine["action"] == "link").fillna(False).to_numpy()
+            candidates = mine[~undo & ~activity & ~link & ~mine["fid"].isin(undone).to_numpy()]
             if candidates.empty:
                 return None
             target = candidates.iloc[-1]
@@ -777,6 +1008,9 @@ class Workspace:
                 links = links.drop(columns=["added_by"], errors="ignore")
             checked = build_links(links, known, added_by=actor.pseudonym)
             self.store.insert("links", checked)
+            # Recorded under the asset it starts from, so that changes over time show what was linked.
+            records = checked.astype(object).where(checked.notna(), None).to_dict("records")
+            self._log([(r["from_asset_id"], "link", None, r) for r in records], actor)
         return len(checked)
 
     def replace_boundaries(self, boundaries: gpd.GeoDataFrame, *, keep_other_levels: bool = True,
@@ -1566,7 +1800,7 @@ class Workspace:
         if owner_only or actor.role == "workshop":
             if not actor.pseudonym:
                 raise PermissionDenied("permission_no_pseudonym")
-            if current.get("added_by") != actor.pseudonym:
+            if not is_owner(current, actor.pseudonym):
                 raise PermissionDenied("permission_not_yours", id=asset_id)
         return current
 

@@ -74,6 +74,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/2_In_kaart_brengen.py", "workshop", ":material/add_location_alt:"),
     ("pages/3_Ontmoetingsplekken.py", "gaps", ":material/diversity_3:"),
     ("pages/4_Data.py", "data", ":material/database:"),
+    ("pages/5_Veranderd.py", "changes", ":material/history:"),
 )
 
 

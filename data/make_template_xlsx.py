@@ -7,7 +7,8 @@ import pandas as pd
 HERE = Path(__file__).resolve().parent
 EXPLANATION = [
     ("naam", "Naam van de plek, groep, persoon of het verhaal (verplicht)"),
-    ("bouwsteen", "individuele capaciteiten, vereniging, instelling, hulpbron of verhaal (of 1-5) (verplicht)"),
+    ("bouwsteen", "individuele capaciteiten, vereniging, instelling, hulpbron of verhaal (of 1-5), "
+                  "of initiatief (6) (verplicht)"),
     ("categorie", "Vrij te kiezen, bijvoorbeeld buurthuis, moestuin, koken, herinnering"),
     ("omschrijving", "Korte toelichting of de tekst van het verhaal"),
     ("lat, lon", "Locatie in graden (WGS84), bijvoorbeeld 52,0702 en 4,2967"),
@@ -21,6 +22,12 @@ EXPLANATION = [
     ("zichtbaarheid", "openbaar, groep of privé. Talenten van personen staan standaard op groep"),
     ("toestemming", "ja als de betrokkene toestemming gaf om dit te delen"),
     ("toegevoegd_door", "Een schuilnaam of tafelnummer, geen echte naam"),
+    ("status", "Alleen voor een initiatief of vereniging: idee, gestart, loopt, overgedragen of gestopt"),
+    ("zoekt", "Alleen voor een initiatief of vereniging: ruimte, vrijwilligers, geld, opvolger of iets anders "
+              "(met ; ertussen). Nooit de hulpvraag van een persoon"),
+    ("biedt", "Wat het kan geven: ruimte, vrijwilligers, geld of iets anders (met ; ertussen)"),
+    ("tags", "Vrije trefwoorden, zoals koken; muziek; groen"),
+    ("eigenaren", "Schuilnamen van wie het initiatief trekken (met ; ertussen)"),
 ]
 
 

@@ -221,6 +221,94 @@ with st.expander(t("import_title", lang) + " · CSV"):
                  else pd.DataFrame(), hide_index=True, width="stretch")
 
 
+# ---------------------------------------------------------------- initiatives (workshop tables and up)
+def initiatives() -> None:
+    """Start an initiative, see what nearby answers what it seeks (on foot), and accept a match.
+
+    Every step goes through the service with the session's actor: with moderation on, a public
+    initiative of a workshop table waits for a coordinator, like every other entry.
+    """
+    from assetmap.layers.schema import VISIBILITIES
+    from assetmap.matching import match
+
+    st.subheader(t("initiatives_title", lang))
+    st.caption(t("initiatives_intro", lang))
+    try:
+        with ui.workspace() as ws:
+            shown = ws.assets("initiative", actor=actor)
+            areas = ws.boundaries()
+    except AssetmapError as exc:
+        ui.show_error(exc, lang)
+        return
+    area_names = dict(zip(areas["code"], areas["name"].astype(object))) if len(areas) else {}
+    with st.form("initiative_add", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        name = c1.text_input(t("name", lang), key="initiative_name", max_chars=120)
+        area = c2.selectbox(t("initiative_area", lang), list(area_names), index=None, key="initiative_area",
+                            placeholder=t("choose_one", lang), format_func=lambda c: f"{area_names.get(c) or c}")
+        seeks = c1.text_input(t("seeks", lang), key="initiative_seeks", placeholder="ruimte; vrijwilligers")
+        offers = c2.text_input(t("offers", lang), key="initiative_offers", placeholder="soep; gezelligheid")
+        tags = c1.text_input(t("tags", lang), key="initiative_tags", placeholder="koken; muziek")
+        visibility = c2.selectbox(t("visibility", lang), VISIBILITIES, key="initiative_visibility",
+                                  format_func=lambda v: t("visibility_" + v, lang))
+        description = st.text_area(t("description", lang), key="initiative_description", max_chars=2000)
+        add = st.form_submit_button(t("initiative_add", lang))
+    if add:
+        fields = {"name": name.strip(), "description": description.strip() or None, "seeks": seeks or None,
+                  "offers": offers or None, "tags": tags or None, "visibility": visibility,
+                  "consent": visibility == "public"}
+        try:
+            with ui.workspace() as ws:
+                ws.add_initiative(fields, None, actor, buurt_code=area)
+        except AssetmapError as exc:
+            ui.show_error(exc, lang)
+        else:
+            ui.flash("success", t("initiative_added", lang, name=name.strip()))
+            st.rerun()
+    if not len(shown):
+        st.caption(t("initiatives_none", lang))
+        return
+    names = dict(zip(shown["id"], shown["name"].astype(object)))
+    st.dataframe(pd.DataFrame({
+        t("name", lang): shown["name"].astype(object).to_numpy(),
+        t("status", lang): shown["status"].astype(object).fillna("").to_numpy(),
+        t("seeks", lang): shown["seeks"].astype(object).fillna("").to_numpy(),
+        t("offers", lang): shown["offers"].astype(object).fillna("").to_numpy(),
+    }), hide_index=True, width="stretch", key="initiatives_table")
+    picked = st.selectbox(t("initiative_pick", lang), list(names), key="initiative_pick",
+                          format_func=lambda i: str(names.get(i, i)))
+    try:
+        with ui.workspace() as ws:
+            found = match(ws, picked, actor=actor)
+    except AssetmapError as exc:
+        ui.show_error(exc, lang)
+        return
+    if not len(found):
+        st.caption(t("matches_none", lang))
+        return
+    st.dataframe(pd.DataFrame({
+        t("name", lang): found["name"].astype(object).to_numpy(),
+        t("match_answers", lang): found["answers"].to_numpy(),
+        t("match_minutes", lang): found["walk_minutes"].round(0).to_numpy(),
+    }), hide_index=True, width="stretch", key="matches_table")
+    targets = dict(zip(found["asset_id"], found["name"].astype(object)))
+    answers = dict(zip(found["asset_id"], found["answers"]))
+    target = st.selectbox(t("match_pick", lang), list(targets), key="match_pick",
+                          format_func=lambda i: str(targets.get(i, i)))
+    if st.button(t("match_accept", lang), key="match_accept"):
+        try:
+            with ui.workspace() as ws:
+                ws.accept_match(picked, target, actor, note=answers.get(target))
+        except AssetmapError as exc:
+            ui.show_error(exc, lang)
+        else:
+            ui.flash("success", t("match_accepted", lang, name=str(names.get(picked)), other=str(targets.get(target))))
+            st.rerun()
+
+
+initiatives()
+
+
 # ---------------------------------------------------------------- publish the resident map (coordinators)
 def publish_block() -> None:
     """Re-publish the static resident map to ``settings.PUBLISH_DIR`` (see ``assetmap publish``)."""

@@ -39,6 +39,7 @@ def part_of(module: str) -> str:
         "errors": "base", "settings": "base", "messages": "base",
         "layers": "layers", "sources": "sources", "storage": "store", "privacy": "privacy",
         "i18n": "texts", "service": "service", "coverage": "analysis", "imports": "workflows",
+        "matching": "analysis", "changes": "analysis",
     }.get(top, "faces")
 
 

@@ -17,8 +17,9 @@ def test_an_older_workspace_opens_with_its_history_and_can_be_undone(tmp_path):
     path = tmp_path / "old.gpkg"
     shutil.copy(OLD, path)
     with open_workspace(path) as ws:
-        assert ws.schema_version() == SCHEMA_VERSION >= 3  # migrated on opening: access tables, meeting places
+        assert ws.schema_version() == SCHEMA_VERSION >= 4  # migrated on opening: access, meeting places, initiatives
         assert {"access", "scale", "capacity", "target_groups"} <= set(ws.assets().columns)
+        assert {"status", "seeks", "offers", "tags", "owners", "last_checked", "ended_at"} <= set(ws.assets().columns)
         assert ws.store.count("activities") == 0
         assets = ws.assets().set_index("id")
         assert sorted(assets.index) == ["bestaand-1", "bestaand-2"]

@@ -14,10 +14,11 @@ import pandas as pd
 from assetmap import settings
 from assetmap.errors import Problem
 from assetmap.layers import _validate
+from assetmap.layers.initiatives import check_initiative_fields
 from assetmap.layers.schema import (
-    ACCESS_ALIASES, ACCESS_VALUES, ASSET_FIELDS, BOOLEAN_FIELDS, BUILDING_BLOCKS, FORBIDDEN_FIELD_WORDS,
-    REQUIRED_ASSET_FIELDS, SCALE_ALIASES, SCALE_VALUES, SOURCES, TARGET_GROUP_ALIASES, TARGET_GROUPS, VISIBILITIES,
-    WHEELCHAIR_VALUES,
+    ACCESS_ALIASES, ACCESS_VALUES, ASSET_FIELDS, BOOLEAN_FIELDS, ENTRY_KINDS, FORBIDDEN_FIELD_WORDS,
+    PERSONAL_PROBLEM_WORDS, REQUIRED_ASSET_FIELDS, SCALE_ALIASES, SCALE_VALUES, SOURCES, TARGET_GROUP_ALIASES,
+    TARGET_GROUPS, VISIBILITIES, WHEELCHAIR_VALUES,
 )
 
 _TRUE = {"true", "1", "yes", "ja", "j", "y", "waar", "x", "✓"}
@@ -87,12 +88,21 @@ def special_category_problems(columns) -> list[Problem]:
     -------
     list of Problem
         ``special_category_column`` for every column whose name holds a word of
-        :data:`FORBIDDEN_FIELD_WORDS`.
+        :data:`FORBIDDEN_FIELD_WORDS`, ``personal_problem_column`` for one that would record a
+        person's problems or need for help (:data:`PERSONAL_PROBLEM_WORDS`).
     """
     def plain(name) -> str:
-        return unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
-    return [Problem("special_category_column", "fix_remove_special_column", column=str(column), name=str(column))
-            for column in columns if any(word in plain(column) for word in FORBIDDEN_FIELD_WORDS)]
+        text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+        return "_".join(re.split(r"[\s\-/.()]+", text))
+    found = []
+    for column in columns:
+        if any(word in plain(column) for word in FORBIDDEN_FIELD_WORDS):
+            found.append(Problem("special_category_column", "fix_remove_special_column", column=str(column),
+                                 name=str(column)))
+        elif any(word in plain(column) for word in PERSONAL_PROBLEM_WORDS):
+            found.append(Problem("personal_problem_column", "fix_remove_problem_column", column=str(column),
+                                 name=str(column)))
+    return found
 
 
 def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "import", added_by: str | None = None,
@@ -169,8 +179,9 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
     out["scale"] = _choice(out["scale"], SCALE_ALIASES)
     out["target_groups"] = _parse_target_groups(out["target_groups"], problems, rows)
     out["capacity"] = _parse_capacity(out["capacity"], problems, rows)
+    check_initiative_fields(out, problems, rows, stamp)
     _validate.check_required(out, REQUIRED_ASSET_FIELDS, problems, rows)
-    _validate.check_allowed(out, "building_block", BUILDING_BLOCKS, problems, rows)
+    _validate.check_allowed(out, "building_block", ENTRY_KINDS, problems, rows)
     _validate.check_allowed(out, "visibility", VISIBILITIES, problems, rows)
     _validate.check_allowed(out, "source", SOURCES, problems, rows)
     _validate.check_allowed(out, "wheelchair", WHEELCHAIR_VALUES, problems, rows)

@@ -17,7 +17,52 @@ BUILDING_BLOCK_LABELS: Final[dict[str, dict[str, str]]] = {
     "institution": {"nl": "Institutionele middelen", "en": "Institutions"},
     "resource": {"nl": "Fysieke en economische hulpbronnen", "en": "Physical and economic resources"},
     "story": {"nl": "Verhalen en cultuur", "en": "Stories and culture"},
+    # Not an ABCD building block: what people start with the assets (see ENTRY_KINDS).
+    "initiative": {"nl": "Initiatieven", "en": "Initiatives"},
 }
+
+# ---- initiatives: from map to action (issue 18) ------------------------------------------------
+#: An initiative is a sixth kind of entry beside the five ABCD building blocks, stored in the same
+#: ``building_block`` column; BUILDING_BLOCKS stays the five blocks of the map and its analysis.
+INITIATIVE: Final[str] = "initiative"
+#: Every kind of entry a ``building_block`` may hold: the five blocks, then initiatives.
+ENTRY_KINDS: Final[tuple[str, ...]] = BUILDING_BLOCKS + (INITIATIVE,)
+#: Singular Dutch name of each kind, as people write it (``initiatief``).
+ENTRY_KIND_SINGULAR_NL: Final[dict[str, str]] = {INITIATIVE: "initiatief"}
+#: Life cycle of an initiative (and of an association that stopped): Dutch, as the practice says it.
+INITIATIVE_STATUSES: Final[tuple[str, ...]] = ("idee", "gestart", "loopt", "overgedragen", "gestopt")
+#: The status of an archived entry: it stays on the map as "gestopt", with its story.
+ARCHIVED_STATUS: Final[str] = "gestopt"
+#: Kinds that may carry ``seeks`` (and ``status``): an initiative or an association, never a person.
+SEEKING_KINDS: Final[tuple[str, ...]] = (INITIATIVE, "association")
+#: Standard values of ``seeks`` and ``offers``; free text and ``asset:<id>`` are allowed too.
+SEEK_VALUES: Final[tuple[str, ...]] = ("space", "volunteers", "money", "successor")
+#: Dutch (and other) ways of writing the standard values, accepted on input.
+SEEK_ALIASES: Final[dict[str, str]] = {
+    "ruimte": "space", "zaal": "space", "plek": "space", "lokaal": "space",
+    "vrijwilligers": "volunteers", "vrijwilliger": "volunteers",
+    "geld": "money", "subsidie": "money", "funding": "money",
+    "opvolger": "successor", "opvolging": "successor",
+}
+#: Prefix of a seek or offer that names one asset: ``asset:<id>``.
+ASSET_REFERENCE_PREFIX: Final[str] = "asset:"
+#: Initiative and change-over-time fields (semicolon lists for seeks, offers, tags and owners).
+INITIATIVE_FIELDS: Final[dict[str, str]] = {
+    "status": "TEXT",
+    "seeks": "TEXT",
+    "offers": "TEXT",
+    "tags": "TEXT",
+    "owners": "TEXT",
+    "last_checked": "TEXT",
+    "ended_at": "TEXT",
+}
+#: Words of a column that would record a person's problems or need for help: refused like
+#: :data:`FORBIDDEN_FIELD_WORDS`. ABCD maps what people have, never what they lack.
+PERSONAL_PROBLEM_WORDS: Final[tuple[str, ...]] = (
+    "hulpvraag", "hulpbehoefte", "zorgvraag", "zorgbehoefte", "hulp_nodig", "needs_help", "need_help",
+    "help_needed", "problem", "probleem", "schulden", "debt", "diagnos", "beperking", "disabilit",
+)
+# ---- end initiatives ---------------------------------------------------------------------------
 
 SOURCES: Final[tuple[str, ...]] = ("osm", "cbs", "workshop", "import")
 VISIBILITIES: Final[tuple[str, ...]] = ("public", "group", "private")
@@ -83,6 +128,7 @@ ASSET_FIELDS: Final[dict[str, str]] = {
     "added_by": "TEXT",
     "created_at": "TEXT",
     "updated_at": "TEXT",
+    **INITIATIVE_FIELDS,
 }
 REQUIRED_ASSET_FIELDS: Final[tuple[str, ...]] = ("name", "building_block")
 #: Meeting-place fields added by schema version 3 (a migration adds them to older files).

@@ -64,6 +64,14 @@ HEADER_ALIASES: dict[str, str] = {
     "created_at": "created_at", "updated_at": "updated_at",
     "wijk_code": "wijk_code", "wijkcode": "wijk_code", "gemeente_code": "gemeente_code",
     "gemeentecode": "gemeente_code",
+    # initiatives and change over time
+    "status": "status", "fase": "status",
+    "seeks": "seeks", "zoekt": "seeks", "gezocht": "seeks", "nodig": "seeks",
+    "offers": "offers", "biedt": "offers", "aanbod": "offers", "geboden": "offers",
+    "tags": "tags", "tag": "tags", "trefwoorden": "tags", "labels": "tags",
+    "owners": "owners", "eigenaren": "owners", "eigenaar": "owners", "trekkers": "owners",
+    "last_checked": "last_checked", "laatst_gecontroleerd": "last_checked", "gecontroleerd": "last_checked",
+    "ended_at": "ended_at", "gestopt_op": "ended_at", "einddatum": "ended_at",
 }
 
 #: Building block values as people write them (Dutch, English, numbers 1-5).
@@ -82,6 +90,8 @@ BUILDING_BLOCK_ALIASES: dict[str, str] = {
     "plaats": "resource", "physical_and_economic_resources": "resource", "voorziening": "resource",
     "5": "story", "story": "story", "stories": "story", "verhaal": "story", "verhalen": "story",
     "verhalen_en_cultuur": "story", "cultuur": "story", "stories_and_culture": "story",
+    "6": "initiative", "initiative": "initiative", "initiatives": "initiative", "initiatief": "initiative",
+    "initiatieven": "initiative", "bewonersinitiatief": "initiative",
 }
 #: Codes of the words for what a JSON file holds when it is not an object (``type(data)``).
 _JSON_KINDS = {list: N_("json_list"), str: N_("json_text"), int: N_("json_number"), float: N_("json_number"),

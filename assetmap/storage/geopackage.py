@@ -29,8 +29,9 @@ from assetmap.storage import _gpkg
 #: Version of the workspace schema this code writes. A file with a higher version is refused.
 #: Version 2 added the access tables (``accounts``, ``table_codes``, ``moderation_queue``); version 3
 #: the meeting-place fields (``access``, ``scale``, ``capacity``, ``target_groups``), the CBS age groups
-#: of the boundaries and the ``activities`` table.
-SCHEMA_VERSION = 3
+#: of the boundaries and the ``activities`` table; version 4 the initiative and change-over-time
+#: columns of ``assets`` (status, seeks, offers, tags, owners, last_checked, ended_at).
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,23 @@ def _add_meeting_place_fields(conn: sqlite3.Connection) -> None:
         _create_table(conn, "activities", TABLES["activities"])
 
 
+def _add_initiative_fields(conn: sqlite3.Connection) -> None:
+    """Schema 3 -> 4: the initiative and change-over-time columns of ``assets``, added where missing.
+
+    Self-contained (its own column list, not today's schema): a migration must do the same on every
+    file, whatever later versions add.
+    """
+    columns = ("status", "seeks", "offers", "tags", "owners", "last_checked", "ended_at")
+    present = {row[1] for row in conn.execute('PRAGMA table_info("assets")')}
+    for column in columns:
+        if column not in present:
+            conn.execute(f'ALTER TABLE "assets" ADD COLUMN "{column}" TEXT')
+
+
 #: Migrations: ``MIGRATIONS[v]`` takes a workspace from schema version ``v`` to ``v + 1`` inside the
 #: transaction that also records the new version.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _add_access_tables, 2: _add_meeting_place_fields}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _add_access_tables, 2: _add_meeting_place_fields, 3: _add_initiative_fields}
 
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).

@@ -1,0 +1,230 @@
+"""The handover bundle: what a successor needs to carry on in a buurt.
+
+``assetmap handover WS --area CODE --out DIR`` writes into ``DIR``:
+
+* ``overdracht.gpkg``, a GeoPackage that opens in QGIS, with the layers ``public_assets`` (the
+  public map), ``open_initiatives`` (with what they seek and offer), ``links``, ``changes`` (what
+  happened lately), ``contacts`` (the contacts their owners made visible) and ``boundaries``;
+* ``kaart.html``, the public map (:func:`assetmap.maps.asset_map`);
+* ``README.md`` and ``index.html``, a short overview in Dutch or English.
+
+Everything comes from the privacy layer: the public view for entries and links (a link only when
+both ends are public), :func:`assetmap.privacy.handover_contacts` for contacts (public entries with
+consent, never a person's), and the changes of public entries only, without pseudonyms. No private
+or group entry and no owner is in any file.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from assetmap import maps
+from assetmap.changes import summarise_changes
+from assetmap.errors import InputError
+from assetmap.export import _for_ogr
+from assetmap.i18n import block_label, t
+from assetmap.layers.initiatives import is_archived
+from assetmap.layers.schema import INITIATIVE
+from assetmap.privacy import handover_contacts, mask_contact_details
+from assetmap.service import Actor
+
+#: The GeoPackage of the bundle.
+GEOPACKAGE = "overdracht.gpkg"
+#: How far back the bundle's changes go, by default (days).
+CHANGES_DAYS = 365
+#: Columns of the open initiatives, as the successor reads them.
+INITIATIVE_COLUMNS = ("id", "name", "status", "seeks", "offers", "tags", "description", "buurt_code", "wijk_code",
+                      "created_at", "last_checked")
+
+
+@dataclass
+class Handover:
+    """What :func:`write_handover` wrote.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The bundle's folder.
+    assets : int
+        Public entries in the bundle.
+    open_initiatives : int
+        Initiatives that have not stopped.
+    links : int
+        Links between public entries.
+    changes : int
+        Changes listed.
+    contacts : int
+        Contacts their owners made visible.
+    """
+
+    folder: Path
+    assets: int
+    open_initiatives: int
+    links: int
+    changes: int
+    contacts: int
+
+
+def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since: str | None = None,
+                   lang: str = "nl") -> Handover:
+    """Write the handover bundle of an area (or of the whole workspace) into a folder.
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The workspace, opened by a coordinator (the changes come from the history).
+    out : path-like
+        The folder to write; made when missing. Files of an earlier bundle are replaced.
+    area : str, optional
+        A buurt, wijk or gemeente code; default the whole workspace.
+    since : str, optional
+        First day of the changes listed; default :data:`CHANGES_DAYS` days ago.
+    lang : {'nl', 'en'}
+        Language of the README, the overview and the map.
+
+    Returns
+    -------
+    Handover
+        What was written.
+
+    Raises
+    ------
+    InputError
+        ``area`` is no boundary code of the workspace, or the parent folder of ``out`` is missing.
+    PermissionDenied
+        The workspace's actor is not a coordinator.
+    """
+    folder = Path(out)
+    if not folder.parent.exists():
+        raise InputError("folder_missing", "fix_create_it_first", path=folder.parent)
+    boundaries = ws.boundaries()
+    code = area.strip().upper() if area else None
+    if code and not (boundaries["code"] == code).any():
+        raise InputError("area_unknown", "fix_area_code", code=code)
+    public = ws.assets(actor=Actor(None, "public"))
+    public = _in_area(public, code)
+    names = dict(zip(public["id"], public["name"].astype(object)))
+    links = ws.links(actor=Actor(None, "public"))
+    links = links[links["from_asset_id"].isin(names) & links["to_asset_id"].isin(names)] if len(links) else links
+    link_table = pd.DataFrame({
+        "from_asset_id": links["from_asset_id"].astype(object).to_numpy() if len(links) else [],
+        "from_name": [names[i] for i in links["from_asset_id"]] if len(links) else [],
+        "to_asset_id": links["to_asset_id"].astype(object).to_numpy() if len(links) else [],
+        "to_name": [names[i] for i in links["to_asset_id"]] if len(links) else [],
+        "kind": links["kind"].astype(object).to_numpy() if len(links) else [],
+        "note": [mask_contact_details(n) if isinstance(n, str) else None for n in links["note"]] if len(links) else [],
+        "created_at": links["created_at"].astype(object).to_numpy() if len(links) else [],
+    })
+    initiatives = public[(public["building_block"] == INITIATIVE).fillna(False).to_numpy()]
+    still = [not is_archived(r) for r in initiatives[["status", "ended_at"]].to_dict("records")]
+    initiatives = initiatives[still] if len(initiatives) else initiatives
+    since = since or (datetime.now(timezone.utc) - timedelta(days=CHANGES_DAYS)).date().isoformat()
+    summary = summarise_changes(ws.history(), since, area=code, assets=public, public_names=names)
+    change_table = pd.DataFrame(summary["items"],
+                                columns=["at", "kind", "action", "asset_id", "name", "building_block", "area",
+                                         "linked_to", "linked_name"])
+    contacts = handover_contacts(_in_area(ws.assets(), code))
+    contacts = contacts[contacts["id"].isin(names)]
+    shown_areas = boundaries if not code else boundaries[
+        (boundaries["code"] == code) | boundaries["code"].isin(set(public["buurt_code"].dropna()))]
+
+    folder.mkdir(exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".handover-", dir=folder))
+    try:
+        gpkg = tmp / GEOPACKAGE
+        pyogrio.write_dataframe(_for_ogr(public.drop(columns=["contact", "added_by", "owners"], errors="ignore")),
+                                gpkg, layer="public_assets", driver="GPKG")
+        pyogrio.write_dataframe(_for_ogr(gpd.GeoDataFrame(initiatives[list(INITIATIVE_COLUMNS) + ["geometry"]],
+                                                          geometry="geometry", crs=public.crs)),
+                                gpkg, layer="open_initiatives", driver="GPKG", append=True)
+        pyogrio.write_dataframe(_for_ogr(shown_areas), gpkg, layer="boundaries", driver="GPKG", append=True)
+        for layer, table in (("links", link_table), ("changes", change_table), ("contacts", contacts)):
+            pyogrio.write_dataframe(_plain(table), gpkg, layer=layer, driver="GPKG", append=True)
+        fmap = maps.asset_map(public, shown_areas, links=links, lang=lang)
+        fmap.save(str(tmp / "kaart.html"))
+        (tmp / "changes.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+        area_name = _area_name(boundaries, code)
+        (tmp / "README.md").write_text(_readme(area_name, public, initiatives, link_table, summary, contacts, lang),
+                                       encoding="utf-8")
+        (tmp / "index.html").write_text(_overview(area_name, initiatives, link_table, summary, contacts, lang),
+                                        encoding="utf-8")
+        for item in tmp.iterdir():
+            os.replace(item, folder / item.name)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Handover(folder, len(public), len(initiatives), len(link_table), len(summary["items"]), len(contacts))
+
+
+def _in_area(frame: gpd.GeoDataFrame, code: str | None) -> gpd.GeoDataFrame:
+    if not code or not len(frame):
+        return frame
+    inside = pd.Series(False, index=frame.index)
+    for column in ("buurt_code", "wijk_code", "gemeente_code"):
+        inside |= (frame[column] == code).fillna(False)
+    return frame[inside.to_numpy()]
+
+
+def _plain(table: pd.DataFrame) -> pd.DataFrame:
+    """An attribute table as GDAL writes it: text as Python strings, missing as None."""
+    table = table.reset_index(drop=True)
+    return table.astype(object).where(table.notna(), None).astype(
+        {c: "object" for c in table.columns}) if len(table.columns) else table
+
+
+def _area_name(boundaries: gpd.GeoDataFrame, code: str | None) -> str:
+    if not code:
+        return ""
+    found = boundaries[boundaries["code"] == code]
+    return f"{found['name'].iloc[0]} ({code})" if len(found) and found["name"].iloc[0] else code
+
+
+def _readme(area: str, public, initiatives, links, summary, contacts, lang: str) -> str:
+    lines = [f"# {t('handover_title', lang)}{': ' + area if area else ''}", "",
+             t("handover_intro", lang, gpkg=GEOPACKAGE), "",
+             f"## {t('handover_initiatives', lang)} ({len(initiatives)})", ""]
+    for row in initiatives.to_dict("records"):
+        lines.append(f"- **{row['name']}** ({row.get('status') or '-'}): {t('seeks', lang)} "
+                     f"{row.get('seeks') or '-'}; {t('offers', lang)} {row.get('offers') or '-'}")
+    lines += ["", f"## {t('handover_links', lang)} ({len(links)})", ""]
+    lines += [f"- {r['from_name']} – {r['to_name']} ({t('link_' + str(r['kind']), lang)})"
+              for r in links.to_dict("records")]
+    lines += ["", f"## {t('handover_changes', lang, since=summary['since'])}", ""]
+    lines += [f"- {t('changes_' + kind, lang)}: {count}" for kind, count in summary["totals"].items()]
+    lines += [f"- {i['at'][:10]} {t('changes_' + i['kind'], lang)}: {i['name']} "
+              f"({block_label(i['building_block'], lang) if i['building_block'] else '-'})"
+              for i in summary["items"][-50:]]
+    lines += ["", f"## {t('handover_contacts', lang)} ({len(contacts)})", ""]
+    lines += [f"- {r['name']}: {r['contact']}" for r in contacts.to_dict("records")]
+    lines += ["", t("handover_entries", lang, count=len(public)), ""]
+    return "\n".join(lines)
+
+
+def _overview(area: str, initiatives, links, summary, contacts, lang: str) -> str:
+    esc = html.escape
+    title = esc(t("handover_title", lang) + (": " + area if area else ""))
+    parts = [f"<!doctype html><html lang='{esc(lang)}'><head><meta charset='utf-8'>"
+             f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{title}</title></head>"
+             f"<body><main><h1>{title}</h1><p>{esc(t('handover_intro', lang, gpkg=GEOPACKAGE))}</p>"
+             f"<p><a href='kaart.html'>{esc(t('handover_map', lang))}</a></p>",
+             f"<h2>{esc(t('handover_initiatives', lang))} ({len(initiatives)})</h2><ul>"]
+    parts += [f"<li><b>{esc(str(r['name']))}</b> ({esc(str(r.get('status') or '-'))}): "
+              f"{esc(t('seeks', lang))} {esc(str(r.get('seeks') or '-'))}</li>" for r in initiatives.to_dict("records")]
+    parts.append(f"</ul><h2>{esc(t('handover_links', lang))} ({len(links)})</h2><ul>")
+    parts += [f"<li>{esc(str(r['from_name']))} – {esc(str(r['to_name']))}</li>" for r in links.to_dict("records")]
+    parts.append(f"</ul><h2>{esc(t('handover_changes', lang, since=summary['since']))}</h2><ul>")
+    parts += [f"<li>{esc(t('changes_' + kind, lang))}: {count}</li>" for kind, count in summary["totals"].items()]
+    parts.append(f"</ul><h2>{esc(t('handover_contacts', lang))} ({len(contacts)})</h2><ul>")
+    parts += [f"<li>{esc(str(r['name']))}: {esc(str(r['contact']))}</li>" for r in contacts.to_dict("records")]
+    parts.append("</ul></main></body></html>")
+    return "".join(parts)
