@@ -7,7 +7,6 @@ session's role (:func:`coverage.load_inputs` reads through the service).
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from assetmap import coverage, maps, settings, ui
 from assetmap.errors import AssetmapError
@@ -91,12 +90,9 @@ m3.metric(t("total_uncovered", lang), f"{total['population'] - total['covered_po
 for note in result.notes:
     st.caption(note.render(lang))
 
-fmap = maps.coverage_map(result.areas, gaps=result.gaps, meeting_places=result.meeting_places, sites=sites,
-                         lang=lang, minutes=minutes, leaflet_base=maps.LOCAL_LEAFLET)
-st_folium(fmap, key="gaps_map", height=ui.MAP_HEIGHT, use_container_width=True, returned_objects=[])
-st.caption(t("offline_tiles", lang))
-
+# The table first: it says in words what the map says in colour (and a skip link leads past the map).
 st.subheader(t("table_title", lang, level=t(level, lang).lower()))
+st.caption(t("gaps_table_first", lang))
 table = result.buurten.sort_values("uncovered_population", ascending=False, kind="stable")
 st.dataframe(pd.DataFrame({
     t(level, lang): table["name"].astype(object).to_numpy(),
@@ -108,6 +104,11 @@ st.dataframe(pd.DataFrame({
     t("col_p90", lang): table["p90_minutes"].round(1).to_numpy(),
     t("col_unreachable", lang): table["unreachable_population"].to_numpy(),
 }), hide_index=True, width="stretch", key="gaps_table")
+
+fmap = maps.coverage_map(result.areas, gaps=result.gaps, meeting_places=result.meeting_places, sites=sites,
+                         lang=lang, minutes=minutes, leaflet_base=maps.LOCAL_LEAFLET)
+ui.show_map(fmap, "gaps_map", lang)
+st.caption(t("offline_tiles", lang))
 
 if sites is not None and len(sites):
     st.subheader(t("sites_title", lang))
