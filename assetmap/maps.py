@@ -114,7 +114,13 @@ var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
     var p = f.properties || {};
     if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 280}); }
     if (p.tip) { layer.bindTooltip(p.tip, {sticky: {{ 'true' if this.sticky else 'false' }}}); }
-    {% if this.label_suffix is not none %}
+    {% if this.label_suffix is none %}
+    // A shape that does nothing stays out of the tab order (Chromium makes an SVG shape with a
+    // tooltip's focus listener focusable).
+    if (p.tip && !p.popup) {
+      layer.on('add', function () { var el = layer.getElement && layer.getElement(); if (el) { el.setAttribute('tabindex', '-1'); } });
+    }
+    {% else %}
     layer.on('add', function () {
       var el = layer.getElement && layer.getElement();
       if (!el) { return; }
