@@ -93,6 +93,18 @@ def test_statement_page_in_dutch_and_english_names_the_upstream_issues():
         assert "4.14" in text or "axe-core" in text
 
 
+def test_lang_in_the_link_chooses_the_language_and_the_switch_still_changes_it():
+    at = AppTest.from_file(STATEMENT_PAGE, default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception and at.title[0].value == i18n.t("statement_title", "en")
+    scripts = [e.proto.body for e in at.sidebar.get("html")]
+    assert any('document.documentElement.lang = "en"' in body for body in scripts)
+    at.sidebar.radio(key="_lang_widget").set_value("nl").run()
+    assert at.title[0].value == i18n.t("statement_title", "nl")  # the link does not hold the switch back
+    assert any('document.documentElement.lang = "nl"' in e.proto.body for e in at.sidebar.get("html"))
+
+
 # ---------------------------------------------------------------------- servers and pages
 @pytest.fixture(scope="module")
 def a11y_workspace(delft_workspace_file, tmp_path_factory) -> Path:

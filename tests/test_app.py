@@ -29,7 +29,8 @@ MAP_PAGE = str(REPO / "pages" / "1_Kaart.py")
 WORKSHOP_PAGE = str(REPO / "pages" / "2_In_kaart_brengen.py")
 GAPS_PAGE = str(REPO / "pages" / "3_Ontmoetingsplekken.py")
 DATA_PAGE = str(REPO / "pages" / "4_Data.py")
-ALL_PAGES = (APP, MAP_PAGE, WORKSHOP_PAGE, GAPS_PAGE, DATA_PAGE)
+STATEMENT_PAGE = str(REPO / "pages" / "5_Toegankelijkheid.py")
+ALL_PAGES = (APP, MAP_PAGE, WORKSHOP_PAGE, GAPS_PAGE, DATA_PAGE, STATEMENT_PAGE)
 XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
 
 
