@@ -198,6 +198,9 @@ class _Accessibility(MacroElement):
   var box = map.getContainer();
   box.setAttribute('role', 'region');
   box.setAttribute('aria-label', texts.map);
+  // Leaflet focuses the map on every mouse press; when the map is not wholly on screen the page
+  // would scroll between press and release, and the click would miss its marker.
+  box.focus = function (options) { HTMLElement.prototype.focus.call(box, Object.assign({preventScroll: true}, options)); };
   // DOM order is focus order: controls first; Leaflet positions them absolutely, so nothing moves.
   box.insertBefore(map._controlContainer, box.firstChild);
   function name(el, text) { if (el) { el.title = text; el.setAttribute('aria-label', text); } }
