@@ -101,7 +101,8 @@ class _GeoJsonLayer(MacroElement):
     ``point_js`` is a JS function ``(feature, latlng) -> layer`` and ``style`` a Leaflet path style.
     With ``label_suffix`` every point is a named control: its accessible name is its tooltip text
     plus the suffix (the building block) and, for a meeting place (``m``), ``meeting_suffix``; one
-    with a popup opens it with Enter or Space, one without is an image with that name.
+    with a popup opens it with Enter or Space, one without is an image with that name. Without it,
+    a shape with a tooltip and no popup stays out of the tab order. :class:`_Accessibility` does both.
     """
 
     _template = Template("""
@@ -114,29 +115,8 @@ var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
     var p = f.properties || {};
     if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 280}); }
     if (p.tip) { layer.bindTooltip(p.tip, {sticky: {{ 'true' if this.sticky else 'false' }}}); }
-    {% if this.label_suffix is none %}
-    // A shape that does nothing stays out of the tab order (Chromium makes an SVG shape with a
-    // tooltip's focus listener focusable).
-    if (p.tip && !p.popup) {
-      layer.on('add', function () { var el = layer.getElement && layer.getElement(); if (el) { el.setAttribute('tabindex', '-1'); } });
-    }
-    {% else %}
-    layer.on('add', function () {
-      var el = layer.getElement && layer.getElement();
-      if (!el) { return; }
-      // The tooltip is escaped HTML; a textarea decodes it to text without making any element.
-      var text = document.createElement('textarea');
-      text.innerHTML = p.tip || '';
-      el.setAttribute('aria-label', text.value + {{ this.label_suffix }} + (p.m ? {{ this.meeting_suffix }} : ''));
-      if (p.popup) {
-        L.DomEvent.on(el, 'keydown', function (e) {
-          if (e.key === 'Enter' || e.key === ' ') { L.DomEvent.preventDefault(e); layer.openPopup(); }
-        });
-      } else {
-        el.setAttribute('role', 'img');
-      }
-    });
-    {% endif %}
+    // Named by the map's accessibility script (_Accessibility) whenever the layer is drawn.
+    layer._assetmapSuffix = {% if this.label_suffix is none %}null{% else %}{{ this.label_suffix }} + (p.m ? {{ this.meeting_suffix }} : ''){% endif %};
   }
 }).addTo({{ this._parent.get_name() }});
 {% endmacro %}
@@ -210,6 +190,29 @@ class _Accessibility(MacroElement):
   }
   name(box.querySelector('.leaflet-control-layers-toggle'), texts.layers);
   if (map.attributionControl) { map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>'); }
+  // Markers become named controls, shapes that do nothing leave the tab order (Chromium makes an
+  // SVG shape with a tooltip's focus listener focusable). Run for every layer each time it is drawn.
+  var decoder = document.createElement('textarea');
+  function label(layer) {
+    var el = layer.getElement && layer.getElement(), p = layer.feature && layer.feature.properties;
+    if (!el || !p || !p.tip) { return; }
+    if (layer._assetmapSuffix === null || layer._assetmapSuffix === undefined) {
+      if (!p.popup) { el.setAttribute('tabindex', '-1'); }
+      return;
+    }
+    var tip = p.tip;
+    // The tooltip is escaped HTML; a textarea decodes it to text without making any element.
+    if (tip.indexOf('&') >= 0) { decoder.innerHTML = tip; tip = decoder.value; }
+    el.setAttribute('aria-label', tip + layer._assetmapSuffix);
+    if (p.popup) { el._assetmapLayer = layer; } else { el.setAttribute('role', 'img'); }
+  }
+  map.eachLayer(label);
+  map.on('layeradd', function (e) { label(e.layer); });
+  // Enter or Space on a marker opens its popup (one listener for all markers).
+  L.DomEvent.on(map.getPane('markerPane'), 'keydown', function (e) {
+    var layer = e.target && e.target._assetmapLayer;
+    if (layer && (e.key === 'Enter' || e.key === ' ')) { L.DomEvent.preventDefault(e); layer.openPopup(); }
+  });
   var open = null;
   map.on('popupopen', function (e) {
     open = e.popup;
