@@ -222,6 +222,8 @@ def test_axe_finds_no_serious_violation_on_any_page_or_map(access, a11y_workspac
 @pytest.mark.browser
 @pytest.mark.slow
 def test_lang_follows_the_language_on_every_page_and_in_every_map(local_server, page):
+    """Dutch and English on every page and in every map; axe runs on the English pages too."""
+    found = {}
     for lang in ("nl", "en"):
         for path in URLS:
             frames = _open(page, f"{local_server}{path}?lang={lang}", _expect_maps(path, None))
@@ -238,6 +240,12 @@ def test_lang_follows_the_language_on_every_page_and_in_every_map(local_server, 
                     i18n.t("map_zoom_out", lang)
                 assert frame.locator(".leaflet-control-layers-toggle").get_attribute("aria-label") == \
                     i18n.t("map_layers", lang)
+            if lang == "en":  # the Dutch pages are checked per access level in the test above
+                for where, target in [(path, page)] + [(f"{path} map", f) for f in frames]:
+                    violations = axe_violations(target)
+                    if violations:
+                        found[where] = violations
+    assert not found, "\n".join(f"{where}:\n{describe(v)}" for where, v in found.items())
 
 
 @pytest.mark.browser
