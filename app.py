@@ -177,12 +177,17 @@ if len(assets):
     per_area = pd.Series(area_names, dtype=object).value_counts().rename(t("count", lang))
     per_area.index.name = t(level, lang)
     left, right = st.columns(2)
+    # Each chart has its numbers as a table under it (WCAG 1.1.1: a chart is a picture).
     with left:
         st.markdown(f"**{t('home_per_block', lang)}**")
         st.bar_chart(per_block, horizontal=True)
+        with st.expander(t("as_table", lang)):
+            st.table(per_block)
     with right:
         st.markdown(f"**{t('home_per_area', lang, level=t(level, lang).lower())}**")
         st.bar_chart(per_area.to_frame(), horizontal=True)
+        with st.expander(t("as_table", lang)):
+            st.table(per_area.to_frame())
 else:
     st.info(t("no_assets", lang))
 

@@ -5,6 +5,11 @@ person (names, descriptions, stories, categories) is escaped with :func:`html.es
 reaches the map, and the embedded JSON has ``</`` broken up, so no name can open a tag or leave
 its ``<script>``. To keep the page small: one GeoJSON layer per building block (not one Marker per
 asset), coordinates rounded to ~1 m, boundary polygons simplified in RD New.
+
+Accessibility (WCAG 2.1 AA, see README): every map says its language, names its controls in it,
+puts them before the markers in the focus order, makes markers named buttons that open with Enter or
+Space and close with Escape, keeps inert shapes out of the tab order, allows pinch-zoom and gives
+touch targets of 44 px; :func:`asset_list_html` is the map's text equivalent.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections import defaultdict
 from typing import Iterable, Mapping
 
@@ -19,11 +25,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from assetmap import settings
-from assetmap.i18n import block_label, category_label, t
+from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 
 # Icons are inline SVG, not emoji: a workshop laptop or projector without an emoji font would draw
@@ -59,12 +65,25 @@ def icon_svg(block: str) -> str:
             f"style='vertical-align:middle'><path d='{path}'/></svg>")
 
 
-#: Colour and icon of each building block (one icon per layer, drawn by Leaflet as a div).
+#: Colour and icon of each building block (one icon per layer, drawn by Leaflet as a div). The colours
+#: are the Okabe–Ito palette (told apart with every common colour-vision deficiency), darkened until
+#: each reaches 4.5:1 against white: the white icon on its badge and the badge on a light map both
+#: pass WCAG 1.4.11 (3:1), and the colour could even carry text. Popups and lists write in dark text
+#: and use the colour only as a swatch; every block has its own icon shape too, so colour is never
+#: the only sign.
 BLOCK_STYLE: dict[str, dict[str, str]] = {
     block: {"color": colour, "icon": icon_svg(block)}
-    for block, colour in (("individual", "#d62728"), ("association", "#1f77b4"), ("institution", "#2ca02c"),
-                          ("resource", "#ff7f0e"), ("story", "#9467bd"), ("initiative", "#8c564b"))
+    for block, colour in (("individual", "#C35400"),    # vermillion #D55E00, darkened (4.6:1)
+                          ("association", "#0072B2"),   # blue (5.2:1)
+                          ("institution", "#007A5C"),   # bluish green #009E73, darkened (5.3:1)
+                          ("resource", "#8F5A00"),      # orange #E69F00, darkened to ochre (5.8:1)
+                          ("story", "#A3478A"),         # reddish purple #CC79A7, darkened (5.5:1)
+                          ("initiative", "#4D4D4D"))    # dark grey: Okabe–Ito's black, softened (8.5:1)
 }
+#: Text colour of popups, lists and legends (12.6:1 on white).
+TEXT_COLOUR = "#333333"
+#: Smallest touch target in CSS pixels (WCAG 2.5.5): markers and map buttons get at least this.
+TOUCH_TARGET_PX = 44
 #: Decimals kept in coordinates: 5 decimals of a degree is about 1 m in the Netherlands.
 COORD_DECIMALS: int = 5
 #: Boundary polygons are simplified by this many metres for display (not for analysis).
@@ -92,6 +111,10 @@ class _GeoJsonLayer(MacroElement):
     """GeoJSON added to its parent layer, with popups and tooltips bound from pre-escaped properties.
 
     ``point_js`` is a JS function ``(feature, latlng) -> layer`` and ``style`` a Leaflet path style.
+    With ``label_suffix`` every point is a named control: its accessible name is its tooltip text
+    plus the suffix (the building block) and, for a meeting place (``m``), ``meeting_suffix``; one
+    with a popup opens it with Enter or Space, one without is an image with that name. Without it,
+    a shape with a tooltip and no popup stays out of the tab order. :class:`_Accessibility` does both.
     """
 
     _template = Template("""
@@ -104,13 +127,16 @@ var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
     var p = f.properties || {};
     if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 280}); }
     if (p.tip) { layer.bindTooltip(p.tip, {sticky: {{ 'true' if this.sticky else 'false' }}}); }
+    // Named by the map's accessibility script (_Accessibility) whenever the layer is drawn.
+    layer._assetmapSuffix = {% if this.label_suffix is none %}null{% else %}{{ this.label_suffix }} + (p.m ? {{ this.meeting_suffix }} : ''){% endif %};
   }
 }).addTo({{ this._parent.get_name() }});
 {% endmacro %}
 """)
 
     def __init__(self, features: list[dict], *, point_js: str = "", style_js: str = "",
-                 interactive: bool = True, sticky: bool = False):
+                 interactive: bool = True, sticky: bool = False, label_suffix: str | None = None,
+                 meeting_suffix: str = ""):
         super().__init__()
         self._name = "GeoJsonLayer"
         self.data_js = _json_for_script({"type": "FeatureCollection", "features": features})
@@ -118,6 +144,8 @@ var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
         self.style_js = style_js
         self.interactive = interactive
         self.sticky = sticky
+        self.label_suffix = None if label_suffix is None else _json_for_script(label_suffix)
+        self.meeting_suffix = _json_for_script(meeting_suffix)
 
 
 class _Legend(MacroElement):
@@ -144,6 +172,143 @@ var {{ this.get_name() }} = L.control({position: 'bottomright'});
         super().__init__()
         self._name = "Legend"
         self.html_js = _json_for_script(html_text)
+
+
+class _Accessibility(MacroElement):
+    """Makes a map usable with a keyboard and a screen reader; added last, after every control.
+
+    Sets the frame's ``lang``; names the map region and Leaflet's own controls in the user's
+    language; puts the controls (zoom, layers, legend) before the markers in the focus order, so a
+    keyboard user reaches them first; moves focus into a popup when it opens and back to its marker
+    when it closes; Escape closes a popup from anywhere in the map.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map, texts) {
+  document.documentElement.lang = texts.lang;
+  var box = map.getContainer();
+  box.setAttribute('role', 'region');
+  box.setAttribute('aria-label', texts.map);
+  // Leaflet focuses the map on every mouse press; when the map is not wholly on screen the page
+  // would scroll between press and release, and the click would miss its marker.
+  box.focus = function (options) { HTMLElement.prototype.focus.call(box, Object.assign({preventScroll: true}, options)); };
+  // DOM order is focus order: controls first; Leaflet positions them absolutely, so nothing moves.
+  box.insertBefore(map._controlContainer, box.firstChild);
+  function name(el, text) { if (el) { el.title = text; el.setAttribute('aria-label', text); } }
+  if (map.zoomControl) {
+    name(map.zoomControl._zoomInButton, texts.zoom_in);
+    name(map.zoomControl._zoomOutButton, texts.zoom_out);
+  }
+  name(box.querySelector('.leaflet-control-layers-toggle'), texts.layers);
+  if (map.attributionControl) { map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>'); }
+  // Markers become named controls, shapes that do nothing leave the tab order (Chromium makes an
+  // SVG shape with a tooltip's focus listener focusable). Run for every layer each time it is drawn.
+  var decoder = document.createElement('textarea');
+  function label(layer) {
+    var el = layer.getElement && layer.getElement(), p = layer.feature && layer.feature.properties;
+    if (!el || !p || !p.tip) { return; }
+    if (layer._assetmapSuffix === null || layer._assetmapSuffix === undefined) {
+      if (!p.popup) { el.setAttribute('tabindex', '-1'); }
+      return;
+    }
+    var tip = p.tip;
+    // The tooltip is escaped HTML; a textarea decodes it to text without making any element.
+    if (tip.indexOf('&') >= 0) { decoder.innerHTML = tip; tip = decoder.value; }
+    el.setAttribute('aria-label', tip + layer._assetmapSuffix);
+    if (p.popup) { el._assetmapLayer = layer; } else { el.setAttribute('role', 'img'); }
+  }
+  map.eachLayer(label);
+  map.on('layeradd', function (e) { label(e.layer); });
+  // Enter or Space on a marker opens its popup (one listener for all markers).
+  L.DomEvent.on(map.getPane('markerPane'), 'keydown', function (e) {
+    var layer = e.target && e.target._assetmapLayer;
+    if (layer && (e.key === 'Enter' || e.key === ' ')) { L.DomEvent.preventDefault(e); layer.openPopup(); }
+  });
+  var open = null;
+  map.on('popupopen', function (e) {
+    open = e.popup;
+    var el = e.popup.getElement(), source = e.popup._source;
+    var marker = source && source.getElement && source.getElement();
+    el.setAttribute('role', 'dialog');
+    if (marker && marker.getAttribute('aria-label')) { el.setAttribute('aria-label', marker.getAttribute('aria-label')); }
+    name(el.querySelector('.leaflet-popup-close-button'), texts.close);
+    var content = el.querySelector('.leaflet-popup-content');
+    content.setAttribute('tabindex', '-1');
+    content.focus({preventScroll: true});
+  });
+  map.on('popupclose', function (e) {
+    if (open === e.popup) { open = null; }
+    var el = e.popup.getElement(), source = e.popup._source;
+    var marker = source && source.getElement && source.getElement();
+    var active = document.activeElement;
+    // Give focus back to the marker, unless the user has already moved it elsewhere.
+    if (marker && (!active || active === document.body || (el && el.contains(active)))) {
+      marker.focus({preventScroll: true});
+    }
+  });
+  L.DomEvent.on(box, 'keydown', function (e) {
+    if ((e.key === 'Escape' || e.key === 'Esc') && open) { L.DomEvent.stop(e); map.closePopup(open); }
+  });
+})({{ this._parent.get_name() }}, {{ this.texts_js }});
+{% endmacro %}
+""")
+
+    def __init__(self, lang: str, map_label: str):
+        super().__init__()
+        self._name = "Accessibility"
+        self.texts_js = _json_for_script({
+            "lang": lang if lang in LANGUAGES else DEFAULT_LANGUAGE, "map": map_label,
+            "zoom_in": t("map_zoom_in", lang), "zoom_out": t("map_zoom_out", lang),
+            "layers": t("map_layers", lang), "close": t("map_close_popup", lang)})
+
+
+#: Styles inside every map frame: touch targets of at least :data:`TOUCH_TARGET_PX`, a focus ring
+#: that shows on every background, dark popup text.
+_MAP_CSS = f"""<style>
+.leaflet-bar a, .leaflet-touch .leaflet-bar a {{
+  width: {TOUCH_TARGET_PX}px; height: {TOUCH_TARGET_PX}px; line-height: {TOUCH_TARGET_PX}px; font-size: 22px; }}
+.leaflet-control-layers-toggle, .leaflet-touch .leaflet-control-layers-toggle {{
+  width: {TOUCH_TARGET_PX}px; height: {TOUCH_TARGET_PX}px; }}
+.assetmap-marker::before {{
+  content: ''; position: absolute; left: 50%; top: 50%; width: {TOUCH_TARGET_PX}px; height: {TOUCH_TARGET_PX}px;
+  margin: -{TOUCH_TARGET_PX // 2}px 0 0 -{TOUCH_TARGET_PX // 2}px; border-radius: 50%; }}
+.assetmap-legend summary {{ min-height: {TOUCH_TARGET_PX}px; line-height: {TOUCH_TARGET_PX}px; cursor: pointer; }}
+.leaflet-container a.leaflet-popup-close-button {{
+  width: {TOUCH_TARGET_PX}px; height: {TOUCH_TARGET_PX}px; font: 24px/{TOUCH_TARGET_PX}px Tahoma, Verdana, sans-serif;
+  color: #333; }}
+.leaflet-popup-content {{ margin-right: {TOUCH_TARGET_PX}px; }}
+.leaflet-popup-content-wrapper, .leaflet-tooltip {{ color: {TEXT_COLOUR}; }}
+.leaflet-container :focus-visible, .leaflet-marker-icon:focus {{
+  outline: 3px solid #000; outline-offset: 2px; box-shadow: 0 0 0 5px #fff; }}
+</style>"""
+
+
+class _Map(folium.Map):
+    """folium's map with a viewport that lets people pinch-zoom (folium's own forbids it, WCAG 1.4.4)."""
+
+    def render(self, **kwargs):
+        super().render(**kwargs)
+        header = self.get_root().header
+        element = header._children.get(self.get_name())
+        if element is not None:  # folium's header for this map, rendered: swap its viewport
+            header._children[self.get_name()] = _Raw(
+                re.sub(r'<meta name="viewport"[^>]*>', _VIEWPORT, element.render()))
+        header._children["assetmap_css"] = _Raw(_MAP_CSS)
+
+
+_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
+
+
+class _Raw(Element):
+    """HTML that is put in as it is (no template: CSS braces stay braces)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
 
 
 # ---------------------------------------------------------------------- public functions
@@ -200,10 +365,12 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
                 "tip": html.escape(_text(row.get("name"))),
                 "m": 1 if _truthy(row.get("is_meeting_place")) else 0,
             }))
-        _GeoJsonLayer(features, point_js=_marker_js(block)).add_to(group)
+        _GeoJsonLayer(features, point_js=_marker_js(block), label_suffix=", " + block_label(block, lang),
+                      meeting_suffix=", " + t("meeting_place", lang)).add_to(group)
         group.add_to(fmap)
     _Legend(block_legend_html(counts, lang)).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
+    _Accessibility(lang, t("map_label_assets", lang)).add_to(fmap)
     _fit(fmap, shown if len(shown) else boundaries)
     return fmap
 
@@ -288,14 +455,15 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
                 "rank": int(rank)})
             for rank, name, added, point in zip(sites["rank"], sites["name"], sites["added_population"],
                                                 display_points(sites))]
-        _GeoJsonLayer(site_features, point_js=(
-            "function (f, ll) { return L.marker(ll, {icon: L.divIcon({className: '', iconSize: [24, 24], "
+        _GeoJsonLayer(site_features, label_suffix="", point_js=(
+            "function (f, ll) { return L.marker(ll, {keyboard: false, icon: L.divIcon({className: '', iconSize: [24, 24], "
             "html: '<div style=\"background:#000;color:#fff;border:2px solid #ffd700;border-radius:50%;"
             "width:20px;height:20px;line-height:20px;text-align:center;font:bold 12px sans-serif\">' "
             "+ f.properties.rank + '</div>'})}); }")).add_to(group)
         group.add_to(fmap)
     _Legend(coverage_legend_html(lang, minutes)).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
+    _Accessibility(lang, t("map_label_coverage", lang)).add_to(fmap)
     _fit(fmap, areas)
     return fmap
 
@@ -359,13 +527,12 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     block = _text(asset.get("building_block"))
     style = BLOCK_STYLE.get(block, {"color": "#555", "icon": ""})
     # A coloured dot, not the SVG icon: popups are per asset, so every byte counts a thousand times.
-    parts = [f"<b><span style='color:{style['color']}'>●</span> {esc(_text(asset.get('name')))}</b>"]
+    parts = [f"<b><span style='color:{style['color']}' aria-hidden='true'>●</span> {esc(_text(asset.get('name')))}</b>"]
     if own:
         parts[0] += f" <i>({t('own_entry', lang)})</i>"
     kind = esc(block_label(block, lang))
     category = category_label(asset.get("category"), lang)
-    parts.append(f"<br><span style='color:{style['color']}'>{kind}</span>"
-                 + (f" · {esc(category)}" if category else ""))
+    parts.append(f"<br>{kind}" + (f" · {esc(category)}" if category else ""))
     description = _text(asset.get("description"))
     if description:
         parts.append(f"<br>{esc(_shorten(description))}")
@@ -397,6 +564,44 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
         items = "".join(f"<li>{t('link_' + k, lang) if k else ''} {esc(name)}</li>" for k, name in linked)
         parts.append(f"<br><b>{t('linked_with', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
     return "".join(parts)
+
+
+def asset_list_html(assets: gpd.GeoDataFrame, links: pd.DataFrame | None = None, *, lang: str = "nl",
+                    area_names: Mapping[str, str] | None = None, area_column: str | None = None) -> str:
+    """The text equivalent of :func:`asset_map`: one list item per asset with its popup's details.
+
+    Each item holds what the asset's popup holds (name, building block, category, description,
+    details, the stories told about it and its links, see :func:`asset_popup`) and the name of its
+    area, so that someone who cannot use the map reads everything the map tells.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        The assets shown on the map, in the order to list them (already what the viewer may see).
+    links : pandas.DataFrame, optional
+        The links layer (see :func:`related_entries`).
+    lang : {'nl', 'en'}
+        Language of the labels.
+    area_names : mapping of str to str, optional
+        Area code -> area name.
+    area_column : str, optional
+        Column of ``assets`` with the area code (``buurt_code`` or ``wijk_code``).
+
+    Returns
+    -------
+    str
+        HTML of a ``<ul>``; every value is escaped.
+    """
+    stories, linked = related_entries(assets, links)
+    names = area_names or {}
+    items = []
+    for row in _records(assets):
+        asset_id = row.get("id")
+        area = names.get(_text(row.get(area_column))) if area_column else None
+        where = f"<br>{t('area', lang)}: {html.escape(_text(area))}" if area else ""
+        items.append("<li>" + asset_popup(row, stories=stories.get(asset_id, ()), linked=linked.get(asset_id, ()),
+                                          lang=lang) + where + "</li>")
+    return f"<ul class='assetmap-list'>{''.join(items)}</ul>"
 
 
 def related_entries(assets: gpd.GeoDataFrame, links: pd.DataFrame | None
@@ -574,7 +779,7 @@ _LINK_KINDS = ("works_with", "could_work_with", "part_of", "located_at", "story_
 
 
 def _base_map(leaflet_base: str | None, tiles: bool) -> folium.Map:
-    fmap = folium.Map(location=[52.1, 5.1], zoom_start=14, tiles=None, control_scale=True, prefer_canvas=False)
+    fmap = _Map(location=[52.1, 5.1], zoom_start=14, tiles=None, control_scale=True, prefer_canvas=False)
     if leaflet_base:
         # Only Leaflet itself: folium's other defaults (jQuery, Bootstrap, awesome-markers) are not used
         # here, and st_folium stops drawing when any script fails to load (as CDN links do offline).
@@ -609,8 +814,8 @@ def _marker_js(block: str) -> str:
     plain = json.dumps(_badge(style["color"], style["icon"], 20))
     meeting = json.dumps(_badge(style["color"], style["icon"], 24, meeting=True))
     return ("(function () {"
-            f" var plain = L.divIcon({{className: '', iconSize: [22, 22], html: {plain}}});"
-            f" var meet = L.divIcon({{className: '', iconSize: [28, 28], html: {meeting}}});"
+            f" var plain = L.divIcon({{className: 'assetmap-marker', iconSize: [22, 22], html: {plain}}});"
+            f" var meet = L.divIcon({{className: 'assetmap-marker', iconSize: [28, 28], html: {meeting}}});"
             " return function (f, ll) { return L.marker(ll, {icon: f.properties.m ? meet : plain,"
             " riseOnHover: true}); };"
             " })()")

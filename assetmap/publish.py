@@ -44,7 +44,7 @@ from assetmap.errors import AssetmapError, InputError
 from assetmap.i18n import LANGUAGES, block_label, category_label, t
 from assetmap.layers import categories
 from assetmap.layers.assets import meeting_places
-from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.messages import N_
 from assetmap.service import Actor, open_workspace
 
@@ -281,7 +281,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         "level": level,
         "blocks": [{"key": block, "color": _colour(block), "label": {x: block_label(block, x) for x in LANGUAGES},
                     "icon": f"icons/{block}.svg", "icon_meeting": f"icons/{block}-meeting.svg"}
-                   for block in BUILDING_BLOCKS],
+                   for block in ENTRY_KINDS],
         "categories": {c: {x: category_label(c, x) for x in LANGUAGES} for c in present_categories},
         "areas": sorted(({"code": str(c), "name": str(n)} for c, n in
                          zip(shown_areas["code"], shown_areas["name"].astype(object)) if _text(c)),
@@ -325,12 +325,12 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
     if not len(assets):
         return []
     points = maps.display_points(assets)
-    block_index = {b: k for k, b in enumerate(BUILDING_BLOCKS)}
+    block_index = {b: k for k, b in enumerate(ENTRY_KINDS)}
     area_column = f"{level}_code"
     records = []
     for row, point in zip(assets.drop(columns=assets.geometry.name).to_dict("records"), points):
         record = {"i": _text(row.get("id")), "n": _text(row.get("name")),
-                  "b": block_index.get(_text(row.get("building_block")), len(BUILDING_BLOCKS) - 1),
+                  "b": block_index.get(_text(row.get("building_block")), len(ENTRY_KINDS) - 1),
                   "x": round(point.x, maps.COORD_DECIMALS), "y": round(point.y, maps.COORD_DECIMALS)}
         optional = {"c": _text(row.get("category")), "a": _text(row.get(area_column)),
                     "d": _shorten(_text(row.get("description"))), "o": _text(row.get("opening_hours")),

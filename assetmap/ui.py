@@ -12,6 +12,8 @@ see). The service refuses what the role may not do; what the pages hide is prese
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import tempfile
 from contextlib import contextmanager
@@ -50,6 +52,10 @@ def setup_page(page: str) -> str:
     """
     state = st.session_state
     state.setdefault("lang", DEFAULT_LANGUAGE)
+    # ?lang=en in a link chooses the language; the switch below still changes it afterwards.
+    asked = st.query_params.get("lang")
+    if asked in LANGUAGES and asked != state.get("_lang_asked"):
+        state["lang"] = state["_lang_asked"] = asked
     st.set_page_config(page_title=f"{page_title(page, state['lang'])} · assetmap", page_icon="🗺️",
                        layout="wide")
     # Widget state is dropped when a page does not draw the widget, so the choice lives in "lang".
@@ -57,6 +63,7 @@ def setup_page(page: str) -> str:
     st.sidebar.radio(t("language", state["lang"]), LANGUAGES, key="_lang_widget", horizontal=True,
                      format_func=_LANGUAGE_NAMES.get, on_change=_copy_widget, args=("_lang_widget", "lang"))
     lang = state["lang"]
+    _page_language(lang)
     actor = session_actor()
     _page_menu(lang, actor)
     _sign_in_panel(lang)
@@ -75,13 +82,82 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/3_Ontmoetingsplekken.py", "gaps", ":material/diversity_3:"),
     ("pages/4_Data.py", "data", ":material/database:"),
     ("pages/5_Veranderd.py", "changes", ":material/history:"),
+    ("pages/6_Toegankelijkheid.py", "statement", ":material/accessibility:"),
 )
 
 
 #: Page key -> the least role that may use the page (the page itself stops others with
 #: :func:`require_role`; the menu leaves it out for them).
 PAGE_ROLES: dict[str, str] = {"home": "public", "map": "public", "workshop": "workshop", "gaps": "public",
-                              "data": "workshop"}
+                              "data": "workshop", "statement": "public"}
+
+#: Styles of the whole app: the skip link shows when it has the focus, captions reach 4.5:1 (WCAG
+#: 1.4.3; Streamlit fades them to 60 % of the text colour), the focus ring is always visible.
+_APP_CSS = """<style>
+.assetmap-skip { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
+.assetmap-skip:focus { position: static; width: auto; height: auto; display: inline-block; padding: 10px 14px;
+  background: #fff; color: #0b3d91; border: 3px solid #0b3d91; border-radius: 4px; font-weight: 600; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4d59 !important; }
+.assetmap-scroll { max-height: 320px; overflow-y: auto; border: 1px solid #8a8d99; border-radius: 6px; padding: 8px 4px; }
+.assetmap-scroll:focus-visible { outline: 3px solid #0b3d91; outline-offset: 2px; }
+.assetmap-list { list-style: none; padding-left: 4px; margin: 0; }
+.assetmap-list li { margin: 0 0 .8em 0; color: #262730; }
+.assetmap-status { font-weight: 600; margin: 0; }
+</style>"""
+
+
+def _page_language(lang: str) -> None:
+    """Tell the browser the page's language (WCAG 3.1.1): Streamlit's page always says ``lang="en"``.
+
+    The script runs in the page itself (``st.html`` is not framed) and sets ``lang`` on its
+    ``<html>``; it is drawn again whenever the language changes. The app's styles come along.
+    """
+    st.html(_APP_CSS)
+    script = f"<script>document.documentElement.lang = {json.dumps(lang)};</script>"
+    st.sidebar.html(script, unsafe_allow_javascript=True)
+
+
+def live_status(message: str) -> None:
+    """A line that screen readers read out whenever it changes (an ARIA live region, WCAG 4.1.3).
+
+    Parameters
+    ----------
+    message : str
+        The text, in the user's language (escaped here).
+    """
+    st.markdown(f'<p class="assetmap-status" role="status" aria-live="polite">{html.escape(message)}</p>',
+                unsafe_allow_html=True)
+
+
+def show_map(fmap, key: str, lang: str, returned_objects: list[str] | None = None):
+    """Draw a folium map with a skip link before it that jumps to just after it (WCAG 2.4.1).
+
+    Parameters
+    ----------
+    fmap : folium.Map
+        The map (from :mod:`assetmap.maps`).
+    key : str
+        Streamlit key of the map; also names the skip link's target.
+    lang : str
+        Language code of the skip link.
+    returned_objects : list of str, optional
+        What the map sends back (see ``streamlit_folium.st_folium``); default nothing.
+
+    Returns
+    -------
+    dict
+        What ``st_folium`` returns.
+    """
+    from streamlit_folium import st_folium
+
+    target = f"after-{key}".replace("_", "-")
+    st.markdown(f'<a class="assetmap-skip" href="#{target}">{html.escape(t("skip_map", lang))}</a>',
+                unsafe_allow_html=True)
+    value = st_folium(fmap, key=key, height=MAP_HEIGHT, use_container_width=True,
+                      returned_objects=returned_objects or [])
+    st.markdown(f'<div id="{target}" tabindex="-1"></div>', unsafe_allow_html=True)
+    return value
 
 
 def _page_menu(lang: str, actor: Actor) -> None:

@@ -1,12 +1,13 @@
 """Explore the buurt (residents, public): only the public view of the assets, never raw entries."""
 
+import html
+
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from assetmap import maps, ui
 from assetmap.i18n import block_label, category_label, t
-from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.service import Actor
 
 lang = ui.setup_page("map")
@@ -33,7 +34,7 @@ search = st.text_input(t("search", lang), key="map_search")
 filtering = any(st.session_state.get(key) for key in ("map_blocks", "map_categories", "map_areas"))
 with st.expander(t("filters", lang), expanded=filtering):
     f1, f2, f3 = st.columns(3)
-    blocks = f1.multiselect(t("filter_blocks", lang), BUILDING_BLOCKS, key="map_blocks",
+    blocks = f1.multiselect(t("filter_blocks", lang), ENTRY_KINDS, key="map_blocks",
                             placeholder=t("choose_many", lang), format_func=lambda b: block_label(b, lang))
     categories_present = sorted(public["category"].dropna().unique()) if len(public) else []
     categories = f2.multiselect(t("filter_categories", lang), categories_present, key="map_categories",
@@ -54,19 +55,23 @@ if len(shown):
         keep &= shown[f"{level}_code"].isin(chosen_areas).fillna(False)
     shown = shown[keep.astype(bool).to_numpy()]
 
-st.caption(t("shown", lang, shown=len(shown), total=len(public)))
-fmap = maps.asset_map(shown, boundaries, links=data["links"], lang=lang, leaflet_base=maps.LOCAL_LEAFLET)
-st_folium(fmap, key="explore_map", height=ui.MAP_HEIGHT, use_container_width=True, returned_objects=[])
-st.caption(t("offline_tiles", lang))
+# Announced to screen readers whenever a search or filter changes it.
+ui.live_status(t("shown", lang, shown=len(shown), total=len(public)))
 
-with st.expander(t("map_list", lang)):
-    table = pd.DataFrame({
-        t("name", lang): shown["name"].astype(object),
-        t("building_block", lang): [block_label(b, lang) for b in shown["building_block"]],
-        t("category", lang): [category_label(c, lang) for c in shown["category"]],
-        t("area", lang): [area_names.get(c, "") for c in shown[f"{level}_code"].astype(object)],
-    }) if len(shown) else pd.DataFrame()
-    st.dataframe(table, hide_index=True, width="stretch")
+# The text equivalent of the map comes first, open: everything a popup tells, for every asset shown.
+with st.expander(t("map_list", lang), expanded=True):
+    st.caption(t("map_list_hint", lang))
+    listed = shown.sort_values("name", key=lambda names: names.fillna("").str.casefold(), kind="stable") \
+        if len(shown) else shown
+    if len(listed):
+        # A scrolling region of its own, reachable with the keyboard (tabindex) and named for screen readers.
+        st.html(f'<div class="assetmap-scroll" tabindex="0" role="region" aria-label="{html.escape(t("map_list", lang))}">'
+                + maps.asset_list_html(listed, data["links"], lang=lang, area_names=area_names,
+                                       area_column=f"{level}_code") + "</div>")
+
+fmap = maps.asset_map(shown, boundaries, links=data["links"], lang=lang, leaflet_base=maps.LOCAL_LEAFLET)
+ui.show_map(fmap, "explore_map", lang)
+st.caption(t("offline_tiles", lang))
 
 from assetmap.this_week import show_this_week  # noqa: E402  (kept apart: one self-contained section)
 show_this_week(path, version, lang, chosen_areas, level)

@@ -8,7 +8,6 @@ read and write names the session's actor, so the service refuses what the role m
 import pandas as pd
 import streamlit as st
 from shapely.geometry import Point
-from streamlit_folium import st_folium
 
 from assetmap import maps, settings, ui
 from assetmap.errors import AssetmapError
@@ -44,8 +43,7 @@ state.setdefault("new_lat", None)
 state.setdefault("new_lon", None)
 fmap = maps.asset_map(view, boundaries, links=data["links"], lang=lang, own_ids=own_ids,
                       leaflet_base=maps.LOCAL_LEAFLET)
-clicked = st_folium(fmap, key="workshop_map", height=ui.MAP_HEIGHT, use_container_width=True,
-                    returned_objects=["last_clicked"])
+clicked = ui.show_map(fmap, "workshop_map", lang, returned_objects=["last_clicked"])
 click = (clicked or {}).get("last_clicked")
 if click and click != state.get("_last_click"):
     # A new click: the component repeats the last one on every run, so only a change counts.

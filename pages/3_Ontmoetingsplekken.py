@@ -9,7 +9,6 @@ the mapping is, since an empty area may simply be unmapped.
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from assetmap import coverage, maps, settings, ui
 from assetmap.errors import AssetmapError
@@ -135,12 +134,9 @@ if counts.get("hours_unknown"):
 for note in result.notes:
     st.caption(note.render(lang))
 
-fmap = maps.coverage_map(result.areas, gaps=result.gaps, meeting_places=result.meeting_places, sites=sites,
-                         lang=lang, minutes=minutes, leaflet_base=maps.LOCAL_LEAFLET)
-st_folium(fmap, key="gaps_map", height=ui.MAP_HEIGHT, use_container_width=True, returned_objects=[])
-st.caption(t("offline_tiles", lang))
-
+# The table first: it says in words what the map says in colour (and a skip link leads past the map).
 st.subheader(t("table_title", lang, level=t(level, lang).lower()))
+st.caption(t("gaps_table_first", lang))
 table = result.buurten.sort_values("uncovered_population", ascending=False, kind="stable")
 st.dataframe(pd.DataFrame({
     t(level, lang): table["name"].astype(object).to_numpy(),
@@ -154,6 +150,11 @@ st.dataframe(pd.DataFrame({
     t("col_mapped", lang): [result.completeness.get(c, {}).get("total", 0) for c in table["buurt_code"]],
     t("col_last_entry", lang): [result.completeness.get(c, {}).get("last_entry") or "-" for c in table["buurt_code"]],
 }), hide_index=True, width="stretch", key="gaps_table")
+
+fmap = maps.coverage_map(result.areas, gaps=result.gaps, meeting_places=result.meeting_places, sites=sites,
+                         lang=lang, minutes=minutes, leaflet_base=maps.LOCAL_LEAFLET)
+ui.show_map(fmap, "gaps_map", lang)
+st.caption(t("offline_tiles", lang))
 
 if sites is not None and len(sites):
     st.subheader(t("sites_title", lang))
