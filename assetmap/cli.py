@@ -93,6 +93,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub.choices["coverage"].add_argument("--no-save", action="store_true",
                                          help="do not write the result into the workspace")
 
+    p = command("report", _report, "print an A4 profile of a gemeente, wijk or buurt (PDF or HTML, public data only)")
+    p.add_argument("--area", required=True, help="CBS code of the area: GM0503, WK050328 or BU05032800")
+    p.add_argument("--minutes", type=float, default=None,
+                   help=f"walking minutes that count as nearby (default {settings.COVERAGE_MINUTES:g})")
+    p.add_argument("--out", required=True, help="the file to write: profile.pdf or profile.html")
+    p.add_argument("--lang", dest="print_lang", choices=("en", "nl"), default=None,
+                   help="language of the profile (default: that of the messages)")
+    p = command("poster", _poster, "print a workshop poster: a large map with a reference grid (PDF)")
+    p.add_argument("--area", required=True, help="CBS code of the area: GM0503, WK050328 or BU05032800")
+    p.add_argument("--size", choices=("A0", "A1", "A2", "A3"), default="A1", help="paper size (default A1)")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument("--lang", dest="print_lang", choices=("en", "nl"), default=None,
+                   help="language of the poster (default: that of the messages)")
+
     accounts = sub.add_parser("account", help="local accounts: add, list, remove").add_subparsers(
         dest="action", required=True, metavar="ACTION")
     p = accounts.add_parser("add", help="add an account (asks for the password; reads it from stdin when piped)")
@@ -308,6 +322,23 @@ def _suggest(args) -> int:
         print(text("cli_suggest_site", args.lang, rank=rank, name=site["name"],
                    asset=site["asset_id"] or text("cli_new_spot", args.lang), lat=site["lat"], lon=site["lon"],
                    added=site["added_population"], pct=site["coverage_pct_after"]))
+    return EXIT_OK
+
+
+def _report(args) -> int:
+    from assetmap.report import write_report
+    with _open(args.workspace) as ws:
+        profile = write_report(ws, args.area, args.out, lang=args.print_lang or args.lang, minutes=args.minutes)
+    print(text("cli_report_written", args.lang, out=args.out, name=profile.name, assets=len(profile.assets)))
+    return EXIT_OK
+
+
+def _poster(args) -> int:
+    from assetmap.poster import write_poster
+    with _open(args.workspace) as ws:
+        poster = write_poster(ws, args.area, args.out, size=args.size, lang=args.print_lang or args.lang)
+    print(text("cli_poster_written", args.lang, out=args.out, size=args.size, name=poster.name,
+               assets=poster.numbered, cell=f"{poster.grid.cell_m:g}"))
     return EXIT_OK
 
 
