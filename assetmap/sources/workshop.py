@@ -252,7 +252,7 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     except InputError as exc:
         # A row whose location was already found wrong (an unknown buurt code, swapped
         # coordinates) does not also get "has no location": one problem, the real one.
-        placed_wrong = {p.row for p in problems if p.column in ("lat", "x", "buurt_code")}
+        placed_wrong = {p.row for p in problems if p.column in ("lat", "x", "buurt_code", "grid", "grid_area")}
         problems.extend(p for p in exc.problems if not (p.code == "location_missing" and p.row in placed_wrong))
         assets = None
     if problems:
