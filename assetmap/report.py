@@ -1054,3 +1054,50 @@ def _int(value, lang: str) -> str:
 
 def _minutes(value, lang: str) -> str:
     return "-" if value is None or (isinstance(value, float) and np.isnan(value)) else _num(value, lang, 1)
+
+
+# ---------------------------------------------------------------------- the app's download
+def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minutes: float | None = None) -> None:
+    """The app's block for the printable profile: pick an area, make the PDF, download it.
+
+    Streamlit widgets; the workspace is opened as the session's actor (:func:`assetmap.ui.workspace`)
+    and the profile is built from the public view whatever that role is.
+
+    Parameters
+    ----------
+    path : path-like
+        The workspace file (part of the key of the made file, with its version).
+    boundaries : geopandas.GeoDataFrame
+        The workspace's boundaries (``code``, ``name``, ``level``, ``gemeente_code``) to pick from.
+    lang : {'nl', 'en'}
+        Language of the labels and of the profile.
+    minutes : float, optional
+        Walking minutes that count as nearby (the page's slider).
+    """
+    import streamlit as st
+
+    from assetmap import ui
+    from assetmap.errors import AssetmapError
+
+    st.subheader(t("report_app_title", lang))
+    if boundaries is None or not len(boundaries):
+        st.caption(t("report_no_coverage", lang))
+        return
+    options: dict[str, str] = {}
+    for code in sorted(set(boundaries.get("gemeente_code", pd.Series(dtype=object)).dropna().astype(str))):
+        options[code] = f"{t(LEVEL_CODES['gemeente'], lang)} {code}"
+    for row in boundaries.sort_values(["level", "name"]).itertuples():
+        options[str(row.code)] = f"{_text(row.name) or row.code} ({row.code})"
+    code = st.selectbox(t("report_pick_area", lang), list(options), format_func=options.get, key="report_area")
+    key = (str(path), ui.workspace_version(path), code, lang, minutes)
+    if st.button(t("report_make", lang), key="report_make"):
+        try:
+            with st.spinner(t("report_making", lang)), ui.workspace() as ws:
+                st.session_state["report_pdf"] = (key, report_bytes(ws, code, "pdf", lang, minutes))
+        except AssetmapError as exc:
+            ui.show_error(exc, lang)
+    made = st.session_state.get("report_pdf")
+    if made and made[0] == key:
+        st.download_button(t("report_download", lang), data=made[1], file_name=f"profiel-{code}.pdf",
+                           mime="application/pdf", key="report_download")
+    st.caption(t("report_app_help", lang))

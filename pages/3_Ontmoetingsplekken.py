@@ -118,3 +118,8 @@ if sites is not None and len(sites):
         t("col_added", lang): sites["added_population"].astype(int).to_numpy(),
         t("col_after", lang): sites["coverage_pct_after"].round(1).to_numpy(),
     }), hide_index=True, width="stretch", key="sites_table")
+
+# The printable wijk profile (A4 PDF, public data only) of an area: assetmap.report.
+from assetmap.report import profile_download  # noqa: E402
+
+profile_download(path, boundaries, lang, minutes=float(minutes))

@@ -282,3 +282,36 @@ def test_the_poster_grid_is_reproducible_from_the_area_alone():
         assert grid.cell_at(*grid.cell_centre(cell)) == cell
     assert [parse_cell(v) for v in ("c4", " C 4 ", "C-4", "4c", "I1", "A13", "", None)] == \
         ["C4", "C4", "C4", "C4", None, None, None, None]
+
+
+def test_the_meeting_places_page_makes_the_profile_to_download(mixed_file, tmp_path, monkeypatch):
+    """The app's block: pick the wijk, make the PDF; the bytes are the profile, public data only."""
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    from assetmap.i18n import t
+
+    target = tmp_path / "app.gpkg"
+    target.write_bytes(mixed_file.read_bytes())
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(target))
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")  # a coordinator on their own computer
+    try:
+        at = AppTest.from_file(str(REPO / "pages" / "3_Ontmoetingsplekken.py"), default_timeout=300)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert t("report_app_title", "nl") in [s.value for s in at.subheader]
+        at.selectbox(key="report_area").set_value(AREA).run()
+        at.button(key="report_make").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        key, data = at.session_state["report_pdf"]
+        assert key[2] == AREA and data.startswith(b"%PDF")
+    finally:
+        config.set_option("server.address", before)
+    made = tmp_path / "from-app.pdf"
+    made.write_bytes(data)
+    flat = " ".join(_text(made).split())
+    assert f"Profiel van {AREA_NAME}" in flat
+    for secret in HIDDEN_NAMES + CONTACTS + [PSEUDONYM]:
+        assert secret not in flat, secret
