@@ -418,12 +418,11 @@ def base_layers(ws, bounds: tuple[float, float, float, float], margin_m: float =
 
     _, edges = ws.walk_network()
     fills: dict[str, gpd.GeoSeries] = {}
-    if "basemap" in ws.tables():
-        basemap = clip(ws.read_table("basemap"))
-        for kind in ("green", "water", "waterway", "building"):
-            rows = basemap[(basemap["kind"] == kind).to_numpy()] if len(basemap) else basemap
-            if len(rows):
-                fills[kind] = rows.geometry
+    basemap = clip(ws.basemap())
+    for kind in ("green", "water", "waterway", "building"):
+        rows = basemap[(basemap["kind"] == kind).to_numpy()] if len(basemap) else basemap
+        if len(rows):
+            fills[kind] = rows.geometry
     boundaries = clip(ws.boundaries())
     return BaseLayers(bounds=box.bounds, streets=clip(edges).geometry, fills=fills,
                       homes=clip(ws.buildings()).geometry, boundaries=boundaries)
@@ -732,8 +731,11 @@ class _Flow:
         self.fig.text(self.LEFT, self.y, text, fontsize=11, weight="bold", va="top")
         self.y -= self._step(11) * 1.1
 
-    def line(self, text: str, size: float = 8.5, indent: float = 0.0, colour: str = "#000", width: int = 110,
+    def line(self, text: str, size: float = 8.5, indent: float = 0.0, colour: str = "#000", width: int | None = None,
              **kw) -> None:
+        if width is None:  # characters per line: about 0.55 em per character of DejaVu Sans
+            room = (self.RIGHT - self.LEFT - indent) * A4_INCHES[0] * 72
+            width = int(room / (size * (0.6 if kw.get("weight") == "bold" else 0.55)))
         for part in textwrap.wrap(text, width=width) or [""]:
             self.need(1, size)
             self.fig.text(self.LEFT + indent, self.y, part, fontsize=size, va="top", color=colour, **kw)
@@ -743,7 +745,7 @@ class _Flow:
               swatches: list[str | None] | None = None) -> None:
         self.need(2, size)
         for x, text in zip(columns, header):
-            self.fig.text(self.LEFT + x, self.y, text, fontsize=size, weight="bold", va="top",
+            self.fig.text(self.LEFT + abs(x), self.y, text, fontsize=size, weight="bold", va="top",
                           ha="right" if x < 0 else "left")
         self.y -= self._step(size) * 1.2
         for i, row in enumerate(rows):
@@ -863,7 +865,7 @@ def _stories(flow: _Flow, profile: AreaProfile, lang: str) -> None:
         flow.line(f"• {story['name']}" + (f" ({t('report_about', lang, name=story['about'])})" if story["about"] else ""),
                   indent=0.01, weight="bold" if story["description"] else "normal")
         if story["description"]:
-            flow.line(_clip(story["description"], 400), size=8, indent=0.025, colour="#333", width=115)
+            flow.line(_clip(story["description"], 400), size=8, indent=0.025, colour="#333")
     _more(flow, len(stories) - MAX_LIST_ROWS, lang)
 
 

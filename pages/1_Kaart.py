@@ -8,6 +8,7 @@ from assetmap import maps, ui
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import BUILDING_BLOCKS
 from assetmap.service import Actor
+from assetmap.basemap import offline_base
 
 lang = ui.setup_page("map")
 ui.require_role(ui.PAGE_ROLES["map"], lang)
@@ -55,7 +56,8 @@ if len(shown):
     shown = shown[keep.astype(bool).to_numpy()]
 
 st.caption(t("shown", lang, shown=len(shown), total=len(public)))
-fmap = maps.asset_map(shown, boundaries, links=data["links"], lang=lang, leaflet_base=maps.LOCAL_LEAFLET)
+with offline_base(path):  # readable without internet: streets, water and green from the workspace
+    fmap = maps.asset_map(shown, boundaries, links=data["links"], lang=lang, leaflet_base=maps.LOCAL_LEAFLET)
 st_folium(fmap, key="explore_map", height=ui.MAP_HEIGHT, use_container_width=True, returned_objects=[])
 st.caption(t("offline_tiles", lang))
 

@@ -315,3 +315,51 @@ def test_the_meeting_places_page_makes_the_profile_to_download(mixed_file, tmp_p
     assert f"Profiel van {AREA_NAME}" in flat
     for secret in HIDDEN_NAMES + CONTACTS + [PSEUDONYM]:
         assert secret not in flat, secret
+
+
+# ---------------------------------------------------------------------- the offline base map
+def test_the_osm_import_stores_water_green_and_buildings_for_the_offline_base_map(mixed_file):
+    with open_workspace(mixed_file) as ws:
+        base = ws.basemap()
+        homes = ws.buildings()
+    counts = base["kind"].value_counts()
+    assert {"water", "waterway", "green", "building"} <= set(counts.index)
+    assert counts["building"] > len(homes)  # every building outline, not only the homes
+    polygons = base[base["kind"].isin(["water", "green", "building"])]
+    assert polygons.geom_type.isin(["Polygon", "MultiPolygon"]).all()
+    assert base[base["kind"] == "waterway"].geom_type.isin(["LineString", "MultiLineString"]).all()
+    assert base.crs.to_epsg() == 4326
+
+
+def test_the_interactive_map_carries_the_offline_base_map_until_a_tile_loads(mixed_file, tmp_path):
+    """Tiles blocked, as in a room without internet: the map still shows streets, water and green."""
+    from browsing import CHROMIUM, CHROMIUM_ARGS, require_chromium
+    from playwright.sync_api import sync_playwright
+
+    from assetmap import maps
+    from assetmap.basemap import offline_base
+
+    with open_workspace(mixed_file) as ws:
+        assets, boundaries = ws.assets(actor="public"), ws.boundaries()
+    plain = maps.asset_map(assets, boundaries).get_root().render()
+    with offline_base(mixed_file):
+        fmap = maps.asset_map(assets, boundaries, leaflet_base=(REPO / "static" / "leaflet").as_uri())
+    page_html = fmap.get_root().render()
+    assert "tileload" in page_html and '"kind":"street"' in page_html and '"kind":"water"' in page_html
+    assert "tileload" not in plain  # only inside an offline_base block
+    require_chromium()
+    (tmp_path / "map.html").write_text(page_html, encoding="utf-8")
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 700})
+            page.route("http*://**", lambda route: route.abort())  # no tiles, no CDN
+            page.goto((tmp_path / "map.html").as_uri())
+            page.wait_for_selector(".leaflet-overlay-pane path")
+            paths = page.locator(".leaflet-overlay-pane path").count()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "offline-base-map.png"))
+        finally:
+            browser.close()
+    # Boundaries alone are 13 paths; the base map adds streets, waterways, water and green.
+    assert paths >= len(boundaries) + 4
