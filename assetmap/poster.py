@@ -236,7 +236,7 @@ def _grid(ax, fig, grid: PosterGrid, scale: float, box) -> None:
 
 def _legend(fig, legend: list, scale: float, box, lang: str, styles: dict) -> None:
     """Below the map: the building blocks' colours and the numbered names, in columns."""
-    from matplotlib.patches import Circle
+    from matplotlib.lines import Line2D
 
     left, bottom, width = box
     aspect = fig.get_size_inches()[1] / fig.get_size_inches()[0]
@@ -244,26 +244,27 @@ def _legend(fig, legend: list, scale: float, box, lang: str, styles: dict) -> No
     line = 7.5 * scale * 1.35 / 72 / fig.get_size_inches()[1]
     for k, block in enumerate(BUILDING_BLOCKS):
         x, y = left + (k // 3) * width / 2, top - (k % 3) * line
-        fig.patches.append(Circle((x + 0.005, y - line * 0.4), 0.004, transform=fig.transFigure,
-                                  facecolor=styles[block]["color"], edgecolor="white", figure=fig))
-        fig.text(x + 0.012, y, f"{k + 1} {block_label(block, lang)}", fontsize=7.5 * scale, va="top")
+        fig.lines.append(Line2D([x + 0.005], [y - line * 0.4], marker="o", markersize=6 * scale, linestyle="",
+                                color=styles[block]["color"], transform=fig.transFigure, figure=fig))
+        fig.text(x + 0.014, y, f"{k + 1} {block_label(block, lang)}", fontsize=7.5 * scale, va="top")
     x, y = left + width / 2, top - 2 * line
-    fig.patches.append(Circle((x + 0.005, y - line * 0.4), 0.005, transform=fig.transFigure, facecolor="#888",
-                              edgecolor="black", linewidth=1.2 * scale, figure=fig))
-    fig.text(x + 0.012, y, t("legend_meeting_place", lang), fontsize=7.5 * scale, va="top")
+    fig.lines.append(Line2D([x + 0.005], [y - line * 0.4], marker="o", markersize=8 * scale, linestyle="",
+                            markerfacecolor="#888", markeredgecolor="black", markeredgewidth=1.2 * scale,
+                            transform=fig.transFigure, figure=fig))
+    fig.text(x + 0.014, y, t("legend_meeting_place", lang), fontsize=7.5 * scale, va="top")
     fig.text(left, top - line * 3.2, t("poster_legend_numbers", lang), fontsize=7 * scale, va="top", color="#333")
     names_top = top - line * 4.4
-    small = 5.6 * scale * 1.3 / 72 / fig.get_size_inches()[1]
+    small = 5.2 * scale * 1.3 / 72 / fig.get_size_inches()[1]
     rows = max(1, int((names_top - LAYOUT["margin"] / aspect * 1.6) / small))
     columns = 4
     shown = legend[: min(MAX_LEGEND_NAMES, rows * columns)]
     for k, (number, cell, block, name) in enumerate(shown):
         col, row = divmod(k, rows)
         fig.text(left + col * width / columns, names_top - row * small,
-                 f"{number}. {name[:25]} ({cell})", fontsize=5.6 * scale, va="top", color="#111")
+                 f"{number}. {name[:22]} ({cell})", fontsize=5.2 * scale, va="top", color="#111")
     if len(legend) > len(shown):
         fig.text(left + width, names_top - rows * small, t("report_more", lang, count=len(legend) - len(shown)),
-                 fontsize=5.6 * scale, ha="right", va="top", color="#444")
+                 fontsize=5.2 * scale, ha="right", va="top", color="#444")
 
 
 def _form(fig, scale: float, aspect: float, lang: str, code: str, horizontal, vertical) -> None:
@@ -276,13 +277,13 @@ def _form(fig, scale: float, aspect: float, lang: str, code: str, horizontal, ve
     fig.patches.append(Rectangle((x, bottom), width, top - bottom, transform=fig.transFigure, facecolor="#fafafa",
                                  edgecolor="#333", linewidth=0.8 * scale, figure=fig))
     pad = 0.008
-    fig.text(x + pad, top - pad / aspect, t("poster_form_title", lang), fontsize=12 * scale, weight="bold", va="top")
+    fig.text(x + pad, top - pad / aspect, t("poster_form_title", lang), fontsize=10.5 * scale, weight="bold", va="top")
     fig.text(x + pad, top - pad / aspect - 0.022 / aspect, t("poster_form_area", lang, code=code),
              fontsize=9 * scale, va="top", weight="bold")
     help_lines = [t("poster_form_help", lang), t("poster_form_blocks", lang)]
     y = top - pad / aspect - 0.045 / aspect
     for text in help_lines:
-        for part in _wrap(text, 40):
+        for part in _wrap(text, 33):
             fig.text(x + pad, y, part, fontsize=6.5 * scale, va="top", color="#333")
             y -= 6.5 * scale * 1.35 / 72 / fig.get_size_inches()[1]
     y -= 0.01 / aspect
