@@ -363,3 +363,21 @@ def test_the_interactive_map_carries_the_offline_base_map_until_a_tile_loads(mix
             browser.close()
     # Boundaries alone are 13 paths; the base map adds streets, waterways, water and green.
     assert paths >= len(boundaries) + 4
+
+
+@pytest.mark.parametrize("guide", ["aan-de-slag.md", "getting-started.md"])
+def test_the_quick_start_guides_print_the_profile_and_poster_with_commands_that_run(guide, mixed_file, tmp_path):
+    """The step "print the profile" of each guide: its commands run as written (in a copy of the demo)."""
+    import shlex
+
+    text = (REPO / "docs" / guide).read_text(encoding="utf-8")
+    assert "img/wijkprofiel.png" in text and (REPO / "docs" / "img" / "wijkprofiel.png").is_file()
+    commands = re.findall(r"^\s*\.venv/bin/assetmap ((?:report|poster) .+)$", text, flags=re.MULTILINE)
+    assert {c.split()[0] for c in commands} == {"report", "poster"}
+    (tmp_path / "workspaces").mkdir()
+    (tmp_path / "workspaces" / "delft.gpkg").write_bytes(mixed_file.read_bytes())
+    for command in commands:
+        args = [a.replace("workspaces/", f"{tmp_path}/workspaces/") for a in shlex.split(command)]
+        assert main(args) == 0, command
+        out = Path(args[args.index("--out") + 1])
+        assert out.read_bytes().startswith(b"%PDF")
