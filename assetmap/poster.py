@@ -133,7 +133,8 @@ def poster_pdf(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[bytes
     InputError
         The size or the area is unknown.
     """
-    import matplotlib.pyplot as plt
+    import matplotlib
+    from matplotlib.figure import Figure  # not pyplot: no global figure state, safe in the app's threads
     from matplotlib.backends.backend_pdf import PdfPages
 
     from assetmap import maps
@@ -176,8 +177,8 @@ def poster_pdf(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[bytes
     map_bottom = map_top - map_height
 
     buffer = io.BytesIO()
-    with plt.rc_context(_pdf_settings()):
-        fig = plt.figure(figsize=inches)
+    with matplotlib.rc_context(_pdf_settings()):
+        fig = Figure(figsize=inches)
         title = t("poster_title", lang, name=name)
         fig.text(L["margin"], 1 - L["margin"] / aspect, title, fontsize=22 * scale, weight="bold", va="top")
         fig.text(L["margin"], 1 - L["margin"] / aspect - 30 * scale / 72 / inches[1],
@@ -201,7 +202,6 @@ def poster_pdf(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[bytes
                  fontsize=6.5 * scale, color="#444", va="bottom")
         with PdfPages(buffer, metadata={"Title": title, "Creator": "assetmap"}) as pdf:
             pdf.savefig(fig)
-        plt.close(fig)
     return buffer.getvalue(), Poster(code, name, size, grid, len(legend), legend)
 
 

@@ -542,9 +542,6 @@ def profile_frame(area) -> tuple[float, float, float, float]:
 
 def _pdf_settings():
     """matplotlib settings for print: TrueType fonts embedded (selectable text), DejaVu Sans."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     return {"pdf.fonttype": 42, "ps.fonttype": 42, "font.family": "DejaVu Sans", "svg.fonttype": "none",
             "pdf.compression": 9}
 
@@ -567,11 +564,11 @@ def report_pdf(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> byte
     bytes
         The PDF file.
     """
-    import matplotlib.pyplot as plt
+    import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
 
     buffer = io.BytesIO()
-    with plt.rc_context(_pdf_settings()):
+    with matplotlib.rc_context(_pdf_settings()):
         with PdfPages(buffer, metadata={"Title": _title(profile, lang), "Creator": "assetmap",
                                         "Subject": f"{settings.OSM_ATTRIBUTION}; {settings.CBS_ATTRIBUTION}"}) as pdf:
             flow = _Flow(pdf, lang, footer=_footer(profile, lang))
@@ -700,22 +697,19 @@ class _Flow:
         self.pages = 0
 
     def page(self):
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure  # not pyplot: no global figure state, safe in the app's threads
 
         if self.fig is not None:
             self._close()
-        self.fig = plt.figure(figsize=A4_INCHES)
+        self.fig = Figure(figsize=A4_INCHES)
         self.pages += 1
         self.y = self.TOP
         return self.fig
 
     def _close(self):
-        import matplotlib.pyplot as plt
-
         self.fig.text(self.LEFT, 0.025, self.footer, fontsize=6.5, color="#555", va="bottom")
         self.fig.text(self.RIGHT, 0.025, str(self.pages), fontsize=6.5, color="#555", va="bottom", ha="right")
         self.pdf.savefig(self.fig)
-        plt.close(self.fig)
 
     def need(self, lines: float, size: float = 8.5) -> None:
         if self.y - lines * self._step(size) < self.BOTTOM:
@@ -919,17 +913,17 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
     str
         The HTML document.
     """
-    import matplotlib.pyplot as plt
+    import matplotlib
+    from matplotlib.figure import Figure  # not pyplot: no global figure state, safe in the app's threads
 
     e = html.escape
-    with plt.rc_context(_pdf_settings()):
+    with matplotlib.rc_context(_pdf_settings()):
         ratio = (PROFILE_MAP_BOX[2] * A4_INCHES[0]) / (PROFILE_MAP_BOX[3] * A4_INCHES[1])
-        fig = plt.figure(figsize=(7.5, 7.5 / ratio))
+        fig = Figure(figsize=(7.5, 7.5 / ratio))
         ax = fig.add_axes([0, 0, 1, 1])
         draw_profile_map(ax, profile, base, lang)
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=130)
-        plt.close(fig)
     image = base64.b64encode(png.getvalue()).decode("ascii")
     parts = [f"<!doctype html><html lang='{e(lang)}'><head><meta charset='utf-8'>",
              f"<title>{e(_title(profile, lang))}</title>",
