@@ -127,6 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("labels", _labels, "rename building blocks for this workspace, e.g. individual=Talenten")
     p.add_argument("--set", action="append", default=[], metavar="BLOCK=LABEL",
                    help="give a building block its own name here (an empty label brings back the standard one)")
+    p = command("report", _report, "print an A4 profile of a gemeente, wijk or buurt (PDF or HTML, public data only)")
+    p.add_argument("--area", required=True, help="CBS code of the area: GM0503, WK050328 or BU05032800")
+    p.add_argument("--minutes", type=float, default=None,
+                   help=f"walking minutes that count as nearby (default {settings.COVERAGE_MINUTES:g})")
+    p.add_argument("--out", required=True, help="the file to write: profile.pdf or profile.html")
+    p.add_argument("--lang", dest="print_lang", choices=("en", "nl"), default=None,
+                   help="language of the profile (default: that of the messages)")
+    p = command("poster", _poster, "print a workshop poster: a large map with a reference grid (PDF)")
+    p.add_argument("--area", required=True, help="CBS code of the area: GM0503, WK050328 or BU05032800")
+    p.add_argument("--size", choices=("A0", "A1", "A2", "A3"), default="A1", help="paper size (default A1)")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument("--lang", dest="print_lang", choices=("en", "nl"), default=None,
+                   help="language of the poster (default: that of the messages)")
 
     accounts = sub.add_parser("account", help="local accounts: add, list, remove").add_subparsers(
         dest="action", required=True, metavar="ACTION")
@@ -453,8 +466,25 @@ def _labels(args) -> int:
     with _open(args.workspace) as ws:
         labels = ws.set_labels(changes) if changes else ws.labels()
     from assetmap.i18n import block_label
-    for block in BUILDING_BLOCKS:
+    for block in ENTRY_KINDS:
         print(f"{block}\t{block_label(block, args.lang, labels)}")
+    return EXIT_OK
+
+
+def _report(args) -> int:
+    from assetmap.report import write_report
+    with _open(args.workspace) as ws:
+        profile = write_report(ws, args.area, args.out, lang=args.print_lang or args.lang, minutes=args.minutes)
+    print(text("cli_report_written", args.lang, out=args.out, name=profile.name, assets=len(profile.assets)))
+    return EXIT_OK
+
+
+def _poster(args) -> int:
+    from assetmap.poster import write_poster
+    with _open(args.workspace) as ws:
+        poster = write_poster(ws, args.area, args.out, size=args.size, lang=args.print_lang or args.lang)
+    print(text("cli_poster_written", args.lang, out=args.out, size=args.size, name=poster.name,
+               assets=poster.numbered, cell=f"{poster.grid.cell_m:g}"))
     return EXIT_OK
 
 

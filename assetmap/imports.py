@@ -104,6 +104,8 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
         ws.replace_walk_network(layers.walk_nodes, layers.walk_edges)
         ws.replace_buildings(layers.buildings)
         ws.replace_study_area(layers.study_area)
+        if layers.basemap is not None:
+            ws.replace_basemap(layers.basemap)
         ws.log_source("OpenStreetMap", layers.reference, "ODbL 1.0", settings.OSM_ATTRIBUTION, len(assets))
     notes = hours_problems(assets["opening_hours"], rows=[None] * len(assets), names=assets["name"])
     return ImportResult(len(assets), report, notes)

@@ -29,6 +29,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from assetmap import settings
+from assetmap.basemap import add_offline_base
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 
@@ -792,6 +793,7 @@ def _base_map(leaflet_base: str | None, tiles: bool) -> folium.Map:
             attr=f"{html.escape(settings.OSM_ATTRIBUTION)} | {html.escape(settings.CBS_ATTRIBUTION)}",
             name="OpenStreetMap", control=False, max_zoom=19,
         ).add_to(fmap)
+    add_offline_base(fmap)  # streets, water and green from the workspace, until a tile loads (assetmap.basemap)
     return fmap
 
 

@@ -259,6 +259,16 @@ class Workspace:
         """The area the imported OSM data covers."""
         return self.store.read("study_area")
 
+    def basemap(self) -> gpd.GeoDataFrame:
+        """The offline base map (OSM): ``kind`` (water, waterway, green, building) and geometry.
+
+        Empty for a workspace whose OSM data was imported before the layer existed.
+        """
+        if "basemap" not in self.store.tables():
+            return gpd.GeoDataFrame({"kind": pd.Series([], dtype=object)},
+                                    geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
+        return self.store.read("basemap")
+
     def sources(self) -> pd.DataFrame:
         """Imported data sets with licence, attribution and import time."""
         return self.store.read("sources")
@@ -1109,6 +1119,25 @@ class Workspace:
         """
         self._may_manage(self._actor(actor))
         self.store.replace("study_area", area)
+
+    def replace_basemap(self, basemap: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
+        """Replace the offline base map.
+
+        Parameters
+        ----------
+        basemap : geopandas.GeoDataFrame
+            Outlines and lines (EPSG:4326) with ``kind``: ``water``, ``waterway``, ``green`` or
+            ``building``.
+        actor : Actor or str, optional
+            Who loads it (default: the workspace's actor).
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        """
+        self._may_manage(self._actor(actor))
+        self.store.replace("basemap", basemap, description="Offline base map (OSM): water, green and buildings")
 
     def log_source(self, name: str, reference: str, licence: str, attribution: str, rows: int,
                    actor: ActorLike = None) -> None:

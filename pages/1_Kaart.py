@@ -9,6 +9,7 @@ from assetmap import maps, ui
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.service import Actor
+from assetmap.basemap import offline_base
 
 lang = ui.setup_page("map")
 ui.require_role(ui.PAGE_ROLES["map"], lang)
@@ -69,7 +70,8 @@ with st.expander(t("map_list", lang), expanded=True):
                 + maps.asset_list_html(listed, data["links"], lang=lang, area_names=area_names,
                                        area_column=f"{level}_code") + "</div>")
 
-fmap = maps.asset_map(shown, boundaries, links=data["links"], lang=lang, leaflet_base=maps.LOCAL_LEAFLET)
+with offline_base(path):  # readable without internet: streets, water and green from the workspace
+    fmap = maps.asset_map(shown, boundaries, links=data["links"], lang=lang, leaflet_base=maps.LOCAL_LEAFLET)
 ui.show_map(fmap, "explore_map", lang)
 st.caption(t("offline_tiles", lang))
 

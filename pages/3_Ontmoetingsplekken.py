@@ -204,3 +204,8 @@ if len(unknown):
         st.dataframe(pd.DataFrame({t("name", lang): unknown["name"].astype(object).to_numpy(),
                                    t("opening_hours", lang): [t("hours_unknown", lang)] * len(unknown)}),
                      hide_index=True, width="stretch", key="hours_unknown_table")
+
+# The printable wijk profile (A4 PDF, public data only) of an area: assetmap.report.
+from assetmap.report import profile_download  # noqa: E402
+
+profile_download(path, boundaries, lang, minutes=float(minutes))

@@ -37,6 +37,19 @@ RESIDENTIAL_BUILDINGS = frozenset({
 _NOT_WALKABLE = re.compile(r"abandoned|bus_guideway|construction|cycleway|motor|^no$|planned|platform|proposed|"
                            r"raceway|razed")
 _FOOT_ALLOWED = {"yes", "designated", "permissive"}
+#: OSM tags of the offline base map (``basemap`` layer) -> its kind. Green and water are drawn on
+#: printed maps and on the app's map when tiles cannot load; buildings as outlines.
+BASEMAP_TAGS: dict[str, dict[str, str]] = {
+    "natural": {"water": "water", "wood": "green", "scrub": "green", "grassland": "green", "heath": "green"},
+    "waterway": {"riverbank": "water", "dock": "water", "canal": "waterway", "river": "waterway",
+                 "stream": "waterway", "ditch": "waterway", "drain": "waterway"},
+    "landuse": {"grass": "green", "forest": "green", "meadow": "green", "recreation_ground": "green",
+                "village_green": "green", "allotments": "green", "cemetery": "green", "basin": "water",
+                "reservoir": "water"},
+    "leisure": {"park": "green", "garden": "green", "nature_reserve": "green"},
+}
+#: Outlines are simplified by this many metres (RD New) before they are stored: a print needs no more.
+BASEMAP_SIMPLIFY_M: float = 0.5
 _WAY_TAGS = ["highway", "foot", "access", "service", "area", "name"]
 
 
@@ -62,6 +75,9 @@ class OsmLayers:
         The area the data covers: ``name``, ``source`` (``osm``) and a polygon.
     reference : str
         The file name or place the data came from (``polygon`` for an area given as a polygon).
+    basemap : geopandas.GeoDataFrame or None
+        The offline base map: ``kind`` (``water``, ``waterway``, ``green`` or ``building``) and
+        the outline or line (see :func:`basemap_from_features`).
     """
 
     assets: gpd.GeoDataFrame
@@ -70,17 +86,19 @@ class OsmLayers:
     buildings: gpd.GeoDataFrame
     study_area: gpd.GeoDataFrame
     reference: str
+    basemap: gpd.GeoDataFrame | None = None
 
 
 def mapping_tags() -> dict[str, bool | list[str]]:
-    """The tags to ask osmnx (or pyosmium) for: the catalogue's OSM tags plus residential buildings.
+    """The tags to ask osmnx (or pyosmium) for: the catalogue's OSM tags, buildings and the base map.
 
     Returns
     -------
     dict
         osmnx's ``tags`` form: ``{key: True}`` for any value, else ``{key: [values]}``. The
-        facility tags come from :func:`assetmap.layers.categories.osm_tags`; ``building`` lists
-        :data:`RESIDENTIAL_BUILDINGS` for the demand model.
+        facility tags come from :func:`assetmap.layers.categories.osm_tags`; every ``building``
+        (the demand model keeps :data:`RESIDENTIAL_BUILDINGS`, the base map draws them all) and
+        the water and green of :data:`BASEMAP_TAGS`.
 
     Raises
     ------
@@ -88,7 +106,10 @@ def mapping_tags() -> dict[str, bool | list[str]]:
         The category catalogue (``data/osm_tags.csv``) cannot be read.
     """
     tags = categories.osm_tags()
-    tags["building"] = sorted(RESIDENTIAL_BUILDINGS)
+    tags["building"] = True
+    for key, kinds in BASEMAP_TAGS.items():
+        if tags.get(key) is not True:
+            tags[key] = sorted(set(tags.get(key) or []) | set(kinds))
     return tags
 
 
@@ -222,7 +243,7 @@ def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.
     area = gpd.GeoDataFrame({"name": area.get("name", pd.Series([reference] * len(area))).astype(str).to_list(),
                              "source": ["osm"] * len(area)}, geometry=area.geometry.to_crs(settings.STORAGE_CRS)
                             .to_list(), crs=settings.STORAGE_CRS)
-    return OsmLayers(assets, nodes, edges, buildings, area, reference)
+    return OsmLayers(assets, nodes, edges, buildings, area, reference, basemap_from_features(features))
 
 
 def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -322,6 +343,43 @@ def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         "footprint_m2": metric.area.to_numpy(),
         "levels": levels.to_numpy(dtype=float),
     }, geometry=metric.representative_point().to_crs(settings.STORAGE_CRS).to_numpy(), crs=settings.STORAGE_CRS)
+
+
+def basemap_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The offline base map: water, green and building outlines, and waterways as lines.
+
+    Parameters
+    ----------
+    features : geopandas.GeoDataFrame
+        osmnx features in EPSG:4326 (one column per OSM tag).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, ``kind`` (``water``, ``green``, ``building`` for polygons; ``waterway`` for
+        lines) and the geometry, simplified by :data:`BASEMAP_SIMPLIFY_M` metres. The first tag of
+        :data:`BASEMAP_TAGS` that matches gives the kind; a building outline is ``building``
+        whatever else it is. Empty when nothing matches.
+    """
+    empty = gpd.GeoDataFrame({"kind": pd.Series([], dtype=object)}, geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
+    if features.empty:
+        return empty
+    frame = features.reset_index(drop=True)
+    kind = pd.Series([None] * len(frame), dtype=object)
+    for key, kinds in BASEMAP_TAGS.items():
+        if key in frame.columns:
+            kind = kind.fillna(frame[key].map(kinds))
+    if "building" in frame.columns:
+        is_building = frame["building"].notna() & (frame["building"].astype(str) != "no")
+        kind = kind.where(~is_building, "building")
+    areas = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
+    lines = frame.geometry.geom_type.isin(["LineString", "MultiLineString"])
+    keep = (kind.notna() & ((areas & (kind != "waterway")) | (lines & (kind == "waterway")))).to_numpy()
+    if not keep.any():
+        return empty
+    metric = frame.geometry[keep].to_crs(settings.METRIC_CRS).simplify(BASEMAP_SIMPLIFY_M)
+    return gpd.GeoDataFrame({"kind": kind[keep].to_numpy()}, geometry=metric.to_crs(settings.STORAGE_CRS).to_numpy(),
+                            crs=settings.STORAGE_CRS)
 
 
 def walkable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -1,7 +1,9 @@
 """Workshop files: CSV, XLSX and GeoJSON tables filled in by people, with Dutch or English headers.
 
-Location comes as lat/lon, as RD x/y, or as a buurt code (the asset goes to the buurt's
-representative point). Every problem is collected and reported by row and column.
+Location comes as lat/lon, as RD x/y, as a cell of a workshop poster's grid (``grid`` ``C4`` with
+the poster's area code in ``grid_area``: the asset goes to the cell's centre, see
+:mod:`assetmap.layers.grid`), or as a buurt code (the asset goes to the buurt's representative
+point). Every problem is collected and reported by row and column.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from assetmap.errors import InputError, Problem
 from assetmap.messages import N_, Message
 from assetmap.layers.assets import build_assets, special_category_problems
 from assetmap.layers.boundaries import assign_codes
+from assetmap.layers.grid import GRID_COLUMNS, GRID_ROWS, PosterGrid, area_of, parse_cell, poster_grid
 from assetmap.layers.schema import REQUIRED_ASSET_FIELDS
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
@@ -72,6 +75,10 @@ HEADER_ALIASES: dict[str, str] = {
     "owners": "owners", "eigenaren": "owners", "eigenaar": "owners", "trekkers": "owners",
     "last_checked": "last_checked", "laatst_gecontroleerd": "last_checked", "gecontroleerd": "last_checked",
     "ended_at": "ended_at", "gestopt_op": "ended_at", "einddatum": "ended_at",
+    # A workshop poster's grid cell, and the area code printed on that poster (data/workshop_form_grid.csv).
+    "grid": "grid", "vak": "grid", "kaartvak": "grid", "rastervak": "grid", "grid_cell": "grid", "hokje": "grid",
+    "grid_area": "grid_area", "gebied": "grid_area", "poster": "grid_area", "postergebied": "grid_area",
+    "gebiedscode": "grid_area", "area": "grid_area", "area_code": "grid_area",
 }
 
 #: Building block values as people write them (Dutch, English, numbers 1-5).
@@ -122,12 +129,16 @@ class WorkshopImport:
     first_row : int
         Row number of the first asset in the file (2 below a header, 1 for GeoJSON features),
         so that saving can name rows as the user's file does.
+    grid_cells : dict of int to str
+        Rows (numbered as in the file) placed at the centre of a poster grid cell, with the cell.
     """
 
     assets: gpd.GeoDataFrame
     notes: list[Problem] = field(default_factory=list)
     #: Row number of the first asset in the file (2 below a header, 1 for GeoJSON features).
     first_row: int = 2
+    #: Rows placed by a poster grid cell -> the cell (``C4``).
+    grid_cells: dict[int, str] = field(default_factory=dict)
 
     @property
     def rows(self) -> int:
@@ -241,8 +252,13 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     if "wheelchair" in table.columns:
         table["wheelchair"] = _map_values(table["wheelchair"], {"ja": "yes", "nee": "no", "beperkt": "limited",
                                                                 "yes": "yes", "no": "no", "limited": "limited"})
-    points = geometry if geometry is not None else _locate(table, rows, boundaries, problems)
-    frame = gpd.GeoDataFrame(table.drop(columns=[c for c in ("lat", "lon", "x", "y") if c in table.columns]),
+    grid_cells: dict[int, str] = {}
+    points = geometry if geometry is not None else _locate(table, rows, boundaries, problems, grid_cells)
+    if grid_cells:
+        notes.append(Problem("placed_by_grid", count=len(grid_cells),
+                             rows=", ".join(f"{row} ({cell})" for row, cell in grid_cells.items())))
+    frame = gpd.GeoDataFrame(table.drop(columns=[c for c in ("lat", "lon", "x", "y", "grid", "grid_area")
+                                                 if c in table.columns]),
                              geometry=gpd.GeoSeries(points, crs=settings.STORAGE_CRS), crs=settings.STORAGE_CRS)
     if boundaries is not None and not boundaries.empty:
         _check_inside(frame, boundaries, rows, problems)
@@ -251,7 +267,7 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     except InputError as exc:
         # A row whose location was already found wrong (an unknown buurt code, swapped
         # coordinates) does not also get "has no location": one problem, the real one.
-        placed_wrong = {p.row for p in problems if p.column in ("lat", "x", "buurt_code")}
+        placed_wrong = {p.row for p in problems if p.column in ("lat", "x", "buurt_code", "grid", "grid_area")}
         problems.extend(p for p in exc.problems if not (p.code == "location_missing" and p.row in placed_wrong))
         assets = None
     if problems:
@@ -260,7 +276,7 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
         explicit = assets["buurt_code"].copy()
         assets = assign_codes(assets, boundaries)
         assets["buurt_code"] = assets["buurt_code"].fillna(explicit)
-    return WorkshopImport(assets, notes, first_row)
+    return WorkshopImport(assets, notes, first_row, grid_cells)
 
 
 # ---------------------------------------------------------------------- readers
@@ -402,7 +418,7 @@ def _numbers(values: pd.Series, decimal_comma: bool) -> pd.Series:
 
 
 def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame | None,
-            problems: list[Problem]) -> list:
+            problems: list[Problem], grid_cells: dict[int, str] | None = None) -> list:
     n = len(table)
     decimal_comma = bool(table.attrs.get("decimal_comma"))
     lat = _numbers(table["lat"], decimal_comma) if "lat" in table.columns else pd.Series([np.nan] * n)
@@ -412,9 +428,13 @@ def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame |
     buurt = table["buurt_code"].astype("string").str.strip().str.upper() if "buurt_code" in table.columns \
         else pd.Series([pd.NA] * n, dtype="string")
     anchors = {}
+    metric = None
     if boundaries is not None and not boundaries.empty:
         metric = boundaries.to_crs(settings.METRIC_CRS)
         anchors = dict(zip(metric["code"], metric.geometry.representative_point().to_crs(settings.STORAGE_CRS)))
+    cells = table["grid"].tolist() if "grid" in table.columns else [None] * n
+    grid_areas = table["grid_area"].tolist() if "grid_area" in table.columns else [None] * n
+    grids: dict[str, PosterGrid | None] = {}
     lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
     x_min, y_min, x_max, y_max = settings.NL_BOUNDS_RD
     rd_to_ll = gpd.GeoSeries(gpd.points_from_xy(x.fillna(0), y.fillna(0)), crs=settings.METRIC_CRS) \
@@ -458,6 +478,8 @@ def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame |
             else:
                 problems.append(Problem("xy_outside_nl", "fix_check_xy", row=row, column="x", x=xx, y=yy))
                 points.append(None)
+        elif _filled(cells[i]):
+            points.append(_grid_point(cells[i], grid_areas[i], metric, grids, row, problems, grid_cells))
         elif buurt[i] is not None:
             anchor = anchors.get(buurt[i])
             if anchor is None:
@@ -471,6 +493,36 @@ def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame |
         else:
             points.append(None)  # build_assets reports the missing location
     return points
+
+
+def _filled(value) -> bool:
+    return value is not None and not (isinstance(value, float) and np.isnan(value)) and str(value).strip() != ""
+
+
+def _grid_point(cell, area, metric: gpd.GeoDataFrame | None, grids: dict, row: int, problems: list[Problem],
+                grid_cells: dict[int, str] | None):
+    """The centre of a poster grid cell (EPSG:4326), or None with a problem."""
+    label = parse_cell(cell)
+    if label is None:
+        problems.append(Problem("grid_cell_invalid", "fix_grid_cell", row=row, column="grid", value=str(cell).strip(),
+                                last=GRID_COLUMNS[-1], rows=GRID_ROWS))
+        return None
+    if not _filled(area):
+        problems.append(Problem("grid_area_missing", "fix_grid_area", row=row, column="grid_area"))
+        return None
+    code = str(area).strip().upper()
+    if code not in grids:
+        found = area_of(metric, code) if metric is not None else None
+        grids[code] = poster_grid(found[2].bounds) if found else None
+    grid = grids[code]
+    if grid is None:
+        problems.append(Problem("grid_area_unknown", "fix_grid_area" if metric is not None else "fix_import_buurten",
+                                row=row, column="grid_area", code=code))
+        return None
+    if grid_cells is not None:
+        grid_cells[row] = label
+    x, y = grid.cell_centre(label)
+    return gpd.GeoSeries([shapely.Point(x, y)], crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS).iloc[0]
 
 
 def _check_inside(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, rows: pd.Series,

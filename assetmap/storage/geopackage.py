@@ -73,6 +73,10 @@ TABLES: dict[str, TableSpec] = {
                            "POINT", None, "Residential buildings (OSM), as centroids with footprint area"),
     "study_area": TableSpec({"name": "TEXT", "source": "TEXT"}, "GEOMETRY", None,
                             "Area covered by the imported OSM data"),
+    # No migration: a workspace made before it gets the table at its next OSM import (Store.replace
+    # creates a missing table), and readers treat a missing table as an empty base map.
+    "basemap": TableSpec({"kind": "TEXT"}, "GEOMETRY", None,
+                         "Offline base map (OSM): water, waterways, green and building outlines"),
     "sources": TableSpec({"name": "TEXT", "reference": "TEXT", "licence": "TEXT", "attribution": "TEXT",
                           "imported_at": "TEXT", "rows": "INTEGER"}, None, None, "Imported data sets"),
 }
