@@ -297,8 +297,12 @@ def _suggest(args) -> int:
     records = [{"asset_id": row.asset_id, "name": row.name, "lon": float(row.lon), "lat": float(row.lat),
                 "added_population": int(row.added_population), "coverage_pct_after": float(row.coverage_pct_after)}
                for row in sites.itertuples()]
+    solved = sites.attrs
     if args.json:
-        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "sites": records})
+        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "method": solved["method"],
+                                "optimal": solved["optimal"], "added_population": solved["added_population"],
+                                "upper_bound_added_population": solved["upper_bound_added_population"],
+                                "upper_bound_coverage_pct": solved["upper_bound_coverage_pct"], "sites": records})
     total = before.total
     print(text("cli_suggest_now", args.lang, pct=total["coverage_pct"], population=total["population"],
                minutes=minutes, speed=speed))
@@ -308,6 +312,9 @@ def _suggest(args) -> int:
         print(text("cli_suggest_site", args.lang, rank=rank, name=site["name"],
                    asset=site["asset_id"] or text("cli_new_spot", args.lang), lat=site["lat"], lon=site["lon"],
                    added=site["added_population"], pct=site["coverage_pct_after"]))
+    print(text("cli_suggest_optimal" if solved["optimal"] else "cli_suggest_bound", args.lang,
+               method=solved["method"], added=solved["added_population"], count=args.count,
+               bound=solved["upper_bound_added_population"]))
     return EXIT_OK
 
 

@@ -31,9 +31,12 @@ Method (also in the README):
   cell area). Integer residents per point by the largest-remainder method, so each area's
   total is kept exactly. Areas cut by the edge of the study area keep the share of their
   population that matches the share of their surface inside it.
-* **Suggestions.** Greedy maximal covering: each pick is the candidate that adds most
-  not-yet-covered residents. Coverage is monotone submodular, so the greedy *k* picks cover at
-  least (1 − 1/e) ≈ 63 % of what the best possible *k* sites would add (Nemhauser et al. 1978).
+* **Suggestions.** Maximal covering, solved exactly as an integer programme with scipy's
+  ``milp`` (HiGHS) within ``settings.SUGGEST_TIME_LIMIT_S``. Greedy (each pick the candidate that
+  adds most not-yet-covered residents) runs first: it is the fallback when the solver does not
+  beat it in time, and its value gives a bound, since coverage is monotone submodular and greedy
+  reaches at least (1 − 1/e) ≈ 63 % of the best *k* sites (Nemhauser et al. 1978). ``milp`` takes
+  no starting solution, so greedy cannot warm-start it.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import sparse
+from scipy import optimize, sparse
 from scipy.sparse import csgraph
 
 from assetmap import settings
@@ -866,14 +869,158 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
     return result
 
 
+@dataclass
+class SiteChoice:
+    """The sites a suggestion picks, as :func:`choose_sites` found them.
+
+    Parameters
+    ----------
+    picks : list of int
+        Positions of the chosen sites (in the list of coverage sets), in order: each adds the
+        most residents of what the earlier ones left.
+    gains : list of int
+        Residents each pick adds, in the same order (all above 0).
+    method : str
+        ``"exact"`` when the integer programme gave the sites (or greedy's picks already reach the
+        upper bound, so nothing better exists); ``"greedy"`` when greedy's picks were kept (asked
+        for, or the solver found nothing as good within its time limit).
+    optimal : bool
+        The picks are proven to add the most residents any ``count`` sites could add.
+    upper_bound : int
+        Proven most residents that any ``count`` sites could add (the solver's dual bound, else
+        greedy's (1 − 1/e) guarantee or the sum of the largest single gains).
+    """
+
+    picks: list[int]
+    gains: list[int]
+    method: str
+    optimal: bool
+    upper_bound: int
+
+    @property
+    def added(self) -> int:
+        """Residents the picks add together."""
+        return int(sum(self.gains))
+
+
+def choose_sites(reach: list[np.ndarray], population: np.ndarray, covered: np.ndarray, count: int,
+                 method: str = "exact", time_limit_s: float | None = None) -> SiteChoice:
+    """Pick at most ``count`` sites that together cover most residents not yet covered (maximal covering).
+
+    Parameters
+    ----------
+    reach : list of numpy.ndarray
+        Per site, the demand points within reach (from :func:`coverage_sets`).
+    population : numpy.ndarray
+        Residents per demand point.
+    covered : numpy.ndarray
+        Boolean per demand point: already covered (adds nothing).
+    count : int
+        Most sites to pick.
+    method : {'exact', 'greedy'}
+        ``exact`` solves the integer programme with scipy's ``milp`` (HiGHS) and keeps greedy's
+        picks when the solver does not beat them; ``greedy`` only runs greedy.
+    time_limit_s : float, optional
+        Seconds the solver may take; default ``settings.SUGGEST_TIME_LIMIT_S``, read when the
+        function runs.
+
+    Returns
+    -------
+    SiteChoice
+        The picks in greedy order with their gains, the method used, whether the result is
+        proven optimal and the proven upper bound.
+    """
+    population = np.asarray(population, dtype=np.int64)
+    open_points = ~np.asarray(covered, dtype=bool)
+    reach = [np.asarray(r, dtype=np.int64)[open_points[np.asarray(r, dtype=np.int64)]] for r in reach]
+    greedy = _greedy_order(reach, population, range(len(reach)), count)
+    greedy_added = int(sum(g for _, g in greedy))
+    singles = np.sort([int(population[r].sum()) for r in reach])[::-1]
+    bound = min(int(singles[:count].sum()), int(np.floor(greedy_added / (1 - 1 / np.e) + 1e-9)))
+    picks, method_used = [p for p, _ in greedy], "greedy"
+    if method == "exact" and greedy_added < bound:
+        chosen, dual = _solve_max_covering(reach, population, count, time_limit_s)
+        if dual is not None:
+            bound = min(bound, dual)
+        if chosen is not None:
+            exact = _greedy_order(reach, population, chosen, count)
+            if sum(g for _, g in exact) >= greedy_added:
+                picks, method_used = [p for p, _ in exact], "exact"
+    elif method == "exact":
+        method_used = "exact"  # greedy already meets the bound: nothing better exists
+    order = _greedy_order(reach, population, picks, count)
+    gains = [g for _, g in order]
+    added = int(sum(gains))
+    return SiteChoice([p for p, _ in order], gains, method_used, added >= bound, max(bound, added))
+
+
+def _greedy_order(reach, population, allowed, count) -> list[tuple[int, int]]:
+    """Greedy picks among ``allowed`` sites: (site, residents added), gains above 0 only."""
+    taken = np.zeros(len(population), dtype=bool)
+    left = list(allowed)
+    out = []
+    while left and len(out) < count:
+        gains = [int(population[reach[j][~taken[reach[j]]]].sum()) for j in left]
+        best = int(np.argmax(gains))
+        if gains[best] <= 0:
+            break  # nothing left to gain: fewer than `count` useful sites
+        site = left.pop(best)
+        taken[reach[site]] = True
+        out.append((site, gains[best]))
+    return out
+
+
+def _solve_max_covering(reach, population, count, time_limit_s) -> tuple[list[int] | None, int | None]:
+    """The maximal covering integer programme with HiGHS: chosen sites and the proven bound.
+
+    Variables: x_j (site j opens, binary) and y_g (a group of residents is covered, 0..1), where a
+    group gathers the demand points reached by exactly the same sites. Maximise the residents of
+    covered groups, with sum x_j <= count and y_g <= sum of x_j over the sites that reach g.
+    """
+    if time_limit_s is None:
+        time_limit_s = settings.SUGGEST_TIME_LIMIT_S
+    n = len(reach)
+    sites = np.repeat(np.arange(n), [len(r) for r in reach])
+    points = np.concatenate(reach) if n else np.array([], dtype=np.int64)
+    if not len(points):
+        return None, 0
+    incidence = sparse.csc_matrix((np.ones(len(points)), (sites, points)),
+                                  shape=(n, int(points.max()) + 1)).tocsc()
+    incidence.sort_indices()
+    reached = np.flatnonzero(np.diff(incidence.indptr) > 0)
+    keys = [incidence.indices[incidence.indptr[i]:incidence.indptr[i + 1]].tobytes() for i in reached]
+    group_of = pd.Series(keys).factorize()[0]
+    groups = int(group_of.max()) + 1
+    weight = np.bincount(group_of, weights=population[reached].astype(float), minlength=groups)
+    first = pd.Series(np.arange(len(reached))).groupby(group_of).first().to_numpy()
+    group_sites = incidence[:, reached[first]].tocsc()  # sites × groups
+    # Rows: one "y_g - sum x_j <= 0" per group, then "sum x_j <= count".
+    link = sparse.hstack([-group_sites.T, sparse.identity(groups)])
+    budget = sparse.hstack([sparse.csr_matrix(np.ones((1, n))), sparse.csr_matrix((1, groups))])
+    matrix = sparse.vstack([link, budget]).tocsr()
+    upper = np.concatenate([np.zeros(groups), [count]])
+    result = optimize.milp(
+        np.concatenate([np.zeros(n), -weight]),
+        integrality=np.concatenate([np.ones(n), np.zeros(groups)]),
+        bounds=optimize.Bounds(0, 1),
+        constraints=optimize.LinearConstraint(matrix, -np.inf, upper),
+        options={"time_limit": float(time_limit_s), "mip_rel_gap": 0.0, "presolve": True})
+    dual = getattr(result, "mip_dual_bound", None)
+    bound = int(np.floor(-dual + 1e-6)) if dual is not None and np.isfinite(dual) else None
+    chosen = None if result.x is None else [int(j) for j in np.flatnonzero(result.x[:n] > 0.5)]
+    return chosen, bound
+
+
 def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: float | None = None,
                   count: int = 3, remove_ids=(), include_gap_cells: bool = False,
-                  max_gap_cells: int = 500) -> gpd.GeoDataFrame:
-    """The ``count`` sites that add most covered residents, picked greedily (see module docstring).
+                  max_gap_cells: int = 500, method: str = "exact",
+                  time_limit_s: float | None = None) -> gpd.GeoDataFrame:
+    """The ``count`` sites that add most covered residents (maximal covering, see module docstring).
 
-    Each pick is the site that adds most residents not yet covered, so the gains never grow
-    from one pick to the next and the picks together cover at least (1 − 1/e) of what the best
-    ``count`` sites would add; they are not guaranteed to be the best set.
+    The set is solved exactly with HiGHS (:func:`choose_sites`) within ``time_limit_s``; greedy's
+    set is kept when the solver does not find one as good in time. The rows are in greedy order
+    within the set (each adds most of what the earlier rows left), so the gains never grow from
+    one row to the next and ``coverage_pct_after`` is the coverage with that row and those above.
 
     Parameters
     ----------
@@ -894,12 +1041,20 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
         Also consider the most populous uncovered demand points as sites.
     max_gap_cells : int
         How many of those at most.
+    method : {'exact', 'greedy'}
+        ``exact`` (default) solves the integer programme; ``greedy`` only picks greedily.
+    time_limit_s : float, optional
+        Seconds the solver may take; default ``settings.SUGGEST_TIME_LIMIT_S``, read when the
+        function runs.
 
     Returns
     -------
     geopandas.GeoDataFrame
         EPSG:4326 points: ``rank``, ``asset_id`` (None for a gap cell), ``name``, ``category``,
-        ``lon``, ``lat``, ``added_population`` and ``coverage_pct_after``.
+        ``lon``, ``lat``, ``added_population`` and ``coverage_pct_after``. Its ``attrs`` hold
+        ``method`` (``exact`` or ``greedy``), ``optimal`` (proven best), ``added_population``,
+        ``upper_bound_added_population`` (proven most that any ``count`` sites could add) and
+        ``upper_bound_coverage_pct``.
 
     Raises
     ------
@@ -920,30 +1075,27 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
                                                    crs=settings.STORAGE_CRS)], ignore_index=True)
     columns = ["rank", "asset_id", "name", "category", "lon", "lat", "added_population", "coverage_pct_after"]
     empty = gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
-    if sites.empty:
-        return empty
     population = inputs.demand["population"].to_numpy(dtype=np.int64)
     covered = base.points["covered"].to_numpy().copy()
     total = int(population.sum())
-    reach = coverage_sets(inputs, sites, limit)
+    reach = coverage_sets(inputs, sites, limit) if len(sites) else []
+    choice = choose_sites(reach, population, covered, count, method=method, time_limit_s=time_limit_s)
+    already = int(population[covered].sum())
     picks = []
-    for rank in range(1, count + 1):
-        gains = np.array([population[s[~covered[s]]].sum() for s in reach])
-        best = int(np.argmax(gains)) if len(gains) else -1
-        if best < 0 or gains[best] <= 0:
-            break  # nothing left to gain: fewer than `count` useful sites
+    for rank, (best, gain) in enumerate(zip(choice.picks, choice.gains), start=1):
         covered[reach[best]] = True
         site = sites.iloc[best]
         picks.append({"rank": rank, "asset_id": site["id"] if pd.notna(site["id"]) else None,
                       "name": site["name"], "category": site["category"],
                       "lon": round(site.geometry.x, 6), "lat": round(site.geometry.y, 6),
-                      "added_population": int(gains[best]),
+                      "added_population": int(gain),
                       "coverage_pct_after": _pct(int(population[covered].sum()), total),
                       "geometry": site.geometry})
-        reach[best] = np.array([], dtype=np.int64)
-    if not picks:
-        return empty
-    return gpd.GeoDataFrame(picks, geometry="geometry", crs=settings.STORAGE_CRS)
+    out = gpd.GeoDataFrame(picks, geometry="geometry", crs=settings.STORAGE_CRS) if picks else empty
+    out.attrs.update({"method": choice.method, "optimal": choice.optimal, "added_population": choice.added,
+                      "upper_bound_added_population": choice.upper_bound,
+                      "upper_bound_coverage_pct": _pct(already + choice.upper_bound, total)})
+    return out
 
 
 # --------------------------------------------------------------------------- what-if and storage
