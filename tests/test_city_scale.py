@@ -1,0 +1,161 @@
+"""City scale: one libosmium reader for every OSM format, format parity, parity with osmnx's walk rule,
+progress reporting and a small synthetic city (bench/synthetic_city.py) that imports like a real one."""
+
+from __future__ import annotations
+
+import bz2
+import collections
+import gzip
+import re
+import shutil
+
+import numpy as np
+import osmnx as ox
+import pytest
+import shapely
+
+from assetmap.imports import import_boundaries, import_osm
+from assetmap.service import create_workspace, open_workspace
+from assetmap.sources import osm
+from conftest import DELFT_AREA, DELFT_OSM, DELFT_PBF, DELFT_WIJKEN
+
+
+@pytest.fixture(scope="module")
+def delft_formats(tmp_path_factory):
+    """The Delft extract as .osm.bz2 (shared), .osm and .osm.gz (unpacked here) and .osm.pbf (packaged)."""
+    folder = tmp_path_factory.mktemp("formats")
+    xml = bz2.decompress(DELFT_OSM.read_bytes())
+    (folder / "delft.osm").write_bytes(xml)
+    (folder / "delft.osm.gz").write_bytes(gzip.compress(xml, compresslevel=1))
+    shutil.copy(DELFT_OSM, folder / "delft.osm.bz2")
+    shutil.copy(DELFT_PBF, folder / "delft.osm.pbf")
+    return {suffix: folder / f"delft.{suffix}" for suffix in ("osm", "osm.gz", "osm.bz2", "osm.pbf")}
+
+
+def _wkt(frame):
+    return shapely.to_wkt(frame.geometry.array, rounding_precision=-1)
+
+
+def test_every_format_gives_the_same_layers(delft_formats):
+    layers = {suffix: osm.read_osm_file(path) for suffix, path in delft_formats.items()}
+    pbf = layers["osm.pbf"]
+    assert len(pbf.assets) > 150 and len(pbf.walk_edges) > 2000 and len(pbf.buildings) > 1000
+    for suffix, other in layers.items():
+        for name in ("assets", "buildings", "walk_nodes", "walk_edges"):
+            a, b = getattr(pbf, name), getattr(other, name)
+            assert len(a) == len(b), (suffix, name)
+            assert list(_wkt(a)) == list(_wkt(b)), (suffix, name)
+            columns = [c for c in a.columns if c not in ("geometry", "created_at", "updated_at")]
+            assert a[columns].astype(str).equals(b[columns].astype(str)), (suffix, name)
+
+
+def test_reimporting_the_same_area_in_another_format_changes_nothing(tmp_path):
+    path = tmp_path / "delft.gpkg"
+    with create_workspace(path) as ws:
+        import_boundaries(ws, file=DELFT_WIJKEN)
+        first = import_osm(ws, file=DELFT_OSM, area_file=DELFT_AREA)
+        history_before = len(ws.history())
+        nodes_before, edges_before = ws.walk_network()
+        again = import_osm(ws, file=DELFT_PBF, area_file=DELFT_AREA)
+        history = ws.history()
+        nodes, edges = ws.walk_network()
+    assert len(first.report.added) == first.rows > 150
+    assert again.report.updated == [] and again.report.added == []
+    assert sorted(again.report.unchanged) == sorted(first.report.added)
+    assert len(history) == history_before  # no false "update" in the history
+    assert len(nodes) == len(nodes_before) and len(edges) == len(edges_before)
+    assert list(_wkt(edges)) == list(_wkt(edges_before))
+
+
+def test_canonical_geometry_forgets_ring_start_and_orientation():
+    ring = [(4.0, 52.0), (4.001, 52.0), (4.001, 52.001), (4.0, 52.001)]
+    shapes = [shapely.Polygon(ring), shapely.Polygon(ring[::-1]), shapely.Polygon(ring[2:] + ring[:2]),
+              shapely.Polygon([(x + 4e-9, y - 3e-9) for x, y in ring[1:] + ring[:1]])]
+    assert len({s.wkt for s in shapes}) == 4
+    canonical = osm.canonical_geometry(shapes)
+    assert len(set(shapely.to_wkt(canonical, rounding_precision=-1))) == 1
+    assert canonical[0].exterior.is_ccw  # GeoJSON's orientation
+    point = osm.canonical_geometry([shapely.Point(4.12345678912, 52.0)])[0]
+    assert point.x == 4.1234568
+
+
+# --------------------------------------------------------------------------- osmnx parity
+
+def _osmnx_walk_clauses():
+    """osmnx's own walk filter (its Overpass query text), as (key, pattern or None for 'has the key')."""
+    text = ox._overpass._get_network_filter("walk")
+    clauses = re.findall(r'\["([^"]+)"(?:!~"([^"]*)")?\]', text)
+    assert ("highway", "") in clauses and len(clauses) >= 8
+    return [(key, pattern or None) for key, pattern in clauses]
+
+
+def _failed_clauses(data, clauses):
+    def value(key):
+        v = data.get(key)
+        return v[0] if isinstance(v, list) else v
+
+    failed = []
+    for key, pattern in clauses:
+        v = value(key)
+        if pattern is None and v is None:
+            failed.append(key)
+        elif pattern is not None and v is not None and re.search(pattern, str(v)):
+            failed.append(key)
+    return failed
+
+
+def test_walk_network_equals_osmnx_walk_filter_up_to_the_documented_differences():
+    """osmnx reads the same XML file and its own walk filter picks the ways; ours differs only where the
+    README says: cycleways with foot access and streets with separately mapped sidewalks stay walkable."""
+    clauses = _osmnx_walk_clauses()
+    keys = sorted({key for key, _ in clauses})
+    saved = list(ox.settings.useful_tags_way)
+    ox.settings.useful_tags_way = sorted(set(saved) | set(keys))
+    try:
+        reference = ox.graph_from_xml(DELFT_OSM, bidirectional=True, simplify=False, retain_all=True)
+    finally:
+        ox.settings.useful_tags_way = saved
+    osmnx_edges, extra_edges = collections.Counter(), collections.Counter()
+    for u, v, data in reference.edges(data=True):
+        failed = _failed_clauses(data, clauses)
+        pair = (min(u, v), max(u, v), data["osmid"])
+        if not failed:
+            osmnx_edges[pair] += 1
+        elif set(failed) <= {"sidewalk", "sidewalk:both", "sidewalk:left", "sidewalk:right"}:
+            extra_edges[pair] += 1  # documented: a street with separate sidewalks stays walkable
+        elif failed == ["highway"] and data.get("highway") == "cycleway" and data.get("foot") in (
+                "yes", "designated", "permissive"):
+            extra_edges[pair] += 1  # documented: a cycleway open to pedestrians
+    _, ours = osm.read_osm_objects(DELFT_OSM)
+    our_edges = collections.Counter((min(u, v), max(u, v), d["osmid"]) for u, v, d in ours.edges(data=True))
+    assert our_edges == osmnx_edges + extra_edges
+    assert sum(extra_edges.values()) > 0  # the differences exist in Delft, so this test checks them
+    nodes = {n for u, v, _ in osmnx_edges + extra_edges for n in (u, v)}
+    assert set(ours.nodes) == nodes
+    assert sum(extra_edges.values()) < 0.05 * sum(osmnx_edges.values())
+
+
+def test_our_walk_rule_agrees_with_osmnx_on_single_ways():
+    clauses = _osmnx_walk_clauses()
+    cases = [{"highway": "footway"}, {"highway": "residential", "foot": "no"}, {"highway": "rest_area"},
+             {"highway": "services"}, {"highway": "service", "service": "private"},
+             {"highway": "pedestrian", "area": "yes"}, {"highway": "track", "access": "private"},
+             {"highway": "motorway_link"}, {"highway": "platform"}, {"building": "house"},
+             {"highway": "cycleway"}, {"highway": "steps", "foot": "yes"}]
+    for tags in cases:
+        assert osm.is_walkable(tags) == (not _failed_clauses(tags, clauses)), tags
+    assert osm.is_walkable({"highway": "cycleway", "foot": "designated"})  # documented difference
+    assert osm.is_walkable({"highway": "residential", "sidewalk": "separate"})  # documented difference
+
+
+def test_features_equal_those_osmnx_reads_from_the_same_file():
+    """The facilities our reader finds are exactly those of osmnx's features_from_xml, in the same form."""
+    reference = ox.features_from_xml(DELFT_OSM, tags=osm.mapping_tags())
+    reference = reference.set_geometry(osm.canonical_geometry(reference.geometry.array))
+    theirs = osm.assets_from_features(reference).set_index("id").sort_index()
+    features, _ = osm.read_osm_objects(DELFT_OSM)
+    features = features.set_geometry(osm.canonical_geometry(features.geometry.array))
+    mine = osm.assets_from_features(features).set_index("id").sort_index()
+    assert list(mine.index) == list(theirs.index) and len(mine) > 150
+    assert (mine["category"] == theirs["category"]).all() and (mine["name"] == theirs["name"]).all()
+    assert np.array_equal(_wkt(mine), _wkt(theirs))
