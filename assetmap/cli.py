@@ -21,7 +21,7 @@ from pathlib import Path
 
 from assetmap import __version__, settings
 from assetmap.errors import AssetmapError, InputError
-from assetmap.messages import cli_language, text
+from assetmap.messages import N_, cli_language, text
 from assetmap.layers.schema import BUILDING_BLOCKS
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -193,8 +193,9 @@ def _repair(args) -> int:
 
 def _import_osm(args) -> int:
     from assetmap.imports import import_osm
-    with _open(args.workspace) as ws:
-        result = import_osm(ws, file=args.file, place=args.place, area_file=args.area)
+    from assetmap.progress import StageBar
+    with _open(args.workspace) as ws, StageBar(args.lang) as progress:
+        result = import_osm(ws, file=args.file, place=args.place, area_file=args.area, progress=progress)
         nodes, edges = ws.walk_network()
     print(text("cli_osm_imported", args.lang, summary=result.summary(args.lang), nodes=len(nodes), edges=len(edges)))
     return EXIT_OK
@@ -202,8 +203,9 @@ def _import_osm(args) -> int:
 
 def _import_boundaries(args) -> int:
     from assetmap.imports import import_boundaries
-    with _open(args.workspace) as ws:
-        result = import_boundaries(ws, file=args.file, gemeente=args.gemeente, level=args.level)
+    from assetmap.progress import StageBar
+    with _open(args.workspace) as ws, StageBar(args.lang) as progress:
+        result = import_boundaries(ws, file=args.file, gemeente=args.gemeente, level=args.level, progress=progress)
     _notes(result.notes, args.lang)
     print(text("cli_boundaries_imported", args.lang, rows=result.rows))
     return EXIT_OK
@@ -211,9 +213,11 @@ def _import_boundaries(args) -> int:
 
 def _import(args) -> int:
     from assetmap.imports import import_workshop
-    with _open(args.workspace) as ws:
+    from assetmap.progress import StageBar
+    with _open(args.workspace) as ws, StageBar(args.lang) as progress:
         try:
-            result = import_workshop(ws, args.file, dry_run=args.dry_run, actor=args.by, take_over=args.take_over)
+            result = import_workshop(ws, args.file, dry_run=args.dry_run, actor=args.by, take_over=args.take_over,
+                                     progress=progress)
         except InputError as exc:
             print(text("cli_import_refused", args.lang, count=len(exc.problems), file=args.file), file=sys.stderr)
             print(exc.report(limit=200, lang=args.lang), file=sys.stderr)
@@ -252,12 +256,12 @@ def _export(args) -> int:
     return EXIT_OK
 
 
-def _coverage_inputs(ws, args):
+def _coverage_inputs(ws, args, progress=None):
     from assetmap.coverage import load_inputs
     categories = None
     if args.categories:
         categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
-    return load_inputs(ws, meeting_place_categories=categories)
+    return load_inputs(ws, meeting_place_categories=categories, progress=progress)
 
 
 def _speed(args) -> float | None:
@@ -267,10 +271,13 @@ def _speed(args) -> float | None:
 
 def _coverage(args) -> int:
     from assetmap.coverage import compute_coverage, save_coverage
-    with _open(args.workspace) as ws:
-        inputs = _coverage_inputs(ws, args)
+    from assetmap.progress import StageBar
+    with _open(args.workspace) as ws, StageBar(args.lang) as progress:
+        inputs = _coverage_inputs(ws, args, progress)
+        progress(N_("progress_coverage"))
         result = compute_coverage(inputs, args.minutes, _speed(args))
         if not args.no_save:
+            progress(N_("progress_save"))
             save_coverage(ws, result)
     if args.json:
         _write_json(args.json, result.to_dict())
@@ -289,11 +296,15 @@ def _coverage(args) -> int:
 
 def _suggest(args) -> int:
     from assetmap.coverage import compute_coverage, suggest_sites
-    with _open(args.workspace) as ws:
-        inputs = _coverage_inputs(ws, args)
-    before = compute_coverage(inputs, args.minutes, _speed(args))
-    minutes, speed = before.minutes, before.speed_kmh
-    sites = suggest_sites(inputs, minutes, speed, count=args.count, include_gap_cells=args.gap_cells)
+    from assetmap.progress import StageBar
+    with StageBar(args.lang) as progress:
+        with _open(args.workspace) as ws:
+            inputs = _coverage_inputs(ws, args, progress)
+        progress(N_("progress_coverage"))
+        before = compute_coverage(inputs, args.minutes, _speed(args))
+        minutes, speed = before.minutes, before.speed_kmh
+        sites = suggest_sites(inputs, minutes, speed, count=args.count, include_gap_cells=args.gap_cells,
+                              progress=progress)
     records = [{"asset_id": row.asset_id, "name": row.name, "lon": float(row.lon), "lat": float(row.lat),
                 "added_population": int(row.added_population), "coverage_pct_after": float(row.coverage_pct_after)}
                for row in sites.itertuples()]

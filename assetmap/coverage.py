@@ -52,7 +52,7 @@ from scipy.sparse import csgraph
 
 from assetmap import settings
 from assetmap.errors import InputError
-from assetmap.messages import Message
+from assetmap.messages import Message, N_
 from assetmap.layers import categories
 from assetmap.layers.assets import meeting_places
 from assetmap.layers.boundaries import finest_level
@@ -529,7 +529,7 @@ class CoverageInputs:
 
 
 def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
-                include_private: bool = False) -> CoverageInputs:
+                include_private: bool = False, progress=None) -> CoverageInputs:
     """Read network, demand, meeting places and candidate sites from a workspace.
 
     Parameters
@@ -543,6 +543,9 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     include_private : bool
         Also count meeting places that are not public or lack consent (default: only public ones
         with consent count).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` with a stage message code (network, residents,
+        placing residents on the network); None reports nothing.
 
     Returns
     -------
@@ -558,9 +561,12 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     assetmap.errors.InputError
         The category catalogue cannot be read.
     """
+    _report(progress, N_("progress_network"))
     network = build_network(*ws.walk_network())
+    _report(progress, N_("progress_demand"))
     areas = analysis_areas(ws.boundaries(), ws.study_area())
     demand = demand_points(areas, ws.buildings())
+    _report(progress, N_("progress_snap"))
     demand_snap = snap(network, shapely.get_coordinates(demand.geometry.array))
     assets = ws.assets()
     counted = tuple(categories.meeting_place_categories() if meeting_place_categories is None
@@ -576,6 +582,11 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     if places.empty:
         notes.append(Message("note_no_meeting_places"))
     return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes)
+
+
+def _report(progress, stage: str, done: int = 0, total: int | None = None) -> None:
+    if progress is not None:
+        progress(stage, done, total)
 
 
 def _points(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -841,7 +852,8 @@ def _json_number(value):
 
 # --------------------------------------------------------------------------- suggestions
 
-def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: float) -> list[np.ndarray]:
+def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: float,
+                  progress=None) -> list[np.ndarray]:
     """For each site, the demand points within ``limit_m`` walking metres of it.
 
     Parameters
@@ -852,6 +864,8 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
         Site points (polygons by a point inside), any CRS.
     limit_m : float
         Walking distance in metres.
+    progress : callable, optional
+        Called as ``progress(N_("progress_site_reach"), done, total)`` per batch of sites.
 
     Returns
     -------
@@ -861,6 +875,7 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
     snapped = _snap_sites(inputs, sites)
     result: list[np.ndarray] = []
     for start in range(0, len(sites), _SITE_BATCH):
+        _report(progress, N_("progress_site_reach"), start, len(sites))
         batch = np.arange(start, min(start + _SITE_BATCH, len(sites)))
         part = Snap(snapped.edge[batch], snapped.offset[batch], snapped.to_u[batch], snapped.to_v[batch])
         dist = distances_from_sites(inputs.network, part, inputs.demand_snap, groups=np.arange(len(batch)),
@@ -1014,7 +1029,7 @@ def _solve_max_covering(reach, population, count, time_limit_s) -> tuple[list[in
 def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: float | None = None,
                   count: int = 3, remove_ids=(), include_gap_cells: bool = False,
                   max_gap_cells: int = 500, method: str = "exact",
-                  time_limit_s: float | None = None) -> gpd.GeoDataFrame:
+                  time_limit_s: float | None = None, progress=None) -> gpd.GeoDataFrame:
     """The ``count`` sites that add most covered residents (maximal covering, see module docstring).
 
     The set is solved exactly with HiGHS (:func:`choose_sites`) within ``time_limit_s``; greedy's
@@ -1046,6 +1061,9 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
     time_limit_s : float, optional
         Seconds the solver may take; default ``settings.SUGGEST_TIME_LIMIT_S``, read when the
         function runs.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` with a stage message code (reach of each
+        site, then solving); None reports nothing.
 
     Returns
     -------
@@ -1078,7 +1096,8 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
     population = inputs.demand["population"].to_numpy(dtype=np.int64)
     covered = base.points["covered"].to_numpy().copy()
     total = int(population.sum())
-    reach = coverage_sets(inputs, sites, limit) if len(sites) else []
+    reach = coverage_sets(inputs, sites, limit, progress) if len(sites) else []
+    _report(progress, N_("progress_solve"))
     choice = choose_sites(reach, population, covered, count, method=method, time_limit_s=time_limit_s)
     already = int(population[covered].sum())
     picks = []

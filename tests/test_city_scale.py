@@ -159,3 +159,50 @@ def test_features_equal_those_osmnx_reads_from_the_same_file():
     assert list(mine.index) == list(theirs.index) and len(mine) > 150
     assert (mine["category"] == theirs["category"]).all() and (mine["name"] == theirs["name"]).all()
     assert np.array_equal(_wkt(mine), _wkt(theirs))
+
+
+# --------------------------------------------------------------------------- progress
+
+def test_imports_and_coverage_report_their_stages(tmp_path):
+    from assetmap import coverage
+    from assetmap.progress import StageBar
+
+    seen = []
+
+    def record(stage, done=0, total=None):
+        seen.append((stage, done, total))
+
+    path = tmp_path / "delft.gpkg"
+    with create_workspace(path) as ws:
+        import_boundaries(ws, file=DELFT_WIJKEN, progress=record)
+        import_osm(ws, file=DELFT_PBF, area_file=DELFT_AREA, progress=record)
+        inputs = coverage.load_inputs(ws, progress=record)
+    coverage.suggest_sites(inputs, 10, 4.5, count=2, progress=record)
+    stages = list(dict.fromkeys(stage for stage, _, _ in seen))
+    assert stages == ["progress_boundaries_read", "progress_save", "progress_osm_read", "progress_osm_network",
+                      "progress_osm_layers", "progress_network", "progress_demand", "progress_snap",
+                      "progress_site_reach", "progress_solve"]
+    assert ("progress_save", 1, 1) in seen
+    reach = [(done, total) for stage, done, total in seen if stage == "progress_site_reach"]
+    assert reach[0] == (0, len(inputs.candidates))
+    # A bar names each stage in the user's language; without a terminal it stays quiet.
+    bar = StageBar("nl", enabled=False)
+    for stage in stages:
+        bar(stage)
+    assert bar.stages == stages
+
+
+def test_progress_bars_name_the_stage_and_stay_quiet_off_a_terminal(capsys, delft_copy):
+    import subprocess
+    import sys
+
+    from assetmap.progress import StageBar
+
+    with StageBar("nl", enabled=True) as bar:
+        bar("progress_snap", 5, 10)
+        bar("progress_solve")
+    assert "inwoners op het netwerk plaatsen" in capsys.readouterr().err
+    run = subprocess.run([sys.executable, "-m", "assetmap.cli", "--lang", "nl", "coverage", str(delft_copy),
+                          "--no-save"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert "inwoners op het netwerk plaatsen" not in run.stderr + run.stdout and "\r" not in run.stderr

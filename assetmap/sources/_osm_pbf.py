@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
+from assetmap.messages import N_
 from assetmap.layers import categories
 
 
@@ -75,7 +76,7 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
     for count, obj in enumerate(processor):
         if progress is not None and count % 200_000 == 0:
-            progress("progress_osm_read", count, None)
+            progress(N_("progress_osm_read"), count, None)
         if obj.is_area():
             wanted = _matching(obj.tags, tags)
             if wanted:

@@ -25,6 +25,7 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.messages import N_
 from assetmap.layers import categories
 from assetmap.layers.assets import build_assets
 # Still importable from here for i18n until it reads the catalogue itself; the one copy is in layers.
@@ -126,10 +127,10 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
     _check_osm_file(path)
     features, graph = read_osm_objects(path, progress)
     if progress is not None:
-        progress("progress_osm_network", 0, None)
+        progress(N_("progress_osm_network"), 0, None)
     graph = ox.simplify_graph(graph)
     if progress is not None:
-        progress("progress_osm_layers", 0, None)
+        progress(N_("progress_osm_layers"), 0, None)
     return osm_to_layers(features, graph, area, reference=path.name)
 
 
