@@ -206,3 +206,45 @@ def test_progress_bars_name_the_stage_and_stay_quiet_off_a_terminal(capsys, delf
                           "--no-save"], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert "inwoners op het netwerk plaatsen" not in run.stderr + run.stdout and "\r" not in run.stderr
+
+
+# --------------------------------------------------------------------------- synthetic city
+
+def test_a_two_by_two_synthetic_city_imports_as_one_city(tmp_path):
+    import importlib.util
+
+    import geopandas as gpd
+    from scipy.sparse import csgraph
+
+    from assetmap import coverage
+    from conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("synthetic_city", REPO / "bench" / "synthetic_city.py")
+    synthetic_city = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic_city)
+    one = synthetic_city.build_city(1, tmp_path / "one")
+    two = synthetic_city.build_city(2, tmp_path / "two")
+    folder = tmp_path / "two"
+    assert {p.name for p in folder.iterdir()} == {"city.osm.pbf", "boundaries.geojson", "area.geojson"}
+    assert two["nodes"] == 4 * one["nodes"] and two["seam_joins"] > 4
+    boundaries = gpd.read_file(folder / "boundaries.geojson")
+    assert boundaries["code"].str.fullmatch(r"BU0999\d{4}").all() and boundaries["code"].is_unique
+    assert two["population"] == 4 * one["population"] == int(boundaries["population"].sum()) > 40_000
+
+    results = {}
+    for name in ("one", "two"):
+        path = tmp_path / f"{name}.gpkg"
+        with create_workspace(path) as ws:
+            import_boundaries(ws, file=tmp_path / name / "boundaries.geojson")
+            imported = import_osm(ws, file=tmp_path / name / "city.osm.pbf", area_file=tmp_path / name / "area.geojson")
+            inputs = coverage.load_inputs(ws)
+        results[name] = (imported, inputs, coverage.compute_coverage(inputs, 10, 4.5))
+    (imported_one, inputs_one, cover_one), (imported_two, inputs_two, cover_two) = results["one"], results["two"]
+    assert imported_two.rows == 4 * imported_one.rows > 100
+    assert len(set(inputs_two.demand["buurt_code"])) == len(boundaries)
+    assert cover_two.total["population"] == two["population"]
+    # The copies are joined at the seams: one walking network, not four.
+    _, component = csgraph.connected_components(inputs_two.network.matrix, directed=False)
+    assert np.bincount(component).max() > 0.9 * inputs_two.network.size
+    # Joined copies reach across the seams, so coverage is at least that of one copy.
+    assert cover_two.total["covered_population"] >= 4 * cover_one.total["covered_population"]
