@@ -73,7 +73,10 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     wkb = osmium.geom.WKBFactory()
     features: dict[tuple[str, int], dict] = {}
     graph = nx.MultiDiGraph(crs="epsg:4326")
-    processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
+    # Only objects with a key asked for reach Python (libosmium filters in C++, after the node
+    # locations and areas are built from everything): most nodes have no tags at all.
+    processor = osmium.FileProcessor(str(path)).with_locations().with_areas() \
+        .with_filter(osmium.filter.KeyFilter(*dict.fromkeys([*tags, "highway"])))
     for count, obj in enumerate(processor):
         if progress is not None and count % 200_000 == 0:
             progress(N_("progress_osm_read"), count, None)
@@ -89,11 +92,15 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
                 features[("node", obj.id)] = {**wanted, "geometry": shapely.Point(obj.location.lon,
                                                                                    obj.location.lat)}
         elif obj.is_way():
+            walk = "highway" in obj.tags and (keep_way is None or keep_way(dict(obj.tags)))
+            closed = obj.is_closed()
+            if not walk and closed:
+                continue  # a closed way is a feature as an area (above), if at all
             nodes = [n for n in obj.nodes if n.location.valid()]
-            if "highway" in obj.tags and len(nodes) > 1 and (keep_way is None or keep_way(dict(obj.tags))):
+            if walk and len(nodes) > 1:
                 _add_way(graph, obj, nodes, way_tags)
-            wanted = _matching(obj.tags, tags)
-            if wanted and len(nodes) > 1 and ("way", obj.id) not in features and not obj.is_closed():
+            wanted = _matching(obj.tags, tags) if not closed else None
+            if wanted and len(nodes) > 1 and ("way", obj.id) not in features:
                 line = shapely.LineString([(n.location.lon, n.location.lat) for n in nodes])
                 features[("way", obj.id)] = {**wanted, "geometry": line}
     if features:
