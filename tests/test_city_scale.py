@@ -248,3 +248,20 @@ def test_a_two_by_two_synthetic_city_imports_as_one_city(tmp_path):
     assert np.bincount(component).max() > 0.9 * inputs_two.network.size
     # Joined copies reach across the seams, so coverage is at least that of one copy.
     assert cover_two.total["covered_population"] >= 4 * cover_one.total["covered_population"]
+
+
+def test_the_coverage_page_shows_its_stages_only_while_computing(delft_copy, monkeypatch):
+    """The page draws an st.status box that names each loading stage and removes it once coverage is there."""
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import REPO
+
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    source = (REPO / "pages" / "3_Ontmoetingsplekken.py").read_text(encoding="utf-8")
+    assert "_progress=" in source and ".status(" in source
+    at = AppTest.from_file(str(REPO / "pages" / "3_Ontmoetingsplekken.py"), default_timeout=180)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.status) == 0 and len(at.expander) == 0  # the box is gone once done
+    assert len(at.metric) >= 1 and len(at.dataframe) >= 1
