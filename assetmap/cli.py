@@ -270,7 +270,7 @@ def _speed(args) -> float | None:
 
 
 def _coverage(args) -> int:
-    from assetmap.coverage import compute_coverage, save_coverage
+    from assetmap.coverage import compute_coverage, save_coverage, save_demand_placement
     from assetmap.progress import StageBar
     with _open(args.workspace) as ws, StageBar(args.lang) as progress:
         inputs = _coverage_inputs(ws, args, progress)
@@ -279,6 +279,7 @@ def _coverage(args) -> int:
         if not args.no_save:
             progress(N_("progress_save"))
             save_coverage(ws, result)
+            save_demand_placement(ws, inputs)  # the app's coverage page then opens without placing residents
     if args.json:
         _write_json(args.json, result.to_dict())
     _notes(result.notes, args.lang, sys.stdout)

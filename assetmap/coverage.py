@@ -517,6 +517,8 @@ class CoverageInputs:
     notes : list of assetmap.messages.Message
         Things the user should know (residents that cannot reach the network, no meeting
         places at all).
+    placement_key : str
+        The :func:`placement_key` of the workspace the demand was placed for.
     """
 
     network: WalkNetwork
@@ -526,6 +528,7 @@ class CoverageInputs:
     meeting_places: gpd.GeoDataFrame   # EPSG:4326: id, name, category, geometry
     candidates: gpd.GeoDataFrame       # EPSG:4326: id, name, category, geometry
     notes: list[Message] = field(default_factory=list)
+    placement_key: str = ""            # see placement_key: what demand and demand_snap were made from
 
 
 def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
@@ -562,12 +565,19 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
         The category catalogue cannot be read.
     """
     _report(progress, N_("progress_network"))
-    network = build_network(*ws.walk_network())
+    nodes, edges = ws.walk_network()
+    network = build_network(nodes, edges)
     _report(progress, N_("progress_demand"))
-    areas = analysis_areas(ws.boundaries(), ws.study_area())
-    demand = demand_points(areas, ws.buildings())
-    _report(progress, N_("progress_snap"))
-    demand_snap = snap(network, shapely.get_coordinates(demand.geometry.array))
+    boundaries = ws.boundaries()
+    areas = analysis_areas(boundaries, ws.study_area())
+    key = placement_key(ws, nodes, edges, boundaries)
+    cached = _cached_placement(ws, key, network, areas)
+    if cached is not None:  # placed before (see save_demand_placement): the slow part is skipped
+        demand, demand_snap = cached
+    else:
+        demand = demand_points(areas, ws.buildings())
+        _report(progress, N_("progress_snap"))
+        demand_snap = snap(network, shapely.get_coordinates(demand.geometry.array))
     assets = ws.assets()
     counted = tuple(categories.meeting_place_categories() if meeting_place_categories is None
                     else meeting_place_categories)
@@ -581,7 +591,95 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
         notes.append(Message("note_unreachable", count=unreachable, distance=f"{settings.MAX_SNAP_DISTANCE_M:.0f}"))
     if places.empty:
         notes.append(Message("note_no_meeting_places"))
-    return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes)
+    return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes, key)
+
+
+#: Table in which :func:`save_demand_placement` keeps the residents placed on the network.
+PLACEMENT_TABLE = "coverage_demand"
+
+
+def placement_key(ws, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> str:
+    """A fingerprint of what the demand placement depends on.
+
+    The imports recorded in the workspace (every OSM or boundaries import logs one), the size of
+    the walking network and the boundaries' codes and population, and the settings used.
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The open workspace (its ``sources`` are read).
+    nodes : geopandas.GeoDataFrame
+        ``walk_nodes`` as read.
+    edges : geopandas.GeoDataFrame
+        ``walk_edges`` as read.
+    boundaries : geopandas.GeoDataFrame
+        The boundaries as read.
+
+    Returns
+    -------
+    str
+        16 hexadecimal characters; another key means the stored placement is out of date.
+    """
+    import hashlib
+    import json
+
+    sources = ws.sources()
+    imports = sources[sources["name"] != "workshop"].astype(str).to_numpy().tolist() if len(sources) else []
+    population = pd.to_numeric(boundaries.get("population", pd.Series(dtype=float)), errors="coerce")
+    text = json.dumps([imports, len(nodes), len(edges), round(float(edges["length_m"].sum()), 3) if len(edges) else 0,
+                       sorted(boundaries["code"].astype(str)) if len(boundaries) else [],
+                       float(population.fillna(-1).sum()), settings.DEMAND_GRID_M, settings.MAX_SNAP_DISTANCE_M,
+                       MIN_COMPONENT_NODES, MIN_COMPONENT_SHARE], default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def save_demand_placement(ws, inputs: CoverageInputs) -> None:
+    """Keep the residents placed on the network in the workspace, so that the next :func:`load_inputs` skips it.
+
+    Spreading residents over homes and placing them on the network is most of the time of
+    :func:`load_inputs` on a large area; with the placement kept, reopening the coverage page
+    reads it back instead. It is used only while :func:`placement_key` is unchanged (no new import
+    of OSM data or boundaries since).
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        An open workspace; its actor must be a ``coordinator``.
+    inputs : CoverageInputs
+        From :func:`load_inputs` on this workspace.
+
+    Returns
+    -------
+    None
+    """
+    demand, placed = inputs.demand, inputs.demand_snap
+    xy = shapely.get_coordinates(demand.geometry.array)
+    frame = pd.DataFrame({"buurt_code": demand["buurt_code"].astype(str).to_numpy(),
+                          "population": demand["population"].to_numpy(dtype=np.int64),
+                          "method": demand["method"].astype(str).to_numpy(), "x_rd": xy[:, 0], "y_rd": xy[:, 1],
+                          "edge": placed.edge, "offset_m": np.where(placed.reachable, placed.offset, -1.0),
+                          "to_u_m": placed.to_u, "to_v_m": placed.to_v, "placement_key": inputs.placement_key})
+    with ws.transaction():
+        ws.save_result(PLACEMENT_TABLE, frame, "residents placed on the walking network (assetmap coverage)")
+
+
+def _cached_placement(ws, key: str, network: WalkNetwork, areas: gpd.GeoDataFrame):
+    """The stored demand points and their snap, when they were stored for this very ``key``; else None."""
+    if PLACEMENT_TABLE not in ws.tables():
+        return None
+    frame = ws.read_table(PLACEMENT_TABLE)
+    if frame.empty or (frame["placement_key"] != key).any() or not frame["buurt_code"].isin(areas["buurt_code"]).all() \
+            or (frame["edge"] >= len(network.edge_u)).any():
+        return None
+    demand = gpd.GeoDataFrame({"buurt_code": frame["buurt_code"].astype(str).to_numpy(),
+                               "population": frame["population"].to_numpy(dtype=np.int64),
+                               "method": frame["method"].astype(str).to_numpy()},
+                              geometry=shapely.points(frame[["x_rd", "y_rd"]].to_numpy(dtype=float)),
+                              crs=settings.METRIC_CRS)
+    edge = frame["edge"].to_numpy(dtype=np.int64)
+    offset = frame["offset_m"].to_numpy(dtype=float)
+    return demand, Snap(edge, np.where(edge >= 0, offset, np.inf), frame["to_u_m"].to_numpy(dtype=float),
+                        frame["to_v_m"].to_numpy(dtype=float))
 
 
 def _report(progress, stage: str, done: int = 0, total: int | None = None) -> None:

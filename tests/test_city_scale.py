@@ -265,3 +265,36 @@ def test_the_coverage_page_shows_its_stages_only_while_computing(delft_copy, mon
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.status) == 0 and len(at.expander) == 0  # the box is gone once done
     assert len(at.metric) >= 1 and len(at.dataframe) >= 1
+
+
+# --------------------------------------------------------------------------- demand placement kept
+
+def test_demand_placement_is_kept_in_the_workspace_and_dropped_when_the_data_change(delft_copy):
+    import subprocess
+    import sys
+
+    from assetmap import coverage
+
+    with open_workspace(delft_copy) as ws:
+        fresh = coverage.load_inputs(ws)
+        assert coverage.PLACEMENT_TABLE not in ws.tables()
+    run = subprocess.run([sys.executable, "-m", "assetmap.cli", "coverage", str(delft_copy)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    seen = []
+    with open_workspace(delft_copy) as ws:
+        assert coverage.PLACEMENT_TABLE in ws.tables()
+        kept = coverage.load_inputs(ws, progress=lambda stage, *_: seen.append(stage))
+    assert "progress_snap" not in seen  # read back, not placed again
+    for name in ("edge", "offset", "to_u", "to_v"):
+        assert np.array_equal(getattr(kept.demand_snap, name), getattr(fresh.demand_snap, name))
+    assert kept.demand["population"].tolist() == fresh.demand["population"].tolist()
+    assert np.array_equal(shapely.get_coordinates(kept.demand.geometry.array),
+                          shapely.get_coordinates(fresh.demand.geometry.array))
+    assert coverage.compute_coverage(kept, 10, 4.5).total == coverage.compute_coverage(fresh, 10, 4.5).total
+    # A new import (other boundaries) makes the kept placement out of date: it is placed again.
+    with open_workspace(delft_copy) as ws:
+        import_boundaries(ws, file=DELFT_WIJKEN)
+        seen.clear()
+        again = coverage.load_inputs(ws, progress=lambda stage, *_: seen.append(stage))
+    assert "progress_snap" in seen and again.placement_key != kept.placement_key
