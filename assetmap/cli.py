@@ -241,8 +241,9 @@ def _repair(args) -> int:
 
 def _import_osm(args) -> int:
     from assetmap.imports import import_osm
-    with _open(args.workspace) as ws:
-        result = import_osm(ws, file=args.file, place=args.place, area_file=args.area)
+    from assetmap.progress import StageBar
+    with _open(args.workspace) as ws, StageBar(args.lang) as progress:
+        result = import_osm(ws, file=args.file, place=args.place, area_file=args.area, progress=progress)
         nodes, edges = ws.walk_network()
     _notes(result.notes, args.lang)
     print(text("cli_osm_imported", args.lang, summary=result.summary(args.lang), nodes=len(nodes), edges=len(edges)))
@@ -251,8 +252,9 @@ def _import_osm(args) -> int:
 
 def _import_boundaries(args) -> int:
     from assetmap.imports import import_boundaries
-    with _open(args.workspace) as ws:
-        result = import_boundaries(ws, file=args.file, gemeente=args.gemeente, level=args.level)
+    from assetmap.progress import StageBar
+    with _open(args.workspace) as ws, StageBar(args.lang) as progress:
+        result = import_boundaries(ws, file=args.file, gemeente=args.gemeente, level=args.level, progress=progress)
     _notes(result.notes, args.lang)
     print(text("cli_boundaries_imported", args.lang, rows=result.rows))
     return EXIT_OK
@@ -260,9 +262,11 @@ def _import_boundaries(args) -> int:
 
 def _import(args) -> int:
     from assetmap.imports import import_workshop
-    with _open(args.workspace) as ws:
+    from assetmap.progress import StageBar
+    with _open(args.workspace) as ws, StageBar(args.lang) as progress:
         try:
-            result = import_workshop(ws, args.file, dry_run=args.dry_run, actor=args.by, take_over=args.take_over)
+            result = import_workshop(ws, args.file, dry_run=args.dry_run, actor=args.by, take_over=args.take_over,
+                                     progress=progress)
         except InputError as exc:
             print(text("cli_import_refused", args.lang, count=len(exc.problems), file=args.file), file=sys.stderr)
             print(exc.report(limit=200, lang=args.lang), file=sys.stderr)
@@ -373,12 +377,12 @@ def _publish(args) -> int:
     return EXIT_OK
 
 
-def _coverage_inputs(ws, args):
+def _coverage_inputs(ws, args, progress=None):
     from assetmap.coverage import load_inputs
     categories = None
     if args.categories:
         categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
-    return load_inputs(ws, meeting_place_categories=categories)
+    return load_inputs(ws, meeting_place_categories=categories, progress=progress)
 
 
 def _speed(args) -> float | None:
@@ -393,13 +397,17 @@ def _filters(args):
 
 
 def _coverage(args) -> int:
-    from assetmap.coverage import compute_coverage, save_coverage
+    from assetmap.coverage import compute_coverage, save_coverage, save_demand_placement
+    from assetmap.progress import StageBar
     filters = _filters(args)
-    with _open(args.workspace) as ws:
-        inputs = _coverage_inputs(ws, args)
+    with _open(args.workspace) as ws, StageBar(args.lang) as progress:
+        inputs = _coverage_inputs(ws, args, progress)
+        progress(N_("progress_coverage"))
         result = compute_coverage(inputs, args.minutes, _speed(args), filters=filters)
         if not args.no_save:
+            progress(N_("progress_save"))
             save_coverage(ws, result)
+            save_demand_placement(ws, inputs)  # the app's coverage page then opens without placing residents
     if args.json:
         _write_json(args.json, result.to_dict())
     _notes(result.notes, args.lang, sys.stdout)
@@ -418,19 +426,25 @@ def _coverage(args) -> int:
 
 def _suggest(args) -> int:
     from assetmap.coverage import compute_coverage, suggest_sites
+    from assetmap.progress import StageBar
     filters = _filters(args)
-    with _open(args.workspace) as ws:
-        inputs = _coverage_inputs(ws, args)
-    before = compute_coverage(inputs, args.minutes, _speed(args), filters=filters)
-    minutes, speed = before.minutes, before.speed_kmh
-    sites = suggest_sites(inputs, minutes, speed, count=args.count, include_gap_cells=args.gap_cells,
-                          filters=filters)
+    with StageBar(args.lang) as progress:
+        with _open(args.workspace) as ws:
+            inputs = _coverage_inputs(ws, args, progress)
+        progress(N_("progress_coverage"))
+        before = compute_coverage(inputs, args.minutes, _speed(args), filters=filters)
+        minutes, speed = before.minutes, before.speed_kmh
+        sites = suggest_sites(inputs, minutes, speed, count=args.count, include_gap_cells=args.gap_cells,
+                              filters=filters, progress=progress)
     records = [{"asset_id": row.asset_id, "name": row.name, "lon": float(row.lon), "lat": float(row.lat),
                 "added_population": int(row.added_population), "coverage_pct_after": float(row.coverage_pct_after)}
                for row in sites.itertuples()]
+    solved = sites.attrs
     if args.json:
-        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "filters": filters.to_dict(),
-                                "sites": records})
+        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "filters": filters.to_dict(), "method": solved["method"],
+                                "optimal": solved["optimal"], "added_population": solved["added_population"],
+                                "upper_bound_added_population": solved["upper_bound_added_population"],
+                                "upper_bound_coverage_pct": solved["upper_bound_coverage_pct"], "sites": records})
     total = before.total
     print(text("cli_suggest_now", args.lang, pct=total["coverage_pct"], population=total["population"],
                minutes=minutes, speed=speed))
@@ -440,6 +454,9 @@ def _suggest(args) -> int:
         print(text("cli_suggest_site", args.lang, rank=rank, name=site["name"],
                    asset=site["asset_id"] or text("cli_new_spot", args.lang), lat=site["lat"], lon=site["lon"],
                    added=site["added_population"], pct=site["coverage_pct_after"]))
+    print(text("cli_suggest_optimal" if solved["optimal"] else "cli_suggest_bound", args.lang,
+               method=solved["method"], added=solved["added_population"], count=args.count,
+               bound=solved["upper_bound_added_population"]))
     return EXIT_OK
 
 

@@ -39,9 +39,12 @@ Method (also in the README):
   or with an activity for it, and ``older_people`` walks at the slow speed. A filter only ever
   removes places, so a filtered coverage is never above the unfiltered one. Places added in a
   what-if are taken to match the filters.
-* **Suggestions.** Greedy maximal covering: each pick is the candidate that adds most
-  not-yet-covered residents. Coverage is monotone submodular, so the greedy *k* picks cover at
-  least (1 − 1/e) ≈ 63 % of what the best possible *k* sites would add (Nemhauser et al. 1978).
+* **Suggestions.** Maximal covering, solved exactly as an integer programme with scipy's
+  ``milp`` (HiGHS) within ``settings.SUGGEST_TIME_LIMIT_S``. Greedy (each pick the candidate that
+  adds most not-yet-covered residents) runs first: it is the fallback when the solver does not
+  beat it in time, and its value gives a bound, since coverage is monotone submodular and greedy
+  reaches at least (1 − 1/e) ≈ 63 % of the best *k* sites (Nemhauser et al. 1978). ``milp`` takes
+  no starting solution, so greedy cannot warm-start it.
 """
 
 from __future__ import annotations
@@ -52,12 +55,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy import sparse
+from scipy import optimize, sparse
 from scipy.sparse import csgraph
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
-from assetmap.messages import Message
+from assetmap.messages import Message, N_
 from assetmap.layers import categories, hours
 from assetmap.layers.assets import meeting_places, target_group_list
 from assetmap.layers.boundaries import finest_level
@@ -530,6 +533,8 @@ class CoverageInputs:
     groups : dict
         Per area code, the CBS age groups and the target groups its mapped places serve (see
         :func:`area_profiles`).
+    placement_key : str
+        The :func:`placement_key` of the workspace the demand was placed for.
     """
 
     network: WalkNetwork
@@ -542,10 +547,11 @@ class CoverageInputs:
     activities: pd.DataFrame | None = None
     completeness: dict = field(default_factory=dict)
     groups: dict = field(default_factory=dict)
+    placement_key: str = ""            # see placement_key: what demand and demand_snap were made from
 
 
 def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
-                include_private: bool = False) -> CoverageInputs:
+                include_private: bool = False, progress=None) -> CoverageInputs:
     """Read network, demand, meeting places and candidate sites from a workspace.
 
     Parameters
@@ -559,6 +565,9 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     include_private : bool
         Also count meeting places that are not public or lack consent (default: only public ones
         with consent count).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` with a stage message code (network, residents,
+        placing residents on the network); None reports nothing.
 
     Returns
     -------
@@ -575,10 +584,20 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     assetmap.errors.InputError
         The category catalogue cannot be read.
     """
-    network = build_network(*ws.walk_network())
-    areas = analysis_areas(ws.boundaries(), ws.study_area())
-    demand = demand_points(areas, ws.buildings())
-    demand_snap = snap(network, shapely.get_coordinates(demand.geometry.array))
+    _report(progress, N_("progress_network"))
+    nodes, edges = ws.walk_network()
+    network = build_network(nodes, edges)
+    _report(progress, N_("progress_demand"))
+    boundaries = ws.boundaries()
+    areas = analysis_areas(boundaries, ws.study_area())
+    key = placement_key(ws, nodes, edges, boundaries)
+    cached = _cached_placement(ws, key, network, areas)
+    if cached is not None:  # placed before (see save_demand_placement): the slow part is skipped
+        demand, demand_snap = cached
+    else:
+        demand = demand_points(areas, ws.buildings())
+        _report(progress, N_("progress_snap"))
+        demand_snap = snap(network, shapely.get_coordinates(demand.geometry.array))
     assets = ws.assets()
     counted = tuple(categories.meeting_place_categories() if meeting_place_categories is None
                     else meeting_place_categories)
@@ -595,11 +614,105 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     activities = ws.activities() if hasattr(ws, "activities") else None
     completeness, groups = area_profiles(areas, ws.boundaries(), assets, activities, counted)
     return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes, activities,
-                          completeness, groups)
+                          completeness, groups, key)
 
 
 #: Meeting-place attributes the filters read, kept with every site.
 PLACE_ATTRIBUTES = ("building_block", "opening_hours", "access", "scale", "capacity", "target_groups")
+
+
+
+#: Table in which :func:`save_demand_placement` keeps the residents placed on the network.
+PLACEMENT_TABLE = "coverage_demand"
+
+
+def placement_key(ws, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> str:
+    """A fingerprint of what the demand placement depends on.
+
+    The imports recorded in the workspace (every OSM or boundaries import logs one), the size of
+    the walking network and the boundaries' codes and population, and the settings used.
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The open workspace (its ``sources`` are read).
+    nodes : geopandas.GeoDataFrame
+        ``walk_nodes`` as read.
+    edges : geopandas.GeoDataFrame
+        ``walk_edges`` as read.
+    boundaries : geopandas.GeoDataFrame
+        The boundaries as read.
+
+    Returns
+    -------
+    str
+        16 hexadecimal characters; another key means the stored placement is out of date.
+    """
+    import hashlib
+    import json
+
+    sources = ws.sources()
+    imports = sources[sources["name"] != "workshop"].astype(str).to_numpy().tolist() if len(sources) else []
+    population = pd.to_numeric(boundaries.get("population", pd.Series(dtype=float)), errors="coerce")
+    text = json.dumps([imports, len(nodes), len(edges), round(float(edges["length_m"].sum()), 3) if len(edges) else 0,
+                       sorted(boundaries["code"].astype(str)) if len(boundaries) else [],
+                       float(population.fillna(-1).sum()), settings.DEMAND_GRID_M, settings.MAX_SNAP_DISTANCE_M,
+                       MIN_COMPONENT_NODES, MIN_COMPONENT_SHARE], default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def save_demand_placement(ws, inputs: CoverageInputs) -> None:
+    """Keep the residents placed on the network in the workspace, so that the next :func:`load_inputs` skips it.
+
+    Spreading residents over homes and placing them on the network is most of the time of
+    :func:`load_inputs` on a large area; with the placement kept, reopening the coverage page
+    reads it back instead. It is used only while :func:`placement_key` is unchanged (no new import
+    of OSM data or boundaries since).
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        An open workspace; its actor must be a ``coordinator``.
+    inputs : CoverageInputs
+        From :func:`load_inputs` on this workspace.
+
+    Returns
+    -------
+    None
+    """
+    demand, placed = inputs.demand, inputs.demand_snap
+    xy = shapely.get_coordinates(demand.geometry.array)
+    frame = pd.DataFrame({"buurt_code": demand["buurt_code"].astype(str).to_numpy(),
+                          "population": demand["population"].to_numpy(dtype=np.int64),
+                          "method": demand["method"].astype(str).to_numpy(), "x_rd": xy[:, 0], "y_rd": xy[:, 1],
+                          "edge": placed.edge, "offset_m": np.where(placed.reachable, placed.offset, -1.0),
+                          "to_u_m": placed.to_u, "to_v_m": placed.to_v, "placement_key": inputs.placement_key})
+    with ws.transaction():
+        ws.save_result(PLACEMENT_TABLE, frame, "residents placed on the walking network (assetmap coverage)")
+
+
+def _cached_placement(ws, key: str, network: WalkNetwork, areas: gpd.GeoDataFrame):
+    """The stored demand points and their snap, when they were stored for this very ``key``; else None."""
+    if PLACEMENT_TABLE not in ws.tables():
+        return None
+    frame = ws.read_table(PLACEMENT_TABLE)
+    if frame.empty or (frame["placement_key"] != key).any() or not frame["buurt_code"].isin(areas["buurt_code"]).all() \
+            or (frame["edge"] >= len(network.edge_u)).any():
+        return None
+    demand = gpd.GeoDataFrame({"buurt_code": frame["buurt_code"].astype(str).to_numpy(),
+                               "population": frame["population"].to_numpy(dtype=np.int64),
+                               "method": frame["method"].astype(str).to_numpy()},
+                              geometry=shapely.points(frame[["x_rd", "y_rd"]].to_numpy(dtype=float)),
+                              crs=settings.METRIC_CRS)
+    edge = frame["edge"].to_numpy(dtype=np.int64)
+    offset = frame["offset_m"].to_numpy(dtype=float)
+    return demand, Snap(edge, np.where(edge >= 0, offset, np.inf), frame["to_u_m"].to_numpy(dtype=float),
+                        frame["to_v_m"].to_numpy(dtype=float))
+
+
+def _report(progress, stage: str, done: int = 0, total: int | None = None) -> None:
+    if progress is not None:
+        progress(stage, done, total)
 
 
 def _points(assets: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -1198,7 +1311,8 @@ def _json_number(value):
 
 # --------------------------------------------------------------------------- suggestions
 
-def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: float) -> list[np.ndarray]:
+def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: float,
+                  progress=None) -> list[np.ndarray]:
     """For each site, the demand points within ``limit_m`` walking metres of it.
 
     Parameters
@@ -1209,6 +1323,8 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
         Site points (polygons by a point inside), any CRS.
     limit_m : float
         Walking distance in metres.
+    progress : callable, optional
+        Called as ``progress(N_("progress_site_reach"), done, total)`` per batch of sites.
 
     Returns
     -------
@@ -1218,6 +1334,7 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
     snapped = _snap_sites(inputs, sites)
     result: list[np.ndarray] = []
     for start in range(0, len(sites), _SITE_BATCH):
+        _report(progress, N_("progress_site_reach"), start, len(sites))
         batch = np.arange(start, min(start + _SITE_BATCH, len(sites)))
         part = Snap(snapped.edge[batch], snapped.offset[batch], snapped.to_u[batch], snapped.to_v[batch])
         dist = distances_from_sites(inputs.network, part, inputs.demand_snap, groups=np.arange(len(batch)),
@@ -1226,14 +1343,158 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
     return result
 
 
+@dataclass
+class SiteChoice:
+    """The sites a suggestion picks, as :func:`choose_sites` found them.
+
+    Parameters
+    ----------
+    picks : list of int
+        Positions of the chosen sites (in the list of coverage sets), in order: each adds the
+        most residents of what the earlier ones left.
+    gains : list of int
+        Residents each pick adds, in the same order (all above 0).
+    method : str
+        ``"exact"`` when the integer programme gave the sites (or greedy's picks already reach the
+        upper bound, so nothing better exists); ``"greedy"`` when greedy's picks were kept (asked
+        for, or the solver found nothing as good within its time limit).
+    optimal : bool
+        The picks are proven to add the most residents any ``count`` sites could add.
+    upper_bound : int
+        Proven most residents that any ``count`` sites could add (the solver's dual bound, else
+        greedy's (1 − 1/e) guarantee or the sum of the largest single gains).
+    """
+
+    picks: list[int]
+    gains: list[int]
+    method: str
+    optimal: bool
+    upper_bound: int
+
+    @property
+    def added(self) -> int:
+        """Residents the picks add together."""
+        return int(sum(self.gains))
+
+
+def choose_sites(reach: list[np.ndarray], population: np.ndarray, covered: np.ndarray, count: int,
+                 method: str = "exact", time_limit_s: float | None = None) -> SiteChoice:
+    """Pick at most ``count`` sites that together cover most residents not yet covered (maximal covering).
+
+    Parameters
+    ----------
+    reach : list of numpy.ndarray
+        Per site, the demand points within reach (from :func:`coverage_sets`).
+    population : numpy.ndarray
+        Residents per demand point.
+    covered : numpy.ndarray
+        Boolean per demand point: already covered (adds nothing).
+    count : int
+        Most sites to pick.
+    method : {'exact', 'greedy'}
+        ``exact`` solves the integer programme with scipy's ``milp`` (HiGHS) and keeps greedy's
+        picks when the solver does not beat them; ``greedy`` only runs greedy.
+    time_limit_s : float, optional
+        Seconds the solver may take; default ``settings.SUGGEST_TIME_LIMIT_S``, read when the
+        function runs.
+
+    Returns
+    -------
+    SiteChoice
+        The picks in greedy order with their gains, the method used, whether the result is
+        proven optimal and the proven upper bound.
+    """
+    population = np.asarray(population, dtype=np.int64)
+    open_points = ~np.asarray(covered, dtype=bool)
+    reach = [np.asarray(r, dtype=np.int64)[open_points[np.asarray(r, dtype=np.int64)]] for r in reach]
+    greedy = _greedy_order(reach, population, range(len(reach)), count)
+    greedy_added = int(sum(g for _, g in greedy))
+    singles = np.sort([int(population[r].sum()) for r in reach])[::-1]
+    bound = min(int(singles[:count].sum()), int(np.floor(greedy_added / (1 - 1 / np.e) + 1e-9)))
+    picks, method_used = [p for p, _ in greedy], "greedy"
+    if method == "exact" and greedy_added < bound:
+        chosen, dual = _solve_max_covering(reach, population, count, time_limit_s)
+        if dual is not None:
+            bound = min(bound, dual)
+        if chosen is not None:
+            exact = _greedy_order(reach, population, chosen, count)
+            if sum(g for _, g in exact) >= greedy_added:
+                picks, method_used = [p for p, _ in exact], "exact"
+    elif method == "exact":
+        method_used = "exact"  # greedy already meets the bound: nothing better exists
+    order = _greedy_order(reach, population, picks, count)
+    gains = [g for _, g in order]
+    added = int(sum(gains))
+    return SiteChoice([p for p, _ in order], gains, method_used, added >= bound, max(bound, added))
+
+
+def _greedy_order(reach, population, allowed, count) -> list[tuple[int, int]]:
+    """Greedy picks among ``allowed`` sites: (site, residents added), gains above 0 only."""
+    taken = np.zeros(len(population), dtype=bool)
+    left = list(allowed)
+    out = []
+    while left and len(out) < count:
+        gains = [int(population[reach[j][~taken[reach[j]]]].sum()) for j in left]
+        best = int(np.argmax(gains))
+        if gains[best] <= 0:
+            break  # nothing left to gain: fewer than `count` useful sites
+        site = left.pop(best)
+        taken[reach[site]] = True
+        out.append((site, gains[best]))
+    return out
+
+
+def _solve_max_covering(reach, population, count, time_limit_s) -> tuple[list[int] | None, int | None]:
+    """The maximal covering integer programme with HiGHS: chosen sites and the proven bound.
+
+    Variables: x_j (site j opens, binary) and y_g (a group of residents is covered, 0..1), where a
+    group gathers the demand points reached by exactly the same sites. Maximise the residents of
+    covered groups, with sum x_j <= count and y_g <= sum of x_j over the sites that reach g.
+    """
+    if time_limit_s is None:
+        time_limit_s = settings.SUGGEST_TIME_LIMIT_S
+    n = len(reach)
+    sites = np.repeat(np.arange(n), [len(r) for r in reach])
+    points = np.concatenate(reach) if n else np.array([], dtype=np.int64)
+    if not len(points):
+        return None, 0
+    incidence = sparse.csc_matrix((np.ones(len(points)), (sites, points)),
+                                  shape=(n, int(points.max()) + 1)).tocsc()
+    incidence.sort_indices()
+    reached = np.flatnonzero(np.diff(incidence.indptr) > 0)
+    keys = [incidence.indices[incidence.indptr[i]:incidence.indptr[i + 1]].tobytes() for i in reached]
+    group_of = pd.Series(keys).factorize()[0]
+    groups = int(group_of.max()) + 1
+    weight = np.bincount(group_of, weights=population[reached].astype(float), minlength=groups)
+    first = pd.Series(np.arange(len(reached))).groupby(group_of).first().to_numpy()
+    group_sites = incidence[:, reached[first]].tocsc()  # sites × groups
+    # Rows: one "y_g - sum x_j <= 0" per group, then "sum x_j <= count".
+    link = sparse.hstack([-group_sites.T, sparse.identity(groups)])
+    budget = sparse.hstack([sparse.csr_matrix(np.ones((1, n))), sparse.csr_matrix((1, groups))])
+    matrix = sparse.vstack([link, budget]).tocsr()
+    upper = np.concatenate([np.zeros(groups), [count]])
+    result = optimize.milp(
+        np.concatenate([np.zeros(n), -weight]),
+        integrality=np.concatenate([np.ones(n), np.zeros(groups)]),
+        bounds=optimize.Bounds(0, 1),
+        constraints=optimize.LinearConstraint(matrix, -np.inf, upper),
+        options={"time_limit": float(time_limit_s), "mip_rel_gap": 0.0, "presolve": True})
+    dual = getattr(result, "mip_dual_bound", None)
+    bound = int(np.floor(-dual + 1e-6)) if dual is not None and np.isfinite(dual) else None
+    chosen = None if result.x is None else [int(j) for j in np.flatnonzero(result.x[:n] > 0.5)]
+    return chosen, bound
+
+
 def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_kmh: float | None = None,
                   count: int = 3, remove_ids=(), include_gap_cells: bool = False,
-                  max_gap_cells: int = 500, filters: PlaceFilters | None = None) -> gpd.GeoDataFrame:
-    """The ``count`` sites that add most covered residents, picked greedily (see module docstring).
+                  max_gap_cells: int = 500, filters: PlaceFilters | None = None, method: str = "exact",
+                  time_limit_s: float | None = None, progress=None) -> gpd.GeoDataFrame:
+    """The ``count`` sites that add most covered residents (maximal covering, see module docstring).
 
-    Each pick is the site that adds most residents not yet covered, so the gains never grow
-    from one pick to the next and the picks together cover at least (1 − 1/e) of what the best
-    ``count`` sites would add; they are not guaranteed to be the best set.
+    The set is solved exactly with HiGHS (:func:`choose_sites`) within ``time_limit_s``; greedy's
+    set is kept when the solver does not find one as good in time. The rows are in greedy order
+    within the set (each adds most of what the earlier rows left), so the gains never grow from
+    one row to the next and ``coverage_pct_after`` is the coverage with that row and those above.
 
     Parameters
     ----------
@@ -1258,12 +1519,23 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
         Count only the existing places that match (see :func:`compute_coverage`), and leave out
         candidates that record target groups without the one asked for. A new meeting place is
         taken to open at the time and with the access asked for.
+    method : {'exact', 'greedy'}
+        ``exact`` (default) solves the integer programme; ``greedy`` only picks greedily.
+    time_limit_s : float, optional
+        Seconds the solver may take; default ``settings.SUGGEST_TIME_LIMIT_S``, read when the
+        function runs.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` with a stage message code (reach of each
+        site, then solving); None reports nothing.
 
     Returns
     -------
     geopandas.GeoDataFrame
         EPSG:4326 points: ``rank``, ``asset_id`` (None for a gap cell), ``name``, ``category``,
-        ``lon``, ``lat``, ``added_population`` and ``coverage_pct_after``.
+        ``lon``, ``lat``, ``added_population`` and ``coverage_pct_after``. Its ``attrs`` hold
+        ``method`` (``exact`` or ``greedy``), ``optimal`` (proven best), ``added_population``,
+        ``upper_bound_added_population`` (proven most that any ``count`` sites could add) and
+        ``upper_bound_coverage_pct``.
 
     Raises
     ------
@@ -1285,30 +1557,28 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
                                                    crs=settings.STORAGE_CRS)], ignore_index=True)
     columns = ["rank", "asset_id", "name", "category", "lon", "lat", "added_population", "coverage_pct_after"]
     empty = gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
-    if sites.empty:
-        return empty
     population = inputs.demand["population"].to_numpy(dtype=np.int64)
     covered = base.points["covered"].to_numpy().copy()
     total = int(population.sum())
-    reach = coverage_sets(inputs, sites, limit)
+    reach = coverage_sets(inputs, sites, limit, progress) if len(sites) else []
+    _report(progress, N_("progress_solve"))
+    choice = choose_sites(reach, population, covered, count, method=method, time_limit_s=time_limit_s)
+    already = int(population[covered].sum())
     picks = []
-    for rank in range(1, count + 1):
-        gains = np.array([population[s[~covered[s]]].sum() for s in reach])
-        best = int(np.argmax(gains)) if len(gains) else -1
-        if best < 0 or gains[best] <= 0:
-            break  # nothing left to gain: fewer than `count` useful sites
+    for rank, (best, gain) in enumerate(zip(choice.picks, choice.gains), start=1):
         covered[reach[best]] = True
         site = sites.iloc[best]
         picks.append({"rank": rank, "asset_id": site["id"] if pd.notna(site["id"]) else None,
                       "name": site["name"], "category": site["category"],
                       "lon": round(site.geometry.x, 6), "lat": round(site.geometry.y, 6),
-                      "added_population": int(gains[best]),
+                      "added_population": int(gain),
                       "coverage_pct_after": _pct(int(population[covered].sum()), total),
                       "geometry": site.geometry})
-        reach[best] = np.array([], dtype=np.int64)
-    if not picks:
-        return empty
-    return gpd.GeoDataFrame(picks, geometry="geometry", crs=settings.STORAGE_CRS)
+    out = gpd.GeoDataFrame(picks, geometry="geometry", crs=settings.STORAGE_CRS) if picks else empty
+    out.attrs.update({"method": choice.method, "optimal": choice.optimal, "added_population": choice.added,
+                      "upper_bound_added_population": choice.upper_bound,
+                      "upper_bound_coverage_pct": _pct(already + choice.upper_bound, total)})
+    return out
 
 
 def candidate_sites(inputs: CoverageInputs, filters: PlaceFilters | None = None) -> gpd.GeoDataFrame:

@@ -12,7 +12,7 @@ import geopandas as gpd
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
-from assetmap.messages import text
+from assetmap.messages import N_, text
 from assetmap.privacy import story_warnings
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.hours import hours_problems
@@ -58,7 +58,7 @@ class ImportResult:
 
 
 def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
-               area_file: str | Path | None = None, actor: str = "OpenStreetMap") -> ImportResult:
+               area_file: str | Path | None = None, actor: str = "OpenStreetMap", progress=None) -> ImportResult:
     """Import OSM facilities, residential buildings and the walking network.
 
     Everything lands in one transaction, with the source logged (ODbL). Assets get their buurt,
@@ -79,6 +79,9 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
     actor : str
         Pseudonym recorded in the history for the assets (their ``added_by`` is ``OpenStreetMap``
         as the source sets it).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` with a stage message code (see
+        :mod:`assetmap.progress`); None reports nothing.
 
     Returns
     -------
@@ -97,8 +100,10 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
     if (file is None) == (place is None):
         raise InputError("osm_source_missing", "fix_osm_source")
     area = _read_area(area_file) if area_file else None
-    layers = osm.read_osm_file(file, area) if file else osm.fetch_osm_place(place)
+    _report(progress, N_("progress_osm_read"))
+    layers = osm.read_osm_file(file, area, progress=progress) if file else osm.fetch_osm_place(place)
     assets = assign_codes(layers.assets, ws.boundaries())
+    _report(progress, N_("progress_save"), 0, 1)
     with ws.transaction():
         report = ws.save_assets(assets, actor)
         ws.replace_walk_network(layers.walk_nodes, layers.walk_edges)
@@ -108,11 +113,12 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
             ws.replace_basemap(layers.basemap)
         ws.log_source("OpenStreetMap", layers.reference, "ODbL 1.0", settings.OSM_ATTRIBUTION, len(assets))
     notes = hours_problems(assets["opening_hours"], rows=[None] * len(assets), names=assets["name"])
+    _report(progress, N_("progress_save"), 1, 1)
     return ImportResult(len(assets), report, notes)
 
 
 def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | None = None,
-                      level: str = "buurt") -> ImportResult:
+                      level: str = "buurt", progress=None) -> ImportResult:
     """Import CBS boundaries (file or PDOK) and give every asset its buurt, wijk and gemeente code.
 
     The boundaries replace the stored ones of the levels they hold (other levels stay), in one
@@ -129,6 +135,8 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
         ``file``, downloads them from PDOK (online).
     level : {'buurt', 'wijk', 'gemeente'}
         Level to download from PDOK; not used with ``file``.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` with a stage message code; None reports nothing.
 
     Returns
     -------
@@ -145,11 +153,14 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
     """
     if file is None and gemeente is None:
         raise InputError("boundaries_source_missing", "fix_boundaries_source")
+    _report(progress, N_("progress_boundaries_read"))
     boundaries = cbs.read_boundaries_file(file, gemeente) if file else cbs.fetch_boundaries(gemeente, level)
+    _report(progress, N_("progress_save"), 0, 1)
     with ws.transaction():
         ws.replace_boundaries(boundaries)
         ws.log_source("CBS wijk- en buurtkaart", str(file or f"PDOK {gemeente}"), "CC BY 4.0",
                       settings.CBS_ATTRIBUTION, len(boundaries))
+    _report(progress, N_("progress_save"), 1, 1)
     notes = []
     if len(boundaries) and boundaries["population"].isna().all():
         notes.append(Problem("boundaries_no_population", "fix_population_column", column="population"))
@@ -157,7 +168,7 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
 
 
 def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str | None = None,
-                    take_over: bool = False) -> ImportResult:
+                    take_over: bool = False, progress=None) -> ImportResult:
     """Import a workshop table in one transaction; with ``dry_run`` check everything and write nothing.
 
     Assets are matched on ``id``: a row with a stored id updates that asset, unless the asset
@@ -178,6 +189,8 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     take_over : bool
         A coordinator changes entries that belong to others on purpose (see
         :meth:`assetmap.service.Workspace.save_assets`).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` with a stage message code; None reports nothing.
 
     Returns
     -------
@@ -197,6 +210,7 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     Who added a row, when, and its source are set by assetmap, never by the file: columns such as
     ``added_by``, ``created_at`` or ``source`` in the file are ignored, with a note.
     """
+    _report(progress, N_("progress_workshop_read"))
     checked = workshop.read_workshop_file(path, ws.boundaries(), added_by=actor)
     assets, notes = checked.assets, list(checked.notes)
     claimed = [c for c, tool in (("added_by", actor), ("source", "workshop"))
@@ -212,6 +226,7 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
             zip(public, assets["description"], assets["name"]), start=checked.first_row):
         for code in dict.fromkeys(story_warnings(story) + story_warnings(description)) if is_public else ():
             notes.append(Problem(code, "fix_story_check", row=number, column="description"))
+    _report(progress, N_("progress_save"), 0, 1)
     try:
         with ws.transaction():
             report = ws.save_assets(assets, actor, take_over=take_over, first_row=checked.first_row)
@@ -221,6 +236,11 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     except _DryRun:
         return ImportResult(checked.rows, None, notes)
     return ImportResult(checked.rows, report, notes)
+
+
+def _report(progress, stage: str, done: int = 0, total: int | None = None) -> None:
+    if progress is not None:
+        progress(stage, done, total)
 
 
 class _DryRun(Exception):

@@ -23,6 +23,8 @@ COVERAGE_MINUTES: float = 10.0
 MAX_SNAP_DISTANCE_M: float = 500.0
 #: Side of the fallback demand grid cells in metres (CBS uses 100 m squares).
 DEMAND_GRID_M: float = 100.0
+#: Seconds the exact site-suggestion solver (HiGHS) may take before greedy's picks are kept.
+SUGGEST_TIME_LIMIT_S: float = 10.0
 
 #: Bounding box of the Netherlands in WGS84 (lon_min, lat_min, lon_max, lat_max), for sanity checks.
 NL_BOUNDS_LONLAT: tuple[float, float, float, float] = (3.2, 50.7, 7.3, 53.7)

@@ -24,10 +24,12 @@ path = ui.require_workspace(lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
-def coverage_inputs(path: str, version: tuple[int, int], role: str):
-    """Walking network, demand and sites of one workspace version as a role reads it: the heavy part, read once."""
+def coverage_inputs(path: str, version: tuple[int, int], role: str, _progress=None):
+    """Walking network, demand and sites of one workspace version as a role reads it: the heavy part, read once.
+
+    ``_progress`` (not part of the cache key) names each stage while it runs, on a first load."""
     with ui.open_workspace(path, Actor(None, role)) as ws:
-        return coverage.load_inputs(ws)
+        return coverage.load_inputs(ws, progress=_progress)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -92,8 +94,13 @@ except AssetmapError as exc:
 chosen = (filters.when, filters.access, filters.group)
 
 try:
-    with st.spinner(t("computing", lang)):
+    # A large area takes a while on first load: show which stage runs (the box goes once it is done).
+    holder = st.empty()
+    with holder.status(t("computing", lang), expanded=False) as status:
+        coverage_inputs(*key, _progress=lambda stage, *_: status.update(label=t(stage, lang)))
+        status.update(label=t("progress_coverage", lang))
         baseline = coverage_result(*key, float(minutes), speed, (), chosen)
+    holder.empty()
 except AssetmapError as exc:
     ui.show_error(exc, lang)
     st.info(t("coverage_no_network", lang))

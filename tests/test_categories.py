@@ -31,8 +31,7 @@ def test_meeting_places_and_candidates_come_from_the_catalogue():
     # Today's list: the OSM meeting places plus the workshop categories that no OSM tag gives.
     assert categories.meeting_place_categories() == (
         "community_centre", "social_centre", "library", "buurthuis", "buurtkamer", "buurtcentrum")
-    assert {"school", "place_of_worship", "sports_centre", "garden", "library"} <= set(
-        categories.candidate_categories())
+    assert {"school", "place_of_worship", "garden", "library"} <= set(categories.candidate_categories())
     table = categories.table()
     assert set(categories.candidate_categories()) == set(table.loc[table["meeting_place_candidate"] == "yes",
                                                                    "category"])

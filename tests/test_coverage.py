@@ -260,8 +260,8 @@ def test_suggestions_keep_the_greedy_guarantees(delft_inputs):
     runs (one per candidate, not the suggestion code): each pick adds the most of what is left, gains
     never grow, coverage never drops, and the total is at least (1 − 1/e) of the brute-force best."""
     inputs, k = delft_inputs, 3
-    sites = coverage.suggest_sites(inputs, 10, 4.5, count=k)
-    assert len(sites) == k
+    sites = coverage.suggest_sites(inputs, 10, 4.5, count=k, method="greedy")
+    assert len(sites) == k and sites.attrs["method"] == "greedy"
     candidates = inputs.candidates.reset_index(drop=True)
     assert 5 <= len(candidates) <= 30  # small enough for brute force over every set of k
     population = inputs.demand["population"].to_numpy(dtype=np.int64)

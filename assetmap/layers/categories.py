@@ -6,7 +6,10 @@ read once per file and cached. It answers four questions, for every part of asse
 * which OSM tag becomes which building block and category (:func:`tag_mapping`, :func:`osm_tags`),
   used by ``assetmap.sources``;
 * which categories are meeting places (:func:`meeting_place_categories`) and which could open up
-  as one (:func:`candidate_categories`), used by the coverage analysis;
+  as one (:func:`candidate_categories`), used by the coverage analysis. A candidate is a public or
+  non-profit place where residents could meet: the ``ownership`` column says ``public``,
+  ``non_profit``, ``commercial`` or ``mixed`` (a category that is often commercial, such as
+  sports centres, which are often gyms), and a candidate row must say ``public`` or ``non_profit``;
 * the Dutch and English label of each category (:func:`label`, :func:`labels`), used by the app,
   the maps and as the name of OSM features that have none.
 
@@ -35,7 +38,11 @@ from assetmap.layers.schema import BUILDING_BLOCKS
 CATALOGUE_FILE = "osm_tags.csv"
 #: Columns the catalogue must have (``label_<language>`` columns may be added for more languages).
 COLUMNS: tuple[str, ...] = ("key", "value", "building_block", "category", "is_meeting_place",
-                            "meeting_place_candidate", "label_nl", "label_en")
+                            "meeting_place_candidate", "label_nl", "label_en", "ownership")
+#: Values of the ``ownership`` column: who usually runs places of the category.
+OWNERSHIP: tuple[str, ...] = ("public", "non_profit", "commercial", "mixed")
+#: Ownership a meeting-place candidate must have: residents can meet there without being customers.
+CANDIDATE_OWNERSHIP: tuple[str, ...] = ("public", "non_profit")
 #: Language used when a label is missing in the language asked for.
 DEFAULT_LANGUAGE = "nl"
 
@@ -175,6 +182,9 @@ def meeting_place_categories(path: str | Path | None = None) -> tuple[str, ...]:
 def candidate_categories(path: str | Path | None = None) -> tuple[str, ...]:
     """Categories that could open up as a meeting place (``meeting_place_candidate`` = yes).
 
+    Only public or non-profit categories (``ownership`` ``public`` or ``non_profit``) may be
+    candidates; :func:`table` refuses a catalogue with a commercial or mixed candidate row.
+
     Parameters
     ----------
     path : str or pathlib.Path, optional
@@ -284,12 +294,21 @@ def _load(path: Path) -> pd.DataFrame:
     if missing:
         raise InputError("mapping_columns_missing", "fix_restore_mapping_header", path=path,
                          columns=", ".join(missing))
-    frame = frame.apply(lambda column: column.str.strip())
+    # Rows shorter than the header (a hand-added row without its last cells) read as empty cells.
+    frame = frame.fillna("").apply(lambda column: column.str.strip())
     problems: list[Problem] = []
     _validate.check_allowed(frame, "building_block", BUILDING_BLOCKS, problems)
     for column in ("is_meeting_place", "meeting_place_candidate"):
         frame[column] = frame[column].str.lower().replace("", "no")
         _validate.check_allowed(frame, column, ("yes", "no"), problems)
+    frame["ownership"] = frame["ownership"].str.lower()
+    _validate.check_allowed(frame[frame["ownership"] != ""], "ownership", OWNERSHIP, problems,
+                            rows=pd.Series(frame.index[frame["ownership"] != ""] + 1))
+    candidate = (frame["meeting_place_candidate"] == "yes") & ~frame["ownership"].isin(CANDIDATE_OWNERSHIP)
+    for pos in candidate.to_numpy().nonzero()[0]:
+        problems.append(Problem("candidate_not_public", "fix_candidate_public", row=_validate.row_number(pos),
+                                column="ownership", category=frame["category"].iloc[pos],
+                                ownership=frame["ownership"].iloc[pos] or "-"))
     for pos, row in enumerate(frame.itertuples(index=False)):
         # A row is an OSM tag (key and value) or a category no tag gives (neither); {value} needs a tag.
         empty = {"category": not row.category,

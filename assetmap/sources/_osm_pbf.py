@@ -1,12 +1,15 @@
-"""Read an OSM PBF file with pyosmium into what osmnx gives for XML: a feature frame and a graph.
+"""Read any OSM file (``.osm``, ``.osm.bz2``, ``.osm.gz``, ``.osm.pbf``) with pyosmium (libosmium, in C++).
 
-pyosmium parses the shared Delft extract in about 0.3 s where osmnx's XML parsers take about
-20 s, so PBF is the fast offline path. The result feeds the same
-:func:`assetmap.sources.osm.osm_to_layers` as the XML and online paths.
+One reader for every offline format, so every format gives the same layers: a feature frame in the
+form osmnx gives (index ``element``, ``id``; one column per tag) and the graph of the walkable
+ways. libosmium parses the Delft extract's XML several times faster than osmnx's XML parsers, and
+its PBF faster still. The result feeds the same :func:`assetmap.sources.osm.osm_to_layers` as the
+online path (osmnx / Overpass).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,12 +20,16 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
+from assetmap.messages import N_
 from assetmap.layers import categories
 
 
-def read_pbf(path: Path, tags: dict[str, bool | list[str]] | None = None,
-             way_tags: list[str] | tuple[str, ...] = ("highway",)) -> tuple[gpd.GeoDataFrame, nx.MultiDiGraph]:
-    """Features matching ``tags`` and the graph of all ``highway`` ways of a PBF file.
+def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
+                way_tags: list[str] | tuple[str, ...] = ("highway",),
+                keep_way: Callable[[dict], bool] | None = None,
+                progress: Callable[[str, int, int | None], None] | None = None,
+                ) -> tuple[gpd.GeoDataFrame, nx.MultiDiGraph]:
+    """Features matching ``tags`` and the graph of the ``highway`` ways that ``keep_way`` accepts.
 
     The graph is bidirectional and unsimplified, with node ``x``/``y`` and edge ``length``,
     like ``osmnx.graph_from_xml(bidirectional=True, simplify=False, retain_all=True)``.
@@ -30,13 +37,20 @@ def read_pbf(path: Path, tags: dict[str, bool | list[str]] | None = None,
     Parameters
     ----------
     path : pathlib.Path
-        An ``.osm.pbf`` file.
+        An OSM file: XML (``.osm``, ``.osm.bz2``, ``.osm.gz``) or PBF (``.osm.pbf``); libosmium
+        picks the format from the name.
     tags : dict, optional
         The tags to keep features for, in osmnx's form (``{key: True}`` for any value, else
         ``{key: [values]}``). Default: the OSM tags of the category catalogue
         (:func:`assetmap.layers.categories.osm_tags`), read when the function runs.
     way_tags : list or tuple of str
         Way tags copied onto the graph's edges (the walk rule needs ``highway``, ``foot``, ...).
+    keep_way : callable, optional
+        Called with a way's tags (a dict); the way joins the graph when it returns True. Default:
+        every way with a ``highway`` tag.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` while reading (``done`` counts OSM objects,
+        ``total`` is None); for a progress bar.
 
     Returns
     -------
@@ -49,7 +63,7 @@ def read_pbf(path: Path, tags: dict[str, bool | list[str]] | None = None,
     Raises
     ------
     RuntimeError
-        libosmium cannot read the file (damaged or not PBF).
+        libosmium cannot read the file (damaged, or not the format its name says).
     assetmap.errors.InputError
         ``tags`` is None and the category catalogue cannot be read.
     """
@@ -59,8 +73,13 @@ def read_pbf(path: Path, tags: dict[str, bool | list[str]] | None = None,
     wkb = osmium.geom.WKBFactory()
     features: dict[tuple[str, int], dict] = {}
     graph = nx.MultiDiGraph(crs="epsg:4326")
-    processor = osmium.FileProcessor(str(path)).with_locations().with_areas()
-    for obj in processor:
+    # Only objects with a key asked for reach Python (libosmium filters in C++, after the node
+    # locations and areas are built from everything): most nodes have no tags at all.
+    processor = osmium.FileProcessor(str(path)).with_locations().with_areas() \
+        .with_filter(osmium.filter.KeyFilter(*dict.fromkeys([*tags, "highway"])))
+    for count, obj in enumerate(processor):
+        if progress is not None and count % 200_000 == 0:
+            progress(N_("progress_osm_read"), count, None)
         if obj.is_area():
             wanted = _matching(obj.tags, tags)
             if wanted:
@@ -73,11 +92,15 @@ def read_pbf(path: Path, tags: dict[str, bool | list[str]] | None = None,
                 features[("node", obj.id)] = {**wanted, "geometry": shapely.Point(obj.location.lon,
                                                                                    obj.location.lat)}
         elif obj.is_way():
+            walk = "highway" in obj.tags and (keep_way is None or keep_way(dict(obj.tags)))
+            closed = obj.is_closed()
+            if not walk and closed:
+                continue  # a closed way is a feature as an area (above), if at all
             nodes = [n for n in obj.nodes if n.location.valid()]
-            if "highway" in obj.tags and len(nodes) > 1:
+            if walk and len(nodes) > 1:
                 _add_way(graph, obj, nodes, way_tags)
-            wanted = _matching(obj.tags, tags)
-            if wanted and len(nodes) > 1 and ("way", obj.id) not in features and not obj.is_closed():
+            wanted = _matching(obj.tags, tags) if not closed else None
+            if wanted and len(nodes) > 1 and ("way", obj.id) not in features:
                 line = shapely.LineString([(n.location.lon, n.location.lat) for n in nodes])
                 features[("way", obj.id)] = {**wanted, "geometry": line}
     if features:

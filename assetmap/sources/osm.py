@@ -1,17 +1,18 @@
-"""OpenStreetMap via osmnx: facilities become assets, and the walking network is kept.
+"""OpenStreetMap: facilities become assets, and the walking network is kept.
 
-Online (place name or polygon, through Overpass) and offline (a local ``.osm`` / ``.osm.bz2``
-XML file) share one code path after the download: :func:`osm_to_layers`.
+Offline files of every format (``.osm``, ``.osm.bz2``, ``.osm.gz``, ``.osm.pbf``) are read by one
+libosmium reader (pyosmium, :mod:`assetmap.sources._osm_pbf`); online data (a place name or
+polygon) comes from Overpass through osmnx. Both share one code path after reading:
+:func:`osm_to_layers`, which also puts every geometry in one canonical form (ring orientation,
+ring start, coordinates rounded to OSM's 1e-7 degrees), so the same data read from another
+format or source compares equal and a re-import changes nothing.
 """
 
 from __future__ import annotations
 
 import bz2
-import contextlib
 import gzip
 import re
-import xml.sax
-from xml.etree import ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.messages import N_
 from assetmap.layers import categories
 from assetmap.layers.assets import build_assets
 # Still importable from here for i18n until it reads the catalogue itself; the one copy is in layers.
@@ -33,9 +35,10 @@ RESIDENTIAL_BUILDINGS = frozenset({
     "house", "residential", "apartments", "terrace", "detached", "semidetached_house", "bungalow",
     "dormitory", "farm", "houseboat", "static_caravan",
 })
-#: Ways that are not for walking (the same rule as osmnx's ``network_type="walk"``).
-_NOT_WALKABLE = re.compile(r"abandoned|bus_guideway|construction|cycleway|motor|^no$|planned|platform|proposed|"
-                           r"raceway|razed")
+#: Highway values that are not for walking: osmnx's ``network_type="walk"`` rule, matched as osmnx's
+#: Overpass filter matches them (a regular expression found anywhere in the value).
+_NOT_WALKABLE = re.compile(r"abandoned|bus_guideway|construction|cycleway|motor|no|planned|platform|proposed|"
+                           r"raceway|razed|rest_area|services")
 _FOOT_ALLOWED = {"yes", "designated", "permissive"}
 #: OSM tags of the offline base map (``basemap`` layer) -> its kind. Green and water are drawn on
 #: printed maps and on the app's map when tiles cannot load; buildings as outlines.
@@ -51,6 +54,8 @@ BASEMAP_TAGS: dict[str, dict[str, str]] = {
 #: Outlines are simplified by this many metres (RD New) before they are stored: a print needs no more.
 BASEMAP_SIMPLIFY_M: float = 0.5
 _WAY_TAGS = ["highway", "foot", "access", "service", "area", "name"]
+#: OSM keeps coordinates to 7 decimals (about 1 cm); geometries are rounded to that.
+_COORDINATE_DECIMALS = 7
 
 
 @dataclass
@@ -113,10 +118,11 @@ def mapping_tags() -> dict[str, bool | list[str]]:
     return tags
 
 
-def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> OsmLayers:
-    """Read facilities and the walking network from a local OSM file.
+def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progress=None) -> OsmLayers:
+    """Read facilities and the walking network from a local OSM file, of any format.
 
-    ``.osm.pbf`` is read with pyosmium (fast); ``.osm`` and ``.osm.bz2`` XML with osmnx.
+    ``.osm``, ``.osm.bz2``, ``.osm.gz`` and ``.osm.pbf`` are all read by libosmium (pyosmium),
+    so every format of the same data gives the same layers.
 
     Parameters
     ----------
@@ -124,6 +130,8 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> Osm
         The OSM file.
     area : geopandas.GeoDataFrame, optional
         Polygon of the area the file covers (default: its extent).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` with a stage message code, for a progress bar.
 
     Returns
     -------
@@ -138,40 +146,50 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None) -> Osm
     """
     path = Path(path)
     _check_osm_file(path)
-    if path.name.lower().endswith(".pbf"):
-        return _read_pbf_file(path, area)
-    with _osmnx_way_tags():
-        # osmnx's InsufficientResponseError (no elements) is a ValueError too, so it is caught first.
-        try:
-            graph = ox.graph_from_xml(path, bidirectional=True, simplify=False, retain_all=True)
-        except ox._errors.InsufficientResponseError as exc:  # no nodes or ways at all
-            raise InputError("osm_no_streets", "fix_extract_with_streets", name=path.name) from exc
-        except (xml.sax.SAXException, ElementTree.ParseError, EOFError, OSError, ValueError) as exc:
-            raise InputError("osm_xml_unreadable", "fix_export_osm_again", name=path.name, error=exc) from exc
-        try:
-            features = ox.features_from_xml(path, tags=mapping_tags())
-        except ox._errors.InsufficientResponseError:  # the file holds no matching features
-            features = gpd.GeoDataFrame(geometry=[], crs=settings.STORAGE_CRS)
-        except (xml.sax.SAXException, ElementTree.ParseError, EOFError, OSError, ValueError) as exc:
-            raise InputError("osm_xml_unreadable", "fix_export_osm_again", name=path.name, error=exc) from exc
-    graph = walkable_subgraph(graph)
-    if graph.number_of_edges() == 0:
-        raise InputError("osm_no_streets", "fix_extract_with_streets", name=path.name)
+    features, graph = read_osm_objects(path, progress)
+    if progress is not None:
+        progress(N_("progress_osm_network"), 0, None)
     graph = ox.simplify_graph(graph)
+    if progress is not None:
+        progress(N_("progress_osm_layers"), 0, None)
     return osm_to_layers(features, graph, area, reference=path.name)
 
 
-def _read_pbf_file(path: Path, area: gpd.GeoDataFrame | None) -> OsmLayers:
-    from assetmap.sources._osm_pbf import read_pbf
+def read_osm_objects(path: str | Path, progress=None) -> tuple[gpd.GeoDataFrame, nx.MultiDiGraph]:
+    """The features and the unsimplified walking graph of a local OSM file, of any format.
 
+    Parameters
+    ----------
+    path : str or Path
+        An ``.osm``, ``.osm.bz2``, ``.osm.gz`` or ``.osm.pbf`` file (checked by the caller).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` while reading.
+
+    Returns
+    -------
+    tuple
+        ``(features, graph)``: osmnx-style features matching :func:`mapping_tags`, and the
+        bidirectional, unsimplified graph of the ways :func:`is_walkable` accepts, in EPSG:4326.
+
+    Raises
+    ------
+    InputError
+        ``osm_xml_unreadable`` or ``osm_pbf_unreadable`` (libosmium cannot read it), or
+        ``osm_no_streets`` (no walkable way).
+    """
+    from assetmap.sources._osm_pbf import read_osmium
+
+    path = Path(path)
     try:
-        features, graph = read_pbf(path, mapping_tags(), _WAY_TAGS)
+        features, graph = read_osmium(path, mapping_tags(), _WAY_TAGS, keep_way=is_walkable, progress=progress)
     except RuntimeError as exc:  # libosmium reports damaged files as RuntimeError
-        raise InputError("osm_pbf_unreadable", "fix_osmium_extract", name=path.name, error=exc) from exc
-    graph = walkable_subgraph(graph)
+        if path.name.lower().endswith(".pbf"):
+            raise InputError("osm_pbf_unreadable", "fix_osmium_extract", name=path.name, error=exc) from exc
+        raise InputError("osm_xml_unreadable", "fix_export_osm_again", name=path.name, error=exc) from exc
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
     if graph.number_of_edges() == 0:
         raise InputError("osm_no_streets", "fix_extract_with_streets", name=path.name)
-    return osm_to_layers(features, ox.simplify_graph(graph), area, reference=path.name)
+    return features, graph
 
 
 def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
@@ -235,6 +253,8 @@ def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.
         The category catalogue cannot be read.
     """
     features = features.to_crs(settings.STORAGE_CRS) if len(features) else features
+    if len(features):
+        features = features.set_geometry(canonical_geometry(features.geometry.array))
     buildings = buildings_from_features(features)
     assets = assets_from_features(features)
     nodes, edges = network_layers(graph)
@@ -244,6 +264,36 @@ def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.
                              "source": ["osm"] * len(area)}, geometry=area.geometry.to_crs(settings.STORAGE_CRS)
                             .to_list(), crs=settings.STORAGE_CRS)
     return OsmLayers(assets, nodes, edges, buildings, area, reference, basemap_from_features(features))
+
+
+def canonical_geometry(geometry) -> np.ndarray:
+    """One form for one shape: rings counter-clockwise (holes clockwise), each starting at its lowest point.
+
+    ``.osm`` and ``.pbf`` readers, osmnx and Overpass may give the same polygon with another ring
+    start or orientation; put in this form, the same asset compares equal whatever its source,
+    so a re-import from another format records no change.
+
+    Parameters
+    ----------
+    geometry : array-like of shapely geometries
+        Geometries in EPSG:4326 (None allowed).
+
+    Returns
+    -------
+    numpy.ndarray
+        The geometries with coordinates rounded to 7 decimals (OSM's precision), normalised
+        (:func:`shapely.normalize`: canonical ring start and part order) and then oriented
+        counter-clockwise (exterior) as GeoJSON prefers.
+    """
+    geometry = np.asarray(geometry, dtype=object)
+    rounded = shapely.transform(geometry, lambda xy: np.round(xy, _COORDINATE_DECIMALS))
+    normal = shapely.normalize(rounded)
+    polygonal = np.array([g is not None and g.geom_type in ("Polygon", "MultiPolygon") for g in normal], dtype=bool)
+    out = normal.copy()
+    out[polygonal] = [shapely.geometry.polygon.orient(g, 1.0) if g.geom_type == "Polygon"
+                      else shapely.MultiPolygon([shapely.geometry.polygon.orient(p, 1.0) for p in g.geoms])
+                      for g in normal[polygonal]]
+    return out
 
 
 def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -382,8 +432,43 @@ def basemap_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                             crs=settings.STORAGE_CRS)
 
 
+def is_walkable(tags) -> bool:
+    """Whether people may walk on a way with these tags: osmnx's walk rule, with two deliberate differences.
+
+    As osmnx's ``network_type="walk"`` (its Overpass filter, matched the same way): a ``highway``
+    tag, and no ``area`` matching ``yes``, ``access`` or ``service`` matching ``private``, ``foot``
+    matching ``no``, or ``highway`` matching abandoned, bus_guideway, construction, cycleway,
+    motor, no, planned, platform, proposed, raceway, razed, rest_area or services. Unlike osmnx
+    (see the README, "Walking network"):
+
+    * a cycleway with ``foot`` ``yes``, ``designated`` or ``permissive`` is walkable (a Dutch
+      fiets-/voetpad, often the only path);
+    * a street with ``sidewalk=separate`` (or ``sidewalk:both``/``:left``/``:right``) stays
+      walkable, because its separately mapped pavements often lack the crossings that join them.
+
+    Parameters
+    ----------
+    tags : mapping
+        The way's tags (``str`` → ``str``; lists as osmnx gives them use their first value).
+
+    Returns
+    -------
+    bool
+        True when the way belongs in the walking network.
+    """
+    def tag(key: str) -> str:
+        value = _first(tags.get(key))
+        return "" if value is None or value != value else str(value)
+
+    highway, foot = tag("highway"), tag("foot")
+    if not highway or "yes" in tag("area") or "private" in tag("access") or "no" in foot \
+            or "private" in tag("service"):
+        return False
+    return not _NOT_WALKABLE.search(highway) or (highway == "cycleway" and foot in _FOOT_ALLOWED)
+
+
 def walkable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Keep the ways people may walk on (osmnx's walk rule; cycleways only where foot is allowed).
+    """Keep the ways people may walk on (:func:`is_walkable`, applied to each edge's tags).
 
     Ways without a ``highway`` tag are dropped, and so are private ways, areas and ways with
     ``foot=no``.
@@ -398,16 +483,7 @@ def walkable_subgraph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     networkx.MultiDiGraph
         A copy without the other edges and without the nodes they leave unconnected.
     """
-    drop = []
-    for u, v, k, data in graph.edges(keys=True, data=True):
-        highway = _first(data.get("highway")) or ""
-        foot = _first(data.get("foot")) or ""
-        # graph_from_xml keeps every way of the file (building outlines too): only highways are walkable.
-        if not highway or foot == "no" or _first(data.get("access")) == "private" or _first(data.get("service")) == "private" \
-                or _first(data.get("area")) == "yes":
-            drop.append((u, v, k))
-        elif _NOT_WALKABLE.search(highway) and not (highway == "cycleway" and foot in _FOOT_ALLOWED):
-            drop.append((u, v, k))
+    drop = [(u, v, k) for u, v, k, data in graph.edges(keys=True, data=True) if not is_walkable(data)]
     graph = graph.copy()
     graph.remove_edges_from(drop)
     graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
@@ -467,17 +543,6 @@ def _check_osm_file(path: Path) -> None:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if not text.startswith(b"<") or b"<osm" not in head:
         raise InputError("osm_not_xml", "fix_give_osm_xml_exported", name=path.name)
-
-
-@contextlib.contextmanager
-def _osmnx_way_tags():
-    """Ask osmnx to keep the way tags the walk rule needs, then put its settings back."""
-    saved = list(ox.settings.useful_tags_way)
-    ox.settings.useful_tags_way = sorted(set(saved) | set(_WAY_TAGS))
-    try:
-        yield
-    finally:
-        ox.settings.useful_tags_way = saved
 
 
 def _extent_of(*layers: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
