@@ -53,7 +53,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 90) -> None:
+def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 90) -> None:
+    """Wait until the Streamlit server at ``url`` answers its health check (fail if it exits first)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -84,7 +85,7 @@ def streamlit_server(workspace: Path, access: str | None = None, env: dict[str, 
         cwd=REPO, env=environment, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process)
+        wait_healthy(url, process)
         yield url
     finally:
         process.terminate()

@@ -39,7 +39,7 @@ from assetmap.auth_oidc import SignIn, actor_from_claims
 from assetmap.messages import Message
 from assetmap.service import Actor
 from conftest import REPO
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _require_chromium, _wait_healthy
+from browsing import CHROMIUM, CHROMIUM_ARGS, free_port as _free_port, require_chromium as _require_chromium, wait_healthy as _wait_healthy
 
 PROVIDER_DIR = REPO / "tests" / "oidc_provider"
 ARTIFACTS = REPO / "test-artifacts"
