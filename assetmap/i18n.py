@@ -43,6 +43,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("group_not_recorded"),
     N_("age_pop_0_14"), N_("age_pop_15_24"), N_("age_pop_25_44"), N_("age_pop_45_64"), N_("age_pop_65plus"),
     N_("option_small"), N_("option_large"),
+    N_("scale_living_room"), N_("scale_small"), N_("scale_large"),  # pages/2: t("scale_" + v)
     N_("day_mo"), N_("day_tu"), N_("day_we"), N_("day_th"), N_("day_fr"), N_("day_sa"), N_("day_su"),  # this_week
 )
 

@@ -13,7 +13,8 @@ from assetmap import maps, settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, category_label, t
 from assetmap.errors import render_error
-from assetmap.layers.schema import BUILDING_BLOCKS, VISIBILITIES
+from assetmap.layers.schema import (ACCESS_VALUES, ENTRY_KINDS, INITIATIVE_STATUSES, SCALE_VALUES, TARGET_GROUPS,
+                                    VISIBILITIES)
 from assetmap.privacy import story_warnings, workshop_view
 from assetmap.errors import PermissionDenied
 
@@ -75,8 +76,8 @@ with st.form("new_asset", clear_on_submit=False, border=True):
                           format="%.6f", step=0.0001)
     name = st.text_input(t("name", lang), key="new_name", max_chars=200)
     c1, c2 = st.columns(2)
-    block = c1.selectbox(t("building_block", lang), BUILDING_BLOCKS, key="new_block",
-                         index=BUILDING_BLOCKS.index("resource"),  # most quick entries are places
+    block = c1.selectbox(t("building_block", lang), ENTRY_KINDS, key="new_block",
+                         index=ENTRY_KINDS.index("resource"),  # most quick entries are places
                          format_func=lambda b: block_label(b, lang))
     category = c2.selectbox(t("category", lang), categories, index=None, key="new_category",
                             accept_new_options=True, placeholder=t("choose_one", lang), format_func=lambda c: category_label(c, lang))
@@ -85,6 +86,28 @@ with st.form("new_asset", clear_on_submit=False, border=True):
                          max_chars=settings.MAX_TEXT_LENGTH)
     link_to = st.selectbox(t("link_to", lang), [""] + list(names), key="new_link",
                            format_func=lambda i: names.get(i, t("none", lang)) if i else t("none", lang))
+    # A meeting place as residents use it: who may walk in, when, for whom (coverage filters read these).
+    with st.expander(t("meeting_place_fields", lang)):
+        is_meeting = st.checkbox(t("meeting_place", lang), key="new_is_meeting")
+        m1, m2 = st.columns(2)
+        access = m1.selectbox(t("filter_access", lang), ACCESS_VALUES, index=None, key="new_access",
+                              placeholder=t("choose_one", lang), format_func=lambda v: t("access_" + v, lang))
+        scale = m2.selectbox(t("scale", lang), SCALE_VALUES, index=None, key="new_scale",
+                             placeholder=t("choose_one", lang), format_func=lambda v: t("scale_" + v, lang))
+        capacity = m1.number_input(t("capacity", lang), min_value=0, max_value=100_000, value=None, step=1,
+                                   key="new_capacity")
+        opening_hours = m2.text_input(t("opening_hours", lang), key="new_opening_hours", placeholder="Mo-Fr 09:00-17:00",
+                                      help=t("opening_hours_help", lang))
+        groups = st.multiselect(t("target_groups", lang), TARGET_GROUPS, key="new_groups",
+                                placeholder=t("choose_many", lang), format_func=lambda g: t("group_" + g, lang))
+    # An initiative (or an association) says what it seeks and what it offers; see Data for matching.
+    with st.expander(t("initiative_fields", lang)):
+        i1, i2 = st.columns(2)
+        status = i1.selectbox(t("status", lang), INITIATIVE_STATUSES, index=None, key="new_status",
+                              placeholder=t("choose_one", lang))
+        tags = i2.text_input(t("tags", lang), key="new_tags", placeholder="koken; muziek")
+        seeks = i1.text_input(t("seeks", lang), key="new_seeks", placeholder="ruimte; vrijwilligers")
+        offers = i2.text_input(t("offers", lang), key="new_offers", placeholder="ruimte; soep")
     c1, c2 = st.columns(2)
     # "" = privacy by default (build_assets): a person's capacities are shared with the group only.
     visibility = c1.selectbox(t("visibility", lang), ("",) + VISIBILITIES, key="new_visibility",
@@ -110,6 +133,12 @@ if submitted:
         state.pop("story_held", None)
         fields = {"name": name, "building_block": block, "category": category, "description": description,
                   "visibility": visibility or None, "consent": True if consent else None}
+        # Only what was filled in: the layers validate each value and say what to fix.
+        extra = {"is_meeting_place": True if is_meeting else None, "access": access, "scale": scale,
+                 "capacity": capacity, "opening_hours": opening_hours.strip() or None,
+                 "target_groups": "; ".join(groups) or None, "status": status, "tags": tags.strip() or None,
+                 "seeks": seeks.strip() or None, "offers": offers.strip() or None}
+        fields |= {k: v for k, v in extra.items() if v is not None}
         try:
             with ui.workspace() as ws:
                 ws.add_entry(fields, Point(lon, lat), actor, story=story, link_to=link_to or None)
@@ -117,7 +146,9 @@ if submitted:
             ui.show_error(exc, lang)
         else:
             ui.flash("success", t("saved", lang, name=name.strip()))
-            for key in ("new_name", "new_description", "new_story", "new_link", "new_category"):
+            for key in ("new_name", "new_description", "new_story", "new_link", "new_category", "new_is_meeting",
+                        "new_access", "new_scale", "new_capacity", "new_opening_hours", "new_groups", "new_status",
+                        "new_tags", "new_seeks", "new_offers"):
                 state.pop(key, None)
             st.rerun()
 
@@ -158,7 +189,7 @@ else:
         try:
             with ui.workspace() as ws:
                 if remove:
-                    ws.delete_assets([picked], actor, owner_only=True)
+                    ws.remove([picked], actor)
                 else:
                     ws.update_asset(picked, {"name": new_name, "description": new_description or None}, actor,
                                     owner_only=True)

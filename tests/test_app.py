@@ -282,6 +282,32 @@ def test_workshop_adds_an_asset_with_story_and_link_to_the_file(workspace):
     assert "Buurtkamer De Linde" in set(at.dataframe[0].value[i18n.t("name", "nl")])
 
 
+def test_workshop_records_a_meeting_place_as_residents_use_it_and_an_initiative(workspace):
+    """The form takes access, scale, capacity, hours and target groups, and an initiative's seeks and offers."""
+    at = run(WORKSHOP_PAGE)
+    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 7").run()
+    fill_new_asset(at, "Huiskamer Wippolder", new_block="association", new_access="walk_in", new_scale="living_room")
+    at.checkbox(key="new_is_meeting").check()
+    at.number_input(key="new_capacity").set_value(15)
+    at.text_input(key="new_opening_hours").input("We 19:00-21:00")
+    at.multiselect(key="new_groups").set_value(["older_people", "newcomers"])
+    save_button(at).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    fill_new_asset(at, "Repair café", new_block="initiative", new_status="idee")
+    at.text_input(key="new_seeks").input("ruimte; vrijwilligers")
+    at.text_input(key="new_offers").input("reparaties")
+    save_button(at).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with open_workspace(workspace) as ws:
+        assets = ws.assets().set_index("name")
+    place, initiative = assets.loc["Huiskamer Wippolder"], assets.loc["Repair café"]
+    assert bool(place["is_meeting_place"]) and place["access"] == "walk_in" and place["scale"] == "living_room"
+    assert int(place["capacity"]) == 15 and place["opening_hours"] == "We 19:00-21:00"
+    assert set(place["target_groups"].replace(" ", "").split(";")) == {"older_people", "newcomers"}
+    assert initiative["building_block"] == "initiative" and initiative["status"] == "idee"
+    assert "space" in initiative["seeks"] and "volunteers" in initiative["seeks"]
+
+
 def test_workshop_keeps_a_person_private_by_default(workspace):
     at = run(WORKSHOP_PAGE)
     at.sidebar.text_input(key="_pseudonym_widget").input("tafel 4").run()

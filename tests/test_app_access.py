@@ -187,10 +187,12 @@ def test_public_sees_the_map_and_the_coverage_summary_and_nothing_else(mixed, mo
             assert ACCESS_DENIED not in text, script
     # The map shows the public view: the public person is there, at the buurt anchor, without contact.
     assert PERSON_PUBLIC in texts[MAP_PAGE]
-    # The coverage summary: the per-wijk table, and no what-if or suggested sites.
+    # The coverage summary: the per-wijk table and the groups per wijk (aggregates only), and no what-if
+    # or suggested sites.
     at = run(GAPS_PAGE)
     assert i18n.t("col_uncovered", "nl") in at.dataframe[0].value.columns
-    assert len(at.dataframe) == 1 and i18n.t("sites_title", "nl") not in [s.value for s in at.subheader]
+    assert len(at.dataframe) == 2 and i18n.t("group_everyone", "nl") in at.dataframe[1].value.columns
+    assert i18n.t("sites_title", "nl") not in [s.value for s in at.subheader]
     # The start page counts only what the public may see and lists the public pages.
     at = run(APP)
     with open_workspace(mixed) as ws:
