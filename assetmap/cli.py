@@ -210,8 +210,11 @@ def main(argv: list[str] | None = None) -> int:
 
 # ---------------------------------------------------------------------- handlers
 def _open(path: str):
+    from assetmap.i18n import use_block_labels
     from assetmap.service import open_workspace
-    return open_workspace(path)
+    ws = open_workspace(path)
+    use_block_labels(ws.labels())  # the workspace's own names in what the command prints or writes
+    return ws
 
 
 def _init(args) -> int:

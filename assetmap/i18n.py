@@ -8,6 +8,8 @@ table (``data/osm_tags.csv``): they are data, not texts of the app.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 
 from assetmap.layers import categories
 from assetmap.layers.schema import BUILDING_BLOCK_LABELS
@@ -97,6 +99,23 @@ def page_title(page: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return t(PAGE_TITLE_CODES.get(page, page), lang)
 
 
+#: The open workspace's own names for its building blocks, for this thread (a Streamlit script run, a
+#: CLI command): set by the faces when they open a workspace (:func:`use_block_labels`).
+_BLOCK_LABELS: ContextVar[dict] = ContextVar("assetmap_block_labels", default={})
+
+
+def use_block_labels(labels: dict[str, str] | None) -> None:
+    """Make a workspace's own building-block names (:meth:`~assetmap.service.Workspace.labels`) the
+    labels :func:`block_label` gives in this thread, until set again.
+
+    Parameters
+    ----------
+    labels : dict of str to str or None
+        Building block -> label, e.g. ``{"individual": "Talenten"}``; empty or None for the standard ones.
+    """
+    _BLOCK_LABELS.set(dict(labels or {}))
+
+
 def block_label(block: str, lang: str = DEFAULT_LANGUAGE, custom: dict[str, str] | None = None) -> str:
     """Label of an ABCD building block, e.g. ``institution`` -> ``Institutionele middelen``.
 
@@ -109,13 +128,15 @@ def block_label(block: str, lang: str = DEFAULT_LANGUAGE, custom: dict[str, str]
         Language code; one the labels lack means Dutch.
     custom : dict of str to str, optional
         The workspace's own names (:meth:`assetmap.service.Workspace.labels`), e.g.
-        ``{"individual": "Talenten"}``; they replace the standard label in every language.
+        ``{"individual": "Talenten"}``; they replace the standard label in every language. None
+        means the names set by :func:`use_block_labels` for this thread.
 
     Returns
     -------
     str
         The label; the block itself (as text) when it is not a known building block.
     """
+    custom = _BLOCK_LABELS.get() if custom is None else custom
     if custom and custom.get(block):
         return str(custom[block])
     labels = BUILDING_BLOCK_LABELS.get(block)

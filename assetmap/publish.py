@@ -41,7 +41,7 @@ import shapely
 
 from assetmap import __version__, coverage, export, maps, settings
 from assetmap.errors import AssetmapError, InputError
-from assetmap.i18n import LANGUAGES, block_label, category_label, t
+from assetmap.i18n import LANGUAGES, block_label, category_label, t, use_block_labels
 from assetmap.layers import categories
 from assetmap.layers.assets import meeting_places
 from assetmap.layers.schema import ENTRY_KINDS
@@ -158,6 +158,7 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
     if not (LEAFLET_DIR / "leaflet.js").is_file():
         raise InputError("publish_leaflet_missing", "fix_publish_leaflet", path=LEAFLET_DIR)
     with open_workspace(workspace, Actor(None, "public")) as ws:
+        use_block_labels(ws.labels())  # the workspace's own names ("Talenten") on the site
         data = site_data(ws, area=area, lang=lang, minutes=minutes)
         with _lock(out.parent):
             check_target(out)  # again, under the lock: another publication may have come first

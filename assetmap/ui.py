@@ -27,7 +27,7 @@ from streamlit.errors import StreamlitAPIException
 
 from assetmap import settings
 from assetmap.errors import AssetmapError, InputError, render_error
-from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t
+from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t, use_block_labels
 from assetmap.service import ROLES, Actor, Workspace, open_workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -569,7 +569,31 @@ def require_workspace(lang: str) -> Path:
         st.info(t("workspace_missing", lang, path=path) if local_files_allowed(session_actor())
                 else t("workspace_missing_hosted", lang))
         st.stop()
+    try:  # the workspace's own names ("Talenten") for every label this run draws
+        use_block_labels(load_block_labels(str(path), workspace_version(path)))
+    except AssetmapError:
+        use_block_labels(None)  # the page itself says what is wrong with the file when it opens it
     return path
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_block_labels(path: str, version: tuple[int, int]) -> dict[str, str]:
+    """The workspace's own building-block names (:meth:`assetmap.service.Workspace.labels`).
+
+    Parameters
+    ----------
+    path : str
+        The workspace file.
+    version : tuple of int
+        :func:`workspace_version` of the file: the cache key, which changes on every write.
+
+    Returns
+    -------
+    dict of str to str
+        Building block -> label; empty for the standard labels.
+    """
+    with open_workspace(path, Actor(None, "public")) as ws:
+        return ws.labels()
 
 
 @contextmanager
@@ -591,6 +615,7 @@ def workspace():
     """
     # Hosted, what a table makes public waits for a coordinator unless the workspace says otherwise.
     with open_workspace(workspace_path(), session_actor(), moderation_default=hosted()) as ws:
+        use_block_labels(ws.labels())  # the workspace's own names ("Talenten") on every page
         yield ws
 
 

@@ -345,6 +345,26 @@ def test_a_workspace_renames_its_building_blocks(delft_copy):
         assert ws.labels() == {}
 
 
+def test_the_own_names_show_on_the_map_page_and_the_published_site(delft_copy, tmp_path, monkeypatch):
+    """A renamed building block is called so in the app's filters and list, and on the static site."""
+    from streamlit.testing.v1 import AppTest
+
+    from assetmap.publish import publish_site
+
+    with open_workspace(delft_copy) as ws:
+        ws.set_labels({"resource": "Plekken en voorzieningen"})
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    at = AppTest.from_file(str(REPO / "pages" / "1_Kaart.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Plekken en voorzieningen" in at.multiselect(key="map_blocks").options
+    assert i18n.block_label("resource", "nl", {}) not in at.multiselect(key="map_blocks").options
+    publish_site(delft_copy, tmp_path / "site")
+    assert "Plekken en voorzieningen" in (tmp_path / "site" / "data.js").read_text(encoding="utf-8")
+    i18n.use_block_labels(None)  # this thread's names back to the standard ones for the next test
+
+
 def test_bad_filters_on_the_cli_give_a_coded_message(delft_copy):
     run = _cli("coverage", delft_copy, "--when", "woensdagavond", "--access", "soms")
     assert run.returncode == 2
