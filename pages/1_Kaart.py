@@ -77,3 +77,6 @@ st.caption(t("offline_tiles", lang))
 
 from assetmap.this_week import show_this_week  # noqa: E402  (kept apart: one self-contained section)
 show_this_week(path, version, lang, chosen_areas, level)
+
+from assetmap.resident_initiative import show_initiative_form  # noqa: E402  (one self-contained section)
+show_initiative_form(lang, area_names)

@@ -411,3 +411,32 @@ def test_a_table_starts_an_initiative_on_the_data_page_and_accepts_a_match(delft
     with open_workspace(delft_copy) as ws:
         links = ws.links()
     assert links[["to_asset_id", "note"]].values.tolist() == [["osm-node-5823561924", "space"]]
+
+
+def test_a_resident_starts_an_initiative_on_the_map_page_only_with_a_session_that_may_write(delft_copy, monkeypatch):
+    """Anonymous on a public server: a line on how to take part, no form. With write rights: the form saves."""
+    from streamlit.testing.v1 import AppTest
+
+    from assetmap import i18n
+    from conftest import REPO
+
+    page = str(REPO / "pages" / "1_Kaart.py")
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))
+    monkeypatch.setenv("ASSETMAP_ACCESS", "public")
+    at = AppTest.from_file(page, default_timeout=120)
+    at.run()
+    assert not at.exception
+    assert i18n.t("resident_initiative_how", "nl") in [c.value for c in at.caption]
+    assert "resident_initiative_name" not in {w.key for w in at.text_input}
+    monkeypatch.delenv("ASSETMAP_ACCESS")  # localhost: the one at the laptop may write
+    at = AppTest.from_file(page, default_timeout=120)
+    at.run()
+    at.text_input(key="resident_initiative_name").input("Moestuin Wippolder")
+    at.selectbox(key="resident_initiative_area").set_value("WK050328")
+    at.text_input(key="resident_initiative_seeks").input("ruimte")
+    next(b for b in at.button if b.label == i18n.t("initiative_add", "nl")).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with open_workspace(delft_copy) as ws:
+        found = ws.assets().query("name == 'Moestuin Wippolder'")
+    assert len(found) == 1 and found["building_block"].iloc[0] == "initiative"
+    assert found["wijk_code"].iloc[0] == "WK050328" and "space" in found["seeks"].iloc[0]
