@@ -14,8 +14,10 @@ from typing import Protocol
 import geopandas as gpd
 import pandas as pd
 
+from assetmap.errors import WorkspaceError
 from assetmap.storage.geopackage import (PRIVATE_TABLES, SCHEMA_VERSION, TABLES, GeoPackageStore, TableSpec,
                                          Where)
+from assetmap.storage.postgis import PostgisStore, is_uri
 
 
 class Store(Protocol):
@@ -173,8 +175,8 @@ def open_store(location: str | os.PathLike) -> Store:
 
     Parameters
     ----------
-    location : path-like
-        A ``.gpkg`` file.
+    location : path-like or str
+        A ``.gpkg`` file, or a PostgreSQL URI ``postgresql://user:password@host:port/db?schema=name``.
 
     Returns
     -------
@@ -183,8 +185,10 @@ def open_store(location: str | os.PathLike) -> Store:
     Raises
     ------
     assetmap.errors.WorkspaceError
-        Missing, not a workspace, or of a newer schema version.
+        Missing, not a workspace, of a newer schema version, or a server that cannot be reached.
     """
+    if is_uri(location):
+        return PostgisStore.open(location)
     return GeoPackageStore.open(location)
 
 
@@ -193,8 +197,8 @@ def create_store(location: str | os.PathLike) -> Store:
 
     Parameters
     ----------
-    location : path-like
-        A ``.gpkg`` file that does not exist yet.
+    location : path-like or str
+        A ``.gpkg`` file that does not exist yet, or a PostgreSQL URI whose schema holds no workspace.
 
     Returns
     -------
@@ -203,10 +207,38 @@ def create_store(location: str | os.PathLike) -> Store:
     Raises
     ------
     assetmap.errors.InputError
-        The file exists, has the wrong suffix, or its folder is missing.
+        The file exists, has the wrong suffix, or its folder is missing; a malformed URI.
+    assetmap.errors.WorkspaceError
+        A server that cannot be reached, without PostGIS, or without the right to create.
     """
+    if is_uri(location):
+        return PostgisStore.create(location)
     return GeoPackageStore.create(location)
 
 
-__all__ = ["PRIVATE_TABLES", "SCHEMA_VERSION", "TABLES", "GeoPackageStore", "Store", "TableSpec", "Where",
-           "create_store", "open_store"]
+def location_exists(location: str | os.PathLike) -> bool:
+    """Whether a workspace lives at ``location`` (a file that exists, or a URI whose schema has one).
+
+    Parameters
+    ----------
+    location : path-like or str
+        A ``.gpkg`` file or a PostgreSQL URI.
+
+    Returns
+    -------
+    bool
+        True when there is something to open (a URI that cannot be reached counts as present, so
+        that opening it says why).
+    """
+    if not is_uri(location):
+        return os.path.exists(location)
+    try:
+        PostgisStore.open(location).close()
+    except WorkspaceError as exc:
+        return exc.code != "ws_missing"
+    return True
+
+
+__all__ = ["PRIVATE_TABLES", "SCHEMA_VERSION", "TABLES", "GeoPackageStore", "PostgisStore", "Store", "TableSpec", "Where",
+           "create_store", "is_uri",
+           "location_exists", "open_store"]

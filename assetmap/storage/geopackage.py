@@ -163,6 +163,11 @@ def _add_initiative_fields(conn: sqlite3.Connection) -> None:
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _add_access_tables, 2: _add_meeting_place_fields, 3: _add_initiative_fields}
 
+#: The same steps for a server database (:mod:`assetmap.storage.postgis`), as SQL statements with
+#: ``{assets}`` for the qualified table name. Server workspaces start at version 4, so only the later
+#: steps need a form here.
+MIGRATIONS_SQL: dict[int, tuple[str, ...]] = {}
+
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).
 Where = Mapping[str, object]
