@@ -49,7 +49,7 @@ from assetmap.layers.schema import (
     ACTIVITY_FIELDS, ARCHIVED_STATUS, ASSET_FIELDS, BUILDING_BLOCKS, INITIATIVE, INITIATIVE_STATUSES, SEEKING_KINDS,
 )
 from assetmap.privacy import public_activities, public_view, workshop_view
-from assetmap.storage import PRIVATE_TABLES, TABLES, Store, create_store, open_store
+from assetmap.storage import PRIVATE_TABLES, TABLES, Store, create_store, location_exists, open_store
 from assetmap.storage.geopackage import plain_value
 
 #: Roles, from least to most rights. ``coordinator`` is today's full rights (a local single user).
@@ -130,7 +130,7 @@ class Workspace:
     # ------------------------------------------------------------------ life cycle
     @property
     def location(self) -> str:
-        """Where the workspace lives (a file path)."""
+        """Where the workspace lives: a file path, or a server URI with its password masked."""
         return self.store.location
 
     @property
@@ -191,6 +191,8 @@ class Workspace:
             frame = self.store.read("assets", where or None)
             if actor.role == "workshop":
                 frame = workshop_view(frame, actor.pseudonym)
+        # ``version`` is bookkeeping for edits (see :meth:`asset`), not a field of an entry.
+        frame = frame.drop(columns="version", errors="ignore")
         return frame if len(frame) else empty_assets()
 
     def asset(self, asset_id: str, *, actor: ActorLike = None) -> dict | None:
@@ -207,13 +209,16 @@ class Workspace:
         -------
         dict or None
             Field -> value, missing values as None and booleans as ``bool``; ``geometry`` in
-            EPSG:4326. None when no visible asset has this id.
+            EPSG:4326; ``version`` the stored version, to give back to :meth:`update_asset` as
+            ``expected_version``. None when no visible asset has this id.
         """
         actor = self._actor(actor)
         if actor.role != "coordinator":
             frame = self.assets(actor=actor)
             frame = frame[(frame["id"] == asset_id).fillna(False).to_numpy()]
-            return None if frame.empty else _row_dict(frame.iloc[0])
+            if frame.empty:
+                return None
+            return {**_row_dict(frame.iloc[0]), "version": self._versions([asset_id]).get(asset_id)}
         return self._stored_asset(asset_id)
 
     def boundaries(self, level: str | None = None) -> gpd.GeoDataFrame:
@@ -418,7 +423,7 @@ class Workspace:
         with self.store.transaction():
             moderated = workshop and self.moderation()
             self.check_related(ids, [r.get("related_asset_id") for r in records], first_row)
-            stored = self._states(ids)
+            stored, versions = self._states(ids, with_versions=True)
             if workshop:
                 self._check_related_visible(records, stored, actor, first_row)
             for number, (record, geom, wkt) in enumerate(zip(records, geoms, wkts), start=first_row):
@@ -476,8 +481,11 @@ class Workspace:
                 report.updated.append(asset_id)
             if problems:
                 raise InputError(problems)
-            self.store.insert("assets", _frame(new_rows.values()))
-            self.store.update("assets", _frame(changed_rows.values()), "id")
+            # Every change raises the asset's version: an edit made on an older version is refused
+            # (update_asset's expected_version), never silently written over this one.
+            self.store.insert("assets", _frame(new_rows.values(), {i: 1 for i in new_rows}))
+            self.store.update("assets", _frame(changed_rows.values(),
+                                               {i: (versions.get(i) or 0) + 1 for i in changed_rows}), "id")
             self._log(log, actor, stamp)
             if requests or withdrawn:
                 self.store.delete("moderation_queue", {"asset_id": sorted(set(requests) | withdrawn)})
@@ -537,7 +545,7 @@ class Workspace:
         return place_id
 
     def update_asset(self, asset_id: str, changes: dict, actor: ActorLike = None, *,
-                     owner_only: bool = False) -> dict:
+                     owner_only: bool = False, expected_version: int | None = None) -> dict:
         """Change some fields of one asset; ``geometry`` may be among the changes (shapely, EPSG:4326).
 
         Parameters
@@ -551,6 +559,10 @@ class Workspace:
             Who changes it (default: the workspace's actor); recorded in the history.
         owner_only : bool
             Only the one who added the entry may change it.
+        expected_version : int, optional
+            The ``version`` of the asset when the editor opened it (:meth:`asset`). When it was
+            changed since, the edit is refused (``edit_conflict``): two tables editing one entry
+            never overwrite each other unnoticed. None skips the check (a script's own edit).
 
         Returns
         -------
@@ -560,14 +572,17 @@ class Workspace:
         Raises
         ------
         InputError
-            No such asset, or the changed row is not valid.
+            No such asset, the changed row is not valid, or the asset changed since
+            ``expected_version`` (``edit_conflict``).
         PermissionDenied
             Not the actor's entry (with ``owner_only`` or the ``workshop`` role), or no pseudonym given.
         """
         actor = self._actor(actor)
         with self.store.transaction():
             current = self._require(asset_id, actor, owner_only)
-            merged = {**current, **changes, "id": asset_id}
+            if expected_version is not None and int(current.get("version") or 1) != int(expected_version):
+                raise InputError("edit_conflict", "fix_reload_edit", asset_id=asset_id)
+            merged = {**{k: v for k, v in current.items() if k != "version"}, **changes, "id": asset_id}
             frame = gpd.GeoDataFrame([merged], geometry="geometry", crs=settings.STORAGE_CRS)
             if "geometry" in changes:
                 # A moved asset gets the codes of where it is now (none outside every boundary).
@@ -1880,11 +1895,19 @@ class Workspace:
         frame = self.store.read("assets", {"id": asset_id})
         return None if frame.empty else _row_dict(frame.iloc[0])
 
-    def _states(self, ids: list[str]) -> dict[str, dict]:
-        """The stored rows of these ids as history keeps them (plain values, ``geometry_wkt``)."""
+    def _states(self, ids: list[str], *, with_versions: bool = False):
+        """The stored rows of these ids as history keeps them (plain values, ``geometry_wkt``), and
+        with ``with_versions`` their versions (id -> int)."""
         frame = self.store.read("assets", {"id": ids})
         wkts = shapely.to_wkt(np.asarray(frame.geometry.array, dtype=object), rounding_precision=-1)
-        return {r["id"]: _state(r, w) for r, w in zip(_records(frame), wkts)}
+        states = {r["id"]: _state(r, w) for r, w in zip(_records(frame), wkts)}
+        if not with_versions:
+            return states
+        return states, _version_map(frame)
+
+    def _versions(self, ids: list[str]) -> dict[str, int]:
+        """The stored version of each of these assets (id -> int)."""
+        return _version_map(self.store.read("assets", {"id": ids}))
 
     def _put_state(self, state: dict, *, update: bool = False) -> None:
         """Write an asset state from the history back (insert, or overwrite with ``update``).
@@ -1892,11 +1915,13 @@ class Workspace:
         A deleted asset's links come back with it where their other end still exists.
         """
         record = {c: state.get(c) for c in ASSET_FIELDS}
-        frame = _frame([(record, shapely.from_wkt(state["geometry_wkt"]) if state.get("geometry_wkt") else None)])
+        asset_id = record["id"]
+        rows = [(record, shapely.from_wkt(state["geometry_wkt"]) if state.get("geometry_wkt") else None)]
         if update:
-            self.store.update("assets", frame, "id")
+            self.store.update("assets", _frame(rows, {asset_id: (self._versions([asset_id]).get(asset_id) or 0) + 1}),
+                              "id")
             return
-        self.store.insert("assets", frame)
+        self.store.insert("assets", _frame(rows, {asset_id: 1}))
         links = pd.DataFrame(state.get("links") or [])
         if len(links):
             ends = self.store.exists("assets", "id", sorted(set(links["from_asset_id"]) | set(links["to_asset_id"])))
@@ -1930,8 +1955,8 @@ def open_workspace(location: str | os.PathLike, actor: Actor | None = None, *,
 
     Parameters
     ----------
-    location : path-like
-        A workspace ``.gpkg`` file.
+    location : path-like or str
+        A workspace ``.gpkg`` file, or a PostgreSQL URI ``postgresql://user:password@host:port/db?schema=name``.
     actor : Actor, optional
         Who calls when a call names nobody (default: a coordinator).
     moderation_default : bool
@@ -1955,8 +1980,8 @@ def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, act
 
     Parameters
     ----------
-    location : path-like
-        The ``.gpkg`` file to create.
+    location : path-like or str
+        The ``.gpkg`` file to create, or a PostgreSQL URI (see :func:`open_workspace`).
     exist_ok : bool
         Open the file instead when it exists already.
     actor : Actor, optional
@@ -1974,7 +1999,7 @@ def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, act
     assetmap.errors.WorkspaceError
         With ``exist_ok``: the existing file is not a workspace, or of a newer schema version.
     """
-    if exist_ok and os.path.exists(location):
+    if exist_ok and location_exists(location):
         return open_workspace(location, actor)
     return Workspace(create_store(location), actor)
 
@@ -1986,11 +2011,22 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{c: plain_value(columns[c][i], kind) for c, kind in ASSET_FIELDS.items()} for i in range(len(frame))]
 
 
-def _frame(rows) -> gpd.GeoDataFrame:
-    """Plain asset records with their geometries as a frame for the store."""
+def _frame(rows, versions: dict[str, int] | None = None) -> gpd.GeoDataFrame:
+    """Plain asset records with their geometries (and versions, by id) as a frame for the store."""
     rows = list(rows)
-    return gpd.GeoDataFrame([r for r, _ in rows], geometry=[g for _, g in rows], crs=settings.STORAGE_CRS) \
-        if rows else gpd.GeoDataFrame()
+    if not rows:
+        return gpd.GeoDataFrame()
+    frame = gpd.GeoDataFrame([r for r, _ in rows], geometry=[g for _, g in rows], crs=settings.STORAGE_CRS)
+    if versions is not None:
+        frame["version"] = [versions.get(r["id"]) for r, _ in rows]
+    return frame
+
+
+def _version_map(frame: pd.DataFrame) -> dict[str, int]:
+    """id -> stored version of an asset frame (1 where a row has none)."""
+    if "version" not in frame.columns:
+        return {i: 1 for i in frame["id"]}
+    return {i: (1 if pd.isna(v) else int(v)) for i, v in zip(frame["id"], frame["version"])}
 
 
 def _state(record: dict, wkt: str | None) -> dict:

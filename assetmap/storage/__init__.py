@@ -73,7 +73,7 @@ class Store(Protocol):
             The values found.
         """
 
-    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame) -> None:
+    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, *, keep_fid: bool = False) -> None:
         """Append rows.
 
         Parameters
@@ -82,6 +82,8 @@ class Store(Protocol):
             Table name.
         frame : pandas.DataFrame or geopandas.GeoDataFrame
             The rows; a column the table lacks is ignored, a column the frame lacks is stored empty.
+        keep_fid : bool
+            Store the frame's ``fid`` column as the row numbers (copies keep them).
         """
 
     def update(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, key: str) -> None:
@@ -239,6 +241,92 @@ def location_exists(location: str | os.PathLike) -> bool:
     return True
 
 
+def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str, int]:
+    """Copy a whole workspace, history, accounts and metadata included, to a new location.
+
+    Every layer (also analysis results) and every private table is copied with its row numbers
+    (``fid``: undo names a change by it), in one transaction of the target: a failed copy leaves
+    nothing behind in a server schema, and no file (a file is created under a temporary name and
+    renamed at the end).
+
+    Parameters
+    ----------
+    source : path-like or str
+        An existing workspace: a ``.gpkg`` file or a ``postgresql://`` URI.
+    target : path-like or str
+        Where to put the copy; must not hold a workspace yet.
+
+    Returns
+    -------
+    dict of str to int
+        Table name -> rows copied.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The target exists already or is not a valid location.
+    assetmap.errors.WorkspaceError
+        The source is missing or unreadable, or a server cannot be reached.
+    """
+    from pathlib import Path
+
+    src = open_store(source)
+    try:
+        file_target = not is_uri(target)
+        if file_target:  # checks first, then build under a temporary name (renamed at the end)
+            final = Path(target)
+            GeoPackageStore.check_new(final)
+            build = final.with_name(final.name + ".copying.gpkg")
+            if build.exists():
+                build.unlink()
+        else:
+            build = target
+        dst = create_store(build)
+        copied: dict[str, int] = {}
+        try:
+            with dst.transaction():
+                names = [n for n in src.tables()] + [n for n in PRIVATE_TABLES if n not in src.tables()]
+                for name in names:
+                    frame = src.read(name, with_fid=True)
+                    description = TABLES[name].description if name in TABLES else ""
+                    if name in TABLES or name in PRIVATE_TABLES:
+                        dst.delete(name)
+                        dst.insert(name, frame, keep_fid=True)
+                    else:
+                        dst.replace(name, frame.drop(columns="fid").iloc[:0], description=description)
+                        dst.insert(name, frame, keep_fid=True)
+                    copied[name] = len(frame)
+                for key, value in src.meta().items():
+                    if key != "change_count":
+                        dst.set_meta(key, value)
+        except BaseException:
+            dst.close()
+            if file_target:
+                Path(build).unlink(missing_ok=True)
+            else:
+                _drop_schema(target)
+            raise
+        dst.close()
+        if file_target:
+            os.replace(build, final)
+        return copied
+    finally:
+        src.close()
+
+
+def _drop_schema(uri: str) -> None:
+    """Remove a half-made server workspace (its create committed before the copy failed)."""
+    import psycopg
+
+    from assetmap.storage.postgis import _q, parse_uri
+    conninfo, schema, _ = parse_uri(uri)
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {_q(schema)} CASCADE")
+    except psycopg.Error:
+        pass
+
+
 __all__ = ["PRIVATE_TABLES", "SCHEMA_VERSION", "TABLES", "GeoPackageStore", "PostgisStore", "Store", "TableSpec", "Where",
-           "create_store", "is_uri",
+           "copy_store", "create_store", "is_uri",
            "location_exists", "open_store"]

@@ -282,6 +282,10 @@ class PostgisStore:
                     self._conn.execute(statement.format(assets=self._t("assets")))
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
+    def change_count(self) -> int:
+        """How many write transactions were committed (the app's cache key, like a file's mtime)."""
+        return int(self.meta().get("change_count", 0))
+
     def meta(self) -> dict[str, str]:
         """The ``workspace_meta`` key/value pairs (schema version, creation time, settings)."""
         return dict(self._conn.execute(f"SELECT key, value FROM {self._t('workspace_meta')}").fetchall())
@@ -358,6 +362,16 @@ class PostgisStore:
             raise
         self._depth -= 1
         if self._depth == 0:
+            try:
+                # Count the transactions that wrote (a transaction id is assigned on the first write):
+                # the app keys its cached reads on this counter, as it keys them on a file's mtime.
+                if self._conn.execute("SELECT pg_current_xact_id_if_assigned() IS NOT NULL").fetchone()[0]:
+                    self._conn.execute(
+                        f"INSERT INTO {self._t('workspace_meta')} VALUES ('change_count', '1') ON CONFLICT (key) "
+                        "DO UPDATE SET value = (workspace_meta.value::bigint + 1)::text")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
             self._conn.execute("COMMIT")
 
     # ------------------------------------------------------------------ reading
@@ -438,7 +452,7 @@ class PostgisStore:
         return found
 
     # ------------------------------------------------------------------ writing
-    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame) -> None:
+    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, *, keep_fid: bool = False) -> None:
         """Append rows (with ``COPY``). Columns missing from ``frame`` are stored as NULL.
 
         Parameters
@@ -447,6 +461,8 @@ class PostgisStore:
             Table name.
         frame : pandas.DataFrame or geopandas.GeoDataFrame
             The rows; geometry in another CRS is stored reprojected to EPSG:4326.
+        keep_fid : bool
+            Store the frame's ``fid`` column as the row numbers (and move the row counter past them).
 
         Raises
         ------
@@ -459,10 +475,17 @@ class PostgisStore:
             return
         spec = self._spec(name)
         columns, rows = _rows(frame, spec)
+        if keep_fid:
+            columns.append("fid")
+            for row, fid in zip(rows, frame["fid"].tolist()):
+                row.append(int(fid))
         with self.transaction() as conn, conn.cursor() as cur:
             with cur.copy(f"COPY {self._t(name)} ({', '.join(_q(c) for c in columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
+            if keep_fid:
+                cur.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'fid'), "
+                            f"greatest((SELECT max(fid) FROM {self._t(name)}), 1))", (self._t(name),))
 
     def update(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, key: str) -> None:
         """Overwrite the rows whose ``key`` matches a row of ``frame`` with that row (every column).
