@@ -97,3 +97,169 @@ def test_bad_locations_name_the_fix(postgis_cluster):
     with pytest.raises(InputError) as exists:
         create_workspace(uri)
     assert exists.value.problems[0].code == "ws_exists"
+
+
+# ---------------------------------------------------------------------- concurrency
+def test_32_writers_by_500_rows_give_exactly_16000(postgis_uri):
+    """32 workshop tables at once, each its own connection, saving 500 entries in batches of 50."""
+    import threading
+
+    import numpy as np
+    import shapely
+
+    from assetmap.layers import build_assets
+
+    create_workspace(postgis_uri).close()
+    writers, per_writer, batch = 32, 500, 50
+    batches = {}
+    for w in range(writers):
+        rng = np.random.default_rng(w)
+        rows = gpd.GeoDataFrame(
+            {"name": [f"tafel {w} asset {i}" for i in range(per_writer)], "building_block": ["resource"] * per_writer},
+            geometry=[shapely.Point(4.35 + rng.uniform(0, 0.03), 52.0 + rng.uniform(0, 0.02))
+                      for _ in range(per_writer)], crs=4326)
+        batches[w] = build_assets(rows, source="workshop", added_by=f"tafel {w}")
+    start, errors = threading.Barrier(writers), []
+
+    def write(w):
+        try:
+            with open_workspace(postgis_uri) as ws:
+                start.wait()
+                for i in range(0, per_writer, batch):
+                    assert len(ws.save_assets(batches[w].iloc[i:i + batch], f"tafel {w}").added) == batch
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with open_workspace(postgis_uri) as ws:
+        assets = ws.assets()
+        creates = ws.history()
+    assert len(assets) == writers * per_writer == 16_000
+    assert assets["id"].is_unique
+    assert assets.groupby("added_by").size().to_dict() == {f"tafel {w}": per_writer for w in range(writers)}
+    assert (creates["action"] == "create").sum() == 16_000
+
+
+# A writer in its own process: saves in one transaction, says so, then waits to be killed
+# (``hold``), or commits and waits (``commit``).
+_KILLED_WRITER = r"""
+import sys, time
+import geopandas as gpd, shapely
+from assetmap.layers import build_assets
+from assetmap.service import open_workspace
+
+uri, mode = sys.argv[1], sys.argv[2]
+n = 2000
+rows = gpd.GeoDataFrame({"name": [f"import {i}" for i in range(n)], "building_block": ["resource"] * n},
+                        geometry=[shapely.Point(4.36 + i * 1e-6, 52.01) for i in range(n)], crs=4326)
+assets = build_assets(rows, source="import", added_by="import")
+ws = open_workspace(uri)
+if mode == "hold":
+    with ws.transaction():
+        ws.save_assets(assets, "import")
+        print("inside", flush=True)
+        time.sleep(600)
+else:
+    ws.save_assets(assets, "import")
+    print("committed", flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("mode, expected", [("hold", 0), ("commit", 2000)])
+def test_a_killed_writer_leaves_all_or_nothing(postgis_uri, mode, expected):
+    import signal
+    import subprocess
+    import sys
+
+    with create_workspace(postgis_uri) as ws:
+        ws.add_entry(*_entry("er was al iets"))
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, postgis_uri, mode], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.strip() in ("inside", "committed"), proc.stderr.read() if proc.poll() is not None else line
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    # The server rolls the dead connection's transaction back and frees its lock: the next write goes through.
+    with open_workspace(postgis_uri) as ws:
+        ws.add_entry(*_entry("daarna"))
+        names = list(ws.assets()["name"])
+        creates = (ws.history()["action"] == "create").sum()
+    assert len(names) == 2 + expected and names[0] == "er was al iets" and names[-1] == "daarna"
+    assert creates == 2 + expected
+
+
+# One app process with its workspace open: reads commands on stdin, answers on stdout.
+_APP_PROCESS = r"""
+import json, sys
+from shapely.geometry import Point
+from assetmap.service import open_workspace
+
+ws = open_workspace(sys.argv[1])
+print("ready", flush=True)
+for line in sys.stdin:
+    command, _, name = line.strip().partition(" ")
+    if command == "add":
+        ws.add_entry({"name": name, "building_block": "association", "visibility": "public"}, Point(4.37, 52.0))
+        print("saved", flush=True)
+    elif command == "list":
+        print(json.dumps(sorted(ws.assets()["name"])), flush=True)
+"""
+
+
+def test_two_app_processes_see_each_others_saves(postgis_uri):
+    import json
+    import subprocess
+    import sys
+
+    create_workspace(postgis_uri).close()
+    apps = [subprocess.Popen([sys.executable, "-c", _APP_PROCESS, postgis_uri], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+
+    def ask(app, command):
+        app.stdin.write(command + "\n")
+        app.stdin.flush()
+        return app.stdout.readline().strip()
+
+    try:
+        assert [app.stdout.readline().strip() for app in apps] == ["ready", "ready"]
+        assert ask(apps[0], "add Buurtkoor") == "saved"
+        assert json.loads(ask(apps[1], "list")) == ["Buurtkoor"]
+        assert ask(apps[1], "add Voedselbank") == "saved"
+        assert json.loads(ask(apps[0], "list")) == ["Buurtkoor", "Voedselbank"]
+    finally:
+        for app in apps:
+            app.stdin.close()
+            app.wait(timeout=60)
+
+
+@pytest.mark.parametrize("backend", ["geopackage", "postgis"])
+def test_a_stale_edit_is_refused_never_written_over(backend, request, tmp_path):
+    location = tmp_path / "ws.gpkg" if backend == "geopackage" else request.getfixturevalue("postgis_uri")
+    with create_workspace(location) as ws:
+        asset_id = ws.add_entry(*_entry("Buurthuis"))
+    with open_workspace(location) as table_1, open_workspace(location) as table_2:
+        opened_1 = table_1.asset(asset_id)["version"]
+        opened_2 = table_2.asset(asset_id)["version"]
+        assert opened_1 == opened_2 == 1
+        table_2.update_asset(asset_id, {"name": "Buurthuis De Hoven"}, expected_version=opened_2)
+        with pytest.raises(InputError) as conflict:
+            table_1.update_asset(asset_id, {"name": "Het Buurthuis"}, expected_version=opened_1)
+        assert conflict.value.problems[0].code == "edit_conflict"
+        assert "reload" in str(conflict.value)
+        assert table_1.asset(asset_id)["name"] == "Buurthuis De Hoven"
+        assert table_1.asset(asset_id)["version"] == 2
+        # Reloaded, the same change goes through.
+        table_1.update_asset(asset_id, {"name": "Het Buurthuis"}, expected_version=2)
+        assert table_2.asset(asset_id)["version"] == 3
+        assert "version" not in table_2.assets().columns  # bookkeeping, not a field of the entry
