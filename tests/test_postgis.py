@@ -263,3 +263,66 @@ def test_a_stale_edit_is_refused_never_written_over(backend, request, tmp_path):
         table_1.update_asset(asset_id, {"name": "Het Buurthuis"}, expected_version=2)
         assert table_2.asset(asset_id)["version"] == 3
         assert "version" not in table_2.assets().columns  # bookkeeping, not a field of the entry
+
+
+# ---------------------------------------------------------------------- copy
+def _cli_json(capsys, *args):
+    import json
+
+    from assetmap.cli import main
+    capsys.readouterr()
+    assert main(list(args)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _coverage(location, tmp_path, name):
+    import json
+
+    from assetmap.cli import main
+    out = tmp_path / f"{name}.json"
+    assert main(["coverage", str(location), "--no-save", "--json", str(out)]) == 0
+    return json.loads(out.read_text())
+
+
+def test_copy_geopackage_to_postgis_and_back_keeps_everything(delft_copy, postgis_uri, tmp_path, capsys):
+    from assetmap.cli import main
+
+    with open_workspace(delft_copy) as ws:
+        kept = ws.add_entry(*_entry("Buurthuis Wippolder", lon=4.372, lat=52.005), actor=Actor("ans"))
+        gone = ws.add_entry(*_entry("Tijdelijk", lon=4.373, lat=52.006), actor=Actor("ans"))
+        ws.update_asset(kept, {"description": "elke dinsdag koffie"}, Actor("ans"))
+        ws.delete_assets([gone], Actor("ans"))
+        ws.create_account("ans", "een lang wachtwoord 123", "workshop")
+    assert main(["coverage", str(delft_copy)]) == 0  # an analysis result in the workspace too
+    back = tmp_path / "back.gpkg"
+    assert main(["copy", str(delft_copy), postgis_uri]) == 0
+    assert main(["copy", postgis_uri, str(back)]) == 0
+
+    listed = [_cli_json(capsys, "list", str(where), "--json") for where in (delft_copy, postgis_uri, back)]
+    assert listed[0] == listed[1] == listed[2] and len(listed[0]) > 10
+    coverage = [_coverage(where, tmp_path, f"c{i}") for i, where in enumerate((delft_copy, postgis_uri, back))]
+    assert coverage[0] == coverage[1] == coverage[2]
+    histories, counts = [], []
+    for where in (delft_copy, postgis_uri, back):
+        with open_workspace(where) as ws:
+            histories.append(ws.history().to_dict("records"))
+            counts.append(ws.counts())
+            assert list(ws.accounts()["name"]) == ["ans"]
+    assert histories[0] == histories[1] == histories[2]
+    assert {"delete", "update", "create"} <= {h["action"] for h in histories[0]}
+    assert counts[0] == counts[1] == counts[2] and "coverage_buurten" in counts[0]
+    # The copy is a working workspace: undo (which names a change by its row number) works there.
+    with open_workspace(postgis_uri) as ws:
+        assert ws.undo_last(Actor("ans")) == gone
+        assert ws.asset(gone)["name"] == "Tijdelijk"
+
+
+def test_copy_refuses_an_existing_target_and_leaves_nothing_half_made(delft_copy, postgis_uri, tmp_path, capsys):
+    from assetmap.cli import main
+
+    create_workspace(postgis_uri).close()
+    assert main(["copy", str(delft_copy), postgis_uri]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["copy", str(delft_copy), str(delft_copy)]) == 2
+    assert main(["copy", str(tmp_path / "missing.gpkg"), str(tmp_path / "new.gpkg")]) == 2
+    assert not (tmp_path / "new.gpkg").exists()
