@@ -233,6 +233,8 @@ def _init(args) -> int:
 def _copy(args) -> int:
     from assetmap.storage import copy_store
     copied = copy_store(args.workspace, args.target)
+    with _open(args.target) as ws:
+        ws.refresh_public_views()  # a server copy gets its public views for GIS tools
     if args.json:
         print(json.dumps(copied, indent=2))
     else:

@@ -46,9 +46,9 @@ from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.initiatives import is_archived, is_owner
 from assetmap.layers.links import build_links
 from assetmap.layers.schema import (
-    ACTIVITY_FIELDS, ARCHIVED_STATUS, ASSET_FIELDS, BUILDING_BLOCKS, INITIATIVE, INITIATIVE_STATUSES, SEEKING_KINDS,
+    ACTIVITY_FIELDS, ARCHIVED_STATUS, ASSET_FIELDS, BUILDING_BLOCKS, CONTACT_FIELDS, INITIATIVE, INITIATIVE_STATUSES, SEEKING_KINDS,
 )
-from assetmap.privacy import public_activities, public_view, workshop_view
+from assetmap.privacy import PSEUDONYM_FIELDS, public_activities, public_view, workshop_view
 from assetmap.storage import PRIVATE_TABLES, TABLES, Store, create_store, location_exists, open_store
 from assetmap.storage.geopackage import plain_value
 
@@ -126,6 +126,9 @@ class Workspace:
         self.store = store
         self.actor = actor or Actor()
         self.moderation_default = moderation_default
+        self._write_depth = 0
+        # Whether the open write changed what the public sees of individuals (see refresh_public_views).
+        self._people_changed = False
 
     # ------------------------------------------------------------------ life cycle
     @property
@@ -151,8 +154,48 @@ class Workspace:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several service calls into one transaction: all of them land, or none."""
-        with self.store.transaction():
+        with self._write():
             yield
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """A store transaction; at the end of the outermost one, the public views for GIS tools are
+        brought up to date inside it when the write may have changed them (server stores only)."""
+        outer = self._write_depth == 0
+        self._write_depth += 1
+        try:
+            with self.store.transaction():
+                yield
+                if outer and self._people_changed:
+                    self.refresh_public_views()
+        finally:
+            self._write_depth -= 1
+            if outer:
+                self._people_changed = False
+
+    def refresh_public_views(self) -> bool:
+        """Write the public view for GIS tools: one view or table per entry kind in the schema
+        ``<schema>_public`` of a server workspace (see :mod:`assetmap.storage.postgis`).
+
+        The building blocks and initiatives other than individuals are SQL views over ``assets``
+        (always current). Individuals cannot be: their place is the anchor of their area and their
+        texts are masked (:func:`assetmap.privacy.public_view`), so their table is written here,
+        from the public view, after every write that touches an individual or the map data.
+
+        Returns
+        -------
+        bool
+            True when the store keeps public views (a PostGIS store), False for a GeoPackage.
+        """
+        publish = getattr(self.store, "refresh_public_views", None)
+        if publish is None:
+            return False
+        with self.store.transaction():
+            shown = public_view(self.store.read("assets", {"visibility": "public"}), self.boundaries(),
+                                self.buildings(), self.study_area())
+            people = shown[(shown["building_block"] == "individual").fillna(False).to_numpy()]
+            publish(people, hidden=CONTACT_FIELDS + PSEUDONYM_FIELDS)
+        return True
 
     # ------------------------------------------------------------------ reading
     def assets(self, building_block: str | None = None, buurt_code: str | None = None, *,
@@ -420,10 +463,12 @@ class Workspace:
         workshop = actor.role == "workshop"
         requests: dict[str, dict] = {}  # moderation: asset id -> what its author asked for
         withdrawn: set[str] = set()
-        with self.store.transaction():
+        with self._write():
             moderated = workshop and self.moderation()
             self.check_related(ids, [r.get("related_asset_id") for r in records], first_row)
             stored, versions = self._states(ids, with_versions=True)
+            if any(r.get("building_block") == "individual" for r in [*records, *stored.values()]):
+                self._people_changed = True
             if workshop:
                 self._check_related_visible(records, stored, actor, first_row)
             for number, (record, geom, wkt) in enumerate(zip(records, geoms, wkts), start=first_row):
@@ -536,7 +581,7 @@ class Workspace:
             new = pd.concat([new, build_assets(gpd.GeoDataFrame([story_row], geometry=[geometry],
                                                                  crs=settings.STORAGE_CRS),
                                                source="workshop", added_by=actor.pseudonym)], ignore_index=True)
-        with self.store.transaction():
+        with self._write():
             new = assign_codes(gpd.GeoDataFrame(new, geometry="geometry", crs=settings.STORAGE_CRS),
                                self.boundaries())
             self.save_assets(new, actor)
@@ -578,7 +623,7 @@ class Workspace:
             Not the actor's entry (with ``owner_only`` or the ``workshop`` role), or no pseudonym given.
         """
         actor = self._actor(actor)
-        with self.store.transaction():
+        with self._write():
             current = self._require(asset_id, actor, owner_only)
             if expected_version is not None and int(current.get("version") or 1) != int(expected_version):
                 raise InputError("edit_conflict", "fix_reload_edit", asset_id=asset_id)
@@ -622,12 +667,13 @@ class Workspace:
         """
         actor = self._actor(actor)
         log = []
-        with self.store.transaction():
+        with self._write():
             for asset_id in asset_ids:
                 current = self._require(asset_id, actor, owner_only)
                 state = _jsonable(current)
                 # The links go with the asset and come back with it (restore, undo).
                 state["links"] = self._drop_links(asset_id)
+                self._people_changed = True
                 self.store.delete("assets", {"id": asset_id})
                 self.store.delete("moderation_queue", {"asset_id": asset_id})
                 log.append((asset_id, "delete", state, None))
@@ -663,7 +709,7 @@ class Workspace:
         """
         actor = self._actor(actor)
         self._may_write(actor)
-        with self.store.transaction():
+        with self._write():
             current = self._stored_asset(asset_id)
             if current is not None and is_archived(current):
                 self._unarchive(current, actor)
@@ -671,7 +717,7 @@ class Workspace:
         deletes = self.store.read("history", {"asset_id": asset_id, "action": "delete"})
         if deletes.empty:
             raise InputError("asset_never_deleted", "fix_pick_from_history", id=asset_id)
-        with self.store.transaction():
+        with self._write():
             if self._stored_asset(asset_id) is not None:
                 raise InputError("asset_exists", "fix_nothing_to_restore", id=asset_id)
             state = json.loads(deletes["before"].iloc[-1])
@@ -758,7 +804,7 @@ class Workspace:
             raise InputError("value_not_allowed", "fix_use_one_of", column="status", value=status,
                              allowed=", ".join(INITIATIVE_STATUSES))
         actor = self._actor(actor)
-        with self.store.transaction():
+        with self._write():
             current = self._require(asset_id, actor, False)
             if current.get("building_block") not in SEEKING_KINDS:
                 raise InputError("status_not_for_block", "fix_status_on_initiative", column="status",
@@ -803,7 +849,7 @@ class Workspace:
         owner_only = actor.role != "coordinator"
         log, gone = [], []
         stamp = now_iso()
-        with self.store.transaction():
+        with self._write():
             for asset_id in asset_ids:
                 current = self._require(asset_id, actor, owner_only)
                 if permanently or current.get("building_block") not in SEEKING_KINDS:
@@ -892,7 +938,7 @@ class Workspace:
             Not the actor's entry, or the role may not write.
         """
         today = now_iso()[:10]
-        with self.store.transaction():
+        with self._write():
             for asset_id in asset_ids:
                 self.update_asset(asset_id, {"last_checked": today}, actor)
         return len(asset_ids)
@@ -924,7 +970,7 @@ class Workspace:
         self._may_write(actor)
         if not actor.pseudonym:
             return None
-        with self.store.transaction():
+        with self._write():
             mine = self.store.read("history", {"actor": actor.pseudonym}, with_fid=True)
             undo = mine["action"].str.startswith("undo").fillna(False).to_numpy()
             undone = {json.loads(a).get("undoes") for a in mine.loc[undo, "after"].dropna()}
@@ -941,6 +987,7 @@ class Workspace:
             current_state = None if current is None else _jsonable(current)
             if action in ("create", "restore"):
                 state = {"links": self._drop_links(asset_id)} if current is not None else {}
+                self._people_changed = True
                 self.store.delete("assets", {"id": asset_id})
                 self.store.delete("moderation_queue", {"asset_id": asset_id})
             elif action == "delete":
@@ -1024,7 +1071,7 @@ class Workspace:
         """
         actor = self._actor(actor)
         self._may_write(actor)
-        with self.store.transaction():
+        with self._write():
             ends = sorted(set(links["from_asset_id"]) | set(links["to_asset_id"]))
             known = self.store.exists("assets", "id", ends)
             if actor.role == "workshop":
@@ -1066,10 +1113,11 @@ class Workspace:
             The actor is not a ``coordinator``.
         """
         self._may_manage(self._actor(actor))
-        with self.store.transaction():
+        with self._write():
             if keep_other_levels and boundaries.empty:
                 return 0  # no level given, none replaced
             levels = sorted(set(boundaries["level"])) if keep_other_levels else None
+            self._people_changed = True  # individuals are shown at the anchors of their areas
             self.store.replace("boundaries", boundaries, {"level": levels} if levels else None)
             assets = self.store.read("assets")
             if len(assets):
@@ -1094,7 +1142,7 @@ class Workspace:
             The actor is not a ``coordinator``.
         """
         self._may_manage(self._actor(actor))
-        with self.store.transaction():
+        with self._write():
             self.store.replace("walk_nodes", nodes)
             self.store.replace("walk_edges", edges)
 
@@ -1115,7 +1163,9 @@ class Workspace:
             The actor is not a ``coordinator``.
         """
         self._may_manage(self._actor(actor))
-        self.store.replace("buildings", buildings)
+        with self._write():
+            self._people_changed = True  # anchors keep away from homes
+            self.store.replace("buildings", buildings)
 
     def replace_study_area(self, area: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
         """Replace the study area (what the OSM data covers).
@@ -1133,7 +1183,9 @@ class Workspace:
             The actor is not a ``coordinator``.
         """
         self._may_manage(self._actor(actor))
-        self.store.replace("study_area", area)
+        with self._write():
+            self._people_changed = True  # anchors are chosen inside the study area
+            self.store.replace("study_area", area)
 
     def replace_basemap(self, basemap: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
         """Replace the offline base map.
@@ -1253,7 +1305,7 @@ class Workspace:
         if problems:
             raise InputError(problems)
         hashed = _hasher().hash(password)  # slow on purpose: outside the write lock
-        with self.store.transaction():
+        with self._write():
             if self._account(clean) is not None:
                 raise InputError("account_exists", "fix_other_account_name", name=clean)
             self.store.insert("accounts", pd.DataFrame([{
@@ -1299,7 +1351,7 @@ class Workspace:
         if locked is not None and locked > now:
             raise PermissionDenied("sign_in_locked", minutes=_minutes_left(locked, now))
         right = _verify(row["password_hash"], password)  # slow on purpose: outside the write lock
-        with self.store.transaction():
+        with self._write():
             row = self._account(row["name"])  # fresh: another table may have signed in meanwhile
             if row is None:
                 raise PermissionDenied("sign_in_failed", "fix_sign_in")
@@ -1373,7 +1425,7 @@ class Workspace:
         actor = self._actor(actor)
         self._may_manage(actor)
         name = name.strip() if isinstance(name, str) else ""
-        with self.store.transaction():
+        with self._write():
             row = self._account(name) if name else None
             if row is None:
                 raise InputError("account_missing", "fix_account_list", name=name)
@@ -1418,7 +1470,7 @@ class Workspace:
         if not 0 < hours <= settings.TABLE_CODE_MAX_HOURS:
             raise InputError("table_code_hours", "fix_table_code_hours", hours=hours, max=settings.TABLE_CODE_MAX_HOURS)
         now = _utcnow()
-        with self.store.transaction():
+        with self._write():
             codes = self.store.read("table_codes")
             expired = [h for h, at in zip(codes["code_hash"], codes["expires_at"]) if _parse_time(at) <= now]
             if expired:
@@ -1561,7 +1613,7 @@ class Workspace:
         """
         actor = self._actor(actor)
         self._may_manage(actor)
-        with self.store.transaction():
+        with self._write():
             request, before = self._queued(asset_id)
             after = dict(before, visibility=request["requested_visibility"], updated_at=now_iso())
             if request["requested_consent"] is not None and not pd.isna(request["requested_consent"]):
@@ -1591,7 +1643,7 @@ class Workspace:
         """
         actor = self._actor(actor)
         self._may_manage(actor)
-        with self.store.transaction():
+        with self._write():
             _request, state = self._queued(asset_id)
             self.store.delete("moderation_queue", {"asset_id": asset_id})
             self._log([(asset_id, "reject", state, state)], actor)
@@ -1658,7 +1710,7 @@ class Workspace:
         fields.pop("created_at", None)
         row = build_activities(pd.DataFrame([fields]), added_by=actor.pseudonym)
         record = _plain_activity(row.iloc[0])
-        with self.store.transaction():
+        with self._write():
             self._activity_asset_visible(record["asset_id"], actor)
             if self.store.exists("activities", "id", [record["id"]]):
                 raise InputError("id_duplicate", "fix_unique_id", column="id", id=record["id"])
@@ -1695,7 +1747,7 @@ class Workspace:
             The role may not write, or the activity is someone else's.
         """
         actor = self._actor(actor)
-        with self.store.transaction():
+        with self._write():
             before = self._require_activity(activity_id, actor, owner_only)
             merged = {**before, **changes, "id": activity_id, "added_by": before["added_by"],
                       "created_at": before["created_at"]}
@@ -1727,7 +1779,7 @@ class Workspace:
             The role may not write, or the activity is someone else's.
         """
         actor = self._actor(actor)
-        with self.store.transaction():
+        with self._write():
             before = self._require_activity(activity_id, actor, owner_only)
             self.store.delete("activities", {"id": activity_id})
             self._log([(activity_id, "activity delete", before, None)], actor)
@@ -1782,7 +1834,7 @@ class Workspace:
                 problems.append(Problem("text_too_long", "fix_shorten", column=block, limit=settings.NAME_MAX_LENGTH))
         if problems:
             raise InputError(problems)
-        with self.store.transaction():
+        with self._write():
             current = self.labels()
             for block, label in labels.items():
                 text = "" if label is None else str(label).strip()
@@ -1916,6 +1968,7 @@ class Workspace:
         """
         record = {c: state.get(c) for c in ASSET_FIELDS}
         asset_id = record["id"]
+        self._people_changed = True
         rows = [(record, shapely.from_wkt(state["geometry_wkt"]) if state.get("geometry_wkt") else None)]
         if update:
             self.store.update("assets", _frame(rows, {asset_id: (self._versions([asset_id]).get(asset_id) or 0) + 1}),
@@ -2001,7 +2054,9 @@ def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, act
     """
     if exist_ok and location_exists(location):
         return open_workspace(location, actor)
-    return Workspace(create_store(location), actor)
+    workspace = Workspace(create_store(location), actor)
+    workspace.refresh_public_views()  # a server workspace has its public views for GIS tools at once
+    return workspace
 
 
 # ---------------------------------------------------------------------- helpers

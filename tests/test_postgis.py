@@ -326,3 +326,69 @@ def test_copy_refuses_an_existing_target_and_leaves_nothing_half_made(delft_copy
     assert main(["copy", str(delft_copy), str(delft_copy)]) == 2
     assert main(["copy", str(tmp_path / "missing.gpkg"), str(tmp_path / "new.gpkg")]) == 2
     assert not (tmp_path / "new.gpkg").exists()
+
+
+# ---------------------------------------------------------------------- public views for QGIS
+def test_public_views_hold_only_public_entries_without_contact(postgis_uri):
+    import psycopg
+    import shapely
+
+    from assetmap.layers.schema import ENTRY_KINDS
+    from assetmap.privacy import CONTACT_MASK
+
+    with create_workspace(postgis_uri) as ws:
+        anna = Actor("anna")
+        ws.add_entry({"name": "Bibliotheek", "building_block": "institution", "visibility": "public",
+                      "consent": True, "contact": "info@bieb.example"}, Point(4.37, 52.0), anna)
+        ws.add_entry({"name": "Koor", "building_block": "association", "visibility": "group", "consent": True,
+                      "contact": "koor@example.org"}, Point(4.371, 52.001), anna)
+        ws.add_entry({"name": "Geheime tuin", "building_block": "resource", "visibility": "private"},
+                     Point(4.372, 52.002), anna)
+        person = ws.add_entry({"name": "Anna kookt, bel 06-12345678", "building_block": "individual",
+                               "visibility": "public", "consent": True, "contact": "06-12345678"},
+                              Point(4.3731, 52.0031), anna)
+        ws.add_entry({"name": "Bert zingt", "building_block": "individual", "visibility": "public",
+                      "consent": False}, Point(4.374, 52.004), anna)
+        expected = ws.assets(actor=Actor(None, "public"))
+    conninfo, schema, _ = parse_uri(postgis_uri)
+    public = schema + "_public"
+    with psycopg.connect(conninfo) as conn:
+        relations = dict(conn.execute("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n "
+                                      "ON n.oid = c.relnamespace WHERE n.nspname = %s AND c.relkind IN ('r', 'v')",
+                                      (public,)).fetchall())
+        assert set(relations) == set(ENTRY_KINDS)
+        columns = {r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns "
+                                               "WHERE table_schema = %s", (public,))}
+        rows = {kind: conn.execute(f'SELECT name, ST_AsText(geometry) FROM "{public}"."{kind}"').fetchall()
+                for kind in ENTRY_KINDS}
+        everything = " ".join(str(r) for kind_rows in rows.values() for r in kind_rows)
+    assert not {"contact", "added_by", "owners", "version"} & columns
+    assert [r[0] for r in rows["institution"]] == ["Bibliotheek"]
+    assert rows["association"] == [] and rows["resource"] == []
+    assert len(rows["individual"]) == 1 and CONTACT_MASK in rows["individual"][0][0]
+    for secret in ("Koor", "Geheime tuin", "Bert zingt", "06-12345678", "info@bieb.example", "anna"):
+        assert secret not in everything
+    # The person is where the public view puts them (the area anchor), never at the point given.
+    anchor = expected[expected["id"] == person].geometry.iloc[0]
+    stored = rows["individual"][0][1]
+    assert (None if stored is None else shapely.from_wkt(stored)) == anchor  # no boundaries here: no location
+    assert stored is None or not shapely.from_wkt(stored).equals(shapely.Point(4.3731, 52.0031))
+
+
+def test_public_individuals_stand_at_their_area_anchor(delft_copy, postgis_uri):
+    import psycopg
+    import shapely
+
+    from assetmap.storage import copy_store
+
+    copy_store(delft_copy, postgis_uri)
+    with open_workspace(postgis_uri) as ws:
+        home = Point(4.3705, 52.0005)
+        person = ws.add_entry({"name": "Fatima naait", "building_block": "individual", "visibility": "public",
+                               "consent": True}, home, Actor("fatima"))
+        anchor = ws.assets(actor=Actor(None, "public")).set_index("id").geometry[person]
+    conninfo, schema, _ = parse_uri(postgis_uri)
+    with psycopg.connect(conninfo) as conn:
+        stored = conn.execute(f'SELECT ST_AsText(geometry) FROM "{schema}_public"."individual"').fetchall()
+    assert anchor is not None and not anchor.equals(home)
+    assert [shapely.from_wkt(g).equals_exact(anchor, 1e-9) for (g,) in stored] == [True]

@@ -452,7 +452,8 @@ class PostgisStore:
         return found
 
     # ------------------------------------------------------------------ writing
-    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, *, keep_fid: bool = False) -> None:
+    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, *, keep_fid: bool = False,
+               schema: str | None = None) -> None:
         """Append rows (with ``COPY``). Columns missing from ``frame`` are stored as NULL.
 
         Parameters
@@ -463,6 +464,8 @@ class PostgisStore:
             The rows; geometry in another CRS is stored reprojected to EPSG:4326.
         keep_fid : bool
             Store the frame's ``fid`` column as the row numbers (and move the row counter past them).
+        schema : str, optional
+            Another schema of the database (the public views); default the workspace's.
 
         Raises
         ------
@@ -473,14 +476,14 @@ class PostgisStore:
         """
         if len(frame) == 0:
             return
-        spec = self._spec(name)
+        spec = self._spec(name, schema)
         columns, rows = _rows(frame, spec)
         if keep_fid:
             columns.append("fid")
             for row, fid in zip(rows, frame["fid"].tolist()):
                 row.append(int(fid))
         with self.transaction() as conn, conn.cursor() as cur:
-            with cur.copy(f"COPY {self._t(name)} ({', '.join(_q(c) for c in columns)}) FROM STDIN") as copy:
+            with cur.copy(f"COPY {self._t(name, schema)} ({', '.join(_q(c) for c in columns)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
             if keep_fid:
@@ -564,9 +567,60 @@ class PostgisStore:
             self.delete(name, where)
             self.insert(name, frame)
 
+    # ------------------------------------------------------------------ public views
+    @property
+    def public_schema(self) -> str:
+        """Schema of the public views for GIS tools: ``<schema>_public``."""
+        return self.schema + PUBLIC_SUFFIX
+
+    def refresh_public_views(self, people: gpd.GeoDataFrame, hidden: tuple[str, ...]) -> None:
+        """Rebuild the public schema: a view per entry kind, and the table of individuals.
+
+        Every kind but ``individual`` is a view over ``assets``: public rows with consent, without
+        the ``hidden`` columns, a ``related_asset_id`` only when it points at a public row. An
+        individual's public entry (area anchor, masked texts) cannot be computed in SQL: it is
+        written as the table ``individual`` from ``people``, which the caller made with
+        :func:`assetmap.privacy.public_view`.
+
+        Parameters
+        ----------
+        people : geopandas.GeoDataFrame
+            The individuals of the public view.
+        hidden : tuple of str
+            Columns that never go into the public schema (contact, pseudonyms).
+        """
+        from assetmap.layers.schema import ENTRY_KINDS
+
+        public = _q(self.public_schema)
+        spec = TABLES["assets"]
+        have = dict(self._columns("assets"))
+        columns = [c for c in spec.fields if c in have and c not in hidden and c != "version"]
+        shown = "visibility = 'public' AND consent"
+        select = ", ".join(
+            f"CASE WHEN a.related_asset_id IN (SELECT id FROM {self._t('assets')} WHERE {shown}) "
+            "THEN a.related_asset_id END AS related_asset_id" if c == "related_asset_id" else f"a.{_q(c)}"
+            for c in columns)
+        with self.transaction() as conn:
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {public}")
+            kinds = dict(conn.execute("SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON "
+                                      "n.oid = c.relnamespace WHERE n.nspname = %s", (self.public_schema,)).fetchall())
+            for kind in ENTRY_KINDS:
+                if kinds.get(kind) in ("v", b"v"):
+                    conn.execute(f"DROP VIEW {public}.{_q(kind)}")
+                elif kinds.get(kind) in ("r", b"r"):
+                    conn.execute(f"DROP TABLE {public}.{_q(kind)}")
+                if kind == "individual":
+                    continue
+                conn.execute(f"CREATE VIEW {public}.{_q(kind)} AS SELECT a.fid, {select}, a.geometry "
+                             f"FROM {self._t('assets')} a WHERE a.{shown} AND a.building_block = {_literal(kind)}")
+            table = TableSpec({c: spec.fields[c] for c in columns}, "POINT", None,
+                              "Individuals as the public may see them: at the anchor of their area")
+            self._create_table("individual", table, schema=self.public_schema)
+            self.insert("individual", people, schema=self.public_schema)
+
     # ------------------------------------------------------------------ internals
-    def _t(self, name: str) -> str:
-        return f"{_q(self.schema)}.{_q(name)}"
+    def _t(self, name: str, schema: str | None = None) -> str:
+        return f"{_q(schema or self.schema)}.{_q(name)}"
 
     def _has_table(self, name: str) -> bool:
         return self._conn.execute("SELECT to_regclass(%s)", (self._t(name),)).fetchone()[0] is not None
@@ -581,7 +635,7 @@ class PostgisStore:
         except psycopg.Error as exc:
             raise WorkspaceError("pg_no_postgis", "fix_pg_postgis", uri=self._shown, error=_plain(exc)) from None
 
-    def _create_table(self, name: str, spec: TableSpec) -> None:
+    def _create_table(self, name: str, spec: TableSpec, schema: str | None = None) -> None:
         columns = ["fid bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"]
         for column, kind in spec.fields.items():
             unique = " UNIQUE" if column == spec.key else ""
@@ -589,18 +643,18 @@ class PostgisStore:
         if spec.geometry_type:
             kind = _GEOMETRY_TYPES.get(spec.geometry_type.upper(), "Geometry")
             columns.append(f"geometry geometry({kind}, 4326)")
-        self._conn.execute(f"CREATE TABLE IF NOT EXISTS {self._t(name)} ({', '.join(columns)})")
+        self._conn.execute(f"CREATE TABLE IF NOT EXISTS {self._t(name, schema)} ({', '.join(columns)})")
         if spec.geometry_type:
-            self._conn.execute(f"CREATE INDEX IF NOT EXISTS {_q(name + '_geometry_gist')} ON {self._t(name)} "
+            self._conn.execute(f"CREATE INDEX IF NOT EXISTS {_q(name + '_geometry_gist')} ON {self._t(name, schema)} "
                                "USING GIST (geometry)")
         if spec.description:
-            self._conn.execute(f"COMMENT ON TABLE {self._t(name)} IS {_literal(spec.description)}")
+            self._conn.execute(f"COMMENT ON TABLE {self._t(name, schema)} IS {_literal(spec.description)}")
 
-    def _spec(self, name: str) -> TableSpec:
-        columns = self._columns(name)
+    def _spec(self, name: str, schema: str | None = None) -> TableSpec:
+        columns = self._columns(name, schema)
         if not columns:
             raise WorkspaceError("ws_no_table", name=name)
-        if name in TABLES or name in PRIVATE_TABLES:
+        if schema is None and (name in TABLES or name in PRIVATE_TABLES):
             spec = TABLES.get(name) or PRIVATE_TABLES[name]
             have = dict(columns)
             # Only the columns this table has (a workspace may predate a later field).
@@ -609,10 +663,10 @@ class PostgisStore:
         geometry = "GEOMETRY" if any(c == "geometry" for c, _ in columns) else None
         return TableSpec({c: k for c, k in columns if c not in ("fid", "geometry")}, geometry)
 
-    def _columns(self, name: str) -> list[tuple[str, str]]:
+    def _columns(self, name: str, schema: str | None = None) -> list[tuple[str, str]]:
         rows = self._conn.execute(
             "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = %s "
-            "AND table_name = %s ORDER BY ordinal_position", (self.schema, name)).fetchall()
+            "AND table_name = %s ORDER BY ordinal_position", (schema or self.schema, name)).fetchall()
         return [(c, _BACK.get(k, "TEXT")) for c, k in rows]
 
 
