@@ -406,9 +406,12 @@ class PostgisStore:
         names = [c for c, _ in columns if with_fid or c != "fid"]
         select = ", ".join("ST_AsBinary(geometry)" if c == "geometry" else _q(c) for c in names)
         rows: list = []
-        for clause, params in _where_clauses(where):
-            rows.extend(self._conn.execute(f"SELECT fid, {select} FROM {self._t(name)} {_pg(clause)}",
-                                           params).fetchall())
+        # Binary results: numbers and WKB arrive as they are, not as text to parse (coverage reads
+        # whole networks through here).
+        with self._conn.cursor(binary=True) as cur:
+            for clause, params in _where_clauses(where):
+                rows.extend(cur.execute(f"SELECT fid, {select} FROM {self._t(name)} {_pg(clause)}",
+                                        params).fetchall())
         rows.sort(key=lambda r: r[0])
         data = {c: [r[i + 1] for r in rows] for i, c in enumerate(names)}
         kinds = dict(columns)
