@@ -392,3 +392,28 @@ def test_public_individuals_stand_at_their_area_anchor(delft_copy, postgis_uri):
         stored = conn.execute(f'SELECT ST_AsText(geometry) FROM "{schema}_public"."individual"').fetchall()
     assert anchor is not None and not anchor.equals(home)
     assert [shapely.from_wkt(g).equals_exact(anchor, 1e-9) for (g,) in stored] == [True]
+
+
+def test_missing_postgis_or_rights_give_exit_2_with_the_fix(postgis_cluster, capsys):
+    import psycopg
+
+    from assetmap.cli import main
+
+    with psycopg.connect(postgis_cluster.base("postgres"), autocommit=True) as conn:
+        conn.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'plain') THEN "
+                     "CREATE ROLE plain LOGIN NOSUPERUSER NOCREATEDB; END IF; END $$")
+    plain = postgis_cluster.base().replace("assetmap@", "plain:pw@")
+    # A database without PostGIS, and a user who may not add it.
+    assert main(["init", plain.rsplit("/", 1)[0] + "/no_postgis"]) == 2
+    err = capsys.readouterr().err
+    assert "no PostGIS" in err and "CREATE EXTENSION postgis" in err and ":pw@" not in err
+    # PostGIS is there, but the user may not create a schema: nothing is left behind.
+    uri = plain + "?schema=not_allowed"
+    assert main(["init", uri]) == 2
+    err = capsys.readouterr().err
+    assert "may not create" in err and "grant" in err
+    with psycopg.connect(postgis_cluster.base()) as conn:
+        assert conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'not_allowed'").fetchone() is None
+    # A malformed URI says how to write one.
+    assert main(["list", "postgresql://host:port/db"]) == 2
+    assert "postgresql://user:password@host:port/database" in capsys.readouterr().err
