@@ -417,3 +417,31 @@ def test_missing_postgis_or_rights_give_exit_2_with_the_fix(postgis_cluster, cap
     # A malformed URI says how to write one.
     assert main(["list", "postgresql://host:port/db"]) == 2
     assert "postgresql://user:password@host:port/database" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------- the app on PostGIS
+def test_two_app_sessions_on_postgis_see_each_others_saves(delft_copy, postgis_uri, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from assetmap.storage import copy_store
+    from conftest import REPO
+    from test_app import map_list_names
+
+    copy_store(delft_copy, postgis_uri)
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", postgis_uri)
+    monkeypatch.setenv("ASSETMAP_ACCESS", "public")
+    sessions = [AppTest.from_file(str(REPO / "pages" / "1_Kaart.py"), default_timeout=180) for _ in range(2)]
+    for at in sessions:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+    before = set(map_list_names(sessions[1]))
+    assert len(before) > 100 and "Buurtkoor Wippolder" not in before
+    # A save made by another app process (its own connection) ...
+    with open_workspace(postgis_uri) as ws:
+        ws.add_entry({"name": "Buurtkoor Wippolder", "building_block": "association", "visibility": "public"},
+                     Point(4.3725, 52.0015), Actor("koor"))
+    # ... shows in both sessions at their next run (the cache is keyed on the server's change counter).
+    for at in sessions:
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert set(map_list_names(at)) == before | {"Buurtkoor Wippolder"}
