@@ -445,3 +445,21 @@ def test_two_app_sessions_on_postgis_see_each_others_saves(delft_copy, postgis_u
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert set(map_list_names(at)) == before | {"Buurtkoor Wippolder"}
+
+
+def test_an_older_server_workspace_is_migrated_on_opening(postgis_uri):
+    import psycopg
+
+    from assetmap.storage import SCHEMA_VERSION
+
+    with create_workspace(postgis_uri) as ws:
+        asset_id = ws.add_entry(*_entry("Speeltuin"))
+    conninfo, schema, _ = parse_uri(postgis_uri)
+    with psycopg.connect(conninfo, autocommit=True) as conn:  # as a schema-4 workspace was
+        conn.execute(f'ALTER TABLE "{schema}".assets DROP COLUMN version')
+        conn.execute(f"UPDATE \"{schema}\".workspace_meta SET value = '4' WHERE key = 'schema_version'")
+    with open_workspace(postgis_uri) as ws:
+        assert ws.schema_version() == SCHEMA_VERSION == 5
+        assert ws.asset(asset_id)["version"] == 1
+        ws.update_asset(asset_id, {"name": "Speeltuin Poptahof"}, expected_version=1)
+        assert ws.asset(asset_id)["version"] == 2

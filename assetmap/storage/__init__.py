@@ -1,4 +1,4 @@
-"""Stores: where a workspace's tables live. Today one GeoPackage file; a server database next.
+"""Stores: where a workspace's tables live: one GeoPackage file, or a PostgreSQL/PostGIS schema.
 
 A store is narrow on purpose: it reads and writes frames per table, runs transactions and keeps
 the schema version. It knows no rules. History, undo, ownership, visibility and referential
@@ -25,7 +25,7 @@ class Store(Protocol):
 
     @property
     def location(self) -> str:
-        """Where the workspace lives, as the user would write it (a path, later a URI)."""
+        """Where the workspace lives, as the user would write it (a path, or a URI without its password)."""
 
     def transaction(self) -> AbstractContextManager:
         """One write transaction; nested calls join the outer one; all or nothing."""
