@@ -281,6 +281,7 @@ def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str
                 build.unlink()
         else:
             build = target
+            schema_was_there = _schema_exists(target)
         dst = create_store(build)
         copied: dict[str, int] = {}
         try:
@@ -304,7 +305,7 @@ def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str
             if file_target:
                 Path(build).unlink(missing_ok=True)
             else:
-                _drop_schema(target)
+                _drop_workspace(target, whole_schema=not schema_was_there)
             raise
         dst.close()
         if file_target:
@@ -314,15 +315,34 @@ def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str
         src.close()
 
 
-def _drop_schema(uri: str) -> None:
-    """Remove a half-made server workspace (its create committed before the copy failed)."""
+def _schema_exists(uri: str) -> bool:
+    """Whether the URI's schema exists already (then a failed copy removes only its own tables)."""
     import psycopg
 
-    from assetmap.storage.postgis import _q, parse_uri
+    from assetmap.storage.postgis import parse_uri
     conninfo, schema, _ = parse_uri(uri)
     try:
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA IF EXISTS {_q(schema)} CASCADE")
+            return conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is not None
+    except psycopg.Error:
+        return True  # unknown: never drop the schema; create_store says why it cannot connect
+
+
+def _drop_workspace(uri: str, whole_schema: bool) -> None:
+    """Remove a half-made server workspace (its create committed before the copy failed): the
+    schema when the copy made it, else only the tables of the workspace."""
+    import psycopg
+
+    from assetmap.storage.postgis import PUBLIC_SUFFIX, _q, parse_uri
+    conninfo, schema, _ = parse_uri(uri)
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            if whole_schema:
+                conn.execute(f"DROP SCHEMA IF EXISTS {_q(schema)} CASCADE")
+            else:
+                for name in [*TABLES, *PRIVATE_TABLES, "workspace_meta"]:
+                    conn.execute(f"DROP TABLE IF EXISTS {_q(schema)}.{_q(name)} CASCADE")
+            conn.execute(f"DROP SCHEMA IF EXISTS {_q(schema + PUBLIC_SUFFIX)} CASCADE")
     except psycopg.Error:
         pass
 
