@@ -580,8 +580,9 @@ def workspace_path() -> Path:
 
     Returns
     -------
-    pathlib.Path
-        The path; the file may not exist (see :func:`require_workspace`).
+    pathlib.Path or ServerLocation
+        The path (the file may not exist, see :func:`require_workspace`), or a server workspace
+        when the location is a ``postgresql://`` URI.
     """
     if hosted():
         return default_workspace_path()
