@@ -463,3 +463,37 @@ def test_an_older_server_workspace_is_migrated_on_opening(postgis_uri):
         assert ws.asset(asset_id)["version"] == 1
         ws.update_asset(asset_id, {"name": "Speeltuin Poptahof"}, expected_version=1)
         assert ws.asset(asset_id)["version"] == 2
+
+
+def test_two_tables_editing_one_entry_in_the_app_never_overwrite_each_other(delft_copy, postgis_uri, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from assetmap import i18n
+    from assetmap.storage import copy_store
+    from conftest import REPO
+    from test_app import fill_new_asset, save_button
+
+    copy_store(delft_copy, postgis_uri)
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", postgis_uri)
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    page = str(REPO / "pages" / "2_In_kaart_brengen.py")
+    tables = [AppTest.from_file(page, default_timeout=180) for _ in range(2)]
+    for at in tables:
+        at.run()
+        at.sidebar.text_input(key="_pseudonym_widget").input("tafel 2").run()
+    fill_new_asset(tables[0], "Moestuin")
+    save_button(tables[0]).click().run()
+    with open_workspace(postgis_uri) as ws:
+        asset_id = ws.assets().query("name == 'Moestuin'")["id"].iloc[0]
+    for at in tables:
+        at.run()  # both tables open the entry's edit form
+        assert not at.exception, [e.value for e in at.exception]
+    tables[1].text_input(key=f"edit_name_{asset_id}").input("Moestuin Wippolder")
+    next(b for b in tables[1].button if b.label == i18n.t("edit_save", "nl")).click().run()
+    tables[0].text_input(key=f"edit_name_{asset_id}").input("Moestuin aan de Schie")
+    next(b for b in tables[0].button if b.label == i18n.t("edit_save", "nl")).click().run()
+    assert not tables[0].exception
+    assert any("iemand anders" in e.value for e in tables[0].error), [e.value for e in tables[0].error]
+    with open_workspace(postgis_uri) as ws:
+        assert ws.asset(asset_id)["name"] == "Moestuin Wippolder"
+        assert ws.asset(asset_id)["version"] == 2
