@@ -252,7 +252,11 @@ def _demo(args) -> int:
 
 
 def _repair(args) -> int:
+    from assetmap.errors import WorkspaceError
     from assetmap.storage.geopackage import repair
+    from assetmap.storage.postgis import is_uri
+    if is_uri(args.workspace):  # a server schema holds only what assetmap made: nothing to repair
+        raise WorkspaceError("ws_not_gpkg", "fix_give_workspace", path=_shown(args.workspace))
     backup, dropped = repair(args.workspace)
     if not dropped:
         print(text("cli_nothing_to_repair", args.lang, path=args.workspace))
