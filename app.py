@@ -40,9 +40,9 @@ else:
 create_default = coordinator and not local_files and not ui.workspace_path().is_file() and \
     st.button(t("workspace_create", lang), key="workspace_create")
 if create_typed or create_default:
-    target = Path(typed.strip()).expanduser() if create_typed else ui.default_workspace_path()
+    target = ui.as_location(typed.strip()) if create_typed else ui.default_workspace_path()
     try:
-        if target == ui.default_workspace_path():
+        if target == ui.default_workspace_path() and isinstance(target, Path):
             target.parent.mkdir(parents=True, exist_ok=True)  # the gitignored default folder
         create_workspace(target, actor=actor).close()
     except AssetmapError as exc:
@@ -50,7 +50,8 @@ if create_typed or create_default:
     else:
         if local_files:
             st.session_state["workspace_path"] = str(target)
-        ui.flash("success", t("workspace_created", lang, path=target) if local_files else t("workspace_ready", lang))
+        ui.flash("success", t("workspace_created", lang, path=target.name if isinstance(target, ui.ServerLocation)
+                                else target) if local_files else t("workspace_ready", lang))
         st.rerun()
 
 # ---------------------------------------------------------------- the Delft example (coordinators)
@@ -62,7 +63,7 @@ def load_example() -> None:
     with st.spinner(t("demo_loading", lang)):
         try:
             if not target.is_file():
-                if target == ui.default_workspace_path():
+                if target == ui.default_workspace_path() and isinstance(target, Path):
                     target.parent.mkdir(parents=True, exist_ok=True)
                 create_workspace(target, actor=actor).close()
             with ui.workspace() as ws:

@@ -41,7 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    command("init", _init, "create a new workspace file")
+    command("init", _init, "create a new workspace: a .gpkg file, or postgresql://user:pw@host:port/db[?schema=name]")
+    p = command("copy", _copy, "copy a whole workspace, history included, to a new file or server schema")
+    p.add_argument("target", help="a new .gpkg file or postgresql:// URI (its schema must hold no workspace)")
+    p.add_argument("--json", action="store_true", help="print the rows copied per table as JSON")
     command("demo", _demo, "build the Delft demo workspace, offline (boundaries, OSM, workshop entries, coverage)")
     command("repair", _repair, "drop triggers and views assetmap did not make (after a backup)")
 
@@ -217,23 +220,46 @@ def _open(path: str):
     return ws
 
 
+def _shown(location: str) -> str:
+    """A location as it may be printed: a server URI without its password."""
+    from assetmap.storage.postgis import is_uri, mask
+    return mask(location) if is_uri(location) else location
+
+
 def _init(args) -> int:
     from assetmap.service import create_workspace
     create_workspace(args.workspace).close()
-    print(text("cli_created", args.lang, path=args.workspace))
+    print(text("cli_created", args.lang, path=_shown(args.workspace)))
+    return EXIT_OK
+
+
+def _copy(args) -> int:
+    from assetmap.storage import copy_store
+    copied = copy_store(args.workspace, args.target)
+    with _open(args.target) as ws:
+        ws.refresh_public_views()  # a server copy gets its public views for GIS tools
+    if args.json:
+        print(json.dumps(copied, indent=2))
+    else:
+        print(text("cli_copied", args.lang, source=_shown(args.workspace), target=_shown(args.target),
+                   tables=len(copied), rows=sum(copied.values())))
     return EXIT_OK
 
 
 def _demo(args) -> int:
     from assetmap.demo import build_demo
     summary = build_demo(args.workspace)
-    print(text("cli_demo_built", args.lang, path=args.workspace, areas=summary.areas, assets=summary.assets,
+    print(text("cli_demo_built", args.lang, path=_shown(args.workspace), areas=summary.areas, assets=summary.assets,
                places=summary.meeting_places, pct=summary.coverage_pct, minutes=summary.minutes))
     return EXIT_OK
 
 
 def _repair(args) -> int:
+    from assetmap.errors import WorkspaceError
     from assetmap.storage.geopackage import repair
+    from assetmap.storage.postgis import is_uri
+    if is_uri(args.workspace):  # a server schema holds only what assetmap made: nothing to repair
+        raise WorkspaceError("ws_not_gpkg", "fix_give_workspace", path=_shown(args.workspace))
     backup, dropped = repair(args.workspace)
     if not dropped:
         print(text("cli_nothing_to_repair", args.lang, path=args.workspace))

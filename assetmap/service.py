@@ -46,10 +46,10 @@ from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.initiatives import is_archived, is_owner
 from assetmap.layers.links import build_links
 from assetmap.layers.schema import (
-    ACTIVITY_FIELDS, ARCHIVED_STATUS, ASSET_FIELDS, BUILDING_BLOCKS, INITIATIVE, INITIATIVE_STATUSES, SEEKING_KINDS,
+    ACTIVITY_FIELDS, ARCHIVED_STATUS, ASSET_FIELDS, BUILDING_BLOCKS, CONTACT_FIELDS, INITIATIVE, INITIATIVE_STATUSES, SEEKING_KINDS,
 )
-from assetmap.privacy import public_activities, public_view, workshop_view
-from assetmap.storage import PRIVATE_TABLES, TABLES, Store, create_store, open_store
+from assetmap.privacy import PSEUDONYM_FIELDS, public_activities, public_view, workshop_view
+from assetmap.storage import PRIVATE_TABLES, TABLES, Store, create_store, location_exists, open_store
 from assetmap.storage.geopackage import plain_value
 
 #: Roles, from least to most rights. ``coordinator`` is today's full rights (a local single user).
@@ -126,11 +126,14 @@ class Workspace:
         self.store = store
         self.actor = actor or Actor()
         self.moderation_default = moderation_default
+        self._write_depth = 0
+        # Whether the open write changed what the public sees of individuals (see refresh_public_views).
+        self._people_changed = False
 
     # ------------------------------------------------------------------ life cycle
     @property
     def location(self) -> str:
-        """Where the workspace lives (a file path)."""
+        """Where the workspace lives: a file path, or a server URI with its password masked."""
         return self.store.location
 
     @property
@@ -151,8 +154,48 @@ class Workspace:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several service calls into one transaction: all of them land, or none."""
-        with self.store.transaction():
+        with self._write():
             yield
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """A store transaction; at the end of the outermost one, the public views for GIS tools are
+        brought up to date inside it when the write may have changed them (server stores only)."""
+        outer = self._write_depth == 0
+        self._write_depth += 1
+        try:
+            with self.store.transaction():
+                yield
+                if outer and self._people_changed:
+                    self.refresh_public_views()
+        finally:
+            self._write_depth -= 1
+            if outer:
+                self._people_changed = False
+
+    def refresh_public_views(self) -> bool:
+        """Write the public view for GIS tools: one view or table per entry kind in the schema
+        ``<schema>_public`` of a server workspace (see :mod:`assetmap.storage.postgis`).
+
+        The building blocks and initiatives other than individuals are SQL views over ``assets``
+        (always current). Individuals cannot be: their place is the anchor of their area and their
+        texts are masked (:func:`assetmap.privacy.public_view`), so their table is written here,
+        from the public view, after every write that touches an individual or the map data.
+
+        Returns
+        -------
+        bool
+            True when the store keeps public views (a PostGIS store), False for a GeoPackage.
+        """
+        publish = getattr(self.store, "refresh_public_views", None)
+        if publish is None:
+            return False
+        with self.store.transaction():
+            shown = public_view(self.store.read("assets", {"visibility": "public"}), self.boundaries(),
+                                self.buildings(), self.study_area())
+            people = shown[(shown["building_block"] == "individual").fillna(False).to_numpy()]
+            publish(people, hidden=CONTACT_FIELDS + PSEUDONYM_FIELDS)
+        return True
 
     # ------------------------------------------------------------------ reading
     def assets(self, building_block: str | None = None, buurt_code: str | None = None, *,
@@ -191,6 +234,8 @@ class Workspace:
             frame = self.store.read("assets", where or None)
             if actor.role == "workshop":
                 frame = workshop_view(frame, actor.pseudonym)
+        # ``version`` is bookkeeping for edits (see :meth:`asset`), not a field of an entry.
+        frame = frame.drop(columns="version", errors="ignore")
         return frame if len(frame) else empty_assets()
 
     def asset(self, asset_id: str, *, actor: ActorLike = None) -> dict | None:
@@ -207,13 +252,16 @@ class Workspace:
         -------
         dict or None
             Field -> value, missing values as None and booleans as ``bool``; ``geometry`` in
-            EPSG:4326. None when no visible asset has this id.
+            EPSG:4326; ``version`` the stored version, to give back to :meth:`update_asset` as
+            ``expected_version``. None when no visible asset has this id.
         """
         actor = self._actor(actor)
         if actor.role != "coordinator":
             frame = self.assets(actor=actor)
             frame = frame[(frame["id"] == asset_id).fillna(False).to_numpy()]
-            return None if frame.empty else _row_dict(frame.iloc[0])
+            if frame.empty:
+                return None
+            return {**_row_dict(frame.iloc[0]), "version": self._versions([asset_id]).get(asset_id)}
         return self._stored_asset(asset_id)
 
     def boundaries(self, level: str | None = None) -> gpd.GeoDataFrame:
@@ -415,10 +463,12 @@ class Workspace:
         workshop = actor.role == "workshop"
         requests: dict[str, dict] = {}  # moderation: asset id -> what its author asked for
         withdrawn: set[str] = set()
-        with self.store.transaction():
+        with self._write():
             moderated = workshop and self.moderation()
             self.check_related(ids, [r.get("related_asset_id") for r in records], first_row)
-            stored = self._states(ids)
+            stored, versions = self._states(ids, with_versions=True)
+            if any(r.get("building_block") == "individual" for r in [*records, *stored.values()]):
+                self._people_changed = True
             if workshop:
                 self._check_related_visible(records, stored, actor, first_row)
             for number, (record, geom, wkt) in enumerate(zip(records, geoms, wkts), start=first_row):
@@ -476,8 +526,11 @@ class Workspace:
                 report.updated.append(asset_id)
             if problems:
                 raise InputError(problems)
-            self.store.insert("assets", _frame(new_rows.values()))
-            self.store.update("assets", _frame(changed_rows.values()), "id")
+            # Every change raises the asset's version: an edit made on an older version is refused
+            # (update_asset's expected_version), never silently written over this one.
+            self.store.insert("assets", _frame(new_rows.values(), {i: 1 for i in new_rows}))
+            self.store.update("assets", _frame(changed_rows.values(),
+                                               {i: (versions.get(i) or 0) + 1 for i in changed_rows}), "id")
             self._log(log, actor, stamp)
             if requests or withdrawn:
                 self.store.delete("moderation_queue", {"asset_id": sorted(set(requests) | withdrawn)})
@@ -528,7 +581,7 @@ class Workspace:
             new = pd.concat([new, build_assets(gpd.GeoDataFrame([story_row], geometry=[geometry],
                                                                  crs=settings.STORAGE_CRS),
                                                source="workshop", added_by=actor.pseudonym)], ignore_index=True)
-        with self.store.transaction():
+        with self._write():
             new = assign_codes(gpd.GeoDataFrame(new, geometry="geometry", crs=settings.STORAGE_CRS),
                                self.boundaries())
             self.save_assets(new, actor)
@@ -537,7 +590,7 @@ class Workspace:
         return place_id
 
     def update_asset(self, asset_id: str, changes: dict, actor: ActorLike = None, *,
-                     owner_only: bool = False) -> dict:
+                     owner_only: bool = False, expected_version: int | None = None) -> dict:
         """Change some fields of one asset; ``geometry`` may be among the changes (shapely, EPSG:4326).
 
         Parameters
@@ -551,6 +604,10 @@ class Workspace:
             Who changes it (default: the workspace's actor); recorded in the history.
         owner_only : bool
             Only the one who added the entry may change it.
+        expected_version : int, optional
+            The ``version`` of the asset when the editor opened it (:meth:`asset`). When it was
+            changed since, the edit is refused (``edit_conflict``): two tables editing one entry
+            never overwrite each other unnoticed. None skips the check (a script's own edit).
 
         Returns
         -------
@@ -560,14 +617,17 @@ class Workspace:
         Raises
         ------
         InputError
-            No such asset, or the changed row is not valid.
+            No such asset, the changed row is not valid, or the asset changed since
+            ``expected_version`` (``edit_conflict``).
         PermissionDenied
             Not the actor's entry (with ``owner_only`` or the ``workshop`` role), or no pseudonym given.
         """
         actor = self._actor(actor)
-        with self.store.transaction():
+        with self._write():
             current = self._require(asset_id, actor, owner_only)
-            merged = {**current, **changes, "id": asset_id}
+            if expected_version is not None and int(current.get("version") or 1) != int(expected_version):
+                raise InputError("edit_conflict", "fix_reload_edit", asset_id=asset_id)
+            merged = {**{k: v for k, v in current.items() if k != "version"}, **changes, "id": asset_id}
             frame = gpd.GeoDataFrame([merged], geometry="geometry", crs=settings.STORAGE_CRS)
             if "geometry" in changes:
                 # A moved asset gets the codes of where it is now (none outside every boundary).
@@ -607,12 +667,13 @@ class Workspace:
         """
         actor = self._actor(actor)
         log = []
-        with self.store.transaction():
+        with self._write():
             for asset_id in asset_ids:
                 current = self._require(asset_id, actor, owner_only)
                 state = _jsonable(current)
                 # The links go with the asset and come back with it (restore, undo).
                 state["links"] = self._drop_links(asset_id)
+                self._people_changed = True
                 self.store.delete("assets", {"id": asset_id})
                 self.store.delete("moderation_queue", {"asset_id": asset_id})
                 log.append((asset_id, "delete", state, None))
@@ -648,7 +709,7 @@ class Workspace:
         """
         actor = self._actor(actor)
         self._may_write(actor)
-        with self.store.transaction():
+        with self._write():
             current = self._stored_asset(asset_id)
             if current is not None and is_archived(current):
                 self._unarchive(current, actor)
@@ -656,7 +717,7 @@ class Workspace:
         deletes = self.store.read("history", {"asset_id": asset_id, "action": "delete"})
         if deletes.empty:
             raise InputError("asset_never_deleted", "fix_pick_from_history", id=asset_id)
-        with self.store.transaction():
+        with self._write():
             if self._stored_asset(asset_id) is not None:
                 raise InputError("asset_exists", "fix_nothing_to_restore", id=asset_id)
             state = json.loads(deletes["before"].iloc[-1])
@@ -743,7 +804,7 @@ class Workspace:
             raise InputError("value_not_allowed", "fix_use_one_of", column="status", value=status,
                              allowed=", ".join(INITIATIVE_STATUSES))
         actor = self._actor(actor)
-        with self.store.transaction():
+        with self._write():
             current = self._require(asset_id, actor, False)
             if current.get("building_block") not in SEEKING_KINDS:
                 raise InputError("status_not_for_block", "fix_status_on_initiative", column="status",
@@ -788,7 +849,7 @@ class Workspace:
         owner_only = actor.role != "coordinator"
         log, gone = [], []
         stamp = now_iso()
-        with self.store.transaction():
+        with self._write():
             for asset_id in asset_ids:
                 current = self._require(asset_id, actor, owner_only)
                 if permanently or current.get("building_block") not in SEEKING_KINDS:
@@ -877,7 +938,7 @@ class Workspace:
             Not the actor's entry, or the role may not write.
         """
         today = now_iso()[:10]
-        with self.store.transaction():
+        with self._write():
             for asset_id in asset_ids:
                 self.update_asset(asset_id, {"last_checked": today}, actor)
         return len(asset_ids)
@@ -909,7 +970,7 @@ class Workspace:
         self._may_write(actor)
         if not actor.pseudonym:
             return None
-        with self.store.transaction():
+        with self._write():
             mine = self.store.read("history", {"actor": actor.pseudonym}, with_fid=True)
             undo = mine["action"].str.startswith("undo").fillna(False).to_numpy()
             undone = {json.loads(a).get("undoes") for a in mine.loc[undo, "after"].dropna()}
@@ -926,6 +987,7 @@ class Workspace:
             current_state = None if current is None else _jsonable(current)
             if action in ("create", "restore"):
                 state = {"links": self._drop_links(asset_id)} if current is not None else {}
+                self._people_changed = True
                 self.store.delete("assets", {"id": asset_id})
                 self.store.delete("moderation_queue", {"asset_id": asset_id})
             elif action == "delete":
@@ -1009,7 +1071,7 @@ class Workspace:
         """
         actor = self._actor(actor)
         self._may_write(actor)
-        with self.store.transaction():
+        with self._write():
             ends = sorted(set(links["from_asset_id"]) | set(links["to_asset_id"]))
             known = self.store.exists("assets", "id", ends)
             if actor.role == "workshop":
@@ -1051,10 +1113,11 @@ class Workspace:
             The actor is not a ``coordinator``.
         """
         self._may_manage(self._actor(actor))
-        with self.store.transaction():
+        with self._write():
             if keep_other_levels and boundaries.empty:
                 return 0  # no level given, none replaced
             levels = sorted(set(boundaries["level"])) if keep_other_levels else None
+            self._people_changed = True  # individuals are shown at the anchors of their areas
             self.store.replace("boundaries", boundaries, {"level": levels} if levels else None)
             assets = self.store.read("assets")
             if len(assets):
@@ -1079,7 +1142,7 @@ class Workspace:
             The actor is not a ``coordinator``.
         """
         self._may_manage(self._actor(actor))
-        with self.store.transaction():
+        with self._write():
             self.store.replace("walk_nodes", nodes)
             self.store.replace("walk_edges", edges)
 
@@ -1100,7 +1163,9 @@ class Workspace:
             The actor is not a ``coordinator``.
         """
         self._may_manage(self._actor(actor))
-        self.store.replace("buildings", buildings)
+        with self._write():
+            self._people_changed = True  # anchors keep away from homes
+            self.store.replace("buildings", buildings)
 
     def replace_study_area(self, area: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
         """Replace the study area (what the OSM data covers).
@@ -1118,7 +1183,9 @@ class Workspace:
             The actor is not a ``coordinator``.
         """
         self._may_manage(self._actor(actor))
-        self.store.replace("study_area", area)
+        with self._write():
+            self._people_changed = True  # anchors are chosen inside the study area
+            self.store.replace("study_area", area)
 
     def replace_basemap(self, basemap: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
         """Replace the offline base map.
@@ -1238,7 +1305,7 @@ class Workspace:
         if problems:
             raise InputError(problems)
         hashed = _hasher().hash(password)  # slow on purpose: outside the write lock
-        with self.store.transaction():
+        with self._write():
             if self._account(clean) is not None:
                 raise InputError("account_exists", "fix_other_account_name", name=clean)
             self.store.insert("accounts", pd.DataFrame([{
@@ -1284,7 +1351,7 @@ class Workspace:
         if locked is not None and locked > now:
             raise PermissionDenied("sign_in_locked", minutes=_minutes_left(locked, now))
         right = _verify(row["password_hash"], password)  # slow on purpose: outside the write lock
-        with self.store.transaction():
+        with self._write():
             row = self._account(row["name"])  # fresh: another table may have signed in meanwhile
             if row is None:
                 raise PermissionDenied("sign_in_failed", "fix_sign_in")
@@ -1358,7 +1425,7 @@ class Workspace:
         actor = self._actor(actor)
         self._may_manage(actor)
         name = name.strip() if isinstance(name, str) else ""
-        with self.store.transaction():
+        with self._write():
             row = self._account(name) if name else None
             if row is None:
                 raise InputError("account_missing", "fix_account_list", name=name)
@@ -1403,7 +1470,7 @@ class Workspace:
         if not 0 < hours <= settings.TABLE_CODE_MAX_HOURS:
             raise InputError("table_code_hours", "fix_table_code_hours", hours=hours, max=settings.TABLE_CODE_MAX_HOURS)
         now = _utcnow()
-        with self.store.transaction():
+        with self._write():
             codes = self.store.read("table_codes")
             expired = [h for h, at in zip(codes["code_hash"], codes["expires_at"]) if _parse_time(at) <= now]
             if expired:
@@ -1546,7 +1613,7 @@ class Workspace:
         """
         actor = self._actor(actor)
         self._may_manage(actor)
-        with self.store.transaction():
+        with self._write():
             request, before = self._queued(asset_id)
             after = dict(before, visibility=request["requested_visibility"], updated_at=now_iso())
             if request["requested_consent"] is not None and not pd.isna(request["requested_consent"]):
@@ -1576,7 +1643,7 @@ class Workspace:
         """
         actor = self._actor(actor)
         self._may_manage(actor)
-        with self.store.transaction():
+        with self._write():
             _request, state = self._queued(asset_id)
             self.store.delete("moderation_queue", {"asset_id": asset_id})
             self._log([(asset_id, "reject", state, state)], actor)
@@ -1643,7 +1710,7 @@ class Workspace:
         fields.pop("created_at", None)
         row = build_activities(pd.DataFrame([fields]), added_by=actor.pseudonym)
         record = _plain_activity(row.iloc[0])
-        with self.store.transaction():
+        with self._write():
             self._activity_asset_visible(record["asset_id"], actor)
             if self.store.exists("activities", "id", [record["id"]]):
                 raise InputError("id_duplicate", "fix_unique_id", column="id", id=record["id"])
@@ -1680,7 +1747,7 @@ class Workspace:
             The role may not write, or the activity is someone else's.
         """
         actor = self._actor(actor)
-        with self.store.transaction():
+        with self._write():
             before = self._require_activity(activity_id, actor, owner_only)
             merged = {**before, **changes, "id": activity_id, "added_by": before["added_by"],
                       "created_at": before["created_at"]}
@@ -1712,7 +1779,7 @@ class Workspace:
             The role may not write, or the activity is someone else's.
         """
         actor = self._actor(actor)
-        with self.store.transaction():
+        with self._write():
             before = self._require_activity(activity_id, actor, owner_only)
             self.store.delete("activities", {"id": activity_id})
             self._log([(activity_id, "activity delete", before, None)], actor)
@@ -1767,7 +1834,7 @@ class Workspace:
                 problems.append(Problem("text_too_long", "fix_shorten", column=block, limit=settings.NAME_MAX_LENGTH))
         if problems:
             raise InputError(problems)
-        with self.store.transaction():
+        with self._write():
             current = self.labels()
             for block, label in labels.items():
                 text = "" if label is None else str(label).strip()
@@ -1880,11 +1947,19 @@ class Workspace:
         frame = self.store.read("assets", {"id": asset_id})
         return None if frame.empty else _row_dict(frame.iloc[0])
 
-    def _states(self, ids: list[str]) -> dict[str, dict]:
-        """The stored rows of these ids as history keeps them (plain values, ``geometry_wkt``)."""
+    def _states(self, ids: list[str], *, with_versions: bool = False):
+        """The stored rows of these ids as history keeps them (plain values, ``geometry_wkt``), and
+        with ``with_versions`` their versions (id -> int)."""
         frame = self.store.read("assets", {"id": ids})
         wkts = shapely.to_wkt(np.asarray(frame.geometry.array, dtype=object), rounding_precision=-1)
-        return {r["id"]: _state(r, w) for r, w in zip(_records(frame), wkts)}
+        states = {r["id"]: _state(r, w) for r, w in zip(_records(frame), wkts)}
+        if not with_versions:
+            return states
+        return states, _version_map(frame)
+
+    def _versions(self, ids: list[str]) -> dict[str, int]:
+        """The stored version of each of these assets (id -> int)."""
+        return _version_map(self.store.read("assets", {"id": ids}))
 
     def _put_state(self, state: dict, *, update: bool = False) -> None:
         """Write an asset state from the history back (insert, or overwrite with ``update``).
@@ -1892,11 +1967,14 @@ class Workspace:
         A deleted asset's links come back with it where their other end still exists.
         """
         record = {c: state.get(c) for c in ASSET_FIELDS}
-        frame = _frame([(record, shapely.from_wkt(state["geometry_wkt"]) if state.get("geometry_wkt") else None)])
+        asset_id = record["id"]
+        self._people_changed = True
+        rows = [(record, shapely.from_wkt(state["geometry_wkt"]) if state.get("geometry_wkt") else None)]
         if update:
-            self.store.update("assets", frame, "id")
+            self.store.update("assets", _frame(rows, {asset_id: (self._versions([asset_id]).get(asset_id) or 0) + 1}),
+                              "id")
             return
-        self.store.insert("assets", frame)
+        self.store.insert("assets", _frame(rows, {asset_id: 1}))
         links = pd.DataFrame(state.get("links") or [])
         if len(links):
             ends = self.store.exists("assets", "id", sorted(set(links["from_asset_id"]) | set(links["to_asset_id"])))
@@ -1930,8 +2008,8 @@ def open_workspace(location: str | os.PathLike, actor: Actor | None = None, *,
 
     Parameters
     ----------
-    location : path-like
-        A workspace ``.gpkg`` file.
+    location : path-like or str
+        A workspace ``.gpkg`` file, or a PostgreSQL URI ``postgresql://user:password@host:port/db?schema=name``.
     actor : Actor, optional
         Who calls when a call names nobody (default: a coordinator).
     moderation_default : bool
@@ -1955,8 +2033,8 @@ def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, act
 
     Parameters
     ----------
-    location : path-like
-        The ``.gpkg`` file to create.
+    location : path-like or str
+        The ``.gpkg`` file to create, or a PostgreSQL URI (see :func:`open_workspace`).
     exist_ok : bool
         Open the file instead when it exists already.
     actor : Actor, optional
@@ -1974,9 +2052,11 @@ def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, act
     assetmap.errors.WorkspaceError
         With ``exist_ok``: the existing file is not a workspace, or of a newer schema version.
     """
-    if exist_ok and os.path.exists(location):
+    if exist_ok and location_exists(location):
         return open_workspace(location, actor)
-    return Workspace(create_store(location), actor)
+    workspace = Workspace(create_store(location), actor)
+    workspace.refresh_public_views()  # a server workspace has its public views for GIS tools at once
+    return workspace
 
 
 # ---------------------------------------------------------------------- helpers
@@ -1986,11 +2066,22 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return [{c: plain_value(columns[c][i], kind) for c, kind in ASSET_FIELDS.items()} for i in range(len(frame))]
 
 
-def _frame(rows) -> gpd.GeoDataFrame:
-    """Plain asset records with their geometries as a frame for the store."""
+def _frame(rows, versions: dict[str, int] | None = None) -> gpd.GeoDataFrame:
+    """Plain asset records with their geometries (and versions, by id) as a frame for the store."""
     rows = list(rows)
-    return gpd.GeoDataFrame([r for r, _ in rows], geometry=[g for _, g in rows], crs=settings.STORAGE_CRS) \
-        if rows else gpd.GeoDataFrame()
+    if not rows:
+        return gpd.GeoDataFrame()
+    frame = gpd.GeoDataFrame([r for r, _ in rows], geometry=[g for _, g in rows], crs=settings.STORAGE_CRS)
+    if versions is not None:
+        frame["version"] = [versions.get(r["id"]) for r, _ in rows]
+    return frame
+
+
+def _version_map(frame: pd.DataFrame) -> dict[str, int]:
+    """id -> stored version of an asset frame (1 where a row has none)."""
+    if "version" not in frame.columns:
+        return {i: 1 for i in frame["id"]}
+    return {i: (1 if pd.isna(v) else int(v)) for i, v in zip(frame["id"], frame["version"])}
 
 
 def _state(record: dict, wkt: str | None) -> dict:

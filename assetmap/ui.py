@@ -29,6 +29,8 @@ from assetmap import settings
 from assetmap.errors import AssetmapError, InputError, render_error
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t, use_block_labels
 from assetmap.service import ROLES, Actor, Workspace, open_workspace
+from assetmap.storage import location_exists
+from assetmap.storage.postgis import is_uri, mask as mask_uri
 
 REPO = Path(__file__).resolve().parent.parent
 #: Map height in pixels: fits a phone screen with the controls above it.
@@ -499,10 +501,74 @@ def _sign_in(call, lang: str) -> None:
 
 
 # ---------------------------------------------------------------------- workspace
-def default_workspace_path() -> Path:
-    """``$ASSETMAP_WORKSPACE``, else ``workspaces/assetmap.gpkg`` in the repository (gitignored)."""
+class ServerLocation(str):
+    """A workspace in a server database (a ``postgresql://`` URI) with the few ``Path`` methods the
+    pages use, so that every page takes a file or a server alike. ``str()`` is the URI itself (to
+    open it); :attr:`name` is the URI with its password masked (to show it)."""
+
+    @property
+    def name(self) -> str:
+        """The URI with its password masked."""
+        return mask_uri(self)
+
+    def is_file(self) -> bool:
+        """Whether the workspace exists in its schema (a server that cannot be reached counts as
+        present, so that opening it says why)."""
+        return location_exists(self)
+
+    def expanduser(self) -> "ServerLocation":
+        """The location itself (there is no home folder in a URI)."""
+        return self
+
+
+def server_change_count(location: str) -> int:
+    """How many write transactions a server workspace has committed (the cache key of its reads).
+
+    Parameters
+    ----------
+    location : str
+        A ``postgresql://`` workspace URI.
+
+    Returns
+    -------
+    int
+        The counter; -1 when the workspace cannot be opened (the page then says why).
+    """
+    from assetmap.errors import WorkspaceError
+    from assetmap.storage import PostgisStore
+    try:
+        store = PostgisStore.open(location)
+    except WorkspaceError:
+        return -1
+    try:
+        return store.change_count()
+    finally:
+        store.close()
+
+
+def as_location(text: str | os.PathLike) -> Path | ServerLocation:
+    """A workspace location as typed: a :class:`ServerLocation` for a PostgreSQL URI, else a path.
+
+    Parameters
+    ----------
+    text : str or path-like
+        A ``.gpkg`` path or ``postgresql://user:password@host:port/db?schema=name``.
+
+    Returns
+    -------
+    pathlib.Path or ServerLocation
+        The location.
+    """
+    if is_uri(str(text)):
+        return ServerLocation(str(text))
+    return Path(text).expanduser()
+
+
+def default_workspace_path() -> Path | ServerLocation:
+    """``$ASSETMAP_WORKSPACE`` (a file or a ``postgresql://`` URI), else ``workspaces/assetmap.gpkg`` in
+    the repository (gitignored)."""
     env = os.environ.get("ASSETMAP_WORKSPACE")
-    return Path(env).expanduser() if env else REPO / "workspaces" / "assetmap.gpkg"
+    return as_location(env) if env else REPO / "workspaces" / "assetmap.gpkg"
 
 
 def workspace_path() -> Path:
@@ -514,15 +580,16 @@ def workspace_path() -> Path:
 
     Returns
     -------
-    pathlib.Path
-        The path; the file may not exist (see :func:`require_workspace`).
+    pathlib.Path or ServerLocation
+        The path (the file may not exist, see :func:`require_workspace`), or a server workspace
+        when the location is a ``postgresql://`` URI.
     """
     if hosted():
         return default_workspace_path()
     state = st.session_state
     if "workspace_path" not in state:
         state["workspace_path"] = str(default_workspace_path())
-    return Path(state["workspace_path"])
+    return as_location(state["workspace_path"])
 
 
 def workspace_version(path: Path) -> tuple[int, int]:
@@ -543,6 +610,8 @@ def workspace_version(path: Path) -> tuple[int, int]:
     FileNotFoundError
         The file does not exist.
     """
+    if isinstance(path, ServerLocation):
+        return server_change_count(path), 0
     stat = path.stat()
     return stat.st_mtime_ns, stat.st_size
 
@@ -641,6 +710,8 @@ def _scrub(message: str) -> str:
     """In hosted mode: the message with the workspace's folder and the temporary folder left out."""
     if not hosted():
         return message
+    if isinstance(default_workspace_path(), ServerLocation):
+        return message.replace(str(default_workspace_path()), default_workspace_path().name)
     folders = {str(default_workspace_path().resolve().parent), str(default_workspace_path().parent),
                str(Path(tempfile.gettempdir()).resolve()), tempfile.gettempdir()}
     for folder in sorted((f for f in folders if len(f) > 1), key=len, reverse=True):

@@ -178,6 +178,11 @@ else:
     picked = st.selectbox(t("edit_pick", lang), list(own_names), key="edit_pick",
                           format_func=lambda i: own_names.get(i, i))
     current = mine[mine["id"] == picked].iloc[0]
+    # The version this form was opened on: a save after someone else's change is refused, not lost.
+    version_key = f"edit_version_{picked}"
+    if version_key not in st.session_state:
+        with ui.workspace() as ws:
+            st.session_state[version_key] = (ws.asset(picked, actor=actor) or {}).get("version")
     with st.form("edit_asset"):
         new_name = st.text_input(t("name", lang), value=str(current["name"]), key=f"edit_name_{picked}")
         new_description = st.text_area(t("description", lang), key=f"edit_description_{picked}",
@@ -192,12 +197,14 @@ else:
                     ws.remove([picked], actor)
                 else:
                     ws.update_asset(picked, {"name": new_name, "description": new_description or None}, actor,
-                                    owner_only=True)
+                                    owner_only=True, expected_version=st.session_state.get(version_key))
         except PermissionDenied:
             st.error(t("not_yours", lang))
         except AssetmapError as exc:
+            st.session_state.pop(version_key, None)  # the next run shows (and edits) the entry as it is now
             ui.show_error(exc, lang)
         else:
+            st.session_state.pop(version_key, None)
             ui.flash("success", t("deleted" if remove else "updated", lang, name=new_name.strip()))
             st.rerun()
 

@@ -126,3 +126,19 @@ def seeded_denhaag_file(tmp_path_factory) -> Path:
         import_boundaries(ws, file=DENHAAG_BUURTEN)
         import_workshop(ws, seed, actor="tafel 1")
     return path
+
+
+@pytest.fixture(scope="session")
+def postgis_cluster():
+    """A throwaway PostgreSQL + PostGIS server for the session (skips without one; fails on CI)."""
+    from postgis_server import Cluster, require_postgis
+    require_postgis()
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgis_uri(postgis_cluster) -> str:
+    """A workspace URI in a fresh schema of the session's PostGIS database."""
+    return postgis_cluster.uri()

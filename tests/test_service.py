@@ -1,6 +1,7 @@
 """The editing service decides who sees and changes what; the faces only ask it.
 
-Real GeoPackage workspaces with the Den Haag boundaries from ../shared/data.
+Real GeoPackage workspaces with the Den Haag boundaries from ../shared/data, and the same in a
+PostGIS schema (``postgis_uri`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -14,10 +15,19 @@ from assetmap.layers.boundaries import assign_codes
 from assetmap.service import Actor, PermissionDenied, open_workspace
 
 
-@pytest.fixture
-def mixed(denhaag_workspace):
-    """Anna's public library, her group choir and her private talent; Bert's private talent."""
-    with open_workspace(denhaag_workspace) as ws:
+@pytest.fixture(params=["geopackage", "postgis"])
+def mixed(request, denhaag_workspace):
+    """Anna's public library, her group choir and her private talent; Bert's private talent.
+
+    Once in the GeoPackage file, once in a PostGIS schema (a copy of the file; skipped without a
+    PostgreSQL server, except on CI).
+    """
+    location = denhaag_workspace
+    if request.param == "postgis":
+        from assetmap.storage import copy_store
+        location = request.getfixturevalue("postgis_uri")
+        copy_store(denhaag_workspace, location)
+    with open_workspace(location) as ws:
         rows = gpd.GeoDataFrame({
             "id": ["bieb", "koor", "anna-kookt", "bert-zingt"],
             "name": ["Bibliotheek Transvaal", "Buurtkoor", "Anna kookt", "Bert zingt"],
@@ -28,7 +38,7 @@ def mixed(denhaag_workspace):
         }, geometry=[Point(4.2885, 52.0645), Point(4.289, 52.065), Point(4.2895, 52.0655), Point(4.29, 52.066)],
             crs=4326)
         ws.save_assets(assign_codes(build_assets(rows), ws.boundaries()), "anna")
-    return denhaag_workspace
+    return location
 
 
 def test_each_role_reads_only_what_it_may(mixed):
@@ -54,8 +64,20 @@ def test_each_role_reads_only_what_it_may(mixed):
         assert len(ws.history()) == 4
 
 
+def _snapshot(location):
+    """The file's bytes; for a server workspace, its count of committed writes and its rows."""
+    if isinstance(location, str):
+        from assetmap.storage import open_store
+        store = open_store(location)
+        try:
+            return store.change_count(), {name: store.count(name) for name in store.tables()}
+        finally:
+            store.close()
+    return location.read_bytes()
+
+
 def test_each_role_writes_only_what_it_may(mixed):
-    before = mixed.read_bytes()
+    before = _snapshot(mixed)
     with open_workspace(mixed) as ws:
         public = Actor(None, "public")
         bert = Actor("bert", "workshop")
@@ -68,7 +90,7 @@ def test_each_role_writes_only_what_it_may(mixed):
                         lambda: ws.log_source("x", "x", "x", "x", 1, bert)):
             with pytest.raises(PermissionDenied):
                 attempt()
-    assert mixed.read_bytes() == before  # refused writes leave the file as it was
+    assert _snapshot(mixed) == before  # refused writes leave the file as it was
 
     with open_workspace(mixed) as ws:
         bert = Actor("bert", "workshop")

@@ -1,4 +1,4 @@
-"""Stores: where a workspace's tables live. Today one GeoPackage file; a server database next.
+"""Stores: where a workspace's tables live: one GeoPackage file, or a PostgreSQL/PostGIS schema.
 
 A store is narrow on purpose: it reads and writes frames per table, runs transactions and keeps
 the schema version. It knows no rules. History, undo, ownership, visibility and referential
@@ -14,8 +14,10 @@ from typing import Protocol
 import geopandas as gpd
 import pandas as pd
 
+from assetmap.errors import WorkspaceError
 from assetmap.storage.geopackage import (PRIVATE_TABLES, SCHEMA_VERSION, TABLES, GeoPackageStore, TableSpec,
                                          Where)
+from assetmap.storage.postgis import PostgisStore, is_uri
 
 
 class Store(Protocol):
@@ -23,7 +25,7 @@ class Store(Protocol):
 
     @property
     def location(self) -> str:
-        """Where the workspace lives, as the user would write it (a path, later a URI)."""
+        """Where the workspace lives, as the user would write it (a path, or a URI without its password)."""
 
     def transaction(self) -> AbstractContextManager:
         """One write transaction; nested calls join the outer one; all or nothing."""
@@ -71,7 +73,7 @@ class Store(Protocol):
             The values found.
         """
 
-    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame) -> None:
+    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, *, keep_fid: bool = False) -> None:
         """Append rows.
 
         Parameters
@@ -80,6 +82,8 @@ class Store(Protocol):
             Table name.
         frame : pandas.DataFrame or geopandas.GeoDataFrame
             The rows; a column the table lacks is ignored, a column the frame lacks is stored empty.
+        keep_fid : bool
+            Store the frame's ``fid`` column as the row numbers (copies keep them).
         """
 
     def update(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, key: str) -> None:
@@ -173,8 +177,8 @@ def open_store(location: str | os.PathLike) -> Store:
 
     Parameters
     ----------
-    location : path-like
-        A ``.gpkg`` file.
+    location : path-like or str
+        A ``.gpkg`` file, or a PostgreSQL URI ``postgresql://user:password@host:port/db?schema=name``.
 
     Returns
     -------
@@ -183,8 +187,10 @@ def open_store(location: str | os.PathLike) -> Store:
     Raises
     ------
     assetmap.errors.WorkspaceError
-        Missing, not a workspace, or of a newer schema version.
+        Missing, not a workspace, of a newer schema version, or a server that cannot be reached.
     """
+    if is_uri(location):
+        return PostgisStore.open(location)
     return GeoPackageStore.open(location)
 
 
@@ -193,8 +199,8 @@ def create_store(location: str | os.PathLike) -> Store:
 
     Parameters
     ----------
-    location : path-like
-        A ``.gpkg`` file that does not exist yet.
+    location : path-like or str
+        A ``.gpkg`` file that does not exist yet, or a PostgreSQL URI whose schema holds no workspace.
 
     Returns
     -------
@@ -203,10 +209,144 @@ def create_store(location: str | os.PathLike) -> Store:
     Raises
     ------
     assetmap.errors.InputError
-        The file exists, has the wrong suffix, or its folder is missing.
+        The file exists, has the wrong suffix, or its folder is missing; a malformed URI.
+    assetmap.errors.WorkspaceError
+        A server that cannot be reached, without PostGIS, or without the right to create.
     """
+    if is_uri(location):
+        return PostgisStore.create(location)
     return GeoPackageStore.create(location)
 
 
-__all__ = ["PRIVATE_TABLES", "SCHEMA_VERSION", "TABLES", "GeoPackageStore", "Store", "TableSpec", "Where",
-           "create_store", "open_store"]
+def location_exists(location: str | os.PathLike) -> bool:
+    """Whether a workspace lives at ``location`` (a file that exists, or a URI whose schema has one).
+
+    Parameters
+    ----------
+    location : path-like or str
+        A ``.gpkg`` file or a PostgreSQL URI.
+
+    Returns
+    -------
+    bool
+        True when there is something to open (a URI that cannot be reached counts as present, so
+        that opening it says why).
+    """
+    if not is_uri(location):
+        return os.path.exists(location)
+    try:
+        PostgisStore.open(location).close()
+    except WorkspaceError as exc:
+        return exc.code != "ws_missing"
+    return True
+
+
+def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str, int]:
+    """Copy a whole workspace, history, accounts and metadata included, to a new location.
+
+    Every layer (also analysis results) and every private table is copied with its row numbers
+    (``fid``: undo names a change by it), in one transaction of the target: a failed copy leaves
+    nothing behind in a server schema, and no file (a file is created under a temporary name and
+    renamed at the end).
+
+    Parameters
+    ----------
+    source : path-like or str
+        An existing workspace: a ``.gpkg`` file or a ``postgresql://`` URI.
+    target : path-like or str
+        Where to put the copy; must not hold a workspace yet.
+
+    Returns
+    -------
+    dict of str to int
+        Table name -> rows copied.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The target exists already or is not a valid location.
+    assetmap.errors.WorkspaceError
+        The source is missing or unreadable, or a server cannot be reached.
+    """
+    from pathlib import Path
+
+    src = open_store(source)
+    try:
+        file_target = not is_uri(target)
+        if file_target:  # checks first, then build under a temporary name (renamed at the end)
+            final = Path(target)
+            GeoPackageStore.check_new(final)
+            build = final.with_name(final.name + ".copying.gpkg")
+            if build.exists():
+                build.unlink()
+        else:
+            build = target
+            schema_was_there = _schema_exists(target)
+        dst = create_store(build)
+        copied: dict[str, int] = {}
+        try:
+            with dst.transaction():
+                names = [n for n in src.tables()] + [n for n in PRIVATE_TABLES if n not in src.tables()]
+                for name in names:
+                    frame = src.read(name, with_fid=True)
+                    description = TABLES[name].description if name in TABLES else ""
+                    if name in TABLES or name in PRIVATE_TABLES:
+                        dst.delete(name)
+                        dst.insert(name, frame, keep_fid=True)
+                    else:
+                        dst.replace(name, frame.drop(columns="fid").iloc[:0], description=description)
+                        dst.insert(name, frame, keep_fid=True)
+                    copied[name] = len(frame)
+                for key, value in src.meta().items():
+                    if key != "change_count":
+                        dst.set_meta(key, value)
+        except BaseException:
+            dst.close()
+            if file_target:
+                Path(build).unlink(missing_ok=True)
+            else:
+                _drop_workspace(target, whole_schema=not schema_was_there)
+            raise
+        dst.close()
+        if file_target:
+            os.replace(build, final)
+        return copied
+    finally:
+        src.close()
+
+
+def _schema_exists(uri: str) -> bool:
+    """Whether the URI's schema exists already (then a failed copy removes only its own tables)."""
+    import psycopg
+
+    from assetmap.storage.postgis import parse_uri
+    conninfo, schema, _ = parse_uri(uri)
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            return conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)).fetchone() is not None
+    except psycopg.Error:
+        return True  # unknown: never drop the schema; create_store says why it cannot connect
+
+
+def _drop_workspace(uri: str, whole_schema: bool) -> None:
+    """Remove a half-made server workspace (its create committed before the copy failed): the
+    schema when the copy made it, else only the tables of the workspace."""
+    import psycopg
+
+    from assetmap.storage.postgis import PUBLIC_SUFFIX, _q, parse_uri
+    conninfo, schema, _ = parse_uri(uri)
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            if whole_schema:
+                conn.execute(f"DROP SCHEMA IF EXISTS {_q(schema)} CASCADE")
+            else:
+                for name in [*TABLES, *PRIVATE_TABLES, "workspace_meta"]:
+                    conn.execute(f"DROP TABLE IF EXISTS {_q(schema)}.{_q(name)} CASCADE")
+            conn.execute(f"DROP SCHEMA IF EXISTS {_q(schema + PUBLIC_SUFFIX)} CASCADE")
+    except psycopg.Error:
+        pass
+
+
+__all__ = ["PRIVATE_TABLES", "SCHEMA_VERSION", "TABLES", "GeoPackageStore", "PostgisStore", "Store", "TableSpec", "Where",
+           "copy_store", "create_store", "is_uri",
+           "location_exists", "open_store"]

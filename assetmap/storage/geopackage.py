@@ -30,8 +30,9 @@ from assetmap.storage import _gpkg
 #: Version 2 added the access tables (``accounts``, ``table_codes``, ``moderation_queue``); version 3
 #: the meeting-place fields (``access``, ``scale``, ``capacity``, ``target_groups``), the CBS age groups
 #: of the boundaries and the ``activities`` table; version 4 the initiative and change-over-time
-#: columns of ``assets`` (status, seeks, offers, tags, owners, last_checked, ended_at).
-SCHEMA_VERSION = 4
+#: columns of ``assets`` (status, seeks, offers, tags, owners, last_checked, ended_at); version 5 the
+#: ``version`` of each asset (a counter every change raises, so a stale edit is refused).
+SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,8 @@ class TableSpec:
 
 #: Every table a workspace is made with. Analysis results add their own (see :meth:`GeoPackageStore.replace`).
 TABLES: dict[str, TableSpec] = {
-    "assets": TableSpec(ASSET_FIELDS, "GEOMETRY", "id", "ABCD assets: the five building blocks"),
+    "assets": TableSpec({**ASSET_FIELDS, "version": "INTEGER"}, "GEOMETRY", "id",
+                        "ABCD assets: the five building blocks"),
     "boundaries": TableSpec(BOUNDARY_FIELDS, "GEOMETRY", "code", "CBS gemeente, wijk and buurt boundaries"),
     "links": TableSpec(LINK_FIELDS, None, "id", "Links between assets"),
     "activities": TableSpec(ACTIVITY_FIELDS, None, "id",
@@ -158,10 +160,23 @@ def _add_initiative_fields(conn: sqlite3.Connection) -> None:
             conn.execute(f'ALTER TABLE "assets" ADD COLUMN "{column}" TEXT')
 
 
+def _add_version_column(conn: sqlite3.Connection) -> None:
+    """Schema 4 -> 5: the ``version`` of each asset, 1 for every stored row (edits raise it)."""
+    present = {row[1] for row in conn.execute('PRAGMA table_info("assets")')}
+    if "version" not in present:
+        conn.execute('ALTER TABLE "assets" ADD COLUMN "version" INTEGER DEFAULT 1')
+
+
 #: Migrations: ``MIGRATIONS[v]`` takes a workspace from schema version ``v`` to ``v + 1`` inside the
 #: transaction that also records the new version.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _add_access_tables, 2: _add_meeting_place_fields, 3: _add_initiative_fields}
+    1: _add_access_tables, 2: _add_meeting_place_fields, 3: _add_initiative_fields, 4: _add_version_column}
+
+#: The same steps for a server database (:mod:`assetmap.storage.postgis`), as SQL statements with
+#: ``{assets}`` for the qualified table name. Server workspaces start at version 4, so only the later
+#: steps need a form here.
+MIGRATIONS_SQL: dict[int, tuple[str, ...]] = {
+    4: ('ALTER TABLE {assets} ADD COLUMN IF NOT EXISTS "version" bigint DEFAULT 1',)}
 
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).
@@ -210,12 +225,7 @@ class GeoPackageStore:
             The file exists, the name does not end in ``.gpkg``, or the folder is missing.
         """
         path = Path(path)
-        if path.exists():
-            raise InputError("ws_exists", "fix_other_name", path=path)
-        if path.suffix.lower() != ".gpkg":
-            raise InputError("ws_suffix", "fix_gpkg_name", name=path.name)
-        if not path.parent.exists():
-            raise InputError("folder_missing", "fix_create_folder", path=path.parent)
+        cls.check_new(path)
         tmp = path.with_name(path.name + ".creating")
         conn = _connect(tmp)
         try:
@@ -233,6 +243,28 @@ class GeoPackageStore:
             if tmp.exists():
                 tmp.unlink()
         return cls.open(path)
+
+    @staticmethod
+    def check_new(path: str | os.PathLike) -> None:
+        """Refuse a path where no new workspace may be made.
+
+        Parameters
+        ----------
+        path : path-like
+            Where a new workspace would go.
+
+        Raises
+        ------
+        InputError
+            The file exists, the name does not end in ``.gpkg``, or the folder is missing.
+        """
+        path = Path(path)
+        if path.exists():
+            raise InputError("ws_exists", "fix_other_name", path=path)
+        if path.suffix.lower() != ".gpkg":
+            raise InputError("ws_suffix", "fix_gpkg_name", name=path.name)
+        if not path.parent.exists():
+            raise InputError("folder_missing", "fix_create_folder", path=path.parent)
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> "GeoPackageStore":
@@ -483,7 +515,7 @@ class GeoPackageStore:
         return found
 
     # ------------------------------------------------------------------ writing
-    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame) -> None:
+    def insert(self, name: str, frame: pd.DataFrame | gpd.GeoDataFrame, *, keep_fid: bool = False) -> None:
         """Append rows. Columns missing from ``frame`` are stored as NULL; unknown columns are ignored.
 
         Parameters
@@ -493,6 +525,9 @@ class GeoPackageStore:
         frame : pandas.DataFrame or geopandas.GeoDataFrame
             The rows. Geometry in another CRS is stored reprojected to EPSG:4326; a frame with no
             rows writes nothing.
+        keep_fid : bool
+            Store the frame's ``fid`` column as the row numbers (a copy of a workspace keeps them:
+            undo names a change by its ``fid``).
 
         Raises
         ------
@@ -505,6 +540,10 @@ class GeoPackageStore:
             return
         spec = self._spec(name)
         columns, rows = _rows(frame, spec)
+        if keep_fid:
+            columns.append("fid")
+            for row, fid in zip(rows, frame["fid"].tolist()):
+                row.append(int(fid))
         sql = f'INSERT INTO {_q(name)} ({", ".join(_q(c) for c in columns)}) VALUES ({", ".join("?" * len(columns))})'
         with self.transaction() as conn:
             conn.executemany(sql, rows)
