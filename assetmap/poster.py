@@ -26,7 +26,7 @@ import numpy as np
 from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.i18n import block_label, t
-from assetmap.layers.grid import GRID_COLUMNS, GRID_ROWS, PosterGrid, area_of, poster_grid
+from assetmap.layers.grid import GRID_COLUMNS, GRID_ROWS, PosterGrid, poster_grid
 from assetmap.layers.schema import BUILDING_BLOCKS
 from assetmap.service import Actor
 
@@ -138,19 +138,12 @@ def poster_pdf(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[bytes
     from matplotlib.backends.backend_pdf import PdfPages
 
     from assetmap import maps
-    from assetmap.report import LEVEL_CODES, _pdf_settings, base_layers, draw_assets, draw_base, _rd_points
+    from assetmap.report import LEVEL_CODES, _pdf_settings, base_layers, draw_assets, draw_base, _rd_points, find_area
 
     size = str(size).upper()
     if size not in PAPER_MM or size == "A4":
         raise InputError("poster_size", "fix_poster_size", size=size, sizes="A0, A1, A2, A3")
-    boundaries = ws.boundaries()
-    code = str(code or "").strip().upper()
-    found = area_of(boundaries.to_crs(settings.METRIC_CRS) if len(boundaries) else None, code)
-    if found is None:
-        known = ", ".join(sorted(boundaries["code"].astype(str))[:8]) if len(boundaries) else "-"
-        raise InputError("report_area_unknown", "fix_report_area" if len(boundaries) else "fix_import_buurten",
-                         code=code, known=known)
-    name, level, area = found
+    code, name, level, area = find_area(ws.boundaries(), code)
     grid = poster_grid(area.bounds)
     base = base_layers(ws, grid.bounds)
     assets = ws.assets(actor=Actor(None, "public"))

@@ -173,13 +173,7 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
     from assetmap.coverage import CoverageError, compute_coverage, load_inputs, suggest_sites
 
     boundaries = ws.boundaries()
-    code = str(code or "").strip().upper()
-    found = area_of(boundaries.to_crs(settings.METRIC_CRS) if len(boundaries) else None, code)
-    if found is None:
-        known = ", ".join(sorted(boundaries["code"].astype(str))[:8]) if len(boundaries) else "-"
-        raise InputError("report_area_unknown", "fix_report_area" if len(boundaries) else "fix_import_buurten",
-                         code=code, known=known)
-    name, level, area = found
+    code, name, level, area = find_area(boundaries, code)
     public = Actor(None, "public")
     assets = ws.assets(actor=public)
     column = {"gemeente": "gemeente_code", "wijk": "wijk_code", "buurt": "buurt_code"}[level]
@@ -227,6 +221,36 @@ def _links(assets: gpd.GeoDataFrame, links: pd.DataFrame, area_ids: set) -> list
             if _text(b) and b in names and (a in area_ids or b in area_ids):
                 out.append((_text(names[a]), "story_about", _text(names[b])))
     return out
+
+
+def find_area(boundaries: gpd.GeoDataFrame, code: str | None) -> tuple[str, str, str, object]:
+    """The area a profile or poster is for, or the coded error that says which codes exist.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        The workspace's boundaries (EPSG:4326).
+    code : str or None
+        CBS code of a gemeente, wijk or buurt (case and spaces do not matter).
+
+    Returns
+    -------
+    tuple
+        ``(code, name, level, geometry)``: the normalised code, the area's name, its level and its
+        outline in RD New (see :func:`assetmap.layers.grid.area_of`).
+
+    Raises
+    ------
+    InputError
+        ``report_area_unknown`` when no boundary has or names ``code``.
+    """
+    code = str(code or "").strip().upper()
+    found = area_of(boundaries.to_crs(settings.METRIC_CRS) if len(boundaries) else None, code)
+    if found is None:
+        known = ", ".join(sorted(boundaries["code"].astype(str))[:8]) if len(boundaries) else "-"
+        raise InputError("report_area_unknown", "fix_report_area" if len(boundaries) else "fix_import_buurten",
+                         code=code, known=known)
+    return (code, *found)
 
 
 def _area_rows(rows: list[dict], boundaries: gpd.GeoDataFrame, code: str, level: str) -> list[dict]:
