@@ -363,8 +363,8 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
             features.append(_point_feature(point, {
                 "popup": asset_popup(row, stories=stories.get(asset_id, ()), linked=linked.get(asset_id, ()),
                                      lang=lang, own=asset_id in own),
-                "tip": html.escape(_text(row.get("name"))),
-                "m": 1 if _truthy(row.get("is_meeting_place")) else 0,
+                "tip": html.escape(plain_text(row.get("name"))),
+                "m": 1 if is_true(row.get("is_meeting_place")) else 0,
             }))
         _GeoJsonLayer(features, point_js=_marker_js(block), label_suffix=", " + block_label(block, lang),
                       meeting_suffix=", " + t("meeting_place", lang)).add_to(group)
@@ -416,7 +416,7 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
     features = []
     for row, geom in zip(_records(areas), simplified.geometry):
         pct = _number(row.get("coverage_pct"))
-        tip = (f"<b>{html.escape(_text(row.get('name')))}</b><br>"
+        tip = (f"<b>{html.escape(plain_text(row.get('name')))}</b><br>"
                f"{t('col_pct', lang)}: {_fmt(pct, 0)}%<br>"
                f"{t('col_population', lang)}: {_fmt(_number(row.get('population')), 0)}<br>"
                f"{t('col_uncovered', lang)}: {_fmt(_number(row.get('uncovered_population')), 0)}")
@@ -441,7 +441,7 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
     if meeting_places is not None and len(meeting_places):
         group = folium.FeatureGroup(name=t("layer_meeting", lang))
         mp_features = [
-            _point_feature(point, {"tip": html.escape(_text(name)) + " · " + html.escape(category_label(cat, lang))})
+            _point_feature(point, {"tip": html.escape(plain_text(name)) + " · " + html.escape(category_label(cat, lang))})
             for name, cat, point in zip(meeting_places["name"], meeting_places["category"],
                                         display_points(meeting_places))]
         _GeoJsonLayer(mp_features, point_js=(
@@ -452,7 +452,7 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
         group = folium.FeatureGroup(name=t("layer_sites", lang))
         site_features = [
             _point_feature(point, {
-                "tip": f"{int(rank)}. {html.escape(_text(name))}: +{_fmt(_number(added), 0)}",
+                "tip": f"{int(rank)}. {html.escape(plain_text(name))}: +{_fmt(_number(added), 0)}",
                 "rank": int(rank)})
             for rank, name, added, point in zip(sites["rank"], sites["name"], sites["added_population"],
                                                 display_points(sites))]
@@ -491,9 +491,9 @@ def boundary_layer(boundaries: gpd.GeoDataFrame, lang: str = "nl") -> folium.Fea
     simplified = display_boundaries(boundaries)
     features = []
     for row, geom in zip(_records(boundaries), simplified.geometry):
-        level = _text(row.get("level"))
+        level = plain_text(row.get("level"))
         label = t(level, lang) if level in ("wijk", "buurt") else html.escape(level)
-        features.append(_feature(geom, {"tip": f"{label}: {html.escape(_text(row.get('name')))}",
+        features.append(_feature(geom, {"tip": f"{label}: {html.escape(plain_text(row.get('name')))}",
                                         "w": 2 if level == "wijk" else 1}))
     group = folium.FeatureGroup(name=t("layer_boundaries", lang))
     _GeoJsonLayer(features, sticky=True, style_js=(
@@ -525,26 +525,26 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
         HTML; descriptions longer than :data:`POPUP_TEXT_CHARS` characters are shortened.
     """
     esc = html.escape
-    block = _text(asset.get("building_block"))
+    block = plain_text(asset.get("building_block"))
     style = BLOCK_STYLE.get(block, {"color": "#555", "icon": ""})
     # A coloured dot, not the SVG icon: popups are per asset, so every byte counts a thousand times.
-    parts = [f"<b><span style='color:{style['color']}' aria-hidden='true'>●</span> {esc(_text(asset.get('name')))}</b>"]
+    parts = [f"<b><span style='color:{style['color']}' aria-hidden='true'>●</span> {esc(plain_text(asset.get('name')))}</b>"]
     if own:
         parts[0] += f" <i>({t('own_entry', lang)})</i>"
     kind = esc(block_label(block, lang))
     category = category_label(asset.get("category"), lang)
     parts.append(f"<br>{kind}" + (f" · {esc(category)}" if category else ""))
-    description = _text(asset.get("description"))
+    description = plain_text(asset.get("description"))
     if description:
-        parts.append(f"<br>{esc(_shorten(description))}")
+        parts.append(f"<br>{esc(shorten_text(description))}")
     details = []
-    if _truthy(asset.get("is_meeting_place")):
+    if is_true(asset.get("is_meeting_place")):
         details.append(f"✔ {t('meeting_place', lang)}")
     for field in ("opening_hours", "operator", "story_date", "status", "seeks", "offers", "tags"):
-        value = _text(asset.get(field))
+        value = plain_text(asset.get(field))
         if value:
             details.append(f"{t(field, lang)}: {esc(value)}")
-    wheelchair = _text(asset.get("wheelchair"))
+    wheelchair = plain_text(asset.get("wheelchair"))
     if wheelchair in ("yes", "limited", "no"):
         details.append(f"{t('wheelchair', lang)}: {t('wheelchair_' + wheelchair, lang)}")
     free = asset.get("free_entry")
@@ -555,9 +555,9 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     stories = list(stories)
     if stories:
         items = "".join(
-            f"<li><b>{esc(_text(s.get('name')))}</b>"
-            + (f" ({esc(_text(s.get('story_date')))})" if _text(s.get("story_date")) else "")
-            + (f": {esc(_shorten(_text(s.get('description'))))}" if _text(s.get("description")) else "")
+            f"<li><b>{esc(plain_text(s.get('name')))}</b>"
+            + (f" ({esc(plain_text(s.get('story_date')))})" if plain_text(s.get("story_date")) else "")
+            + (f": {esc(shorten_text(plain_text(s.get('description'))))}" if plain_text(s.get("description")) else "")
             + "</li>" for s in stories)
         parts.append(f"<br><b>{t('stories_here', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
     linked = list(linked)
@@ -598,8 +598,8 @@ def asset_list_html(assets: gpd.GeoDataFrame, links: pd.DataFrame | None = None,
     items = []
     for row in _records(assets):
         asset_id = row.get("id")
-        area = names.get(_text(row.get(area_column))) if area_column else None
-        where = f"<br>{t('area', lang)}: {html.escape(_text(area))}" if area else ""
+        area = names.get(plain_text(row.get(area_column))) if area_column else None
+        where = f"<br>{t('area', lang)}: {html.escape(plain_text(area))}" if area else ""
         items.append("<li>" + asset_popup(row, stories=stories.get(asset_id, ()), linked=linked.get(asset_id, ()),
                                           lang=lang) + where + "</li>")
     return f"<ul class='assetmap-list'>{''.join(items)}</ul>"
@@ -633,14 +633,14 @@ def related_entries(assets: gpd.GeoDataFrame, links: pd.DataFrame | None
     names = dict(zip(assets["id"], assets["name"].astype(object)))
     for story in _records(assets[(assets["building_block"] == "story").fillna(False).to_numpy()]):
         place = story.get("related_asset_id")
-        if _text(place) and place in names:
+        if plain_text(place) and place in names:
             stories[place].append({k: story.get(k) for k in ("name", "description", "story_date")})
     if links is not None and len(links):
         for a, b, kind in zip(links["from_asset_id"], links["to_asset_id"], links["kind"]):
             if a in names and b in names:
-                kind = _text(kind) if _text(kind) in _LINK_KINDS else "other"
-                linked[a].append((kind, _text(names[b])))
-                linked[b].append((kind, _text(names[a])))
+                kind = plain_text(kind) if plain_text(kind) in _LINK_KINDS else "other"
+                linked[a].append((kind, plain_text(names[b])))
+                linked[b].append((kind, plain_text(names[a])))
     return stories, linked
 
 
@@ -860,7 +860,19 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return frame.drop(columns=frame.geometry.name).to_dict("records") if len(frame) else []
 
 
-def _text(value) -> str:
+def plain_text(value) -> str:
+    """A cell as text: ``""`` for None, pandas' NA and NaN.
+
+    Parameters
+    ----------
+    value : object
+        A value from a frame.
+
+    Returns
+    -------
+    str
+        The value as text, or an empty string when it is missing.
+    """
     if value is None or value is pd.NA:
         return ""
     if isinstance(value, float) and math.isnan(value):
@@ -880,7 +892,19 @@ def _fmt(value: float | None, decimals: int) -> str:
     return "–" if value is None else f"{value:,.{decimals}f}".replace(",", " ")
 
 
-def _truthy(value) -> bool:
+def is_true(value) -> bool:
+    """Whether a cell holds a true value (None, pandas' NA and NaN are not).
+
+    Parameters
+    ----------
+    value : object
+        A value from a frame.
+
+    Returns
+    -------
+    bool
+        True for a set, truthy value.
+    """
     if value is None or value is pd.NA:
         return False
     try:
@@ -889,5 +913,17 @@ def _truthy(value) -> bool:
         return False
 
 
-def _shorten(text: str) -> str:
+def shorten_text(text: str) -> str:
+    """Cut a text to :data:`POPUP_TEXT_CHARS` characters, ending in an ellipsis when cut.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    str
+        At most :data:`POPUP_TEXT_CHARS` characters.
+    """
     return text if len(text) <= POPUP_TEXT_CHARS else text[:POPUP_TEXT_CHARS - 1] + "…"

@@ -285,7 +285,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
                    for block in ENTRY_KINDS],
         "categories": {c: {x: category_label(c, x) for x in LANGUAGES} for c in present_categories},
         "areas": sorted(({"code": str(c), "name": str(n)} for c, n in
-                         zip(shown_areas["code"], shown_areas["name"].astype(object)) if _text(c)),
+                         zip(shown_areas["code"], shown_areas["name"].astype(object)) if maps.plain_text(c)),
                         key=lambda a: a["name"]) if len(shown_areas) else [],
         "assets": records,
         "stories": _stories(assets, index),
@@ -330,18 +330,18 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
     area_column = f"{level}_code"
     records = []
     for row, point in zip(assets.drop(columns=assets.geometry.name).to_dict("records"), points):
-        record = {"i": _text(row.get("id")), "n": _text(row.get("name")),
-                  "b": block_index.get(_text(row.get("building_block")), len(ENTRY_KINDS) - 1),
+        record = {"i": maps.plain_text(row.get("id")), "n": maps.plain_text(row.get("name")),
+                  "b": block_index.get(maps.plain_text(row.get("building_block")), len(ENTRY_KINDS) - 1),
                   "x": round(point.x, maps.COORD_DECIMALS), "y": round(point.y, maps.COORD_DECIMALS)}
-        optional = {"c": _text(row.get("category")), "a": _text(row.get(area_column)),
-                    "d": _shorten(_text(row.get("description"))), "o": _text(row.get("opening_hours")),
-                    "p": _text(row.get("operator")), "t": _text(row.get("story_date"))}
+        optional = {"c": maps.plain_text(row.get("category")), "a": maps.plain_text(row.get(area_column)),
+                    "d": maps.shorten_text(maps.plain_text(row.get("description"))), "o": maps.plain_text(row.get("opening_hours")),
+                    "p": maps.plain_text(row.get("operator")), "t": maps.plain_text(row.get("story_date"))}
         record |= {k: v for k, v in optional.items() if v}
-        if _truthy(row.get("is_meeting_place")):
+        if maps.is_true(row.get("is_meeting_place")):
             record["m"] = 1
         if record["i"] in places:
             record["mp"] = 1
-        wheelchair = _text(row.get("wheelchair"))
+        wheelchair = maps.plain_text(row.get("wheelchair"))
         if wheelchair in ("yes", "limited", "no"):
             record["w"] = wheelchair
         free = row.get("free_entry")
@@ -349,7 +349,7 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
             record["f"] = 1 if bool(free) else 0
         told = stories.get(record["i"])
         if told:
-            record["s"] = [[_text(s.get("name")), _text(s.get("story_date")), _shorten(_text(s.get("description")))]
+            record["s"] = [[maps.plain_text(s.get("name")), maps.plain_text(s.get("story_date")), maps.shorten_text(maps.plain_text(s.get("description")))]
                            for s in told]
         links = linked.get(record["i"])
         if links:
@@ -366,9 +366,9 @@ def _stories(assets: gpd.GeoDataFrame, index: dict[str, int]) -> list[dict]:
     told = assets[(assets["building_block"] == "story").fillna(False).to_numpy()]
     out = []
     for row in told.drop(columns=told.geometry.name).to_dict("records"):
-        item = {"k": index.get(_text(row.get("id"))), "n": _text(row.get("name")),
-                "t": _text(row.get("story_date")), "d": _text(row.get("description"))}
-        place = index.get(_text(row.get("related_asset_id")))
+        item = {"k": index.get(maps.plain_text(row.get("id"))), "n": maps.plain_text(row.get("name")),
+                "t": maps.plain_text(row.get("story_date")), "d": maps.plain_text(row.get("description"))}
+        place = index.get(maps.plain_text(row.get("related_asset_id")))
         if place is not None:
             item["p"] = place
         out.append(item)
@@ -386,7 +386,7 @@ def _boundary_features(boundaries: gpd.GeoDataFrame) -> dict:
             if geom is None or geom.is_empty:
                 continue
             geom = shapely.set_precision(geom, 10 ** -maps.COORD_DECIMALS)
-            features.append({"type": "Feature", "properties": {"n": _text(name), "w": 2 if level == "wijk" else 1},
+            features.append({"type": "Feature", "properties": {"n": maps.plain_text(name), "w": 2 if level == "wijk" else 1},
                              "geometry": json.loads(shapely.to_geojson(geom))})
     return {"type": "FeatureCollection", "features": features}
 
@@ -580,25 +580,3 @@ def _json_for_script(value) -> str:
     """Compact JSON for a script file; U+2028/9 escaped (older engines end a string there)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-
-
-def _text(value) -> str:
-    if value is None or value is pd.NA:
-        return ""
-    if isinstance(value, float) and value != value:
-        return ""
-    return str(value)
-
-
-def _truthy(value) -> bool:
-    if value is None or value is pd.NA:
-        return False
-    try:
-        return bool(value) and value == value
-    except TypeError:
-        return False
-
-
-def _shorten(text: str) -> str:
-    limit = maps.POPUP_TEXT_CHARS
-    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -31,6 +31,7 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
+from assetmap.maps import plain_text
 from assetmap.errors import InputError
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.grid import area_of
@@ -139,8 +140,8 @@ class AreaProfile:
         out = []
         for row in rows.itertuples():
             related = getattr(row, "related_asset_id", None)
-            out.append({"name": _text(row.name), "description": _text(row.description),
-                        "about": _text(names.get(related)) if _text(related) else ""})
+            out.append({"name": plain_text(row.name), "description": plain_text(row.description),
+                        "about": plain_text(names.get(related)) if plain_text(related) else ""})
         return sorted(out, key=lambda s: (not s["description"], not s["about"]))
 
 
@@ -215,11 +216,11 @@ def _links(assets: gpd.GeoDataFrame, links: pd.DataFrame, area_ids: set) -> list
     if links is not None and len(links):
         for a, b, kind in zip(links["from_asset_id"], links["to_asset_id"], links["kind"]):
             if a in names and b in names and (a in area_ids or b in area_ids):
-                out.append((_text(names[a]), _text(kind) or "other", _text(names[b])))
+                out.append((plain_text(names[a]), plain_text(kind) or "other", plain_text(names[b])))
     if len(assets) and "related_asset_id" in assets.columns:
         for a, b in zip(assets["id"], assets["related_asset_id"]):
-            if _text(b) and b in names and (a in area_ids or b in area_ids):
-                out.append((_text(names[a]), "story_about", _text(names[b])))
+            if plain_text(b) and b in names and (a in area_ids or b in area_ids):
+                out.append((plain_text(names[a]), "story_about", plain_text(names[b])))
     return out
 
 
@@ -857,7 +858,7 @@ def _meeting_places(flow: _Flow, profile: AreaProfile, lang: str) -> None:
         return
     for row in places.head(MAX_LIST_ROWS).itertuples():
         label = category_label(row.category, lang)
-        flow.line(f"• {_text(row.name)}" + (f" ({label})" if label else ""), indent=0.01)
+        flow.line(f"• {plain_text(row.name)}" + (f" ({label})" if label else ""), indent=0.01)
     _more(flow, len(places) - MAX_LIST_ROWS, lang)
 
 
@@ -869,7 +870,7 @@ def _suggestions(flow: _Flow, profile: AreaProfile, lang: str) -> None:
         return
     flow.line(t("report_suggestions_intro", lang, minutes=_num(profile.minutes, lang, 0)), size=8, colour="#333")
     for row in sites.itertuples():
-        flow.line(t("report_suggestion", lang, rank=int(row.rank), name=_text(row.name),
+        flow.line(t("report_suggestion", lang, rank=int(row.rank), name=plain_text(row.name),
                     added=_int(row.added_population, lang)), indent=0.01)
 
 
@@ -904,8 +905,8 @@ def _sources(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     if sources is not None and len(sources):
         latest = sources.sort_values("imported_at").drop_duplicates("name", keep="last")
         for row in latest.itertuples():
-            flow.line(t("report_source_line", lang, name=_text(row.name), licence=_text(row.licence) or "-",
-                        date=_text(row.imported_at)[:10]), size=8, colour="#333", indent=0.01)
+            flow.line(t("report_source_line", lang, name=plain_text(row.name), licence=plain_text(row.licence) or "-",
+                        date=plain_text(row.imported_at)[:10]), size=8, colour="#333", indent=0.01)
     flow.line(t("report_made_with", lang, date=_date(profile.made_on, lang)), size=8, colour="#333")
 
 
@@ -1001,7 +1002,7 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
                   for r in profile.coverage]
         parts.append("</table>")
     parts.append(f"<h2>{e(t('report_meeting_places', lang))}</h2>")
-    parts.append(_html_list([f"{_text(r.name)}" + (f" ({category_label(r.category, lang)})" if category_label(r.category, lang) else "")
+    parts.append(_html_list([f"{plain_text(r.name)}" + (f" ({category_label(r.category, lang)})" if category_label(r.category, lang) else "")
                              for r in places.itertuples()] if len(places) else [], lang))
     parts.append(f"<h2>{e(t('report_suggestions', lang))}</h2>")
     sites = profile.suggestions
@@ -1009,7 +1010,7 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
         parts.append(f"<p>{e(t('report_no_suggestions', lang))}</p>")
     else:
         parts.append(f"<p class='muted'>{e(t('report_suggestions_intro', lang, minutes=_num(profile.minutes, lang, 0)))}</p>")
-        parts.append(_html_list([t("report_suggestion", lang, rank=int(r.rank), name=_text(r.name),
+        parts.append(_html_list([t("report_suggestion", lang, rank=int(r.rank), name=plain_text(r.name),
                                    added=_int(r.added_population, lang))
                                  for r in sites.itertuples()], lang))
     parts.append(f"<h2>{e(t('report_stories', lang))}</h2>")
@@ -1048,14 +1049,8 @@ def _date(day: date, lang: str) -> str:
     return day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
 
 
-def _text(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return ""
-    return str(value)
-
-
 def _clip(text: str, length: int) -> str:
-    text = _text(text)
+    text = plain_text(text)
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
@@ -1107,7 +1102,7 @@ def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minut
     for code in sorted(set(boundaries.get("gemeente_code", pd.Series(dtype=object)).dropna().astype(str))):
         options[code] = f"{t(LEVEL_CODES['gemeente'], lang)} {code}"
     for row in boundaries.sort_values(["level", "name"]).itertuples():
-        options[str(row.code)] = f"{_text(row.name) or row.code} ({row.code})"
+        options[str(row.code)] = f"{plain_text(row.name) or row.code} ({row.code})"
     code = st.selectbox(t("report_pick_area", lang), list(options), format_func=options.get, key="report_area")
     key = (str(path), ui.workspace_version(path), code, lang, minutes)
     if st.button(t("report_make", lang), key="report_make"):
