@@ -37,6 +37,19 @@ def require_chromium() -> None:
     pytest.skip(f"{CHROMIUM} not installed")
 
 
+@contextmanager
+def chromium():
+    """Debian's Chromium, headless, started with Playwright; closed when the block ends."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def require_axe() -> None:
     """Skip (fail on CI) when axe-core has not been installed with ``npm ci --prefix tests/axe``."""
     if AXE_JS.is_file():

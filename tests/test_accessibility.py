@@ -22,8 +22,9 @@ from streamlit.testing.v1 import AppTest
 
 from assetmap import i18n, maps
 from assetmap.service import Actor, open_workspace
-from browsing import (CHROMIUM, CHROMIUM_ARGS, axe_violations, describe, require_axe,
+from browsing import (axe_violations, describe, require_axe,
                       require_chromium as _require_chromium, streamlit_server as _streamlit)
+import browsing
 from conftest import REPO
 
 TIMEOUT_MS = 120_000
@@ -123,15 +124,9 @@ def a11y_workspace(delft_workspace_file, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(a11y_workspace):
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with browsing.chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")

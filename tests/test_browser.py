@@ -30,7 +30,8 @@ from assetmap import i18n, settings
 from assetmap.layers import build_assets
 from assetmap.privacy import public_view
 from assetmap.service import open_workspace
-from browsing import CHROMIUM, CHROMIUM_ARGS, require_chromium as _require_chromium, streamlit_server as _streamlit
+from browsing import require_chromium as _require_chromium, streamlit_server as _streamlit
+import browsing
 from conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -63,15 +64,9 @@ def server(delft_workspace_file, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser(server):
     """One headless Chromium for the module; each test opens its own context in it."""
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with browsing.chromium() as browser:
+        yield browser
 
 
 def _new_page(browser, **context_options):

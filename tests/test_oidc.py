@@ -38,8 +38,9 @@ from assetmap import auth_oidc
 from assetmap.auth_oidc import SignIn, actor_from_claims
 from assetmap.messages import Message
 from assetmap.service import Actor
+import browsing
 from conftest import REPO
-from browsing import CHROMIUM, CHROMIUM_ARGS, free_port as _free_port, require_chromium as _require_chromium, wait_healthy as _wait_healthy
+from browsing import free_port as _free_port, require_chromium as _require_chromium, wait_healthy as _wait_healthy
 
 PROVIDER_DIR = REPO / "tests" / "oidc_provider"
 ARTIFACTS = REPO / "test-artifacts"
@@ -267,14 +268,8 @@ def _toml(sections: dict) -> str:
 
 @pytest.fixture(scope="module")
 def chromium(oidc_app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with browsing.chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

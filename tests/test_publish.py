@@ -25,7 +25,8 @@ from assetmap.export import export_assets
 from assetmap.layers import build_assets
 from assetmap.publish import MARKER, is_publication, publish_site
 from assetmap.service import Actor, open_workspace
-from browsing import CHROMIUM, CHROMIUM_ARGS, axe_violations, describe, require_chromium
+from browsing import axe_violations, describe, require_chromium
+import browsing
 from conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -244,15 +245,9 @@ def test_republishing_replaces_an_earlier_publication_atomically(mixed_workspace
 @pytest.fixture(scope="module")
 def chromium():
     require_chromium()
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with browsing.chromium() as browser:
+        yield browser
 
 
 def _open(browser, out: Path, **options):

@@ -333,8 +333,7 @@ def test_the_osm_import_stores_water_green_and_buildings_for_the_offline_base_ma
 
 def test_the_interactive_map_carries_the_offline_base_map_until_a_tile_loads(mixed_file, tmp_path):
     """Tiles blocked, as in a room without internet: the map still shows streets, water and green."""
-    from browsing import CHROMIUM, CHROMIUM_ARGS, require_chromium
-    from playwright.sync_api import sync_playwright
+    from browsing import chromium, require_chromium
 
     from assetmap import maps
     from assetmap.basemap import offline_base
@@ -349,18 +348,14 @@ def test_the_interactive_map_carries_the_offline_base_map_until_a_tile_loads(mix
     assert "tileload" not in plain  # only inside an offline_base block
     require_chromium()
     (tmp_path / "map.html").write_text(page_html, encoding="utf-8")
-    with sync_playwright() as play:
-        browser = play.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 900, "height": 700})
-            page.route("http*://**", lambda route: route.abort())  # no tiles, no CDN
-            page.goto((tmp_path / "map.html").as_uri())
-            page.wait_for_selector(".leaflet-overlay-pane path")
-            paths = page.locator(".leaflet-overlay-pane path").count()
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "offline-base-map.png"))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 900, "height": 700})
+        page.route("http*://**", lambda route: route.abort())  # no tiles, no CDN
+        page.goto((tmp_path / "map.html").as_uri())
+        page.wait_for_selector(".leaflet-overlay-pane path")
+        paths = page.locator(".leaflet-overlay-pane path").count()
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "offline-base-map.png"))
     # Boundaries alone are 13 paths; the base map adds streets, waterways, water and green.
     assert paths >= len(boundaries) + 4
 
