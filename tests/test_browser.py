@@ -186,9 +186,12 @@ def test_2_xss_names_show_as_text(server, browser_page):
         _wait_idle(page)
         fmap = _map(page)
         marker = fmap.locator(".leaflet-marker-icon")
+        # Wait for this search's own map: the previous search also showed one marker.
         page.wait_for_function(
-            "() => { const f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
-            " return f && f.contentDocument && f.contentDocument.querySelectorAll('.leaflet-marker-icon').length === 1; }")
+            "(name) => { const f = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]');"
+            " const d = f && f.contentDocument; if (!d) { return false; }"
+            " const m = d.querySelectorAll('.leaflet-marker-icon');"
+            " return m.length === 1 && (m[0].getAttribute('aria-label') || '').startsWith(name); }", arg=name)
         marker.first.click()
         popup = fmap.locator(".leaflet-popup-content")
         popup.wait_for()
