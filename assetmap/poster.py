@@ -27,7 +27,7 @@ from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.i18n import block_label, t
 from assetmap.layers.grid import GRID_COLUMNS, GRID_ROWS, PosterGrid, poster_grid
-from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.layers.schema import BUILDING_BLOCKS, ENTRY_KINDS
 from assetmap.service import Actor
 
 #: Paper sizes in millimetres (portrait), ISO 216.
@@ -235,12 +235,14 @@ def _legend(fig, legend: list, scale: float, box, lang: str, styles: dict) -> No
     aspect = fig.get_size_inches()[1] / fig.get_size_inches()[0]
     top = bottom - (LAYOUT["label"] + 0.012) / aspect
     line = 7.5 * scale * 1.35 / 72 / fig.get_size_inches()[1]
-    for k, block in enumerate(BUILDING_BLOCKS):
-        x, y = left + (k // 3) * width / 2, top - (k % 3) * line
+    # Three columns of three: the five numbered building blocks, initiatives, then meeting places.
+    for k, block in enumerate(ENTRY_KINDS):
+        x, y = left + (k // 3) * width / 3, top - (k % 3) * line
         fig.lines.append(Line2D([x + 0.005], [y - line * 0.4], marker="o", markersize=6 * scale, linestyle="",
                                 color=styles[block]["color"], transform=fig.transFigure, figure=fig))
-        fig.text(x + 0.014, y, f"{k + 1} {block_label(block, lang)}", fontsize=7.5 * scale, va="top")
-    x, y = left + width / 2, top - 2 * line
+        number = f"{k + 1} " if block in BUILDING_BLOCKS else ""
+        fig.text(x + 0.014, y, f"{number}{block_label(block, lang)}", fontsize=7.5 * scale, va="top")
+    x, y = left + 2 * width / 3, top
     fig.lines.append(Line2D([x + 0.005], [y - line * 0.4], marker="o", markersize=8 * scale, linestyle="",
                             markerfacecolor="#888", markeredgecolor="black", markeredgewidth=1.2 * scale,
                             transform=fig.transFigure, figure=fig))

@@ -35,7 +35,7 @@ from assetmap.maps import plain_text
 from assetmap.errors import InputError
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.grid import area_of
-from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.messages import N_
 from assetmap.service import Actor
 
@@ -118,9 +118,9 @@ class AreaProfile:
     notes: list = field(default_factory=list)
 
     def block_counts(self) -> dict[str, int]:
-        """Number of public assets per building block (every block, 0 included)."""
+        """Number of public entries per building block and initiatives (every kind, 0 included)."""
         counts = self.assets["building_block"].value_counts() if len(self.assets) else {}
-        return {block: int(counts.get(block, 0)) for block in BUILDING_BLOCKS}
+        return {block: int(counts.get(block, 0)) for block in ENTRY_KINDS}
 
     def category_counts(self) -> list[tuple[str, str, int]]:
         """``(building block, category, count)``, most common first (missing category as ``""``)."""
@@ -513,7 +513,7 @@ def draw_assets(ax, assets: gpd.GeoDataFrame, scale: float = 1.0, size: float = 
     from assetmap import maps
 
     points = _rd_points(assets)
-    for block in BUILDING_BLOCKS:
+    for block in ENTRY_KINDS:
         mask = (assets["building_block"] == block).fillna(False).to_numpy() & points.notna().to_numpy()
         if not mask.any():
             continue
@@ -647,7 +647,7 @@ def draw_profile_map(ax, profile: AreaProfile, base: BaseLayers, lang: str = "nl
                     va="center", zorder=9)
     fit_axes(ax, base.bounds)
     handles = [Line2D([], [], marker="o", linestyle="", markersize=6, color=maps.BLOCK_STYLE[b]["color"],
-                      label=block_label(b, lang)) for b in BUILDING_BLOCKS]
+                      label=block_label(b, lang)) for b in ENTRY_KINDS]
     handles.append(Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor="#888",
                           markeredgecolor="black", markeredgewidth=1.2, label=t("legend_meeting_place", lang)))
     if profile.suggestions is not None and len(profile.suggestions):
@@ -822,8 +822,8 @@ def _block_table(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     flow.heading(t("report_blocks", lang))
     counts = profile.block_counts()
     flow.table([t("report_col_block", lang), t("report_col_count", lang)],
-               [["    " + block_label(b, lang), _int(counts[b], lang)] for b in BUILDING_BLOCKS],
-               [0.0, -0.62], swatches=[maps.BLOCK_STYLE[b]["color"] for b in BUILDING_BLOCKS])
+               [["    " + block_label(b, lang), _int(counts[b], lang)] for b in ENTRY_KINDS],
+               [0.0, -0.62], swatches=[maps.BLOCK_STYLE[b]["color"] for b in ENTRY_KINDS])
 
 
 def _category_table(flow: _Flow, profile: AreaProfile, lang: str) -> None:
@@ -981,7 +981,7 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
     from assetmap import maps
     counts = profile.block_counts()
     parts.append(f"<h2>{e(t('report_blocks', lang))}</h2><table>")
-    for block in BUILDING_BLOCKS:
+    for block in ENTRY_KINDS:
         parts.append(f"<tr><td><span class='sw' style='background:{e(maps.BLOCK_STYLE[block]['color'])}'></span>"
                      f"{e(block_label(block, lang))}</td><td class='n'>{counts[block]}</td></tr>")
     parts.append("</table>")

@@ -218,6 +218,30 @@ def test_the_poster_has_its_paper_size_the_grid_the_numbered_assets_and_nothing_
         _assert_pages_drawn(out, f"poster-{size}", scale=0.15 if size == "A0" else 0.4)
 
 
+def test_a_public_initiative_is_counted_in_the_profile_and_named_in_the_poster_legend(mixed_file, tmp_path):
+    import shutil
+
+    from assetmap.service import Actor
+
+    path = tmp_path / "met-initiatief.gpkg"
+    shutil.copy(mixed_file, path)
+    with open_workspace(path, actor=Actor("coordinator", "coordinator")) as ws:
+        ws.add_initiative({"name": "Repaircafe Wippolder", "visibility": "public", "consent": True},
+                          shapely.Point(4.3710, 52.0010))
+    profile, poster = tmp_path / "profiel.pdf", tmp_path / "poster.pdf"
+    assert main(["report", str(path), "--area", AREA, "--lang", "en", "--out", str(profile)]) == 0
+    assert main(["poster", str(path), "--area", AREA, "--size", "A3", "--lang", "nl", "--out", str(poster)]) == 0
+    lines = [" ".join(line.split()) for line in _text(profile).split("\n")]
+    assert "Initiatives 1" in lines  # its own row in the counts per building block
+    assert "Initiatieven" in " ".join(_text(poster).split())  # in the poster's colour legend
+    from assetmap.poster import poster_pdf
+
+    with open_workspace(path) as ws:
+        numbered = poster_pdf(ws, AREA, "A3")[1].legend
+    assert [(block, name) for _, _, block, name in numbered if name == "Repaircafe Wippolder"] == \
+        [("initiative", "Repaircafe Wippolder")]
+
+
 def test_every_poster_size_has_the_same_grid(mixed_file):
     from assetmap.poster import poster_pdf
 
