@@ -1435,11 +1435,12 @@ class Workspace:
 
     # ------------------------------------------------------------------ table codes
     def issue_table_code(self, actor: ActorLike = None, hours: float = 8) -> str:
-        """A new table code such as ``K7P-4QX``, with which a workshop table joins under a pseudonym.
+        """A new table code such as ``K7PW-4QXM``, with which a workshop table joins under a pseudonym.
 
         Only a hash of the code is stored, with its expiry; codes that have expired are dropped.
         The code uses letters and digits that cannot be mistaken for each other (no ``0``/``O``,
-        ``1``/``I``/``L``).
+        ``1``/``I``/``L``); eight of 31 symbols (about 8.5·10¹¹ codes) keep guessing at redeem
+        hopeless within a code's lifetime, while it stays short enough to read out to a table.
 
         Parameters
         ----------
@@ -1452,7 +1453,7 @@ class Workspace:
         Returns
         -------
         str
-            The code, three characters, a dash and three characters. It is shown only this once.
+            The code, four characters, a dash and four characters. It is shown only this once.
 
         Raises
         ------
@@ -1476,8 +1477,8 @@ class Workspace:
             if expired:
                 self.store.delete("table_codes", {"code_hash": expired})
             while True:
-                code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
-                code = f"{code[:3]}-{code[3:]}"
+                code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+                code = f"{code[:4]}-{code[4:]}"
                 if not self.store.exists("table_codes", "code_hash", [_code_hash(code)]):
                     break
             self.store.insert("table_codes", pd.DataFrame([{

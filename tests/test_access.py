@@ -38,7 +38,7 @@ from assetmap.storage import SCHEMA_VERSION
 CLI = [sys.executable, "-m", "assetmap.cli"]
 OLD = Path(__file__).parent / "data" / "made_before_service.gpkg"
 PASSWORD = "paarse-olifant-42"  # what a coordinator would type; must never come out again
-CODE = re.compile(r"^[A-HJKMNP-Z2-9]{3}-[A-HJKMNP-Z2-9]{3}$")
+CODE = re.compile(r"^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$")  # eight of 31 symbols: not guessable at redeem
 
 PUBLIC = Actor("anna", "public")  # carries the owner's pseudonym: the role decides, not the name
 OWNER = Actor("anna", "workshop")
