@@ -434,23 +434,31 @@ def demand_points(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None,
     homes = _homes(buildings)
     joined = gpd.sjoin(homes, areas[["buurt_code", "geometry"]], predicate="within", how="inner") \
         if not homes.empty else homes.assign(buurt_code=pd.Series(dtype="string"))
-    parts = []
-    for area in areas.itertuples():
-        if area.population <= 0:
+    # One join for all buildings, then each area's rows by position (not one filter of all buildings per area).
+    rows_of = joined.groupby("buurt_code", sort=False).indices if len(joined) else {}
+    home_points = joined.geometry.to_numpy() if len(joined) else np.array([], dtype=object)
+    home_weights = joined["weight"].to_numpy(dtype=float) if len(joined) else np.array([])
+    codes, counts_all, methods, geometry = [], [], [], []
+    for code, population, shape in zip(areas["buurt_code"].tolist(), areas["population"].tolist(),
+                                       areas.geometry.array):
+        if population <= 0:
             continue
-        inside = joined[joined["buurt_code"] == area.buurt_code]
-        if len(inside):
-            points, weights, method = inside.geometry.to_numpy(), inside["weight"].to_numpy(), "buildings"
+        rows = rows_of.get(code)
+        if rows is not None and len(rows):
+            points, weights, method = home_points[rows], home_weights[rows], "buildings"
         else:
-            points, weights, method = _grid(area.geometry, grid_m)
-        counts = largest_remainder(int(area.population), weights)
+            points, weights, method = _grid(shape, grid_m)
+        counts = largest_remainder(int(population), weights)
         keep = counts > 0
-        parts.append(pd.DataFrame({"buurt_code": area.buurt_code, "population": counts[keep],
-                                   "method": method, "geometry": points[keep]}))
-    if not parts:
+        codes.append(np.full(int(keep.sum()), code, dtype=object))
+        counts_all.append(counts[keep])
+        methods.append(np.full(int(keep.sum()), method, dtype=object))
+        geometry.append(np.asarray(points)[keep])
+    if not codes:
         return gpd.GeoDataFrame({"buurt_code": [], "population": [], "method": []},
                                 geometry=gpd.GeoSeries([], crs=settings.METRIC_CRS))
-    frame = pd.concat(parts, ignore_index=True)
+    frame = pd.DataFrame({"buurt_code": np.concatenate(codes), "population": np.concatenate(counts_all),
+                          "method": np.concatenate(methods), "geometry": np.concatenate(geometry)})
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.METRIC_CRS)
 
 
@@ -985,31 +993,48 @@ def area_profiles(areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, assets:
                 act_area.setdefault(area_of[asset_id], []).append(created)
     marked = own["is_meeting_place"].fillna(False).astype(bool) if "is_meeting_place" in own.columns \
         else pd.Series(False, index=own.index)
-    serving = own[(marked | own["category"].isin(meeting_place_categories).fillna(False)
-                   | (own["building_block"] == "association").fillna(False)).to_numpy()]
-    ages = boundaries.set_index("code") if len(boundaries) else None
+    is_serving = (marked | own["category"].isin(meeting_place_categories).fillna(False)
+                  | (own["building_block"] == "association").fillna(False)).to_numpy(dtype=bool)
+    # Each area's rows by position, found once (not one comparison of all assets per area).
+    own = own.reset_index(drop=True)
+    rows_of = own.groupby(column, sort=False).indices if len(own) else {}
+    block_of = pd.Categorical(own["building_block"], categories=list(BUILDING_BLOCKS)).codes
+    updated = own["updated_at"].astype(object).to_numpy()
+    target_groups = own["target_groups"].astype(object).to_numpy() if len(own) else np.array([], dtype=object)
+    ages = _age_rows(boundaries)
+    nothing = np.array([], dtype=np.int64)
     completeness, groups = {}, {}
     for code in codes:
-        mask = (own[column] == code).fillna(False).to_numpy()
-        here = own[mask]
-        blocks = here["building_block"].value_counts()
-        dates = [str(d) for d in here.loc[local[mask], "updated_at"].dropna()] + act_area.get(code, [])
+        rows = rows_of.get(code, nothing)
+        counts = np.bincount(block_of[rows][block_of[rows] >= 0], minlength=len(BUILDING_BLOCKS))
+        mine = updated[rows[local[rows]]]
+        dates = [str(d) for d in mine[~pd.isna(mine)]] + act_area.get(code, [])
         completeness[code] = {
-            "assets": {b: int(blocks.get(b, 0)) for b in BUILDING_BLOCKS}, "total": int(len(here)),
+            "assets": {b: int(counts[i]) for i, b in enumerate(BUILDING_BLOCKS)}, "total": int(len(rows)),
             "last_entry": max(dates)[:10] if dates else None, "possibly_unmapped": not dates}
         served = {g: 0 for g in TARGET_GROUPS}
         served["not_recorded"] = 0
-        for value in serving.loc[(serving[column] == code).fillna(False).to_numpy(), "target_groups"]:
+        for value in target_groups[rows[is_serving[rows]]]:
             recorded = target_group_list(_plain(value))
             for group in recorded:
                 served[group] += 1
             served["not_recorded"] += 0 if recorded else 1
-        age = None
-        if ages is not None and code in ages.index:
-            row = ages.loc[code]
-            age = {f: (None if f not in ages.columns or pd.isna(row[f]) else float(row[f])) for f in AGE_GROUP_FIELDS}
-        groups[code] = {"age_groups": age or {f: None for f in AGE_GROUP_FIELDS}, "served": served}
+        groups[code] = {"age_groups": ages.get(code) or {f: None for f in AGE_GROUP_FIELDS}, "served": served}
     return completeness, groups
+
+
+def _age_rows(boundaries: gpd.GeoDataFrame) -> dict:
+    """Per boundary code, the CBS age groups (% of residents; None where CBS gives none)."""
+    if not len(boundaries):
+        return {}
+    columns = {f: boundaries[f].astype(object).to_numpy() if f in boundaries.columns else None
+               for f in AGE_GROUP_FIELDS}
+    out = {}
+    for i, code in enumerate(boundaries["code"].tolist()):
+        if code not in out:
+            out[code] = {f: (None if values is None or pd.isna(values[i]) else float(values[i]))
+                         for f, values in columns.items()}
+    return out
 
 
 # --------------------------------------------------------------------------- coverage
