@@ -233,7 +233,8 @@ def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwo
     # Orient every geometry from u to v so that "along the edge" is measured from u.
     start = shapely.get_coordinates(shapely.get_point(geometry, 0))
     flip = np.hypot(*(start - node_xy[u]).T) > np.hypot(*(start - node_xy[v]).T)
-    geometry = np.where(flip, shapely.reverse(geometry), geometry)
+    geometry = geometry.copy()
+    geometry[flip] = shapely.reverse(geometry[flip])
     n = len(node_ids)
     matrix = _min_matrix(np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([length, length]), n)
     # Snap only onto connected parts of real size: an isolated path in a courtyard or a fragment cut
@@ -349,9 +350,12 @@ def distances_from_sites(network: WalkNetwork, sites: Snap, targets: Snap, group
 
 def _min_matrix(rows, cols, weights, size: int) -> sparse.csr_matrix:
     """A sparse matrix keeping the shortest of parallel entries (coo would add them up)."""
-    frame = pd.DataFrame({"r": rows, "c": cols, "w": weights}).groupby(["r", "c"], sort=False)["w"].min()
-    r, c = (frame.index.get_level_values(i).to_numpy() for i in (0, 1))
-    return sparse.csr_matrix((frame.to_numpy(), (r, c)), shape=(size, size))
+    rows, cols, weights = np.asarray(rows), np.asarray(cols), np.asarray(weights, dtype=float)
+    order = np.lexsort((weights, cols, rows))
+    rows, cols, weights = rows[order], cols[order], weights[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    return sparse.csr_matrix((weights[first], (rows[first], cols[first])), shape=(size, size))
 
 
 # --------------------------------------------------------------------------- demand
@@ -622,7 +626,7 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     if places.empty:
         notes.append(Message("note_no_meeting_places"))
     activities = ws.activities() if hasattr(ws, "activities") else None
-    completeness, groups = area_profiles(areas, ws.boundaries(), assets, activities, counted)
+    completeness, groups = area_profiles(areas, boundaries, assets, activities, counted)
     return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes, activities,
                           completeness, groups, key)
 
