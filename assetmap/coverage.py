@@ -599,12 +599,13 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
         The category catalogue cannot be read.
     """
     _report(progress, N_("progress_network"))
-    nodes, edges = ws.walk_network()
-    network = build_network(nodes, edges)
-    _report(progress, N_("progress_demand"))
     boundaries = ws.boundaries()
+    key = placement_key(ws, boundaries)
+    network = _kept_network(ws, key)
+    if network is None:  # not kept yet (see save_demand_placement), or out of date: built from the layers
+        network = build_network(*ws.walk_network())
+    _report(progress, N_("progress_demand"))
     areas = analysis_areas(boundaries, ws.study_area())
-    key = placement_key(ws, nodes, edges, boundaries)
     cached = _cached_placement(ws, key, network, areas)
     if cached is not None:  # placed before (see save_demand_placement): the slow part is skipped
         demand, demand_snap = cached
@@ -640,20 +641,23 @@ PLACE_ATTRIBUTES = ("building_block", "opening_hours", "access", "scale", "capac
 PLACEMENT_TABLE = "coverage_demand"
 
 
-def placement_key(ws, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> str:
-    """A fingerprint of what the demand placement depends on.
+#: Table in which :func:`save_demand_placement` keeps the walking network as built (RD New arrays).
+NETWORK_TABLE = "coverage_network"
 
-    The imports recorded in the workspace (every OSM or boundaries import logs one), the size of
-    the walking network and the boundaries' codes and population, and the settings used.
+_NETWORK_PART = 8_000_000  # characters per row of NETWORK_TABLE
+
+
+def placement_key(ws, boundaries: gpd.GeoDataFrame) -> str:
+    """A fingerprint of what the demand placement and the built network depend on.
+
+    The imports recorded in the workspace (every OSM or boundaries import logs one), the number of
+    walking-network nodes and edges, the boundaries' codes and population, and the settings
+    used. It reads no network, so a kept network is found without reading the layers.
 
     Parameters
     ----------
     ws : assetmap.service.Workspace
-        The open workspace (its ``sources`` are read).
-    nodes : geopandas.GeoDataFrame
-        ``walk_nodes`` as read.
-    edges : geopandas.GeoDataFrame
-        ``walk_edges`` as read.
+        The open workspace (its ``sources`` and the number of rows of its layers are read).
     boundaries : geopandas.GeoDataFrame
         The boundaries as read.
 
@@ -667,20 +671,58 @@ def placement_key(ws, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, boundari
 
     sources = ws.sources()
     imports = sources[sources["name"] != "workshop"].astype(str).to_numpy().tolist() if len(sources) else []
+    counts = ws.counts()
     population = pd.to_numeric(boundaries.get("population", pd.Series(dtype=float)), errors="coerce")
-    text = json.dumps([imports, len(nodes), len(edges), round(float(edges["length_m"].sum()), 3) if len(edges) else 0,
+    text = json.dumps([imports, counts.get("walk_nodes", 0), counts.get("walk_edges", 0),
                        sorted(boundaries["code"].astype(str)) if len(boundaries) else [],
                        float(population.fillna(-1).sum()), settings.DEMAND_GRID_M, settings.MAX_SNAP_DISTANCE_M,
                        MIN_COMPONENT_NODES, MIN_COMPONENT_SHARE], default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def save_demand_placement(ws, inputs: CoverageInputs) -> None:
-    """Keep the residents placed on the network in the workspace, so that the next :func:`load_inputs` skips it.
+def _network_parts(network: WalkNetwork) -> list[str]:
+    """The built network as base64 text of a NumPy archive, cut into rows (GeoPackage has no blob column here)."""
+    import base64
+    import io
 
-    Spreading residents over homes and placing them on the network is most of the time of
-    :func:`load_inputs` on a large area; with the placement kept, reopening the coverage page
-    reads it back instead. It is used only while :func:`placement_key` is unchanged (no new import
+    buffer = io.BytesIO()
+    matrix = network.matrix
+    np.savez(buffer, node_ids=network.node_ids, node_xy=network.node_xy, data=matrix.data, indices=matrix.indices,
+             indptr=matrix.indptr, edge_u=network.edge_u, edge_v=network.edge_v, edge_length=network.edge_length,
+             coordinates=shapely.get_coordinates(network.edge_geometry),
+             vertices=shapely.get_num_coordinates(network.edge_geometry), snappable=network.snappable)
+    text = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return [text[i:i + _NETWORK_PART] for i in range(0, len(text), _NETWORK_PART)]
+
+
+def _kept_network(ws, key: str) -> WalkNetwork | None:
+    """The network kept by :func:`save_demand_placement` for this very ``key``; else None."""
+    import base64
+    import io
+
+    if NETWORK_TABLE not in ws.tables():
+        return None
+    frame = ws.read_table(NETWORK_TABLE)
+    if frame.empty or (frame["placement_key"] != key).any():
+        return None
+    text = "".join(frame.sort_values("part")["data"].astype(str))
+    with np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False) as arrays:
+        a = {name: arrays[name] for name in arrays.files}
+    n = len(a["node_ids"])
+    edges = len(a["edge_u"])
+    geometry = shapely.linestrings(a["coordinates"], indices=np.repeat(np.arange(edges), a["vertices"]))
+    matrix = sparse.csr_matrix((a["data"], a["indices"], a["indptr"]), shape=(n, n))
+    return WalkNetwork(a["node_ids"], a["node_xy"], matrix, a["edge_u"], a["edge_v"], a["edge_length"],
+                       np.asarray(geometry, dtype=object), a["snappable"], shapely.STRtree(geometry[a["snappable"]]))
+
+
+def save_demand_placement(ws, inputs: CoverageInputs) -> None:
+    """Keep the residents placed on the network, and the network as built, so that the next :func:`load_inputs` skips both.
+
+    Spreading residents over homes, placing them on the network and building the network from
+    its layers are most of the time of :func:`load_inputs` on a large area; with both kept
+    (tables :data:`PLACEMENT_TABLE` and :data:`NETWORK_TABLE`), reopening the coverage page reads
+    them back instead. They are used only while :func:`placement_key` is unchanged (no new import
     of OSM data or boundaries since).
 
     Parameters
@@ -701,8 +743,12 @@ def save_demand_placement(ws, inputs: CoverageInputs) -> None:
                           "method": demand["method"].astype(str).to_numpy(), "x_rd": xy[:, 0], "y_rd": xy[:, 1],
                           "edge": placed.edge, "offset_m": np.where(placed.reachable, placed.offset, -1.0),
                           "to_u_m": placed.to_u, "to_v_m": placed.to_v, "placement_key": inputs.placement_key})
+    parts = _network_parts(inputs.network)
+    network = pd.DataFrame({"placement_key": inputs.placement_key, "part": np.arange(len(parts), dtype=np.int64),
+                            "data": parts})
     with ws.transaction():
         ws.save_result(PLACEMENT_TABLE, frame, "residents placed on the walking network (assetmap coverage)")
+        ws.save_result(NETWORK_TABLE, network, "the walking network as built for coverage (assetmap coverage)")
 
 
 def _cached_placement(ws, key: str, network: WalkNetwork, areas: gpd.GeoDataFrame):
