@@ -1312,10 +1312,15 @@ class _Prepared:
         index = self.places.index
         if places is self.places:
             return np.arange(len(index))
-        if not index.is_unique:
+        if not index.is_unique or not places.index.isin(index).all():
             return None
         at = index.get_indexer(places.index)
-        return None if (at < 0).any() else at
+        # The same rows only when they hold the very same geometry objects (a filtered view does).
+        mine = self.places.geometry.array.to_numpy()[at]
+        theirs = places.geometry.array.to_numpy()
+        same = np.fromiter(map(id, mine), dtype=np.int64, count=len(at)) == \
+            np.fromiter(map(id, theirs), dtype=np.int64, count=len(at))
+        return at if same.all() else None
 
     def place_snap(self, places: gpd.GeoDataFrame) -> Snap:
         """The snap of meeting places taken from the inputs (filtered or not), without snapping again."""
@@ -1437,7 +1442,8 @@ def nearest_distances(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> np.nda
     """
     if sites.empty:
         return np.full(len(inputs.demand), np.inf)
-    return _prepared(inputs).nearest(_snap_sites(inputs, sites))
+    prepared = _prepared(inputs)
+    return prepared.nearest(prepared.place_snap(sites))
 
 
 def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None,
