@@ -1383,12 +1383,11 @@ _PREPARE_LOCK = threading.Lock()
 
 def _prepared(inputs: CoverageInputs) -> _Prepared:
     """The :class:`_Prepared` of these inputs, built on first use and rebuilt when a part was replaced."""
-    key = tuple(id(part) for part in (inputs.network, inputs.areas, inputs.demand, inputs.demand_snap,
-                                      inputs.meeting_places))
+    parts = (inputs.network, inputs.areas, inputs.demand, inputs.demand_snap, inputs.meeting_places)
     with _PREPARE_LOCK:
         cached = inputs.__dict__.get("_prepared_cache")
-        if cached is None or cached[0] != key:
-            cached = (key, _Prepared(inputs))
+        if cached is None or any(a is not b for a, b in zip(cached[0], parts)):
+            cached = (parts, _Prepared(inputs))
             inputs.__dict__["_prepared_cache"] = cached
     return cached[1]
 

@@ -4,6 +4,7 @@ Run by hand (not a test), with ``pip install -e ".[bench]"`` for pandana:
 
     .venv/bin/python bench/coverage.py                 # the Delft extract
     .venv/bin/python bench/coverage.py --tiles 2       # a synthetic city of 2 x 2 Delft copies (bench/synthetic_city.py)
+    .venv/bin/python bench/coverage.py --workspace W.gpkg   # a copy of a workspace imported before
 
 Every method gets its network built and its sites and residents placed ONCE, outside the timing
 (that is what a cached app session has); the timing is what one recompute costs, best of
@@ -32,6 +33,7 @@ import argparse
 import multiprocessing as mp
 import platform
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -202,9 +204,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiles", type=int, default=0, help="synthetic city of N x N Delft copies (default: Delft)")
     parser.add_argument("--repeat", type=int, default=5, help="recomputes per method; the best counts (default 5)")
+    parser.add_argument("--workspace", type=Path, help="measure on a copy of this workspace (e.g. a synthetic "
+                        "city imported before) instead of importing one")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        workspace, label = build_workspace(Path(tmp), args.tiles)
+        if args.workspace:
+            workspace, label = Path(tmp) / "bench.gpkg", f"workspace {args.workspace.name}"
+            shutil.copy(args.workspace, workspace)
+        else:
+            workspace, label = build_workspace(Path(tmp), args.tiles)
         inputs, load = _inputs(workspace)
         print(f"{label}: {inputs.network.size:,} nodes, {len(inputs.network.edge_u):,} edges, "
               f"{len(inputs.demand):,} demand points, {len(inputs.meeting_places)} meeting places; "
