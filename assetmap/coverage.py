@@ -601,12 +601,12 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     _report(progress, N_("progress_network"))
     boundaries = ws.boundaries()
     key = placement_key(ws, boundaries)
-    network = _kept_network(ws, key)
+    network, kept = _kept_network(ws, key)
     if network is None:  # not kept yet (see save_demand_placement), or out of date: built from the layers
         network = build_network(*ws.walk_network())
     _report(progress, N_("progress_demand"))
     areas = analysis_areas(boundaries, ws.study_area())
-    cached = _cached_placement(ws, key, network, areas)
+    cached = _cached_placement(ws, key, network, areas, kept)
     if cached is not None:  # placed before (see save_demand_placement): the slow part is skipped
         demand, demand_snap = cached
     else:
@@ -680,31 +680,42 @@ def placement_key(ws, boundaries: gpd.GeoDataFrame) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _network_parts(network: WalkNetwork) -> list[str]:
-    """The built network as base64 text of a NumPy archive, cut into rows (GeoPackage has no blob column here)."""
+def _kept_parts(inputs: CoverageInputs) -> list[str]:
+    """The built network and the placed residents as base64 text of a NumPy archive, cut into rows.
+
+    One archive read back in one go is much faster than rows of a table (GeoPackage has no binary
+    column here, hence the text).
+    """
     import base64
     import io
 
+    network, demand, placed = inputs.network, inputs.demand, inputs.demand_snap
+    codes, code_index = np.unique(demand["buurt_code"].astype(str).to_numpy(dtype=str), return_inverse=True)
+    methods, method_index = np.unique(demand["method"].astype(str).to_numpy(dtype=str), return_inverse=True)
     buffer = io.BytesIO()
     matrix = network.matrix
     np.savez(buffer, node_ids=network.node_ids, node_xy=network.node_xy, data=matrix.data, indices=matrix.indices,
              indptr=matrix.indptr, edge_u=network.edge_u, edge_v=network.edge_v, edge_length=network.edge_length,
              coordinates=shapely.get_coordinates(network.edge_geometry),
-             vertices=shapely.get_num_coordinates(network.edge_geometry), snappable=network.snappable)
+             vertices=shapely.get_num_coordinates(network.edge_geometry), snappable=network.snappable,
+             codes=codes, code_index=code_index, methods=methods, method_index=method_index,
+             population=demand["population"].to_numpy(dtype=np.int64),
+             demand_xy=shapely.get_coordinates(demand.geometry.array), edge=placed.edge, offset=placed.offset,
+             to_u=placed.to_u, to_v=placed.to_v)
     text = base64.b64encode(buffer.getvalue()).decode("ascii")
     return [text[i:i + _NETWORK_PART] for i in range(0, len(text), _NETWORK_PART)]
 
 
-def _kept_network(ws, key: str) -> WalkNetwork | None:
-    """The network kept by :func:`save_demand_placement` for this very ``key``; else None."""
+def _kept_network(ws, key: str) -> tuple[WalkNetwork | None, dict | None]:
+    """The network and the arrays of the placed residents kept for this very ``key``; else (None, None)."""
     import base64
     import io
 
     if NETWORK_TABLE not in ws.tables():
-        return None
+        return None, None
     frame = ws.read_table(NETWORK_TABLE)
     if frame.empty or (frame["placement_key"] != key).any():
-        return None
+        return None, None
     text = "".join(frame.sort_values("part")["data"].astype(str))
     with np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False) as arrays:
         a = {name: arrays[name] for name in arrays.files}
@@ -712,8 +723,10 @@ def _kept_network(ws, key: str) -> WalkNetwork | None:
     edges = len(a["edge_u"])
     geometry = shapely.linestrings(a["coordinates"], indices=np.repeat(np.arange(edges), a["vertices"]))
     matrix = sparse.csr_matrix((a["data"], a["indices"], a["indptr"]), shape=(n, n))
-    return WalkNetwork(a["node_ids"], a["node_xy"], matrix, a["edge_u"], a["edge_v"], a["edge_length"],
-                       np.asarray(geometry, dtype=object), a["snappable"], shapely.STRtree(geometry[a["snappable"]]))
+    network = WalkNetwork(a["node_ids"], a["node_xy"], matrix, a["edge_u"], a["edge_v"], a["edge_length"],
+                          np.asarray(geometry, dtype=object), a["snappable"],
+                          shapely.STRtree(geometry[a["snappable"]]))
+    return network, a
 
 
 def save_demand_placement(ws, inputs: CoverageInputs) -> None:
@@ -743,7 +756,7 @@ def save_demand_placement(ws, inputs: CoverageInputs) -> None:
                           "method": demand["method"].astype(str).to_numpy(), "x_rd": xy[:, 0], "y_rd": xy[:, 1],
                           "edge": placed.edge, "offset_m": np.where(placed.reachable, placed.offset, -1.0),
                           "to_u_m": placed.to_u, "to_v_m": placed.to_v, "placement_key": inputs.placement_key})
-    parts = _network_parts(inputs.network)
+    parts = _kept_parts(inputs)
     network = pd.DataFrame({"placement_key": inputs.placement_key, "part": np.arange(len(parts), dtype=np.int64),
                             "data": parts})
     with ws.transaction():
@@ -751,8 +764,22 @@ def save_demand_placement(ws, inputs: CoverageInputs) -> None:
         ws.save_result(NETWORK_TABLE, network, "the walking network as built for coverage (assetmap coverage)")
 
 
-def _cached_placement(ws, key: str, network: WalkNetwork, areas: gpd.GeoDataFrame):
-    """The stored demand points and their snap, when they were stored for this very ``key``; else None."""
+def _cached_placement(ws, key: str, network: WalkNetwork, areas: gpd.GeoDataFrame, kept: dict | None = None):
+    """The stored demand points and their snap, when they were stored for this very ``key``; else None.
+
+    Read from the arrays kept with the network (``kept``, already checked against ``key``) when
+    there are any, else from :data:`PLACEMENT_TABLE`.
+    """
+    if kept is not None:
+        codes = kept["codes"].astype(object)[kept["code_index"]]
+        edge = kept["edge"]
+        if not np.isin(kept["codes"], areas["buurt_code"].astype(str).to_numpy(dtype=str)).all() \
+                or (edge >= len(network.edge_u)).any():
+            return None
+        demand = gpd.GeoDataFrame({"buurt_code": codes, "population": kept["population"],
+                                   "method": kept["methods"].astype(object)[kept["method_index"]]},
+                                  geometry=shapely.points(kept["demand_xy"]), crs=settings.METRIC_CRS)
+        return demand, Snap(edge, kept["offset"], kept["to_u"], kept["to_v"])
     if PLACEMENT_TABLE not in ws.tables():
         return None
     frame = ws.read_table(PLACEMENT_TABLE)

@@ -287,9 +287,9 @@ def test_demand_placement_is_kept_in_the_workspace_and_dropped_when_the_data_cha
     seen = []
     with open_workspace(delft_copy) as ws:
         assert coverage.PLACEMENT_TABLE in ws.tables()
+        assert coverage.NETWORK_TABLE in ws.tables()  # the built network is kept too, read back as it was built
         kept = coverage.load_inputs(ws, progress=lambda stage, *_: seen.append(stage))
     assert "progress_snap" not in seen  # read back, not placed again
-    assert coverage.NETWORK_TABLE in ws.tables()  # the built network is kept too, read back as it was built
     for name in ("node_ids", "node_xy", "edge_u", "edge_v", "edge_length", "snappable"):
         assert np.array_equal(getattr(kept.network, name), getattr(fresh.network, name))
     assert (kept.network.matrix != fresh.network.matrix).nnz == 0
