@@ -770,7 +770,7 @@ def _cached_placement(ws, key: str, network: WalkNetwork, areas: gpd.GeoDataFram
     Read from the arrays kept with the network (``kept``, already checked against ``key``) when
     there are any, else from :data:`PLACEMENT_TABLE`.
     """
-    if kept is not None:
+    if kept is not None and "codes" in kept:
         codes = kept["codes"].astype(object)[kept["code_index"]]
         edge = kept["edge"]
         if not np.isin(kept["codes"], areas["buurt_code"].astype(str).to_numpy(dtype=str)).all() \
