@@ -1192,7 +1192,7 @@ class CoverageResult:
                  "walk_minutes": np.where(np.isfinite(walk), np.round(walk, 2), np.nan)[rows]}
         if with_covered:
             frame["covered"] = self._covered[rows]
-        return gpd.GeoDataFrame(frame, geometry=shared.point_geometry()[rows], crs=settings.STORAGE_CRS)
+        return gpd.GeoDataFrame(frame, geometry=shared.point_geometry(rows), crs=settings.STORAGE_CRS)
 
     def __getstate__(self) -> dict:
         """Pickled (``st.cache_data``) with its layers built, and without the inputs it was computed from."""
@@ -1293,11 +1293,19 @@ class _Shared:
                 settings.STORAGE_CRS).to_numpy()
         return self._area_geometry
 
-    def point_geometry(self) -> np.ndarray:
+    def point_geometry(self, rows) -> np.ndarray:
+        """The points of ``rows`` in EPSG:4326; each point is reprojected once, when a layer first needs it."""
         if self._point_geometry is None:
-            self._point_geometry = gpd.GeoSeries(self._point_rd, crs=settings.METRIC_CRS).to_crs(
+            self._point_geometry = np.empty(len(self._point_rd), dtype=object)
+            self._point_done = np.zeros(len(self._point_rd), dtype=bool)
+        need = np.zeros(len(self._point_rd), dtype=bool)
+        need[rows] = True
+        need &= ~self._point_done
+        if need.any():  # e.g. only the gaps of the first result drawn, not every resident
+            self._point_geometry[need] = gpd.GeoSeries(self._point_rd[need], crs=settings.METRIC_CRS).to_crs(
                 settings.STORAGE_CRS).to_numpy()
-        return self._point_geometry
+            self._point_done[need] = True
+        return self._point_geometry[rows]
 
 
 class _Prepared:
