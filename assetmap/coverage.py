@@ -1286,7 +1286,9 @@ class _Shared:
         self.area_population = table["population"].to_numpy(dtype=np.int64)
         self.code_rank = np.unique(table["buurt_code"].astype(str).to_numpy(dtype=object), return_inverse=True)[1]
         self._area_rd, self._point_rd = areas.geometry.array, demand.geometry.array
-        self._area_geometry = self._point_geometry = None
+        self._area_geometry = None
+        self._point_geometry = np.empty(len(self._point_rd), dtype=object)  # filled as layers need them
+        self._point_done = np.zeros(len(self._point_rd), dtype=bool)
 
     def area_geometry(self) -> np.ndarray:
         if self._area_geometry is None:  # reprojected once, when a layer is first drawn or saved
@@ -1296,9 +1298,6 @@ class _Shared:
 
     def point_geometry(self, rows) -> np.ndarray:
         """The points of ``rows`` in EPSG:4326; each point is reprojected once, when a layer first needs it."""
-        if self._point_geometry is None:
-            self._point_geometry = np.empty(len(self._point_rd), dtype=object)
-            self._point_done = np.zeros(len(self._point_rd), dtype=bool)
         need = np.zeros(len(self._point_rd), dtype=bool)
         need[rows] = True
         need &= ~self._point_done
