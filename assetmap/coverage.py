@@ -49,7 +49,9 @@ Method (also in the README):
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -231,7 +233,8 @@ def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwo
     # Orient every geometry from u to v so that "along the edge" is measured from u.
     start = shapely.get_coordinates(shapely.get_point(geometry, 0))
     flip = np.hypot(*(start - node_xy[u]).T) > np.hypot(*(start - node_xy[v]).T)
-    geometry = np.where(flip, shapely.reverse(geometry), geometry)
+    geometry = geometry.copy()
+    geometry[flip] = shapely.reverse(geometry[flip])
     n = len(node_ids)
     matrix = _min_matrix(np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([length, length]), n)
     # Snap only onto connected parts of real size: an isolated path in a courtyard or a fragment cut
@@ -347,9 +350,12 @@ def distances_from_sites(network: WalkNetwork, sites: Snap, targets: Snap, group
 
 def _min_matrix(rows, cols, weights, size: int) -> sparse.csr_matrix:
     """A sparse matrix keeping the shortest of parallel entries (coo would add them up)."""
-    frame = pd.DataFrame({"r": rows, "c": cols, "w": weights}).groupby(["r", "c"], sort=False)["w"].min()
-    r, c = (frame.index.get_level_values(i).to_numpy() for i in (0, 1))
-    return sparse.csr_matrix((frame.to_numpy(), (r, c)), shape=(size, size))
+    rows, cols, weights = np.asarray(rows), np.asarray(cols), np.asarray(weights, dtype=float)
+    order = np.lexsort((weights, cols, rows))
+    rows, cols, weights = rows[order], cols[order], weights[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    return sparse.csr_matrix((weights[first], (rows[first], cols[first])), shape=(size, size))
 
 
 # --------------------------------------------------------------------------- demand
@@ -432,23 +438,31 @@ def demand_points(areas: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None,
     homes = _homes(buildings)
     joined = gpd.sjoin(homes, areas[["buurt_code", "geometry"]], predicate="within", how="inner") \
         if not homes.empty else homes.assign(buurt_code=pd.Series(dtype="string"))
-    parts = []
-    for area in areas.itertuples():
-        if area.population <= 0:
+    # One join for all buildings, then each area's rows by position (not one filter of all buildings per area).
+    rows_of = joined.groupby("buurt_code", sort=False).indices if len(joined) else {}
+    home_points = joined.geometry.to_numpy() if len(joined) else np.array([], dtype=object)
+    home_weights = joined["weight"].to_numpy(dtype=float) if len(joined) else np.array([])
+    codes, counts_all, methods, geometry = [], [], [], []
+    for code, population, shape in zip(areas["buurt_code"].tolist(), areas["population"].tolist(),
+                                       areas.geometry.array):
+        if population <= 0:
             continue
-        inside = joined[joined["buurt_code"] == area.buurt_code]
-        if len(inside):
-            points, weights, method = inside.geometry.to_numpy(), inside["weight"].to_numpy(), "buildings"
+        rows = rows_of.get(code)
+        if rows is not None and len(rows):
+            points, weights, method = home_points[rows], home_weights[rows], "buildings"
         else:
-            points, weights, method = _grid(area.geometry, grid_m)
-        counts = largest_remainder(int(area.population), weights)
+            points, weights, method = _grid(shape, grid_m)
+        counts = largest_remainder(int(population), weights)
         keep = counts > 0
-        parts.append(pd.DataFrame({"buurt_code": area.buurt_code, "population": counts[keep],
-                                   "method": method, "geometry": points[keep]}))
-    if not parts:
+        codes.append(np.full(int(keep.sum()), code, dtype=object))
+        counts_all.append(counts[keep])
+        methods.append(np.full(int(keep.sum()), method, dtype=object))
+        geometry.append(np.asarray(points)[keep])
+    if not codes:
         return gpd.GeoDataFrame({"buurt_code": [], "population": [], "method": []},
                                 geometry=gpd.GeoSeries([], crs=settings.METRIC_CRS))
-    frame = pd.concat(parts, ignore_index=True)
+    frame = pd.DataFrame({"buurt_code": np.concatenate(codes), "population": np.concatenate(counts_all),
+                          "method": np.concatenate(methods), "geometry": np.concatenate(geometry)})
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.METRIC_CRS)
 
 
@@ -585,13 +599,14 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
         The category catalogue cannot be read.
     """
     _report(progress, N_("progress_network"))
-    nodes, edges = ws.walk_network()
-    network = build_network(nodes, edges)
-    _report(progress, N_("progress_demand"))
     boundaries = ws.boundaries()
+    key = placement_key(ws, boundaries)
+    network, kept = _kept_network(ws, key)
+    if network is None:  # not kept yet (see save_demand_placement), or out of date: built from the layers
+        network = build_network(*ws.walk_network())
+    _report(progress, N_("progress_demand"))
     areas = analysis_areas(boundaries, ws.study_area())
-    key = placement_key(ws, nodes, edges, boundaries)
-    cached = _cached_placement(ws, key, network, areas)
+    cached = _cached_placement(ws, key, network, areas, kept)
     if cached is not None:  # placed before (see save_demand_placement): the slow part is skipped
         demand, demand_snap = cached
     else:
@@ -612,7 +627,7 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     if places.empty:
         notes.append(Message("note_no_meeting_places"))
     activities = ws.activities() if hasattr(ws, "activities") else None
-    completeness, groups = area_profiles(areas, ws.boundaries(), assets, activities, counted)
+    completeness, groups = area_profiles(areas, boundaries, assets, activities, counted)
     return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes, activities,
                           completeness, groups, key)
 
@@ -626,20 +641,23 @@ PLACE_ATTRIBUTES = ("building_block", "opening_hours", "access", "scale", "capac
 PLACEMENT_TABLE = "coverage_demand"
 
 
-def placement_key(ws, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> str:
-    """A fingerprint of what the demand placement depends on.
+#: Table in which :func:`save_demand_placement` keeps the walking network as built (RD New arrays).
+NETWORK_TABLE = "coverage_network"
 
-    The imports recorded in the workspace (every OSM or boundaries import logs one), the size of
-    the walking network and the boundaries' codes and population, and the settings used.
+_NETWORK_PART = 8_000_000  # characters per row of NETWORK_TABLE; a multiple of 4, so each row decodes alone
+
+
+def placement_key(ws, boundaries: gpd.GeoDataFrame) -> str:
+    """A fingerprint of what the demand placement and the built network depend on.
+
+    The imports recorded in the workspace (every OSM or boundaries import logs one), the number of
+    walking-network nodes and edges, the boundaries' codes and population, and the settings
+    used. It reads no network, so a kept network is found without reading the layers.
 
     Parameters
     ----------
     ws : assetmap.service.Workspace
-        The open workspace (its ``sources`` are read).
-    nodes : geopandas.GeoDataFrame
-        ``walk_nodes`` as read.
-    edges : geopandas.GeoDataFrame
-        ``walk_edges`` as read.
+        The open workspace (its ``sources`` and the number of rows of its layers are read).
     boundaries : geopandas.GeoDataFrame
         The boundaries as read.
 
@@ -653,20 +671,72 @@ def placement_key(ws, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, boundari
 
     sources = ws.sources()
     imports = sources[sources["name"] != "workshop"].astype(str).to_numpy().tolist() if len(sources) else []
+    counts = ws.counts()
     population = pd.to_numeric(boundaries.get("population", pd.Series(dtype=float)), errors="coerce")
-    text = json.dumps([imports, len(nodes), len(edges), round(float(edges["length_m"].sum()), 3) if len(edges) else 0,
+    text = json.dumps([imports, counts.get("walk_nodes", 0), counts.get("walk_edges", 0),
                        sorted(boundaries["code"].astype(str)) if len(boundaries) else [],
                        float(population.fillna(-1).sum()), settings.DEMAND_GRID_M, settings.MAX_SNAP_DISTANCE_M,
                        MIN_COMPONENT_NODES, MIN_COMPONENT_SHARE], default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def save_demand_placement(ws, inputs: CoverageInputs) -> None:
-    """Keep the residents placed on the network in the workspace, so that the next :func:`load_inputs` skips it.
+def _kept_parts(inputs: CoverageInputs) -> list[str]:
+    """The built network and the placed residents as base64 text of a NumPy archive, cut into rows.
 
-    Spreading residents over homes and placing them on the network is most of the time of
-    :func:`load_inputs` on a large area; with the placement kept, reopening the coverage page
-    reads it back instead. It is used only while :func:`placement_key` is unchanged (no new import
+    One archive read back in one go is much faster than rows of a table (GeoPackage has no binary
+    column here, hence the text).
+    """
+    import base64
+    import io
+
+    network, demand, placed = inputs.network, inputs.demand, inputs.demand_snap
+    codes, code_index = np.unique(demand["buurt_code"].astype(str).to_numpy(dtype=str), return_inverse=True)
+    methods, method_index = np.unique(demand["method"].astype(str).to_numpy(dtype=str), return_inverse=True)
+    buffer = io.BytesIO()
+    matrix = network.matrix
+    np.savez(buffer, node_ids=network.node_ids, node_xy=network.node_xy, data=matrix.data, indices=matrix.indices,
+             indptr=matrix.indptr, edge_u=network.edge_u, edge_v=network.edge_v, edge_length=network.edge_length,
+             coordinates=shapely.get_coordinates(network.edge_geometry),
+             vertices=shapely.get_num_coordinates(network.edge_geometry), snappable=network.snappable,
+             codes=codes, code_index=code_index, methods=methods, method_index=method_index,
+             population=demand["population"].to_numpy(dtype=np.int64),
+             demand_xy=shapely.get_coordinates(demand.geometry.array), edge=placed.edge, offset=placed.offset,
+             to_u=placed.to_u, to_v=placed.to_v)
+    text = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return [text[i:i + _NETWORK_PART] for i in range(0, len(text), _NETWORK_PART)]
+
+
+def _kept_network(ws, key: str) -> tuple[WalkNetwork | None, dict | None]:
+    """The network and the arrays of the placed residents kept for this very ``key``; else (None, None)."""
+    import base64
+    import io
+
+    if NETWORK_TABLE not in ws.tables():
+        return None, None
+    frame = ws.read_table(NETWORK_TABLE)
+    if frame.empty or (frame["placement_key"] != key).any():
+        return None, None
+    # Each part is a whole number of base64 quads, so the parts decode one by one (no 50 MB string joined).
+    raw = b"".join(base64.b64decode(part) for part in frame.sort_values("part")["data"].astype(str).tolist())
+    with np.load(io.BytesIO(raw), allow_pickle=False) as arrays:
+        a = {name: arrays[name] for name in arrays.files}
+    n = len(a["node_ids"])
+    edges = len(a["edge_u"])
+    geometry = shapely.linestrings(a["coordinates"], indices=np.repeat(np.arange(edges), a["vertices"]))
+    matrix = sparse.csr_matrix((a["data"], a["indices"], a["indptr"]), shape=(n, n))
+    network = WalkNetwork(a["node_ids"], a["node_xy"], matrix, a["edge_u"], a["edge_v"], a["edge_length"],
+                          np.asarray(geometry, dtype=object), a["snappable"],
+                          shapely.STRtree(geometry[a["snappable"]]))
+    return network, a
+
+
+def save_demand_placement(ws, inputs: CoverageInputs) -> None:
+    """Keep the residents placed on the network, and the network as built, so that the next :func:`load_inputs` skips both.
+
+    Spreading residents over homes, placing them on the network and building the network from
+    its layers are most of the time of :func:`load_inputs` on a large area; with both kept
+    (tables :data:`PLACEMENT_TABLE` and :data:`NETWORK_TABLE`), reopening the coverage page reads
+    them back instead. They are used only while :func:`placement_key` is unchanged (no new import
     of OSM data or boundaries since).
 
     Parameters
@@ -687,12 +757,30 @@ def save_demand_placement(ws, inputs: CoverageInputs) -> None:
                           "method": demand["method"].astype(str).to_numpy(), "x_rd": xy[:, 0], "y_rd": xy[:, 1],
                           "edge": placed.edge, "offset_m": np.where(placed.reachable, placed.offset, -1.0),
                           "to_u_m": placed.to_u, "to_v_m": placed.to_v, "placement_key": inputs.placement_key})
+    parts = _kept_parts(inputs)
+    network = pd.DataFrame({"placement_key": inputs.placement_key, "part": np.arange(len(parts), dtype=np.int64),
+                            "data": parts})
     with ws.transaction():
         ws.save_result(PLACEMENT_TABLE, frame, "residents placed on the walking network (assetmap coverage)")
+        ws.save_result(NETWORK_TABLE, network, "the walking network as built for coverage (assetmap coverage)")
 
 
-def _cached_placement(ws, key: str, network: WalkNetwork, areas: gpd.GeoDataFrame):
-    """The stored demand points and their snap, when they were stored for this very ``key``; else None."""
+def _cached_placement(ws, key: str, network: WalkNetwork, areas: gpd.GeoDataFrame, kept: dict | None = None):
+    """The stored demand points and their snap, when they were stored for this very ``key``; else None.
+
+    Read from the arrays kept with the network (``kept``, already checked against ``key``) when
+    there are any, else from :data:`PLACEMENT_TABLE`.
+    """
+    if kept is not None and "codes" in kept:
+        codes = kept["codes"].astype(object)[kept["code_index"]]
+        edge = kept["edge"]
+        if not np.isin(kept["codes"], areas["buurt_code"].astype(str).to_numpy(dtype=str)).all() \
+                or (edge >= len(network.edge_u)).any():
+            return None
+        demand = gpd.GeoDataFrame({"buurt_code": codes, "population": kept["population"],
+                                   "method": kept["methods"].astype(object)[kept["method_index"]]},
+                                  geometry=shapely.points(kept["demand_xy"]), crs=settings.METRIC_CRS)
+        return demand, Snap(edge, kept["offset"], kept["to_u"], kept["to_v"])
     if PLACEMENT_TABLE not in ws.tables():
         return None
     frame = ws.read_table(PLACEMENT_TABLE)
@@ -745,7 +833,11 @@ def site_points(lon_lat) -> gpd.GeoDataFrame:
 
 
 def _snap_sites(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> Snap:
-    return snap(inputs.network, shapely.get_coordinates(sites.geometry.to_crs(settings.METRIC_CRS).array))
+    return _snap_sites_raw(inputs.network, sites)
+
+
+def _snap_sites_raw(network: WalkNetwork, sites: gpd.GeoDataFrame) -> Snap:
+    return snap(network, shapely.get_coordinates(sites.geometry.to_crs(settings.METRIC_CRS).array))
 
 
 # --------------------------------------------------------------------------- filters
@@ -979,31 +1071,48 @@ def area_profiles(areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, assets:
                 act_area.setdefault(area_of[asset_id], []).append(created)
     marked = own["is_meeting_place"].fillna(False).astype(bool) if "is_meeting_place" in own.columns \
         else pd.Series(False, index=own.index)
-    serving = own[(marked | own["category"].isin(meeting_place_categories).fillna(False)
-                   | (own["building_block"] == "association").fillna(False)).to_numpy()]
-    ages = boundaries.set_index("code") if len(boundaries) else None
+    is_serving = (marked | own["category"].isin(meeting_place_categories).fillna(False)
+                  | (own["building_block"] == "association").fillna(False)).to_numpy(dtype=bool)
+    # Each area's rows by position, found once (not one comparison of all assets per area).
+    own = own.reset_index(drop=True)
+    rows_of = own.groupby(column, sort=False).indices if len(own) else {}
+    block_of = pd.Categorical(own["building_block"], categories=list(BUILDING_BLOCKS)).codes
+    updated = own["updated_at"].astype(object).to_numpy()
+    target_groups = own["target_groups"].astype(object).to_numpy() if len(own) else np.array([], dtype=object)
+    ages = _age_rows(boundaries)
+    nothing = np.array([], dtype=np.int64)
     completeness, groups = {}, {}
     for code in codes:
-        mask = (own[column] == code).fillna(False).to_numpy()
-        here = own[mask]
-        blocks = here["building_block"].value_counts()
-        dates = [str(d) for d in here.loc[local[mask], "updated_at"].dropna()] + act_area.get(code, [])
+        rows = rows_of.get(code, nothing)
+        counts = np.bincount(block_of[rows][block_of[rows] >= 0], minlength=len(BUILDING_BLOCKS))
+        mine = updated[rows[local[rows]]]
+        dates = [str(d) for d in mine[~pd.isna(mine)]] + act_area.get(code, [])
         completeness[code] = {
-            "assets": {b: int(blocks.get(b, 0)) for b in BUILDING_BLOCKS}, "total": int(len(here)),
+            "assets": {b: int(counts[i]) for i, b in enumerate(BUILDING_BLOCKS)}, "total": int(len(rows)),
             "last_entry": max(dates)[:10] if dates else None, "possibly_unmapped": not dates}
         served = {g: 0 for g in TARGET_GROUPS}
         served["not_recorded"] = 0
-        for value in serving.loc[(serving[column] == code).fillna(False).to_numpy(), "target_groups"]:
+        for value in target_groups[rows[is_serving[rows]]]:
             recorded = target_group_list(_plain(value))
             for group in recorded:
                 served[group] += 1
             served["not_recorded"] += 0 if recorded else 1
-        age = None
-        if ages is not None and code in ages.index:
-            row = ages.loc[code]
-            age = {f: (None if f not in ages.columns or pd.isna(row[f]) else float(row[f])) for f in AGE_GROUP_FIELDS}
-        groups[code] = {"age_groups": age or {f: None for f in AGE_GROUP_FIELDS}, "served": served}
+        groups[code] = {"age_groups": ages.get(code) or {f: None for f in AGE_GROUP_FIELDS}, "served": served}
     return completeness, groups
+
+
+def _age_rows(boundaries: gpd.GeoDataFrame) -> dict:
+    """Per boundary code, the CBS age groups (% of residents; None where CBS gives none)."""
+    if not len(boundaries):
+        return {}
+    columns = {f: boundaries[f].astype(object).to_numpy() if f in boundaries.columns else None
+               for f in AGE_GROUP_FIELDS}
+    out = {}
+    for i, code in enumerate(boundaries["code"].tolist()):
+        if code not in out:
+            out[code] = {f: (None if values is None or pd.isna(values[i]) else float(values[i]))
+                         for f, values in columns.items()}
+    return out
 
 
 # --------------------------------------------------------------------------- coverage
@@ -1012,20 +1121,16 @@ def area_profiles(areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, assets:
 class CoverageResult:
     """Coverage for one walking time and speed (see :func:`compute_coverage`).
 
+    The per-area table and the figures are computed at once; the layers with geometry
+    (``areas``, ``gaps``, ``points``) are built when first read, since a slider move in the app
+    or a what-if needs only the figures.
+
     Parameters
     ----------
     minutes : float
         Walking minutes that counted as nearby.
     speed_kmh : float
         Walking speed used, in km/h.
-    areas : geopandas.GeoDataFrame
-        EPSG:4326 polygons with :data:`AREA_COLUMNS`, most uncovered residents first.
-    gaps : geopandas.GeoDataFrame
-        EPSG:4326 demand points beyond ``minutes`` (unreachable ones too): ``buurt_code``,
-        ``population`` and ``walk_minutes`` (NaN where unreachable).
-    points : geopandas.GeoDataFrame
-        EPSG:4326, every demand point: ``buurt_code``, ``population``, ``walk_minutes`` (NaN
-        where unreachable) and ``covered``.
     meeting_places : geopandas.GeoDataFrame
         The meeting places counted (EPSG:4326 points), after any removed or added.
     notes : list of assetmap.messages.Message
@@ -1039,30 +1144,79 @@ class CoverageResult:
         Per area code, how complete the mapping is (see :func:`area_profiles`).
     groups : dict
         Per area code, the CBS age groups and the target groups served (see :func:`area_profiles`).
+
+    Attributes
+    ----------
+    areas : geopandas.GeoDataFrame
+        EPSG:4326 polygons with :data:`AREA_COLUMNS`, most uncovered residents first.
+    gaps : geopandas.GeoDataFrame
+        EPSG:4326 demand points beyond ``minutes`` (unreachable ones too): ``buurt_code``,
+        ``population`` and ``walk_minutes`` (NaN where unreachable).
+    points : geopandas.GeoDataFrame
+        EPSG:4326, every demand point: ``buurt_code``, ``population``, ``walk_minutes`` (NaN
+        where unreachable) and ``covered``.
     """
 
     minutes: float
     speed_kmh: float
-    areas: gpd.GeoDataFrame           # EPSG:4326 polygons with AREA_COLUMNS
-    gaps: gpd.GeoDataFrame            # EPSG:4326 demand points beyond the threshold
-    points: gpd.GeoDataFrame          # EPSG:4326 every demand point with walk_minutes
     meeting_places: gpd.GeoDataFrame  # the meeting places counted
     notes: list[Message]
     filters: dict = field(default_factory=lambda: PlaceFilters().to_dict())
     place_counts: dict = field(default_factory=dict)
     completeness: dict = field(default_factory=dict)
     groups: dict = field(default_factory=dict)
+    _table: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    _order: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _walk_minutes: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _covered: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _shared: object = field(default=None, init=False, repr=False, compare=False)
+
+    @cached_property
+    def areas(self) -> gpd.GeoDataFrame:
+        """EPSG:4326 polygons with :data:`AREA_COLUMNS`, most uncovered residents first."""
+        return gpd.GeoDataFrame(self._table.copy(), geometry=self._shared.area_geometry()[self._order],
+                                crs=settings.STORAGE_CRS)
+
+    @cached_property
+    def points(self) -> gpd.GeoDataFrame:
+        """EPSG:4326, every demand point: ``buurt_code``, ``population``, ``walk_minutes`` and ``covered``."""
+        return self._point_frame(slice(None), with_covered=True)
+
+    @cached_property
+    def gaps(self) -> gpd.GeoDataFrame:
+        """EPSG:4326 demand points beyond the minutes (unreachable ones too), without ``covered``."""
+        return self._point_frame(~self._covered, with_covered=False)
+
+    def _point_frame(self, rows, with_covered: bool) -> gpd.GeoDataFrame:
+        shared, walk = self._shared, self._walk_minutes
+        frame = {"buurt_code": shared.point_code[rows], "population": shared.population[rows],
+                 "walk_minutes": np.where(np.isfinite(walk), np.round(walk, 2), np.nan)[rows]}
+        if with_covered:
+            frame["covered"] = self._covered[rows]
+        return gpd.GeoDataFrame(frame, geometry=shared.point_geometry(rows), crs=settings.STORAGE_CRS)
+
+    def __getstate__(self) -> dict:
+        """Pickled (``st.cache_data``) with its layers built, and without the inputs it was computed from."""
+        for name in ("areas", "points", "gaps"):
+            getattr(self, name)
+        state = dict(self.__dict__)
+        state["_shared"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        """Restore a pickled result (see :meth:`__getstate__`)."""
+        self.__dict__.update(state)
 
     @property
     def buurten(self) -> pd.DataFrame:
         """The per-area table without geometry (:data:`AREA_COLUMNS`)."""
-        return pd.DataFrame(self.areas[AREA_COLUMNS])
+        return self._table.copy()
 
     @property
     def total(self) -> dict:
         """``population``, ``covered_population`` and ``coverage_pct`` over all areas."""
-        population = int(self.areas["population"].sum())
-        covered = int(self.areas["covered_population"].sum())
+        population = int(self._table["population"].sum())
+        covered = int(self._table["covered_population"].sum())
         return {"population": population, "covered_population": covered,
                 "coverage_pct": _pct(covered, population)}
 
@@ -1117,6 +1271,169 @@ class CoverageResult:
                 "possibly_unmapped_areas": sorted(c for c, p in self.completeness.items() if p["possibly_unmapped"])}
 
 
+class _Shared:
+    """What every result of one :class:`CoverageInputs` shares: demand → area groups, tables, geometry in EPSG:4326."""
+
+    def __init__(self, inputs: CoverageInputs):
+        areas, demand = inputs.areas, inputs.demand
+        self.area_group, unique = pd.factorize(areas["buurt_code"].to_numpy())
+        self.group_count = len(unique)
+        self.point_code = demand["buurt_code"].to_numpy()
+        self.point_group = pd.Index(unique).get_indexer(self.point_code)  # -1: in no area (left out of the table)
+        self.population = demand["population"].to_numpy(dtype=np.int64)
+        table = pd.DataFrame(areas[["buurt_code", "name", "level", "population"]]).reset_index(drop=True)
+        self.area_columns = {c: table[c].array for c in ("buurt_code", "name", "level")}
+        self.area_population = table["population"].to_numpy(dtype=np.int64)
+        self.code_rank = np.unique(table["buurt_code"].astype(str).to_numpy(dtype=object), return_inverse=True)[1]
+        self._area_rd, self._point_rd = areas.geometry.array, demand.geometry.array
+        self._area_geometry = None
+        self._point_geometry = np.empty(len(self._point_rd), dtype=object)  # filled as layers need them
+        self._point_done = np.zeros(len(self._point_rd), dtype=bool)
+
+    def area_geometry(self) -> np.ndarray:
+        if self._area_geometry is None:  # reprojected once, when a layer is first drawn or saved
+            self._area_geometry = gpd.GeoSeries(self._area_rd, crs=settings.METRIC_CRS).to_crs(
+                settings.STORAGE_CRS).to_numpy()
+        return self._area_geometry
+
+    def point_geometry(self, rows) -> np.ndarray:
+        """The points of ``rows`` in EPSG:4326; each point is reprojected once, when a layer first needs it."""
+        need = np.zeros(len(self._point_rd), dtype=bool)
+        need[rows] = True
+        need &= ~self._point_done
+        if need.any():  # e.g. only the gaps of the first result drawn, not every resident
+            self._point_geometry[need] = gpd.GeoSeries(self._point_rd[need], crs=settings.METRIC_CRS).to_crs(
+                settings.STORAGE_CRS).to_numpy()
+            self._point_done[need] = True
+        return self._point_geometry[rows]
+
+
+class _Prepared:
+    """Everything a recompute reuses, built once per :class:`CoverageInputs` (see :func:`_prepared`).
+
+    The network matrix gets one extra row, for a virtual source joined to every meeting place;
+    a recompute writes only that row's entries into spare room at the end of the arrays, so the
+    matrix is never rebuilt. Demand points keep their edge ends and offsets; meeting places their
+    snap and whether their opening hours can be read.
+    """
+
+    def __init__(self, inputs: CoverageInputs):
+        network, targets = inputs.network, inputs.demand_snap
+        n = self.n = network.size
+        self.network = network
+        # Built as distances_from_sites builds it (same entry order, so the same sums in Dijkstra).
+        marker = sparse.csr_matrix(([1.0], ([n], [0])), shape=(n + 1, n + 1))
+        base = sparse.bmat([[network.matrix, None], [None, sparse.csr_matrix((1, 1))]], format="csr") + marker
+        self._nnz = int(base.indptr[n])
+        self._indptr = base.indptr.copy()
+        self._data = np.empty(self._nnz + 256)
+        self._indices = np.empty(self._nnz + 256, dtype=base.indices.dtype)
+        self._data[:self._nnz] = base.data[:self._nnz]
+        self._indices[:self._nnz] = base.indices[:self._nnz]
+        self._lock = threading.Lock()  # the spare room is shared: one Dijkstra at a time per inputs
+        ok = self.ok = targets.reachable
+        edge = targets.edge[ok]
+        self.target_u, self.target_v = network.edge_u[edge], network.edge_v[edge]
+        self.to_u, self.to_v, self.offset = targets.to_u[ok], targets.to_v[ok], targets.offset[ok]
+        self.by_edge = np.argsort(edge, kind="stable")
+        self.sorted_edge = edge[self.by_edge]
+        self.places = inputs.meeting_places
+        self.place_snaps = _snap_sites(inputs, self.places)
+        self._hours_known = None
+        self.shared = _Shared(inputs)
+
+    def _positions(self, places: gpd.GeoDataFrame) -> np.ndarray | None:
+        """Rows of ``places`` in the inputs' meeting places, or None when they are not all from there."""
+        index = self.places.index
+        if places is self.places:
+            return np.arange(len(index))
+        if not index.is_unique or not places.index.isin(index).all():
+            return None
+        at = index.get_indexer(places.index)
+        # The same rows only when they hold the very same geometry objects (a filtered view does).
+        mine = self.places.geometry.array.to_numpy()[at]
+        theirs = places.geometry.array.to_numpy()
+        same = np.fromiter(map(id, mine), dtype=np.int64, count=len(at)) == \
+            np.fromiter(map(id, theirs), dtype=np.int64, count=len(at))
+        return at if same.all() else None
+
+    def place_snap(self, places: gpd.GeoDataFrame) -> Snap:
+        """The snap of meeting places taken from the inputs (filtered or not), without snapping again."""
+        at = self._positions(places)
+        if at is None:
+            return _snap_sites_raw(self.network, places)
+        snapped = self.place_snaps
+        return Snap(snapped.edge[at], snapped.offset[at], snapped.to_u[at], snapped.to_v[at])
+
+    def hours_known(self, places: gpd.GeoDataFrame) -> np.ndarray:
+        """Per place, whether its opening hours can be read (:func:`assetmap.layers.hours.hours_known`)."""
+        if self._hours_known is None:
+            self._hours_known = np.array([hours.hours_known(v) for v in _column(self.places, "opening_hours")],
+                                         dtype=bool)
+        at = self._positions(places)
+        if at is None:
+            return np.array([hours.hours_known(v) for v in _column(places, "opening_hours")], dtype=bool)
+        return self._hours_known[at]
+
+    def nearest(self, sites: Snap) -> np.ndarray:
+        """Walking metres from every demand point to the nearest site (as :func:`distances_from_sites`)."""
+        out = np.full(len(self.ok), np.inf)
+        live = sites.reachable
+        if not live.any():
+            return out
+        network, n = self.network, self.n
+        e, offset, along = sites.edge[live], sites.offset[live], sites.to_u[live]
+        columns = np.concatenate([network.edge_u[e], network.edge_v[e]])
+        weights = np.maximum(np.concatenate([offset + along, offset + sites.to_v[live]]), 1e-6)
+        order = np.lexsort((weights, columns))  # the shortest of parallel entries, by column
+        columns, weights = columns[order], weights[order]
+        first = np.concatenate([[True], columns[1:] != columns[:-1]])
+        columns, weights = columns[first], weights[first]
+        k, nnz = len(columns), self._nnz
+        with self._lock:
+            if len(self._data) < nnz + k:
+                self._data = np.concatenate([self._data[:nnz], np.empty(2 * k)])
+                self._indices = np.concatenate([self._indices[:nnz], np.empty(2 * k, dtype=self._indices.dtype)])
+            self._data[nnz:nnz + k] = weights
+            self._indices[nnz:nnz + k] = columns
+            self._indptr[n + 1] = nnz + k
+            graph = sparse.csr_matrix((self._data[:nnz + k], self._indices[:nnz + k], self._indptr),
+                                      shape=(n + 1, n + 1), copy=False)
+            dist = csgraph.dijkstra(graph, directed=True, indices=n)
+        best = np.minimum(dist[self.target_u] + self.to_u, dist[self.target_v] + self.to_v)
+        # A site and a target on the same edge can also meet directly along it.
+        low = np.searchsorted(self.sorted_edge, e, side="left")
+        many = np.searchsorted(self.sorted_edge, e, side="right") - low
+        if many.sum():
+            site = np.repeat(np.arange(len(e)), many)
+            step = np.arange(int(many.sum())) - np.repeat(np.cumsum(many) - many, many)
+            target = self.by_edge[np.repeat(low, many) + step]
+            np.minimum.at(best, target, offset[site] + np.abs(along[site] - self.to_u[target]))
+        out[self.ok] = best + self.offset
+        return out
+
+
+_PREPARE_LOCK = threading.Lock()
+
+
+def _prepared(inputs: CoverageInputs) -> _Prepared:
+    """The :class:`_Prepared` of these inputs, built on first use and rebuilt when a part was replaced."""
+    parts = (inputs.network, inputs.areas, inputs.demand, inputs.demand_snap, inputs.meeting_places)
+    with _PREPARE_LOCK:
+        cached = inputs.__dict__.get("_prepared_cache")
+        if cached is None or any(a is not b for a, b in zip(cached[0], parts)):
+            cached = (parts, _Prepared(inputs))
+            inputs.__dict__["_prepared_cache"] = cached
+    return cached[1]
+
+
+def _join_snaps(*parts: Snap) -> Snap:
+    """Snaps one after the other (no parts: an empty snap)."""
+    if not parts:
+        return Snap(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0), np.zeros(0))
+    return Snap(*(np.concatenate([getattr(p, name) for p in parts]) for name in ("edge", "offset", "to_u", "to_v")))
+
+
 def metres_per_minute(speed_kmh: float | None = None) -> float:
     """Walking metres per minute at a speed.
 
@@ -1159,7 +1476,8 @@ def nearest_distances(inputs: CoverageInputs, sites: gpd.GeoDataFrame) -> np.nda
     """
     if sites.empty:
         return np.full(len(inputs.demand), np.inf)
-    return distances_from_sites(inputs.network, _snap_sites(inputs, sites), inputs.demand_snap)[0]
+    prepared = _prepared(inputs)
+    return prepared.nearest(prepared.place_snap(sites))
 
 
 def active_meeting_places(inputs: CoverageInputs, remove_ids=(), add_points=None,
@@ -1229,9 +1547,16 @@ def compute_coverage(inputs: CoverageInputs, minutes: float | None = None, speed
     if not np.isfinite(minutes) or minutes <= 0:
         raise CoverageError("minutes_invalid", "fix_minutes", minutes=minutes)
     places, counts = filtered_inputs_places(inputs, filters, remove_ids)
-    places = active_meeting_places(inputs, remove_ids, add_points, places=places)
-    walk_minutes = nearest_distances(inputs, places) / metres_per_minute(speed_kmh)
-    result = _result(inputs, walk_minutes, float(minutes), float(speed_kmh), places)
+    prepared = _prepared(inputs)
+    sites = prepared.place_snap(places)
+    if add_points is not None:
+        kept = places
+        places = active_meeting_places(inputs, remove_ids, add_points, places=kept)
+        sites = _join_snaps(sites, _snap_sites(inputs, places.iloc[len(kept):]))
+    else:
+        places = places.copy(deep=False)  # copy-on-write: the caller's changes never reach the inputs
+    walk_minutes = prepared.nearest(sites) / metres_per_minute(speed_kmh)
+    result = _result(prepared, walk_minutes, float(minutes), float(speed_kmh), places, inputs.notes)
     result.filters = (filters or PlaceFilters()).to_dict()
     result.place_counts = counts
     result.completeness, result.groups = inputs.completeness, inputs.groups
@@ -1256,39 +1581,77 @@ def filtered_inputs_places(inputs: CoverageInputs, filters: PlaceFilters | None,
     tuple of (geopandas.GeoDataFrame, dict)
         The places kept and the counts of :func:`filter_places`.
     """
-    places = inputs.meeting_places[~inputs.meeting_places["id"].isin([] if remove_ids is None else list(remove_ids))]
+    places = inputs.meeting_places
+    removed = [] if remove_ids is None else list(remove_ids)
+    if removed:
+        places = places[~places["id"].isin(removed)]
+    if filters is None or not filters.active:  # the opening hours are read once per inputs, not per slider move
+        known = _prepared(inputs).hours_known(places)
+        return places, {"places": int(len(places)), "counted": int(len(places)), "hours_unknown": int((~known).sum())}
     return filter_places(places, inputs.activities, filters)
 
 
-def _result(inputs, walk_minutes, minutes, speed_kmh, places) -> CoverageResult:
-    demand = inputs.demand
-    population = demand["population"].to_numpy(dtype=np.int64)
+def _result(prepared: "_Prepared", walk_minutes, minutes, speed_kmh, places, notes) -> CoverageResult:
+    """The per-area table from the minutes of every demand point: sums by bincount, quantiles on one sort."""
+    shared = prepared.shared
+    population = shared.population
     covered = walk_minutes <= minutes
     reachable = np.isfinite(walk_minutes)
-    points = gpd.GeoDataFrame({
-        "buurt_code": demand["buurt_code"].to_numpy(), "population": population,
-        "walk_minutes": np.where(reachable, np.round(walk_minutes, 2), np.nan), "covered": covered,
-    }, geometry=demand.geometry.to_numpy(), crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
-    stats = []
-    for code, group in pd.DataFrame({"code": points["buurt_code"], "p": population, "m": walk_minutes,
-                                     "c": covered, "r": reachable}).groupby("code", sort=False):
-        stats.append({"buurt_code": code,
-                      "covered_population": int(group.loc[group["c"], "p"].sum()),
-                      "unreachable_population": int(group.loc[~group["r"], "p"].sum()),
-                      "median_minutes": _weighted_quantile(group["m"].to_numpy(), group["p"].to_numpy(), 0.5),
-                      "p90_minutes": _weighted_quantile(group["m"].to_numpy(), group["p"].to_numpy(), 0.9)})
-    table = inputs.areas.drop(columns=["population_cbs", "share_in_area"]).merge(
-        pd.DataFrame(stats, columns=["buurt_code", "covered_population", "unreachable_population",
-                                     "median_minutes", "p90_minutes"]), on="buurt_code", how="left")
-    for column in ("covered_population", "unreachable_population"):
-        table[column] = table[column].fillna(0).astype(np.int64)
-    table["uncovered_population"] = table["population"] - table["covered_population"]
-    table["coverage_pct"] = [_pct(c, p) for c, p in zip(table["covered_population"], table["population"])]
-    areas = gpd.GeoDataFrame(table, geometry="geometry", crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
-    areas = areas[AREA_COLUMNS + ["geometry"]].sort_values(["uncovered_population", "buurt_code"],
-                                                            ascending=[False, True]).reset_index(drop=True)
-    gaps = points[~points["covered"]].drop(columns="covered").reset_index(drop=True)
-    return CoverageResult(minutes, speed_kmh, areas, gaps, points, places, list(inputs.notes))
+    group, count = shared.point_group, shared.group_count
+    inside = group >= 0
+    g = group[inside]
+    covered_sum = np.bincount(g, weights=np.where(covered, population, 0)[inside], minlength=count)
+    unreachable_sum = np.bincount(g, weights=np.where(reachable, 0, population)[inside], minlength=count)
+    median, p90 = _group_quantiles(walk_minutes[inside], population[inside], g, count, (0.5, 0.9))
+    area = shared.area_group
+    population = shared.area_population
+    covered_area = covered_sum.astype(np.int64)[area]
+    uncovered = population - covered_area
+    # Most uncovered first, then by code (as sort_values on both would, stable for equal codes).
+    order = np.lexsort((shared.code_rank, -uncovered))
+    columns = {"buurt_code": shared.area_columns["buurt_code"].take(order),
+               "name": shared.area_columns["name"].take(order), "level": shared.area_columns["level"].take(order),
+               "population": population[order], "covered_population": covered_area[order],
+               "uncovered_population": uncovered[order],
+               "coverage_pct": np.array([_pct(c, p) for c, p in zip(covered_area[order].tolist(),
+                                                                   population[order].tolist())], dtype=float),
+               "median_minutes": median[area][order], "p90_minutes": p90[area][order],
+               "unreachable_population": unreachable_sum.astype(np.int64)[area][order]}
+    table = pd.DataFrame(columns)
+    result = CoverageResult(minutes, speed_kmh, places, list(notes))
+    result._order, result._table = order, table
+    result._walk_minutes, result._covered, result._shared = walk_minutes, covered, shared
+    return result
+
+
+def _group_quantiles(values: np.ndarray, weights: np.ndarray, group: np.ndarray, count: int,
+                     shares: tuple[float, ...]) -> list[np.ndarray]:
+    """Per group, the :func:`_weighted_quantile` of each share, with one sort for all groups.
+
+    Sort by value, then stably by group (a radix sort for small integers), so each group's values
+    are in order; the cumulative weights are integers, so "at least q × total" is "at least
+    ceil(q × total)", found with one searchsorted over all groups.
+    """
+    out = [np.full(count, np.nan) for _ in shares]
+    if len(values) == 0:
+        return out
+    order = np.argsort(values, kind="stable")
+    small = group.astype(np.int16 if count < 2**15 else np.int32)
+    order = order[np.argsort(small[order], kind="stable")]
+    cumulative = np.cumsum(weights[order].astype(np.int64))
+    sizes = np.bincount(group, minlength=count)
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    before = np.where(starts > 0, cumulative[np.maximum(starts - 1, 0)], 0)
+    total = np.where(sizes > 0, cumulative[np.maximum(ends - 1, 0)] - before, 0)
+    live = np.flatnonzero(total > 0)
+    sorted_values = values[order]
+    for share, column in zip(shares, out):
+        need = np.ceil(share * total[live].astype(float)).astype(np.int64)
+        at = np.searchsorted(cumulative, before[live] + need, side="left")
+        picked = sorted_values[at]
+        column[live] = [round(float(v), 1) if np.isfinite(v) else np.nan for v in picked.tolist()]
+    return out
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -1558,7 +1921,7 @@ def suggest_sites(inputs: CoverageInputs, minutes: float | None = None, speed_km
     columns = ["rank", "asset_id", "name", "category", "lon", "lat", "added_population", "coverage_pct_after"]
     empty = gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
     population = inputs.demand["population"].to_numpy(dtype=np.int64)
-    covered = base.points["covered"].to_numpy().copy()
+    covered = base._covered.copy()  # the points layer (EPSG:4326) is not needed here
     total = int(population.sum())
     reach = coverage_sets(inputs, sites, limit, progress) if len(sites) else []
     _report(progress, N_("progress_solve"))

@@ -287,8 +287,13 @@ def test_demand_placement_is_kept_in_the_workspace_and_dropped_when_the_data_cha
     seen = []
     with open_workspace(delft_copy) as ws:
         assert coverage.PLACEMENT_TABLE in ws.tables()
+        assert coverage.NETWORK_TABLE in ws.tables()  # the built network is kept too, read back as it was built
         kept = coverage.load_inputs(ws, progress=lambda stage, *_: seen.append(stage))
     assert "progress_snap" not in seen  # read back, not placed again
+    for name in ("node_ids", "node_xy", "edge_u", "edge_v", "edge_length", "snappable"):
+        assert np.array_equal(getattr(kept.network, name), getattr(fresh.network, name))
+    assert (kept.network.matrix != fresh.network.matrix).nnz == 0
+    assert shapely.equals_exact(kept.network.edge_geometry, fresh.network.edge_geometry, 0).all()
     for name in ("edge", "offset", "to_u", "to_v"):
         assert np.array_equal(getattr(kept.demand_snap, name), getattr(fresh.demand_snap, name))
     assert kept.demand["population"].tolist() == fresh.demand["population"].tolist()

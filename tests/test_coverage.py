@@ -352,3 +352,45 @@ def test_cli_refuses_a_workspace_without_network(tmp_path):
     assert "no walking network" in run.stderr and "import-osm" in run.stderr
     run = _cli("coverage", str(empty), "--minutes", "0")
     assert run.returncode == 2
+
+
+# --------------------------------------------------------------------------- the fast recompute
+
+
+def test_the_per_area_table_matches_a_plain_computation_from_the_points(delft_inputs):
+    """The table comes from bincounts and one sort; here each area is summed and sorted on its own."""
+    inputs = delft_inputs
+    places = inputs.meeting_places
+    for minutes, speed, remove in ((10, 4.5, ()), (4, 3.0, ()), (7, 4.5, tuple(places["id"][:1]))):
+        result = coverage.compute_coverage(inputs, minutes, speed, remove_ids=remove)
+        metres = coverage.distances_from_sites(inputs.network, coverage.snap(
+            inputs.network, shapely.get_coordinates(result.meeting_places.to_crs(settings.METRIC_CRS).geometry.array)),
+            inputs.demand_snap)[0]
+        walk = metres / coverage.metres_per_minute(speed)
+        population = inputs.demand["population"].to_numpy()
+        table = result.buurten.set_index("buurt_code")
+        assert len(table) == len(inputs.areas)
+        for code in inputs.areas["buurt_code"]:
+            mine = (inputs.demand["buurt_code"] == code).to_numpy()
+            row = table.loc[code]
+            assert row["covered_population"] == population[mine & (walk <= minutes)].sum()
+            assert row["unreachable_population"] == population[mine & ~np.isfinite(walk)].sum()
+            for column, share in (("median_minutes", 0.5), ("p90_minutes", 0.9)):
+                expected = coverage._weighted_quantile(walk[mine], population[mine], share)
+                assert (np.isnan(expected) and np.isnan(row[column])) or row[column] == expected
+        assert np.array_equal(result.points["walk_minutes"].to_numpy(),
+                              np.where(np.isfinite(walk), np.round(walk, 2), np.nan), equal_nan=True)
+        uncovered = result.buurten["uncovered_population"].to_numpy()
+        assert (np.diff(uncovered) <= 0).all()
+
+
+def test_a_result_keeps_its_layers_when_pickled_as_the_app_caches_it(delft_inputs):
+    import pickle
+
+    result = coverage.compute_coverage(delft_inputs, 5, 4.5)
+    again = pickle.loads(pickle.dumps(result))
+    assert again.to_dict() == result.to_dict()
+    for layer in ("areas", "gaps", "points"):
+        assert getattr(again, layer).equals(getattr(result, layer))
+    assert len(again.gaps) == int((~result.points["covered"]).sum()) > 0
+    assert again.areas.crs == result.gaps.crs == settings.STORAGE_CRS
