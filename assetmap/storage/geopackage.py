@@ -19,6 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError, WorkspaceError
@@ -470,12 +471,20 @@ class GeoPackageStore:
         if not columns:
             raise WorkspaceError("ws_no_table", name=name)
         names = [c for c, _ in columns if with_fid or c != "fid"]
+        if where is None and not with_fid and not self._conn.in_transaction:
+            # A whole table, read in C through GDAL (10,000 assets in tens of milliseconds); inside
+            # a transaction only this connection sees its own writes, so it reads them itself.
+            frame = _read_arrow(self.path, name, columns)
+            if frame is not None:
+                return frame
         select = f'SELECT fid, {", ".join(_q(c) for c in names)} FROM {_q(name)}'
         rows: list = []
         for clause, params in _where_clauses(where):
             rows.extend(self._conn.execute(f"{select} {clause}", params).fetchall())
         rows.sort(key=lambda r: r[0])  # write order, also across the blocks of a long list of values
-        data = {c: [r[i + 1] for r in rows] for i, c in enumerate(names)}
+        # One transpose in C instead of a list per column: 10,000 assets list in a fraction of a second.
+        columns_of_rows = list(zip(*rows)) if rows else [()] * (len(names) + 1)
+        data = {c: list(columns_of_rows[i + 1]) for i, c in enumerate(names)}
         kinds = dict(columns)
         frame = pd.DataFrame({c: _column(data[c], kinds[c]) for c in names if c != "geometry"})
         if "geometry" in names:
@@ -844,6 +853,53 @@ def plain_value(value, kind: str):
     return str(value)
 
 
+def _read_arrow(path: Path, name: str, columns: list[tuple[str, str]]) -> pd.DataFrame | gpd.GeoDataFrame | None:
+    """Table ``name`` read through pyogrio and Arrow with the types :meth:`GeoPackageStore.read` gives,
+    or None when that is not possible here (no pyarrow, a table GDAL does not list, an unexpected
+    column type, a lock): the caller then reads it row by row."""
+    kinds = {c: k for c, k in columns if c not in ("fid", "geometry")}
+    if pd.StringDtype().storage != "pyarrow" or set(kinds.values()) - set(_ARROW_KINDS):
+        return None
+    try:
+        import pyarrow as pa
+        import pyogrio.raw
+        meta, table = pyogrio.raw.read_arrow(path, layer=name, columns=list(kinds))
+    except Exception:  # any reader trouble: the row-by-row read gives the same frame, or the real error
+        return None
+    data = {}
+    for column, kind in kinds.items():
+        values = table.column(column)
+        if not any(values.type.equals(t) for t in _ARROW_KINDS[kind](pa)):
+            return None
+        data[column] = _arrow_column(values, kind, pa)
+    frame = pd.DataFrame(data, columns=list(kinds), index=pd.RangeIndex(table.num_rows))
+    if not any(c == "geometry" for c, _ in columns):
+        return frame
+    if meta.get("geometry_name") != "geometry":
+        return None
+    wkb = table.column("geometry").to_numpy(zero_copy_only=False)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapely.from_wkb(wkb), crs=settings.STORAGE_CRS))
+
+
+#: Column kind -> the Arrow types GDAL gives for it.
+_ARROW_KINDS: dict[str, Callable] = {
+    "TEXT": lambda pa: (pa.string(), pa.large_string(), pa.null()),
+    "BOOLEAN": lambda pa: (pa.bool_(), pa.null()),
+    "INTEGER": lambda pa: (pa.int64(), pa.int32(), pa.int16(), pa.null()),
+    "REAL": lambda pa: (pa.float64(), pa.float32(), pa.null()),
+}
+
+
+def _arrow_column(values, kind: str, pa) -> pd.Series:
+    if kind == "BOOLEAN":
+        return pd.Series(pd.array(values.cast(pa.bool_()).to_pylist(), dtype="boolean"))
+    if kind == "INTEGER":
+        return pd.Series(pd.array(values.cast(pa.int64()).to_pylist(), dtype="Int64"))
+    if kind == "REAL":
+        return pd.Series(values.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
+    return pd.Series(pd.array(values.cast(pa.string()), dtype="string"))
+
+
 def _column(values: list, kind: str) -> pd.Series:
     if kind == "BOOLEAN":
         return pd.Series([None if v is None else bool(v) for v in values], dtype="boolean")
@@ -851,4 +907,15 @@ def _column(values: list, kind: str) -> pd.Series:
         return pd.Series(values, dtype="Int64")
     if kind in ("REAL", "DOUBLE", "FLOAT"):
         return pd.Series(values, dtype="float64")
-    return pd.Series(values, dtype="string")
+    return pd.Series(_strings(values), dtype="string")
+
+
+def _strings(values: list):
+    """Text values as an array pandas takes without checking each cell again (pyarrow when it backs ``string``)."""
+    if pd.StringDtype().storage == "pyarrow":
+        import pyarrow as pa
+        try:
+            return pd.array(pa.array(values, type=pa.string()), dtype="string")
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # a cell that is not text (a file written by another tool)
+            pass
+    return values
