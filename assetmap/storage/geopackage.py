@@ -900,9 +900,12 @@ def _read_arrow(path: Path, name: str, columns: list[tuple[str, str]]) -> pd.Dat
     if pd.StringDtype().storage != "pyarrow" or set(kinds.values()) - set(_ARROW_KINDS):
         return None
     try:
+        import warnings
         import pyarrow as pa
         import pyogrio.raw
-        meta, table = pyogrio.raw.read_arrow(path, layer=name, columns=list(kinds))
+        with warnings.catch_warnings():  # GDAL's remarks on a file: the row-by-row read would not make them
+            warnings.simplefilter("ignore")
+            meta, table = pyogrio.raw.read_arrow(path, layer=name, columns=list(kinds))
     except Exception:  # any reader trouble: the row-by-row read gives the same frame, or the real error
         return None
     data = {}
