@@ -2091,7 +2091,11 @@ _BOOLEAN_FIELDS = frozenset(k for k, kind in ASSET_FIELDS.items() if kind == "BO
 
 def _state(record: dict, wkt: str | None) -> dict:
     """A record of plain values as history keeps it: booleans as JSON booleans, geometry as WKT."""
-    out = {k: (bool(v) if v is not None and k in _BOOLEAN_FIELDS else v) for k, v in record.items() if k != "geometry"}
+    out = dict(record)  # a copy in C; then only the few yes/no fields are touched (order stays)
+    out.pop("geometry", None)
+    for k in _BOOLEAN_FIELDS.intersection(out):
+        if out[k] is not None:
+            out[k] = bool(out[k])
     out["geometry_wkt"] = wkt
     return out
 
