@@ -908,6 +908,8 @@ def _read_arrow(path: Path, name: str, columns: list[tuple[str, str]]) -> pd.Dat
             meta, table = pyogrio.raw.read_arrow(path, layer=name, columns=list(kinds))
     except Exception:  # any reader trouble: the row-by-row read gives the same frame, or the real error
         return None
+    if not set(kinds) <= set(table.column_names):
+        return None
     data = {}
     for column, kind in kinds.items():
         values = table.column(column)
