@@ -324,12 +324,15 @@ def _list(args) -> int:
         return EXIT_OK
     from assetmap.layers.hours import hours_known
     opening = dict(zip(assets["id"], assets["opening_hours"]))
+    meeting = " " + text("cli_meeting_place_tag", args.lang)
+    unknown = meeting + " " + text("cli_hours_unknown_tag", args.lang)
+    lines = []
     for row in records:
-        mp = " " + text("cli_meeting_place_tag", args.lang) if row["is_meeting_place"] else ""
-        if row["is_meeting_place"] and not hours_known(opening.get(row["id"])):
-            mp += " " + text("cli_hours_unknown_tag", args.lang)
-        print(f"{row['id']}\t{row['building_block']}\t{row['category'] or '-'}\t{row['buurt_code'] or '-'}\t{row['name']}{mp}")
-    print(text("cli_asset_count", args.lang, count=len(records)))
+        mp = (meeting if hours_known(opening.get(row["id"])) else unknown) if row["is_meeting_place"] else ""
+        lines.append(f"{row['id']}\t{row['building_block']}\t{row['category'] or '-'}\t{row['buurt_code'] or '-'}\t"
+                     f"{row['name']}{mp}")
+    lines.append(text("cli_asset_count", args.lang, count=len(records)))
+    sys.stdout.write("\n".join(lines) + "\n")  # one write: 10,000 lines print in milliseconds
     return EXIT_OK
 
 

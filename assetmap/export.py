@@ -10,8 +10,10 @@ import tempfile
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError
@@ -137,17 +139,9 @@ def csv_table(assets: gpd.GeoDataFrame, neutralise: bool = True) -> pd.DataFrame
         Every column but ``geometry``, plus ``lat`` and ``lon`` in WGS84 degrees: a point as
         stored, or a point inside a polygon (found in EPSG:28992); None without a location.
     """
-    points = assets.geometry.copy()
-    present = points.notna() & ~points.is_empty
-    reps = points.where(present & (points.geom_type == "Point"), None)
-    shapes = present & (points.geom_type != "Point")
-    if shapes.any():
-        # A point on the shape, found in metres; points themselves are kept exactly as stored.
-        reps[shapes] = points[shapes].to_crs(settings.METRIC_CRS).representative_point() \
-            .to_crs(settings.STORAGE_CRS)
     table = pd.DataFrame(assets.drop(columns="geometry"))
-    table["lat"] = [p.y if p is not None else None for p in reps]
-    table["lon"] = [p.x if p is not None else None for p in reps]
+    table["lon"], table["lat"] = _lon_lat(assets.geometry)
+    table = table[[c for c in table.columns if c not in ("lat", "lon")] + ["lat", "lon"]]
     for column in table.columns:
         if column in ("lat", "lon") or not neutralise:
             continue
@@ -176,12 +170,41 @@ def asset_records(assets: gpd.GeoDataFrame) -> list[dict]:
     """
     if not len(assets):
         return []
-    table = csv_table(assets, neutralise=False)[list(LIST_FIELDS)]
-    table = table.astype(object).where(table.notna(), None)
-    records = table.to_dict("records")
-    for record in records:
-        record["is_meeting_place"] = bool(record["is_meeting_place"])
-    return records
+    lon, lat = _lon_lat(assets.geometry)
+    # Column by column, then one zip: a dict per row from pandas costs more than the rest of ``list``.
+    columns = {"lon": _plain(pd.Series(lon)), "lat": _plain(pd.Series(lat))}
+    for field in LIST_FIELDS:
+        if field not in columns:
+            columns[field] = _plain(assets[field]) if field in assets.columns else [None] * len(assets)
+    columns["is_meeting_place"] = [bool(v) for v in columns["is_meeting_place"]]
+    return [dict(zip(LIST_FIELDS, row)) for row in zip(*(columns[f] for f in LIST_FIELDS))]
+
+
+def _plain(column: pd.Series) -> list:
+    """A column as plain Python values, missing values as None."""
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+def _lon_lat(geometry: gpd.GeoSeries) -> tuple[list, list]:
+    """WGS84 lon and lat of a point on each geometry (None without a location), as lists.
+
+    Points are taken exactly as stored; for other shapes a point inside the shape, found in metres.
+    """
+    geoms = np.array(geometry.array, dtype=object)
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    if not present.any():
+        return [None] * len(geoms), [None] * len(geoms)
+    shapes = present & (shapely.get_type_id(geoms) != shapely.GeometryType.POINT)
+    if shapes.any():
+        # One transformer both ways: building a transformer costs more than the rest of ``list``.
+        from pyproj import Transformer
+        there = Transformer.from_crs(geometry.crs or settings.STORAGE_CRS, settings.METRIC_CRS, always_xy=True)
+        metric = shapely.transform(geoms[shapes], lambda xy: np.column_stack(there.transform(xy[:, 0], xy[:, 1])))
+        geoms[shapes] = shapely.transform(shapely.point_on_surface(metric), lambda xy: np.column_stack(
+            there.transform(xy[:, 0], xy[:, 1], direction="INVERSE")))
+    lon, lat = np.full(len(geoms), np.nan), np.full(len(geoms), np.nan)
+    lon[present], lat[present] = shapely.get_x(geoms[present]), shapely.get_y(geoms[present])
+    return lon.tolist(), lat.tolist()
 
 
 def neutralise_formula(value):

@@ -16,7 +16,7 @@ from assetmap.messages import N_, text
 from assetmap.privacy import story_warnings
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.hours import hours_problems
-from assetmap.sources import cbs, osm, workshop
+from assetmap.sources import workshop
 from assetmap.service import SaveReport
 
 
@@ -99,6 +99,7 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
     """
     if (file is None) == (place is None):
         raise InputError("osm_source_missing", "fix_osm_source")
+    from assetmap.sources import osm  # osmnx costs seconds to import; a workshop import never needs it
     area = _read_area(area_file) if area_file else None
     _report(progress, N_("progress_osm_read"))
     layers = osm.read_osm_file(file, area, progress=progress) if file else osm.fetch_osm_place(place)
@@ -153,6 +154,7 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
     """
     if file is None and gemeente is None:
         raise InputError("boundaries_source_missing", "fix_boundaries_source")
+    from assetmap.sources import cbs
     _report(progress, N_("progress_boundaries_read"))
     boundaries = cbs.read_boundaries_file(file, gemeente) if file else cbs.fetch_boundaries(gemeente, level)
     _report(progress, N_("progress_save"), 0, 1)

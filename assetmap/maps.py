@@ -26,6 +26,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from branca.element import Element, MacroElement
+from folium.utilities import JsCode
 from jinja2 import Template
 
 from assetmap import settings
@@ -85,6 +86,10 @@ BLOCK_STYLE: dict[str, dict[str, str]] = {
 TEXT_COLOUR = "#333333"
 #: Smallest touch target in CSS pixels (WCAG 2.5.5): markers and map buttons get at least this.
 TOUCH_TARGET_PX = 44
+#: From this many assets on, :func:`asset_map` draws dots on one canvas instead of one element per
+#: marker (10,000 markers as elements take the browser many seconds); the list before the map is
+#: then the way in with a keyboard, as on the static site (:data:`assetmap.publish.CANVAS_FROM`).
+CANVAS_FROM: int = 2000
 #: Decimals kept in coordinates: 5 decimals of a degree is about 1 m in the Netherlands.
 COORD_DECIMALS: int = 5
 #: Boundary polygons are simplified by this many metres for display (not for analysis).
@@ -112,6 +117,7 @@ class _GeoJsonLayer(MacroElement):
     """GeoJSON added to its parent layer, with popups and tooltips bound from pre-escaped properties.
 
     ``point_js`` is a JS function ``(feature, latlng) -> layer`` and ``style`` a Leaflet path style.
+    With ``lazy`` (thousands of features) a popup or tooltip is bound on the first click or hover.
     With ``label_suffix`` every point is a named control: its accessible name is its tooltip text
     plus the suffix (the building block) and, for a meeting place (``m``), ``meeting_suffix``; one
     with a popup opens it with Enter or Space, one without is an image with that name. Without it,
@@ -126,19 +132,32 @@ var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
   {% if not this.interactive %}interactive: false,{% endif %}
   onEachFeature: function (f, layer) {
     var p = f.properties || {};
+    {% if not this.lazy %}
     if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 280}); }
     if (p.tip) { layer.bindTooltip(p.tip, {sticky: {{ 'true' if this.sticky else 'false' }}}); }
+    {% endif %}
     // Named by the map's accessibility script (_Accessibility) whenever the layer is drawn.
     layer._assetmapSuffix = {% if this.label_suffix is none %}null{% else %}{{ this.label_suffix }} + (p.m ? {{ this.meeting_suffix }} : ''){% endif %};
   }
 }).addTo({{ this._parent.get_name() }});
+{% if this.lazy %}
+// Thousands of dots: popup and tooltip are bound when a dot is first clicked or hovered, not all at load.
+{{ this.get_name() }}.on('click mouseover', function (e) {
+  var layer = e.propagatedFrom || e.layer, p = (layer.feature && layer.feature.properties) || {};
+  if (e.type === 'click' && p.popup && !layer.getPopup()) { layer.bindPopup(p.popup, {maxWidth: 280}).openPopup(); }
+  if (e.type === 'mouseover' && p.tip && !layer.getTooltip()) {
+    layer.bindTooltip(p.tip, {sticky: {{ 'true' if this.sticky else 'false' }}}).openTooltip(e.latlng);
+  }
+});
+{% endif %}
 {% endmacro %}
 """)
 
     def __init__(self, features: list[dict], *, point_js: str = "", style_js: str = "",
                  interactive: bool = True, sticky: bool = False, label_suffix: str | None = None,
-                 meeting_suffix: str = ""):
+                 meeting_suffix: str = "", lazy: bool = False):
         super().__init__()
+        self.lazy = lazy
         self._name = "GeoJsonLayer"
         self.data_js = _json_for_script({"type": "FeatureCollection", "features": features})
         self.point_js = point_js
@@ -344,10 +363,11 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
     folium.Map
         Fitted to the assets, or to the boundaries when no asset has a location.
     """
-    fmap = _base_map(leaflet_base, tiles)
+    shown = assets[assets.geometry.notna() & ~assets.geometry.is_empty] if len(assets) else assets
+    canvas = len(shown) >= CANVAS_FROM
+    fmap = _base_map(leaflet_base, tiles, canvas)
     if boundaries is not None and not boundaries.empty:
         boundary_layer(boundaries, lang).add_to(fmap)
-    shown = assets[assets.geometry.notna() & ~assets.geometry.is_empty] if len(assets) else assets
     points = display_points(shown)
     stories, linked = related_entries(shown, links)
     own = set(own_ids)
@@ -366,12 +386,16 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
                 "tip": html.escape(plain_text(row.get("name"))),
                 "m": 1 if is_true(row.get("is_meeting_place")) else 0,
             }))
-        _GeoJsonLayer(features, point_js=_marker_js(block), label_suffix=", " + block_label(block, lang),
-                      meeting_suffix=", " + t("meeting_place", lang)).add_to(group)
+        _GeoJsonLayer(features, point_js=_dot_js(block) if canvas else _marker_js(block),
+                      label_suffix=", " + block_label(block, lang),
+                      meeting_suffix=", " + t("meeting_place", lang), lazy=canvas).add_to(group)
         group.add_to(fmap)
     _Legend(block_legend_html(counts, lang)).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
-    _Accessibility(lang, t("map_label_assets", lang)).add_to(fmap)
+    label = t("map_label_assets", lang)
+    if canvas:  # the dots are no controls: say where the same places can be reached
+        label = f"{label}. {t('map_canvas_hint', lang, count=len(shown))}"
+    _Accessibility(lang, label).add_to(fmap)
     _fit(fmap, shown if len(shown) else boundaries)
     return fmap
 
@@ -779,8 +803,11 @@ def display_boundaries(boundaries: gpd.GeoDataFrame, tolerance_m: float = SIMPLI
 _LINK_KINDS = ("works_with", "could_work_with", "part_of", "located_at", "story_about", "other")
 
 
-def _base_map(leaflet_base: str | None, tiles: bool) -> folium.Map:
-    fmap = _Map(location=[52.1, 5.1], zoom_start=14, tiles=None, control_scale=True, prefer_canvas=False)
+def _base_map(leaflet_base: str | None, tiles: bool, canvas: bool = False) -> folium.Map:
+    # With ``canvas`` every shape (outlines and dots) is drawn on one canvas, so the topmost under
+    # the pointer gets it; its tolerance keeps a dot a touch target of TOUCH_TARGET_PX.
+    options = {"renderer": JsCode(f"L.canvas({{padding: 0.5, tolerance: {TOUCH_TARGET_PX // 2 - 7}}})")} if canvas else {}
+    fmap = _Map(location=[52.1, 5.1], zoom_start=14, tiles=None, control_scale=True, prefer_canvas=canvas, **options)
     if leaflet_base:
         # Only Leaflet itself: folium's other defaults (jQuery, Bootstrap, awesome-markers) are not used
         # here, and st_folium stops drawing when any script fails to load (as CDN links do offline).
@@ -820,6 +847,17 @@ def _marker_js(block: str) -> str:
             f" var meet = L.divIcon({{className: 'assetmap-marker', iconSize: [28, 28], html: {meeting}}});"
             " return function (f, ll) { return L.marker(ll, {icon: f.properties.m ? meet : plain,"
             " riseOnHover: true}); };"
+            " })()")
+
+
+def _dot_js(block: str) -> str:
+    """Point-to-layer of a block from :data:`CANVAS_FROM` on: a dot on the map's canvas (see
+    :func:`_base_map`), a meeting place larger with a black rim."""
+    colour = json.dumps(BLOCK_STYLE[block]["color"])
+    return ("(function () { window.assetmapDots = true;"
+            " return function (f, ll) { var m = f.properties.m; return L.circleMarker(ll, {"
+            f" radius: m ? 9 : 7, color: m ? '#000' : '#fff', weight: m ? 3 : 2, fillColor: {colour},"
+            " fillOpacity: 1}); };"
             " })()")
 
 

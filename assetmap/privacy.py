@@ -62,6 +62,9 @@ _CONTACT_PATTERN = re.compile(
     r"|(?<![\w+])(?:\((?=0\d{1,3}\)))?(?:\+\d|0)(?:[\s().-]{0,2}\d){8,13}(?![\w])",
     re.IGNORECASE)
 # IBAN (checked with its mod-97 check digits) and BSN (checked with the 11-proef).
+# What every contact detail above holds somewhere (a digit, an "at", a spoken "at"): a text without
+# any is left alone at once, as most descriptions are.
+_MAYBE_CONTACT = re.compile(rf"\d|{_AT}|\s(?:at|apenstaartje)\s", re.IGNORECASE)
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
 # A Dutch IBAN (NL, 2 check digits, bank code, 10 digits) is masked even with wrong check digits.
 _NL_IBAN = re.compile(r"NL\d{2}\s?[A-Z]{4}(?:\s?\d){10}(?!\w)", re.IGNORECASE)
@@ -167,7 +170,7 @@ def mask_contact_details(text):
     object
         The masked text, or ``text`` unchanged when it is not a string.
     """
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not _MAYBE_CONTACT.search(text):
         return text
     text = _NL_IBAN.sub(CONTACT_MASK, text)
     text = _mask_ibans(text)

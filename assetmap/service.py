@@ -50,7 +50,7 @@ from assetmap.layers.schema import (
 )
 from assetmap.privacy import PSEUDONYM_FIELDS, public_activities, public_view, workshop_view
 from assetmap.storage import PRIVATE_TABLES, TABLES, Store, create_store, location_exists, open_store
-from assetmap.storage.geopackage import plain_value
+from assetmap.storage.geopackage import plain_value, plain_values
 
 #: Roles, from least to most rights. ``coordinator`` is today's full rights (a local single user).
 ROLES: tuple[str, ...] = ("public", "workshop", "coordinator")
@@ -2063,8 +2063,10 @@ def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, act
 # ---------------------------------------------------------------------- helpers
 def _records(frame: pd.DataFrame) -> list[dict]:
     """Asset rows as plain values (see :func:`assetmap.storage.geopackage.plain_value`)."""
-    columns = {c: frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in ASSET_FIELDS}
-    return [{c: plain_value(columns[c][i], kind) for c, kind in ASSET_FIELDS.items()} for i in range(len(frame))]
+    columns = [plain_values(frame[c], kind) if c in frame.columns else [None] * len(frame)
+               for c, kind in ASSET_FIELDS.items()]
+    names = list(ASSET_FIELDS)
+    return [dict(zip(names, row)) for row in zip(*columns)]
 
 
 def _frame(rows, versions: dict[str, int] | None = None) -> gpd.GeoDataFrame:
@@ -2085,10 +2087,16 @@ def _version_map(frame: pd.DataFrame) -> dict[str, int]:
     return {i: (1 if pd.isna(v) else int(v)) for i, v in zip(frame["id"], frame["version"])}
 
 
+_BOOLEAN_FIELDS = frozenset(k for k, kind in ASSET_FIELDS.items() if kind == "BOOLEAN")
+
+
 def _state(record: dict, wkt: str | None) -> dict:
     """A record of plain values as history keeps it: booleans as JSON booleans, geometry as WKT."""
-    out = {k: (bool(v) if v is not None and ASSET_FIELDS.get(k) == "BOOLEAN" else v)
-           for k, v in record.items() if k != "geometry"}
+    out = dict(record)  # a copy in C; then only the few yes/no fields are touched (order stays)
+    out.pop("geometry", None)
+    for k in _BOOLEAN_FIELDS.intersection(out):
+        if out[k] is not None:
+            out[k] = bool(out[k])
     out["geometry_wkt"] = wkt
     return out
 

@@ -299,6 +299,8 @@ def _dtype(kind: str) -> str:
 def _clean_text(values: pd.Series, problems: list[Problem], column: str, rows: pd.Series | None) -> pd.Series:
     """Strip whitespace and control characters; refuse texts longer than the limit."""
     text = values.astype("string")
+    if not text.notna().any():
+        return text  # an empty column (most optional columns of a workshop file): nothing to clean
     text = text.str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", regex=True).str.strip()
     text = text.mask(text == "")
     too_long = text.str.len() > settings.MAX_TEXT_LENGTH
@@ -342,9 +344,15 @@ def _parse_story_dates(values: pd.Series, problems: list[Problem], rows: pd.Seri
 def _parse_bool_column(values: pd.Series, problems: list[Problem], column: str,
                        rows: pd.Series | None) -> pd.Series:
     parsed = []
+    known: dict = {}  # the few distinct cells of a column ("ja", "nee", empty), each read once
     for pos, value in enumerate(values.tolist()):
         try:
-            parsed.append(parse_bool(value))
+            if isinstance(value, str):
+                if value not in known:
+                    known[value] = parse_bool(value)
+                parsed.append(known[value])
+            else:
+                parsed.append(parse_bool(value))
         except ValueError:
             problems.append(Problem("yes_no_invalid", "fix_write_yes_no", row=_validate._row(rows, pos),
                                     column=column, value=value))

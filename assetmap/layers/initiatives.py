@@ -187,11 +187,12 @@ def check_initiative_fields(out: pd.DataFrame, problems: list[Problem], rows: pd
     initiative = (block == INITIATIVE).fillna(False).to_numpy()
     seeking = block.isin(SEEKING_KINDS).fillna(False).to_numpy()
     for column in ("seeks", "offers"):
-        out[column] = pd.Series([join_list(normalise_seek(i) for i in split_list(v)) for v in out[column]],
+        out[column] = pd.Series(_each_value(out[column], lambda v: join_list(normalise_seek(i) for i in split_list(v))),
                                 index=out.index, dtype="string")
-    out["tags"] = pd.Series([join_list(dict.fromkeys(normalise_tag(i) for i in split_list(v))) for v in out["tags"]],
+    out["tags"] = pd.Series(_each_value(out["tags"], lambda v: join_list(dict.fromkeys(normalise_tag(i)
+                                                                                     for i in split_list(v)))),
                             index=out.index, dtype="string")
-    owners = [join_list(split_list(v)) for v in out["owners"]]
+    owners = _each_value(out["owners"], lambda v: join_list(split_list(v)))
     added = out["added_by"].tolist()
     owners = [o if o or not init or added[k] is pd.NA or added[k] is None else added[k]
               for k, (o, init) in enumerate(zip(owners, initiative))]
@@ -210,6 +211,20 @@ def check_initiative_fields(out: pd.DataFrame, problems: list[Problem], rows: pd
     stopped = (out["status"] == ARCHIVED_STATUS).fillna(False).to_numpy() & out["ended_at"].isna().to_numpy()
     if stamp is not None and stopped.any():
         out.loc[stopped, "ended_at"] = stamp
+
+
+def _each_value(values: pd.Series, fn) -> list:
+    """``fn`` of every cell, worked out once per distinct value (most cells of an import are empty or alike)."""
+    done: dict = {}
+    out = []
+    for value in values.tolist():
+        try:
+            out.append(done[value])
+        except KeyError:
+            out.append(done.setdefault(value, fn(value)))
+        except TypeError:  # an unhashable cell (a list typed in the app)
+            out.append(fn(value))
+    return out
 
 
 def _parse_moments(values: pd.Series, column: str, problems: list[Problem], rows: pd.Series | None) -> pd.Series:

@@ -19,6 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError, WorkspaceError
@@ -470,12 +471,20 @@ class GeoPackageStore:
         if not columns:
             raise WorkspaceError("ws_no_table", name=name)
         names = [c for c, _ in columns if with_fid or c != "fid"]
+        if where is None and not with_fid and not self._conn.in_transaction:
+            # A whole table, read in C through GDAL (10,000 assets in tens of milliseconds); inside
+            # a transaction only this connection sees its own writes, so it reads them itself.
+            frame = _read_arrow(self.path, name, columns)
+            if frame is not None:
+                return frame
         select = f'SELECT fid, {", ".join(_q(c) for c in names)} FROM {_q(name)}'
         rows: list = []
         for clause, params in _where_clauses(where):
             rows.extend(self._conn.execute(f"{select} {clause}", params).fetchall())
         rows.sort(key=lambda r: r[0])  # write order, also across the blocks of a long list of values
-        data = {c: [r[i + 1] for r in rows] for i, c in enumerate(names)}
+        # One transpose in C instead of a list per column: 10,000 assets list in a fraction of a second.
+        columns_of_rows = list(zip(*rows)) if rows else [()] * (len(names) + 1)
+        data = {c: list(columns_of_rows[i + 1]) for i, c in enumerate(names)}
         kinds = dict(columns)
         frame = pd.DataFrame({c: _column(data[c], kinds[c]) for c in names if c != "geometry"})
         if "geometry" in names:
@@ -546,7 +555,14 @@ class GeoPackageStore:
                 row.append(int(fid))
         sql = f'INSERT INTO {_q(name)} ({", ".join(_q(c) for c in columns)}) VALUES ({", ".join("?" * len(columns))})'
         with self.transaction() as conn:
-            conn.executemany(sql, rows)
+            trigger = None
+            if spec.geometry_type and not keep_fid and len(rows) >= _BULK_INDEX_FROM:
+                trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                       (f"rtree_{name}_geometry_insert",)).fetchone()
+            if trigger is None:
+                conn.executemany(sql, rows)
+            else:
+                _insert_indexing_once(conn, name, sql, rows, trigger[0], frame)
             if spec.geometry_type:
                 _gpkg.update_extent(conn, name)
 
@@ -798,11 +814,43 @@ def _where_clauses(where: Where | None) -> Iterator[tuple[str, list]]:
         yield "WHERE " + " AND ".join(fixed + [clause]), params + chunk
 
 
+#: From this many rows on, an insert fills the spatial index in one go (see :func:`_insert_indexing_once`).
+_BULK_INDEX_FROM = 500
+
+
+def _insert_indexing_once(conn: sqlite3.Connection, name: str, sql: str, rows: list, trigger_sql: str,
+                          frame: gpd.GeoDataFrame) -> None:
+    """Insert ``rows`` with the RTree insert trigger set aside, then index the new rows in one statement.
+
+    The trigger calls five Python functions and the RTree once per row, most of a large import's
+    time; here the boxes come from the geometries' bounds, the same numbers the blobs' envelopes
+    hold. The trigger is created again, unchanged, in the same transaction: nobody else ever sees
+    the table without it.
+    """
+    fid_before = conn.execute(f"SELECT coalesce(max(fid), 0) FROM {_q(name)}").fetchone()[0]
+    conn.execute(f"DROP TRIGGER {_q(f'rtree_{name}_geometry_insert')}")
+    conn.executemany(sql, rows)
+    fids = [r[0] for r in conn.execute(f"SELECT fid FROM {_q(name)} WHERE fid > ? ORDER BY fid", (fid_before,))]
+    geometry = frame.geometry
+    if geometry.crs is not None and not geometry.crs.equals(settings.STORAGE_CRS):
+        geometry = geometry.to_crs(settings.STORAGE_CRS)
+    bounds = shapely.bounds(np.asarray(geometry.array, dtype=object))  # NaN for a missing or empty geometry
+    if len(fids) != len(bounds):  # rows numbered otherwise than in order: let SQLite read the envelopes
+        conn.execute(f'INSERT OR REPLACE INTO {_q(f"rtree_{name}_geometry")} SELECT fid, ST_MinX(geometry), '
+                     f'ST_MaxX(geometry), ST_MinY(geometry), ST_MaxY(geometry) FROM {_q(name)} '
+                     'WHERE fid > ? AND geometry NOT NULL AND NOT ST_IsEmpty(geometry)', (fid_before,))
+    else:
+        conn.executemany(f'INSERT OR REPLACE INTO {_q(f"rtree_{name}_geometry")} VALUES (?, ?, ?, ?, ?)',
+                         [(fid, minx, maxx, miny, maxy) for fid, (minx, miny, maxx, maxy)
+                          in zip(fids, bounds.tolist()) if minx == minx])
+    conn.execute(trigger_sql)
+
+
 def _rows(frame: pd.DataFrame, spec: TableSpec) -> tuple[list[str], list[list]]:
     """Column names and SQL-ready rows of ``frame`` for a table of shape ``spec`` (geometry encoded)."""
     fields = spec.fields
-    values = {c: frame[c].tolist() if c in frame.columns else [None] * len(frame) for c in fields}
-    rows = [[plain_value(values[c][i], kind) for c, kind in fields.items()] for i in range(len(frame))]
+    values = [plain_values(frame[c], kind) if c in frame.columns else [None] * len(frame) for c, kind in fields.items()]
+    rows = [list(row) for row in zip(*values)] if values else [[] for _ in range(len(frame))]
     columns = list(fields)
     if spec.geometry_type:
         geometry = frame.geometry
@@ -844,6 +892,86 @@ def plain_value(value, kind: str):
     return str(value)
 
 
+def _read_arrow(path: Path, name: str, columns: list[tuple[str, str]]) -> pd.DataFrame | gpd.GeoDataFrame | None:
+    """Table ``name`` read through pyogrio and Arrow with the types :meth:`GeoPackageStore.read` gives,
+    or None when that is not possible here (no pyarrow, a table GDAL does not list, an unexpected
+    column type, a lock): the caller then reads it row by row."""
+    kinds = {c: k for c, k in columns if c not in ("fid", "geometry")}
+    if pd.StringDtype().storage != "pyarrow" or set(kinds.values()) - set(_ARROW_KINDS):
+        return None
+    try:
+        import warnings
+        import pyarrow as pa
+        import pyogrio.raw
+        with warnings.catch_warnings():  # GDAL's remarks on a file: the row-by-row read would not make them
+            warnings.simplefilter("ignore")
+            meta, table = pyogrio.raw.read_arrow(path, layer=name, columns=list(kinds))
+    except Exception:  # any reader trouble: the row-by-row read gives the same frame, or the real error
+        return None
+    if not set(kinds) <= set(table.column_names):
+        return None
+    data = {}
+    for column, kind in kinds.items():
+        values = table.column(column)
+        if not any(values.type.equals(t) for t in _ARROW_KINDS[kind](pa)):
+            return None
+        data[column] = _arrow_column(values, kind, pa)
+    frame = pd.DataFrame(data, columns=list(kinds), index=pd.RangeIndex(table.num_rows))
+    if not any(c == "geometry" for c, _ in columns):
+        return frame
+    if meta.get("geometry_name") != "geometry":
+        return None
+    wkb = table.column("geometry").to_numpy(zero_copy_only=False)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapely.from_wkb(wkb), crs=settings.STORAGE_CRS))
+
+
+#: Column kind -> the Arrow types GDAL gives for it.
+_ARROW_KINDS: dict[str, Callable] = {
+    "TEXT": lambda pa: (pa.string(), pa.large_string(), pa.null()),
+    "BOOLEAN": lambda pa: (pa.bool_(), pa.null()),
+    "INTEGER": lambda pa: (pa.int64(), pa.int32(), pa.int16(), pa.null()),
+    "REAL": lambda pa: (pa.float64(), pa.float32(), pa.null()),
+}
+
+
+def _arrow_column(values, kind: str, pa) -> pd.Series:
+    if kind == "BOOLEAN":
+        return pd.Series(pd.array(values.cast(pa.bool_()).to_pylist(), dtype="boolean"))
+    if kind == "INTEGER":
+        return pd.Series(pd.array(values.cast(pa.int64()).to_pylist(), dtype="Int64"))
+    if kind == "REAL":
+        return pd.Series(values.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
+    return pd.Series(pd.array(values.cast(pa.string()), dtype="string"))
+
+
+def plain_values(column: pd.Series, kind: str) -> list:
+    """:func:`plain_value` of every cell of ``column``, a column at a time where its dtype allows.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        The cells.
+    kind : str
+        SQLite type of the column: ``BOOLEAN``, ``INTEGER``, ``REAL``; anything else is text.
+
+    Returns
+    -------
+    list
+        The plain values, in order (the same as ``[plain_value(v, kind) for v in column]``).
+    """
+    dtype = column.dtype
+    if kind not in ("BOOLEAN", "INTEGER", "REAL") and isinstance(dtype, pd.StringDtype):
+        return column.astype(object).where(column.notna(), None).tolist()  # text already
+    if kind == "REAL" and dtype == np.float64:
+        return [None if v != v else v for v in column.tolist()]
+    if kind == "BOOLEAN" and dtype == np.bool_:
+        return [int(v) for v in column.tolist()]
+    if kind not in ("BOOLEAN", "INTEGER", "REAL") and dtype == object:
+        # Mostly str or None already (rows built by the service): only the others go the long way.
+        return [v if v is None or type(v) is str else plain_value(v, kind) for v in column.tolist()]
+    return [plain_value(v, kind) for v in column.tolist()]
+
+
 def _column(values: list, kind: str) -> pd.Series:
     if kind == "BOOLEAN":
         return pd.Series([None if v is None else bool(v) for v in values], dtype="boolean")
@@ -851,4 +979,15 @@ def _column(values: list, kind: str) -> pd.Series:
         return pd.Series(values, dtype="Int64")
     if kind in ("REAL", "DOUBLE", "FLOAT"):
         return pd.Series(values, dtype="float64")
-    return pd.Series(values, dtype="string")
+    return pd.Series(_strings(values), dtype="string")
+
+
+def _strings(values: list):
+    """Text values as an array pandas takes without checking each cell again (pyarrow when it backs ``string``)."""
+    if pd.StringDtype().storage == "pyarrow":
+        import pyarrow as pa
+        try:
+            return pd.array(pa.array(values, type=pa.string()), dtype="string")
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # a cell that is not text (a file written by another tool)
+            pass
+    return values
