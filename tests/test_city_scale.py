@@ -239,7 +239,7 @@ def test_a_two_by_two_synthetic_city_imports_as_one_city(tmp_path):
             imported = import_osm(ws, file=tmp_path / name / "city.osm.pbf", area_file=tmp_path / name / "area.geojson")
             inputs = coverage.load_inputs(ws)
         results[name] = (imported, inputs, coverage.compute_coverage(inputs, 10, 4.5))
-    (imported_one, inputs_one, cover_one), (imported_two, inputs_two, cover_two) = results["one"], results["two"]
+    (imported_one, _, cover_one), (imported_two, inputs_two, cover_two) = results["one"], results["two"]
     assert imported_two.rows == 4 * imported_one.rows > 100
     assert len(set(inputs_two.demand["buurt_code"])) == len(boundaries)
     assert cover_two.total["population"] == two["population"]

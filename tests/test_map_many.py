@@ -11,7 +11,6 @@ violation in the map.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
