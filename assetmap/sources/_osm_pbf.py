@@ -1,21 +1,26 @@
 """Read any OSM file (``.osm``, ``.osm.bz2``, ``.osm.gz``, ``.osm.pbf``) with pyosmium (libosmium, in C++).
 
 One reader for every offline format, so every format gives the same layers: a feature frame in the
-form osmnx gives (index ``element``, ``id``; one column per tag) and the graph of the walkable
-ways. libosmium parses the Delft extract's XML several times faster than osmnx's XML parsers, and
-its PBF faster still. The result feeds the same :func:`assetmap.sources.osm.osm_to_layers` as the
-online path (osmnx / Overpass).
+form osmnx gives (index ``element``, ``id``; one column per tag) and the walkable ways as flat
+arrays (:class:`WalkWays`). libosmium parses the file, keeps the node locations, builds the areas
+and drops every object without a key asked for, all in C++; Python sees only the tagged objects it
+may keep, and their geometries come from libosmium as WKB, turned into shapely geometries in bulk.
+
+With an ``area``, objects are checked against it while reading, a chunk at a time, and only those
+that intersect it are kept: a province extract read for one gemeente never sits in memory as
+Python objects.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import osmium
-import osmnx as ox
 import pandas as pd
 import shapely
 
@@ -23,16 +28,76 @@ from assetmap import settings
 from assetmap.messages import N_
 from assetmap.layers import categories
 
+#: Objects read between two area checks (and progress reports): bounds what Python holds of objects
+#: outside the area.
+_CHUNK = 100_000
+
+
+@dataclass
+class WalkWays:
+    """The walkable ways of an OSM file as flat arrays: one entry per way, one per way node.
+
+    Parameters
+    ----------
+    way_id : numpy.ndarray
+        OSM id of each way (int64), in file order.
+    tags : dict of str to list
+        Per way tag key, the way's value (None when untagged), in the order of ``way_id``.
+    start : numpy.ndarray
+        ``len(way_id) + 1`` offsets: the nodes of way ``i`` are ``start[i]:start[i + 1]`` of the
+        node arrays.
+    node_id : numpy.ndarray
+        OSM ids of the way nodes (int64), in way order; nodes without a location are left out.
+    lon, lat : numpy.ndarray
+        Their coordinates in degrees (EPSG:4326).
+    """
+
+    way_id: np.ndarray
+    tags: dict[str, list] = field(default_factory=dict)
+    start: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    node_id: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    lon: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    lat: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The ways as osmnx builds them: a bidirectional, unsimplified ``networkx.MultiDiGraph``.
+
+        Like ``osmnx.graph_from_xml(bidirectional=True, simplify=False, retain_all=True)``: node
+        ``x``/``y``, and per segment an edge each way with ``osmid``, the way's tags and ``length``
+        (metres, great-circle, as osmnx computes it). The import does not build it (see
+        :func:`assetmap.sources.osm.simplify_walk_ways`); it is here for comparison with osmnx.
+
+        Returns
+        -------
+        networkx.MultiDiGraph
+            With ``crs`` ``epsg:4326``; nodes left without an edge are dropped.
+        """
+        import osmnx as ox
+
+        graph = nx.MultiDiGraph(crs="epsg:4326")
+        nodes, lon, lat = self.node_id.tolist(), self.lon.tolist(), self.lat.tolist()
+        for i, way in enumerate(self.way_id.tolist()):
+            data = {"osmid": way, **{k: values[i] for k, values in self.tags.items() if values[i] is not None}}
+            first, last = int(self.start[i]), int(self.start[i + 1])
+            for j in range(first, last):
+                graph.add_node(nodes[j], x=lon[j], y=lat[j])
+            for j in range(first, last - 1):
+                if nodes[j] != nodes[j + 1]:
+                    graph.add_edge(nodes[j], nodes[j + 1], **data)
+                    graph.add_edge(nodes[j + 1], nodes[j], **data)  # walking goes both ways
+        graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+        if graph.number_of_edges():
+            graph = ox.distance.add_edge_lengths(graph)
+        return graph
+
 
 def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
                 way_tags: list[str] | tuple[str, ...] = ("highway",),
                 keep_way: Callable[[dict], bool] | None = None,
                 progress: Callable[[str, int, int | None], None] | None = None,
-                ) -> tuple[gpd.GeoDataFrame, nx.MultiDiGraph]:
-    """Features matching ``tags`` and the graph of the ``highway`` ways that ``keep_way`` accepts.
-
-    The graph is bidirectional and unsimplified, with node ``x``/``y`` and edge ``length``,
-    like ``osmnx.graph_from_xml(bidirectional=True, simplify=False, retain_all=True)``.
+                columns: list[str] | tuple[str, ...] | None = None,
+                area=None) -> tuple[gpd.GeoDataFrame, WalkWays]:
+    """Features matching ``tags`` and the ``highway`` ways that ``keep_way`` accepts.
 
     Parameters
     ----------
@@ -44,21 +109,25 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
         ``{key: [values]}``). Default: the OSM tags of the category catalogue
         (:func:`assetmap.layers.categories.osm_tags`), read when the function runs.
     way_tags : list or tuple of str
-        Way tags copied onto the graph's edges (the walk rule needs ``highway``, ``foot``, ...).
+        Way tags kept for each walkable way (the walk rule needs ``highway``, ``foot``, ...).
     keep_way : callable, optional
-        Called with a way's tags (a dict); the way joins the graph when it returns True. Default:
+        Called with a way's tags (a dict); the way is walkable when it returns True. Default:
         every way with a ``highway`` tag.
     progress : callable, optional
-        Called as ``progress(stage, done, total)`` while reading (``done`` counts OSM objects,
-        ``total`` is None); for a progress bar.
+        Called as ``progress(stage, done, total)`` while reading (``done`` counts OSM objects
+        that passed libosmium's key filter, ``total`` is None); for a progress bar.
+    columns : list or tuple of str, optional
+        The tag keys kept as columns of the features (default: every tag of each feature).
+    area : shapely geometry, optional
+        A polygon in EPSG:4326: only features and walkable ways that intersect it are kept
+        (whole, not clipped), checked while reading.
 
     Returns
     -------
     tuple
-        ``(features, graph)``: a GeoDataFrame in EPSG:4326 indexed by (``element``, ``id``) with
-        every tag of each matching object as a column (areas as polygons, open ways as lines,
-        nodes as points); and a ``networkx.MultiDiGraph`` with ``crs`` ``epsg:4326`` and edge
-        ``length`` in metres (great-circle, as osmnx computes it).
+        ``(features, ways)``: a GeoDataFrame in EPSG:4326 indexed by (``element``, ``id``) with
+        the tags of each matching object as columns (areas as polygons, open ways as lines, nodes
+        as points), in file order; and the walkable ways (:class:`WalkWays`), in file order.
 
     Raises
     ------
@@ -69,73 +138,164 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     """
     if tags is None:
         tags = categories.osm_tags()
+    wanted = [(key, None if value is True else frozenset(value)) for key, value in tags.items()]
+    keep = None if columns is None else frozenset(columns)
     way_tags = list(way_tags)
-    wkb = osmium.geom.WKBFactory()
-    features: dict[tuple[str, int], dict] = {}
-    graph = nx.MultiDiGraph(crs="epsg:4326")
+    if area is not None:
+        shapely.prepare(area)  # many tests against one polygon
+    reader = _Reader(wanted, keep, way_tags, keep_way, area)
     # Only objects with a key asked for reach Python (libosmium filters in C++, after the node
     # locations and areas are built from everything): most nodes have no tags at all.
     processor = osmium.FileProcessor(str(path)).with_locations().with_areas() \
         .with_filter(osmium.filter.KeyFilter(*dict.fromkeys([*tags, "highway"])))
     for count, obj in enumerate(processor):
-        if progress is not None and count % 200_000 == 0:
-            progress(N_("progress_osm_read"), count, None)
-        if obj.is_area():
-            wanted = _matching(obj.tags, tags)
-            if wanted:
-                element = "way" if obj.from_way() else "relation"
-                geometry = _polygon(shapely.from_wkb(wkb.create_multipolygon(obj)))
-                features[(element, obj.orig_id())] = {**wanted, "geometry": geometry}
-        elif obj.is_node():
-            wanted = _matching(obj.tags, tags)
-            if wanted and obj.location.valid():
-                features[("node", obj.id)] = {**wanted, "geometry": shapely.Point(obj.location.lon,
-                                                                                   obj.location.lat)}
-        elif obj.is_way():
-            walk = "highway" in obj.tags and (keep_way is None or keep_way(dict(obj.tags)))
+        if count % _CHUNK == 0 and count:
+            reader.check_area()
+            if progress is not None:
+                progress(N_("progress_osm_read"), count, None)
+        reader.add(obj)
+    reader.check_area()
+    return reader.features(), reader.walk_ways()
+
+
+class _Reader:
+    """Collects what one pass over an OSM file keeps, as flat lists; :meth:`check_area` trims a chunk."""
+
+    def __init__(self, wanted, keep, way_tags, keep_way, area):
+        self.wanted, self.keep, self.way_tags, self.keep_way, self.area = wanted, keep, way_tags, keep_way, area
+        self.wkb = osmium.geom.WKBFactory()
+        # features: element, id, tags (dict), geometry (hex WKB until checked, then shapely)
+        self.f_element: list[str] = []
+        self.f_id: list[int] = []
+        self.f_tags: list[dict] = []
+        self.f_geometry: list = []
+        self.f_checked = 0
+        # walkable ways: id, tag values, node refs and coordinates
+        self.w_id: list[int] = []
+        self.w_tags: list[tuple] = []
+        self.w_refs: list[list[int]] = []
+        self.w_coords: list = []  # hex WKB line, or a list of (lon, lat) when a node has no location
+        self.w_checked = 0
+        self.ways_done: list[tuple] = []
+
+    def _tags(self, tag_dict: dict) -> dict | None:
+        """The tags to keep of an object with these tags, or None when no tag asked for matches."""
+        for key, values in self.wanted:
+            value = tag_dict.get(key)
+            if value is not None and (values is None or value in values):
+                if self.keep is None:
+                    return tag_dict
+                return {k: v for k, v in tag_dict.items() if k in self.keep}
+        return None
+
+    def _feature(self, element: str, osm_id: int, tags: dict, geometry) -> None:
+        self.f_element.append(element)
+        self.f_id.append(osm_id)
+        self.f_tags.append(tags)
+        self.f_geometry.append(geometry)
+
+    def add(self, obj) -> None:
+        kind = obj.type_str()
+        if kind == "a":
+            kept = self._tags(dict(obj.tags))
+            if kept is not None:
+                self._feature("way" if obj.from_way() else "relation", obj.orig_id(), kept,
+                              self.wkb.create_multipolygon(obj))
+        elif kind == "n":
+            kept = self._tags(dict(obj.tags))
+            if kept is not None and obj.location.valid():
+                self._feature("node", obj.id, kept, self.wkb.create_point(obj.location))
+        elif kind == "w":
+            tag_dict = dict(obj.tags)
+            walk = "highway" in tag_dict and (self.keep_way is None or self.keep_way(tag_dict))
             closed = obj.is_closed()
             if not walk and closed:
-                continue  # a closed way is a feature as an area (above), if at all
-            nodes = [n for n in obj.nodes if n.location.valid()]
-            if walk and len(nodes) > 1:
-                _add_way(graph, obj, nodes, way_tags)
-            wanted = _matching(obj.tags, tags) if not closed else None
-            if wanted and len(nodes) > 1 and ("way", obj.id) not in features:
-                line = shapely.LineString([(n.location.lon, n.location.lat) for n in nodes])
-                features[("way", obj.id)] = {**wanted, "geometry": line}
-    if features:
-        index = pd.MultiIndex.from_tuples(list(features), names=["element", "id"])
-        frame = gpd.GeoDataFrame(list(features.values()), index=index, geometry="geometry",
-                                 crs=settings.STORAGE_CRS)
-    else:
-        frame = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
-    if graph.number_of_edges():
-        graph = ox.distance.add_edge_lengths(graph)
-    return frame, graph
+                return  # a closed way is a feature as an area (above), if at all
+            kept = None if closed else self._tags(tag_dict)
+            if not walk and kept is None:
+                return
+            nodes = obj.nodes
+            try:
+                line = self.wkb.create_linestring(obj, osmium.geom.use_nodes.ALL)
+                refs = [n.ref for n in nodes] if walk else None
+            except (osmium.InvalidLocationError, RuntimeError):
+                # a node without a location (cut off by the extract) or fewer than two nodes
+                valid = [n for n in nodes if n.location.valid()]
+                if len(valid) < 2:
+                    return
+                line = [(n.location.lon, n.location.lat) for n in valid]
+                refs = [n.ref for n in valid]
+            if walk:
+                self.w_id.append(obj.id)
+                self.w_tags.append(tuple(tag_dict.get(k) for k in self.way_tags))
+                self.w_refs.append(refs)
+                self.w_coords.append(line)
+            if kept is not None:
+                self._feature("way", obj.id, kept, line if isinstance(line, str) else shapely.LineString(line))
 
+    def check_area(self) -> None:
+        """Turn the chunk read since the last call into shapely geometries; without the area, drop them."""
+        new = slice(self.f_checked, None)
+        geometry = np.asarray(self.f_geometry[new], dtype=object)
+        if len(geometry):
+            is_wkb = np.fromiter((isinstance(g, str) for g in geometry), dtype=bool, count=len(geometry))
+            geometry[is_wkb] = shapely.from_wkb(geometry[is_wkb])
+            # libosmium gives every area as a multipolygon; osmnx gives a single one as a polygon
+            single = (shapely.get_type_id(geometry) == 6) & (shapely.get_num_geometries(geometry) == 1)
+            geometry[single] = shapely.get_geometry(geometry[single], 0)
+            inside = self._inside(geometry)
+            if inside is not None:
+                for lst in (self.f_element, self.f_id, self.f_tags):
+                    lst[new] = [v for v, k in zip(lst[new], inside) if k]
+                geometry = geometry[inside]
+            self.f_geometry[new] = list(geometry)
+        self.f_checked = len(self.f_geometry)
+        if len(self.w_id) > self.w_checked:
+            self._check_ways()
 
-def _matching(tag_list, tags: dict[str, bool | list[str]]) -> dict[str, str]:
-    """All tags of an object if any of them is asked for, else an empty dict."""
-    found = False
-    for key, wanted in tags.items():
-        value = tag_list.get(key)
-        if value is not None and (wanted is True or value in wanted):
-            found = True
-            break
-    return {t.k: t.v for t in tag_list} if found else {}
+    def _check_ways(self) -> None:
+        new = slice(self.w_checked, None)
+        coords = []
+        for line in self.w_coords[new]:
+            coords.append(shapely.get_coordinates(shapely.from_wkb(line)) if isinstance(line, str)
+                          else np.asarray(line, dtype=float))
+        counts = np.fromiter((len(c) for c in coords), dtype=np.int64, count=len(coords))
+        xy = np.concatenate(coords) if coords else np.zeros((0, 2))
+        refs = np.fromiter((r for refs in self.w_refs[new] for r in refs), dtype=np.int64, count=int(counts.sum()))
+        ways = np.asarray(self.w_id[new], dtype=np.int64)
+        tag_rows = self.w_tags[new]
+        if self.area is not None and len(ways):
+            lines = shapely.linestrings(xy, indices=np.repeat(np.arange(len(ways)), counts))
+            inside = self._inside(lines)
+            node_inside = np.repeat(inside, counts)
+            ways, counts, xy, refs = ways[inside], counts[inside], xy[node_inside], refs[node_inside]
+            tag_rows = [t for t, k in zip(tag_rows, inside) if k]
+        self.ways_done.append((ways, tag_rows, counts, xy, refs))
+        del self.w_id[new], self.w_tags[new], self.w_refs[new], self.w_coords[new]
+        self.w_checked = len(self.w_id)
 
+    def _inside(self, geometry: np.ndarray) -> np.ndarray | None:
+        if self.area is None or not len(geometry):
+            return None
+        return shapely.intersects(self.area, geometry)
 
-def _add_way(graph: nx.MultiDiGraph, way, nodes, way_tags: list[str]) -> None:
-    data = {"osmid": way.id, **{k: way.tags[k] for k in way_tags if k in way.tags}}
-    for node in nodes:
-        graph.add_node(node.ref, x=node.location.lon, y=node.location.lat)
-    for a, b in zip(nodes[:-1], nodes[1:]):
-        if a.ref != b.ref:
-            graph.add_edge(a.ref, b.ref, **data)
-            graph.add_edge(b.ref, a.ref, **data)  # walking goes both ways
+    def features(self) -> gpd.GeoDataFrame:
+        if not self.f_id:
+            return gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
+        index = pd.MultiIndex.from_arrays([self.f_element, self.f_id], names=["element", "id"])
+        frame = pd.DataFrame(self.f_tags, index=index)
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(self.f_geometry, index=index, crs=settings.STORAGE_CRS),
+                                crs=settings.STORAGE_CRS)
 
-
-def _polygon(geometry):
-    if geometry.geom_type == "MultiPolygon" and len(geometry.geoms) == 1:
-        return geometry.geoms[0]
-    return geometry
+    def walk_ways(self) -> WalkWays:
+        if not self.ways_done:
+            return WalkWays(np.zeros(0, dtype=np.int64), {k: [] for k in self.way_tags})
+        ways = np.concatenate([d[0] for d in self.ways_done])
+        rows = [row for d in self.ways_done for row in d[1]]
+        counts = np.concatenate([d[2] for d in self.ways_done])
+        xy = np.concatenate([d[3] for d in self.ways_done])
+        refs = np.concatenate([d[4] for d in self.ways_done])
+        start = np.zeros(len(ways) + 1, dtype=np.int64)
+        np.cumsum(counts, out=start[1:])
+        tags = {k: [row[i] for row in rows] for i, k in enumerate(self.way_tags)}
+        return WalkWays(ways, tags, start, refs, xy[:, 0].copy(), xy[:, 1].copy())

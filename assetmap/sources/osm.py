@@ -118,20 +118,49 @@ def mapping_tags() -> dict[str, bool | list[str]]:
     return tags
 
 
-def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progress=None) -> OsmLayers:
+def feature_columns() -> list[str]:
+    """The OSM tag keys the layers read from a feature: the rest of its tags are not kept.
+
+    Returns
+    -------
+    list of str
+        The keys of the category catalogue (:func:`assetmap.layers.categories.tag_mapping`), the
+        asset fields taken from tags (``name``, ``description``, ``opening_hours``,
+        ``wheelchair``, ``fee``, ``operator``), ``building`` and ``building:levels`` for the
+        demand model, and the keys of :data:`BASEMAP_TAGS`.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        The category catalogue (``data/osm_tags.csv``) cannot be read.
+    """
+    keys = list(categories.tag_mapping()["key"])
+    keys += ["name", "description", "opening_hours", "wheelchair", "fee", "operator", "building",
+             "building:levels", *BASEMAP_TAGS]
+    return list(dict.fromkeys(keys))
+
+
+def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progress=None, clip: bool = False,
+                  ) -> OsmLayers:
     """Read facilities and the walking network from a local OSM file, of any format.
 
     ``.osm``, ``.osm.bz2``, ``.osm.gz`` and ``.osm.pbf`` are all read by libosmium (pyosmium),
-    so every format of the same data gives the same layers.
+    so every format of the same data gives the same layers. With ``clip``, only what intersects
+    the ``area`` is kept, checked while the file is read: a province extract can be read for one
+    gemeente.
 
     Parameters
     ----------
     path : str or Path
         The OSM file.
     area : geopandas.GeoDataFrame, optional
-        Polygon of the area the file covers (default: its extent).
+        Polygon(s) of the study area (default: the extent of the data).
     progress : callable, optional
         Called as ``progress(stage, done, total)`` with a stage message code, for a progress bar.
+    clip : bool
+        Keep only the facilities, buildings, base-map shapes and walkable ways that intersect
+        ``area`` (whole, not cut at its edge); the rest of the file is dropped while it is read,
+        so Python never holds it. Without an ``area`` it changes nothing.
 
     Returns
     -------
@@ -144,19 +173,24 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
         ``file_missing``, ``file_larger_than``, ``osm_not_pbf``, ``file_cannot_open``, ``osm_not_xml``,
         ``osm_xml_unreadable``, ``osm_pbf_unreadable`` or ``osm_no_streets``.
     """
+    from assetmap.sources._walk import walk_layers
+
     path = Path(path)
     _check_osm_file(path)
-    features, graph = read_osm_objects(path, progress)
+    features, ways = _read_osmium(path, progress, _area_polygon(area) if clip else None)
     if progress is not None:
         progress(N_("progress_osm_network"), 0, None)
-    graph = ox.simplify_graph(graph)
+    nodes, edges = walk_layers(ways.start, ways.node_id, ways.lon, ways.lat)
     if progress is not None:
         progress(N_("progress_osm_layers"), 0, None)
-    return osm_to_layers(features, graph, area, reference=path.name)
+    return _layers(features, nodes, edges, area, path.name)
 
 
 def read_osm_objects(path: str | Path, progress=None) -> tuple[gpd.GeoDataFrame, nx.MultiDiGraph]:
     """The features and the unsimplified walking graph of a local OSM file, of any format.
+
+    The import itself builds no graph (see :func:`read_osm_file`); this one is for comparing the
+    walking ways with osmnx's.
 
     Parameters
     ----------
@@ -168,8 +202,9 @@ def read_osm_objects(path: str | Path, progress=None) -> tuple[gpd.GeoDataFrame,
     Returns
     -------
     tuple
-        ``(features, graph)``: osmnx-style features matching :func:`mapping_tags`, and the
-        bidirectional, unsimplified graph of the ways :func:`is_walkable` accepts, in EPSG:4326.
+        ``(features, graph)``: osmnx-style features matching :func:`mapping_tags` (with the tag
+        columns of :func:`feature_columns`), and the bidirectional, unsimplified graph of the
+        ways :func:`is_walkable` accepts, in EPSG:4326.
 
     Raises
     ------
@@ -177,19 +212,34 @@ def read_osm_objects(path: str | Path, progress=None) -> tuple[gpd.GeoDataFrame,
         ``osm_xml_unreadable`` or ``osm_pbf_unreadable`` (libosmium cannot read it), or
         ``osm_no_streets`` (no walkable way).
     """
+    features, ways = _read_osmium(Path(path), progress)
+    return features, ways.graph()
+
+
+def _read_osmium(path: Path, progress=None, area=None):
     from assetmap.sources._osm_pbf import read_osmium
 
-    path = Path(path)
     try:
-        features, graph = read_osmium(path, mapping_tags(), _WAY_TAGS, keep_way=is_walkable, progress=progress)
+        features, ways = read_osmium(path, mapping_tags(), _WAY_TAGS, keep_way=is_walkable, progress=progress,
+                                     columns=feature_columns(), area=area)
     except RuntimeError as exc:  # libosmium reports damaged files as RuntimeError
         if path.name.lower().endswith(".pbf"):
             raise InputError("osm_pbf_unreadable", "fix_osmium_extract", name=path.name, error=exc) from exc
         raise InputError("osm_xml_unreadable", "fix_export_osm_again", name=path.name, error=exc) from exc
-    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
-    if graph.number_of_edges() == 0:
+    ids = ways.node_id
+    same_way = np.ones(max(len(ids) - 1, 0), dtype=bool)
+    same_way[ways.start[1:-1] - 1] = False
+    has_segment = bool(np.any((ids[:-1] != ids[1:]) & same_way)) if len(ids) > 1 else False
+    if not has_segment:
         raise InputError("osm_no_streets", "fix_extract_with_streets", name=path.name)
-    return features, graph
+    return features, ways
+
+
+def _area_polygon(area: gpd.GeoDataFrame | None):
+    """The study area as one shapely geometry in EPSG:4326, or None."""
+    if area is None or area.empty:
+        return None
+    return shapely.union_all(area.geometry.to_crs(settings.STORAGE_CRS).array)
 
 
 def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
@@ -252,12 +302,17 @@ def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.
     assetmap.errors.InputError
         The category catalogue cannot be read.
     """
+    nodes, edges = network_layers(graph)
+    return _layers(features, nodes, edges, area, reference)
+
+
+def _layers(features: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame,
+            area: gpd.GeoDataFrame | None, reference: str) -> OsmLayers:
     features = features.to_crs(settings.STORAGE_CRS) if len(features) else features
     if len(features):
         features = features.set_geometry(canonical_geometry(features.geometry.array))
     buildings = buildings_from_features(features)
     assets = assets_from_features(features)
-    nodes, edges = network_layers(graph)
     if area is None or area.empty:
         area = _extent_of(assets, buildings, nodes)
     area = gpd.GeoDataFrame({"name": area.get("name", pd.Series([reference] * len(area))).astype(str).to_list(),
