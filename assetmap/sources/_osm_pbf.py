@@ -111,8 +111,8 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     way_tags : list or tuple of str
         Way tags kept for each walkable way (the walk rule needs ``highway``, ``foot``, ...).
     keep_way : callable, optional
-        Called with a way's tags (a dict); the way is walkable when it returns True. Default:
-        every way with a ``highway`` tag.
+        Called with a way's tags (a read-only mapping with ``get``); the way is walkable when it
+        returns True. Default: every way with a ``highway`` tag.
     progress : callable, optional
         Called as ``progress(stage, done, total)`` while reading (``done`` counts OSM objects
         that passed libosmium's key filter, ``total`` is None); for a progress bar.
@@ -138,7 +138,9 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     """
     if tags is None:
         tags = categories.osm_tags()
-    wanted = [(key, None if value is True else frozenset(value)) for key, value in tags.items()]
+    # Keys asked for with any value first (``building`` is the most common), to decide sooner.
+    wanted = sorted(((key, None if value is True else frozenset(value)) for key, value in tags.items()),
+                    key=lambda item: (item[1] is not None, item[0] != "building"))
     keep = None if columns is None else frozenset(columns)
     way_tags = list(way_tags)
     if area is not None:
@@ -178,14 +180,15 @@ class _Reader:
         self.w_checked = 0
         self.ways_done: list[tuple] = []
 
-    def _tags(self, tag_dict: dict) -> dict | None:
-        """The tags to keep of an object with these tags, or None when no tag asked for matches."""
+    def _tags(self, tag_list) -> dict | None:
+        """The tags to keep of an object, or None when no tag asked for matches."""
+        get = tag_list.get
         for key, values in self.wanted:
-            value = tag_dict.get(key)
+            value = get(key)
             if value is not None and (values is None or value in values):
                 if self.keep is None:
-                    return tag_dict
-                return {k: v for k, v in tag_dict.items() if k in self.keep}
+                    return dict(tag_list)
+                return {tag.k: tag.v for tag in tag_list if tag.k in self.keep}
         return None
 
     def _feature(self, element: str, osm_id: int, tags: dict, geometry) -> None:
@@ -197,21 +200,21 @@ class _Reader:
     def add(self, obj) -> None:
         kind = obj.type_str()
         if kind == "a":
-            kept = self._tags(dict(obj.tags))
+            kept = self._tags(obj.tags)
             if kept is not None:
                 self._feature("way" if obj.from_way() else "relation", obj.orig_id(), kept,
                               self.wkb.create_multipolygon(obj))
         elif kind == "n":
-            kept = self._tags(dict(obj.tags))
+            kept = self._tags(obj.tags)
             if kept is not None and obj.location.valid():
                 self._feature("node", obj.id, kept, self.wkb.create_point(obj.location))
         elif kind == "w":
-            tag_dict = dict(obj.tags)
-            walk = "highway" in tag_dict and (self.keep_way is None or self.keep_way(tag_dict))
+            tag_list = obj.tags
+            walk = "highway" in tag_list and (self.keep_way is None or self.keep_way(tag_list))
             closed = obj.is_closed()
             if not walk and closed:
                 return  # a closed way is a feature as an area (above), if at all
-            kept = None if closed else self._tags(tag_dict)
+            kept = None if closed else self._tags(tag_list)
             if not walk and kept is None:
                 return
             nodes = obj.nodes
@@ -227,7 +230,7 @@ class _Reader:
                 refs = [n.ref for n in valid]
             if walk:
                 self.w_id.append(obj.id)
-                self.w_tags.append(tuple(tag_dict.get(k) for k in self.way_tags))
+                self.w_tags.append(tuple(tag_list.get(k) for k in self.way_tags))
                 self.w_refs.append(refs)
                 self.w_coords.append(line)
             if kept is not None:
@@ -255,12 +258,14 @@ class _Reader:
 
     def _check_ways(self) -> None:
         new = slice(self.w_checked, None)
-        coords = []
-        for line in self.w_coords[new]:
-            coords.append(shapely.get_coordinates(shapely.from_wkb(line)) if isinstance(line, str)
-                          else np.asarray(line, dtype=float))
-        counts = np.fromiter((len(c) for c in coords), dtype=np.int64, count=len(coords))
-        xy = np.concatenate(coords) if coords else np.zeros((0, 2))
+        lines = self.w_coords[new]
+        # Lines from libosmium (WKB) in bulk; a way with a node cut off comes as a list of points.
+        lines = np.array([shapely.LineString(line) if isinstance(line, list) else line for line in lines] or [None],
+                         dtype=object)[:len(lines)]
+        is_wkb = np.fromiter((isinstance(line, str) for line in lines), dtype=bool, count=len(lines))
+        lines[is_wkb] = shapely.from_wkb(lines[is_wkb])
+        xy, parts = shapely.get_coordinates(lines, return_index=True)
+        counts = np.bincount(parts, minlength=len(lines)).astype(np.int64)
         refs = np.fromiter((r for refs in self.w_refs[new] for r in refs), dtype=np.int64, count=int(counts.sum()))
         ways = np.asarray(self.w_id[new], dtype=np.int64)
         tag_rows = self.w_tags[new]

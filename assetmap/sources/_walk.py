@@ -20,7 +20,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
 from assetmap import settings
 
@@ -115,9 +114,10 @@ def walk_layers(start: np.ndarray, node_id: np.ndarray, lon: np.ndarray, lat: np
     within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     along = flat[offsets[order][edge_of] + within]
     u, v = u[order], v[order]
-    to_metric = Transformer.from_crs(settings.STORAGE_CRS, settings.METRIC_CRS, always_xy=True)
-    mx, my = to_metric.transform(x, y)
-    length = shapely.length(shapely.linestrings(np.asarray(mx)[along], np.asarray(my)[along], indices=edge_of))
+    # Projected once per node (geopandas keeps the transformer), measured as geopandas would the lines.
+    metric = shapely.get_coordinates(gpd.GeoSeries(shapely.points(x, y), crs=settings.STORAGE_CRS)
+                                     .to_crs(settings.METRIC_CRS).array)
+    length = shapely.length(shapely.linestrings(metric[along], indices=edge_of))
     lo, hi = np.minimum(osm_id[u], osm_id[v]), np.maximum(osm_id[u], osm_id[v])
     table = pd.DataFrame({"u": lo, "v": hi, "length_m": length})
     keep = ~table.assign(r=np.round(length, 1)).duplicated(["u", "v", "r"]).to_numpy()

@@ -343,12 +343,7 @@ def canonical_geometry(geometry) -> np.ndarray:
     geometry = np.asarray(geometry, dtype=object)
     rounded = shapely.transform(geometry, lambda xy: np.round(xy, _COORDINATE_DECIMALS))
     normal = shapely.normalize(rounded)
-    polygonal = np.array([g is not None and g.geom_type in ("Polygon", "MultiPolygon") for g in normal], dtype=bool)
-    out = normal.copy()
-    out[polygonal] = [shapely.geometry.polygon.orient(g, 1.0) if g.geom_type == "Polygon"
-                      else shapely.MultiPolygon([shapely.geometry.polygon.orient(p, 1.0) for p in g.geoms])
-                      for g in normal[polygonal]]
-    return out
+    return shapely.orient_polygons(normal, exterior_cw=False)
 
 
 def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -376,23 +371,25 @@ def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if features.empty:
         return build_assets(gpd.GeoDataFrame({"name": [], "building_block": []},
                                              geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS)), source="osm")
-    table = categories.tag_mapping()
+    table = list(categories.tag_mapping().itertuples(index=False))
     frame = features.reset_index()
-    chosen = pd.Series([None] * len(frame), dtype=object)
-    for row in table.itertuples(index=False):
+    choice = np.full(len(frame), -1)  # the first catalogue row each feature matches
+    for number, row in enumerate(table):
         if row.key not in frame.columns:
             continue
         values = frame[row.key]
-        hit = values.notna() & (values.astype(str) != "no") & chosen.isna()
+        hit = values.notna() & (values.astype(str) != "no") & (choice < 0)
         if row.value != "*":
             hit &= values == row.value
-        for i in np.nonzero(hit.to_numpy())[0]:
-            chosen.iloc[i] = row
-    keep = chosen.notna().to_numpy()
-    frame, chosen = frame[keep].reset_index(drop=True), chosen[keep].reset_index(drop=True)
-    geometry = frame.geometry.apply(_point_or_polygon)
+        choice[np.nonzero(hit.to_numpy())[0]] = number
+    keep = choice >= 0
+    frame = frame[keep].reset_index(drop=True)
+    chosen = [table[number] for number in choice[keep]]
+    geometry = gpd.GeoSeries(_point_or_polygon(frame.geometry.array), crs=settings.STORAGE_CRS)
     names = _col(frame, "name").fillna(pd.Series([r.label_nl for r in chosen], dtype="string"))
-    category = [r.category.replace("{value}", _slug(frame.at[i, r.key])) for i, r in enumerate(chosen)]
+    values = {key: frame[key].tolist() for key in {r.key for r in chosen if "{value}" in r.category}}
+    category = [r.category.replace("{value}", _slug(values[r.key][i])) if "{value}" in r.category else r.category
+                for i, r in enumerate(chosen)]
     fee = _col(frame, "fee").str.lower()
     wheelchair = _col(frame, "wheelchair").str.lower()
     assets = gpd.GeoDataFrame({
@@ -607,10 +604,14 @@ def _extent_of(*layers: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"name": ["osm extent"]}, geometry=[box], crs=settings.STORAGE_CRS)
 
 
-def _point_or_polygon(geom):
-    if geom is None or geom.geom_type in ("Point", "Polygon", "MultiPolygon"):
-        return geom
-    return geom.representative_point()
+def _point_or_polygon(geometry) -> np.ndarray:
+    """Points and polygons as they are; lines (and anything else) as a point on them."""
+    geometry = np.asarray(geometry, dtype=object)
+    kind = shapely.get_type_id(geometry)
+    other = ~np.isin(kind, (-1, 0, 3, 6))  # missing, Point, Polygon, MultiPolygon stay
+    out = geometry.copy()
+    out[other] = shapely.point_on_surface(geometry[other])
+    return out
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
