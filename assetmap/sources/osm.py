@@ -374,22 +374,25 @@ def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     table = list(categories.tag_mapping().itertuples(index=False))
     frame = features.reset_index()
     choice = np.full(len(frame), -1)  # the first catalogue row each feature matches
+    values = {key: frame[key].to_numpy(dtype=object, na_value=None)
+              for key in dict.fromkeys(row.key for row in table) if key in frame.columns}
+    usable = {key: np.array([v is not None and str(v) != "no" for v in column], dtype=bool)
+              for key, column in values.items()}
     for number, row in enumerate(table):
-        if row.key not in frame.columns:
+        if row.key not in values:
             continue
-        values = frame[row.key]
-        hit = values.notna() & (values.astype(str) != "no") & (choice < 0)
+        hit = usable[row.key] & (choice < 0)
         if row.value != "*":
-            hit &= values == row.value
-        choice[np.nonzero(hit.to_numpy())[0]] = number
+            hit &= values[row.key] == row.value
+        choice[hit] = number
     keep = choice >= 0
     frame = frame[keep].reset_index(drop=True)
     chosen = [table[number] for number in choice[keep]]
     geometry = gpd.GeoSeries(_point_or_polygon(frame.geometry.array), crs=settings.STORAGE_CRS)
     names = _col(frame, "name").fillna(pd.Series([r.label_nl for r in chosen], dtype="string"))
-    values = {key: frame[key].tolist() for key in {r.key for r in chosen if "{value}" in r.category}}
-    category = [r.category.replace("{value}", _slug(values[r.key][i])) if "{value}" in r.category else r.category
-                for i, r in enumerate(chosen)]
+    picked = np.nonzero(keep)[0]
+    category = [r.category.replace("{value}", _slug(values[r.key][picked[i]])) if "{value}" in r.category
+                else r.category for i, r in enumerate(chosen)]
     fee = _col(frame, "fee").str.lower()
     wheelchair = _col(frame, "wheelchair").str.lower()
     assets = gpd.GeoDataFrame({

@@ -183,6 +183,7 @@ MIGRATIONS_SQL: dict[int, tuple[str, ...]] = {
 Where = Mapping[str, object]
 
 _CHUNK = 500  # ids per IN (...) clause, under SQLite's variable limit
+_BULK_ROWS = 500  # from this many rows on, a replaced layer is spatially indexed in one go
 
 
 class GeoPackageStore:
@@ -638,7 +639,12 @@ class GeoPackageStore:
             if not self._columns(name):
                 _create_table(conn, name, _infer_spec(frame, description))
             self.delete(name, where)
-            self.insert(name, frame)
+            # A whole layer (walking network, buildings, base map) is indexed in one go, not row by row.
+            bulk = _gpkg.deferred_spatial_index(conn, name) if len(frame) >= _BULK_ROWS else contextlib.nullcontext()
+            with bulk:
+                self.insert(name, frame)
+            if len(frame) >= _BULK_ROWS and self._spec(name).geometry_type:
+                _gpkg.update_extent(conn, name)  # again, now that the index holds the new rows
 
     # ------------------------------------------------------------------ internals
     def _spec(self, name: str) -> TableSpec:
