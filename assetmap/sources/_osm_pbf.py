@@ -148,8 +148,11 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     reader = _Reader(wanted, keep, way_tags, keep_way, area)
     # Only objects with a key asked for reach Python (libosmium filters in C++, after the node
     # locations and areas are built from everything): most nodes have no tags at all.
+    # Nodes and areas count only with a key asked for (not for ``highway`` alone); relations come as areas.
     processor = osmium.FileProcessor(str(path)).with_locations().with_areas() \
-        .with_filter(osmium.filter.KeyFilter(*dict.fromkeys([*tags, "highway"])))
+        .with_filter(osmium.filter.EntityFilter(osmium.osm.NODE | osmium.osm.WAY | osmium.osm.AREA)) \
+        .with_filter(osmium.filter.KeyFilter(*dict.fromkeys([*tags, "highway"]))) \
+        .with_filter(osmium.filter.KeyFilter(*tags).enable_for(osmium.osm.NODE | osmium.osm.AREA))
     for count, obj in enumerate(processor):
         if count % _CHUNK == 0 and count:
             reader.check_area()
