@@ -13,6 +13,11 @@ Python objects.
 
 from __future__ import annotations
 
+import bz2
+import contextlib
+import gzip
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +101,7 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
                 keep_way: Callable[[dict], bool] | None = None,
                 progress: Callable[[str, int, int | None], None] | None = None,
                 columns: list[str] | tuple[str, ...] | None = None,
-                area=None) -> tuple[gpd.GeoDataFrame, WalkWays]:
+                area=None, chunk: int = _CHUNK) -> tuple[gpd.GeoDataFrame, WalkWays]:
     """Features matching ``tags`` and the ``highway`` ways that ``keep_way`` accepts.
 
     Parameters
@@ -121,6 +126,9 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     area : shapely geometry, optional
         A polygon in EPSG:4326: only features and walkable ways that intersect it are kept
         (whole, not clipped), checked while reading.
+    chunk : int
+        Objects read between two area checks (and progress reports): at most this many objects
+        outside the area are held at a time.
 
     Returns
     -------
@@ -136,31 +144,49 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     assetmap.errors.InputError
         ``tags`` is None and the category catalogue cannot be read.
     """
+    path = Path(path)
     if tags is None:
         tags = categories.osm_tags()
     # Keys asked for with any value first (``building`` is the most common), to decide sooner.
     wanted = sorted(((key, None if value is True else frozenset(value)) for key, value in tags.items()),
                     key=lambda item: (item[1] is not None, item[0] != "building"))
     keep = None if columns is None else frozenset(columns)
-    way_tags = list(way_tags)
     if area is not None:
         shapely.prepare(area)  # many tests against one polygon
-    reader = _Reader(wanted, keep, way_tags, keep_way, area)
-    # Only objects with a key asked for reach Python (libosmium filters in C++, after the node
-    # locations and areas are built from everything): most nodes have no tags at all.
-    # Nodes and areas count only with a key asked for (not for ``highway`` alone); relations come as areas.
-    processor = osmium.FileProcessor(str(path)).with_locations().with_areas() \
-        .with_filter(osmium.filter.EntityFilter(osmium.osm.NODE | osmium.osm.WAY | osmium.osm.AREA)) \
-        .with_filter(osmium.filter.KeyFilter(*dict.fromkeys([*tags, "highway"]))) \
-        .with_filter(osmium.filter.KeyFilter(*tags).enable_for(osmium.osm.NODE | osmium.osm.AREA))
-    for count, obj in enumerate(processor):
-        if count % _CHUNK == 0 and count:
-            reader.check_area()
-            if progress is not None:
-                progress(N_("progress_osm_read"), count, None)
-        reader.add(obj)
+    reader = _Reader(wanted, keep, list(way_tags), keep_way, area)
+    with contextlib.ExitStack() as stack:
+        if path.name.lower().endswith((".bz2", ".gz")):
+            path = _decompressed(path, stack)
+        # Only objects with a key asked for reach Python (libosmium filters in C++, after the node
+        # locations and areas are built from everything): most nodes have no tags at all. Nodes
+        # and areas count only with a key asked for (not for ``highway`` alone); relations come
+        # as areas.
+        processor = osmium.FileProcessor(str(path)).with_locations().with_areas() \
+            .with_filter(osmium.filter.EntityFilter(osmium.osm.NODE | osmium.osm.WAY | osmium.osm.AREA)) \
+            .with_filter(osmium.filter.KeyFilter(*dict.fromkeys([*tags, "highway"]))) \
+            .with_filter(osmium.filter.KeyFilter(*tags).enable_for(osmium.osm.NODE | osmium.osm.AREA))
+        for count, obj in enumerate(processor):
+            if count % chunk == 0 and count:
+                reader.check_area()
+                if progress is not None:
+                    progress(N_("progress_osm_read"), count, None)
+            reader.add(obj)
     reader.check_area()
     return reader.features(), reader.walk_ways()
+
+
+def _decompressed(path: Path, stack: contextlib.ExitStack) -> Path:
+    """The file unpacked once into a temporary folder (removed with ``stack``): libosmium reads a file
+    twice to build areas, and unpacking ``.bz2`` costs more than parsing the XML."""
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="assetmap-osm-")))
+    plain = folder / "data.osm"
+    opener = bz2.open if path.name.lower().endswith(".bz2") else gzip.open
+    try:
+        with opener(path, "rb") as source, open(plain, "wb") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+    except (OSError, EOFError) as exc:  # damaged or cut off: reported like a file libosmium cannot read
+        raise RuntimeError(f"{path.name}: {exc}") from exc
+    return plain
 
 
 class _Reader:
