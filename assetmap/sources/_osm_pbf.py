@@ -97,7 +97,7 @@ class WalkWays:
 
 
 def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
-                way_tags: list[str] | tuple[str, ...] = ("highway",),
+                way_tags: list[str] | tuple[str, ...] = (),
                 keep_way: Callable[[dict], bool] | None = None,
                 progress: Callable[[str, int, int | None], None] | None = None,
                 columns: list[str] | tuple[str, ...] | None = None,
@@ -114,7 +114,7 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
         ``{key: [values]}``). Default: the OSM tags of the category catalogue
         (:func:`assetmap.layers.categories.osm_tags`), read when the function runs.
     way_tags : list or tuple of str
-        Way tags kept for each walkable way (the walk rule needs ``highway``, ``foot``, ...).
+        Way tags kept for each walkable way (for :meth:`WalkWays.graph`; the import needs none).
     keep_way : callable, optional
         Called with a way's tags (a read-only mapping with ``get``); the way is walkable when it
         returns True. Default: every way with a ``highway`` tag.
@@ -153,10 +153,11 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     keep = None if columns is None else frozenset(columns)
     if area is not None:
         shapely.prepare(area)  # many tests against one polygon
-    reader = _Reader(wanted, keep, list(way_tags), keep_way, area)
     with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="assetmap-osm-")))
+        reader = _Reader(wanted, keep, list(way_tags), keep_way, area, folder)
         if path.name.lower().endswith((".bz2", ".gz")):
-            path = _decompressed(path, stack)
+            path = _decompressed(path, folder)
         # Only objects with a key asked for reach Python (libosmium filters in C++, after the node
         # locations and areas are built from everything): most nodes have no tags at all. Nodes
         # and areas count only with a key asked for (not for ``highway`` alone); relations come
@@ -171,14 +172,13 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
                 if progress is not None:
                     progress(N_("progress_osm_read"), count, None)
             reader.add(obj)
-    reader.check_area()
-    return reader.features(), reader.walk_ways()
+        reader.check_area()
+        return reader.features(), reader.walk_ways(chunk)
 
 
-def _decompressed(path: Path, stack: contextlib.ExitStack) -> Path:
-    """The file unpacked once into a temporary folder (removed with ``stack``): libosmium reads a file
-    twice to build areas, and unpacking ``.bz2`` costs more than parsing the XML."""
-    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="assetmap-osm-")))
+def _decompressed(path: Path, folder: Path) -> Path:
+    """The file unpacked once into ``folder``: libosmium reads a file twice to build areas, and
+    unpacking ``.bz2`` costs more than parsing the XML."""
     plain = folder / "data.osm"
     opener = bz2.open if path.name.lower().endswith(".bz2") else gzip.open
     try:
@@ -190,10 +190,16 @@ def _decompressed(path: Path, stack: contextlib.ExitStack) -> Path:
 
 
 class _Reader:
-    """Collects what one pass over an OSM file keeps, as flat lists; :meth:`check_area` trims a chunk."""
+    """Collects what one pass over an OSM file keeps; :meth:`check_area` turns a chunk into geometries.
 
-    def __init__(self, wanted, keep, way_tags, keep_way, area):
-        self.wanted, self.keep, self.way_tags, self.keep_way, self.area = wanted, keep, way_tags, keep_way, area
+    Tags are read one key at a time (iterating an object's tags costs far more in pyosmium), and
+    the walkable ways go to a temporary OPL file with their node locations, written by libosmium:
+    their node ids and coordinates are read back in bulk (:meth:`_walk_chunks`), not node by node.
+    """
+
+    def __init__(self, wanted, keep, way_tags, keep_way, area, folder: Path):
+        self.wanted, self.way_tags, self.keep_way, self.area = wanted, way_tags, keep_way, area
+        self.keep = None if keep is None else list(keep)
         self.wkb = osmium.geom.WKBFactory()
         # features: element, id, tags (dict), geometry (hex WKB until checked, then shapely)
         self.f_element: list[str] = []
@@ -201,24 +207,29 @@ class _Reader:
         self.f_tags: list[dict] = []
         self.f_geometry: list = []
         self.f_checked = 0
-        # walkable ways: id, tag values, node refs and coordinates
-        self.w_id: list[int] = []
+        # walkable ways: to an OPL file; their tag values (only when asked for) in order
+        self.opl = folder / "walk.opl"
+        self.writer = osmium.SimpleWriter(osmium.io.File(str(self.opl), "opl,locations_on_ways=true,add_metadata=false"))
         self.w_tags: list[tuple] = []
-        self.w_refs: list[list[int]] = []
-        self.w_coords: list = []  # hex WKB line, or a list of (lon, lat) when a node has no location
-        self.w_checked = 0
-        self.ways_done: list[tuple] = []
 
     def _tags(self, tag_list) -> dict | None:
         """The tags to keep of an object, or None when no tag asked for matches."""
         get = tag_list.get
+        seen = {}
         for key, values in self.wanted:
-            value = get(key)
+            value = seen[key] = get(key)
             if value is not None and (values is None or value in values):
-                if self.keep is None:
-                    return dict(tag_list)
-                return {tag.k: tag.v for tag in tag_list if tag.k in self.keep}
-        return None
+                break
+        else:
+            return None
+        if self.keep is None:
+            return {tag.k: tag.v for tag in tag_list}
+        kept = {}
+        for key in self.keep:
+            value = seen[key] if key in seen else get(key)
+            if value is not None:
+                kept[key] = value
+        return kept
 
     def _feature(self, element: str, osm_id: int, tags: dict, geometry) -> None:
         self.f_element.append(element)
@@ -244,29 +255,23 @@ class _Reader:
             if not walk and closed:
                 return  # a closed way is a feature as an area (above), if at all
             kept = None if closed else self._tags(tag_list)
-            if not walk and kept is None:
-                return
-            nodes = obj.nodes
-            try:
-                line = self.wkb.create_linestring(obj, osmium.geom.use_nodes.ALL)
-                refs = [n.ref for n in nodes] if walk else None
-            except (osmium.InvalidLocationError, RuntimeError):
-                # a node without a location (cut off by the extract) or fewer than two nodes
-                valid = [n for n in nodes if n.location.valid()]
-                if len(valid) < 2:
-                    return
-                line = [(n.location.lon, n.location.lat) for n in valid]
-                refs = [n.ref for n in valid]
             if walk:
-                self.w_id.append(obj.id)
-                self.w_tags.append(tuple(tag_list.get(k) for k in self.way_tags))
-                self.w_refs.append(refs)
-                self.w_coords.append(line)
+                self.writer.add_way(obj)
+                if self.way_tags:
+                    self.w_tags.append(tuple(tag_list.get(k) for k in self.way_tags))
             if kept is not None:
-                self._feature("way", obj.id, kept, line if isinstance(line, str) else shapely.LineString(line))
+                try:
+                    line = self.wkb.create_linestring(obj, osmium.geom.use_nodes.ALL)
+                except (osmium.InvalidLocationError, RuntimeError):
+                    # a node without a location (cut off by the extract) or fewer than two nodes
+                    valid = [(n.location.lon, n.location.lat) for n in obj.nodes if n.location.valid()]
+                    if len(valid) < 2:
+                        return
+                    line = shapely.LineString(valid)
+                self._feature("way", obj.id, kept, line)
 
     def check_area(self) -> None:
-        """Turn the chunk read since the last call into shapely geometries; without the area, drop them."""
+        """Turn the features read since the last call into shapely geometries; with an area, drop those outside."""
         new = slice(self.f_checked, None)
         geometry = np.asarray(self.f_geometry[new], dtype=object)
         if len(geometry):
@@ -282,31 +287,6 @@ class _Reader:
                 geometry = geometry[inside]
             self.f_geometry[new] = list(geometry)
         self.f_checked = len(self.f_geometry)
-        if len(self.w_id) > self.w_checked:
-            self._check_ways()
-
-    def _check_ways(self) -> None:
-        new = slice(self.w_checked, None)
-        lines = self.w_coords[new]
-        # Lines from libosmium (WKB) in bulk; a way with a node cut off comes as a list of points.
-        lines = np.array([shapely.LineString(line) if isinstance(line, list) else line for line in lines] or [None],
-                         dtype=object)[:len(lines)]
-        is_wkb = np.fromiter((isinstance(line, str) for line in lines), dtype=bool, count=len(lines))
-        lines[is_wkb] = shapely.from_wkb(lines[is_wkb])
-        xy, parts = shapely.get_coordinates(lines, return_index=True)
-        counts = np.bincount(parts, minlength=len(lines)).astype(np.int64)
-        refs = np.fromiter((r for refs in self.w_refs[new] for r in refs), dtype=np.int64, count=int(counts.sum()))
-        ways = np.asarray(self.w_id[new], dtype=np.int64)
-        tag_rows = self.w_tags[new]
-        if self.area is not None and len(ways):
-            lines = shapely.linestrings(xy, indices=np.repeat(np.arange(len(ways)), counts))
-            inside = self._inside(lines)
-            node_inside = np.repeat(inside, counts)
-            ways, counts, xy, refs = ways[inside], counts[inside], xy[node_inside], refs[node_inside]
-            tag_rows = [t for t, k in zip(tag_rows, inside) if k]
-        self.ways_done.append((ways, tag_rows, counts, xy, refs))
-        del self.w_id[new], self.w_tags[new], self.w_refs[new], self.w_coords[new]
-        self.w_checked = len(self.w_id)
 
     def _inside(self, geometry: np.ndarray) -> np.ndarray | None:
         if self.area is None or not len(geometry):
@@ -321,15 +301,51 @@ class _Reader:
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(self.f_geometry, index=index, crs=settings.STORAGE_CRS),
                                 crs=settings.STORAGE_CRS)
 
-    def walk_ways(self) -> WalkWays:
-        if not self.ways_done:
+    def walk_ways(self, chunk: int) -> WalkWays:
+        """The walkable ways read back from the OPL file, a chunk of ways at a time (with an area, those inside)."""
+        self.writer.close()
+        parts = list(self._walk_chunks(chunk))
+        if not parts:
             return WalkWays(np.zeros(0, dtype=np.int64), {k: [] for k in self.way_tags})
-        ways = np.concatenate([d[0] for d in self.ways_done])
-        rows = [row for d in self.ways_done for row in d[1]]
-        counts = np.concatenate([d[2] for d in self.ways_done])
-        xy = np.concatenate([d[3] for d in self.ways_done])
-        refs = np.concatenate([d[4] for d in self.ways_done])
+        ways, counts, refs, lon, lat, rows = (np.concatenate([p[i] for p in parts]) for i in range(6))
         start = np.zeros(len(ways) + 1, dtype=np.int64)
         np.cumsum(counts, out=start[1:])
-        tags = {k: [row[i] for row in rows] for i, k in enumerate(self.way_tags)}
-        return WalkWays(ways, tags, start, refs, xy[:, 0].copy(), xy[:, 1].copy())
+        tags = {k: [row[i] for row in rows] for i, k in enumerate(self.way_tags)} if self.way_tags else {}
+        return WalkWays(ways, tags, start, refs, lon, lat)
+
+    def _walk_chunks(self, chunk: int):
+        done = 0
+        with open(self.opl, encoding="utf-8") as lines:
+            while True:
+                block = [line for _, line in zip(range(chunk), lines)]
+                if not block:
+                    return
+                rows = np.empty(len(block), dtype=object)
+                rows[:] = self.w_tags[done:done + len(block)] if self.way_tags else [None] * len(block)
+                done += len(block)
+                yield self._parse(block, rows)
+
+    def _parse(self, block: list[str], rows: np.ndarray):
+        """Way ids, node counts, node ids and coordinates of OPL lines ``w<id> T<tags> Nn<id>x<lon>y<lat>,...``."""
+        ids, fields, keep = [], [], []
+        for number, line in enumerate(block):
+            head, _, nodes = line.rstrip("\n").rpartition(" N")
+            if "xy" in nodes or nodes.endswith("y") or "y," in nodes:  # a node without a location: left out
+                nodes = ",".join(n for n in nodes.split(",") if "xy" not in n and not n.endswith("y"))
+            if nodes.count(",") < 1:
+                continue  # fewer than two nodes with a location
+            ids.append(int(head[1:head.index(" ")] if " " in head else head[1:]))
+            fields.append(nodes)
+            keep.append(number)
+        counts = np.fromiter((f.count(",") + 1 for f in fields), dtype=np.int64, count=len(fields))
+        text = ",".join(fields).replace("n", "").replace("x", ",").replace("y", ",")
+        values = np.fromstring(text, sep=",").reshape(-1, 3) if fields else np.zeros((0, 3))
+        refs = values[:, 0].astype(np.int64)  # ids are exact as doubles below 2**53
+        ways, lon, lat, rows = np.asarray(ids, dtype=np.int64), values[:, 1].copy(), values[:, 2].copy(), rows[keep]
+        if self.area is not None and len(ways):
+            lines = shapely.linestrings(values[:, 1:], indices=np.repeat(np.arange(len(ways)), counts))
+            inside = self._inside(lines)
+            node_inside = np.repeat(inside, counts)
+            ways, counts, rows = ways[inside], counts[inside], rows[inside]
+            refs, lon, lat = refs[node_inside], lon[node_inside], lat[node_inside]
+        return ways, counts, refs, lon, lat, rows

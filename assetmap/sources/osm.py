@@ -228,15 +228,15 @@ def read_osm_objects(path: str | Path, progress=None) -> tuple[gpd.GeoDataFrame,
         ``osm_xml_unreadable`` or ``osm_pbf_unreadable`` (libosmium cannot read it), or
         ``osm_no_streets`` (no walkable way).
     """
-    features, ways = _read_osmium(Path(path), progress)
+    features, ways = _read_osmium(Path(path), progress, way_tags=_WAY_TAGS)
     return features, ways.graph()
 
 
-def _read_osmium(path: Path, progress=None, area=None):
+def _read_osmium(path: Path, progress=None, area=None, way_tags=()):
     from assetmap.sources._osm_pbf import read_osmium
 
     try:
-        features, ways = read_osmium(path, mapping_tags(), _WAY_TAGS, keep_way=is_walkable, progress=progress,
+        features, ways = read_osmium(path, mapping_tags(), way_tags, keep_way=is_walkable, progress=progress,
                                      columns=feature_columns(), area=area)
     except RuntimeError as exc:  # libosmium reports damaged files as RuntimeError
         if path.name.lower().endswith(".pbf"):
