@@ -121,8 +121,11 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     progress : callable, optional
         Called as ``progress(stage, done, total)`` while reading (``done`` counts OSM objects
         that passed libosmium's key filter, ``total`` is None); for a progress bar.
-    columns : list or tuple of str, optional
-        The tag keys kept as columns of the features (default: every tag of each feature).
+    columns : list, tuple or dict, optional
+        The tag keys kept as columns of the features (default: every tag of each feature). A
+        dict maps a key to the keys it needs: it is read only from an object that has one of
+        them (``{"name": ("amenity", "shop")}``), or always when that is None. Every key of
+        ``tags`` is read anyway.
     area : shapely geometry, optional
         A polygon in EPSG:4326: only features and walkable ways that intersect it are kept
         (whole, not clipped), checked while reading.
@@ -147,15 +150,14 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     path = Path(path)
     if tags is None:
         tags = categories.osm_tags()
-    # Keys asked for with any value first (``building`` is the most common), to decide sooner.
-    wanted = sorted(((key, None if value is True else frozenset(value)) for key, value in tags.items()),
-                    key=lambda item: (item[1] is not None, item[0] != "building"))
-    keep = None if columns is None else frozenset(columns)
+    wanted = [(key, None if value is True else frozenset(value)) for key, value in tags.items()]
+    if columns is not None and not isinstance(columns, dict):
+        columns = dict.fromkeys(columns)
     if area is not None:
         shapely.prepare(area)  # many tests against one polygon
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="assetmap-osm-")))
-        reader = _Reader(wanted, keep, list(way_tags), keep_way, area, folder)
+        reader = _Reader(wanted, columns, list(way_tags), keep_way, area, folder)
         if path.name.lower().endswith((".bz2", ".gz")):
             path = _decompressed(path, folder)
         # Only objects with a key asked for reach Python (libosmium filters in C++, after the node
@@ -197,9 +199,14 @@ class _Reader:
     their node ids and coordinates are read back in bulk (:meth:`_walk_chunks`), not node by node.
     """
 
-    def __init__(self, wanted, keep, way_tags, keep_way, area, folder: Path):
-        self.wanted, self.way_tags, self.keep_way, self.area = wanted, way_tags, keep_way, area
-        self.keep = None if keep is None else list(keep)
+    def __init__(self, wanted, columns, way_tags, keep_way, area, folder: Path):
+        self.way_tags, self.keep_way, self.area = way_tags, keep_way, area
+        self.keys = [key for key, _ in wanted]
+        self.allowed = [values for _, values in wanted]
+        self.columns = columns
+        if columns is not None:
+            self.kept_keys = [key in columns for key in self.keys]
+            self.extra = [(key, needs) for key, needs in columns.items() if key not in self.keys]
         self.wkb = osmium.geom.WKBFactory()
         # features: element, id, tags (dict), geometry (hex WKB until checked, then shapely)
         self.f_element: list[str] = []
@@ -212,23 +219,27 @@ class _Reader:
         self.writer = osmium.SimpleWriter(osmium.io.File(str(self.opl), "opl,locations_on_ways=true,add_metadata=false"))
         self.w_tags: list[tuple] = []
 
-    def _tags(self, tag_list) -> dict | None:
+    def _tags(self, obj) -> dict | None:
         """The tags to keep of an object, or None when no tag asked for matches."""
-        get = tag_list.get
-        seen = {}
-        for key, values in self.wanted:
-            value = seen[key] = get(key)
-            if value is not None and (values is None or value in values):
+        try:  # pyosmium's own lookup, without the wrapper's Python call (millions of calls)
+            get = obj._pyosmium_data.tags_get_value_by_key
+        except AttributeError:
+            get = obj.tags.get
+        values = [get(key, None) for key in self.keys]
+        for value, allowed in zip(values, self.allowed):
+            if value is not None and (allowed is None or value in allowed):
                 break
         else:
             return None
-        if self.keep is None:
-            return {tag.k: tag.v for tag in tag_list}
-        kept = {}
-        for key in self.keep:
-            value = seen[key] if key in seen else get(key)
-            if value is not None:
-                kept[key] = value
+        if self.columns is None:
+            return {tag.k: tag.v for tag in obj.tags}
+        kept = {key: value for key, value, keep in zip(self.keys, values, self.kept_keys)
+                if value is not None and keep}
+        for key, needs in self.extra:
+            if needs is None or any(need in kept for need in needs):
+                value = get(key, None)
+                if value is not None:
+                    kept[key] = value
         return kept
 
     def _feature(self, element: str, osm_id: int, tags: dict, geometry) -> None:
@@ -240,12 +251,12 @@ class _Reader:
     def add(self, obj) -> None:
         kind = obj.type_str()
         if kind == "a":
-            kept = self._tags(obj.tags)
+            kept = self._tags(obj)
             if kept is not None:
                 self._feature("way" if obj.from_way() else "relation", obj.orig_id(), kept,
                               self.wkb.create_multipolygon(obj))
         elif kind == "n":
-            kept = self._tags(obj.tags)
+            kept = self._tags(obj)
             if kept is not None and obj.location.valid():
                 self._feature("node", obj.id, kept, self.wkb.create_point(obj.location))
         elif kind == "w":
@@ -254,7 +265,7 @@ class _Reader:
             closed = obj.is_closed()
             if not walk and closed:
                 return  # a closed way is a feature as an area (above), if at all
-            kept = None if closed else self._tags(tag_list)
+            kept = None if closed else self._tags(obj)
             if walk:
                 self.writer.add_way(obj)
                 if self.way_tags:

@@ -232,12 +232,24 @@ def read_osm_objects(path: str | Path, progress=None) -> tuple[gpd.GeoDataFrame,
     return features, ways.graph()
 
 
+def _feature_column_needs() -> dict[str, tuple[str, ...] | None]:
+    """:func:`feature_columns`, each with the keys an object needs for the column to matter: the asset
+    fields only for an object with a catalogue key, ``building:levels`` only for a building (most
+    features are buildings; every key not read saves a lookup)."""
+    catalogue = tuple(dict.fromkeys(categories.tag_mapping()["key"]))
+    needs: dict[str, tuple[str, ...] | None] = dict.fromkeys(feature_columns())
+    for key in ("name", "description", "opening_hours", "wheelchair", "fee", "operator"):
+        needs[key] = catalogue
+    needs["building:levels"] = ("building",)
+    return needs
+
+
 def _read_osmium(path: Path, progress=None, area=None, way_tags=()):
     from assetmap.sources._osm_pbf import read_osmium
 
     try:
         features, ways = read_osmium(path, mapping_tags(), way_tags, keep_way=is_walkable, progress=progress,
-                                     columns=feature_columns(), area=area)
+                                     columns=_feature_column_needs(), area=area)
     except RuntimeError as exc:  # libosmium reports damaged files as RuntimeError
         if path.name.lower().endswith(".pbf"):
             raise InputError("osm_pbf_unreadable", "fix_osmium_extract", name=path.name, error=exc) from exc
