@@ -235,11 +235,16 @@ class _Reader:
             return {tag.k: tag.v for tag in obj.tags}
         kept = {key: value for key, value, keep in zip(self.keys, values, self.kept_keys)
                 if value is not None and keep}
+        present: dict = {}  # per tuple of keys needed: whether the object has one of them
         for key, needs in self.extra:
-            if needs is None or any(need in kept for need in needs):
-                value = get(key, None)
-                if value is not None:
-                    kept[key] = value
+            if needs is not None:
+                if needs not in present:
+                    present[needs] = any(need in kept for need in needs)
+                if not present[needs]:
+                    continue
+            value = get(key, None)
+            if value is not None:
+                kept[key] = value
         return kept
 
     def _feature(self, element: str, osm_id: int, tags: dict, geometry) -> None:
