@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--file", help="local OSM file (.osm, .osm.bz2 or .osm.pbf)")
     src.add_argument("--place", help='place name, e.g. "Transvaal, Den Haag" (online)')
     p.add_argument("--area", help="GeoJSON polygon of the area the file covers (default: its extent)")
+    p.add_argument("--clip", action="store_true",
+                   help="with --file and --area: import only what intersects the area (e.g. one gemeente from a "
+                        "province extract), dropped while reading")
 
     p = command("import-boundaries", _import_boundaries, "import CBS gemeente/wijk/buurt boundaries with population")
     p.add_argument("--file", help="GeoJSON, TopoJSON, GeoPackage or shapefile (offline)")
@@ -272,7 +275,8 @@ def _import_osm(args) -> int:
     from assetmap.imports import import_osm
     from assetmap.progress import StageBar
     with _open(args.workspace) as ws, StageBar(args.lang) as progress:
-        result = import_osm(ws, file=args.file, place=args.place, area_file=args.area, progress=progress)
+        result = import_osm(ws, file=args.file, place=args.place, area_file=args.area, progress=progress,
+                            clip=args.clip)
         nodes, edges = ws.walk_network()
     _notes(result.notes, args.lang)
     print(text("cli_osm_imported", args.lang, summary=result.summary(args.lang), nodes=len(nodes), edges=len(edges)))

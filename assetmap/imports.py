@@ -58,7 +58,8 @@ class ImportResult:
 
 
 def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
-               area_file: str | Path | None = None, actor: str = "OpenStreetMap", progress=None) -> ImportResult:
+               area_file: str | Path | None = None, actor: str = "OpenStreetMap", progress=None,
+               clip: bool = False) -> ImportResult:
     """Import OSM facilities, residential buildings and the walking network.
 
     Everything lands in one transaction, with the source logged (ODbL). Assets get their buurt,
@@ -82,6 +83,9 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
     progress : callable, optional
         Called as ``progress(stage, done, total)`` with a stage message code (see
         :mod:`assetmap.progress`); None reports nothing.
+    clip : bool
+        With ``file`` and ``area_file``: keep only what intersects the area, dropped while the
+        file is read (a province extract imported for one gemeente stays within memory).
 
     Returns
     -------
@@ -102,7 +106,7 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
     from assetmap.sources import osm  # osmnx costs seconds to import; a workshop import never needs it
     area = _read_area(area_file) if area_file else None
     _report(progress, N_("progress_osm_read"))
-    layers = osm.read_osm_file(file, area, progress=progress) if file else osm.fetch_osm_place(place)
+    layers = osm.read_osm_file(file, area, progress=progress, clip=clip) if file else osm.fetch_osm_place(place)
     assets = assign_codes(layers.assets, ws.boundaries())
     _report(progress, N_("progress_save"), 0, 1)
     with ws.transaction():

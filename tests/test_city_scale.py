@@ -306,3 +306,57 @@ def test_demand_placement_is_kept_in_the_workspace_and_dropped_when_the_data_cha
         seen.clear()
         again = coverage.load_inputs(ws, progress=lambda stage, *_: seen.append(stage))
     assert "progress_snap" in seen and again.placement_key != kept.placement_key
+
+
+# --------------------------------------------------------------------------- streaming area filter
+
+def test_clipping_to_an_area_while_reading_equals_filtering_afterwards_and_keeps_nothing_outside():
+    """``clip``: what does not intersect the area is dropped while the file is read; the layers are those of
+    filtering the whole file's objects afterwards (osmnx simplifying the kept ways), and less is held."""
+    import tracemalloc
+
+    import geopandas as gpd
+
+    from assetmap.sources._osm_pbf import read_osmium
+
+    box = shapely.box(4.366, 51.998, 4.376, 52.003)  # about 700 m x 550 m inside the Delft extract
+    area = gpd.GeoDataFrame({"name": ["box"]}, geometry=[box], crs="EPSG:4326")
+    clipped = osm.read_osm_file(DELFT_PBF, area, clip=True)
+
+    # The same, filtered after reading everything: features and whole ways that intersect the box.
+    features, graph = osm.read_osm_objects(DELFT_PBF)
+    inside = shapely.intersects(box, features.geometry.array)
+    assert 0 < inside.sum() < 0.5 * len(features)  # the box leaves most of the file out
+    segments = [(u, v, k, shapely.LineString([(graph.nodes[u]["x"], graph.nodes[u]["y"]),
+                                              (graph.nodes[v]["x"], graph.nodes[v]["y"])]), d["osmid"])
+                for u, v, k, d in graph.edges(keys=True, data=True)]
+    ways_inside = {way for *_, line, way in segments if line.intersects(box)}
+    graph.remove_edges_from([(u, v, k) for u, v, k, _, way in segments if way not in ways_inside])
+    graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+    expected = osm.osm_to_layers(features[inside], ox.simplify_graph(graph), area, reference=DELFT_PBF.name)
+    everything = osm.read_osm_file(DELFT_PBF, area)
+    for name in ("assets", "buildings", "basemap", "walk_nodes", "walk_edges"):
+        mine, theirs, whole = getattr(clipped, name), getattr(expected, name), getattr(everything, name)
+        assert 0 < len(mine) < len(whole), name
+        if name == "walk_edges":  # an edge may be stored either way round; lengths to the micrometre
+            mine, theirs = (frame.set_geometry(shapely.normalize(frame.geometry.array))
+                            .assign(length_m=frame["length_m"].round(6)) for frame in (mine, theirs))
+        assert sorted(_wkt(mine)) == sorted(_wkt(theirs)), name
+        columns = [c for c in mine.columns if c not in ("geometry", "created_at", "updated_at")]
+        assert sorted(map(str, mine[columns].astype(str).to_numpy().tolist())) == \
+            sorted(map(str, theirs[columns].astype(str).to_numpy().tolist())), name
+    # Nothing outside is kept: no asset that lies outside the box.
+    assert set(clipped.assets["id"]) < set(everything.assets["id"])
+    outside = everything.assets[~shapely.intersects(box, everything.assets.geometry.array)]
+    assert len(outside) > 0 and not set(outside["id"]) & set(clipped.assets["id"])
+
+    # Read a few objects at a time, Python holds what is inside the box, not the file.
+    def peak(area_polygon):
+        tracemalloc.start()
+        read_osmium(DELFT_PBF, osm.mapping_tags(), ("highway",), osm.is_walkable, columns=osm.feature_columns(),
+                    area=area_polygon, chunk=500)
+        held = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return held
+
+    assert peak(box) < 0.5 * peak(None)

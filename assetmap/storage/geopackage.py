@@ -654,7 +654,7 @@ class GeoPackageStore:
             if not self._columns(name):
                 _create_table(conn, name, _infer_spec(frame, description))
             self.delete(name, where)
-            self.insert(name, frame)
+            self.insert(name, frame)  # a whole layer is spatially indexed in one go (see insert)
 
     # ------------------------------------------------------------------ internals
     def _spec(self, name: str) -> TableSpec:
