@@ -21,7 +21,6 @@ from pathlib import Path
 import geopandas as gpd
 import networkx as nx
 import numpy as np
-import osmnx as ox
 import pandas as pd
 import shapely
 
@@ -288,6 +287,8 @@ def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
     InputError
         ``osm_unreachable`` when offline, ``place_not_found`` when the place holds nothing.
     """
+    import osmnx as ox  # online only: the offline reader needs none of it, and it is slow to import
+
     try:
         if isinstance(place, str):
             area = ox.geocode_to_gdf(place)[["geometry"]]
@@ -588,6 +589,8 @@ def network_layers(graph: nx.MultiDiGraph) -> tuple[gpd.GeoDataFrame, gpd.GeoDat
         ``length_m`` (metres, measured in RD New) and the line, one per pair and geometry
         whatever its direction.
     """
+    import osmnx as ox
+
     nodes, edges = ox.convert.graph_to_gdfs(graph, nodes=True, edges=True, fill_edge_geometry=True)
     edges = edges.reset_index()
     # Walking is two-way: keep one edge per (u, v, geometry) pair regardless of direction.
