@@ -82,8 +82,9 @@ def first_paint_seconds(html_file: Path, expected_markers: int, runs: int) -> li
                     const drawn = () => {
                         const icons = document.querySelectorAll('.leaflet-marker-icon').length;
                         if (icons >= n) { return true; }
+                        if (!window.assetmapDots) { return false; }  // element markers: no scan of window
                         const map = Object.values(window).find(v => v instanceof L.Map);
-                        if (!map || !window.assetmapDots) { return false; }
+                        if (!map) { return false; }
                         let dots = 0;
                         map.eachLayer(l => { if (l instanceof L.CircleMarker && l.feature) { dots += 1; } });
                         return dots >= n;
