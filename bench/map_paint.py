@@ -43,15 +43,21 @@ SIZE_TARGET_MB = 2.0
 PAINT_TARGET_S = 2.0
 
 
-def random_assets(wijk, count: int, seed: int = 7) -> gpd.GeoDataFrame:
-    """``count`` assets at random points inside ``wijk`` (a polygon in RD New), all building blocks."""
+def random_points(area, count: int, seed: int = 7) -> gpd.GeoSeries:
+    """``count`` random points inside ``area`` (a polygon in RD New), in EPSG:4326 (also used by
+    ``bench/publish_paint.py`` and ``tests/test_map_many.py``)."""
     rng = np.random.default_rng(seed)
-    minx, miny, maxx, maxy = wijk.bounds
+    minx, miny, maxx, maxy = area.bounds
     points = np.empty((0, 2))
     while len(points) < count:
         xy = rng.uniform((minx, miny), (maxx, maxy), size=(count * 2, 2))
-        points = np.vstack([points, xy[shapely.contains_xy(wijk, xy[:, 0], xy[:, 1])]])
-    geometry = gpd.GeoSeries(shapely.points(points[:count]), crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
+        points = np.vstack([points, xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])]])
+    return gpd.GeoSeries(shapely.points(points[:count]), crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
+
+
+def random_assets(wijk, count: int, seed: int = 7) -> gpd.GeoDataFrame:
+    """``count`` assets at random points inside ``wijk`` (a polygon in RD New), all building blocks."""
+    geometry = random_points(wijk, count, seed)
     frame = gpd.GeoDataFrame({
         "name": [f"Plek {i}: buurthuis, club of initiatief" for i in range(count)],
         "building_block": np.resize(BUILDING_BLOCKS, count),

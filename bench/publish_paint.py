@@ -29,7 +29,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import shapely
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -40,6 +39,7 @@ from assetmap.layers import build_assets  # noqa: E402
 from assetmap.layers.schema import BUILDING_BLOCKS  # noqa: E402
 from assetmap.publish import publish_site  # noqa: E402
 from assetmap.service import open_workspace  # noqa: E402
+from map_paint import random_points  # noqa: E402  (bench/ is on sys.path as the script's folder)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -51,13 +51,7 @@ LARGE_PAINT_TARGET_S = 2.0
 
 def random_assets(area, count: int, seed: int = 7) -> gpd.GeoDataFrame:
     """``count`` public assets at random points inside ``area`` (a polygon in RD New), all building blocks."""
-    rng = np.random.default_rng(seed)
-    minx, miny, maxx, maxy = area.bounds
-    points = np.empty((0, 2))
-    while len(points) < count:
-        xy = rng.uniform((minx, miny), (maxx, maxy), size=(count * 2, 2))
-        points = np.vstack([points, xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])]])
-    geometry = gpd.GeoSeries(shapely.points(points[:count]), crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
+    geometry = random_points(area, count, seed)
     # No individuals: public people are shown at their area's anchor, which would stack 2,000 on one point.
     blocks = [b for b in BUILDING_BLOCKS if b != "individual"]
     frame = gpd.GeoDataFrame({

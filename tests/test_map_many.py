@@ -15,7 +15,6 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pytest
-import shapely
 
 from assetmap import i18n, maps, settings
 from assetmap.layers import build_assets
@@ -29,17 +28,21 @@ WIJKEN = REPO / "assetmap" / "demo" / "wijken_delft_2022.geojson"
 ARTIFACTS = REPO / "test-artifacts"
 
 
+def _bench_map_paint():
+    """``bench/map_paint.py`` as a module: its random points inside an area, as the benchmark draws them."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("map_paint", REPO / "bench" / "map_paint.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _assets_in_delft(count: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """``count`` public assets at spread points inside the Delft wijken, every building block; and the wijken."""
     wijken = read_boundaries_file(WIJKEN)
     area = wijken.to_crs(settings.METRIC_CRS).union_all()
-    rng = np.random.default_rng(14)
-    minx, miny, maxx, maxy = area.bounds
-    points = np.empty((0, 2))
-    while len(points) < count:
-        xy = rng.uniform((minx, miny), (maxx, maxy), size=(count * 2, 2))
-        points = np.vstack([points, xy[shapely.contains_xy(area, xy[:, 0], xy[:, 1])]])
-    geometry = gpd.GeoSeries(shapely.points(points[:count]), crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS)
+    geometry = _bench_map_paint().random_points(area, count, seed=14)
     frame = gpd.GeoDataFrame({
         "name": [f"Buurtplek {i}" for i in range(count)],
         "building_block": np.resize(BUILDING_BLOCKS, count),
