@@ -67,6 +67,17 @@ def test_below_the_threshold_markers_are_named_buttons_and_from_it_dots_on_one_c
     assert many.count("Buurtplek 1999") == 2  # in the tooltip and in the popup of its feature
 
 
+
+def test_names_on_the_canvas_map_stay_text():
+    assets, wijken = _assets_in_delft(maps.CANVAS_FROM)
+    assets = assets.copy()
+    assets.loc[assets.index[0], "name"] = "<script>alert(1)</script>"
+    assets.loc[assets.index[1], "name"] = "<img src=x onerror=alert(2)>"
+    many = maps.asset_map(assets, wijken, tiles=False, lang="nl").get_root().render()
+    assert "assetmapDots" in many
+    assert "<script>alert(1)" not in many and "<img src=x" not in many  # only as escaped text
+    assert "alert(1)" in many and "alert(2)" in many
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_thousands_of_dots_draw_on_a_canvas_and_open_their_popup_in_chromium(tmp_path):
