@@ -135,7 +135,9 @@ def test_a_killed_import_leaves_all_or_nothing(workspace_with_a_few_assets, big_
         assert _state(ws) == state  # and it stays so (a leftover empty journal is not "hot")
         if hot_journal:  # killed inside the transaction: none of it may have landed
             assert state == nothing, (ws.name, state)
-        # A kill before the undisturbed write was done must have hit the transaction.
-        if seconds < 0.8 * duration:
-            assert hot_journal and state == nothing, (ws.name, seconds, duration)
+        # A kill that found no hot journal came after the commit: all of it is there. (How long
+        # each write takes varies with the load of the four processes side by side, so the
+        # undisturbed run's duration says nothing certain about when another one committed.)
+        if not hot_journal:
+            assert state == everything, (ws.name, seconds, duration, state)
     assert results[tmp_path / "killed-0s.gpkg"][1], "the first kill did not land inside the write"
