@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import itertools
 import math
 import os
 import re
@@ -1996,10 +1997,13 @@ class Workspace:
         if not entries:
             return
         at = at or now_iso()
-        dump = (lambda s: None if s is None else json.dumps(s, ensure_ascii=False))
-        self.store.insert("history", pd.DataFrame(
-            [{"asset_id": a, "action": act, "actor": actor.pseudonym, "at": at, "before": dump(b), "after": dump(f)}
-             for a, act, b, f in entries]))
+        encode = _JSON.encode
+        asset_ids, actions, befores, afters = zip(*entries)
+        # Plain Python values (object columns): the store takes them as they are, with no text conversion.
+        self.store.insert("history", pd.DataFrame({
+            "asset_id": asset_ids, "action": actions, "actor": [actor.pseudonym] * len(entries), "at": [at] * len(entries),
+            "before": [None if b is None else encode(b) for b in befores],
+            "after": [None if f is None else encode(f) for f in afters]}, dtype=object))
 
 
 # ---------------------------------------------------------------------- opening
@@ -2074,10 +2078,14 @@ def _frame(rows, versions: dict[str, int] | None = None) -> gpd.GeoDataFrame:
     rows = list(rows)
     if not rows:
         return gpd.GeoDataFrame()
-    frame = gpd.GeoDataFrame([r for r, _ in rows], geometry=[g for _, g in rows], crs=settings.STORAGE_CRS)
+    records = [r for r, _ in rows]
+    # Object columns of the plain values: the store writes them as they are (no dtype guessing,
+    # no conversion to text arrays and back).
+    columns = {name: [r.get(name) for r in records] for name in dict.fromkeys(itertools.chain.from_iterable(records))}
     if versions is not None:
-        frame["version"] = [versions.get(r["id"]) for r, _ in rows]
-    return frame
+        columns["version"] = [versions.get(r["id"]) for r in records]
+    return gpd.GeoDataFrame(pd.DataFrame(columns, dtype=object), geometry=[g for _, g in rows],
+                            crs=settings.STORAGE_CRS)
 
 
 def _version_map(frame: pd.DataFrame) -> dict[str, int]:
@@ -2086,6 +2094,9 @@ def _version_map(frame: pd.DataFrame) -> dict[str, int]:
         return {i: 1 for i in frame["id"]}
     return {i: (1 if pd.isna(v) else int(v)) for i, v in zip(frame["id"], frame["version"])}
 
+
+#: The history's JSON (non-ASCII kept as written), one encoder for every entry.
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 _BOOLEAN_FIELDS = frozenset(k for k, kind in ASSET_FIELDS.items() if kind == "BOOLEAN")
 

@@ -421,78 +421,86 @@ def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame |
             problems: list[Problem], grid_cells: dict[int, str] | None = None) -> list:
     n = len(table)
     decimal_comma = bool(table.attrs.get("decimal_comma"))
-    lat = _numbers(table["lat"], decimal_comma) if "lat" in table.columns else pd.Series([np.nan] * n)
-    lon = _numbers(table["lon"], decimal_comma) if "lon" in table.columns else pd.Series([np.nan] * n)
-    x = _numbers(table["x"], decimal_comma) if "x" in table.columns else pd.Series([np.nan] * n)
-    y = _numbers(table["y"], decimal_comma) if "y" in table.columns else pd.Series([np.nan] * n)
-    buurt = table["buurt_code"].astype("string").str.strip().str.upper() if "buurt_code" in table.columns \
-        else pd.Series([pd.NA] * n, dtype="string")
-    anchors = {}
-    metric = None
-    if boundaries is not None and not boundaries.empty:
-        metric = boundaries.to_crs(settings.METRIC_CRS)
-        anchors = dict(zip(metric["code"], metric.geometry.representative_point().to_crs(settings.STORAGE_CRS)))
-    cells = table["grid"].tolist() if "grid" in table.columns else [None] * n
-    grid_areas = table["grid_area"].tolist() if "grid_area" in table.columns else [None] * n
-    grids: dict[str, PosterGrid | None] = {}
+    nothing = np.full(n, np.nan)
+    parsed = {c: _numbers(table[c], decimal_comma).to_numpy(dtype="float64", na_value=np.nan)
+              if c in table.columns else nothing for c in ("lat", "lon", "x", "y")}
+    lat, lon, x, y = parsed["lat"], parsed["lon"], parsed["x"], parsed["y"]
     lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
     x_min, y_min, x_max, y_max = settings.NL_BOUNDS_RD
-    rd_to_ll = gpd.GeoSeries(gpd.points_from_xy(x.fillna(0), y.fillna(0)), crs=settings.METRIC_CRS) \
-        .to_crs(settings.STORAGE_CRS)
-    # Plain lists: reading pandas Series cell by cell cost about 1 ms a row (a minute for 50,000 rows).
-    lat, lon, x, y = (s.to_numpy(dtype="float64", na_value=np.nan).tolist() for s in (lat, lon, x, y))
-    buurt = [None if pd.isna(v) else v for v in buurt.tolist()]
-    row_numbers = [int(r) for r in rows.tolist()]
-    rd_points = list(rd_to_ll)
-    ll_points = list(shapely.points(np.nan_to_num(lon), np.nan_to_num(lat)))
+    # Whole columns at once for the rows that are simply right (coordinates inside the Netherlands);
+    # only the other rows go through the row-by-row checks below, in row order.
+    unreadable = np.zeros(n, dtype=bool)
+    for column in ("lat", "lon", "x", "y"):
+        if column in table.columns:
+            unreadable |= np.array([bool(str(v).strip()) for v in table[column].tolist()]) & np.isnan(parsed[column])
+    has_lat_lon = ~np.isnan(lat) & ~np.isnan(lon)
+    lat_lon_ok = has_lat_lon & (lon_min <= lon) & (lon <= lon_max) & (lat_min <= lat) & (lat <= lat_max)
+    has_xy = ~has_lat_lon & ~np.isnan(x) & ~np.isnan(y)
+    xy_ok = has_xy & (x_min <= x) & (x <= x_max) & (y_min <= y) & (y <= y_max)
+    points = np.full(n, None, dtype=object)
+    points[lat_lon_ok] = shapely.points(lon[lat_lon_ok], lat[lat_lon_ok])
+    if xy_ok.any():
+        points[xy_ok] = np.asarray(gpd.GeoSeries(gpd.points_from_xy(x[xy_ok], y[xy_ok]), crs=settings.METRIC_CRS)
+                                   .to_crs(settings.STORAGE_CRS).array, dtype=object)
+    slow = np.nonzero(unreadable | ~(lat_lon_ok | xy_ok))[0]
+    if not len(slow):
+        return list(points)
     raw_columns = {c: table[c].tolist() for c in ("lat", "lon", "x", "y") if c in table.columns}
-    points = []
-    for i in range(n):
-        row = row_numbers[i]
-        raw = {c: values[i] for c, values in raw_columns.items()}
-        for column, parsed in (("lat", lat), ("lon", lon), ("x", x), ("y", y)):
-            if column in raw and str(raw[column]).strip() and pd.isna(parsed[i]):
-                problems.append(Problem("not_a_number", "fix_write_number", row=row, column=column,
-                                        value=raw[column]))
-        la, lo, xx, yy = lat[i], lon[i], x[i], y[i]
-        if pd.notna(la) and pd.notna(lo):
-            if lon_min <= lo <= lon_max and lat_min <= la <= lat_max:
-                points.append(ll_points[i])
-            elif lon_min <= la <= lon_max and lat_min <= lo <= lat_max:
+    cells = table["grid"].tolist() if "grid" in table.columns else [None] * n
+    grid_areas = table["grid_area"].tolist() if "grid_area" in table.columns else [None] * n
+    buurt = table["buurt_code"].astype("string").str.strip().str.upper().tolist() if "buurt_code" in table.columns \
+        else [None] * n
+    grids: dict[str, PosterGrid | None] = {}
+    found: dict = {}  # the boundaries in RD and their anchor points, made when a row first needs them
+
+    def metric():
+        if "metric" not in found:
+            found["metric"] = boundaries.to_crs(settings.METRIC_CRS) \
+                if boundaries is not None and not boundaries.empty else None
+        return found["metric"]
+
+    def anchors():
+        if "anchors" not in found:
+            areas = metric()
+            found["anchors"] = {} if areas is None else dict(zip(
+                areas["code"], areas.geometry.representative_point().to_crs(settings.STORAGE_CRS)))
+        return found["anchors"]
+
+    row_numbers = rows.tolist()
+    for i in slow.tolist():
+        row = int(row_numbers[i])
+        for column, values in raw_columns.items():
+            if str(values[i]).strip() and np.isnan(parsed[column][i]):
+                problems.append(Problem("not_a_number", "fix_write_number", row=row, column=column, value=values[i]))
+        la, lo, xx, yy = float(lat[i]), float(lon[i]), float(x[i]), float(y[i])
+        if lat_lon_ok[i] or xy_ok[i]:
+            continue  # placed above; only an unreadable cell of the other pair was to report
+        if has_lat_lon[i]:
+            if lon_min <= la <= lon_max and lat_min <= lo <= lat_max:
                 problems.append(Problem("lat_lon_swapped", "fix_swap_lat_lon", row=row, column="lat", lat=la, lon=lo))
-                points.append(None)
             elif x_min <= la <= x_max and y_min <= lo <= y_max or x_min <= lo <= x_max and y_min <= la <= y_max:
                 problems.append(Problem("lat_lon_rd", "fix_use_xy", row=row, column="lat", lat=la, lon=lo))
-                points.append(None)
             else:
                 problems.append(Problem("lat_lon_outside_nl", "fix_check_lat_lon", row=row, column="lat",
                                         lat=la, lon=lo))
-                points.append(None)
-        elif pd.notna(xx) and pd.notna(yy):
-            if x_min <= xx <= x_max and y_min <= yy <= y_max:
-                points.append(rd_points[i])
-            elif lon_min <= xx <= lon_max and lat_min <= yy <= lat_max or \
+        elif has_xy[i]:
+            if lon_min <= xx <= lon_max and lat_min <= yy <= lat_max or \
                     lon_min <= yy <= lon_max and lat_min <= xx <= lat_max:
                 problems.append(Problem("xy_degrees", "fix_use_lat_lon", row=row, column="x", x=xx, y=yy))
-                points.append(None)
             else:
                 problems.append(Problem("xy_outside_nl", "fix_check_xy", row=row, column="x", x=xx, y=yy))
-                points.append(None)
         elif _filled(cells[i]):
-            points.append(_grid_point(cells[i], grid_areas[i], metric, grids, row, problems, grid_cells))
-        elif buurt[i] is not None:
-            anchor = anchors.get(buurt[i])
-            if anchor is None:
-                problems.append(Problem("buurt_unknown", "fix_check_buurt_code" if anchors else "fix_import_buurten",
+            points[i] = _grid_point(cells[i], grid_areas[i], metric(), grids, row, problems, grid_cells)
+        elif buurt[i] is not None and buurt[i] is not pd.NA:
+            points[i] = anchors().get(buurt[i])
+            if points[i] is None:
+                problems.append(Problem("buurt_unknown", "fix_check_buurt_code" if anchors() else "fix_import_buurten",
                                         row=row, column="buurt_code", code=buurt[i]))
-            points.append(anchor)
-        elif pd.notna(la) or pd.notna(lo) or pd.notna(xx) or pd.notna(yy):
+        elif not (np.isnan(la) and np.isnan(lo) and np.isnan(xx) and np.isnan(yy)):
             problems.append(Problem("half_coordinate", "fix_both_coordinates", row=row,
-                                    column="lat" if pd.notna(la) or pd.notna(lo) else "x"))
-            points.append(None)
-        else:
-            points.append(None)  # build_assets reports the missing location
-    return points
+                                    column="lat" if not (np.isnan(la) and np.isnan(lo)) else "x"))
+        # else: no location at all; build_assets reports it
+    return list(points)
 
 
 def _filled(value) -> bool:
@@ -533,6 +541,7 @@ def _check_inside(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, rows: p
     if not present.any():
         return
     area = boundaries.to_crs(settings.METRIC_CRS).union_all().buffer(50)
+    shapely.prepare(area)  # thousands of points against one polygon
     metric = frame.geometry[present].to_crs(settings.METRIC_CRS)
     outside = ~metric.intersects(area)
     for pos in np.nonzero(present.to_numpy())[0][outside.to_numpy()]:

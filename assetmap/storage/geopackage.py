@@ -548,7 +548,10 @@ class GeoPackageStore:
         if len(frame) == 0:
             return
         spec = self._spec(name)
-        columns, rows = _rows(frame, spec)
+        # A column with no value in any row is left out of the INSERT (it is NULL all the same, and
+        # binding it costs as much as a real value), unless the table gives it a default.
+        defaults = {r[1] for r in self._conn.execute(f"PRAGMA table_info({_q(name)})") if r[4] is not None}
+        columns, rows = _rows(frame, spec, skip_empty=True, keep=defaults)
         if keep_fid:
             columns.append("fid")
             for row, fid in zip(rows, frame["fid"].tolist()):
@@ -846,12 +849,26 @@ def _insert_indexing_once(conn: sqlite3.Connection, name: str, sql: str, rows: l
     conn.execute(trigger_sql)
 
 
-def _rows(frame: pd.DataFrame, spec: TableSpec) -> tuple[list[str], list[list]]:
-    """Column names and SQL-ready rows of ``frame`` for a table of shape ``spec`` (geometry encoded)."""
-    fields = spec.fields
-    values = [plain_values(frame[c], kind) if c in frame.columns else [None] * len(frame) for c, kind in fields.items()]
+def _rows(frame: pd.DataFrame, spec: TableSpec, *, skip_empty: bool = False, keep=frozenset()
+          ) -> tuple[list[str], list[list]]:
+    """Column names and SQL-ready rows of ``frame`` for a table of shape ``spec`` (geometry encoded).
+
+    With ``skip_empty``, a column that is missing or has no value in any row is left out, unless
+    it is in ``keep``; otherwise every column of ``spec`` is there.
+    """
+    columns, values = [], []
+    for column, kind in spec.fields.items():
+        if column in frame.columns:
+            plain = plain_values(frame[column], kind)
+            if skip_empty and column not in keep and plain.count(None) == len(plain):
+                continue
+        elif skip_empty and column not in keep:
+            continue
+        else:
+            plain = [None] * len(frame)
+        columns.append(column)
+        values.append(plain)
     rows = [list(row) for row in zip(*values)] if values else [[] for _ in range(len(frame))]
-    columns = list(fields)
     if spec.geometry_type:
         geometry = frame.geometry
         if geometry.crs is not None and not geometry.crs.equals(settings.STORAGE_CRS):
@@ -966,9 +983,15 @@ def plain_values(column: pd.Series, kind: str) -> list:
         return [None if v != v else v for v in column.tolist()]
     if kind == "BOOLEAN" and dtype == np.bool_:
         return [int(v) for v in column.tolist()]
-    if kind not in ("BOOLEAN", "INTEGER", "REAL") and dtype == object:
-        # Mostly str or None already (rows built by the service): only the others go the long way.
-        return [v if v is None or type(v) is str else plain_value(v, kind) for v in column.tolist()]
+    if dtype == object:
+        # Mostly plain already (rows built by the service): only the others go the long way.
+        if kind == "BOOLEAN":
+            return [v if v is None or (type(v) is int and 0 <= v <= 1) else plain_value(v, kind)
+                    for v in column.tolist()]
+        if kind == "REAL":  # a NaN is missing
+            return [v if v is None or (type(v) is float and v == v) else plain_value(v, kind) for v in column.tolist()]
+        plain = int if kind == "INTEGER" else str
+        return [v if v is None or type(v) is plain else plain_value(v, kind) for v in column.tolist()]
     return [plain_value(v, kind) for v in column.tolist()]
 
 
