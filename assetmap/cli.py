@@ -318,7 +318,7 @@ def _list(args) -> int:
     if args.tag:
         from assetmap.matching import with_tag
         assets = with_tag(assets, args.tag, args.area)
-    records = asset_records(assets)
+    records = asset_records(assets, with_location=args.json)
     if args.json:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -327,7 +327,7 @@ def _list(args) -> int:
         print(text("cli_no_assets", args.lang))
         return EXIT_OK
     from assetmap.layers.hours import hours_known
-    opening = dict(zip(assets["id"], assets["opening_hours"]))
+    opening = dict(zip(assets["id"].tolist(), assets["opening_hours"].tolist()))
     meeting = " " + text("cli_meeting_place_tag", args.lang)
     unknown = meeting + " " + text("cli_hours_unknown_tag", args.lang)
     lines = []

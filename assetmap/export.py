@@ -154,13 +154,16 @@ LIST_FIELDS: tuple[str, ...] = ("id", "name", "building_block", "category", "buu
                                 "is_meeting_place", "lon", "lat")
 
 
-def asset_records(assets: gpd.GeoDataFrame) -> list[dict]:
+def asset_records(assets: gpd.GeoDataFrame, *, with_location: bool = True) -> list[dict]:
     """Assets as plain JSON-ready records (``assetmap list --json``), text as people typed it.
 
     Parameters
     ----------
     assets : geopandas.GeoDataFrame
         Assets in EPSG:4326.
+    with_location : bool
+        Give ``lon`` and ``lat``; without, both are None (the text listing shows no coordinates,
+        and a point on each polygon costs a transformer to metres and back).
 
     Returns
     -------
@@ -170,9 +173,9 @@ def asset_records(assets: gpd.GeoDataFrame) -> list[dict]:
     """
     if not len(assets):
         return []
-    lon, lat = _lon_lat(assets.geometry)
+    lon, lat = _lon_lat(assets.geometry) if with_location else ([None] * len(assets),) * 2
     # Column by column, then one zip: a dict per row from pandas costs more than the rest of ``list``.
-    columns = {"lon": _plain(pd.Series(lon)), "lat": _plain(pd.Series(lat))}
+    columns = {"lon": _plain(pd.Series(lon, dtype="float64")), "lat": _plain(pd.Series(lat, dtype="float64"))}
     for field in LIST_FIELDS:
         if field not in columns:
             columns[field] = _plain(assets[field]) if field in assets.columns else [None] * len(assets)
@@ -182,7 +185,7 @@ def asset_records(assets: gpd.GeoDataFrame) -> list[dict]:
 
 def _plain(column: pd.Series) -> list:
     """A column as plain Python values, missing values as None."""
-    return column.astype(object).where(column.notna(), None).tolist()
+    return column.to_numpy(dtype=object, na_value=None).tolist()
 
 
 def _lon_lat(geometry: gpd.GeoSeries) -> tuple[list, list]:
