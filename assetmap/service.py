@@ -22,6 +22,7 @@ import hashlib
 import json
 import itertools
 import math
+import operator
 import os
 import re
 import secrets
@@ -34,6 +35,7 @@ from functools import lru_cache
 
 import geopandas as gpd
 import numpy as np
+import orjson
 import pandas as pd
 import shapely
 from argon2 import PasswordHasher
@@ -1997,7 +1999,7 @@ class Workspace:
         if not entries:
             return
         at = at or now_iso()
-        encode = _JSON.encode
+        encode = _history_json
         asset_ids, actions, befores, afters = zip(*entries)
         # Plain Python values (object columns): the store takes them as they are, with no text conversion.
         self.store.insert("history", pd.DataFrame({
@@ -2081,7 +2083,13 @@ def _frame(rows, versions: dict[str, int] | None = None) -> gpd.GeoDataFrame:
     records = [r for r, _ in rows]
     # Object columns of the plain values: the store writes them as they are (no dtype guessing,
     # no conversion to text arrays and back).
-    columns = {name: [r.get(name) for r in records] for name in dict.fromkeys(itertools.chain.from_iterable(records))}
+    names = list(dict.fromkeys(itertools.chain.from_iterable(records)))
+    pick = operator.itemgetter(*names)
+    try:
+        values = zip(*map(pick, records)) if len(names) > 1 else ([pick(r) for r in records],)
+    except KeyError:  # records with different fields: a missing one is None
+        values = ([r.get(name) for r in records] for name in names)
+    columns = dict(zip(names, map(list, values)))
     if versions is not None:
         columns["version"] = [versions.get(r["id"]) for r in records]
     return gpd.GeoDataFrame(pd.DataFrame(columns, dtype=object), geometry=[g for _, g in rows],
@@ -2095,8 +2103,19 @@ def _version_map(frame: pd.DataFrame) -> dict[str, int]:
     return {i: (1 if pd.isna(v) else int(v)) for i, v in zip(frame["id"], frame["version"])}
 
 
-#: The history's JSON (non-ASCII kept as written), one encoder for every entry.
-_JSON = json.JSONEncoder(ensure_ascii=False)
+def _history_json(state: dict) -> str:
+    """A state as the history keeps it: JSON text, non-ASCII as written (orjson: an import's
+    10,000 entries in hundredths of a second instead of tenths)."""
+    return orjson.dumps(state, default=_json_plain, option=orjson.OPT_SERIALIZE_NUMPY).decode()
+
+
+def _json_plain(value):
+    """A value orjson does not know (a numpy or pandas scalar) as plain Python, as ``json`` took it."""
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, float):  # a subclass of float
+        return float(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
 
 _BOOLEAN_FIELDS = frozenset(k for k, kind in ASSET_FIELDS.items() if kind == "BOOLEAN")
 

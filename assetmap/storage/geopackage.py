@@ -978,7 +978,9 @@ def plain_values(column: pd.Series, kind: str) -> list:
     """
     dtype = column.dtype
     if kind not in ("BOOLEAN", "INTEGER", "REAL") and isinstance(dtype, pd.StringDtype):
-        return column.astype(object).where(column.notna(), None).tolist()  # text already
+        return column.to_numpy(dtype=object, na_value=None).tolist()  # text already
+    if kind in ("BOOLEAN", "INTEGER") and isinstance(dtype, (pd.BooleanDtype, pd.Int64Dtype)):
+        return [None if v is None else int(v) for v in column.to_numpy(dtype=object, na_value=None).tolist()]
     if kind == "REAL" and dtype == np.float64:
         return [None if v != v else v for v in column.tolist()]
     if kind == "BOOLEAN" and dtype == np.bool_:
