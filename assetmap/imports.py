@@ -13,7 +13,7 @@ import geopandas as gpd
 from assetmap import settings
 from assetmap.errors import InputError, Problem
 from assetmap.messages import N_, text
-from assetmap.privacy import story_warnings_of
+from assetmap.privacy import story_warnings
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.hours import hours_problems
 from assetmap.sources import workshop
@@ -228,10 +228,9 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     notes.extend(hours_problems(assets["opening_hours"], rows=range(checked.first_row, checked.first_row + len(assets)),
                                 names=assets["name"]))
     public = ((assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)).tolist()
-    stories = story_warnings_of(s if p else None for s, p in zip(assets["description"].tolist(), public))
-    names = story_warnings_of(s if p else None for s, p in zip(assets["name"].tolist(), public))
-    for number, (story, name) in enumerate(zip(stories, names), start=checked.first_row):
-        for code in dict.fromkeys(story + name):
+    for number, (is_public, story, name) in enumerate(
+            zip(public, assets["description"].tolist(), assets["name"].tolist()), start=checked.first_row):
+        for code in dict.fromkeys(story_warnings(story) + story_warnings(name)) if is_public else ():
             notes.append(Problem(code, "fix_story_check", row=number, column="description"))
     _report(progress, N_("progress_save"), 0, 1)
     try:

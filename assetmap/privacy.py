@@ -345,40 +345,6 @@ _ADDRESS = re.compile(
     r"|\b\d{4}\s?[A-Z]{2}\b")
 
 
-def story_warnings_of(texts) -> list[list[str]]:
-    """:func:`story_warnings` of many texts at once, the same lists in the same order.
-
-    An import checks thousands of texts: the patterns run once over all of them, joined by a
-    character none of them can match, and only the texts they find something in are checked one
-    by one.
-
-    Parameters
-    ----------
-    texts : iterable of str or None
-        The stories (or descriptions).
-
-    Returns
-    -------
-    list of list of str
-        One list of message codes per text (see :func:`story_warnings`).
-    """
-    texts = list(texts)
-    plain = [t if isinstance(t, str) else "" for t in texts]
-    if not plain or any(_JOIN in t for t in plain):  # a text that holds the joint itself: one by one
-        return [story_warnings(t) for t in texts]
-    joined = _JOIN.join(plain)
-    starts = np.cumsum([0] + [len(t) + 1 for t in plain[:-1]])
-    found = set()
-    for pattern in (_TITLE_NAME, _FULL_NAME, _ADDRESS, _MAYBE_CONTACT):
-        hits = [m.start() for m in pattern.finditer(joined)]
-        found.update(np.searchsorted(starts, hits, side="right").tolist())
-    return [story_warnings(t) if i + 1 in found else [] for i, t in enumerate(texts)]
-
-
-#: Joins texts for :func:`story_warnings_of`: no story pattern matches it or reaches across it.
-_JOIN = "\x00"
-
-
 def story_warnings(text: str | None) -> list[str]:
     """What in a story to check before it goes public: codes for a name, an address, contact details.
 

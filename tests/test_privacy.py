@@ -350,21 +350,3 @@ def test_the_contact_mask_catches_evasions_and_leaves_ordinary_text(text, masked
     from assetmap.privacy import CONTACT_MASK, mask_contact_details
     assert (CONTACT_MASK in mask_contact_details(text)) is masked
 
-
-def test_story_checks_of_a_whole_import_equal_the_checks_one_by_one(tmp_path):
-    """An import checks all its texts at once (story_warnings_of); it must warn exactly where
-    checking each text alone warns, also for a text next to one that would warn, and for texts
-    that hold the character the batch joins them with."""
-    from assetmap.privacy import story_warnings, story_warnings_of
-    pieces = ["Mevrouw Jansen kookt", "Jan van der Berg helpt", "Kerkstraat 12a", "bel 06-12345678",
-              "mail anna@voorbeeld.nl", "2611 AB Delft", None, "", "  ", "Koffie op dinsdag", "mw. Pietersen",
-              "oma Truus", "NL91ABNA0417164300", "bsn 111222333", "anna at voorbeeld punt nl", "sinds 1985",
-              "de heer", "123456789", "Buurthuis Wippolder", "Over de markt van vroeger"]
-    rng = np.random.default_rng(14)
-    texts = [pieces[i] for i in rng.integers(0, len(pieces), 2000)]
-    texts += [f"{pieces[i] or ''} {pieces[j] or ''}" for i, j in rng.integers(0, len(pieces), (2000, 2))]
-    one_by_one = [story_warnings(t) for t in texts]
-    assert story_warnings_of(texts) == one_by_one
-    assert 500 < sum(bool(w) for w in one_by_one) < len(texts) - 500  # both kinds are there
-    assert story_warnings_of(["a\x00b", "Kerkstraat 1", None]) == [[], ["story_gives_address"], []]
-    assert story_warnings_of([]) == []
