@@ -168,7 +168,7 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
     n = len(out)
     for name, kind in ASSET_FIELDS.items():
         if name not in out.columns:
-            out[name] = pd.Series([None] * n, dtype=_dtype(kind))
+            out[name] = pd.Series(np.nan if kind == "REAL" else pd.NA, index=out.index, dtype=_dtype(kind))
     for name, kind in ASSET_FIELDS.items():
         if kind == "TEXT":
             out[name] = _clean_text(out[name], problems, name, rows)

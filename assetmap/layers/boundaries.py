@@ -180,6 +180,11 @@ def assign_codes(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> gpd.
     points = gpd.GeoDataFrame(geometry=out.geometry.to_crs(settings.METRIC_CRS).representative_point(),
                               crs=settings.METRIC_CRS)
     metric = boundaries.to_crs(settings.METRIC_CRS)
+    # Plain arrays while codes are set, one text column each at the end (setting rows of a pandas
+    # text column one level at a time costs more than the join).
+    codes = {column: (np.array(out[column].to_numpy(dtype=object, na_value=None)) if column in out.columns
+                      else np.full(len(out), None, dtype=object))
+             for column in ("buurt_code", "wijk_code", "gemeente_code")}
     for level, column in (("gemeente", "gemeente_code"), ("wijk", "wijk_code"), ("buurt", "buurt_code")):
         areas = metric[metric["level"] == level]
         if areas.empty:
@@ -187,15 +192,16 @@ def assign_codes(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> gpd.
         joined = gpd.sjoin(points, areas[["code", "geometry"]], how="left", predicate="within")
         code = joined[~joined.index.duplicated(keep="first")]["code"].reindex(points.index)
         found = code.notna().to_numpy()
-        out.loc[found, column] = code[found].to_numpy()
+        inside = code[found].tolist()
+        codes[column][found] = inside
         if level == "buurt":
-            derived = [parent_codes(c) for c in code[found]]
-            out.loc[found, "wijk_code"] = [d[0] for d in derived]
-            out.loc[found, "gemeente_code"] = [d[1] for d in derived]
+            derived = [parent_codes(c) for c in inside]
+            codes["wijk_code"][found] = [d[0] for d in derived]
+            codes["gemeente_code"][found] = [d[1] for d in derived]
         elif level == "wijk":
-            out.loc[found, "gemeente_code"] = [parent_codes(c)[1] for c in code[found]]
-    for column in ("buurt_code", "wijk_code", "gemeente_code"):
-        out[column] = out[column].astype("string")
+            codes["gemeente_code"][found] = [parent_codes(c)[1] for c in inside]
+    for column, values in codes.items():
+        out[column] = pd.Series(values, index=out.index, dtype="string")
     return out
 
 

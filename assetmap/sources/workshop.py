@@ -398,16 +398,14 @@ def _rename_headers(table: pd.DataFrame, notes: list[Problem]) -> pd.DataFrame:
 
 
 def _map_values(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
-    seen: dict[str, str] = {}  # a column holds few distinct values; normalise each once
-
     def one(value):
         if value is None or (isinstance(value, float) and np.isnan(value)) or str(value).strip() == "":
             return None
-        text = str(value)
-        if text not in seen:
-            seen[text] = aliases.get(_normalise_header(text), text.strip())
-        return seen[text]
-    return values.map(one)
+        return aliases.get(_normalise_header(str(value)), str(value).strip())
+    # A column holds few distinct values: normalise each once, then put them in place in one step.
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    mapped = np.array([one(v) for v in distinct] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype=object)
 
 
 def _numbers(values: pd.Series, decimal_comma: bool) -> pd.Series:
