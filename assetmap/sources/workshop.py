@@ -541,7 +541,7 @@ def _check_inside(frame: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, rows: p
     area = boundaries.to_crs(settings.METRIC_CRS).union_all().buffer(50)
     shapely.prepare(area)  # thousands of points against one polygon
     metric = frame.geometry[present].to_crs(settings.METRIC_CRS)
-    outside = ~metric.intersects(area)
-    for pos in np.nonzero(present.to_numpy())[0][outside.to_numpy()]:
+    outside = ~shapely.intersects(area, np.asarray(metric.array, dtype=object))  # the prepared one first
+    for pos in np.nonzero(present.to_numpy())[0][outside]:
         problems.append(Problem("outside_workspace", "fix_check_or_import_area", row=int(rows.iloc[pos]),
                                 column="geometry"))

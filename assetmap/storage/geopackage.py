@@ -843,9 +843,10 @@ def _insert_indexing_once(conn: sqlite3.Connection, name: str, sql: str, rows: l
                      f'ST_MaxX(geometry), ST_MinY(geometry), ST_MaxY(geometry) FROM {_q(name)} '
                      'WHERE fid > ? AND geometry NOT NULL AND NOT ST_IsEmpty(geometry)', (fid_before,))
     else:
+        boxed = ~np.isnan(bounds[:, 0])
+        fids, bounds = np.asarray(fids, dtype=np.int64)[boxed].tolist(), bounds[boxed].T.tolist()
         conn.executemany(f'INSERT OR REPLACE INTO {_q(f"rtree_{name}_geometry")} VALUES (?, ?, ?, ?, ?)',
-                         [(fid, minx, maxx, miny, maxy) for fid, (minx, miny, maxx, maxy)
-                          in zip(fids, bounds.tolist()) if minx == minx])
+                         zip(fids, bounds[0], bounds[2], bounds[1], bounds[3]))  # minx, maxx, miny, maxy
     conn.execute(trigger_sql)
 
 
