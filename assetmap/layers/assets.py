@@ -273,6 +273,8 @@ def _choice(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
 
 
 def _parse_target_groups(values: pd.Series, problems: list[Problem], rows: pd.Series | None) -> pd.Series:
+    if not values.notna().any():  # an empty column: nothing to read
+        return pd.Series(pd.NA, index=values.index, dtype="string")
     out = []
     for pos, value in enumerate(values.tolist()):
         if value is None or value is pd.NA:
@@ -294,6 +296,8 @@ def _parse_target_groups(values: pd.Series, problems: list[Problem], rows: pd.Se
 
 def _parse_capacity(values: pd.Series, problems: list[Problem], rows: pd.Series | None) -> pd.Series:
     """Capacity is a whole number of people, 0 or more."""
+    if not values.notna().any():  # an empty column: nothing to read
+        return pd.Series(pd.NA, index=values.index, dtype="Int64")
     out = []
     for pos, value in enumerate(values.tolist()):
         if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
@@ -335,6 +339,8 @@ def _parse_story_dates(values: pd.Series, problems: list[Problem], rows: pd.Seri
 
     Dutch day-first dates (21-6-1985) are turned into ISO form.
     """
+    if not values.notna().any():  # an empty column: nothing to read
+        return pd.Series(pd.NA, index=values.index, dtype="string")
     out = []
     for pos, value in enumerate(values.tolist()):
         if value is None or value is pd.NA:
@@ -367,7 +373,7 @@ def _parse_bool_column(values: pd.Series, problems: list[Problem], column: str,
     known: dict = {}  # the few distinct cells of a column ("ja", "nee", empty), each read once
     for pos, value in enumerate(values.tolist()):
         try:
-            if isinstance(value, str):
+            if isinstance(value, str) or value is None or value is pd.NA:
                 if value not in known:
                     known[value] = parse_bool(value)
                 parsed.append(known[value])

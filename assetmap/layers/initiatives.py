@@ -229,6 +229,8 @@ def _each_value(values: pd.Series, fn) -> list:
 
 def _parse_moments(values: pd.Series, column: str, problems: list[Problem], rows: pd.Series | None) -> pd.Series:
     """A day (2026-01-31, 31-1-2026) or an ISO 8601 time, kept as ISO text."""
+    if not values.notna().any():  # the column is empty (most rows of most files): nothing to read
+        return pd.Series(pd.NA, index=values.index, dtype="string")
     out = []
     for pos, value in enumerate(values.tolist()):
         if value is None or value is pd.NA:
