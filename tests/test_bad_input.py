@@ -180,6 +180,8 @@ CASES = [
     Case("huge_cell.csv", "a description of 6,500 characters", ("row 2", "longer than 5000 characters", "shorten")),
     Case("not_a_number.csv", "letter O for zero in a latitude", ("row 2", "'52.07O2' is not a number")),
     Case("half_a_coordinate.csv", "lat without lon", ("row 2", "only half a coordinate", "both lat and lon")),
+    Case("short_row.csv", "a row that ends before its last cell (no lon, no comma)",
+         ("row 2", "only half a coordinate", "both lat and lon")),
     Case("missing_location.csv", "no location columns at all", ("row 2", "has no location", "buurt code")),
     Case("unknown_buurt.csv", "a buurt code that is not in the workspace", ("BU99999999 is not in the workspace",)),
     Case("bad_yes_no.csv", "'misschien' as meeting place", ("row 2", "'misschien' is not yes or no", "ja/nee")),

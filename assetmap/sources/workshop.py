@@ -300,7 +300,7 @@ def _read_csv(raw: bytes, notes: list[Problem]) -> pd.DataFrame:
         sep = ","
     try:
         table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                            on_bad_lines="error", engine="python")
+                            on_bad_lines="error")
     except (pd.errors.ParserError, csv.Error) as exc:
         raise InputError("csv_unreadable", "fix_csv_separators_quote", error=exc) from exc
     except pd.errors.EmptyDataError as exc:
