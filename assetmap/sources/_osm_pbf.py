@@ -101,7 +101,8 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
                 keep_way: Callable[[dict], bool] | None = None,
                 progress: Callable[[str, int, int | None], None] | None = None,
                 columns: list[str] | tuple[str, ...] | None = None,
-                area=None, chunk: int = _CHUNK) -> tuple[gpd.GeoDataFrame, WalkWays]:
+                area=None, chunk: int = _CHUNK,
+                consume: Callable[[gpd.GeoDataFrame], None] | None = None) -> tuple[gpd.GeoDataFrame, WalkWays]:
     """Features matching ``tags`` and the ``highway`` ways that ``keep_way`` accepts.
 
     Parameters
@@ -132,13 +133,18 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
     chunk : int
         Objects read between two area checks (and progress reports): at most this many objects
         outside the area are held at a time.
+    consume : callable, optional
+        Called with the features of each chunk, in file order (frames of the form returned below),
+        as soon as they are read: the caller keeps what it needs of them, and the reader keeps
+        none, so the features of a whole city never sit in memory at once.
 
     Returns
     -------
     tuple
         ``(features, ways)``: a GeoDataFrame in EPSG:4326 indexed by (``element``, ``id``) with
         the tags of each matching object as columns (areas as polygons, open ways as lines, nodes
-        as points), in file order; and the walkable ways (:class:`WalkWays`), in file order.
+        as points), in file order (empty with ``consume``); and the walkable ways
+        (:class:`WalkWays`), in file order.
 
     Raises
     ------
@@ -157,7 +163,7 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
         shapely.prepare(area)  # many tests against one polygon
     with contextlib.ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="assetmap-osm-")))
-        reader = _Reader(wanted, columns, list(way_tags), keep_way, area, folder)
+        reader = _Reader(wanted, columns, list(way_tags), keep_way, area, folder, consume)
         if path.name.lower().endswith((".bz2", ".gz")):
             path = _decompressed(path, folder)
         # Only objects with a key asked for reach Python (libosmium filters in C++, after the node
@@ -199,8 +205,8 @@ class _Reader:
     their node ids and coordinates are read back in bulk (:meth:`_walk_chunks`), not node by node.
     """
 
-    def __init__(self, wanted, columns, way_tags, keep_way, area, folder: Path):
-        self.way_tags, self.keep_way, self.area = way_tags, keep_way, area
+    def __init__(self, wanted, columns, way_tags, keep_way, area, folder: Path, consume=None):
+        self.way_tags, self.keep_way, self.area, self.consume = way_tags, keep_way, area, consume
         self.keys = [key for key, _ in wanted]
         self.allowed = [values for _, values in wanted]
         self.columns = columns
@@ -303,6 +309,11 @@ class _Reader:
                 geometry = geometry[inside]
             self.f_geometry[new] = list(geometry)
         self.f_checked = len(self.f_geometry)
+        if self.consume is not None and self.f_id:
+            frame = self.features()
+            self.f_element, self.f_id, self.f_tags, self.f_geometry = [], [], [], []
+            self.f_checked = 0
+            self.consume(frame)
 
     def _inside(self, geometry: np.ndarray) -> np.ndarray | None:
         if self.area is None or not len(geometry):
