@@ -15,7 +15,6 @@ import contextlib
 import gc
 import gzip
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,9 +181,8 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
     with _no_cycle_collection():
         # The features become buildings, base map and asset candidates a chunk at a time, while the
         # file is read: the feature table of a whole city (every building outline) is never held.
-        with _FeatureLayers(background=True) as built:
-            _, ways = _read_osmium(path, progress, _area_polygon(area) if clip else None, consume=built.take)
-            built.wait()
+        built = _FeatureLayers()
+        _, ways = _read_osmium(path, progress, _area_polygon(area) if clip else None, consume=built.add)
         if progress is not None:
             progress(N_("progress_osm_network"), 0, None)
         nodes, edges = walk_layers(ways.start, ways.node_id, ways.lon, ways.lat)
@@ -357,37 +355,11 @@ class _FeatureLayers:
     layers equal those of the whole feature table at once.
     """
 
-    def __init__(self, background: bool = False):
+    def __init__(self):
         self.catalogue_keys = list(dict.fromkeys(categories.tag_mapping()["key"]))
         self.candidates: list[gpd.GeoDataFrame] = []
         self.buildings: list[gpd.GeoDataFrame] = []
         self.basemap: list[gpd.GeoDataFrame] = []
-        # Projecting and simplifying a chunk (pyproj, GEOS) runs without the GIL: in a thread of its
-        # own it overlaps with reading the next chunk, which is mostly Python.
-        self._worker = ThreadPoolExecutor(1, thread_name_prefix="assetmap-osm-layers") if background else None
-        self._pending = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._worker is not None:
-            self._worker.shutdown(wait=True, cancel_futures=True)
-
-    def take(self, features: gpd.GeoDataFrame) -> None:
-        """:meth:`add`, in the background when there is a worker; at most one chunk waits for it, so
-        chunks never pile up in memory."""
-        if self._worker is None:
-            self.add(features)
-            return
-        self.wait()
-        self._pending = self._worker.submit(self.add, features)
-
-    def wait(self) -> None:
-        """Until the chunk given last is added (raising what adding it raised)."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
 
     def add(self, features: gpd.GeoDataFrame) -> None:
         if not len(features):

@@ -823,7 +823,7 @@ def _where_clauses(where: Where | None) -> Iterator[tuple[str, list]]:
 #: From this many rows on, an insert fills the spatial index in one go (see :func:`_index_new_rows`).
 _BULK_INDEX_FROM = 500
 #: Rows encoded and inserted at a time: bounds the memory a large layer's blobs take while it is written.
-_INSERT_ROWS = 50_000
+_INSERT_ROWS = 20_000
 
 
 def _index_new_rows(conn: sqlite3.Connection, name: str, sql: str, rows: list, frame: gpd.GeoDataFrame) -> None:
