@@ -971,6 +971,8 @@ def plain_values(column: pd.Series, kind: str) -> list:
         return column.astype(object).where(column.notna(), None).tolist()  # text already
     if kind == "REAL" and dtype == np.float64:
         return [None if v != v else v for v in column.tolist()]
+    if kind == "INTEGER" and dtype == np.int64:
+        return column.tolist()  # Python ints already, none missing
     if kind == "BOOLEAN" and dtype == np.bool_:
         return [int(v) for v in column.tolist()]
     if kind not in ("BOOLEAN", "INTEGER", "REAL") and dtype == object:
