@@ -19,6 +19,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import shapely
 
 from assetmap import settings
@@ -114,9 +115,10 @@ def walk_layers(start: np.ndarray, node_id: np.ndarray, lon: np.ndarray, lat: np
     within = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     along = flat[offsets[order][edge_of] + within]
     u, v = u[order], v[order]
-    # Projected once per node (geopandas keeps the transformer), measured as geopandas would the lines.
-    metric = shapely.get_coordinates(gpd.GeoSeries(shapely.points(x, y), crs=settings.STORAGE_CRS)
-                                     .to_crs(settings.METRIC_CRS).array)
+    # Projected once per node, with the transformer geopandas' ``to_crs`` uses (so the same numbers,
+    # without a shapely point per node), and measured as geopandas would the lines.
+    to_metric = pyproj.Transformer.from_crs(settings.STORAGE_CRS, settings.METRIC_CRS, always_xy=True)
+    metric = np.column_stack(to_metric.transform(x, y))
     length = shapely.length(shapely.linestrings(metric[along], indices=edge_of))
     lo, hi = np.minimum(osm_id[u], osm_id[v]), np.maximum(osm_id[u], osm_id[v])
     table = pd.DataFrame({"u": lo, "v": hi, "length_m": length})

@@ -179,13 +179,17 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
     path = Path(path)
     _check_osm_file(path)
     with _no_cycle_collection():
-        features, ways = _read_osmium(path, progress, _area_polygon(area) if clip else None)
+        # The features become buildings, base map and asset candidates a chunk at a time, while the
+        # file is read: the feature table of a whole city (every building outline) is never held.
+        built = _FeatureLayers()
+        _, ways = _read_osmium(path, progress, _area_polygon(area) if clip else None, consume=built.add)
         if progress is not None:
             progress(N_("progress_osm_network"), 0, None)
         nodes, edges = walk_layers(ways.start, ways.node_id, ways.lon, ways.lat)
+        del ways
         if progress is not None:
             progress(N_("progress_osm_layers"), 0, None)
-        return _layers(features, nodes, edges, area, path.name)
+        return built.layers(nodes, edges, area, path.name)
 
 
 @contextlib.contextmanager
@@ -243,12 +247,12 @@ def _feature_column_needs() -> dict[str, tuple[str, ...] | None]:
     return needs
 
 
-def _read_osmium(path: Path, progress=None, area=None, way_tags=()):
+def _read_osmium(path: Path, progress=None, area=None, way_tags=(), consume=None):
     from assetmap.sources._osm_pbf import read_osmium
 
     try:
         features, ways = read_osmium(path, mapping_tags(), way_tags, keep_way=is_walkable, progress=progress,
-                                     columns=_feature_column_needs(), area=area)
+                                     columns=_feature_column_needs(), area=area, consume=consume)
     except RuntimeError as exc:  # libosmium reports damaged files as RuntimeError
         if path.name.lower().endswith(".pbf"):
             raise InputError("osm_pbf_unreadable", "fix_osmium_extract", name=path.name, error=exc) from exc
@@ -337,17 +341,64 @@ def osm_to_layers(features: gpd.GeoDataFrame, graph: nx.MultiDiGraph, area: gpd.
 
 def _layers(features: gpd.GeoDataFrame, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame,
             area: gpd.GeoDataFrame | None, reference: str) -> OsmLayers:
-    features = features.to_crs(settings.STORAGE_CRS) if len(features) else features
-    if len(features):
+    built = _FeatureLayers()
+    built.add(features)
+    return built.layers(nodes, edges, area, reference)
+
+
+class _FeatureLayers:
+    """Buildings, base map and assets of features given a chunk at a time (in file order).
+
+    Each chunk is put in canonical form and turned into its buildings and base-map rows at once;
+    only the few features that may be assets (those with a key of the category catalogue) are kept
+    until the end, where the catalogue maps them all in one go. Every step works row by row, so the
+    layers equal those of the whole feature table at once.
+    """
+
+    def __init__(self):
+        self.catalogue_keys = list(dict.fromkeys(categories.tag_mapping()["key"]))
+        self.candidates: list[gpd.GeoDataFrame] = []
+        self.buildings: list[gpd.GeoDataFrame] = []
+        self.basemap: list[gpd.GeoDataFrame] = []
+
+    def add(self, features: gpd.GeoDataFrame) -> None:
+        if not len(features):
+            return
+        features = features.to_crs(settings.STORAGE_CRS)
         features = features.set_geometry(canonical_geometry(features.geometry.array))
-    buildings = buildings_from_features(features)
-    assets = assets_from_features(features)
-    if area is None or area.empty:
-        area = _extent_of(assets, buildings, nodes)
-    area = gpd.GeoDataFrame({"name": area.get("name", pd.Series([reference] * len(area))).astype(str).to_list(),
-                             "source": ["osm"] * len(area)}, geometry=area.geometry.to_crs(settings.STORAGE_CRS)
-                            .to_list(), crs=settings.STORAGE_CRS)
-    return OsmLayers(assets, nodes, edges, buildings, area, reference, basemap_from_features(features))
+        self.buildings.append(buildings_from_features(features))
+        self.basemap.append(basemap_from_features(features))
+        keys = [key for key in self.catalogue_keys if key in features.columns]
+        if keys:
+            maybe = features[keys].notna().to_numpy().any(axis=1)
+            if maybe.any():
+                self.candidates.append(features[maybe])
+
+    def layers(self, nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame, area: gpd.GeoDataFrame | None,
+               reference: str) -> OsmLayers:
+        features = _concat(self.candidates, gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS)))
+        assets = assets_from_features(features)
+        del features
+        buildings = _concat(self.buildings, buildings_from_features(gpd.GeoDataFrame()))
+        basemap = _concat(self.basemap, basemap_from_features(gpd.GeoDataFrame()))
+        self.candidates, self.buildings, self.basemap = [], [], []
+        if area is None or area.empty:
+            area = _extent_of(assets, buildings, nodes)
+        area = gpd.GeoDataFrame({"name": area.get("name", pd.Series([reference] * len(area))).astype(str).to_list(),
+                                 "source": ["osm"] * len(area)}, geometry=area.geometry.to_crs(settings.STORAGE_CRS)
+                                .to_list(), crs=settings.STORAGE_CRS)
+        return OsmLayers(assets, nodes, edges, buildings, area, reference, basemap)
+
+
+def _concat(frames: list[gpd.GeoDataFrame], empty: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The non-empty frames one after the other (a single one as it is), or ``empty``."""
+    frames = [frame for frame in frames if len(frame)]
+    if not frames:
+        return empty
+    if len(frames) == 1:
+        return frames[0]
+    keep_index = isinstance(frames[0].index, pd.MultiIndex)
+    return pd.concat(frames, ignore_index=not keep_index)
 
 
 def canonical_geometry(geometry) -> np.ndarray:

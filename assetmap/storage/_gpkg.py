@@ -7,6 +7,7 @@ SQLite's lock instead of overwriting each other.
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 import struct
 
@@ -362,14 +363,23 @@ def encode(geoms) -> list[bytes | None]:
     wkbs = shapely.to_wkb(geoms[idx], byte_order=1, flavor="iso")
     bounds = shapely.bounds(geoms[idx])
     empty = shapely.is_empty(geoms[idx])
-    for k, i in enumerate(idx):
-        if empty[k]:
-            header = struct.pack("<2sBBi", b"GP", 0, 0b00010001, SRS_ID)
-        else:
-            minx, miny, maxx, maxy = bounds[k]
-            header = struct.pack("<2sBBi4d", b"GP", 0, 0b00000011, SRS_ID, minx, maxx, miny, maxy)
-        out[i] = header + wkbs[k]
+    # Every header at once (numpy writes the same little-endian bytes struct.pack would), joined to
+    # its WKB in C: a large import encodes a million geometries.
+    header = np.zeros(len(idx), dtype=_HEADER)
+    header["magic"], header["flags"], header["srs_id"] = b"GP", 0b00000011, SRS_ID
+    header["envelope"] = bounds[:, [0, 2, 1, 3]]  # minx, maxx, miny, maxy
+    blobs = list(map(operator.add, header.view(f"V{_HEADER.itemsize}").tolist(), wkbs.tolist()))
+    for k in np.nonzero(empty)[0].tolist():
+        blobs[k] = struct.pack("<2sBBi", b"GP", 0, 0b00010001, SRS_ID) + wkbs[k]
+    if len(idx) == len(geoms):
+        return blobs
+    for k, i in enumerate(idx.tolist()):
+        out[i] = blobs[k]
     return out
+
+
+#: The header of a GeoPackage geometry blob with an xy envelope (little endian).
+_HEADER = np.dtype([("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs_id", "<i4"), ("envelope", "<f8", (4,))])
 
 
 def decode(blobs) -> np.ndarray:

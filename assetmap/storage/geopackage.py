@@ -551,21 +551,27 @@ class GeoPackageStore:
         # A column with no value in any row is left out of the INSERT (it is NULL all the same, and
         # binding it costs as much as a real value), unless the table gives it a default.
         defaults = {r[1] for r in self._conn.execute(f"PRAGMA table_info({_q(name)})") if r[4] is not None}
-        columns, rows = _rows(frame, spec, skip_empty=True, keep=defaults)
-        if keep_fid:
-            columns.append("fid")
-            for row, fid in zip(rows, frame["fid"].tolist()):
-                row.append(int(fid))
-        sql = f'INSERT INTO {_q(name)} ({", ".join(_q(c) for c in columns)}) VALUES ({", ".join("?" * len(columns))})'
         with self.transaction() as conn:
             trigger = None
-            if spec.geometry_type and not keep_fid and len(rows) >= _BULK_INDEX_FROM:
+            if spec.geometry_type and not keep_fid and len(frame) >= _BULK_INDEX_FROM:
                 trigger = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
                                        (f"rtree_{name}_geometry_insert",)).fetchone()
-            if trigger is None:
-                conn.executemany(sql, rows)
-            else:
-                _insert_indexing_once(conn, name, sql, rows, trigger[0], frame)
+            if trigger is not None:
+                # The RTree trigger is set aside and the new rows indexed in bulk (see _index_new_rows);
+                # it is created again, unchanged, in the same transaction: nobody sees the table without it.
+                conn.execute(f"DROP TRIGGER {_q(f'rtree_{name}_geometry_insert')}")
+            # A large frame goes in slices, so that only one slice's rows (blobs) exist at a time.
+            for start in range(0, len(frame), _INSERT_ROWS):
+                part = frame.iloc[start:start + _INSERT_ROWS] if len(frame) > _INSERT_ROWS else frame
+                columns, rows = _rows(part, spec, keep_fid=keep_fid, skip_empty=True, keep=defaults)
+                sql = f'INSERT INTO {_q(name)} ({", ".join(_q(c) for c in columns)}) VALUES ({", ".join("?" * len(columns))})'
+                if trigger is None:
+                    conn.executemany(sql, rows)
+                else:
+                    _index_new_rows(conn, name, sql, rows, part)
+                del rows
+            if trigger is not None:
+                conn.execute(trigger[0])
             if spec.geometry_type:
                 _gpkg.update_extent(conn, name)
 
@@ -596,7 +602,7 @@ class GeoPackageStore:
         position = columns.index(key)
         sets = ", ".join(f"{_q(c)} = ?" for c in columns)
         with self.transaction() as conn:
-            conn.executemany(f"UPDATE {_q(name)} SET {sets} WHERE {_q(key)} = ?", [r + [r[position]] for r in rows])
+            conn.executemany(f"UPDATE {_q(name)} SET {sets} WHERE {_q(key)} = ?", [(*r, r[position]) for r in rows])
             if spec.geometry_type:
                 _gpkg.update_extent(conn, name)
 
@@ -817,21 +823,20 @@ def _where_clauses(where: Where | None) -> Iterator[tuple[str, list]]:
         yield "WHERE " + " AND ".join(fixed + [clause]), params + chunk
 
 
-#: From this many rows on, an insert fills the spatial index in one go (see :func:`_insert_indexing_once`).
+#: From this many rows on, an insert fills the spatial index in one go (see :func:`_index_new_rows`).
 _BULK_INDEX_FROM = 500
+#: Rows encoded and inserted at a time: bounds the memory a large layer's blobs take while it is written.
+_INSERT_ROWS = 20_000
 
 
-def _insert_indexing_once(conn: sqlite3.Connection, name: str, sql: str, rows: list, trigger_sql: str,
-                          frame: gpd.GeoDataFrame) -> None:
-    """Insert ``rows`` with the RTree insert trigger set aside, then index the new rows in one statement.
+def _index_new_rows(conn: sqlite3.Connection, name: str, sql: str, rows: list, frame: gpd.GeoDataFrame) -> None:
+    """Insert ``rows`` (of ``frame``) while the RTree insert trigger is set aside, then index them in one statement.
 
     The trigger calls five Python functions and the RTree once per row, most of a large import's
     time; here the boxes come from the geometries' bounds, the same numbers the blobs' envelopes
-    hold. The trigger is created again, unchanged, in the same transaction: nobody else ever sees
-    the table without it.
+    hold.
     """
     fid_before = conn.execute(f"SELECT coalesce(max(fid), 0) FROM {_q(name)}").fetchone()[0]
-    conn.execute(f"DROP TRIGGER {_q(f'rtree_{name}_geometry_insert')}")
     conn.executemany(sql, rows)
     fids = [r[0] for r in conn.execute(f"SELECT fid FROM {_q(name)} WHERE fid > ? ORDER BY fid", (fid_before,))]
     geometry = frame.geometry
@@ -847,12 +852,12 @@ def _insert_indexing_once(conn: sqlite3.Connection, name: str, sql: str, rows: l
         fids, bounds = np.asarray(fids, dtype=np.int64)[boxed].tolist(), bounds[boxed].T.tolist()
         conn.executemany(f'INSERT OR REPLACE INTO {_q(f"rtree_{name}_geometry")} VALUES (?, ?, ?, ?, ?)',
                          zip(fids, bounds[0], bounds[2], bounds[1], bounds[3]))  # minx, maxx, miny, maxy
-    conn.execute(trigger_sql)
 
 
-def _rows(frame: pd.DataFrame, spec: TableSpec, *, skip_empty: bool = False, keep=frozenset()
-          ) -> tuple[list[str], list[list]]:
-    """Column names and SQL-ready rows of ``frame`` for a table of shape ``spec`` (geometry encoded).
+def _rows(frame: pd.DataFrame, spec: TableSpec, *, keep_fid: bool = False, skip_empty: bool = False,
+          keep=frozenset()) -> tuple[list[str], list[tuple]]:
+    """Column names and SQL-ready rows of ``frame`` for a table of shape ``spec`` (geometry encoded),
+    with the frame's ``fid`` column last when ``keep_fid``.
 
     With ``skip_empty``, a column that is missing or has no value in any row is left out, unless
     it is in ``keep``; otherwise every column of ``spec`` is there.
@@ -869,14 +874,18 @@ def _rows(frame: pd.DataFrame, spec: TableSpec, *, skip_empty: bool = False, kee
             plain = [None] * len(frame)
         columns.append(column)
         values.append(plain)
-    rows = [list(row) for row in zip(*values)] if values else [[] for _ in range(len(frame))]
+    if not columns and not spec.geometry_type and not keep_fid and spec.fields:  # rows of nothing but NULLs
+        columns, values = [next(iter(spec.fields))], [[None] * len(frame)]
     if spec.geometry_type:
         geometry = frame.geometry
         if geometry.crs is not None and not geometry.crs.equals(settings.STORAGE_CRS):
             geometry = geometry.to_crs(settings.STORAGE_CRS)
-        for row, blob in zip(rows, _gpkg.encode(geometry.array)):
-            row.append(blob)
+        values.append(_gpkg.encode(geometry.array))
         columns.append("geometry")
+    if keep_fid:
+        values.append([int(fid) for fid in frame["fid"].tolist()])
+        columns.append("fid")
+    rows = list(zip(*values)) if values else [() for _ in range(len(frame))]
     return columns, rows
 
 
@@ -984,6 +993,8 @@ def plain_values(column: pd.Series, kind: str) -> list:
         return [None if v is None else int(v) for v in column.to_numpy(dtype=object, na_value=None).tolist()]
     if kind == "REAL" and dtype == np.float64:
         return [None if v != v else v for v in column.tolist()]
+    if kind == "INTEGER" and dtype == np.int64:
+        return column.tolist()  # Python ints already, none missing
     if kind == "BOOLEAN" and dtype == np.bool_:
         return [int(v) for v in column.tolist()]
     if dtype == object:
