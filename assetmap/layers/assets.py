@@ -165,7 +165,6 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
     if rows is not None:
         rows = pd.Series(np.asarray(rows)).reset_index(drop=True)
     stamp = now_iso()
-    n = len(out)
     for name, kind in ASSET_FIELDS.items():
         if name not in out.columns:
             out[name] = pd.Series(np.nan if kind == "REAL" else pd.NA, index=out.index, dtype=_dtype(kind))
