@@ -998,15 +998,28 @@ def plain_values(column: pd.Series, kind: str) -> list:
     if kind == "BOOLEAN" and dtype == np.bool_:
         return [int(v) for v in column.tolist()]
     if dtype == object:
-        # Mostly plain already (rows built by the service): only the others go the long way.
+        # Mostly plain already (rows built by the service): the types of a whole column are checked
+        # in C, and only a column with other values goes the long way, cell by cell.
+        values = column.tolist()
+        types = set(map(type, values))
         if kind == "BOOLEAN":
-            return [v if v is None or (type(v) is int and 0 <= v <= 1) else plain_value(v, kind)
-                    for v in column.tolist()]
+            if types <= _INT_OR_NONE and set(values) <= _ZERO_ONE_NONE:
+                return values
+        elif types <= (_INT_OR_NONE if kind == "INTEGER" else _NONE if kind == "REAL" else _STR_OR_NONE):
+            return values
+        if kind == "BOOLEAN":
+            return [v if v is None or (type(v) is int and 0 <= v <= 1) else plain_value(v, kind) for v in values]
         if kind == "REAL":  # a NaN is missing
-            return [v if v is None or (type(v) is float and v == v) else plain_value(v, kind) for v in column.tolist()]
+            return [v if v is None or (type(v) is float and v == v) else plain_value(v, kind) for v in values]
         plain = int if kind == "INTEGER" else str
-        return [v if v is None or type(v) is plain else plain_value(v, kind) for v in column.tolist()]
+        return [v if v is None or type(v) is plain else plain_value(v, kind) for v in values]
     return [plain_value(v, kind) for v in column.tolist()]
+
+
+_NONE = frozenset({type(None)})
+_INT_OR_NONE = _NONE | {int}
+_STR_OR_NONE = _NONE | {str}
+_ZERO_ONE_NONE = frozenset({0, 1, None})
 
 
 def _column(values: list, kind: str) -> pd.Series:
