@@ -349,4 +349,3 @@ def test_every_free_text_field_of_a_person_is_masked_or_left_out(denhaag_workspa
 def test_the_contact_mask_catches_evasions_and_leaves_ordinary_text(text, masked):
     from assetmap.privacy import CONTACT_MASK, mask_contact_details
     assert (CONTACT_MASK in mask_contact_details(text)) is masked
-

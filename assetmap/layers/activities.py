@@ -10,7 +10,7 @@ import pandas as pd
 
 from assetmap.errors import Problem
 from assetmap.layers import _validate
-from assetmap.layers.assets import new_asset_id, now_iso, parse_bool
+from assetmap.layers.assets import new_asset_ids, now_iso, parse_bool
 from assetmap.layers.hours import parse_hours
 from assetmap.layers.schema import ACTIVITY_FIELDS, TARGET_GROUP_ALIASES, TARGET_GROUPS
 
@@ -85,7 +85,7 @@ def build_activities(frame: pd.DataFrame, *, added_by: str | None = None, strict
                 parsed.append(None)
         out[column] = pd.Series(parsed, dtype="boolean")
     missing = out["id"].isna()
-    out.loc[missing, "id"] = [new_asset_id() for _ in range(int(missing.sum()))]
+    out.loc[missing, "id"] = new_asset_ids(int(missing.sum()))
     if added_by is not None:
         out["added_by"] = out["added_by"].fillna(added_by)
     out["created_at"] = out["created_at"].fillna(now_iso())

@@ -6,7 +6,7 @@ import pandas as pd
 
 from assetmap.errors import Problem
 from assetmap.layers import _validate
-from assetmap.layers.assets import new_asset_id, now_iso
+from assetmap.layers.assets import new_asset_ids, now_iso
 from assetmap.layers.schema import LINK_FIELDS, LINK_KINDS
 
 
@@ -46,7 +46,7 @@ def build_links(frame: pd.DataFrame, known_asset_ids: set[str], *, added_by: str
             out[name] = pd.Series([None] * len(out), dtype="string")
         out[name] = out[name].astype("string")
     out["kind"] = out["kind"].fillna("could_work_with")
-    out["id"] = out["id"].fillna(pd.Series([new_asset_id() for _ in range(len(out))], dtype="string"))
+    out["id"] = out["id"].fillna(pd.Series(new_asset_ids(len(out)), index=out.index, dtype="string"))
     out["created_at"] = out["created_at"].fillna(now_iso())
     if added_by is not None:
         out["added_by"] = out["added_by"].fillna(added_by)

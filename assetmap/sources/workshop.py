@@ -427,10 +427,10 @@ def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame |
     x_min, y_min, x_max, y_max = settings.NL_BOUNDS_RD
     # Whole columns at once for the rows that are simply right (coordinates inside the Netherlands);
     # only the other rows go through the row-by-row checks below, in row order.
-    unreadable = np.zeros(n, dtype=bool)
-    for column in ("lat", "lon", "x", "y"):
-        if column in table.columns:
-            unreadable |= np.array([bool(str(v).strip()) for v in table[column].tolist()]) & np.isnan(parsed[column])
+    raw_columns = {c: table[c].tolist() for c in ("lat", "lon", "x", "y") if c in table.columns}
+    not_numbers = {c: np.array([bool(str(v).strip()) for v in values]) & np.isnan(parsed[c])
+                   for c, values in raw_columns.items()}  # a cell written, but not as a number
+    unreadable = np.logical_or.reduce(list(not_numbers.values())) if not_numbers else np.zeros(n, dtype=bool)
     has_lat_lon = ~np.isnan(lat) & ~np.isnan(lon)
     lat_lon_ok = has_lat_lon & (lon_min <= lon) & (lon <= lon_max) & (lat_min <= lat) & (lat <= lat_max)
     has_xy = ~has_lat_lon & ~np.isnan(x) & ~np.isnan(y)
@@ -443,7 +443,6 @@ def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame |
     slow = np.nonzero(unreadable | ~(lat_lon_ok | xy_ok))[0]
     if not len(slow):
         return list(points)
-    raw_columns = {c: table[c].tolist() for c in ("lat", "lon", "x", "y") if c in table.columns}
     cells = table["grid"].tolist() if "grid" in table.columns else [None] * n
     grid_areas = table["grid_area"].tolist() if "grid_area" in table.columns else [None] * n
     buurt = table["buurt_code"].astype("string").str.strip().str.upper().tolist() if "buurt_code" in table.columns \
@@ -468,7 +467,7 @@ def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame |
     for i in slow.tolist():
         row = int(row_numbers[i])
         for column, values in raw_columns.items():
-            if str(values[i]).strip() and np.isnan(parsed[column][i]):
+            if not_numbers[column][i]:
                 problems.append(Problem("not_a_number", "fix_write_number", row=row, column=column, value=values[i]))
         la, lo, xx, yy = float(lat[i]), float(lon[i]), float(x[i]), float(y[i])
         if lat_lon_ok[i] or xy_ok[i]:

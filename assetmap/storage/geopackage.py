@@ -1007,12 +1007,7 @@ def plain_values(column: pd.Series, kind: str) -> list:
                 return values
         elif types <= (_INT_OR_NONE if kind == "INTEGER" else _NONE if kind == "REAL" else _STR_OR_NONE):
             return values
-        if kind == "BOOLEAN":
-            return [v if v is None or (type(v) is int and 0 <= v <= 1) else plain_value(v, kind) for v in values]
-        if kind == "REAL":  # a NaN is missing
-            return [v if v is None or (type(v) is float and v == v) else plain_value(v, kind) for v in values]
-        plain = int if kind == "INTEGER" else str
-        return [v if v is None or type(v) is plain else plain_value(v, kind) for v in values]
+        return [plain_value(v, kind) for v in values]
     return [plain_value(v, kind) for v in column.tolist()]
 
 
