@@ -65,6 +65,7 @@ _CONTACT_PATTERN = re.compile(
 # What every contact detail above holds somewhere (a digit, an "at", a spoken "at"): a text without
 # any is left alone at once, as most descriptions are.
 _MAYBE_CONTACT = re.compile(rf"\d|{_AT}|\s(?:at|apenstaartje)\s", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
 # A Dutch IBAN (NL, 2 check digits, bank code, 10 digits) is masked even with wrong check digits.
 _NL_IBAN = re.compile(r"NL\d{2}\s?[A-Z]{4}(?:\s?\d){10}(?!\w)", re.IGNORECASE)
@@ -170,12 +171,21 @@ def mask_contact_details(text):
     object
         The masked text, or ``text`` unchanged when it is not a string.
     """
-    if not isinstance(text, str) or not _MAYBE_CONTACT.search(text):
+    if not isinstance(text, str) or not _may_hold_contact(text):
         return text
     text = _NL_IBAN.sub(CONTACT_MASK, text)
     text = _mask_ibans(text)
     text = _BSN_PATTERN.sub(lambda m: CONTACT_MASK if _is_bsn(m.group(0)) else m.group(0), text)
     return _CONTACT_PATTERN.sub(CONTACT_MASK, text)
+
+
+def _may_hold_contact(text: str) -> bool:
+    """:data:`_MAYBE_CONTACT`, answered without the regex for a text with no digit, "@" or "at"."""
+    if _DIGIT.search(text) or "@" in text:
+        return True
+    # casefold: the "at" forms match as the IGNORECASE pattern does (also a long s in "apenſtaartje").
+    folded = text.casefold()
+    return ("at" in folded or "apenstaartje" in folded) and _MAYBE_CONTACT.search(text) is not None
 
 
 def _mask_ibans(text: str) -> str:
@@ -343,6 +353,11 @@ _ADDRESS = re.compile(
     r"\b[A-Z][\w'-]*(?:straat|laan|weg|plein|kade|gracht|singel|hof|dreef|steeg|pad|dijk|markt|erf|park|"
     r"plantsoen|kwartier)\s+\d+\s?[a-zA-Z]?\b"
     r"|\b\d{4}\s?[A-Z]{2}\b")
+# What the patterns above need somewhere: a text without it skips that pattern (most do, and a
+# pattern is slow to fail). Title words are looked for in the casefolded text, as IGNORECASE matches.
+_TITLE_WORDS = ("mevr", "mw", "meneer", "mr", "dhr", "de heer", "juf", "meester", "buur", "tante", "oom", "opa",
+                "oma")
+_NAME_PARTICLE = re.compile(r"\s(?:van|de|der|den|ter|ten|el|al)\s")
 
 
 def story_warnings(text: str | None) -> list[str]:
@@ -364,9 +379,11 @@ def story_warnings(text: str | None) -> list[str]:
     if not isinstance(text, str) or not text.strip():
         return []
     found = []
-    if _TITLE_NAME.search(text) or _FULL_NAME.search(text):
+    folded = text.casefold()
+    if (any(word in folded for word in _TITLE_WORDS) and _TITLE_NAME.search(text)) \
+            or (_NAME_PARTICLE.search(text) and _FULL_NAME.search(text)):
         found.append(N_("story_names_person"))
-    if _ADDRESS.search(text):
+    if _DIGIT.search(text) and _ADDRESS.search(text):  # a house number or a postcode
         found.append(N_("story_gives_address"))
     if mask_contact_details(text) != text:
         found.append(N_("story_gives_contact"))

@@ -349,3 +349,31 @@ def test_every_free_text_field_of_a_person_is_masked_or_left_out(denhaag_workspa
 def test_the_contact_mask_catches_evasions_and_leaves_ordinary_text(text, masked):
     from assetmap.privacy import CONTACT_MASK, mask_contact_details
     assert (CONTACT_MASK in mask_contact_details(text)) is masked
+
+
+# Texts around the story checks' shortcuts: upper case, a long s, title words inside other words,
+# name particles, house numbers and postcodes, spoken and bracketed "at"s.
+STORY_TEXTS = ["Mevrouw Jansen helpt", "MEVR. de Vries", "oma Truus bakt", "OOM KEES", "Buurthuis Voorhof",
+               "de buurvrouw", "de heer Pietersen", "Jan van der Berg kookt", "Fatima el Amrani", "opa",
+               "Hoofdstraat 12a", "postcode 2611 AB", "sinds 1985", "anna apenſtaartje voorbeeld punt nl",
+               "anna (AT) voorbeeld (PUNT) nl", "we meet at noon", "wat praat je", "Koffie en een praatje",
+               "", "   ", "Europa en Romantiek", "tel. ０６１２３４５６７８"]
+
+
+@pytest.mark.parametrize("text", STORY_TEXTS)
+def test_the_story_checks_shortcuts_answer_as_their_patterns(text):
+    from assetmap import privacy
+    names = bool(privacy._TITLE_NAME.search(text) or privacy._FULL_NAME.search(text))
+    address = bool(privacy._ADDRESS.search(text))
+    codes = privacy.story_warnings(text)
+    assert ("story_names_person" in codes) is names
+    assert ("story_gives_address" in codes) is address
+    assert privacy._may_hold_contact(text) is bool(privacy._MAYBE_CONTACT.search(text))
+
+
+def test_the_story_checks_find_names_and_addresses():
+    from assetmap.privacy import story_warnings
+    assert story_warnings("MEVROUW Jansen, Hoofdstraat 12") == ["story_names_person", "story_gives_address"]
+    assert story_warnings("Jan van der Berg, 2611 AB") == ["story_names_person", "story_gives_address"]
+    assert story_warnings("mail anna apenſtaartje voorbeeld punt nl") == ["story_gives_contact"]
+    assert story_warnings("Buurthuis Voorhof, koffie op dinsdag") == []
