@@ -346,6 +346,70 @@ def test_every_feature_table_has_a_gpkg_spatial_index_that_follows_every_write(d
     assert sorted(inside["id"]) == sorted(expected["id"])
 
 
+def _rtree_is_sound(path, table: str) -> bool:
+    """SQLite's own check of an RTree: node sizes, boxes within their parents, the rowid and parent maps."""
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(f"SELECT rtreecheck('rtree_{table}_geometry')").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+
+
+def test_a_packed_spatial_index_holds_and_answers_what_sqlites_own_inserts_would(delft_copy):
+    """An import packs each layer's RTree in one go (storage/_rtree.py) instead of inserting box by box:
+    SQLite must find it sound, with the same 32-bit boxes and the same answers as its own inserts give."""
+    rng = np.random.default_rng(14)
+    conn = sqlite3.connect(delft_copy)
+    try:
+        for table in ("buildings", "walk_edges", "basemap", "assets"):
+            assert conn.execute(f"SELECT rtreecheck('rtree_{table}_geometry')").fetchone()[0] == "ok"
+            depth = int.from_bytes(conn.execute(f'SELECT data FROM "rtree_{table}_geometry_node" WHERE nodeno = 1'
+                                                ).fetchone()[0][:2], "big")
+            frame = pyogrio.read_dataframe(delft_copy, layer=table, fid_as_index=True)
+            assert depth >= (1 if len(frame) > 51 else 0)  # more than one node's worth of boxes: a real tree
+            bounds = frame.geometry.bounds
+            conn.execute("DROP TABLE IF EXISTS temp.own")
+            conn.execute("CREATE VIRTUAL TABLE temp.own USING rtree(id, minx, maxx, miny, maxy)")
+            conn.executemany("INSERT INTO temp.own VALUES (?, ?, ?, ?, ?)",
+                             zip(frame.index.tolist(), bounds["minx"], bounds["maxx"], bounds["miny"], bounds["maxy"]))
+            packed = conn.execute(f'SELECT * FROM "rtree_{table}_geometry" ORDER BY id').fetchall()
+            assert packed == conn.execute("SELECT * FROM temp.own ORDER BY id").fetchall()
+            west, south, east, north = frame.total_bounds
+            for _ in range(40):
+                x, y = rng.uniform(west, east), rng.uniform(south, north)
+                size = rng.uniform(0, 0.004)
+                query = "SELECT id FROM {} WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ? ORDER BY id"
+                box = (x + size, x, y + size, y)
+                assert conn.execute(query.format(f'"rtree_{table}_geometry"'), box).fetchall() \
+                    == conn.execute(query.format("temp.own"), box).fetchall()
+    finally:
+        conn.close()
+
+
+def test_the_spatial_index_stays_sound_through_edits_small_inserts_and_replacements(delft_copy):
+    """After packing, SQLite keeps the RTree with its own inserts and deletes; a layer that is
+    replaced whole is emptied and packed again."""
+    with open_workspace(delft_copy) as ws:
+        ws.update_asset(ws.assets()["id"].iloc[0], {"geometry": shapely.Point(4.37, 52.0)}, "test")
+        ws.delete_assets([ws.assets()["id"].iloc[1]], "test")
+        buildings = ws.store.read("buildings")
+        # 600 rows into an index of more: inserted box by box (through the bulk path's own insert).
+        ws.store.insert("buildings", buildings.iloc[:600].drop(columns="fid", errors="ignore"))
+        assert _rtree_is_sound(delft_copy, "buildings") and _rtree_is_sound(delft_copy, "assets")
+        assert _rtree_matches_features(delft_copy, "buildings") == len(buildings) + 600
+        ws.replace_buildings(buildings.iloc[:700].drop(columns="fid", errors="ignore"), "test")
+        assert _rtree_is_sound(delft_copy, "buildings")
+        assert _rtree_matches_features(delft_copy, "buildings") == 700
+        ws.store.delete("buildings")
+        assert _rtree_is_sound(delft_copy, "buildings") and len(ws.store.read("buildings")) == 0
+    assert pyogrio.read_dataframe(delft_copy, layer="buildings").empty
+    conn = sqlite3.connect(delft_copy)
+    try:
+        assert conn.execute('SELECT count(*) FROM "rtree_buildings_geometry"').fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
 def test_a_workspace_without_spatial_index_gets_it_when_opened(delft_copy):
     conn = sqlite3.connect(delft_copy)
     for (trigger,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'rtree_%'"
