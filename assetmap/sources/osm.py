@@ -366,8 +366,10 @@ class _FeatureLayers:
             return
         features = features.to_crs(settings.STORAGE_CRS)
         features = features.set_geometry(canonical_geometry(features.geometry.array))
-        self.buildings.append(buildings_from_features(features))
-        self.basemap.append(basemap_from_features(features))
+        # Projected once for both: nearly every feature is a building outline, which both measure.
+        metric = features.geometry.to_crs(settings.METRIC_CRS)
+        self.buildings.append(buildings_from_features(features, metric))
+        self.basemap.append(basemap_from_features(features, metric))
         keys = [key for key in self.catalogue_keys if key in features.columns]
         if keys:
             maybe = features[keys].notna().to_numpy().any(axis=1)
@@ -495,7 +497,7 @@ def assets_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return build_assets(assets, source="osm", strict=False)
 
 
-def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def buildings_from_features(features: gpd.GeoDataFrame, metric: gpd.GeoSeries | None = None) -> gpd.GeoDataFrame:
     """Residential buildings as points with their footprint area.
 
     Parameters
@@ -503,6 +505,9 @@ def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     features : geopandas.GeoDataFrame
         osmnx features in EPSG:4326 (index ``element``, ``id``), possibly with ``building`` and
         ``building:levels`` columns.
+    metric : geopandas.GeoSeries, optional
+        The features' geometries in RD New (EPSG:28992), row for row, when the caller has them
+        already; else they are projected here.
 
     Returns
     -------
@@ -515,12 +520,13 @@ def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                              geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
     if features.empty or "building" not in features.columns:
         return empty
-    frame = features.reset_index()
-    frame = frame[frame["building"].isin(RESIDENTIAL_BUILDINGS)
-                  & frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if frame.empty:
+    keep = (features["building"].isin(RESIDENTIAL_BUILDINGS)
+            & features.geometry.geom_type.isin(["Polygon", "MultiPolygon"])).to_numpy()
+    if not keep.any():
         return empty
-    metric = frame.geometry.to_crs(settings.METRIC_CRS)
+    # Only the columns used are filtered: taking rows of every tag column costs more than the rest.
+    frame = features[[c for c in ("building", "building:levels") if c in features.columns]][keep].reset_index()
+    metric = metric[keep] if metric is not None else features.geometry[keep].to_crs(settings.METRIC_CRS)
     levels = pd.to_numeric(_col(frame, "building:levels"), errors="coerce")
     return gpd.GeoDataFrame({
         "osm_ref": [f"{e}/{i}" for e, i in zip(frame["element"], frame["id"])],
@@ -530,13 +536,16 @@ def buildings_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     }, geometry=metric.representative_point().to_crs(settings.STORAGE_CRS).to_numpy(), crs=settings.STORAGE_CRS)
 
 
-def basemap_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def basemap_from_features(features: gpd.GeoDataFrame, metric: gpd.GeoSeries | None = None) -> gpd.GeoDataFrame:
     """The offline base map: water, green and building outlines, and waterways as lines.
 
     Parameters
     ----------
     features : geopandas.GeoDataFrame
         osmnx features in EPSG:4326 (one column per OSM tag).
+    metric : geopandas.GeoSeries, optional
+        The features' geometries in RD New (EPSG:28992), row for row, when the caller has them
+        already; else they are projected here.
 
     Returns
     -------
@@ -562,7 +571,8 @@ def basemap_from_features(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     keep = (kind.notna() & ((areas & (kind != "waterway")) | (lines & (kind == "waterway")))).to_numpy()
     if not keep.any():
         return empty
-    metric = frame.geometry[keep].to_crs(settings.METRIC_CRS).simplify(BASEMAP_SIMPLIFY_M)
+    metric = (metric[keep] if metric is not None else frame.geometry[keep].to_crs(settings.METRIC_CRS)) \
+        .simplify(BASEMAP_SIMPLIFY_M)
     return gpd.GeoDataFrame({"kind": kind[keep].to_numpy()}, geometry=metric.to_crs(settings.STORAGE_CRS).to_numpy(),
                             crs=settings.STORAGE_CRS)
 
