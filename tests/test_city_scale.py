@@ -161,6 +161,23 @@ def test_features_equal_those_osmnx_reads_from_the_same_file():
     assert np.array_equal(_wkt(mine), _wkt(theirs))
 
 
+def test_ways_libosmium_drops_unread_change_no_layer():
+    """The import lets libosmium drop the ways that can matter only as areas (building outlines, land
+    use): the layers must equal those made from every feature of the file."""
+    layers = osm.read_osm_file(DELFT_PBF)
+    features, _ = osm.read_osm_objects(DELFT_PBF)
+    # Open ways are features here (waterways on the base map): the filter must keep those.
+    assert (layers.basemap["kind"] == "waterway").sum() > 10
+    whole = osm._layers(features.set_geometry(osm.canonical_geometry(features.geometry.array)),
+                        layers.walk_nodes, layers.walk_edges, None, "delft")
+    for name in ("assets", "buildings", "basemap"):
+        a, b = getattr(layers, name), getattr(whole, name)
+        assert len(a) == len(b) > 100, name
+        assert list(_wkt(a)) == list(_wkt(b)), name
+        columns = [c for c in a.columns if c not in ("geometry", "created_at", "updated_at")]
+        assert a[columns].astype(str).equals(b[columns].astype(str)), name
+
+
 # --------------------------------------------------------------------------- progress
 
 def test_imports_and_coverage_report_their_stages(tmp_path):

@@ -103,7 +103,8 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
                 progress: Callable[[str, int, int | None], None] | None = None,
                 columns: list[str] | tuple[str, ...] | None = None,
                 area=None, chunk: int = _CHUNK,
-                consume: Callable[[gpd.GeoDataFrame], None] | None = None) -> tuple[gpd.GeoDataFrame, WalkWays]:
+                consume: Callable[[gpd.GeoDataFrame], None] | None = None,
+                line_keys: list[str] | tuple[str, ...] | None = None) -> tuple[gpd.GeoDataFrame, WalkWays]:
     """Features matching ``tags`` and the ``highway`` ways that ``keep_way`` accepts.
 
     Parameters
@@ -140,6 +141,10 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
         none, so the features of a whole city never sit in memory at once. It is called from a
         worker thread (one chunk at a time, while the next chunk is read), so its shapely and
         pyproj work overlaps with the reading.
+    line_keys : list or tuple of str, optional
+        The keys that make an open way a feature (default: every key of ``tags``). A way with none
+        of them and no ``highway`` tag is dropped by libosmium, unseen by Python: most ways are
+        building outlines, which count as areas (a closed way is a feature as an area only).
 
     Returns
     -------
@@ -176,8 +181,9 @@ def read_osmium(path: Path, tags: dict[str, bool | list[str]] | None = None,
         # as areas.
         processor = osmium.FileProcessor(str(path)).with_locations().with_areas() \
             .with_filter(osmium.filter.EntityFilter(osmium.osm.NODE | osmium.osm.WAY | osmium.osm.AREA)) \
-            .with_filter(osmium.filter.KeyFilter(*dict.fromkeys([*tags, "highway"]))) \
-            .with_filter(osmium.filter.KeyFilter(*tags).enable_for(osmium.osm.NODE | osmium.osm.AREA))
+            .with_filter(osmium.filter.KeyFilter(*tags).enable_for(osmium.osm.NODE | osmium.osm.AREA)) \
+            .with_filter(osmium.filter.KeyFilter(*dict.fromkeys([*(tags if line_keys is None else line_keys),
+                                                                 "highway"])).enable_for(osmium.osm.WAY))
         for count, obj in enumerate(processor):
             if count % chunk == 0 and count:
                 reader.check_area()

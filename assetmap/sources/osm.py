@@ -182,7 +182,8 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
         # The features become buildings, base map and asset candidates a chunk at a time, while the
         # file is read: the feature table of a whole city (every building outline) is never held.
         built = _FeatureLayers()
-        _, ways = _read_osmium(path, progress, _area_polygon(area) if clip else None, consume=built.add)
+        _, ways = _read_osmium(path, progress, _area_polygon(area) if clip else None, consume=built.add,
+                               line_keys=_line_feature_keys())
         if progress is not None:
             progress(N_("progress_osm_network"), 0, None)
         nodes, edges = walk_layers(ways.start, ways.node_id, ways.lon, ways.lat)
@@ -247,12 +248,20 @@ def _feature_column_needs() -> dict[str, tuple[str, ...] | None]:
     return needs
 
 
-def _read_osmium(path: Path, progress=None, area=None, way_tags=(), consume=None):
+def _line_feature_keys() -> list[str]:
+    """The keys that make an open way count for the layers: a catalogue key (an asset on a line) or
+    a key the base map keeps lines of (waterways). Buildings, land use and nature count as areas only."""
+    lines = [key for key, kinds in BASEMAP_TAGS.items() if "waterway" in kinds.values()]
+    return list(dict.fromkeys([*categories.tag_mapping()["key"], *lines]))
+
+
+def _read_osmium(path: Path, progress=None, area=None, way_tags=(), consume=None, line_keys=None):
     from assetmap.sources._osm_pbf import read_osmium
 
     try:
         features, ways = read_osmium(path, mapping_tags(), way_tags, keep_way=is_walkable, progress=progress,
-                                     columns=_feature_column_needs(), area=area, consume=consume)
+                                     columns=_feature_column_needs(), area=area, consume=consume,
+                                     line_keys=line_keys)
     except RuntimeError as exc:  # libosmium reports damaged files as RuntimeError
         if path.name.lower().endswith(".pbf"):
             raise InputError("osm_pbf_unreadable", "fix_osmium_extract", name=path.name, error=exc) from exc
