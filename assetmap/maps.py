@@ -454,10 +454,13 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
         group = folium.FeatureGroup(name=t("layer_gaps", lang))
         gap_points = gaps[gaps.geometry.notna() & ~gaps.geometry.is_empty]
         gap_features = []
+        tips: dict[str, str] = {}  # one text per shown minute value: a city has 100,000 gap points, not 100 texts
         for minutes_away, point in zip(gap_points["walk_minutes"], display_points(gap_points)):
             value = _number(minutes_away)
-            tip = t("unreachable", lang) if value is None else t("walk_minutes", lang, minutes=_fmt(value, 0))
-            gap_features.append(_point_feature(point, {"tip": tip}))
+            shown = None if value is None else _fmt(value, 0)
+            if shown not in tips:
+                tips[shown] = t("unreachable", lang) if shown is None else t("walk_minutes", lang, minutes=shown)
+            gap_features.append(_point_feature(point, {"tip": tips[shown]}))
         _GeoJsonLayer(gap_features, point_js=(
             "function (f, ll) { return L.circleMarker(ll, {radius: 3, color: '" + GAP_COLOUR + "', weight: 0, "
             "fillOpacity: 0.7}); }")).add_to(group)
