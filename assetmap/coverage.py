@@ -90,7 +90,8 @@ AREA_COLUMNS = ["buurt_code", "name", "level", "population", "covered_population
 MIN_COMPONENT_NODES = 50
 MIN_COMPONENT_SHARE = 0.05
 
-_SITE_BATCH = 64  # candidate sites per Dijkstra batch: bounds memory to batch × nodes distances
+_SITE_BATCH = 32  # candidate sites per Dijkstra batch: bounds memory to batch × nodes distances
+_BATCH_STRIP_M = 1500.0  # sites are batched along west-east strips this wide, so a batch lies close together
 
 
 class CoverageError(InputError):
@@ -1695,15 +1696,63 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
         Per site, the indices of the demand points (rows of ``inputs.demand``) within reach.
     """
     snapped = _snap_sites(inputs, sites)
-    result: list[np.ndarray] = []
+    xy = shapely.get_coordinates(sites.geometry.to_crs(settings.METRIC_CRS).array)
+    local = len(xy) == len(sites) and np.isfinite(limit_m)
+    # Batches of sites near each other (strips, then west to east): each batch searches only the
+    # part of the network its sites can reach, not a row of the whole city per site.
+    order = np.lexsort((xy[:, 0], np.floor(xy[:, 1] / _BATCH_STRIP_M))) if local else np.arange(len(sites))
+    result: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(sites)
     for start in range(0, len(sites), _SITE_BATCH):
         _report(progress, N_("progress_site_reach"), start, len(sites))
-        batch = np.arange(start, min(start + _SITE_BATCH, len(sites)))
+        batch = order[start:start + _SITE_BATCH]
         part = Snap(snapped.edge[batch], snapped.offset[batch], snapped.to_u[batch], snapped.to_v[batch])
-        dist = distances_from_sites(inputs.network, part, inputs.demand_snap, groups=np.arange(len(batch)),
-                                    limit=limit_m)
-        result.extend(np.flatnonzero(row <= limit_m) for row in dist)
+        if local:
+            network, targets, which = _within_reach(inputs.network, inputs.demand_snap, xy[batch], part.edge,
+                                                    limit_m)
+        else:
+            network, targets, which = inputs.network, inputs.demand_snap, np.arange(len(inputs.demand_snap.edge))
+        dist = distances_from_sites(network, part, targets, groups=np.arange(len(batch)), limit=limit_m)
+        for site, row in zip(batch, dist):
+            result[site] = which[row <= limit_m]
     return result
+
+
+@dataclass
+class _Subnetwork:
+    """The part of a :class:`WalkNetwork` that :func:`distances_from_sites` reads: its matrix and the
+    edges' end nodes, renumbered; the last node stands for every node left out and is never reached."""
+
+    size: int
+    matrix: sparse.csr_matrix
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+
+
+def _within_reach(network: WalkNetwork, demand: Snap, points: np.ndarray, edges: np.ndarray, limit_m: float
+                  ) -> tuple[_Subnetwork, Snap, np.ndarray]:
+    """The nodes around ``points`` (RD New) that a walk of ``limit_m`` metres from one of them can
+    reach, the demand points on their edges or on the points' own ``edges``, and those demand
+    points' positions in ``demand``.
+
+    Exact: an edge is never shorter than the straight line between its ends, so a walk of at most
+    ``limit_m`` never leaves the circle of that radius around its start (the box around the points
+    holds every such circle, with a margin for lengths measured otherwise).
+    """
+    reach = limit_m * 1.01 + 5.0
+    low, high = points.min(axis=0) - reach, points.max(axis=0) + reach
+    x, y = network.node_xy[:, 0], network.node_xy[:, 1]
+    inside = np.flatnonzero((x >= low[0]) & (x <= high[0]) & (y >= low[1]) & (y <= high[1]))
+    kept = len(inside)
+    number = np.full(network.size, kept, dtype=np.int64)
+    number[inside] = np.arange(kept)
+    part = network.matrix[inside][:, inside].tocsr()
+    matrix = sparse.csr_matrix((part.data, part.indices, np.r_[part.indptr, part.indptr[-1]]),
+                               shape=(kept + 1, kept + 1))
+    sub = _Subnetwork(kept + 1, matrix, number[network.edge_u], number[network.edge_v])
+    edge = np.where(demand.reachable, demand.edge, 0)
+    near = demand.reachable & ((sub.edge_u[edge] < kept) | (sub.edge_v[edge] < kept) | np.isin(edge, edges))
+    which = np.flatnonzero(near)
+    return sub, Snap(demand.edge[which], demand.offset[which], demand.to_u[which], demand.to_v[which]), which
 
 
 @dataclass

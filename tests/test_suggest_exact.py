@@ -148,3 +148,24 @@ def test_a_catalogue_with_a_commercial_candidate_is_refused(data_copy, row, owne
     [problem] = caught.value.problems
     assert (problem.code, problem.row, problem.column) == ("candidate_not_public", rows, "ownership")
     assert ownership in problem.text() and "public" in problem.render("en")
+
+
+@pytest.mark.parametrize("minutes", [3, 10, 25])
+def test_coverage_sets_searching_only_around_each_batch_equal_a_search_of_the_whole_network(delft_inputs, minutes):
+    """Sites are searched a batch of neighbours at a time, on the nodes within reach of the batch:
+    each site must reach exactly the residents a Dijkstra over the whole network finds."""
+    import geopandas as gpd
+
+    rng = np.random.default_rng(14)
+    xy = delft_inputs.network.node_xy
+    picks = xy[rng.choice(len(xy), 300, replace=False)] + rng.normal(0, 30, (300, 2))  # on and off the streets
+    sites = gpd.GeoDataFrame(geometry=gpd.points_from_xy(picks[:, 0], picks[:, 1]), crs=settings.METRIC_CRS)
+    limit = minutes * 4.5 * 1000 / 60
+    got = coverage.coverage_sets(delft_inputs, sites, limit)
+    snapped = coverage.snap(delft_inputs.network, picks)
+    whole = coverage.distances_from_sites(delft_inputs.network, snapped, delft_inputs.demand_snap,
+                                          groups=np.arange(len(picks)), limit=limit)
+    expected = [np.flatnonzero(row <= limit) for row in whole]
+    assert len(got) == len(expected) == 300
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected))
+    assert sum(len(e) > 0 for e in expected) > 200 and max(len(e) for e in expected) > 20  # a real test
