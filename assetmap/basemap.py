@@ -27,10 +27,10 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import shapely
-from branca.element import MacroElement
 from jinja2 import Template
 
 from assetmap import settings
+from assetmap.leaflet import ScriptElement, json_for_script
 
 #: Colours of the offline layer (those of the printed maps).
 OFFLINE_STYLE: dict[str, dict] = {
@@ -153,7 +153,7 @@ def offline_geojson(path: str, mtime_ns: int, size: int) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-class _OfflineLayer(MacroElement):
+class _OfflineLayer(ScriptElement):
     """The GeoJSON with its styles, and the script that removes it once a background tile has loaded."""
 
     _template = Template("""
@@ -180,5 +180,5 @@ class _OfflineLayer(MacroElement):
     def __init__(self, data: dict):
         super().__init__()
         self._name = "OfflineLayer"
-        self.data = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+        self.data = json_for_script(data)
         self.styles = json.dumps(OFFLINE_STYLE)

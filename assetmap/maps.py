@@ -25,7 +25,6 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 
@@ -33,6 +32,7 @@ from assetmap import settings
 from assetmap.basemap import add_offline_base
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.leaflet import Raw, ScriptElement, json_for_script
 
 # Icons are inline SVG, not emoji: a workshop laptop or projector without an emoji font would draw
 # empty boxes. Paths are drawn in a 24 × 24 box, in white on the block colour.
@@ -113,7 +113,7 @@ SITE_COLOUR = "#000000"
 
 
 # ---------------------------------------------------------------------- map elements
-class _GeoJsonLayer(MacroElement):
+class _GeoJsonLayer(ScriptElement):
     """GeoJSON added to its parent layer, with popups and tooltips bound from pre-escaped properties.
 
     ``point_js`` is a JS function ``(feature, latlng) -> layer`` and ``style`` a Leaflet path style.
@@ -159,16 +159,16 @@ var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
         super().__init__()
         self.lazy = lazy
         self._name = "GeoJsonLayer"
-        self.data_js = _json_for_script({"type": "FeatureCollection", "features": features})
+        self.data_js = json_for_script({"type": "FeatureCollection", "features": features})
         self.point_js = point_js
         self.style_js = style_js
         self.interactive = interactive
         self.sticky = sticky
-        self.label_suffix = None if label_suffix is None else _json_for_script(label_suffix)
-        self.meeting_suffix = _json_for_script(meeting_suffix)
+        self.label_suffix = None if label_suffix is None else json_for_script(label_suffix)
+        self.meeting_suffix = json_for_script(meeting_suffix)
 
 
-class _Legend(MacroElement):
+class _Legend(ScriptElement):
     """A legend as a Leaflet control (lives inside the map script, so it works in st_folium too)."""
 
     _template = Template("""
@@ -191,10 +191,10 @@ var {{ this.get_name() }} = L.control({position: 'bottomright'});
     def __init__(self, html_text: str):
         super().__init__()
         self._name = "Legend"
-        self.html_js = _json_for_script(html_text)
+        self.html_js = json_for_script(html_text)
 
 
-class _Accessibility(MacroElement):
+class _Accessibility(ScriptElement):
     """Makes a map usable with a keyboard and a screen reader; added last, after every control.
 
     Sets the frame's ``lang``; names the map region and Leaflet's own controls in the user's
@@ -277,7 +277,7 @@ class _Accessibility(MacroElement):
     def __init__(self, lang: str, map_label: str):
         super().__init__()
         self._name = "Accessibility"
-        self.texts_js = _json_for_script({
+        self.texts_js = json_for_script({
             "lang": lang if lang in LANGUAGES else DEFAULT_LANGUAGE, "map": map_label,
             "zoom_in": t("map_zoom_in", lang), "zoom_out": t("map_zoom_out", lang),
             "layers": t("map_layers", lang), "close": t("map_close_popup", lang)})
@@ -312,23 +312,12 @@ class _Map(folium.Map):
         header = self.get_root().header
         element = header._children.get(self.get_name())
         if element is not None:  # folium's header for this map, rendered: swap its viewport
-            header._children[self.get_name()] = _Raw(
+            header._children[self.get_name()] = Raw(
                 re.sub(r'<meta name="viewport"[^>]*>', _VIEWPORT, element.render()))
-        header._children["assetmap_css"] = _Raw(_MAP_CSS)
+        header._children["assetmap_css"] = Raw(_MAP_CSS)
 
 
 _VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1.0" />'
-
-
-class _Raw(Element):
-    """HTML that is put in as it is (no template: CSS braces stay braces)."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs) -> str:
-        return self.text
 
 
 # ---------------------------------------------------------------------- public functions
@@ -888,13 +877,6 @@ def _feature(geom, properties: dict) -> dict:
     else:
         geometry = json.loads(shapely.to_geojson(shapely.set_precision(geom, 10 ** -COORD_DECIMALS)))
     return {"type": "Feature", "properties": properties, "geometry": geometry}
-
-
-def _json_for_script(value) -> str:
-    """JSON that is safe inside an HTML ``<script>``: ``</`` and ``<!--`` cannot end or confuse it."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--").replace("\u2028", "\\u2028") \
-        .replace("\u2029", "\\u2029")
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

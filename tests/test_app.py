@@ -528,6 +528,54 @@ def test_coverage_map_escapes_area_names_and_colours_by_class():
     assert maps.coverage_colour(10.0) in html and maps.NO_DATA_COLOUR in html
 
 
+#: Jinja syntax in names: folium re-rendered every element's output as a template, so these ran on the server.
+TEMPLATE_NAMES = ("{{ 7*7 }}", "{{ cycler.__init__.__globals__.os.getcwd() }}", "{% if true %}ja{% endif %}",
+                  "{# weg #}", "{{{ drie }}}")
+
+
+def test_maps_show_template_syntax_in_names_as_text_and_never_run_it(delft_ws):
+    points = [Point(4.3725 + i / 10000, 52.0015) for i in range(len(TEMPLATE_NAMES))]
+    assets = build_assets(gpd.GeoDataFrame({"name": list(TEMPLATE_NAMES), "building_block": "association"},
+                                           geometry=points, crs=settings.STORAGE_CRS), source="workshop")
+    areas = gpd.GeoDataFrame({"name": list(TEMPLATE_NAMES), "coverage_pct": 50.0, "population": 10,
+                              "uncovered_population": 5},
+                             geometry=[shapely.box(4.36 + i / 100, 52.0, 4.37 + i / 100, 52.01)
+                                       for i in range(len(TEMPLATE_NAMES))], crs=settings.STORAGE_CRS)
+    places = gpd.GeoDataFrame({"name": list(TEMPLATE_NAMES), "category": "community_centre"}, geometry=points,
+                              crs=settings.STORAGE_CRS)
+    for fmap in (maps.asset_map(assets, delft_ws.boundaries()),
+                 maps.coverage_map(areas, meeting_places=places, lang="nl", minutes=10)):
+        page = fmap.get_root().render()
+        tips = [html.unescape(re.sub(r"<[^>]+>", "", f["properties"]["tip"]))
+                for layer in _geojson_layers(page) for f in layer["features"]]
+        for name in TEMPLATE_NAMES:
+            assert any(tip.startswith(name) for tip in tips), (name, tips)
+        assert "49" not in tips and not any(tip.startswith(("ja", "/")) for tip in tips)
+        assert "{{" not in page.split("<script>", 1)[-1]  # no Jinja opener left for a later render
+
+
+def test_a_script_element_puts_its_output_in_as_it_is():
+    import folium
+    from jinja2 import Template
+
+    from assetmap.leaflet import ScriptElement, json_for_script
+
+    class Echo(ScriptElement):
+        _template = Template("{% macro script(this, kwargs) %}var echo = {{ this.text }};{% endmacro %}")
+
+        def __init__(self, text):
+            super().__init__()
+            self.text = text
+
+    fmap = folium.Map()
+    Echo("'{{ 7*7 }} {% if true %}ja{% endif %}'").add_to(fmap)
+    assert "var echo = '{{ 7*7 }} {% if true %}ja{% endif %}';" in fmap.get_root().render()
+    for value in ("{{ 7*7 }}", "{{{", "{%", "{#", "\\{{", "</script><!--", "\u2028 \u2029", {"a": [{"b": "{{x}}"}]}):
+        text = json_for_script(value)
+        assert json.loads(text) == value
+        assert not any(opener in text for opener in ("{{", "{%", "{#", "</", "<!--"))
+
+
 def test_local_leaflet_replaces_cdn_links():
     html = maps.asset_map(add_free_assets(), None, leaflet_base=maps.LOCAL_LEAFLET).get_root().render()
     assert '/app/static/leaflet/leaflet.js' in html
