@@ -23,6 +23,7 @@ from typing import Iterable, Mapping
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from folium.utilities import JsCode
@@ -166,6 +167,49 @@ var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
         self.sticky = sticky
         self.label_suffix = None if label_suffix is None else json_for_script(label_suffix)
         self.meeting_suffix = json_for_script(meeting_suffix)
+
+
+class _DotCloud(ScriptElement):
+    """Many small dots with a tooltip each, their data as compact arrays (for a map that prefers canvas).
+
+    A city's 100,000 gap points as GeoJSON features were 10 MB of script and as many SVG elements;
+    on the map's canvas each is two integers (degrees times 10^COORD_DECIMALS, each the difference from the
+    previous dot) and the number of its tooltip text. A tooltip is bound when its dot is first
+    hovered. The dots are pictures, not controls: the table beside the map says the same in words.
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (d, group) {
+  var style = {radius: 3, color: d.colour, weight: 0, fillOpacity: 0.7};
+  var x = 0, y = 0;
+  for (var i = 0; i < d.tip.length; i++) {
+    x += d.x[i]; y += d.y[i];
+    var dot = L.circleMarker([y / d.scale, x / d.scale], style);
+    dot._assetmapTip = d.tip[i];
+    group.addLayer(dot);
+  }
+  group.on('mouseover', function (e) {
+    var dot = e.layer;
+    if (!dot.getTooltip()) { dot.bindTooltip(d.tips[dot._assetmapTip]).openTooltip(e.latlng); }
+  });
+})({{ this.data_js }}, {{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+    def __init__(self, lonlat: np.ndarray, tip: np.ndarray, tips: list[str], colour: str):
+        super().__init__()
+        self._name = "DotCloud"
+        scale = 10 ** COORD_DECIMALS
+        fixed = np.round(np.asarray(lonlat, dtype=float).reshape(-1, 2) * scale).astype(np.int64)
+        steps = np.diff(fixed, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+
+        def numbers(values: np.ndarray) -> str:  # integers only: nothing to escape
+            return "[" + ",".join(map(str, values.tolist())) + "]"
+
+        self.data_js = (f'{{"scale":{scale},"colour":{json_for_script(colour)},"x":{numbers(steps[:, 0])},'
+                        f'"y":{numbers(steps[:, 1])},"tip":{numbers(np.asarray(tip, dtype=np.int64))},'
+                        f'"tips":{json_for_script([html.escape(text) for text in tips])}}}')
 
 
 class _Legend(ScriptElement):
@@ -424,7 +468,9 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
     folium.Map
         Fitted to ``areas``. All layers in EPSG:4326 (a layer without CRS is taken as EPSG:4326).
     """
-    fmap = _base_map(leaflet_base, tiles)
+    # One canvas for every shape: the gap dots are many, and a canvas over SVG areas would take
+    # their pointer events (the topmost shape under the pointer gets it).
+    fmap = _base_map(leaflet_base, tiles, canvas=True)
     simplified = display_boundaries(areas)
     features = []
     for row, geom in zip(_records(areas), simplified.geometry):
@@ -442,17 +488,13 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
     if gaps is not None and len(gaps):
         group = folium.FeatureGroup(name=t("layer_gaps", lang))
         gap_points = gaps[gaps.geometry.notna() & ~gaps.geometry.is_empty]
-        gap_features = []
-        tips: dict[str, str] = {}  # one text per shown minute value: a city has 100,000 gap points, not 100 texts
-        for minutes_away, point in zip(gap_points["walk_minutes"], display_points(gap_points)):
-            value = _number(minutes_away)
-            shown = None if value is None else _fmt(value, 0)
-            if shown not in tips:
-                tips[shown] = t("unreachable", lang) if shown is None else t("walk_minutes", lang, minutes=shown)
-            gap_features.append(_point_feature(point, {"tip": tips[shown]}))
-        _GeoJsonLayer(gap_features, point_js=(
-            "function (f, ll) { return L.circleMarker(ll, {radius: 3, color: '" + GAP_COLOUR + "', weight: 0, "
-            "fillOpacity: 0.7}); }")).add_to(group)
+        # One text per shown minute value: a city has 100,000 gap points, not 100 texts.
+        minutes_away = pd.to_numeric(gap_points["walk_minutes"], errors="coerce").to_numpy(dtype=float)
+        values, index = np.unique(np.nan_to_num(minutes_away, nan=-1.0), return_inverse=True)
+        texts = [t("unreachable", lang) if value < 0 else t("walk_minutes", lang, minutes=_fmt(value, 0))
+                 for value in values]
+        _DotCloud(shapely.get_coordinates(display_points(gap_points).array), index.ravel(), texts,
+                  colour=GAP_COLOUR).add_to(group)
         group.add_to(fmap)
     if meeting_places is not None and len(meeting_places):
         group = folium.FeatureGroup(name=t("layer_meeting", lang))

@@ -528,6 +528,24 @@ def test_coverage_map_escapes_area_names_and_colours_by_class():
     assert maps.coverage_colour(10.0) in html and maps.NO_DATA_COLOUR in html
 
 
+def test_coverage_map_draws_every_gap_at_its_place_with_its_minutes():
+    areas = gpd.GeoDataFrame({"name": ["Buurt A"], "coverage_pct": [40.0], "population": [100],
+                              "uncovered_population": [60]}, geometry=[shapely.box(4.36, 52.0, 4.38, 52.01)],
+                             crs=settings.STORAGE_CRS)
+    lonlat = np.array([[4.361234, 52.004321], [4.379999, 52.009999], [4.365, 52.001], [4.361234, 52.004321]])
+    gaps = gpd.GeoDataFrame({"walk_minutes": [12.4, np.nan, 31.6, 12.6]},
+                            geometry=shapely.points(lonlat), crs=settings.STORAGE_CRS)
+    page = maps.coverage_map(areas, gaps=gaps, lang="nl", minutes=10).get_root().render()
+    start = page.index('({"scale":') + 1
+    data = json.JSONDecoder().raw_decode(page, start)[0]
+    xy = np.cumsum(np.column_stack([data["x"], data["y"]]), axis=0) / data["scale"]
+    np.testing.assert_allclose(xy, np.round(lonlat, maps.COORD_DECIMALS), atol=1e-9)
+    shown = [data["tips"][i] for i in data["tip"]]
+    assert shown == [i18n.t("walk_minutes", "nl", minutes="12"), i18n.t("unreachable", "nl"),
+                     i18n.t("walk_minutes", "nl", minutes="32"), i18n.t("walk_minutes", "nl", minutes="13")]
+    assert len(data["tips"]) == 4 and "L.canvas(" in page  # one text per shown value; all on one canvas
+
+
 #: Jinja syntax in names: folium re-rendered every element's output as a template, so these ran on the server.
 TEMPLATE_NAMES = ("{{ 7*7 }}", "{{ cycler.__init__.__globals__.os.getcwd() }}", "{% if true %}ja{% endif %}",
                   "{# weg #}", "{{{ drie }}}")

@@ -246,7 +246,26 @@ def test_5_gaps_page_shows_the_table_per_wijk(server, browser_page):
     assert rows.count() >= 6
     assert "Wijk" in rows.nth(1).inner_text()
     fmap = _map(page)
-    fmap.locator("path.leaflet-interactive").first.wait_for()
+    fmap.locator("canvas.leaflet-zoom-animated").first.wait_for()  # every shape on one canvas
+    # The gap dots (compact arrays, not GeoJSON) are drawn, and hovering one shows its walking minutes.
+    frame = page.locator(MAP_FRAME).first.element_handle().content_frame()
+    dot = frame.wait_for_function("""() => {
+      var map = Object.values(window).find(v => v instanceof L.Map);
+      var found = null, count = 0;
+      map && map.eachLayer(l => { if (l._assetmapTip !== undefined) { count++;
+        if (!found && map.getBounds().pad(-0.1).contains(l.getLatLng())) { found = l; } } });
+      if (!found) { return null; }
+      var p = map.latLngToContainerPoint(found.getLatLng());
+      return {count: count, x: p.x, y: p.y};
+    }""").json_value()
+    assert dot["count"] > 100
+    page.locator(MAP_FRAME).first.scroll_into_view_if_needed()
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    page.mouse.move(box["x"] + dot["x"], box["y"] + dot["y"])
+    tip = fmap.locator(".leaflet-tooltip").first
+    tip.wait_for()
+    minutes = re.escape(i18n.t("walk_minutes", "nl", minutes="MINUTES")).replace("MINUTES", r"\d+")
+    assert re.fullmatch(minutes + "|" + re.escape(i18n.t("unreachable", "nl")), tip.inner_text().strip())
     page.screenshot(path=str(ARTIFACTS / "5_ontmoetingsplekken.png"), full_page=True)
 
 
