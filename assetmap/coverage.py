@@ -701,10 +701,18 @@ def _kept_parts(inputs: CoverageInputs) -> list[str]:
              vertices=shapely.get_num_coordinates(network.edge_geometry), snappable=network.snappable,
              codes=codes, code_index=code_index, methods=methods, method_index=method_index,
              population=demand["population"].to_numpy(dtype=np.int64),
-             demand_xy=shapely.get_coordinates(demand.geometry.array), edge=placed.edge, offset=placed.offset,
+             demand_xy=shapely.get_coordinates(demand.geometry.array), demand_lonlat=_demand_lonlat(demand),
+             edge=placed.edge, offset=placed.offset,
              to_u=placed.to_u, to_v=placed.to_v)
     text = base64.b64encode(buffer.getvalue()).decode("ascii")
     return [text[i:i + _NETWORK_PART] for i in range(0, len(text), _NETWORK_PART)]
+
+
+def _demand_lonlat(demand: gpd.GeoDataFrame) -> np.ndarray:
+    """(n, 2) EPSG:4326 coordinates of the demand points: their ``lon``/``lat`` where kept, else reprojected."""
+    if "lon" in demand.columns and "lat" in demand.columns:
+        return np.column_stack([demand["lon"].to_numpy(dtype=float), demand["lat"].to_numpy(dtype=float)])
+    return shapely.get_coordinates(demand.geometry.to_crs(settings.STORAGE_CRS).array)
 
 
 def _kept_network(ws, key: str) -> tuple[WalkNetwork | None, dict | None]:
@@ -778,9 +786,11 @@ def _cached_placement(ws, key: str, network: WalkNetwork, areas: gpd.GeoDataFram
         if not np.isin(kept["codes"], areas["buurt_code"].astype(str).to_numpy(dtype=str)).all() \
                 or (edge >= len(network.edge_u)).any():
             return None
-        demand = gpd.GeoDataFrame({"buurt_code": codes, "population": kept["population"],
-                                   "method": kept["methods"].astype(object)[kept["method_index"]]},
-                                  geometry=shapely.points(kept["demand_xy"]), crs=settings.METRIC_CRS)
+        columns = {"buurt_code": codes, "population": kept["population"],
+                   "method": kept["methods"].astype(object)[kept["method_index"]]}
+        if "demand_lonlat" in kept:  # kept since 2026-11: drawing the gaps needs no reprojection
+            columns |= {"lon": kept["demand_lonlat"][:, 0], "lat": kept["demand_lonlat"][:, 1]}
+        demand = gpd.GeoDataFrame(columns, geometry=shapely.points(kept["demand_xy"]), crs=settings.METRIC_CRS)
         return demand, Snap(edge, kept["offset"], kept["to_u"], kept["to_v"])
     if PLACEMENT_TABLE not in ws.tables():
         return None
@@ -1287,6 +1297,7 @@ class _Shared:
         self.area_population = table["population"].to_numpy(dtype=np.int64)
         self.code_rank = np.unique(table["buurt_code"].astype(str).to_numpy(dtype=object), return_inverse=True)[1]
         self._area_rd, self._point_rd = areas.geometry.array, demand.geometry.array
+        self._point_lonlat = _demand_lonlat(demand) if "lon" in demand.columns else None
         self._area_geometry = None
         self._point_geometry = np.empty(len(self._point_rd), dtype=object)  # filled as layers need them
         self._point_done = np.zeros(len(self._point_rd), dtype=bool)
@@ -1298,13 +1309,16 @@ class _Shared:
         return self._area_geometry
 
     def point_geometry(self, rows) -> np.ndarray:
-        """The points of ``rows`` in EPSG:4326; each point is reprojected once, when a layer first needs it."""
+        """The points of ``rows`` in EPSG:4326; each is made once, when a layer first needs it."""
         need = np.zeros(len(self._point_rd), dtype=bool)
         need[rows] = True
         need &= ~self._point_done
         if need.any():  # e.g. only the gaps of the first result drawn, not every resident
-            self._point_geometry[need] = gpd.GeoSeries(self._point_rd[need], crs=settings.METRIC_CRS).to_crs(
-                settings.STORAGE_CRS).to_numpy()
+            if self._point_lonlat is not None:  # kept with the placement: no reprojection
+                self._point_geometry[need] = shapely.points(self._point_lonlat[need])
+            else:
+                self._point_geometry[need] = gpd.GeoSeries(self._point_rd[need], crs=settings.METRIC_CRS).to_crs(
+                    settings.STORAGE_CRS).to_numpy()
             self._point_done[need] = True
         return self._point_geometry[rows]
 

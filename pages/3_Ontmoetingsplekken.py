@@ -32,9 +32,11 @@ def coverage_inputs(path: str, version: tuple[int, int], role: str, _progress=No
         return coverage.load_inputs(ws, progress=_progress)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def coverage_result(path: str, version: tuple[int, int], role: str, minutes: float, speed_kmh: float,
                     remove_ids: tuple, filters: tuple = (None, None, None)):
+    """One result, shared and read only: as ``st.cache_data`` it was pickled and copied on every run
+    (0.7 s for a city's 90,000 gap points)."""
     return coverage.compute_coverage(coverage_inputs(path, version, role), minutes=minutes, speed_kmh=speed_kmh,
                                      remove_ids=remove_ids, filters=coverage.place_filters(*filters))
 
@@ -74,8 +76,9 @@ minutes = c1.slider(t("minutes", lang), min_value=5, max_value=30, value=int(set
 speeds = coverage.speed_profiles()
 profile = c2.radio(t("speed", lang), list(speeds), key="gap_speed", horizontal=True,
                    format_func=lambda p: t(f"speed_{p}", lang, kmh=speeds[p]))
+# Suggested sites are searched when asked for: on a city they take longer than the rest of the page.
 count = c3.number_input(t("sites_count", lang), min_value=0, max_value=10, value=3, step=1, key="gap_sites") \
-    if explore else 0
+    if explore and c3.toggle(t("show_sites", lang), key="gap_show_sites", help=t("show_sites_help", lang)) else 0
 f1, f2, f3 = st.columns(3)
 when = f1.text_input(t("filter_when", lang), key="gap_when", placeholder="We 19:00", help=t("filter_when_help", lang))
 access = f2.selectbox(t("filter_access", lang), [None, *ACCESS_VALUES], key="gap_access",

@@ -367,8 +367,14 @@ def test_gaps_page_table_sorted_by_uncovered_and_controls_change_results(workspa
     assert (np.diff(uncovered) <= 0).all()
     assert i18n.t("wijk", "nl") in table.columns  # Delft has no buurten: analysed per wijk
     covered_normal = float(at.metric[0].value.rstrip("%"))
+    # Suggested sites are searched when asked for (on a city they take longer than the rest of the page).
+    assert i18n.t("sites_title", "nl") not in [s.value for s in at.subheader] and not at.number_input
+    at.toggle(key="gap_show_sites").set_value(True).run()
+    assert i18n.t("sites_title", "nl") in [s.value for s in at.subheader]
     sites = at.dataframe[1].value
     assert list(sites[i18n.t("col_rank", "nl")]) == [1, 2, 3]
+    at.number_input(key="gap_sites").set_value(2).run()
+    assert list(at.dataframe[1].value[i18n.t("col_rank", "nl")]) == [1, 2]
     at.radio(key="gap_speed").set_value("slow").run()
     covered_slow = float(at.metric[0].value.rstrip("%"))
     assert covered_slow <= covered_normal

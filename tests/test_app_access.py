@@ -178,7 +178,7 @@ def test_public_sees_the_map_and_the_coverage_summary_and_nothing_else(mixed, mo
         for control in ("workspace_input", "workspace_open", "workspace_create", "fetch_osm", "import_files",
                         "osm_path", "boundaries_path", "workshop_path", "import_do", "import_check",
                         "export_prepare", "export_public", "undo", "new_name", "moderation_approve",
-                        "gap_remove", "gap_sites", "_pseudonym_widget"):
+                        "gap_remove", "gap_sites", "gap_show_sites", "_pseudonym_widget"):
             assert control not in present, (script, control)
         if script in (WORKSHOP_PAGE, DATA_PAGE):
             assert [w.value for w in at.warning] == [ACCESS_DENIED], script
@@ -226,7 +226,7 @@ def test_workshop_sees_group_entries_and_its_own_but_never_another_tables_privat
             assert i18n.t("export_public_only", "nl") in text
             assert not at.get("file_uploader")
         if script == GAPS_PAGE:
-            assert {"gap_remove", "gap_sites"} <= present
+            assert {"gap_remove", "gap_show_sites"} <= present
     # The export a workshop participant can make is the public one.
     at = run(DATA_PAGE, pseudonym=ME)
     at.radio(key="export_format").set_value(".csv").run()

@@ -316,7 +316,12 @@ def test_demand_placement_is_kept_in_the_workspace_and_dropped_when_the_data_cha
     assert kept.demand["population"].tolist() == fresh.demand["population"].tolist()
     assert np.array_equal(shapely.get_coordinates(kept.demand.geometry.array),
                           shapely.get_coordinates(fresh.demand.geometry.array))
-    assert coverage.compute_coverage(kept, 10, 4.5).total == coverage.compute_coverage(fresh, 10, 4.5).total
+    kept_result, fresh_result = coverage.compute_coverage(kept, 10, 4.5), coverage.compute_coverage(fresh, 10, 4.5)
+    assert kept_result.total == fresh_result.total
+    # The points in EPSG:4326 are kept too (drawing the gaps reprojects nothing), the same as reprojected.
+    assert {"lon", "lat"} <= set(kept.demand.columns) and "lon" not in fresh.demand.columns
+    assert np.array_equal(shapely.get_coordinates(kept_result.gaps.geometry.array),
+                          shapely.get_coordinates(fresh_result.gaps.geometry.array))
     # A new import (other boundaries) makes the kept placement out of date: it is placed again.
     with open_workspace(delft_copy) as ws:
         import_boundaries(ws, file=DELFT_WIJKEN)
