@@ -123,10 +123,12 @@ class CoverageError(InputError):
 
 @dataclass
 class WalkNetwork:
-    """The walking network as a sparse matrix, with edge geometries in RD New for snapping.
+    """The walking network as a sparse matrix, with edge lines in RD New for snapping.
 
-    Built by :func:`build_network`. Node positions and geometries are in EPSG:28992 (RD New,
-    metres); the matrix holds edge lengths in metres.
+    Built by :func:`build_network`. Node positions and lines are in EPSG:28992 (RD New, metres);
+    the matrix holds edge lengths in metres. The lines are kept as coordinate arrays; their
+    shapely geometries and spatial index are made when first needed (a network read back from a
+    workspace snaps a few meeting places without them, see :func:`snap`).
 
     Parameters
     ----------
@@ -144,12 +146,13 @@ class WalkNetwork:
     edge_length : numpy.ndarray
         Length of each edge in metres, as stored in ``walk_edges.length_m`` (at least 1e-6,
         since the shortest-path routine ignores zero weights).
-    edge_geometry : numpy.ndarray
-        Shapely LineStrings in EPSG:28992, each oriented from its ``u`` node to its ``v`` node.
+    edge_coordinates : numpy.ndarray
+        (V, 2) vertices of every edge's line in EPSG:28992, edge after edge, each from its ``u``
+        node to its ``v`` node.
+    edge_vertices : numpy.ndarray
+        Number of vertices of each edge's line (their rows in ``edge_coordinates``, in order).
     snappable : numpy.ndarray
         Indices of the edges points may snap to: those in connected parts of real size.
-    tree : shapely.STRtree
-        Spatial index over ``edge_geometry[snappable]`` (tree positions index ``snappable``).
     """
 
     node_ids: np.ndarray          # OSM node ids, position = matrix index
@@ -158,14 +161,135 @@ class WalkNetwork:
     edge_u: np.ndarray            # matrix index of the edge's first node
     edge_v: np.ndarray
     edge_length: np.ndarray       # metres, as stored
-    edge_geometry: np.ndarray     # shapely LineStrings in RD, oriented from u to v
+    edge_coordinates: np.ndarray  # (V, 2) RD vertices, edge after edge, from u to v
+    edge_vertices: np.ndarray     # vertices per edge
     snappable: np.ndarray         # edges points may snap to (those in sizeable connected parts)
-    tree: shapely.STRtree = field(repr=False)  # over edge_geometry[snappable]
 
     @property
     def size(self) -> int:
         """Number of nodes (the matrix is ``size`` × ``size``)."""
         return len(self.node_ids)
+
+    @cached_property
+    def edge_geometry(self) -> np.ndarray:
+        """Shapely LineStrings in EPSG:28992, one per edge, each oriented from its ``u`` node to its ``v`` node."""
+        return self.lines(np.arange(len(self.edge_u)))
+
+    @cached_property
+    def tree(self) -> shapely.STRtree:
+        """Spatial index over ``edge_geometry[snappable]`` (tree positions index ``snappable``)."""
+        return shapely.STRtree(self.edge_geometry[self.snappable])
+
+    def lines(self, edges: np.ndarray) -> np.ndarray:
+        """The LineStrings of ``edges`` (indices), made from the coordinates unless all are made already."""
+        edges = np.asarray(edges, dtype=np.int64)
+        if "edge_geometry" in self.__dict__:
+            return self.edge_geometry[edges]
+        if not len(edges):
+            return np.empty(0, dtype=object)
+        count = self.edge_vertices[edges]
+        first = self._first_vertex[edges]
+        ends = np.cumsum(count)
+        rows = np.arange(ends[-1]) + np.repeat(first - (ends - count), count)
+        return shapely.linestrings(self.edge_coordinates[rows], indices=np.repeat(np.arange(len(edges)), count))
+
+    @cached_property
+    def _first_vertex(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self.edge_vertices)[:-1]]).astype(np.int64)
+
+    @cached_property
+    def _near(self) -> _NearEdges:
+        return _NearEdges(self)
+
+
+class _NearEdges:
+    """Finds the snappable edges that may be nearest to a few points, without a line of the whole network.
+
+    Every point of an edge's line lies within half the line's length of one of its ends, and an
+    end lies within ``slack`` of its node: an edge is no nearer to a point than the nearer of its
+    nodes, less ``reach`` (half its length plus that slack). Edges with a short reach are found
+    through the nodes near the point (a k-d tree); the few long ones are checked one by one.
+    """
+
+    def __init__(self, network: WalkNetwork):
+        from scipy.spatial import cKDTree
+
+        xy, count = network.edge_coordinates, network.edge_vertices
+        first = network._first_vertex
+        last = first + count - 1
+        step = np.hypot(*np.diff(xy, axis=0).T)
+        inside = np.ones(len(step), dtype=bool)
+        inside[last[:-1][count[:-1] > 0]] = False  # the step from one edge's last vertex to the next edge
+        length = np.bincount(np.repeat(np.arange(len(count)), count)[:-1][inside], weights=step[inside],
+                             minlength=len(count)) if len(step) else np.zeros(len(count))
+        slack = np.maximum(np.hypot(*(xy[first] - network.node_xy[network.edge_u]).T),
+                           np.hypot(*(xy[last] - network.node_xy[network.edge_v]).T))
+        edges = network.snappable
+        self.network = network
+        self.reach = (length / 2 + slack)[edges] * (1 + 1e-9) + 1e-6
+        self.edges = edges
+        self.short_reach = max(50.0, float(np.quantile(self.reach, 0.995))) if len(edges) else 50.0
+        self.long = np.flatnonzero(self.reach > self.short_reach)
+        short = np.flatnonzero(self.reach <= self.short_reach)
+        ends = np.concatenate([network.edge_u[edges[short]], network.edge_v[edges[short]]])
+        order = np.argsort(ends, kind="stable")
+        self.by_node = np.concatenate([short, short])[order]  # positions in ``edges``, grouped by node
+        self.node_start = np.searchsorted(ends[order], np.arange(network.size + 1))
+        self.tree = cKDTree(network.node_xy)
+
+    def _at_nodes(self, point: np.ndarray, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(point, position) pairs of the short edges at ``nodes`` (both arrays, one node per point)."""
+        count = self.node_start[nodes + 1] - self.node_start[nodes]
+        ends = np.cumsum(count)
+        rows = (np.arange(ends[-1]) + np.repeat(self.node_start[nodes] - (ends - count), count)) if len(ends) \
+            else np.zeros(0, dtype=np.int64)
+        return np.repeat(point, count), self.by_node[rows]
+
+    def nearest(self, xy: np.ndarray, max_distance_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Point index, edge index and distance of each point's nearest snappable edge within ``max_distance_m``.
+
+        The same answer as the spatial index over every line (ties: the lowest edge index).
+        """
+        network, m = self.network, len(xy)
+        points = shapely.points(xy)
+        u_xy, v_xy = network.node_xy[network.edge_u[self.edges]], network.node_xy[network.edge_v[self.edges]]
+        # An upper bound: the nearest of the edges at the four nearest nodes.
+        k = min(4, network.size)
+        nodes = self.tree.query(xy, k=k)[1].reshape(m, k)
+        point, position = self._at_nodes(np.repeat(np.arange(m), k), nodes.ravel())
+        bound = np.full(m, np.inf)
+        if len(point):
+            np.minimum.at(bound, point, shapely.distance(points[point], network.lines(self.edges[position])))
+        bound = np.minimum(bound, max_distance_m)
+        # Every edge that may be as near: short ones through the nodes within bound + reach, long ones all.
+        found = self.tree.query_ball_point(xy, bound + self.short_reach)
+        sizes = np.fromiter((len(f) for f in found), dtype=np.int64, count=m)
+        flat = np.fromiter((i for f in found for i in f), dtype=np.int64, count=int(sizes.sum()))
+        point, position = self._at_nodes(np.repeat(np.arange(m), sizes), flat)
+        point = np.concatenate([point, np.repeat(np.arange(m), len(self.long))])
+        position = np.concatenate([position, np.tile(self.long, m)])
+        # A short edge comes once per end found; both copies give the same distance, and one is kept.
+        near_end = np.minimum(np.hypot(*(xy[point] - u_xy[position]).T), np.hypot(*(xy[point] - v_xy[position]).T))
+        keep = near_end - self.reach[position] <= bound[point]
+        point, edge = point[keep], self.edges[position[keep]]
+        distance = shapely.distance(points[point], network.lines(edge))
+        within = distance <= max_distance_m
+        return _nearest_per_point(point[within], edge[within], distance[within])
+
+
+def _nearest_per_point(point: np.ndarray, edge: np.ndarray, distance: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Of every (point, edge, distance), each point's nearest edge; ties go to the lowest edge index."""
+    order = np.lexsort((edge, distance, point))
+    point, edge, distance = point[order], edge[order], distance[order]
+    first = np.ones(len(point), dtype=bool)
+    first[1:] = point[1:] != point[:-1]
+    return point[first], edge[first], distance[first]
+
+
+#: Up to this many points, :func:`snap` on a network whose lines are not made yet finds the nearest
+#: edges around each point (:class:`_NearEdges`); more points make every line and the spatial index.
+SNAP_LOCAL_POINTS = 2000
 
 
 @dataclass
@@ -244,8 +368,10 @@ def build_network(nodes: gpd.GeoDataFrame, edges: gpd.GeoDataFrame) -> WalkNetwo
     sizes = np.bincount(component)
     main = sizes[component[u]] >= min(sizes.max(), max(MIN_COMPONENT_NODES, MIN_COMPONENT_SHARE * sizes.max()))
     snappable = np.flatnonzero(main)
-    return WalkNetwork(node_ids, node_xy, matrix, u, v, length, geometry, snappable,
-                       shapely.STRtree(geometry[snappable]))
+    network = WalkNetwork(node_ids, node_xy, matrix, u, v, length, shapely.get_coordinates(geometry),
+                          shapely.get_num_coordinates(geometry), snappable)
+    network.__dict__["edge_geometry"] = geometry  # made already: kept, not made again from the coordinates
+    return network
 
 
 def snap(network: WalkNetwork, xy: np.ndarray, max_distance_m: float | None = None) -> Snap:
@@ -277,10 +403,13 @@ def snap(network: WalkNetwork, xy: np.ndarray, max_distance_m: float | None = No
     if m == 0:
         return Snap(edge, offset, to_u, to_v)
     points = shapely.points(xy)
-    found, distance = network.tree.query_nearest(points, max_distance=max_distance_m, return_distance=True,
-                                                 all_matches=False)
-    point_index, edge_index = found[0], network.snappable[found[1]]
-    geometry = network.edge_geometry[edge_index]
+    if "edge_geometry" not in network.__dict__ and m <= SNAP_LOCAL_POINTS:
+        point_index, edge_index, distance = network._near.nearest(xy, max_distance_m)
+    else:
+        found, distance = network.tree.query_nearest(points, max_distance=max_distance_m, return_distance=True,
+                                                     all_matches=True)
+        point_index, edge_index, distance = _nearest_per_point(found[0], network.snappable[found[1]], distance)
+    geometry = network.lines(edge_index)
     along = shapely.line_locate_point(geometry, points[point_index])
     share = np.clip(along / np.maximum(shapely.length(geometry), 1e-9), 0.0, 1.0)
     edge[point_index] = edge_index
@@ -697,8 +826,7 @@ def _kept_parts(inputs: CoverageInputs) -> list[str]:
     matrix = network.matrix
     np.savez(buffer, node_ids=network.node_ids, node_xy=network.node_xy, data=matrix.data, indices=matrix.indices,
              indptr=matrix.indptr, edge_u=network.edge_u, edge_v=network.edge_v, edge_length=network.edge_length,
-             coordinates=shapely.get_coordinates(network.edge_geometry),
-             vertices=shapely.get_num_coordinates(network.edge_geometry), snappable=network.snappable,
+             coordinates=network.edge_coordinates, vertices=network.edge_vertices, snappable=network.snappable,
              codes=codes, code_index=code_index, methods=methods, method_index=method_index,
              population=demand["population"].to_numpy(dtype=np.int64),
              demand_xy=shapely.get_coordinates(demand.geometry.array), demand_lonlat=_demand_lonlat(demand),
@@ -730,12 +858,10 @@ def _kept_network(ws, key: str) -> tuple[WalkNetwork | None, dict | None]:
     with np.load(io.BytesIO(raw), allow_pickle=False) as arrays:
         a = {name: arrays[name] for name in arrays.files}
     n = len(a["node_ids"])
-    edges = len(a["edge_u"])
-    geometry = shapely.linestrings(a["coordinates"], indices=np.repeat(np.arange(edges), a["vertices"]))
     matrix = sparse.csr_matrix((a["data"], a["indices"], a["indptr"]), shape=(n, n))
+    # The lines are made when first needed: a reopened page snaps only its meeting places.
     network = WalkNetwork(a["node_ids"], a["node_xy"], matrix, a["edge_u"], a["edge_v"], a["edge_length"],
-                          np.asarray(geometry, dtype=object), a["snappable"],
-                          shapely.STRtree(geometry[a["snappable"]]))
+                          a["coordinates"], a["vertices"].astype(np.int64), a["snappable"])
     return network, a
 
 

@@ -123,6 +123,32 @@ def test_snapping_leaves_points_beyond_the_snap_distance_unreachable(delft_input
     np.testing.assert_allclose(snapped.offset[snapped.reachable], nearest[snapped.reachable], atol=0.01)
 
 
+def test_a_network_without_its_lines_snaps_a_few_points_as_the_spatial_index_does(delft_inputs):
+    """A network read back from a workspace makes no line of its own for a few points (``_NearEdges``):
+    the same edges, distances and positions as the index over every line, ties included."""
+    built = delft_inputs.network
+    bare = coverage.WalkNetwork(built.node_ids, built.node_xy, built.matrix, built.edge_u, built.edge_v,
+                                built.edge_length, built.edge_coordinates, built.edge_vertices, built.snappable)
+    rng = np.random.default_rng(5)
+    low, high = built.node_xy.min(axis=0) - 300, built.node_xy.max(axis=0) + 300
+    xy = np.concatenate([
+        rng.uniform(low, high, size=(1200, 2)),                   # anywhere, some beyond the snap distance
+        built.node_xy[rng.choice(built.size, 300)],               # on a node: equally near to its edges
+        shapely.get_coordinates(built.edge_geometry[built.snappable[rng.choice(len(built.snappable), 200)]])[::3],
+    ])
+    assert len(xy) <= coverage.SNAP_LOCAL_POINTS
+    for distance in (500.0, 40.0):
+        local = coverage.snap(bare, xy, max_distance_m=distance)
+        assert "edge_geometry" not in bare.__dict__  # no line of the whole network was made
+        indexed = coverage.snap(built, xy, max_distance_m=distance)
+        for name in ("edge", "offset", "to_u", "to_v"):
+            np.testing.assert_array_equal(getattr(local, name), getattr(indexed, name), err_msg=name)
+        assert local.reachable.any() and not local.reachable.all()
+    nearest, _ = _brute_force_nearest(shapely.points(xy), built.edge_geometry[built.snappable])
+    np.testing.assert_allclose(local.offset[local.reachable], nearest[local.reachable], atol=1e-9)
+    assert np.array_equal(bare.lines(np.arange(len(bare.edge_u))), built.edge_geometry)  # the same lines
+
+
 def test_population_is_spread_over_homes_and_totals_are_exact(delft_inputs):
     inputs = delft_inputs
     per_area = inputs.demand.groupby("buurt_code")["population"].sum()
