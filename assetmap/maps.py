@@ -160,7 +160,7 @@ var {{ this.get_name() }} = L.geoJson({{ this.data_js }}, {
         super().__init__()
         self.lazy = lazy
         self._name = "GeoJsonLayer"
-        self.data_js = json_for_script({"type": "FeatureCollection", "features": features})
+        self.data_js = '{"type":"FeatureCollection","features":[' + ",".join(map(_feature_json, features)) + "]}"
         self.point_js = point_js
         self.style_js = style_js
         self.interactive = interactive
@@ -913,12 +913,29 @@ def _point_feature(point, properties: dict) -> dict:
                          "coordinates": [round(point.x, COORD_DECIMALS), round(point.y, COORD_DECIMALS)]}}
 
 
+class _GeometryJSON:
+    """A geometry as GeoJSON text from shapely, put into a layer's data as it is (numbers only:
+    parsing it into lists to write it out again took longer than the rest of a coverage map)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+
 def _feature(geom, properties: dict) -> dict:
     if geom is None or geom.is_empty:
         geometry = None
     else:
-        geometry = json.loads(shapely.to_geojson(shapely.set_precision(geom, 10 ** -COORD_DECIMALS)))
+        geometry = _GeometryJSON(shapely.to_geojson(shapely.set_precision(geom, 10 ** -COORD_DECIMALS)))
     return {"type": "Feature", "properties": properties, "geometry": geometry}
+
+
+def _feature_json(feature: dict) -> str:
+    geometry = feature.get("geometry")
+    if isinstance(geometry, _GeometryJSON):
+        return f'{{"type":"Feature","properties":{json_for_script(feature["properties"])},"geometry":{geometry.text}}}'
+    return json_for_script(feature)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
