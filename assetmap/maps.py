@@ -447,9 +447,10 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
     ----------
     areas : geopandas.GeoDataFrame
         One polygon per area, ``coverage_pct`` in percent (0-100).
-    gaps : geopandas.GeoDataFrame, optional
+    gaps : geopandas.GeoDataFrame or pandas.DataFrame, optional
         Demand points beyond the walking threshold, with ``walk_minutes`` in minutes; rows
-        without a location are left out.
+        without a location are left out. Or a plain table with ``lon`` and ``lat`` (EPSG:4326)
+        instead of points, as ``CoverageResult.gap_coordinates`` gives it.
     meeting_places : geopandas.GeoDataFrame, optional
         Meeting places with ``name`` and ``category``; every row needs a geometry.
     sites : geopandas.GeoDataFrame, optional
@@ -487,14 +488,18 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
     group.add_to(fmap)
     if gaps is not None and len(gaps):
         group = folium.FeatureGroup(name=t("layer_gaps", lang))
-        gap_points = gaps[gaps.geometry.notna() & ~gaps.geometry.is_empty]
+        if isinstance(gaps, gpd.GeoDataFrame):
+            gap_points = gaps[gaps.geometry.notna() & ~gaps.geometry.is_empty]
+            lonlat = shapely.get_coordinates(display_points(gap_points).array)
+        else:
+            gap_points = gaps[gaps["lon"].notna() & gaps["lat"].notna()]
+            lonlat = gap_points[["lon", "lat"]].to_numpy(dtype=float)
         # One text per shown minute value: a city has 100,000 gap points, not 100 texts.
         minutes_away = pd.to_numeric(gap_points["walk_minutes"], errors="coerce").to_numpy(dtype=float)
         values, index = np.unique(np.nan_to_num(minutes_away, nan=-1.0), return_inverse=True)
         texts = [t("unreachable", lang) if value < 0 else t("walk_minutes", lang, minutes=_fmt(value, 0))
                  for value in values]
-        _DotCloud(shapely.get_coordinates(display_points(gap_points).array), index.ravel(), texts,
-                  colour=GAP_COLOUR).add_to(group)
+        _DotCloud(lonlat, index.ravel(), texts, colour=GAP_COLOUR).add_to(group)
         group.add_to(fmap)
     if meeting_places is not None and len(meeting_places):
         group = folium.FeatureGroup(name=t("layer_meeting", lang))

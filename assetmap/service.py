@@ -27,7 +27,7 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -393,9 +393,21 @@ class Workspace:
         """The layers in the workspace."""
         return self.store.tables()
 
-    def counts(self) -> dict[str, int]:
-        """Number of rows in each layer, for an overview."""
-        return {name: self.store.count(name) for name in self.store.tables()}
+    def counts(self, names: Iterable[str] | None = None) -> dict[str, int]:
+        """Number of rows in each layer, for an overview.
+
+        Parameters
+        ----------
+        names : iterable of str, optional
+            Count only these layers (those of them the workspace has); default every layer.
+
+        Returns
+        -------
+        dict
+            Layer name -> number of rows.
+        """
+        wanted = None if names is None else set(names)
+        return {name: self.store.count(name) for name in self.store.tables() if wanted is None or name in wanted}
 
     def schema_version(self) -> int:
         """The workspace schema version."""

@@ -807,6 +807,33 @@ def load_public_assets(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
         return ws.assets(actor=public)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_boundaries(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
+    """The CBS boundaries of a workspace version: open data, the same for every role.
+
+    For a page that needs only them (the coverage page), without reading the assets as well.
+
+    Parameters
+    ----------
+    path : str
+        The workspace file.
+    version : tuple of int
+        :func:`workspace_version` of the file: the cache key, which changes on every write.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``code``, ``name``, ``level``, ``population`` and the other CBS fields, in EPSG:4326.
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        The file is missing, not a workspace, or of a newer schema version.
+    """
+    with open_workspace(path, Actor(None, "public")) as ws:
+        return ws.boundaries()
+
+
 def layers(path: Path, actor: Actor) -> dict:
     """The layers of the workspace as the file is now and as ``actor`` may see them (:func:`load_layers`).
 

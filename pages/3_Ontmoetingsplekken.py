@@ -65,7 +65,7 @@ def small_or_large(path: str, version: tuple[int, int], role: str, minutes: floa
 
 version = ui.workspace_version(path)
 key = (str(path), version, actor.role)
-boundaries = ui.layers(path, actor)["boundaries"]
+boundaries = ui.load_boundaries(str(path), version)
 level = "buurt" if len(boundaries) and (boundaries["level"] == "buurt").any() else "wijk"
 st.title(t("gaps_title", lang))
 st.caption(t("gaps_intro", lang, level=t(level, lang).lower()))
@@ -161,7 +161,7 @@ st.dataframe(pd.DataFrame({
     t("col_last_entry", lang): [result.completeness.get(c, {}).get("last_entry") or "-" for c in table["buurt_code"]],
 }), hide_index=True, width="stretch", key="gaps_table")
 
-fmap = maps.coverage_map(result.areas, gaps=result.gaps, meeting_places=result.meeting_places, sites=sites,
+fmap = maps.coverage_map(result.areas, gaps=result.gap_coordinates, meeting_places=result.meeting_places, sites=sites,
                          lang=lang, minutes=minutes, leaflet_base=maps.LOCAL_LEAFLET)
 ui.show_map(fmap, "gaps_map", lang)
 st.caption(t("offline_tiles", lang))

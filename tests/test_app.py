@@ -550,6 +550,10 @@ def test_coverage_map_draws_every_gap_at_its_place_with_its_minutes():
     assert shown == [i18n.t("walk_minutes", "nl", minutes="12"), i18n.t("unreachable", "nl"),
                      i18n.t("walk_minutes", "nl", minutes="32"), i18n.t("walk_minutes", "nl", minutes="13")]
     assert len(data["tips"]) == 4 and "L.canvas(" in page  # one text per shown value; all on one canvas
+    # A plain table of lon/lat (CoverageResult.gap_coordinates) draws the same dots.
+    table = pd.DataFrame({"lon": lonlat[:, 0], "lat": lonlat[:, 1], "walk_minutes": gaps["walk_minutes"]})
+    again = maps.coverage_map(areas, gaps=table, lang="nl", minutes=10).get_root().render()
+    assert json.JSONDecoder().raw_decode(again, again.index('({"scale":') + 1)[0] == data
 
 
 #: Jinja syntax in names: folium re-rendered every element's output as a template, so these ran on the server.

@@ -311,6 +311,18 @@ def test_copy_geopackage_to_postgis_and_back_keeps_everything(delft_copy, postgi
     assert histories[0] == histories[1] == histories[2]
     assert {"delete", "update", "create"} <= {h["action"] for h in histories[0]}
     assert counts[0] == counts[1] == counts[2] and "coverage_buurten" in counts[0]
+    # The kept network is a binary column (BLOB, bytea): the same bytes in all three, and read back as kept.
+    from assetmap import coverage as analysis
+    kept = []
+    for where in (delft_copy, postgis_uri, back):
+        with open_workspace(where) as ws:
+            parts = ws.read_table(analysis.NETWORK_TABLE).sort_values("part")["data"].tolist()
+            assert parts and all(isinstance(p, bytes) for p in parts)
+            kept.append(b"".join(parts))
+            stages = []
+            analysis.load_inputs(ws, progress=lambda stage, *_: stages.append(stage))
+            assert "progress_snap" not in stages  # the kept placement was used, not placed again
+    assert kept[0] == kept[1] == kept[2] and len(kept[0]) > 100_000
     # The copy is a working workspace: undo (which names a change by its row number) works there.
     with open_workspace(postgis_uri) as ws:
         assert ws.undo_last(Actor("ans")) == gone

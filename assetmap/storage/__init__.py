@@ -293,8 +293,9 @@ def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str
                     if name in TABLES or name in PRIVATE_TABLES:
                         dst.delete(name)
                         dst.insert(name, frame, keep_fid=True)
-                    else:
-                        dst.replace(name, frame.drop(columns="fid").iloc[:0], description=description)
+                    else:  # an analysis result: made with the column types of a row (empty, bytes look like text)
+                        dst.replace(name, frame.drop(columns="fid").iloc[:1], description=description)
+                        dst.delete(name)
                         dst.insert(name, frame, keep_fid=True)
                     copied[name] = len(frame)
                 for key, value in src.meta().items():

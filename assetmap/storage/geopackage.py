@@ -801,6 +801,8 @@ def _infer_spec(frame: pd.DataFrame, description: str) -> TableSpec:
             fields[column] = "INTEGER"
         elif pd.api.types.is_float_dtype(dtype):
             fields[column] = "REAL"
+        elif dtype == object and _holds_bytes(frame[column]):
+            fields[column] = "BLOB"
         else:
             fields[column] = "TEXT"
     geometry = None
@@ -808,6 +810,12 @@ def _infer_spec(frame: pd.DataFrame, description: str) -> TableSpec:
         types = set(frame.geom_type.dropna())
         geometry = types.pop().upper() if len(types) == 1 else "GEOMETRY"
     return TableSpec(fields, geometry, None, description)
+
+
+def _holds_bytes(column: pd.Series) -> bool:
+    """Whether every value of an object column is bytes or missing, and one at least is bytes."""
+    values = column.tolist()
+    return any(isinstance(v, bytes) for v in values) and all(isinstance(v, bytes) or v is None for v in values)
 
 
 def _where_clauses(where: Where | None) -> Iterator[tuple[str, list]]:
@@ -939,15 +947,18 @@ def plain_value(value, kind: str):
     value : object
         Any cell value; None, ``pd.NA``, ``pd.NaT`` and NaN count as missing.
     kind : str
-        SQLite type of the column: ``BOOLEAN``, ``INTEGER``, ``REAL``; anything else is text.
+        SQLite type of the column: ``BOOLEAN``, ``INTEGER``, ``REAL``, ``BLOB`` (bytes); anything
+        else is text.
 
     Returns
     -------
-    int, float, str or None
+    int, float, str, bytes or None
         The plain value.
     """
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT:
         return None
+    if kind == "BLOB":
+        return bytes(value)
     if kind == "BOOLEAN":
         return int(bool(value))
     if kind == "INTEGER":
@@ -996,6 +1007,7 @@ _ARROW_KINDS: dict[str, Callable] = {
     "BOOLEAN": lambda pa: (pa.bool_(), pa.null()),
     "INTEGER": lambda pa: (pa.int64(), pa.int32(), pa.int16(), pa.null()),
     "REAL": lambda pa: (pa.float64(), pa.float32(), pa.null()),
+    "BLOB": lambda pa: (pa.binary(), pa.large_binary(), pa.null()),
 }
 
 
@@ -1006,6 +1018,8 @@ def _arrow_column(values, kind: str, pa) -> pd.Series:
         return pd.Series(pd.array(values.cast(pa.int64()).to_pylist(), dtype="Int64"))
     if kind == "REAL":
         return pd.Series(values.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype="float64")
+    if kind == "BLOB":
+        return pd.Series(values.to_pylist(), dtype=object)
     return pd.Series(pd.array(values.cast(pa.string()), dtype="string"))
 
 
@@ -1017,7 +1031,7 @@ def plain_values(column: pd.Series, kind: str) -> list:
     column : pandas.Series
         The cells.
     kind : str
-        SQLite type of the column: ``BOOLEAN``, ``INTEGER``, ``REAL``; anything else is text.
+        SQLite type of the column: ``BOOLEAN``, ``INTEGER``, ``REAL``, ``BLOB``; anything else is text.
 
     Returns
     -------
@@ -1062,6 +1076,8 @@ def _column(values: list, kind: str) -> pd.Series:
         return pd.Series(values, dtype="Int64")
     if kind in ("REAL", "DOUBLE", "FLOAT"):
         return pd.Series(values, dtype="float64")
+    if kind == "BLOB":
+        return pd.Series(values, dtype=object)
     return pd.Series(_strings(values), dtype="string")
 
 

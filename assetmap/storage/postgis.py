@@ -34,9 +34,9 @@ DEFAULT_SCHEMA = "assetmap"
 #: Schema suffix of the public views for GIS tools (``<schema>_public``, see :mod:`assetmap.storage.public_views`).
 PUBLIC_SUFFIX = "_public"
 
-_TYPES = {"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision", "BOOLEAN": "boolean"}
+_TYPES = {"TEXT": "text", "INTEGER": "bigint", "REAL": "double precision", "BOOLEAN": "boolean", "BLOB": "bytea"}
 _BACK = {"text": "TEXT", "bigint": "INTEGER", "integer": "INTEGER", "smallint": "INTEGER",
-         "double precision": "REAL", "real": "REAL", "numeric": "REAL", "boolean": "BOOLEAN",
+         "double precision": "REAL", "real": "REAL", "numeric": "REAL", "boolean": "BOOLEAN", "bytea": "BLOB",
          "USER-DEFINED": "GEOMETRY", "character varying": "TEXT"}
 _GEOMETRY_TYPES = {"GEOMETRY": "Geometry", "POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon",
                    "MULTIPOINT": "MultiPoint", "MULTILINESTRING": "MultiLineString",
@@ -731,4 +731,6 @@ def _column(values: list, kind: str) -> pd.Series:
         return pd.Series(values, dtype="Int64")
     if kind == "REAL":
         return pd.Series(values, dtype="float64")
+    if kind == "BLOB":
+        return pd.Series([None if v is None else bytes(v) for v in values], dtype=object)
     return pd.Series(values, dtype="string")
