@@ -62,6 +62,7 @@ from scipy.sparse import csgraph
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
+from assetmap.memory import cycle_collection_paused
 from assetmap.messages import Message, N_
 from assetmap.layers import categories, hours
 from assetmap.layers.assets import meeting_places, target_group_list
@@ -740,6 +741,14 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     assetmap.errors.InputError
         The category catalogue cannot be read.
     """
+    # A city's network and residents are hundreds of thousands of long-lived objects: the cycle
+    # collector would walk them again and again while they are made.
+    with cycle_collection_paused():
+        return _load_inputs(ws, meeting_place_categories, include_private, progress)
+
+
+def _load_inputs(ws, meeting_place_categories: tuple[str, ...] | None, include_private: bool,
+                 progress) -> CoverageInputs:
     _report(progress, N_("progress_network"))
     boundaries = ws.boundaries()
     key = placement_key(ws, boundaries)

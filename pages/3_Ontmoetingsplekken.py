@@ -15,6 +15,7 @@ from assetmap.errors import AssetmapError
 from assetmap.i18n import category_label, t
 from assetmap.layers.hours import hours_known
 from assetmap.layers.schema import ACCESS_VALUES, AGE_GROUP_FIELDS, TARGET_GROUPS
+from assetmap.memory import cycle_collection_paused
 from assetmap.service import Actor
 
 lang = ui.setup_page("gaps")
@@ -161,9 +162,10 @@ st.dataframe(pd.DataFrame({
     t("col_last_entry", lang): [result.completeness.get(c, {}).get("last_entry") or "-" for c in table["buurt_code"]],
 }), hide_index=True, width="stretch", key="gaps_table")
 
-fmap = maps.coverage_map(result.areas, gaps=result.gap_coordinates, meeting_places=result.meeting_places, sites=sites,
-                         lang=lang, minutes=minutes, leaflet_base=maps.LOCAL_LEAFLET)
-ui.show_map(fmap, "gaps_map", lang)
+with cycle_collection_paused():  # a city's gap points are many objects on their way to the map
+    fmap = maps.coverage_map(result.areas, gaps=result.gap_coordinates, meeting_places=result.meeting_places,
+                             sites=sites, lang=lang, minutes=minutes, leaflet_base=maps.LOCAL_LEAFLET)
+    ui.show_map(fmap, "gaps_map", lang)
 st.caption(t("offline_tiles", lang))
 
 if sites is not None and len(sites):

@@ -36,7 +36,7 @@ def part_of(module: str) -> str:
         return "base"  # the package's __init__: version only
     top = name[1]
     return {
-        "errors": "base", "settings": "base", "messages": "base",
+        "errors": "base", "settings": "base", "messages": "base", "memory": "base",
         "layers": "layers", "sources": "sources", "storage": "store", "privacy": "privacy",
         "i18n": "texts", "service": "service", "coverage": "analysis", "imports": "workflows",
         "matching": "analysis", "changes": "analysis",

@@ -386,3 +386,37 @@ def test_clipping_to_an_area_while_reading_equals_filtering_afterwards_and_keeps
         return held
 
     assert peak(box) < 0.5 * peak(None)
+
+
+# --------------------------------------------------------------------------- cycle collector pause
+
+def test_the_cycle_collector_pause_is_counted_across_threads_and_restores_what_it_found():
+    import gc
+    import threading
+
+    from assetmap.memory import cycle_collection_paused
+
+    assert gc.isenabled()
+    inside, release = threading.Event(), threading.Event()
+
+    def other_thread():
+        with cycle_collection_paused():
+            inside.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=other_thread)
+    with cycle_collection_paused():
+        assert not gc.isenabled()
+        worker.start()
+        inside.wait(10)
+    assert not gc.isenabled()  # the other thread's pause still runs
+    release.set()
+    worker.join()
+    assert gc.isenabled()
+    gc.disable()  # a collector that was off stays off
+    try:
+        with cycle_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

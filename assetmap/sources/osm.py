@@ -11,8 +11,6 @@ format or source compares equal and a re-import changes nothing.
 from __future__ import annotations
 
 import bz2
-import contextlib
-import gc
 import gzip
 import re
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.memory import cycle_collection_paused
 from assetmap.messages import N_
 from assetmap.layers import categories
 from assetmap.layers.assets import build_assets
@@ -178,7 +177,7 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
 
     path = Path(path)
     _check_osm_file(path)
-    with _no_cycle_collection():
+    with cycle_collection_paused():
         # The features become buildings, base map and asset candidates a chunk at a time, while the
         # file is read: the feature table of a whole city (every building outline) is never held.
         built = _FeatureLayers()
@@ -191,19 +190,6 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
         if progress is not None:
             progress(N_("progress_osm_layers"), 0, None)
         return built.layers(nodes, edges, area, path.name)
-
-
-@contextlib.contextmanager
-def _no_cycle_collection():
-    """Pause Python's cycle collector: reading creates millions of short-lived objects and no cycles
-    worth collecting, and each collection walks every object alive (a tenth of the import's time)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_osm_objects(path: str | Path, progress=None) -> tuple[gpd.GeoDataFrame, nx.MultiDiGraph]:
