@@ -9,6 +9,7 @@ here put their output in as it is.
 
 from __future__ import annotations
 
+import html
 import json
 
 from branca.element import Element, Figure, MacroElement
@@ -62,6 +63,26 @@ class ScriptElement(MacroElement):
                 getattr(figure, part).add_child(Raw(macro(self, kwargs)), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
+
+
+def html_text(value: str) -> str:
+    """Text escaped for HTML, with ``{`` as a character reference: safe in folium's own elements.
+
+    A folium layer name (``FeatureGroup``, shown by ``LayerControl``) is HTML, and folium renders
+    its elements' output again as a Jinja template: a workspace's own label ``{{ 7*7 }}`` showed as
+    ``49``. ``&#123;`` shows as ``{`` and opens nothing.
+
+    Parameters
+    ----------
+    value : str
+        Plain text, such as a label people gave.
+
+    Returns
+    -------
+    str
+        The escaped text.
+    """
+    return html.escape(value).replace("{", "&#123;")
 
 
 def json_for_script(value) -> str:

@@ -33,7 +33,7 @@ from assetmap import settings
 from assetmap.basemap import add_offline_base
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
-from assetmap.leaflet import Raw, ScriptElement, json_for_script
+from assetmap.leaflet import Raw, ScriptElement, html_text, json_for_script
 
 # Icons are inline SVG, not emoji: a workshop laptop or projector without an emoji font would draw
 # empty boxes. Paths are drawn in a 24 × 24 box, in white on the block colour.
@@ -909,7 +909,7 @@ def _badge(colour: str, icon: str, size: int, meeting: bool = False) -> str:
 
 def _layer_name(block: str, count: int, lang: str) -> str:
     style = BLOCK_STYLE[block]
-    return f"{_badge(style['color'], style['icon'], 16)} {html.escape(block_label(block, lang))} ({count})"
+    return f"{_badge(style['color'], style['icon'], 16)} {html_text(block_label(block, lang))} ({count})"
 
 
 def _point_feature(point, properties: dict) -> dict:

@@ -580,6 +580,13 @@ def test_maps_show_template_syntax_in_names_as_text_and_never_run_it(delft_ws):
             assert any(tip.startswith(name) for tip in tips), (name, tips)
         assert "49" not in tips and not any(tip.startswith(("ja", "/")) for tip in tips)
         assert "{{" not in page.split("<script>", 1)[-1]  # no Jinja opener left for a later render
+    # A workspace's own building-block name is a layer name in folium's own layer control.
+    i18n.use_block_labels({"association": "{{ 7*7 }}"})
+    try:
+        page = maps.asset_map(assets, None).get_root().render()
+    finally:
+        i18n.use_block_labels(None)
+    assert "\\u0026#123;\\u0026#123; 7*7 }} (5)" in page and " 49 (5)" not in page  # as folium's JSON has it
 
 
 def test_a_script_element_puts_its_output_in_as_it_is():
