@@ -406,7 +406,7 @@ def test_8_public_server_shows_no_control_no_hidden_entry_and_no_path_on_any_url
                 _map(page).locator(".leaflet-marker-icon").first.wait_for()
             if path == "/Ontmoetingsplekken":
                 page.locator('[data-testid="stDataFrame"]').first.wait_for()
-                _map(page).locator("path.leaflet-interactive").first.wait_for()
+                _map(page).locator(".leaflet-overlay-pane canvas").first.wait_for()  # every shape on one canvas
             text = _everything(page)
             for secret in (PRIVATE_OTHER, GROUP_OTHER, PERSON_GROUP, OWN_PRIVATE, OTHER, ME, *CONTACTS):
                 assert secret not in text, (path, secret)
