@@ -85,7 +85,7 @@ def html_text(value: str) -> str:
     return html.escape(value).replace("{", "&#123;")
 
 
-def json_for_script(value) -> str:
+def json_for_script(value, allow_nan: bool = True) -> str:
     """JSON that is safe inside an HTML ``<script>`` and inside a Jinja template.
 
     ``</`` and ``<!--`` cannot end or confuse the script, and no Jinja opener (``{{``, ``{%``,
@@ -96,13 +96,16 @@ def json_for_script(value) -> str:
     ----------
     value : object
         Anything :func:`json.dumps` takes.
+    allow_nan : bool
+        Write NaN and infinities as JavaScript does; False raises ``ValueError`` on them instead
+        (a file that must be strict JSON).
 
     Returns
     -------
     str
         Compact JSON, to be put into a script as a JavaScript value.
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=allow_nan)
     text = text.replace("</", "<\\/").replace("<!--", "\\u003c!--").replace("\u2028", "\\u2028") \
         .replace("\u2029", "\\u2029")
     for opener, escaped in _TEMPLATE_OPENERS:

@@ -45,6 +45,7 @@ from assetmap.i18n import LANGUAGES, block_label, category_label, t, use_block_l
 from assetmap.layers import categories
 from assetmap.layers.assets import meeting_places
 from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.leaflet import json_for_script
 from assetmap.messages import N_
 from assetmap.service import Actor, open_workspace
 
@@ -431,7 +432,7 @@ def _write_site(ws, folder: Path, data: dict) -> None:
     """Every file of the site into ``folder`` (a fresh, empty temporary folder)."""
     lang = data["lang"]
     (folder / "data.js").write_text(
-        "window.ASSETMAP_SITE = " + _json_for_script(data) + ";\n", encoding="utf-8")
+        "window.ASSETMAP_SITE = " + json_for_script(data, allow_nan=False) + ";\n", encoding="utf-8")
     export.export_assets(ws, folder / "assets.geojson", public=True)
     for name in ("site.css", "site.js"):
         shutil.copyfile(SITE_TEMPLATES / name, folder / name)
@@ -574,9 +575,3 @@ def _folder_size(folder: Path) -> tuple[int, int]:
 def _colour(block: str) -> str:
     # Read at publish time: the palette in maps.BLOCK_STYLE is the one source of the colours.
     return str(maps.BLOCK_STYLE.get(block, {}).get("color", "#555555"))
-
-
-def _json_for_script(value) -> str:
-    """Compact JSON for a script file; U+2028/9 escaped (older engines end a string there)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
