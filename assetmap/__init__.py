@@ -4,4 +4,6 @@ Data flows one way: ``sources`` -> ``layers`` -> ``storage`` (one workspace file
 -> analysis (``coverage``) -> presentation (``maps``, ``app.py``, ``pages/``).
 """
 
+__all__ = ["__version__"]
+
 __version__ = "0.1.0"

@@ -41,6 +41,20 @@ import streamlit as st
 from assetmap.messages import Message
 from assetmap.service import ROLES, Actor
 
+__all__ = [
+    "SHARED_AUTH_KEYS",
+    "PROVIDER_AUTH_KEYS",
+    "SECTION",
+    "PSEUDONYM_CLAIMS",
+    "DEFAULT_ROLE",
+    "ROLE_LISTS",
+    "SignIn",
+    "oidc_configured",
+    "actor_from_claims",
+    "oidc_actor",
+    "oidc_notice",
+]
+
 #: Keys of the ``[auth]`` section that every sign-in needs.
 SHARED_AUTH_KEYS: tuple[str, ...] = ("redirect_uri", "cookie_secret")
 #: Keys that name the provider, in ``[auth]`` itself or in a named ``[auth.<name>]`` section.

@@ -32,6 +32,16 @@ from jinja2 import Template
 from assetmap import settings
 from assetmap.leaflet import ScriptElement, json_for_script
 
+__all__ = [
+    "OFFLINE_STYLE",
+    "OFFLINE_SIMPLIFY_M",
+    "OFFLINE_DECIMALS",
+    "offline_base",
+    "add_offline_base",
+    "offline_base_layer",
+    "offline_geojson",
+]
+
 #: Colours of the offline layer (those of the printed maps).
 OFFLINE_STYLE: dict[str, dict] = {
     "street": {"color": "#9e9e9e", "weight": 1.2, "fill": False},

@@ -18,6 +18,8 @@ import pandas as pd
 
 from assetmap.errors import InputError
 
+__all__ = ["KINDS", "NO_AREA", "parse_day", "summarise_changes"]
+
 #: What a change is, in the summary, by the history's action.
 KINDS: tuple[str, ...] = ("added", "changed", "archived", "restored", "removed", "linked")
 _KIND_OF_ACTION = {

@@ -19,6 +19,8 @@ from __future__ import annotations
 from assetmap import messages
 from assetmap.messages import ENGLISH, text
 
+__all__ = ["Problem", "AssetmapError", "InputError", "WorkspaceError", "PermissionDenied", "render_error"]
+
 
 class Problem:
     """One thing wrong with the input: a message code, an optional fix code, where, and the values.

@@ -19,6 +19,16 @@ from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.service import Actor
 
+__all__ = [
+    "FORMATS",
+    "assets_for_export",
+    "export_assets",
+    "csv_table",
+    "LIST_FIELDS",
+    "asset_records",
+    "neutralise_formula",
+]
+
 FORMATS = (".gpkg", ".geojson", ".csv")
 #: What a spreadsheet may take as the start of a formula (full-width forms too, and DDE's ``|``).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%", "\uff1d", "\uff0b", "\uff0d", "\uff20")

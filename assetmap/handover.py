@@ -39,6 +39,8 @@ from assetmap.layers.schema import INITIATIVE
 from assetmap.privacy import handover_contacts, mask_contact_details
 from assetmap.service import Actor
 
+__all__ = ["GEOPACKAGE", "CHANGES_DAYS", "INITIATIVE_COLUMNS", "Handover", "write_handover"]
+
 #: The GeoPackage of the bundle.
 GEOPACKAGE = "overdracht.gpkg"
 #: How far back the bundle's changes go, by default (days).

@@ -15,6 +15,19 @@ from assetmap.layers import categories
 from assetmap.layers.schema import BUILDING_BLOCK_LABELS
 from assetmap.messages import N_, text
 
+__all__ = [
+    "LANGUAGES",
+    "DEFAULT_LANGUAGE",
+    "PAGE_TITLE_CODES",
+    "RUNTIME_KEYS",
+    "SPARE_KEYS",
+    "t",
+    "page_title",
+    "use_block_labels",
+    "block_label",
+    "category_label",
+]
+
 LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 

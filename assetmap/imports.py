@@ -19,6 +19,8 @@ from assetmap.layers.hours import hours_problems
 from assetmap.sources import workshop
 from assetmap.service import SaveReport
 
+__all__ = ["ImportResult", "import_osm", "import_boundaries", "import_workshop"]
+
 
 @dataclass
 class ImportResult:

@@ -14,6 +14,8 @@ import json
 
 from branca.element import Element, Figure, MacroElement
 
+__all__ = ["Raw", "ScriptElement", "html_text", "json_for_script"]
+
 #: A Jinja opener inside a JSON string, and what it becomes: the same character, escaped for JSON.
 _TEMPLATE_OPENERS = (("{{", "{\\u007b"), ("{%", "{\\u0025"), ("{#", "{\\u0023"))
 

@@ -34,6 +34,8 @@ from assetmap.layers import categories
 from assetmap.layers.initiatives import is_archived, join_list, normalise_seek, normalise_tag, split_list
 from assetmap.layers.schema import ASSET_REFERENCE_PREFIX, SEEKING_KINDS
 
+__all__ = ["MATCH_MAX_M", "SPACE", "MATCH_COLUMNS", "offered", "answers", "match", "with_tag"]
+
 #: How far (metres) a match may be, by default: about 20 minutes' walk at 4.5 km/h.
 MATCH_MAX_M: float = 1500.0
 #: What a meeting place offers by being one.

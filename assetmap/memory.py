@@ -12,6 +12,8 @@ import contextlib
 import gc
 import threading
 
+__all__ = ["cycle_collection_paused"]
+
 _LOCK = threading.Lock()
 _pauses = 0
 _was_enabled = True

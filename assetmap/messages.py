@@ -19,6 +19,18 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+__all__ = [
+    "DOMAIN",
+    "LOCALE_DIR",
+    "LANGUAGES",
+    "ENGLISH",
+    "N_",
+    "is_code",
+    "text",
+    "Message",
+    "cli_language",
+]
+
 #: gettext domain: the catalogues are ``locale/<lang>/LC_MESSAGES/assetmap.mo``.
 DOMAIN = "assetmap"
 #: Folder of the compiled catalogues (package data).

@@ -30,6 +30,17 @@ from assetmap.layers.grid import GRID_COLUMNS, GRID_ROWS, PosterGrid, poster_gri
 from assetmap.layers.schema import BUILDING_BLOCKS, ENTRY_KINDS
 from assetmap.service import Actor
 
+__all__ = [
+    "PAPER_MM",
+    "LAYOUT",
+    "FORM_ROWS",
+    "MAX_LEGEND_NAMES",
+    "Poster",
+    "write_poster",
+    "poster_pdf",
+    "grid_cell_rectangle",
+]
+
 #: Paper sizes in millimetres (portrait), ISO 216.
 PAPER_MM: dict[str, tuple[float, float]] = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594),
                                             "A3": (297, 420), "A4": (210, 297)}

@@ -13,6 +13,8 @@ import sys
 
 from assetmap.messages import text
 
+__all__ = ["StageBar"]
+
 
 class StageBar:
     """A progress callable that draws one tqdm bar per stage on stderr.

@@ -5,6 +5,35 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+__all__ = [
+    "STORAGE_CRS",
+    "METRIC_CRS",
+    "DATA_DIR",
+    "WALK_SPEED_KMH",
+    "SLOW_WALK_SPEED_KMH",
+    "COVERAGE_MINUTES",
+    "MAX_SNAP_DISTANCE_M",
+    "DEMAND_GRID_M",
+    "SUGGEST_TIME_LIMIT_S",
+    "NL_BOUNDS_LONLAT",
+    "NL_BOUNDS_RD",
+    "MAX_IMPORT_BYTES",
+    "MAX_XLSX_UNCOMPRESSED_BYTES",
+    "MAX_IMPORT_ROWS",
+    "MAX_TEXT_LENGTH",
+    "WRITE_LOCK_TIMEOUT_S",
+    "OSM_ATTRIBUTION",
+    "CBS_ATTRIBUTION",
+    "PDOK_WFS_URL",
+    "SIGN_IN_MAX_FAILURES",
+    "SIGN_IN_LOCK_MINUTES",
+    "PASSWORD_MIN_LENGTH",
+    "PASSWORD_MAX_LENGTH",
+    "NAME_MAX_LENGTH",
+    "TABLE_CODE_MAX_HOURS",
+    "PUBLISH_DIR",
+]
+
 #: Coordinate reference system in which every layer is stored (WGS84 lon/lat).
 STORAGE_CRS: str = "EPSG:4326"
 #: Coordinate reference system for every measurement (RD New, metres).

@@ -15,6 +15,8 @@ from assetmap.i18n import t
 from assetmap.layers.hours import parse_hours, times_in_week
 from assetmap.service import Actor, open_workspace
 
+__all__ = ["week_sessions", "show_this_week"]
+
 _DAY_CODES = ("day_mo", "day_tu", "day_we", "day_th", "day_fr", "day_sa", "day_su")
 
 

@@ -11,6 +11,18 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = [
+    "DEMO_DIR",
+    "OSM_FILE",
+    "AREA_FILE",
+    "WIJKEN_FILE",
+    "WORKSHOP_FILE",
+    "DEMO_ACTOR",
+    "DemoSummary",
+    "build_demo",
+    "load_demo",
+]
+
 DEMO_DIR = Path(__file__).resolve().parent
 #: OpenStreetMap extract (ODbL, © OpenStreetMap contributors).
 OSM_FILE = DEMO_DIR / "delft.osm.pbf"

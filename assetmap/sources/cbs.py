@@ -19,6 +19,15 @@ from assetmap.errors import InputError
 from assetmap.messages import Message
 from assetmap.layers.boundaries import build_boundaries
 
+__all__ = [
+    "PDOK_LAYERS",
+    "SUPPORTED_SUFFIXES",
+    "max_boundaries_bytes",
+    "read_boundaries_file",
+    "fetch_boundaries",
+    "normalise_boundaries",
+]
+
 # Column names used by CBS/PDOK editions, most specific first.
 _CODE_COLUMNS = ("buurtcode", "bu_code", "buurtCode", "wijkcode", "wk_code", "wijkCode", "gemeentecode", "gm_code",
                  "gemeenteCode", "statcode", "code")

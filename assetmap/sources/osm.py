@@ -28,6 +28,26 @@ from assetmap.memory import cycle_collection_paused
 from assetmap.messages import N_
 from assetmap.layers import categories
 from assetmap.layers.assets import build_assets
+
+__all__ = [
+    "RESIDENTIAL_BUILDINGS",
+    "BASEMAP_TAGS",
+    "BASEMAP_SIMPLIFY_M",
+    "OsmLayers",
+    "mapping_tags",
+    "feature_columns",
+    "read_osm_file",
+    "read_osm_objects",
+    "fetch_osm_place",
+    "osm_to_layers",
+    "canonical_geometry",
+    "assets_from_features",
+    "buildings_from_features",
+    "basemap_from_features",
+    "is_walkable",
+    "walkable_subgraph",
+    "network_layers",
+]
 # Still importable from here for i18n until it reads the catalogue itself; the one copy is in layers.
 
 #: Residential building types; the demand model spreads population over these.
