@@ -8,8 +8,9 @@ table (``data/osm_tags.csv``): they are data, not texts of the app.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextvars import ContextVar
-
+from types import MappingProxyType
 
 from assetmap.layers import categories
 from assetmap.layers.schema import BUILDING_BLOCK_LABELS
@@ -114,7 +115,7 @@ def page_title(page: str, lang: str = DEFAULT_LANGUAGE) -> str:
 
 #: The open workspace's own names for its building blocks, for this thread (a Streamlit script run, a
 #: CLI command): set by the faces when they open a workspace (:func:`use_block_labels`).
-_BLOCK_LABELS: ContextVar[dict] = ContextVar("assetmap_block_labels", default={})
+_BLOCK_LABELS: ContextVar[Mapping[str, str]] = ContextVar("assetmap_block_labels", default=MappingProxyType({}))
 
 
 def use_block_labels(labels: dict[str, str] | None) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gettext
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 __all__ = [
@@ -64,7 +64,7 @@ class _Missing(gettext.NullTranslations):
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalogue(lang: str) -> gettext.NullTranslations:
     """The catalogue of ``lang``, with English behind it for what it lacks (cached per language)."""
     found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)

@@ -264,7 +264,7 @@ def _legend(fig, legend: list, scale: float, box, lang: str, styles: dict) -> No
     rows = max(1, int((names_top - LAYOUT["margin"] / aspect * 1.6) / small))
     columns = 4
     shown = legend[: min(MAX_LEGEND_NAMES, rows * columns)]
-    for k, (number, cell, block, name) in enumerate(shown):
+    for k, (number, cell, _block, name) in enumerate(shown):
         col, row = divmod(k, rows)
         fig.text(left + col * width / columns, names_top - row * small,
                  f"{number}. {name[:22]} ({cell})", fontsize=5.2 * scale, va="top", color="#111")

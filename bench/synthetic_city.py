@@ -68,7 +68,7 @@ def _read(source: Path, box):
         if refs and refs[0] == refs[-1]:
             continue  # an area cut by the box: left out
         runs, run = [], []
-        for i, ref in enumerate(refs):
+        for i in range(len(refs)):
             if inside[i]:
                 run.append(i)
             elif run:

@@ -301,7 +301,7 @@ def test_suggestions_keep_the_greedy_guarantees(delft_inputs):
 
     picked = [int(np.flatnonzero(candidates["id"] == asset_id)[0]) for asset_id in sites["asset_id"]]
     gains = sites["added_population"].tolist()
-    for j, pick in enumerate(picked):
+    for j in range(len(picked)):
         # The pick's promised gain is its real marginal gain, and no other candidate would add more.
         assert gains[j] == added(picked[:j + 1]) - added(picked[:j])
         assert gains[j] == max(added(picked[:j] + [i]) for i in range(len(candidates))) - added(picked[:j])

@@ -320,7 +320,7 @@ def test_copy_geopackage_to_postgis_and_back_keeps_everything(delft_copy, postgi
             assert parts and all(isinstance(p, bytes) for p in parts)
             kept.append(b"".join(parts))
             stages = []
-            analysis.load_inputs(ws, progress=lambda stage, *_: stages.append(stage))
+            analysis.load_inputs(ws, progress=lambda stage, *_, seen=stages: seen.append(stage))
             assert "progress_snap" not in stages  # the kept placement was used, not placed again
     assert kept[0] == kept[1] == kept[2] and len(kept[0]) > 100_000
     # The copy is a working workspace: undo (which names a change by its row number) works there.
