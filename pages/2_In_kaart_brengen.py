@@ -40,8 +40,20 @@ if not me:
 
 # ---------------------------------------------------------------- map: click to pick a place
 state = st.session_state
-state.setdefault("new_lat", None)
-state.setdefault("new_lon", None)
+#: Every field of the new-entry form and its empty value. After a save each is set back here, before the
+#: widgets are drawn: only a value set through the session state reaches the browser's copy of a widget
+#: (removing the key leaves the browser showing, and sending back, the last entry's text).
+NEW_ENTRY_FIELDS = {
+    "new_lat": None, "new_lon": None, "new_name": "", "new_block": "resource", "new_category": None,
+    "new_description": "", "new_story": "", "new_link": "", "new_is_meeting": False, "new_access": None,
+    "new_scale": None, "new_capacity": None, "new_opening_hours": "", "new_groups": [], "new_status": None,
+    "new_tags": "", "new_seeks": "", "new_offers": "", "new_visibility": "", "new_consent": False,
+    "story_confirm": False,
+}
+if state.pop("_new_entry_saved", False):
+    state.update(NEW_ENTRY_FIELDS)
+for key, empty in NEW_ENTRY_FIELDS.items():
+    state.setdefault(key, empty)
 fmap = maps.asset_map(view, boundaries, links=data["links"], lang=lang, own_ids=own_ids,
                       leaflet_base=maps.LOCAL_LEAFLET)
 clicked = ui.show_map(fmap, "workshop_map", lang, returned_objects=["last_clicked"])
@@ -68,18 +80,19 @@ with st.expander(t("address", lang)):
 names = dict(zip(view["id"], view["name"].astype(object))) if len(view) else {}
 categories = sorted(set(assets["category"].dropna())) if len(assets) else []
 st.subheader(t("ws_new", lang))
-with st.form("new_asset", clear_on_submit=False, border=True):
+# Not cleared on submit: a refused save keeps what was typed. Enter in a field does not submit half a form.
+with st.form("new_asset", clear_on_submit=False, enter_to_submit=False, border=True):
     c1, c2 = st.columns(2)
-    lat = c1.number_input(t("lat", lang), key="new_lat", value=None, min_value=-90.0, max_value=90.0,
+    lat = c1.number_input(t("lat", lang), key="new_lat", min_value=-90.0, max_value=90.0,
                           format="%.6f", step=0.0001)
-    lon = c2.number_input(t("lon", lang), key="new_lon", value=None, min_value=-180.0, max_value=180.0,
+    lon = c2.number_input(t("lon", lang), key="new_lon", min_value=-180.0, max_value=180.0,
                           format="%.6f", step=0.0001)
     name = st.text_input(t("name", lang), key="new_name", max_chars=200)
     c1, c2 = st.columns(2)
+    # Starts at "resource" (NEW_ENTRY_FIELDS): most quick entries are places.
     block = c1.selectbox(t("building_block", lang), ENTRY_KINDS, key="new_block",
-                         index=ENTRY_KINDS.index("resource"),  # most quick entries are places
                          format_func=lambda b: block_label(b, lang))
-    category = c2.selectbox(t("category", lang), categories, index=None, key="new_category",
+    category = c2.selectbox(t("category", lang), categories, key="new_category",
                             accept_new_options=True, placeholder=t("choose_one", lang), format_func=lambda c: category_label(c, lang))
     description = st.text_area(t("description", lang), key="new_description", max_chars=settings.MAX_TEXT_LENGTH)
     story = st.text_area(t("story", lang), key="new_story", help=t("story_help", lang),
@@ -90,11 +103,11 @@ with st.form("new_asset", clear_on_submit=False, border=True):
     with st.expander(t("meeting_place_fields", lang)):
         is_meeting = st.checkbox(t("meeting_place", lang), key="new_is_meeting")
         m1, m2 = st.columns(2)
-        access = m1.selectbox(t("filter_access", lang), ACCESS_VALUES, index=None, key="new_access",
+        access = m1.selectbox(t("filter_access", lang), ACCESS_VALUES, key="new_access",
                               placeholder=t("choose_one", lang), format_func=lambda v: t("access_" + v, lang))
-        scale = m2.selectbox(t("scale", lang), SCALE_VALUES, index=None, key="new_scale",
+        scale = m2.selectbox(t("scale", lang), SCALE_VALUES, key="new_scale",
                              placeholder=t("choose_one", lang), format_func=lambda v: t("scale_" + v, lang))
-        capacity = m1.number_input(t("capacity", lang), min_value=0, max_value=100_000, value=None, step=1,
+        capacity = m1.number_input(t("capacity", lang), min_value=0, max_value=100_000, step=1,
                                    key="new_capacity")
         opening_hours = m2.text_input(t("opening_hours", lang), key="new_opening_hours", placeholder="Mo-Fr 09:00-17:00",
                                       help=t("opening_hours_help", lang))
@@ -103,7 +116,7 @@ with st.form("new_asset", clear_on_submit=False, border=True):
     # An initiative (or an association) says what it seeks and what it offers; see Data for matching.
     with st.expander(t("initiative_fields", lang)):
         i1, i2 = st.columns(2)
-        status = i1.selectbox(t("status", lang), INITIATIVE_STATUSES, index=None, key="new_status",
+        status = i1.selectbox(t("status", lang), INITIATIVE_STATUSES, key="new_status",
                               placeholder=t("choose_one", lang))
         tags = i2.text_input(t("tags", lang), key="new_tags", placeholder="koken; muziek")
         seeks = i1.text_input(t("seeks", lang), key="new_seeks", placeholder="ruimte; vrijwilligers")
@@ -112,7 +125,7 @@ with st.form("new_asset", clear_on_submit=False, border=True):
     # "" = privacy by default (build_assets): a person's capacities are shared with the group only.
     visibility = c1.selectbox(t("visibility", lang), ("",) + VISIBILITIES, key="new_visibility",
                               format_func=lambda v: t("visibility_" + (v or "default"), lang))
-    consent = c2.checkbox(t("consent", lang), key="new_consent", value=False, help=t("consent_help", lang))
+    consent = c2.checkbox(t("consent", lang), key="new_consent", help=t("consent_help", lang))
     # Shown once a public story was held back: the author reads the warning and decides.
     confirmed = st.checkbox(t("story_confirm", lang), key="story_confirm") if state.get("story_held") else False
     submitted = st.form_submit_button(t("save", lang), type="primary", disabled=not me)
@@ -146,10 +159,7 @@ if submitted:
             ui.show_error(exc, lang)
         else:
             ui.flash("success", t("saved", lang, name=name.strip()))
-            for key in ("new_name", "new_description", "new_story", "new_link", "new_category", "new_is_meeting",
-                        "new_access", "new_scale", "new_capacity", "new_opening_hours", "new_groups", "new_status",
-                        "new_tags", "new_seeks", "new_offers"):
-                state.pop(key, None)
+            state["_new_entry_saved"] = True  # the next run empties the form before drawing it
             st.rerun()
 
 # ---------------------------------------------------------------- own entries: edit, remove, undo
