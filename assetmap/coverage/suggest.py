@@ -60,7 +60,7 @@ def coverage_sets(inputs: CoverageInputs, sites: gpd.GeoDataFrame, limit_m: floa
     # Batches of sites near each other (strips, then west to east): each batch searches only the
     # part of the network its sites can reach, not a row of the whole city per site.
     order = np.lexsort((xy[:, 0], np.floor(xy[:, 1] / _BATCH_STRIP_M))) if local else np.arange(len(sites))
-    result: list[np.ndarray] = [np.empty(0, dtype=np.int64)] * len(sites)
+    result: list = [None] * len(sites)  # every site is in one batch, which fills its place
     for start in range(0, len(sites), _SITE_BATCH):
         _report(progress, N_("progress_site_reach"), start, len(sites))
         batch = order[start:start + _SITE_BATCH]
