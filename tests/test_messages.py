@@ -69,7 +69,7 @@ def _sample(template: str) -> dict[str, object]:
 def test_extraction_finds_the_codes_of_every_layer():
     files = {f for places in extracted().values() for f, _ in places}
     assert {"assetmap/errors.py", "assetmap/sources/workshop.py", "assetmap/sources/cbs.py", "assetmap/sources/osm.py",
-            "assetmap/layers/_validate.py", "assetmap/coverage.py", "assetmap/export.py", "assetmap/ui.py",
+            "assetmap/layers/_validate.py", "assetmap/coverage/inputs.py", "assetmap/export.py", "assetmap/ui.py",
             "assetmap/i18n.py", "app.py", "pages/4_Data.py"} <= files
     assert {"asset_missing", "fix_link_existing", "ws_title", "problem_fix", "page_gaps", "speed_slow"} \
         <= set(extracted())

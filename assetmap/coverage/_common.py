@@ -1,0 +1,50 @@
+"""What every stage of the coverage analysis shares: its error, the progress hook and two readers of table values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from assetmap.errors import InputError
+
+__all__ = ["CoverageError"]
+
+
+class CoverageError(InputError):
+    """The workspace lacks what the analysis needs (network, boundaries or population).
+
+    Also raised for an analysis setting that cannot be used: walking minutes, a walking speed
+    (km/h) or a number of sites to suggest that is not a number above 0. An
+    :class:`~assetmap.errors.InputError`, so callers that catch input errors catch it too.
+
+    Parameters
+    ----------
+    code : str, Problem or list of Problem
+        A message code such as ``"no_walk_network"`` (with ``fix``, ``row``, ``column`` and
+        ``params`` it makes one :class:`~assetmap.errors.Problem`), a problem, or the problems
+        found.
+    fix : str or None
+        Code of the text that says how to fix it, when ``code`` is a code.
+    row : int or None
+        Row where the problem is (1-based, header not counted), when ``code`` is a code; None
+        (as every coverage error has it) for the whole input.
+    column : str or None
+        Column (field) the problem is in, when ``code`` is a code.
+    **params
+        Values for the ``{name}`` fields of the message and the fix.
+    """
+
+
+def _report(progress, stage: str, done: int = 0, total: int | None = None) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _column(frame: pd.DataFrame, name: str) -> list:
+    return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
+
+def _plain(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return bool(value) if isinstance(value, np.bool_) else value

@@ -1,0 +1,97 @@
+"""Coverage stage, loading: :func:`load_inputs` reads the workspace once into :class:`CoverageInputs`.
+
+The network and the placed residents come from the kept placement when it is up to date
+(:mod:`assetmap.coverage.placement`), else they are built and placed here.
+"""
+
+from __future__ import annotations
+
+import shapely
+
+from assetmap import settings
+from assetmap.coverage._common import _report
+from assetmap.coverage.demand import CoverageInputs, _points, analysis_areas, area_profiles, demand_points
+from assetmap.coverage.network import build_network, snap
+from assetmap.coverage.placement import _cached_placement, _kept_network, placement_key
+from assetmap.layers import categories
+from assetmap.layers.assets import meeting_places
+from assetmap.memory import cycle_collection_paused
+from assetmap.messages import Message, N_
+
+__all__ = ["load_inputs"]
+
+
+def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
+                include_private: bool = False, progress=None) -> CoverageInputs:
+    """Read network, demand, meeting places and candidate sites from a workspace.
+
+    Parameters
+    ----------
+    ws : assetmap.storage.Workspace
+        An open workspace (read only).
+    meeting_place_categories : tuple of str, optional
+        Categories that count as meeting places besides the assets marked
+        ``is_meeting_place``. Default: the catalogue's
+        (:func:`assetmap.layers.categories.meeting_place_categories`).
+    include_private : bool
+        Also count meeting places that are not public or lack consent (default: only public ones
+        with consent count).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` with a stage message code (network, residents,
+        placing residents on the network); None reports nothing.
+
+    Returns
+    -------
+    CoverageInputs
+        Network and demand in EPSG:28992; meeting places and candidates (the catalogue's
+        ``meeting_place_candidate`` categories, public, not individuals, not already meeting
+        places) as EPSG:4326 points with their meeting-place attributes; the activities, the
+        completeness and groups per area; notes for the user.
+
+    Raises
+    ------
+    CoverageError
+        The workspace has no walking network, no boundaries or no population.
+    assetmap.errors.InputError
+        The category catalogue cannot be read.
+    """
+    # A city's network and residents are hundreds of thousands of long-lived objects: the cycle
+    # collector would walk them again and again while they are made.
+    with cycle_collection_paused():
+        return _load_inputs(ws, meeting_place_categories, include_private, progress)
+
+
+def _load_inputs(ws, meeting_place_categories: tuple[str, ...] | None, include_private: bool,
+                 progress) -> CoverageInputs:
+    _report(progress, N_("progress_network"))
+    boundaries = ws.boundaries()
+    key = placement_key(ws, boundaries)
+    network, kept = _kept_network(ws, key)
+    if network is None:  # not kept yet (see save_demand_placement), or out of date: built from the layers
+        network = build_network(*ws.walk_network())
+    _report(progress, N_("progress_demand"))
+    areas = analysis_areas(boundaries, ws.study_area())
+    cached = _cached_placement(ws, key, network, areas, kept)
+    if cached is not None:  # placed before (see save_demand_placement): the slow part is skipped
+        demand, demand_snap = cached
+    else:
+        demand = demand_points(areas, ws.buildings())
+        _report(progress, N_("progress_snap"))
+        demand_snap = snap(network, shapely.get_coordinates(demand.geometry.array))
+    assets = ws.assets()
+    counted = tuple(categories.meeting_place_categories() if meeting_place_categories is None
+                    else meeting_place_categories)
+    places = _points(meeting_places(assets, counted, public_only=not include_private))
+    public = (assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)
+    candidates = _points(assets[assets["category"].isin(categories.candidate_categories()) & public
+                                & ~assets["id"].isin(places["id"]) & (assets["building_block"] != "individual")])
+    notes = []
+    unreachable = int(demand.loc[~demand_snap.reachable, "population"].sum())
+    if unreachable:
+        notes.append(Message("note_unreachable", count=unreachable, distance=f"{settings.MAX_SNAP_DISTANCE_M:.0f}"))
+    if places.empty:
+        notes.append(Message("note_no_meeting_places"))
+    activities = ws.activities() if hasattr(ws, "activities") else None
+    completeness, groups = area_profiles(areas, boundaries, assets, activities, counted)
+    return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes, activities,
+                          completeness, groups, key)

@@ -1,0 +1,270 @@
+"""Coverage stage, results: :class:`CoverageResult` (the per-area table and its layers) and :func:`save_coverage`.
+
+The inner ``_Shared`` holds what every result of one :class:`CoverageInputs` shares (demand →
+area groups, geometry in EPSG:4326, made when a layer first needs it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from assetmap import settings
+from assetmap.coverage.demand import CoverageInputs
+from assetmap.coverage.filters import PlaceFilters
+from assetmap.coverage.placement import _demand_lonlat
+from assetmap.layers.schema import BUILDING_BLOCKS
+from assetmap.messages import Message
+
+__all__ = ["AREA_COLUMNS", "CoverageResult", "save_coverage"]
+
+
+#: Columns of the per-area coverage table (:attr:`CoverageResult.buurten`).
+AREA_COLUMNS = ["buurt_code", "name", "level", "population", "covered_population", "uncovered_population",
+                "coverage_pct", "median_minutes", "p90_minutes", "unreachable_population"]
+
+
+@dataclass
+class CoverageResult:
+    """Coverage for one walking time and speed (see :func:`compute_coverage`).
+
+    The per-area table and the figures are computed at once; the layers with geometry
+    (``areas``, ``gaps``, ``points``) are built when first read, since a slider move in the app
+    or a what-if needs only the figures.
+
+    Parameters
+    ----------
+    minutes : float
+        Walking minutes that counted as nearby.
+    speed_kmh : float
+        Walking speed used, in km/h.
+    meeting_places : geopandas.GeoDataFrame
+        The meeting places counted (EPSG:4326 points), after any removed or added.
+    notes : list of assetmap.messages.Message
+        The notes of the inputs (see :class:`CoverageInputs`).
+    filters : dict
+        The filters applied (``when``, ``access``, ``group``; None where not set).
+    place_counts : dict
+        ``places`` (meeting places before the filters), ``counted`` and ``hours_unknown`` (see
+        :func:`filter_places`).
+    completeness : dict
+        Per area code, how complete the mapping is (see :func:`area_profiles`).
+    groups : dict
+        Per area code, the CBS age groups and the target groups served (see :func:`area_profiles`).
+
+    Attributes
+    ----------
+    areas : geopandas.GeoDataFrame
+        EPSG:4326 polygons with :data:`AREA_COLUMNS`, most uncovered residents first.
+    gaps : geopandas.GeoDataFrame
+        EPSG:4326 demand points beyond ``minutes`` (unreachable ones too): ``buurt_code``,
+        ``population`` and ``walk_minutes`` (NaN where unreachable).
+    points : geopandas.GeoDataFrame
+        EPSG:4326, every demand point: ``buurt_code``, ``population``, ``walk_minutes`` (NaN
+        where unreachable) and ``covered``.
+    """
+
+    minutes: float
+    speed_kmh: float
+    meeting_places: gpd.GeoDataFrame  # the meeting places counted
+    notes: list[Message]
+    filters: dict = field(default_factory=lambda: PlaceFilters().to_dict())
+    place_counts: dict = field(default_factory=dict)
+    completeness: dict = field(default_factory=dict)
+    groups: dict = field(default_factory=dict)
+    _table: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+    _order: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _walk_minutes: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _covered: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _shared: object = field(default=None, init=False, repr=False, compare=False)
+
+    @cached_property
+    def areas(self) -> gpd.GeoDataFrame:
+        """EPSG:4326 polygons with :data:`AREA_COLUMNS`, most uncovered residents first."""
+        return gpd.GeoDataFrame(self._table.copy(), geometry=self._shared.area_geometry()[self._order],
+                                crs=settings.STORAGE_CRS)
+
+    @cached_property
+    def points(self) -> gpd.GeoDataFrame:
+        """EPSG:4326, every demand point: ``buurt_code``, ``population``, ``walk_minutes`` and ``covered``."""
+        return self._point_frame(slice(None), with_covered=True)
+
+    @cached_property
+    def gaps(self) -> gpd.GeoDataFrame:
+        """EPSG:4326 demand points beyond the minutes (unreachable ones too), without ``covered``."""
+        return self._point_frame(~self._covered, with_covered=False)
+
+    @cached_property
+    def gap_coordinates(self) -> pd.DataFrame:
+        """The gaps as a plain table for drawing: ``lon``, ``lat`` (EPSG:4326) and ``walk_minutes``
+        (NaN where unreachable), in the order of ``gaps``, without a point object per row."""
+        rows = ~self._covered
+        lonlat = self._shared.point_lonlat(rows)
+        walk = self._walk_minutes[rows]
+        return pd.DataFrame({"lon": lonlat[:, 0], "lat": lonlat[:, 1],
+                             "walk_minutes": np.where(np.isfinite(walk), np.round(walk, 2), np.nan)})
+
+    def _point_frame(self, rows, with_covered: bool) -> gpd.GeoDataFrame:
+        shared, walk = self._shared, self._walk_minutes
+        frame = {"buurt_code": shared.point_code[rows], "population": shared.population[rows],
+                 "walk_minutes": np.where(np.isfinite(walk), np.round(walk, 2), np.nan)[rows]}
+        if with_covered:
+            frame["covered"] = self._covered[rows]
+        return gpd.GeoDataFrame(frame, geometry=shared.point_geometry(rows), crs=settings.STORAGE_CRS)
+
+    def __getstate__(self) -> dict:
+        """Pickled (``st.cache_data``) with its layers built, and without the inputs it was computed from."""
+        for name in ("areas", "points", "gaps", "gap_coordinates"):
+            getattr(self, name)
+        state = dict(self.__dict__)
+        state["_shared"] = None
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        """Restore a pickled result (see :meth:`__getstate__`)."""
+        self.__dict__.update(state)
+
+    @property
+    def buurten(self) -> pd.DataFrame:
+        """The per-area table without geometry (:data:`AREA_COLUMNS`)."""
+        return self._table.copy()
+
+    @property
+    def total(self) -> dict:
+        """``population``, ``covered_population`` and ``coverage_pct`` over all areas."""
+        population = int(self._table["population"].sum())
+        covered = int(self._table["covered_population"].sum())
+        return {"population": population, "covered_population": covered,
+                "coverage_pct": _pct(covered, population)}
+
+    def to_dict(self) -> dict:
+        """The result as plain JSON-ready data (minutes, speed, total and one row per area).
+
+        The contract of ``assetmap coverage --json`` (version 2): each area says its ``level``
+        (``buurt``, or ``wijk`` where the workspace has no buurten with population) and its CBS
+        ``code``. The key ``buurten`` and the field ``buurt_code`` (the same code) stay for
+        readers of version 1.
+
+        Additions within version 2 (new top-level keys only; the rows of ``buurten`` are as
+        before): ``filters`` (the filters applied, None where not set), ``hours_unknown`` (meeting
+        places whose opening hours are missing or unreadable), ``places`` (``places``,
+        ``counted``, ``hours_unknown``), ``completeness`` (over all areas, with ``per_area`` by
+        code) and ``groups`` (by code: CBS age groups and the target groups served; see
+        :func:`area_profiles`).
+
+        Returns
+        -------
+        dict
+            ``contract``, ``minutes``, ``speed_kmh``, ``level``, ``total``, ``filters``,
+            ``hours_unknown``, ``places``, ``completeness``, ``groups`` and ``buurten`` (one row
+            per area; NaN minutes as None).
+        """
+        rows = []
+        for row in self.buurten.itertuples():
+            rows.append({"level": row.level, "code": row.buurt_code,
+                         "buurt_code": row.buurt_code, "name": row.name, "population": int(row.population),
+                         "covered_population": int(row.covered_population), "coverage_pct": row.coverage_pct,
+                         "median_minutes": _json_number(row.median_minutes),
+                         "p90_minutes": _json_number(row.p90_minutes)})
+        levels = sorted({r["level"] for r in rows})
+        return {"contract": 2, "minutes": self.minutes, "speed_kmh": self.speed_kmh,
+                "level": levels[0] if len(levels) == 1 else None, "total": self.total,
+                "filters": dict(self.filters), "hours_unknown": int(self.place_counts.get("hours_unknown", 0)),
+                "places": dict(self.place_counts),
+                "completeness": {**self.completeness_summary, "per_area": {r["code"]: self.completeness.get(r["code"])
+                                                                         for r in rows}},
+                "groups": {r["code"]: self.groups.get(r["code"]) for r in rows}, "buurten": rows}
+
+    @property
+    def completeness_summary(self) -> dict:
+        """Mapping completeness over all areas: ``assets`` per building block, ``total``,
+        ``last_entry`` (ISO date or None), ``areas`` and ``possibly_unmapped_areas`` (codes of the
+        areas without any workshop or import entry: an empty area may simply be unmapped)."""
+        parts = list(self.completeness.values())
+        dates = [p["last_entry"] for p in parts if p.get("last_entry")]
+        return {"assets": {b: sum(p["assets"][b] for p in parts) for b in BUILDING_BLOCKS},
+                "total": sum(p["total"] for p in parts), "last_entry": max(dates) if dates else None,
+                "areas": len(parts),
+                "possibly_unmapped_areas": sorted(c for c, p in self.completeness.items() if p["possibly_unmapped"])}
+
+
+class _Shared:
+    """What every result of one :class:`CoverageInputs` shares: demand → area groups, tables, geometry in EPSG:4326."""
+
+    def __init__(self, inputs: CoverageInputs):
+        areas, demand = inputs.areas, inputs.demand
+        self.area_group, unique = pd.factorize(areas["buurt_code"].to_numpy())
+        self.group_count = len(unique)
+        self.point_code = demand["buurt_code"].to_numpy()
+        self.point_group = pd.Index(unique).get_indexer(self.point_code)  # -1: in no area (left out of the table)
+        self.population = demand["population"].to_numpy(dtype=np.int64)
+        table = pd.DataFrame(areas[["buurt_code", "name", "level", "population"]]).reset_index(drop=True)
+        self.area_columns = {c: table[c].array for c in ("buurt_code", "name", "level")}
+        self.area_population = table["population"].to_numpy(dtype=np.int64)
+        self.code_rank = np.unique(table["buurt_code"].astype(str).to_numpy(dtype=object), return_inverse=True)[1]
+        self._area_rd, self._point_rd = areas.geometry.array, demand.geometry.array
+        self._point_lonlat = _demand_lonlat(demand) if "lon" in demand.columns else None
+        self._area_geometry = None
+        self._point_geometry = np.empty(len(self._point_rd), dtype=object)  # filled as layers need them
+        self._point_done = np.zeros(len(self._point_rd), dtype=bool)
+
+    def area_geometry(self) -> np.ndarray:
+        if self._area_geometry is None:  # reprojected once, when a layer is first drawn or saved
+            self._area_geometry = gpd.GeoSeries(self._area_rd, crs=settings.METRIC_CRS).to_crs(
+                settings.STORAGE_CRS).to_numpy()
+        return self._area_geometry
+
+    def point_lonlat(self, rows) -> np.ndarray:
+        """(k, 2) EPSG:4326 coordinates of the points of ``rows``: as kept, else of :meth:`point_geometry`."""
+        if self._point_lonlat is not None:
+            return self._point_lonlat[rows]
+        return shapely.get_coordinates(self.point_geometry(rows))
+
+    def point_geometry(self, rows) -> np.ndarray:
+        """The points of ``rows`` in EPSG:4326; each is made once, when a layer first needs it."""
+        need = np.zeros(len(self._point_rd), dtype=bool)
+        need[rows] = True
+        need &= ~self._point_done
+        if need.any():  # e.g. only the gaps of the first result drawn, not every resident
+            if self._point_lonlat is not None:  # kept with the placement: no reprojection
+                self._point_geometry[need] = shapely.points(self._point_lonlat[need])
+            else:
+                self._point_geometry[need] = gpd.GeoSeries(self._point_rd[need], crs=settings.METRIC_CRS).to_crs(
+                    settings.STORAGE_CRS).to_numpy()
+            self._point_done[need] = True
+        return self._point_geometry[rows]
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _json_number(value):
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def save_coverage(ws, result: CoverageResult) -> None:
+    """Write the per-area table (polygons) and the gap layer into the workspace, in one transaction.
+
+    Parameters
+    ----------
+    ws : assetmap.storage.Workspace
+        An open workspace.
+    result : CoverageResult
+        From :func:`compute_coverage`; tables ``coverage_buurten`` and ``coverage_gaps``
+        (EPSG:4326) are replaced, each row with the minutes and speed used.
+
+    Returns
+    -------
+    None
+    """
+    areas = result.areas.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
+    gaps = result.gaps.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
+    with ws.transaction():
+        ws.save_result("coverage_buurten", areas, "meeting-place coverage per buurt (assetmap coverage)")
+        ws.save_result("coverage_gaps", gaps, "residents beyond the walking threshold (assetmap coverage)")
