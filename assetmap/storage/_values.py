@@ -167,17 +167,21 @@ def plain_values(column: pd.Series, kind: str) -> list:
     if kind == "BOOLEAN" and dtype == np.bool_:
         return [int(v) for v in column.tolist()]
     if dtype == object:
-        # Mostly plain already (rows built by the service): the types of a whole column are checked
-        # in C, and only a column with other values goes the long way, cell by cell.
-        values = column.tolist()
-        types = set(map(type, values))
-        if kind == "BOOLEAN":
-            if types <= _INT_OR_NONE and set(values) <= _ZERO_ONE_NONE:
-                return values
-        elif types <= (_INT_OR_NONE if kind == "INTEGER" else _NONE if kind == "REAL" else _STR_OR_NONE):
-            return values
-        return [plain_value(v, kind) for v in values]
+        return _plain_objects(column.tolist(), kind)
     return [plain_value(v, kind) for v in column.tolist()]
+
+
+def _plain_objects(values: list, kind: str) -> list:
+    """:func:`plain_value` of the cells of an object column, the list itself when they are plain already."""
+    # Mostly plain already (rows built by the service): the types of a whole column are checked
+    # in C, and only a column with other values goes the long way, cell by cell.
+    types = set(map(type, values))
+    if kind == "BOOLEAN":
+        if types <= _INT_OR_NONE and set(values) <= _ZERO_ONE_NONE:
+            return values
+    elif types <= (_INT_OR_NONE if kind == "INTEGER" else _NONE if kind == "REAL" else _STR_OR_NONE):
+        return values
+    return [plain_value(v, kind) for v in values]
 
 
 _NONE = frozenset({type(None)})
