@@ -9,6 +9,7 @@ point). Every problem is collected and reported by row and column.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import unicodedata
@@ -547,22 +548,19 @@ class _Places:
         self.boundaries = boundaries
         self.grid_cells = grid_cells
         self.grids: dict[str, PosterGrid | None] = {}
-        self.found: dict = {}
 
-    def metric(self):
+    @functools.cached_property
+    def metric(self) -> gpd.GeoDataFrame | None:
         """The boundaries in RD, or None without any."""
-        if "metric" not in self.found:
-            self.found["metric"] = self.boundaries.to_crs(settings.METRIC_CRS) \
-                if self.boundaries is not None and not self.boundaries.empty else None
-        return self.found["metric"]
+        return self.boundaries.to_crs(settings.METRIC_CRS) \
+            if self.boundaries is not None and not self.boundaries.empty else None
 
+    @functools.cached_property
     def anchors(self) -> dict:
         """Boundary code -> its representative point (EPSG:4326)."""
-        if "anchors" not in self.found:
-            areas = self.metric()
-            self.found["anchors"] = {} if areas is None else dict(zip(
-                areas["code"], areas.geometry.representative_point().to_crs(settings.STORAGE_CRS)))
-        return self.found["anchors"]
+        areas = self.metric
+        return {} if areas is None else dict(zip(
+            areas["code"], areas.geometry.representative_point().to_crs(settings.STORAGE_CRS)))
 
     def has_cell(self, i: int) -> bool:
         """Whether row position ``i`` names a grid cell."""
@@ -574,14 +572,14 @@ class _Places:
 
     def grid_point(self, i: int, row: int, problems: list[Problem]):
         """The centre of row position ``i``'s grid cell, or None with a problem."""
-        return _grid_point(self.cells[i], self.grid_areas[i], self.metric(), self.grids, row, problems,
+        return _grid_point(self.cells[i], self.grid_areas[i], self.metric, self.grids, row, problems,
                            self.grid_cells)
 
     def buurt_point(self, i: int, row: int, problems: list[Problem]):
         """The anchor point of row position ``i``'s buurt, or None with a problem."""
-        point = self.anchors().get(self.buurt[i])
+        point = self.anchors.get(self.buurt[i])
         if point is None:
-            problems.append(Problem("buurt_unknown", "fix_check_buurt_code" if self.anchors() else "fix_import_buurten",
+            problems.append(Problem("buurt_unknown", "fix_check_buurt_code" if self.anchors else "fix_import_buurten",
                                     row=row, column="buurt_code", code=self.buurt[i]))
         return point
 
