@@ -11,6 +11,7 @@ Exit status 0 on success, 2 on bad input (with a message on stderr and nothing w
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import getpass
 import json
@@ -35,13 +36,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("en", "nl"), default=None,
                         help="language of messages (default: English, or Dutch when the locale is Dutch)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # In this order: the order of the commands in --help.
+    for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, _add_output_commands,
+                _add_coverage_commands, _add_print_commands, _add_access_commands):
+        add(sub)
+    return parser
 
-    def command(name: str, handler: Callable[[argparse.Namespace], int], helptext: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=helptext)
-        p.add_argument("workspace")
-        p.set_defaults(handler=handler)
-        return p
 
+def _command(sub: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int],
+             helptext: str) -> argparse.ArgumentParser:
+    """Add a command that takes a workspace; its parser, to add the command's own arguments to."""
+    p = sub.add_parser(name, help=helptext)
+    p.add_argument("workspace")
+    p.set_defaults(handler=handler)
+    return p
+
+
+def _add_workspace_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the commands on a whole workspace: init, copy, demo, repair."""
+    command = functools.partial(_command, sub)
     command("init", _init, "create a new workspace: a .gpkg file, or postgresql://user:pw@host:port/db[?schema=name]")
     p = command("copy", _copy, "copy a whole workspace, history included, to a new file or server schema")
     p.add_argument("target", help="a new .gpkg file or postgresql:// URI (its schema must hold no workspace)")
@@ -49,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     command("demo", _demo, "build the Delft demo workspace, offline (boundaries, OSM, workshop entries, coverage)")
     command("repair", _repair, "drop triggers and views assetmap did not make (after a backup)")
 
+
+def _add_import_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the commands that import data: import-osm, import-boundaries, import."""
+    command = functools.partial(_command, sub)
     p = command("import-osm", _import_osm, "import OSM facilities and the walking network")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--file", help="local OSM file (.osm, .osm.bz2 or .osm.pbf)")
@@ -71,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--take-over", action="store_true",
                    help="coordinators: change entries that belong to others (recorded as 'take over')")
 
+
+def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the commands that read entries: list, match, changes."""
+    command = functools.partial(_command, sub)
     p = command("list", _list, "list assets")
     p.add_argument("--block", choices=ENTRY_KINDS)
     p.add_argument("--buurt", help="buurt code, e.g. BU05180000")
@@ -91,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area", help="only this buurt, wijk or gemeente code")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
+
+def _add_output_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the commands that write files for others: handover, export, publish."""
+    command = functools.partial(_command, sub)
     p = command("handover", _handover, "write a handover bundle for a successor (GeoPackage, map, README)")
     p.add_argument("--area", help="buurt, wijk or gemeente code (default: the whole workspace)")
     p.add_argument("--out", required=True, help="folder to write the bundle into")
@@ -107,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", dest="site_lang", choices=("nl", "en"), default="nl",
                    help="language the site opens in (default nl; a button switches)")
 
+
+def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the commands of walking coverage: coverage, suggest."""
+    command = functools.partial(_command, sub)
     for name, handler, helptext in (
             ("coverage", _coverage, "walking coverage of meeting places per buurt (writes it to the workspace)"),
             ("suggest", _suggest, "best sites for a new meeting place (maximal covering)")):
@@ -131,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.choices["coverage"].add_argument("--no-save", action="store_true",
                                          help="do not write the result into the workspace")
 
+
+def _add_print_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the commands of names and prints: labels, report, poster."""
+    command = functools.partial(_command, sub)
     p = command("labels", _labels, "rename building blocks for this workspace, e.g. individual=Talenten")
     p.add_argument("--set", action="append", default=[], metavar="BLOCK=LABEL",
                    help="give a building block its own name here (an empty label brings back the standard one)")
@@ -148,6 +181,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", dest="print_lang", choices=("en", "nl"), default=None,
                    help="language of the poster (default: that of the messages)")
 
+
+def _add_access_commands(sub: argparse._SubParsersAction) -> None:
+    """Add the commands of access and moderation: account, table-code, moderation, pending, approve, reject."""
+    command = functools.partial(_command, sub)
     accounts = sub.add_parser("account", help="local accounts: add, list, remove").add_subparsers(
         dest="action", required=True, metavar="ACTION")
     p = accounts.add_parser("add", help="add an account (asks for the password; reads it from stdin when piped)")
@@ -172,7 +209,6 @@ def build_parser() -> argparse.ArgumentParser:
     for name, handler, helptext in (("approve", _approve, "make a waiting entry as public as its author asked"),
                                     ("reject", _reject, "keep a waiting entry visible to the group only")):
         command(name, handler, helptext).add_argument("id", help="the entry's id, as 'pending' lists it")
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

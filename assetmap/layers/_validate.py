@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import geopandas as gpd
 import pandas as pd
@@ -118,6 +119,52 @@ def check_geometry(frame: gpd.GeoDataFrame, problems: list[Problem], rows: pd.Se
         for pos in positions:
             problems.append(Problem("outside_nl", "fix_check_nl_coordinates", row=_row(rows, pos),
                                     column="geometry"))
+
+
+def parse_cells(values: pd.Series, parse: Callable, column: str, problems: list[Problem],
+                rows: pd.Series | None = None, *, dtype: str = "string", missing=None) -> pd.Series:
+    """Read a column cell by cell, with every problem at its row and column.
+
+    The one per-cell loop of the layers: stories' dates, capacities, target groups, the moments of
+    initiatives and the times and groups of activities are each read by their own ``parse``.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The cells.
+    parse : callable
+        ``parse(value, complain)`` gives the value of one cell that is not None or ``pd.NA``. For a
+        cell it cannot read, or reads only in part, it calls ``complain(code, fix, **params)`` once
+        per problem and returns what it could read (None for nothing).
+    column : str
+        Column to name in the problems.
+    problems : list of Problem
+        Found problems are appended here.
+    rows : pandas.Series, optional
+        Row numbers to name (as in the user's file); positions + 1 when not given.
+    dtype : str
+        Dtype of the result.
+    missing : object, optional
+        The value of a cell that is None or ``pd.NA`` (not parsed); None leaves it missing.
+
+    Returns
+    -------
+    pandas.Series
+        The values, on the index of ``values``.
+    """
+    if not values.notna().any():  # an empty column (most optional columns of most files): nothing to read
+        return pd.Series(pd.NA if missing is None else missing, index=values.index, dtype=dtype)
+    out = []
+    for pos, value in enumerate(values.tolist()):
+        if value is None or value is pd.NA:
+            out.append(missing)
+            continue
+
+        def complain(code: str, fix: str, /, **params) -> None:
+            problems.append(Problem(code, fix, row=_row(rows, pos), column=column, **params))
+
+        out.append(parse(value, complain))
+    return pd.Series(out, index=values.index, dtype=dtype)
 
 
 def raise_or_warn(problems: list[Problem], strict: bool = True) -> None:

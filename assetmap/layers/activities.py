@@ -10,7 +10,7 @@ import pandas as pd
 
 from assetmap.errors import Problem
 from assetmap.layers import _validate
-from assetmap.layers.assets import new_asset_ids, now_iso, parse_bool
+from assetmap.layers.assets import new_asset_ids, now_iso, parse_bool_column
 from assetmap.layers.hours import parse_hours
 from assetmap.layers.schema import ACTIVITY_FIELDS, TARGET_GROUP_ALIASES, TARGET_GROUPS
 
@@ -58,32 +58,11 @@ def build_activities(frame: pd.DataFrame, *, added_by: str | None = None, strict
         text = out[column].astype("string").str.strip()
         out[column] = text.mask(text == "")
     _validate.check_required(out, REQUIRED_ACTIVITY_FIELDS, problems)
-    for pos, value in enumerate(out["recurring_time"].tolist()):
-        try:
-            parse_hours(None if value is pd.NA else value)
-        except ValueError as exc:
-            problems.append(Problem("activity_time_invalid", "fix_opening_hours", row=pos + 1,
-                                    column="recurring_time", value=value, reason=str(exc)))
-    groups = []
-    for pos, value in enumerate(out["target_group"].tolist()):
-        if value is None or value is pd.NA:
-            groups.append("everyone")
-            continue
-        group = TARGET_GROUP_ALIASES.get(str(value).strip().lower().replace(" ", "_"))
-        if group is None:
-            problems.append(Problem("value_not_allowed", "fix_use_one_of", row=pos + 1, column="target_group",
-                                    value=value, allowed=", ".join(TARGET_GROUPS)))
-        groups.append(group)
-    out["target_group"] = pd.Series(groups, dtype="string")
+    _validate.parse_cells(out["recurring_time"], _check_time, "recurring_time", problems)
+    out["target_group"] = _validate.parse_cells(out["target_group"], _target_group, "target_group", problems,
+                                                missing="everyone")
     for column in ("free", "walk_in"):
-        parsed = []
-        for pos, value in enumerate(out[column].tolist()):
-            try:
-                parsed.append(parse_bool(value))
-            except ValueError:
-                problems.append(Problem("yes_no_invalid", "fix_write_yes_no", row=pos + 1, column=column, value=value))
-                parsed.append(None)
-        out[column] = pd.Series(parsed, dtype="boolean")
+        out[column] = parse_bool_column(out[column], problems, column)
     missing = out["id"].isna()
     out.loc[missing, "id"] = new_asset_ids(int(missing.sum()))
     if added_by is not None:
@@ -91,3 +70,19 @@ def build_activities(frame: pd.DataFrame, *, added_by: str | None = None, strict
     out["created_at"] = out["created_at"].fillna(now_iso())
     _validate.raise_or_warn(problems, strict)
     return pd.DataFrame(out[list(ACTIVITY_FIELDS)])
+
+
+def _check_time(value, complain) -> None:
+    """Complain of a recurring time that does not parse (nothing is kept: the text is stored as written)."""
+    try:
+        parse_hours(value)
+    except ValueError as exc:
+        complain("activity_time_invalid", "fix_opening_hours", value=value, reason=str(exc))
+
+
+def _target_group(value, complain) -> str | None:
+    """The target group a cell names (Dutch or English), or None with a complaint."""
+    group = TARGET_GROUP_ALIASES.get(str(value).strip().lower().replace(" ", "_"))
+    if group is None:
+        complain("value_not_allowed", "fix_use_one_of", value=value, allowed=", ".join(TARGET_GROUPS))
+    return group

@@ -185,7 +185,7 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
     out["created_at"] = out["created_at"].fillna(stamp)
     out["updated_at"] = out["updated_at"].fillna(out["created_at"])
     for name in BOOLEAN_FIELDS:
-        out[name] = _parse_bool_column(out[name], problems, name, rows)
+        out[name] = parse_bool_column(out[name], problems, name, rows)
     # An empty building block is reported below; here it must not break the defaults (NA is not a bool).
     individual = (out["building_block"] == "individual").fillna(False).astype(bool)
     # Privacy by default: a person's talents are shared with the group only, and only with consent.
@@ -272,47 +272,40 @@ def _choice(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
 
 
 def _parse_target_groups(values: pd.Series, problems: list[Problem], rows: pd.Series | None) -> pd.Series:
-    if not values.notna().any():  # an empty column: nothing to read
-        return pd.Series(pd.NA, index=values.index, dtype="string")
-    out = []
-    for pos, value in enumerate(values.tolist()):
-        if value is None or value is pd.NA:
-            out.append(None)
+    return _validate.parse_cells(values, _target_groups, "target_groups", problems, rows)
+
+
+def _target_groups(value, complain) -> str | None:
+    """The known groups of one cell as stored (``youth;parents``), each unknown one complained of."""
+    groups = []
+    for part in re.split(r"[;,]", str(value)):
+        if not part.strip():
             continue
-        groups = []
-        for part in re.split(r"[;,]", str(value)):
-            if not part.strip():
-                continue
-            group = TARGET_GROUP_ALIASES.get(_normal(part))
-            if group is None:
-                problems.append(Problem("value_not_allowed", "fix_use_one_of", row=_validate._row(rows, pos),
-                                        column="target_groups", value=part.strip(), allowed=", ".join(TARGET_GROUPS)))
-            elif group not in groups:
-                groups.append(group)
-        out.append(";".join(g for g in TARGET_GROUPS if g in groups) or None)
-    return pd.Series(out, index=values.index, dtype="string")
+        group = TARGET_GROUP_ALIASES.get(_normal(part))
+        if group is None:
+            complain("value_not_allowed", "fix_use_one_of", value=part.strip(), allowed=", ".join(TARGET_GROUPS))
+        elif group not in groups:
+            groups.append(group)
+    return ";".join(g for g in TARGET_GROUPS if g in groups) or None
 
 
 def _parse_capacity(values: pd.Series, problems: list[Problem], rows: pd.Series | None) -> pd.Series:
     """Capacity is a whole number of people, 0 or more."""
-    if not values.notna().any():  # an empty column: nothing to read
-        return pd.Series(pd.NA, index=values.index, dtype="Int64")
-    out = []
-    for pos, value in enumerate(values.tolist()):
-        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) \
-                or (isinstance(value, str) and not value.strip()):
-            out.append(None)
-            continue
-        try:
-            number = float(str(value).strip().replace(",", "."))
-            if not np.isfinite(number) or number < 0 or number != int(number):
-                raise ValueError(value)
-            out.append(int(number))
-        except ValueError:
-            problems.append(Problem("capacity_invalid", "fix_capacity", row=_validate._row(rows, pos),
-                                    column="capacity", value=value))
-            out.append(None)
-    return pd.Series(out, index=values.index, dtype="Int64")
+    return _validate.parse_cells(values, _capacity, "capacity", problems, rows, dtype="Int64")
+
+
+def _capacity(value, complain) -> int | None:
+    """One cell's capacity; None for NaN and a blank text."""
+    if (isinstance(value, float) and np.isnan(value)) or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(str(value).strip().replace(",", "."))
+        if not np.isfinite(number) or number < 0 or number != int(number):
+            raise ValueError(value)
+        return int(number)
+    except ValueError:
+        complain("capacity_invalid", "fix_capacity", value=value)
+        return None
 
 
 def _dtype(kind: str) -> str:
@@ -338,36 +331,49 @@ def _parse_story_dates(values: pd.Series, problems: list[Problem], rows: pd.Seri
 
     Dutch day-first dates (21-6-1985) are turned into ISO form.
     """
-    if not values.notna().any():  # an empty column: nothing to read
-        return pd.Series(pd.NA, index=values.index, dtype="string")
-    out = []
-    for pos, value in enumerate(values.tolist()):
-        if value is None or value is pd.NA:
-            out.append(None)
-            continue
-        text = str(value).strip()
-        iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
-        dutch = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
-        parts = None
-        if iso:
-            parts = [int(p) for p in iso.groups() if p is not None]
-        elif dutch:
-            parts = [int(dutch.group(3)), int(dutch.group(2)), int(dutch.group(1))]
-        try:
-            if parts is None:
-                raise ValueError(text)
-            date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-        except ValueError:
-            problems.append(Problem("date_invalid", "fix_write_date", row=_validate._row(rows, pos),
-                                    column="story_date", value=text))
-            out.append(None)
-            continue
-        out.append("-".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]]))
-    return pd.Series(out, index=values.index, dtype="string")
+    return _validate.parse_cells(values, _story_date, "story_date", problems, rows)
 
 
-def _parse_bool_column(values: pd.Series, problems: list[Problem], column: str,
-                       rows: pd.Series | None) -> pd.Series:
+def _story_date(value, complain) -> str | None:
+    """One cell's date in ISO form, as precise as written."""
+    text = str(value).strip()
+    iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", text)
+    dutch = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+    parts = None
+    if iso:
+        parts = [int(p) for p in iso.groups() if p is not None]
+    elif dutch:
+        parts = [int(dutch.group(3)), int(dutch.group(2)), int(dutch.group(1))]
+    try:
+        if parts is None:
+            raise ValueError(text)
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        complain("date_invalid", "fix_write_date", value=text)
+        return None
+    return "-".join([f"{parts[0]:04d}"] + [f"{p:02d}" for p in parts[1:]])
+
+
+def parse_bool_column(values: pd.Series, problems: list[Problem], column: str,
+                      rows: pd.Series | None = None) -> pd.Series:
+    """Every cell of a yes/no column read with :func:`parse_bool`, each one that is neither a problem.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The cells.
+    problems : list of Problem
+        Found problems (``yes_no_invalid``) are appended here.
+    column : str
+        Column to name in the problems.
+    rows : pandas.Series, optional
+        Row numbers to name (as in the user's file); positions + 1 when not given.
+
+    Returns
+    -------
+    pandas.Series
+        ``boolean`` values on the index of ``values``; missing for an empty cell and one that is neither.
+    """
     parsed = []
     known: dict = {}  # the few distinct cells of a column ("ja", "nee", empty), each read once
     for pos, value in enumerate(values.tolist()):

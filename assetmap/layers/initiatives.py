@@ -229,26 +229,21 @@ def _each_value(values: pd.Series, fn) -> list:
 
 def _parse_moments(values: pd.Series, column: str, problems: list[Problem], rows: pd.Series | None) -> pd.Series:
     """A day (2026-01-31, 31-1-2026) or an ISO 8601 time, kept as ISO text."""
-    if not values.notna().any():  # the column is empty (most rows of most files): nothing to read
-        return pd.Series(pd.NA, index=values.index, dtype="string")
-    out = []
-    for pos, value in enumerate(values.tolist()):
-        if value is None or value is pd.NA:
-            out.append(None)
-            continue
-        text = str(value).strip()
-        dutch = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
-        try:
-            if dutch:
-                text = date(int(dutch.group(3)), int(dutch.group(2)), int(dutch.group(1))).isoformat()
-            elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                date.fromisoformat(text)
-            else:
-                datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            problems.append(Problem("date_invalid", "fix_write_day", row=_validate._row(rows, pos), column=column,
-                                    value=text))
-            out.append(None)
-            continue
-        out.append(text)
-    return pd.Series(out, index=values.index, dtype="string")
+    return _validate.parse_cells(values, _moment, column, problems, rows)
+
+
+def _moment(value, complain) -> str | None:
+    """One cell's day or time as ISO text."""
+    text = str(value).strip()
+    dutch = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", text)
+    try:
+        if dutch:
+            text = date(int(dutch.group(3)), int(dutch.group(2)), int(dutch.group(1))).isoformat()
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            date.fromisoformat(text)
+        else:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        complain("date_invalid", "fix_write_day", value=text)
+        return None
+    return text

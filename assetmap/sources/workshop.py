@@ -9,6 +9,7 @@ point). Every problem is collected and reported by row and column.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import unicodedata
@@ -230,6 +231,35 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     """
     notes = list(notes or [])
     problems: list[Problem] = []
+    table = _checked_headers(table, notes)
+    # A reader that dropped blank lines keeps each row's position in the file as its index.
+    positions = table.index.to_numpy() if pd.api.types.is_integer_dtype(table.index) else np.arange(len(table))
+    rows = pd.Series(positions + first_row)
+    table = table.reset_index(drop=True)
+    _map_aliases(table)
+    grid_cells: dict[int, str] = {}
+    points = geometry if geometry is not None else _locate(table, rows, boundaries, problems, grid_cells)
+    if grid_cells:
+        notes.append(Problem("placed_by_grid", count=len(grid_cells),
+                             rows=", ".join(f"{row} ({cell})" for row, cell in grid_cells.items())))
+    frame = gpd.GeoDataFrame(table.drop(columns=[c for c in ("lat", "lon", "x", "y", "grid", "grid_area")
+                                                 if c in table.columns]),
+                             geometry=gpd.GeoSeries(points, crs=settings.STORAGE_CRS), crs=settings.STORAGE_CRS)
+    has_boundaries = boundaries is not None and not boundaries.empty
+    if has_boundaries:
+        _check_inside(frame, boundaries, rows, problems)
+    assets = _build(frame, source, added_by, rows, problems)
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    if has_boundaries:
+        explicit = assets["buurt_code"].copy()
+        assets = assign_codes(assets, boundaries)
+        assets["buurt_code"] = assets["buurt_code"].fillna(explicit)
+    return WorkshopImport(assets, notes, first_row, grid_cells)
+
+
+def _checked_headers(table: pd.DataFrame, notes: list[Problem]) -> pd.DataFrame:
+    """``table`` with its headers renamed to fields; refused when too long, empty or missing a required field."""
     if len(table) > settings.MAX_IMPORT_ROWS:
         raise InputError("too_many_rows", "fix_split_table", rows=len(table), limit=settings.MAX_IMPORT_ROWS)
     table = _rename_headers(table, notes)
@@ -241,42 +271,32 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
                           for f in missing])
     if table.empty:
         raise InputError("table_no_rows", "fix_add_rows")
-    # A reader that dropped blank lines keeps each row's position in the file as its index.
-    positions = table.index.to_numpy() if pd.api.types.is_integer_dtype(table.index) else np.arange(len(table))
-    rows = pd.Series(positions + first_row)
-    table = table.reset_index(drop=True)
-    if "building_block" in table.columns:
-        table["building_block"] = _map_values(table["building_block"], BUILDING_BLOCK_ALIASES)
-    if "visibility" in table.columns:
-        table["visibility"] = _map_values(table["visibility"], VISIBILITY_ALIASES)
-    if "wheelchair" in table.columns:
-        table["wheelchair"] = _map_values(table["wheelchair"], {"ja": "yes", "nee": "no", "beperkt": "limited",
-                                                                "yes": "yes", "no": "no", "limited": "limited"})
-    grid_cells: dict[int, str] = {}
-    points = geometry if geometry is not None else _locate(table, rows, boundaries, problems, grid_cells)
-    if grid_cells:
-        notes.append(Problem("placed_by_grid", count=len(grid_cells),
-                             rows=", ".join(f"{row} ({cell})" for row, cell in grid_cells.items())))
-    frame = gpd.GeoDataFrame(table.drop(columns=[c for c in ("lat", "lon", "x", "y", "grid", "grid_area")
-                                                 if c in table.columns]),
-                             geometry=gpd.GeoSeries(points, crs=settings.STORAGE_CRS), crs=settings.STORAGE_CRS)
-    if boundaries is not None and not boundaries.empty:
-        _check_inside(frame, boundaries, rows, problems)
+    return table
+
+
+#: Values of ``wheelchair`` as people write them.
+_WHEELCHAIR_ALIASES = {"ja": "yes", "nee": "no", "beperkt": "limited", "yes": "yes", "no": "no", "limited": "limited"}
+
+
+def _map_aliases(table: pd.DataFrame) -> None:
+    """Put the values people write (building block, visibility, wheelchair) as their codes, in place."""
+    for column, aliases in (("building_block", BUILDING_BLOCK_ALIASES), ("visibility", VISIBILITY_ALIASES),
+                            ("wheelchair", _WHEELCHAIR_ALIASES)):
+        if column in table.columns:
+            table[column] = _map_values(table[column], aliases)
+
+
+def _build(frame: gpd.GeoDataFrame, source: str, added_by: str | None, rows: pd.Series,
+           problems: list[Problem]) -> gpd.GeoDataFrame | None:
+    """The assets of ``frame``, or None with their problems added to ``problems``."""
     try:
-        assets = build_assets(frame, source=source, added_by=added_by, rows=rows)
+        return build_assets(frame, source=source, added_by=added_by, rows=rows)
     except InputError as exc:
         # A row whose location was already found wrong (an unknown buurt code, swapped
         # coordinates) does not also get "has no location": one problem, the real one.
         placed_wrong = {p.row for p in problems if p.column in ("lat", "x", "buurt_code", "grid", "grid_area")}
         problems.extend(p for p in exc.problems if not (p.code == "location_missing" and p.row in placed_wrong))
-        assets = None
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
-    if boundaries is not None and not boundaries.empty:
-        explicit = assets["buurt_code"].copy()
-        assets = assign_codes(assets, boundaries)
-        assets["buurt_code"] = assets["buurt_code"].fillna(explicit)
-    return WorkshopImport(assets, notes, first_row, grid_cells)
+        return None
 
 
 # ---------------------------------------------------------------------- readers
@@ -415,88 +435,179 @@ def _numbers(values: pd.Series, decimal_comma: bool) -> pd.Series:
     return pd.to_numeric(text.replace("", pd.NA), errors="coerce")
 
 
-def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame | None,
-            problems: list[Problem], grid_cells: dict[int, str] | None = None) -> list:
-    n = len(table)
-    decimal_comma = bool(table.attrs.get("decimal_comma"))
-    nothing = np.full(n, np.nan)
-    parsed = {c: _numbers(table[c], decimal_comma).to_numpy(dtype="float64", na_value=np.nan)
-              if c in table.columns else nothing for c in ("lat", "lon", "x", "y")}
-    lat, lon, x, y = parsed["lat"], parsed["lon"], parsed["x"], parsed["y"]
+@dataclass
+class _Coordinates:
+    """The four coordinate columns of a table as numbers, and which rows they place.
+
+    Whole columns at once: the rows that are simply right (coordinates inside the Netherlands) are
+    placed here; only the other rows go through the row-by-row checks of :func:`_locate`.
+    """
+
+    lat: np.ndarray
+    lon: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    #: Column -> its cells as written, for the columns the table has.
+    raw: dict[str, list]
+    #: Column -> rows where a cell was written, but not as a number.
+    not_numbers: dict[str, np.ndarray]
+    has_lat_lon: np.ndarray
+    lat_lon_ok: np.ndarray
+    has_xy: np.ndarray
+    xy_ok: np.ndarray
+
+    @classmethod
+    def read(cls, table: pd.DataFrame) -> "_Coordinates":
+        """The coordinates of ``table`` (``lat``, ``lon``, ``x``, ``y``; a missing column is all NaN)."""
+        n = len(table)
+        decimal_comma = bool(table.attrs.get("decimal_comma"))
+        nothing = np.full(n, np.nan)
+        parsed = {c: _numbers(table[c], decimal_comma).to_numpy(dtype="float64", na_value=np.nan)
+                  if c in table.columns else nothing for c in ("lat", "lon", "x", "y")}
+        lat, lon, x, y = parsed["lat"], parsed["lon"], parsed["x"], parsed["y"]
+        lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
+        x_min, y_min, x_max, y_max = settings.NL_BOUNDS_RD
+        raw = {c: table[c].tolist() for c in ("lat", "lon", "x", "y") if c in table.columns}
+        not_numbers = {c: np.array([bool(str(v).strip()) for v in values]) & np.isnan(parsed[c])
+                       for c, values in raw.items()}
+        has_lat_lon = ~np.isnan(lat) & ~np.isnan(lon)
+        lat_lon_ok = has_lat_lon & (lon_min <= lon) & (lon <= lon_max) & (lat_min <= lat) & (lat <= lat_max)
+        has_xy = ~has_lat_lon & ~np.isnan(x) & ~np.isnan(y)
+        xy_ok = has_xy & (x_min <= x) & (x <= x_max) & (y_min <= y) & (y <= y_max)
+        return cls(lat, lon, x, y, raw, not_numbers, has_lat_lon, lat_lon_ok, has_xy, xy_ok)
+
+    def points(self) -> np.ndarray:
+        """Points (EPSG:4326) of the rows whose coordinates are right, None for the others."""
+        points = np.full(len(self.lat), None, dtype=object)
+        ok, xy_ok = self.lat_lon_ok, self.xy_ok
+        points[ok] = shapely.points(self.lon[ok], self.lat[ok])
+        if xy_ok.any():
+            points[xy_ok] = np.asarray(gpd.GeoSeries(gpd.points_from_xy(self.x[xy_ok], self.y[xy_ok]),
+                                                     crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS).array,
+                                       dtype=object)
+        return points
+
+    def unsure(self) -> np.ndarray:
+        """Positions of the rows to check one by one: not placed, or with a cell that is no number."""
+        unreadable = np.logical_or.reduce(list(self.not_numbers.values())) if self.not_numbers \
+            else np.zeros(len(self.lat), dtype=bool)
+        return np.nonzero(unreadable | ~(self.lat_lon_ok | self.xy_ok))[0]
+
+    def not_a_number(self, i: int, row: int) -> list[Problem]:
+        """The problems of row position ``i`` (numbered ``row``) for cells that are no number."""
+        return [Problem("not_a_number", "fix_write_number", row=row, column=column, value=values[i])
+                for column, values in self.raw.items() if self.not_numbers[column][i]]
+
+    def pair_problem(self, i: int, row: int) -> Problem:
+        """Why the full lat/lon or x/y pair of an unplaced row is wrong (swapped, the other system, outside)."""
+        if self.has_lat_lon[i]:
+            return _lat_lon_problem(row, float(self.lat[i]), float(self.lon[i]))
+        return _xy_problem(row, float(self.x[i]), float(self.y[i]))
+
+    def half_problem(self, i: int, row: int) -> Problem | None:
+        """The problem of a row with only half a pair of coordinates; None for a row with none at all."""
+        la, lo, xx, yy = float(self.lat[i]), float(self.lon[i]), float(self.x[i]), float(self.y[i])
+        if not (np.isnan(la) and np.isnan(lo) and np.isnan(xx) and np.isnan(yy)):
+            return Problem("half_coordinate", "fix_both_coordinates", row=row,
+                           column="lat" if not (np.isnan(la) and np.isnan(lo)) else "x")
+        return None  # no location at all; build_assets reports it
+
+
+def _lat_lon_problem(row: int, la: float, lo: float) -> Problem:
+    """Why a lat/lon pair outside the Netherlands is wrong: swapped, RD numbers, or just outside."""
     lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
     x_min, y_min, x_max, y_max = settings.NL_BOUNDS_RD
-    # Whole columns at once for the rows that are simply right (coordinates inside the Netherlands);
-    # only the other rows go through the row-by-row checks below, in row order.
-    raw_columns = {c: table[c].tolist() for c in ("lat", "lon", "x", "y") if c in table.columns}
-    not_numbers = {c: np.array([bool(str(v).strip()) for v in values]) & np.isnan(parsed[c])
-                   for c, values in raw_columns.items()}  # a cell written, but not as a number
-    unreadable = np.logical_or.reduce(list(not_numbers.values())) if not_numbers else np.zeros(n, dtype=bool)
-    has_lat_lon = ~np.isnan(lat) & ~np.isnan(lon)
-    lat_lon_ok = has_lat_lon & (lon_min <= lon) & (lon <= lon_max) & (lat_min <= lat) & (lat <= lat_max)
-    has_xy = ~has_lat_lon & ~np.isnan(x) & ~np.isnan(y)
-    xy_ok = has_xy & (x_min <= x) & (x <= x_max) & (y_min <= y) & (y <= y_max)
-    points = np.full(n, None, dtype=object)
-    points[lat_lon_ok] = shapely.points(lon[lat_lon_ok], lat[lat_lon_ok])
-    if xy_ok.any():
-        points[xy_ok] = np.asarray(gpd.GeoSeries(gpd.points_from_xy(x[xy_ok], y[xy_ok]), crs=settings.METRIC_CRS)
-                                   .to_crs(settings.STORAGE_CRS).array, dtype=object)
-    slow = np.nonzero(unreadable | ~(lat_lon_ok | xy_ok))[0]
-    if not len(slow):
+    if lon_min <= la <= lon_max and lat_min <= lo <= lat_max:
+        return Problem("lat_lon_swapped", "fix_swap_lat_lon", row=row, column="lat", lat=la, lon=lo)
+    if x_min <= la <= x_max and y_min <= lo <= y_max or x_min <= lo <= x_max and y_min <= la <= y_max:
+        return Problem("lat_lon_rd", "fix_use_xy", row=row, column="lat", lat=la, lon=lo)
+    return Problem("lat_lon_outside_nl", "fix_check_lat_lon", row=row, column="lat", lat=la, lon=lo)
+
+
+def _xy_problem(row: int, xx: float, yy: float) -> Problem:
+    """Why an RD x/y pair outside the Netherlands is wrong: degrees, or just outside."""
+    lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
+    if lon_min <= xx <= lon_max and lat_min <= yy <= lat_max or lon_min <= yy <= lon_max and lat_min <= xx <= lat_max:
+        return Problem("xy_degrees", "fix_use_lat_lon", row=row, column="x", x=xx, y=yy)
+    return Problem("xy_outside_nl", "fix_check_xy", row=row, column="x", x=xx, y=yy)
+
+
+class _Places:
+    """The other ways a row gives its place: a poster grid cell, or a buurt code.
+
+    The boundaries in RD and their anchor points are made when a row first needs them.
+    """
+
+    def __init__(self, table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None,
+                 grid_cells: dict[int, str] | None):
+        n = len(table)
+        self.cells = table["grid"].tolist() if "grid" in table.columns else [None] * n
+        self.grid_areas = table["grid_area"].tolist() if "grid_area" in table.columns else [None] * n
+        self.buurt = table["buurt_code"].astype("string").str.strip().str.upper().tolist() \
+            if "buurt_code" in table.columns else [None] * n
+        self.boundaries = boundaries
+        self.grid_cells = grid_cells
+        self.grids: dict[str, PosterGrid | None] = {}
+
+    @functools.cached_property
+    def metric(self) -> gpd.GeoDataFrame | None:
+        """The boundaries in RD, or None without any."""
+        return self.boundaries.to_crs(settings.METRIC_CRS) \
+            if self.boundaries is not None and not self.boundaries.empty else None
+
+    @functools.cached_property
+    def anchors(self) -> dict:
+        """Boundary code -> its representative point (EPSG:4326)."""
+        areas = self.metric
+        return {} if areas is None else dict(zip(
+            areas["code"], areas.geometry.representative_point().to_crs(settings.STORAGE_CRS)))
+
+    def has_cell(self, i: int) -> bool:
+        """Whether row position ``i`` names a grid cell."""
+        return _filled(self.cells[i])
+
+    def has_buurt(self, i: int) -> bool:
+        """Whether row position ``i`` names a buurt code."""
+        return self.buurt[i] is not None and self.buurt[i] is not pd.NA
+
+    def grid_point(self, i: int, row: int, problems: list[Problem]):
+        """The centre of row position ``i``'s grid cell, or None with a problem."""
+        return _grid_point(self.cells[i], self.grid_areas[i], self.metric, self.grids, row, problems,
+                           self.grid_cells)
+
+    def buurt_point(self, i: int, row: int, problems: list[Problem]):
+        """The anchor point of row position ``i``'s buurt, or None with a problem."""
+        point = self.anchors.get(self.buurt[i])
+        if point is None:
+            problems.append(Problem("buurt_unknown", "fix_check_buurt_code" if self.anchors else "fix_import_buurten",
+                                    row=row, column="buurt_code", code=self.buurt[i]))
+        return point
+
+
+def _locate(table: pd.DataFrame, rows: pd.Series, boundaries: gpd.GeoDataFrame | None,
+            problems: list[Problem], grid_cells: dict[int, str] | None = None) -> list:
+    """A point (EPSG:4326) or None for every row of ``table``, with the problems of the rows that give
+    their place wrongly; rows placed by a poster grid cell are noted in ``grid_cells``."""
+    coordinates = _Coordinates.read(table)
+    points = coordinates.points()
+    unsure = coordinates.unsure()
+    if not len(unsure):
         return list(points)
-    cells = table["grid"].tolist() if "grid" in table.columns else [None] * n
-    grid_areas = table["grid_area"].tolist() if "grid_area" in table.columns else [None] * n
-    buurt = table["buurt_code"].astype("string").str.strip().str.upper().tolist() if "buurt_code" in table.columns \
-        else [None] * n
-    grids: dict[str, PosterGrid | None] = {}
-    found: dict = {}  # the boundaries in RD and their anchor points, made when a row first needs them
-
-    def metric():
-        if "metric" not in found:
-            found["metric"] = boundaries.to_crs(settings.METRIC_CRS) \
-                if boundaries is not None and not boundaries.empty else None
-        return found["metric"]
-
-    def anchors():
-        if "anchors" not in found:
-            areas = metric()
-            found["anchors"] = {} if areas is None else dict(zip(
-                areas["code"], areas.geometry.representative_point().to_crs(settings.STORAGE_CRS)))
-        return found["anchors"]
-
+    places = _Places(table, boundaries, grid_cells)
     row_numbers = rows.tolist()
-    for i in slow.tolist():
+    for i in unsure.tolist():
         row = int(row_numbers[i])
-        for column, values in raw_columns.items():
-            if not_numbers[column][i]:
-                problems.append(Problem("not_a_number", "fix_write_number", row=row, column=column, value=values[i]))
-        la, lo, xx, yy = float(lat[i]), float(lon[i]), float(x[i]), float(y[i])
-        if lat_lon_ok[i] or xy_ok[i]:
+        problems.extend(coordinates.not_a_number(i, row))
+        if coordinates.lat_lon_ok[i] or coordinates.xy_ok[i]:
             continue  # placed above; only an unreadable cell of the other pair was to report
-        if has_lat_lon[i]:
-            if lon_min <= la <= lon_max and lat_min <= lo <= lat_max:
-                problems.append(Problem("lat_lon_swapped", "fix_swap_lat_lon", row=row, column="lat", lat=la, lon=lo))
-            elif x_min <= la <= x_max and y_min <= lo <= y_max or x_min <= lo <= x_max and y_min <= la <= y_max:
-                problems.append(Problem("lat_lon_rd", "fix_use_xy", row=row, column="lat", lat=la, lon=lo))
-            else:
-                problems.append(Problem("lat_lon_outside_nl", "fix_check_lat_lon", row=row, column="lat",
-                                        lat=la, lon=lo))
-        elif has_xy[i]:
-            if lon_min <= xx <= lon_max and lat_min <= yy <= lat_max or \
-                    lon_min <= yy <= lon_max and lat_min <= xx <= lat_max:
-                problems.append(Problem("xy_degrees", "fix_use_lat_lon", row=row, column="x", x=xx, y=yy))
-            else:
-                problems.append(Problem("xy_outside_nl", "fix_check_xy", row=row, column="x", x=xx, y=yy))
-        elif _filled(cells[i]):
-            points[i] = _grid_point(cells[i], grid_areas[i], metric(), grids, row, problems, grid_cells)
-        elif buurt[i] is not None and buurt[i] is not pd.NA:
-            points[i] = anchors().get(buurt[i])
-            if points[i] is None:
-                problems.append(Problem("buurt_unknown", "fix_check_buurt_code" if anchors() else "fix_import_buurten",
-                                        row=row, column="buurt_code", code=buurt[i]))
-        elif not (np.isnan(la) and np.isnan(lo) and np.isnan(xx) and np.isnan(yy)):
-            problems.append(Problem("half_coordinate", "fix_both_coordinates", row=row,
-                                    column="lat" if not (np.isnan(la) and np.isnan(lo)) else "x"))
-        # else: no location at all; build_assets reports it
+        if coordinates.has_lat_lon[i] or coordinates.has_xy[i]:
+            problems.append(coordinates.pair_problem(i, row))
+        elif places.has_cell(i):
+            points[i] = places.grid_point(i, row, problems)
+        elif places.has_buurt(i):
+            points[i] = places.buurt_point(i, row, problems)
+        elif (half := coordinates.half_problem(i, row)) is not None:
+            problems.append(half)
     return list(points)
 
 

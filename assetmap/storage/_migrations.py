@@ -1,0 +1,95 @@
+"""The schema version of a workspace and the migrations that take an older file up, step by step.
+
+Inner module of :mod:`assetmap.storage.geopackage` (which re-exports every public name here).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from assetmap.layers.schema import AGE_GROUP_FIELDS, ASSET_FIELDS, BOUNDARY_FIELDS, MEETING_PLACE_FIELDS
+from assetmap.storage._tables import TABLES, _create_table, _q
+
+__all__ = ["MIGRATIONS", "MIGRATIONS_SQL", "SCHEMA_VERSION"]
+
+#: Version of the workspace schema this code writes. A file with a higher version is refused.
+#: Version 2 added the access tables (``accounts``, ``table_codes``, ``moderation_queue``); version 3
+#: the meeting-place fields (``access``, ``scale``, ``capacity``, ``target_groups``), the CBS age groups
+#: of the boundaries and the ``activities`` table; version 4 the initiative and change-over-time
+#: columns of ``assets`` (status, seeks, offers, tags, owners, last_checked, ended_at); version 5 the
+#: ``version`` of each asset (a counter every change raises, so a stale edit is refused).
+SCHEMA_VERSION = 5
+
+_HISTORY_SQL = """
+CREATE TABLE IF NOT EXISTS history (
+  fid INTEGER PRIMARY KEY AUTOINCREMENT, asset_id TEXT NOT NULL, action TEXT NOT NULL, actor TEXT,
+  at TEXT NOT NULL, before TEXT, after TEXT);
+CREATE INDEX IF NOT EXISTS history_asset ON history(asset_id);
+CREATE TABLE IF NOT EXISTS workspace_meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+_ACCESS_SQL = (
+    "CREATE TABLE IF NOT EXISTS accounts (fid INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, "
+    "password_hash TEXT NOT NULL, role TEXT NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0, "
+    "locked_until TEXT, created_at TEXT NOT NULL, created_by TEXT)",
+    "CREATE TABLE IF NOT EXISTS table_codes (fid INTEGER PRIMARY KEY AUTOINCREMENT, code_hash TEXT NOT NULL UNIQUE, "
+    "expires_at TEXT NOT NULL, created_at TEXT NOT NULL, created_by TEXT)",
+    "CREATE TABLE IF NOT EXISTS moderation_queue (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "asset_id TEXT NOT NULL UNIQUE, requested_visibility TEXT NOT NULL, requested_consent BOOLEAN, "
+    "requested_by TEXT, at TEXT NOT NULL)",
+)
+
+
+def _add_access_tables(conn: sqlite3.Connection) -> None:
+    """Schema 1 -> 2: local accounts, table codes and the moderation queue (moderation not set: the
+    service's default applies, off on a laptop and on in a hosted app)."""
+    for statement in _ACCESS_SQL:  # one by one: executescript would commit the migration's transaction
+        conn.execute(statement)
+
+
+def _add_meeting_place_fields(conn: sqlite3.Connection) -> None:
+    """Schema -> 3: the meeting-place fields of assets, the CBS age groups of boundaries and the
+    ``activities`` table, each only where missing (so the step may run after another's)."""
+    for table, fields in (("assets", {f: ASSET_FIELDS[f] for f in MEETING_PLACE_FIELDS}),
+                          ("boundaries", {f: BOUNDARY_FIELDS[f] for f in AGE_GROUP_FIELDS})):
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({_q(table)})")}
+        if not have:
+            continue
+        for column, kind in fields.items():
+            if column not in have:
+                conn.execute(f"ALTER TABLE {_q(table)} ADD COLUMN {_q(column)} {kind}")
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='activities'").fetchone():
+        _create_table(conn, "activities", TABLES["activities"])
+
+
+def _add_initiative_fields(conn: sqlite3.Connection) -> None:
+    """Schema 3 -> 4: the initiative and change-over-time columns of ``assets``, added where missing.
+
+    Self-contained (its own column list, not today's schema): a migration must do the same on every
+    file, whatever later versions add.
+    """
+    columns = ("status", "seeks", "offers", "tags", "owners", "last_checked", "ended_at")
+    present = {row[1] for row in conn.execute('PRAGMA table_info("assets")')}
+    for column in columns:
+        if column not in present:
+            conn.execute(f'ALTER TABLE "assets" ADD COLUMN "{column}" TEXT')
+
+
+def _add_version_column(conn: sqlite3.Connection) -> None:
+    """Schema 4 -> 5: the ``version`` of each asset, 1 for every stored row (edits raise it)."""
+    present = {row[1] for row in conn.execute('PRAGMA table_info("assets")')}
+    if "version" not in present:
+        conn.execute('ALTER TABLE "assets" ADD COLUMN "version" INTEGER DEFAULT 1')
+
+
+#: Migrations: ``MIGRATIONS[v]`` takes a workspace from schema version ``v`` to ``v + 1`` inside the
+#: transaction that also records the new version.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _add_access_tables, 2: _add_meeting_place_fields, 3: _add_initiative_fields, 4: _add_version_column}
+
+#: The same steps for a server database (:mod:`assetmap.storage.postgis`), as SQL statements with
+#: ``{assets}`` for the qualified table name. Server workspaces start at version 4, so only the later
+#: steps need a form here.
+MIGRATIONS_SQL: dict[int, tuple[str, ...]] = {
+    4: ('ALTER TABLE {assets} ADD COLUMN IF NOT EXISTS "version" bigint DEFAULT 1',)}
