@@ -1,4 +1,4 @@
-"""Files and places that come in: uploads (size checked, saved under a safe name) and geocoding.
+"""Files that come in: uploads, their size checked, saved under a safe name in a temporary folder.
 
 Part of :mod:`assetmap.ui` (which re-exports every name here).
 """
@@ -11,10 +11,9 @@ from pathlib import Path
 import streamlit as st
 
 from assetmap import settings
-from assetmap.errors import AssetmapError
 from assetmap.i18n import t
 
-__all__ = ["geocode", "save_upload", "temp_dir", "upload_too_large"]
+__all__ = ["save_upload", "temp_dir", "upload_too_large"]
 
 
 def upload_too_large(uploaded, lang: str) -> bool:
@@ -72,39 +71,3 @@ def temp_dir() -> tempfile.TemporaryDirectory:
         Use it as ``with temp_dir() as tmp:``; ``tmp`` is the folder's path as a string.
     """
     return tempfile.TemporaryDirectory(prefix="assetmap-")
-
-
-# ---------------------------------------------------------------------- online helpers
-def geocode(address: str) -> tuple[float, float]:
-    """(lat, lon) of an address via Nominatim (osmnx), with a short timeout.
-
-    Parameters
-    ----------
-    address : str
-        The address or place.
-
-    Returns
-    -------
-    tuple of float
-        Latitude and longitude.
-
-    Raises
-    ------
-    AssetmapError
-        ``geocode_failed`` (offline, not found; with the geocoder's own error) or
-        ``address_outside_nl``.
-    """
-    import osmnx as ox
-
-    old = ox.settings.requests_timeout
-    ox.settings.requests_timeout = 10  # a workshop cannot wait osmnx's default 180 s when offline
-    try:
-        lat, lon = ox.geocode(address)
-    except Exception as exc:  # offline, not found, rate limited: all mean "type the place instead"
-        raise AssetmapError("geocode_failed", kind=type(exc).__name__, error=exc) from exc
-    finally:
-        ox.settings.requests_timeout = old
-    lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
-    if not (lat_min <= lat <= lat_max and lon_min <= lon <= lon_max):
-        raise AssetmapError("address_outside_nl", address=address, lat=f"{lat:.4f}", lon=f"{lon:.4f}")
-    return float(lat), float(lon)

@@ -7,7 +7,7 @@ one file see each other's entries on their next run.
 This module holds what depends on the session: page setup and menu, access and sign-in, where the
 workspace is and how it is opened, and its errors. It re-exports the rest, so every page keeps
 writing ``ui.X``: the cached reads (:mod:`assetmap._ui_reads`), what a page draws that asks no role
-(:mod:`assetmap._ui_widgets`) and uploads and geocoding (:mod:`assetmap._ui_uploads`).
+(:mod:`assetmap._ui_widgets`) and uploads (:mod:`assetmap._ui_uploads`).
 
 Access: :func:`session_actor` says who the visitor is (the role ``ASSETMAP_ACCESS`` gives an
 anonymous visitor, raised by signing in), and every page hands that actor to every service call
@@ -26,8 +26,9 @@ import streamlit as st
 from streamlit import config as st_config
 from streamlit.errors import StreamlitAPIException
 
+from assetmap import settings
 from assetmap._ui_reads import load_block_labels, load_boundaries, load_layers, load_public_assets
-from assetmap._ui_uploads import geocode, save_upload, temp_dir, upload_too_large
+from assetmap._ui_uploads import save_upload, temp_dir, upload_too_large
 from assetmap._ui_widgets import (MAP_HEIGHT, _page_language, flash, live_status, problems_table, show_flashes,
                                   show_map)
 from assetmap.errors import AssetmapError, InputError, render_error
@@ -39,12 +40,12 @@ from assetmap.storage.postgis import is_uri, mask as mask_uri
 __all__ = [
     # the session: the page, who the visitor is, where the workspace is
     "ACCESS_ENV", "LOCAL_ADDRESSES", "PAGES", "PAGE_ROLES", "REPO", "ServerLocation", "anonymous_role",
-    "as_location", "default_workspace_path", "has_role", "hosted", "layers", "listens_locally",
+    "as_location", "default_workspace_path", "geocode", "has_role", "hosted", "layers", "listens_locally",
     "local_files_allowed", "pseudonym_input", "require_role", "require_workspace", "server_change_count",
     "session_actor", "setup_page", "show_error", "sign_out", "signed_in", "workspace", "workspace_path",
     "workspace_version",
     # re-exported from _ui_reads, _ui_widgets and _ui_uploads
-    "MAP_HEIGHT", "flash", "geocode", "live_status", "load_block_labels", "load_boundaries", "load_layers",
+    "MAP_HEIGHT", "flash", "live_status", "load_block_labels", "load_boundaries", "load_layers",
     "load_public_assets", "problems_table", "save_upload", "show_flashes", "show_map", "temp_dir",
     "upload_too_large",
 ]
@@ -644,3 +645,39 @@ def layers(path: Path, actor: Actor) -> dict:
     # Only a workshop actor's view depends on the pseudonym: one cache entry for every other session.
     return load_layers(str(path), workspace_version(path), actor.role,
                        actor.pseudonym if actor.role == "workshop" else None)
+
+
+# ---------------------------------------------------------------------- online helpers
+def geocode(address: str) -> tuple[float, float]:
+    """(lat, lon) of an address via Nominatim (osmnx), with a short timeout.
+
+    Parameters
+    ----------
+    address : str
+        The address or place.
+
+    Returns
+    -------
+    tuple of float
+        Latitude and longitude.
+
+    Raises
+    ------
+    AssetmapError
+        ``geocode_failed`` (offline, not found; with the geocoder's own error) or
+        ``address_outside_nl``.
+    """
+    import osmnx as ox
+
+    old = ox.settings.requests_timeout
+    ox.settings.requests_timeout = 10  # a workshop cannot wait osmnx's default 180 s when offline
+    try:
+        lat, lon = ox.geocode(address)
+    except Exception as exc:  # offline, not found, rate limited: all mean "type the place instead"
+        raise AssetmapError("geocode_failed", kind=type(exc).__name__, error=exc) from exc
+    finally:
+        ox.settings.requests_timeout = old
+    lon_min, lat_min, lon_max, lat_max = settings.NL_BOUNDS_LONLAT
+    if not (lat_min <= lat <= lat_max and lon_min <= lon <= lon_max):
+        raise AssetmapError("address_outside_nl", address=address, lat=f"{lat:.4f}", lon=f"{lon:.4f}")
+    return float(lat), float(lon)
