@@ -4,6 +4,11 @@ No GIS logic: reading goes through :mod:`assetmap.service`, maps through :mod:`a
 Every read and write opens the workspace file and closes it again, so several laptops working on
 one file see each other's entries on their next run.
 
+This module holds what depends on the session: page setup and menu, access and sign-in, where the
+workspace is and how it is opened, and its errors. It re-exports the rest, so every page keeps
+writing ``ui.X``: the cached reads (:mod:`assetmap._ui_reads`), what a page draws that asks no role
+(:mod:`assetmap._ui_widgets`) and uploads (:mod:`assetmap._ui_uploads`).
+
 Access: :func:`session_actor` says who the visitor is (the role ``ASSETMAP_ACCESS`` gives an
 anonymous visitor, raised by signing in), and every page hands that actor to every service call
 (:func:`workspace` opens the workspace as that actor, :func:`layers` reads what that actor may
@@ -12,29 +17,40 @@ see). The service refuses what the role may not do; what the pages hide is prese
 
 from __future__ import annotations
 
-import html
-import json
 import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import streamlit as st
 from streamlit import config as st_config
 from streamlit.errors import StreamlitAPIException
 
 from assetmap import settings
+from assetmap._ui_reads import load_block_labels, load_boundaries, load_layers, load_public_assets
+from assetmap._ui_uploads import save_upload, temp_dir, upload_too_large
+from assetmap._ui_widgets import (MAP_HEIGHT, _page_language, flash, live_status, problems_table, show_flashes,
+                                  show_map)
 from assetmap.errors import AssetmapError, InputError, render_error
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t, use_block_labels
 from assetmap.service import ROLES, Actor, Workspace, open_workspace
 from assetmap.storage import location_exists
 from assetmap.storage.postgis import is_uri, mask as mask_uri
 
+__all__ = [
+    # the session: the page, who the visitor is, where the workspace is
+    "ACCESS_ENV", "LOCAL_ADDRESSES", "PAGES", "PAGE_ROLES", "REPO", "ServerLocation", "anonymous_role",
+    "as_location", "default_workspace_path", "geocode", "has_role", "hosted", "layers", "listens_locally",
+    "local_files_allowed", "pseudonym_input", "require_role", "require_workspace", "server_change_count",
+    "session_actor", "setup_page", "show_error", "sign_out", "signed_in", "workspace", "workspace_path",
+    "workspace_version",
+    # re-exported from _ui_reads, _ui_widgets and _ui_uploads
+    "MAP_HEIGHT", "flash", "live_status", "load_block_labels", "load_boundaries", "load_layers",
+    "load_public_assets", "problems_table", "save_upload", "show_flashes", "show_map", "temp_dir",
+    "upload_too_large",
+]
+
 REPO = Path(__file__).resolve().parent.parent
-#: Map height in pixels: fits a phone screen with the controls above it.
-MAP_HEIGHT = 480
 _LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
 
 
@@ -93,74 +109,6 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 PAGE_ROLES: dict[str, str] = {"home": "public", "map": "public", "workshop": "workshop", "gaps": "public",
                               "data": "workshop", "statement": "public"}
 
-#: Styles of the whole app: the skip link shows when it has the focus, captions reach 4.5:1 (WCAG
-#: 1.4.3; Streamlit fades them to 60 % of the text colour), the focus ring is always visible.
-_APP_CSS = """<style>
-.assetmap-skip { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
-.assetmap-skip:focus { position: static; width: auto; height: auto; display: inline-block; padding: 10px 14px;
-  background: #fff; color: #0b3d91; border: 3px solid #0b3d91; border-radius: 4px; font-weight: 600; }
-[data-testid="stCaptionContainer"] { opacity: 1 !important; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4d59 !important; }
-.assetmap-scroll { max-height: 320px; overflow-y: auto; border: 1px solid #8a8d99; border-radius: 6px; padding: 8px 4px; }
-.assetmap-scroll:focus-visible { outline: 3px solid #0b3d91; outline-offset: 2px; }
-.assetmap-list { list-style: none; padding-left: 4px; margin: 0; }
-.assetmap-list li { margin: 0 0 .8em 0; color: #262730; }
-.assetmap-status { font-weight: 600; margin: 0; }
-</style>"""
-
-
-def _page_language(lang: str) -> None:
-    """Tell the browser the page's language (WCAG 3.1.1): Streamlit's page always says ``lang="en"``.
-
-    The script runs in the page itself (``st.html`` is not framed) and sets ``lang`` on its
-    ``<html>``; it is drawn again whenever the language changes. The app's styles come along.
-    """
-    st.html(_APP_CSS)
-    script = f"<script>document.documentElement.lang = {json.dumps(lang)};</script>"
-    st.sidebar.html(script, unsafe_allow_javascript=True)
-
-
-def live_status(message: str) -> None:
-    """A line that screen readers read out whenever it changes (an ARIA live region, WCAG 4.1.3).
-
-    Parameters
-    ----------
-    message : str
-        The text, in the user's language (escaped here).
-    """
-    st.markdown(f'<p class="assetmap-status" role="status" aria-live="polite">{html.escape(message)}</p>',
-                unsafe_allow_html=True)
-
-
-def show_map(fmap, key: str, lang: str, returned_objects: list[str] | None = None):
-    """Draw a folium map with a skip link before it that jumps to just after it (WCAG 2.4.1).
-
-    Parameters
-    ----------
-    fmap : folium.Map
-        The map (from :mod:`assetmap.maps`).
-    key : str
-        Streamlit key of the map; also names the skip link's target.
-    lang : str
-        Language code of the skip link.
-    returned_objects : list of str, optional
-        What the map sends back (see ``streamlit_folium.st_folium``); default nothing.
-
-    Returns
-    -------
-    dict
-        What ``st_folium`` returns.
-    """
-    from streamlit_folium import st_folium
-
-    target = f"after-{key}".replace("_", "-")
-    st.markdown(f'<a class="assetmap-skip" href="#{target}">{html.escape(t("skip_map", lang))}</a>',
-                unsafe_allow_html=True)
-    value = st_folium(fmap, key=key, height=MAP_HEIGHT, use_container_width=True,
-                      returned_objects=returned_objects or [])
-    st.markdown(f'<div id="{target}" tabindex="-1"></div>', unsafe_allow_html=True)
-    return value
-
 
 def _page_menu(lang: str, actor: Actor) -> None:
     """The page menu in the user's language (Streamlit's own menu, switched off in
@@ -206,33 +154,6 @@ def pseudonym_input(lang: str) -> str:
 
 def _copy_widget(widget_key: str, key: str) -> None:
     st.session_state[key] = st.session_state[widget_key]
-
-
-def flash(kind: str, message: str) -> None:
-    """Show ``message`` on the next run (after ``st.rerun()``).
-
-    The message is queued in the session; :func:`show_flashes` shows and forgets it.
-
-    Parameters
-    ----------
-    kind : str
-        Name of the Streamlit function that shows it: ``success``, ``info``, ``warning`` or
-        ``error``.
-    message : str
-        The text, already in the user's language.
-    """
-    st.session_state.setdefault("_flash", []).append((kind, message))
-
-
-def show_flashes() -> None:
-    """Show the messages queued with :func:`flash`, once, then forget them.
-
-    Each is shown with ``st.<kind>``; a ``success`` also pops up as a toast.
-    """
-    for kind, message in st.session_state.pop("_flash", []):
-        getattr(st, kind)(message)
-        if kind == "success":
-            st.toast(message, icon="✅")
 
 
 # ---------------------------------------------------------------------- access
@@ -645,26 +566,6 @@ def require_workspace(lang: str) -> Path:
     return path
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def load_block_labels(path: str, version: tuple[int, int]) -> dict[str, str]:
-    """The workspace's own building-block names (:meth:`assetmap.service.Workspace.labels`).
-
-    Parameters
-    ----------
-    path : str
-        The workspace file.
-    version : tuple of int
-        :func:`workspace_version` of the file: the cache key, which changes on every write.
-
-    Returns
-    -------
-    dict of str to str
-        Building block -> label; empty for the standard labels.
-    """
-    with open_workspace(path, Actor(None, "public")) as ws:
-        return ws.labels()
-
-
 @contextmanager
 def workspace():
     """Open the workspace for one action and close it again.
@@ -719,121 +620,6 @@ def _scrub(message: str) -> str:
     return message
 
 
-def problems_table(problems, lang: str) -> pd.DataFrame:
-    """Problems as a table for the screen: row, column, message and fix in ``lang``.
-
-    Parameters
-    ----------
-    problems : iterable of Problem
-        Problems of an :class:`~assetmap.errors.InputError`, or import notes.
-    lang : str
-        Language code (column headers and texts).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per problem.
-    """
-    problems = list(problems)
-    return pd.DataFrame({
-        t("col_row", lang): pd.array([p.row for p in problems], dtype="Int64"),
-        t("col_column", lang): [p.column or "" for p in problems],
-        t("col_problem", lang): [p.text(lang) for p in problems],
-        t("col_fix", lang): [p.fix_text(lang) for p in problems],
-    })
-
-
-# ---------------------------------------------------------------------- cached reads
-@st.cache_data(show_spinner=False, max_entries=32)
-def load_layers(path: str, version: tuple[int, int], role: str, pseudonym: str | None) -> dict:
-    """Assets, boundaries, links and sources of a workspace version, as one actor may see them.
-
-    Cached with ``st.cache_data`` (32 entries, shared by every session of the server, keyed by the
-    actor too); each call gets its own copy of the cached frames.
-
-    Parameters
-    ----------
-    path : str
-        The workspace file (a string, so that Streamlit can hash it).
-    version : tuple of int
-        From :func:`workspace_version`; only a part of the cache key, so a write reads anew.
-    role : str
-        The actor's role (``public``, ``workshop`` or ``coordinator``).
-    pseudonym : str or None
-        The actor's pseudonym (a ``workshop`` actor sees their own private entries).
-
-    Returns
-    -------
-    dict
-        ``assets`` (what the service gives this actor: the public view, the workshop view, or
-        every asset for a coordinator) and ``boundaries`` as EPSG:4326 GeoDataFrames, ``links``
-        (between assets the actor sees) and ``sources`` as DataFrames.
-
-    Raises
-    ------
-    assetmap.errors.WorkspaceError
-        The file is missing, not a workspace, or of a newer schema version.
-    """
-    actor = Actor(pseudonym, role)
-    with open_workspace(path, actor) as ws:
-        return {"assets": ws.assets(actor=actor), "boundaries": ws.boundaries(), "links": ws.links(actor=actor),
-                "sources": ws.sources()}
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def load_public_assets(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
-    """The public view of a workspace version, as the service gives it to the public role.
-
-    Parameters
-    ----------
-    path : str
-        The workspace file.
-    version : tuple of int
-        :func:`workspace_version` of the file: the cache key, which changes on every write.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        The assets the public may see, in EPSG:4326 (individuals at their area's anchor,
-        contact fields and ``added_by`` emptied).
-
-    Raises
-    ------
-    assetmap.errors.WorkspaceError
-        The file is missing, not a workspace, or of a newer schema version.
-    """
-    public = Actor(None, "public")
-    with open_workspace(path, public) as ws:
-        return ws.assets(actor=public)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def load_boundaries(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
-    """The CBS boundaries of a workspace version: open data, the same for every role.
-
-    For a page that needs only them (the coverage page), without reading the assets as well.
-
-    Parameters
-    ----------
-    path : str
-        The workspace file.
-    version : tuple of int
-        :func:`workspace_version` of the file: the cache key, which changes on every write.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        ``code``, ``name``, ``level``, ``population`` and the other CBS fields, in EPSG:4326.
-
-    Raises
-    ------
-    assetmap.errors.WorkspaceError
-        The file is missing, not a workspace, or of a newer schema version.
-    """
-    with open_workspace(path, Actor(None, "public")) as ws:
-        return ws.boundaries()
-
-
 def layers(path: Path, actor: Actor) -> dict:
     """The layers of the workspace as the file is now and as ``actor`` may see them (:func:`load_layers`).
 
@@ -859,64 +645,6 @@ def layers(path: Path, actor: Actor) -> dict:
     # Only a workshop actor's view depends on the pseudonym: one cache entry for every other session.
     return load_layers(str(path), workspace_version(path), actor.role,
                        actor.pseudonym if actor.role == "workshop" else None)
-
-
-# ---------------------------------------------------------------------- uploads
-def upload_too_large(uploaded, lang: str) -> bool:
-    """Refuse (with a message) an upload above :data:`settings.MAX_IMPORT_BYTES`.
-
-    Parameters
-    ----------
-    uploaded : streamlit.runtime.uploaded_file_manager.UploadedFile or None
-        What ``st.file_uploader`` gave; None when nothing was uploaded.
-    lang : str
-        Language code of the message (``too_large``, with the size and limit in MiB).
-
-    Returns
-    -------
-    bool
-        True when the file is too large (the message is shown); False otherwise, also for None.
-    """
-    if uploaded is not None and uploaded.size > settings.MAX_IMPORT_BYTES:
-        st.error(t("too_large", lang, name=uploaded.name, size=round(uploaded.size / 2**20, 1),
-                   limit=settings.MAX_IMPORT_BYTES // 2**20))
-        return True
-    return False
-
-
-def save_upload(uploaded, folder: str | Path) -> Path:
-    """Write an uploaded file to ``folder`` under a safe name that keeps its suffixes (.osm.bz2).
-
-    Parameters
-    ----------
-    uploaded : streamlit.runtime.uploaded_file_manager.UploadedFile
-        What ``st.file_uploader`` gave.
-    folder : str or pathlib.Path
-        An existing folder, such as one from :func:`temp_dir`.
-
-    Returns
-    -------
-    pathlib.Path
-        ``folder/upload`` plus the last two suffixes of the uploaded name, lower-cased (those
-        that are letters and digits only); the user's own file name is not used. A file of that
-        name in ``folder`` is overwritten.
-    """
-    name = Path(uploaded.name).name
-    suffixes = "".join(s for s in Path(name).suffixes[-2:] if s.replace(".", "").isalnum())
-    target = Path(folder) / ("upload" + suffixes.lower())
-    target.write_bytes(uploaded.getbuffer())
-    return target
-
-
-def temp_dir() -> tempfile.TemporaryDirectory:
-    """A new temporary folder (prefix ``assetmap-``) for uploads, removed when its block ends.
-
-    Returns
-    -------
-    tempfile.TemporaryDirectory
-        Use it as ``with temp_dir() as tmp:``; ``tmp`` is the folder's path as a string.
-    """
-    return tempfile.TemporaryDirectory(prefix="assetmap-")
 
 
 # ---------------------------------------------------------------------- online helpers

@@ -1,0 +1,306 @@
+"""The maps' texts in HTML: popups, the list beside a map, legends, and cells read as text.
+
+Part of :mod:`assetmap.maps` (which re-exports every public name here). Every value that came
+from a person is escaped with :func:`html.escape`; contact fields and ``added_by`` are never shown.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections import defaultdict
+from typing import Iterable, Mapping
+
+import geopandas as gpd
+import pandas as pd
+
+from assetmap._map_style import (BLOCK_STYLE, COVERAGE_CLASSES, GAP_COLOUR, MEETING_FILL, MEETING_RIM,
+                                 NO_DATA_COLOUR, POPUP_TEXT_CHARS, _badge)
+from assetmap.i18n import block_label, category_label, t
+from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.leaflet import html_text
+
+__all__ = ["asset_list_html", "asset_popup", "block_legend_html", "coverage_legend_html", "is_true", "plain_text",
+           "related_entries", "shorten_text"]
+
+
+def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iterable[tuple[str, str]] = (),
+                lang: str = "nl", own: bool = False) -> str:
+    """Popup HTML of one asset. Every value is escaped; contact and ``added_by`` are never shown.
+
+    Parameters
+    ----------
+    asset : mapping
+        The asset's fields (``name``, ``building_block``, ``category``, ``description``, ...).
+    stories : iterable of mapping
+        Stories about this place, each with ``name``, ``description`` and ``story_date``.
+    linked : iterable of tuple of (str, str)
+        ``(link kind, name of the other asset)`` per link.
+    lang : {'nl', 'en'}
+        Language of the labels.
+    own : bool
+        Mark the popup as the viewer's own entry.
+
+    Returns
+    -------
+    str
+        HTML; descriptions longer than :data:`POPUP_TEXT_CHARS` characters are shortened.
+    """
+    esc = html.escape
+    block = plain_text(asset.get("building_block"))
+    style = BLOCK_STYLE.get(block, {"color": "#555", "icon": ""})
+    # A coloured dot, not the SVG icon: popups are per asset, so every byte counts a thousand times.
+    parts = [f"<b><span style='color:{style['color']}' aria-hidden='true'>●</span> {esc(plain_text(asset.get('name')))}</b>"]
+    if own:
+        parts[0] += f" <i>({t('own_entry', lang)})</i>"
+    kind = esc(block_label(block, lang))
+    category = category_label(asset.get("category"), lang)
+    parts.append(f"<br>{kind}" + (f" · {esc(category)}" if category else ""))
+    description = plain_text(asset.get("description"))
+    if description:
+        parts.append(f"<br>{esc(shorten_text(description))}")
+    details = []
+    if is_true(asset.get("is_meeting_place")):
+        details.append(f"✔ {t('meeting_place', lang)}")
+    for field in ("opening_hours", "operator", "story_date", "status", "seeks", "offers", "tags"):
+        value = plain_text(asset.get(field))
+        if value:
+            details.append(f"{t(field, lang)}: {esc(value)}")
+    wheelchair = plain_text(asset.get("wheelchair"))
+    if wheelchair in ("yes", "limited", "no"):
+        details.append(f"{t('wheelchair', lang)}: {t('wheelchair_' + wheelchair, lang)}")
+    free = asset.get("free_entry")
+    if free is not None and free is not pd.NA and free == free:
+        details.append(f"{t('free_entry', lang)}: {t('yes' if bool(free) else 'no', lang)}")
+    if details:
+        parts.append("<br><small>" + "<br>".join(details) + "</small>")
+    stories = list(stories)
+    if stories:
+        items = "".join(
+            f"<li><b>{esc(plain_text(s.get('name')))}</b>"
+            + (f" ({esc(plain_text(s.get('story_date')))})" if plain_text(s.get("story_date")) else "")
+            + (f": {esc(shorten_text(plain_text(s.get('description'))))}" if plain_text(s.get("description")) else "")
+            + "</li>" for s in stories)
+        parts.append(f"<br><b>{t('stories_here', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
+    linked = list(linked)
+    if linked:
+        items = "".join(f"<li>{t('link_' + k, lang) if k else ''} {esc(name)}</li>" for k, name in linked)
+        parts.append(f"<br><b>{t('linked_with', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
+    return "".join(parts)
+
+
+def asset_list_html(assets: gpd.GeoDataFrame, links: pd.DataFrame | None = None, *, lang: str = "nl",
+                    area_names: Mapping[str, str] | None = None, area_column: str | None = None) -> str:
+    """The text equivalent of :func:`assetmap.maps.asset_map`: one list item per asset with its popup's details.
+
+    Each item holds what the asset's popup holds (name, building block, category, description,
+    details, the stories told about it and its links, see :func:`asset_popup`) and the name of its
+    area, so that someone who cannot use the map reads everything the map tells.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        The assets shown on the map, in the order to list them (already what the viewer may see).
+    links : pandas.DataFrame, optional
+        The links layer (see :func:`related_entries`).
+    lang : {'nl', 'en'}
+        Language of the labels.
+    area_names : mapping of str to str, optional
+        Area code -> area name.
+    area_column : str, optional
+        Column of ``assets`` with the area code (``buurt_code`` or ``wijk_code``).
+
+    Returns
+    -------
+    str
+        HTML of a ``<ul>``; every value is escaped.
+    """
+    stories, linked = related_entries(assets, links)
+    names = area_names or {}
+    items = []
+    for row in _records(assets):
+        asset_id = row.get("id")
+        area = names.get(plain_text(row.get(area_column))) if area_column else None
+        where = f"<br>{t('area', lang)}: {html.escape(plain_text(area))}" if area else ""
+        items.append("<li>" + asset_popup(row, stories=stories.get(asset_id, ()), linked=linked.get(asset_id, ()),
+                                          lang=lang) + where + "</li>")
+    return f"<ul class='assetmap-list'>{''.join(items)}</ul>"
+
+
+def related_entries(assets: gpd.GeoDataFrame, links: pd.DataFrame | None
+                    ) -> tuple[dict[str, list[dict]], dict[str, list[tuple[str, str]]]]:
+    """Stories per place (``related_asset_id``) and linked names per asset, within ``assets`` only.
+
+    Limiting both ends to the assets shown keeps a hidden (private) entry out of public popups.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        The assets shown, with ``id``, ``name``, ``building_block`` and ``related_asset_id``.
+    links : pandas.DataFrame or None
+        Links with ``from_asset_id``, ``to_asset_id`` and ``kind``.
+
+    Returns
+    -------
+    stories : dict
+        Place id -> list of its stories (dicts with ``name``, ``description``, ``story_date``).
+    linked : dict
+        Asset id -> list of ``(kind, name of the other end)``, for both ends of every link; an
+        unknown kind reads as ``other``.
+    """
+    stories: dict[str, list[dict]] = defaultdict(list)
+    linked: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    if assets is None or not len(assets):
+        return stories, linked
+    names = dict(zip(assets["id"], assets["name"].astype(object)))
+    for story in _records(assets[(assets["building_block"] == "story").fillna(False).to_numpy()]):
+        place = story.get("related_asset_id")
+        if plain_text(place) and place in names:
+            stories[place].append({k: story.get(k) for k in ("name", "description", "story_date")})
+    if links is not None and len(links):
+        for a, b, kind in zip(links["from_asset_id"], links["to_asset_id"], links["kind"]):
+            if a in names and b in names:
+                kind = plain_text(kind) if plain_text(kind) in _LINK_KINDS else "other"
+                linked[a].append((kind, plain_text(names[b])))
+                linked[b].append((kind, plain_text(names[a])))
+    return stories, linked
+
+
+def block_legend_html(counts: Mapping[str, int], lang: str = "nl") -> str:
+    """Legend of the building blocks: colour, icon, label and number shown.
+
+    Parameters
+    ----------
+    counts : mapping of str to int
+        Number of assets shown per building block (a missing block counts 0).
+    lang : {'nl', 'en'}
+        Language of the labels.
+
+    Returns
+    -------
+    str
+        HTML of a ``<details>`` block (folded on a narrow screen).
+    """
+    rows = [f"<details open><summary><b>{t('legend_title', lang)}</b></summary>"]
+    for block in ENTRY_KINDS:
+        style = BLOCK_STYLE[block]
+        rows.append(f"<div>{_badge(style['color'], style['icon'], 16)} {html.escape(block_label(block, lang))}"
+                    f" ({int(counts.get(block, 0))})</div>")
+    rows.append(f"<div>{_badge('#888', '', 16, meeting=True)} {t('legend_meeting_place', lang)}</div></details>")
+    return "".join(rows)
+
+
+def coverage_legend_html(lang: str = "nl", minutes: float | None = None) -> str:
+    """Legend of the coverage classes and the point layers.
+
+    Parameters
+    ----------
+    lang : {'nl', 'en'}
+        Language of the labels.
+    minutes : float, optional
+        Walking time in minutes that counts as "in reach", added to the title.
+
+    Returns
+    -------
+    str
+        HTML of a ``<details>`` block.
+    """
+    title = t("legend_coverage", lang)
+    if minutes is not None:
+        title += f" ({t('walk_minutes', lang, minutes=_fmt(minutes, 0))})"
+    rows = [f"<details open><summary><b>{html.escape(title)}</b></summary>"]
+    low = 0
+    for high, colour in COVERAGE_CLASSES:
+        rows.append(f"<div><span style='display:inline-block;width:14px;height:10px;background:{colour};"
+                    f"border:1px solid #333'></span> {low:.0f}–{high:.0f}%</div>")
+        low = high
+    rows.append(f"<div><span style='display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};"
+                f"border:1px solid #333'></span> {t('no_data', lang)}</div>")
+    rows.append(f"<div><span style='color:{GAP_COLOUR}'>●</span> {t('legend_gap', lang)}</div>")
+    rows.append(f"<div><span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
+                f"background:{MEETING_FILL};border:3px solid {MEETING_RIM}'></span> {t('legend_meeting', lang)}</div>")
+    rows.append(f"<div><span style='background:#000;color:#fff;border-radius:50%;padding:0 4px'>1</span> "
+                f"{t('legend_site', lang)}</div>")
+    rows.append(f"<div style='max-width:16em'><i>{html.escape(t('legend_may_be_unmapped', lang))}</i></div></details>")
+    return "".join(rows)
+
+
+_LINK_KINDS = ("works_with", "could_work_with", "part_of", "located_at", "story_about", "other")
+
+
+def _layer_name(block: str, count: int, lang: str) -> str:
+    style = BLOCK_STYLE[block]
+    return f"{_badge(style['color'], style['icon'], 16)} {html_text(block_label(block, lang))} ({count})"
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return frame.drop(columns=frame.geometry.name).to_dict("records") if len(frame) else []
+
+
+def plain_text(value) -> str:
+    """A cell as text: ``""`` for None, pandas' NA and NaN.
+
+    Parameters
+    ----------
+    value : object
+        A value from a frame.
+
+    Returns
+    -------
+    str
+        The value as text, or an empty string when it is missing.
+    """
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value)
+
+
+def _number(value) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _fmt(value: float | None, decimals: int) -> str:
+    return "–" if value is None else f"{value:,.{decimals}f}".replace(",", " ")
+
+
+def is_true(value) -> bool:
+    """Whether a cell holds a true value (None, pandas' NA and NaN are not).
+
+    Parameters
+    ----------
+    value : object
+        A value from a frame.
+
+    Returns
+    -------
+    bool
+        True for a set, truthy value.
+    """
+    if value is None or value is pd.NA:
+        return False
+    try:
+        return bool(value) and value == value
+    except TypeError:
+        return False
+
+
+def shorten_text(text: str) -> str:
+    """Cut a text to :data:`POPUP_TEXT_CHARS` characters, ending in an ellipsis when cut.
+
+    Parameters
+    ----------
+    text : str
+        The text.
+
+    Returns
+    -------
+    str
+        At most :data:`POPUP_TEXT_CHARS` characters.
+    """
+    return text if len(text) <= POPUP_TEXT_CHARS else text[:POPUP_TEXT_CHARS - 1] + "…"

@@ -1,0 +1,125 @@
+"""What the pages read from a workspace, cached across sessions (``st.cache_data``).
+
+Part of :mod:`assetmap.ui` (which re-exports every name here). Every read is keyed by the
+workspace's version (:func:`assetmap.ui.workspace_version`), which changes on every write, so a
+write is read anew on the next run. Which workspace a session reads, and as whom, is :mod:`assetmap.ui`'s.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import streamlit as st
+
+from assetmap.service import Actor, open_workspace
+
+__all__ = ["load_block_labels", "load_boundaries", "load_layers", "load_public_assets"]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def load_block_labels(path: str, version: tuple[int, int]) -> dict[str, str]:
+    """The workspace's own building-block names (:meth:`assetmap.service.Workspace.labels`).
+
+    Parameters
+    ----------
+    path : str
+        The workspace file.
+    version : tuple of int
+        :func:`~assetmap.ui.workspace_version` of the file: the cache key, which changes on every write.
+
+    Returns
+    -------
+    dict of str to str
+        Building block -> label; empty for the standard labels.
+    """
+    with open_workspace(path, Actor(None, "public")) as ws:
+        return ws.labels()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def load_layers(path: str, version: tuple[int, int], role: str, pseudonym: str | None) -> dict:
+    """Assets, boundaries, links and sources of a workspace version, as one actor may see them.
+
+    Cached with ``st.cache_data`` (32 entries, shared by every session of the server, keyed by the
+    actor too); each call gets its own copy of the cached frames.
+
+    Parameters
+    ----------
+    path : str
+        The workspace file (a string, so that Streamlit can hash it).
+    version : tuple of int
+        From :func:`~assetmap.ui.workspace_version`; only a part of the cache key, so a write reads anew.
+    role : str
+        The actor's role (``public``, ``workshop`` or ``coordinator``).
+    pseudonym : str or None
+        The actor's pseudonym (a ``workshop`` actor sees their own private entries).
+
+    Returns
+    -------
+    dict
+        ``assets`` (what the service gives this actor: the public view, the workshop view, or
+        every asset for a coordinator) and ``boundaries`` as EPSG:4326 GeoDataFrames, ``links``
+        (between assets the actor sees) and ``sources`` as DataFrames.
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        The file is missing, not a workspace, or of a newer schema version.
+    """
+    actor = Actor(pseudonym, role)
+    with open_workspace(path, actor) as ws:
+        return {"assets": ws.assets(actor=actor), "boundaries": ws.boundaries(), "links": ws.links(actor=actor),
+                "sources": ws.sources()}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_public_assets(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
+    """The public view of a workspace version, as the service gives it to the public role.
+
+    Parameters
+    ----------
+    path : str
+        The workspace file.
+    version : tuple of int
+        :func:`~assetmap.ui.workspace_version` of the file: the cache key, which changes on every write.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The assets the public may see, in EPSG:4326 (individuals at their area's anchor,
+        contact fields and ``added_by`` emptied).
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        The file is missing, not a workspace, or of a newer schema version.
+    """
+    public = Actor(None, "public")
+    with open_workspace(path, public) as ws:
+        return ws.assets(actor=public)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def load_boundaries(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
+    """The CBS boundaries of a workspace version: open data, the same for every role.
+
+    For a page that needs only them (the coverage page), without reading the assets as well.
+
+    Parameters
+    ----------
+    path : str
+        The workspace file.
+    version : tuple of int
+        :func:`~assetmap.ui.workspace_version` of the file: the cache key, which changes on every write.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``code``, ``name``, ``level``, ``population`` and the other CBS fields, in EPSG:4326.
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        The file is missing, not a workspace, or of a newer schema version.
+    """
+    with open_workspace(path, Actor(None, "public")) as ws:
+        return ws.boundaries()

@@ -1,0 +1,260 @@
+"""What a profile shows: one area's public entries, links, coverage and suggestions, gathered.
+
+Part of :mod:`assetmap.report` (which re-exports every public name here). Everything comes from
+the public view through the service, and coverage from the same functions as ``assetmap coverage``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from assetmap import settings
+from assetmap.errors import InputError
+from assetmap.layers.grid import area_of
+from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.maps import plain_text
+from assetmap.messages import N_
+from assetmap.service import Actor
+
+__all__ = ["LEVEL_CODES", "SUGGESTIONS", "AreaProfile", "build_profile", "find_area"]
+
+#: Suggested new meeting places shown in a profile.
+SUGGESTIONS: int = 3
+#: Code of the word for each level of area.
+LEVEL_CODES: dict[str, str] = {"gemeente": N_("report_level_gemeente"), "wijk": N_("report_level_wijk"),
+                               "buurt": N_("report_level_buurt")}
+
+
+@dataclass
+class AreaProfile:
+    """Everything a profile shows, from public data only (see :func:`build_profile`).
+
+    Parameters
+    ----------
+    code : str
+        The CBS code asked for (``GM``, ``WK`` or ``BU``).
+    name : str
+        The area's name (its code when the workspace has no name for it).
+    level : str
+        ``gemeente``, ``wijk`` or ``buurt``.
+    area : shapely.Geometry
+        The area's boundary in RD New (EPSG:28992).
+    assets : geopandas.GeoDataFrame
+        The public assets of the area (EPSG:4326), from the public view.
+    links : list of tuple
+        ``(from name, link kind, to name)`` between public assets of which one lies in the area,
+        from the links layer and from stories' ``related_asset_id``.
+    coverage : list of dict
+        The rows of ``coverage --json`` (``buurten``) for the area: its own row, or the rows of
+        the areas inside it. Empty when the workspace has no coverage inputs.
+    coverage_total : dict or None
+        ``population``, ``covered_population``, ``uncovered_population`` and ``coverage_pct``
+        over ``coverage`` (the row itself when there is one row).
+    minutes : float
+        Walking minutes that count as nearby.
+    speed_kmh : float
+        Walking speed used, km/h.
+    meeting_places : geopandas.GeoDataFrame
+        The public meeting places counted, inside the area (EPSG:4326).
+    suggestions : geopandas.GeoDataFrame
+        Suggested new meeting places inside the area (``rank``, ``name``, ``added_population``,
+        ``coverage_pct_after``; EPSG:4326), from ``coverage.suggest_sites``.
+    sources : pandas.DataFrame
+        The workspace's data sets (``name``, ``licence``, ``attribution``, ``imported_at``).
+    made_on : datetime.date
+        The date the profile was made.
+    notes : list of str
+        Message codes of things the reader should know (no coverage, no population).
+    """
+
+    code: str
+    name: str
+    level: str
+    area: object
+    assets: gpd.GeoDataFrame
+    links: list = field(default_factory=list)
+    coverage: list = field(default_factory=list)
+    coverage_total: dict | None = None
+    minutes: float = settings.COVERAGE_MINUTES
+    speed_kmh: float = settings.WALK_SPEED_KMH
+    meeting_places: gpd.GeoDataFrame | None = None
+    suggestions: gpd.GeoDataFrame | None = None
+    sources: pd.DataFrame | None = None
+    made_on: date = field(default_factory=date.today)
+    notes: list = field(default_factory=list)
+
+    def block_counts(self) -> dict[str, int]:
+        """Number of public entries per building block and initiatives (every kind, 0 included)."""
+        counts = self.assets["building_block"].value_counts() if len(self.assets) else {}
+        return {block: int(counts.get(block, 0)) for block in ENTRY_KINDS}
+
+    def category_counts(self) -> list[tuple[str, str, int]]:
+        """``(building block, category, count)``, most common first (missing category as ``""``)."""
+        if not len(self.assets):
+            return []
+        frame = self.assets.assign(category=self.assets["category"].fillna("").astype(str))
+        counts = frame.groupby(["building_block", "category"]).size().reset_index(name="n")
+        counts = counts.sort_values(["n", "building_block", "category"], ascending=[False, True, True])
+        return [(b, c, int(n)) for b, c, n in counts.itertuples(index=False)]
+
+    def stories(self) -> list[dict]:
+        """The public stories of the area, those with a description first: ``name``, ``description``, ``about``."""
+        if not len(self.assets):
+            return []
+        names = dict(zip(self.assets["id"], self.assets["name"].astype(object)))
+        rows = self.assets[(self.assets["building_block"] == "story").fillna(False).to_numpy()]
+        out = []
+        for row in rows.itertuples():
+            related = getattr(row, "related_asset_id", None)
+            out.append({"name": plain_text(row.name), "description": plain_text(row.description),
+                        "about": plain_text(names.get(related)) if plain_text(related) else ""})
+        return sorted(out, key=lambda s: (not s["description"], not s["about"]))
+
+
+def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float | None = None) -> AreaProfile:
+    """Gather a profile of one area from the public view of a workspace.
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        An open workspace (read only).
+    code : str
+        CBS code of a gemeente (``GM0503``), wijk (``WK050328``) or buurt (``BU05032800``).
+    minutes : float, optional
+        Walking minutes that count as nearby; default ``settings.COVERAGE_MINUTES``.
+    speed_kmh : float, optional
+        Walking speed in km/h; default ``settings.WALK_SPEED_KMH``.
+
+    Returns
+    -------
+    AreaProfile
+        The area's public assets, links, coverage rows, meeting places and suggestions.
+
+    Raises
+    ------
+    InputError
+        ``report_area_unknown`` when no boundary has or names ``code``; ``minutes`` or the speed
+        is not a number above 0.
+    """
+    from assetmap.coverage import CoverageError, compute_coverage, load_inputs, suggest_sites
+
+    boundaries = ws.boundaries()
+    code, name, level, area = find_area(boundaries, code)
+    public = Actor(None, "public")
+    assets = ws.assets(actor=public)
+    column = {"gemeente": "gemeente_code", "wijk": "wijk_code", "buurt": "buurt_code"}[level]
+    in_area = (assets[column] == code).fillna(False).to_numpy() if len(assets) else np.zeros(0, bool)
+    if level == "wijk" and len(assets):
+        # A wijk of a workspace without buurten is also the "buurt" code of its assets.
+        in_area |= (assets["buurt_code"] == code).fillna(False).to_numpy()
+    profile = AreaProfile(code=code, name=name, level=level, area=area, assets=assets[in_area].copy())
+    profile.links = _links(assets, ws.links(actor=public), set(profile.assets["id"]))
+    profile.sources = ws.sources()
+    try:
+        inputs = load_inputs(ws)
+    except CoverageError:
+        profile.notes.append(N_("report_no_coverage"))
+        return profile
+    result = compute_coverage(inputs, minutes, speed_kmh)
+    profile.minutes, profile.speed_kmh = result.minutes, result.speed_kmh
+    rows = result.to_dict()["buurten"]
+    profile.coverage = _area_rows(rows, boundaries, code, level)
+    profile.coverage_total = _total(profile.coverage)
+    if not profile.coverage:
+        profile.notes.append(N_("report_outside_coverage"))
+    area_4326 = gpd.GeoSeries([area], crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS).iloc[0]
+    places = result.meeting_places
+    profile.meeting_places = places[places.geometry.within(area_4326).to_numpy()].reset_index(drop=True)
+    # Suggest only sites inside the area: the same greedy choice as `assetmap suggest`, over the
+    # area's own candidates.
+    candidates = inputs.candidates[inputs.candidates.geometry.within(area_4326).to_numpy()]
+    if len(candidates):
+        local = dataclasses.replace(inputs, candidates=candidates.reset_index(drop=True))
+        profile.suggestions = suggest_sites(local, result.minutes, result.speed_kmh, count=SUGGESTIONS)
+    return profile
+
+
+def _links(assets: gpd.GeoDataFrame, links: pd.DataFrame, area_ids: set) -> list[tuple[str, str, str]]:
+    """Links with at least one end in the area, both ends public (the public view already dropped the rest)."""
+    names = dict(zip(assets["id"], assets["name"].astype(object))) if len(assets) else {}
+    out = []
+    if links is not None and len(links):
+        for a, b, kind in zip(links["from_asset_id"], links["to_asset_id"], links["kind"]):
+            if a in names and b in names and (a in area_ids or b in area_ids):
+                out.append((plain_text(names[a]), plain_text(kind) or "other", plain_text(names[b])))
+    if len(assets) and "related_asset_id" in assets.columns:
+        for a, b in zip(assets["id"], assets["related_asset_id"]):
+            if plain_text(b) and b in names and (a in area_ids or b in area_ids):
+                out.append((plain_text(names[a]), "story_about", plain_text(names[b])))
+    return out
+
+
+def find_area(boundaries: gpd.GeoDataFrame, code: str | None) -> tuple[str, str, str, object]:
+    """The area a profile or poster is for, or the coded error that says which codes exist.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        The workspace's boundaries (EPSG:4326).
+    code : str or None
+        CBS code of a gemeente, wijk or buurt (case and spaces do not matter).
+
+    Returns
+    -------
+    tuple
+        ``(code, name, level, geometry)``: the normalised code, the area's name, its level and its
+        outline in RD New (see :func:`assetmap.layers.grid.area_of`).
+
+    Raises
+    ------
+    InputError
+        ``report_area_unknown`` when no boundary has or names ``code``.
+    """
+    code = str(code or "").strip().upper()
+    found = area_of(boundaries.to_crs(settings.METRIC_CRS) if len(boundaries) else None, code)
+    if found is None:
+        known = ", ".join(sorted(boundaries["code"].astype(str))[:8]) if len(boundaries) else "-"
+        raise InputError("report_area_unknown", "fix_report_area" if len(boundaries) else "fix_import_buurten",
+                         code=code, known=known)
+    return (code, *found)
+
+
+def _area_rows(rows: list[dict], boundaries: gpd.GeoDataFrame, code: str, level: str) -> list[dict]:
+    """The rows of ``coverage --json`` that make up the area (its own row, or the rows inside it)."""
+    own = [r for r in rows if r["code"] == code]
+    if own:
+        return own
+    parent = {}
+    for column in ("wijk_code", "gemeente_code"):
+        if column in boundaries.columns:
+            parent[column] = dict(zip(boundaries["code"], boundaries[column]))
+    inside = [r for r in rows if code in (parent.get("wijk_code", {}).get(r["code"]),
+                                          parent.get("gemeente_code", {}).get(r["code"]))]
+    if inside or level != "buurt":
+        return inside
+    # A buurt in a workspace analysed per wijk: the figures of its wijk.
+    wijk = parent.get("wijk_code", {}).get(code)
+    return [r for r in rows if r["code"] == wijk]
+
+
+def _total(rows: list[dict]) -> dict | None:
+    if not rows:
+        return None
+    if len(rows) == 1:
+        row = rows[0]
+        return {"population": row["population"], "covered_population": row["covered_population"],
+                "uncovered_population": row["population"] - row["covered_population"],
+                "coverage_pct": row["coverage_pct"], "median_minutes": row["median_minutes"],
+                "p90_minutes": row["p90_minutes"]}
+    population = sum(r["population"] for r in rows)
+    covered = sum(r["covered_population"] for r in rows)
+    # The same rounding as coverage.CoverageResult.total, so a whole gemeente reads as `total`.
+    pct = round(100.0 * covered / population, 1) if population else 0.0
+    return {"population": population, "covered_population": covered, "uncovered_population": population - covered,
+            "coverage_pct": pct, "median_minutes": None, "p90_minutes": None}
