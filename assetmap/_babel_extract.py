@@ -20,6 +20,8 @@ KEYWORDS: dict[str, tuple[int, ...]] = {
     "t": (1,), "text": (1,), "N_": (1,), "Message": (1,),
     "Problem": (1, 2), "AssetmapError": (1, 2), "InputError": (1, 2), "WorkspaceError": (1, 2),
     "PermissionDenied": (1, 2), "CoverageError": (1, 2),
+    # the callback through which a cell parser of the layers reports a problem (layers._validate.parse_cells)
+    "complain": (1, 2),
 }
 FIX_KEYWORD = "fix"
 _ENGLISH_PO = Path(__file__).resolve().parent / "locale" / "en" / "LC_MESSAGES" / "assetmap.po"
