@@ -23,6 +23,9 @@ __all__ = ["Workspace", "create_workspace", "open_workspace"]
 class Workspace(Initiatives, Moderation, Accounts, Activities, Labels, MapData):
     """A workspace seen through the editing service.
 
+    Its methods come from the parts of the service, each built on the same core: entries and
+    initiatives, moderation, accounts and table codes, activities, labels and map data.
+
     Parameters
     ----------
     store : Store
@@ -33,7 +36,6 @@ class Workspace(Initiatives, Moderation, Accounts, Activities, Labels, MapData):
     moderation_default : bool
         Whether moderation is on where the workspace never set it (a hosted app: on).
     """
-
 
 
 # ---------------------------------------------------------------------- opening
