@@ -558,6 +558,7 @@ class _Batch:
             self._change(number, record, before, geom, wkt)
 
     def _add(self, record: dict, geom, wkt: str | None) -> None:
+        """A new entry: in the participant's own name, stamped now, recorded as ``create``."""
         asset_id = record["id"]
         if policy.is_participant(self.actor):
             record["added_by"] = self.actor.pseudonym  # never in someone else's name
@@ -569,6 +570,7 @@ class _Batch:
         self.report.added.append(asset_id)
 
     def _change(self, number: int, record: dict, before: dict, geom, wkt: str | None) -> None:
+        """A row for a stored entry: refused, taken over, unchanged, or recorded as ``update``."""
         asset_id = record["id"]
         foreign = self._check_ownership(before, asset_id)
         if foreign and self.others == "refuse":
