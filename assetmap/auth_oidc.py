@@ -149,7 +149,8 @@ def actor_from_claims(claims: Mapping, config: Mapping | None = None) -> SignIn 
     granted = list(by_list) if verified else []
     role_claim = config.get("role_claim")
     if isinstance(role_claim, str) and role_claim.strip():
-        granted += [value for value in _texts(claims.get(role_claim.strip())) if policy.is_role(value) and policy.role_above(value, DEFAULT_ROLE)]
+        granted += [value for value in _texts(claims.get(role_claim.strip()))
+                    if policy.is_role(value) and policy.role_above(value, DEFAULT_ROLE)]
     if granted:
         return SignIn(Actor(pseudonym, max(granted, key=_rank)), None)
     notice = (Message("oidc_email_unverified", pseudonym=pseudonym) if by_list
