@@ -15,11 +15,11 @@ from assetmap import imports, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, t
 from assetmap.layers.schema import ENTRY_KINDS
-from assetmap.service import create_workspace
+from assetmap.service import create_workspace, policy
 
 lang = ui.setup_page("home")
 actor = ui.session_actor()
-coordinator = actor.role == "coordinator"
+coordinator = policy.may_manage(actor)
 local_files = ui.local_files_allowed(actor)  # a coordinator on localhost may type paths on this computer
 st.title(t("home_title", lang))
 st.write(t("home_intro", lang))

@@ -39,7 +39,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from assetmap.messages import Message
-from assetmap.service import ROLES, Actor
+from assetmap.service import Actor, policy
 
 __all__ = [
     "SHARED_AUTH_KEYS",
@@ -130,7 +130,7 @@ def _texts(value: object) -> list[str]:
 
 
 def _rank(role: str) -> int:
-    return ROLES.index(role)
+    return policy.rank(role)
 
 
 def actor_from_claims(claims: Mapping, config: Mapping | None = None) -> SignIn | None:
@@ -163,7 +163,8 @@ def actor_from_claims(claims: Mapping, config: Mapping | None = None) -> SignIn 
     granted = list(by_list) if verified else []
     role_claim = config.get("role_claim")
     if isinstance(role_claim, str) and role_claim.strip():
-        granted += [value for value in _texts(claims.get(role_claim.strip())) if value in ROLES and value != DEFAULT_ROLE]
+        granted += [value for value in _texts(claims.get(role_claim.strip()))
+                    if policy.is_role(value) and policy.role_above(value, DEFAULT_ROLE)]
     if granted:
         return SignIn(Actor(pseudonym, max(granted, key=_rank)), None)
     notice = (Message("oidc_email_unverified", pseudonym=pseudonym) if by_list

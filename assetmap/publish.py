@@ -47,7 +47,7 @@ from assetmap.layers.assets import meeting_places
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import json_for_script
 from assetmap.messages import N_
-from assetmap.service import Actor, open_workspace
+from assetmap.service import Actor, open_workspace, policy
 
 #: The templates of the page (copied or filled in when publishing).
 SITE_TEMPLATES = Path(__file__).resolve().parent / "site"
@@ -257,7 +257,8 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
     InputError
         ``area`` is not a wijk or buurt code of the workspace.
     """
-    if getattr(getattr(ws, "actor", None), "role", "public") != "public":
+    actor = getattr(ws, "actor", None)
+    if actor is not None and not policy.sees_public_view(actor):
         # Only the public actor's reads are public output; a coordinator's ws would read everything.
         raise InputError("publish_not_public", "fix_publish_public")
     assets = export.assets_for_export(ws, public=True)

@@ -33,7 +33,7 @@ from assetmap._ui_widgets import (MAP_HEIGHT, _page_language, flash, live_status
                                   show_map)
 from assetmap.errors import AssetmapError, InputError, render_error
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t, use_block_labels
-from assetmap.service import ROLES, Actor, Workspace, open_workspace
+from assetmap.service import Actor, Workspace, open_workspace, policy
 from assetmap.storage import location_exists
 from assetmap.storage.postgis import is_uri, mask as mask_uri
 
@@ -215,7 +215,7 @@ def anonymous_role() -> str:
     """
     given = os.environ.get(ACCESS_ENV, "").strip().lower()
     if given:
-        return given if given in ROLES else "public"
+        return given if policy.is_role(given) else "public"
     return "coordinator" if listens_locally() else "public"
 
 
@@ -234,7 +234,7 @@ def has_role(actor: Actor, role: str) -> bool:
     bool
         True when the actor's role is ``role`` or a higher one.
     """
-    return ROLES.index(actor.role) >= ROLES.index(role)
+    return policy.at_least(actor, role)
 
 
 def signed_in() -> Actor | None:
@@ -272,8 +272,8 @@ def session_actor() -> Actor:
     """
     role = anonymous_role()
     signed = signed_in()
-    if signed is not None and ROLES.index(signed.role) > ROLES.index(role):
-        role = signed.role
+    if signed is not None:
+        role = policy.higher_role(role, signed.role)
     if signed is not None and signed.pseudonym:
         pseudonym = signed.pseudonym
     else:
@@ -294,7 +294,7 @@ def local_files_allowed(actor: Actor) -> bool:
     bool
         True for a ``coordinator`` when the app is not :func:`hosted`.
     """
-    return actor.role == "coordinator" and not hosted()
+    return policy.may_manage(actor) and not hosted()
 
 
 def require_role(role: str, lang: str) -> Actor:
@@ -366,7 +366,7 @@ def _sign_in_panel(lang: str) -> None:
             flash("info", t("signed_out", lang))
             st.rerun()
         return
-    if anonymous_role() == "coordinator":
+    if policy.role_at_least(anonymous_role(), "coordinator"):
         return  # signing in gives nothing more
     bar.caption(t("access_line", lang, role=t("role_" + anonymous_role(), lang)))
     with bar.expander(t("sign_in", lang)):
@@ -644,7 +644,7 @@ def layers(path: Path, actor: Actor) -> dict:
     """
     # Only a workshop actor's view depends on the pseudonym: one cache entry for every other session.
     return load_layers(str(path), workspace_version(path), actor.role,
-                       actor.pseudonym if actor.role == "workshop" else None)
+                       actor.pseudonym if policy.is_participant(actor) else None)
 
 
 # ---------------------------------------------------------------------- online helpers

@@ -14,12 +14,13 @@ from assetmap import export, imports, settings, ui
 from assetmap.errors import AssetmapError, InputError
 from assetmap.i18n import block_label, t
 from assetmap.messages import text
+from assetmap.service import policy
 
 lang = ui.setup_page("data")
 ui.require_role(ui.PAGE_ROLES["data"], lang)
 me = ui.pseudonym_input(lang)
 actor = ui.session_actor()
-coordinator = actor.role == "coordinator"
+coordinator = policy.may_manage(actor)
 st.title(t("data_title", lang))
 ui.show_flashes()
 path = ui.require_workspace(lang)

@@ -27,12 +27,13 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from assetmap import service, settings
+from assetmap import settings
 from assetmap.errors import InputError, PermissionDenied
 from assetmap.export import asset_records, export_assets
 from assetmap.layers import build_assets
 from assetmap.layers.boundaries import assign_codes
 from assetmap.service import Actor, create_workspace, open_workspace
+from assetmap.service import accounts as service_accounts  # the clock of sign-in and table codes
 from assetmap.storage import SCHEMA_VERSION
 
 CLI = [sys.executable, "-m", "assetmap.cli"]
@@ -337,13 +338,13 @@ def test_five_failures_lock_the_account_until_the_time_is_up(access_ws, monkeypa
         assert "15 minutes" in str(refused.value) and "15 minuten" in refused.value.render("nl")
         assert ws.accounts().set_index("name").loc["Carla", "locked_until"] is not None
 
-        start = service._utcnow()
-        monkeypatch.setattr(service, "_utcnow", lambda: start + timedelta(minutes=10))
+        start = service_accounts._utcnow()
+        monkeypatch.setattr(service_accounts, "_utcnow", lambda: start + timedelta(minutes=10))
         with pytest.raises(PermissionDenied) as refused:
             ws.sign_in("Carla", PASSWORD)
         assert refused.value.problems[0].params == {"minutes": 5}
 
-        monkeypatch.setattr(service, "_utcnow", lambda: start + timedelta(minutes=15, seconds=1))
+        monkeypatch.setattr(service_accounts, "_utcnow", lambda: start + timedelta(minutes=15, seconds=1))
         assert ws.sign_in("Carla", PASSWORD) == Actor("Carla", "coordinator")
         row = ws.accounts().set_index("name").loc["Carla"]
         assert row["failed_attempts"] == 0 and pd.isna(row["locked_until"])
@@ -357,8 +358,8 @@ def test_a_lock_that_ran_out_gives_a_full_count_again(access_ws, monkeypatch):
             with pytest.raises(PermissionDenied) as refused:
                 ws.sign_in("tafel-7", "nee-nee-nee")
             assert _code(refused) == code
-        start = service._utcnow()
-        monkeypatch.setattr(service, "_utcnow", lambda: start + timedelta(minutes=2))
+        start = service_accounts._utcnow()
+        monkeypatch.setattr(service_accounts, "_utcnow", lambda: start + timedelta(minutes=2))
         for code in ("sign_in_failed", "sign_in_locked"):
             with pytest.raises(PermissionDenied) as refused:
                 ws.sign_in("tafel-7", "nee-nee-nee")
@@ -455,10 +456,10 @@ def test_a_table_code_is_refused_when_unknown_or_expired(access_ws, monkeypatch)
             with pytest.raises(PermissionDenied) as refused:
                 ws.redeem_table_code(wrong, "tafel 3")
             assert _code(refused) == "table_code_invalid"
-        start = service._utcnow()
-        monkeypatch.setattr(service, "_utcnow", lambda: start + timedelta(hours=7, minutes=59))
+        start = service_accounts._utcnow()
+        monkeypatch.setattr(service_accounts, "_utcnow", lambda: start + timedelta(hours=7, minutes=59))
         assert ws.redeem_table_code(code, "tafel 3").role == "workshop"
-        monkeypatch.setattr(service, "_utcnow", lambda: start + timedelta(hours=8, seconds=1))
+        monkeypatch.setattr(service_accounts, "_utcnow", lambda: start + timedelta(hours=8, seconds=1))
         with pytest.raises(PermissionDenied) as refused:
             ws.redeem_table_code(code, "tafel 3")
         assert _code(refused) == "table_code_invalid"

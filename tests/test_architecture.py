@@ -21,11 +21,12 @@ ALLOWED: dict[str, set[str]] = {
     "sources": {"layers", "base"},
     "store": {"layers", "base"},
     "privacy": {"layers", "base"},
+    "policy": {"layers", "base"},
     "texts": {"layers", "base"},
-    "service": {"store", "privacy", "layers", "base"},
+    "service": {"policy", "store", "privacy", "layers", "base"},
     "analysis": {"layers", "base"},
-    "workflows": {"service", "sources", "privacy", "layers", "base"},
-    "faces": {"workflows", "analysis", "service", "texts", "privacy", "store", "sources", "layers", "base"},
+    "workflows": {"service", "policy", "sources", "privacy", "layers", "base"},
+    "faces": {"workflows", "analysis", "service", "policy", "texts", "privacy", "store", "sources", "layers", "base"},
 }
 
 
@@ -35,6 +36,8 @@ def part_of(module: str) -> str:
     if len(name) == 1:
         return "base"  # the package's __init__: version only
     top = name[1]
+    if name[1:3] == ["service", "policy"]:
+        return "policy"  # who may do what: below the rest of the service, which asks it
     return {
         "errors": "base", "settings": "base", "messages": "base", "memory": "base",
         "layers": "layers", "sources": "sources", "storage": "store", "privacy": "privacy",
@@ -76,9 +79,11 @@ GRAPH = {m: _imports(m, p) for m, p in _modules().items()}
 
 def test_the_graph_is_read():
     """The check sees the real imports (a broken reader would pass everything)."""
-    assert "assetmap.storage" in GRAPH["assetmap.service"]
+    assert "assetmap.storage" in GRAPH["assetmap.service._core"]
+    assert "assetmap.service.policy" in GRAPH["assetmap.service.entries"]
     assert "assetmap.service" in GRAPH["assetmap.imports"]
     assert part_of("assetmap.layers.schema") == "layers" and part_of("assetmap.cli") == "faces"
+    assert part_of("assetmap.service.policy") == "policy" and part_of("assetmap.service.entries") == "service"
 
 
 @pytest.mark.parametrize("module", sorted(GRAPH))
@@ -125,3 +130,98 @@ def test_nothing_but_the_service_writes_to_a_store():
         if ".store." in page.read_text(encoding="utf-8") or "open_store" in page.read_text(encoding="utf-8"):
             writers.append(page.name)
     assert not writers, f"these reach past the service to the store: {sorted(set(writers))}"
+
+
+# ---------------------------------------------------------------------- roles are compared in one place
+#: The roles (:data:`assetmap.service.policy.ROLES`), as they are written in the source.
+ROLE_NAMES = frozenset({"public", "workshop", "coordinator"})
+#: Role names that are nothing else: ``public`` is also a visibility and ``workshop`` a source, so
+#: those two count only when compared with something that holds a role, or together in a collection.
+ONLY_ROLES = frozenset({"coordinator"})
+#: The one module that may compare roles.
+POLICY = PACKAGE / "service" / "policy.py"
+
+
+def _is_role_literal(node: ast.AST, names: frozenset = ROLE_NAMES) -> bool:
+    return isinstance(node, ast.Constant) and node.value in names
+
+
+def _is_role_collection(node: ast.AST) -> bool:
+    """A tuple, list or set with two role names, or with ``coordinator`` (``("workshop", "coordinator")``)."""
+    if not isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return False
+    roles = {e.value for e in node.elts if _is_role_literal(e)}
+    return len(roles) >= 2 or bool(roles & ONLY_ROLES)
+
+
+def _is_role_valued(node: ast.AST) -> bool:
+    """An expression that holds a role: ``role``, ``x.role``, ``DEFAULT_ROLE``, ``ROLES``, ``row["role"]``,
+    ``anonymous_role()``, ``ROLES.index(x)``."""
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        return (isinstance(key, ast.Constant) and key.value == "role") or _is_role_valued(node.value)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) > 1:
+            return _is_role_literal(node.args[1], frozenset({"role"})) or _is_role_valued(node.args[0])
+        if isinstance(func, ast.Attribute) and func.attr == "index":  # ROLES.index(x): a rank
+            return _is_role_valued(func.value)
+        return _is_role_valued(func)
+    if isinstance(node, ast.Name):
+        name = node.id.lower()
+    elif isinstance(node, ast.Attribute):
+        name = node.attr.lower()
+    else:
+        return False
+    return name in ("role", "roles") or name.endswith(("_role", "_roles"))
+
+
+def role_comparisons(source: str) -> list[int]:
+    """Line numbers of every comparison of roles in ``source``.
+
+    A comparison (``==``, ``!=``, ``<``, ``in``, ``not in``, ...) or a ``match`` is one when a side
+    holds a role (a name or attribute ``role``, ``*_role``, ``ROLES``, ``x["role"]``, ``anonymous_role()``,
+    ``ROLES.index(x)``), is ``"coordinator"``, or is a collection of role names (see :data:`ONLY_ROLES`).
+    """
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(_is_role_literal(s, ONLY_ROLES) or _is_role_collection(s) or _is_role_valued(s) for s in sides):
+                found.append(node.lineno)
+        elif isinstance(node, ast.Match):
+            cases = [c.pattern for c in node.cases]
+            patterns = [p for c in cases for p in ast.walk(c) if isinstance(p, ast.MatchValue)]
+            if _is_role_valued(node.subject) or any(_is_role_literal(p.value, ONLY_ROLES) for p in patterns):
+                found.append(node.lineno)
+    return found
+
+
+def _sources_that_may_not_compare_roles() -> list[Path]:
+    files = [p for p in sorted(PACKAGE.rglob("*.py")) if p != POLICY]
+    return files + [REPO / "app.py", *sorted((REPO / "pages").glob("*.py"))]
+
+
+def test_the_role_check_finds_comparisons():
+    """A checker that finds nothing would pass everything: it must flag the comparisons it is for."""
+    flagged = role_comparisons(
+        'if actor.role == "coordinator":\n    pass\n'                 # line 1
+        'ok = role in ("workshop", "coordinator")\n'                   # line 3
+        'ok = anonymous_role() != "public"\n'                          # line 4
+        'ok = ROLES.index(a.role) >= ROLES.index(role)\n'              # line 5
+        'ok = "coordinator" == kind\n'                                 # line 6
+        'match actor.role:\n    case "public":\n        pass\n'      # line 7
+        'ok = record.get("visibility") == "public"\n'                  # line 10: a visibility
+        'ok = policy.may_manage(actor) and i in index\n'               # line 11: asking is fine
+        'ok = kind in ("public", "group")\n'                           # line 12: visibilities
+        'ok = getattr(ws.actor, "role", "public") != "public"\n'       # line 13
+    )
+    assert sorted(flagged) == [1, 3, 4, 5, 6, 7, 13]
+
+
+def test_no_role_is_compared_outside_the_policy():
+    """Every access decision asks :mod:`assetmap.service.policy`; no other module compares roles."""
+    found = [f"{path.relative_to(REPO)}:{line}" for path in _sources_that_may_not_compare_roles()
+             for line in role_comparisons(path.read_text(encoding="utf-8"))]
+    assert POLICY.exists() and role_comparisons(POLICY.read_text(encoding="utf-8"))  # the policy itself does
+    assert not found, "roles compared outside assetmap/service/policy.py (ask the policy): " + ", ".join(found)

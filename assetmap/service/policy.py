@@ -1,0 +1,400 @@
+"""Who may do what to which entry: the one place that compares roles and owners.
+
+The service asks it before every read and write, and the faces ask it before they show a page
+or a button (hiding is presentation only: the service refuses either way). Roles go from least
+to most rights: ``public`` reads the public view and may not write; ``workshop`` (a participant
+at a workshop table) sees public and group entries and their own, adds entries only in their
+own name and changes only their own; ``coordinator`` may do everything.
+
+This module sits below the rest of the service: it imports only the errors and the layers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assetmap.errors import PermissionDenied
+from assetmap.layers.initiatives import is_owner
+
+__all__ = [
+    "ACCOUNT_ROLES", "ROLES", "Actor", "ActorLike", "at_least", "check_change", "check_manage", "check_restore",
+    "check_take_over", "check_unarchive", "check_write", "higher_role", "is_account_role", "is_participant",
+    "is_role", "may_manage", "may_write", "owns", "rank", "role_above", "role_at_least", "sees_everything",
+    "sees_public_view",
+]
+
+#: Roles, from least to most rights. ``coordinator`` is today's full rights (a local single user).
+ROLES: tuple[str, ...] = ("public", "workshop", "coordinator")
+#: Roles a local account may have (the public needs no account).
+ACCOUNT_ROLES: tuple[str, ...] = ("workshop", "coordinator")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who calls the service: a pseudonym (recorded as ``added_by`` and in the history) and a role.
+
+    Parameters
+    ----------
+    pseudonym : str or None
+        The name a participant gave, or the name of an import (``"OpenStreetMap"``).
+    role : {'public', 'workshop', 'coordinator'}
+        What the actor may do. ``workshop`` may change only their own entries; ``public`` may not write.
+
+    Raises
+    ------
+    ValueError
+        ``role`` is not one of :data:`ROLES`.
+    """
+
+    pseudonym: str | None = None
+    role: str = "coordinator"
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
+
+
+#: What an actor may be given as: an :class:`Actor`, a pseudonym, or None (the workspace's own actor).
+ActorLike = Actor | str | None
+
+
+# ---------------------------------------------------------------------- roles as such
+def is_role(role) -> bool:
+    """Whether ``role`` names one of :data:`ROLES`.
+
+    Parameters
+    ----------
+    role : object
+        A value from a setting, a form or a sign-in claim.
+
+    Returns
+    -------
+    bool
+        True for ``public``, ``workshop`` and ``coordinator``.
+    """
+    return role in ROLES
+
+
+def is_account_role(role) -> bool:
+    """Whether a local account may have ``role`` (see :data:`ACCOUNT_ROLES`).
+
+    Parameters
+    ----------
+    role : object
+        The role asked for.
+
+    Returns
+    -------
+    bool
+        True for ``workshop`` and ``coordinator``.
+    """
+    return role in ACCOUNT_ROLES
+
+
+def rank(role: str) -> int:
+    """The rights of a role as a number: higher has more (its place in :data:`ROLES`).
+
+    Parameters
+    ----------
+    role : str
+        One of :data:`ROLES`.
+
+    Returns
+    -------
+    int
+        0 for ``public``, 1 for ``workshop``, 2 for ``coordinator``.
+    """
+    return ROLES.index(role)
+
+
+def role_at_least(role: str, least: str) -> bool:
+    """Whether ``role`` has at least the rights of ``least``.
+
+    Parameters
+    ----------
+    role : str
+        The role someone has.
+    least : str
+        The least role needed.
+
+    Returns
+    -------
+    bool
+        True when ``role`` is ``least`` or a higher one.
+    """
+    return rank(role) >= rank(least)
+
+
+def role_above(role: str, other: str) -> bool:
+    """Whether ``role`` has more rights than ``other``.
+
+    Parameters
+    ----------
+    role : str
+        The role someone has.
+    other : str
+        The role to compare with.
+
+    Returns
+    -------
+    bool
+        True when ``role`` is higher than ``other``.
+    """
+    return rank(role) > rank(other)
+
+
+def higher_role(first: str, second: str) -> str:
+    """The higher of two roles (``first`` when they are equal).
+
+    Parameters
+    ----------
+    first, second : str
+        Two of :data:`ROLES`.
+
+    Returns
+    -------
+    str
+        The role with more rights.
+    """
+    return second if role_above(second, first) else first
+
+
+# ---------------------------------------------------------------------- what an actor may do
+def at_least(actor: Actor, least: str) -> bool:
+    """Whether ``actor`` has at least the rights of ``least`` (``public`` < ``workshop`` < ``coordinator``).
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks.
+    least : str
+        The least role needed.
+
+    Returns
+    -------
+    bool
+        True when the actor's role is ``least`` or a higher one.
+    """
+    return role_at_least(actor.role, least)
+
+
+def may_write(actor: Actor) -> bool:
+    """Whether ``actor`` may write at all (everyone but the ``public``).
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks.
+
+    Returns
+    -------
+    bool
+        False for the ``public`` role.
+    """
+    return at_least(actor, "workshop")
+
+
+def may_manage(actor: Actor) -> bool:
+    """Whether ``actor`` may manage the workspace: accounts, history, moderation, map data, anyone's entries.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks.
+
+    Returns
+    -------
+    bool
+        True for a ``coordinator``.
+    """
+    return at_least(actor, "coordinator")
+
+
+def sees_everything(actor: Actor) -> bool:
+    """Whether ``actor`` reads every field of every entry (no view in between).
+
+    Parameters
+    ----------
+    actor : Actor
+        Who reads.
+
+    Returns
+    -------
+    bool
+        True for a ``coordinator``.
+    """
+    return may_manage(actor)
+
+
+def sees_public_view(actor: Actor) -> bool:
+    """Whether ``actor`` reads only the public view (:func:`assetmap.privacy.public_view`).
+
+    Parameters
+    ----------
+    actor : Actor
+        Who reads.
+
+    Returns
+    -------
+    bool
+        True for the ``public`` role.
+    """
+    return not may_write(actor)
+
+
+def is_participant(actor: Actor) -> bool:
+    """Whether ``actor`` is a workshop participant: sees the workshop view (public and group entries and
+    their own), adds only in their own name, changes only their own, and what they make public is moderated.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks.
+
+    Returns
+    -------
+    bool
+        True for the ``workshop`` role.
+    """
+    return may_write(actor) and not may_manage(actor)
+
+
+def owns(actor: Actor, entry) -> bool:
+    """Whether ``actor`` may change ``entry`` as their own: they added it, or are one of its ``owners``.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks; nobody (no pseudonym) owns nothing.
+    entry : mapping
+        The entry's fields (``added_by``, ``owners``).
+
+    Returns
+    -------
+    bool
+        True for its author and every listed owner.
+    """
+    return is_owner(entry, actor.pseudonym)
+
+
+# ---------------------------------------------------------------------- the checks that refuse
+def check_write(actor: Actor) -> None:
+    """Refuse an actor who may not write.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who wants to write.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_public_read_only`` for the ``public`` role.
+    """
+    if not may_write(actor):
+        raise PermissionDenied("permission_public_read_only")
+
+
+def check_manage(actor: Actor) -> None:
+    """Refuse an actor who is not a coordinator.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who wants to manage.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_coordinator_only``.
+    """
+    if not may_manage(actor):
+        raise PermissionDenied("permission_coordinator_only")
+
+
+def check_take_over(actor: Actor) -> None:
+    """Refuse to take over other people's entries for anyone but a coordinator.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks to take over.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_take_over``.
+    """
+    if not may_manage(actor):
+        raise PermissionDenied("permission_take_over")
+
+
+def check_change(actor: Actor, entry, entry_id: str, owner_only: bool = False) -> None:
+    """Refuse a change of an entry that is not the actor's own, where only one's own may be changed.
+
+    That is with ``owner_only``, and always for a workshop participant.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who wants to change it.
+    entry : mapping
+        The stored entry (an asset or an activity: ``added_by``, ``owners``).
+    entry_id : str
+        Its id, for the error.
+    owner_only : bool
+        Only its author or owners may change it, whatever the role.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_no_pseudonym`` when the actor has no pseudonym; ``permission_not_yours``
+        when they neither added it nor own it.
+    """
+    if owner_only or is_participant(actor):
+        if not actor.pseudonym:
+            raise PermissionDenied("permission_no_pseudonym")
+        if not owns(actor, entry):
+            raise PermissionDenied("permission_not_yours", id=entry_id)
+
+
+def check_restore(actor: Actor, state: dict, entry_id: str) -> None:
+    """Refuse a workshop participant the restore of a deleted entry they did not add.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who restores.
+    state : dict
+        The entry as it was before its delete (``added_by``).
+    entry_id : str
+        Its id, for the error.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_not_yours``.
+    """
+    if is_participant(actor) and state.get("added_by") != actor.pseudonym:
+        raise PermissionDenied("permission_not_yours", id=entry_id)
+
+
+def check_unarchive(actor: Actor, entry, entry_id: str) -> None:
+    """Refuse a workshop participant bringing back an archived entry that is not their own.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who brings it back.
+    entry : mapping
+        The archived entry (``added_by``, ``owners``).
+    entry_id : str
+        Its id, for the error.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_not_yours``.
+    """
+    if is_participant(actor) and not owns(actor, entry):
+        raise PermissionDenied("permission_not_yours", id=entry_id)
