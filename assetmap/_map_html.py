@@ -9,13 +9,21 @@ from __future__ import annotations
 import html
 import math
 from collections import defaultdict
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
 import pandas as pd
 
-from assetmap._map_style import (BLOCK_STYLE, COVERAGE_CLASSES, GAP_COLOUR, MEETING_FILL, MEETING_RIM,
-                                 NO_DATA_COLOUR, POPUP_TEXT_CHARS, _badge)
+from assetmap._map_style import (
+    BLOCK_STYLE,
+    COVERAGE_CLASSES,
+    GAP_COLOUR,
+    MEETING_FILL,
+    MEETING_RIM,
+    NO_DATA_COLOUR,
+    POPUP_TEXT_CHARS,
+    _badge,
+)
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import html_text

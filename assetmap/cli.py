@@ -23,8 +23,10 @@ from pathlib import Path
 
 from assetmap import __version__, settings
 from assetmap.errors import AssetmapError, InputError
-from assetmap.messages import N_, cli_language, text
 from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.messages import N_, cli_language, text
+
+__all__ = ["build_parser", "main"]
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 

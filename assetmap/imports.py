@@ -12,12 +12,12 @@ import geopandas as gpd
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
-from assetmap.messages import N_, text
-from assetmap.privacy import story_warnings
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.hours import hours_problems
-from assetmap.sources import workshop
+from assetmap.messages import N_, text
+from assetmap.privacy import story_warnings
 from assetmap.service import SaveReport
+from assetmap.sources import workshop
 
 __all__ = ["ImportResult", "import_osm", "import_boundaries", "import_workshop"]
 

@@ -19,7 +19,7 @@ elements, the base map, features) and :mod:`assetmap._map_html` (popups, lists, 
 from __future__ import annotations
 
 import html
-from typing import Iterable
+from collections.abc import Iterable
 
 import folium
 import geopandas as gpd
@@ -27,15 +27,52 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from assetmap._map_elements import (_Accessibility, _base_map, _dot_js, _DotCloud, _feature, _fit, _GeoJsonLayer,
-                                    _Legend, _marker_js, _point_feature, display_boundaries, display_points)
-from assetmap._map_html import (_fmt, _layer_name, _number, _records, asset_list_html, asset_popup,
-                                block_legend_html, coverage_legend_html, is_true, plain_text, related_entries,
-                                shorten_text)
-from assetmap._map_style import (BLOCK_STYLE, CANVAS_FROM, COORD_DECIMALS, COVERAGE_CLASSES, GAP_COLOUR,
-                                 LOCAL_LEAFLET, MEETING_FILL, MEETING_RIM, NO_DATA_COLOUR, POPUP_TEXT_CHARS,
-                                 SIMPLIFY_TOLERANCE_M, SITE_COLOUR, TEXT_COLOUR, TOUCH_TARGET_PX, coverage_colour,
-                                 icon_svg)
+from assetmap._map_elements import (
+    _Accessibility,
+    _base_map,
+    _dot_js,
+    _DotCloud,
+    _feature,
+    _fit,
+    _GeoJsonLayer,
+    _Legend,
+    _marker_js,
+    _point_feature,
+    display_boundaries,
+    display_points,
+)
+from assetmap._map_html import (
+    _fmt,
+    _layer_name,
+    _number,
+    _records,
+    asset_list_html,
+    asset_popup,
+    block_legend_html,
+    coverage_legend_html,
+    is_true,
+    plain_text,
+    related_entries,
+    shorten_text,
+)
+from assetmap._map_style import (
+    BLOCK_STYLE,
+    CANVAS_FROM,
+    COORD_DECIMALS,
+    COVERAGE_CLASSES,
+    GAP_COLOUR,
+    LOCAL_LEAFLET,
+    MEETING_FILL,
+    MEETING_RIM,
+    NO_DATA_COLOUR,
+    POPUP_TEXT_CHARS,
+    SIMPLIFY_TOLERANCE_M,
+    SITE_COLOUR,
+    TEXT_COLOUR,
+    TOUCH_TARGET_PX,
+    coverage_colour,
+    icon_svg,
+)
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 

@@ -145,11 +145,11 @@ def poster_pdf(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[bytes
         The size or the area is unknown.
     """
     import matplotlib
-    from matplotlib.figure import Figure  # not pyplot: no global figure state, safe in the app's threads
     from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure  # not pyplot: no global figure state, safe in the app's threads
 
     from assetmap import maps
-    from assetmap.report import LEVEL_CODES, _pdf_settings, base_layers, draw_assets, draw_base, _rd_points, find_area
+    from assetmap.report import LEVEL_CODES, _pdf_settings, _rd_points, base_layers, draw_assets, draw_base, find_area
 
     size = str(size).upper()
     if size not in PAPER_MM or size == "A4":

@@ -32,6 +32,24 @@ from assetmap import settings
 from assetmap.layers.schema import CONTACT_FIELDS
 from assetmap.messages import N_
 
+__all__ = [
+    "PSEUDONYM_FIELDS",
+    "PERSON_TEXT_FIELDS",
+    "PERSON_DROPPED_FIELDS",
+    "CONTACT_MASK",
+    "MAX_ANCHOR_CANDIDATES",
+    "ANCHOR_CLEARANCE_M",
+    "ANCHOR_EDGE_M",
+    "is_public",
+    "public_view",
+    "public_activities",
+    "mask_contact_details",
+    "area_anchors",
+    "workshop_view",
+    "handover_contacts",
+    "story_warnings",
+]
+
 #: Pseudonyms: who added an entry, and the owners of an initiative (who seeks help is nobody's business).
 PSEUDONYM_FIELDS: tuple[str, ...] = ("added_by", "owners")
 _HIDDEN_FIELDS = CONTACT_FIELDS + PSEUDONYM_FIELDS

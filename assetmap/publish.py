@@ -49,6 +49,25 @@ from assetmap.leaflet import json_for_script
 from assetmap.messages import N_
 from assetmap.service import Actor, open_workspace, policy
 
+__all__ = [
+    "SITE_TEMPLATES",
+    "LEAFLET_DIR",
+    "MARKER",
+    "SITE_FORMAT",
+    "SITE_FILES",
+    "CANVAS_FROM",
+    "TILE_URL",
+    "SITE_TEXTS",
+    "PublishReport",
+    "publish_site",
+    "check_target",
+    "is_publication",
+    "site_data",
+    "badge_svg",
+    "render_index",
+    "glob_escape",
+]
+
 #: The templates of the page (copied or filled in when publishing).
 SITE_TEMPLATES = Path(__file__).resolve().parent / "site"
 #: Leaflet as the app serves it (``static/leaflet`` in the repository, BSD-2).

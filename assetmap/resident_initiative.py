@@ -15,6 +15,8 @@ from assetmap import ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import t
 
+__all__ = ["show_initiative_form"]
+
 
 def show_initiative_form(lang: str, area_names: dict[str, str]) -> None:
     """Draw the "start an initiative" section: the form for a session that may write, else how to join.

@@ -29,13 +29,13 @@ from streamlit.errors import StreamlitAPIException
 from assetmap import settings
 from assetmap._ui_reads import load_block_labels, load_boundaries, load_layers, load_public_assets
 from assetmap._ui_uploads import save_upload, temp_dir, upload_too_large
-from assetmap._ui_widgets import (MAP_HEIGHT, _page_language, flash, live_status, problems_table, show_flashes,
-                                  show_map)
+from assetmap._ui_widgets import MAP_HEIGHT, _page_language, flash, live_status, problems_table, show_flashes, show_map
 from assetmap.errors import AssetmapError, InputError, render_error
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t, use_block_labels
 from assetmap.service import Actor, Workspace, open_workspace, policy
 from assetmap.storage import location_exists
-from assetmap.storage.postgis import is_uri, mask as mask_uri
+from assetmap.storage.postgis import is_uri
+from assetmap.storage.postgis import mask as mask_uri
 
 __all__ = [
     # the session: the page, who the visitor is, where the workspace is
@@ -437,7 +437,7 @@ class ServerLocation(str):
         present, so that opening it says why)."""
         return location_exists(self)
 
-    def expanduser(self) -> "ServerLocation":
+    def expanduser(self) -> ServerLocation:
         """The location itself (there is no home folder in a URI)."""
         return self
 

@@ -33,13 +33,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from map_paint import random_points  # noqa: E402  (bench/ is on sys.path as the script's folder)
+
 from assetmap import settings  # noqa: E402
 from assetmap.demo import build_demo  # noqa: E402
 from assetmap.layers import build_assets  # noqa: E402
 from assetmap.layers.schema import BUILDING_BLOCKS  # noqa: E402
 from assetmap.publish import publish_site  # noqa: E402
 from assetmap.service import open_workspace  # noqa: E402
-from map_paint import random_points  # noqa: E402  (bench/ is on sys.path as the script's folder)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from assetmap import maps, ui
+from assetmap.basemap import offline_base
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.service import Actor
-from assetmap.basemap import offline_base
 
 lang = ui.setup_page("map")
 ui.require_role(ui.PAGE_ROLES["map"], lang)
@@ -76,7 +76,9 @@ ui.show_map(fmap, "explore_map", lang)
 st.caption(t("offline_tiles", lang))
 
 from assetmap.this_week import show_this_week  # noqa: E402  (kept apart: one self-contained section)
+
 show_this_week(path, version, lang, chosen_areas, level)
 
 from assetmap.resident_initiative import show_initiative_form  # noqa: E402  (one self-contained section)
+
 show_initiative_form(lang, area_names)

@@ -10,13 +10,17 @@ import streamlit as st
 from shapely.geometry import Point
 
 from assetmap import maps, settings, ui
-from assetmap.errors import AssetmapError
+from assetmap.errors import AssetmapError, PermissionDenied, render_error
 from assetmap.i18n import block_label, category_label, t
-from assetmap.errors import render_error
-from assetmap.layers.schema import (ACCESS_VALUES, ENTRY_KINDS, INITIATIVE_STATUSES, SCALE_VALUES, TARGET_GROUPS,
-                                    VISIBILITIES)
+from assetmap.layers.schema import (
+    ACCESS_VALUES,
+    ENTRY_KINDS,
+    INITIATIVE_STATUSES,
+    SCALE_VALUES,
+    TARGET_GROUPS,
+    VISIBILITIES,
+)
 from assetmap.privacy import story_warnings, workshop_view
-from assetmap.errors import PermissionDenied
 
 lang = ui.setup_page("workshop")
 ui.require_role(ui.PAGE_ROLES["workshop"], lang)

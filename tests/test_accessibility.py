@@ -22,9 +22,11 @@ from streamlit.testing.v1 import AppTest
 
 from assetmap import i18n, maps
 from assetmap.service import Actor, open_workspace
-from browsing import (axe_violations, describe, require_axe,
-                      require_chromium as _require_chromium, streamlit_server as _streamlit)
+
 import browsing
+from browsing import axe_violations, describe, require_axe
+from browsing import require_chromium as _require_chromium
+from browsing import streamlit_server as _streamlit
 from conftest import REPO
 
 TIMEOUT_MS = 120_000

@@ -17,12 +17,13 @@ import pytest
 import shapely
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
+from test_messages import catalogue
 
 from assetmap import i18n, maps, settings
 from assetmap.layers import build_assets
 from assetmap.service import create_workspace, open_workspace
+
 from conftest import DELFT_PBF, NL_WIJKEN, REPO
-from test_messages import catalogue
 
 APP = str(REPO / "app.py")
 MAP_PAGE = str(REPO / "pages" / "1_Kaart.py")

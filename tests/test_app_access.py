@@ -19,11 +19,11 @@ import pandas as pd
 import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
+from test_app import APP, DATA_PAGE, GAPS_PAGE, MAP_PAGE, WORKSHOP_PAGE, add_assets
 
 from assetmap import i18n, ui
 from assetmap.errors import PermissionDenied, render_error
 from assetmap.service import Actor, open_workspace
-from test_app import APP, DATA_PAGE, GAPS_PAGE, MAP_PAGE, WORKSHOP_PAGE, add_assets
 
 PAGES = (APP, MAP_PAGE, WORKSHOP_PAGE, GAPS_PAGE, DATA_PAGE)
 ME = "tafel 1"  # the workshop participant of these tests
@@ -468,9 +468,10 @@ def test_openid_connect_button_only_when_configured(mixed, monkeypatch):
 
 # ---------------------------------------------------------------------- moderation, against the real service
 def test_moderation_queue_on_the_data_page_for_coordinators(mixed, monkeypatch):
-    from assetmap.layers import build_assets
     import geopandas as gpd
     from shapely.geometry import Point
+
+    from assetmap.layers import build_assets
 
     with open_workspace(mixed) as ws:
         ws.set_moderation(True)

@@ -225,3 +225,34 @@ def test_no_role_is_compared_outside_the_policy():
              for line in role_comparisons(path.read_text(encoding="utf-8"))]
     assert POLICY.exists() and role_comparisons(POLICY.read_text(encoding="utf-8"))  # the policy itself does
     assert not found, "roles compared outside assetmap/service/policy.py (ask the policy): " + ", ".join(found)
+
+
+#: The most lines a module may have: past that, a room holds two concerns (README, "How it is built").
+MAX_MODULE_LINES = 800
+
+
+def test_no_module_is_past_the_size_of_one_room():
+    long = {m: n for m, p in _modules().items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert not long, f"split these by concern (at most {MAX_MODULE_LINES} lines each): {long}"
+
+
+def _declared_all(path: Path) -> list[str] | None:
+    """The names in a module's top-level ``__all__``, or None when it has none."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            return list(ast.literal_eval(node.value))
+    return None
+
+
+@pytest.mark.parametrize("module", sorted(m for m, p in _modules().items()
+                                          if not p.name.startswith("_") or p.name == "__init__.py"))
+def test_every_public_module_says_what_it_exports(module):
+    """``__all__`` names the module's public API, and every name in it exists."""
+    import importlib
+
+    names = _declared_all(_modules()[module])
+    assert names is not None, f"{module} has no __all__"
+    loaded = importlib.import_module(module)
+    missing = [n for n in names if not hasattr(loaded, n)]
+    assert not missing, f"{module}.__all__ names what it does not have: {missing}"

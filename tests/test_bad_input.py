@@ -17,9 +17,9 @@ import sqlite3
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
 
 import pytest
 import shapely

@@ -30,8 +30,10 @@ from assetmap import i18n, settings
 from assetmap.layers import build_assets
 from assetmap.privacy import public_view
 from assetmap.service import open_workspace
-from browsing import require_chromium as _require_chromium, streamlit_server as _streamlit
+
 import browsing
+from browsing import require_chromium as _require_chromium
+from browsing import streamlit_server as _streamlit
 from conftest import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

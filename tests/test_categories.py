@@ -13,6 +13,7 @@ from assetmap import coverage, settings
 from assetmap.errors import InputError
 from assetmap.layers import categories
 from assetmap.service import open_workspace
+
 from conftest import REPO
 
 PACKAGE = REPO / "assetmap"

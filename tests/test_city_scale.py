@@ -17,6 +17,7 @@ import shapely
 from assetmap.imports import import_boundaries, import_osm
 from assetmap.service import create_workspace, open_workspace
 from assetmap.sources import osm
+
 from conftest import DELFT_AREA, DELFT_OSM, DELFT_PBF, DELFT_WIJKEN
 
 
@@ -234,6 +235,7 @@ def test_a_two_by_two_synthetic_city_imports_as_one_city(tmp_path):
     from scipy.sparse import csgraph
 
     from assetmap import coverage
+
     from conftest import REPO
 
     spec = importlib.util.spec_from_file_location("synthetic_city", REPO / "bench" / "synthetic_city.py")

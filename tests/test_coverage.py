@@ -18,6 +18,7 @@ import shapely
 from assetmap import coverage, settings
 from assetmap.layers.assets import build_assets
 from assetmap.service import open_workspace
+
 from conftest import DENHAAG_WIJKEN
 
 

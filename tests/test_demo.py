@@ -41,6 +41,7 @@ def test_the_start_page_loads_the_example_into_a_new_workspace(tmp_path, monkeyp
     from streamlit.testing.v1 import AppTest
 
     from assetmap import i18n
+
     from conftest import REPO
 
     path = tmp_path / "eerste-keer.gpkg"
@@ -76,8 +77,9 @@ def test_the_example_never_mixes_with_real_data(tmp_path):
 
 
 def test_the_quick_start_guides_exist_in_dutch_and_english_with_their_screenshots():
-    from conftest import REPO
     import re
+
+    from conftest import REPO
 
     for name in ("aan-de-slag.md", "getting-started.md"):
         text = (REPO / "docs" / name).read_text(encoding="utf-8")

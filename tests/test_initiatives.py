@@ -15,15 +15,19 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
+from assetmap.changes import summarise_changes
 from assetmap.cli import main
 from assetmap.errors import InputError, PermissionDenied
 from assetmap.imports import import_workshop
 from assetmap.layers import assign_codes, build_assets, now_iso
 from assetmap.layers.schema import (
-    ASSET_FIELDS, BUILDING_BLOCKS, ENTRY_KINDS, FORBIDDEN_FIELD_WORDS, PERSONAL_PROBLEM_WORDS,
+    ASSET_FIELDS,
+    BUILDING_BLOCKS,
+    ENTRY_KINDS,
+    FORBIDDEN_FIELD_WORDS,
+    PERSONAL_PROBLEM_WORDS,
 )
 from assetmap.matching import match, with_tag
-from assetmap.changes import summarise_changes
 from assetmap.service import Actor, open_workspace
 
 REPO = Path(__file__).resolve().parent.parent
@@ -418,6 +422,7 @@ def test_a_resident_starts_an_initiative_on_the_map_page_only_with_a_session_tha
     from streamlit.testing.v1 import AppTest
 
     from assetmap import i18n
+
     from conftest import REPO
 
     page = str(REPO / "pages" / "1_Kaart.py")

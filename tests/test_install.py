@@ -4,8 +4,8 @@ every package the project asks for (and what they bring along) to the versions t
 from __future__ import annotations
 
 import re
-import tomllib
 
+import tomllib
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 

@@ -11,7 +11,6 @@ violation in the map.
 
 from __future__ import annotations
 
-
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -20,8 +19,9 @@ from assetmap import i18n, maps, settings
 from assetmap.layers import build_assets
 from assetmap.layers.schema import BUILDING_BLOCKS
 from assetmap.sources.cbs import read_boundaries_file
-from browsing import axe_violations, describe, require_chromium
+
 import browsing
+from browsing import axe_violations, describe, require_chromium
 from conftest import REPO
 
 WIJKEN = REPO / "assetmap" / "demo" / "wijken_delft_2022.geojson"

@@ -26,6 +26,7 @@ from assetmap.layers.assets import build_assets
 from assetmap.service import Actor, open_workspace
 from assetmap.storage import SCHEMA_VERSION
 from assetmap.this_week import week_sessions
+
 from conftest import DELFT_OSM, REPO
 
 OLD = Path(__file__).parent / "data" / "made_before_service.gpkg"
@@ -80,6 +81,7 @@ def test_every_opening_hours_value_of_the_delft_extract_is_read_or_reported(delf
 
 def test_the_osm_import_notes_the_unreadable_value(delft_copy):
     from assetmap.imports import import_osm
+
     from conftest import DELFT_AREA, DELFT_PBF
     with open_workspace(delft_copy) as ws:
         result = import_osm(ws, file=DELFT_PBF, area_file=DELFT_AREA)

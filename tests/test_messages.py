@@ -28,6 +28,7 @@ from babel.messages.pofile import read_po
 from assetmap import _babel_extract, errors, messages
 from assetmap.errors import InputError, Problem, WorkspaceError
 from assetmap.messages import Message, cli_language, text
+
 from conftest import REPO
 
 LOCALE = REPO / "assetmap" / "locale"

@@ -38,9 +38,12 @@ from assetmap import auth_oidc
 from assetmap.auth_oidc import SignIn, actor_from_claims
 from assetmap.messages import Message
 from assetmap.service import Actor
+
 import browsing
+from browsing import free_port as _free_port
+from browsing import require_chromium as _require_chromium
+from browsing import wait_healthy as _wait_healthy
 from conftest import REPO
-from browsing import free_port as _free_port, require_chromium as _require_chromium, wait_healthy as _wait_healthy
 
 PROVIDER_DIR = REPO / "tests" / "oidc_provider"
 ARTIFACTS = REPO / "test-artifacts"

@@ -20,10 +20,11 @@ from assetmap.cli import main
 from assetmap.errors import InputError, WorkspaceError
 from assetmap.imports import import_workshop
 from assetmap.layers import build_assets, build_links, meeting_places
-from assetmap.sources.cbs import read_boundaries_file
 from assetmap.layers.categories import tag_mapping
 from assetmap.service import create_workspace, open_workspace
+from assetmap.sources.cbs import read_boundaries_file
 from assetmap.storage.geopackage import SCHEMA_VERSION
+
 from conftest import DELFT_AREA, DELFT_OSM, DELFT_PBF, DENHAAG_BUURTEN, DENHAAG_WIJKEN, NL_WIJKEN, REPO, SHARED_DATA
 
 TEMPLATE = REPO / "data" / "workshop_template.csv"

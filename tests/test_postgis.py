@@ -434,10 +434,11 @@ def test_missing_postgis_or_rights_give_exit_2_with_the_fix(postgis_cluster, cap
 # ---------------------------------------------------------------------- the app on PostGIS
 def test_two_app_sessions_on_postgis_see_each_others_saves(delft_copy, postgis_uri, monkeypatch):
     from streamlit.testing.v1 import AppTest
+    from test_app import map_list_names
 
     from assetmap.storage import copy_store
+
     from conftest import REPO
-    from test_app import map_list_names
 
     copy_store(delft_copy, postgis_uri)
     monkeypatch.setenv("ASSETMAP_WORKSPACE", postgis_uri)
@@ -479,11 +480,12 @@ def test_an_older_server_workspace_is_migrated_on_opening(postgis_uri):
 
 def test_two_tables_editing_one_entry_in_the_app_never_overwrite_each_other(delft_copy, postgis_uri, monkeypatch):
     from streamlit.testing.v1 import AppTest
+    from test_app import fill_new_asset, save_button
 
     from assetmap import i18n
     from assetmap.storage import copy_store
+
     from conftest import REPO
-    from test_app import fill_new_asset, save_button
 
     copy_store(delft_copy, postgis_uri)
     monkeypatch.setenv("ASSETMAP_WORKSPACE", postgis_uri)

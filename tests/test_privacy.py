@@ -22,14 +22,13 @@ import shapely
 from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.export import export_assets
-from assetmap.sources.workshop import read_workshop_file
 from assetmap.layers import build_assets
-from assetmap.layers.schema import (ASSET_FIELDS, BOUNDARY_FIELDS, CONTACT_FIELDS, FORBIDDEN_FIELD_WORDS,
-                                    LINK_FIELDS)
+from assetmap.layers.schema import ASSET_FIELDS, BOUNDARY_FIELDS, CONTACT_FIELDS, FORBIDDEN_FIELD_WORDS, LINK_FIELDS
 from assetmap.privacy import ANCHOR_CLEARANCE_M, area_anchors, public_view
 from assetmap.service import open_workspace
-from assetmap.storage.geopackage import TABLES
+from assetmap.sources.workshop import read_workshop_file
 from assetmap.storage import _gpkg
+from assetmap.storage.geopackage import TABLES
 
 CLI = [sys.executable, "-c", "from assetmap.cli import main; raise SystemExit(main())"]
 N_DENSE, N_SPARSE = 120, 40
@@ -42,9 +41,10 @@ def people_workspace(tmp_path_factory):
     Two small buurten are packed so full of people that no point in them is 100 m from everyone;
     two larger ones have room for a buurt anchor.
     """
-    from conftest import DENHAAG_BUURTEN, DENHAAG_WIJKEN
     from assetmap.imports import import_boundaries
     from assetmap.service import create_workspace
+
+    from conftest import DENHAAG_BUURTEN, DENHAAG_WIJKEN
 
     tmp = tmp_path_factory.mktemp("people")
     path = tmp / "people.gpkg"

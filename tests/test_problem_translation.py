@@ -17,15 +17,16 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_bad_input import BAD, CASES
 
 from assetmap import i18n
 from assetmap.errors import AssetmapError, InputError, Problem, WorkspaceError, render_error
 from assetmap.imports import import_boundaries, import_osm, import_workshop
 from assetmap.messages import is_code
-from assetmap.sources.workshop import read_workshop_file
 from assetmap.service import open_workspace
+from assetmap.sources.workshop import read_workshop_file
+
 from conftest import REPO
-from test_bad_input import BAD, CASES
 
 APP = str(REPO / "app.py")
 DATA_PAGE = str(REPO / "pages" / "4_Data.py")

@@ -25,8 +25,9 @@ from assetmap.export import export_assets
 from assetmap.layers import build_assets
 from assetmap.publish import MARKER, is_publication, publish_site
 from assetmap.service import Actor, open_workspace
-from browsing import axe_violations, describe, require_chromium
+
 import browsing
+from browsing import axe_violations, describe, require_chromium
 from conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts"

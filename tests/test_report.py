@@ -357,10 +357,10 @@ def test_the_osm_import_stores_water_green_and_buildings_for_the_offline_base_ma
 
 def test_the_interactive_map_carries_the_offline_base_map_until_a_tile_loads(mixed_file, tmp_path):
     """Tiles blocked, as in a room without internet: the map still shows streets, water and green."""
-    from browsing import chromium, require_chromium
-
     from assetmap import maps
     from assetmap.basemap import offline_base
+
+    from browsing import chromium, require_chromium
 
     with open_workspace(mixed_file) as ws:
         assets, boundaries = ws.assets(actor="public"), ws.boundaries()

@@ -242,6 +242,7 @@ def test_the_cli_speaks_dutch_when_asked(workspace, tmp_path):
 def test_a_row_with_an_unknown_buurt_code_gets_one_problem_not_two(workspace, tmp_path):
     from assetmap.imports import import_boundaries
     from assetmap.service import open_workspace
+
     from conftest import DENHAAG_BUURTEN
 
     with open_workspace(workspace) as ws:

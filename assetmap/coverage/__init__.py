@@ -65,19 +65,46 @@ Method (also in the README):
 from __future__ import annotations
 
 from assetmap.coverage._common import CoverageError
-from assetmap.coverage.network import (MIN_COMPONENT_NODES, MIN_COMPONENT_SHARE, SNAP_LOCAL_POINTS, Snap,
-                                       WalkNetwork, build_network, distances_from_sites, snap)
-from assetmap.coverage.demand import (PLACE_ATTRIBUTES, CoverageInputs, analysis_areas, area_profiles,
-                                      demand_points, largest_remainder, site_points)
-from assetmap.coverage.placement import NETWORK_TABLE, PLACEMENT_TABLE, placement_key, save_demand_placement
-from assetmap.coverage.inputs import load_inputs
+from assetmap.coverage.compute import (
+                                       _weighted_quantile,  # noqa: F401  (the tests check quantiles against it)
+                                       active_meeting_places,
+                                       compute_coverage,
+                                       filtered_inputs_places,
+                                       metres_per_minute,
+                                       nearest_distances,
+)
+from assetmap.coverage.demand import (
+                                       PLACE_ATTRIBUTES,
+                                       CoverageInputs,
+                                       analysis_areas,
+                                       area_profiles,
+                                       demand_points,
+                                       largest_remainder,
+                                       site_points,
+)
 from assetmap.coverage.filters import PlaceFilters, filter_places, filter_speed, place_filters, speed_profiles
+from assetmap.coverage.inputs import load_inputs
+from assetmap.coverage.network import (
+                                       MIN_COMPONENT_NODES,
+                                       MIN_COMPONENT_SHARE,
+                                       SNAP_LOCAL_POINTS,
+                                       Snap,
+                                       WalkNetwork,
+                                       build_network,
+                                       distances_from_sites,
+                                       snap,
+)
+from assetmap.coverage.placement import NETWORK_TABLE, PLACEMENT_TABLE, placement_key, save_demand_placement
 from assetmap.coverage.results import AREA_COLUMNS, CoverageResult, save_coverage
-from assetmap.coverage.compute import (active_meeting_places, compute_coverage, filtered_inputs_places,
-                                       metres_per_minute, nearest_distances)
-from assetmap.coverage.compute import _weighted_quantile  # noqa: F401  (the tests check quantiles against it)
-from assetmap.coverage.suggest import (SiteChoice, candidate_sites, choose_sites, compare_places, coverage_sets,
-                                       suggest_sites, what_if)
+from assetmap.coverage.suggest import (
+                                       SiteChoice,
+                                       candidate_sites,
+                                       choose_sites,
+                                       compare_places,
+                                       coverage_sets,
+                                       suggest_sites,
+                                       what_if,
+)
 
 __all__ = [
     "AREA_COLUMNS", "MIN_COMPONENT_NODES", "MIN_COMPONENT_SHARE", "NETWORK_TABLE", "PLACEMENT_TABLE",

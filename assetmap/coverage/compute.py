@@ -309,7 +309,7 @@ def filtered_inputs_places(inputs: CoverageInputs, filters: PlaceFilters | None,
     return filter_places(places, inputs.activities, filters)
 
 
-def _result(prepared: "_Prepared", walk_minutes, minutes, speed_kmh, places, notes) -> CoverageResult:
+def _result(prepared: _Prepared, walk_minutes, minutes, speed_kmh, places, notes) -> CoverageResult:
     """The per-area table from the minutes of every demand point: sums by bincount, quantiles on one sort."""
     shared = prepared.shared
     population = shared.population

@@ -16,7 +16,7 @@ from assetmap.coverage.placement import _cached_placement, _kept_network, placem
 from assetmap.layers import categories
 from assetmap.layers.assets import meeting_places
 from assetmap.memory import cycle_collection_paused
-from assetmap.messages import Message, N_
+from assetmap.messages import N_, Message
 
 __all__ = ["load_inputs"]
 

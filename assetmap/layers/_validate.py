@@ -160,8 +160,8 @@ def parse_cells(values: pd.Series, parse: Callable, column: str, problems: list[
             out.append(missing)
             continue
 
-        def complain(code: str, fix: str, /, **params) -> None:
-            problems.append(Problem(code, fix, row=_row(rows, pos), column=column, **params))
+        def complain(code: str, fix: str, /, *, row: int | None = _row(rows, pos), **params) -> None:
+            problems.append(Problem(code, fix, row=row, column=column, **params))
 
         out.append(parse(value, complain))
     return pd.Series(out, index=values.index, dtype=dtype)

@@ -14,6 +14,8 @@ from assetmap.layers.assets import new_asset_ids, now_iso, parse_bool_column
 from assetmap.layers.hours import parse_hours
 from assetmap.layers.schema import ACTIVITY_FIELDS, TARGET_GROUP_ALIASES, TARGET_GROUPS
 
+__all__ = ["REQUIRED_ACTIVITY_FIELDS", "empty_activities", "build_activities"]
+
 REQUIRED_ACTIVITY_FIELDS: tuple[str, ...] = ("asset_id", "name", "recurring_time")
 
 

@@ -16,10 +16,35 @@ from assetmap.errors import Problem
 from assetmap.layers import _validate
 from assetmap.layers.initiatives import check_initiative_fields
 from assetmap.layers.schema import (
-    ACCESS_ALIASES, ACCESS_VALUES, ASSET_FIELDS, BOOLEAN_FIELDS, ENTRY_KINDS, FORBIDDEN_FIELD_WORDS,
-    PERSONAL_PROBLEM_WORDS, REQUIRED_ASSET_FIELDS, SCALE_ALIASES, SCALE_VALUES, SOURCES, TARGET_GROUP_ALIASES,
-    TARGET_GROUPS, VISIBILITIES, WHEELCHAIR_VALUES,
+    ACCESS_ALIASES,
+    ACCESS_VALUES,
+    ASSET_FIELDS,
+    BOOLEAN_FIELDS,
+    ENTRY_KINDS,
+    FORBIDDEN_FIELD_WORDS,
+    PERSONAL_PROBLEM_WORDS,
+    REQUIRED_ASSET_FIELDS,
+    SCALE_ALIASES,
+    SCALE_VALUES,
+    SOURCES,
+    TARGET_GROUP_ALIASES,
+    TARGET_GROUPS,
+    VISIBILITIES,
+    WHEELCHAIR_VALUES,
 )
+
+__all__ = [
+    "now_iso",
+    "new_asset_id",
+    "new_asset_ids",
+    "empty_assets",
+    "parse_bool",
+    "special_category_problems",
+    "build_assets",
+    "meeting_places",
+    "target_group_list",
+    "parse_bool_column",
+]
 
 _TRUE = {"true", "1", "yes", "ja", "j", "y", "waar", "x", "✓"}
 _FALSE = {"false", "0", "no", "nee", "n", "onwaar", ""}

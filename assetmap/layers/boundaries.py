@@ -14,6 +14,8 @@ from assetmap.errors import Problem
 from assetmap.layers import _validate
 from assetmap.layers.schema import AGE_GROUP_FIELDS, BOUNDARY_FIELDS
 
+__all__ = ["level_of", "parent_codes", "build_boundaries", "finest_level", "assign_codes"]
+
 _CODE_PATTERN = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
 _LEVEL_BY_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 

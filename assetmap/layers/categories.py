@@ -34,6 +34,24 @@ from assetmap.errors import InputError, Problem
 from assetmap.layers import _validate
 from assetmap.layers.schema import BUILDING_BLOCKS
 
+__all__ = [
+    "CATALOGUE_FILE",
+    "COLUMNS",
+    "OWNERSHIP",
+    "CANDIDATE_OWNERSHIP",
+    "DEFAULT_LANGUAGE",
+    "catalogue_path",
+    "table",
+    "tag_mapping",
+    "osm_tags",
+    "categories",
+    "meeting_place_categories",
+    "candidate_categories",
+    "labels",
+    "label",
+    "clear_cache",
+]
+
 #: File name of the catalogue inside ``settings.DATA_DIR``.
 CATALOGUE_FILE = "osm_tags.csv"
 #: Columns the catalogue must have (``label_<language>`` columns may be added for more languages).

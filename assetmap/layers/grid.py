@@ -14,6 +14,17 @@ import math
 import re
 from dataclasses import dataclass
 
+__all__ = [
+    "GRID_COLUMNS",
+    "GRID_ROWS",
+    "GRID_MARGIN",
+    "GRID_STEP_M",
+    "PosterGrid",
+    "poster_grid",
+    "parse_cell",
+    "area_of",
+]
+
 #: Column letters, left to right.
 GRID_COLUMNS: str = "ABCDEFGH"
 #: Number of rows, numbered 1 (top) to 12 (bottom).

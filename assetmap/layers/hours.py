@@ -22,6 +22,18 @@ import pandas as pd
 
 from assetmap.errors import InputError, Problem
 
+__all__ = [
+    "DAYS",
+    "Window",
+    "week_start",
+    "parse_hours",
+    "hours_known",
+    "hours_problems",
+    "parse_window",
+    "open_in",
+    "times_in_week",
+]
+
 #: Day names as written in a window: OSM's two letters (English) and the Dutch abbreviations.
 DAYS: dict[str, int] = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6,
                         "ma": 0, "di": 1, "wo": 2, "do": 3, "vr": 4, "za": 5, "zo": 6}

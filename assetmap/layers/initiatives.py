@@ -18,8 +18,25 @@ import pandas as pd
 from assetmap.errors import Problem
 from assetmap.layers import _validate
 from assetmap.layers.schema import (
-    ARCHIVED_STATUS, ASSET_REFERENCE_PREFIX, INITIATIVE, INITIATIVE_STATUSES, SEEK_ALIASES, SEEKING_KINDS,
+    ARCHIVED_STATUS,
+    ASSET_REFERENCE_PREFIX,
+    INITIATIVE,
+    INITIATIVE_STATUSES,
+    SEEK_ALIASES,
+    SEEKING_KINDS,
 )
+
+__all__ = [
+    "LIST_SEPARATOR",
+    "split_list",
+    "join_list",
+    "normalise_seek",
+    "normalise_tag",
+    "owners_of",
+    "is_owner",
+    "is_archived",
+    "check_initiative_fields",
+]
 
 #: How list items are joined when stored.
 LIST_SEPARATOR = "; "

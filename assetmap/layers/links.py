@@ -9,6 +9,8 @@ from assetmap.layers import _validate
 from assetmap.layers.assets import new_asset_ids, now_iso
 from assetmap.layers.schema import LINK_FIELDS, LINK_KINDS
 
+__all__ = ["build_links"]
+
 
 def build_links(frame: pd.DataFrame, known_asset_ids: set[str], *, added_by: str | None = None,
                 strict: bool = True) -> pd.DataFrame:

@@ -7,6 +7,43 @@ from __future__ import annotations
 
 from typing import Final
 
+__all__ = [
+    "BUILDING_BLOCKS",
+    "BUILDING_BLOCK_LABELS",
+    "INITIATIVE",
+    "ENTRY_KINDS",
+    "ENTRY_KIND_SINGULAR_NL",
+    "INITIATIVE_STATUSES",
+    "ARCHIVED_STATUS",
+    "SEEKING_KINDS",
+    "SEEK_VALUES",
+    "SEEK_ALIASES",
+    "ASSET_REFERENCE_PREFIX",
+    "INITIATIVE_FIELDS",
+    "PERSONAL_PROBLEM_WORDS",
+    "SOURCES",
+    "VISIBILITIES",
+    "WHEELCHAIR_VALUES",
+    "LINK_KINDS",
+    "BOUNDARY_LEVELS",
+    "ACCESS_VALUES",
+    "SCALE_VALUES",
+    "TARGET_GROUPS",
+    "ACCESS_ALIASES",
+    "SCALE_ALIASES",
+    "TARGET_GROUP_ALIASES",
+    "AGE_GROUP_FIELDS",
+    "ASSET_FIELDS",
+    "REQUIRED_ASSET_FIELDS",
+    "MEETING_PLACE_FIELDS",
+    "CONTACT_FIELDS",
+    "BOOLEAN_FIELDS",
+    "LINK_FIELDS",
+    "BOUNDARY_FIELDS",
+    "ACTIVITY_FIELDS",
+    "FORBIDDEN_FIELD_WORDS",
+]
+
 #: The five ABCD building blocks (Kretzmann & McKnight), keyed as stored.
 BUILDING_BLOCKS: Final[tuple[str, ...]] = ("individual", "association", "institution", "resource", "story")
 

@@ -28,9 +28,21 @@ import pandas as pd
 from assetmap.errors import InputError
 from assetmap.i18n import t
 from assetmap.maps import plain_text
-from assetmap.report._maps import (A4_INCHES, BASE_COLOURS, BASE_FILL_KINDS, PROFILE_MAP_BOX, BaseLayers, base_layers,
-                                   draw_assets, draw_base, draw_profile_map, fit_axes, profile_frame)
-from assetmap.report._maps import _pdf_settings, _rd_points  # noqa: F401 - the poster imports them from here
+from assetmap.report._maps import (  # noqa: F401 - the poster imports them from here
+    A4_INCHES,
+    BASE_COLOURS,
+    BASE_FILL_KINDS,
+    PROFILE_MAP_BOX,
+    BaseLayers,
+    _pdf_settings,
+    _rd_points,
+    base_layers,
+    draw_assets,
+    draw_base,
+    draw_profile_map,
+    fit_axes,
+    profile_frame,
+)
 from assetmap.report._pages import MAX_LIST_ROWS, report_html, report_pdf
 from assetmap.report._profile import LEVEL_CODES, SUGGESTIONS, AreaProfile, build_profile, find_area
 

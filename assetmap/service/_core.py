@@ -68,7 +68,7 @@ class _Core:
         """Close the store."""
         self.store.close()
 
-    def __enter__(self) -> "_Core":
+    def __enter__(self) -> _Core:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -25,7 +25,13 @@ from assetmap.layers.schema import ARCHIVED_STATUS, INITIATIVE
 from assetmap.service import policy
 from assetmap.service._core import _Core
 from assetmap.service._plain import (
-    _TIMESTAMPS, _frame, _jsonable, _never_more_public, _records, _same, _state,
+    _TIMESTAMPS,
+    _frame,
+    _jsonable,
+    _never_more_public,
+    _records,
+    _same,
+    _state,
 )
 from assetmap.service.policy import Actor, ActorLike
 
@@ -129,7 +135,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
             self._write_rows(batch, versions)
         return report
 
-    def _write_rows(self, batch: "_Batch", versions: dict[str, int]) -> None:
+    def _write_rows(self, batch: _Batch, versions: dict[str, int]) -> None:
         """Write a checked batch: new rows, changed rows (a version up), the history, the moderation queue."""
         # Every change raises the asset's version: an edit made on an older version is refused
         # (update_asset's expected_version), never silently written over this one.

@@ -31,8 +31,8 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
-from assetmap.messages import N_
 from assetmap.layers import categories
+from assetmap.messages import N_
 
 #: Objects read between two area checks (and progress reports): bounds what Python holds of objects
 #: outside the area.

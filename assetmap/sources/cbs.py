@@ -16,8 +16,8 @@ import pyogrio
 
 from assetmap import settings
 from assetmap.errors import InputError
-from assetmap.messages import Message
 from assetmap.layers.boundaries import build_boundaries
+from assetmap.messages import Message
 
 __all__ = [
     "PDOK_LAYERS",

@@ -24,10 +24,10 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError
-from assetmap.memory import cycle_collection_paused
-from assetmap.messages import N_
 from assetmap.layers import categories
 from assetmap.layers.assets import build_assets
+from assetmap.memory import cycle_collection_paused
+from assetmap.messages import N_
 
 __all__ = [
     "RESIDENTIAL_BUILDINGS",

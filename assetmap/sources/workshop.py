@@ -25,11 +25,21 @@ from shapely.geometry import shape
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
-from assetmap.messages import N_, Message
 from assetmap.layers.assets import build_assets, special_category_problems
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.grid import GRID_COLUMNS, GRID_ROWS, PosterGrid, area_of, parse_cell, poster_grid
 from assetmap.layers.schema import REQUIRED_ASSET_FIELDS
+from assetmap.messages import N_, Message
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "HEADER_ALIASES",
+    "BUILDING_BLOCK_ALIASES",
+    "VISIBILITY_ALIASES",
+    "WorkshopImport",
+    "read_workshop_file",
+    "table_to_assets",
+]
 
 SUPPORTED_SUFFIXES = (".csv", ".txt", ".xlsx", ".geojson", ".json")
 
@@ -457,7 +467,7 @@ class _Coordinates:
     xy_ok: np.ndarray
 
     @classmethod
-    def read(cls, table: pd.DataFrame) -> "_Coordinates":
+    def read(cls, table: pd.DataFrame) -> _Coordinates:
         """The coordinates of ``table`` (``lat``, ``lon``, ``x``, ``y``; a missing column is all NaN)."""
         n = len(table)
         decimal_comma = bool(table.attrs.get("decimal_comma"))

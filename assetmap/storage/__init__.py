@@ -15,8 +15,7 @@ import geopandas as gpd
 import pandas as pd
 
 from assetmap.errors import WorkspaceError
-from assetmap.storage.geopackage import (PRIVATE_TABLES, SCHEMA_VERSION, TABLES, GeoPackageStore, TableSpec,
-                                         Where)
+from assetmap.storage.geopackage import PRIVATE_TABLES, SCHEMA_VERSION, TABLES, GeoPackageStore, TableSpec, Where
 from assetmap.storage.postgis import PostgisStore, is_uri
 
 

@@ -94,6 +94,7 @@ def _read_arrow(path: Path, name: str, columns: list[tuple[str, str]]) -> pd.Dat
         return None
     try:
         import warnings
+
         import pyarrow as pa
         import pyogrio.raw
         with warnings.catch_warnings():  # GDAL's remarks on a file: the row-by-row read would not make them

@@ -23,15 +23,45 @@ import shapely
 from assetmap import settings
 from assetmap.errors import InputError, WorkspaceError
 from assetmap.storage import _gpkg, _rtree
+
 # The tables, migrations and values live in inner modules; every name stays importable from here.
-from assetmap.storage._migrations import (_ACCESS_SQL, _HISTORY_SQL, MIGRATIONS, MIGRATIONS_SQL,  # noqa: F401
-                                          SCHEMA_VERSION, _add_access_tables, _add_initiative_fields,
-                                          _add_meeting_place_fields, _add_version_column)
-from assetmap.storage._tables import (_CHUNK, ACCOUNTS, HISTORY, MODERATION_QUEUE, PRIVATE_TABLES,  # noqa: F401
-                                      TABLE_CODES, TABLES, TableSpec, Where, _create_table, _holds_bytes,
-                                      _infer_spec, _q, _where_clauses)
-from assetmap.storage._values import (_ARROW_KINDS, _arrow_column, _column, _read_arrow, _rows,  # noqa: F401
-                                      _strings, plain_value, plain_values)
+from assetmap.storage._migrations import (  # noqa: F401
+    _ACCESS_SQL,
+    _HISTORY_SQL,
+    MIGRATIONS,
+    MIGRATIONS_SQL,
+    SCHEMA_VERSION,
+    _add_access_tables,
+    _add_initiative_fields,
+    _add_meeting_place_fields,
+    _add_version_column,
+)
+from assetmap.storage._tables import (  # noqa: F401
+    _CHUNK,
+    ACCOUNTS,
+    HISTORY,
+    MODERATION_QUEUE,
+    PRIVATE_TABLES,
+    TABLE_CODES,
+    TABLES,
+    TableSpec,
+    Where,
+    _create_table,
+    _holds_bytes,
+    _infer_spec,
+    _q,
+    _where_clauses,
+)
+from assetmap.storage._values import (  # noqa: F401
+    _ARROW_KINDS,
+    _arrow_column,
+    _column,
+    _read_arrow,
+    _rows,
+    _strings,
+    plain_value,
+    plain_values,
+)
 
 __all__ = ["ACCOUNTS", "HISTORY", "MIGRATIONS", "MIGRATIONS_SQL", "MODERATION_QUEUE", "PRIVATE_TABLES",
            "SCHEMA_VERSION", "TABLES", "TABLE_CODES", "GeoPackageStore", "TableSpec", "Where", "plain_value",
@@ -59,7 +89,7 @@ class GeoPackageStore:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def create(cls, path: str | os.PathLike) -> "GeoPackageStore":
+    def create(cls, path: str | os.PathLike) -> GeoPackageStore:
         """Create a new, empty workspace file.
 
         Parameters
@@ -120,7 +150,7 @@ class GeoPackageStore:
             raise InputError("folder_missing", "fix_create_folder", path=path.parent)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> "GeoPackageStore":
+    def open(cls, path: str | os.PathLike) -> GeoPackageStore:
         """Open an existing workspace file and bring its schema up to date.
 
         Parameters
@@ -177,7 +207,7 @@ class GeoPackageStore:
         """Close the file."""
         self._conn.close()
 
-    def __enter__(self) -> "GeoPackageStore":
+    def __enter__(self) -> GeoPackageStore:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -26,8 +26,19 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError, WorkspaceError
-from assetmap.storage.geopackage import (MIGRATIONS_SQL, PRIVATE_TABLES, SCHEMA_VERSION, TABLES, TableSpec, Where,
-                                         _infer_spec, _where_clauses, plain_value)
+from assetmap.storage.geopackage import (
+    MIGRATIONS_SQL,
+    PRIVATE_TABLES,
+    SCHEMA_VERSION,
+    TABLES,
+    TableSpec,
+    Where,
+    _infer_spec,
+    _where_clauses,
+    plain_value,
+)
+
+__all__ = ["DEFAULT_SCHEMA", "PUBLIC_SUFFIX", "is_uri", "parse_uri", "mask", "PostgisStore"]
 
 #: Schema a workspace lives in when the URI names none (``public`` stays PostGIS's own).
 DEFAULT_SCHEMA = "assetmap"
@@ -167,7 +178,7 @@ class PostgisStore:
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def create(cls, uri: str) -> "PostgisStore":
+    def create(cls, uri: str) -> PostgisStore:
         """Create a new, empty workspace in the URI's schema (all or nothing).
 
         Parameters
@@ -213,7 +224,7 @@ class PostgisStore:
         return store
 
     @classmethod
-    def open(cls, uri: str) -> "PostgisStore":
+    def open(cls, uri: str) -> PostgisStore:
         """Open an existing workspace and bring its schema up to date.
 
         Parameters
@@ -251,7 +262,7 @@ class PostgisStore:
         """Close the connection."""
         self._conn.close()
 
-    def __enter__(self) -> "PostgisStore":
+    def __enter__(self) -> PostgisStore:
         return self
 
     def __exit__(self, *exc) -> None:

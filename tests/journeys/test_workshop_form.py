@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import browsing
 from assetmap import i18n
 from assetmap.i18n import block_label
 from assetmap.service import open_workspace
+
+import browsing
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
