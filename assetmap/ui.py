@@ -127,7 +127,8 @@ def _page_menu(lang: str, actor: Actor) -> None:
 def pseudonym_input(lang: str) -> str:
     """The participant's pseudonym, kept for the session (recorded as ``added_by``).
 
-    Draws a text field (at most 60 characters) in the sidebar; what is typed is kept in
+    Draws a text field (at most 60 characters) on the page itself, at the top (on a phone the sidebar is
+    folded away, so a field there is not seen); what is typed is kept in
     ``st.session_state["pseudonym"]``, so it survives pages that do not draw the field. Someone
     who signed in (:func:`signed_in`) gets no field: their pseudonym is the one they signed in with.
 
@@ -147,8 +148,8 @@ def pseudonym_input(lang: str) -> str:
     if signed is not None and signed.pseudonym:
         return signed.pseudonym  # the name signed in with; shown by the sign-in panel
     state["_pseudonym_widget"] = state["pseudonym"]
-    st.sidebar.text_input(t("pseudonym", lang), key="_pseudonym_widget", help=t("pseudonym_help", lang),
-                          on_change=_copy_widget, args=("_pseudonym_widget", "pseudonym"), max_chars=60)
+    st.text_input(t("pseudonym", lang), key="_pseudonym_widget", help=t("pseudonym_help", lang),
+                  on_change=_copy_widget, args=("_pseudonym_widget", "pseudonym"), max_chars=60)
     return state["pseudonym"].strip()
 
 

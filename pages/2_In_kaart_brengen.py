@@ -84,6 +84,11 @@ with st.expander(t("address", lang)):
 names = dict(zip(view["id"], view["name"].astype(object))) if len(view) else {}
 categories = sorted(set(assets["category"].dropna())) if len(assets) else []
 st.subheader(t("ws_new", lang))
+if state.get("story_held"):
+    # Stays above the form until the entry is saved: a map click or another rerun must not make the
+    # warning disappear while the entry is still unsaved (a one-time message did, and entries were lost).
+    st.warning(t("story_check", lang) + "\n\n" + "\n".join(f"- {t(code, lang)}" for code in state["story_held"])
+               + "\n\n" + t("entry_not_saved_yet", lang))
 # Not cleared on submit: a refused save keeps what was typed. Enter in a field does not submit half a form.
 with st.form("new_asset", clear_on_submit=False, enter_to_submit=False, border=True):
     c1, c2 = st.columns(2)
@@ -142,12 +147,9 @@ if submitted:
     elif visibility == "public" and consent and not confirmed and \
             (warnings := story_warnings(story) + story_warnings(description)):
         # A public story that names a person or gives an address: the author reads this first.
-        state["story_held"] = True
-        ui.flash("warning", t("story_check", lang) + "\n\n" +
-                 "\n".join(f"- {t(code, lang)}" for code in dict.fromkeys(warnings)))
+        state["story_held"] = list(dict.fromkeys(warnings))
         st.rerun()  # draws the confirmation box in the form, with the warning above it
     else:
-        state.pop("story_held", None)
         fields = {"name": name, "building_block": block, "category": category, "description": description,
                   "visibility": visibility or None, "consent": True if consent else None}
         # Only what was filled in: the layers validate each value and say what to fix.
@@ -156,15 +158,23 @@ if submitted:
                  "target_groups": "; ".join(groups) or None, "status": status, "tags": tags.strip() or None,
                  "seeks": seeks.strip() or None, "offers": offers.strip() or None}
         fields |= {k: v for k, v in extra.items() if v is not None}
-        try:
-            with ui.workspace() as ws:
-                ws.add_entry(fields, Point(lon, lat), actor, story=story, link_to=link_to or None)
-        except AssetmapError as exc:
-            ui.show_error(exc, lang)
+        # A second click on Opslaan can arrive before the browser has the emptied form: the same entry
+        # again, from the same table, is that click, not a new entry.
+        fingerprint = repr((sorted(fields.items()), lon, lat, story, link_to, me))
+        if state.get("_last_saved_entry") == fingerprint:
+            st.info(t("entry_already_saved", lang, name=name.strip()))
         else:
-            ui.flash("success", t("saved", lang, name=name.strip()))
-            state["_new_entry_saved"] = True  # the next run empties the form before drawing it
-            st.rerun()
+            try:
+                with ui.workspace() as ws:
+                    ws.add_entry(fields, Point(lon, lat), actor, story=story, link_to=link_to or None)
+            except AssetmapError as exc:
+                ui.show_error(exc, lang)
+            else:
+                state["_last_saved_entry"] = fingerprint
+                state.pop("story_held", None)
+                ui.flash("success", t("saved", lang, name=name.strip()))
+                state["_new_entry_saved"] = True  # the next run empties the form before drawing it
+                st.rerun()
 
 # ---------------------------------------------------------------- own entries: edit, remove, undo
 st.subheader(t("own_entries", lang))

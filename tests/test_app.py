@@ -259,7 +259,7 @@ def test_workshop_adds_an_asset_with_story_and_link_to_the_file(workspace):
         library = ws.assets().query("name == 'TU Delft Library'")["id"].iloc[0]
     at = run(WORKSHOP_PAGE)
     assert save_button(at).disabled  # no pseudonym yet
-    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 1").run()
+    at.text_input(key="_pseudonym_widget").input("tafel 1").run()
     assert not save_button(at).disabled
     fill_new_asset(at, "Buurtkamer De Linde", new_block="association", new_story="Hier begon in 1985 het buurtfeest",
                    new_link=library)
@@ -286,7 +286,7 @@ def test_workshop_adds_an_asset_with_story_and_link_to_the_file(workspace):
 def test_workshop_records_a_meeting_place_as_residents_use_it_and_an_initiative(workspace):
     """The form takes access, scale, capacity, hours and target groups, and an initiative's seeks and offers."""
     at = run(WORKSHOP_PAGE)
-    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 7").run()
+    at.text_input(key="_pseudonym_widget").input("tafel 7").run()
     fill_new_asset(at, "Huiskamer Wippolder", new_block="association", new_access="walk_in", new_scale="living_room")
     at.checkbox(key="new_is_meeting").check()
     at.number_input(key="new_capacity").set_value(15)
@@ -311,7 +311,7 @@ def test_workshop_records_a_meeting_place_as_residents_use_it_and_an_initiative(
 
 def test_workshop_keeps_a_person_private_by_default(workspace):
     at = run(WORKSHOP_PAGE)
-    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 4").run()
+    at.text_input(key="_pseudonym_widget").input("tafel 4").run()
     fill_new_asset(at, "Kookt voor de buren", new_block="individual")
     save_button(at).click().run()
     assert not at.exception
@@ -324,7 +324,7 @@ def test_workshop_keeps_a_person_private_by_default(workspace):
 
 def test_workshop_edit_remove_and_undo_own_entries(workspace):
     at = run(WORKSHOP_PAGE)
-    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 2").run()
+    at.text_input(key="_pseudonym_widget").input("tafel 2").run()
     fill_new_asset(at, "Moestuin")
     save_button(at).click().run()
     with open_workspace(workspace) as ws:
@@ -349,7 +349,7 @@ def test_workshop_needs_a_location_and_shows_others_entries(workspace):
     add_assets(workspace, [{"name": "Van een andere tafel", "building_block": "resource", "visibility": "group",
                             "lon": 4.373, "lat": 52.002}], actor="tafel 9")
     at = run(WORKSHOP_PAGE)
-    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 3").run()
+    at.text_input(key="_pseudonym_widget").input("tafel 3").run()
     at.text_input(key="new_name").input("Zonder plek")
     save_button(at).click().run()
     assert at.error and at.error[0].value == i18n.t("no_location", "nl")
@@ -621,7 +621,7 @@ def test_local_leaflet_replaces_cdn_links():
 
 def test_workshop_warns_before_a_public_story_that_names_a_person_and_its_author_decides(workspace):
     at = run(WORKSHOP_PAGE)
-    at.sidebar.text_input(key="_pseudonym_widget").input("tafel 5").run()
+    at.text_input(key="_pseudonym_widget").input("tafel 5").run()
     fill_new_asset(at, "Bankje bij de vijver", new_block="resource",
                    new_story="Mevrouw Jansen van de Vijverlaan 12 zit hier elke ochtend")
     at.selectbox(key="new_visibility").set_value("public")

@@ -494,7 +494,7 @@ def test_two_tables_editing_one_entry_in_the_app_never_overwrite_each_other(delf
     tables = [AppTest.from_file(page, default_timeout=180) for _ in range(2)]
     for at in tables:
         at.run()
-        at.sidebar.text_input(key="_pseudonym_widget").input("tafel 2").run()
+        at.text_input(key="_pseudonym_widget").input("tafel 2").run()
     fill_new_asset(tables[0], "Moestuin")
     save_button(tables[0]).click().run()
     with open_workspace(postgis_uri) as ws:

@@ -37,6 +37,9 @@ from assetmap.service.policy import Actor, ActorLike
 
 __all__ = ["Entries", "SaveReport"]
 
+#: The longest first line of a story that is taken as its title (a longer one is a sentence, not a name).
+_STORY_TITLE_MAX = 80
+
 
 @dataclass
 class SaveReport:
@@ -184,7 +187,11 @@ class Entries(_Core):  # numpydoc ignore=PR01
                            source="workshop", added_by=actor.pseudonym)
         place_id = new["id"].iloc[0]
         if story and story.strip():
-            story_row = {"name": story.strip().splitlines()[0][:80], "building_block": "story",
+            # Its own entry about the place, never a text cut mid-word: a short first line is the
+            # teller's title, else the story is named after its place; the whole text is its description.
+            title = story.strip().splitlines()[0].strip()
+            story_row = {"name": title if len(title) <= _STORY_TITLE_MAX else new["name"].iloc[0],
+                         "building_block": "story",
                          "description": story, "related_asset_id": place_id,
                          "visibility": new["visibility"].iloc[0], "consent": new["consent"].iloc[0]}
             new = pd.concat([new, build_assets(gpd.GeoDataFrame([story_row], geometry=[geometry],
