@@ -387,6 +387,60 @@ def test_public_views_hold_only_public_entries_without_contact(postgis_uri):
     assert stored is None or not shapely.from_wkt(stored).equals(shapely.Point(4.3731, 52.0031))
 
 
+def test_a_gis_role_with_the_documented_grants_cannot_leak_filtered_rows(postgis_cluster):
+    """The README's grants (USAGE and SELECT on ``<schema>_public``) and a reader's own cheap function:
+    the function never sees a row the views filter out (security_barrier views)."""
+    import psycopg
+
+    uri = postgis_cluster.uri()
+    with create_workspace(uri) as ws:
+        anna = Actor("anna")
+        ws.add_entry({"name": "Buurtkamer", "building_block": "association", "visibility": "public",
+                      "consent": True}, Point(4.37, 52.0), anna)
+        ws.add_entry({"name": "Koos helpt, alleen de groep", "building_block": "individual", "visibility": "group",
+                      "consent": False, "contact": "06-11122233"}, Point(4.371234, 52.001234), anna)
+        ws.add_entry({"name": "Geheime moestuin", "building_block": "association", "visibility": "private"},
+                     Point(4.372, 52.002), anna)
+    conninfo, schema, _ = parse_uri(uri)
+    public = schema + "_public"
+    reader = f"gis_{schema}"
+    with psycopg.connect(postgis_cluster.base(), autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{reader}" LOGIN')
+        conn.execute(f'GRANT USAGE ON SCHEMA "{public}" TO "{reader}"')
+        conn.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{public}" TO "{reader}"')
+    seen: list[str] = []
+    with psycopg.connect(postgis_cluster.base().replace("assetmap@", f"{reader}@"), autocommit=True) as conn:
+        conn.add_notice_handler(lambda notice: seen.append(notice.message_primary))
+        # Declared almost free, so a planner without a barrier runs it before the view's own filter.
+        conn.execute("CREATE FUNCTION pg_temp.peek(t text, g geometry) RETURNS boolean LANGUAGE plpgsql "
+                     "COST 0.0000001 AS $$ BEGIN RAISE NOTICE 'peek: % %', t, ST_AsText(g); RETURN true; END $$")
+        for kind in ("association", "resource", "story", "institution", "initiative"):
+            conn.execute(f'SELECT name FROM "{public}"."{kind}" WHERE pg_temp.peek(name, geometry)').fetchall()
+        # The documented rights give nothing of the workspace schema itself.
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f'SELECT name FROM "{schema}"."assets"')
+    leaked = " ".join(seen)
+    assert "Buurtkamer" in leaked  # the function ran, on the public row
+    for secret in ("Koos", "06-11122233", "Geheime moestuin", "4.371234"):
+        assert secret not in leaked, f"{secret!r} reached a reader's function: {seen}"
+
+
+def test_a_workspace_never_goes_into_a_public_or_system_schema(delft_copy, postgis_cluster, capsys):
+    from assetmap.cli import main
+
+    for schema in ("delft_public", "pg_catalog", "information_schema", "pg_temp"):
+        target = postgis_cluster.uri(schema)
+        assert main(["copy", str(delft_copy), target]) == 2
+        err = capsys.readouterr().err
+        assert schema in err and "Traceback" not in err
+        assert main(["init", target]) == 2
+        assert schema in capsys.readouterr().err
+    import psycopg
+
+    with psycopg.connect(postgis_cluster.base()) as conn:
+        assert not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'delft_public'").fetchone()
+
+
 def test_public_individuals_stand_at_their_area_anchor(delft_copy, postgis_uri):
     import psycopg
     import shapely

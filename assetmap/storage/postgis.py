@@ -38,7 +38,7 @@ from assetmap.storage.geopackage import (
     plain_value,
 )
 
-__all__ = ["DEFAULT_SCHEMA", "PUBLIC_SUFFIX", "is_uri", "parse_uri", "mask", "PostgisStore"]
+__all__ = ["DEFAULT_SCHEMA", "PUBLIC_SUFFIX", "is_uri", "is_reserved_schema", "parse_uri", "mask", "PostgisStore"]
 
 #: Schema a workspace lives in when the URI names none (``public`` stays PostGIS's own).
 DEFAULT_SCHEMA = "assetmap"
@@ -72,6 +72,25 @@ def is_uri(location) -> bool:
     return isinstance(location, str) and location.lower().startswith(("postgresql://", "postgres://"))
 
 
+def is_reserved_schema(schema: str) -> bool:
+    """Whether a schema may never hold a workspace: PostgreSQL's own, or the public views of one.
+
+    A workspace written into ``<schema>_public`` would put every private entry where the GIS team
+    reads; ``pg_catalog``, ``information_schema`` and ``pg_*`` belong to the server.
+
+    Parameters
+    ----------
+    schema : str
+        A schema name.
+
+    Returns
+    -------
+    bool
+        True for ``pg_*``, ``information_schema`` and any ``*_public``.
+    """
+    return schema.startswith("pg_") or schema == "information_schema" or schema.endswith(PUBLIC_SUFFIX)
+
+
 def parse_uri(uri: str) -> tuple[str, str, str]:
     """Split a workspace URI into the libpq connection URI, the schema and a printable form.
 
@@ -103,6 +122,9 @@ def parse_uri(uri: str) -> tuple[str, str, str]:
     schema = next((v for k, v in query if k == "schema"), DEFAULT_SCHEMA)
     if not _SCHEMA_NAME.fullmatch(schema):
         raise InputError("pg_bad_uri", "fix_pg_uri", uri=mask(uri), error=f"schema {schema!r}")
+    if is_reserved_schema(schema):
+        raise InputError("pg_reserved_schema", "fix_pg_reserved_schema", uri=mask(uri), schema=schema,
+                         suffix=PUBLIC_SUFFIX)
     rest = urlencode([(k, v) for k, v in query if k != "schema"])
     conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, rest, ""))
     return conninfo, schema, mask(uri)
@@ -625,7 +647,12 @@ class PostgisStore:
                     conn.execute(f"DROP TABLE {public}.{_q(kind)}")
                 if kind == "individual":
                     continue
-                conn.execute(f"CREATE VIEW {public}.{_q(kind)} AS SELECT a.fid, {select}, a.geometry "
+                # security_barrier: a reader's own function in a query on the view is never run on
+                # the rows the view filters out (without it, a cheap function is pushed below the
+                # filter and sees every asset). Owner's rights (not security_invoker): the GIS role
+                # may read the view and nothing of the workspace schema.
+                conn.execute(f"CREATE VIEW {public}.{_q(kind)} WITH (security_barrier) AS "
+                             f"SELECT a.fid, {select}, a.geometry "
                              f"FROM {self._t('assets')} a WHERE a.{shown} AND a.building_block = {_literal(kind)}")
             table = TableSpec({c: spec.fields[c] for c in columns}, "POINT", None,
                               "Individuals as the public may see them: at the anchor of their area")
