@@ -156,3 +156,42 @@ def test_a_table_and_the_public_may_not_run_the_workshop(delft_copy):
         with pytest.raises(PermissionDenied):
             ws.add_activity({"asset_id": place, "name": "X", "recurring_time": "We 18:00-20:00"}, actor=PUBLIC)
         assert ws.labels() == {} and ws.accounts().empty
+
+
+# ---------------------------------------------------------------------- activities in a workshop file
+WORKSHOP_CSV = """naam,bouwsteen,lat,lon,zichtbaarheid,activiteit,wanneer,activiteit_voor_wie,activiteit_gratis,inloop
+Buurtkamer De Wielen,hulpbron,52.0015,4.3725,openbaar,Taalcafé,We 18:00-20:00,nieuwkomers,ja,ja
+Schaakclub Oost,vereniging,52.0020,4.3735,openbaar,Kerstschaak,2026-12-12 14:00-17:00,,nee,
+Moestuin Oost,hulpbron,52.0025,4.3745,openbaar,,,,,
+"""
+
+
+def test_a_workshop_file_adds_activities_to_its_rows(delft_copy, tmp_path, capsys):
+    table = tmp_path / "werksessie.csv"
+    table.write_text(WORKSHOP_CSV, encoding="utf-8")
+    assert main(["import", str(delft_copy), str(table), "--by", "tafel 1"]) == 0
+    capsys.readouterr()
+    with open_workspace(delft_copy, PUBLIC) as ws:
+        activities = ws.activities(actor=PUBLIC)
+        week = week_sessions(activities, ws.assets(actor=PUBLIC), week_of=date(2026, 12, 7))
+    assert sorted(activities["name"]) == ["Kerstschaak", "Taalcafé"]
+    taal = activities[activities["name"] == "Taalcafé"].iloc[0]
+    assert (taal["target_group"], taal["free"], taal["walk_in"]) == ("newcomers", True, True)
+    assert list(zip(week["activity"], week["place"])) == [("Taalcafé", "Buurtkamer De Wielen"),
+                                                          ("Kerstschaak", "Schaakclub Oost")]
+
+
+def test_a_workshop_file_with_a_wrong_activity_is_refused_by_row_and_column(delft_copy, tmp_path, capsys):
+    table = tmp_path / "fout.csv"
+    table.write_text("naam,bouwsteen,lat,lon,activiteit,wanneer\n"
+                     "Buurtkamer,hulpbron,52.0015,4.3725,Taalcafé,elke woensdag\n"
+                     "Anna,individu,52.0016,4.3726,Zangles,We 19:00-20:00\n"
+                     "Buurthuis,instelling,52.0017,4.3727,,We 19:00-20:00\n", encoding="utf-8")
+    with open_workspace(delft_copy) as ws:
+        before = len(ws.assets())
+    assert main(["--lang", "nl", "import", str(delft_copy), str(table)]) == 2
+    err = capsys.readouterr().err
+    assert "rij 2" in err and "wanneer" in err and "elke woensdag" in err
+    assert "rij 3" in err and "rij 4" in err and "activiteit" in err
+    with open_workspace(delft_copy) as ws:  # nothing written
+        assert len(ws.assets()) == before and ws.activities().empty

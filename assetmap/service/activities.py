@@ -5,8 +5,6 @@ Reading them, as each role may see them, is part of the core (:meth:`_Core.activ
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from assetmap.errors import InputError
@@ -16,7 +14,7 @@ from assetmap.service._core import _Core
 from assetmap.service._plain import _plain_activity
 from assetmap.service.policy import Actor, ActorLike
 
-__all__ = ["Activities", "osm_when"]
+__all__ = ["Activities"]
 
 
 class Activities(_Core):  # numpydoc ignore=PR01
@@ -54,7 +52,6 @@ class Activities(_Core):  # numpydoc ignore=PR01
         if policy.is_participant(actor):
             fields["added_by"] = actor.pseudonym
         fields.pop("created_at", None)
-        fields["recurring_time"] = osm_when(fields.get("recurring_time"))
         row = build_activities(pd.DataFrame([fields]), added_by=actor.pseudonym)
         record = _plain_activity(row.iloc[0])
         with self._write():
@@ -96,8 +93,6 @@ class Activities(_Core):  # numpydoc ignore=PR01
         actor = self._actor(actor)
         with self._write():
             before = self._require_activity(activity_id, actor, owner_only)
-            if "recurring_time" in changes:
-                changes = {**changes, "recurring_time": osm_when(changes["recurring_time"])}
             merged = {**before, **changes, "id": activity_id, "added_by": before["added_by"],
                       "created_at": before["created_at"]}
             after = _plain_activity(build_activities(pd.DataFrame([merged])).iloc[0])
@@ -156,47 +151,3 @@ class Activities(_Core):  # numpydoc ignore=PR01
             # A person's talents and a story have no opening times: an activity is of a place or a group.
             raise InputError("activity_not_place", "fix_activity_place", column="asset_id", id=asset_id, block=block)
 
-
-#: One day as people write it: ``2026-12-10`` or ``10-12-2026``, optionally followed by times.
-_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(.*\S))?\s*$")
-_DUTCH_DAY = re.compile(r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})(?:\s+(.*\S))?\s*$")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def osm_when(value):
-    """When an activity runs, as an OSM ``opening_hours`` rule: a single day is written the OSM way.
-
-    ``2026-12-10 18:00-20:00`` and ``10-12-2026 18:00-20:00`` become ``2026 Dec 10 18:00-20:00``;
-    a weekly rule (``We 18:00-20:00``) and anything else are given back as they are (the layer
-    checks them).
-
-    Parameters
-    ----------
-    value : object
-        The time as given.
-
-    Returns
-    -------
-    object
-        The OSM rule, or ``value`` unchanged.
-
-    Examples
-    --------
-    >>> osm_when("2026-12-10 18:00-20:00")
-    '2026 Dec 10 18:00-20:00'
-    >>> osm_when("We 18:00-20:00")
-    'We 18:00-20:00'
-    """
-    if not isinstance(value, str):
-        return value
-    match = _ISO_DAY.match(value)
-    if match:
-        year, month, day, rest = match.groups()
-    else:
-        match = _DUTCH_DAY.match(value)
-        if not match:
-            return value
-        day, month, year, rest = match.groups()
-    if not 1 <= int(month) <= 12:
-        return value
-    return f"{year} {_MONTHS[int(month) - 1]} {int(day):02d}" + (f" {rest}" if rest else "")
