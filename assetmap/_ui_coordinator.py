@@ -19,7 +19,7 @@ from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, t
 from assetmap.layers.schema import BUILDING_BLOCKS, TARGET_GROUPS
 from assetmap.messages import N_
-from assetmap.service import Actor, create_workspace, open_workspace
+from assetmap.service import Actor, create_workspace, open_workspace, policy
 from assetmap.table_cards import public_url, table_cards_pdf
 
 __all__ = ["PAGE_KEYS", "accounts_section", "activities_section", "date_hours", "ensure_setup_code",
@@ -81,8 +81,8 @@ def first_coordinator(lang: str) -> None:
     lang : str
         Language of the texts.
     """
-    if not ui.hosted() or ui.signed_in() is not None:
-        return
+    if not ui.hosted() or ui.signed_in() is not None or policy.may_manage(ui.session_actor()):
+        return  # on localhost, signed in, or every visitor a coordinator already: nothing to set up
     location = ui.workspace_path()
     try:
         ensure_setup_code(location)

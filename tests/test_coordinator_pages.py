@@ -162,3 +162,20 @@ def test_the_first_coordinator_of_a_hosted_workspace(workspace, monkeypatch, cap
     again = run(APP)  # another visitor: no form, and no new code printed
     assert i18n.t("setup_title", "nl") not in page_text(again)
     assert "setup code" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("page", [SESSION_PAGE, SHARE_PAGE])
+def test_the_coordinator_pages_speak_english_and_cope_with_an_empty_workspace(workspace, tmp_path, monkeypatch,
+                                                                              page):
+    at = AppTest.from_file(page, default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    key = "page_session" if page == SESSION_PAGE else "page_share"
+    assert at.title[0].value == i18n.t(key, "en") != i18n.t(key, "nl")
+    empty = tmp_path / "leeg.gpkg"
+    from assetmap.service import create_workspace
+    create_workspace(empty).close()
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(empty))
+    at = run(page)  # no places, no areas: the forms are there, nothing breaks
+    assert at.title[0].value == i18n.t(key, "nl")
