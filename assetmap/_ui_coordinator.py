@@ -135,7 +135,7 @@ def accounts_section(lang: str, actor: Actor) -> None:
         }), hide_index=True, width="stretch", key="accounts_table")
     else:
         st.caption(t("accounts_none", lang))
-    with st.form("account_add_form", clear_on_submit=True):
+    with st.form("account_add_form"):  # kept on a refusal, so only what was wrong needs fixing
         st.markdown(f"**{t('account_add', lang)}**")
         name = st.text_input(t("sign_in_name", lang), key="account_name", max_chars=100)
         password = st.text_input(t("sign_in_password", lang), key="account_password", type="password",
@@ -144,6 +144,7 @@ def accounts_section(lang: str, actor: Actor) -> None:
                         format_func=lambda r: t("role_" + r, lang))
         if st.form_submit_button(t("account_add_button", lang)):
             if _run(lang, lambda ws: ws.create_account(name, password, role, actor=actor)):
+                _clear("account_name", "account_password", "account_role")
                 ui.flash("success", t("account_added", lang, name=name.strip(), role=t("role_" + role, lang)))
                 st.rerun()
     names = [n for n in accounts["name"] if not (actor.pseudonym and n.casefold() == actor.pseudonym.casefold())]
@@ -273,7 +274,7 @@ def activities_section(lang: str, actor: Actor) -> None:
     names = dict(zip(assets["id"], assets["name"].astype(object)))
     blocks = dict(zip(places["id"], places["building_block"]))
     options = sorted(places["id"], key=lambda i: (str(names.get(i) or "").casefold(), i))
-    with st.form("activity_form", clear_on_submit=True):
+    with st.form("activity_form"):  # kept on a refusal, so only what was wrong needs fixing
         place = st.selectbox(t("activity_place", lang), options, index=None, key="activity_place",
                              placeholder=t("activity_place_help", lang),
                              format_func=lambda i: f"{names.get(i) or i} · {block_label(blocks[i], lang)}")
@@ -303,6 +304,7 @@ def activities_section(lang: str, actor: Actor) -> None:
                 fields = {"asset_id": place, "name": name, "recurring_time": when, "target_group": group,
                           "free": free, "walk_in": walk_in}
                 if _run(lang, lambda ws: ws.add_activity(fields, actor=actor)):
+                    _clear("activity_place", "activity_name", "activity_weekly", "activity_walk_in", "activity_free")
                     ui.flash("success", t("activity_added", lang, name=name.strip(), place=names.get(place) or place))
                     st.rerun()
     if activities.empty:
@@ -327,6 +329,12 @@ def activities_section(lang: str, actor: Actor) -> None:
         if _run(lang, lambda ws: ws.delete_activity(gone, actor=actor)):
             ui.flash("success", t("activity_removed", lang, name=labels[gone]))
             st.rerun()
+
+
+def _clear(*keys: str) -> None:
+    """Empty these widgets on the next run (after a save, for the next entry)."""
+    for key in keys:
+        st.session_state.pop(key, None)
 
 
 def _run(lang: str, call) -> bool:

@@ -69,6 +69,7 @@ def test_a_coordinator_adds_and_removes_an_account(workspace):
     with open_workspace(workspace) as ws:
         assert ws.accounts().empty  # a short password: refused, with the reason on the page
     assert i18n.t("password_too_short", "nl", min=10) in page_text(at)
+    assert at.text_input(key="account_name").value == "Fatima"  # what was typed stays, to fix the password only
     at.text_input(key="account_name").input("Fatima")
     at.text_input(key="account_password").input("een lang wachtwoord")
     at.radio(key="account_role").set_value("coordinator")
@@ -99,9 +100,14 @@ def test_an_added_activity_shows_in_this_week(workspace):
     at = run(SESSION_PAGE)
     at.selectbox(key="activity_place").set_value(place["id"])
     at.text_input(key="activity_name").input("Taalcafé op woensdag")
-    at.text_input(key="activity_weekly").input("Mo-Su 18:00-20:00")  # every day: always in this week
+    at.text_input(key="activity_weekly").input("elke woensdag")
     at.checkbox(key="activity_walk_in").check()
     submit(at, "activity_form")
+    assert "elke woensdag" in at.error[0].value  # refused with the reason; the form keeps what was typed
+    assert at.text_input(key="activity_name").value == "Taalcafé op woensdag"
+    at.text_input(key="activity_weekly").input("Mo-Su 18:00-20:00")  # every day: always in this week
+    submit(at, "activity_form")
+    assert at.text_input(key="activity_name").value == ""  # saved: the form is empty for the next one
     with open_workspace(workspace) as ws:
         added = ws.activities(place["id"])
     assert list(added["name"]) == ["Taalcafé op woensdag"] and bool(added["walk_in"].iloc[0])
