@@ -195,3 +195,18 @@ def test_a_workshop_file_with_a_wrong_activity_is_refused_by_row_and_column(delf
     assert "rij 3" in err and "rij 4" in err and "activiteit" in err
     with open_workspace(delft_copy) as ws:  # nothing written
         assert len(ws.assets()) == before and ws.activities().empty
+
+
+def test_one_day_from_the_form_reads_as_an_opening_hours_rule():
+    from datetime import time
+
+    from assetmap._ui_coordinator import date_hours
+    from assetmap.layers.activities import osm_when
+    from assetmap.layers.hours import parse_hours, times_in_week
+
+    rule = date_hours(date(2026, 12, 10), time(18, 0), time(20, 30))
+    assert rule == "2026 Dec 10 18:00-20:30" == osm_when("10-12-2026 18:00-20:30") == osm_when("2026-12-10 18:00-20:30")
+    assert [(s.day, s.hour, e.hour, e.minute) for s, e in times_in_week(parse_hours(rule), date(2026, 12, 7))] \
+        == [(10, 18, 20, 30)]
+    assert times_in_week(parse_hours(rule), date(2026, 12, 14)) == []  # one day only: not the week after
+    assert osm_when("2026-13-01 10:00-12:00") == "2026-13-01 10:00-12:00"  # no month 13: left for the layer to refuse
