@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from assetmap import imports, ui
+from assetmap._ui_coordinator import first_coordinator
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, t
 from assetmap.layers.schema import ENTRY_KINDS
@@ -24,6 +25,8 @@ local_files = ui.local_files_allowed(actor)  # a coordinator on localhost may ty
 st.title(t("home_title", lang))
 st.write(t("home_intro", lang))
 ui.show_flashes()
+# Hosted and no coordinator account yet: the server printed a one-time setup code to its log.
+first_coordinator(lang)
 
 # ---------------------------------------------------------------- workspace (coordinators)
 if local_files:

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assetmap import __version__, settings
+from assetmap._cli_session import add_activity_commands, add_card_options, table_cards
 from assetmap.errors import AssetmapError, InputError
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.messages import N_, cli_language, text
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # In this order: the order of the commands in --help.
     for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, _add_output_commands,
-                _add_coverage_commands, _add_print_commands, _add_access_commands):
+                _add_coverage_commands, _add_print_commands, _add_access_commands, add_activity_commands):
         add(sub)
     return parser
 
@@ -205,6 +206,7 @@ def _add_access_commands(sub: argparse._SubParsersAction) -> None:
 
     p = command("table-code", _table_code, "issue a code with which a workshop table joins under a pseudonym")
     p.add_argument("--hours", type=float, default=8.0, help="how long the code is valid (default 8)")
+    add_card_options(p)  # --cards, --count, --url: printable table cards with a QR code
     p = command("moderation", _moderation, "turn moderation of public workshop entries on or off")
     p.add_argument("state", nargs="?", choices=("on", "off"), help="without it: show whether it is on")
     command("pending", _pending, "list the entries waiting for a coordinator")
@@ -625,6 +627,8 @@ def _account_remove(args) -> int:
 
 def _table_code(args) -> int:
     from datetime import datetime, timedelta, timezone
+    if args.cards or args.count != 1:
+        return table_cards(args)
     with _open(args.workspace) as ws:
         code = ws.issue_table_code(hours=args.hours)
     until = datetime.now(timezone.utc) + timedelta(hours=args.hours)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from assetmap import settings
 from assetmap.errors import InputError, Problem
@@ -238,12 +239,25 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     try:
         with ws.transaction():
             report = ws.save_assets(assets, actor, take_over=take_over, first_row=checked.first_row)
+            _add_activities(ws, checked.activities, actor)  # activiteit/wanneer columns: in the same transaction
             ws.log_source("workshop", Path(path).name, "own data", "", checked.rows)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         return ImportResult(checked.rows, None, notes)
     return ImportResult(checked.rows, report, notes)
+
+
+def _add_activities(ws, activities: pd.DataFrame, actor: str | None) -> None:
+    """Add the activities a workshop file's rows name; one that is stored already (same place, name
+    and time) is not added twice, so importing a file again adds nothing new."""
+    for record in activities.astype(object).where(activities.notna(), None).to_dict("records") \
+            if len(activities) else ():
+        stored = ws.activities(record["asset_id"])
+        if ((stored["name"] == record["name"]) & (stored["recurring_time"] == record["recurring_time"])).any():
+            continue
+        fields = {k: record[k] for k in ("asset_id", "name", "recurring_time", "target_group", "free", "walk_in")}
+        ws.add_activity(fields, actor)
 
 
 def _report(progress, stage: str, done: int = 0, total: int | None = None) -> None:

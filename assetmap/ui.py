@@ -101,13 +101,16 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/4_Data.py", "data", ":material/database:"),
     ("pages/5_Veranderd.py", "changes", ":material/history:"),
     ("pages/6_Toegankelijkheid.py", "statement", ":material/accessibility:"),
+    ("pages/7_Werksessie.py", "page_session", ":material/groups:"),
+    ("pages/8_Delen.py", "page_share", ":material/ios_share:"),
 )
 
 
 #: Page key -> the least role that may use the page (the page itself stops others with
 #: :func:`require_role`; the menu leaves it out for them).
 PAGE_ROLES: dict[str, str] = {"home": "public", "map": "public", "workshop": "workshop", "gaps": "public",
-                              "data": "workshop", "statement": "public"}
+                              "data": "workshop", "statement": "public", "page_session": "coordinator",
+                              "page_share": "coordinator"}
 
 
 def _page_menu(lang: str, actor: Actor) -> None:

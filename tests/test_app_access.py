@@ -160,7 +160,8 @@ def test_roles_are_ordered():
     assert ui.has_role(Actor("a", "workshop"), "workshop") and ui.has_role(Actor("a", "workshop"), "public")
     assert not ui.has_role(Actor(None, "public"), "workshop")
     assert ui.PAGE_ROLES == {"home": "public", "map": "public", "workshop": "workshop", "gaps": "public",
-                             "data": "workshop", "statement": "public"}
+                             "data": "workshop", "statement": "public", "page_session": "coordinator",
+                             "page_share": "coordinator"}
 
 
 # ---------------------------------------------------------------------- every page, once per role

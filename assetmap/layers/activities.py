@@ -6,6 +6,8 @@ An activity belongs to one asset (a place or an association) and has a recurring
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from assetmap.errors import Problem
@@ -14,7 +16,7 @@ from assetmap.layers.assets import new_asset_ids, now_iso, parse_bool_column
 from assetmap.layers.hours import parse_hours
 from assetmap.layers.schema import ACTIVITY_FIELDS, TARGET_GROUP_ALIASES, TARGET_GROUPS
 
-__all__ = ["REQUIRED_ACTIVITY_FIELDS", "empty_activities", "build_activities"]
+__all__ = ["REQUIRED_ACTIVITY_FIELDS", "empty_activities", "build_activities", "osm_when"]
 
 REQUIRED_ACTIVITY_FIELDS: tuple[str, ...] = ("asset_id", "name", "recurring_time")
 
@@ -31,7 +33,8 @@ def build_activities(frame: pd.DataFrame, *, added_by: str | None = None, strict
     Parameters
     ----------
     frame : pandas.DataFrame
-        Rows with at least ``asset_id``, ``name`` and ``recurring_time``; optionally ``id``,
+        Rows with at least ``asset_id``, ``name`` and ``recurring_time`` (OSM ``opening_hours``,
+        or one day as ``2026-12-10 18:00-20:00``, see :func:`osm_when`); optionally ``id``,
         ``target_group`` (Dutch or English, see :data:`TARGET_GROUP_ALIASES`), ``free`` and
         ``walk_in`` (yes/no in Dutch or English).
     added_by : str, optional
@@ -60,6 +63,7 @@ def build_activities(frame: pd.DataFrame, *, added_by: str | None = None, strict
         text = out[column].astype("string").str.strip()
         out[column] = text.mask(text == "")
     _validate.check_required(out, REQUIRED_ACTIVITY_FIELDS, problems)
+    out["recurring_time"] = out["recurring_time"].map(osm_when, na_action="ignore")  # one day, the OSM way
     _validate.parse_cells(out["recurring_time"], _check_time, "recurring_time", problems)
     out["target_group"] = _validate.parse_cells(out["target_group"], _target_group, "target_group", problems,
                                                 missing="everyone")
@@ -88,3 +92,48 @@ def _target_group(value, complain) -> str | None:
     if group is None:
         complain("value_not_allowed", "fix_use_one_of", value=value, allowed=", ".join(TARGET_GROUPS))
     return group
+
+
+#: One day as people write it: ``2026-12-10`` or ``10-12-2026``, optionally followed by times.
+_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+(.*\S))?\s*$")
+_DUTCH_DAY = re.compile(r"^\s*(\d{1,2})-(\d{1,2})-(\d{4})(?:\s+(.*\S))?\s*$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def osm_when(value):
+    """When an activity runs, as an OSM ``opening_hours`` rule: a single day is written the OSM way.
+
+    ``2026-12-10 18:00-20:00`` and ``10-12-2026 18:00-20:00`` become ``2026 Dec 10 18:00-20:00``;
+    a weekly rule (``We 18:00-20:00``) and anything else are given back as they are (the layer
+    checks them).
+
+    Parameters
+    ----------
+    value : object
+        The time as given.
+
+    Returns
+    -------
+    object
+        The OSM rule, or ``value`` unchanged.
+
+    Examples
+    --------
+    >>> osm_when("2026-12-10 18:00-20:00")
+    '2026 Dec 10 18:00-20:00'
+    >>> osm_when("We 18:00-20:00")
+    'We 18:00-20:00'
+    """
+    if not isinstance(value, str):
+        return value
+    match = _ISO_DAY.match(value)
+    if match:
+        year, month, day, rest = match.groups()
+    else:
+        match = _DUTCH_DAY.match(value)
+        if not match:
+            return value
+        day, month, year, rest = match.groups()
+    if not 1 <= int(month) <= 12:
+        return value
+    return f"{year} {_MONTHS[int(month) - 1]} {int(day):02d}" + (f" {rest}" if rest else "")

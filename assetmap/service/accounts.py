@@ -7,6 +7,7 @@ Passwords are kept only as argon2 hashes and table codes only as SHA-256 hashes.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import secrets
 import unicodedata
@@ -199,6 +200,108 @@ class Accounts(_Core):  # numpydoc ignore=PR01
                 raise InputError("account_remove_self", "fix_other_coordinator", name=row["name"])
             self.store.delete("accounts", {"name": row["name"]})
 
+    # ------------------------------------------------------------------ the first coordinator
+    def needs_first_coordinator(self) -> bool:
+        """Whether the workspace has no coordinator account yet (a hosted app then offers a setup code).
+
+        Returns
+        -------
+        bool
+            True when no local account has the ``coordinator`` role.
+        """
+        roles = self.store.read("accounts")["role"]
+        return not any(policy.is_account_role(r) and policy.role_at_least(r, "coordinator") for r in roles)
+
+    def issue_setup_code(self, hours: float = 24) -> str | None:
+        """A one-time code with which the first coordinator account is made, for the server to print once.
+
+        Only the server process calls this, at start-up, and prints the code to its own log: whoever
+        reads that log runs the server. Only a hash of the code is stored, with its expiry; a new
+        code replaces an earlier one. Once a coordinator account exists no code is given.
+
+        Parameters
+        ----------
+        hours : float
+            How long the code is valid (more than 0 and at most
+            :data:`assetmap.settings.TABLE_CODE_MAX_HOURS`).
+
+        Returns
+        -------
+        str or None
+            The code (``XXXX-XXXX-XXXX``, letters and digits that cannot be mistaken for each
+            other); None when the workspace already has a coordinator account.
+
+        Raises
+        ------
+        InputError
+            ``hours`` is not a number in the allowed range.
+        """
+        try:
+            hours = float(hours)
+        except (TypeError, ValueError):
+            hours = math.nan
+        if not 0 < hours <= settings.TABLE_CODE_MAX_HOURS:
+            raise InputError("table_code_hours", "fix_table_code_hours", hours=hours, max=settings.TABLE_CODE_MAX_HOURS)
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+        code = f"{code[:4]}-{code[4:8]}-{code[8:]}"
+        with self._write():
+            if not self.needs_first_coordinator():
+                return None
+            self.store.set_meta(_SETUP_KEY, json.dumps({
+                "hash": _setup_hash(code), "expires_at": _iso(_utcnow() + timedelta(hours=hours))}))
+        return code
+
+    def redeem_setup_code(self, code: str, name: str, password: str) -> Actor:
+        """Make the first coordinator account with the one-time setup code; the code is gone afterwards.
+
+        Parameters
+        ----------
+        code : str
+            The code the server printed (case, spaces and dashes do not matter).
+        name : str
+            The new account's name (see :meth:`create_account`).
+        password : str
+            Its password (see :meth:`create_account`); stored only as an argon2 hash.
+
+        Returns
+        -------
+        Actor
+            ``Actor(name, "coordinator")``: the new coordinator, signed in.
+
+        Raises
+        ------
+        PermissionDenied
+            ``setup_code_invalid``: no code is waiting, it has expired or was used, it is wrong, or
+            a coordinator account exists already.
+        InputError
+            The name or password is not valid, or an account of that name exists.
+        """
+        wanted = _setup_hash(code if isinstance(code, str) else "")
+        pending = self._setup_code()
+        if pending is None or not secrets.compare_digest(pending["hash"], wanted):
+            raise PermissionDenied("setup_code_invalid", "fix_setup_code")
+        coordinator = Actor(name.strip() if isinstance(name, str) else None, "coordinator")
+        with self._write():
+            pending = self._setup_code()  # fresh, under the lock: a second use in parallel finds it gone
+            if pending is None or not secrets.compare_digest(pending["hash"], wanted) \
+                    or not self.needs_first_coordinator():
+                raise PermissionDenied("setup_code_invalid", "fix_setup_code")
+            self.create_account(name, password, "coordinator", actor=coordinator)
+            self.store.set_meta(_SETUP_KEY, "")
+        return Actor(self._account(name.strip())["name"], "coordinator")
+
+    def _setup_code(self) -> dict | None:
+        """The waiting setup code (its hash and expiry), or None when none is valid now."""
+        raw = self.store.meta().get(_SETUP_KEY)
+        try:
+            pending = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        if not isinstance(pending, dict) or not pending.get("hash"):
+            return None
+        expires = _parse_time(pending.get("expires_at"))
+        return pending if expires is not None and expires > _utcnow() else None
+
     # ------------------------------------------------------------------ table codes
     def issue_table_code(self, actor: ActorLike = None, hours: float = 8) -> str:
         """A new table code such as ``K7PW-4QXM``, with which a workshop table joins under a pseudonym.
@@ -332,6 +435,16 @@ def _verify(hashed: str, password: str) -> bool:
         return _hasher().verify(hashed, password)
     except (Argon2Error, InvalidHashError, TypeError, ValueError):
         return False
+
+
+#: The workspace metadata key of the waiting setup code (its hash and expiry, as JSON).
+_SETUP_KEY = "setup_code"
+
+
+def _setup_hash(code: str) -> str:
+    """The stored form of a setup code: case, spaces and dashes do not count."""
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(f"assetmap setup code:{normal}".encode()).hexdigest()
 
 
 def _code_hash(code: str) -> str:

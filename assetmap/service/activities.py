@@ -150,3 +150,4 @@ class Activities(_Core):  # numpydoc ignore=PR01
         if block in ("individual", "story"):
             # A person's talents and a story have no opening times: an activity is of a place or a group.
             raise InputError("activity_not_place", "fix_activity_place", column="asset_id", id=asset_id, block=block)
+

@@ -33,6 +33,7 @@ from assetmap.messages import N_, Message
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "ACTIVITY_COLUMNS",
     "HEADER_ALIASES",
     "BUILDING_BLOCK_ALIASES",
     "VISIBILITY_ALIASES",
@@ -90,7 +91,21 @@ HEADER_ALIASES: dict[str, str] = {
     "grid": "grid", "vak": "grid", "kaartvak": "grid", "rastervak": "grid", "grid_cell": "grid", "hokje": "grid",
     "grid_area": "grid_area", "gebied": "grid_area", "poster": "grid_area", "postergebied": "grid_area",
     "gebiedscode": "grid_area", "area": "grid_area", "area_code": "grid_area",
+    # An activity of the row's place or association (see ACTIVITY_COLUMNS).
+    **{alias: field for field, aliases in (
+        ("activity", ("activiteit", "activity")),
+        ("activity_when", ("wanneer", "when", "activiteit_wanneer", "activity_when", "tijd_activiteit")),
+        ("activity_group", ("activiteit_voor_wie", "activity_group", "activity_for", "activity_target_group")),
+        ("activity_free", ("activiteit_gratis", "activity_free")),
+        ("activity_walk_in", ("inloop", "vrije_inloop", "walk_in", "activity_walk_in")),
+    ) for alias in aliases},
 }
+#: Columns of an activity on a row -> the activity field they fill. A row with ``activiteit`` and
+#: ``wanneer`` adds that activity to the row's place or association (``activiteit_voor_wie``,
+#: ``activiteit_gratis`` and ``inloop`` are optional).
+ACTIVITY_COLUMNS: dict[str, str] = {"activity": "name", "activity_when": "recurring_time",
+                                    "activity_group": "target_group", "activity_free": "free",
+                                    "activity_walk_in": "walk_in"}
 
 #: Building block values as people write them (Dutch, English, numbers 1-5).
 BUILDING_BLOCK_ALIASES: dict[str, str] = {
@@ -142,6 +157,9 @@ class WorkshopImport:
         so that saving can name rows as the user's file does.
     grid_cells : dict of int to str
         Rows (numbered as in the file) placed at the centre of a poster grid cell, with the cell.
+    activities : pandas.DataFrame
+        The activities the rows name (see :data:`ACTIVITY_COLUMNS`), checked, each with the
+        ``asset_id`` of its row's asset and that ``row``; empty when the file names none.
     """
 
     assets: gpd.GeoDataFrame
@@ -150,6 +168,8 @@ class WorkshopImport:
     first_row: int = 2
     #: Rows placed by a poster grid cell -> the cell (``C4``).
     grid_cells: dict[int, str] = field(default_factory=dict)
+    #: Activities of the rows' places and associations, with their ``asset_id`` and ``row``.
+    activities: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def rows(self) -> int:
@@ -246,6 +266,8 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     positions = table.index.to_numpy() if pd.api.types.is_integer_dtype(table.index) else np.arange(len(table))
     rows = pd.Series(positions + first_row)
     table = table.reset_index(drop=True)
+    activity_cells = table[[c for c in ACTIVITY_COLUMNS if c in table.columns]]
+    table = table.drop(columns=list(activity_cells.columns))
     _map_aliases(table)
     grid_cells: dict[int, str] = {}
     points = geometry if geometry is not None else _locate(table, rows, boundaries, problems, grid_cells)
@@ -259,13 +281,50 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     if has_boundaries:
         _check_inside(frame, boundaries, rows, problems)
     assets = _build(frame, source, added_by, rows, problems)
+    activities = _activities(activity_cells, assets, rows, problems)
     if problems:
         raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     if has_boundaries:
         explicit = assets["buurt_code"].copy()
         assets = assign_codes(assets, boundaries)
         assets["buurt_code"] = assets["buurt_code"].fillna(explicit)
-    return WorkshopImport(assets, notes, first_row, grid_cells)
+    return WorkshopImport(assets, notes, first_row, grid_cells, activities)
+
+
+def _activities(cells: pd.DataFrame, assets: gpd.GeoDataFrame | None, rows: pd.Series,
+                problems: list[Problem]) -> pd.DataFrame:
+    """The activities that rows name (``activiteit``, ``wanneer``, ...), checked, with their row's asset id.
+
+    A problem names the row as in the file and the column by its Dutch header.
+    """
+    from assetmap.layers.activities import build_activities
+
+    if cells.empty or assets is None:
+        return pd.DataFrame()
+    filled = cells.apply(lambda column: column.map(_filled)).any(axis=1).to_numpy()
+    header = {field: name for name, field in (("activiteit", "activity"), ("wanneer", "activity_when"),
+                                              ("activiteit_voor_wie", "activity_group"),
+                                              ("activiteit_gratis", "activity_free"), ("inloop", "activity_walk_in"))}
+    by_field = {target: header[column] for column, target in ACTIVITY_COLUMNS.items()}
+    found = []
+    for position in filled.nonzero()[0]:
+        row, block = int(rows.iloc[position]), assets["building_block"].iloc[position]
+        fields = {ACTIVITY_COLUMNS[c]: cells[c].iloc[position] for c in cells.columns if _filled(cells[c].iloc[position])}
+        if block in ("individual", "story"):
+            problems.append(Problem("activity_not_place", "fix_activity_place", row=row, column="activiteit",
+                                    id=assets["name"].iloc[position], block=block))
+            continue
+        fields["asset_id"] = assets["id"].iloc[position]
+        try:
+            checked = build_activities(pd.DataFrame([fields]))
+        except InputError as exc:
+            for p in exc.problems:
+                column = by_field.get(p.column, p.column)
+                params = {k: (column if k == "name" and v == p.column else v) for k, v in p.params.items()}
+                problems.append(Problem(p.code, p.fix, row=row, column=column, **params))
+            continue
+        found.append(checked.assign(row=row))
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame()
 
 
 def _checked_headers(table: pd.DataFrame, notes: list[Problem]) -> pd.DataFrame:

@@ -1,0 +1,187 @@
+"""The coordinator pages in the app (streamlit AppTest, real Delft workspace): Werksessie and Delen,
+who may open them, and the first coordinator of a hosted workspace through the setup code."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+from test_app import APP, MAP_PAGE, REPO
+from test_app_access import page_text, run
+
+from assetmap import _ui_coordinator, i18n
+from assetmap.errors import PermissionDenied
+from assetmap.service import Actor, open_workspace
+
+SESSION_PAGE = str(REPO / "pages" / "7_Werksessie.py")
+SHARE_PAGE = str(REPO / "pages" / "8_Delen.py")
+ACCESS_DENIED = i18n.t("access_denied", "nl")
+
+
+@pytest.fixture(autouse=True)
+def local_server(monkeypatch):
+    """A server on localhost (a coordinator) unless a test sets ``ASSETMAP_ACCESS``."""
+    from streamlit import config
+
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    monkeypatch.delenv("ASSETMAP_PUBLIC_URL", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield
+    config.set_option("server.address", before)
+
+
+@pytest.fixture
+def workspace(delft_copy, monkeypatch):
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))
+    return delft_copy
+
+
+def submit(at: AppTest, form_key: str) -> AppTest:
+    """Press the submit button of a form and run the page again; no exception allowed."""
+    button = next(b for b in at.button if b.form_id == form_key)
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_coordinator_issues_codes_and_downloads_cards(workspace):
+    at = run(SESSION_PAGE)
+    at.number_input(key="codes_count").set_value(3)
+    at.text_input(key="codes_url").input("https://kaart.delft.example/")
+    submit(at, "table_codes_form")
+    issued = at.session_state["_table_cards"]
+    assert len(issued["codes"]) == 3 and at.get("download_button")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(issued["pdf"])).pages)
+    assert all(code in text for code in issued["codes"]) and "https://kaart.delft.example/" in text
+    with open_workspace(workspace) as ws:  # a printed code lets a table in
+        assert ws.redeem_table_code(issued["codes"][0], "tafel 2").role == "workshop"
+
+
+def test_a_coordinator_adds_and_removes_an_account(workspace):
+    at = run(SESSION_PAGE)
+    at.text_input(key="account_name").input("Fatima")
+    at.text_input(key="account_password").input("kort")
+    submit(at, "account_add_form")
+    with open_workspace(workspace) as ws:
+        assert ws.accounts().empty  # a short password: refused, with the reason on the page
+    assert i18n.t("password_too_short", "nl", min=10) in page_text(at)
+    assert at.text_input(key="account_name").value == "Fatima"  # what was typed stays, to fix the password only
+    at.text_input(key="account_name").input("Fatima")
+    at.text_input(key="account_password").input("een lang wachtwoord")
+    at.radio(key="account_role").set_value("coordinator")
+    submit(at, "account_add_form")
+    with open_workspace(workspace) as ws:
+        assert ws.sign_in("Fatima", "een lang wachtwoord") == Actor("Fatima", "coordinator")
+    at.run()
+    assert "Fatima" in page_text(at)
+    at.selectbox(key="account_remove_name").set_value("Fatima").run()
+    at.button(key="account_remove").click().run()
+    with open_workspace(workspace) as ws:
+        assert ws.accounts().empty
+
+
+def test_a_renamed_label_shows_on_the_map_page(workspace):
+    at = run(SESSION_PAGE)
+    at.text_input(key="label_individual").input("Talenten van de buurt")
+    submit(at, "labels_form")
+    with open_workspace(workspace) as ws:
+        assert ws.labels() == {"individual": "Talenten van de buurt"}
+    assert "Talenten van de buurt" in page_text(run(MAP_PAGE))
+
+
+def test_an_added_activity_shows_in_this_week(workspace):
+    with open_workspace(workspace) as ws:
+        public = ws.assets(actor=Actor(None, "public"))
+        place = public[(public["building_block"] == "resource").to_numpy()].iloc[0]
+    at = run(SESSION_PAGE)
+    at.selectbox(key="activity_place").set_value(place["id"])
+    at.text_input(key="activity_name").input("Taalcafé op woensdag")
+    at.text_input(key="activity_weekly").input("elke woensdag")
+    at.checkbox(key="activity_walk_in").check()
+    submit(at, "activity_form")
+    assert "elke woensdag" in at.error[0].value  # refused with the reason; the form keeps what was typed
+    assert at.text_input(key="activity_name").value == "Taalcafé op woensdag"
+    at.text_input(key="activity_weekly").input("Mo-Su 18:00-20:00")  # every day: always in this week
+    submit(at, "activity_form")
+    assert at.text_input(key="activity_name").value == ""  # saved: the form is empty for the next one
+    with open_workspace(workspace) as ws:
+        added = ws.activities(place["id"])
+    assert list(added["name"]) == ["Taalcafé op woensdag"] and bool(added["walk_in"].iloc[0])
+    week = next(d.value for d in run(MAP_PAGE).dataframe if "Taalcafé op woensdag" in d.value.to_csv())
+    assert len(week) == 7 and set(week[i18n.t("this_week_place", "nl")]) == {place["name"]}
+
+
+def test_a_coordinator_downloads_the_site_and_the_poster(workspace):
+    at = run(SHARE_PAGE)
+    at.button(key="share_site").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    name, data = at.session_state["_share_ready"]["site"]
+    files = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert name.endswith(".zip") and "index.html" in files
+    with open_workspace(workspace) as ws:
+        wijk = ws.boundaries().query("level == 'wijk'")["code"].iloc[0]
+    at.selectbox(key="share_area").set_value(wijk)
+    at.radio(key="share_size").set_value("A3").run()
+    at.button(key="share_poster").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    name, pdf = at.session_state["_share_ready"]["poster"]
+    assert name == f"poster-{wijk}-A3.pdf" and pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert len(at.get("download_button")) == 2
+
+
+@pytest.mark.parametrize("access", ["workshop", "public"])
+@pytest.mark.parametrize("page", [SESSION_PAGE, SHARE_PAGE])
+def test_a_table_or_a_resident_cannot_open_the_coordinator_pages(workspace, monkeypatch, access, page):
+    monkeypatch.setenv("ASSETMAP_ACCESS", access)
+    at = run(page, pseudonym="tafel 1")
+    assert ACCESS_DENIED in page_text(at)
+    assert not at.get("download_button") and not at.main.button and "codes_count" not in page_text(at)
+
+
+def test_the_first_coordinator_of_a_hosted_workspace(workspace, monkeypatch, capfd):
+    monkeypatch.setenv("ASSETMAP_ACCESS", "public")
+    _ui_coordinator._SETUP_PRINTED.clear()
+    at = run(APP)
+    code = capfd.readouterr().err.split("setup code: ")[1].split()[0]
+    assert code not in page_text(at)  # in the server's log only, never on a page
+    assert i18n.t("setup_title", "nl") in page_text(at)
+    at.text_input(key="setup_code").input("AAAA-BBBB-CCCC")
+    at.text_input(key="setup_name").input("Coördinator")
+    at.text_input(key="setup_password").input("een lang wachtwoord")
+    submit(at, "setup_form")
+    with open_workspace(workspace) as ws:
+        assert ws.needs_first_coordinator()  # a wrong code: nothing happens
+    at.text_input(key="setup_code").input(code)
+    at.text_input(key="setup_name").input("Coördinator")
+    at.text_input(key="setup_password").input("een lang wachtwoord")
+    submit(at, "setup_form")
+    assert at.session_state["_signed_in"] == Actor("Coördinator", "coordinator")
+    assert i18n.t("setup_title", "nl") not in page_text(at)
+    with open_workspace(workspace) as ws:
+        assert not ws.needs_first_coordinator()
+        with pytest.raises(PermissionDenied):  # the code is used up
+            ws.redeem_setup_code(code, "Tweede", "een lang wachtwoord")
+    again = run(APP)  # another visitor: no form, and no new code printed
+    assert i18n.t("setup_title", "nl") not in page_text(again)
+    assert "setup code" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("page", [SESSION_PAGE, SHARE_PAGE])
+def test_the_coordinator_pages_speak_english_and_cope_with_an_empty_workspace(workspace, tmp_path, monkeypatch,
+                                                                              page):
+    at = AppTest.from_file(page, default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    key = "page_session" if page == SESSION_PAGE else "page_share"
+    assert at.title[0].value == i18n.t(key, "en") != i18n.t(key, "nl")
+    empty = tmp_path / "leeg.gpkg"
+    from assetmap.service import create_workspace
+    create_workspace(empty).close()
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(empty))
+    at = run(page)  # no places, no areas: the forms are there, nothing breaks
+    assert at.title[0].value == i18n.t(key, "nl")
