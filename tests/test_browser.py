@@ -335,7 +335,7 @@ def test_7b_map_filters_on_a_phone_stay_in_the_page(server, browser):
         _wait_idle(page)
         main.get_by_text(i18n.t("filter_when_on", "nl"), exact=True).click()
         _wait_idle(page)
-        assert main.get_by_text(i18n.t("filter_day", "nl"), exact=True).is_visible()
+        main.get_by_text(i18n.t("filter_day", "nl"), exact=True).wait_for()  # the day and part of the day appear
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert sidebar.get_attribute("aria-expanded") != "true"
         _map(page).locator(".leaflet-container").wait_for()
