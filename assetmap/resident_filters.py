@@ -28,11 +28,13 @@ from assetmap.layers import opening
 from assetmap.messages import N_
 from assetmap.service import Actor, open_workspace
 
-__all__ = ["DISTANCES_M", "CLOCK_KEY", "WhenWhere", "when_where_widgets", "find_street", "when_where_filter",
+__all__ = ["DISTANCES_M", "CLOCK_KEY", "NOT_PLACES", "WhenWhere", "when_where_widgets", "find_street", "when_where_filter",
            "show_when_where_notes", "near_table"]
 
 #: The distances a resident can pick for "near me", in metres.
 DISTANCES_M: tuple[int, ...] = (250, 500, 1000, 2000)
+#: Building blocks that are no place with hours (left out under a time filter, never "hours unknown").
+NOT_PLACES: tuple[str, ...] = ("story", "individual")
 #: Session-state key of the clock "nu open" reads (a ``datetime``); the real clock when not set.
 #: Tests set it to ask "open now" at a given moment without touching the system clock.
 CLOCK_KEY = "map_clock"
@@ -166,7 +168,9 @@ def when_where_filter(shown: gpd.GeoDataFrame, choice: WhenWhere, path, version,
         window = opening.moment_window(now) if choice.when == "now" else \
             opening.day_window(choice.day, choice.part, opening.local_now(now).date())
         state = opening.open_state(shown, window, activities)
-        choice.unknown = shown[state.unknown.to_numpy()]
+        # A story or a person has no hours: left out under a time filter, not listed as "hours unknown".
+        places = ~shown["building_block"].isin(NOT_PLACES).fillna(False).to_numpy()
+        choice.unknown = shown[state.unknown.to_numpy() & places]
         shown = shown[state.open.to_numpy()]
     if choice.near.strip():
         choice.street = find_street(choice.near, streets)

@@ -23,6 +23,8 @@ from assetmap import i18n, settings
 from assetmap.changes import day_text, import_line, summarise_changes
 from assetmap.cli import main
 from assetmap.layers import build_assets, opening
+from assetmap.layers.hours import hours_known
+from assetmap.privacy import public_view
 from assetmap.publish import publish_site
 from assetmap.resident_filters import CLOCK_KEY, find_street
 from assetmap.service import open_workspace
@@ -140,7 +142,12 @@ def test_map_page_open_on_a_day_and_part_of_the_day(workspace):
     names = _map_names(at)
     assert WEEKDAYS in names and SUNDAY not in names and UNKNOWN not in names
     unknown = [e for e in at.expander if e.label.startswith("Tijden onbekend")]
-    assert unknown and int(unknown[0].label.split(":")[1]) >= 1
+    # Places without readable hours, and no story or person (they have no hours to know).
+    with open_workspace(workspace) as ws:
+        public = public_view(ws.assets(), ws.boundaries())
+    expected = sum(1 for block, value in zip(public["building_block"], public["opening_hours"])
+                   if block not in ("story", "individual") and not hours_known(value))
+    assert unknown and int(unknown[0].label.split(":")[1]) == expected and expected >= 1
     at.selectbox(key="map_day").set_value("su")
     at.selectbox(key="map_part").set_value("day")
     _run(at)
@@ -232,6 +239,10 @@ def test_site_open_on_a_day_and_open_now_in_chromium(site, chromium):
         assert page.locator("#unknown").is_visible()
         page.locator("#unknown summary").click()
         assert UNKNOWN in page.locator("#unknown-list").inner_text()
+        keys = [b["key"] for b in data["blocks"]]
+        expected = sum(1 for a in data["assets"] if "h" not in a and "ah" not in a and "e" in a["n"].lower()
+                       and keys[a["b"]] not in ("story", "individual"))
+        assert page.locator("#unknown-list li").count() == expected  # places only, no stories or people
         assert "Tijden onbekend" in page.locator("#unknown summary").inner_text()
         page.select_option("#day", "6")
         page.select_option("#part", "day")

@@ -19,6 +19,7 @@
   var DAYS = ['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su'];
   var PARTS = {morning: [360, 720], afternoon: [720, 1080], evening: [1080, 1440], day: [0, 1440]};
   var DISTANCES = [250, 500, 1000, 2000];
+  var NOT_PLACES = ['story', 'individual'];
   var streets = S.streets || [];
   var distances = null, unknown = [];
   var shown = [];
@@ -256,7 +257,8 @@
       if (!matches(k)) { continue; }
       if (w) {
         var open = openIn(assets[k], w);
-        if (open === 'unknown') { unknown.push(k); }
+        // A story or a person has no hours: left out, not listed as "times unknown".
+        if (open === 'unknown' && NOT_PLACES.indexOf(blocks[assets[k].b].key) < 0) { unknown.push(k); }
         if (open !== 'open') { continue; }
       }
       shown.push(k);
