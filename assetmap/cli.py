@@ -413,23 +413,31 @@ def _match(args) -> int:
 
 
 def _changes(args) -> int:
-    from assetmap.changes import summarise_changes
+    from assetmap.changes import import_line, summarise_changes
     with _open(args.workspace) as ws:
-        summary = summarise_changes(ws.history(), args.since, args.until, args.area, assets=ws.assets())
+        summary = summarise_changes(ws.history(), args.since, args.until, args.area, assets=ws.assets(),
+                                    boundaries=ws.boundaries())
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return EXIT_OK
     totals = summary["totals"]
     print(text("cli_changes_total", args.lang, since=summary["since"], **totals))
+    if summary["imports"]:  # imports apart: one line each, not one per entry they brought
+        print(text("cli_changes_imports", args.lang))
+        for batch in summary["imports"]:
+            print(import_line(batch, args.lang))
+    outside = text("changes_outside_areas", args.lang)
+    areas = summary["per_area"] | ({outside: summary["outside_areas"]} if any(summary["outside_areas"].values())
+                                   else {})
     for heading, groups in ((N_("cli_changes_per_block"), summary["per_building_block"]),
-                            (N_("cli_changes_per_area"), summary["per_area"])):
+                            (N_("cli_changes_per_area"), areas)):
         print(text(heading, args.lang))
         for key, counts in groups.items():
             print(f"{key}\t" + "\t".join(str(counts[k]) for k in totals))
     for item in summary["items"]:
-        print(f"{item['at']}\t{item['kind']}\t{item['building_block'] or '-'}\t{item['area']}\t"
-              f"{item.get('actor') or '-'}\t{item['name'] or '-'}")
+        print("\t".join((item["at"], item["kind"], item["building_block"] or "", item["area_name"] or outside,
+                         item.get("actor") or "", item["name"] or "")))
     return EXIT_OK
 
 

@@ -119,6 +119,8 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
         ws.replace_study_area(layers.study_area)
         if layers.basemap is not None:
             ws.replace_basemap(layers.basemap)
+        if getattr(layers, "streets", None) is not None:
+            ws.replace_streets(layers.streets)
         ws.log_source("OpenStreetMap", layers.reference, "ODbL 1.0", settings.OSM_ATTRIBUTION, len(assets))
     notes = hours_problems(assets["opening_hours"], rows=[None] * len(assets), names=assets["name"])
     _report(progress, N_("progress_save"), 1, 1)

@@ -31,7 +31,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import geopandas as gpd
@@ -42,7 +42,7 @@ import shapely
 from assetmap import __version__, coverage, export, maps, settings
 from assetmap.errors import AssetmapError, InputError
 from assetmap.i18n import LANGUAGES, block_label, category_label, t, use_block_labels
-from assetmap.layers import categories
+from assetmap.layers import categories, opening
 from assetmap.layers.assets import meeting_places
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import json_for_script
@@ -102,6 +102,14 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("site_coverage_intro"), N_("site_coverage_total"), N_("site_coverage_none"), N_("site_updated"),
     N_("site_download"), N_("site_close"), N_("site_zoom_in"), N_("site_zoom_out"), N_("site_sections"),
     N_("site_map_hint"), N_("site_map_hint_many"), N_("site_filters_title"),
+    # When open and near me (filters of the resident map; the same texts as the app's).
+    N_("filter_open"), N_("site_when_choice"), N_("filter_when_any"), N_("filter_when_now"), N_("filter_when_on"),
+    N_("filter_day"), N_("filter_part"), N_("weekday_mo"), N_("weekday_tu"), N_("weekday_we"), N_("weekday_th"),
+    N_("weekday_fr"), N_("weekday_sa"), N_("weekday_su"), N_("part_morning"), N_("part_afternoon"),
+    N_("part_evening"), N_("part_day"), N_("open_now_at"), N_("open_on_window"), N_("open_unknown_list"),
+    N_("hours_unknown_hint"), N_("site_near_title"), N_("site_near_locate"), N_("site_near_street"),
+    N_("filter_distance"), N_("distance_m"), N_("distance_km_exact"), N_("site_near_privacy"),
+    N_("site_near_sorted"), N_("near_not_found"), N_("site_near_my_location"), N_("site_near_no_location")
 )
 
 
@@ -269,7 +277,9 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         ``assets`` (compact records, coordinates rounded to :data:`assetmap.maps.COORD_DECIMALS`),
         ``stories``, ``meeting_places`` (indices into ``assets``), ``boundaries`` (GeoJSON,
         simplified in RD New), ``bounds``, ``coverage`` (or None), ``attribution``, ``tiles``,
-        ``canvas_from``, ``published``.
+        ``canvas_from``, ``published``; ``week`` (the Monday of the week whose opening times the
+        records hold) and ``streets`` (``[name, lat, lon]`` per street name of the workspace, for
+        "bij mij in de buurt" without any online look-up).
 
     Raises
     ------
@@ -291,6 +301,8 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
     places = set(meeting_places(assets, categories.meeting_place_categories(), public_only=True)["id"]) \
         if len(assets) else set()
     records = _asset_records(assets, level, stories, linked, places)
+    week = opening.local_now().date()
+    _add_week_hours(records, assets, ws.activities(), week)
     index = {r["i"]: k for k, r in enumerate(records)}
     present_categories = sorted({r["c"] for r in records if r.get("c")})
     return {
@@ -317,6 +329,8 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         "attribution": f"{settings.OSM_ATTRIBUTION} | {settings.CBS_ATTRIBUTION}",
         "tiles": TILE_URL,
         "canvas_from": CANVAS_FROM,
+        "week": (week - timedelta(days=week.weekday())).isoformat(),
+        "streets": _streets(ws),
     }
 
 
@@ -378,6 +392,39 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
         records.append(record)
     # Sorted by name here, so the page lists them alphabetically without sorting thousands of names.
     return sorted(records, key=lambda r: (r["n"].casefold(), r["i"]))
+
+
+def _add_week_hours(records: list[dict], assets: gpd.GeoDataFrame, activities: pd.DataFrame, week: date) -> None:
+    """Add the opening times of one week to the records, as minutes since Monday 00:00 (computed here,
+    so the page never parses OSM syntax): ``h`` the entry's own hours (left out when unknown), ``ah``
+    the times its public activities run."""
+    if not records:
+        return
+    hours_of = dict(zip(assets["id"].astype(object), assets["opening_hours"].astype(object))) \
+        if "opening_hours" in assets.columns else {}
+    runs: dict[str, list] = {}
+    if activities is not None and len(activities):
+        for asset_id, recurring in zip(activities["asset_id"], activities["recurring_time"]):
+            found = opening.week_minutes(recurring, week)
+            if found:
+                runs.setdefault(asset_id, []).extend(found)
+    for record in records:
+        own = opening.week_minutes(hours_of.get(record["i"]), week)
+        if own is not None:
+            record["h"] = own
+        if runs.get(record["i"]):
+            record["ah"] = sorted(runs[record["i"]])
+
+
+def _streets(ws) -> list[list]:
+    """Street names with one point each (the workspace's OSM walking ways), rounded like the assets."""
+    streets = ws.streets()
+    if not len(streets):
+        return []
+    d = maps.COORD_DECIMALS
+    return [[maps.plain_text(name), round(point.y, d), round(point.x, d)]
+            for name, point in zip(streets["name"], streets.geometry.to_crs(settings.STORAGE_CRS))
+            if maps.plain_text(name) and point is not None and not point.is_empty]
 
 
 def _stories(assets: gpd.GeoDataFrame, index: dict[str, int]) -> list[dict]:

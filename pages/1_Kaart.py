@@ -5,7 +5,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from assetmap import maps, ui
+from assetmap import maps, resident_filters, ui
 from assetmap.basemap import offline_base
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
@@ -32,7 +32,8 @@ if not len(public):
 
 search = st.text_input(t("search", lang), key="map_search")
 # Filters fold away so that on a phone the map is on the first screen; open while one is in use.
-filtering = any(st.session_state.get(key) for key in ("map_blocks", "map_categories", "map_areas"))
+filtering = any(st.session_state.get(key) for key in ("map_blocks", "map_categories", "map_areas", "map_near")) \
+    or st.session_state.get("map_when", "any") != "any"
 with st.expander(t("filters", lang), expanded=filtering):
     f1, f2, f3 = st.columns(3)
     blocks = f1.multiselect(t("filter_blocks", lang), ENTRY_KINDS, key="map_blocks",
@@ -42,6 +43,8 @@ with st.expander(t("filters", lang), expanded=filtering):
                                 placeholder=t("choose_many", lang), format_func=lambda c: category_label(c, lang))
     chosen_areas = f3.multiselect(t("filter_areas", lang), list(area_names), key="map_areas",
                                   placeholder=t("choose_many", lang), format_func=lambda c: area_names.get(c, c))
+    # When open and near a street: in the page too, never in the sidebar (which covers a phone's screen).
+    when_where = resident_filters.when_where_widgets(lang)
 
 shown = public
 if len(shown):
@@ -55,15 +58,22 @@ if len(shown):
     if chosen_areas:
         keep &= shown[f"{level}_code"].isin(chosen_areas).fillna(False)
     shown = shown[keep.astype(bool).to_numpy()]
+clock = st.session_state.get(resident_filters.CLOCK_KEY)  # None: the real clock
+shown = resident_filters.when_where_filter(shown, when_where, path, version, now=clock)
 
 # Announced to screen readers whenever a search or filter changes it.
 ui.live_status(t("shown", lang, shown=len(shown), total=len(public)))
+resident_filters.show_when_where_notes(when_where, lang, now=clock)
 
 # The text equivalent of the map comes first, open: everything a popup tells, for every asset shown.
 with st.expander(t("map_list", lang), expanded=True):
     st.caption(t("map_list_hint", lang))
+    near = len(when_where.distance) > 0  # nearest first; else by name
     listed = shown.sort_values("name", key=lambda names: names.fillna("").str.casefold(), kind="stable") \
-        if len(shown) else shown
+        if len(shown) and not near else shown
+    if near:
+        st.dataframe(resident_filters.near_table(listed, when_where, lang), hide_index=True, width="stretch",
+                     key="map_near_table")
     if len(listed):
         # A scrolling region of its own, reachable with the keyboard (tabindex) and named for screen readers.
         st.html(f'<div class="assetmap-scroll" tabindex="0" role="region" aria-label="{html.escape(t("map_list", lang))}">'

@@ -321,6 +321,38 @@ def test_7_map_page_fits_a_phone_screen(server, browser):
         page.context.close()
 
 
+def test_7b_map_filters_on_a_phone_stay_in_the_page(server, browser):
+    """On a phone the filters ("nu open", a day, a street) are in the page: after a choice nothing lies
+    over the map, the sidebar stays closed."""
+    url, _workspace = server
+    page = _new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                     device_scale_factor=2)
+    try:
+        _open(page, url + "/Kaart")
+        main = page.locator('[data-testid="stMain"]')
+        main.get_by_text(i18n.t("filters", "nl")).click()
+        main.get_by_text(i18n.t("filter_when_now", "nl"), exact=True).click()
+        _wait_idle(page)
+        main.get_by_text(i18n.t("filter_when_on", "nl"), exact=True).click()
+        _wait_idle(page)
+        main.get_by_text(i18n.t("filter_day", "nl"), exact=True).wait_for()  # the day and part of the day appear
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_attribute("aria-expanded") != "true"
+        _map(page).locator(".leaflet-container").wait_for()
+        # The map's centre is the map itself, not a panel over it.
+        hit = page.evaluate("""(selector) => {
+            const frame = document.querySelector(selector);
+            frame.scrollIntoView({block: 'center'});
+            const box = frame.getBoundingClientRect();
+            return document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2).tagName;
+        }""", MAP_FRAME)
+        assert hit == "IFRAME"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390 + 1
+        page.screenshot(path=str(ARTIFACTS / "7b_kaart_filters_telefoon.png"), full_page=True)
+    finally:
+        page.context.close()
+
+
 # ---------------------------------------------------------------------- access: public and workshop servers
 ME, OTHER = "tafel 1", "tafel 9"
 PRIVATE_OTHER, GROUP_OTHER, OWN_PRIVATE = "Geheime moestuin van negen", "Groepsklub Noord", "Mijn eigen plekje"

@@ -240,6 +240,16 @@ class _Core:
                                     geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
         return self.store.read("basemap")
 
+    def streets(self) -> gpd.GeoDataFrame:
+        """Street names of the OSM walking ways, one point each (public map data).
+
+        Empty for a workspace whose OSM data was imported before the layer existed.
+        """
+        if "streets" not in self.store.tables():
+            return gpd.GeoDataFrame({"name": pd.Series([], dtype=object)},
+                                    geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS))
+        return self.store.read("streets")
+
     def sources(self) -> pd.DataFrame:
         """Imported data sets with licence, attribution and import time."""
         return self.store.read("sources")

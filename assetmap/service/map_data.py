@@ -143,6 +143,24 @@ class MapData(_Core):  # numpydoc ignore=PR01
         policy.check_manage(self._actor(actor))
         self.store.replace("basemap", basemap, description="Offline base map (OSM): water, green and buildings")
 
+    def replace_streets(self, streets: gpd.GeoDataFrame, actor: ActorLike = None) -> None:
+        """Replace the street names (one point per name, for finding a typed street without going online).
+
+        Parameters
+        ----------
+        streets : geopandas.GeoDataFrame
+            Points (EPSG:4326) with ``name``.
+        actor : Actor or str, optional
+            Who loads them (default: the workspace's actor).
+
+        Raises
+        ------
+        PermissionDenied
+            The actor is not a ``coordinator``.
+        """
+        policy.check_manage(self._actor(actor))
+        self.store.replace("streets", streets, description="Street names (OSM), one point per name")
+
     def log_source(self, name: str, reference: str, licence: str, attribution: str, rows: int,
                    actor: ActorLike = None) -> None:
         """Record an imported data set with its licence and attribution.

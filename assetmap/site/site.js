@@ -14,7 +14,14 @@
 
   var assets = S.assets, blocks = S.blocks;
   var canvasMode = assets.length >= S.canvas_from;
-  var state = {q: '', off: {}, category: '', area: '', limit: PAGE};
+  var state = {q: '', off: {}, category: '', area: '', limit: PAGE, when: '', day: 0, part: 'day', near: null, dist: 500};
+  // When open: minutes since Monday 00:00 (data.js has each place's week as [start, end) pairs, made in Python).
+  var DAYS = ['mo', 'tu', 'we', 'th', 'fr', 'sa', 'su'];
+  var PARTS = {morning: [360, 720], afternoon: [720, 1080], evening: [1080, 1440], day: [0, 1440]};
+  var DISTANCES = [250, 500, 1000, 2000];
+  var NOT_PLACES = ['story', 'individual'];
+  var streets = S.streets || [];
+  var distances = null, unknown = [];
   var shown = [];
   var markers = new Array(assets.length);
   // The assets come sorted by name (publish.py), so the list is alphabetical without sorting here.
@@ -189,9 +196,82 @@
     return true;
   }
 
+  // ------------------------------------------------------------------ when open, near me
+  // The clock in Dutch time, whatever the visitor's own zone: [weekday 0 = Monday, minute of the day].
+  function dutchNow() {
+    var parts = {};
+    new Intl.DateTimeFormat('en-GB', {timeZone: 'Europe/Amsterdam', weekday: 'short', hour: '2-digit',
+      minute: '2-digit', hourCycle: 'h23'}).formatToParts(new Date()).forEach(function (p) { parts[p.type] = p.value; });
+    var day = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday);
+    return [day, parseInt(parts.hour, 10) * 60 + parseInt(parts.minute, 10)];
+  }
+
+  // The window asked, as [start, end) in minutes of the week; a moment is [m, m + 1).
+  function windowAsked() {
+    if (state.when === 'now') { var n = dutchNow(); var m = n[0] * 1440 + n[1]; return [m, m + 1]; }
+    if (state.when === 'on') { var p = PARTS[state.part]; return [state.day * 1440 + p[0], state.day * 1440 + p[1]]; }
+    return null;
+  }
+
+  function overlaps(spans, w) {
+    if (!spans) { return false; }
+    for (var i = 0; i < spans.length; i++) { if (spans[i][0] < w[1] && spans[i][1] > w[0]) { return true; } }
+    return false;
+  }
+
+  // 'open', 'closed' or 'unknown' (no hours known and no activity then): unknown never counts as open.
+  function openIn(a, w) {
+    if (overlaps(a.h, w) || overlaps(a.ah, w)) { return 'open'; }
+    return a.h ? 'closed' : 'unknown';
+  }
+
+  // Straight-line distance in metres (haversine on the sphere; never in degrees).
+  function metres(lat1, lon1, lat2, lon2) {
+    var r = Math.PI / 180, dLat = (lat2 - lat1) * r, dLon = (lon2 - lon1) * r;
+    var h = Math.sin(dLat / 2) * Math.sin(dLat / 2) + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+    return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(h)));
+  }
+
+  // The street meant: the same name, else the first starting with it, else the first holding it.
+  function findStreet(typed) {
+    var wanted = typed.replace(/\s+/g, ' ').trim().toLowerCase();
+    if (!wanted) { return null; }
+    var tests = [function (n) { return n === wanted; }, function (n) { return n.indexOf(wanted) === 0; },
+                 function (n) { return n.indexOf(wanted) >= 0; }];
+    for (var i = 0; i < tests.length; i++) {
+      for (var j = 0; j < streets.length; j++) { if (tests[i](streets[j][0].toLowerCase())) { return streets[j]; } }
+    }
+    return null;
+  }
+
+  function distanceText(m) {
+    return m < 1000 ? t('distance_m', {metres: fmt(Math.round(m / 10) * 10)}) : t('distance_km_exact', {km: fmt(m / 1000, 1)});
+  }
+
   function apply() {
     shown = [];
-    for (var k = 0; k < assets.length; k++) { if (matches(k)) { shown.push(k); } }
+    unknown = [];
+    distances = null;
+    var w = windowAsked();
+    for (var k = 0; k < assets.length; k++) {
+      if (!matches(k)) { continue; }
+      if (w) {
+        var open = openIn(assets[k], w);
+        // A story or a person has no hours: left out, not listed as "times unknown".
+        if (open === 'unknown' && NOT_PLACES.indexOf(blocks[assets[k].b].key) < 0) { unknown.push(k); }
+        if (open !== 'open') { continue; }
+      }
+      shown.push(k);
+    }
+    if (state.near) {
+      distances = {};
+      var near = state.near;
+      shown = shown.filter(function (i) {
+        distances[i] = metres(near.lat, near.lon, assets[i].y, assets[i].x);
+        return distances[i] <= state.dist;
+      });
+      shown.sort(function (x, y) { return distances[x] - distances[y]; });
+    }
     map.closePopup();
     layer.clearLayers();
     shown.forEach(function (i) { layer.addLayer(markers[i] || (markers[i] = makeMarker(i))); });
@@ -203,6 +283,21 @@
   function renderStatus() {
     var text = t('shown', {shown: shown.length, total: assets.length});
     $('status').textContent = shown.length ? text : text + '. ' + t('site_no_results');
+    var notes = [];
+    if (state.when === 'now') {
+      var n = dutchNow();
+      notes.push(t('open_now_at', {day: t('weekday_' + DAYS[n[0]]), time: ('0' + Math.floor(n[1] / 60)).slice(-2) + ':' + ('0' + n[1] % 60).slice(-2)}));
+    } else if (state.when === 'on') {
+      notes.push(t('open_on_window', {day: t('weekday_' + DAYS[state.day]), part: t('part_' + state.part)}));
+    }
+    if (state.near) { notes.push(t('site_near_sorted', {place: state.near.label, distance: distanceText(state.dist)})); }
+    if (state.nearMissing) { notes.push(t('near_not_found', {typed: state.nearMissing})); }
+    $('filter-note').textContent = notes.join(' ');
+    var box = $('unknown'), list = $('unknown-list');
+    box.hidden = !unknown.length;
+    list.textContent = '';
+    $('unknown-title').textContent = t('open_unknown_list', {count: unknown.length});
+    unknown.forEach(function (k) { list.appendChild(el('li', {text: assets[k].n})); });
   }
 
   function showButton(k) {
@@ -213,7 +308,8 @@
 
   function listItem(k) {
     var a = assets[k];
-    var meta = blockLabel(a) + (a.c ? ' · ' + categoryLabel(a.c) : '') + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '');
+    var meta = blockLabel(a) + (a.c ? ' · ' + categoryLabel(a.c) : '') + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '') +
+      (distances && distances[k] !== undefined ? ' · ' + distanceText(distances[k]) : '');
     var item = el('details', null, [el('summary', null, [badge(a, 20), el('span', {class: 'entry'}, [
       el('span', {class: 'name', text: a.n}), el('span', {class: 'meta', text: meta})])])]);
     item.addEventListener('toggle', function () {
@@ -260,6 +356,22 @@
       return [c, categoryLabel(c)];
     }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.category);
     fillSelect($('area'), t('site_all_areas'), S.areas.map(function (a) { return [a.code, a.name]; }), state.area);
+    fillOptions($('when'), [['', t('filter_when_any')], ['now', t('filter_when_now')], ['on', t('filter_when_on')]], state.when);
+    fillOptions($('day'), DAYS.map(function (d, i) { return [String(i), t('weekday_' + d)]; }), String(state.day));
+    fillOptions($('part'), Object.keys(PARTS).map(function (p) { return [p, t('part_' + p)]; }), state.part);
+    fillOptions($('distance'), DISTANCES.map(function (m) { return [String(m), distanceText(m)]; }), String(state.dist));
+    $('day-field').hidden = $('part-field').hidden = state.when !== 'on';
+    var names = $('street-names');
+    if (!names.children.length) {
+      streets.forEach(function (s) { names.appendChild(el('option', {value: s[0]})); });
+    }
+    $('near-box').hidden = !streets.length && !navigator.geolocation;
+  }
+
+  function fillOptions(select, options, value) {
+    select.textContent = '';
+    options.forEach(function (o) { select.appendChild(el('option', {value: o[0], text: o[1]})); });
+    select.value = value;
   }
 
   function fillSelect(select, all, options, value) {
@@ -277,9 +389,39 @@
   $('category').addEventListener('change', function () { state.category = $('category').value; apply(); });
   $('area').addEventListener('change', function () { state.area = $('area').value; apply(); });
   $('filters').addEventListener('submit', function (e) { e.preventDefault(); state.q = $('q').value.trim().toLowerCase(); apply(); });
+  $('when').addEventListener('change', function () {
+    state.when = $('when').value;
+    $('day-field').hidden = $('part-field').hidden = state.when !== 'on';
+    apply();
+  });
+  $('day').addEventListener('change', function () { state.day = parseInt($('day').value, 10); apply(); });
+  $('part').addEventListener('change', function () { state.part = $('part').value; apply(); });
+  $('distance').addEventListener('change', function () { state.dist = parseInt($('distance').value, 10); apply(); });
+  function nearStreet() {
+    var typed = $('near').value.trim();
+    var found = findStreet(typed);
+    state.nearMissing = typed && !found ? typed : '';
+    state.near = found ? {lat: found[1], lon: found[2], label: found[0]} : null;
+    apply();
+  }
+  var typingNear = null;
+  $('near').addEventListener('input', function () { clearTimeout(typingNear); typingNear = setTimeout(nearStreet, 400); });
+  $('near').addEventListener('change', nearStreet);
+  // The browser's location stays in the browser: used for the distances here, never sent or stored.
+  $('locate').addEventListener('click', function () {
+    if (!navigator.geolocation) { $('filter-note').textContent = t('site_near_no_location'); return; }
+    navigator.geolocation.getCurrentPosition(function (position) {
+      $('near').value = '';
+      state.nearMissing = '';
+      state.near = {lat: position.coords.latitude, lon: position.coords.longitude, label: t('site_near_my_location')};
+      apply();
+    }, function () { $('filter-note').textContent = t('site_near_no_location'); }, {maximumAge: 60000, timeout: 15000});
+  });
   $('clear').addEventListener('click', function () {
     state.q = ''; state.off = {}; state.category = ''; state.area = '';
+    state.when = ''; state.day = 0; state.part = 'day'; state.near = null; state.nearMissing = ''; state.dist = 500;
     $('q').value = '';
+    $('near').value = '';
     renderFilters();
     apply();
   });

@@ -44,6 +44,7 @@ __all__ = [
     "assets_from_features",
     "buildings_from_features",
     "basemap_from_features",
+    "streets_from_ways",
     "is_walkable",
     "walkable_subgraph",
     "network_layers",
@@ -103,6 +104,9 @@ class OsmLayers:
     basemap : geopandas.GeoDataFrame or None
         The offline base map: ``kind`` (``water``, ``waterway``, ``green`` or ``building``) and
         the outline or line (see :func:`basemap_from_features`).
+    streets : geopandas.GeoDataFrame or None
+        One point per street name of the walkable ways (see :func:`streets_from_ways`), so a
+        resident can type a street and find what is near it without an online geocoder.
     """
 
     assets: gpd.GeoDataFrame
@@ -112,6 +116,7 @@ class OsmLayers:
     study_area: gpd.GeoDataFrame
     reference: str
     basemap: gpd.GeoDataFrame | None = None
+    streets: gpd.GeoDataFrame | None = None
 
 
 def mapping_tags() -> dict[str, bool | list[str]]:
@@ -202,14 +207,54 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
         # file is read: the feature table of a whole city (every building outline) is never held.
         built = _FeatureLayers()
         _, ways = _read_osmium(path, progress, _area_polygon(area) if clip else None, consume=built.add,
-                               line_keys=_line_feature_keys())
+                               line_keys=_line_feature_keys(), way_tags=("name",))
         if progress is not None:
             progress(N_("progress_osm_network"), 0, None)
         nodes, edges = walk_layers(ways.start, ways.node_id, ways.lon, ways.lat)
+        streets = streets_from_ways(ways.tags.get("name", []), ways.start, ways.lon, ways.lat)
         del ways
         if progress is not None:
             progress(N_("progress_osm_layers"), 0, None)
-        return built.layers(nodes, edges, area, path.name)
+        layers = built.layers(nodes, edges, area, path.name)
+        layers.streets = streets
+        return layers
+
+
+def streets_from_ways(names, start, lon, lat) -> gpd.GeoDataFrame:
+    """One point per street name: the way node nearest the middle of all nodes of ways with that name.
+
+    Parameters
+    ----------
+    names : list of str or None
+        The ``name`` tag of each way.
+    start : numpy.ndarray
+        Offsets of the ways into the node arrays (one more than there are ways).
+    lon, lat : numpy.ndarray
+        Coordinates (degrees, EPSG:4326) of the way nodes.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``name`` and a point (EPSG:4326), sorted by name; the middle is found in RD New.
+    """
+    points: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        text = str(name).strip() if name is not None else ""
+        if text and start[i + 1] > start[i]:
+            points.setdefault(text, []).extend(range(int(start[i]), int(start[i + 1])))
+    if not points:
+        return gpd.GeoDataFrame({"name": pd.Series([], dtype=object)},
+                                geometry=gpd.GeoSeries([], crs=settings.STORAGE_CRS), crs=settings.STORAGE_CRS)
+    all_nodes = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=settings.STORAGE_CRS).to_crs(settings.METRIC_CRS)
+    x, y = all_nodes.x.to_numpy(), all_nodes.y.to_numpy()
+    chosen = []
+    for name in sorted(points, key=str.casefold):
+        at = np.asarray(points[name], dtype=np.int64)
+        mx, my = np.median(x[at]), np.median(y[at])
+        chosen.append(int(at[np.argmin((x[at] - mx) ** 2 + (y[at] - my) ** 2)]))
+    return gpd.GeoDataFrame({"name": sorted(points, key=str.casefold)},
+                            geometry=gpd.points_from_xy(np.asarray(lon)[chosen], np.asarray(lat)[chosen]),
+                            crs=settings.STORAGE_CRS)
 
 
 def read_osm_objects(path: str | Path, progress=None) -> tuple[gpd.GeoDataFrame, nx.MultiDiGraph]:

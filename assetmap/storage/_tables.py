@@ -65,6 +65,8 @@ TABLES: dict[str, TableSpec] = {
     # creates a missing table), and readers treat a missing table as an empty base map.
     "basemap": TableSpec({"kind": "TEXT"}, "GEOMETRY", None,
                          "Offline base map (OSM): water, waterways, green and building outlines"),
+    # Also without migration, as the base map: street names of the walking ways, one point each.
+    "streets": TableSpec({"name": "TEXT"}, "POINT", None, "Street names (OSM), one point per name"),
     "sources": TableSpec({"name": "TEXT", "reference": "TEXT", "licence": "TEXT", "attribution": "TEXT",
                           "imported_at": "TEXT", "rows": "INTEGER"}, None, None, "Imported data sets"),
 }
