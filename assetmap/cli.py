@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assetmap import __version__, settings
+from assetmap._cli_hosting import add_hosting_commands
 from assetmap.errors import AssetmapError, InputError
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.messages import N_, cli_language, text
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # In this order: the order of the commands in --help.
     for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, _add_output_commands,
-                _add_coverage_commands, _add_print_commands, _add_access_commands):
+                _add_coverage_commands, _add_print_commands, _add_access_commands, add_hosting_commands):
         add(sub)
     return parser
 
