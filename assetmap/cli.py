@@ -452,6 +452,8 @@ def _export(args) -> int:
 def _publish(args) -> int:
     from assetmap.publish import publish_site
     report = publish_site(args.workspace, args.out_dir, area=args.area, lang=args.site_lang)
+    with _open(args.workspace) as ws:
+        ws.note_event("publish")  # the coordinator's status panel shows the last publication
     print(text("cli_published", args.lang, assets=report.assets, path=report.out_dir, files=report.files,
                size=f"{report.size_bytes / 1e6:.2f}", index=report.index.as_uri()))
     if not report.coverage:

@@ -343,3 +343,43 @@ def test_a_bulk_import_logs_one_line_per_action_with_a_count(delft_copy, tmp_pat
         audit.configure("")
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert [(line["action"], line["count"]) for line in lines] == [("create", 60)]
+
+
+# ---------------------------------------------------------------------- the coordinator's status panel
+def test_the_data_page_shows_a_coordinator_the_status_with_the_last_backup(delft_copy, tmp_path, monkeypatch):
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    from assetmap import i18n
+
+    from conftest import REPO
+
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))
+    monkeypatch.setenv("ASSETMAP_ACCESS", "coordinator")
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    try:
+        def metrics_and_warnings():
+            at = AppTest.from_file(str(REPO / "pages" / "4_Data.py"), default_timeout=180)
+            at.run()
+            assert not at.exception, [e.value for e in at.exception]
+            return {m.label: m.value for m in at.metric}, [w.value for w in at.warning], \
+                [c.value for c in at.caption]
+
+        with open_workspace(delft_copy) as ws:
+            ws.add_entry(*_entry("Wacht op goedkeuring"), actor=Actor(TABLE, "workshop"))
+            entries = ws.status()["entries"]
+        metrics, warnings, captions = metrics_and_warnings()
+        assert metrics[i18n.t("status_entries", "nl")] == str(entries)
+        assert i18n.t("status_backup_old", "nl") in warnings  # never backed up
+        assert any(i18n.t("status_never", "nl") in c for c in captions)
+
+        assert main(["backup", str(delft_copy), str(tmp_path / "b.gpkg")]) == 0
+        metrics, warnings, captions = metrics_and_warnings()
+        assert i18n.t("status_backup_old", "nl") not in warnings
+        today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+        assert any(today in c for c in captions)
+    finally:
+        config.set_option("server.address", before)
+    with open_workspace(delft_copy) as ws, pytest.raises(PermissionDenied):
+        ws.status(Actor(TABLE, "workshop"))
