@@ -11,4 +11,4 @@ assetmap=/opt/assetmap/.venv/bin/assetmap
 "$assetmap" restore "$newest" "$scratch/restored.gpkg"
 "$assetmap" status "$scratch/restored.gpkg"
 "$assetmap" list "$scratch/restored.gpkg" --json > "$scratch/list.json"
-echo "restore test of $newest: ok ($(grep -c '"id"' "$scratch/list.json") entries)"
+echo "restore test of $newest: ok; compare with: $assetmap status \"\$ASSETMAP_WORKSPACE\""
