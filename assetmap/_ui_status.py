@@ -72,6 +72,16 @@ def status_panel(open_workspace, actor, lang: str) -> None:
     age = backup_age_hours(status["last_backup"])
     if age is None or age > BACKUP_WARN_HOURS:
         st.warning(t("status_backup_old", lang))
+    # The timer runs retention weekly; a coordinator may run it now (the service checks the role again).
+    if st.button(t("status_retention_now", lang, months=status["retention_months"]), key="status_retention"):
+        try:
+            with open_workspace() as ws:
+                report = ws.apply_retention(actor)
+        except AssetmapError as exc:
+            st.error(exc.render(lang))
+            return
+        st.success(t("status_retention_done", lang, pseudonyms=report["pseudonyms"], entries=report["entries"],
+                     codes=report["table_codes"]))
 
 
 def _day(value: str | None) -> str | None:

@@ -379,6 +379,19 @@ def test_the_data_page_shows_a_coordinator_the_status_with_the_last_backup(delft
         assert i18n.t("status_backup_old", "nl") not in warnings
         today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
         assert any(today in c for c in captions)
+
+        # Retention from the page: an old table's pseudonym goes, as with the timer's CLI.
+        with open_workspace(delft_copy) as ws:
+            old = ws.add_entry(*_entry("Oud bankje"), actor=Actor("oude-tafel", "workshop"))
+        _old(delft_copy, "oude-tafel", 13)
+        at = AppTest.from_file(str(REPO / "pages" / "4_Data.py"), default_timeout=180)
+        at.run()
+        at.button(key="status_retention").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        done = i18n.t("status_retention_done", "nl", pseudonyms=1, entries=1, codes=0)
+        assert done in [s.value for s in at.success]
+        with open_workspace(delft_copy) as ws:
+            assert ws.asset(old)["added_by"] is None and ws.status()["last_retention"] is not None
     finally:
         config.set_option("server.address", before)
     with open_workspace(delft_copy) as ws, pytest.raises(PermissionDenied):
