@@ -207,6 +207,8 @@ def test_retention_anonymises_old_pseudonyms_and_deletes_expired_table_codes(del
         ws.add_entry(*_entry("Van carla"), actor=Actor("carla", "coordinator"))
     _old(delft_copy, "oude-tafel", 13)
     _old(delft_copy, "carla", 13)  # an account holder: not a table pseudonym, kept
+    with open_workspace(delft_copy) as ws:  # someone else's recent edit is not the old table's activity
+        ws.update_asset(old_id, {"category": "moestuin"}, Actor("carla", "coordinator"))
     conn = sqlite3.connect(delft_copy)
     conn.execute("INSERT INTO table_codes (code_hash, expires_at, created_at, created_by) VALUES "
                  "('x', '2020-01-01T00:00:00.000Z', '2019-12-31T00:00:00.000Z', 'carla')")

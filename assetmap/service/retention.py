@@ -295,9 +295,12 @@ class Retention(_Core):  # numpydoc ignore=PR01
                 last[who] = str(at)
         assets = self.store.read("assets")
         imports = set(assets.loc[(assets["source"].fillna("") != "workshop").to_numpy(), "added_by"].dropna())
-        for who, owners, at in zip(assets["added_by"], assets["owners"], assets["updated_at"].fillna("")):
+        # Someone else's later edit of an entry is not this person's activity: an author or owner
+        # without any change of their own in the history counts from when the entry was made.
+        seen = set(last)
+        for who, owners, at in zip(assets["added_by"], assets["owners"], assets["created_at"].fillna("")):
             for name in [who, *split_list(owners)]:
-                if isinstance(name, str) and name and (name not in last or str(at) > last[name]):
+                if isinstance(name, str) and name and name not in seen and (name not in last or str(at) > last[name]):
                     last[name] = str(at)
         for table in ("activities", "moderation_queue"):
             frame = self.store.read(table)
