@@ -206,7 +206,8 @@ class Retention(_Core):  # numpydoc ignore=PR01
         policy.check_manage(actor)
         name = pseudonym.strip() if isinstance(pseudonym, str) else ""
         assets = self.store.read("assets")
-        mine = [name == a or name in split_list(o) for a, o in zip(assets["added_by"], assets["owners"])]
+        mine = [(isinstance(a, str) and a == name) or name in split_list(o)
+                for a, o in zip(assets["added_by"], assets["owners"])]
         entries = assets[mine].drop(columns="version", errors="ignore")
         wkt = shapely.to_wkt(entries.geometry.to_numpy(), rounding_precision=-1) if len(entries) else []
         entries = _plain(pd.DataFrame(entries.drop(columns="geometry")).assign(geometry_wkt=list(wkt)))
@@ -320,11 +321,12 @@ class Retention(_Core):  # numpydoc ignore=PR01
         gone, skip = set(names), skip or set()
         assets = self.store.read("assets")
         touched = [i for i, (a, o) in enumerate(zip(assets["added_by"], assets["owners"]))
-                   if assets["id"].iloc[i] not in skip and (a in gone or gone & set(split_list(o)))]
+                   if assets["id"].iloc[i] not in skip and ((isinstance(a, str) and a in gone)
+                                                            or gone & set(split_list(o)))]
         report["entries"] = len(touched)
         if touched and not dry_run:
             rows = assets.iloc[touched].copy()
-            rows["added_by"] = [None if a in gone else a for a in rows["added_by"]]
+            rows["added_by"] = [None if isinstance(a, str) and a in gone else a for a in rows["added_by"]]
             rows["owners"] = [join_list([p for p in split_list(o) if p not in gone]) for o in rows["owners"]]
             self.store.update("assets", rows, "id")
             self._people_changed = True
