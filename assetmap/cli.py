@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from assetmap import __version__, settings
+from assetmap._cli_hosting import add_hosting_commands
 from assetmap._cli_session import add_activity_commands, add_card_options, table_cards
 from assetmap.errors import AssetmapError, InputError
 from assetmap.layers.schema import ENTRY_KINDS
@@ -41,7 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # In this order: the order of the commands in --help.
     for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, _add_output_commands,
-                _add_coverage_commands, _add_print_commands, _add_access_commands, add_activity_commands):
+                _add_coverage_commands, _add_print_commands, _add_access_commands, add_activity_commands,
+                add_hosting_commands):
         add(sub)
     return parser
 
@@ -461,6 +463,8 @@ def _export(args) -> int:
 def _publish(args) -> int:
     from assetmap.publish import publish_site
     report = publish_site(args.workspace, args.out_dir, area=args.area, lang=args.site_lang)
+    with _open(args.workspace) as ws:
+        ws.note_event("publish")  # the coordinator's status panel shows the last publication
     print(text("cli_published", args.lang, assets=report.assets, path=report.out_dir, files=report.files,
                size=f"{report.size_bytes / 1e6:.2f}", index=report.index.as_uri()))
     if not report.coverage:

@@ -32,6 +32,7 @@ __all__ = [
     "NAME_MAX_LENGTH",
     "TABLE_CODE_MAX_HOURS",
     "PUBLISH_DIR",
+    "RETENTION_MONTHS",
 ]
 
 #: Coordinate reference system in which every layer is stored (WGS84 lon/lat).
@@ -96,3 +97,7 @@ TABLE_CODE_MAX_HOURS: float = 72.0
 #: Folder the Data page publishes the static resident map to (``assetmap publish``); None: no button.
 #: From ``$ASSETMAP_PUBLISH_DIR``; the page reads this value each time it runs.
 PUBLISH_DIR: str | None = os.environ.get("ASSETMAP_PUBLISH_DIR") or None
+
+#: Months a workshop participant's pseudonym is kept after their last edit; then ``assetmap retention``
+#: anonymises it (data minimisation). Each workspace can set its own (``assetmap retention WS --months``).
+RETENTION_MONTHS: int = 12

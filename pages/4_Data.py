@@ -330,7 +330,15 @@ def publish_block() -> None:
             ui.show_error(exc, lang)
         else:
             st.success(t("publish_done", lang, assets=report.assets, size=f"{report.size_bytes / 1e6:.2f}"))
+            with ui.workspace() as ws:
+                ws.note_event("publish", actor)  # for the status panel below
 
 
 if coordinator:
     publish_block()
+
+# ---------------------------------------------------------------- status of a hosted workspace (coordinators)
+if coordinator:
+    from assetmap._ui_status import status_panel
+
+    status_panel(ui.workspace, actor, lang)

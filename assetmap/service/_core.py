@@ -10,6 +10,7 @@ initiatives, labels, map data) are built on it and call only it; who may do what
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -24,7 +25,7 @@ from assetmap.layers.activities import empty_activities
 from assetmap.layers.assets import empty_assets, now_iso
 from assetmap.layers.schema import ASSET_FIELDS, CONTACT_FIELDS
 from assetmap.privacy import PSEUDONYM_FIELDS, public_activities, public_view, workshop_view
-from assetmap.service import policy
+from assetmap.service import audit, policy
 from assetmap.service._plain import _frame, _history_json, _records, _row_dict, _state, _version_map
 from assetmap.service.policy import Actor, ActorLike
 from assetmap.storage import PRIVATE_TABLES, Store
@@ -86,15 +87,25 @@ class _Core:
         brought up to date inside it when the write may have changed them (server stores only)."""
         outer = self._write_depth == 0
         self._write_depth += 1
+        committed = False
         try:
             with self.store.transaction():
                 yield
                 if outer and self._people_changed:
                     self.refresh_public_views()
+            committed = outer
         finally:
             self._write_depth -= 1
             if outer:
                 self._people_changed = False
+                lines, self._audit_lines = getattr(self, "_audit_lines", []), []
+                result = "ok" if committed else "failed"
+                if len(lines) > 50:  # a bulk write (an import): one line per action and role, with a count
+                    for (action, role), count in Counter((a, r) for a, _, r in lines).items():
+                        audit.record(action, role=role, result=result, count=count)
+                else:
+                    for action, entry, role in lines:  # the structured log: only what was committed
+                        audit.record(action, entry=entry, role=role, result=result)
 
     def refresh_public_views(self) -> bool:
         """Write the public view for GIS tools: one view or table per entry kind in the schema
@@ -472,6 +483,9 @@ class _Core:
         at = at or now_iso()
         encode = _history_json
         asset_ids, actions, befores, afters = zip(*entries)
+        if not hasattr(self, "_audit_lines"):
+            self._audit_lines = []
+        self._audit_lines += [(a, i, actor.role) for i, a in zip(asset_ids, actions)]  # written at commit
         # Plain Python values (object columns): the store takes them as they are, with no text conversion.
         self.store.insert("history", pd.DataFrame({
             "asset_id": asset_ids, "action": actions, "actor": [actor.pseudonym] * len(entries), "at": [at] * len(entries),

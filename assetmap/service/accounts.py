@@ -20,7 +20,7 @@ from argon2.exceptions import Argon2Error, InvalidHashError
 
 from assetmap import settings
 from assetmap.errors import InputError, PermissionDenied, Problem
-from assetmap.service import policy
+from assetmap.service import audit, policy
 from assetmap.service._core import _Core
 from assetmap.service.policy import ACCOUNT_ROLES, Actor, ActorLike
 
@@ -113,9 +113,11 @@ class Accounts(_Core):  # numpydoc ignore=PR01
         now = _utcnow()
         if row is None:
             _verify(_stand_in_hash(), password)  # as slow as a real check: the time tells nothing
+            audit.record("sign in", result="refused")
             raise PermissionDenied("sign_in_failed", "fix_sign_in")
         locked = _parse_time(row["locked_until"])
         if locked is not None and locked > now:
+            audit.record("sign in", result="locked")
             raise PermissionDenied("sign_in_locked", minutes=_minutes_left(locked, now))
         right = _verify(row["password_hash"], password)  # slow on purpose: outside the write lock
         with self._write():
@@ -142,9 +144,12 @@ class Accounts(_Core):  # numpydoc ignore=PR01
                 row.update(failed_attempts=failures, locked_until=None if lock_until is None else _iso(lock_until))
                 self.store.update("accounts", pd.DataFrame([row]), "name")
         if lock_until is not None:
+            audit.record("sign in", result="locked")
             raise PermissionDenied("sign_in_locked", minutes=_minutes_left(lock_until, now))
         if not right:
+            audit.record("sign in", result="refused")
             raise PermissionDenied("sign_in_failed", "fix_sign_in")
+        audit.record("sign in", role=row["role"])
         return Actor(row["name"], row["role"])
 
     def accounts(self, actor: ActorLike = None) -> pd.DataFrame:
@@ -384,6 +389,7 @@ class Accounts(_Core):  # numpydoc ignore=PR01
         """
         found = self.store.read("table_codes", {"code_hash": _code_hash(code if isinstance(code, str) else "")})
         if found.empty or _parse_time(found["expires_at"].iloc[0]) <= _utcnow():
+            audit.record("table code", result="refused")
             raise PermissionDenied("table_code_invalid", "fix_ask_table_code")
         clean, fault = _clean_name(pseudonym)
         limit = settings.NAME_MAX_LENGTH
@@ -393,7 +399,9 @@ class Accounts(_Core):  # numpydoc ignore=PR01
             raise InputError("pseudonym_invalid", "fix_pseudonym", name=clean[:limit], max=limit)
         if self._account(clean) is not None or self._imported_under(clean):
             raise InputError("pseudonym_taken", "fix_other_pseudonym", name=clean)
-        return Actor(clean, "workshop")
+        joined = Actor(clean, "workshop")
+        audit.record("table code", role=joined.role)
+        return joined
 
     def _account(self, name: str) -> dict | None:
         """The stored account of this name, case not counting (hash included: never for an actor's eyes)."""

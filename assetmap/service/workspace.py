@@ -15,16 +15,18 @@ from assetmap.service.labels import Labels
 from assetmap.service.map_data import MapData
 from assetmap.service.moderation import Moderation
 from assetmap.service.policy import Actor
+from assetmap.service.retention import Retention
 from assetmap.storage import create_store, location_exists, open_store
 
 __all__ = ["Workspace", "create_workspace", "open_workspace"]
 
 
-class Workspace(Initiatives, Moderation, Accounts, Activities, Labels, MapData):
+class Workspace(Initiatives, Moderation, Accounts, Activities, Labels, MapData, Retention):
     """A workspace seen through the editing service.
 
     Its methods come from the parts of the service, each built on the same core: entries and
-    initiatives, moderation, accounts and table codes, activities, labels and map data.
+    initiatives, moderation, accounts and table codes, activities, labels and map data, and retention
+    (expiry of pseudonyms, erasure, access, status).
 
     Parameters
     ----------

@@ -236,7 +236,7 @@ def location_exists(location: str | os.PathLike) -> bool:
     try:
         PostgisStore.open(location).close()
     except WorkspaceError as exc:
-        return exc.code != "ws_missing"
+        return exc.problems[0].code != "ws_missing"
     return True
 
 
@@ -284,7 +284,8 @@ def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str
         dst = create_store(build)
         copied: dict[str, int] = {}
         try:
-            with dst.transaction():
+            # The source is read in one transaction (its write lock held): every table of the same moment.
+            with dst.transaction(), src.transaction():
                 names = [n for n in src.tables()] + [n for n in PRIVATE_TABLES if n not in src.tables()]
                 for name in names:
                     frame = src.read(name, with_fid=True)
