@@ -87,9 +87,9 @@ st.subheader(t("ws_new", lang))
 # Not cleared on submit: a refused save keeps what was typed. Enter in a field does not submit half a form.
 with st.form("new_asset", clear_on_submit=False, enter_to_submit=False, border=True):
     c1, c2 = st.columns(2)
-    lat = c1.number_input(t("lat", lang), key="new_lat", min_value=-90.0, max_value=90.0,
+    lat = c1.number_input(t("lat", lang), key="new_lat", min_value=-90.0, max_value=90.0, placeholder=t("number_placeholder", lang),
                           format="%.6f", step=0.0001)
-    lon = c2.number_input(t("lon", lang), key="new_lon", min_value=-180.0, max_value=180.0,
+    lon = c2.number_input(t("lon", lang), key="new_lon", min_value=-180.0, max_value=180.0, placeholder=t("number_placeholder", lang),
                           format="%.6f", step=0.0001)
     name = st.text_input(t("name", lang), key="new_name", max_chars=200)
     c1, c2 = st.columns(2)

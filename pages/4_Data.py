@@ -12,7 +12,7 @@ import streamlit as st
 
 from assetmap import export, imports, settings, ui
 from assetmap.errors import AssetmapError, InputError
-from assetmap.i18n import block_label, t
+from assetmap.i18n import block_label, code_label, codes_label, t
 from assetmap.messages import text
 from assetmap.service import policy
 
@@ -276,9 +276,9 @@ def initiatives() -> None:
     names = dict(zip(shown["id"], shown["name"].astype(object)))
     st.dataframe(pd.DataFrame({
         t("name", lang): shown["name"].astype(object).to_numpy(),
-        t("status", lang): shown["status"].astype(object).fillna("").to_numpy(),
-        t("seeks", lang): shown["seeks"].astype(object).fillna("").to_numpy(),
-        t("offers", lang): shown["offers"].astype(object).fillna("").to_numpy(),
+        t("status", lang): [code_label("status", v, lang) for v in shown["status"]],
+        t("seeks", lang): [codes_label("seek", v, lang) for v in shown["seeks"]],
+        t("offers", lang): [codes_label("seek", v, lang) for v in shown["offers"]],
     }), hide_index=True, width="stretch", key="initiatives_table")
     picked = st.selectbox(t("initiative_pick", lang), list(names), key="initiative_pick", placeholder=t("choose_one", lang),
                           format_func=lambda i: str(names.get(i, i)))
