@@ -311,3 +311,13 @@ def test_the_data_page_exports_a_dutch_csv_and_offers_the_plain_one(with_an_init
         assert payload.decode("utf-8").startswith('"id","name","building_block"')
     finally:
         config.set_option("server.address", before)
+
+
+def test_the_handover_bundle_says_codes_in_words(with_an_initiative, tmp_path):
+    from assetmap.handover import write_handover
+    with open_workspace(with_an_initiative) as ws:
+        done = write_handover(ws, tmp_path / "overdracht", None, lang="nl")
+    readme = (done.folder / "README.md").read_text(encoding="utf-8")
+    assert "**Soep op zondag** (loopt): zoekt geld, vrijwilligers" in readme
+    assert "money" not in readme and "volunteers" not in readme
+    assert "zoekt geld, vrijwilligers" in (done.folder / "index.html").read_text(encoding="utf-8")
