@@ -90,8 +90,11 @@ def _template(code: str, lang: str, count=None) -> str | None:
 def _number(count) -> int:
     """The number that picks a plural form: ``count`` itself, the digits of a formatted number
     (``"12.040"``), else 2 (the plural)."""
-    if isinstance(count, (int, float)) and not isinstance(count, bool) and count == count:
-        return int(count)
+    if isinstance(count, (int, float)) and not isinstance(count, bool):
+        try:
+            return int(count)
+        except (ValueError, OverflowError):  # NaN, infinity
+            return 2
     plain = "".join(str(count).split()).replace(".", "").replace(",", "") if count is not None else ""
     return int(plain) if plain.isdigit() else 2
 
