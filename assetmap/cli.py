@@ -99,9 +99,6 @@ def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--buurt", help="buurt code, e.g. BU05180000")
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--public", action="store_true", help="only what the public may see (privacy rules applied)")
-    p.add_argument("--dialect", choices=("excel", "plain"), default="excel",
-                   help="CSV only: excel (default: ';', UTF-8 with BOM, Dutch headers and values, for Dutch Excel) "
-                        "or plain (',', UTF-8, English column names and codes, for scripts)")
     p.add_argument("--tag", help="only entries with this tag: who or what here has ... (e.g. koken)")
     p.add_argument("--area", help="with --tag: only this buurt, wijk or gemeente code")
 
