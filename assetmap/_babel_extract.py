@@ -3,7 +3,9 @@
 Babel's own Python extractor counts arguments by position, so it cannot take the code of a fix given
 as ``fix="..."``. This one reads the syntax tree: for every call of a function in :data:`KEYWORDS` it
 takes the code at the given positions (a text, or both texts of ``"a" if x else "b"``) and the
-``fix=`` argument. Only codes (lower-case identifiers) are extracted: the English sentences that
+``fix=`` argument. A code given to :data:`PLURAL_KEYWORDS` (``tn``, ``ntext``), or one the English
+catalogue already holds as a plural entry, is extracted as a plural entry (``msgid`` and
+``msgid_plural`` both the code, one text per plural form). Only codes (lower-case identifiers) are extracted: the English sentences that
 files not converted yet still write are not catalogue entries. Each code gets the English text of
 ``locale/en`` as a comment (``#. en: ...``), so a translator sees what to translate next to the code.
 """
@@ -22,7 +24,10 @@ KEYWORDS: dict[str, tuple[int, ...]] = {
     "PermissionDenied": (1, 2), "CoverageError": (1, 2),
     # the callback through which a cell parser of the layers reports a problem (layers._validate.parse_cells)
     "complain": (1, 2),
+    "tn": (1,), "ntext": (1,),
 }
+#: Functions whose code is a plural entry: the text has a form per number (``1 probleem``, ``3 problemen``).
+PLURAL_KEYWORDS: frozenset[str] = frozenset({"tn", "ntext"})
 FIX_KEYWORD = "fix"
 _ENGLISH_PO = Path(__file__).resolve().parent / "locale" / "en" / "LC_MESSAGES" / "assetmap.po"
 
@@ -45,13 +50,41 @@ def extract(fileobj, keywords, comment_tags, options):
     Yields
     ------
     tuple
-        Line number, ``None`` (the code is taken as it is), the code and its comments.
+        Line number, ``None`` (the code is taken as it is) and the code, or ``"ngettext"`` and
+        ``(code, code)`` for a plural entry; then the comments.
     """
     source = fileobj.read().decode(options.get("encoding", "utf-8"))
-    english = _english()
+    english, plurals = _english(), _english_plurals() | plural_codes(source)
     for lineno, value in arguments(source, keywords):
         if is_code(value):
-            yield lineno, None, value, [f"en: {english[value]}"] if english.get(value) else []
+            comments = [f"en: {english[value]}"] if english.get(value) else []
+            if value in plurals:
+                yield lineno, "ngettext", (value, value), comments
+            else:
+                yield lineno, None, value, comments
+
+
+def plural_codes(source: str) -> set[str]:
+    """The codes a source gives to :data:`PLURAL_KEYWORDS` (``tn("cli_asset_count", n, lang)``).
+
+    Parameters
+    ----------
+    source : str
+        Python source.
+
+    Returns
+    -------
+    set of str
+        The codes.
+    """
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name in PLURAL_KEYWORDS:
+                found.update(_texts(node.args[0]))
+    return found
 
 
 def arguments(source: str, keywords=()) -> list[tuple[int, str]]:
@@ -115,12 +148,27 @@ def _texts(node: ast.AST) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _english() -> dict[str, str]:
-    """Code -> English text, from the English catalogue (empty when it cannot be read)."""
+def _entries() -> tuple:
+    """The entries of the English catalogue (empty when it cannot be read)."""
     try:
         from babel.messages.pofile import read_po
         with open(_ENGLISH_PO, "rb") as handle:
-            catalog = read_po(handle)
+            return tuple(read_po(handle))
     except (OSError, ImportError, ValueError):
-        return {}
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and isinstance(m.string, str)}
+        return ()
+
+
+def _english() -> dict[str, str]:
+    """Code -> English text (of a plural entry: its plural form), from the English catalogue."""
+    out = {}
+    for m in _entries():
+        if m.id and isinstance(m.id, str) and isinstance(m.string, str):
+            out[m.id] = m.string
+        elif m.id and isinstance(m.id, tuple) and m.string:
+            out[m.id[0]] = m.string[-1]
+    return out
+
+
+def _english_plurals() -> set[str]:
+    """The codes the English catalogue holds as plural entries."""
+    return {m.id[0] for m in _entries() if isinstance(m.id, tuple)}

@@ -24,7 +24,7 @@ from assetmap._map_style import (
     POPUP_TEXT_CHARS,
     _badge,
 )
-from assetmap.i18n import block_label, category_label, t
+from assetmap.i18n import block_label, category_label, code_label, codes_label, hours_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import html_text
 
@@ -70,10 +70,11 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     details = []
     if is_true(asset.get("is_meeting_place")):
         details.append(f"✔ {t('meeting_place', lang)}")
-    for field in ("opening_hours", "operator", "story_date", "status", "seeks", "offers", "tags"):
-        value = plain_text(asset.get(field))
+    for field in ("opening_hours", "operator", "story_date", "status", "seeks", "offers", "tags", "access",
+                  "scale", "target_groups"):
+        value = _shown_value(field, asset.get(field), lang)
         if value:
-            details.append(f"{t(field, lang)}: {esc(value)}")
+            details.append(f"{t(_FIELD_LABELS.get(field, field), lang)}: {esc(value)}")
     wheelchair = plain_text(asset.get("wheelchair"))
     if wheelchair in ("yes", "limited", "no"):
         details.append(f"{t('wheelchair', lang)}: {t('wheelchair_' + wheelchair, lang)}")
@@ -92,9 +93,26 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
         parts.append(f"<br><b>{t('stories_here', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
     linked = list(linked)
     if linked:
-        items = "".join(f"<li>{t('link_' + k, lang) if k else ''} {esc(name)}</li>" for k, name in linked)
+        items = "".join(f"<li>{code_label('link', k, lang)} {esc(name)}</li>" for k, name in linked)
         parts.append(f"<br><b>{t('linked_with', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
     return "".join(parts)
+
+
+#: Field -> code of its label where the two differ.
+_FIELD_LABELS = {"access": "filter_access"}
+#: Field -> (kind of code, a list?) for the fields whose stored codes a popup puts into words.
+_CODE_FIELDS = {"status": ("status", False), "seeks": ("seek", True), "offers": ("seek", True),
+                "access": ("access", False), "scale": ("scale", False), "target_groups": ("group", True)}
+
+
+def _shown_value(field: str, value, lang: str) -> str:
+    """A field's value as people read it: codes as words, opening hours in the language."""
+    if field == "opening_hours":
+        return hours_label(value, lang)
+    if field in _CODE_FIELDS:
+        kind, many = _CODE_FIELDS[field]
+        return codes_label(kind, value, lang) if many else code_label(kind, value, lang)
+    return plain_text(value)
 
 
 def asset_list_html(assets: gpd.GeoDataFrame, links: pd.DataFrame | None = None, *, lang: str = "nl",

@@ -96,7 +96,7 @@ def first_coordinator(lang: str) -> None:
     with st.container(border=True):
         st.subheader(t("setup_title", lang))
         st.write(t("setup_intro", lang))
-        with st.form("setup_form", clear_on_submit=True):
+        with st.form("setup_form", clear_on_submit=True, enter_to_submit=False):
             code = st.text_input(t("setup_code", lang), key="setup_code", max_chars=40)
             name = st.text_input(t("sign_in_name", lang), key="setup_name", max_chars=100)
             password = st.text_input(t("sign_in_password", lang), key="setup_password", type="password",
@@ -135,7 +135,7 @@ def accounts_section(lang: str, actor: Actor) -> None:
         }), hide_index=True, width="stretch", key="accounts_table")
     else:
         st.caption(t("accounts_none", lang))
-    with st.form("account_add_form"):  # kept on a refusal, so only what was wrong needs fixing
+    with st.form("account_add_form", enter_to_submit=False):  # kept on a refusal, so only what was wrong needs fixing
         st.markdown(f"**{t('account_add', lang)}**")
         name = st.text_input(t("sign_in_name", lang), key="account_name", max_chars=100)
         password = st.text_input(t("sign_in_password", lang), key="account_password", type="password",
@@ -171,10 +171,12 @@ def table_codes_section(lang: str, actor: Actor) -> None:
     """
     st.subheader(t("session_codes", lang))
     st.caption(t("session_codes_intro", lang))
-    with st.form("table_codes_form"):
+    with st.form("table_codes_form", enter_to_submit=False):
         c1, c2 = st.columns(2)
-        count = c1.number_input(t("codes_count", lang), min_value=1, max_value=40, value=8, step=1, key="codes_count")
-        hours = c2.number_input(t("codes_hours", lang), min_value=1, max_value=72, value=8, step=1, key="codes_hours")
+        count = c1.number_input(t("codes_count", lang), min_value=1, max_value=40, value=8, step=1, key="codes_count",
+                                placeholder=t("number_placeholder", lang))
+        hours = c2.number_input(t("codes_hours", lang), min_value=1, max_value=72, value=8, step=1, key="codes_hours",
+                                placeholder=t("number_placeholder", lang))
         url = st.text_input(t("codes_url", lang), value=public_url() or "", key="codes_url",
                             placeholder="https://kaart.voorbeeld.nl", help=t("codes_url_help", lang))
         if st.form_submit_button(t("codes_button", lang), type="primary"):
@@ -216,7 +218,7 @@ def labels_section(lang: str, actor: Actor) -> None:
     except AssetmapError as exc:
         ui.show_error(exc, lang)
         return
-    with st.form("labels_form"):
+    with st.form("labels_form", enter_to_submit=False):
         typed = {block: st.text_input(block_label(block, lang, {}), value=current.get(block, ""), max_chars=100,
                                       key=f"label_{block}", placeholder=block_label(block, lang, {}))
                  for block in BUILDING_BLOCKS}
@@ -274,7 +276,7 @@ def activities_section(lang: str, actor: Actor) -> None:
     names = dict(zip(assets["id"], assets["name"].astype(object)))
     blocks = dict(zip(places["id"], places["building_block"]))
     options = sorted(places["id"], key=lambda i: (str(names.get(i) or "").casefold(), i))
-    with st.form("activity_form"):  # kept on a refusal, so only what was wrong needs fixing
+    with st.form("activity_form", enter_to_submit=False):  # kept on a refusal, so only what was wrong needs fixing
         place = st.selectbox(t("activity_place", lang), options, index=None, key="activity_place",
                              placeholder=t("activity_place_help", lang),
                              format_func=lambda i: f"{names.get(i) or i} · {block_label(blocks[i], lang)}")
@@ -289,7 +291,7 @@ def activities_section(lang: str, actor: Actor) -> None:
         start = c2.time_input(t("activity_start", lang), value=time(18, 0), key="activity_start")
         end = c3.time_input(t("activity_end", lang), value=time(20, 0), key="activity_end")
         group = st.selectbox(t("filter_group", lang), TARGET_GROUPS, key="activity_group",
-                             format_func=lambda g: t(f"group_{g}", lang))
+                             placeholder=t("choose_one", lang), format_func=lambda g: t(f"group_{g}", lang))
         c4, c5 = st.columns(2)
         prices = {None: t("activity_price_unknown", lang), True: t("activity_free", lang),
                   False: t("activity_paid", lang)}

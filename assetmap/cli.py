@@ -129,13 +129,16 @@ def _add_output_commands(sub: argparse._SubParsersAction) -> None:
     p = command("export", _export, "export assets to .gpkg, .geojson or .csv")
     p.add_argument("out")
     p.add_argument("--public", action="store_true", help="only what the public may see (privacy rules applied)")
+    p.add_argument("--dialect", choices=("excel", "plain"), default="excel",
+                   help="CSV only: excel (default: ';', UTF-8 with BOM, Dutch headers and values, for Dutch Excel) "
+                        "or plain (',', UTF-8, English column names and codes, for scripts)")
 
     p = command("publish", _publish, "write the public resident map as a static site (any web server, or file://)")
     p.add_argument("out_dir", help="folder of the site: new, empty, or an earlier publication")
     p.add_argument("--area", help="only this wijk or buurt (CBS code, e.g. WK050328)")
     # dest differs from the global --lang (the language of messages): this is the site's opening language.
-    p.add_argument("--lang", dest="site_lang", choices=("nl", "en"), default="nl",
-                   help="language the site opens in (default nl; a button switches)")
+    p.add_argument("--lang", dest="site_lang", choices=("nl", "en"), default=None,
+                   help="language the site opens in (default: that of the messages; a button switches)")
 
 
 def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
@@ -239,7 +242,8 @@ def main(argv: list[str] | None = None) -> int:
         From :mod:`argparse`: 2 on a usage error, 0 after ``--help`` or ``--version``.
     """
     args = build_parser().parse_args(argv)
-    args.lang = cli_language(args.lang)
+    # Without the global --lang, a command's own --lang (report, poster, publish) is that of its messages too.
+    args.lang = cli_language(args.lang or getattr(args, "print_lang", None) or getattr(args, "site_lang", None))
     try:
         status = args.handler(args)
         sys.stdout.flush()  # inside the try: a reader that went away shows up here, not at exit
@@ -455,14 +459,14 @@ def _handover(args) -> int:
 def _export(args) -> int:
     from assetmap.export import export_assets
     with _open(args.workspace) as ws:
-        n = export_assets(ws, args.out, public=args.public)
+        n = export_assets(ws, args.out, public=args.public, dialect=args.dialect)
     print(text("cli_exported_public" if args.public else "cli_exported", args.lang, count=n, out=args.out))
     return EXIT_OK
 
 
 def _publish(args) -> int:
     from assetmap.publish import publish_site
-    report = publish_site(args.workspace, args.out_dir, area=args.area, lang=args.site_lang)
+    report = publish_site(args.workspace, args.out_dir, area=args.area, lang=args.site_lang or args.lang)
     with _open(args.workspace) as ws:
         ws.note_event("publish")  # the coordinator's status panel shows the last publication
     print(text("cli_published", args.lang, assets=report.assets, path=report.out_dir, files=report.files,

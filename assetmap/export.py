@@ -1,4 +1,10 @@
-"""Exports: GeoPackage, GeoJSON and CSV, full or public. Files are replaced atomically."""
+"""Exports: GeoPackage, GeoJSON and CSV, full or public. Files are replaced atomically.
+
+A CSV comes in two dialects (:data:`CSV_DIALECTS`): ``excel`` (the default) opens in Dutch Excel as
+it is (``;`` between cells, UTF-8 with a byte-order mark, Dutch headers and values, ``ja``/``nee``,
+decimal commas); ``plain`` is for scripts (``,``, UTF-8 without BOM, the field names and stored codes).
+Both neutralise formulas (:func:`neutralise_formula`).
+"""
 
 from __future__ import annotations
 
@@ -17,10 +23,14 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.i18n import block_label, category_label, code_label, codes_label, hours_label, t
 from assetmap.service import Actor
 
 __all__ = [
     "FORMATS",
+    "CSV_DIALECTS",
+    "DUTCH_HEADERS",
+    "excel_table",
     "assets_for_export",
     "export_assets",
     "csv_table",
@@ -30,6 +40,28 @@ __all__ = [
 ]
 
 FORMATS = (".gpkg", ".geojson", ".csv")
+#: CSV dialects: ``excel`` (Dutch Excel: ``;``, BOM, Dutch headers and values) and ``plain`` (for scripts).
+CSV_DIALECTS = ("excel", "plain")
+#: Field -> its header in a Dutch CSV: the Dutch header a workshop file may use for it (README,
+#: "Workshop files"), so the columns keep their meaning when the file is read in again.
+DUTCH_HEADERS: dict[str, str] = {
+    "id": "id", "name": "naam", "building_block": "bouwsteen", "category": "categorie",
+    "description": "omschrijving", "buurt_code": "buurtcode", "wijk_code": "wijkcode",
+    "gemeente_code": "gemeentecode", "source": "bron", "source_ref": "source_ref",
+    "is_meeting_place": "ontmoetingsplek", "opening_hours": "openingstijden", "wheelchair": "rolstoeltoegankelijk",
+    "free_entry": "gratis", "operator": "beheerder", "access": "toegang", "scale": "schaal",
+    "capacity": "capaciteit", "target_groups": "doelgroepen", "contact": "contact", "story_date": "verhaal_datum",
+    "related_asset_id": "hoort_bij", "visibility": "zichtbaarheid", "consent": "toestemming",
+    "added_by": "toegevoegd_door", "created_at": "created_at", "updated_at": "updated_at", "status": "status",
+    "seeks": "zoekt", "offers": "biedt", "tags": "trefwoorden", "owners": "eigenaren",
+    "last_checked": "laatst_gecontroleerd", "ended_at": "gestopt_op", "lat": "lat", "lon": "lon",
+}
+#: Field -> kind of code (:func:`assetmap.i18n.code_label`) for the columns that hold one code or a list.
+_CODE_COLUMNS: dict[str, tuple[str, bool]] = {
+    "access": ("access", False), "scale": ("scale", False), "status": ("status", False),
+    "visibility": ("visibility", False), "wheelchair": ("wheelchair", False),
+    "target_groups": ("group", True), "seeks": ("seek", True), "offers": ("seek", True),
+}
 #: What a spreadsheet may take as the start of a formula (full-width forms too, and DDE's ``|``).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # A cell is split again wherever a spreadsheet might: on , ; tab (the separator it guesses) and line ends.
@@ -55,12 +87,13 @@ def assets_for_export(ws, public: bool) -> gpd.GeoDataFrame:
     return ws.assets(actor=Actor(None, "public")) if public else ws.assets()
 
 
-def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
+def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str = "excel", lang: str = "nl") -> int:
     """Write the assets to ``out`` (.gpkg, .geojson or .csv). Returns the number of rows.
 
     The file is written beside ``out`` and moved into place, so a reader never sees half a file.
-    GeoJSON follows RFC 7946 (EPSG:4326); CSV is UTF-8 with CRLF line ends and ``lat``/``lon``
-    columns (see :func:`csv_table`); a full (not public) GeoPackage also holds the boundaries.
+    GeoJSON follows RFC 7946 (EPSG:4326); CSV has CRLF line ends and ``lat``/``lon`` columns, in the
+    ``excel`` dialect for Dutch Excel (:func:`excel_table`) or ``plain`` (:func:`csv_table`); a full
+    (not public) GeoPackage also holds the boundaries.
 
     Parameters
     ----------
@@ -70,6 +103,12 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
         The file to write; its suffix picks the format. An existing file is replaced.
     public : bool
         Export only what the public may see (:func:`assetmap.privacy.public_view`).
+    dialect : {'excel', 'plain'}
+        CSV only: ``excel`` (``;``, UTF-8 with BOM, headers and values in ``lang``, ``ja``/``nee``,
+        decimal commas) or ``plain`` (``,``, UTF-8, field names and stored codes).
+    lang : {'nl', 'en'}
+        CSV only, ``excel`` dialect: language of headers and values (English keeps the field names
+        as headers).
 
     Returns
     -------
@@ -79,8 +118,11 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
     Raises
     ------
     InputError
-        The suffix is not one of :data:`FORMATS`, or the folder of ``out`` does not exist.
+        The suffix is not one of :data:`FORMATS`, the dialect not one of :data:`CSV_DIALECTS`,
+        or the folder of ``out`` does not exist.
     """
+    if dialect not in CSV_DIALECTS:
+        raise InputError("export_dialect_unknown", "fix_export_dialects", dialect=dialect, dialects=", ".join(CSV_DIALECTS))
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
@@ -99,8 +141,12 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False) -> int:
             # CRLF line ends (RFC 4180) also make the writer quote texts holding a bare CR, which
             # would otherwise split a row in two in Excel and in Python's csv reader.
             # Every text field is quoted, so no separator inside a text can start a new cell.
-            csv_table(assets).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n",
-                                     quoting=csv.QUOTE_NONNUMERIC)
+            if dialect == "plain":
+                csv_table(assets).to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n",
+                                         quoting=csv.QUOTE_NONNUMERIC)
+            else:  # decimal commas are text here, so every cell is quoted as text is
+                excel_table(assets, lang).to_csv(tmp, index=False, sep=";", encoding="utf-8-sig",
+                                                 lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
         elif suffix == ".geojson":
             pyogrio.write_dataframe(_for_ogr(assets), tmp, layer="assets", driver="GeoJSON", RFC7946="YES")
         else:
@@ -157,6 +203,57 @@ def csv_table(assets: gpd.GeoDataFrame, neutralise: bool = True) -> pd.DataFrame
             continue
         table[column] = table[column].map(neutralise_formula)
     return table
+
+
+def excel_table(assets: gpd.GeoDataFrame, lang: str = "nl") -> pd.DataFrame:
+    """Assets as a table for people in a spreadsheet: :func:`csv_table`, with words for the codes.
+
+    Building blocks, categories and every code column (access, scale, target groups, status,
+    seeks and offers, visibility, wheelchair) read as their labels in ``lang``, opening hours as
+    :func:`assetmap.i18n.hours_label` writes them, yes/no as ``ja``/``nee``, numbers with decimals
+    with a comma in Dutch; headers from :data:`DUTCH_HEADERS` in Dutch. Formulas are neutralised.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        Assets in EPSG:4326.
+    lang : {'nl', 'en'}
+        Language of headers and values.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell as text (None where empty), in the columns of :func:`csv_table`.
+    """
+    table = csv_table(assets, neutralise=False)
+    yes, no = t("yes", lang).lower(), t("no", lang).lower()
+    comma = lang == "nl"
+    out = {}
+    for column in table.columns:
+        values = table[column].astype(object).where(table[column].notna(), None)
+        if column == "building_block":
+            cells = [block_label(v, lang) if v else None for v in values]
+        elif column == "category":
+            cells = [category_label(v, lang) or None for v in values]
+        elif column == "opening_hours":
+            cells = [hours_label(v, lang) or None for v in values]
+        elif column in _CODE_COLUMNS:
+            kind, many = _CODE_COLUMNS[column]
+            cells = [(codes_label(kind, v, lang) if many else code_label(kind, v, lang)) or None for v in values]
+        elif str(table[column].dtype).lower() == "boolean" or column in ("is_meeting_place", "free_entry", "consent"):
+            cells = [None if v is None else (yes if bool(v) else no) for v in values]
+        elif column in ("lat", "lon"):
+            cells = [None if v is None or v != v else _decimal(f"{float(v):.6f}", comma) for v in values]
+        else:
+            cells = [None if v is None else _decimal(str(v), comma) if isinstance(v, float) else str(v)
+                     for v in values]
+        header = DUTCH_HEADERS.get(column, column) if lang == "nl" else column
+        out[header] = [neutralise_formula(c) for c in cells]
+    return pd.DataFrame(out, columns=list(out))
+
+
+def _decimal(text: str, comma: bool) -> str:
+    return text.replace(".", ",") if comma else text
 
 
 #: The fields of ``assetmap list --json``, in order.

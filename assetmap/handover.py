@@ -33,7 +33,7 @@ from assetmap import maps
 from assetmap.changes import summarise_changes
 from assetmap.errors import InputError
 from assetmap.export import _for_ogr
-from assetmap.i18n import block_label, t
+from assetmap.i18n import block_label, code_label, codes_label, t
 from assetmap.layers.initiatives import is_archived
 from assetmap.layers.schema import INITIATIVE
 from assetmap.privacy import handover_contacts, mask_contact_details
@@ -196,8 +196,9 @@ def _readme(area: str, public, initiatives, links, summary, contacts, lang: str)
              t("handover_intro", lang, gpkg=GEOPACKAGE), "",
              f"## {t('handover_initiatives', lang)} ({len(initiatives)})", ""]
     for row in initiatives.to_dict("records"):
-        lines.append(f"- **{row['name']}** ({row.get('status') or '-'}): {t('seeks', lang)} "
-                     f"{row.get('seeks') or '-'}; {t('offers', lang)} {row.get('offers') or '-'}")
+        lines.append(f"- **{row['name']}** ({code_label('status', row.get('status'), lang) or '-'}): {t('seeks', lang)} "
+                     f"{codes_label('seek', row.get('seeks'), lang) or '-'}; {t('offers', lang)} "
+                     f"{codes_label('seek', row.get('offers'), lang) or '-'}")
     lines += ["", f"## {t('handover_links', lang)} ({len(links)})", ""]
     lines += [f"- {r['from_name']} – {r['to_name']} ({t('link_' + str(r['kind']), lang)})"
               for r in links.to_dict("records")]
@@ -220,8 +221,9 @@ def _overview(area: str, initiatives, links, summary, contacts, lang: str) -> st
              f"<body><main><h1>{title}</h1><p>{esc(t('handover_intro', lang, gpkg=GEOPACKAGE))}</p>"
              f"<p><a href='kaart.html'>{esc(t('handover_map', lang))}</a></p>",
              f"<h2>{esc(t('handover_initiatives', lang))} ({len(initiatives)})</h2><ul>"]
-    parts += [f"<li><b>{esc(str(r['name']))}</b> ({esc(str(r.get('status') or '-'))}): "
-              f"{esc(t('seeks', lang))} {esc(str(r.get('seeks') or '-'))}</li>" for r in initiatives.to_dict("records")]
+    parts += [f"<li><b>{esc(str(r['name']))}</b> ({esc(code_label('status', r.get('status'), lang) or '-')}): "
+              f"{esc(t('seeks', lang))} {esc(codes_label('seek', r.get('seeks'), lang) or '-')}</li>"
+              for r in initiatives.to_dict("records")]
     parts.append(f"</ul><h2>{esc(t('handover_links', lang))} ({len(links)})</h2><ul>")
     parts += [f"<li>{esc(str(r['from_name']))} – {esc(str(r['to_name']))}</li>" for r in links.to_dict("records")]
     parts.append(f"</ul><h2>{esc(t('handover_changes', lang, since=summary['since']))}</h2><ul>")

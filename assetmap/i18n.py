@@ -12,9 +12,12 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from types import MappingProxyType
 
+import pandas as pd
+
 from assetmap.layers import categories
+from assetmap.layers.hours import hours_text
 from assetmap.layers.schema import BUILDING_BLOCK_LABELS
-from assetmap.messages import N_, text
+from assetmap.messages import N_, is_code, ntext, text
 
 __all__ = [
     "LANGUAGES",
@@ -23,10 +26,16 @@ __all__ = [
     "RUNTIME_KEYS",
     "SPARE_KEYS",
     "t",
+    "tn",
+    "CODE_KINDS",
+    "code_label",
+    "codes_label",
     "page_title",
     "use_block_labels",
     "block_label",
     "category_label",
+    "category_choices",
+    "hours_label",
 ]
 
 LANGUAGES: tuple[str, ...] = ("nl", "en")
@@ -61,6 +70,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("option_small"), N_("option_large"),
     N_("scale_living_room"), N_("scale_small"), N_("scale_large"),  # pages/2: t("scale_" + v)
     N_("day_mo"), N_("day_tu"), N_("day_we"), N_("day_th"), N_("day_fr"), N_("day_sa"), N_("day_su"),  # this_week
+    N_("export_dialect_excel"), N_("export_dialect_plain"),  # pages/4_Data: t("export_dialect_" + d)
 )
 
 #: Texts that no page shows at the moment, kept in the catalogues for the pages being rewritten.
@@ -93,6 +103,122 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
     '3 van 10 assets getoond'
     """
     return text(key, lang if lang in LANGUAGES else DEFAULT_LANGUAGE, **values)
+
+
+def tn(key: str, count: int, lang: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The app text ``key`` for a number, in the plural form ``count`` asks for (``1 probleem``, ``3 problemen``).
+
+    Parameters
+    ----------
+    key : str
+        Code of a plural entry of the catalogues (``msgid`` and ``msgid_plural`` are both the code).
+    count : int
+        The number; the text gets it as ``{count}``.
+    lang : str
+        Language code; one outside :data:`LANGUAGES` means Dutch.
+    **values
+        Values for the other ``{name}`` fields.
+
+    Returns
+    -------
+    str
+        The text.
+
+    Examples
+    --------
+    >>> tn("cli_asset_count", 1, "nl"), tn("cli_asset_count", 3, "nl")
+    ('1 asset', '3 assets')
+    """
+    return ntext(key, count, lang if lang in LANGUAGES else DEFAULT_LANGUAGE, **values)
+
+
+#: Kind of code -> prefix of its texts in the catalogues (``seek`` + ``money`` -> ``seek_money``).
+CODE_KINDS: dict[str, str] = {
+    "seek": "seek_", "access": "access_", "scale": "scale_", "group": "group_", "status": "status_",
+    "visibility": "visibility_", "link": "link_", "wheelchair": "wheelchair_",
+}
+
+#: The codes :func:`code_label` looks up (a key made at run time, so listed for extraction).
+_CODE_TEXTS: tuple[str, ...] = (
+    N_("seek_space"), N_("seek_volunteers"), N_("seek_money"), N_("seek_successor"),
+    N_("status_idee"), N_("status_gestart"), N_("status_loopt"), N_("status_overgedragen"), N_("status_gestopt"),
+)
+
+
+def code_label(kind: str, value, lang: str = DEFAULT_LANGUAGE) -> str:
+    """What a stored code reads as: ``("seek", "money", "nl")`` -> ``geld``.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`CODE_KINDS`: ``seek`` (seeks and offers), ``access``, ``scale``, ``group``
+        (target groups), ``status``, ``visibility``, ``link`` (link kinds) or ``wheelchair``.
+    value : object
+        The stored value. Free text (a seek such as ``soep``) and ``asset:<id>`` are shown as they are.
+    lang : str
+        Language code.
+
+    Returns
+    -------
+    str
+        The label; the value itself (as text) when the catalogue has no label for it; ``""`` for
+        a missing value.
+
+    Raises
+    ------
+    ValueError
+        ``kind`` is not one of :data:`CODE_KINDS`.
+    """
+    if kind not in CODE_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(CODE_KINDS)}, not {kind!r}")
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    plain = str(value).strip()
+    if not plain:
+        return ""
+    code = CODE_KINDS[kind] + plain.lower()
+    return t(code, lang) if is_code(code) else plain
+
+
+def codes_label(kind: str, values, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A semicolon list of codes as people read it: ``"money; volunteers"`` -> ``geld, vrijwilligers``.
+
+    Parameters
+    ----------
+    kind : str
+        As :func:`code_label`.
+    values : str or iterable or None
+        A stored list (``;``-separated text) or the values themselves.
+    lang : str
+        Language code.
+
+    Returns
+    -------
+    str
+        The labels joined by ``, ``; ``""`` for none.
+    """
+    if values is None or values is pd.NA or (isinstance(values, float) and values != values):
+        return ""
+    items = str(values).split(";") if isinstance(values, str) else list(values)
+    return ", ".join(label for label in (code_label(kind, v, lang) for v in items) if label)
+
+
+def hours_label(value, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Stored opening hours as people read them (``ma–vr 09:00–12:00`` in Dutch).
+
+    Parameters
+    ----------
+    value : str or None
+        OSM ``opening_hours`` syntax.
+    lang : str
+        Language code.
+
+    Returns
+    -------
+    str
+        See :func:`assetmap.layers.hours.hours_text`.
+    """
+    return hours_text(value, lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
 
 
 def page_title(page: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -174,3 +300,20 @@ def category_label(category: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
     """
     return categories.label(category, lang)
 
+
+def category_choices(present, lang: str = DEFAULT_LANGUAGE) -> dict[str, tuple[str, ...]]:
+    """Categories to offer in a list, each label once (see :func:`assetmap.layers.categories.choices`).
+
+    Parameters
+    ----------
+    present : iterable of str
+        Stored categories.
+    lang : str
+        Language of the labels (the order).
+
+    Returns
+    -------
+    dict of str to tuple of str
+        Category to show (label with :func:`category_label`) -> the stored categories it stands for.
+    """
+    return categories.choices(present, lang)

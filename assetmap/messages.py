@@ -27,6 +27,7 @@ __all__ = [
     "N_",
     "is_code",
     "text",
+    "ntext",
     "Message",
     "cli_language",
 ]
@@ -63,6 +64,9 @@ class _Missing(gettext.NullTranslations):
     def gettext(self, message):
         return None
 
+    def ngettext(self, msgid1, msgid2, n):
+        return None
+
 
 @cache
 def _catalogue(lang: str) -> gettext.NullTranslations:
@@ -72,9 +76,27 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return found
 
 
-def _template(code: str, lang: str) -> str | None:
-    """The text of ``code`` in ``lang`` (English where ``lang`` lacks it), ``None`` when no catalogue has it."""
-    return _catalogue(lang).gettext(code)
+def _template(code: str, lang: str, count=None) -> str | None:
+    """The text of ``code`` in ``lang`` (English where ``lang`` lacks it), ``None`` when no catalogue has it.
+
+    A plural entry (``msgid_plural``) gives the form for ``count`` (the plural form without one).
+    """
+    catalogue = _catalogue(lang)
+    # gettext gives a plural entry's first form, so the plural lookup goes first when there is a number.
+    found = catalogue.ngettext(code, code, _number(count)) if count is not None else None
+    return found if found is not None else catalogue.gettext(code)
+
+
+def _number(count) -> int:
+    """The number that picks a plural form: ``count`` itself, the digits of a formatted number
+    (``"12.040"``), else 2 (the plural)."""
+    if isinstance(count, (int, float)) and not isinstance(count, bool):
+        try:
+            return int(count)
+        except (ValueError, OverflowError):  # NaN, infinity
+            return 2
+    plain = "".join(str(count).split()).replace(".", "").replace(",", "") if count is not None else ""
+    return int(plain) if plain.isdigit() else 2
 
 
 def is_code(code: object) -> bool:
@@ -90,7 +112,7 @@ def is_code(code: object) -> bool:
     bool
         True when the English catalogue has a text for ``code``.
     """
-    return isinstance(code, str) and bool(code) and _template(code, ENGLISH) is not None
+    return isinstance(code, str) and bool(code) and _template(code, ENGLISH, 1) is not None
 
 
 def text(code: str, lang: str | None = None, /, **params) -> str:
@@ -104,7 +126,8 @@ def text(code: str, lang: str | None = None, /, **params) -> str:
         Language code (``"nl"``, ``"en"``); ``None`` means English, as the CLI prints by default.
     **params
         Values for the ``{name}`` fields of the text. A :class:`Message` value is itself put in
-        ``lang`` first (a word like "the file" inside another message).
+        ``lang`` first (a word like "the file" inside another message). For a plural entry of the
+        catalogue, ``count`` picks the form (``1 probleem``, ``3 problemen``).
 
     Returns
     -------
@@ -122,7 +145,7 @@ def text(code: str, lang: str | None = None, /, **params) -> str:
     values = {k: v.render(lang) if isinstance(v, Message) else v for k, v in params.items()}
     raw = None
     for candidate in dict.fromkeys((lang, ENGLISH)):
-        template = _template(code, candidate)
+        template = _template(code, candidate, values.get("count"))
         if template is None:
             continue
         raw = raw or template
@@ -135,6 +158,37 @@ def text(code: str, lang: str | None = None, /, **params) -> str:
     if not values:
         return code
     return f"{code} ({', '.join(f'{k}={v!r}' for k, v in values.items())})"
+
+
+def ntext(code: str, count: int, lang: str | None = None, /, **params) -> str:
+    """The text of a message with a number, in the plural form ``count`` asks for in ``lang``.
+
+    A plural entry of the catalogues has the code as ``msgid`` and ``msgid_plural`` and one text per
+    form (``Plural-Forms`` of the catalogue: ``1 probleem``, ``3 problemen``).
+
+    Parameters
+    ----------
+    code : str
+        Message code of a plural entry, e.g. ``"cli_asset_count"``.
+    count : int
+        The number that picks the form; given to the text as ``{count}`` too.
+    lang : str or None
+        Language code; ``None`` means English.
+    **params
+        Values for the other ``{name}`` fields.
+
+    Returns
+    -------
+    str
+        The text; the English one when ``lang`` lacks it, the code with its values when no
+        catalogue has it. Never raises for a missing or broken translation.
+
+    Examples
+    --------
+    >>> ntext("cli_asset_count", 1, "nl"), ntext("cli_asset_count", 3, "nl")
+    ('1 asset', '3 assets')
+    """
+    return text(code, lang, **{"count": count, **params})
 
 
 class Message:

@@ -41,7 +41,7 @@ import shapely
 
 from assetmap import __version__, coverage, export, maps, settings
 from assetmap.errors import AssetmapError, InputError
-from assetmap.i18n import LANGUAGES, block_label, category_label, t, use_block_labels
+from assetmap.i18n import LANGUAGES, block_label, category_label, hours_label, t, use_block_labels
 from assetmap.layers import categories, opening
 from assetmap.layers.assets import meeting_places
 from assetmap.layers.schema import ENTRY_KINDS
@@ -368,10 +368,15 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
         record = {"i": maps.plain_text(row.get("id")), "n": maps.plain_text(row.get("name")),
                   "b": block_index.get(maps.plain_text(row.get("building_block")), len(ENTRY_KINDS) - 1),
                   "x": round(point.x, maps.COORD_DECIMALS), "y": round(point.y, maps.COORD_DECIMALS)}
-        optional = {"c": maps.plain_text(row.get("category")), "a": maps.plain_text(row.get(area_column)),
+        # One category per label (two OSM values that read the same are one choice in the site's filter).
+        optional = {"c": categories.canonical(maps.plain_text(row.get("category"))) or "",
+                    "a": maps.plain_text(row.get(area_column)),
                     "d": maps.shorten_text(maps.plain_text(row.get("description"))), "o": maps.plain_text(row.get("opening_hours")),
                     "p": maps.plain_text(row.get("operator")), "t": maps.plain_text(row.get("story_date"))}
         record |= {k: v for k, v in optional.items() if v}
+        dutch_hours = hours_label(record.get("o"), "nl")
+        if record.get("o") and dutch_hours != record["o"]:
+            record["oh"] = dutch_hours  # the hours as Dutch readers read them; "o" stays OSM syntax
         if maps.is_true(row.get("is_meeting_place")):
             record["m"] = 1
         if record["i"] in places:

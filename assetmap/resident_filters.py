@@ -103,14 +103,14 @@ def when_where_widgets(lang: str) -> WhenWhere:
     day, part = "mo", "day"
     if when == "on":
         day = w2.selectbox(t("filter_day", lang), opening.WEEKDAYS, key="map_day",
-                           format_func=lambda d: t(f"weekday_{d}", lang))
+                           placeholder=t("choose_one", lang), format_func=lambda d: t(f"weekday_{d}", lang))
         part = w3.selectbox(t("filter_part", lang), tuple(opening.PARTS_OF_DAY), key="map_part",
-                            format_func=lambda p: t(f"part_{p}", lang))
+                            placeholder=t("choose_one", lang), format_func=lambda p: t(f"part_{p}", lang))
     n1, n2 = st.columns([2, 1])
     near = n1.text_input(t("filter_near", lang), key="map_near", max_chars=80,
                          placeholder=t("filter_near_placeholder", lang), help=t("filter_near_help", lang))
     distance = n2.selectbox(t("filter_distance", lang), DISTANCES_M, index=1, key="map_distance",
-                            format_func=lambda m: _distance_text(m, lang))
+                            placeholder=t("choose_one", lang), format_func=lambda m: _distance_text(m, lang))
     return WhenWhere(when=when, day=day, part=part, near=near or "", distance_m=int(distance))
 
 

@@ -33,13 +33,13 @@ def show_initiative_form(lang: str, area_names: dict[str, str]) -> None:
     if not ui.has_role(actor, "workshop"):
         st.caption(t("resident_initiative_how", lang))
         return
-    with st.form("resident_initiative", clear_on_submit=True):
+    with st.form("resident_initiative", clear_on_submit=True, enter_to_submit=False):
         name = st.text_input(t("name", lang), key="resident_initiative_name", max_chars=120)
         area = st.selectbox(t("initiative_area", lang), list(area_names), index=None,
                             key="resident_initiative_area", placeholder=t("choose_one", lang),
                             format_func=lambda code: str(area_names.get(code) or code))
-        seeks = st.text_input(t("seeks", lang), key="resident_initiative_seeks", placeholder="ruimte; vrijwilligers")
-        offers = st.text_input(t("offers", lang), key="resident_initiative_offers", placeholder="soep; gezelligheid")
+        seeks = st.text_input(t("seeks", lang), key="resident_initiative_seeks", placeholder=t("seeks_placeholder", lang))
+        offers = st.text_input(t("offers", lang), key="resident_initiative_offers", placeholder=t("offers_placeholder", lang))
         description = st.text_area(t("description", lang), key="resident_initiative_description", max_chars=2000)
         submitted = st.form_submit_button(t("initiative_add", lang))
     if not submitted:

@@ -375,7 +375,7 @@ def _sign_in_panel(lang: str) -> None:
     bar.caption(t("access_line", lang, role=t("role_" + anonymous_role(), lang)))
     with bar.expander(t("sign_in", lang)):
         if getattr(Workspace, "sign_in", None) is not None:
-            with st.form("sign_in_account_form", clear_on_submit=True, border=False):
+            with st.form("sign_in_account_form", clear_on_submit=True, border=False, enter_to_submit=False):
                 st.caption(t("sign_in_account", lang))
                 name = st.text_input(t("sign_in_name", lang), key="sign_in_name", max_chars=100)
                 password = st.text_input(t("sign_in_password", lang), key="sign_in_password", type="password",
@@ -386,7 +386,7 @@ def _sign_in_panel(lang: str) -> None:
                     else:
                         _sign_in(lambda ws: ws.sign_in(name.strip(), password), lang)
         if getattr(Workspace, "redeem_table_code", None) is not None:
-            with st.form("sign_in_table_form", clear_on_submit=True, border=False):
+            with st.form("sign_in_table_form", clear_on_submit=True, border=False, enter_to_submit=False):
                 st.caption(t("table_code", lang))
                 code = st.text_input(t("table_code", lang), key="table_code", max_chars=40)
                 pseudonym = st.text_input(t("pseudonym", lang), key="table_pseudonym", max_chars=60,

@@ -7,7 +7,7 @@ import streamlit as st
 
 from assetmap import maps, resident_filters, ui
 from assetmap.basemap import offline_base
-from assetmap.i18n import block_label, category_label, t
+from assetmap.i18n import block_label, category_choices, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.service import Actor
 
@@ -38,8 +38,9 @@ with st.expander(t("filters", lang), expanded=filtering):
     f1, f2, f3 = st.columns(3)
     blocks = f1.multiselect(t("filter_blocks", lang), ENTRY_KINDS, key="map_blocks",
                             placeholder=t("choose_many", lang), format_func=lambda b: block_label(b, lang))
-    categories_present = sorted(public["category"].dropna().unique()) if len(public) else []
-    categories = f2.multiselect(t("filter_categories", lang), categories_present, key="map_categories",
+    # Each label once: categories that read the same ("Winkel") are one choice.
+    category_groups = category_choices(public["category"].dropna().unique(), lang) if len(public) else {}
+    categories = f2.multiselect(t("filter_categories", lang), list(category_groups), key="map_categories",
                                 placeholder=t("choose_many", lang), format_func=lambda c: category_label(c, lang))
     chosen_areas = f3.multiselect(t("filter_areas", lang), list(area_names), key="map_areas",
                                   placeholder=t("choose_many", lang), format_func=lambda c: area_names.get(c, c))
@@ -54,7 +55,7 @@ if len(shown):
     if blocks:
         keep &= shown["building_block"].isin(blocks).fillna(False)
     if categories:
-        keep &= shown["category"].isin(categories).fillna(False)
+        keep &= shown["category"].isin([c for k in categories for c in category_groups.get(k, (k,))]).fillna(False)
     if chosen_areas:
         keep &= shown[f"{level}_code"].isin(chosen_areas).fillna(False)
     shown = shown[keep.astype(bool).to_numpy()]

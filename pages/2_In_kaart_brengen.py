@@ -11,7 +11,7 @@ from shapely.geometry import Point
 
 from assetmap import maps, settings, ui
 from assetmap.errors import AssetmapError, PermissionDenied, render_error
-from assetmap.i18n import block_label, category_label, t
+from assetmap.i18n import block_label, category_choices, category_label, code_label, t
 from assetmap.layers.schema import (
     ACCESS_VALUES,
     ENTRY_KINDS,
@@ -82,7 +82,7 @@ with st.expander(t("address", lang)):
 
 # ---------------------------------------------------------------- new asset
 names = dict(zip(view["id"], view["name"].astype(object))) if len(view) else {}
-categories = sorted(set(assets["category"].dropna())) if len(assets) else []
+categories = list(category_choices(assets["category"].dropna(), lang)) if len(assets) else []  # each label once
 st.subheader(t("ws_new", lang))
 if state.get("story_held"):
     # Stays above the form until the entry is saved: a map click or another rerun must not make the
@@ -92,21 +92,21 @@ if state.get("story_held"):
 # Not cleared on submit: a refused save keeps what was typed. Enter in a field does not submit half a form.
 with st.form("new_asset", clear_on_submit=False, enter_to_submit=False, border=True):
     c1, c2 = st.columns(2)
-    lat = c1.number_input(t("lat", lang), key="new_lat", min_value=-90.0, max_value=90.0,
+    lat = c1.number_input(t("lat", lang), key="new_lat", min_value=-90.0, max_value=90.0, placeholder=t("number_placeholder", lang),
                           format="%.6f", step=0.0001)
-    lon = c2.number_input(t("lon", lang), key="new_lon", min_value=-180.0, max_value=180.0,
+    lon = c2.number_input(t("lon", lang), key="new_lon", min_value=-180.0, max_value=180.0, placeholder=t("number_placeholder", lang),
                           format="%.6f", step=0.0001)
     name = st.text_input(t("name", lang), key="new_name", max_chars=200)
     c1, c2 = st.columns(2)
     # Starts at "resource" (NEW_ENTRY_FIELDS): most quick entries are places.
-    block = c1.selectbox(t("building_block", lang), ENTRY_KINDS, key="new_block",
+    block = c1.selectbox(t("building_block", lang), ENTRY_KINDS, key="new_block", placeholder=t("choose_one", lang),
                          format_func=lambda b: block_label(b, lang))
     category = c2.selectbox(t("category", lang), categories, key="new_category",
                             accept_new_options=True, placeholder=t("choose_one", lang), format_func=lambda c: category_label(c, lang))
     description = st.text_area(t("description", lang), key="new_description", max_chars=settings.MAX_TEXT_LENGTH)
     story = st.text_area(t("story", lang), key="new_story", help=t("story_help", lang),
                          max_chars=settings.MAX_TEXT_LENGTH)
-    link_to = st.selectbox(t("link_to", lang), [""] + list(names), key="new_link",
+    link_to = st.selectbox(t("link_to", lang), [""] + list(names), key="new_link", placeholder=t("choose_one", lang),
                            format_func=lambda i: names.get(i, t("none", lang)) if i else t("none", lang))
     # A meeting place as residents use it: who may walk in, when, for whom (coverage filters read these).
     with st.expander(t("meeting_place_fields", lang)):
@@ -117,8 +117,8 @@ with st.form("new_asset", clear_on_submit=False, enter_to_submit=False, border=T
         scale = m2.selectbox(t("scale", lang), SCALE_VALUES, key="new_scale",
                              placeholder=t("choose_one", lang), format_func=lambda v: t("scale_" + v, lang))
         capacity = m1.number_input(t("capacity", lang), min_value=0, max_value=100_000, step=1,
-                                   key="new_capacity")
-        opening_hours = m2.text_input(t("opening_hours", lang), key="new_opening_hours", placeholder="Mo-Fr 09:00-17:00",
+                                   key="new_capacity", placeholder=t("number_placeholder", lang))
+        opening_hours = m2.text_input(t("opening_hours", lang), key="new_opening_hours", placeholder=t("opening_hours_placeholder", lang),
                                       help=t("opening_hours_help", lang))
         groups = st.multiselect(t("target_groups", lang), TARGET_GROUPS, key="new_groups",
                                 placeholder=t("choose_many", lang), format_func=lambda g: t("group_" + g, lang))
@@ -126,14 +126,14 @@ with st.form("new_asset", clear_on_submit=False, enter_to_submit=False, border=T
     with st.expander(t("initiative_fields", lang)):
         i1, i2 = st.columns(2)
         status = i1.selectbox(t("status", lang), INITIATIVE_STATUSES, key="new_status",
-                              placeholder=t("choose_one", lang))
-        tags = i2.text_input(t("tags", lang), key="new_tags", placeholder="koken; muziek")
-        seeks = i1.text_input(t("seeks", lang), key="new_seeks", placeholder="ruimte; vrijwilligers")
-        offers = i2.text_input(t("offers", lang), key="new_offers", placeholder="ruimte; soep")
+                              placeholder=t("choose_one", lang), format_func=lambda v: code_label("status", v, lang))
+        tags = i2.text_input(t("tags", lang), key="new_tags", placeholder=t("tags_placeholder", lang))
+        seeks = i1.text_input(t("seeks", lang), key="new_seeks", placeholder=t("seeks_placeholder", lang))
+        offers = i2.text_input(t("offers", lang), key="new_offers", placeholder=t("offers_placeholder", lang))
     c1, c2 = st.columns(2)
     # "" = privacy by default (build_assets): a person's capacities are shared with the group only.
     visibility = c1.selectbox(t("visibility", lang), ("",) + VISIBILITIES, key="new_visibility",
-                              format_func=lambda v: t("visibility_" + (v or "default"), lang))
+                              placeholder=t("choose_one", lang), format_func=lambda v: t("visibility_" + (v or "default"), lang))
     consent = c2.checkbox(t("consent", lang), key="new_consent", help=t("consent_help", lang))
     # Shown once a public story was held back: the author reads the warning and decides.
     confirmed = st.checkbox(t("story_confirm", lang), key="story_confirm") if state.get("story_held") else False
@@ -199,7 +199,7 @@ else:
         t("category", lang): [category_label(c, lang) for c in mine["category"]],
         t("visibility", lang): [t("visibility_" + str(v), lang) for v in mine["visibility"]],
     }), hide_index=True, width="stretch")
-    picked = st.selectbox(t("edit_pick", lang), list(own_names), key="edit_pick",
+    picked = st.selectbox(t("edit_pick", lang), list(own_names), key="edit_pick", placeholder=t("choose_one", lang),
                           format_func=lambda i: own_names.get(i, i))
     current = mine[mine["id"] == picked].iloc[0]
     # The version this form was opened on: a save after someone else's change is refused, not lost.
@@ -207,7 +207,7 @@ else:
     if version_key not in st.session_state:
         with ui.workspace() as ws:
             st.session_state[version_key] = (ws.asset(picked, actor=actor) or {}).get("version")
-    with st.form("edit_asset"):
+    with st.form("edit_asset", enter_to_submit=False):
         new_name = st.text_input(t("name", lang), value=str(current["name"]), key=f"edit_name_{picked}")
         new_description = st.text_area(t("description", lang), key=f"edit_description_{picked}",
                                        value="" if pd.isna(current["description"]) else str(current["description"]))

@@ -78,13 +78,15 @@ speeds = coverage.speed_profiles()
 profile = c2.radio(t("speed", lang), list(speeds), key="gap_speed", horizontal=True,
                    format_func=lambda p: t(f"speed_{p}", lang, kmh=speeds[p]))
 # Suggested sites are searched when asked for: on a city they take longer than the rest of the page.
-count = c3.number_input(t("sites_count", lang), min_value=0, max_value=10, value=3, step=1, key="gap_sites") \
+count = c3.number_input(t("sites_count", lang), min_value=0, max_value=10, value=3, step=1, key="gap_sites",
+                        placeholder=t("number_placeholder", lang)) \
     if explore and c3.toggle(t("show_sites", lang), key="gap_show_sites", help=t("show_sites_help", lang)) else 0
 f1, f2, f3 = st.columns(3)
-when = f1.text_input(t("filter_when", lang), key="gap_when", placeholder="We 19:00", help=t("filter_when_help", lang))
-access = f2.selectbox(t("filter_access", lang), [None, *ACCESS_VALUES], key="gap_access",
+when = f1.text_input(t("filter_when", lang), key="gap_when", placeholder=t("filter_when_placeholder", lang),
+                     help=t("filter_when_help", lang))
+access = f2.selectbox(t("filter_access", lang), [None, *ACCESS_VALUES], key="gap_access", placeholder=t("choose_one", lang),
                       format_func=lambda v: t("any", lang) if v is None else t(f"access_{v}", lang))
-group = f3.selectbox(t("filter_group", lang), [None, *TARGET_GROUPS], key="gap_group",
+group = f3.selectbox(t("filter_group", lang), [None, *TARGET_GROUPS], key="gap_group", placeholder=t("choose_one", lang),
                      format_func=lambda v: t("any", lang) if v is None else t(f"group_{v}", lang))
 speed = float(speeds[profile])
 if group == "older_people":
@@ -182,8 +184,10 @@ if explore and sites is not None and len(sites):
     with st.expander(t("small_or_large", lang)):
         st.caption(t("small_or_large_help", lang, count=len(sites)))
         s1, s2 = st.columns(2)
-        small_seats = int(s1.number_input(t("seats_living_room", lang), 1, 500, 15, key="gap_small_seats"))
-        large_seats = int(s2.number_input(t("seats_large", lang), 1, 5000, 120, key="gap_large_seats"))
+        small_seats = int(s1.number_input(t("seats_living_room", lang), 1, 500, 15, key="gap_small_seats",
+                                          placeholder=t("number_placeholder", lang)))
+        large_seats = int(s2.number_input(t("seats_large", lang), 1, 5000, 120, key="gap_large_seats",
+                                          placeholder=t("number_placeholder", lang)))
         spots = tuple((float(x), float(y)) for x, y in zip(sites["lon"], sites["lat"]))
         compared = small_or_large(*key, float(minutes), speed, chosen, spots, small_seats, large_seats)
         st.dataframe(pd.DataFrame({

@@ -12,7 +12,7 @@ import streamlit as st
 
 from assetmap import export, imports, settings, ui
 from assetmap.errors import AssetmapError, InputError
-from assetmap.i18n import block_label, t
+from assetmap.i18n import block_label, code_label, codes_label, t
 from assetmap.messages import text
 from assetmap.service import policy
 
@@ -55,7 +55,7 @@ def moderation_queue() -> None:
         t("visibility", lang): [t("visibility_" + str(v), lang) for v in column("requested_visibility")],
         t("moderation_by", lang): column("requested_by"),
     }), hide_index=True, width="stretch", key="moderation_table")
-    picked = st.selectbox(t("moderation_pick", lang), list(names), key="moderation_pick",
+    picked = st.selectbox(t("moderation_pick", lang), list(names), key="moderation_pick", placeholder=t("choose_one", lang),
                           format_func=lambda i: str(names.get(i, i)))
     c1, c2 = st.columns(2)
     approve = c1.button(t("approve", lang), key="moderation_approve", type="primary")
@@ -89,18 +89,19 @@ def administration() -> None:
         st.dataframe(pd.DataFrame({t("name", lang): accounts["name"].astype(object),
                                    t("admin_role", lang): [t("role_" + str(r), lang) for r in accounts["role"]]}),
                      hide_index=True, width="stretch", key="admin_accounts")
-    with st.form("admin_add_account", clear_on_submit=True):
+    with st.form("admin_add_account", clear_on_submit=True, enter_to_submit=False):
         c1, c2, c3 = st.columns(3)
         name = c1.text_input(t("name", lang), key="admin_name", max_chars=80)
         password = c2.text_input(t("admin_password", lang), type="password", key="admin_password")
-        role = c3.selectbox(t("admin_role", lang), ("workshop", "coordinator"), key="admin_role",
+        role = c3.selectbox(t("admin_role", lang), ("workshop", "coordinator"), key="admin_role", placeholder=t("choose_one", lang),
                             format_func=lambda r: t("role_" + r, lang))
         add = st.form_submit_button(t("admin_add", lang))
     c1, c2 = st.columns(2)
     remove = c1.selectbox(t("admin_remove_pick", lang), list(accounts["name"]) if len(accounts) else [],
                           index=None, key="admin_remove_pick", placeholder=t("choose_one", lang))
     remove_clicked = c1.button(t("admin_remove", lang), key="admin_remove", disabled=remove is None)
-    hours = c2.number_input(t("admin_code_hours", lang), min_value=1, max_value=72, value=8, key="admin_code_hours")
+    hours = c2.number_input(t("admin_code_hours", lang), min_value=1, max_value=72, value=8, key="admin_code_hours",
+                            placeholder=t("number_placeholder", lang))
     code_clicked = c2.button(t("admin_code", lang), key="admin_code")
     switched = st.toggle(t("admin_moderation", lang), value=moderating, key="admin_moderation")
     if not (add or remove_clicked or code_clicked or switched != moderating):
@@ -187,13 +188,16 @@ else:
     # The full export is the coordinator's; the service would give anyone else only their own view anyway.
     public = True
     c2.caption(t("export_public_only", lang))
+# A CSV for Dutch Excel (";", BOM, words) by default; the plain one (",", field names, codes) for scripts.
+dialect = c1.radio(t("export_dialect", lang), export.CSV_DIALECTS, key="export_dialect", horizontal=True,
+                   format_func=lambda d: t("export_dialect_" + d, lang)) if fmt == ".csv" else "excel"
 if st.button(t("export_prepare", lang), key="export_prepare"):
     # The workspace's file name only on localhost; a hosted app names the download after the tool.
     stem = path.stem if ui.local_files_allowed(actor) else "assetmap"
     name = f"{stem}{'-public' if public else ''}{fmt}"
     try:
         with ui.temp_dir() as tmp, ui.workspace() as ws:
-            rows = export.export_assets(ws, Path(tmp) / name, public=public)
+            rows = export.export_assets(ws, Path(tmp) / name, public=public, dialect=dialect, lang=lang)
             state["export"] = (name, (Path(tmp) / name).read_bytes(), rows)
             state["_export_full"] = not public
     except AssetmapError as exc:
@@ -242,15 +246,15 @@ def initiatives() -> None:
         ui.show_error(exc, lang)
         return
     area_names = dict(zip(areas["code"], areas["name"].astype(object))) if len(areas) else {}
-    with st.form("initiative_add", clear_on_submit=True):
+    with st.form("initiative_add", clear_on_submit=True, enter_to_submit=False):
         c1, c2 = st.columns(2)
         name = c1.text_input(t("name", lang), key="initiative_name", max_chars=120)
         area = c2.selectbox(t("initiative_area", lang), list(area_names), index=None, key="initiative_area",
                             placeholder=t("choose_one", lang), format_func=lambda c: f"{area_names.get(c) or c}")
-        seeks = c1.text_input(t("seeks", lang), key="initiative_seeks", placeholder="ruimte; vrijwilligers")
-        offers = c2.text_input(t("offers", lang), key="initiative_offers", placeholder="soep; gezelligheid")
-        tags = c1.text_input(t("tags", lang), key="initiative_tags", placeholder="koken; muziek")
-        visibility = c2.selectbox(t("visibility", lang), VISIBILITIES, key="initiative_visibility",
+        seeks = c1.text_input(t("seeks", lang), key="initiative_seeks", placeholder=t("seeks_placeholder", lang))
+        offers = c2.text_input(t("offers", lang), key="initiative_offers", placeholder=t("offers_placeholder", lang))
+        tags = c1.text_input(t("tags", lang), key="initiative_tags", placeholder=t("tags_placeholder", lang))
+        visibility = c2.selectbox(t("visibility", lang), VISIBILITIES, key="initiative_visibility", placeholder=t("choose_one", lang),
                                   format_func=lambda v: t("visibility_" + v, lang))
         description = st.text_area(t("description", lang), key="initiative_description", max_chars=2000)
         add = st.form_submit_button(t("initiative_add", lang))
@@ -272,11 +276,11 @@ def initiatives() -> None:
     names = dict(zip(shown["id"], shown["name"].astype(object)))
     st.dataframe(pd.DataFrame({
         t("name", lang): shown["name"].astype(object).to_numpy(),
-        t("status", lang): shown["status"].astype(object).fillna("").to_numpy(),
-        t("seeks", lang): shown["seeks"].astype(object).fillna("").to_numpy(),
-        t("offers", lang): shown["offers"].astype(object).fillna("").to_numpy(),
+        t("status", lang): [code_label("status", v, lang) for v in shown["status"]],
+        t("seeks", lang): [codes_label("seek", v, lang) for v in shown["seeks"]],
+        t("offers", lang): [codes_label("seek", v, lang) for v in shown["offers"]],
     }), hide_index=True, width="stretch", key="initiatives_table")
-    picked = st.selectbox(t("initiative_pick", lang), list(names), key="initiative_pick",
+    picked = st.selectbox(t("initiative_pick", lang), list(names), key="initiative_pick", placeholder=t("choose_one", lang),
                           format_func=lambda i: str(names.get(i, i)))
     try:
         with ui.workspace() as ws:
@@ -294,7 +298,7 @@ def initiatives() -> None:
     }), hide_index=True, width="stretch", key="matches_table")
     targets = dict(zip(found["asset_id"], found["name"].astype(object)))
     answers = dict(zip(found["asset_id"], found["answers"]))
-    target = st.selectbox(t("match_pick", lang), list(targets), key="match_pick",
+    target = st.selectbox(t("match_pick", lang), list(targets), key="match_pick", placeholder=t("choose_one", lang),
                           format_func=lambda i: str(targets.get(i, i)))
     if st.button(t("match_accept", lang), key="match_accept"):
         try:

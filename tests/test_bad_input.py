@@ -78,19 +78,20 @@ def check_html_stored_as_text(ws, new, err):
 def check_formula_cells(ws, new, err):
     """Formulas are stored as the text people typed, and neutralised in every CSV export."""
     assert set(new.index) == {'=HYPERLINK("http://evil.example","klik")', "-2+3"}
-    out = Path(ws.path).with_name("export.csv")
-    export_assets(ws, out)
-    raw = out.read_text(encoding="utf-8")
     assert new.loc["-2+3", "description"] == "Tab voorop"  # leading whitespace is trimmed on import
-    for dangerous in ('=HYPERLINK', '+31 70 123', '@SUM(A1:A9)', '-2+3', '=1+1'):
-        cells = [c for line in raw.splitlines() for c in _cells(line) if dangerous.strip() in c]
-        assert cells, dangerous
-        assert all(c.startswith("'") for c in cells), (dangerous, cells)
+    for dialect, separator, encoding in (("excel", ";", "utf-8-sig"), ("plain", ",", "utf-8")):
+        out = Path(ws.path).with_name(f"export-{dialect}.csv")
+        export_assets(ws, out, dialect=dialect)
+        raw = out.read_text(encoding=encoding)
+        for dangerous in ('=HYPERLINK', '+31 70 123', '@SUM(A1:A9)', '-2+3', '=1+1'):
+            cells = [c for line in raw.splitlines() for c in _cells(line, separator) if dangerous.strip() in c]
+            assert cells, (dialect, dangerous)
+            assert all(c.startswith("'") for c in cells), (dialect, dangerous, cells)
 
 
-def _cells(line: str):
+def _cells(line: str, separator: str = ","):
     import csv
-    return next(csv.reader([line]))
+    return next(csv.reader([line], delimiter=separator))
 
 
 def check_no_population(ws, new, err):
@@ -428,9 +429,17 @@ def test_csv_export_neutralises_formulas_in_every_text_column(workspace, tmp_pat
     with open_workspace(workspace) as ws:
         ws.save_assets(assets, "tafel 1")
     out = tmp_path / "alles.csv"
-    done = subprocess.run(CLI + ["export", str(workspace), str(out)], capture_output=True, text=True, timeout=120)
+    excel = tmp_path / "alles-excel.csv"
+    done = subprocess.run(CLI + ["export", str(workspace), str(excel)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     import csv
+    with open(excel, newline="", encoding="utf-8-sig") as handle:
+        cells = [value for row in csv.reader(handle, delimiter=";") for value in row]
+    assert "naam" in cells and "openingstijden" in cells  # the Dutch Excel dialect, by default
+    assert not [v for v in cells if v.lstrip(" ").startswith(("=", "+", "-", "@", "\t", "\r", "|", "%"))]
+    done = subprocess.run(CLI + ["export", str(workspace), str(out), "--dialect", "plain"], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
     with open(out, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 3 + n

@@ -52,8 +52,10 @@ def test_osm_tags_follow_the_tag_rows_in_file_order():
     ("library", "nl", "Bibliotheek"),
     ("library", "en", "Library"),
     ("buurtkamer", "nl", "Buurtkamer"),
-    ("shop_bakery", "nl", "Winkel (bakery)"),
-    ("club_sport", "en", "Club (sport)"),
+    ("shop_bakery", "nl", "Bakker"),  # a shop with a row of its own: a Dutch word
+    ("shop_bicycle", "nl", "Fietsenwinkel"),
+    ("shop_vacuum_cleaner", "nl", "Winkel"),  # no row of its own: the wildcard row's label, no OSM value
+    ("club_sport", "en", "Club"),
     ("library", "fr", "Bibliotheek"),  # unknown language: Dutch
     ("moestuin_van_els", "nl", "moestuin van els"),  # unknown category: itself, readable
     (None, "nl", ""),
@@ -143,3 +145,30 @@ def test_no_second_copy_of_the_category_lists():
         text = path.read_text(encoding="utf-8")
         for words in ('"buurtkamer", "buurtcentrum"', "DEFAULT_MEETING_CATEGORIES", '"place_of_worship", "school"'):
             assert words not in text, f"{path.relative_to(REPO)} keeps its own copy ({words})"
+
+
+def test_every_category_reads_as_its_own_dutch_word():
+    """Two catalogue categories never share a label (the wildcard rows aside), and no label shows an OSM value."""
+    dutch = {c: name for c, name in categories.labels("nl").items() if "{value}" not in c}
+    assert len(set(dutch.values())) == len(dutch), sorted(n for n in dutch.values() if list(dutch.values()).count(n) > 1)
+    assert categories.label("kindergarten") != categories.label("childcare")
+    for value in ("bicycle", "electronics", "hairdresser", "supermarket", "vacant"):
+        assert "(" not in categories.label(f"shop_{value}") and value not in categories.label(f"shop_{value}")
+
+
+def test_a_category_list_shows_each_label_once():
+    present = ["shop_vacuum_cleaner", "shop_tiles", "shop_bicycle", "library", "childcare", "kindergarten", "library"]
+    offered = categories.choices(present, "nl")
+    labels = [categories.label(c, "nl") for c in offered]
+    assert labels == sorted(labels, key=str.casefold) and len(labels) == len(set(labels))
+    assert offered["shop"] == ("shop_vacuum_cleaner", "shop_tiles")  # one "Winkel" stands for both
+    assert offered["shop_bicycle"] == ("shop_bicycle",) and offered["library"] == ("library",)
+    assert categories.canonical("moestuin") == "moestuin" and categories.canonical(None) is None
+
+
+def test_the_analysis_categories_stay_as_they_were():
+    """The shop rows only name categories: meeting places, candidates and OSM tags are unchanged."""
+    assert not any(c.startswith("shop") for c in categories.meeting_place_categories())
+    assert not any(c.startswith("shop") for c in categories.candidate_categories())
+    assert categories.osm_tags()["shop"] is True
+    assert list(categories.tag_mapping()["category"]).count("shop_{value}") == 1

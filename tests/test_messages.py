@@ -40,9 +40,20 @@ def _po(lang: str):
         return read_po(handle, locale=lang)
 
 
-def catalogue(lang: str) -> dict[str, str]:
-    """Code -> text of the ``lang`` catalogue (the ``.po`` file), header left out."""
-    return {m.id: m.string for m in _po(lang) if m.id}
+def _code(message_id) -> str:
+    """The code of an entry: a plural entry's id is ``(code, code)``."""
+    return message_id[0] if isinstance(message_id, (tuple, list)) else message_id
+
+
+def _forms(string) -> tuple[str, ...]:
+    """Every text of an entry: one, or one per plural form."""
+    return tuple(string) if isinstance(string, (tuple, list)) else (string,)
+
+
+def catalogue(lang: str) -> dict[str, str | tuple[str, ...]]:
+    """Code -> text of the ``lang`` catalogue (the ``.po`` file), header left out; a plural entry's
+    texts as a tuple, one per plural form."""
+    return {_code(m.id): m.string if isinstance(m.string, str) else tuple(m.string) for m in _po(lang) if m.id}
 
 
 @lru_cache(maxsize=1)
@@ -52,7 +63,7 @@ def extracted() -> dict[str, list[tuple[str, int]]]:
         method_map, options_map = parse_mapping_cfg(handle)
     found: dict[str, list[tuple[str, int]]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(str(REPO), method_map, options_map):
-        found.setdefault(message, []).append((filename, lineno))
+        found.setdefault(_code(message), []).append((filename, lineno))
     return found
 
 
@@ -83,7 +94,7 @@ def test_every_extracted_code_has_a_text(lang):
     missing = []
     for code, places in extracted().items():
         entry = po.get(code)
-        if entry is None or not entry.string or entry.fuzzy:
+        if entry is None or not all(_forms(entry.string)) or entry.fuzzy:
             missing.append(f"{code} ({places[0][0]}:{places[0][1]})")
     assert not missing, f"no {lang} text for:\n" + "\n".join(missing)
 
@@ -99,14 +110,15 @@ def test_every_catalogue_entry_is_used_and_none_is_obsolete(lang):
 
 def test_the_template_lists_the_extracted_codes():
     with open(LOCALE / "assetmap.pot", "rb") as handle:
-        pot = {m.id for m in read_po(handle) if m.id}
+        pot = {_code(m.id) for m in read_po(handle) if m.id}
     assert pot == set(extracted()), "run pybabel extract (README, 'Texts and translations')"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_compiled_catalogue_matches_the_po_file(lang):
     with open(LOCALE / lang / "LC_MESSAGES" / "assetmap.mo", "rb") as handle:
-        compiled = {m.id: m.string for m in read_mo(handle) if m.id}
+        compiled = {_code(m.id): m.string if isinstance(m.string, str) else tuple(m.string)
+                    for m in read_mo(handle) if m.id}
     assert compiled == catalogue(lang), "run pybabel compile -d assetmap/locale -D assetmap"
     buffer = io.BytesIO()
     write_mo(buffer, _po(lang))  # what pybabel compile makes of the .po, read back by gettext itself
@@ -117,7 +129,18 @@ def test_the_compiled_catalogue_matches_the_po_file(lang):
 def test_every_dutch_text_has_the_fields_of_the_english_one_and_both_format():
     english, dutch = catalogue("en"), catalogue("nl")
     assert set(english) == set(dutch)
-    for code, template in english.items():
+    for code, english_text in english.items():
+        if isinstance(english_text, tuple):  # a plural entry: every form has the fields of the English plural
+            template = english_text[-1]
+            assert isinstance(dutch[code], tuple) and len(dutch[code]) == 2, code  # Plural-Forms: nplurals=2
+            assert all(_fields(form) == _fields(template) for form in (*english_text, *dutch[code])), code
+            assert "count" in _fields(template), code
+            for count, form in ((1, 0), (3, 1)):
+                values = _sample(template) | {"count": count}
+                assert text(code, "en", **values) == english_text[form].format(**values), code
+                assert text(code, "nl", **values) == dutch[code][form].format(**values), code
+            continue
+        template = english_text
         assert _fields(dutch[code]) == _fields(template), (code, template, dutch[code])
         values = _sample(template)
         assert text(code, "en", **values) == template.format(**values), code
@@ -237,3 +260,36 @@ def test_errors_imports_only_the_messages_module():
     assert all(not line.split()[1].startswith("assetmap") or line.split()[1] in ("assetmap", "assetmap.messages")
                for line in imports), imports
     assert "from assetmap import messages" in source
+
+
+# ---------------------------------------------------------------------- plural forms
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_both_catalogues_say_how_many_plural_forms(lang):
+    assert _po(lang).plural_forms == "nplurals=2; plural=(n != 1);"
+
+
+def test_a_count_picks_the_plural_form_of_the_catalogue():
+    from assetmap.i18n import tn
+    from assetmap.messages import ntext
+    assert text("import_problems", "nl", count=1).startswith("1 probleem gevonden")
+    assert text("import_problems", "nl", count=3).startswith("3 problemen gevonden")
+    assert tn("import_problems", 1, "en").startswith("1 problem found;")
+    assert tn("cli_asset_count", 0, "nl") == "0 assets" and tn("cli_asset_count", 1, "nl") == "1 asset"
+    assert ntext("hours_unknown_list", 1, "nl") == "1 ontmoetingsplek met onbekende tijden"
+    # A number already formatted in Dutch still picks the right form.
+    assert text("report_out_of_reach", "nl", count="12.040", minutes=10).startswith("12.040 bewoners wonen")
+    assert text("report_out_of_reach", "nl", count="1", minutes=10).startswith("1 bewoner woont")
+    # A problem or a message with a count says it in the right form too.
+    assert Problem("placed_by_grid", count=1, rows="4").render("nl") == "1 rij op het midden van zijn postervak gezet: rij 4."
+    assert Message("note_unreachable", count=2, distance="500").render("nl").startswith("2 bewoners wonen")
+    error = InputError([Problem("cell_empty", "fix_fill_in", row=k, column="name", name="name") for k in range(1, 4)])
+    assert error.report(limit=2, lang="nl").splitlines()[-1] == "... en nog 1 probleem"
+
+
+def test_the_extractor_knows_plural_entries():
+    source = "tn('cli_asset_count', n, lang)\nt('ws_title', lang)\ntext('import_problems', lang, count=n)\n"
+    found = {_code(message): (funcname, message) for _, funcname, message, _ in
+             _babel_extract.extract(io.BytesIO(source.encode()), (), (), {})}
+    assert found["cli_asset_count"] == ("ngettext", ("cli_asset_count", "cli_asset_count"))
+    assert found["import_problems"][0] == "ngettext"  # plural in the catalogue, so extracted as plural
+    assert found["ws_title"] == (None, "ws_title")

@@ -13,7 +13,7 @@ import pandas as pd
 from assetmap.errors import Problem
 from assetmap.layers import _validate
 from assetmap.layers.assets import new_asset_ids, now_iso, parse_bool_column
-from assetmap.layers.hours import parse_hours
+from assetmap.layers.hours import to_osm_hours
 from assetmap.layers.schema import ACTIVITY_FIELDS, TARGET_GROUP_ALIASES, TARGET_GROUPS
 
 __all__ = ["REQUIRED_ACTIVITY_FIELDS", "empty_activities", "build_activities", "osm_when"]
@@ -64,7 +64,7 @@ def build_activities(frame: pd.DataFrame, *, added_by: str | None = None, strict
         out[column] = text.mask(text == "")
     _validate.check_required(out, REQUIRED_ACTIVITY_FIELDS, problems)
     out["recurring_time"] = out["recurring_time"].map(osm_when, na_action="ignore")  # one day, the OSM way
-    _validate.parse_cells(out["recurring_time"], _check_time, "recurring_time", problems)
+    out["recurring_time"] = _validate.parse_cells(out["recurring_time"], _check_time, "recurring_time", problems)
     out["target_group"] = _validate.parse_cells(out["target_group"], _target_group, "target_group", problems,
                                                 missing="everyone")
     for column in ("free", "walk_in"):
@@ -78,12 +78,14 @@ def build_activities(frame: pd.DataFrame, *, added_by: str | None = None, strict
     return pd.DataFrame(out[list(ACTIVITY_FIELDS)])
 
 
-def _check_time(value, complain) -> None:
-    """Complain of a recurring time that does not parse (nothing is kept: the text is stored as written)."""
+def _check_time(value, complain) -> str:
+    """A recurring time in OSM syntax, written in Dutch or OSM (``di 19-21`` -> ``Tu 19:00-21:00``);
+    one that does not parse is complained of and kept as written."""
     try:
-        parse_hours(value)
+        return to_osm_hours(value)
     except ValueError as exc:
         complain("activity_time_invalid", "fix_opening_hours", value=value, reason=str(exc))
+        return value
 
 
 def _target_group(value, complain) -> str | None:

@@ -14,6 +14,7 @@ import pandas as pd
 from assetmap import settings
 from assetmap.errors import Problem
 from assetmap.layers import _validate
+from assetmap.layers.hours import to_osm_hours
 from assetmap.layers.initiatives import check_initiative_fields
 from assetmap.layers.schema import (
     ACCESS_ALIASES,
@@ -223,6 +224,11 @@ def build_assets(frame: pd.DataFrame | gpd.GeoDataFrame, *, source: str = "impor
     out["scale"] = _choice(out["scale"], SCALE_ALIASES)
     out["target_groups"] = _parse_target_groups(out["target_groups"], problems, rows)
     out["capacity"] = _parse_capacity(out["capacity"], problems, rows)
+    # Typed in Dutch or OSM syntax, stored as OSM syntax; what neither reads stays as written and counts as
+    # "hours unknown" (the imports note it with opening_hours_invalid, naming both forms). OSM's own stay as tagged.
+    if source != "osm":
+        out["opening_hours"] = _validate.parse_cells(out["opening_hours"], _opening_hours, "opening_hours",
+                                                     problems, rows)
     check_initiative_fields(out, problems, rows, stamp)
     _validate.check_required(out, REQUIRED_ASSET_FIELDS, problems, rows)
     _validate.check_allowed(out, "building_block", ENTRY_KINDS, problems, rows)
@@ -312,6 +318,15 @@ def _target_groups(value, complain) -> str | None:
         elif group not in groups:
             groups.append(group)
     return ";".join(g for g in TARGET_GROUPS if g in groups) or None
+
+
+def _opening_hours(value, complain) -> str:
+    """Opening hours in OSM syntax, from Dutch or OSM (:func:`~assetmap.layers.hours.to_osm_hours`);
+    kept as written when neither can be read (never lost; the place counts as "hours unknown")."""
+    try:
+        return to_osm_hours(value)
+    except ValueError:
+        return value
 
 
 def _parse_capacity(values: pd.Series, problems: list[Problem], rows: pd.Series | None) -> pd.Series:

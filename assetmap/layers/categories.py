@@ -49,6 +49,8 @@ __all__ = [
     "candidate_categories",
     "labels",
     "label",
+    "canonical",
+    "choices",
     "clear_cache",
 ]
 
@@ -265,8 +267,9 @@ def label(category: str | None, lang: str = DEFAULT_LANGUAGE, path: str | Path |
     Returns
     -------
     str
-        ``"Bibliotheek"`` for ``("library", "nl")``; for a category filled in from a
-        ``{value}`` row the row's label with the value, e.g. ``"Winkel (bakery)"``.
+        ``"Bibliotheek"`` for ``("library", "nl")``, ``"Fietsenwinkel"`` for ``"shop_bicycle"``
+        (a row of its own); a category filled in from a ``{value}`` row that has no row of its
+        own reads as that row's label, ``"Winkel"`` for ``"shop_vacuum_cleaner"``: never a raw OSM value.
     """
     if category is None or category is pd.NA or (isinstance(category, float) and category != category):
         return ""
@@ -280,9 +283,66 @@ def label(category: str | None, lang: str = DEFAULT_LANGUAGE, path: str | Path |
     for template, name in known.items():
         prefix, _, suffix = template.partition(_TEMPLATE)
         if _ and text.startswith(prefix) and text.endswith(suffix) and len(text) > len(prefix) + len(suffix):
-            value = text[len(prefix):len(text) - len(suffix)]
-            return f"{name} ({value.replace('_', ' ')})"
+            return name
     return text.replace("_", " ")
+
+
+def canonical(category: str | None, path: str | Path | None = None) -> str | None:
+    """The one category that stands for every category with the same Dutch label, for choices.
+
+    Two stored categories that read the same (``shop_vacuum_cleaner`` and ``shop_tiles`` are both
+    ``Winkel``) are one choice in a list: the catalogue's own category with that label when there
+    is one (``shop``); a category with a label of its own (or one no catalogue row gives) stands
+    for itself.
+
+    Parameters
+    ----------
+    category : str or None
+        A stored category.
+    path : str or pathlib.Path, optional
+        Catalogue file; default :func:`catalogue_path`.
+
+    Returns
+    -------
+    str or None
+        The standing category; None for a missing one.
+
+    Examples
+    --------
+    >>> canonical("shop_vacuum_cleaner"), canonical("shop_bicycle"), canonical("library")
+    ('shop', 'shop_bicycle', 'library')
+    """
+    if category is None or category is pd.NA or (isinstance(category, float) and category != category):
+        return None
+    text = str(category)
+    try:
+        by_label = _by_label(Path(path) if path is not None else catalogue_path())
+    except (InputError, OSError):
+        return text
+    return by_label.get(label(text, DEFAULT_LANGUAGE, path), text)
+
+
+def choices(present, lang: str = DEFAULT_LANGUAGE, path: str | Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The categories to offer in a list, each label once: standing category -> the categories it stands for.
+
+    Parameters
+    ----------
+    present : iterable of str
+        Stored categories (missing values are left out).
+    lang : str
+        Language of the labels to sort by.
+    path : str or pathlib.Path, optional
+        Catalogue file; default :func:`catalogue_path`.
+
+    Returns
+    -------
+    dict of str to tuple of str
+        Ordered by label in ``lang``; choosing a key means choosing every category of its value.
+    """
+    groups: dict[str, list[str]] = {}
+    for category in dict.fromkeys(c for c in present if c is not None and c is not pd.NA and c == c):
+        groups.setdefault(canonical(category, path), []).append(str(category))
+    return {key: tuple(groups[key]) for key in sorted(groups, key=lambda c: label(c, lang, path).casefold())}
 
 
 def clear_cache() -> None:
@@ -294,6 +354,7 @@ def clear_cache() -> None:
     """
     _load.cache_clear()
     _labels.cache_clear()
+    _by_label.cache_clear()
 
 
 # --------------------------------------------------------------------------- reading
@@ -348,6 +409,16 @@ def _labels(path: Path, lang: str) -> dict[str, str]:
         name = text or fallback
         if name and category not in out:
             out[category] = name
+    return out
+
+
+@lru_cache(maxsize=8)
+def _by_label(path: Path) -> dict[str, str]:
+    """Dutch label -> the catalogue's own category with it (its first row), for :func:`canonical`."""
+    out: dict[str, str] = {}
+    for category, name in _labels(path, DEFAULT_LANGUAGE).items():
+        if _TEMPLATE not in category:
+            out.setdefault(name, category)
     return out
 
 

@@ -32,6 +32,8 @@ __all__ = [
     "parse_window",
     "open_in",
     "times_in_week",
+    "to_osm_hours",
+    "hours_text",
 ]
 
 #: Day names as written in a window: OSM's two letters (English) and the Dutch abbreviations.
@@ -247,6 +249,136 @@ def times_in_week(expression: opening_hours.OpeningHours | None, week_of: date |
     monday = week_start(week_of)
     return [(s, e) for s, e, state, _c in expression.intervals(monday, monday + timedelta(days=7))
             if state == opening_hours.State.OPEN]
+
+
+# ---------------------------------------------------------------- written in Dutch, stored as OSM
+#: Words of opening hours as people write them in Dutch (and OSM's own, in any case) -> OSM syntax.
+_WORDS_TO_OSM: dict[str, str] = {
+    **{nl: osm for nl, osm in zip(("ma", "di", "wo", "do", "vr", "za", "zo"), ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"))},
+    **{nl: osm for nl, osm in zip(("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+                                  ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"))},
+    **{nl: osm for nl, osm in zip(("maa", "din", "woe", "don", "vrij", "zat", "zon"),
+                                  ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"))},
+    **{osm.lower(): osm for osm in ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")},
+    **{nl: osm for nl, osm in zip(("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"),
+                                  ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))},
+    **{osm.lower(): osm for osm in ("Mar", "May", "Oct")},
+    **{nl: osm for nl, osm in zip(("januari", "februari", "maart", "april", "juni", "juli", "augustus", "september",
+                                   "oktober", "november", "december"),
+                                  ("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"))},
+    "gesloten": "off", "dicht": "off", "off": "off", "closed": "off",
+    "feestdag": "PH", "feestdagen": "PH", "ph": "PH", "schoolvakantie": "SH", "schoolvakanties": "SH", "sh": "SH",
+    "en": ",", "uur": "", "u": "", "h": "",
+}
+_PHRASES = ((re.compile(r"\b(?:tot\s+en\s+met|t/m|tot)\b"), "-"),
+            (re.compile(r"\b(?:dag\s+en\s+nacht|altijd\s+open|24\s*/\s*7)\b"), "24/7"))
+_HOUR = r"(\d{1,2})(?:[:.](\d{2}))?"
+_HOUR_SPAN = re.compile(rf"(?<![\d:.]){_HOUR}\s*-\s*{_HOUR}(?![\d:.])")
+#: OSM -> the words shown in Dutch: days and months as Dutch abbreviations, holidays and "off" in words.
+_OSM_TO_DUTCH: dict[str, str] = {
+    **dict(zip(("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"), ("ma", "di", "wo", "do", "vr", "za", "zo"))),
+    **dict(zip(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+               ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"))),
+    "PH": "feestdagen", "SH": "schoolvakanties", "off": "gesloten", "closed": "gesloten", "open": "open",
+}
+
+
+def to_osm_hours(value) -> str | None:
+    """Opening hours written in Dutch or in OSM syntax, as OSM ``opening_hours`` syntax.
+
+    A value that already parses is kept exactly as written. Otherwise Dutch days and months
+    (``ma``, ``dinsdag``, ``mrt``), ``t/m`` and ``tot`` for ranges, ``en`` for lists, ``gesloten``,
+    ``feestdagen``, ``dag en nacht``, whole hours (``9-12``), dots in times (``10.00``) and ``uur``
+    are put into OSM's words, and the result must parse.
+
+    Parameters
+    ----------
+    value : str or None
+        The hours as written, e.g. ``"ma-vr 9-12; za 10.00-16.00"`` or ``"Mo-Fr 09:00-12:00"``.
+
+    Returns
+    -------
+    str or None
+        OSM syntax, e.g. ``"Mo-Fr 09:00-12:00; Sa 10:00-16:00"``; None for an empty value.
+
+    Raises
+    ------
+    ValueError
+        Neither form can be read; the message says where the parser stopped.
+
+    Examples
+    --------
+    >>> to_osm_hours("ma-vr 9-12; za 10.00-16.00")
+    'Mo-Fr 09:00-12:00; Sa 10:00-16:00'
+    >>> to_osm_hours("wo 19:00-22:00")
+    'We 19:00-22:00'
+    """
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        opening_hours.OpeningHours(text)
+        return text
+    except (opening_hours.ParserError, SyntaxError, ValueError) as first:
+        converted = _from_dutch(text)
+        if converted == text:
+            raise ValueError(_reason(first)) from None
+    try:
+        opening_hours.OpeningHours(converted)
+    except (opening_hours.ParserError, SyntaxError, ValueError) as exc:
+        raise ValueError(_reason(exc)) from None
+    return converted
+
+
+def hours_text(value, lang: str = "nl") -> str:
+    """Opening hours as people read them: in Dutch ``ma–vr 09:00–12:00; za 10:00–16:00``.
+
+    Parameters
+    ----------
+    value : str or None
+        Stored hours (OSM syntax). A value that does not parse is shown as it was written.
+    lang : str
+        ``"nl"`` gives Dutch day and month names and words; any other language the OSM text.
+
+    Returns
+    -------
+    str
+        The text; ``""`` for an empty value. Comments in quotes stay as written.
+
+    Examples
+    --------
+    >>> hours_text("Mo-Fr 09:00-12:00; Sa 10:00-16:00; PH off")
+    'ma–vr 09:00–12:00; za 10:00–16:00; feestdagen gesloten'
+    """
+    text = _text(value)
+    if text is None:
+        return ""
+    if lang != "nl" or not hours_known(text):
+        return text
+    parts = text.split('"')
+    for k in range(0, len(parts), 2):  # outside quotes only
+        part = re.sub(r"[A-Za-z]+", lambda m: _OSM_TO_DUTCH.get(m.group(0), m.group(0)), parts[k])
+        part = re.sub(r"(?<=[\w:])-(?=[\w])", "–", part)
+        parts[k] = re.sub(r",(?=\S)", ", ", part).replace("24/7", "dag en nacht open")
+    return '"'.join(parts)
+
+
+def _from_dutch(text: str) -> str:
+    """Dutch words, ranges and times put into OSM syntax (not checked)."""
+    out = re.sub(r"[\u2013\u2014\u2212]", "-", text.lower())
+    out = re.sub(r"\s*\n\s*", "; ", out)
+    for pattern, osm in _PHRASES:
+        out = pattern.sub(osm, out)
+    out = re.sub(r"[a-z\u00e0-\u00ff]+", lambda m: _WORDS_TO_OSM.get(m.group(0), m.group(0)), out)
+    out = _HOUR_SPAN.sub(lambda m: f"{_hh(m.group(1), m.group(2))}-{_hh(m.group(3), m.group(4))}", out)
+    out = re.sub(r"\s*,\s*", ",", out)
+    out = re.sub(r"\s*-\s*", "-", out)
+    out = re.sub(r"\s*;\s*", "; ", out)
+    return re.sub(r"[ \t]+", " ", out).strip(" ;")
+
+
+def _hh(hours: str, minutes: str | None) -> str:
+    return f"{int(hours):02d}:{minutes or '00'}"
 
 
 def _days(text: str) -> list[int]:

@@ -186,7 +186,8 @@ def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minut
         options[code] = f"{t(LEVEL_CODES['gemeente'], lang)} {code}"
     for row in boundaries.sort_values(["level", "name"]).itertuples():
         options[str(row.code)] = f"{plain_text(row.name) or row.code} ({row.code})"
-    code = st.selectbox(t("report_pick_area", lang), list(options), format_func=options.get, key="report_area")
+    code = st.selectbox(t("report_pick_area", lang), list(options), format_func=options.get, key="report_area",
+                        placeholder=t("choose_one", lang))
     key = (str(path), ui.workspace_version(path), code, lang, minutes)
     if st.button(t("report_make", lang), key="report_make"):
         try:

@@ -75,7 +75,7 @@
     if (a.d) { box.appendChild(el('p', {text: a.d})); }
     var facts = [];
     if (isMeeting(a)) { facts.push('✔ ' + t('meeting_place')); }
-    if (a.o) { facts.push(t('opening_hours') + ': ' + a.o); }
+    if (a.o) { facts.push(t('opening_hours') + ': ' + (lang === 'nl' && a.oh ? a.oh : a.o)); }
     if (a.p) { facts.push(t('operator') + ': ' + a.p); }
     if (a.t) { facts.push(t('story_date') + ': ' + a.t); }
     if (a.w) { facts.push(t('wheelchair') + ': ' + t('wheelchair_' + a.w)); }
