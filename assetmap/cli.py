@@ -161,6 +161,8 @@ def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--gap-cells", action="store_true", help="also consider any uncovered spot, not only existing assets")
     sub.choices["coverage"].add_argument("--no-save", action="store_true",
                                          help="do not write the result into the workspace")
+    sub.choices["coverage"].add_argument("--csv", metavar="OUT.csv",
+                                         help="also write the table per area as CSV, the method stamp on every row")
     sub.choices["coverage"].add_argument("--area", help="show only this gemeente, wijk or buurt: a CBS code or a "
                                                         "name (the whole workspace is still computed and saved)")
 
@@ -493,11 +495,14 @@ def _filters(args):
 
 def _coverage(args) -> int:
     from assetmap.coverage import compute_coverage, save_coverage, save_demand_placement
+    from assetmap.coverage_notes import for_area, method_note, partial_note, partial_summary
     from assetmap.progress import StageBar
     filters = _filters(args)
     _categories_checked(args)
     with _open(args.workspace) as ws, StageBar(args.lang) as progress:
         boundaries = ws.boundaries()
+        if args.area:  # an area the workspace lacks is refused before anything is computed or saved
+            for_area({"buurten": []}, boundaries, args.area)
         inputs = _coverage_inputs(ws, args, progress)
         progress(N_("progress_coverage"))
         result = compute_coverage(inputs, args.minutes, _speed(args), filters=filters)
@@ -505,12 +510,19 @@ def _coverage(args) -> int:
             progress(N_("progress_save"))
             save_coverage(ws, result)
             save_demand_placement(ws, inputs)  # the app's coverage page then opens without placing residents
-    from assetmap.coverage_notes import for_area, method_note, partial_note, partial_summary
     payload = result.to_dict()
     if args.area:
         payload = for_area(payload, boundaries, args.area)
     if args.json:
         _write_json(args.json, payload)
+    if args.csv:
+        table = result.stamped_table()
+        codes = {r["code"] for r in payload["buurten"]}
+        out = Path(args.csv)
+        if not out.parent.exists():
+            raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
+        from assetmap.report import write_atomically
+        write_atomically(out, table[table["buurt_code"].isin(codes)].to_csv(index=False).encode("utf-8"))
     _notes(result.notes, args.lang, sys.stdout)
     total = payload["total"]
     print(text("cli_coverage_total", args.lang, places=len(result.meeting_places), minutes=result.minutes,

@@ -171,6 +171,18 @@ class CoverageResult:
         """Restore a pickled result (see :meth:`__getstate__`)."""
         self.__dict__.update(state)
 
+    def stamped_table(self) -> pd.DataFrame:
+        """The per-area table as saved and written to CSV: :data:`AREA_COLUMNS`, ``minutes`` and the
+        method stamp on every row (``speed_kmh``, ``method_version``, ``snapping``, ``osm_date``,
+        ``cbs_year``), so that a row read on its own can still be cited.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per area, most uncovered residents first, without geometry.
+        """
+        return self.buurten.assign(minutes=self.minutes, **_stamp_columns(self))
+
     @property
     def buurten(self) -> pd.DataFrame:
         """The per-area table without geometry (:data:`AREA_COLUMNS`)."""
