@@ -721,7 +721,7 @@ def _notes(notes, lang: str, stream=None) -> None:
 
 
 def _minutes(value) -> str:
-    return "-" if value != value else f"{value:g}"  # NaN: cannot reach a meeting place
+    return "-" if value is None or value != value else f"{value:g}"  # None or NaN: cannot reach a meeting place
 
 
 def _write_json(path: str, payload: dict) -> None:

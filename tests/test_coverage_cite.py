@@ -261,7 +261,9 @@ def test_the_pdf_profile_flags_a_partial_area_withholds_voorhofs_figure_and_is_s
     gemeente = tmp_path / "gemeente.pdf"
     assert main(["report", str(delft_copy), "--area", "GM0503", "--lang", "en", "--out", str(gemeente)]) == 0
     text = " ".join(_pdf_text(gemeente).split())
-    assert "Wijk 24 Voorhof: partial: 24 % of the wijk lies within the map data; no figure is given for it" in text
+    assert "* partial (share of the area within the map data): " in text
+    assert "Wijk 24 Voorhof 24 %;" in text and "Wijk 28 Wippolder 61 %;" in text
+    assert re.search(r"Wijk 24 Voorhof \* WK050324 3,314 - - -", text)
 
 
 # ---------------------------------------------------------------------- the app

@@ -217,10 +217,11 @@ def _coverage_table(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     flow.table([t("report_col_area", lang), t("report_col_code", lang), t("col_population", lang),
                 t("col_pct", lang), t("report_col_median", lang), t("report_col_p90", lang)],
                rows, [0.0, 0.36, -0.58, -0.68, -0.78, -0.88])
-    for r in profile.coverage:  # the flag of each partial area, with the share its figure is about
-        if r["partial"]:
-            flow.line(f"* {plain_text(r['name']) or r['code']}: {partial_note(r, lang)}", size=7.5, colour="#333",
-                      indent=0.01)
+    partial = [r for r in profile.coverage if r["partial"]]
+    if partial:  # one legend for the starred areas: each with the share its figure is about
+        flow.line(t("report_partial_legend", lang, withhold=round(100 * settings.WITHHOLD_DATA_SHARE),
+                    areas="; ".join(f"{plain_text(r['name']) or r['code']} {round(100 * r['data_share'])} %"
+                                    for r in partial)), size=7.5, colour="#333", indent=0.01)
 
 
 def _row_figures(row: dict, lang: str) -> list[str]:
