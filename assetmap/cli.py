@@ -75,7 +75,8 @@ def _add_import_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", help="GeoJSON polygon of the area the file covers (default: its extent)")
     p.add_argument("--clip", action="store_true",
                    help="with --file and --area: import only what intersects the area (e.g. one gemeente from a "
-                        "province extract), dropped while reading")
+                        "province extract), dropped while reading; places and walkable ways up to "
+                        "settings.IMPORT_BUFFER_M beyond it are kept (default: a 30-minute walk, 2,250 m)")
 
     p = command("import-boundaries", _import_boundaries, "import CBS gemeente/wijk/buurt boundaries with population")
     p.add_argument("--file", help="GeoJSON, TopoJSON, GeoPackage or shapefile (offline)")
