@@ -235,6 +235,10 @@ def test_the_imports_keep_the_data_dates_and_every_output_carries_the_method(del
         saved = ws.read_table("coverage_buurten")
     assert set(saved["method_version"]) == {coverage.METHOD_VERSION} and set(saved["osm_date"]) == {OSM_DAY}
     assert saved.set_index("buurt_code").loc[VOORHOF, "partial"]
+    with open_workspace(delft_copy) as ws:
+        kept = ws.read_table(coverage.METHOD_TABLE).iloc[0]
+    assert (kept["method_version"], kept["osm_date"], kept["cbs_year"], kept["minutes"]) == \
+        (coverage.METHOD_VERSION, OSM_DAY, "2022", 10.0)
     # The slow speed is stamped as used.
     assert main(["coverage", str(delft_copy), "--slow", "--json", str(out), "--no-save"]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["method"]["speed_kmh"] == settings.SLOW_WALK_SPEED_KMH

@@ -113,6 +113,7 @@ from assetmap.coverage.network import (
 from assetmap.coverage.placement import NETWORK_TABLE, PLACEMENT_TABLE, placement_key, save_demand_placement
 from assetmap.coverage.results import (
                                        AREA_COLUMNS,
+                                       METHOD_TABLE,
                                        METHOD_VERSION,
                                        CoverageResult,
                                        area_rows,
@@ -130,7 +131,7 @@ from assetmap.coverage.suggest import (
 )
 
 __all__ = [
-    "AREA_COLUMNS", "METHOD_VERSION", "MIN_COMPONENT_NODES", "MIN_COMPONENT_SHARE", "NETWORK_TABLE", "PLACEMENT_TABLE",
+    "AREA_COLUMNS", "METHOD_TABLE", "METHOD_VERSION", "MIN_COMPONENT_NODES", "MIN_COMPONENT_SHARE", "NETWORK_TABLE", "PLACEMENT_TABLE",
     "PLACE_ATTRIBUTES", "SNAP_LOCAL_POINTS", "CoverageError", "CoverageInputs", "CoverageResult", "PlaceFilters",
     "SiteChoice", "Snap", "WalkNetwork", "active_meeting_places", "analysis_areas", "area_profiles", "area_rows",
     "build_network", "candidate_sites", "choose_sites", "compare_places", "compute_coverage", "coverage_sets",

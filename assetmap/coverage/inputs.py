@@ -6,6 +6,8 @@ The network and the placed residents come from the kept placement when it is up 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import shapely
 
@@ -118,4 +120,9 @@ def _data_dates(ws, boundaries) -> dict:
     if dates["cbs_year"] is None and "year" in boundaries.columns:
         years = pd.to_numeric(boundaries["year"], errors="coerce").dropna()
         dates["cbs_year"] = str(int(years.max())) if len(years) else None
+    if dates["cbs_year"] is None:  # imported before the dates were kept: the year in the file's name, if any
+        sources = ws.sources()
+        for name, reference in zip(sources.get("name", []), sources.get("reference", [])):
+            found = re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", str(reference)) if str(name).startswith("CBS") else []
+            dates["cbs_year"] = found[0] if found else dates["cbs_year"]
     return dates

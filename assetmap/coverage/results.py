@@ -23,14 +23,17 @@ from assetmap.coverage.placement import _demand_lonlat
 from assetmap.layers.schema import BUILDING_BLOCKS
 from assetmap.messages import Message
 
-__all__ = ["AREA_COLUMNS", "DATA_DATES_TABLE", "METHOD_VERSION", "CoverageResult", "area_rows", "method_stamp",
-           "save_coverage"]
+__all__ = ["AREA_COLUMNS", "DATA_DATES_TABLE", "METHOD_TABLE", "METHOD_VERSION", "CoverageResult", "area_rows",
+           "method_stamp", "save_coverage"]
 
 #: The version of the coverage method, cited with every figure (``method.version``). Raised whenever
 #: a change would give another figure for the same data: how residents are placed, snapped, walked
 #: or counted. 3: areas partly outside the map data are flagged (``data_share``, ``partial``), an
 #: import keeps places and ways up to a buffer beyond the area, ``--categories`` restricts.
 METHOD_VERSION: str = "3"
+
+#: The one-row table that :func:`save_coverage` writes beside the per-area table: minutes and method stamp.
+METHOD_TABLE: str = "coverage_method"
 
 
 def method_stamp(speed_kmh: float, data_dates: dict | None = None) -> dict:
@@ -367,7 +370,8 @@ def save_coverage(ws, result: CoverageResult) -> None:
     result : CoverageResult
         From :func:`compute_coverage`; tables ``coverage_buurten`` and ``coverage_gaps``
         (EPSG:4326) are replaced, each row with the minutes and the method stamp
-        (``speed_kmh``, ``method_version``, ``snapping``, ``osm_date``, ``cbs_year``).
+        (``speed_kmh``, ``method_version``, ``snapping``, ``osm_date``, ``cbs_year``), and the
+        stamp alone in the one-row table :data:`METHOD_TABLE` (``coverage_method``).
 
     Returns
     -------
@@ -376,6 +380,11 @@ def save_coverage(ws, result: CoverageResult) -> None:
     stamp = _stamp_columns(result)
     areas = result.areas.assign(minutes=result.minutes, **stamp)
     gaps = result.gaps.assign(minutes=result.minutes, **stamp)
+    # The stamp also as its own one-row table: a coverage_buurten written by an earlier version keeps
+    # its columns (a stored table gains none), and this one is always there to cite.
+    method = pd.DataFrame([{"minutes": result.minutes, **stamp}]).astype(
+        {"method_version": "string", "snapping": "string", "osm_date": "string", "cbs_year": "string"})
     with ws.transaction():
+        ws.save_result(METHOD_TABLE, method, "the method and data dates of the saved coverage (assetmap coverage)")
         ws.save_result("coverage_buurten", areas, "meeting-place coverage per buurt (assetmap coverage)")
         ws.save_result("coverage_gaps", gaps, "residents beyond the walking threshold (assetmap coverage)")
