@@ -566,7 +566,9 @@ def _suggest(args) -> int:
                for row in sites.itertuples()]
     solved = sites.attrs
     if args.json:
-        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "filters": filters.to_dict(), "method": solved["method"],
+        # "method" is the solver here (an older key); the coverage method stamp is "coverage_method".
+        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "filters": filters.to_dict(),
+                                "coverage_method": before.method, "method": solved["method"],
                                 "optimal": solved["optimal"], "added_population": solved["added_population"],
                                 "upper_bound_added_population": solved["upper_bound_added_population"],
                                 "upper_bound_coverage_pct": solved["upper_bound_coverage_pct"], "sites": records})

@@ -178,6 +178,11 @@ def test_report_and_coverage_take_a_name(delft_copy, tmp_path, capsys):
     assert [r["code"] for r in payload["buurten"]] == [VOORHOF]
     assert payload["total"]["population"] == 3314
     capsys.readouterr()
+    # Every command that takes --area takes the name: changes gives the same summary for both.
+    assert main(["changes", str(delft_copy), "--since", "2020-01-01", "--area", "Wippolder", "--json"]) == 0
+    by_name = json.loads(capsys.readouterr().out)
+    assert main(["changes", str(delft_copy), "--since", "2020-01-01", "--area", WIPPOLDER, "--json"]) == 0
+    assert by_name == json.loads(capsys.readouterr().out) and by_name["area"] == WIPPOLDER
     assert main(["report", str(delft_copy), "--area", "Tanthof", "--out", str(tmp_path / "x.pdf")]) == 2
     err = capsys.readouterr().err
     assert "Tanthof-West (WK050322)" in err and "Tanthof-Oost (WK050323)" in err
@@ -239,6 +244,10 @@ def test_the_imports_keep_the_data_dates_and_every_output_carries_the_method(del
         kept = ws.read_table(coverage.METHOD_TABLE).iloc[0]
     assert (kept["method_version"], kept["osm_date"], kept["cbs_year"], kept["minutes"]) == \
         (coverage.METHOD_VERSION, OSM_DAY, "2022", 10.0)
+    # suggest --json carries the same stamp (its "method" names the solver, as it always has).
+    assert main(["suggest", str(delft_copy), "--count", "1", "--json", str(out)]) == 0
+    suggested = json.loads(out.read_text(encoding="utf-8"))
+    assert suggested["coverage_method"] == method and suggested["method"] in ("exact", "greedy")
     # The slow speed is stamped as used.
     assert main(["coverage", str(delft_copy), "--slow", "--json", str(out), "--no-save"]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["method"]["speed_kmh"] == settings.SLOW_WALK_SPEED_KMH
