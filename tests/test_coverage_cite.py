@@ -303,3 +303,16 @@ def test_the_coverage_page_flags_partial_areas_and_shows_the_method(delft_copy, 
     assert table.loc["Wijk 28 Wippolder", i18n.t("col_pct", "nl")] == 41.9
     assert any("6 van de 6 gebieden vallen deels buiten" in i.value for i in at.info)
     assert any(c.value.startswith(f"Methode {coverage.METHOD_VERSION}") and OSM_DAY in c.value for c in at.caption)
+
+
+def test_the_published_site_gives_no_figure_for_voorhof_and_carries_the_method(delft_copy, tmp_path):
+    from assetmap.publish import publish_site
+
+    publish_site(delft_copy, tmp_path / "site")
+    script = (tmp_path / "site" / "data.js").read_text(encoding="utf-8")
+    data = json.loads(script[script.index("{"):script.rindex("}") + 1])
+    areas = {a["name"]: a for a in data["coverage"]["areas"]}
+    assert areas["Wijk 24 Voorhof"]["pct"] is None and areas["Wijk 24 Voorhof"]["withheld"]
+    assert areas["Wijk 28 Wippolder"]["pct"] == 41.9 and areas["Wijk 28 Wippolder"]["partial"]
+    assert data["coverage"]["method"]["osm_date"] == OSM_DAY and data["coverage"]["method"]["cbs_year"] == "2022"
+
