@@ -78,7 +78,8 @@ def _add_import_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", help="GeoJSON polygon of the area the file covers (default: its extent)")
     p.add_argument("--clip", action="store_true",
                    help="with --file and --area: import only what intersects the area (e.g. one gemeente from a "
-                        "province extract), dropped while reading")
+                        "province extract), dropped while reading; places and walkable ways up to "
+                        "settings.IMPORT_BUFFER_M beyond it are kept (default: a 30-minute walk, 2,250 m)")
 
     p = command("import-boundaries", _import_boundaries, "import CBS gemeente/wijk/buurt boundaries with population")
     p.add_argument("--file", help="GeoJSON, TopoJSON, GeoPackage or shapefile (offline)")
@@ -155,8 +156,8 @@ def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
                            help=f"walking speed (default {settings.WALK_SPEED_KMH:g})")
         speed.add_argument("--slow", action="store_true",
                            help=f"slow profile, {settings.SLOW_WALK_SPEED_KMH:g} km/h (older people, limited mobility)")
-        p.add_argument("--categories", help="comma-separated categories that count as meeting places "
-                                            "(default: the meeting places of data/osm_tags.csv)")
+        p.add_argument("--categories", help="count only the meeting places of these comma-separated categories "
+                                            "of data/osm_tags.csv, e.g. library,community_centre (default: all)")
         p.add_argument("--json", metavar="OUT.json", help="also write the result as JSON")
         p.add_argument("--when", help='count only places open (or with an activity) then, e.g. "We 19:00" or '
                                       '"Tu 19:00-21:00": open at any moment of the stretch')
@@ -167,6 +168,10 @@ def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--gap-cells", action="store_true", help="also consider any uncovered spot, not only existing assets")
     sub.choices["coverage"].add_argument("--no-save", action="store_true",
                                          help="do not write the result into the workspace")
+    sub.choices["coverage"].add_argument("--csv", metavar="OUT.csv",
+                                         help="also write the table per area as CSV, the method stamp on every row")
+    sub.choices["coverage"].add_argument("--area", help="show only this gemeente, wijk or buurt: a CBS code or a "
+                                                        "name (the whole workspace is still computed and saved)")
 
 
 def _add_print_commands(sub: argparse._SubParsersAction) -> None:
@@ -176,14 +181,14 @@ def _add_print_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--set", action="append", default=[], metavar="BLOCK=LABEL",
                    help="give a building block its own name here (an empty label brings back the standard one)")
     p = command("report", _report, "print an A4 profile of a gemeente, wijk or buurt (PDF or HTML, public data only)")
-    p.add_argument("--area", required=True, help="CBS code of the area: GM0503, WK050328 or BU05032800")
+    p.add_argument("--area", required=True, help="the area: a CBS code (GM0503, WK050328, BU05032800) or a name")
     p.add_argument("--minutes", type=float, default=None,
                    help=f"walking minutes that count as nearby (default {settings.COVERAGE_MINUTES:g})")
     p.add_argument("--out", required=True, help="the file to write: profile.pdf or profile.html")
     p.add_argument("--lang", dest="print_lang", choices=("en", "nl"), default=None,
                    help="language of the profile (default: that of the messages)")
     p = command("poster", _poster, "print a workshop poster: a large map with a reference grid (PDF)")
-    p.add_argument("--area", required=True, help="CBS code of the area: GM0503, WK050328 or BU05032800")
+    p.add_argument("--area", required=True, help="the area: a CBS code (GM0503, WK050328, BU05032800) or a name")
     p.add_argument("--size", choices=("A0", "A1", "A2", "A3"), default="A1", help="paper size (default A1)")
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.add_argument("--lang", dest="print_lang", choices=("en", "nl"), default=None,
@@ -245,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     # Without the global --lang, a command's own --lang (report, poster, publish) is that of its messages too.
     args.lang = cli_language(args.lang or getattr(args, "print_lang", None) or getattr(args, "site_lang", None))
     try:
+        _named_area(args)
         status = args.handler(args)
         sys.stdout.flush()  # inside the try: a reader that went away shows up here, not at exit
         return status
@@ -264,6 +270,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # ---------------------------------------------------------------------- handlers
+def _named_area(args) -> None:
+    """``--area`` as a name becomes the CBS code it names, for every command that takes an area
+    (``import-osm --area`` is a file); a code stays as it is, without opening the workspace."""
+    if args.command == "import-osm" or not getattr(args, "area", None):
+        return
+    from assetmap.layers.boundaries import area_code
+    try:
+        args.area = area_code(None, args.area)
+    except InputError:  # not a code: a name, looked up among the workspace's boundaries
+        from assetmap.service import open_workspace
+        with open_workspace(args.workspace) as ws:
+            args.area = area_code(ws.boundaries(), args.area)
+
+
 def _open(path: str):
     from assetmap.i18n import use_block_labels
     from assetmap.service import open_workspace
@@ -477,11 +497,8 @@ def _publish(args) -> int:
 
 
 def _coverage_inputs(ws, args, progress=None):
-    from assetmap.coverage import load_inputs
-    categories = None
-    if args.categories:
-        categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
-    return load_inputs(ws, meeting_place_categories=categories, progress=progress)
+    from assetmap.coverage import load_inputs, only_categories
+    return load_inputs(ws, categories=only_categories(args.categories), progress=progress)
 
 
 def _speed(args) -> float | None:
@@ -497,9 +514,14 @@ def _filters(args):
 
 def _coverage(args) -> int:
     from assetmap.coverage import compute_coverage, save_coverage, save_demand_placement
+    from assetmap.coverage_notes import for_area, method_note, partial_note, partial_summary
     from assetmap.progress import StageBar
     filters = _filters(args)
+    _categories_checked(args)
     with _open(args.workspace) as ws, StageBar(args.lang) as progress:
+        boundaries = ws.boundaries()
+        if args.area:  # an area the workspace lacks is refused before anything is computed or saved
+            for_area({"buurten": []}, boundaries, args.area)
         inputs = _coverage_inputs(ws, args, progress)
         progress(N_("progress_coverage"))
         result = compute_coverage(inputs, args.minutes, _speed(args), filters=filters)
@@ -507,26 +529,48 @@ def _coverage(args) -> int:
             progress(N_("progress_save"))
             save_coverage(ws, result)
             save_demand_placement(ws, inputs)  # the app's coverage page then opens without placing residents
+    payload = result.to_dict()
+    if args.area:
+        payload = for_area(payload, boundaries, args.area)
     if args.json:
-        _write_json(args.json, result.to_dict())
+        _write_json(args.json, payload)
+    if args.csv:
+        table = result.stamped_table()
+        codes = {r["code"] for r in payload["buurten"]}
+        out = Path(args.csv)
+        if not out.parent.exists():
+            raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
+        from assetmap.report import write_atomically
+        write_atomically(out, table[table["buurt_code"].isin(codes)].to_csv(index=False).encode("utf-8"))
     _notes(result.notes, args.lang, sys.stdout)
-    total = result.total
+    total = payload["total"]
     print(text("cli_coverage_total", args.lang, places=len(result.meeting_places), minutes=result.minutes,
                speed=result.speed_kmh, covered=total["covered_population"], population=total["population"],
                pct=total["coverage_pct"]))
     _coverage_context(result, args.lang)
+    for line in partial_summary(payload["buurten"], args.lang) + [method_note(payload["method"], args.lang)]:
+        print(line)
     print(text("cli_coverage_header", args.lang))
-    for row in result.buurten.itertuples():
-        print(f"{row.buurt_code}\t{row.name}\t{row.population}\t{row.covered_population}\t"
-              f"{row.uncovered_population}\t{row.coverage_pct:g}\t{_minutes(row.median_minutes)}\t"
-              f"{_minutes(row.p90_minutes)}")
+    for row in payload["buurten"]:
+        shown = not row["withheld"]
+        figures = (row["covered_population"], row["population"] - row["covered_population"], f"{row['coverage_pct']:g}",
+                   _minutes(row["median_minutes"]), _minutes(row["p90_minutes"])) if shown else ("-",) * 5
+        line = "\t".join(str(v) for v in (row["code"], row["name"], row["population"], *figures))
+        print(line + (f"\t{partial_note(row, args.lang)}" if row["partial"] else ""))
     return EXIT_OK
+
+
+def _categories_checked(args) -> None:
+    """Refuse unknown ``--categories`` before the workspace is read (see :func:`coverage.only_categories`)."""
+    from assetmap.coverage import only_categories
+    only_categories(args.categories)
 
 
 def _suggest(args) -> int:
     from assetmap.coverage import compute_coverage, suggest_sites
     from assetmap.progress import StageBar
     filters = _filters(args)
+    _categories_checked(args)
     with StageBar(args.lang) as progress:
         with _open(args.workspace) as ws:
             inputs = _coverage_inputs(ws, args, progress)
@@ -540,7 +584,9 @@ def _suggest(args) -> int:
                for row in sites.itertuples()]
     solved = sites.attrs
     if args.json:
-        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "filters": filters.to_dict(), "method": solved["method"],
+        # "method" is the solver here (an older key); the coverage method stamp is "coverage_method".
+        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "filters": filters.to_dict(),
+                                "coverage_method": before.method, "method": solved["method"],
                                 "optimal": solved["optimal"], "added_population": solved["added_population"],
                                 "upper_bound_added_population": solved["upper_bound_added_population"],
                                 "upper_bound_coverage_pct": solved["upper_bound_coverage_pct"], "sites": records})
@@ -698,7 +744,7 @@ def _notes(notes, lang: str, stream=None) -> None:
 
 
 def _minutes(value) -> str:
-    return "-" if value != value else f"{value:g}"  # NaN: cannot reach a meeting place
+    return "-" if value is None or value != value else f"{value:g}"  # None or NaN: cannot reach a meeting place
 
 
 def _write_json(path: str, payload: dict) -> None:

@@ -5,7 +5,9 @@ The CLI, the app and the tests call these; nothing else writes imported data.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,7 +22,12 @@ from assetmap.privacy import story_warnings
 from assetmap.service import SaveReport
 from assetmap.sources import workshop
 
-__all__ = ["ImportResult", "import_osm", "import_boundaries", "import_workshop"]
+__all__ = ["DATA_DATES_TABLE", "ImportResult", "import_osm", "import_boundaries", "import_workshop"]
+
+#: The table that keeps how current each imported data set is (one row per source ``name``:
+#: ``reference``, ``data_date`` as ISO day or CBS year, ``basis``): the method stamp of coverage
+#: cites it (:func:`assetmap.coverage.method_stamp`).
+DATA_DATES_TABLE = "source_dates"
 
 
 @dataclass
@@ -62,7 +69,7 @@ class ImportResult:
 
 def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
                area_file: str | Path | None = None, actor: str = "OpenStreetMap", progress=None,
-               clip: bool = False) -> ImportResult:
+               clip: bool = False, buffer_m: float | None = None) -> ImportResult:
     """Import OSM facilities, residential buildings and the walking network.
 
     Everything lands in one transaction, with the source logged (ODbL). Assets get their buurt,
@@ -87,8 +94,14 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
         Called as ``progress(stage, done, total)`` with a stage message code (see
         :mod:`assetmap.progress`); None reports nothing.
     clip : bool
-        With ``file`` and ``area_file``: keep only what intersects the area, dropped while the
-        file is read (a province extract imported for one gemeente stays within memory).
+        With ``file`` and ``area_file``: keep only what intersects the area grown by ``buffer_m``,
+        dropped while the file is read (a province extract imported for one gemeente stays within
+        memory). Residents are counted inside the area only.
+    buffer_m : float, optional
+        How far beyond the area places and walkable ways are kept (``clip``) or fetched
+        (``place``), in metres: residents near the edge reach places just outside it. Default
+        ``settings.IMPORT_BUFFER_M``, else the longest walk the app offers at the normal speed
+        (:func:`assetmap.sources.osm.area_buffer_m`, 2,250 m).
 
     Returns
     -------
@@ -109,7 +122,9 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
     from assetmap.sources import osm  # osmnx costs seconds to import; a workshop import never needs it
     area = _read_area(area_file) if area_file else None
     _report(progress, N_("progress_osm_read"))
-    layers = osm.read_osm_file(file, area, progress=progress, clip=clip) if file else osm.fetch_osm_place(place)
+    layers = osm.read_osm_file(file, area, progress=progress, clip=clip, buffer_m=buffer_m) if file \
+        else osm.fetch_osm_place(place, buffer_m=buffer_m)
+    day, basis = osm.osm_data_date(file) if file else (date.today().isoformat(), "downloaded")
     assets = assign_codes(layers.assets, ws.boundaries())
     _report(progress, N_("progress_save"), 0, 1)
     with ws.transaction():
@@ -122,6 +137,7 @@ def import_osm(ws, *, file: str | Path | None = None, place: str | None = None,
         if getattr(layers, "streets", None) is not None:
             ws.replace_streets(layers.streets)
         ws.log_source("OpenStreetMap", layers.reference, "ODbL 1.0", settings.OSM_ATTRIBUTION, len(assets))
+        _log_data_date(ws, "OpenStreetMap", layers.reference, day, basis)
     notes = hours_problems(assets["opening_hours"], rows=[None] * len(assets), names=assets["name"])
     _report(progress, N_("progress_save"), 1, 1)
     return ImportResult(len(assets), report, notes)
@@ -171,6 +187,8 @@ def import_boundaries(ws, *, file: str | Path | None = None, gemeente: str | Non
         ws.replace_boundaries(boundaries)
         ws.log_source("CBS wijk- en buurtkaart", str(file or f"PDOK {gemeente}"), "CC BY 4.0",
                       settings.CBS_ATTRIBUTION, len(boundaries))
+        year, basis = _cbs_year(boundaries, file)
+        _log_data_date(ws, "CBS wijk- en buurtkaart", str(file or f"PDOK {gemeente}"), year, basis)
     _report(progress, N_("progress_save"), 1, 1)
     notes = []
     if len(boundaries) and boundaries["population"].isna().all():
@@ -260,6 +278,26 @@ def _add_activities(ws, activities: pd.DataFrame, actor: str | None) -> None:
             continue
         fields = {k: record[k] for k in ("asset_id", "name", "recurring_time", "target_group", "free", "walk_in")}
         ws.add_activity(fields, actor)
+
+
+def _cbs_year(boundaries: gpd.GeoDataFrame, file) -> tuple[str | None, str]:
+    """The CBS edition of boundaries: their ``year``, else a year in the file name, else PDOK's edition."""
+    years = boundaries["year"].dropna() if "year" in boundaries.columns else []
+    if len(years):
+        return str(int(years.max())), "year_column"
+    found = re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", Path(str(file)).name) if file else \
+        re.findall(r"/((?:19|20)\d\d)/", settings.PDOK_WFS_URL)
+    return (found[0], "file_name" if file else "pdok") if found else (None, "unknown")
+
+
+def _log_data_date(ws, name: str, reference: str, day: str | None, basis: str) -> None:
+    """Keep how current a source is in :data:`DATA_DATES_TABLE` (its earlier row replaced, the others kept)."""
+    old = ws.read_table(DATA_DATES_TABLE) if DATA_DATES_TABLE in ws.tables() else None
+    rows = [] if old is None else [r for r in old[["name", "reference", "data_date", "basis"]].to_dict("records")
+                                   if r["name"] != name]
+    rows.append({"name": name, "reference": reference, "data_date": day, "basis": basis})
+    frame = pd.DataFrame(rows, columns=["name", "reference", "data_date", "basis"]).astype("string")
+    ws.save_result(DATA_DATES_TABLE, frame, "how current each imported data set is (assetmap imports)")
 
 
 def _report(progress, stage: str, done: int = 0, total: int | None = None) -> None:

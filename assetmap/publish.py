@@ -490,12 +490,15 @@ def _coverage(ws, boundaries: gpd.GeoDataFrame, level: str, minutes: float | Non
         return None
     population = sum(r["population"] for r in rows)
     covered = sum(r["covered_population"] for r in rows)
+    # An area mostly outside the map data gets no figure (pct None shows as a dash); every area says
+    # its share inside the data, and the summary carries the method stamp (coverage.method_stamp).
     return {"minutes": result.minutes, "speed_kmh": result.speed_kmh, "level": rows[0]["level"],
-            "population": population, "covered": covered,
+            "population": population, "covered": covered, "method": dict(result.method),
             "pct": round(100.0 * covered / population, 1) if population else 0.0,
             "areas": [{"name": r["name"], "population": r["population"], "covered": r["covered_population"],
-                       "pct": None if r["coverage_pct"] is None else round(float(r["coverage_pct"]), 1),
-                       "median": r["median_minutes"]}
+                       "pct": None if r["coverage_pct"] is None or r["withheld"] else round(float(r["coverage_pct"]), 1),
+                       "median": r["median_minutes"], "data_share": r["data_share"], "partial": r["partial"],
+                       "withheld": r["withheld"]}
                       for r in sorted(rows, key=lambda r: (-(r["population"] - r["covered_population"]), r["name"]))]}
 
 

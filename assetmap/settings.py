@@ -12,6 +12,10 @@ __all__ = [
     "WALK_SPEED_KMH",
     "SLOW_WALK_SPEED_KMH",
     "COVERAGE_MINUTES",
+    "COVERAGE_MAX_MINUTES",
+    "IMPORT_BUFFER_M",
+    "COMPLETE_DATA_SHARE",
+    "WITHHOLD_DATA_SHARE",
     "MAX_SNAP_DISTANCE_M",
     "DEMAND_GRID_M",
     "SUGGEST_TIME_LIMIT_S",
@@ -49,6 +53,20 @@ WALK_SPEED_KMH: float = 4.5
 SLOW_WALK_SPEED_KMH: float = 3.0
 #: Default threshold in walking minutes for "a meeting place nearby".
 COVERAGE_MINUTES: float = 10.0
+#: The longest walk the app offers, in minutes (the largest choice of the coverage page's slider).
+COVERAGE_MAX_MINUTES: float = 30.0
+#: How far beyond the area (metres, RD New) ``import-osm --area ... --clip`` keeps places and the
+#: walking network, so that residents near the edge reach places just outside it. None: the longest
+#: walk the app offers at the normal speed, ``COVERAGE_MAX_MINUTES`` at ``WALK_SPEED_KMH`` (2,250 m).
+IMPORT_BUFFER_M: float | None = None
+#: An area counts as complete when at least this share of it lies inside the imported map data;
+#: below it, coverage calls it partial (``data_share``, ``partial``).
+COMPLETE_DATA_SHARE: float = 0.95
+#: A partial area with less than this share inside the map data gets no coverage figure in the CLI
+#: table, the app and the profile: its figure would say more about the edge of the data than about
+#: the area. From this share up to ``COMPLETE_DATA_SHARE`` the figure is shown with the flag and
+#: the share it is about.
+WITHHOLD_DATA_SHARE: float = 0.5
 #: A point further than this from the walking network (metres) is reported as unreachable.
 MAX_SNAP_DISTANCE_M: float = 500.0
 #: Side of the fallback demand grid cells in metres (CBS uses 100 m squares).

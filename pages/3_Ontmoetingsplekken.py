@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from assetmap import coverage, maps, settings, ui
+from assetmap.coverage_notes import method_note, partial_note, partial_summary
 from assetmap.errors import AssetmapError
 from assetmap.i18n import category_label, t
 from assetmap.layers.hours import hours_known
@@ -72,8 +73,8 @@ st.title(t("gaps_title", lang))
 st.caption(t("gaps_intro", lang, level=t(level, lang).lower()))
 
 c1, c2, c3 = st.columns(3) if explore else (*st.columns(2), None)
-minutes = c1.slider(t("minutes", lang), min_value=5, max_value=30, value=int(settings.COVERAGE_MINUTES), step=1,
-                    key="gap_minutes")
+minutes = c1.slider(t("minutes", lang), min_value=5, max_value=int(settings.COVERAGE_MAX_MINUTES),
+                    value=int(settings.COVERAGE_MINUTES), step=1, key="gap_minutes")
 speeds = coverage.speed_profiles()
 profile = c2.radio(t("speed", lang), list(speeds), key="gap_speed", horizontal=True,
                    format_func=lambda p: t(f"speed_{p}", lang, kmh=speeds[p]))
@@ -146,26 +147,42 @@ if counts.get("hours_unknown"):
     st.caption(t("hours_unknown_note", lang, count=counts["hours_unknown"]))
 for note in result.notes:
     st.caption(note.render(lang))
+# Areas partly outside the map data are said as such, and every figure carries its method stamp.
+rows = result.to_dict()["buurten"]
+for line in partial_summary(rows, lang):
+    st.info(line)
+st.caption(method_note(result.method, lang))
 
 # The table first: it says in words what the map says in colour (and a skip link leads past the map).
 st.subheader(t("table_title", lang, level=t(level, lang).lower()))
 st.caption(t("gaps_table_first", lang))
 table = result.buurten.sort_values("uncovered_population", ascending=False, kind="stable")
+shown = ~table["withheld"].to_numpy(dtype=bool)  # a figure about too small a part of an area is not shown
+
+
+def _figure(column: str, digits: int | None = None):
+    values = table[column].round(digits) if digits is not None else table[column]
+    return values.astype(object).where(shown, None).to_numpy()
+
+
 st.dataframe(pd.DataFrame({
     t(level, lang): table["name"].astype(object).to_numpy(),
     t("col_population", lang): table["population"].to_numpy(),
-    t("col_covered", lang): table["covered_population"].to_numpy(),
-    t("col_uncovered", lang): table["uncovered_population"].to_numpy(),
-    t("col_pct", lang): table["coverage_pct"].round(1).to_numpy(),
-    t("col_median", lang): table["median_minutes"].round(1).to_numpy(),
-    t("col_p90", lang): table["p90_minutes"].round(1).to_numpy(),
+    t("col_covered", lang): _figure("covered_population"),
+    t("col_uncovered", lang): _figure("uncovered_population"),
+    t("col_pct", lang): _figure("coverage_pct", 1),
+    t("col_median", lang): _figure("median_minutes", 1),
+    t("col_p90", lang): _figure("p90_minutes", 1),
+    t("col_data_share", lang): [f"{round(100 * v)}%" for v in table["data_share"]],
+    t("col_partial", lang): [partial_note(r, lang) for r in table.to_dict("records")],
     t("col_unreachable", lang): table["unreachable_population"].to_numpy(),
     t("col_mapped", lang): [result.completeness.get(c, {}).get("total", 0) for c in table["buurt_code"]],
     t("col_last_entry", lang): [result.completeness.get(c, {}).get("last_entry") or "-" for c in table["buurt_code"]],
 }), hide_index=True, width="stretch", key="gaps_table")
 
 with cycle_collection_paused():  # a city's gap points are many objects on their way to the map
-    fmap = maps.coverage_map(result.areas, gaps=result.gap_coordinates, meeting_places=result.meeting_places,
+    drawn = result.areas.assign(coverage_pct=result.areas["coverage_pct"].where(~result.areas["withheld"]))
+    fmap = maps.coverage_map(drawn, gaps=result.gap_coordinates, meeting_places=result.meeting_places,
                              sites=sites, lang=lang, minutes=minutes, leaflet_base=maps.LOCAL_LEAFLET)
     ui.show_map(fmap, "gaps_map", lang)
 st.caption(t("offline_tiles", lang))

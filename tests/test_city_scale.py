@@ -349,7 +349,7 @@ def test_clipping_to_an_area_while_reading_equals_filtering_afterwards_and_keeps
 
     box = shapely.box(4.366, 51.998, 4.376, 52.003)  # about 700 m x 550 m inside the Delft extract
     area = gpd.GeoDataFrame({"name": ["box"]}, geometry=[box], crs="EPSG:4326")
-    clipped = osm.read_osm_file(DELFT_PBF, area, clip=True)
+    clipped = osm.read_osm_file(DELFT_PBF, area, clip=True, buffer_m=0)  # the area itself, no buffer beyond it
 
     # The same, filtered after reading everything: features and whole ways that intersect the box.
     features, graph = osm.read_osm_objects(DELFT_PBF)

@@ -349,7 +349,8 @@ def test_cli_coverage_and_suggest_write_json_and_workspace(delft_copy, tmp_path)
     assert set(data["total"]) == {"population", "covered_population", "coverage_pct"}
     assert data["total"]["population"] == sum(b["population"] for b in data["buurten"])
     assert set(data["buurten"][0]) == {"level", "code", "buurt_code", "name", "population", "covered_population",
-                                       "coverage_pct", "median_minutes", "p90_minutes"}
+                                       "coverage_pct", "median_minutes", "p90_minutes", "population_cbs",
+                                       "data_share", "partial", "withheld"}
     # Delft has wijken, no buurten: the contract says so instead of calling wijk codes buurt codes.
     assert data["contract"] == 2 and data["level"] == "wijk"
     assert all(b["level"] == "wijk" and b["code"].startswith("WK") and b["code"] == b["buurt_code"]

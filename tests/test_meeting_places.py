@@ -154,7 +154,7 @@ def test_a_morning_place_covers_nobody_in_the_evening_and_residents_in_the_morni
     # The contract stays 2: the area rows are as before, the new keys are beside them.
     assert plain["contract"] == 2 and set(plain["buurten"][0]) == {
         "level", "code", "buurt_code", "name", "population", "covered_population", "coverage_pct",
-        "median_minutes", "p90_minutes"}
+        "median_minutes", "p90_minutes", "population_cbs", "data_share", "partial", "withheld"}
 
 
 def test_an_activity_makes_its_place_count_while_it_runs_for_its_group(morning_place):

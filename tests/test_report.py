@@ -149,11 +149,16 @@ def test_a_gemeente_profile_in_dutch_gives_the_total_of_coverage_json(mixed_file
     text = " ".join(_text(out).split())
     total = coverage_json["total"]
     pct = f"{total['coverage_pct']:.1f}".replace(".", ",")
-    assert f"{pct}% van de bewoners woont binnen 10 minuten lopen" in text
-    assert f"{total['covered_population']:,} van {total['population']:,}".replace(",", ".") in text
-    # One row per wijk, as coverage --json has them.
+    # The extract holds a ninth of the 104,580 residents of the Delft wijken (CBS): the gemeente's figure is
+    # withheld, and the profile says why.
+    share = round(100 * total["population"] / 104_580)
+    assert f"gedeeltelijk: {share} % van de gemeente valt binnen de kaartgegevens; daarom geen cijfer" in text
+    assert f"{pct}% van de bewoners woont binnen 10 minuten lopen" not in text
+    # One row per wijk, as coverage --json has them; partial ones starred, with their share in the legend.
+    assert "* gedeeltelijk (deel van het gebied binnen de kaartgegevens):" in text
     for row in coverage_json["buurten"]:
         assert row["code"] in text
+        assert f"{row['name']} {round(100 * row['data_share'])} %" in text
     assert "Bron: CBS, Kadaster" in text
     _assert_pages_drawn(out, "profile-gemeente-nl", scale=0.3)
 

@@ -34,7 +34,16 @@ Method (also in the README):
   reported as unreachable, never dropped.
 * **Meeting places.** Assets marked ``is_meeting_place`` plus every asset of a meeting-place
   category of the catalogue (:func:`assetmap.layers.categories.meeting_place_categories`);
-  candidate sites are the catalogue's ``meeting_place_candidate`` categories.
+  ``categories`` of :func:`load_inputs` (``--categories``, checked by :func:`only_categories`)
+  restricts them to those categories. Candidate sites are the catalogue's
+  ``meeting_place_candidate`` categories.
+* **Areas partly outside the data.** Each area's ``data_share`` is the share of its surface
+  inside the study area kept with the OSM import; its ``population`` is that share of the CBS
+  count. Below ``settings.COMPLETE_DATA_SHARE`` an area is ``partial``: its figures are about the
+  part inside, where residents near the edge may reach places the data does not hold; below
+  ``settings.WITHHOLD_DATA_SHARE`` the faces show no figure for it (``withheld``).
+* **Method stamp.** Every result carries :func:`method_stamp` (version, speed, snapping rule,
+  OSM date, CBS year), as the imports kept the dates.
 * **Settings.** Every parameter that defaults to a setting defaults to ``None``, meaning the
   value of ``assetmap.settings`` when the function runs (walking speed, minutes, snap distance,
   grid size), so a changed setting is honoured without re-importing this package.
@@ -82,7 +91,14 @@ from assetmap.coverage.demand import (
                                        largest_remainder,
                                        site_points,
 )
-from assetmap.coverage.filters import PlaceFilters, filter_places, filter_speed, place_filters, speed_profiles
+from assetmap.coverage.filters import (
+                                       PlaceFilters,
+                                       filter_places,
+                                       filter_speed,
+                                       only_categories,
+                                       place_filters,
+                                       speed_profiles,
+)
 from assetmap.coverage.inputs import load_inputs
 from assetmap.coverage.network import (
                                        MIN_COMPONENT_NODES,
@@ -95,7 +111,15 @@ from assetmap.coverage.network import (
                                        snap,
 )
 from assetmap.coverage.placement import NETWORK_TABLE, PLACEMENT_TABLE, placement_key, save_demand_placement
-from assetmap.coverage.results import AREA_COLUMNS, CoverageResult, save_coverage
+from assetmap.coverage.results import (
+                                       AREA_COLUMNS,
+                                       METHOD_TABLE,
+                                       METHOD_VERSION,
+                                       CoverageResult,
+                                       area_rows,
+                                       method_stamp,
+                                       save_coverage,
+)
 from assetmap.coverage.suggest import (
                                        SiteChoice,
                                        candidate_sites,
@@ -107,12 +131,12 @@ from assetmap.coverage.suggest import (
 )
 
 __all__ = [
-    "AREA_COLUMNS", "MIN_COMPONENT_NODES", "MIN_COMPONENT_SHARE", "NETWORK_TABLE", "PLACEMENT_TABLE",
+    "AREA_COLUMNS", "METHOD_TABLE", "METHOD_VERSION", "MIN_COMPONENT_NODES", "MIN_COMPONENT_SHARE", "NETWORK_TABLE", "PLACEMENT_TABLE",
     "PLACE_ATTRIBUTES", "SNAP_LOCAL_POINTS", "CoverageError", "CoverageInputs", "CoverageResult", "PlaceFilters",
-    "SiteChoice", "Snap", "WalkNetwork", "active_meeting_places", "analysis_areas", "area_profiles",
+    "SiteChoice", "Snap", "WalkNetwork", "active_meeting_places", "analysis_areas", "area_profiles", "area_rows",
     "build_network", "candidate_sites", "choose_sites", "compare_places", "compute_coverage", "coverage_sets",
     "demand_points", "distances_from_sites", "filter_places", "filter_speed", "filtered_inputs_places",
-    "largest_remainder", "load_inputs", "metres_per_minute", "nearest_distances", "place_filters",
+    "largest_remainder", "load_inputs", "method_stamp", "metres_per_minute", "nearest_distances", "only_categories", "place_filters",
     "placement_key", "save_coverage", "save_demand_placement", "site_points", "snap", "speed_profiles",
     "suggest_sites", "what_if",
 ]

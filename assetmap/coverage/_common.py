@@ -7,7 +7,11 @@ import pandas as pd
 
 from assetmap.errors import InputError
 
-__all__ = ["CoverageError"]
+__all__ = ["DATA_DATES_TABLE", "CoverageError"]
+
+#: Where the imports keep how current each data set is (written by :mod:`assetmap.imports`, whose
+#: ``DATA_DATES_TABLE`` is the same name; analysis reads it and never imports the workflows).
+DATA_DATES_TABLE: str = "source_dates"
 
 
 class CoverageError(InputError):

@@ -20,7 +20,7 @@ from assetmap.coverage._common import CoverageError, _column
 from assetmap.coverage.demand import CoverageInputs, _points, _snap_sites, _snap_sites_raw, site_points
 from assetmap.coverage.filters import PlaceFilters, filter_places, filter_speed
 from assetmap.coverage.network import Snap, _ranges
-from assetmap.coverage.results import CoverageResult, _pct, _Shared
+from assetmap.coverage.results import CoverageResult, _pct, _Shared, method_stamp
 from assetmap.layers import hours
 
 __all__ = ["active_meeting_places", "compute_coverage", "filtered_inputs_places", "metres_per_minute",
@@ -278,6 +278,7 @@ def compute_coverage(inputs: CoverageInputs, minutes: float | None = None, speed
     result.filters = (filters or PlaceFilters()).to_dict()
     result.place_counts = counts
     result.completeness, result.groups = inputs.completeness, inputs.groups
+    result.method = method_stamp(speed_kmh, inputs.data_dates)
     return result
 
 
@@ -334,7 +335,12 @@ def _result(prepared: _Prepared, walk_minutes, minutes, speed_kmh, places, notes
                "coverage_pct": np.array([_pct(c, p) for c, p in zip(covered_area[order].tolist(),
                                                                    population[order].tolist())], dtype=float),
                "median_minutes": median[area][order], "p90_minutes": p90[area][order],
-               "unreachable_population": unreachable_sum.astype(np.int64)[area][order]}
+               "unreachable_population": unreachable_sum.astype(np.int64)[area][order],
+               "population_cbs": shared.population_cbs[order], "data_share": shared.data_share[order]}
+    # Inside the map data for less than COMPLETE_DATA_SHARE: partial, its figures about that part only;
+    # below WITHHOLD_DATA_SHARE the faces show no figure for it (see CoverageResult).
+    columns["partial"] = columns["data_share"] < float(settings.COMPLETE_DATA_SHARE)
+    columns["withheld"] = columns["data_share"] < float(settings.WITHHOLD_DATA_SHARE)
     table = pd.DataFrame(columns)
     result = CoverageResult(minutes, speed_kmh, places, list(notes))
     result._order, result._table = order, table

@@ -343,6 +343,9 @@ class CoverageInputs:
         :func:`area_profiles`).
     placement_key : str
         The :func:`placement_key` of the workspace the demand was placed for.
+    data_dates : dict
+        How current the data are, as kept at import: ``osm_date`` (ISO day of the OSM data) and
+        ``cbs_year`` (the CBS edition), None where unknown (see :func:`method_stamp`).
     """
 
     network: WalkNetwork
@@ -356,3 +359,4 @@ class CoverageInputs:
     completeness: dict = field(default_factory=dict)
     groups: dict = field(default_factory=dict)
     placement_key: str = ""            # see placement_key: what demand and demand_snap were made from
+    data_dates: dict = field(default_factory=dict)

@@ -15,7 +15,49 @@ from assetmap.layers import hours
 from assetmap.layers.assets import target_group_list
 from assetmap.layers.schema import ACCESS_VALUES, TARGET_GROUPS
 
-__all__ = ["PlaceFilters", "filter_places", "filter_speed", "place_filters", "speed_profiles"]
+__all__ = ["PlaceFilters", "filter_places", "filter_speed", "only_categories", "place_filters", "speed_profiles"]
+
+
+def only_categories(value) -> tuple[str, ...]:
+    """Check the categories of ``--categories``: only meeting places of these categories count.
+
+    A restriction, never an addition: the meeting places are those marked ``is_meeting_place`` and
+    those of a meeting-place category of the catalogue, and of them only the places of the given
+    categories count. Each must be a category of the catalogue (``data/osm_tags.csv``, through
+    :func:`assetmap.layers.categories.categories`).
+
+    Parameters
+    ----------
+    value : str or iterable of str or None
+        ``"library,community_centre"`` or a list; case and spaces around a name do not matter.
+
+    Returns
+    -------
+    tuple of str
+        The categories, in the order given, each once; empty for None or an empty text (no
+        restriction).
+
+    Raises
+    ------
+    CoverageError
+        ``category_unknown`` for every name that is not in the catalogue, each with the list
+        of known categories.
+    assetmap.errors.InputError
+        The category catalogue cannot be read.
+    """
+    from assetmap.layers import categories as catalogue
+
+    items = value.split(",") if isinstance(value, str) else list(value or ())
+    wanted = tuple(dict.fromkeys(str(v).strip().lower() for v in items if str(v).strip()))
+    known = catalogue.categories()
+    # A catalogue entry such as ``shop_{value}`` stands for every category it makes (``shop_bakery``).
+    prefixes = tuple(k.split("{", 1)[0] for k in known if "{" in k)
+    listed = ", ".join(sorted(k.replace("{value}", "…") for k in known))
+    problems = [Problem("category_unknown", "fix_category_known", column="categories", value=v, known=listed)
+                for v in wanted if v not in known and not any(v.startswith(p) and len(v) > len(p) for p in prefixes)]
+    if problems:
+        raise CoverageError(problems)
+    return wanted
 
 
 def speed_profiles() -> dict[str, float]:

@@ -6,10 +6,13 @@ The network and the placed residents come from the kept placement when it is up 
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 import shapely
 
 from assetmap import settings
-from assetmap.coverage._common import _report
+from assetmap.coverage._common import DATA_DATES_TABLE, _report
 from assetmap.coverage.demand import CoverageInputs, _points, analysis_areas, area_profiles, demand_points
 from assetmap.coverage.network import build_network, snap
 from assetmap.coverage.placement import _cached_placement, _kept_network, placement_key
@@ -22,7 +25,8 @@ __all__ = ["load_inputs"]
 
 
 def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
-                include_private: bool = False, progress=None) -> CoverageInputs:
+                include_private: bool = False, progress=None, categories: tuple[str, ...] | None = None
+                ) -> CoverageInputs:
     """Read network, demand, meeting places and candidate sites from a workspace.
 
     Parameters
@@ -39,6 +43,10 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     progress : callable, optional
         Called as ``progress(stage, done, total)`` with a stage message code (network, residents,
         placing residents on the network); None reports nothing.
+    categories : tuple of str, optional
+        A restriction (``assetmap coverage --categories``): only meeting places of these
+        categories count. Check them first with :func:`only_categories`. None or empty: every
+        meeting place counts.
 
     Returns
     -------
@@ -58,11 +66,11 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     # A city's network and residents are hundreds of thousands of long-lived objects: the cycle
     # collector would walk them again and again while they are made.
     with cycle_collection_paused():
-        return _load_inputs(ws, meeting_place_categories, include_private, progress)
+        return _load_inputs(ws, meeting_place_categories, include_private, progress, categories)
 
 
 def _load_inputs(ws, meeting_place_categories: tuple[str, ...] | None, include_private: bool,
-                 progress) -> CoverageInputs:
+                 progress, only: tuple[str, ...] | None = None) -> CoverageInputs:
     _report(progress, N_("progress_network"))
     boundaries = ws.boundaries()
     key = placement_key(ws, boundaries)
@@ -81,7 +89,10 @@ def _load_inputs(ws, meeting_place_categories: tuple[str, ...] | None, include_p
     assets = ws.assets()
     counted = tuple(categories.meeting_place_categories() if meeting_place_categories is None
                     else meeting_place_categories)
-    places = _points(meeting_places(assets, counted, public_only=not include_private))
+    marked = meeting_places(assets, counted, public_only=not include_private)
+    if only:
+        marked = marked[marked["category"].isin(list(only)).fillna(False).to_numpy()]
+    places = _points(marked)
     public = (assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)
     candidates = _points(assets[assets["category"].isin(categories.candidate_categories()) & public
                                 & ~assets["id"].isin(places["id"]) & (assets["building_block"] != "individual")])
@@ -94,4 +105,24 @@ def _load_inputs(ws, meeting_place_categories: tuple[str, ...] | None, include_p
     activities = ws.activities() if hasattr(ws, "activities") else None
     completeness, groups = area_profiles(areas, boundaries, assets, activities, counted)
     return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes, activities,
-                          completeness, groups, key)
+                          completeness, groups, key, _data_dates(ws, boundaries))
+
+
+def _data_dates(ws, boundaries) -> dict:
+    """``osm_date`` and ``cbs_year`` as the imports kept them (the boundaries' ``year`` when no import said it)."""
+    dates = {"osm_date": None, "cbs_year": None}
+    if DATA_DATES_TABLE in ws.tables():
+        kept = ws.read_table(DATA_DATES_TABLE)
+        for name, day in zip(kept["name"], kept["data_date"]):
+            key = "osm_date" if name == "OpenStreetMap" else "cbs_year" if str(name).startswith("CBS") else None
+            if key and isinstance(day, str) and day:
+                dates[key] = day
+    if dates["cbs_year"] is None and "year" in boundaries.columns:
+        years = pd.to_numeric(boundaries["year"], errors="coerce").dropna()
+        dates["cbs_year"] = str(int(years.max())) if len(years) else None
+    if dates["cbs_year"] is None:  # imported before the dates were kept: the year in the file's name, if any
+        sources = ws.sources()
+        for name, reference in zip(sources.get("name", []), sources.get("reference", [])):
+            found = re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", str(reference)) if str(name).startswith("CBS") else []
+            dates["cbs_year"] = found[0] if found else dates["cbs_year"]
+    return dates

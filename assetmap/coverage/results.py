@@ -15,18 +15,60 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
+from assetmap.coverage._common import DATA_DATES_TABLE
 from assetmap.coverage.demand import CoverageInputs
 from assetmap.coverage.filters import PlaceFilters
+from assetmap.coverage.network import MIN_COMPONENT_NODES
 from assetmap.coverage.placement import _demand_lonlat
 from assetmap.layers.schema import BUILDING_BLOCKS
 from assetmap.messages import Message
 
-__all__ = ["AREA_COLUMNS", "CoverageResult", "save_coverage"]
+__all__ = ["AREA_COLUMNS", "DATA_DATES_TABLE", "METHOD_TABLE", "METHOD_VERSION", "CoverageResult", "area_rows",
+           "method_stamp", "save_coverage"]
+
+#: The version of the coverage method, cited with every figure (``method.version``). Raised whenever
+#: a change would give another figure for the same data: how residents are placed, snapped, walked
+#: or counted. 3: areas partly outside the map data are flagged (``data_share``, ``partial``), an
+#: import keeps places and ways up to a buffer beyond the area, ``--categories`` restricts.
+METHOD_VERSION: str = "3"
+
+#: The one-row table that :func:`save_coverage` writes beside the per-area table: minutes and method stamp.
+METHOD_TABLE: str = "coverage_method"
+
+
+def method_stamp(speed_kmh: float, data_dates: dict | None = None) -> dict:
+    """What a coverage figure needs beside it to be cited and compared across years.
+
+    Parameters
+    ----------
+    speed_kmh : float
+        The walking speed used, km/h.
+    data_dates : dict, optional
+        ``osm_date`` and ``cbs_year`` as kept at import (:attr:`CoverageInputs.data_dates`).
+
+    Returns
+    -------
+    dict
+        ``version`` (:data:`METHOD_VERSION`), ``speed_kmh``, ``snapping`` (the rule, with the
+        current settings), ``osm_date`` (ISO day of the OSM data, None when unknown) and
+        ``cbs_year`` (the CBS edition as text, None when unknown).
+
+    Examples
+    --------
+    >>> method_stamp(4.5, {"osm_date": "2025-08-06", "cbs_year": "2022"})["snapping"]
+    'nearest walkable way, at most 500 m; network parts under 50 nodes skipped'
+    """
+    dates = data_dates or {}
+    return {"version": METHOD_VERSION, "speed_kmh": float(speed_kmh),
+            "snapping": (f"nearest walkable way, at most {settings.MAX_SNAP_DISTANCE_M:g} m; "
+                         f"network parts under {MIN_COMPONENT_NODES} nodes skipped"),
+            "osm_date": dates.get("osm_date"), "cbs_year": dates.get("cbs_year")}
 
 
 #: Columns of the per-area coverage table (:attr:`CoverageResult.buurten`).
 AREA_COLUMNS = ["buurt_code", "name", "level", "population", "covered_population", "uncovered_population",
-                "coverage_pct", "median_minutes", "p90_minutes", "unreachable_population"]
+                "coverage_pct", "median_minutes", "p90_minutes", "unreachable_population", "population_cbs",
+                "data_share", "partial", "withheld"]
 
 
 @dataclass
@@ -56,6 +98,8 @@ class CoverageResult:
         Per area code, how complete the mapping is (see :func:`area_profiles`).
     groups : dict
         Per area code, the CBS age groups and the target groups served (see :func:`area_profiles`).
+    method : dict
+        The method stamp (:func:`method_stamp`): version, speed, snapping rule, data dates.
 
     Attributes
     ----------
@@ -77,6 +121,7 @@ class CoverageResult:
     place_counts: dict = field(default_factory=dict)
     completeness: dict = field(default_factory=dict)
     groups: dict = field(default_factory=dict)
+    method: dict = field(default_factory=dict)
     _table: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
     _order: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _walk_minutes: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
@@ -129,6 +174,18 @@ class CoverageResult:
         """Restore a pickled result (see :meth:`__getstate__`)."""
         self.__dict__.update(state)
 
+    def stamped_table(self) -> pd.DataFrame:
+        """The per-area table as saved and written to CSV: :data:`AREA_COLUMNS`, ``minutes`` and the
+        method stamp on every row (``speed_kmh``, ``method_version``, ``snapping``, ``osm_date``,
+        ``cbs_year``), so that a row read on its own can still be cited.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per area, most uncovered residents first, without geometry.
+        """
+        return self.buurten.assign(minutes=self.minutes, **_stamp_columns(self))
+
     @property
     def buurten(self) -> pd.DataFrame:
         """The per-area table without geometry (:data:`AREA_COLUMNS`)."""
@@ -155,12 +212,18 @@ class CoverageResult:
         places whose opening hours are missing or unreadable), ``places`` (``places``,
         ``counted``, ``hours_unknown``), ``completeness`` (over all areas, with ``per_area`` by
         code) and ``groups`` (by code: CBS age groups and the target groups served; see
-        :func:`area_profiles`).
+        :func:`area_profiles`); ``method`` (:func:`method_stamp`: ``version``, ``speed_kmh``,
+        ``snapping``, ``osm_date``, ``cbs_year``), and per area ``population_cbs`` (the CBS count of
+        the whole area), ``data_share`` (0..1 of the area inside the map data; ``population`` is
+        that share of ``population_cbs``), ``partial`` (``data_share`` below
+        ``settings.COMPLETE_DATA_SHARE``: the row's figures are about the part inside the data,
+        and residents near its edge may reach places the data does not hold) and ``withheld``
+        (below ``settings.WITHHOLD_DATA_SHARE``: the CLI, the app and the profile show no figure).
 
         Returns
         -------
         dict
-            ``contract``, ``minutes``, ``speed_kmh``, ``level``, ``total``, ``filters``,
+            ``contract``, ``method``, ``minutes``, ``speed_kmh``, ``level``, ``total``, ``filters``,
             ``hours_unknown``, ``places``, ``completeness``, ``groups`` and ``buurten`` (one row
             per area; NaN minutes as None).
         """
@@ -170,9 +233,12 @@ class CoverageResult:
                          "buurt_code": row.buurt_code, "name": row.name, "population": int(row.population),
                          "covered_population": int(row.covered_population), "coverage_pct": row.coverage_pct,
                          "median_minutes": _json_number(row.median_minutes),
-                         "p90_minutes": _json_number(row.p90_minutes)})
+                         "p90_minutes": _json_number(row.p90_minutes), "population_cbs": int(row.population_cbs),
+                         "data_share": float(row.data_share), "partial": bool(row.partial),
+                         "withheld": bool(row.withheld)})
         levels = sorted({r["level"] for r in rows})
-        return {"contract": 2, "minutes": self.minutes, "speed_kmh": self.speed_kmh,
+        return {"contract": 2, "method": dict(self.method) or method_stamp(self.speed_kmh),
+                "minutes": self.minutes, "speed_kmh": self.speed_kmh,
                 "level": levels[0] if len(levels) == 1 else None, "total": self.total,
                 "filters": dict(self.filters), "hours_unknown": int(self.place_counts.get("hours_unknown", 0)),
                 "places": dict(self.place_counts),
@@ -206,6 +272,12 @@ class _Shared:
         table = pd.DataFrame(areas[["buurt_code", "name", "level", "population"]]).reset_index(drop=True)
         self.area_columns = {c: table[c].array for c in ("buurt_code", "name", "level")}
         self.area_population = table["population"].to_numpy(dtype=np.int64)
+        share = areas["share_in_area"].to_numpy(dtype=float) if "share_in_area" in areas.columns \
+            else np.ones(len(areas))
+        self.data_share = np.round(share, 3)
+        cbs = areas["population_cbs"].to_numpy(dtype=float) if "population_cbs" in areas.columns \
+            else self.area_population.astype(float)
+        self.population_cbs = np.where(np.isfinite(cbs), np.round(cbs), self.area_population).astype(np.int64)
         self.code_rank = np.unique(table["buurt_code"].astype(str).to_numpy(dtype=object), return_inverse=True)[1]
         self._area_rd, self._point_rd = areas.geometry.array, demand.geometry.array
         self._point_lonlat = _demand_lonlat(demand) if "lon" in demand.columns else None
@@ -240,6 +312,46 @@ class _Shared:
         return self._point_geometry[rows]
 
 
+def area_rows(rows: list[dict], boundaries: gpd.GeoDataFrame, code: str) -> list[dict]:
+    """The rows of ``coverage --json`` (``buurten``) that make up one area: its own row, or the rows inside it.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The ``buurten`` of :meth:`CoverageResult.to_dict`.
+    boundaries : geopandas.GeoDataFrame
+        The workspace's boundaries (``code``, ``wijk_code``, ``gemeente_code``).
+    code : str
+        CBS code of a gemeente, wijk or buurt.
+
+    Returns
+    -------
+    list of dict
+        The area's own row; else the rows of the areas inside it; for a buurt of a workspace
+        analysed per wijk, its wijk's row. Empty when the area lies outside the analysis.
+    """
+    own = [r for r in rows if r["code"] == code]
+    if own:
+        return own
+    parent = {}
+    for column in ("wijk_code", "gemeente_code"):
+        if column in boundaries.columns:
+            parent[column] = dict(zip(boundaries["code"], boundaries[column]))
+    inside = [r for r in rows if code in (parent.get("wijk_code", {}).get(r["code"]),
+                                          parent.get("gemeente_code", {}).get(r["code"]))]
+    if inside or not code.startswith("BU"):
+        return inside
+    wijk = parent.get("wijk_code", {}).get(code)  # a buurt in a workspace analysed per wijk: its wijk's figures
+    return [r for r in rows if r["code"] == wijk]
+
+
+def _stamp_columns(result: CoverageResult) -> dict:
+    """The method stamp as columns of a saved table (and of a CSV): one value for every row."""
+    stamp = dict(result.method) or method_stamp(result.speed_kmh)
+    return {"speed_kmh": result.speed_kmh, "method_version": stamp["version"], "snapping": stamp["snapping"],
+            "osm_date": stamp["osm_date"], "cbs_year": stamp["cbs_year"]}
+
+
 def _pct(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
@@ -257,14 +369,22 @@ def save_coverage(ws, result: CoverageResult) -> None:
         An open workspace.
     result : CoverageResult
         From :func:`compute_coverage`; tables ``coverage_buurten`` and ``coverage_gaps``
-        (EPSG:4326) are replaced, each row with the minutes and speed used.
+        (EPSG:4326) are replaced, each row with the minutes and the method stamp
+        (``speed_kmh``, ``method_version``, ``snapping``, ``osm_date``, ``cbs_year``), and the
+        stamp alone in the one-row table :data:`METHOD_TABLE` (``coverage_method``).
 
     Returns
     -------
     None
     """
-    areas = result.areas.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
-    gaps = result.gaps.assign(minutes=result.minutes, speed_kmh=result.speed_kmh)
+    stamp = _stamp_columns(result)
+    areas = result.areas.assign(minutes=result.minutes, **stamp)
+    gaps = result.gaps.assign(minutes=result.minutes, **stamp)
+    # The stamp also as its own one-row table: a coverage_buurten written by an earlier version keeps
+    # its columns (a stored table gains none), and this one is always there to cite.
+    method = pd.DataFrame([{"minutes": result.minutes, **stamp}]).astype(
+        {"method_version": "string", "snapping": "string", "osm_date": "string", "cbs_year": "string"})
     with ws.transaction():
+        ws.save_result(METHOD_TABLE, method, "the method and data dates of the saved coverage (assetmap coverage)")
         ws.save_result("coverage_buurten", areas, "meeting-place coverage per buurt (assetmap coverage)")
         ws.save_result("coverage_gaps", gaps, "residents beyond the walking threshold (assetmap coverage)")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+import unicodedata
 
 import geopandas as gpd
 import numpy as np
@@ -10,11 +12,11 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
-from assetmap.errors import Problem
+from assetmap.errors import InputError, Problem
 from assetmap.layers import _validate
 from assetmap.layers.schema import AGE_GROUP_FIELDS, BOUNDARY_FIELDS
 
-__all__ = ["level_of", "parent_codes", "build_boundaries", "finest_level", "assign_codes"]
+__all__ = ["level_of", "parent_codes", "build_boundaries", "finest_level", "assign_codes", "area_code"]
 
 _CODE_PATTERN = re.compile(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")
 _LEVEL_BY_PREFIX = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
@@ -205,6 +207,80 @@ def assign_codes(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame) -> gpd.
     for column, values in codes.items():
         out[column] = pd.Series(values, index=out.index, dtype="string")
     return out
+
+
+def area_code(boundaries: gpd.GeoDataFrame | None, query: str | None) -> str:
+    """The CBS code of the area a person means: a code, or a name (unique, forgiving).
+
+    Every command that takes ``--area`` and the app ask this one function. A CBS code (``GM0503``,
+    ``WK050328``, ``BU05032800``; case and spaces do not matter) is returned as it is, upper case,
+    whether or not the workspace holds it (the caller says when it does not). Anything else is a
+    name, matched without regard to case, accents, spaces and punctuation: first a whole name
+    (``wijk 28 wippolder``), then a name that ends with it or holds it (``Wippolder`` finds
+    ``Wijk 28 Wippolder``). Within the first of these steps that finds anything, it must find
+    exactly one area.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame or None
+        The workspace's boundaries (``code``, ``name``, ``level``).
+    query : str or None
+        What the person typed.
+
+    Returns
+    -------
+    str
+        The area's CBS code.
+
+    Raises
+    ------
+    InputError
+        ``area_name_unknown`` (no area has that name; the fix lists the nearest names, or all of
+        them, with their codes) or ``area_name_ambiguous`` (several do; the fix lists them).
+
+    Examples
+    --------
+    ``area_code(boundaries, "wippolder")`` and ``area_code(boundaries, "WK050328")`` both give
+    ``"WK050328"`` for the Delft wijken.
+    """
+    typed = str(query or "").strip()
+    code = re.sub(r"\s+", "", typed).upper()
+    if _CODE_PATTERN.match(code):
+        return code
+    if boundaries is None or not len(boundaries):
+        raise InputError("area_name_unknown", "fix_import_boundaries_first", name=typed, known="-")
+    codes = boundaries["code"].astype(str).tolist()
+    names = boundaries["name"].astype("string").fillna("").astype(str).tolist()
+    keys = [_name_key(n) for n in names]
+    wanted = _name_key(typed)
+    found = []
+    if wanted:
+        for test in (lambda k: k == wanted, lambda k: k.endswith(wanted), lambda k: wanted in k):
+            found = [i for i, k in enumerate(keys) if k and test(k)]
+            if found:
+                break
+    if len(found) == 1:
+        return codes[found[0]]
+    if found:
+        raise InputError("area_name_ambiguous", "fix_area_pick_one", name=typed,
+                         known=_listed(names, codes, found))
+    close = difflib.get_close_matches(wanted, keys, n=8, cutoff=0.5)
+    near = [keys.index(k) for k in dict.fromkeys(close)]
+    if not near:
+        near = sorted(range(len(names)), key=lambda i: (names[i], codes[i]))[:12]
+    raise InputError("area_name_unknown", "fix_area_known_names", name=typed, known=_listed(names, codes, near))
+
+
+def _name_key(value: str) -> str:
+    """A name as compared: without accents, case, spaces and punctuation (``Wijk 28 Wippolder`` → ``wijk28wippolder``)."""
+    plain = unicodedata.normalize("NFKD", str(value))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[^0-9a-z]+", "", plain.casefold())
+
+
+def _listed(names: list[str], codes: list[str], rows: list[int]) -> str:
+    """``Name (CODE), ...`` of the rows, in their order."""
+    return ", ".join(f"{names[i] or codes[i]} ({codes[i]})" for i in rows)
 
 
 def _polygonal(geom):

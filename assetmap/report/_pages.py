@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 
 from assetmap import settings
+from assetmap.coverage_notes import method_note, partial_note
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.maps import plain_text
@@ -164,16 +165,22 @@ def _key_figures(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     if total is None:
         for note in profile.notes:
             flow.line(t(note, lang), colour="#8a1c1c")
+    elif total.get("withheld"):  # too little of the area in the map data: no figure, and why
+        flow.line(_partial(profile, total, lang), size=9.5, weight="bold")
     else:
         flow.line(t("report_coverage_line", lang, pct=_num(total["coverage_pct"], lang, 1),
                     minutes=_num(profile.minutes, lang, 0), speed=_num(profile.speed_kmh, lang, 1),
                     covered=_int(total["covered_population"], lang), population=_int(total["population"], lang)),
                   size=9.5, weight="bold")
+        if total.get("partial"):
+            flow.line(_partial(profile, total, lang), size=9, weight="bold")
         flow.line(t("report_out_of_reach", lang, count=_int(total["uncovered_population"], lang),
                     minutes=_num(profile.minutes, lang, 0)), size=9)
         if total["median_minutes"] is not None or total["p90_minutes"] is not None:
             flow.line(t("report_minutes_line", lang, median=_minutes(total["median_minutes"], lang),
                         p90=_minutes(total["p90_minutes"], lang)), size=9)
+    if profile.method:
+        flow.line(method_note(profile.method, lang), size=7.5, colour="#555")
     places = 0 if profile.meeting_places is None else len(profile.meeting_places)
     flow.line(t("report_counts_line", lang, assets=_int(len(profile.assets), lang), places=_int(places, lang)), size=9)
     flow.line(t("report_public_only", lang), size=7.5, colour="#555")
@@ -205,12 +212,29 @@ def _coverage_table(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     if len(profile.coverage) < 2:
         return
     flow.heading(t("report_coverage_areas", lang))
-    rows = [[_clip(r["name"] or r["code"], 34), r["code"], _int(r["population"], lang),
-             _num(r["coverage_pct"], lang, 1) + "%", _minutes(r["median_minutes"], lang),
-             _minutes(r["p90_minutes"], lang)] for r in profile.coverage]
+    rows = [[_clip(r["name"] or r["code"], 32) + (" *" if r["partial"] else ""), r["code"],
+             _int(r["population"], lang), *_row_figures(r, lang)] for r in profile.coverage]
     flow.table([t("report_col_area", lang), t("report_col_code", lang), t("col_population", lang),
                 t("col_pct", lang), t("report_col_median", lang), t("report_col_p90", lang)],
                rows, [0.0, 0.36, -0.58, -0.68, -0.78, -0.88])
+    partial = [r for r in profile.coverage if r["partial"]]
+    if partial:  # one legend for the starred areas: each with the share its figure is about
+        flow.line(t("report_partial_legend", lang, withhold=round(100 * settings.WITHHOLD_DATA_SHARE),
+                    areas="; ".join(f"{plain_text(r['name']) or r['code']} {round(100 * r['data_share'])} %"
+                                    for r in partial)), size=7.5, colour="#333", indent=0.01)
+
+
+def _row_figures(row: dict, lang: str) -> list[str]:
+    """Coverage %, median and p90 of a row, or dashes where the figure is withheld."""
+    if row["withheld"]:
+        return ["-", "-", "-"]
+    return [_num(row["coverage_pct"], lang, 1) + "%", _minutes(row["median_minutes"], lang),
+            _minutes(row["p90_minutes"], lang)]
+
+
+def _partial(profile: AreaProfile, total: dict, lang: str) -> str:
+    """The flag of a profile's area partly outside the map data (its level word, not its rows')."""
+    return partial_note({**total, "level": total.get("level") or profile.level}, lang)
 
 
 def _meeting_places(flow: _Flow, profile: AreaProfile, lang: str) -> None:
@@ -326,7 +350,11 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
     total = profile.coverage_total
     if total is None:
         parts += [f"<p>{e(t(n, lang))}</p>" for n in profile.notes]
+    elif total.get("withheld"):
+        parts.append(f"<p><b>{e(_partial(profile, total, lang))}</b></p>")
     else:
+        if total.get("partial"):
+            parts.append(f"<p><b>{e(_partial(profile, total, lang))}</b></p>")
         parts.append("<p><b>" + e(t("report_coverage_line", lang, pct=_num(total["coverage_pct"], lang, 1),
                                      minutes=_num(profile.minutes, lang, 0), speed=_num(profile.speed_kmh, lang, 1),
                                      covered=_int(total["covered_population"], lang),
@@ -337,6 +365,8 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
             parts.append("<br>" + e(t("report_minutes_line", lang, median=_minutes(total["median_minutes"], lang),
                                       p90=_minutes(total["p90_minutes"], lang))))
         parts.append("</p>")
+    if profile.method:
+        parts.append(f"<p class='muted'>{e(method_note(profile.method, lang))}</p>")
     places = profile.meeting_places if profile.meeting_places is not None else gpd.GeoDataFrame()
     parts.append(f"<p>{e(t('report_counts_line', lang, assets=_int(len(profile.assets), lang), places=_int(len(places), lang)))}</p>")
     parts.append(f"<p class='muted'>{e(t('report_public_only', lang))}</p>")
@@ -358,11 +388,13 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
             f"<th>{e(h)}</th>" for h in (t("report_col_area", lang), t("report_col_code", lang),
                                         t("col_population", lang), t("col_pct", lang),
                                         t("report_col_median", lang), t("report_col_p90", lang))) + "</tr>")
-        parts += [f"<tr><td>{e(r['name'] or '')}</td><td>{e(r['code'])}</td><td class='n'>{_int(r['population'], lang)}"
-                  f"</td><td class='n'>{_num(r['coverage_pct'], lang, 1)}%</td><td class='n'>"
-                  f"{_minutes(r['median_minutes'], lang)}</td><td class='n'>{_minutes(r['p90_minutes'], lang)}</td></tr>"
+        parts += [f"<tr><td>{e(r['name'] or '')}{' *' if r['partial'] else ''}</td><td>{e(r['code'])}</td>"
+                  f"<td class='n'>{_int(r['population'], lang)}</td>"
+                  + "".join(f"<td class='n'>{v}</td>" for v in _row_figures(r, lang)) + "</tr>"
                   for r in profile.coverage]
         parts.append("</table>")
+        parts += [f"<p class='muted'>* {e(plain_text(r['name']) or r['code'])}: {e(partial_note(r, lang))}</p>"
+                  for r in profile.coverage if r["partial"]]
     parts.append(f"<h2>{e(t('report_meeting_places', lang))}</h2>")
     parts.append(_html_list([f"{plain_text(r.name)}" + (f" ({category_label(r.category, lang)})" if category_label(r.category, lang) else "")
                              for r in places.itertuples()] if len(places) else [], lang))

@@ -16,6 +16,7 @@ import pandas as pd
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.layers.boundaries import area_code
 from assetmap.layers.grid import area_of
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.maps import plain_text
@@ -71,6 +72,9 @@ class AreaProfile:
         The date the profile was made.
     notes : list of str
         Message codes of things the reader should know (no coverage, no population).
+    method : dict
+        The method stamp of the coverage figures (:func:`assetmap.coverage.method_stamp`); empty
+        without coverage.
     """
 
     code: str
@@ -88,6 +92,7 @@ class AreaProfile:
     sources: pd.DataFrame | None = None
     made_on: date = field(default_factory=date.today)
     notes: list = field(default_factory=list)
+    method: dict = field(default_factory=dict)
 
     def block_counts(self) -> dict[str, int]:
         """Number of public entries per building block and initiatives (every kind, 0 included)."""
@@ -142,7 +147,7 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
         ``report_area_unknown`` when no boundary has or names ``code``; ``minutes`` or the speed
         is not a number above 0.
     """
-    from assetmap.coverage import CoverageError, compute_coverage, load_inputs, suggest_sites
+    from assetmap.coverage import CoverageError, area_rows, compute_coverage, load_inputs, suggest_sites
 
     boundaries = ws.boundaries()
     code, name, level, area = find_area(boundaries, code)
@@ -162,10 +167,10 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
         profile.notes.append(N_("report_no_coverage"))
         return profile
     result = compute_coverage(inputs, minutes, speed_kmh)
-    profile.minutes, profile.speed_kmh = result.minutes, result.speed_kmh
+    profile.minutes, profile.speed_kmh, profile.method = result.minutes, result.speed_kmh, dict(result.method)
     rows = result.to_dict()["buurten"]
-    profile.coverage = _area_rows(rows, boundaries, code, level)
-    profile.coverage_total = _total(profile.coverage)
+    profile.coverage = area_rows(rows, boundaries, code)
+    profile.coverage_total = _total(profile.coverage, _cbs_population(boundaries, code, profile.coverage))
     if not profile.coverage:
         profile.notes.append(N_("report_outside_coverage"))
     area_4326 = gpd.GeoSeries([area], crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS).iloc[0]
@@ -203,7 +208,8 @@ def find_area(boundaries: gpd.GeoDataFrame, code: str | None) -> tuple[str, str,
     boundaries : geopandas.GeoDataFrame
         The workspace's boundaries (EPSG:4326).
     code : str or None
-        CBS code of a gemeente, wijk or buurt (case and spaces do not matter).
+        CBS code of a gemeente, wijk or buurt (case and spaces do not matter), or its name (see
+        :func:`assetmap.layers.boundaries.area_code`).
 
     Returns
     -------
@@ -214,36 +220,42 @@ def find_area(boundaries: gpd.GeoDataFrame, code: str | None) -> tuple[str, str,
     Raises
     ------
     InputError
-        ``report_area_unknown`` when no boundary has or names ``code``.
+        ``report_area_unknown`` when no boundary has ``code``; ``area_name_unknown`` or
+        ``area_name_ambiguous`` for a name that fits no area or several.
     """
-    code = str(code or "").strip().upper()
+    code = area_code(boundaries, code)
     found = area_of(boundaries.to_crs(settings.METRIC_CRS) if len(boundaries) else None, code)
     if found is None:
-        known = ", ".join(sorted(boundaries["code"].astype(str))[:8]) if len(boundaries) else "-"
+        known = ", ".join(f"{n} ({c})" for c, n in sorted(zip(boundaries["code"].astype(str),
+                                                               boundaries["name"].astype(str)))[:8]) \
+            if len(boundaries) else "-"
         raise InputError("report_area_unknown", "fix_report_area" if len(boundaries) else "fix_import_buurten",
                          code=code, known=known)
     return (code, *found)
 
 
-def _area_rows(rows: list[dict], boundaries: gpd.GeoDataFrame, code: str, level: str) -> list[dict]:
-    """The rows of ``coverage --json`` that make up the area (its own row, or the rows inside it)."""
-    own = [r for r in rows if r["code"] == code]
-    if own:
-        return own
-    parent = {}
+def _cbs_population(boundaries: gpd.GeoDataFrame, code: str, rows: list[dict]) -> int:
+    """The CBS residents of the whole area: its own count, else the sum of the areas in it, else of its rows."""
+    own = pd.to_numeric(boundaries.loc[boundaries["code"] == code, "population"], errors="coerce").dropna()
+    if len(own):
+        return int(own.iloc[0])
+    parts = pd.Series(False, index=boundaries.index)
     for column in ("wijk_code", "gemeente_code"):
         if column in boundaries.columns:
-            parent[column] = dict(zip(boundaries["code"], boundaries[column]))
-    inside = [r for r in rows if code in (parent.get("wijk_code", {}).get(r["code"]),
-                                          parent.get("gemeente_code", {}).get(r["code"]))]
-    if inside or level != "buurt":
-        return inside
-    # A buurt in a workspace analysed per wijk: the figures of its wijk.
-    wijk = parent.get("wijk_code", {}).get(code)
-    return [r for r in rows if r["code"] == wijk]
+            parts |= (boundaries[column] == code).fillna(False)
+    finest = boundaries[parts & (boundaries["code"] != code)]
+    if len(finest):
+        levels = set(finest["level"])
+        finest = finest[finest["level"] == ("buurt" if "buurt" in levels else "wijk")]
+        counted = pd.to_numeric(finest["population"], errors="coerce").dropna()
+        if len(counted):
+            return int(counted.sum())
+    return int(sum(r.get("population_cbs", r["population"]) for r in rows))
 
 
-def _total(rows: list[dict]) -> dict | None:
+def _total(rows: list[dict], cbs: int) -> dict | None:
+    """The area's figures over its rows, with how much of it lies inside the map data (``data_share``,
+    ``partial``, ``withheld``: see :meth:`assetmap.coverage.CoverageResult.to_dict`)."""
     if not rows:
         return None
     if len(rows) == 1:
@@ -251,10 +263,16 @@ def _total(rows: list[dict]) -> dict | None:
         return {"population": row["population"], "covered_population": row["covered_population"],
                 "uncovered_population": row["population"] - row["covered_population"],
                 "coverage_pct": row["coverage_pct"], "median_minutes": row["median_minutes"],
-                "p90_minutes": row["p90_minutes"]}
+                "p90_minutes": row["p90_minutes"], "population_cbs": row["population_cbs"],
+                "data_share": row["data_share"], "partial": row["partial"], "withheld": row["withheld"],
+                "level": row["level"]}
     population = sum(r["population"] for r in rows)
     covered = sum(r["covered_population"] for r in rows)
     # The same rounding as coverage.CoverageResult.total, so a whole gemeente reads as `total`.
     pct = round(100.0 * covered / population, 1) if population else 0.0
+    # Of a gemeente or a wijk, the share of its residents (CBS) that the data hold.
+    share = round(min(1.0, population / cbs), 3) if cbs else 1.0
     return {"population": population, "covered_population": covered, "uncovered_population": population - covered,
-            "coverage_pct": pct, "median_minutes": None, "p90_minutes": None}
+            "coverage_pct": pct, "median_minutes": None, "p90_minutes": None, "population_cbs": cbs,
+            "data_share": share, "partial": share < float(settings.COMPLETE_DATA_SHARE),
+            "withheld": share < float(settings.WITHHOLD_DATA_SHARE), "level": None}

@@ -28,6 +28,7 @@ from assetmap.layers import categories
 from assetmap.layers.assets import build_assets
 from assetmap.memory import cycle_collection_paused
 from assetmap.messages import N_
+from assetmap.sources._osm_extent import area_buffer_m, buffered_area, osm_data_date
 
 __all__ = [
     "RESIDENTIAL_BUILDINGS",
@@ -48,6 +49,9 @@ __all__ = [
     "is_walkable",
     "walkable_subgraph",
     "network_layers",
+    "area_buffer_m",
+    "buffered_area",
+    "osm_data_date",
 ]
 # Still importable from here for i18n until it reads the catalogue itself; the one copy is in layers.
 
@@ -166,7 +170,7 @@ def feature_columns() -> list[str]:
 
 
 def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progress=None, clip: bool = False,
-                  ) -> OsmLayers:
+                  buffer_m: float | None = None) -> OsmLayers:
     """Read facilities and the walking network from a local OSM file, of any format.
 
     ``.osm``, ``.osm.bz2``, ``.osm.gz`` and ``.osm.pbf`` are all read by libosmium (pyosmium),
@@ -186,6 +190,10 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
         Keep only the facilities, buildings, base-map shapes and walkable ways that intersect
         ``area`` (whole, not cut at its edge); the rest of the file is dropped while it is read,
         so Python never holds it. Without an ``area`` it changes nothing.
+    buffer_m : float, optional
+        With ``clip``: keep what lies up to this many metres (RD New) beyond the area, so that
+        residents near its edge reach the places and ways just outside it; the study area (where
+        residents are counted) stays ``area`` itself. Default :func:`area_buffer_m`.
 
     Returns
     -------
@@ -206,7 +214,8 @@ def read_osm_file(path: str | Path, area: gpd.GeoDataFrame | None = None, progre
         # The features become buildings, base map and asset candidates a chunk at a time, while the
         # file is read: the feature table of a whole city (every building outline) is never held.
         built = _FeatureLayers()
-        _, ways = _read_osmium(path, progress, _area_polygon(area) if clip else None, consume=built.add,
+        keep = _area_polygon(buffered_area(area, buffer_m)) if clip else None
+        _, ways = _read_osmium(path, progress, keep, consume=built.add,
                                line_keys=_line_feature_keys(), way_tags=("name",))
         if progress is not None:
             progress(N_("progress_osm_network"), 0, None)
@@ -333,13 +342,18 @@ def _area_polygon(area: gpd.GeoDataFrame | None):
     return shapely.union_all(area.geometry.to_crs(settings.STORAGE_CRS).array)
 
 
-def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
+def fetch_osm_place(place: str | shapely.Polygon, buffer_m: float | None = None) -> OsmLayers:
     """Download facilities and the walking network online (Overpass) for a place name or polygon.
+
+    Places and ways are fetched up to ``buffer_m`` beyond the place, so that residents near its
+    edge reach what lies just outside; the study area (where residents are counted) is the place.
 
     Parameters
     ----------
     place : str or shapely.Polygon
         A place name such as ``"Transvaal, Den Haag"``, or the area itself (EPSG:4326).
+    buffer_m : float, optional
+        Metres (RD New) fetched beyond the place; default :func:`area_buffer_m`.
 
     Returns
     -------
@@ -360,8 +374,9 @@ def fetch_osm_place(place: str | shapely.Polygon) -> OsmLayers:
         else:
             polygon = place
             area = gpd.GeoDataFrame(geometry=[polygon], crs=settings.STORAGE_CRS)
-        graph = ox.graph_from_polygon(polygon, network_type="walk", simplify=True, retain_all=True)
-        features = ox.features_from_polygon(polygon, tags=mapping_tags())
+        reach = _area_polygon(buffered_area(area, buffer_m))
+        graph = ox.graph_from_polygon(reach, network_type="walk", simplify=True, retain_all=True)
+        features = ox.features_from_polygon(reach, tags=mapping_tags())
     except (ConnectionError, OSError, ox._errors.ResponseStatusCodeError) as exc:
         raise InputError("osm_unreachable", "fix_osm_offline", error=type(exc).__name__) from exc
     except (ValueError, TypeError, ox._errors.InsufficientResponseError) as exc:

@@ -1,0 +1,140 @@
+"""What every face says beside a coverage figure: partial areas, and the method stamp.
+
+The CLI, the app's coverage page and the printed profile show the same words, from the catalogue:
+an area partly outside the map data is flagged with the share it is about ("gedeeltelijk: 35 %
+van de wijk valt binnen de kaartgegevens"), and its figure is withheld below
+``settings.WITHHOLD_DATA_SHARE`` (``withheld`` in ``coverage --json``); every figure carries the
+method stamp (:func:`assetmap.coverage.method_stamp`).
+"""
+
+from __future__ import annotations
+
+from assetmap.errors import InputError
+from assetmap.layers.boundaries import area_code
+from assetmap.messages import text
+
+__all__ = ["area_label", "for_area", "method_note", "partial_note", "partial_summary"]
+
+
+def partial_note(row: dict, lang: str | None = None) -> str:
+    """The flag of an area partly outside the map data, with the share it is about.
+
+    Parameters
+    ----------
+    row : dict
+        A row of ``coverage --json`` (``data_share``, ``level``, ``withheld``).
+    lang : str, optional
+        ``nl`` or ``en`` (English when None).
+
+    Returns
+    -------
+    str
+        ``partial: 24 % of the wijk lies within the map data; no figure shown`` (or ``...; the
+        figure is about that part`` when the figure is shown); empty for a complete area.
+    """
+    if not row.get("partial"):
+        return ""
+    return text("coverage_partial_withheld" if row.get("withheld") else "coverage_partial_shown", lang,
+                share=round(100 * float(row["data_share"])), level=row.get("level") or "")
+
+
+def partial_summary(rows: list[dict], lang: str | None = None) -> list[str]:
+    """One line on the areas partly outside the map data (none when every area is complete).
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows of ``coverage --json`` (``partial``, ``population``, ``population_cbs``).
+    lang : str, optional
+        ``nl`` or ``en``.
+
+    Returns
+    -------
+    list of str
+        Zero or one line.
+    """
+    partial = [r for r in rows if r.get("partial")]
+    if not partial:
+        return []
+    return [text("coverage_partial_summary", lang, partial=len(partial), areas=len(rows),
+                 population=sum(int(r["population"]) for r in partial),
+                 cbs=sum(int(r["population_cbs"]) for r in partial))]
+
+
+def method_note(method: dict, lang: str | None = None) -> str:
+    """The method stamp as one line: what a figure needs beside it to be cited and compared.
+
+    Parameters
+    ----------
+    method : dict
+        ``version``, ``speed_kmh``, ``snapping``, ``osm_date``, ``cbs_year`` (see
+        :func:`assetmap.coverage.method_stamp`).
+    lang : str, optional
+        ``nl`` or ``en``.
+
+    Returns
+    -------
+    str
+        ``Method 3: walking 4.5 km/h; snapping: ...; OSM data of 2025-08-06; CBS 2022``.
+    """
+    unknown = text("date_unknown", lang)
+    return text("coverage_method", lang, version=method["version"], speed=f"{float(method['speed_kmh']):g}",
+                snapping=method["snapping"], osm_date=method.get("osm_date") or unknown,
+                cbs_year=method.get("cbs_year") or unknown)
+
+
+def area_label(name, code) -> str:
+    """How a table names an area: its name, with the code in brackets (the code alone when it has no name).
+
+    Parameters
+    ----------
+    name : str or None
+        The area's name.
+    code : str
+        Its CBS code.
+
+    Returns
+    -------
+    str
+        ``Wijk 28 Wippolder (WK050328)``.
+    """
+    name = "" if name is None or name != name else str(name).strip()
+    return f"{name} ({code})" if name and name != code else str(code)
+
+
+def for_area(payload: dict, boundaries, code: str) -> dict:
+    """``coverage --json`` for one area: its rows (:func:`assetmap.coverage.area_rows`) and their total.
+
+    Parameters
+    ----------
+    payload : dict
+        :meth:`assetmap.coverage.CoverageResult.to_dict`.
+    boundaries : geopandas.GeoDataFrame
+        The workspace's boundaries.
+    code : str
+        A CBS code or an area's name (see :func:`assetmap.layers.boundaries.area_code`).
+
+    Returns
+    -------
+    dict
+        The payload with ``area`` (``code``, ``name``), the area's ``buurten`` and their ``total``.
+
+    Raises
+    ------
+    assetmap.errors.InputError
+        ``report_area_unknown``, ``area_name_unknown`` or ``area_name_ambiguous``.
+    """
+    from assetmap.coverage import area_rows
+
+    code = area_code(boundaries, code)
+    names = dict(zip(boundaries["code"].astype(str), boundaries["name"].astype(str))) if len(boundaries) else {}
+    if code not in names:
+        known = ", ".join(area_label(n, c) for c, n in sorted(names.items())[:8]) or "-"
+        raise InputError("report_area_unknown", "fix_report_area", code=code, known=known)
+    name = names[code]
+    rows = area_rows(payload["buurten"], boundaries, code)
+    population = sum(r["population"] for r in rows)
+    covered = sum(r["covered_population"] for r in rows)
+    return {**payload, "area": {"code": code, "name": name}, "buurten": rows,
+            "total": {"population": population, "covered_population": covered,
+                      "coverage_pct": round(100.0 * covered / population, 1) if population else 0.0}}
