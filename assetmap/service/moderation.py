@@ -31,10 +31,11 @@ __all__ = ["COMPARED_FIELDS", "ENTRY_STATES", "Moderation", "short_id"]
 #: only, private, rejected (with the coordinator's reason), or held back after reports.
 ENTRY_STATES: tuple[str, ...] = ("pending", "public", "group", "private", "rejected", "reported")
 
-#: Fields compared for "what changed" in an edit that waits (timestamps and bookkeeping left out).
+#: Fields compared for "what changed" in an edit that waits (timestamps and bookkeeping left out; the
+#: contact field too: the queue never shows contact details).
 COMPARED_FIELDS: tuple[str, ...] = tuple(
     f for f in ASSET_FIELDS if f not in ("id", "created_at", "updated_at", "added_by", "source", "buurt_code",
-                                         "wijk_code", "gemeente_code", "visibility")) + ("place",)
+                                         "wijk_code", "gemeente_code", "visibility", "contact")) + ("place",)
 
 _SHORT = 8
 

@@ -65,7 +65,7 @@ class Reports(Moderation):  # numpydoc ignore=PR01
             entry = self._stored_asset(asset_id)
             if entry is None or entry.get("visibility") != "public" or not entry.get("consent") \
                     or asset_id in self.reported_hidden():
-                raise InputError("report_not_public", "fix_report_public", id=asset_id)
+                raise InputError("flag_not_public", "fix_flag_public", id=asset_id)
             if len(self.store.read("entry_reports", {"asset_id": asset_id, "token_hash": token_hash})):
                 return False
             self.store.insert("entry_reports", pd.DataFrame([{
