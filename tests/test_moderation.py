@@ -264,3 +264,36 @@ def test_the_cli_shows_each_entry_whole_and_decides_several(denhaag_workspace):
         assert set(ws.entry_states(rest, TABLE)["reason"]) == {"Dubbel"}
     again = _run("approve", denhaag_workspace, ids[0])
     assert again.returncode == 2 and "not waiting for approval" in again.stderr
+
+
+# ---------------------------------------------------------------------- the same on a server workspace
+def test_a_server_workspace_moderates_and_its_public_views_leave_a_reported_entry_out(postgis_uri):
+    import psycopg
+
+    from assetmap.storage.postgis import parse_uri
+
+    with create_workspace(postgis_uri) as ws:
+        assert ws.moderation()
+        ws.set_moderation(False)
+        entry = ws.add_entry({"name": "Reclamebord", "building_block": "resource", "visibility": "public",
+                              "consent": True}, TRANSVAAL, TABLE)
+        for n in range(3):
+            ws.report(entry, _token(n), "reclame", PUBLIC)
+        assert entry not in _public_ids(ws)
+    conninfo, schema, _ = parse_uri(postgis_uri)
+    view = f'"{schema}_public"."resource"'
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        assert conn.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,)  # what GIS tools see
+        # As a schema-5 server workspace was: no report table, no decision columns, no setting stored.
+        conn.execute(f'DROP TABLE "{schema}".entry_reports')
+        for column in ("status", "reason", "decided_by", "decided_at"):
+            conn.execute(f'ALTER TABLE "{schema}".moderation_queue DROP COLUMN "{column}"')
+        conn.execute(f"DELETE FROM \"{schema}\".workspace_meta WHERE key = 'moderation'")
+        conn.execute(f"UPDATE \"{schema}\".workspace_meta SET value = '5' WHERE key = 'schema_version'")
+    with open_workspace(postgis_uri) as ws:
+        assert ws.schema_version() == 6 and ws.moderation() and ws.reported().empty
+        assert entry in _public_ids(ws)  # its reports went with the old table: public again
+        waits = ws.add_entry({"name": "Nieuw bankje", "building_block": "resource", "visibility": "public",
+                              "consent": True}, TRANSVAAL, TABLE)
+        ws.reject([waits], COORDINATOR, reason="Dubbel")
+        assert ws.entry_states([waits], TABLE)["reason"].tolist() == ["Dubbel"]
