@@ -272,7 +272,10 @@ def report_control(public: pd.DataFrame, lang: str, area_names: dict[str, str] |
                               format_func=lambda i: labels.get(i, i))
         reason = st.text_input(t("flag_reason", lang), key="flag_reason", max_chars=500)
         clicked = st.button(t("flag_button", lang), key="flag_send", disabled=picked is None or picked in done)
-        if picked in done:
+        answer = state.pop("_flag_answer", None)  # the outcome of the report this session just sent
+        if answer:
+            st.success(answer)
+        elif picked in done:
             st.caption(t("flag_already", lang))
         if not clicked or picked is None:
             return
@@ -283,4 +286,5 @@ def report_control(public: pd.DataFrame, lang: str, area_names: dict[str, str] |
             ui.show_error(exc, lang)
             return
         done.add(picked)
-        st.success(t("flag_done" if recorded else "flag_already", lang))
+        state["_flag_answer"] = t("flag_done", lang) if recorded else t("flag_already", lang)
+        st.rerun()  # drawn again: the button is off for this entry, and a third report takes it off the map
