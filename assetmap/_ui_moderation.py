@@ -110,7 +110,7 @@ def _decide_block(frame: pd.DataFrame, table: pd.DataFrame, kind: str, lang: str
     select_all = st.checkbox(t("moderation_select_all", lang), key=f"{kind}_all")
     if select_all:
         chosen = list(frame["asset_id"])
-    reason = st.text_input(t("moderation_reason", lang), key=f"{kind}_reason", max_chars=500)
+    reason = st.text_input(t("moderation_reason", lang), key=f"{kind}_reason", max_chars=settings.REASON_MAX_LENGTH)
     c1, c2 = st.columns(2)
     if kind == "moderation":
         yes = c1.button(t("approve", lang), key="moderation_approve", type="primary")
@@ -270,7 +270,7 @@ def report_control(public: pd.DataFrame, lang: str, area_names: dict[str, str] |
         picked = st.selectbox(t("flag_pick", lang), sorted(labels, key=lambda i: labels[i].casefold()),
                               index=None, key="flag_pick", placeholder=t("choose_one", lang),
                               format_func=lambda i: labels.get(i, i))
-        reason = st.text_input(t("flag_reason", lang), key="flag_reason", max_chars=500)
+        reason = st.text_input(t("flag_reason", lang), key="flag_reason", max_chars=settings.REASON_MAX_LENGTH)
         clicked = st.button(t("flag_button", lang), key="flag_send", disabled=picked is None or picked in done)
         answer = state.pop("_flag_answer", None)  # the outcome of the report this session just sent
         if answer:
