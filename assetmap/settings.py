@@ -35,6 +35,8 @@ __all__ = [
     "PASSWORD_MAX_LENGTH",
     "NAME_MAX_LENGTH",
     "TABLE_CODE_MAX_HOURS",
+    "REPORTS_TO_HIDE",
+    "REASON_MAX_LENGTH",
     "PUBLISH_DIR",
     "RETENTION_MONTHS",
 ]
@@ -111,6 +113,11 @@ PASSWORD_MAX_LENGTH: int = 1_024
 NAME_MAX_LENGTH: int = 80
 #: Longest time a table code may be valid (hours).
 TABLE_CODE_MAX_HOURS: float = 72.0
+#: Open reports ("melden") after which a public entry is held back from every public output until a
+#: coordinator decides (Decidim's default, 3). From ``$ASSETMAP_REPORTS_TO_HIDE``.
+REPORTS_TO_HIDE: int = int(os.environ.get("ASSETMAP_REPORTS_TO_HIDE") or 3)
+#: Longest reason a visitor may give with a report, or a coordinator with a rejection (characters).
+REASON_MAX_LENGTH: int = 500
 
 #: Folder the Data page publishes the static resident map to (``assetmap publish``); None: no button.
 #: From ``$ASSETMAP_PUBLISH_DIR``; the page reads this value each time it runs.

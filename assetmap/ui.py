@@ -587,8 +587,8 @@ def workspace():
     assetmap.errors.WorkspaceError
         The file is missing, not a workspace, or of a newer schema version.
     """
-    # Hosted, what a table makes public waits for a coordinator unless the workspace says otherwise.
-    with open_workspace(workspace_path(), session_actor(), moderation_default=hosted()) as ws:
+    # Moderation is the workspace's own stored setting, the same for the app and the CLI.
+    with open_workspace(workspace_path(), session_actor()) as ws:
         use_block_labels(ws.labels())  # the workspace's own names ("Talenten") on every page
         yield ws
 

@@ -86,6 +86,10 @@ with offline_base(path):  # readable without internet: streets, water and green 
 ui.show_map(fmap, "explore_map", lang)
 st.caption(t("offline_tiles", lang))
 
+from assetmap._ui_moderation import report_control  # noqa: E402  (one self-contained section)
+
+report_control(public, lang, area_names)  # "Melden": a resident reports an entry, no account needed
+
 from assetmap.this_week import show_this_week  # noqa: E402  (kept apart: one self-contained section)
 
 show_this_week(path, version, lang, chosen_areas, level)

@@ -10,6 +10,7 @@ import streamlit as st
 from shapely.geometry import Point
 
 from assetmap import maps, settings, ui
+from assetmap._ui_moderation import own_entry_states, saved_message
 from assetmap.errors import AssetmapError, PermissionDenied, render_error
 from assetmap.i18n import block_label, category_choices, category_label, code_label, t
 from assetmap.layers.schema import (
@@ -166,13 +167,14 @@ if submitted:
         else:
             try:
                 with ui.workspace() as ws:
-                    ws.add_entry(fields, Point(lon, lat), actor, story=story, link_to=link_to or None)
+                    new_id = ws.add_entry(fields, Point(lon, lat), actor, story=story, link_to=link_to or None)
+                    saved = saved_message(ws, new_id, name.strip(), lang)  # says so when it waits for a coordinator
             except AssetmapError as exc:
                 ui.show_error(exc, lang)
             else:
                 state["_last_saved_entry"] = fingerprint
                 state.pop("story_held", None)
-                ui.flash("success", t("saved", lang, name=name.strip()))
+                ui.flash("success", saved)
                 state["_new_entry_saved"] = True  # the next run empties the form before drawing it
                 st.rerun()
 
@@ -198,6 +200,8 @@ else:
         t("building_block", lang): [block_label(b, lang) for b in mine["building_block"]],
         t("category", lang): [category_label(c, lang) for c in mine["category"]],
         t("visibility", lang): [t("visibility_" + str(v), lang) for v in mine["visibility"]],
+        # Where each entry stands: waiting for a coordinator, public, group only, private, or rejected and why.
+        t("own_col_state", lang): own_entry_states(list(mine["id"]), actor, lang),
     }), hide_index=True, width="stretch")
     picked = st.selectbox(t("edit_pick", lang), list(own_names), key="edit_pick", placeholder=t("choose_one", lang),
                           format_func=lambda i: own_names.get(i, i))
@@ -222,6 +226,7 @@ else:
                 else:
                     ws.update_asset(picked, {"name": new_name, "description": new_description or None}, actor,
                                     owner_only=True, expected_version=st.session_state.get(version_key))
+                    done = saved_message(ws, picked, new_name.strip(), lang, updated=True)
         except PermissionDenied:
             st.error(t("not_yours", lang))
         except AssetmapError as exc:
@@ -229,7 +234,7 @@ else:
             ui.show_error(exc, lang)
         else:
             st.session_state.pop(version_key, None)
-            ui.flash("success", t("deleted" if remove else "updated", lang, name=new_name.strip()))
+            ui.flash("success", t("deleted", lang, name=new_name.strip()) if remove else done)
             st.rerun()
 
 st.caption(t("ws_view_note", lang))

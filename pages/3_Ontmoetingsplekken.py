@@ -1,7 +1,8 @@
 """Meeting places as residents use them (ward managers): coverage per buurt, kansen, suggested sites, what-if.
 
-Everyone sees the coverage per buurt; what-if questions and suggested sites are for the ``workshop``
-role and up. Only public meeting places with consent count, and the workspace is read as the
+Whoever may see the coverage per buurt may also ask what-if questions and see suggested sites (the
+policy decides: :func:`assetmap.service.policy.may_explore_coverage`); a ward manager needs no
+workshop role for them. Only public meeting places with consent count, and the workspace is read as the
 session's role (:func:`coverage.load_inputs` reads through the service). The same filters as the
 CLI (time, access, target group) choose which places count; every figure comes with how complete
 the mapping is, since an empty area may simply be unmapped.
@@ -17,11 +18,11 @@ from assetmap.i18n import category_label, t
 from assetmap.layers.hours import hours_known
 from assetmap.layers.schema import ACCESS_VALUES, AGE_GROUP_FIELDS, TARGET_GROUPS
 from assetmap.memory import cycle_collection_paused
-from assetmap.service import Actor
+from assetmap.service import Actor, policy
 
 lang = ui.setup_page("gaps")
 actor = ui.require_role(ui.PAGE_ROLES["gaps"], lang)
-explore = ui.has_role(actor, "workshop")  # what-if and suggested sites; residents get the summary
+explore = policy.may_explore_coverage(actor)  # what-if and suggested sites: whoever may see coverage
 path = ui.require_workspace(lang)
 
 

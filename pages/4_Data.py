@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from assetmap import export, imports, settings, ui
+from assetmap._ui_moderation import moderation_queue
 from assetmap.errors import AssetmapError, InputError
-from assetmap.i18n import block_label, code_label, codes_label, t
+from assetmap.i18n import code_label, codes_label, t
 from assetmap.messages import text
 from assetmap.service import policy
 
@@ -28,51 +29,8 @@ state = st.session_state
 
 
 # ---------------------------------------------------------------- moderation (coordinators)
-def moderation_queue() -> None:
-    """Pending entries with approve and reject, when the service moderates (``Workspace.moderation``)."""
-    try:
-        with ui.workspace() as ws:
-            if not ws.moderation():
-                return
-            pending = ws.pending(actor)
-    except AssetmapError as exc:
-        ui.show_error(exc, lang)
-        return
-    st.subheader(t("moderation_title", lang))
-    if not len(pending):
-        st.caption(t("moderation_none", lang))
-        return
-
-    def column(name: str) -> list:
-        return pending[name].astype(object).where(pending[name].notna(), None).tolist() \
-            if name in pending.columns else [None] * len(pending)
-
-    names = dict(zip(column("asset_id"), column("name")))
-    # Only what a coordinator needs to decide; contact fields stay out of the table.
-    st.dataframe(pd.DataFrame({
-        t("name", lang): column("name"),
-        t("building_block", lang): [block_label(b, lang) if b else "" for b in column("building_block")],
-        t("visibility", lang): [t("visibility_" + str(v), lang) for v in column("requested_visibility")],
-        t("moderation_by", lang): column("requested_by"),
-    }), hide_index=True, width="stretch", key="moderation_table")
-    picked = st.selectbox(t("moderation_pick", lang), list(names), key="moderation_pick", placeholder=t("choose_one", lang),
-                          format_func=lambda i: str(names.get(i, i)))
-    c1, c2 = st.columns(2)
-    approve = c1.button(t("approve", lang), key="moderation_approve", type="primary")
-    reject = c2.button(t("reject", lang), key="moderation_reject")
-    if approve or reject:
-        try:
-            with ui.workspace() as ws:
-                (ws.approve if approve else ws.reject)(picked, actor)
-        except AssetmapError as exc:
-            ui.show_error(exc, lang)
-        else:
-            ui.flash("success", t("approved" if approve else "rejected", lang, name=str(names.get(picked, picked))))
-            st.rerun()
-
-
-if coordinator:
-    moderation_queue()
+# The setting, every waiting entry whole and the reported ones, decided several at once (assetmap._ui_moderation).
+moderation_queue(actor, lang)
 
 
 # ---------------------------------------------------------------- accounts, table codes, moderation (coordinators)

@@ -497,18 +497,22 @@ def _public_ids(ws) -> set:
     return set(ws.assets(actor=Actor(None, "public"))["id"])
 
 
-def test_moderation_is_off_by_default(denhaag_workspace):
+def test_a_new_workspace_moderates_until_a_coordinator_turns_it_off(denhaag_workspace):
+    """One stored setting, on from the start: no face has a default of its own."""
     with open_workspace(denhaag_workspace) as ws:
-        assert ws.moderation() is False
-        new = ws.add_entry({"name": "Moestuin", "building_block": "resource", "visibility": "public",
-                            "consent": True}, Point(4.29, 52.066), OWNER)
-        assert new in _public_ids(ws) and ws.pending().empty
-        ws.set_moderation(True)
         assert ws.moderation() is True
-        with pytest.raises(TypeError):
-            ws.set_moderation("off")
+        waits = ws.add_entry({"name": "Moestuin", "building_block": "resource", "visibility": "public",
+                              "consent": True}, Point(4.29, 52.066), OWNER)
+        assert waits not in _public_ids(ws) and list(ws.pending()["asset_id"]) == [waits]
         ws.set_moderation(False)
         assert ws.moderation() is False
+        new = ws.add_entry({"name": "Moestuin 2", "building_block": "resource", "visibility": "public",
+                            "consent": True}, Point(4.29, 52.066), OWNER)
+        assert new in _public_ids(ws) and list(ws.pending()["asset_id"]) == [waits]
+        with pytest.raises(TypeError):
+            ws.set_moderation("off")
+        ws.set_moderation(True)
+        assert ws.moderation() is True
 
 
 def test_a_moderated_public_entry_waits_until_a_coordinator_approves(access_ws):
@@ -602,8 +606,10 @@ def test_a_version_1_workspace_migrates_and_gets_accounts_codes_and_moderation(t
     assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'accounts'").fetchone()
     conn.close()
     with open_workspace(path) as ws:
-        assert ws.schema_version() == SCHEMA_VERSION and ws.moderation() is False
+        # Never set before: the upgrade stores it, on (what the hosted app already did), for every face.
+        assert ws.schema_version() == SCHEMA_VERSION and ws.moderation() is True
         assert ws.accounts().empty and ws.pending().empty
+        ws.set_moderation(False)
         ws.create_account("Carla", PASSWORD, "coordinator")
         assert ws.sign_in("carla", PASSWORD) == Actor("Carla", "coordinator")
         code = ws.issue_table_code()
@@ -622,7 +628,7 @@ def test_a_version_1_workspace_migrates_and_gets_accounts_codes_and_moderation(t
 
 def test_a_new_workspace_is_made_at_the_current_version(tmp_path):
     with create_workspace(tmp_path / "nieuw.gpkg") as ws:
-        assert ws.schema_version() == SCHEMA_VERSION and ws.moderation() is False and ws.accounts().empty
+        assert ws.schema_version() == SCHEMA_VERSION and ws.moderation() is True and ws.accounts().empty
 
 
 # ---------------------------------------------------------------------- CLI
@@ -667,7 +673,7 @@ def test_the_cli_issues_table_codes_and_moderates(access_ws):
     assert on.returncode == 0 and "Moderation is on" in on.stdout
     pending = _run("pending", access_ws)
     assert pending.returncode == 0
-    rows = [line.split("\t") for line in pending.stdout.splitlines()[1:]]
+    rows = [line.split("\t") for line in pending.stdout.splitlines()[1:] if not line.startswith(" ")]
     assert [(r[0], r[2], r[3], r[5]) for r in rows] == [("anna-wacht", "public", "anna", "Ruilkast")]
     approved = _run("approve", access_ws, "anna-wacht")
     assert approved.returncode == 0 and "public" in approved.stdout

@@ -179,7 +179,7 @@ def test_public_sees_the_map_and_the_coverage_summary_and_nothing_else(mixed, mo
         for control in ("workspace_input", "workspace_open", "workspace_create", "fetch_osm", "import_files",
                         "osm_path", "boundaries_path", "workshop_path", "import_do", "import_check",
                         "export_prepare", "export_public", "undo", "new_name", "moderation_approve",
-                        "gap_remove", "gap_sites", "gap_show_sites", "_pseudonym_widget"):
+                        "_pseudonym_widget"):
             assert control not in present, (script, control)
         if script in (WORKSHOP_PAGE, DATA_PAGE):
             assert [w.value for w in at.warning] == [ACCESS_DENIED], script
@@ -188,12 +188,12 @@ def test_public_sees_the_map_and_the_coverage_summary_and_nothing_else(mixed, mo
             assert ACCESS_DENIED not in text, script
     # The map shows the public view: the public person is there, at the buurt anchor, without contact.
     assert PERSON_PUBLIC in texts[MAP_PAGE]
-    # The coverage summary: the per-wijk table and the groups per wijk (aggregates only), and no what-if
-    # or suggested sites.
+    # The coverage: the per-wijk table and the groups per wijk (aggregates only); suggested sites and the
+    # what-if are there for whoever may see coverage (a ward manager needs no workshop role).
     at = run(GAPS_PAGE)
     assert i18n.t("col_uncovered", "nl") in at.dataframe[0].value.columns
     assert len(at.dataframe) == 2 and i18n.t("group_everyone", "nl") in at.dataframe[1].value.columns
-    assert i18n.t("sites_title", "nl") not in [s.value for s in at.subheader]
+    assert {"gap_remove", "gap_show_sites"} <= keys(at)
     # The start page counts only what the public may see and lists the public pages.
     at = run(APP)
     with open_workspace(mixed) as ws:
@@ -469,10 +469,7 @@ def test_openid_connect_button_only_when_configured(mixed, monkeypatch):
 
 # ---------------------------------------------------------------------- moderation, against the real service
 def test_moderation_queue_on_the_data_page_for_coordinators(mixed, monkeypatch):
-    import geopandas as gpd
     from shapely.geometry import Point
-
-    from assetmap.layers import build_assets
 
     with open_workspace(mixed) as ws:
         ws.set_moderation(True)
@@ -482,17 +479,21 @@ def test_moderation_queue_on_the_data_page_for_coordinators(mixed, monkeypatch):
         assert set(ws.assets(actor=Actor(None, "public"))["name"]).isdisjoint({"Buurtbankje", "Koffiehoek"})
     at = run(DATA_PAGE, pseudonym="coördinator")
     assert i18n.t("moderation_title", "nl") in [s.value for s in at.subheader]
-    assert set(at.dataframe[0].value[i18n.t("name", "nl")]) == {"Buurtbankje", "Koffiehoek"}
+    names = list(_editor(at, "moderation_editor")[i18n.t("name", "nl")])
+    assert sorted(names) == ["Buurtbankje", "Koffiehoek"]
     assert not any(c in page_text(at) for c in CONTACTS)
-    at.selectbox(key="moderation_pick").set_value(at.selectbox(key="moderation_pick").options[0])
-    picked_label = at.selectbox(key="moderation_pick").value
+    _pick_rows(at, "moderation_editor", [0])
     at.button(key="moderation_approve").click().run()
     assert not at.exception
     with open_workspace(mixed) as ws:
         public = set(ws.assets(actor=Actor(None, "public"))["name"])
         left = set(ws.pending()["asset_id"])
-    assert len(public & {"Buurtbankje", "Koffiehoek"}) == 1 and len(left) == 1
+    assert public & {"Buurtbankje", "Koffiehoek"} == {names[0]} and len(left) == 1
     at = run(DATA_PAGE, pseudonym="coördinator")
+    at.button(key="moderation_reject").click().run()  # nothing chosen: a warning, nothing decided
+    assert not at.exception and [w.value for w in at.warning] == [i18n.t("moderation_none_selected", "nl")]
+    _pick_rows(at, "moderation_editor", [0])
+    at.text_input(key="moderation_reason").input("Dubbel met de bank op het plein")
     at.button(key="moderation_reject").click().run()
     assert not at.exception
     with open_workspace(mixed) as ws:
@@ -500,12 +501,47 @@ def test_moderation_queue_on_the_data_page_for_coordinators(mixed, monkeypatch):
         assert len(set(ws.assets(actor=Actor(None, "public"))["name"]) & {"Buurtbankje", "Koffiehoek"}) == 1
     monkeypatch.setenv("ASSETMAP_ACCESS", "workshop")
     assert "moderation_approve" not in keys(run(DATA_PAGE, pseudonym=ME))  # coordinators only
-    del picked_label, build_assets, gpd
 
 
-def test_no_queue_when_the_service_does_not_moderate(mixed):
-    at = run(DATA_PAGE)
-    assert i18n.t("moderation_title", "nl") not in [s.value for s in at.subheader]
+def _editor(at: AppTest, key: str) -> pd.DataFrame:
+    """The table an ``st.data_editor`` with this key shows."""
+    return next(frame for frame in at.dataframe if frame.key == key).value
+
+
+def _pick_rows(at: AppTest, key: str, rows: list[int]) -> None:
+    """Tick the select column of these rows of a data editor, as a coordinator's clicks do."""
+    at.session_state[key] = {"edited_rows": {r: {"_select": True} for r in rows}, "added_rows": [],
+                             "deleted_rows": []}
+
+
+def test_the_queue_shows_each_entry_whole_and_approves_three_at_once(mixed):
+    from shapely.geometry import Point
+
+    with open_workspace(mixed) as ws:
+        ids = [ws.add_entry({"name": "Bankje", "building_block": "resource", "visibility": "public", "consent": True,
+                             "description": f"Bankje nummer {n}"}, Point(4.3730 + n / 1000, 52.002),
+                            Actor(f"tafel {n}", "workshop"), story="Hier zat opa altijd" if n == 1 else None)
+               for n in (1, 2, 3)]
+        queued = list(ws.pending()["asset_id"])
+    assert set(ids) <= set(queued)
+    at = run(DATA_PAGE, pseudonym="coördinator")
+    shown = _editor(at, "moderation_editor")
+    text = page_text(at)
+    # Two (here three) entries of the same name told apart: short id, who, place; each whole.
+    assert {f"Bankje nummer {n}" for n in (1, 2, 3)} <= set(shown[i18n.t("description", "nl")])
+    assert "Hier zat opa altijd" in text
+    assert {i[:8] for i in ids} <= set(shown[i18n.t("moderation_col_id", "nl")])
+    assert {"tafel 1", "tafel 2", "tafel 3"} <= set(shown[i18n.t("moderation_by", "nl")])
+    benches = shown[shown[i18n.t("name", "nl")] == "Bankje"]
+    assert len(set(benches[i18n.t("moderation_col_place", "nl")])) == len(benches) == 3
+    at.checkbox(key="moderation_all").check().run()
+    at.button(key="moderation_approve").click().run()
+    assert not at.exception
+    with open_workspace(mixed) as ws:
+        assert ws.pending().empty
+        assert set(ids) <= set(ws.assets(actor=Actor(None, "public"))["id"])
+        approvals = ws.history()
+    assert len(approvals[approvals["action"] == "approve"]) == len(queued)  # one action, every entry
 
 
 def test_coordinators_manage_accounts_table_codes_and_moderation_on_the_data_page(mixed, monkeypatch):
@@ -528,29 +564,51 @@ def test_coordinators_manage_accounts_table_codes_and_moderation_on_the_data_pag
     code = shown.split(":", 1)[1].split("(")[0].strip()
     with open_workspace(mixed) as ws:
         assert ws.redeem_table_code(code, "tafel 4") == Actor("tafel 4", "workshop")
-        assert not ws.moderation()
-    at.toggle(key="admin_moderation").set_value(True).run()
+        assert ws.moderation()  # a new workspace moderates
+    at.toggle(key="admin_moderation").set_value(False).run()
     with open_workspace(mixed) as ws:
-        assert ws.moderation()
+        assert not ws.moderation()
     monkeypatch.setenv("ASSETMAP_ACCESS", "workshop")
     assert "admin_add_account" not in str(keys(run(DATA_PAGE, pseudonym=ME)))
 
 
-def test_a_hosted_app_moderates_unless_the_workspace_says_otherwise(mixed, monkeypatch):
+def test_the_app_and_the_cli_read_one_moderation_setting(mixed, monkeypatch):
+    """The workshop in #28: the hosted app moderated while ``assetmap moderation`` said off. Now one
+    stored setting: on for a new workspace, the same in the CLI, the Data page and a hosted page."""
+    import subprocess
+    import sys
+
     from shapely.geometry import Point
 
+    def cli(*args):
+        done = subprocess.run([sys.executable, "-m", "assetmap.cli", "moderation", str(mixed), *args],
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "Moderation is on" in cli()
+    at = run(DATA_PAGE)  # a coordinator on localhost
+    assert i18n.t("moderation_setting_on", "nl") in [c.value for c in at.caption]
+    assert at.toggle(key="admin_moderation").value is True
     monkeypatch.setenv("ASSETMAP_ACCESS", "workshop")
+    with ui_workspace_as(Actor(ME, "workshop")) as ws:  # hosted
+        assert ws.moderation()
+        waits = ws.add_entry({"name": "Openbaar bankje", "building_block": "resource", "visibility": "public",
+                              "consent": True}, Point(4.373, 52.002), Actor(ME, "workshop"))
+    with open_workspace(mixed) as ws:  # on a laptop
+        assert ws.moderation() and waits in set(ws.pending()["asset_id"])
+    assert "Moderation is off" in cli("off")
     with ui_workspace_as(Actor(ME, "workshop")) as ws:
-        assert ws.moderation()  # hosted, never set: on
-        ws.add_entry({"name": "Openbaar bankje", "building_block": "resource", "visibility": "public",
-                      "consent": True}, Point(4.373, 52.002), Actor(ME, "workshop"))
-    with open_workspace(mixed) as ws:
-        assert "Openbaar bankje" in set(ws.pending()["name"])
-        ws.set_moderation(False)
-    with ui_workspace_as(Actor(ME, "workshop")) as ws:
-        assert not ws.moderation()  # the workspace's own setting wins
+        assert not ws.moderation()
+        at_once = ws.add_entry({"name": "Meteen openbaar", "building_block": "resource", "visibility": "public",
+                                "consent": True}, Point(4.373, 52.002), Actor(ME, "workshop"))
+        assert at_once in set(ws.assets(actor=Actor(None, "public"))["id"])
+    monkeypatch.delenv("ASSETMAP_ACCESS")
+    at = run(DATA_PAGE)
+    assert i18n.t("moderation_setting_off", "nl") in [c.value for c in at.caption]
+    assert at.toggle(key="admin_moderation").value is False
 
 
 def ui_workspace_as(actor: Actor):
     """The workspace as the app opens it for a visitor (``ui.workspace``), outside a page run."""
-    return open_workspace(ui.default_workspace_path(), actor, moderation_default=ui.hosted())
+    return open_workspace(ui.default_workspace_path(), actor)

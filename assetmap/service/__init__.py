@@ -19,7 +19,8 @@ The package, room by room: :mod:`~assetmap.service.policy` (who may do what to w
 only place that compares roles and owners), :mod:`~assetmap.service._core` (the one write path
 with history; the reads as each role may see them), then one module per concern built on the
 core: :mod:`~assetmap.service.entries`, :mod:`~assetmap.service.initiatives`,
-:mod:`~assetmap.service.moderation`, :mod:`~assetmap.service.accounts` (accounts, sign-in and
+:mod:`~assetmap.service.moderation`, :mod:`~assetmap.service.reports` (reports of public
+entries by visitors), :mod:`~assetmap.service.accounts` (accounts, sign-in and
 table codes), :mod:`~assetmap.service.activities`, :mod:`~assetmap.service.labels` and
 :mod:`~assetmap.service.map_data`; :mod:`~assetmap.service.workspace` puts them together.
 """

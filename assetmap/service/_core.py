@@ -42,14 +42,11 @@ class _Core:
         Where the tables live.
     actor : Actor, optional
         Who calls when a call names nobody (default: a coordinator).
-    moderation_default : bool
-        Whether moderation is on where the workspace never set it (a hosted app: on).
     """
 
-    def __init__(self, store: Store, actor: Actor | None = None, *, moderation_default: bool = False):
+    def __init__(self, store: Store, actor: Actor | None = None):
         self.store = store
         self.actor = actor or Actor()
-        self.moderation_default = moderation_default
         self._write_depth = 0
         # Whether the open write changed what the public sees of individuals (see refresh_public_views).
         self._people_changed = False
@@ -125,11 +122,32 @@ class _Core:
         if publish is None:
             return False
         with self.store.transaction():
-            shown = public_view(self.store.read("assets", {"visibility": "public"}), self.boundaries(),
-                                self.buildings(), self.study_area())
+            shown = public_view(self._public_rows(), self.boundaries(), self.buildings(), self.study_area())
             people = shown[(shown["building_block"] == "individual").fillna(False).to_numpy()]
-            publish(people, hidden=CONTACT_FIELDS + PSEUDONYM_FIELDS)
+            publish(people, hidden=CONTACT_FIELDS + PSEUDONYM_FIELDS, held_back=sorted(self.reported_hidden()))
         return True
+
+    def _public_rows(self) -> gpd.GeoDataFrame:
+        """The stored public rows the public view is made from: without the entries held back by
+        reports (:meth:`reported_hidden`) until a coordinator decides."""
+        rows = self.store.read("assets", {"visibility": "public"})
+        held = self.reported_hidden()
+        return rows[~rows["id"].isin(held).to_numpy()] if held and len(rows) else rows
+
+    def reported_hidden(self) -> set[str]:
+        """Ids of the entries held back from every public output: open reports reached
+        ``settings.REPORTS_TO_HIDE`` and no coordinator decided yet.
+
+        Returns
+        -------
+        set of str
+            Asset ids (empty for a workspace without reports).
+        """
+        open_reports = self.store.read("entry_reports", {"decision": None})
+        if open_reports.empty:
+            return set()
+        counts = open_reports["asset_id"].value_counts()
+        return set(counts[counts >= max(1, int(settings.REPORTS_TO_HIDE))].index)
 
     # ------------------------------------------------------------------ reading
     def assets(self, building_block: str | None = None, buurt_code: str | None = None, *,
@@ -160,8 +178,7 @@ class _Core:
         where = {k: v for k, v in (("building_block", building_block), ("buurt_code", buurt_code)) if v}
         if policy.sees_public_view(actor):
             # The public view is made from every entry, then filtered, so a filter cannot change it.
-            frame = public_view(self.store.read("assets", {"visibility": "public"}), self.boundaries(),
-                                self.buildings(), self.study_area())
+            frame = public_view(self._public_rows(), self.boundaries(), self.buildings(), self.study_area())
             for column, value in where.items():
                 frame = frame[(frame[column] == value).fillna(False).to_numpy()]
         else:
@@ -385,14 +402,17 @@ class _Core:
     def moderation(self) -> bool:
         """Whether moderation is on: what a ``workshop`` actor makes public waits for a coordinator.
 
+        One setting, stored in the workspace, read alike by every face (CLI, app, service): a new
+        workspace starts with it on, and opening an older one stores ``on`` where it was never set
+        (schema version 6). Only a coordinator's explicit ``set_moderation(False)`` turns it off.
+
         Returns
         -------
         bool
-            The workspace's ``moderation`` setting (``on``/``off``); where it was never set, the
-            default the workspace was opened with (off; on for a hosted app).
+            False only when the workspace's ``moderation`` setting is ``off``; a workspace that
+            could not store the setting (a read-only file) counts as on, the safe side.
         """
-        setting = self.store.meta().get("moderation")
-        return self.moderation_default if setting is None else setting == "on"
+        return self.store.meta().get("moderation") != "off"
 
     # ------------------------------------------------------------------ rules
     def _actor(self, actor: ActorLike) -> Actor:

@@ -17,10 +17,11 @@ from assetmap.errors import PermissionDenied
 from assetmap.layers.initiatives import is_owner
 
 __all__ = [
-    "ACCOUNT_ROLES", "ROLES", "Actor", "ActorLike", "at_least", "check_change", "check_manage", "check_restore",
-    "check_take_over", "check_unarchive", "check_write", "higher_role", "is_account_role", "is_participant",
-    "is_role", "may_manage", "may_write", "owns", "rank", "role_above", "role_at_least", "sees_everything",
-    "sees_public_view",
+    "ACCOUNT_ROLES", "ROLES", "Actor", "ActorLike", "at_least", "check_change", "check_decide_reports",
+    "check_manage", "check_report", "check_restore", "check_take_over", "check_unarchive", "check_write",
+    "higher_role", "is_account_role", "is_participant", "is_role", "may_decide_reports", "may_explore_coverage",
+    "may_manage", "may_report", "may_see_coverage", "may_write", "owns", "rank", "role_above", "role_at_least",
+    "sees_everything", "sees_public_view",
 ]
 
 #: Roles, from least to most rights. ``coordinator`` is today's full rights (a local single user).
@@ -398,3 +399,108 @@ def check_unarchive(actor: Actor, entry, entry_id: str) -> None:
     """
     if is_participant(actor) and not owns(actor, entry):
         raise PermissionDenied("permission_not_yours", id=entry_id)
+
+
+# ---------------------------------------------------------------------- reports and coverage
+def may_report(actor: Actor) -> bool:
+    """Whether ``actor`` may report ("melden") a public entry: everyone, residents without an account too.
+
+    A report names nobody: the service keeps only a hash of a per-session random token, so that one
+    session reports an entry once.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who reports.
+
+    Returns
+    -------
+    bool
+        True for every role.
+    """
+    return at_least(actor, "public")
+
+
+def check_report(actor: Actor) -> None:
+    """Refuse a report from an actor who may not report (see :func:`may_report`).
+
+    Parameters
+    ----------
+    actor : Actor
+        Who reports.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_public_read_only`` (no role today is refused).
+    """
+    if not may_report(actor):
+        raise PermissionDenied("permission_public_read_only")
+
+
+def may_decide_reports(actor: Actor) -> bool:
+    """Whether ``actor`` may decide on reported entries (keep them public, or hide them): a coordinator.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who decides.
+
+    Returns
+    -------
+    bool
+        True for a ``coordinator``.
+    """
+    return may_manage(actor)
+
+
+def check_decide_reports(actor: Actor) -> None:
+    """Refuse a decision on reported entries to anyone but a coordinator.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who decides.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_coordinator_only``.
+    """
+    if not may_decide_reports(actor):
+        raise PermissionDenied("permission_coordinator_only")
+
+
+def may_see_coverage(actor: Actor) -> bool:
+    """Whether ``actor`` may see the meeting-place coverage: everyone (it is made from public places only).
+
+    Parameters
+    ----------
+    actor : Actor
+        Who looks.
+
+    Returns
+    -------
+    bool
+        True for every role.
+    """
+    return at_least(actor, "public")
+
+
+def may_explore_coverage(actor: Actor) -> bool:
+    """Whether ``actor`` may ask what-if questions and see suggested sites.
+
+    Whoever may see coverage may: both are made from the same public meeting places and the same
+    homes, and a ward manager should not need a workshop role to see where a place would help.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who looks.
+
+    Returns
+    -------
+    bool
+        The same as :func:`may_see_coverage`.
+    """
+    return may_see_coverage(actor)

@@ -13,20 +13,20 @@ from assetmap.service.activities import Activities
 from assetmap.service.initiatives import Initiatives
 from assetmap.service.labels import Labels
 from assetmap.service.map_data import MapData
-from assetmap.service.moderation import Moderation
 from assetmap.service.policy import Actor
+from assetmap.service.reports import Reports
 from assetmap.service.retention import Retention
 from assetmap.storage import create_store, location_exists, open_store
 
 __all__ = ["Workspace", "create_workspace", "open_workspace"]
 
 
-class Workspace(Initiatives, Moderation, Accounts, Activities, Labels, MapData, Retention):
+class Workspace(Initiatives, Reports, Accounts, Activities, Labels, MapData, Retention):
     """A workspace seen through the editing service.
 
     Its methods come from the parts of the service, each built on the same core: entries and
-    initiatives, moderation, accounts and table codes, activities, labels and map data, and retention
-    (expiry of pseudonyms, erasure, access, status).
+    initiatives, moderation and reports, accounts and table codes, activities, labels and map data,
+    and retention (expiry of pseudonyms, erasure, access, status).
 
     Parameters
     ----------
@@ -35,14 +35,11 @@ class Workspace(Initiatives, Moderation, Accounts, Activities, Labels, MapData, 
     actor : Actor, optional
         Who calls when a call names nobody (default: a coordinator without pseudonym, as on a
         laptop used by one person).
-    moderation_default : bool
-        Whether moderation is on where the workspace never set it (a hosted app: on).
     """
 
 
 # ---------------------------------------------------------------------- opening
-def open_workspace(location: str | os.PathLike, actor: Actor | None = None, *,
-                   moderation_default: bool = False) -> Workspace:
+def open_workspace(location: str | os.PathLike, actor: Actor | None = None) -> Workspace:
     """Open an existing workspace through the editing service.
 
     Parameters
@@ -51,8 +48,6 @@ def open_workspace(location: str | os.PathLike, actor: Actor | None = None, *,
         A workspace ``.gpkg`` file, or a PostgreSQL URI ``postgresql://user:password@host:port/db?schema=name``.
     actor : Actor, optional
         Who calls when a call names nobody (default: a coordinator).
-    moderation_default : bool
-        Whether moderation is on where the workspace never set it (a hosted app: on).
 
     Returns
     -------
@@ -63,7 +58,7 @@ def open_workspace(location: str | os.PathLike, actor: Actor | None = None, *,
     assetmap.errors.WorkspaceError
         Missing, not a workspace, or of a newer schema version.
     """
-    return Workspace(open_store(location), actor, moderation_default=moderation_default)
+    return Workspace(open_store(location), actor)
 
 
 def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, actor: Actor | None = None

@@ -17,7 +17,7 @@ import pandas as pd
 from assetmap.layers.schema import ACTIVITY_FIELDS, ASSET_FIELDS, BOUNDARY_FIELDS, LINK_FIELDS
 from assetmap.storage import _gpkg
 
-__all__ = ["ACCOUNTS", "HISTORY", "MODERATION_QUEUE", "PRIVATE_TABLES", "TABLES", "TABLE_CODES", "TableSpec",
+__all__ = ["ACCOUNTS", "ENTRY_REPORTS", "HISTORY", "MODERATION_QUEUE", "PRIVATE_TABLES", "TABLES", "TABLE_CODES", "TableSpec",
            "Where"]
 
 
@@ -83,15 +83,23 @@ ACCOUNTS = TableSpec({"name": "TEXT", "password_hash": "TEXT", "role": "TEXT", "
 #: Table codes for workshop tables, stored only as a hash with their expiry.
 TABLE_CODES = TableSpec({"code_hash": "TEXT", "expires_at": "TEXT", "created_at": "TEXT", "created_by": "TEXT"},
                         None, "code_hash", "Table codes (hashes only)")
-#: Entries a workshop participant asked to make public, waiting for a coordinator.
+#: Entries a workshop participant asked to make public, waiting for a coordinator; a rejected request
+#: stays (``status`` ``rejected``, with the coordinator's ``reason``) so its author sees why.
+#: ``status`` NULL means waiting (rows written before schema version 6 have no status).
 MODERATION_QUEUE = TableSpec({"asset_id": "TEXT", "requested_visibility": "TEXT", "requested_consent": "BOOLEAN",
-                              "requested_by": "TEXT", "at": "TEXT"}, None, "asset_id",
+                              "requested_by": "TEXT", "at": "TEXT", "status": "TEXT", "reason": "TEXT",
+                              "decided_by": "TEXT", "decided_at": "TEXT"}, None, "asset_id",
                              "Entries waiting for a coordinator to make them public")
+#: Reports ("melden") of public entries by visitors: only a hash of a per-session random token, never who.
+#: ``decision`` NULL means open; ``keep`` or ``hide`` once a coordinator decided.
+ENTRY_REPORTS = TableSpec({"asset_id": "TEXT", "token_hash": "TEXT", "reason": "TEXT", "at": "TEXT",
+                           "decision": "TEXT", "decided_by": "TEXT", "decided_at": "TEXT"}, None, None,
+                          "Reports of public entries by visitors (no identity)")
 
 #: Tables of the workspace that are no GeoPackage layer (not in ``gpkg_contents``): only the service
 #: reads and writes them, never an export or a GIS tool.
 PRIVATE_TABLES: dict[str, TableSpec] = {"history": HISTORY, "accounts": ACCOUNTS, "table_codes": TABLE_CODES,
-                                        "moderation_queue": MODERATION_QUEUE}
+                                        "moderation_queue": MODERATION_QUEUE, "entry_reports": ENTRY_REPORTS}
 
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).

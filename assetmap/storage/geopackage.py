@@ -34,6 +34,7 @@ from assetmap.storage._migrations import (  # noqa: F401
     _add_access_tables,
     _add_initiative_fields,
     _add_meeting_place_fields,
+    _add_reports_and_decisions,
     _add_version_column,
 )
 from assetmap.storage._tables import (  # noqa: F401
@@ -116,6 +117,7 @@ class GeoPackageStore:
                 _gpkg.create_core(conn)
                 conn.executescript(_HISTORY_SQL)
                 _add_access_tables(conn)
+                _add_reports_and_decisions(conn)  # also stores moderation 'on': a new workspace moderates
                 for name, spec in TABLES.items():
                     _create_table(conn, name, spec)
                 conn.execute("INSERT INTO workspace_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

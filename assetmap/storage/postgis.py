@@ -235,8 +235,9 @@ class PostgisStore:
                 for name, spec in {**TABLES, **PRIVATE_TABLES}.items():
                     store._create_table(name, spec)
                 conn.execute(f"CREATE INDEX ON {store._t('history')} (asset_id)")
+                # A new workspace moderates what tables make public (see storage._migrations, version 6).
                 conn.execute(f"INSERT INTO {store._t('workspace_meta')} VALUES ('schema_version', %s), "
-                             "('created_at', %s)", (str(SCHEMA_VERSION), _now()))
+                             "('created_at', %s), ('moderation', 'on')", (str(SCHEMA_VERSION), _now()))
         except psycopg.errors.InsufficientPrivilege as exc:
             conn.close()
             raise WorkspaceError("pg_no_rights", "fix_pg_rights", uri=shown, error=_plain(exc)) from None
@@ -312,7 +313,9 @@ class PostgisStore:
                 return
             for step in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS_SQL.get(step, ()):
-                    self._conn.execute(statement.format(assets=self._t("assets")))
+                    self._conn.execute(statement.format(assets=self._t("assets"), queue=self._t("moderation_queue"),
+                                                        reports=self._t("entry_reports"),
+                                                        meta=self._t("workspace_meta")))
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     def change_count(self) -> int:
@@ -609,7 +612,8 @@ class PostgisStore:
         """Schema of the public views for GIS tools: ``<schema>_public``."""
         return self.schema + PUBLIC_SUFFIX
 
-    def refresh_public_views(self, people: gpd.GeoDataFrame, hidden: tuple[str, ...]) -> None:
+    def refresh_public_views(self, people: gpd.GeoDataFrame, hidden: tuple[str, ...],
+                             held_back: list[str] | tuple[str, ...] = ()) -> None:
         """Rebuild the public schema: a view per entry kind, and the table of individuals.
 
         Every kind but ``individual`` is a view over ``assets``: public rows with consent, without
@@ -624,6 +628,8 @@ class PostgisStore:
             The individuals of the public view.
         hidden : tuple of str
             Columns that never go into the public schema (contact, pseudonyms).
+        held_back : list of str
+            Ids of entries kept out of every view (held back by reports until a coordinator decides).
         """
         from assetmap.layers.schema import ENTRY_KINDS
 
@@ -632,6 +638,8 @@ class PostgisStore:
         have = dict(self._columns("assets"))
         columns = [c for c in spec.fields if c in have and c not in hidden and c != "version"]
         shown = "visibility = 'public' AND consent"
+        if held_back:
+            shown += f" AND id NOT IN ({', '.join(_literal(str(i)) for i in held_back)})"
         select = ", ".join(
             f"CASE WHEN a.related_asset_id IN (SELECT id FROM {self._t('assets')} WHERE {shown}) "
             "THEN a.related_asset_id END AS related_asset_id" if c == "related_asset_id" else f"a.{_q(c)}"
