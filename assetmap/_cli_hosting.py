@@ -14,6 +14,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from assetmap._cli_common import open_for_command as _open
+from assetmap._cli_common import shown as _shown
 from assetmap.errors import InputError
 from assetmap.messages import text
 
@@ -68,16 +70,6 @@ def add_hosting_commands(sub: argparse._SubParsersAction) -> None:
 
 
 # ---------------------------------------------------------------------- handlers
-def _open(location: str):
-    from assetmap.service import open_workspace
-    return open_workspace(location)
-
-
-def _shown(location) -> str:
-    from assetmap.storage.postgis import is_uri, mask
-    return mask(location) if is_uri(location) else str(location)
-
-
 def _backup(args) -> int:
     from assetmap.storage.backup import backup_store
     with _open(args.workspace):  # a workspace that does not open is said before anything is written

@@ -10,21 +10,13 @@ import argparse
 import json
 import sys
 
+from assetmap._cli_common import EXIT_OK
+from assetmap._cli_common import open_for_command as _open
 from assetmap.messages import text
 
 __all__ = ["add_activity_commands", "add_card_options", "table_cards"]
 
-EXIT_OK = 0
 
-
-def _open(path: str):
-    """The workspace (as :func:`assetmap.cli` opens it), with its own names of the building blocks in use."""
-    from assetmap.i18n import use_block_labels
-    from assetmap.service import open_workspace
-
-    ws = open_workspace(path)
-    use_block_labels(ws.labels())
-    return ws
 
 
 def add_activity_commands(sub: argparse._SubParsersAction) -> None:

@@ -18,11 +18,14 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 from assetmap import __version__, settings
+from assetmap._cli_common import EXIT_BAD_INPUT, EXIT_OK, add_command
+from assetmap._cli_common import open_for_command as _open
+from assetmap._cli_common import shown as _shown
 from assetmap._cli_hosting import add_hosting_commands
+from assetmap._cli_moderation import add_moderation_commands
 from assetmap._cli_session import add_activity_commands, add_card_options, table_cards
 from assetmap.errors import AssetmapError, InputError
 from assetmap.layers.schema import ENTRY_KINDS
@@ -30,7 +33,6 @@ from assetmap.messages import N_, cli_language, text
 
 __all__ = ["build_parser", "main"]
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,18 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command(sub: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int],
-             helptext: str) -> argparse.ArgumentParser:
-    """Add a command that takes a workspace; its parser, to add the command's own arguments to."""
-    p = sub.add_parser(name, help=helptext)
-    p.add_argument("workspace")
-    p.set_defaults(handler=handler)
-    return p
-
-
 def _add_workspace_commands(sub: argparse._SubParsersAction) -> None:
     """Add the commands on a whole workspace: init, copy, demo, repair."""
-    command = functools.partial(_command, sub)
+    command = functools.partial(add_command, sub)
     command("init", _init, "create a new workspace: a .gpkg file, or postgresql://user:pw@host:port/db[?schema=name]")
     p = command("copy", _copy, "copy a whole workspace, history included, to a new file or server schema")
     p.add_argument("target", help="a new .gpkg file or postgresql:// URI (its schema must hold no workspace)")
@@ -70,7 +63,7 @@ def _add_workspace_commands(sub: argparse._SubParsersAction) -> None:
 
 def _add_import_commands(sub: argparse._SubParsersAction) -> None:
     """Add the commands that import data: import-osm, import-boundaries, import."""
-    command = functools.partial(_command, sub)
+    command = functools.partial(add_command, sub)
     p = command("import-osm", _import_osm, "import OSM facilities and the walking network")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--file", help="local OSM file (.osm, .osm.bz2 or .osm.pbf)")
@@ -97,7 +90,7 @@ def _add_import_commands(sub: argparse._SubParsersAction) -> None:
 
 def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
     """Add the commands that read entries: list, match, changes."""
-    command = functools.partial(_command, sub)
+    command = functools.partial(add_command, sub)
     p = command("list", _list, "list assets")
     p.add_argument("--block", choices=ENTRY_KINDS)
     p.add_argument("--buurt", help="buurt code, e.g. BU05180000")
@@ -121,7 +114,7 @@ def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
 
 def _add_output_commands(sub: argparse._SubParsersAction) -> None:
     """Add the commands that write files for others: handover, export, publish."""
-    command = functools.partial(_command, sub)
+    command = functools.partial(add_command, sub)
     p = command("handover", _handover, "write a handover bundle for a successor (GeoPackage, map, README)")
     p.add_argument("--area", help="buurt, wijk or gemeente code (default: the whole workspace)")
     p.add_argument("--out", required=True, help="folder to write the bundle into")
@@ -144,7 +137,7 @@ def _add_output_commands(sub: argparse._SubParsersAction) -> None:
 
 def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
     """Add the commands of walking coverage: coverage, suggest."""
-    command = functools.partial(_command, sub)
+    command = functools.partial(add_command, sub)
     for name, handler, helptext in (
             ("coverage", _coverage, "walking coverage of meeting places per buurt (writes it to the workspace)"),
             ("suggest", _suggest, "best sites for a new meeting place (maximal covering)")):
@@ -176,7 +169,7 @@ def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
 
 def _add_print_commands(sub: argparse._SubParsersAction) -> None:
     """Add the commands of names and prints: labels, report, poster."""
-    command = functools.partial(_command, sub)
+    command = functools.partial(add_command, sub)
     p = command("labels", _labels, "rename building blocks for this workspace, e.g. individual=Talenten")
     p.add_argument("--set", action="append", default=[], metavar="BLOCK=LABEL",
                    help="give a building block its own name here (an empty label brings back the standard one)")
@@ -197,7 +190,7 @@ def _add_print_commands(sub: argparse._SubParsersAction) -> None:
 
 def _add_access_commands(sub: argparse._SubParsersAction) -> None:
     """Add the commands of access and moderation: account, table-code, moderation, pending, approve, reject."""
-    command = functools.partial(_command, sub)
+    command = functools.partial(add_command, sub)
     accounts = sub.add_parser("account", help="local accounts: add, list, remove").add_subparsers(
         dest="action", required=True, metavar="ACTION")
     p = accounts.add_parser("add", help="add an account (asks for the password; reads it from stdin when piped)")
@@ -217,17 +210,7 @@ def _add_access_commands(sub: argparse._SubParsersAction) -> None:
     p = command("table-code", _table_code, "issue a code with which a workshop table joins under a pseudonym")
     p.add_argument("--hours", type=float, default=8.0, help="how long the code is valid (default 8)")
     add_card_options(p)  # --cards, --count, --url: printable table cards with a QR code
-    p = command("moderation", _moderation, "turn moderation of public workshop entries on or off")
-    p.add_argument("state", nargs="?", choices=("on", "off"), help="without it: show whether it is on")
-    command("pending", _pending, "list the entries waiting for a coordinator, and the reported ones")
-    for name, handler, helptext in (
-            ("approve", _approve, "make waiting entries as public as their authors asked (a reported one: keep it)"),
-            ("reject", _reject, "keep waiting entries visible to the group only (a reported one: hide it)")):
-        p = command(name, handler, helptext)
-        p.add_argument("id", nargs="+", help="the entries' ids (or their first characters), as 'pending' lists them")
-        if name == "reject":
-            p.add_argument("--reason", help="why, in a few words: the authors see it")
-
+    add_moderation_commands(sub)
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Returns the exit status (0 done, 2 refused input, 130 interrupted).
@@ -286,24 +269,6 @@ def _named_area(args) -> None:
         from assetmap.service import open_workspace
         with open_workspace(args.workspace) as ws:
             args.area = area_code(ws.boundaries(), args.area)
-
-
-def _open(path: str):
-    from assetmap.i18n import use_block_labels
-    from assetmap.service import open_workspace
-    ws = open_workspace(path)
-    use_block_labels(ws.labels())  # the workspace's own names in what the command prints or writes
-    # Everything loaded so far (libraries, the workspace) lives until the command ends: set it
-    # aside from the garbage collector, which otherwise walks it again and again while a large
-    # import or list makes its many small objects (a tenth of a 10,000-row import).
-    gc.freeze()
-    return ws
-
-
-def _shown(location: str) -> str:
-    """A location as it may be printed: a server URI without its password."""
-    from assetmap.storage.postgis import is_uri, mask
-    return mask(location) if is_uri(location) else location
 
 
 def _init(args) -> int:
@@ -701,82 +666,6 @@ def _table_code(args) -> int:
     print(code)
     print(text("cli_table_code_valid", args.lang, until=until.strftime("%Y-%m-%d %H:%M")), file=sys.stderr)
     return EXIT_OK
-
-
-def _moderation(args) -> int:
-    with _open(args.workspace) as ws:
-        if args.state:
-            ws.set_moderation(args.state == "on")
-        on = ws.moderation()
-    print(text("cli_moderation_on" if on else "cli_moderation_off", args.lang))
-    return EXIT_OK
-
-
-def _pending(args) -> int:
-    """Each waiting entry on one tab-separated line, then indented: its texts, stories and changes."""
-    with _open(args.workspace) as ws:
-        pending, reported = ws.pending(), ws.reported()
-    if pending.empty:
-        print(text("cli_nothing_pending", args.lang))
-    else:
-        print(text("cli_pending_header", args.lang))
-    for row in pending.astype(object).where(pending.notna(), None).itertuples():
-        place = "-" if row.lat is None else f"{row.lat:.5f},{row.lon:.5f}"
-        print(f"{row.asset_id}\t{row.building_block or '-'}\t{row.requested_visibility}\t{row.requested_by or '-'}\t"
-              f"{row.at}\t{row.name or '-'}\t{row.kind}\t{row.area or '-'}\t{place}")
-        _indented(args.lang, description=row.description, story=row.stories, about=row.about)
-        for field, before, after in row.changes:
-            print("    " + text("cli_pending_change", args.lang, field=field, before=before, after=after))
-    if len(reported):
-        print(text("cli_reported_header", args.lang))
-        for row in reported.astype(object).where(reported.notna(), None).itertuples():
-            print(f"{row.asset_id}\t{row.building_block or '-'}\t{row.reports}\t{row.hidden}\t{row.area or '-'}\t"
-                  f"{row.name or '-'}")
-            _indented(args.lang, description=row.description, reasons="; ".join(row.reasons) or None)
-    return EXIT_OK
-
-
-def _indented(lang: str, **fields) -> None:
-    for field, value in fields.items():
-        if value:
-            print("    " + text("cli_pending_field", lang, field=field, value=" ".join(str(value).split())))
-
-
-def _decide(args, approve: bool) -> int:
-    """Approve or reject waiting entries, keep or hide reported ones: all in one transaction."""
-    with _open(args.workspace) as ws:
-        waiting, reported = list(ws.pending()["asset_id"]), list(ws.reported()["asset_id"])
-        ids = [_full_id(i, waiting + reported) for i in args.id]
-        queued = [i for i in ids if i in waiting or i not in reported]
-        with ws.transaction():
-            if queued and approve:
-                ws.approve(queued)
-            elif queued:
-                ws.reject(queued, reason=args.reason)
-            if len(queued) < len(ids):
-                ws.decide_reports([i for i in ids if i not in queued], keep=approve,
-                                  reason=None if approve else args.reason)
-        for asset_id in ids:
-            if approve:
-                visibility = ws.asset(asset_id)["visibility"]
-                print(text("cli_approved", args.lang, id=asset_id, visibility=visibility))
-            else:
-                print(text("cli_rejected", args.lang, id=asset_id))
-    return EXIT_OK
-
-
-def _full_id(given: str, known: list[str]) -> str:
-    """An id from its first characters (as 'pending' shows them), when exactly one known id starts so."""
-    matches = [k for k in known if k.startswith(given)]
-    return matches[0] if len(matches) == 1 and len(given) >= 6 else given
-
-
-def _approve(args) -> int:
-    return _decide(args, approve=True)
-
-
-def _reject(args) -> int:
-    return _decide(args, approve=False)
 
 
 def _notes(notes, lang: str, stream=None) -> None:
