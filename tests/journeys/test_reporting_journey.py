@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 from shapely.geometry import Point
 
 from assetmap import i18n
@@ -65,14 +67,27 @@ def _report(browser, url: str, reason: str) -> None:
     _idle(page)
     page.get_by_text(t("flag_title"), exact=True).click()
     box = page.get_by_role("combobox", name=t("flag_pick"), exact=True)
-    box.click()
-    box.fill(NAME)
+    option = page.get_by_role("option").filter(has_text=NAME).first
+    for _ in range(5):  # a rerun that redraws the box while one types empties its list: type again
+        box.click()
+        box.fill(NAME)
+        try:
+            option.wait_for(timeout=15_000)  # the list has filtered to it
+            break
+        except PlaywrightTimeout:
+            box.fill("")
+            _idle(page)
     box.press("Enter")
+    send = page.get_by_role("button", name=t("flag_button"), exact=True)
+    # The choice reaches the server with the rerun it starts: the button is on once that run is drawn
+    # (a fixed pause raced it on a busy machine).
+    expect(send).to_be_enabled(timeout=TIMEOUT_MS)
     _idle(page)
     page.get_by_role("textbox", name=t("flag_reason"), exact=True).fill(reason)
     page.get_by_role("textbox", name=t("flag_reason"), exact=True).press("Enter")
     _idle(page)
-    page.get_by_role("button", name=t("flag_button"), exact=True).click()
+    expect(send).to_be_enabled(timeout=TIMEOUT_MS)
+    send.click()
     page.get_by_text(t("flag_done")).first.wait_for()
     _idle(page)
     assert page.get_by_role("button", name=t("flag_button"), exact=True).is_disabled()  # once per session

@@ -84,6 +84,7 @@ def _choose(page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stForm"]').first.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(option)  # the list filters as one types; Enter takes the one left
+    page.get_by_role("option").filter(has_text=option).first.wait_for()
     box.press("Enter")
     _idle(page)
 
