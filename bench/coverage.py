@@ -1,38 +1,40 @@
-"""Benchmark: the coverage recompute (a slider move) against fair baselines, on ONE graph and ONE demand set.
+"""Benchmark: the coverage recompute (a slider move) against the fastest peers, on ONE graph and ONE demand set.
 
-Run by hand (not a test), with ``pip install -e ".[bench]"`` for pandana:
+Run by hand (not a test), with ``pip install -e ".[bench]"`` for pandana and cityseer:
 
     .venv/bin/python bench/coverage.py                 # the Delft extract
     .venv/bin/python bench/coverage.py --tiles 2       # a synthetic city of 2 x 2 Delft copies (bench/synthetic_city.py)
     .venv/bin/python bench/coverage.py --workspace W.gpkg   # a copy of a workspace imported before
 
-Every method gets its network built and its sites and residents placed ONCE, outside the timing
-(that is what a cached app session has); the timing is what one recompute costs, best of
-``--repeat`` runs:
+The question: every resident's walking distance to the nearest meeting place, and who is within
+R = 10 minutes at 4.5 km/h (750 m). Every method gets its network built and its residents placed
+ONCE, outside the timing (what a cached app session has); the timing is one recompute, i.e. placing
+the meeting places and the network pass (the mean of ``--calls`` calls after one warm-up call):
 
-(a) assetmap   ``coverage.compute_coverage`` on loaded inputs: snap the meeting places, one multi-source
+(a) assetmap   ``coverage.compute_coverage``: snap the meeting places to their edges, one multi-source
                csgraph Dijkstra, residents' minutes and the per-buurt table (what the app's slider runs)
-(a0) assetmap  ``coverage.nearest_distances`` alone: the distances without the table
-(b) pandana    ``nearest_pois`` on a network built and given its POIs once (no ``precompute``, which
-               nearest_pois does not need)
-(c) networkx   one ``multi_source_dijkstra_path_length`` from all meeting places
-(d) floor      bare ``scipy.sparse.csgraph.dijkstra(indices=sites, min_only=True)`` on the same matrix
+(a0) assetmap  ``coverage.nearest_distances``: the distances alone
+(d) floor      ``csgraph.dijkstra(M, directed=True, indices=sites, min_only=True)`` on the (symmetric)
+               matrix: ``directed=False`` would make scipy symmetrise it inside the timing
+(dR) floor     the same with ``limit=R``: bounded at the question's radius
+(b) pandana    ``set_pois(maxdist=R)`` + ``nearest_pois(R)`` (pandana's own example; no ``precompute``,
+               which is for ``aggregate``)
+(e) cityseer   ``layers.compute_accessibilities(distances=[R], decay_fn="1")`` (Rust, parallel): the
+               ``cc_<key>_nearest_max_R`` column per node, from a ``network_structure_from_nx`` built once
 
-(b)-(d) place sites and residents on their nearest network node (a KD-tree, outside the timing); (a)
-places them on the nearest edge, so distances differ by a few metres. Each method runs in its own
-process, so the peak resident memory printed is that method's own (Python, imports and loading the
-workspace included). The one-time costs are printed too: loading the inputs (network, residents,
-snapping) the first time, and again once ``coverage.save_demand_placement`` has kept the placed
-residents in the workspace (what reopening the app's coverage page costs). Ratios are computed from
-the figures of this run only.
+(d), (dR) and (b) place sites and residents on their nearest node; cityseer places the sites on
+their nearest street (its ``build_data_map``) and residents read their nearest node; (a) places both
+on the nearest point of the nearest edge. Each baseline's distances are compared with (a0)'s: median
+and p90 of the difference in metres (residents both reach within R) and the share of residents whose
+within-R answer differs. Every measured run is its own process (its peak memory is its own), runs
+interleave (A B C ... A B C), and CPU time is printed beside wall time: judge by CPU on a shared
+machine. Ratios come from this run only. Targets (issue 30): a <= 1.5 x dR, a < cityseer.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
-import platform
-import resource
+import logging
 import shutil
 import sys
 import tempfile
@@ -43,6 +45,9 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+from _fair import interleaved, machine, summary  # noqa: E402
+
 MINUTES, SPEED = 10.0, 4.5
 
 
@@ -67,114 +72,144 @@ def _cached_load(workspace: Path) -> float:
 
 
 def _node_problem(inputs):
-    """Matrix, and the nearest node of every meeting place and resident (for the node-snapping baselines)."""
+    """Matrix, and the nearest node of every meeting place and resident (for the node-snapping baselines).
+
+    Only nodes of the edges assetmap snaps to count (network parts of 50 nodes or more), so that both
+    answer the question on the same network; meeting places are points (a polygon by a point inside).
+    """
     import shapely
     from scipy.spatial import cKDTree
 
     from assetmap import settings
 
     net = inputs.network
-    tree = cKDTree(net.node_xy)
-    sites = shapely.get_coordinates(inputs.meeting_places.to_crs(settings.METRIC_CRS).geometry.array)
+    candidates = np.unique(np.concatenate([net.edge_u[net.snappable], net.edge_v[net.snappable]]))
+    tree = cKDTree(net.node_xy[candidates])
+    sites = shapely.get_coordinates(inputs.meeting_places.to_crs(settings.METRIC_CRS).representative_point().array)
     demand = shapely.get_coordinates(inputs.demand.geometry.array)
-    return net, tree.query(sites)[1], tree.query(demand)[1]
+    return net, candidates[tree.query(sites)[1]], candidates[tree.query(demand)[1]]
 
 
-def _best(function, repeat: int) -> tuple[float, object]:
-    best, out = np.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = function()
-        best = min(best, time.perf_counter() - start)
-    return best, out
+RADIUS = MINUTES * 1000 * SPEED / 60  # metres
 
 
-def run_assetmap(workspace: Path, repeat: int):
+def _repeat(function, calls: int):
+    """(wall, CPU, result) per call: one warm-up call, then the mean of ``calls`` calls."""
+    from _fair import timed
+
+    function()
+    wall, cpu, out = timed(lambda: [function() for _ in range(calls)][-1])
+    return wall / calls, cpu / calls, out
+
+
+def run_assetmap(workspace: str, calls: int):
     from assetmap import coverage
 
-    inputs, setup = _inputs(workspace)
-    seconds, result = _best(lambda: coverage.compute_coverage(inputs, MINUTES, SPEED), repeat)
-    return seconds, setup, result.points["walk_minutes"].to_numpy() * coverage.metres_per_minute(SPEED)
+    inputs, _ = _inputs(Path(workspace))
+    wall, cpu, result = _repeat(lambda: coverage.compute_coverage(inputs, MINUTES, SPEED), calls)
+    return wall, cpu, result.points["walk_minutes"].to_numpy() * coverage.metres_per_minute(SPEED)
 
 
-def run_assetmap_distances(workspace: Path, repeat: int):
+def run_assetmap_distances(workspace: str, calls: int):
     from assetmap import coverage
 
-    inputs, setup = _inputs(workspace)
-    seconds, metres = _best(lambda: coverage.nearest_distances(inputs, inputs.meeting_places), repeat)
-    return seconds, setup, metres
+    inputs, _ = _inputs(Path(workspace))
+    return _repeat(lambda: coverage.nearest_distances(inputs, inputs.meeting_places), calls)
 
 
-def run_pandana(workspace: Path, repeat: int):
+def _floor(workspace: str, calls: int, limit: float):
+    from scipy.sparse import csgraph
+
+    inputs, _ = _inputs(Path(workspace))
+    net, site_nodes, demand_nodes = _node_problem(inputs)
+    matrix = net.matrix.tocsr()
+    return _repeat(lambda: csgraph.dijkstra(matrix, directed=True, indices=np.unique(site_nodes), min_only=True,
+                                            limit=limit)[demand_nodes], calls)
+
+
+def run_floor(workspace: str, calls: int):
+    return _floor(workspace, calls, np.inf)
+
+
+def run_floor_bounded(workspace: str, calls: int):
+    return _floor(workspace, calls, RADIUS)
+
+
+def run_pandana(workspace: str, calls: int):
     import pandana
     import pandas as pd
 
-    inputs, _ = _inputs(workspace)
+    inputs, _ = _inputs(Path(workspace))
     net, site_nodes, demand_nodes = _node_problem(inputs)
-    start = time.perf_counter()
     ids = pd.Index(np.arange(net.size))
     network = pandana.Network(pd.Series(net.node_xy[:, 0], index=ids), pd.Series(net.node_xy[:, 1], index=ids),
                               pd.Series(net.edge_u), pd.Series(net.edge_v),
                               pd.DataFrame({"length": net.edge_length}), twoway=True)
-    network.set_pois("meeting_place", 5000, 1, pd.Series(net.node_xy[site_nodes, 0]),
-                     pd.Series(net.node_xy[site_nodes, 1]))
-    setup = time.perf_counter() - start
-    seconds, nearest = _best(lambda: network.nearest_pois(5000, "meeting_place", num_pois=1), repeat)
-    metres = nearest[1].to_numpy()[demand_nodes]
-    return seconds, setup, np.where(metres >= 5000, np.inf, metres)
-
-
-def run_networkx(workspace: Path, repeat: int):
-    import networkx as nx
-
-    inputs, _ = _inputs(workspace)
-    net, site_nodes, demand_nodes = _node_problem(inputs)
-    start = time.perf_counter()
-    graph = nx.Graph()
-    graph.add_weighted_edges_from(zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_length.tolist()))
-    setup = time.perf_counter() - start
+    x, y = pd.Series(net.node_xy[site_nodes, 0]), pd.Series(net.node_xy[site_nodes, 1])
 
     def recompute():
-        lengths = nx.multi_source_dijkstra_path_length(graph, set(site_nodes.tolist()), weight="weight")
-        return np.array([lengths.get(n, np.inf) for n in demand_nodes.tolist()])
+        network.set_pois("meeting_place", RADIUS, 1, x, y)
+        return network.nearest_pois(RADIUS, "meeting_place", num_pois=1)[1].to_numpy()
 
-    seconds, metres = _best(recompute, repeat)
-    return seconds, setup, metres
-
-
-def run_floor(workspace: Path, repeat: int):
-    from scipy.sparse import csgraph
-
-    inputs, _ = _inputs(workspace)
-    net, site_nodes, demand_nodes = _node_problem(inputs)
-    seconds, metres = _best(lambda: csgraph.dijkstra(net.matrix, directed=False, indices=np.unique(site_nodes),
-                                                     min_only=True)[demand_nodes], repeat)
-    return seconds, 0.0, metres
+    wall, cpu, metres = _repeat(recompute, calls)
+    metres = metres[demand_nodes]
+    return wall, cpu, np.where(metres >= RADIUS, np.inf, metres)
 
 
-METHODS = [("run_assetmap", "(a) assetmap compute_coverage"), ("run_assetmap_distances", "(a0) assetmap distances only"),
-           ("run_pandana", "(b) pandana nearest_pois"), ("run_networkx", "(c) networkx multi_source_dijkstra"),
-           ("run_floor", "(d) csgraph dijkstra min_only")]
+def run_cityseer(workspace: str, calls: int):
+    import geopandas as gpd
+    import networkx as nx
+    import shapely
+    from cityseer.metrics import layers
+    from cityseer.tools import io
+    from scipy.spatial import cKDTree
+
+    from assetmap import settings
+
+    logging.getLogger("cityseer").setLevel(logging.WARNING)
+    inputs, _ = _inputs(Path(workspace))
+    net = inputs.network
+    graph = nx.MultiGraph()
+    graph.add_nodes_from((str(i), {"x": float(x), "y": float(y)}) for i, (x, y) in enumerate(net.node_xy))
+    lines = net.lines(np.arange(len(net.edge_u)))
+    graph.add_edges_from((str(u), str(v), {"geom": line}) for u, v, line in zip(net.edge_u, net.edge_v, lines))
+    graph.graph["crs"] = settings.METRIC_CRS
+    nodes, _, structure = io.network_structure_from_nx(graph)
+    sites = inputs.meeting_places.to_crs(settings.METRIC_CRS)
+    data = gpd.GeoDataFrame({"kind": "meet"}, geometry=sites.geometry.representative_point().array,
+                            crs=settings.METRIC_CRS, index=np.arange(len(sites)).astype(str))
+    column = f"cc_meet_nearest_max_{int(RADIUS)}"
+
+    def recompute():
+        out = layers.compute_accessibilities(data, "kind", ["meet"], nodes.copy(), structure,
+                                             distances=[int(RADIUS)], decay_fn="1")
+        return out[column].to_numpy(dtype=float)
+
+    wall, cpu, per_node = _repeat(recompute, calls)
+    order = np.array([int(k) for k in nodes.index])
+    node_metres = np.full(net.size, np.inf)
+    node_metres[order] = per_node
+    demand = shapely.get_coordinates(inputs.demand.geometry.array)
+    candidates = np.unique(np.concatenate([net.edge_u[net.snappable], net.edge_v[net.snappable]]))
+    metres = node_metres[candidates[cKDTree(net.node_xy[candidates]).query(demand)[1]]]
+    return wall, cpu, np.where(np.isfinite(metres) & (metres <= RADIUS), metres, np.inf)
 
 
-def _child(name: str, workspace: str, repeat: int, queue) -> None:
-    try:
-        seconds, setup, metres = globals()[name](Path(workspace), repeat)
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        queue.put((seconds, setup, peak_mb, np.asarray(metres, dtype=float), None))
-    except Exception as exc:  # a missing optional baseline (pandana) is reported, not fatal
-        queue.put((None, None, None, None, f"{type(exc).__name__}: {exc}"))
+METHODS = [("run_assetmap", "(a) assetmap compute_coverage"), ("run_assetmap_distances", "(a0) assetmap distances"),
+           ("run_floor", "(d) csgraph directed=True"), ("run_floor_bounded", "(dR) csgraph directed=True, limit=R"),
+           ("run_pandana", "(b) pandana set_pois+nearest_pois(R)"), ("run_cityseer", "(e) cityseer accessibilities(R)")]
 
 
-def measure(name: str, workspace: Path, repeat: int):
-    """Run one method in a fresh process: (seconds, setup seconds, peak MB, metres, error)."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(name, str(workspace), repeat, queue))
-    proc.start()
-    result = queue.get()
-    proc.join()
-    return result
+def compare(mine: np.ndarray, theirs: np.ndarray, weights: np.ndarray) -> str:
+    """Median and p90 metres of |difference| where both reach within R; share of residents whose answer differs."""
+    inside_mine, inside_theirs = mine <= RADIUS, theirs <= RADIUS
+    both = inside_mine & inside_theirs
+    diff = np.abs(mine[both] - theirs[both])
+    differs = weights[inside_mine != inside_theirs].sum() / weights.sum()
+    if not both.any():
+        return f"no resident within R in both; within-R answer differs for {differs:.1%}"
+    return (f"|diff| median {np.median(diff):.0f} m, p90 {np.quantile(diff, 0.9):.0f} m; "
+            f"within-R answer differs for {differs:.1%} of residents")
 
 
 def build_workspace(folder: Path, tiles: int) -> tuple[Path, str]:
@@ -203,7 +238,9 @@ def build_workspace(folder: Path, tiles: int) -> tuple[Path, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiles", type=int, default=0, help="synthetic city of N x N Delft copies (default: Delft)")
-    parser.add_argument("--repeat", type=int, default=5, help="recomputes per method; the best counts (default 5)")
+    parser.add_argument("--rounds", type=int, default=3, help="processes per method, interleaved (default 3)")
+    parser.add_argument("--calls", type=int, default=5, help="recomputes timed per process (default 5)")
+    parser.add_argument("--only", nargs="*", help="run only these methods (run_assetmap, run_cityseer, ...)")
     parser.add_argument("--workspace", type=Path, help="measure on a copy of this workspace (e.g. a synthetic "
                         "city imported before) instead of importing one")
     args = parser.parse_args()
@@ -217,33 +254,35 @@ def main() -> int:
         print(f"{label}: {inputs.network.size:,} nodes, {len(inputs.network.edge_u):,} edges, "
               f"{len(inputs.demand):,} demand points, {len(inputs.meeting_places)} meeting places; "
               f"{MINUTES:g} min at {SPEED:g} km/h")
-        print(f"machine: {platform.machine()}, {mp.cpu_count()} cores, Python {platform.python_version()}")
         print(f"one-time: load_inputs (network, residents, snapping) {load:.3f} s")
         cached = _cached_load(workspace)
         print(f"reopening (load_inputs with the demand placement kept in the workspace) {cached:.3f} s, "
               f"{cached / load:.2f} x the first load   (target <= 2 s at 10 x 10)")
-        rows = {}
-        print(f"{'method':<38}{'recompute s':>12}{'setup s':>10}{'peak MB':>9}")
+        print(f"machine: {machine()}")
+        names = [name for name, _ in METHODS if not args.only or name in args.only]
+        runs = interleaved("coverage", names, {"workspace": str(workspace), "calls": args.calls}, args.rounds)
+        rows = {name: summary(runs[name]) for name in names}
+        print(f"{'method':<42}{'wall ms':>10}{'CPU ms':>10}{'peak MB':>9}   (median of {args.rounds} processes)")
         for name, title in METHODS:
-            seconds, setup, peak, metres, error = measure(name, workspace, args.repeat)
-            if error:
-                print(f"{title:<38}  not run: {error}")
-                continue
-            rows[name] = (seconds, metres)
-            print(f"{title:<38}{seconds:>12.4f}{setup:>10.3f}{peak:>9.0f}")
-        a = rows.get("run_assetmap", (np.nan, None))[0]
-        a0 = rows.get("run_assetmap_distances", (np.nan, None))[0]
-        for name, target in (("run_pandana", "target a <= b at 10 x 10"), ("run_networkx", ""),
-                             ("run_floor", "target a0 <= 3 x d from 10k nodes")):
             if name in rows:
-                other = rows[name][0]
-                print(f"ratios vs {name[4:]}: a/{name[4:]} = {a / other:.2f}, a0/{name[4:]} = {a0 / other:.2f}"
+                row = rows[name]
+                print(f"{title:<42}" + (f"{row['wall'] * 1e3:>10.2f}{row['cpu'] * 1e3:>10.2f}{row['peak']:>9.0f}"
+                                        if row else "  not run"))
+        a = rows.get("run_assetmap")
+        for name, target in (("run_floor_bounded", "target a <= 1.5 x dR"), ("run_floor", ""),
+                             ("run_pandana", ""), ("run_cityseer", "target a < e")):
+            if a and rows.get(name):
+                other = rows[name]
+                print(f"a / {name[4:]}: CPU {a['cpu'] / other['cpu']:.2f}, wall {a['wall'] / other['wall']:.2f}"
                       + (f"   ({target})" if target else ""))
-        if "run_assetmap_distances" in rows and "run_networkx" in rows:
-            mine, theirs = rows["run_assetmap_distances"][1], rows["run_networkx"][1]
-            both = np.isfinite(mine) & np.isfinite(theirs)
-            print(f"median |a0 - c| = {np.median(np.abs(mine[both] - theirs[both])):.1f} m "
-                  "(edge snapping in a vs node snapping in c)")
+        a0 = rows.get("run_assetmap_distances")
+        if a0:
+            demand = inputs.demand
+            weights = (demand["population"].to_numpy(dtype=float) if "population" in demand
+                       else np.ones(len(demand)))
+            for name in ("run_floor_bounded", "run_pandana", "run_cityseer"):
+                if rows.get(name):
+                    print(f"{name[4:]} vs assetmap (node vs edge snapping): {compare(a0['out'], rows[name]['out'], weights)}")
     return 0
 
 

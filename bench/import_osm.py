@@ -1,32 +1,38 @@
-"""Benchmark: ``import-osm`` from ``.osm.bz2`` and ``.osm.pbf`` against osmnx's own XML readers, on the same data.
+"""Benchmark: reading OSM into assetmap against the fastest peers, on the same data.
 
-Run by hand (not a test):
+Run by hand (not a test), with ``pip install -e ".[bench]"`` for pyrosm and QuackOSM, and ``osmium``
+(the ``osmium-tool`` Debian package) for the road-only file:
 
     .venv/bin/python bench/import_osm.py               # the Delft extract (.osm.bz2 from ../shared/data, .pbf packaged)
     .venv/bin/python bench/import_osm.py --tiles 2     # a synthetic city of 2 x 2 Delft copies
-    .venv/bin/python bench/import_osm.py --tiles 10 --skip-osmnx --only pbf   # 10 x 10: time and peak only
+    .venv/bin/python bench/import_osm.py --city DIR --skip-osmnx-raw   # a city written before
 
-Methods, each in its own process (peak resident memory is that method's own), best of ``--repeat``:
+The layers: the places (every feature with a tag of ``sources.osm.mapping_tags()``: the catalogue's
+facilities, buildings, water and green) and the walking network. Methods, each measured run in its
+own process (its peak memory is its own), runs interleaved (A B C ... A B C), CPU and wall time:
 
-(x) osmnx      ``graph_from_xml`` + ``features_from_xml`` on the ``.osm.bz2`` (what the XML import
-               used to call, before it does anything with the result)
-(a) assetmap   the whole ``import_osm`` of the ``.osm.bz2`` into a new workspace (boundaries there
-               already): read, walk network, simplify, assets, buildings, one transaction
-(p) assetmap   the same from the ``.osm.pbf``
+(x)  osmnx     ``graph_from_xml`` + ``features_from_xml(tags=mapping_tags())`` on the raw ``.osm.bz2``
+(xr) osmnx     the same with osmnx's defaults on files a careful user makes first with ``osmium
+               tags-filter`` (outside the timing): ``graph_from_xml`` on the ``w/highway`` file,
+               ``features_from_xml`` on the file of the mapping keys
+(a)  assetmap  ``import_osm`` of the ``.osm.bz2`` into a new workspace (boundaries there already): read,
+               walk network, simplify, assets, buildings, base map, written in one transaction
+(p)  assetmap  the same from the ``.osm.pbf``
+(r)  assetmap  ``sources.osm.read_osm_file`` of the ``.osm.pbf``: the reading step alone, layers in
+               memory, which is what the peers below give (they write nothing)
+(y)  pyrosm    ``OSM(pbf).get_network(network_type="walking")`` + ``get_pois(custom_filter=mapping_tags())``
+(q)  QuackOSM  ``convert_pbf_to_geodataframe(pbf, tags_filter={**mapping_tags(), "highway": True})``,
+               a fresh working directory and ``ignore_cache=True`` (it caches results across calls)
 
-For a synthetic city the ``.osm.bz2`` is written from its ``.osm.pbf`` by pyosmium first (not with
-``--only pbf``). ``--skip-osmnx`` leaves out (x), which takes minutes at 5 x 5 and more: then only the
-absolute figures count. ``--city DIR`` reuses a city written before by ``synthetic_city.py``. Ratios
-come from this run only. Targets (issue 14): a/x <= 0.2, p/x <= 0.1; a 10 x 10 city from PBF in
-<= 60 s and <= 1 GB, time linear in size.
+Targets (issue 30): a/xr <= 0.2, p/xr <= 0.1; p (and r) no slower than the faster of y and q. The
+peers return GeoDataFrames without assetmap's work after reading (simplified network, assets by
+category, residential buildings): (r) against (y)/(q) is the like-for-like comparison.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
-import platform
-import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,62 +40,128 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+from _fair import interleaved, machine, summary  # noqa: E402
+
 SHARED_BZ2 = REPO.parent / "shared" / "data" / "osm" / "tudelft_campus.osm.bz2"
 
 
-def run_osmnx(files: dict, folder: Path) -> float:
+def run_osmnx(files: dict, folder: str):
     import osmnx as ox
+    from _fair import timed
 
     from assetmap.sources.osm import mapping_tags
 
-    start = time.perf_counter()
-    ox.graph_from_xml(files["bz2"], bidirectional=True, simplify=False, retain_all=True)
-    ox.features_from_xml(files["bz2"], tags=mapping_tags())
-    return time.perf_counter() - start
+    def read():
+        graph = ox.graph_from_xml(files["bz2"], bidirectional=True, simplify=False, retain_all=True)
+        return len(graph), len(ox.features_from_xml(files["bz2"], tags=mapping_tags()))
+
+    return timed(read)
 
 
-def _import(files: dict, folder: Path, source: str) -> float:
+def run_osmnx_roads(files: dict, folder: str):
+    import osmnx as ox
+    from _fair import timed
+
+    from assetmap.sources.osm import mapping_tags
+
+    def read():
+        return len(ox.graph_from_xml(files["roads"])), len(ox.features_from_xml(files["features"],
+                                                                                 tags=mapping_tags()))
+
+    return timed(read)
+
+
+def _import(files: dict, folder: str, source: str):
     import shutil
+
+    from _fair import timed
 
     from assetmap.imports import import_osm
     from assetmap.service import open_workspace
 
-    target = folder / f"run-{source}-{time.monotonic_ns()}.gpkg"
+    target = Path(folder) / f"run-{source}-{time.monotonic_ns()}.gpkg"
     shutil.copy(files["workspace"], target)
     with open_workspace(target) as ws:
-        start = time.perf_counter()
-        import_osm(ws, file=files[source], area_file=files["area"])
-        seconds = time.perf_counter() - start
+        result = timed(lambda: import_osm(ws, file=files[source], area_file=files["area"]) and None)
     target.unlink()
-    return seconds
+    return result
 
 
-def run_assetmap_bz2(files: dict, folder: Path) -> float:
+def run_assetmap_bz2(files: dict, folder: str):
     return _import(files, folder, "bz2")
 
 
-def run_assetmap_pbf(files: dict, folder: Path) -> float:
+def run_assetmap_pbf(files: dict, folder: str):
     return _import(files, folder, "pbf")
 
 
-METHODS = [("run_osmnx", "(x) osmnx graph_from_xml + features_from_xml, .bz2"),
+def run_read_pbf(files: dict, folder: str):
+    import geopandas as gpd
+    from _fair import timed
+
+    from assetmap.sources.osm import read_osm_file
+
+    area = gpd.read_file(files["area"])
+
+    def read():
+        layers = read_osm_file(files["pbf"], area=area)
+        return len(layers.assets), len(layers.walk_edges)
+
+    return timed(read)
+
+
+def run_pyrosm(files: dict, folder: str):
+    import pyrosm
+    from _fair import timed
+
+    from assetmap.sources.osm import mapping_tags
+
+    def read():
+        osm = pyrosm.OSM(str(files["pbf"]))
+        network = osm.get_network(network_type="walking")
+        pois = osm.get_pois(custom_filter=mapping_tags())
+        return len(network), len(pois)
+
+    return timed(read)
+
+
+def run_quackosm(files: dict, folder: str):
+    import tempfile
+
+    import quackosm
+    from _fair import timed
+
+    from assetmap.sources.osm import mapping_tags
+
+    with tempfile.TemporaryDirectory(dir=folder) as work:
+        return timed(lambda: len(quackosm.convert_pbf_to_geodataframe(
+            files["pbf"], tags_filter={**mapping_tags(), "highway": True}, working_directory=work,
+            ignore_cache=True, verbosity_mode="silent")))
+
+
+METHODS = [("run_osmnx", "(x) osmnx, raw .osm.bz2"),
+           ("run_osmnx_roads", "(xr) osmnx, osmium-filtered .osm.bz2"),
            ("run_assetmap_bz2", "(a) assetmap import_osm, .osm.bz2"),
-           ("run_assetmap_pbf", "(p) assetmap import_osm, .osm.pbf")]
+           ("run_assetmap_pbf", "(p) assetmap import_osm, .osm.pbf"),
+           ("run_read_pbf", "(r) assetmap read_osm_file, .osm.pbf"),
+           ("run_pyrosm", "(y) pyrosm walking network + pois, .pbf"),
+           ("run_quackosm", "(q) QuackOSM tags_filter, .pbf")]
 
 
-def _child(name: str, files: dict, folder: str, repeat: int, queue) -> None:
-    best = min(globals()[name](files, Path(folder)) for _ in range(repeat))
-    queue.put((best, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+def filtered_files(folder: Path, bz2: Path) -> dict:
+    """The road-only and the mapping-keys file a careful osmnx user makes first (osmium tags-filter)."""
+    from assetmap.sources.osm import mapping_tags
 
-
-def measure(name: str, files: dict, folder: Path, repeat: int):
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(name, files, str(folder), repeat, queue))
-    proc.start()
-    result = queue.get()
-    proc.join()
-    return result
+    expressions = [f"nwr/{key}" if kinds is True else f"nwr/{key}={','.join(kinds)}"
+                   for key, kinds in mapping_tags().items()]
+    out = {"roads": folder / "roads.osm.bz2", "features": folder / "features.osm.bz2"}
+    start = time.perf_counter()
+    subprocess.run(["osmium", "tags-filter", "-O", "-o", str(out["roads"]), str(bz2), "w/highway"], check=True)
+    subprocess.run(["osmium", "tags-filter", "-O", "-o", str(out["features"]), str(bz2), *expressions], check=True)
+    print(f"osmium tags-filter (outside the timing): {time.perf_counter() - start:.2f} s; road-only "
+          f"{out['roads'].stat().st_size / 2**20:.1f} MB, mapping keys {out['features'].stat().st_size / 2**20:.1f} MB")
+    return out
 
 
 def prepare(folder: Path, tiles: int, city: Path | None = None, bz2_too: bool = True) -> tuple[dict, str]:
@@ -127,36 +199,45 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiles", type=int, default=0, help="synthetic city of N x N Delft copies (default: Delft)")
     parser.add_argument("--city", type=Path, help="a synthetic city folder written before (city.osm.pbf, ...)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per method; the best counts (default 1)")
-    parser.add_argument("--skip-osmnx", action="store_true", help="leave out (x): absolute figures only")
-    parser.add_argument("--only", choices=["bz2", "pbf"], help="run only this assetmap import")
+    parser.add_argument("--rounds", type=int, default=3, help="processes per method, interleaved (default 3)")
+    parser.add_argument("--skip-osmnx-raw", action="store_true", help="leave out (x) (minutes at 5 x 5)")
+    parser.add_argument("--only", nargs="*", help="run only these methods (run_pyrosm, run_quackosm, ...)")
     args = parser.parse_args()
     if not args.tiles and not args.city and not SHARED_BZ2.is_file():
         parser.error(f"needs {SHARED_BZ2} (the shared test data), or use --tiles N")
-    methods = [(name, title) for name, title in METHODS
-               if not (args.skip_osmnx and name == "run_osmnx")
-               and not (args.only and name.startswith("run_assetmap") and not name.endswith(args.only))]
+    names = [name for name, _ in METHODS if (not args.only or name in args.only)
+             and not (args.skip_osmnx_raw and name == "run_osmnx")]
     with tempfile.TemporaryDirectory() as tmp:
-        files, label = prepare(Path(tmp), args.tiles, args.city,
-                               bz2_too=any(name in ("run_osmnx", "run_assetmap_bz2") for name, _ in methods))
+        needs_bz2 = any(name in ("run_osmnx", "run_osmnx_roads", "run_assetmap_bz2") for name in names)
+        files, label = prepare(Path(tmp), args.tiles, args.city, bz2_too=needs_bz2)
+        if "run_osmnx_roads" in names:
+            files.update(filtered_files(Path(tmp), files["bz2"]))
         sizes = ", ".join(f".{k.replace('bz2', 'osm.bz2').replace('pbf', 'osm.pbf')} {files[k].stat().st_size / 2**20:.1f} MB"
                           for k in ("bz2", "pbf") if files[k].is_file())
         print(f"{label}: {sizes}")
-        print(f"machine: {platform.machine()}, {mp.cpu_count()} cores, Python {platform.python_version()}, "
-              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-        print(f"{'method':<52}{'seconds':>9}{'peak MB':>9}")
-        seconds = {}
-        for name, title in methods:
-            seconds[name], peak = measure(name, files, Path(tmp), args.repeat)
-            print(f"{title:<52}{seconds[name]:>9.2f}{peak:>9.0f}")
-        x = seconds.get("run_osmnx")
-        if x and "run_assetmap_bz2" in seconds:
-            print(f"a/x = {seconds['run_assetmap_bz2'] / x:.2f}  (target <= 0.2)")
-        if x and "run_assetmap_pbf" in seconds:
-            print(f"p/x = {seconds['run_assetmap_pbf'] / x:.2f}  (target <= 0.1)")
-        if args.tiles and "run_assetmap_pbf" in seconds:
-            print(f"p per copy of the Delft extract = {seconds['run_assetmap_pbf'] / args.tiles ** 2:.2f} s"
-                  + ("  (10 x 10 target: <= 60 s and <= 1 GB)" if args.tiles >= 10 else ""))
+        print(f"machine: {machine()}")
+        runs = interleaved("import_osm", names, {"files": files, "folder": tmp}, args.rounds)
+        rows = {name: summary(runs[name]) for name in names}
+        print(f"{'method':<44}{'wall s':>9}{'CPU s':>9}{'peak MB':>9}   (median of {args.rounds} processes)")
+        for name, title in METHODS:
+            if name in rows:
+                row = rows[name]
+                print(f"{title:<44}" + (f"{row['wall']:>9.2f}{row['cpu']:>9.2f}{row['peak']:>9.0f}" if row
+                                        else "  not run"))
+
+        def ratio(mine: str, theirs: str, target: str = "") -> None:
+            if rows.get(mine) and rows.get(theirs):
+                m, t = rows[mine], rows[theirs]
+                print(f"{mine[4:]} / {theirs[4:]}: CPU {m['cpu'] / t['cpu']:.2f}, wall {m['wall'] / t['wall']:.2f}"
+                      + (f"   (target {target})" if target else ""))
+
+        ratio("run_assetmap_bz2", "run_osmnx_roads", "<= 0.2")
+        ratio("run_assetmap_pbf", "run_osmnx_roads", "<= 0.1")
+        ratio("run_assetmap_bz2", "run_osmnx")
+        ratio("run_assetmap_pbf", "run_osmnx")
+        for peer in ("run_pyrosm", "run_quackosm"):
+            ratio("run_assetmap_pbf", peer, "<= 1 against the faster peer")
+            ratio("run_read_pbf", peer, "<= 1 against the faster peer")
     return 0
 
 

@@ -15,8 +15,8 @@ writes
   wijk's population by surface.
 * ``DIR/area.geojson``: the whole tiled box (the study area to pass to ``import-osm --area``).
 
-At 10 × 10 it is about the size of Den Haag (about 230 km², 100 copies of a 2.1 × 1.1 km
-campus-and-Wippolder extract). Coordinates are shifted in degrees, so the copies keep their
+At 10 × 10 it covers about 230 km² (100 copies of a 2.1 × 1.1 km campus-and-Wippolder extract)
+and has 1,204,000 residents, about 2.2 × Den Haag's 553,110. Coordinates are shifted in degrees, so the copies keep their
 shape to within a fraction of a per cent over this span.
 """
 
@@ -215,7 +215,7 @@ def build_city(tiles: int, out: Path, source: Path | None = None, area: Path | N
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tiles", type=int, default=2, help="copies per side (default 2; 10 is about Den Haag)")
+    parser.add_argument("--tiles", type=int, default=2, help="copies per side (default 2; 10 has 2.2 x Den Haag's residents)")
     parser.add_argument("--out", required=True, help="folder to write city.osm.pbf, boundaries.geojson, area.geojson")
     args = parser.parse_args()
     if not 1 <= args.tiles <= 10:
