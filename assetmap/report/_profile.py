@@ -153,11 +153,7 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
     code, name, level, area = find_area(boundaries, code)
     public = Actor(None, "public")
     assets = ws.assets(actor=public)
-    column = {"gemeente": "gemeente_code", "wijk": "wijk_code", "buurt": "buurt_code"}[level]
-    in_area = (assets[column] == code).fillna(False).to_numpy() if len(assets) else np.zeros(0, bool)
-    if level == "wijk" and len(assets):
-        # A wijk of a workspace without buurten is also the "buurt" code of its assets.
-        in_area |= (assets["buurt_code"] == code).fillna(False).to_numpy()
+    in_area = _in_area(assets, code, level)
     profile = AreaProfile(code=code, name=name, level=level, area=area, assets=assets[in_area].copy())
     profile.links = _links(assets, ws.links(actor=public), set(profile.assets["id"]))
     profile.sources = ws.sources()
@@ -183,6 +179,18 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
         local = dataclasses.replace(inputs, candidates=candidates.reset_index(drop=True))
         profile.suggestions = suggest_sites(local, result.minutes, result.speed_kmh, count=SUGGESTIONS)
     return profile
+
+
+def _in_area(assets: gpd.GeoDataFrame, code: str, level: str) -> np.ndarray:
+    """Which assets belong to the area (by their stored area code): the profile's and the poster's count."""
+    if not len(assets):
+        return np.zeros(0, bool)
+    column = {"gemeente": "gemeente_code", "wijk": "wijk_code", "buurt": "buurt_code"}[level]
+    in_area = (assets[column] == code).fillna(False).to_numpy()
+    if level == "wijk":
+        # A wijk of a workspace without buurten is also the "buurt" code of its assets.
+        in_area |= (assets["buurt_code"] == code).fillna(False).to_numpy()
+    return in_area
 
 
 def _links(assets: gpd.GeoDataFrame, links: pd.DataFrame, area_ids: set) -> list[tuple[str, str, str]]:
