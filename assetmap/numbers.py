@@ -31,11 +31,11 @@ _PERCENT = {"nl_NL": "\xa0%", "en_GB": "%"}
 
 
 def locale_of(lang: str) -> str:
-    """The Babel locale of a language code (Dutch for one it does not know).
+    """The Babel locale of a language code (English for None, as :func:`assetmap.messages.text`).
 
     Parameters
     ----------
-    lang : str
+    lang : str or None
         ``nl`` or ``en``.
 
     Returns
@@ -43,7 +43,7 @@ def locale_of(lang: str) -> str:
     str
         A Babel locale such as ``nl_NL``.
     """
-    return LOCALES.get(str(lang or "nl").lower()[:2], LOCALES["nl"])
+    return LOCALES.get(str(lang or "en").lower()[:2], LOCALES["nl"])
 
 
 def decimal(value, lang: str = "nl", digits: int = 0) -> str:

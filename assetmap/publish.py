@@ -47,6 +47,7 @@ from assetmap.layers.assets import meeting_places
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import json_for_script
 from assetmap.messages import N_
+from assetmap.numbers import day as written_day
 from assetmap.service import Actor, open_workspace, policy
 
 __all__ = [
@@ -309,6 +310,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         "lang": lang,
         "generator": f"assetmap {__version__}",
         "published": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "published_day": {language: written_day(opening.local_now().date(), language) for language in LANGUAGES},
         "texts": {code: {language: t(code, language) for language in LANGUAGES} for code in SITE_TEXTS}
         | {level_code: {language: t(level_code, language) for language in LANGUAGES} for level_code in ("buurt", "wijk")},
         "area_name": area_name,

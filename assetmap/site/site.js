@@ -59,6 +59,12 @@
     return n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0});
   }
 
+  // A percentage as assetmap.numbers writes it: "43,3 %" in Dutch, "43.3%" in English.
+  function pct(n, decimals) {
+    if (n === null || n === undefined) { return '–'; }
+    return fmt(n, decimals) + (lang === 'nl' ? '\u00a0%' : '%');
+  }
+
   function isMeeting(a) { return !!(a.m || a.mp); }
   function blockLabel(a) { return blocks[a.b].label[lang]; }
   function categoryLabel(c) { return c ? ((S.categories[c] || {})[lang] || c) : ''; }
@@ -461,7 +467,7 @@
     if (!c) { box.appendChild(el('p', {text: t('site_coverage_none')})); return; }
     var level = t(c.level).toLowerCase();
     box.appendChild(el('p', {text: t('site_coverage_intro', {minutes: fmt(c.minutes), level: level})}));
-    box.appendChild(el('p', {text: t('site_coverage_total', {minutes: fmt(c.minutes), pct: fmt(c.pct, 1), population: fmt(c.population)})}));
+    box.appendChild(el('p', {text: t('site_coverage_total', {minutes: fmt(c.minutes), pct: pct(c.pct, 1), population: fmt(c.population)})}));
     var head = el('tr', null, [el('th', {scope: 'col', text: t(c.level)}),
       el('th', {scope: 'col', class: 'num', text: t('col_population')}), el('th', {scope: 'col', class: 'num', text: t('col_covered')}),
       el('th', {scope: 'col', class: 'num', text: t('col_uncovered')}), el('th', {scope: 'col', class: 'num', text: t('col_pct')}),
@@ -495,7 +501,7 @@
       if (z[0]) { z[0].setAttribute('title', t(z[1])); z[0].setAttribute('aria-label', t(z[1])); }
     });
     $('map-hint').textContent = t(canvasMode ? 'site_map_hint_many' : 'site_map_hint');
-    $('updated').textContent = t('site_updated', {date: S.published});
+    $('updated').textContent = t('site_updated', {date: (S.published_day || {})[lang] || S.published});
     shown.forEach(function (k) { if (markers[k]) { nameMarker(markers[k], assets[k]); } });
   }
 
