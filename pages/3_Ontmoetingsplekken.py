@@ -243,4 +243,4 @@ if len(unknown):
 # The printable wijk profile (A4 PDF, public data only) of an area: assetmap.report.
 from assetmap.report import profile_download  # noqa: E402
 
-profile_download(path, boundaries, lang, minutes=float(minutes))
+profile_download(path, boundaries, lang, minutes=float(minutes), speed_kmh=speed, filters=filters)

@@ -136,11 +136,11 @@ def test_cli_json_and_table_flag_partial_areas_and_never_show_a_bare_zero(delft_
     row = next(r for r in data["buurten"] if r["code"] == VOORHOF)
     assert row["partial"] and row["withheld"] and row["population_cbs"] == 13540 and 0.23 < row["data_share"] < 0.26
     line = next(line for line in run.stdout.splitlines() if line.startswith(VOORHOF))
-    assert "gedeeltelijk: 24 % van de wijk valt binnen de kaartgegevens" in line
+    assert "gedeeltelijk: 24\xa0% van de wijk valt binnen de kaartgegevens" in line
     fields = line.split("\t")
     assert fields[:3] == [VOORHOF, "Wijk 24 Voorhof", "3314"] and fields[3:8] == ["-"] * 5  # no 0 % anywhere
     wippolder = next(line for line in run.stdout.splitlines() if line.startswith(WIPPOLDER)).split("\t")
-    assert wippolder[5] == "41.9" and "61 % van de wijk" in wippolder[-1] and "over dat deel" in wippolder[-1]
+    assert wippolder[5] == "41.9" and "61\xa0% van de wijk" in wippolder[-1] and "over dat deel" in wippolder[-1]
     assert "6 van de 6 gebieden vallen deels buiten de kaartgegevens" in run.stdout
 
 
@@ -268,7 +268,7 @@ def test_the_pdf_profile_flags_a_partial_area_withholds_voorhofs_figure_and_is_s
     assert main(["report", str(delft_copy), "--area", WIPPOLDER, "--lang", "en", "--out", str(wippolder)]) == 0
     text = " ".join(_pdf_text(wippolder).split())
     assert "41.9% of residents live within 10 minutes' walk" in text
-    assert "partial: 61 % of the wijk lies within the map data; the figure is about that part" in text
+    assert "partial: 61% of the wijk lies within the map data; the figure is about that part" in text
     assert f"Method {coverage.METHOD_VERSION}: walking 4.5 km/h" in text
     # A gemeente: one row per wijk, partial ones starred and flagged, the withheld ones without a figure.
     gemeente = tmp_path / "gemeente.pdf"
@@ -299,7 +299,7 @@ def test_the_coverage_page_flags_partial_areas_and_shows_the_method(delft_copy, 
     table = at.dataframe[0].value.set_index(i18n.t("wijk", "nl"))
     voorhof = table.loc["Wijk 24 Voorhof"]
     assert voorhof[i18n.t("col_pct", "nl")] is None or pd.isna(voorhof[i18n.t("col_pct", "nl")])
-    assert voorhof[i18n.t("col_partial", "nl")].startswith("gedeeltelijk: 24 % van de wijk")
+    assert voorhof[i18n.t("col_partial", "nl")].startswith("gedeeltelijk: 24\xa0% van de wijk")
     assert table.loc["Wijk 28 Wippolder", i18n.t("col_pct", "nl")] == 41.9
     assert any("6 van de 6 gebieden vallen deels buiten" in i.value for i in at.info)
     assert any(c.value.startswith(f"Methode {coverage.METHOD_VERSION}") and OSM_DAY in c.value for c in at.caption)

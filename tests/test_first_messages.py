@@ -61,3 +61,14 @@ def test_an_unreachable_pdok_is_one_message_in_the_users_words(demo_file, tmp_pa
     for leak in ("CURL", "curl", "http", "pdok.invalid", "--file", "Warning", "pyogrio"):
         assert leak not in err, leak
     assert err.strip().count("\n") == 0  # one line: nothing printed before it
+
+
+def test_the_shipped_template_says_where_its_example_rows_lie():
+    from pathlib import Path
+
+    import pandas as pd
+
+    template = Path(__file__).resolve().parent.parent / "data" / "workshop_template.xlsx"
+    explanation = pd.read_excel(template, sheet_name="uitleg")
+    first = " ".join(str(v) for v in explanation.iloc[0])
+    assert "Den Haag" in first and "buiten het gebied" in first  # the first thing a reader of the sheet meets

@@ -331,6 +331,10 @@ def test_the_meeting_places_page_makes_the_profile_to_download(mixed_file, tmp_p
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert t("report_app_title", "nl") in [s.value for s in at.subheader]
+        # The page's choices: 5 minutes at the slow pace, walk-in places only; the profile uses and says them.
+        at.slider(key="gap_minutes").set_value(5).run()
+        at.radio(key="gap_speed").set_value("slow").run()
+        at.selectbox(key="gap_access").set_value("walk_in").run()
         at.selectbox(key="report_area").set_value(AREA).run()
         at.button(key="report_make").click().run()
         assert not at.exception, [e.value for e in at.exception]
@@ -342,6 +346,9 @@ def test_the_meeting_places_page_makes_the_profile_to_download(mixed_file, tmp_p
     made.write_bytes(data)
     flat = " ".join(_text(made).split())
     assert f"Profiel van {AREA_NAME}" in flat
+    assert "binnen 5 minuten lopen (3,0 km/u)" in flat and "4,5 km/u" not in flat
+    assert re.search(r"Geteld: \d+ van de \d+ ontmoetingsplekken, zoals gekozen op de pagina: open alle; "
+                     r"toegang: [^;]+; voor: alle", flat), flat
     for secret in HIDDEN_NAMES + CONTACTS + [PSEUDONYM]:
         assert secret not in flat, secret
 

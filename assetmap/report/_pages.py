@@ -181,6 +181,8 @@ def _key_figures(flow: _Flow, profile: AreaProfile, lang: str) -> None:
         if total["median_minutes"] is not None or total["p90_minutes"] is not None:
             flow.line(t("report_minutes_line", lang, median=_minutes(total["median_minutes"], lang),
                         p90=_minutes(total["p90_minutes"], lang)), size=9)
+    if _filters_line(profile, lang):
+        flow.line(_filters_line(profile, lang), size=8.5)
     if profile.method:
         flow.line(method_note(profile.method, lang), size=7.5, colour="#555")
     places = 0 if profile.meeting_places is None else len(profile.meeting_places)
@@ -367,6 +369,8 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
             parts.append("<br>" + e(t("report_minutes_line", lang, median=_minutes(total["median_minutes"], lang),
                                       p90=_minutes(total["p90_minutes"], lang))))
         parts.append("</p>")
+    if _filters_line(profile, lang):
+        parts.append(f"<p>{e(_filters_line(profile, lang))}</p>")
     if profile.method:
         parts.append(f"<p class='muted'>{e(method_note(profile.method, lang))}</p>")
     places = profile.meeting_places if profile.meeting_places is not None else gpd.GeoDataFrame()
@@ -442,6 +446,18 @@ def _footer(profile: AreaProfile, lang: str) -> str:
 
 def _date(day: date, lang: str) -> str:
     return written_day(day, lang)
+
+
+def _filters_line(profile: AreaProfile, lang: str) -> str:
+    """Which meeting places the figures count, when the page chose filters (empty otherwise)."""
+    chosen = profile.filters or {}
+    if not any(chosen.values()):
+        return ""
+    anything = t("any", lang)
+    return t("report_filters", lang, counted=profile.place_counts.get("counted", 0),
+             places=profile.place_counts.get("places", 0), when=chosen.get("when") or anything,
+             access=t(f"access_{chosen['access']}", lang) if chosen.get("access") else anything,
+             group=t(f"group_{chosen['group']}", lang) if chosen.get("group") else anything)
 
 
 def _clip(text: str, length: int) -> str:
