@@ -5,7 +5,13 @@
   'use strict';
   var S = window.ASSETMAP_SITE;
   var LANGS = ['nl', 'en'];
-  var PAGE = 50;  // list entries drawn at a time ("Meer tonen" adds the next)
+  // List entries drawn at a time ("Meer tonen" adds the next): fewer on a phone, so the page stays short.
+  var PAGE = (window.matchMedia && window.matchMedia('(max-width: 600px)').matches) ? 10 : 50;
+  // On a phone the filters beyond the search box start folded (the page stays short); open elsewhere.
+  if (window.matchMedia && window.matchMedia('(max-width: 600px)').matches) {
+    var folded = document.getElementById('more-filters');
+    if (folded) { folded.removeAttribute('open'); }
+  }
   var lang = S.lang;
   try {
     var asked = new URLSearchParams(window.location.search).get('lang');
