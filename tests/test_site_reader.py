@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-import browsing
 from assetmap.cli import main
 from assetmap.demo import build_demo
+
+import browsing
 from browsing import require_chromium
 
 TILES = "https://tile.openstreetmap.org/"
