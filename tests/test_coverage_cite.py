@@ -31,6 +31,7 @@ from conftest import DELFT_AREA, DELFT_OSM, DELFT_PBF, DELFT_WIJKEN, REPO
 VOORHOF, WIPPOLDER = "WK050324", "WK050328"
 #: The newest object in the Delft extract (its PBF header carries no timestamp).
 OSM_DAY = "2025-08-06"
+OSM_DAY_NL = "6 augustus 2025"  # as a Dutch reader sees it (assetmap.numbers.day)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -263,7 +264,7 @@ def test_the_pdf_profile_flags_a_partial_area_withholds_voorhofs_figure_and_is_s
     text = " ".join(_pdf_text(voorhof).split())
     assert "gedeeltelijk: 24 % van de wijk valt binnen de kaartgegevens; daarom geen cijfer" in text
     assert "van de bewoners woont binnen" not in text and not re.search(r"\b0,0%", text)
-    assert f"OSM-gegevens van {OSM_DAY}" in text and "CBS 2022" in text and f"Methode {coverage.METHOD_VERSION}" in text
+    assert f"OSM-gegevens van {OSM_DAY_NL}" in text and "CBS 2022" in text and f"Methode {coverage.METHOD_VERSION}" in text
     wippolder = tmp_path / "wippolder.pdf"
     assert main(["report", str(delft_copy), "--area", WIPPOLDER, "--lang", "en", "--out", str(wippolder)]) == 0
     text = " ".join(_pdf_text(wippolder).split())
@@ -275,7 +276,7 @@ def test_the_pdf_profile_flags_a_partial_area_withholds_voorhofs_figure_and_is_s
     assert main(["report", str(delft_copy), "--area", "GM0503", "--lang", "en", "--out", str(gemeente)]) == 0
     text = " ".join(_pdf_text(gemeente).split())
     assert "* partial (share of the area within the map data): " in text
-    assert "Wijk 24 Voorhof 24 %;" in text and "Wijk 28 Wippolder 61 %;" in text
+    assert "Wijk 24 Voorhof 24%;" in text and "Wijk 28 Wippolder 61%;" in text  # English: no space
     assert re.search(r"Wijk 24 Voorhof \* WK050324 3,314 - - -", text)
 
 
@@ -302,7 +303,7 @@ def test_the_coverage_page_flags_partial_areas_and_shows_the_method(delft_copy, 
     assert voorhof[i18n.t("col_partial", "nl")].startswith("gedeeltelijk: 24\xa0% van de wijk")
     assert table.loc["Wijk 28 Wippolder", i18n.t("col_pct", "nl")] == 41.9
     assert any("6 van de 6 gebieden vallen deels buiten" in i.value for i in at.info)
-    assert any(c.value.startswith(f"Methode {coverage.METHOD_VERSION}") and OSM_DAY in c.value for c in at.caption)
+    assert any(c.value.startswith(f"Methode {coverage.METHOD_VERSION}") and OSM_DAY_NL in c.value for c in at.caption)
 
 
 def test_the_published_site_gives_no_figure_for_voorhof_and_carries_the_method(delft_copy, tmp_path):
