@@ -292,8 +292,9 @@ def test_wrong_grid_cells_are_refused_with_row_and_column(mixed_file, tmp_path, 
     before = mixed_file.read_bytes()
     assert main(["import", str(mixed_file), str(form)]) == 2
     err = capsys.readouterr().err
-    assert "row 2, column 'grid'" in err and "'J4' is not a grid cell" in err
-    assert "row 3, column 'grid_area'" in err and "row 4, column 'grid_area'" in err and "WK000000" in err
+    # The columns as the form names them (vak, gebied), not the fields behind them.
+    assert "row 2, column 'vak'" in err and "'J4' is not a grid cell" in err
+    assert "row 3, column 'gebied'" in err and "row 4, column 'gebied'" in err and "WK000000" in err
     assert "has no location" not in err  # one problem per row: the real one
     assert mixed_file.read_bytes() == before
 
