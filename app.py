@@ -85,8 +85,6 @@ if coordinator and empty:
     st.info(t("demo_intro", lang))
     if st.button(t("demo_button", lang), key="load_demo", type="primary"):
         load_example()
-    if not ui.workspace_path().is_file():
-        st.stop()  # the start page says one thing: load the example (not also "the workspace does not exist")
 
 path = ui.require_workspace(lang)
 
