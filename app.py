@@ -16,6 +16,7 @@ from assetmap._ui_coordinator import first_coordinator
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, t
 from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.numbers import percent
 from assetmap.service import create_workspace, policy
 
 lang = ui.setup_page("home")
@@ -75,7 +76,7 @@ def load_example() -> None:
             ui.show_error(exc, lang)
             return
     ui.flash("success", t("demo_loaded", lang, assets=summary.assets, areas=summary.areas,
-                          pct=summary.coverage_pct, minutes=summary.minutes))
+                          pct=percent(summary.coverage_pct, lang), minutes=summary.minutes))
     st.rerun()
 
 

@@ -262,6 +262,15 @@ _MAP_CSS = f"""<style>
 </style>"""
 
 
+class _MetricScale(ScriptElement):
+    """Leaflet's scale bar in metres and kilometres only (no feet or miles under the metres)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+{% endmacro %}""")
+
+
 class _Map(folium.Map):
     """folium's map with a viewport that lets people pinch-zoom (folium's own forbids it, WCAG 1.4.4)."""
 
@@ -332,7 +341,8 @@ def _base_map(leaflet_base: str | None, tiles: bool, canvas: bool = False) -> fo
     # With ``canvas`` every shape (outlines and dots) is drawn on one canvas, so the topmost under
     # the pointer gets it; its tolerance keeps a dot a touch target of TOUCH_TARGET_PX.
     options = {"renderer": JsCode(f"L.canvas({{padding: 0.5, tolerance: {TOUCH_TARGET_PX // 2 - 7}}})")} if canvas else {}
-    fmap = _Map(location=[52.1, 5.1], zoom_start=14, tiles=None, control_scale=True, prefer_canvas=canvas, **options)
+    fmap = _Map(location=[52.1, 5.1], zoom_start=14, tiles=None, control_scale=False, prefer_canvas=canvas, **options)
+    fmap.add_child(_MetricScale())  # metres only: Leaflet's own scale also shows feet and miles
     if leaflet_base:
         # Only Leaflet itself: folium's other defaults (jQuery, Bootstrap, awesome-markers) are not used
         # here, and st_folium stops drawing when any script fails to load (as CDN links do offline).

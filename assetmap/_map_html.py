@@ -27,6 +27,7 @@ from assetmap._map_style import (
 from assetmap.i18n import block_label, category_label, code_label, codes_label, hours_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import html_text
+from assetmap.numbers import decimal, percent
 
 __all__ = ["asset_list_html", "asset_popup", "block_legend_html", "coverage_legend_html", "is_true", "plain_text",
            "related_entries", "shorten_text"]
@@ -233,12 +234,12 @@ def coverage_legend_html(lang: str = "nl", minutes: float | None = None) -> str:
     """
     title = t("legend_coverage", lang)
     if minutes is not None:
-        title += f" ({t('walk_minutes', lang, minutes=_fmt(minutes, 0))})"
+        title += f" ({t('walk_minutes', lang, minutes=decimal(minutes, lang))})"
     rows = [f"<details open><summary><b>{html.escape(title)}</b></summary>"]
     low = 0
     for high, colour in COVERAGE_CLASSES:
         rows.append(f"<div><span style='display:inline-block;width:14px;height:10px;background:{colour};"
-                    f"border:1px solid #333'></span> {low:.0f}–{high:.0f}%</div>")
+                    f"border:1px solid #333'></span> {decimal(low, lang)}–{html.escape(percent(high, lang, 0))}</div>")
         low = high
     rows.append(f"<div><span style='display:inline-block;width:14px;height:10px;background:{NO_DATA_COLOUR};"
                 f"border:1px solid #333'></span> {t('no_data', lang)}</div>")

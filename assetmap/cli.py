@@ -30,6 +30,7 @@ from assetmap._cli_session import add_activity_commands, add_card_options, table
 from assetmap.errors import AssetmapError, InputError
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.messages import N_, cli_language, text
+from assetmap.numbers import day, decimal, percent
 
 __all__ = ["build_parser", "main"]
 
@@ -47,7 +48,20 @@ def build_parser() -> argparse.ArgumentParser:
                 _add_coverage_commands, _add_print_commands, _add_access_commands, add_activity_commands,
                 add_hosting_commands):
         add(sub)
+    _lang_after_the_command(sub)
     return parser
+
+
+def _lang_after_the_command(sub: argparse._SubParsersAction) -> None:
+    """Let ``--lang`` also follow the command (``coverage W --lang nl``), in every sub-parser without its own."""
+    for parser in dict.fromkeys(sub.choices.values()):
+        nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        for action in nested:
+            _lang_after_the_command(action)
+        if "--lang" not in parser._option_string_actions:
+            # SUPPRESS: given before the command, the global value stays.
+            parser.add_argument("--lang", choices=("en", "nl"), default=argparse.SUPPRESS,
+                                help="language of messages (also accepted before the command)")
 
 
 def _add_workspace_commands(sub: argparse._SubParsersAction) -> None:
@@ -295,7 +309,7 @@ def _demo(args) -> int:
     from assetmap.demo import build_demo
     summary = build_demo(args.workspace)
     print(text("cli_demo_built", args.lang, path=_shown(args.workspace), areas=summary.areas, assets=summary.assets,
-               places=summary.meeting_places, pct=summary.coverage_pct, minutes=summary.minutes))
+               places=summary.meeting_places, pct=percent(summary.coverage_pct, args.lang), minutes=summary.minutes))
     return EXIT_OK
 
 
@@ -514,8 +528,8 @@ def _coverage(args) -> int:
     _notes(result.notes, args.lang, sys.stdout)
     total = payload["total"]
     print(text("cli_coverage_total", args.lang, places=len(result.meeting_places), minutes=result.minutes,
-               speed=result.speed_kmh, covered=total["covered_population"], population=total["population"],
-               pct=total["coverage_pct"]))
+               speed=decimal(result.speed_kmh, args.lang, 1), covered=decimal(total["covered_population"], args.lang),
+               population=decimal(total["population"], args.lang), pct=percent(total["coverage_pct"], args.lang)))
     _coverage_context(result, args.lang)
     for line in partial_summary(payload["buurten"], args.lang) + [method_note(payload["method"], args.lang)]:
         print(line)
@@ -560,14 +574,15 @@ def _suggest(args) -> int:
                                 "upper_bound_added_population": solved["upper_bound_added_population"],
                                 "upper_bound_coverage_pct": solved["upper_bound_coverage_pct"], "sites": records})
     total = before.total
-    print(text("cli_suggest_now", args.lang, pct=total["coverage_pct"], population=total["population"],
-               minutes=minutes, speed=speed))
+    print(text("cli_suggest_now", args.lang, pct=percent(total["coverage_pct"], args.lang),
+               population=decimal(total["population"], args.lang), minutes=minutes, speed=decimal(speed, args.lang, 1)))
     if not records:
         print(text("cli_suggest_none", args.lang))
     for rank, site in enumerate(records, start=1):
         print(text("cli_suggest_site", args.lang, rank=rank, name=site["name"],
                    asset=site["asset_id"] or text("cli_new_spot", args.lang), lat=site["lat"], lon=site["lon"],
-                   added=site["added_population"], pct=site["coverage_pct_after"]))
+                   added=site["added_population"],
+                   pct=percent(site["coverage_pct_after"], args.lang)))
     print(text("cli_suggest_optimal" if solved["optimal"] else "cli_suggest_bound", args.lang,
                method=solved["method"], added=solved["added_population"], count=args.count,
                bound=solved["upper_bound_added_population"]))
@@ -583,7 +598,8 @@ def _coverage_context(result, lang: str) -> None:
     if counts.get("hours_unknown"):
         print(text("cli_coverage_hours_unknown", lang, count=counts["hours_unknown"]))
     summary = result.completeness_summary
-    print(text("cli_coverage_completeness", lang, total=summary["total"], last=summary["last_entry"] or "-",
+    print(text("cli_coverage_completeness", lang, total=summary["total"],
+               last=day(summary["last_entry"], lang) if summary["last_entry"] else "-",
                unmapped=len(summary["possibly_unmapped_areas"]), areas=summary["areas"]))
 
 

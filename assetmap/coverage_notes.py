@@ -12,6 +12,7 @@ from __future__ import annotations
 from assetmap.errors import InputError
 from assetmap.layers.boundaries import area_code
 from assetmap.messages import text
+from assetmap.numbers import day, decimal, percent
 
 __all__ = ["area_label", "for_area", "method_note", "partial_note", "partial_summary"]
 
@@ -35,7 +36,7 @@ def partial_note(row: dict, lang: str | None = None) -> str:
     if not row.get("partial"):
         return ""
     return text("coverage_partial_withheld" if row.get("withheld") else "coverage_partial_shown", lang,
-                share=round(100 * float(row["data_share"])), level=row.get("level") or "")
+                share=percent(100 * float(row["data_share"]), lang, 0), level=row.get("level") or "")
 
 
 def partial_summary(rows: list[dict], lang: str | None = None) -> list[str]:
@@ -57,8 +58,8 @@ def partial_summary(rows: list[dict], lang: str | None = None) -> list[str]:
     if not partial:
         return []
     return [text("coverage_partial_summary", lang, partial=len(partial), areas=len(rows),
-                 population=sum(int(r["population"]) for r in partial),
-                 cbs=sum(int(r["population_cbs"]) for r in partial))]
+                 population=decimal(sum(int(r["population"]) for r in partial), lang),
+                 cbs=decimal(sum(int(r["population_cbs"]) for r in partial), lang))]
 
 
 def method_note(method: dict, lang: str | None = None) -> str:
@@ -78,8 +79,8 @@ def method_note(method: dict, lang: str | None = None) -> str:
         ``Method 3: walking 4.5 km/h; snapping: ...; OSM data of 2025-08-06; CBS 2022``.
     """
     unknown = text("date_unknown", lang)
-    return text("coverage_method", lang, version=method["version"], speed=f"{float(method['speed_kmh']):g}",
-                snapping=method["snapping"], osm_date=method.get("osm_date") or unknown,
+    return text("coverage_method", lang, version=method["version"], speed=decimal(float(method["speed_kmh"]), lang, 1),
+                snapping=method["snapping"], osm_date=_day(method.get("osm_date"), lang) or unknown,
                 cbs_year=method.get("cbs_year") or unknown)
 
 
@@ -138,3 +139,11 @@ def for_area(payload: dict, boundaries, code: str) -> dict:
     return {**payload, "area": {"code": code, "name": name}, "buurten": rows,
             "total": {"population": population, "covered_population": covered,
                       "coverage_pct": round(100.0 * covered / population, 1) if population else 0.0}}
+
+
+def _day(value, lang: str | None) -> str:
+    """An ISO date in words (``6 augustus 2025``); a text that is no date as it is."""
+    try:
+        return day(value, lang) if value else ""
+    except (TypeError, ValueError):
+        return str(value)

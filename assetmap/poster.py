@@ -25,19 +25,19 @@ import numpy as np
 
 from assetmap import settings
 from assetmap.errors import InputError
-from assetmap.i18n import block_label, t
+from assetmap.i18n import block_label, t, tn
 from assetmap.layers.grid import GRID_COLUMNS, GRID_ROWS, PosterGrid, poster_grid
-from assetmap.layers.schema import BUILDING_BLOCKS, ENTRY_KINDS
+from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.service import Actor
 
 __all__ = [
     "PAPER_MM",
     "LAYOUT",
     "FORM_ROWS",
-    "MAX_LEGEND_NAMES",
     "Poster",
     "write_poster",
     "poster_pdf",
+    "poster_figures",
     "grid_cell_rectangle",
 ]
 
@@ -49,8 +49,6 @@ PAPER_MM: dict[str, tuple[float, float]] = {"A0": (841, 1189), "A1": (594, 841),
 LAYOUT = {"margin": 0.03, "label": 0.025, "form_width": 0.22, "gap": 0.02, "title": 0.075}
 #: Rows of the blank form column.
 FORM_ROWS: int = 26
-#: Most numbered names in the legend; the rest are counted.
-MAX_LEGEND_NAMES: int = 150
 
 
 @dataclass
@@ -123,6 +121,9 @@ def write_poster(ws, code: str, out: str | os.PathLike, size: str = "A1", lang: 
 def poster_pdf(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[bytes, Poster]:
     """The workshop poster of one area as PDF bytes (fonts embedded, text selectable).
 
+    The first sheet holds the map, the legend and the form; when the numbered names do not all
+    fit below the map, the next sheets (same size) list the rest, so every number can be looked up.
+
     Parameters
     ----------
     ws : assetmap.service.Workspace
@@ -146,10 +147,51 @@ def poster_pdf(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[bytes
     """
     import matplotlib
     from matplotlib.backends.backend_pdf import PdfPages
+
+    from assetmap.report import _pdf_settings
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(_pdf_settings()):
+        figures, poster = poster_figures(ws, code, size, lang)
+        with PdfPages(buffer, metadata={"Title": t("poster_title", lang, name=poster.name),
+                                        "Creator": "assetmap"}) as pdf:
+            for fig in figures:
+                pdf.savefig(fig)
+    return buffer.getvalue(), poster
+
+
+def poster_figures(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[list, Poster]:
+    """The poster's sheets as matplotlib figures (what :func:`poster_pdf` saves).
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        An open workspace (read only).
+    code : str
+        CBS code of the gemeente, wijk or buurt.
+    size : {'A0', 'A1', 'A2', 'A3'}
+        Paper size (portrait).
+    lang : {'nl', 'en'}
+        Language of the texts.
+
+    Returns
+    -------
+    tuple
+        ``(list of matplotlib.figure.Figure, Poster)``; every figure has a canvas, so its texts
+        can be measured.
+
+    Raises
+    ------
+    InputError
+        The size or the area is unknown.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure  # not pyplot: no global figure state, safe in the app's threads
 
     from assetmap import maps
-    from assetmap.report import LEVEL_CODES, _pdf_settings, _rd_points, base_layers, draw_assets, draw_base, find_area
+    from assetmap.numbers import day
+    from assetmap.report import LEVEL_CODES, _rd_points, base_layers, draw_assets, draw_base, find_area
+    from assetmap.report._profile import _in_area
 
     size = str(size).upper()
     if size not in PAPER_MM or size == "A4":
@@ -158,6 +200,8 @@ def poster_pdf(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[bytes
     grid = poster_grid(area.bounds)
     base = base_layers(ws, grid.bounds)
     assets = ws.assets(actor=Actor(None, "public"))
+    # The same entries as the area's profile: the public assets that belong to the area.
+    assets = assets[_in_area(assets, code, level)]
     points = _rd_points(assets)
     gx0, gy0, gx1, gy1 = grid.bounds
     inside = (points.notna() & (points.x >= gx0) & (points.x < gx1) & (points.y > gy0) & (points.y <= gy1)).to_numpy() \
@@ -179,34 +223,80 @@ def poster_pdf(ws, code: str, size: str = "A1", lang: str = "nl") -> tuple[bytes
     map_height = map_width * GRID_ROWS / len(GRID_COLUMNS) / aspect  # square cells, in height fractions
     map_top = 1 - (L["margin"] + L["title"] + L["label"]) / aspect * 1.0
     map_bottom = map_top - map_height
+    today = day(date.today(), lang)
 
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(_pdf_settings()):
-        fig = Figure(figsize=inches)
-        title = t("poster_title", lang, name=name)
-        fig.text(L["margin"], 1 - L["margin"] / aspect, title, fontsize=22 * scale, weight="bold", va="top")
-        fig.text(L["margin"], 1 - L["margin"] / aspect - 30 * scale / 72 / inches[1],
-                 t("poster_subtitle", lang, level=t(LEVEL_CODES[level], lang), code=code, cell=f"{grid.cell_m:g}",
-                   size=size, date=date.today().isoformat()), fontsize=10 * scale, va="top", color="#333")
-        ax = fig.add_axes([map_left, map_bottom, map_width, map_height])
-        draw_base(ax, base, scale=scale, area=area)
-        draw_assets(ax, shown, scale=scale, size=30)
-        for number, i in enumerate(order, start=1):
-            point = shown_points.iloc[i]
-            ax.annotate(str(number), (point.x, point.y), xytext=(2.2 * scale, 2.2 * scale), textcoords="offset points",
-                        fontsize=4.2 * scale, zorder=9, color="#111",
-                        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.75, "linewidth": 0})
-        _grid(ax, fig, grid, scale, (map_left, map_bottom, map_width, map_height))
-        _legend(fig, legend, scale, (map_left, map_bottom, map_width), lang, maps.BLOCK_STYLE)
-        _form(fig, scale, aspect, lang, code, (1 - L["margin"] - L["form_width"], L["form_width"]),
-              (map_bottom, 1 - (L["margin"] + L["title"]) / aspect))
-        fig.text(L["margin"], L["margin"] / aspect * 0.6,
-                 f"{settings.OSM_ATTRIBUTION} (ODbL) · {settings.CBS_ATTRIBUTION} (CC BY 4.0) · "
-                 + t("poster_footer", lang, date=date.today().isoformat()),
-                 fontsize=6.5 * scale, color="#444", va="bottom")
-        with PdfPages(buffer, metadata={"Title": title, "Creator": "assetmap"}) as pdf:
-            pdf.savefig(fig)
-    return buffer.getvalue(), Poster(code, name, size, grid, len(legend), legend)
+    fig = Figure(figsize=inches)
+    FigureCanvasAgg(fig)
+    title = t("poster_title", lang, name=name)
+    _header(fig, scale, title, t("poster_subtitle", lang, level=t(LEVEL_CODES[level], lang), code=code,
+                                 cell=f"{grid.cell_m:g}", size=size, date=today))
+    ax = fig.add_axes([map_left, map_bottom, map_width, map_height])
+    draw_base(ax, base, scale=scale, area=area)
+    draw_assets(ax, shown, scale=scale, size=30)
+    for number, i in enumerate(order, start=1):
+        point = shown_points.iloc[i]
+        ax.annotate(str(number), (point.x, point.y), xytext=(2.2 * scale, 2.2 * scale), textcoords="offset points",
+                    fontsize=4.2 * scale, zorder=9, color="#111",
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "alpha": 0.75, "linewidth": 0})
+    _grid(ax, fig, grid, scale, (map_left, map_bottom, map_width, map_height))
+    rest = _legend(fig, legend, scale, (map_left, map_bottom, map_width), lang, maps.BLOCK_STYLE, name)
+    _form(fig, scale, aspect, lang, code, (1 - L["margin"] - L["form_width"], L["form_width"]),
+          (map_bottom, 1 - (L["margin"] + L["title"]) / aspect))
+    footer = (f"{settings.OSM_ATTRIBUTION} (ODbL) · {settings.CBS_ATTRIBUTION} (CC BY 4.0) · "
+              + t("poster_footer", lang, date=today))
+    _footer(fig, scale, footer)
+    figures = [fig]
+    while rest:
+        sheet = Figure(figsize=inches)
+        FigureCanvasAgg(sheet)
+        _header(sheet, scale, title, t("poster_names_sheet", lang, sheet=len(figures) + 1, first=rest[0][0],
+                                       last=rest[-1][0], total=len(legend)))
+        top = 1 - (L["margin"] + L["title"] + L["label"]) / aspect
+        rest = _names(sheet, rest, scale, (L["margin"], 1 - 2 * L["margin"], top, 2 * L["margin"] / aspect), 3, lang,
+                      font=8)
+        _footer(sheet, scale, footer)
+        figures.append(sheet)
+    return figures, Poster(code, name, size, grid, len(legend), legend)
+
+
+def _fit(fig, artist, width: float, smallest: float = 0.7) -> None:
+    """Shrink ``artist`` (a figure text) until it is at most ``width`` (figure fraction) wide.
+
+    Down to ``smallest`` of its size; beyond that, its end is cut with an ellipsis.
+    """
+    renderer = fig.canvas.get_renderer()
+    size = artist.get_fontsize()
+    for _ in range(12):
+        extent = artist.get_window_extent(renderer).width / fig.bbox.width
+        if extent <= width:
+            return
+        if artist.get_fontsize() > size * (smallest + 0.02):
+            artist.set_fontsize(max(size * smallest, artist.get_fontsize() * width / extent * 0.98))
+            continue
+        break
+    text = artist.get_text()
+    while len(text) > 1 and artist.get_window_extent(renderer).width / fig.bbox.width > width:
+        text = text[:-2]
+        artist.set_text(text.rstrip() + "…")
+
+
+def _header(fig, scale: float, title: str, subtitle: str) -> None:
+    """The sheet's title and the line under it."""
+    inches = fig.get_size_inches()
+    aspect = inches[1] / inches[0]
+    margin = LAYOUT["margin"]
+    full = 1 - 2 * margin
+    _fit(fig, fig.text(margin, 1 - margin / aspect, title, fontsize=22 * scale, weight="bold", va="top"), full)
+    _fit(fig, fig.text(margin, 1 - margin / aspect - 30 * scale / 72 / inches[1], subtitle, fontsize=10 * scale,
+                       va="top", color="#333"), full)
+
+
+def _footer(fig, scale: float, text: str) -> None:
+    """The sources and the date, at the foot of the sheet."""
+    aspect = fig.get_size_inches()[1] / fig.get_size_inches()[0]
+    margin = LAYOUT["margin"]
+    _fit(fig, fig.text(margin, margin / aspect * 0.6, text, fontsize=6.5 * scale, color="#444", va="bottom"),
+         1 - 2 * margin)
 
 
 def _grid(ax, fig, grid: PosterGrid, scale: float, box) -> None:
@@ -238,39 +328,55 @@ def _grid(ax, fig, grid: PosterGrid, scale: float, box) -> None:
             fig.text(x, y, str(j + 1), fontsize=13 * scale, weight="bold", ha="center", va="center")
 
 
-def _legend(fig, legend: list, scale: float, box, lang: str, styles: dict) -> None:
-    """Below the map: the building blocks' colours and the numbered names, in columns."""
+def _legend(fig, legend: list, scale: float, box, lang: str, styles: dict, area_name: str) -> list:
+    """Below the map: the entry kinds' colours with their form numbers, and the numbered names.
+
+    Returns the numbered names that did not fit (for the next sheets).
+    """
     from matplotlib.lines import Line2D
 
     left, bottom, width = box
     aspect = fig.get_size_inches()[1] / fig.get_size_inches()[0]
     top = bottom - (LAYOUT["label"] + 0.012) / aspect
     line = 7.5 * scale * 1.35 / 72 / fig.get_size_inches()[1]
-    # Three columns of three: the five numbered building blocks, initiatives, then meeting places.
-    for k, block in enumerate(ENTRY_KINDS):
-        x, y = left + (k // 3) * width / 3, top - (k % 3) * line
-        fig.lines.append(Line2D([x + 0.005], [y - line * 0.4], marker="o", markersize=6 * scale, linestyle="",
-                                color=styles[block]["color"], transform=fig.transFigure, figure=fig))
-        number = f"{k + 1} " if block in BUILDING_BLOCKS else ""
-        fig.text(x + 0.014, y, f"{number}{block_label(block, lang)}", fontsize=7.5 * scale, va="top")
-    x, y = left + 2 * width / 3, top
-    fig.lines.append(Line2D([x + 0.005], [y - line * 0.4], marker="o", markersize=8 * scale, linestyle="",
-                            markerfacecolor="#888", markeredgecolor="black", markeredgewidth=1.2 * scale,
-                            transform=fig.transFigure, figure=fig))
-    fig.text(x + 0.014, y, t("legend_meeting_place", lang), fontsize=7.5 * scale, va="top")
-    fig.text(left, top - line * 3.2, t("poster_legend_numbers", lang), fontsize=7 * scale, va="top", color="#333")
-    names_top = top - line * 4.4
-    small = 5.2 * scale * 1.3 / 72 / fig.get_size_inches()[1]
-    rows = max(1, int((names_top - LAYOUT["margin"] / aspect * 1.6) / small))
-    columns = 4
-    shown = legend[: min(MAX_LEGEND_NAMES, rows * columns)]
+    # Two columns of four: the five building blocks and initiatives with the number the form
+    # takes (1-6), then meeting places (a thick edge, no number of their own).
+    entries = [(kind, f"{k + 1} {block_label(kind, lang)}") for k, kind in enumerate(ENTRY_KINDS)]
+    entries.append((None, t("legend_meeting_place", lang)))
+    column_width = width / 2
+    for k, (kind, label) in enumerate(entries):
+        x, y = left + (k // 4) * column_width, top - (k % 4) * line
+        style = {"color": styles[kind]["color"]} if kind else \
+            {"markerfacecolor": "#888", "markeredgecolor": "black", "markeredgewidth": 1.2 * scale}
+        fig.lines.append(Line2D([x + 0.005], [y - line * 0.4], marker="o", markersize=(6 if kind else 8) * scale,
+                                linestyle="", transform=fig.transFigure, figure=fig, **style))
+        _fit(fig, fig.text(x + 0.014, y, label, fontsize=7.5 * scale, va="top"), column_width - 0.02)
+    names_top = top - line * 4.3
+    heading = fig.text(left, names_top, tn("poster_numbered", len(legend), lang, name=area_name),
+                       fontsize=7 * scale, va="top", color="#333")
+    _fit(fig, heading, width)
+    names_top -= line * 1.2
+    return _names(fig, legend, scale, (left, width, names_top, LAYOUT["margin"] / aspect * 1.6), 4, lang)
+
+
+def _names(fig, legend: list, scale: float, box, columns: int, lang: str = "nl", font: float = 5.2) -> list:
+    """The numbered names in ``columns`` columns between ``top`` and ``bottom``; returns those that did not fit."""
+    left, width, top, bottom = box
+    small = font * scale * 1.3 / 72 / fig.get_size_inches()[1]
+    rows = max(1, int((top - bottom) / small))
+    room = rows * columns
+    shown = legend if len(legend) <= room else legend[: room - 1]
     for k, (number, cell, _block, name) in enumerate(shown):
         col, row = divmod(k, rows)
-        fig.text(left + col * width / columns, names_top - row * small,
-                 f"{number}. {name[:22]} ({cell})", fontsize=5.2 * scale, va="top", color="#111")
-    if len(legend) > len(shown):
-        fig.text(left + width, names_top - rows * small, t("report_more", lang, count=len(legend) - len(shown)),
-                 fontsize=5.2 * scale, ha="right", va="top", color="#444")
+        _fit(fig, fig.text(left + col * width / columns, top - row * small, f"{number}. {name} ({cell})",
+                           fontsize=font * scale, va="top", color="#111"), width / columns - 0.006, 0.9)
+    rest = legend[len(shown):]
+    if rest:
+        col, row = divmod(len(shown), rows)
+        _fit(fig, fig.text(left + col * width / columns, top - row * small,
+                           t("poster_names_next", lang, first=rest[0][0]), fontsize=font * scale, va="top",
+                           color="#444", style="italic"), width / columns - 0.006)
+    return rest
 
 
 def _form(fig, scale: float, aspect: float, lang: str, code: str, horizontal, vertical) -> None:
@@ -283,28 +389,32 @@ def _form(fig, scale: float, aspect: float, lang: str, code: str, horizontal, ve
     fig.patches.append(Rectangle((x, bottom), width, top - bottom, transform=fig.transFigure, facecolor="#fafafa",
                                  edgecolor="#333", linewidth=0.8 * scale, figure=fig))
     pad = 0.008
-    fig.text(x + pad, top - pad / aspect, t("poster_form_title", lang), fontsize=10.5 * scale, weight="bold", va="top")
-    fig.text(x + pad, top - pad / aspect - 0.022 / aspect, t("poster_form_area", lang, code=code),
-             fontsize=9 * scale, va="top", weight="bold")
+    inner = width - 2 * pad
+    _fit(fig, fig.text(x + pad, top - pad / aspect, t("poster_form_title", lang), fontsize=10.5 * scale,
+                       weight="bold", va="top"), inner)
+    _fit(fig, fig.text(x + pad, top - pad / aspect - 0.022 / aspect, t("poster_form_area", lang, code=code),
+                       fontsize=9 * scale, va="top", weight="bold"), inner)
     help_lines = [t("poster_form_help", lang), t("poster_form_blocks", lang)]
     y = top - pad / aspect - 0.045 / aspect
     for text in help_lines:
         for part in _wrap(text, 33):
-            fig.text(x + pad, y, part, fontsize=6.5 * scale, va="top", color="#333")
+            _fit(fig, fig.text(x + pad, y, part, fontsize=6.5 * scale, va="top", color="#333"), inner)
             y -= 6.5 * scale * 1.35 / 72 / fig.get_size_inches()[1]
     y -= 0.01 / aspect
-    headers = [(t("poster_form_cell", lang), 0.0), (t("poster_form_name", lang), 0.16),
-               (t("poster_form_block", lang), 0.70)]
-    for text, offset in headers:
-        fig.text(x + pad + offset * (width - 2 * pad), y, text, fontsize=7 * scale, weight="bold", va="top")
+    # Cell | name | block (1-6): each header within its own column.
+    columns = [(t("poster_form_cell", lang), 0.0, 0.14), (t("poster_form_name", lang), 0.14, 0.64),
+               (t("poster_form_block", lang), 0.64, 1.0)]
+    for text, start, stop in columns:
+        _fit(fig, fig.text(x + pad + (start + 0.01) * inner, y, text, fontsize=7 * scale, weight="bold", va="top"),
+             (stop - start - 0.02) * inner)
     y -= 0.012 / aspect
     step = (y - bottom - pad / aspect) / FORM_ROWS
     for _ in range(FORM_ROWS + 1):
         fig.lines.append(Line2D([x + pad, x + width - pad], [y, y], transform=fig.transFigure, color="#777",
                                 linewidth=0.5 * scale, figure=fig))
         y -= step
-    for offset in (0.14, 0.68):
-        xx = x + pad + offset * (width - 2 * pad)
+    for offset in (0.14, 0.64):
+        xx = x + pad + offset * inner
         fig.lines.append(Line2D([xx, xx], [y + step, y + step * (FORM_ROWS + 1)], transform=fig.transFigure,
                                 color="#999", linewidth=0.4 * scale, figure=fig))
 

@@ -47,6 +47,7 @@ from assetmap.layers.assets import meeting_places
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import json_for_script
 from assetmap.messages import N_
+from assetmap.numbers import day as written_day
 from assetmap.service import Actor, open_workspace, policy
 
 __all__ = [
@@ -99,7 +100,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
     N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
-    N_("site_coverage_intro"), N_("site_coverage_total"), N_("site_coverage_none"), N_("site_updated"),
+    N_("site_coverage_intro"), N_("site_more_filters"), N_("site_coverage_total"), N_("site_coverage_none"), N_("site_updated"),
     N_("site_download"), N_("site_close"), N_("site_zoom_in"), N_("site_zoom_out"), N_("site_sections"),
     N_("site_map_hint"), N_("site_map_hint_many"), N_("site_filters_title"),
     # When open and near me (filters of the resident map; the same texts as the app's).
@@ -309,6 +310,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         "lang": lang,
         "generator": f"assetmap {__version__}",
         "published": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "published_day": {language: written_day(opening.local_now().date(), language) for language in LANGUAGES},
         "texts": {code: {language: t(code, language) for language in LANGUAGES} for code in SITE_TEXTS}
         | {level_code: {language: t(level_code, language) for language in LANGUAGES} for level_code in ("buurt", "wijk")},
         "area_name": area_name,
@@ -433,20 +435,22 @@ def _streets(ws) -> list[list]:
 
 
 def _stories(assets: gpd.GeoDataFrame, index: dict[str, int]) -> list[dict]:
-    """The public stories with their full text and the place they are about (an index into the assets)."""
+    """The public stories people told (a text, not an OSM artwork or memorial: those stay on the map as
+    culture), with their full text and the place they are about (an index into the assets)."""
     if not len(assets):
         return []
     told = assets[(assets["building_block"] == "story").fillna(False).to_numpy()]
     out = []
     for row in told.drop(columns=told.geometry.name).to_dict("records"):
+        if not maps.plain_text(row.get("description")) or maps.plain_text(row.get("source")).lower().startswith("osm"):
+            continue
         item = {"k": index.get(maps.plain_text(row.get("id"))), "n": maps.plain_text(row.get("name")),
                 "t": maps.plain_text(row.get("story_date")), "d": maps.plain_text(row.get("description"))}
         place = index.get(maps.plain_text(row.get("related_asset_id")))
         if place is not None:
             item["p"] = place
         out.append(item)
-    # Stories that tell something (a description) first, then the others by name.
-    return sorted(out, key=lambda s: (not s["d"], s["n"].casefold()))
+    return sorted(out, key=lambda s: s["n"].casefold())
 
 
 def _boundary_features(boundaries: gpd.GeoDataFrame) -> dict:

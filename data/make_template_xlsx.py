@@ -6,12 +6,15 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 EXPLANATION = [
+    ("LET OP", "De voorbeeldrijen liggen in Den Haag (Schilderswijk en Moerwijk). Vervang ze door de plekken van "
+               "uw eigen buurt; in een andere werkruimte (zoals het voorbeeld van Delft) liggen ze buiten het "
+               "gebied"),
     ("naam", "Naam van de plek, groep, persoon of het verhaal (verplicht)"),
     ("bouwsteen", "individuele capaciteiten, vereniging, instelling, hulpbron of verhaal (of 1-5), "
                   "of initiatief (6) (verplicht)"),
     ("categorie", "Vrij te kiezen, bijvoorbeeld buurthuis, moestuin, koken, herinnering"),
     ("omschrijving", "Korte toelichting of de tekst van het verhaal"),
-    ("lat, lon", "Locatie in graden (WGS84), bijvoorbeeld 52,0702 en 4,2967"),
+    ("lat, lon", "Locatie in graden (WGS84), bijvoorbeeld 52,0702 en 4,2967 (Den Haag); Delft: 52,0010 en 4,3710"),
     ("x, y", "Of: locatie in RD-coördinaten (meters), bijvoorbeeld 80350 en 453950"),
     ("buurtcode", "Of: alleen de buurt (zoals BU05183620); de plek komt midden in de buurt"),
     ("ontmoetingsplek", "ja of nee: is dit een laagdrempelige plek waar bewoners elkaar ontmoeten?"),

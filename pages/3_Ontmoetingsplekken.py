@@ -18,6 +18,7 @@ from assetmap.i18n import category_label, t
 from assetmap.layers.hours import hours_known
 from assetmap.layers.schema import ACCESS_VALUES, AGE_GROUP_FIELDS, TARGET_GROUPS
 from assetmap.memory import cycle_collection_paused
+from assetmap.numbers import decimal, percent
 from assetmap.service import Actor, policy
 
 lang = ui.setup_page("gaps")
@@ -78,7 +79,7 @@ minutes = c1.slider(t("minutes", lang), min_value=5, max_value=int(settings.COVE
                     value=int(settings.COVERAGE_MINUTES), step=1, key="gap_minutes")
 speeds = coverage.speed_profiles()
 profile = c2.radio(t("speed", lang), list(speeds), key="gap_speed", horizontal=True,
-                   format_func=lambda p: t(f"speed_{p}", lang, kmh=speeds[p]))
+                   format_func=lambda p: t(f"speed_{p}", lang, kmh=decimal(speeds[p], lang, 1)))
 # Suggested sites are searched when asked for: on a city they take longer than the rest of the page.
 count = c3.number_input(t("sites_count", lang), min_value=0, max_value=10, value=3, step=1, key="gap_sites",
                         placeholder=t("number_placeholder", lang)) \
@@ -93,7 +94,7 @@ group = f3.selectbox(t("filter_group", lang), [None, *TARGET_GROUPS], key="gap_g
 speed = float(speeds[profile])
 if group == "older_people":
     speed = float(speeds["slow"])  # older people walk at the slow pace, whatever the radio says
-    st.caption(t("older_people_slow", lang, kmh=speed))
+    st.caption(t("older_people_slow", lang, kmh=decimal(speed, lang, 1)))
 try:
     filters = coverage.place_filters(when, access, group)
 except AssetmapError as exc:
@@ -133,10 +134,11 @@ summary = result.completeness_summary
 m1, m2, m3, m4 = st.columns(4)
 delta = None
 if remove_ids:
-    delta = f"{total['coverage_pct'] - baseline.total['coverage_pct']:+.1f}%"
-m1.metric(t("total_coverage", lang), f"{total['coverage_pct']:.1f}%", delta=delta)
-m2.metric(t("total_population", lang), f"{total['population']:,}".replace(",", " "))
-m3.metric(t("total_uncovered", lang), f"{total['population'] - total['covered_population']:,}".replace(",", " "))
+    change = total["coverage_pct"] - baseline.total["coverage_pct"]
+    delta = ("+" if change >= 0 else "") + percent(change, lang)
+m1.metric(t("total_coverage", lang), percent(total["coverage_pct"], lang), delta=delta)
+m2.metric(t("total_population", lang), decimal(total["population"], lang))
+m3.metric(t("total_uncovered", lang), decimal(total["population"] - total["covered_population"], lang))
 # Beside every coverage figure: how complete the mapping is (an empty area may be unmapped, not empty).
 m4.metric(t("mapped_assets", lang), summary["total"], help=t("mapped_assets_help", lang))
 st.caption(t("completeness_note", lang, last=summary["last_entry"] or "-",
@@ -174,7 +176,7 @@ st.dataframe(pd.DataFrame({
     t("col_pct", lang): _figure("coverage_pct", 1),
     t("col_median", lang): _figure("median_minutes", 1),
     t("col_p90", lang): _figure("p90_minutes", 1),
-    t("col_data_share", lang): [f"{round(100 * v)}%" for v in table["data_share"]],
+    t("col_data_share", lang): [percent(100 * v, lang, 0) for v in table["data_share"]],
     t("col_partial", lang): [partial_note(r, lang) for r in table.to_dict("records")],
     t("col_unreachable", lang): table["unreachable_population"].to_numpy(),
     t("col_mapped", lang): [result.completeness.get(c, {}).get("total", 0) for c in table["buurt_code"]],
@@ -242,4 +244,4 @@ if len(unknown):
 # The printable wijk profile (A4 PDF, public data only) of an area: assetmap.report.
 from assetmap.report import profile_download  # noqa: E402
 
-profile_download(path, boundaries, lang, minutes=float(minutes))
+profile_download(path, boundaries, lang, minutes=float(minutes), speed_kmh=speed, filters=filters)

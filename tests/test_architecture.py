@@ -41,7 +41,7 @@ def part_of(module: str) -> str:
     return {
         "errors": "base", "settings": "base", "messages": "base", "memory": "base",
         "layers": "layers", "sources": "sources", "storage": "store", "privacy": "privacy",
-        "i18n": "texts", "service": "service", "coverage": "analysis", "imports": "workflows",
+        "i18n": "texts", "numbers": "texts", "service": "service", "coverage": "analysis", "imports": "workflows",
         "matching": "analysis", "changes": "analysis",
     }.get(top, "faces")
 

@@ -159,7 +159,7 @@ CASES = [
     Case("renamed_columns.csv", "columns renamed beyond recognition",
          ("required column 'name' is missing", "required column 'building_block' is missing", "Wat is het")),
     Case("unknown_building_block.csv", "building block 'kasteel'",
-         ("row 2", "building_block", "kasteel", "use one of: individual, association")),
+         ("row 2", "column 'bouwsteen'", "kasteel", "use one of: 1 (individual, persoon, talent)")),
     Case("empty_building_block_cell.csv", "an empty building block cell", ("row 2", "building_block", "is empty")),
     Case("swapped_lat_lon.csv", "lat and lon swapped", ("row 2", "look swapped", "swap the lat and lon")),
     Case("rd_in_lat_lon.csv", "RD x/y metres in the lat/lon columns", ("row 2", "look like RD", "columns x and y")),

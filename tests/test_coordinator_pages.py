@@ -129,7 +129,7 @@ def test_a_coordinator_downloads_the_site_and_the_poster(workspace):
     at.button(key="share_poster").click().run()
     assert not at.exception, [e.value for e in at.exception]
     name, pdf = at.session_state["_share_ready"]["poster"]
-    assert name == f"poster-{wijk}-A3.pdf" and pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert name == f"poster-{wijk}-A3.pdf" and pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) >= 1
     assert len(at.get("download_button")) == 2
 
 

@@ -31,6 +31,7 @@ from conftest import DELFT_AREA, DELFT_OSM, DELFT_PBF, DELFT_WIJKEN, REPO
 VOORHOF, WIPPOLDER = "WK050324", "WK050328"
 #: The newest object in the Delft extract (its PBF header carries no timestamp).
 OSM_DAY = "2025-08-06"
+OSM_DAY_NL = "6 augustus 2025"  # as a Dutch reader sees it (assetmap.numbers.day)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -136,11 +137,11 @@ def test_cli_json_and_table_flag_partial_areas_and_never_show_a_bare_zero(delft_
     row = next(r for r in data["buurten"] if r["code"] == VOORHOF)
     assert row["partial"] and row["withheld"] and row["population_cbs"] == 13540 and 0.23 < row["data_share"] < 0.26
     line = next(line for line in run.stdout.splitlines() if line.startswith(VOORHOF))
-    assert "gedeeltelijk: 24 % van de wijk valt binnen de kaartgegevens" in line
+    assert "gedeeltelijk: 24\xa0% van de wijk valt binnen de kaartgegevens" in line
     fields = line.split("\t")
     assert fields[:3] == [VOORHOF, "Wijk 24 Voorhof", "3314"] and fields[3:8] == ["-"] * 5  # no 0 % anywhere
     wippolder = next(line for line in run.stdout.splitlines() if line.startswith(WIPPOLDER)).split("\t")
-    assert wippolder[5] == "41.9" and "61 % van de wijk" in wippolder[-1] and "over dat deel" in wippolder[-1]
+    assert wippolder[5] == "41.9" and "61\xa0% van de wijk" in wippolder[-1] and "over dat deel" in wippolder[-1]
     assert "6 van de 6 gebieden vallen deels buiten de kaartgegevens" in run.stdout
 
 
@@ -263,19 +264,19 @@ def test_the_pdf_profile_flags_a_partial_area_withholds_voorhofs_figure_and_is_s
     text = " ".join(_pdf_text(voorhof).split())
     assert "gedeeltelijk: 24 % van de wijk valt binnen de kaartgegevens; daarom geen cijfer" in text
     assert "van de bewoners woont binnen" not in text and not re.search(r"\b0,0%", text)
-    assert f"OSM-gegevens van {OSM_DAY}" in text and "CBS 2022" in text and f"Methode {coverage.METHOD_VERSION}" in text
+    assert f"OSM-gegevens van {OSM_DAY_NL}" in text and "CBS 2022" in text and f"Methode {coverage.METHOD_VERSION}" in text
     wippolder = tmp_path / "wippolder.pdf"
     assert main(["report", str(delft_copy), "--area", WIPPOLDER, "--lang", "en", "--out", str(wippolder)]) == 0
     text = " ".join(_pdf_text(wippolder).split())
     assert "41.9% of residents live within 10 minutes' walk" in text
-    assert "partial: 61 % of the wijk lies within the map data; the figure is about that part" in text
+    assert "partial: 61% of the wijk lies within the map data; the figure is about that part" in text
     assert f"Method {coverage.METHOD_VERSION}: walking 4.5 km/h" in text
     # A gemeente: one row per wijk, partial ones starred and flagged, the withheld ones without a figure.
     gemeente = tmp_path / "gemeente.pdf"
     assert main(["report", str(delft_copy), "--area", "GM0503", "--lang", "en", "--out", str(gemeente)]) == 0
     text = " ".join(_pdf_text(gemeente).split())
     assert "* partial (share of the area within the map data): " in text
-    assert "Wijk 24 Voorhof 24 %;" in text and "Wijk 28 Wippolder 61 %;" in text
+    assert "Wijk 24 Voorhof 24%;" in text and "Wijk 28 Wippolder 61%;" in text  # English: no space
     assert re.search(r"Wijk 24 Voorhof \* WK050324 3,314 - - -", text)
 
 
@@ -299,10 +300,10 @@ def test_the_coverage_page_flags_partial_areas_and_shows_the_method(delft_copy, 
     table = at.dataframe[0].value.set_index(i18n.t("wijk", "nl"))
     voorhof = table.loc["Wijk 24 Voorhof"]
     assert voorhof[i18n.t("col_pct", "nl")] is None or pd.isna(voorhof[i18n.t("col_pct", "nl")])
-    assert voorhof[i18n.t("col_partial", "nl")].startswith("gedeeltelijk: 24 % van de wijk")
+    assert voorhof[i18n.t("col_partial", "nl")].startswith("gedeeltelijk: 24\xa0% van de wijk")
     assert table.loc["Wijk 28 Wippolder", i18n.t("col_pct", "nl")] == 41.9
     assert any("6 van de 6 gebieden vallen deels buiten" in i.value for i in at.info)
-    assert any(c.value.startswith(f"Methode {coverage.METHOD_VERSION}") and OSM_DAY in c.value for c in at.caption)
+    assert any(c.value.startswith(f"Methode {coverage.METHOD_VERSION}") and OSM_DAY_NL in c.value for c in at.caption)
 
 
 def test_the_published_site_gives_no_figure_for_voorhof_and_carries_the_method(delft_copy, tmp_path):

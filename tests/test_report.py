@@ -205,7 +205,7 @@ def test_the_poster_has_its_paper_size_the_grid_the_numbered_assets_and_nothing_
     assert main(["poster", str(mixed_file), "--area", AREA, "--size", size, "--lang", "nl", "--out", str(out)]) == 0
     assert "assets" in capsys.readouterr().out
     reader = pypdf.PdfReader(out)
-    assert len(reader.pages) == 1
+    assert len(reader.pages) >= 1  # a second sheet names the numbers that do not fit below the map
     page = reader.pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == \
         tuple(round(v) for v in PAGE_PT[size])
@@ -292,8 +292,9 @@ def test_wrong_grid_cells_are_refused_with_row_and_column(mixed_file, tmp_path, 
     before = mixed_file.read_bytes()
     assert main(["import", str(mixed_file), str(form)]) == 2
     err = capsys.readouterr().err
-    assert "row 2, column 'grid'" in err and "'J4' is not a grid cell" in err
-    assert "row 3, column 'grid_area'" in err and "row 4, column 'grid_area'" in err and "WK000000" in err
+    # The columns as the form names them (vak, gebied), not the fields behind them.
+    assert "row 2, column 'vak'" in err and "'J4' is not a grid cell" in err
+    assert "row 3, column 'gebied'" in err and "row 4, column 'gebied'" in err and "WK000000" in err
     assert "has no location" not in err  # one problem per row: the real one
     assert mixed_file.read_bytes() == before
 
@@ -331,6 +332,10 @@ def test_the_meeting_places_page_makes_the_profile_to_download(mixed_file, tmp_p
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         assert t("report_app_title", "nl") in [s.value for s in at.subheader]
+        # The page's choices: 5 minutes at the slow pace, walk-in places only; the profile uses and says them.
+        at.slider(key="gap_minutes").set_value(5).run()
+        at.radio(key="gap_speed").set_value("slow").run()
+        at.selectbox(key="gap_access").set_value("walk_in").run()
         at.selectbox(key="report_area").set_value(AREA).run()
         at.button(key="report_make").click().run()
         assert not at.exception, [e.value for e in at.exception]
@@ -342,6 +347,9 @@ def test_the_meeting_places_page_makes_the_profile_to_download(mixed_file, tmp_p
     made.write_bytes(data)
     flat = " ".join(_text(made).split())
     assert f"Profiel van {AREA_NAME}" in flat
+    assert "binnen 5 minuten lopen (3,0 km/u)" in flat and "4,5 km/u" not in flat
+    assert re.search(r"Geteld: \d+ van de \d+ ontmoetingsplekken, zoals gekozen op de pagina: open alle; "
+                     r"toegang: [^;]+; voor: alle", flat), flat
     for secret in HIDDEN_NAMES + CONTACTS + [PSEUDONYM]:
         assert secret not in flat, secret
 

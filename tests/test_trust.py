@@ -120,7 +120,7 @@ def test_row_numbers_stay_right_after_blank_lines(workspace, tmp_path):
                     encoding="utf-8")
     done = _run("import", workspace, rows, "--dry-run")
     assert done.returncode == 2
-    assert "row 5, column 'building_block': 'kasteel'" in done.stderr  # line 5 of the file
+    assert "row 5, column 'bouwsteen': 'kasteel'" in done.stderr  # line 5 of the file
     assert "1 problem in " in done.stderr  # blank lines are no rows
 
 
@@ -251,5 +251,5 @@ def test_a_row_with_an_unknown_buurt_code_gets_one_problem_not_two(workspace, tm
     rows.write_text("naam,bouwsteen,buurtcode\nWijkberaad,vereniging,BU99999999\n", encoding="utf-8")
     done = _run("import", workspace, rows, "--dry-run")
     assert done.returncode == 2
-    assert "row 2, column 'buurt_code': buurt BU99999999 is not in the workspace" in done.stderr
+    assert "row 2, column 'buurtcode': buurt BU99999999 is not in the workspace" in done.stderr
     assert "has no location" not in done.stderr and "1 problem in " in done.stderr

@@ -101,7 +101,8 @@ def write_report(ws, code: str, out: str | os.PathLike, lang: str = "nl", minute
     return profile
 
 
-def report_bytes(ws, code: str, fmt: str = "pdf", lang: str = "nl", minutes: float | None = None) -> bytes:
+def report_bytes(ws, code: str, fmt: str = "pdf", lang: str = "nl", minutes: float | None = None,
+                 speed_kmh: float | None = None, filters=None) -> bytes:
     """The profile of one area as the bytes of a PDF or HTML file (for the app's download button).
 
     Parameters
@@ -116,6 +117,10 @@ def report_bytes(ws, code: str, fmt: str = "pdf", lang: str = "nl", minutes: flo
         Language of the profile.
     minutes : float, optional
         Walking minutes that count as nearby.
+    speed_kmh : float, optional
+        Walking speed in km/h (the page's choice; default ``settings.WALK_SPEED_KMH``).
+    filters : assetmap.coverage.PlaceFilters, optional
+        Which meeting places count, as on the page; the profile says them.
 
     Returns
     -------
@@ -127,7 +132,7 @@ def report_bytes(ws, code: str, fmt: str = "pdf", lang: str = "nl", minutes: flo
     InputError
         The area is unknown, or minutes is not a number above 0.
     """
-    profile = build_profile(ws, code, minutes)
+    profile = build_profile(ws, code, minutes, speed_kmh, filters)
     base = base_layers(ws, profile_frame(profile.area))
     return report_pdf(profile, base, lang) if fmt == "pdf" else report_html(profile, base, lang).encode("utf-8")
 
@@ -155,7 +160,8 @@ def write_atomically(out: Path, data: bytes) -> None:
             os.unlink(tmp)
 
 
-def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minutes: float | None = None) -> None:
+def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minutes: float | None = None,
+                     speed_kmh: float | None = None, filters=None) -> None:
     """The app's block for the printable profile: pick an area, make the PDF, download it.
 
     Streamlit widgets; the workspace is opened as the session's actor (:func:`assetmap.ui.workspace`)
@@ -171,6 +177,10 @@ def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minut
         Language of the labels and of the profile.
     minutes : float, optional
         Walking minutes that count as nearby (the page's slider).
+    speed_kmh : float, optional
+        Walking speed in km/h (the page's choice).
+    filters : assetmap.coverage.PlaceFilters, optional
+        The page's meeting-place filters.
     """
     import streamlit as st
 
@@ -188,11 +198,12 @@ def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minut
         options[str(row.code)] = f"{plain_text(row.name) or row.code} ({row.code})"
     code = st.selectbox(t("report_pick_area", lang), list(options), format_func=options.get, key="report_area",
                         placeholder=t("choose_one", lang))
-    key = (str(path), ui.workspace_version(path), code, lang, minutes)
+    chosen = None if filters is None else (filters.when, filters.access, filters.group)
+    key = (str(path), ui.workspace_version(path), code, lang, minutes, speed_kmh, chosen)
     if st.button(t("report_make", lang), key="report_make"):
         try:
             with st.spinner(t("report_making", lang)), ui.workspace() as ws:
-                st.session_state["report_pdf"] = (key, report_bytes(ws, code, "pdf", lang, minutes))
+                st.session_state["report_pdf"] = (key, report_bytes(ws, code, "pdf", lang, minutes, speed_kmh, filters))
         except AssetmapError as exc:
             ui.show_error(exc, lang)
     made = st.session_state.get("report_pdf")

@@ -20,6 +20,8 @@ from assetmap.coverage_notes import method_note, partial_note
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.maps import plain_text
+from assetmap.numbers import day as written_day
+from assetmap.numbers import decimal, percent
 from assetmap.report._maps import A4_INCHES, PROFILE_MAP_BOX, BaseLayers, _pdf_settings, draw_profile_map
 from assetmap.report._profile import LEVEL_CODES, AreaProfile
 
@@ -168,7 +170,7 @@ def _key_figures(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     elif total.get("withheld"):  # too little of the area in the map data: no figure, and why
         flow.line(_partial(profile, total, lang), size=9.5, weight="bold")
     else:
-        flow.line(t("report_coverage_line", lang, pct=_num(total["coverage_pct"], lang, 1),
+        flow.line(t("report_coverage_line", lang, pct=percent(total["coverage_pct"], lang),
                     minutes=_num(profile.minutes, lang, 0), speed=_num(profile.speed_kmh, lang, 1),
                     covered=_int(total["covered_population"], lang), population=_int(total["population"], lang)),
                   size=9.5, weight="bold")
@@ -179,6 +181,8 @@ def _key_figures(flow: _Flow, profile: AreaProfile, lang: str) -> None:
         if total["median_minutes"] is not None or total["p90_minutes"] is not None:
             flow.line(t("report_minutes_line", lang, median=_minutes(total["median_minutes"], lang),
                         p90=_minutes(total["p90_minutes"], lang)), size=9)
+    if _filters_line(profile, lang):
+        flow.line(_filters_line(profile, lang), size=8.5)
     if profile.method:
         flow.line(method_note(profile.method, lang), size=7.5, colour="#555")
     places = 0 if profile.meeting_places is None else len(profile.meeting_places)
@@ -220,7 +224,7 @@ def _coverage_table(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     partial = [r for r in profile.coverage if r["partial"]]
     if partial:  # one legend for the starred areas: each with the share its figure is about
         flow.line(t("report_partial_legend", lang, withhold=round(100 * settings.WITHHOLD_DATA_SHARE),
-                    areas="; ".join(f"{plain_text(r['name']) or r['code']} {round(100 * r['data_share'])} %"
+                    areas="; ".join(f"{plain_text(r['name']) or r['code']} {percent(100 * r['data_share'], lang, 0)}"
                                     for r in partial)), size=7.5, colour="#333", indent=0.01)
 
 
@@ -228,7 +232,7 @@ def _row_figures(row: dict, lang: str) -> list[str]:
     """Coverage %, median and p90 of a row, or dashes where the figure is withheld."""
     if row["withheld"]:
         return ["-", "-", "-"]
-    return [_num(row["coverage_pct"], lang, 1) + "%", _minutes(row["median_minutes"], lang),
+    return [percent(row["coverage_pct"], lang), _minutes(row["median_minutes"], lang),
             _minutes(row["p90_minutes"], lang)]
 
 
@@ -355,7 +359,7 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
     else:
         if total.get("partial"):
             parts.append(f"<p><b>{e(_partial(profile, total, lang))}</b></p>")
-        parts.append("<p><b>" + e(t("report_coverage_line", lang, pct=_num(total["coverage_pct"], lang, 1),
+        parts.append("<p><b>" + e(t("report_coverage_line", lang, pct=percent(total["coverage_pct"], lang),
                                      minutes=_num(profile.minutes, lang, 0), speed=_num(profile.speed_kmh, lang, 1),
                                      covered=_int(total["covered_population"], lang),
                                      population=_int(total["population"], lang))) + "</b><br>")
@@ -365,6 +369,8 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
             parts.append("<br>" + e(t("report_minutes_line", lang, median=_minutes(total["median_minutes"], lang),
                                       p90=_minutes(total["p90_minutes"], lang))))
         parts.append("</p>")
+    if _filters_line(profile, lang):
+        parts.append(f"<p>{e(_filters_line(profile, lang))}</p>")
     if profile.method:
         parts.append(f"<p class='muted'>{e(method_note(profile.method, lang))}</p>")
     places = profile.meeting_places if profile.meeting_places is not None else gpd.GeoDataFrame()
@@ -439,7 +445,19 @@ def _footer(profile: AreaProfile, lang: str) -> str:
 
 
 def _date(day: date, lang: str) -> str:
-    return day.strftime("%d-%m-%Y") if lang == "nl" else day.isoformat()
+    return written_day(day, lang)
+
+
+def _filters_line(profile: AreaProfile, lang: str) -> str:
+    """Which meeting places the figures count, when the page chose filters (empty otherwise)."""
+    chosen = profile.filters or {}
+    if not any(chosen.values()):
+        return ""
+    anything = t("any", lang)
+    return t("report_filters", lang, counted=profile.place_counts.get("counted", 0),
+             places=profile.place_counts.get("places", 0), when=chosen.get("when") or anything,
+             access=t(f"access_{chosen['access']}", lang) if chosen.get("access") else anything,
+             group=t(f"group_{chosen['group']}", lang) if chosen.get("group") else anything)
 
 
 def _clip(text: str, length: int) -> str:
@@ -450,10 +468,7 @@ def _clip(text: str, length: int) -> str:
 def _num(value, lang: str, decimals: int) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "-"
-    out = f"{float(value):,.{decimals}f}"
-    if lang == "nl":
-        out = out.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return out
+    return decimal(value, lang, decimals)
 
 
 def _int(value, lang: str) -> str:

@@ -72,6 +72,10 @@ class AreaProfile:
         The date the profile was made.
     notes : list of str
         Message codes of things the reader should know (no coverage, no population).
+    filters : dict
+        The meeting-place filters applied (``when``, ``access``, ``group``; None where not set).
+    place_counts : dict
+        ``places`` (meeting places before the filters) and ``counted``.
     method : dict
         The method stamp of the coverage figures (:func:`assetmap.coverage.method_stamp`); empty
         without coverage.
@@ -93,6 +97,8 @@ class AreaProfile:
     made_on: date = field(default_factory=date.today)
     notes: list = field(default_factory=list)
     method: dict = field(default_factory=dict)
+    filters: dict = field(default_factory=dict)
+    place_counts: dict = field(default_factory=dict)
 
     def block_counts(self) -> dict[str, int]:
         """Number of public entries per building block and initiatives (every kind, 0 included)."""
@@ -122,7 +128,8 @@ class AreaProfile:
         return sorted(out, key=lambda s: (not s["description"], not s["about"]))
 
 
-def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float | None = None) -> AreaProfile:
+def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float | None = None,
+                  filters=None) -> AreaProfile:
     """Gather a profile of one area from the public view of a workspace.
 
     Parameters
@@ -135,6 +142,8 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
         Walking minutes that count as nearby; default ``settings.COVERAGE_MINUTES``.
     speed_kmh : float, optional
         Walking speed in km/h; default ``settings.WALK_SPEED_KMH``.
+    filters : assetmap.coverage.PlaceFilters, optional
+        Which meeting places count (open when, access, for whom), as on the app's page; all when None.
 
     Returns
     -------
@@ -153,11 +162,7 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
     code, name, level, area = find_area(boundaries, code)
     public = Actor(None, "public")
     assets = ws.assets(actor=public)
-    column = {"gemeente": "gemeente_code", "wijk": "wijk_code", "buurt": "buurt_code"}[level]
-    in_area = (assets[column] == code).fillna(False).to_numpy() if len(assets) else np.zeros(0, bool)
-    if level == "wijk" and len(assets):
-        # A wijk of a workspace without buurten is also the "buurt" code of its assets.
-        in_area |= (assets["buurt_code"] == code).fillna(False).to_numpy()
+    in_area = _in_area(assets, code, level)
     profile = AreaProfile(code=code, name=name, level=level, area=area, assets=assets[in_area].copy())
     profile.links = _links(assets, ws.links(actor=public), set(profile.assets["id"]))
     profile.sources = ws.sources()
@@ -166,7 +171,8 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
     except CoverageError:
         profile.notes.append(N_("report_no_coverage"))
         return profile
-    result = compute_coverage(inputs, minutes, speed_kmh)
+    result = compute_coverage(inputs, minutes, speed_kmh, filters=filters)
+    profile.filters, profile.place_counts = dict(result.filters), dict(result.place_counts)
     profile.minutes, profile.speed_kmh, profile.method = result.minutes, result.speed_kmh, dict(result.method)
     rows = result.to_dict()["buurten"]
     profile.coverage = area_rows(rows, boundaries, code)
@@ -183,6 +189,18 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
         local = dataclasses.replace(inputs, candidates=candidates.reset_index(drop=True))
         profile.suggestions = suggest_sites(local, result.minutes, result.speed_kmh, count=SUGGESTIONS)
     return profile
+
+
+def _in_area(assets: gpd.GeoDataFrame, code: str, level: str) -> np.ndarray:
+    """Which assets belong to the area (by their stored area code): the profile's and the poster's count."""
+    if not len(assets):
+        return np.zeros(0, bool)
+    column = {"gemeente": "gemeente_code", "wijk": "wijk_code", "buurt": "buurt_code"}[level]
+    in_area = (assets[column] == code).fillna(False).to_numpy()
+    if level == "wijk":
+        # A wijk of a workspace without buurten is also the "buurt" code of its assets.
+        in_area |= (assets["buurt_code"] == code).fillna(False).to_numpy()
+    return in_area
 
 
 def _links(assets: gpd.GeoDataFrame, links: pd.DataFrame, area_ids: set) -> list[tuple[str, str, str]]:

@@ -5,7 +5,13 @@
   'use strict';
   var S = window.ASSETMAP_SITE;
   var LANGS = ['nl', 'en'];
-  var PAGE = 50;  // list entries drawn at a time ("Meer tonen" adds the next)
+  // List entries drawn at a time ("Meer tonen" adds the next): fewer on a phone, so the page stays short.
+  var PAGE = (window.matchMedia && window.matchMedia('(max-width: 600px)').matches) ? 10 : 50;
+  // On a phone the filters beyond the search box start folded (the page stays short); open elsewhere.
+  if (window.matchMedia && window.matchMedia('(max-width: 600px)').matches) {
+    var folded = document.getElementById('more-filters');
+    if (folded) { folded.removeAttribute('open'); }
+  }
   var lang = S.lang;
   try {
     var asked = new URLSearchParams(window.location.search).get('lang');
@@ -57,6 +63,12 @@
   function fmt(n, decimals) {
     if (n === null || n === undefined) { return '–'; }
     return n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0});
+  }
+
+  // A percentage as assetmap.numbers writes it: "43,3 %" in Dutch, "43.3%" in English.
+  function pct(n, decimals) {
+    if (n === null || n === undefined) { return '–'; }
+    return fmt(n, decimals) + (lang === 'nl' ? '\u00a0%' : '%');
   }
 
   function isMeeting(a) { return !!(a.m || a.mp); }
@@ -461,7 +473,7 @@
     if (!c) { box.appendChild(el('p', {text: t('site_coverage_none')})); return; }
     var level = t(c.level).toLowerCase();
     box.appendChild(el('p', {text: t('site_coverage_intro', {minutes: fmt(c.minutes), level: level})}));
-    box.appendChild(el('p', {text: t('site_coverage_total', {minutes: fmt(c.minutes), pct: fmt(c.pct, 1), population: fmt(c.population)})}));
+    box.appendChild(el('p', {text: t('site_coverage_total', {minutes: fmt(c.minutes), pct: pct(c.pct, 1), population: fmt(c.population)})}));
     var head = el('tr', null, [el('th', {scope: 'col', text: t(c.level)}),
       el('th', {scope: 'col', class: 'num', text: t('col_population')}), el('th', {scope: 'col', class: 'num', text: t('col_covered')}),
       el('th', {scope: 'col', class: 'num', text: t('col_uncovered')}), el('th', {scope: 'col', class: 'num', text: t('col_pct')}),
@@ -495,7 +507,7 @@
       if (z[0]) { z[0].setAttribute('title', t(z[1])); z[0].setAttribute('aria-label', t(z[1])); }
     });
     $('map-hint').textContent = t(canvasMode ? 'site_map_hint_many' : 'site_map_hint');
-    $('updated').textContent = t('site_updated', {date: S.published});
+    $('updated').textContent = t('site_updated', {date: (S.published_day || {})[lang] || S.published});
     shown.forEach(function (k) { if (markers[k]) { nameMarker(markers[k], assets[k]); } });
   }
 

@@ -7,6 +7,7 @@ through :func:`normalise_boundaries`, which knows the column names of the CBS ed
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -17,7 +18,7 @@ import pyogrio
 from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.layers.boundaries import build_boundaries
-from assetmap.messages import Message
+from assetmap.messages import N_, Message
 
 __all__ = [
     "PDOK_LAYERS",
@@ -132,10 +133,15 @@ def fetch_boundaries(gemeente: str, level: str = "buurt", year: int | None = Non
                    f"<Literal>{gemeente}</Literal></PropertyIsEqualTo></Filter>"),
     }
     url = settings.PDOK_WFS_URL + "?" + urlencode(params)
-    try:
-        frame = pyogrio.read_dataframe(url)
-    except Exception as exc:  # network or service errors come as several GDAL error types
-        raise InputError("pdok_unreachable", "fix_pdok_offline", error=exc) from exc
+    with warnings.catch_warnings(record=True) as caught:  # GDAL's remarks name the whole address: kept out
+        warnings.simplefilter("always")
+        try:
+            frame = pyogrio.read_dataframe(url)
+        except Exception as exc:  # network or service errors come as several GDAL error types
+            said = " ".join([str(exc)] + [str(w.message) for w in caught]).lower()
+            offline = any(word in said for word in ("resolve host", "curl", "connect", "timed out", "network"))
+            reason = Message(N_("net_no_connection") if offline else N_("net_service_error"))
+            raise InputError("pdok_unreachable", "fix_pdok_offline", error=reason) from None
     return normalise_boundaries(frame, gemeente=gemeente, year=year, reference=f"PDOK {PDOK_LAYERS[level]}")
 
 

@@ -111,7 +111,8 @@ ACTIVITY_COLUMNS: dict[str, str] = {"activity": "name", "activity_when": "recurr
 BUILDING_BLOCK_ALIASES: dict[str, str] = {
     "1": "individual", "individual": "individual", "individu": "individual", "individuele_capaciteiten": "individual",
     "individuele_capaciteit": "individual", "capaciteit": "individual", "talent": "individual", "persoon": "individual",
-    "bewoner": "individual", "individual_capacities": "individual",
+    "bewoner": "individual", "individual_capacities": "individual", "individueel": "individual",
+    "individuele": "individual", "mensen": "individual",
     "2": "association", "association": "association", "associations": "association", "vereniging": "association",
     "verenigingen": "association", "netwerk": "association", "gemeenschapsnetwerken_en_verenigingen": "association",
     "gemeenschapsnetwerk": "association", "bewonersgroep": "association", "groep": "association",
@@ -262,6 +263,7 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     notes = list(notes or [])
     problems: list[Problem] = []
     table = _checked_headers(table, notes)
+    headers = dict(table.attrs.get("headers", {}))
     # A reader that dropped blank lines keeps each row's position in the file as its index.
     positions = table.index.to_numpy() if pd.api.types.is_integer_dtype(table.index) else np.arange(len(table))
     rows = pd.Series(positions + first_row)
@@ -283,12 +285,25 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     assets = _build(frame, source, added_by, rows, problems)
     activities = _activities(activity_cells, assets, rows, problems)
     if problems:
+        problems = [_in_the_files_words(p, headers) for p in problems]
         raise InputError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     if has_boundaries:
         explicit = assets["buurt_code"].copy()
         assets = assign_codes(assets, boundaries)
         assets["buurt_code"] = assets["buurt_code"].fillna(explicit)
     return WorkshopImport(assets, notes, first_row, grid_cells, activities)
+
+
+def _in_the_files_words(problem: Problem, headers: dict[str, str]) -> Problem:
+    """``problem`` with its column as the file names it (``bouwsteen``), and a building block's
+    accepted values in the reader's words (``1 persoon, talent``, …) rather than the stored codes."""
+    column = headers.get(problem.column, problem.column)
+    params = dict(problem.params)
+    if problem.code == "value_not_allowed" and problem.column == "building_block":
+        params["allowed"] = Message(N_("allowed_building_blocks"))
+    if column == problem.column and params == problem.params:
+        return problem
+    return Problem(problem.code, problem.fix, row=problem.row, column=column, **params)
 
 
 def _activities(cells: pd.DataFrame, assets: gpd.GeoDataFrame | None, rows: pd.Series,
@@ -482,7 +497,7 @@ def _rename_headers(table: pd.DataFrame, notes: list[Problem]) -> pd.DataFrame:
         seen[key] = column
         mapping[column] = key
     out = table[list(mapping)].rename(columns=mapping)
-    out.attrs = table.attrs
+    out.attrs = dict(table.attrs) | {"headers": {key: str(column) for column, key in mapping.items()}}
     return out
 
 

@@ -1,0 +1,67 @@
+"""The resident site of the Delft demo as a phone reader gets it, offline from ``file://`` in Chromium.
+
+Its "Verhalen" are what people told (entries with a text), not OSM artworks and memorials (those stay
+on the map as culture), so the phone page stays short; it has a meta description, and no error
+reaches the console.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assetmap.cli import main
+from assetmap.demo import build_demo
+
+import browsing
+from browsing import require_chromium
+
+TILES = "https://tile.openstreetmap.org/"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("site")
+    workspace = folder / "demo.gpkg"
+    build_demo(workspace)
+    out = folder / "site"
+    assert main(["publish", str(workspace), str(out), "--area", "WK050328", "--lang", "nl"]) == 0
+    return out
+
+
+def test_the_sites_stories_are_what_people_told(site):
+    import json
+
+    text = (site / "data.js").read_text(encoding="utf-8")
+    data = json.loads(text[text.index("{"): text.rindex("}") + 1])
+    names = [s["n"] for s in data["stories"]]
+    assert names and all(s["d"] for s in data["stories"])  # every story has a text
+    for artwork in ("Salami", "Ship", "Water"):  # OSM artworks: on the map, not in the list
+        assert artwork not in names
+        assert any(a["n"] == artwork for a in data["assets"]), artwork
+    html = (site / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="description" content="' in html and 'content=""' not in html
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_phone_page_is_short_and_quiet_offline(site):
+    require_chromium()
+    with browsing.chromium() as browser:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                      is_mobile=True, has_touch=True)
+        page = context.new_page()
+        problems = []
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.route(TILES + "**", lambda route: route.abort())
+        page.on("requestfailed", lambda r: None)
+        page.goto((site / "index.html").as_uri())
+        page.wait_for_selector("html[data-ready]")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height < 3200, height  # 7,483 px before (36 OSM artworks listed as stories, every filter open)
+        assert page.locator("#story-list article").count() == 2
+        description = page.locator('meta[name="description"]').get_attribute("content")
+        assert description and "buurt" in description.lower()
+        # Blocked tiles are the only failed loads; nothing else complains.
+        assert [p for p in problems if "tile.openstreetmap.org" not in p and "ERR_FAILED" not in p] == []
+        context.close()
