@@ -170,7 +170,7 @@ def _draw_rendered(rendered: RenderedMap, key: str, returned_objects: list[str])
     def on_change():
         st.session_state[key] = st.session_state.get(hash_key, {})
 
-    defaults = {k: v for k, v in rendered.defaults if k in returned_objects}
+    defaults = {k: None for k in returned_objects} | {k: v for k, v in rendered.defaults if k in returned_objects}
     return sf._component_func(
         script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.map_id, key=hash_key,
         height=MAP_HEIGHT, width=None, returned_objects=returned_objects, default=defaults, zoom=None,
