@@ -148,10 +148,17 @@ async def table(browser, url: str, number: int, entries: int, everyone: list[str
         for entry in range(entries):
             name = f"Bench {me} nr {entry + 1}"
             lat, lon = ORIGIN[0] + 0.0004 * number, ORIGIN[1] + 0.0006 * entry
-            await form_field(page, t("lat")).fill(f"{lat:.6f}")
-            await form_field(page, t("lon")).fill(f"{lon:.6f}")
-            await form_field(page, t("name")).fill(name)
-            await idle(page)
+            # After a save the map is drawn anew and its first message reruns the page: type once that is over,
+            # and again if that run gave the form back its empty values (a person would see it and retype).
+            await markers(page)
+            for _attempt in range(3):
+                await idle(page)
+                await form_field(page, t("lat")).fill(f"{lat:.6f}")
+                await form_field(page, t("lon")).fill(f"{lon:.6f}")
+                await form_field(page, t("name")).fill(name)
+                await idle(page)
+                if await form_field(page, t("lat")).input_value() and await form_field(page, t("name")).input_value():
+                    break
             start = time.monotonic()
             await entry_form(page).get_by_role("button", name=t("save"), exact=True).click()
             out["submitted"].append(name)
