@@ -7,12 +7,15 @@ write is read anew on the next run. Which workspace a session reads, and as whom
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import geopandas as gpd
 import streamlit as st
 
 from assetmap.service import Actor, open_workspace
 
-__all__ = ["load_block_labels", "load_boundaries", "load_layers", "load_public_assets"]
+__all__ = ["load_block_labels", "load_boundaries", "load_layers", "load_public_assets", "public_list_html", "public_map",
+           "shared_public"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -123,3 +126,110 @@ def load_boundaries(path: str, version: tuple[int, int]) -> gpd.GeoDataFrame:
     """
     with open_workspace(path, Actor(None, "public")) as ws:
         return ws.boundaries()
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def shared_public(path: str, version: tuple[int, int]) -> MappingProxyType:
+    """The public view of a workspace version, one object shared read-only by every session.
+
+    Unlike :func:`load_layers` (``st.cache_data``: pickled and copied for every call), every
+    resident's run gets this same object, so nothing is unpickled per visit. Only the public actor's
+    view is ever stored here; a write changes ``version``, so the next run reads anew. Callers never
+    modify the frames (filters make new ones).
+
+    Parameters
+    ----------
+    path : str
+        The workspace file.
+    version : tuple of int
+        :func:`~assetmap.ui.workspace_version` of the file: the cache key, which changes on every write.
+
+    Returns
+    -------
+    types.MappingProxyType
+        ``assets`` (the public view, EPSG:4326), ``boundaries`` and ``links`` (between public assets).
+
+    Raises
+    ------
+    assetmap.errors.WorkspaceError
+        The file is missing, not a workspace, or of a newer schema version.
+    """
+    public = Actor(None, "public")
+    with open_workspace(path, public) as ws:
+        return MappingProxyType({"assets": ws.assets(actor=public), "boundaries": ws.boundaries(),
+                                 "links": ws.links(actor=public)})
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def public_map(path: str, version: tuple[int, int], lang: str, ids: tuple[str, ...] | None = None):
+    """The residents' map of the public view, built and rendered once and shared by every session.
+
+    Keyed by the workspace version (a write gives a new map at once), the language and the assets
+    shown (``None``: all of them, the first view every resident gets). Drawn from
+    :func:`shared_public` only: never a role's wider view.
+
+    Parameters
+    ----------
+    path : str
+        The workspace file.
+    version : tuple of int
+        :func:`~assetmap.ui.workspace_version` of the file.
+    lang : str
+        Language of the map's labels and popups.
+    ids : tuple of str, optional
+        The ids of the public assets to draw (a filtered view); ``None`` for all.
+
+    Returns
+    -------
+    assetmap._ui_widgets.RenderedMap
+        What :func:`assetmap.ui.show_map` draws.
+    """
+    from assetmap import maps
+    from assetmap._ui_widgets import render_map
+    from assetmap.basemap import offline_base
+
+    data = shared_public(path, version)
+    assets = data["assets"]
+    if ids is not None:
+        assets = assets[assets["id"].isin(ids).to_numpy()]
+    with offline_base(path):  # readable without internet: streets, water and green from the workspace
+        fmap = maps.asset_map(assets, data["boundaries"], links=data["links"], lang=lang,
+                              leaflet_base=maps.LOCAL_LEAFLET)
+    return render_map(fmap)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def public_list_html(path: str, version: tuple[int, int], lang: str, ids: tuple[str, ...] | None = None) -> str:
+    """The residents' list of the public view by name (the map's text equivalent), made once and shared.
+
+    Keyed like :func:`public_map`; drawn from :func:`shared_public` only.
+
+    Parameters
+    ----------
+    path : str
+        The workspace file.
+    version : tuple of int
+        :func:`~assetmap.ui.workspace_version` of the file.
+    lang : str
+        Language of the list.
+    ids : tuple of str, optional
+        The ids of the public assets to list (a filtered view); ``None`` for all.
+
+    Returns
+    -------
+    str
+        :func:`assetmap.maps.asset_list_html` of the assets, sorted by name; areas by their buurt
+        (or, without buurten, wijk) name.
+    """
+    from assetmap import maps
+
+    data = shared_public(path, version)
+    assets, boundaries = data["assets"], data["boundaries"]
+    if ids is not None:
+        assets = assets[assets["id"].isin(ids).to_numpy()]
+    level = "buurt" if len(boundaries) and (boundaries["level"] == "buurt").any() else "wijk"
+    areas = boundaries[boundaries["level"] == level] if len(boundaries) else boundaries
+    area_names = dict(zip(areas["code"], areas["name"].astype(object))) if len(areas) else {}
+    listed = assets.sort_values("name", key=lambda names: names.fillna("").str.casefold(), kind="stable")
+    return maps.asset_list_html(listed, data["links"], lang=lang, area_names=area_names,
+                                area_column=f"{level}_code")

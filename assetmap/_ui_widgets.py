@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from assetmap.i18n import t
 
-__all__ = ["MAP_HEIGHT", "flash", "live_status", "problems_table", "show_flashes", "show_map"]
+__all__ = ["MAP_HEIGHT", "RenderedMap", "flash", "live_status", "problems_table", "render_map", "show_flashes",
+           "show_map"]
 
 #: Map height in pixels: fits a phone screen with the controls above it.
 MAP_HEIGHT = 480
@@ -59,13 +61,80 @@ def live_status(message: str) -> None:
                 unsafe_allow_html=True)
 
 
+@dataclass(frozen=True)
+class RenderedMap:
+    """A folium map rendered once into what the map component draws: shareable across sessions.
+
+    Rendering (branca's templates, the GeoJSON of every layer) is most of a map's cost; a page that
+    draws the same map for every visitor renders it once (:func:`render_map`) and shares this.
+
+    Parameters
+    ----------
+    script : str
+        The map's Leaflet script.
+    header : str
+        What goes in the map frame's head.
+    html : str
+        The map's HTML.
+    map_id : str
+        The map's element id.
+    css_links : tuple of str
+        The style sheets the map loads.
+    js_links : tuple of str
+        The scripts the map loads.
+    defaults : tuple of tuple
+        What the map returns before anyone touches it (``bounds``, ``zoom``), as ``(key, value)``.
+    """
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    defaults: tuple[tuple[str, object], ...]
+
+
+def render_map(fmap) -> RenderedMap:
+    """Render a folium map the way ``streamlit_folium.st_folium`` does, once.
+
+    Parameters
+    ----------
+    fmap : folium.Map
+        The map (from :mod:`assetmap.maps`); rendering changes it, so it is not drawn again.
+
+    Returns
+    -------
+    RenderedMap
+        What :func:`show_map` draws.
+    """
+    import streamlit_folium as sf
+
+    fmap.get_root().render()
+    fmap.render()
+    page_html, header = sf._get_html(fmap), sf._get_header(fmap)  # before _get_map_string changes the map
+    script = sf._get_map_string(fmap)
+    (south, west), (north, east) = fmap.get_bounds()
+    bounds = {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}
+    css, js = [], []
+    stack = [fmap]
+    while stack:  # every element's style sheets and scripts, in the order st_folium lists them
+        element = stack.pop(0)
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+        stack[0:0] = list(getattr(element, "_children", {}).values())
+    return RenderedMap(script, header, page_html, sf.get_full_id(fmap), tuple(dict.fromkeys(css)),
+                       tuple(dict.fromkeys(js)), (("bounds", bounds), ("zoom", fmap.options.get("zoom"))))
+
+
 def show_map(fmap, key: str, lang: str, returned_objects: list[str] | None = None):
     """Draw a folium map with a skip link before it that jumps to just after it (WCAG 2.4.1).
 
     Parameters
     ----------
-    fmap : folium.Map
-        The map (from :mod:`assetmap.maps`).
+    fmap : folium.Map or RenderedMap
+        The map (from :mod:`assetmap.maps`), or one rendered already (:func:`render_map`), which is
+        drawn as it is, without rendering it again.
     key : str
         Streamlit key of the map; also names the skip link's target.
     lang : str
@@ -83,10 +152,31 @@ def show_map(fmap, key: str, lang: str, returned_objects: list[str] | None = Non
     target = f"after-{key}".replace("_", "-")
     st.markdown(f'<a class="assetmap-skip" href="#{target}">{html.escape(t("skip_map", lang))}</a>',
                 unsafe_allow_html=True)
-    value = st_folium(fmap, key=key, height=MAP_HEIGHT, use_container_width=True,
-                      returned_objects=returned_objects or [])
+    if isinstance(fmap, RenderedMap):
+        value = _draw_rendered(fmap, key, returned_objects or [])
+    else:
+        value = st_folium(fmap, key=key, height=MAP_HEIGHT, use_container_width=True,
+                          returned_objects=returned_objects or [])
     st.markdown(f'<div id="{target}" tabindex="-1"></div>', unsafe_allow_html=True)
     return value
+
+
+def _draw_rendered(rendered: RenderedMap, key: str, returned_objects: list[str]):
+    """The map component with a rendered map: the arguments st_folium itself passes it."""
+    import streamlit_folium as sf
+
+    hash_key = sf.generate_js_hash(rendered.script, key, False)
+
+    def on_change():
+        st.session_state[key] = st.session_state.get(hash_key, {})
+
+    defaults = {k: None for k in returned_objects} | {k: v for k, v in rendered.defaults if k in returned_objects}
+    return sf._component_func(
+        script=rendered.script, header=rendered.header, html=rendered.html, id=rendered.map_id, key=hash_key,
+        height=MAP_HEIGHT, width=None, returned_objects=returned_objects, default=defaults, zoom=None,
+        center=None, feature_group=None, return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(rendered.css_links), js_links=list(rendered.js_links), on_change=on_change,
+        wrap_longitude=False)
 
 
 def flash(kind: str, message: str) -> None:

@@ -27,9 +27,27 @@ from streamlit import config as st_config
 from streamlit.errors import StreamlitAPIException
 
 from assetmap import settings
-from assetmap._ui_reads import load_block_labels, load_boundaries, load_layers, load_public_assets
+from assetmap._ui_reads import (
+    load_block_labels,
+    load_boundaries,
+    load_layers,
+    load_public_assets,
+    public_list_html,
+    public_map,
+    shared_public,
+)
 from assetmap._ui_uploads import save_upload, temp_dir, upload_too_large
-from assetmap._ui_widgets import MAP_HEIGHT, _page_language, flash, live_status, problems_table, show_flashes, show_map
+from assetmap._ui_widgets import (
+    MAP_HEIGHT,
+    RenderedMap,
+    _page_language,
+    flash,
+    live_status,
+    problems_table,
+    render_map,
+    show_flashes,
+    show_map,
+)
 from assetmap.errors import AssetmapError, InputError, render_error
 from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t, use_block_labels
 from assetmap.service import Actor, Workspace, open_workspace, policy
@@ -45,9 +63,9 @@ __all__ = [
     "session_actor", "setup_page", "show_error", "sign_out", "signed_in", "workspace", "workspace_path",
     "workspace_version",
     # re-exported from _ui_reads, _ui_widgets and _ui_uploads
-    "MAP_HEIGHT", "flash", "live_status", "load_block_labels", "load_boundaries", "load_layers",
-    "load_public_assets", "problems_table", "save_upload", "show_flashes", "show_map", "temp_dir",
-    "upload_too_large",
+    "MAP_HEIGHT", "RenderedMap", "flash", "live_status", "load_block_labels", "load_boundaries", "load_layers",
+    "load_public_assets", "problems_table", "public_list_html", "public_map", "render_map", "save_upload", "shared_public",
+    "show_flashes", "show_map", "temp_dir", "upload_too_large",
 ]
 
 REPO = Path(__file__).resolve().parent.parent

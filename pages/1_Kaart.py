@@ -6,10 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from assetmap import maps, resident_filters, ui
-from assetmap.basemap import offline_base
 from assetmap.i18n import block_label, category_choices, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
-from assetmap.service import Actor
 
 lang = ui.setup_page("map")
 ui.require_role(ui.PAGE_ROLES["map"], lang)
@@ -20,8 +18,9 @@ path = ui.require_workspace(lang)
 version = ui.workspace_version(path)
 # The residents' map shows the public view to every role: whatever the session may see, this page
 # asks the service as the public actor (individuals at a buurt anchor, contact and added_by blanked).
-data = ui.layers(path, Actor(None, "public"))
-public = ui.load_public_assets(str(path), version)
+# One shared, read-only object for every visitor of this workspace version (never copied per run).
+data = ui.shared_public(str(path), version)
+public = data["assets"]
 boundaries = data["boundaries"]
 level = "buurt" if len(boundaries) and (boundaries["level"] == "buurt").any() else "wijk"
 areas = boundaries[boundaries["level"] == level] if len(boundaries) else boundaries
@@ -70,20 +69,21 @@ resident_filters.show_when_where_notes(when_where, lang, now=clock)
 with st.expander(t("map_list", lang), expanded=True):
     st.caption(t("map_list_hint", lang))
     near = len(when_where.distance) > 0  # nearest first; else by name
-    listed = shown.sort_values("name", key=lambda names: names.fillna("").str.casefold(), kind="stable") \
-        if len(shown) and not near else shown
+    # The same list for every visitor who sees the same assets: made once (by name), shared.
+    shown_ids = None if len(shown) == len(public) else tuple(shown["id"])
     if near:
-        st.dataframe(resident_filters.near_table(listed, when_where, lang), hide_index=True, width="stretch",
+        st.dataframe(resident_filters.near_table(shown, when_where, lang), hide_index=True, width="stretch",
                      key="map_near_table")
-    if len(listed):
+    if len(shown):
         # A scrolling region of its own, reachable with the keyboard (tabindex) and named for screen readers.
+        listing = maps.asset_list_html(shown, data["links"], lang=lang, area_names=area_names,
+                                       area_column=f"{level}_code") if near \
+            else ui.public_list_html(str(path), version, lang, shown_ids)
         st.html(f'<div class="assetmap-scroll" tabindex="0" role="region" aria-label="{html.escape(t("map_list", lang))}">'
-                + maps.asset_list_html(listed, data["links"], lang=lang, area_names=area_names,
-                                       area_column=f"{level}_code") + "</div>")
+                + listing + "</div>")
 
-with offline_base(path):  # readable without internet: streets, water and green from the workspace
-    fmap = maps.asset_map(shown, boundaries, links=data["links"], lang=lang, leaflet_base=maps.LOCAL_LEAFLET)
-ui.show_map(fmap, "explore_map", lang)
+# Built and rendered once per workspace version, language and set of assets shown, for every visitor.
+ui.show_map(ui.public_map(str(path), version, lang, shown_ids), "explore_map", lang)
 st.caption(t("offline_tiles", lang))
 
 from assetmap._ui_moderation import report_control  # noqa: E402  (one self-contained section)

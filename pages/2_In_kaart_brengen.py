@@ -59,9 +59,14 @@ if state.pop("_new_entry_saved", False):
     state.update(NEW_ENTRY_FIELDS)
 for key, empty in NEW_ENTRY_FIELDS.items():
     state.setdefault(key, empty)
-fmap = maps.asset_map(view, boundaries, links=data["links"], lang=lang, own_ids=own_ids,
-                      leaflet_base=maps.LOCAL_LEAFLET)
-clicked = ui.show_map(fmap, "workshop_map", lang, returned_objects=["last_clicked"])
+# Built and rendered again only when the workspace changes (any table's save) or the viewer does: not on
+# every rerun of this session (each click, each field). Kept in this session only: it is this actor's view.
+map_key = (str(path), ui.workspace_version(path), lang, actor.role, me)
+if state.get("_workshop_map_key") != map_key:
+    state["_workshop_map"] = ui.render_map(maps.asset_map(view, boundaries, links=data["links"], lang=lang,
+                                                          own_ids=own_ids, leaflet_base=maps.LOCAL_LEAFLET))
+    state["_workshop_map_key"] = map_key
+clicked = ui.show_map(state["_workshop_map"], "workshop_map", lang, returned_objects=["last_clicked"])
 click = (clicked or {}).get("last_clicked")
 if click and click != state.get("_last_click"):
     # A new click: the component repeats the last one on every run, so only a change counts.
