@@ -491,7 +491,10 @@ def test_moderation_queue_on_the_data_page_for_coordinators(mixed, monkeypatch):
     assert public & {"Buurtbankje", "Koffiehoek"} == {names[0]} and len(left) == 1
     at = run(DATA_PAGE, pseudonym="coördinator")
     at.button(key="moderation_reject").click().run()  # nothing chosen: a warning, nothing decided
-    assert not at.exception and [w.value for w in at.warning] == [i18n.t("moderation_none_selected", "nl")]
+    # The one warning of the queue (the status panel may warn of an old backup, which is not the queue's).
+    backup = i18n.t("status_backup_old", "nl")
+    assert not at.exception and [w.value for w in at.warning if w.value != backup] == \
+        [i18n.t("moderation_none_selected", "nl")]
     _pick_rows(at, "moderation_editor", [0])
     at.text_input(key="moderation_reason").input("Dubbel met de bank op het plein")
     at.button(key="moderation_reject").click().run()

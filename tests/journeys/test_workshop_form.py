@@ -219,7 +219,7 @@ def test_a_held_public_text_a_map_click_a_double_click_and_a_long_story_lose_and
     names = sorted(stored["name"].tolist())
     assert names.count("Dubbelklik") == 1
     place = stored[(stored["name"] == "Molenplein") & (stored["building_block"] != "story")]
-    assert len(place) == 1 and place["visibility"].iloc[0] == "public"
+    assert len(place) == 1 and place["visibility"].iloc[0] == "public"  # the local user is a coordinator
     told = stored[stored["building_block"] == "story"]
     assert len(told) == 1 and told["related_asset_id"].iloc[0] == place["id"].iloc[0]
     # The story keeps its whole text and is named after its place, not cut mid-word.
