@@ -10,8 +10,11 @@ approval, read back as JSON and searched for the entry's texts and the pseudonym
 from __future__ import annotations
 
 import json
-import multiprocessing
+import os
 import sqlite3
+import subprocess
+import sys
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -150,29 +153,42 @@ def test_restore_checks_the_backup_before_replacing_anything(delft_copy, tmp_pat
     assert caught.value.problems[0].code == "ws_exists"
 
 
-def _writer(path, n, started):
-    with open_workspace(path) as ws:
-        for i in range(n):
-            ws.add_entry(*_entry(f"Schrijver {i}", lon=4.37 + i * 1e-5), actor=Actor("schrijver", "workshop"))
-            if i == 5:
-                started.set()
+#: Another process that writes entries; it touches ``started`` after its sixth. A plain interpreter
+#: (not multiprocessing's spawn, which re-imports whatever ``__main__`` an earlier test left behind).
+_WRITER = """
+import sys
+from pathlib import Path
+from shapely.geometry import Point
+from assetmap.service import Actor, open_workspace
+path, n, started = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+with open_workspace(path) as ws:
+    for i in range(n):
+        ws.add_entry({"name": f"Schrijver {i}", "building_block": "association", "visibility": "public",
+                      "consent": True}, Point(4.37 + i * 1e-5, 52.005), actor=Actor("schrijver", "workshop"))
+        if i == 5:
+            started.touch()
+"""
 
 
 def test_a_geopackage_backup_is_consistent_while_another_process_writes(delft_copy, tmp_path):
-    context = multiprocessing.get_context("spawn")
-    started = context.Event()
-    writer = context.Process(target=_writer, args=(str(delft_copy), 150, started))
-    writer.start()
+    from conftest import REPO
+
+    started = tmp_path / "started"
+    writer = subprocess.Popen([sys.executable, "-c", _WRITER, str(delft_copy), "150", str(started)],
+                              env=os.environ | {"PYTHONPATH": str(REPO)})
     try:
-        assert started.wait(120)
+        deadline = time.monotonic() + 120
+        while not started.exists() and writer.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert started.exists()
         backups = []
         for i in range(3):
             out = tmp_path / f"b{i}.gpkg"
             backup_store(delft_copy, out)
             backups.append(out)
     finally:
-        writer.join(300)
-    assert writer.exitcode == 0
+        writer.wait(300)
+    assert writer.returncode == 0
     for out in backups:
         with open_workspace(out) as ws:
             mine = ws.assets()
