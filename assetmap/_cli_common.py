@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
+import os
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 
-__all__ = ["EXIT_OK", "EXIT_BAD_INPUT", "open_for_command", "shown", "add_command"]
+from assetmap.errors import InputError
+
+__all__ = ["EXIT_OK", "EXIT_BAD_INPUT", "open_for_command", "shown", "add_command", "write_json"]
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -83,3 +89,35 @@ def add_command(sub: argparse._SubParsersAction, name: str, handler: Callable[[a
     p.add_argument("workspace")
     p.set_defaults(handler=handler)
     return p
+
+
+def write_json(path: str, payload: dict) -> None:
+    """Write ``payload`` as JSON atomically: a reader never sees half a file.
+
+    The file is made by :func:`tempfile.mkstemp`, so only its owner may read it (mode 600), which
+    also suits the personal data of ``my-data``.
+
+    Parameters
+    ----------
+    path : str
+        The file to write; its folder must exist.
+    payload : dict
+        JSON-serialisable data (no NaN).
+
+    Raises
+    ------
+    InputError
+        The folder does not exist.
+    """
+    out = Path(path)
+    if not out.parent.exists():
+        raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
+    fd, tmp = tempfile.mkstemp(prefix=".assetmap-", suffix=".json", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, indent=1, allow_nan=False)
+        os.chmod(tmp, 0o600)  # mkstemp's mode already; said here, since my-data depends on it
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

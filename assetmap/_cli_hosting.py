@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
-from pathlib import Path
 
 from assetmap._cli_common import open_for_command as _open
 from assetmap._cli_common import shown as _shown
-from assetmap.errors import InputError
+from assetmap._cli_common import write_json as _write_json
 from assetmap.messages import text
 
 __all__ = ["add_hosting_commands"]
@@ -144,19 +141,3 @@ def _status(args) -> int:
                months=status["retention_months"], backup=status["last_backup"] or never,
                publish=status["last_publish"] or never, retention=status["last_retention"] or never))
     return 0
-
-
-def _write_json(path: str, payload: dict) -> None:
-    """Write atomically: a reader never sees half a file."""
-    out = Path(path)
-    if not out.parent.exists():
-        raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
-    fd, tmp = tempfile.mkstemp(prefix=".assetmap-", suffix=".json", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, indent=1, allow_nan=False)
-        os.chmod(tmp, 0o600)  # personal data: for the person who asked, through the coordinator only
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

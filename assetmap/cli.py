@@ -17,13 +17,13 @@ import getpass
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from assetmap import __version__, settings
 from assetmap._cli_common import EXIT_BAD_INPUT, EXIT_OK, add_command
 from assetmap._cli_common import open_for_command as _open
 from assetmap._cli_common import shown as _shown
+from assetmap._cli_common import write_json as _write_json
 from assetmap._cli_hosting import add_hosting_commands
 from assetmap._cli_moderation import add_moderation_commands
 from assetmap._cli_session import add_activity_commands, add_card_options, table_cards
@@ -693,21 +693,6 @@ def _notes(notes, lang: str, stream=None) -> None:
 
 def _minutes(value) -> str:
     return "-" if value is None or value != value else f"{value:g}"  # None or NaN: cannot reach a meeting place
-
-
-def _write_json(path: str, payload: dict) -> None:
-    """Write atomically: a reader never sees half a file."""
-    out = Path(path)
-    if not out.parent.exists():
-        raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
-    fd, tmp = tempfile.mkstemp(prefix=".assetmap-", suffix=".json", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, indent=1, allow_nan=False)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 if __name__ == "__main__":
