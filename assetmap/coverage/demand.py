@@ -272,7 +272,7 @@ def area_profiles(areas: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame, assets:
     # Each area's rows by position, found once (not one comparison of all assets per area).
     own = own.reset_index(drop=True)
     rows_of = own.groupby(column, sort=False).indices if len(own) else {}
-    block_of = pd.Categorical(own["building_block"], categories=list(BUILDING_BLOCKS)).codes
+    block_of = pd.Index(list(BUILDING_BLOCKS)).get_indexer(own["building_block"])  # -1 for an unknown block
     updated = own["updated_at"].astype(object).to_numpy()
     target_groups = own["target_groups"].astype(object).to_numpy() if len(own) else np.array([], dtype=object)
     ages = _age_rows(boundaries)

@@ -138,9 +138,11 @@ def test_a_table_enters_entries_in_a_row_and_none_carries_the_last_ones_fields(s
         _idle(page)
 
         # The form is empty again, in the browser itself (once the run after the save has drawn it).
-        page.wait_for_function("(label) => { const el = [...document.querySelectorAll('input')]"
-                               ".find(i => i.getAttribute('aria-label') === label); return el && el.value === ''; }",
-                               arg=t("name"))
+        # Streamlit sends the widgets of one run as separate deltas: wait for the name and the description.
+        page.wait_for_function("(labels) => labels.every(label => { const el = [...document.querySelectorAll("
+                               "'input, textarea')].find(i => i.getAttribute('aria-label') === label);"
+                               " return el && el.value === ''; })",
+                               arg=[t("name"), t("description")])
         assert _field(page, "textbox", t("name")).input_value() == ""
         assert _field(page, "textbox", t("description")).input_value() == ""
         assert _field(page, "textbox", t("opening_hours")).input_value() == ""
