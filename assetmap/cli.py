@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from assetmap import __version__, settings
+from assetmap._cli_batch import add_batch_commands
 from assetmap._cli_common import EXIT_BAD_INPUT, EXIT_OK, add_command
 from assetmap._cli_common import open_for_command as _open
 from assetmap._cli_common import shown as _shown
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     # In this order: the order of the commands in --help.
     for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, _add_output_commands,
                 _add_coverage_commands, _add_print_commands, _add_access_commands, add_activity_commands,
-                add_hosting_commands):
+                add_hosting_commands, add_batch_commands):
         add(sub)
     _lang_after_the_command(sub)
     return parser

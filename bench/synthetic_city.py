@@ -1,6 +1,7 @@
 """A synthetic city: the real Delft extract tiled N × N, for benchmarks at city scale.
 
     .venv/bin/python bench/synthetic_city.py --tiles 10 --out /tmp/city10
+    .venv/bin/python bench/synthetic_city.py --tiles 5 --cities 20 --out /tmp/country20
 
 writes
 
@@ -33,7 +34,6 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-ID_STEP = 10**11  # ids of tile t: original id + (t + 1) * ID_STEP (OSM ids are below 2e10)
 JOIN_METRES = 150.0
 GEMEENTE = "0999"
 
@@ -116,9 +116,17 @@ def _side(lonlat, box) -> str:
     return max(gaps, key=gaps.get)
 
 
+def gemeente_of_city(city: int, cities: int) -> str:
+    """The made-up gemeente number of city ``city`` (``0999`` for a single city, else ``0900`` + city)."""
+    return GEMEENTE if cities == 1 else f"{900 + city:04d}"
+
+
 def build_city(tiles: int, out: Path, source: Path | None = None, area: Path | None = None,
-               wijken: Path | None = None) -> dict:
-    """Write ``city.osm.pbf``, ``boundaries.geojson`` and ``area.geojson`` for an N × N city; returns counts."""
+               wijken: Path | None = None, cities: int = 1) -> dict:
+    """Write ``city.osm.pbf``, ``boundaries.geojson`` and ``area.geojson`` for an N × N city; returns counts.
+
+    With ``cities`` above 1 a synthetic country: that many N × N cities in a row, one empty tile apart
+    (their networks are not joined), each its own gemeente (:func:`gemeente_of_city`), in one file."""
     import geopandas as gpd
     import osmium
     import shapely
@@ -134,11 +142,27 @@ def build_city(tiles: int, out: Path, source: Path | None = None, area: Path | N
     dx, dy = east - west, north - south
     nodes, ways, relations, cut_ends = _read(source, box)
 
+    per_city = tiles * tiles
+    count = cities * per_city  # tiles over all cities; tile t is tile t % per_city of city t // per_city
+
     def shift(t: int):
-        return (t % tiles) * dx, (t // tiles) * dy
+        city, local = divmod(t, per_city)
+        return (city * (tiles + 1) + local % tiles) * dx, (local // tiles) * dy
 
     target = out / "city.osm.pbf"
     target.unlink(missing_ok=True)
+    # Dense ids (tile t's objects after tile t - 1's), as a real extract has: libosmium's id sets
+    # grow with the largest id, so sparse made-up ids would make `osmium extract` crawl.
+    node_rank = {ref: k + 1 for k, ref in enumerate(sorted(nodes))}
+    way_rank = {way[0]: k + 1 for k, way in enumerate(ways)}
+    relation_rank = {relation[0]: k + 1 for k, relation in enumerate(relations)}
+
+    def node_id(ref: int, t: int) -> int:
+        return t * len(node_rank) + node_rank[ref]
+
+    def member_id(kind: str, ref: int, t: int) -> int:
+        return node_id(ref, t) if kind == "n" else t * len(way_rank) + way_rank[ref]
+
     joins = []
     metres_per_degree = np.array([111_320 * np.cos(np.radians((south + north) / 2)), 110_540])
     ends_by_side, main_end = defaultdict(list), {}
@@ -146,8 +170,8 @@ def build_city(tiles: int, out: Path, source: Path | None = None, area: Path | N
         ends_by_side[side].append(ref)
         if main:
             main_end[side] = ref
-    for t in range(tiles * tiles):
-        i, j = t % tiles, t // tiles
+    for t in range(count):
+        i, j = (t % per_city) % tiles, (t % per_city) // tiles
         for side, other_side, neighbour in (("east", "west", t + 1 if i + 1 < tiles else None),
                                             ("north", "south", t + tiles if j + 1 < tiles else None)):
             if neighbour is None or not ends_by_side[side] or not ends_by_side[other_side]:
@@ -160,31 +184,29 @@ def build_city(tiles: int, out: Path, source: Path | None = None, area: Path | N
             best = metres.argmin(axis=1)
             for k in range(len(a)):
                 if metres[k, best[k]] <= JOIN_METRES:
-                    joins.append((ends_by_side[side][k] + (t + 1) * ID_STEP,
-                                  ends_by_side[other_side][best[k]] + (neighbour + 1) * ID_STEP))
+                    joins.append((node_id(ends_by_side[side][k], t),
+                                  node_id(ends_by_side[other_side][best[k]], neighbour)))
             if side in main_end and other_side in main_end:  # the main networks always meet: one city
-                joins.append((main_end[side] + (t + 1) * ID_STEP, main_end[other_side] + (neighbour + 1) * ID_STEP))
+                joins.append((node_id(main_end[side], t), node_id(main_end[other_side], neighbour)))
     with osmium.SimpleWriter(str(target)) as writer:
-        for t in range(tiles * tiles):
+        for t in range(count):
             sx, sy = shift(t)
-            offset = (t + 1) * ID_STEP
-            for node_id, (lon, lat, tags) in sorted(nodes.items()):
-                writer.add_node(osmium.osm.mutable.Node(id=node_id + offset, location=(lon + sx, lat + sy),
+            for ref, (lon, lat, tags) in sorted(nodes.items()):
+                writer.add_node(osmium.osm.mutable.Node(id=node_id(ref, t), location=(lon + sx, lat + sy),
                                                         tags=tags, version=1))
-        for t in range(tiles * tiles):
-            offset = (t + 1) * ID_STEP
+        for t in range(count):
             for way_id, refs, tags in ways:
-                writer.add_way(osmium.osm.mutable.Way(id=way_id + offset, nodes=[r + offset for r in refs],
+                writer.add_way(osmium.osm.mutable.Way(id=member_id("w", way_id, t), nodes=[node_id(r, t) for r in refs],
                                                       tags=tags, version=1))
-        join_base = (tiles * tiles + 1) * ID_STEP
+        join_base = count * len(way_rank) + 1
         for k, (a, b) in enumerate(joins):
             writer.add_way(osmium.osm.mutable.Way(id=join_base + k, nodes=[a, b],
                                                   tags={"highway": "footway", "note": "synthetic seam"}, version=1))
-        for t in range(tiles * tiles):
-            offset = (t + 1) * ID_STEP
+        for t in range(count):
             for rel_id, members, tags in relations:
                 writer.add_relation(osmium.osm.mutable.Relation(
-                    id=rel_id + offset, members=[(m, ref + offset, role) for m, ref, role in members],
+                    id=t * len(relation_rank) + relation_rank[rel_id],
+                    members=[(m, member_id(m, ref, t), role) for m, ref, role in members],
                     tags=tags, version=1))
 
     # Boundaries: the Delft wijken cut to the box, per tile, as buurten with their share of people.
@@ -196,31 +218,36 @@ def build_city(tiles: int, out: Path, source: Path | None = None, area: Path | N
     share = shapely.area(gpd.GeoSeries(inside, crs=settings.STORAGE_CRS).to_crs(settings.METRIC_CRS).array) \
         / shapely.area(metric.geometry.array)
     keep = [k for k in range(len(frame)) if share[k] > 0.001]
-    for t in range(tiles * tiles):
+    for t in range(count):
         sx, sy = shift(t)
+        city, local = divmod(t, per_city)
         for w, k in enumerate(keep):
-            pieces.append({"code": f"BU{GEMEENTE}{t:02d}{w:02d}",
-                           "name": f"Tegel {t + 1} {frame['name'].iloc[k]}",
+            pieces.append({"code": f"BU{gemeente_of_city(city, cities)}{local:02d}{w:02d}",
+                           "name": (f"Stad {city + 1} " if cities > 1 else "") + f"Tegel {local + 1} {frame['name'].iloc[k]}",
                            "population": int(round(float(frame["population"].iloc[k]) * share[k])),
                            "geometry": shapely.affinity.translate(inside[k], sx, sy)})
     boundaries = gpd.GeoDataFrame(pieces, geometry="geometry", crs=settings.STORAGE_CRS)
     boundaries.to_file(out / "boundaries.geojson", driver="GeoJSON")
-    whole = shapely.box(west, south, west + tiles * dx, south + tiles * dy)
+    whole = shapely.box(west, south, west + (cities * (tiles + 1) - 1) * dx, south + tiles * dy)
     (out / "area.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": f"synthetic city {tiles}x{tiles}"},
+        {"type": "Feature", "properties": {"name": f"synthetic city {tiles}x{tiles}" + (f", {cities} cities" if cities > 1 else "")},
          "geometry": shapely.geometry.mapping(whole)}]}), encoding="utf-8")
-    return {"tiles": tiles, "nodes": len(nodes) * tiles * tiles, "ways": len(ways) * tiles * tiles + len(joins),
+    return {"tiles": tiles, "cities": cities, "nodes": len(nodes) * count, "ways": len(ways) * count + len(joins),
             "seam_joins": len(joins), "areas": len(boundaries), "population": int(boundaries["population"].sum())}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiles", type=int, default=2, help="copies per side (default 2; 10 has 2.2 x Den Haag's residents)")
+    parser.add_argument("--cities", type=int, default=1,
+                        help="a synthetic country: this many cities in a row, each its own gemeente GM09CC (default 1)")
     parser.add_argument("--out", required=True, help="folder to write city.osm.pbf, boundaries.geojson, area.geojson")
     args = parser.parse_args()
     if not 1 <= args.tiles <= 10:
         parser.error("--tiles must be 1..10 (buurt codes hold the tile in two digits)")
-    counts = build_city(args.tiles, Path(args.out))
+    if not 1 <= args.cities <= 99:
+        parser.error("--cities must be 1..99 (gemeente codes hold the city in two digits)")
+    counts = build_city(args.tiles, Path(args.out), cities=args.cities)
     print(json.dumps(counts))
     return 0
 

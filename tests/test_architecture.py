@@ -26,7 +26,9 @@ ALLOWED: dict[str, set[str]] = {
     "service": {"policy", "store", "privacy", "layers", "base"},
     "analysis": {"layers", "base"},
     "workflows": {"service", "policy", "sources", "privacy", "layers", "base"},
-    "faces": {"workflows", "analysis", "service", "policy", "texts", "privacy", "store", "sources", "layers", "base"},
+    # The national run (assetmap batch): the imports and the analysis of many gemeenten at once.
+    "national": {"workflows", "analysis", "service", "policy", "sources", "privacy", "layers", "base"},
+    "faces": {"national", "workflows", "analysis", "service", "policy", "texts", "privacy", "store", "sources", "layers", "base"},
 }
 
 
@@ -42,7 +44,7 @@ def part_of(module: str) -> str:
         "errors": "base", "settings": "base", "messages": "base", "memory": "base",
         "layers": "layers", "sources": "sources", "storage": "store", "privacy": "privacy",
         "i18n": "texts", "numbers": "texts", "service": "service", "coverage": "analysis", "imports": "workflows",
-        "matching": "analysis", "changes": "analysis",
+        "matching": "analysis", "changes": "analysis", "national": "national",
     }.get(top, "faces")
 
 

@@ -412,6 +412,25 @@ def test_the_per_area_table_matches_a_plain_computation_from_the_points(delft_in
         assert (np.diff(uncovered) <= 0).all()
 
 
+def test_areas_summed_up_to_a_parent_get_medians_from_their_residents_not_from_medians(delft_inputs):
+    """``parent_table`` (the national run's wijken): sums of the areas, quantiles of all their residents."""
+    result = coverage.compute_coverage(delft_inputs, 10, 4.5)
+    areas = result.buurten.set_index("buurt_code")
+    codes = list(areas.index)
+    one_each = result.parent_table({code: code for code in codes}, level="buurt").set_index("buurt_code")
+    for column in ("population", "covered_population", "unreachable_population", "coverage_pct",
+                   "median_minutes", "p90_minutes"):
+        assert np.allclose(one_each.loc[codes, column].to_numpy(float), areas.loc[codes, column].to_numpy(float),
+                           equal_nan=True), column
+    together = result.parent_table({code: "WK000001" for code in codes}, {"WK000001": "Alles"}).iloc[0]
+    walk = result.points["walk_minutes"].to_numpy()
+    population = delft_inputs.demand["population"].to_numpy()
+    assert together["name"] == "Alles" and together["level"] == "wijk"
+    assert together["population"] == population.sum() == areas["population"].sum()
+    expected = coverage._weighted_quantile(np.where(np.isfinite(walk), walk, np.inf), population, 0.5)
+    assert (np.isnan(expected) and np.isnan(together["median_minutes"])) or abs(together["median_minutes"] - expected) <= 0.05
+
+
 def test_a_result_keeps_its_layers_when_pickled_as_the_app_caches_it(delft_inputs):
     import pickle
 

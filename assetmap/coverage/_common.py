@@ -1,4 +1,5 @@
-"""What every stage of the coverage analysis shares: its error, the progress hook and two readers of table values."""
+"""What every stage of the coverage analysis shares: its error, the progress hook, two readers of table values
+and the weighted quantiles per area (the area table and its sums up to wijken use them)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,33 @@ def _plain(value):
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
     return bool(value) if isinstance(value, np.bool_) else value
+
+
+def _group_quantiles(values: np.ndarray, weights: np.ndarray, group: np.ndarray, count: int,
+                     shares: tuple[float, ...]) -> list[np.ndarray]:
+    """Per group, the weighted quantile (:func:`assetmap.coverage.compute._weighted_quantile`) of each share, with one sort for all groups.
+
+    Sort by value, then stably by group (a radix sort for small integers), so each group's values
+    are in order; the cumulative weights are integers, so "at least q × total" is "at least
+    ceil(q × total)", found with one searchsorted over all groups.
+    """
+    out = [np.full(count, np.nan) for _ in shares]
+    if len(values) == 0:
+        return out
+    order = np.argsort(values, kind="stable")
+    small = group.astype(np.int16 if count < 2**15 else np.int32)
+    order = order[np.argsort(small[order], kind="stable")]
+    cumulative = np.cumsum(weights[order].astype(np.int64))
+    sizes = np.bincount(group, minlength=count)
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    before = np.where(starts > 0, cumulative[np.maximum(starts - 1, 0)], 0)
+    total = np.where(sizes > 0, cumulative[np.maximum(ends - 1, 0)] - before, 0)
+    live = np.flatnonzero(total > 0)
+    sorted_values = values[order]
+    for share, column in zip(shares, out):
+        need = np.ceil(share * total[live].astype(float)).astype(np.int64)
+        at = np.searchsorted(cumulative, before[live] + need, side="left")
+        picked = sorted_values[at]
+        column[live] = [round(float(v), 1) if np.isfinite(v) else np.nan for v in picked.tolist()]
+    return out

@@ -16,7 +16,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from assetmap import settings
-from assetmap.coverage._common import CoverageError, _column
+from assetmap.coverage._common import CoverageError, _column, _group_quantiles
 from assetmap.coverage.demand import CoverageInputs, _points, _snap_sites, _snap_sites_raw, site_points
 from assetmap.coverage.filters import PlaceFilters, filter_places, filter_speed
 from assetmap.coverage.network import Snap, _ranges
@@ -346,36 +346,6 @@ def _result(prepared: _Prepared, walk_minutes, minutes, speed_kmh, places, notes
     result._order, result._table = order, table
     result._walk_minutes, result._covered, result._shared = walk_minutes, covered, shared
     return result
-
-
-def _group_quantiles(values: np.ndarray, weights: np.ndarray, group: np.ndarray, count: int,
-                     shares: tuple[float, ...]) -> list[np.ndarray]:
-    """Per group, the :func:`_weighted_quantile` of each share, with one sort for all groups.
-
-    Sort by value, then stably by group (a radix sort for small integers), so each group's values
-    are in order; the cumulative weights are integers, so "at least q × total" is "at least
-    ceil(q × total)", found with one searchsorted over all groups.
-    """
-    out = [np.full(count, np.nan) for _ in shares]
-    if len(values) == 0:
-        return out
-    order = np.argsort(values, kind="stable")
-    small = group.astype(np.int16 if count < 2**15 else np.int32)
-    order = order[np.argsort(small[order], kind="stable")]
-    cumulative = np.cumsum(weights[order].astype(np.int64))
-    sizes = np.bincount(group, minlength=count)
-    ends = np.cumsum(sizes)
-    starts = ends - sizes
-    before = np.where(starts > 0, cumulative[np.maximum(starts - 1, 0)], 0)
-    total = np.where(sizes > 0, cumulative[np.maximum(ends - 1, 0)] - before, 0)
-    live = np.flatnonzero(total > 0)
-    sorted_values = values[order]
-    for share, column in zip(shares, out):
-        need = np.ceil(share * total[live].astype(float)).astype(np.int64)
-        at = np.searchsorted(cumulative, before[live] + need, side="left")
-        picked = sorted_values[at]
-        column[live] = [round(float(v), 1) if np.isfinite(v) else np.nan for v in picked.tolist()]
-    return out
 
 
 def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:

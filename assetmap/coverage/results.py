@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
-from assetmap.coverage._common import DATA_DATES_TABLE
+from assetmap.coverage._common import DATA_DATES_TABLE, _group_quantiles
 from assetmap.coverage.demand import CoverageInputs
 from assetmap.coverage.filters import PlaceFilters
 from assetmap.coverage.network import MIN_COMPONENT_NODES
@@ -185,6 +185,53 @@ class CoverageResult:
             One row per area, most uncovered residents first, without geometry.
         """
         return self.buurten.assign(minutes=self.minutes, **_stamp_columns(self))
+
+    def parent_table(self, parent_of: dict, names: dict | None = None, level: str = "wijk") -> pd.DataFrame:
+        """The per-area table summed up to parent areas (the wijken of the buurten), stamped as
+        :meth:`stamped_table`: sums of residents, and medians from the demand points themselves (a
+        median of medians would be wrong).
+
+        Parameters
+        ----------
+        parent_of : dict
+            Area code -> parent code (``BU05180101`` -> ``WK051801``); areas without one are left out.
+        names : dict, optional
+            Parent code -> name.
+        level : str
+            The ``level`` the rows get.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`stamped_table`, one row per parent in code order; ``partial`` and
+            ``withheld`` when any of its areas is, ``data_share`` the population-weighted share.
+        """
+        table = self.buurten
+        table = table.assign(parent=table["buurt_code"].map(parent_of))
+        table = table[table["parent"].notna()]
+        parents = sorted(table["parent"].unique())
+        index = {code: k for k, code in enumerate(parents)}
+        sums = table.groupby("parent")[["population", "covered_population", "uncovered_population",
+                                        "unreachable_population", "population_cbs"]].sum()
+        flags = table.groupby("parent")[["partial", "withheld"]].any()
+        share = (table["data_share"] * table["population_cbs"]).groupby(table["parent"]).sum() \
+            / sums["population_cbs"].where(sums["population_cbs"] > 0)
+        point_parent = pd.Series(self._shared.point_code).map(parent_of).map(index)
+        inside = point_parent.notna().to_numpy()
+        walk = np.where(np.isfinite(self._walk_minutes), self._walk_minutes, np.inf)[inside]
+        median, p90 = _group_quantiles(walk, self._shared.population[inside],
+                                       point_parent[inside].astype(np.int64).to_numpy(), len(parents), (0.5, 0.9))
+        sums, flags, share = sums.reindex(parents), flags.reindex(parents), share.reindex(parents)
+        out = pd.DataFrame({
+            "buurt_code": parents, "name": [(names or {}).get(c, c) for c in parents], "level": level,
+            "population": sums["population"].to_numpy(), "covered_population": sums["covered_population"].to_numpy(),
+            "uncovered_population": sums["uncovered_population"].to_numpy(),
+            "coverage_pct": [_pct(int(c), int(p)) for c, p in zip(sums["covered_population"], sums["population"])],
+            "median_minutes": median, "p90_minutes": p90,
+            "unreachable_population": sums["unreachable_population"].to_numpy(),
+            "population_cbs": sums["population_cbs"].to_numpy(), "data_share": share.fillna(0.0).to_numpy(),
+            "partial": flags["partial"].to_numpy(dtype=bool), "withheld": flags["withheld"].to_numpy(dtype=bool)})
+        return out[AREA_COLUMNS].assign(minutes=self.minutes, **_stamp_columns(self))
 
     @property
     def buurten(self) -> pd.DataFrame:
