@@ -35,8 +35,10 @@ def add_batch_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--boundaries", required=True, metavar="FILE",
                    help="CBS buurten (or wijken) with population of every gemeente to run")
     p.add_argument("--gemeenten", help="comma-separated gemeente codes, e.g. GM0518,GM0034 (default: all in the file)")
-    p.add_argument("--out", required=True, metavar="RESULT.gpkg",
-                   help="the national result (RESULT.parquet is written beside it; RESULT.gpkg.parts/ holds the work)")
+    p.add_argument("--out", required=True, metavar="RESULT.gpkg|URI",
+                   help="the national result (RESULT.parquet is written beside it; RESULT.gpkg.parts/ holds the work), "
+                        "or postgresql://...?schema=NAME for a table per level in that PostGIS schema")
+    p.add_argument("--work", metavar="DIR", help="with a PostGIS --out: the folder for the run's parts")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, help="workers of a cluster on this machine (default: its cores)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786")
@@ -72,7 +74,7 @@ def _batch(args) -> int:
     with StageBar(args.lang) as progress:
         summary = run_batch(args.osm, args.boundaries, args.out, gemeenten=gemeenten, options=options,
                             workers=args.workers, scheduler=args.scheduler, memory_limit=args.memory_limit,
-                            resume=args.resume, force=args.force, progress=progress, on_dashboard=dashboard)
+                            work=args.work, resume=args.resume, force=args.force, progress=progress, on_dashboard=dashboard)
     for row in sorted(summary.gemeenten, key=lambda r: r["gemeente_code"]):
         pct = 100.0 * row["covered_population"] / row["population"] if row["population"] else 0.0
         print(text("cli_batch_gemeente", args.lang, code=row["gemeente_code"], areas=row["areas"],

@@ -29,7 +29,7 @@ from conftest import REPO
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("osmium") is None, reason="needs osmium-tool (Debian osmium-tool)")]
 
-CITIES = 3
+CITIES = 4
 NUMBERS = ["population", "covered_population", "uncovered_population", "unreachable_population",
            "coverage_pct", "median_minutes", "p90_minutes"]
 
@@ -116,7 +116,7 @@ def test_a_stopped_run_resumes_with_the_gemeenten_it_had_not_finished(country, n
     before = gpd.read_parquet(out.with_suffix(".parquet"))
     (parts_folder(out) / "parts" / "GM0901.parquet").unlink()  # as if its worker was killed
     summary = run_batch(folder / "city.osm.pbf", folder / "boundaries.geojson", out, workers=1, resume=True)
-    assert summary.skipped == ["GM0900", "GM0902"]
+    assert summary.skipped == ["GM0900", "GM0902", "GM0903"]
     assert [row["gemeente_code"] for row in summary.gemeenten] == ["GM0901"]
     after = gpd.read_parquet(out.with_suffix(".parquet"))
     pd.testing.assert_frame_equal(before.drop(columns="geometry"), after.drop(columns="geometry"))
@@ -159,3 +159,48 @@ def test_one_gemeente_from_the_cli_writes_its_summary(country, tmp_path, capsys)
     assert [row["gemeente_code"] for row in summary["gemeenten"]] == ["GM0902"]
     assert summary["gemeenten"][0]["population"] > 10_000
     assert set(gpd.read_file(tmp_path / "een.gpkg", layer="buurten")["gemeente_code"]) == {"GM0902"}
+
+
+def test_a_given_scheduler_runs_the_same_and_the_result_goes_into_postgis(country, national, postgis_cluster, tmp_path):
+    import psycopg
+    from distributed import LocalCluster
+
+    from assetmap.service import create_workspace as create
+    from assetmap.storage.postgis import parse_uri
+
+    folder, _ = country
+    out, _, _ = national
+    expected = gpd.read_file(out, layer="buurten")
+    expected = expected[expected["gemeente_code"].isin(["GM0901", "GM0903"])].set_index("code").sort_index()
+    uri = postgis_cluster.uri("national")
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = run_batch(folder / "city.osm.pbf", folder / "boundaries.geojson", uri, gemeenten=["GM0901", "GM0903"],
+                            scheduler=cluster.scheduler_address, work=tmp_path)
+    assert len(summary.outputs) == 1 and summary.outputs[0].endswith("schema=national")
+    conninfo, schema, _ = parse_uri(uri)
+    with psycopg.connect(conninfo) as conn:
+        rows = conn.execute('SELECT code, population, covered_population, median_minutes, ST_SRID(geometry), '
+                            'ST_IsValid(geometry) FROM national.buurten ORDER BY code').fetchall()
+        wijken = conn.execute("SELECT count(*), sum(population) FROM national.wijken").fetchone()
+    assert [r[0] for r in rows] == list(expected.index)
+    assert [r[1] for r in rows] == expected["population"].tolist()
+    assert [r[2] for r in rows] == expected["covered_population"].tolist()
+    assert all(r[4] == 4326 and r[5] for r in rows)
+    assert (wijken[0], int(wijken[1])) == (2, int(expected["population"].sum()))
+
+    second = tmp_path / "second"
+    second.mkdir()
+    with pytest.raises(InputError) as exists:  # another run does not replace the tables unasked, and says so before any work
+        run_batch(folder / "city.osm.pbf", folder / "boundaries.geojson", uri, gemeenten=["GM0901"],
+                  workers=1, work=second)
+    assert exists.value.problems[0].code == "pg_result_exists"
+
+    workspace = postgis_cluster.uri()
+    create(workspace).close()
+    with pytest.raises(InputError) as among:  # never among (or over) a workspace's tables
+        run_batch(folder / "city.osm.pbf", folder / "boundaries.geojson", workspace, gemeenten=["GM0901"],
+                  workers=1, work=second, force=True)
+    assert among.value.problems[0].code == "pg_result_in_workspace"
+    with pytest.raises(InputError) as no_work:
+        run_batch(folder / "city.osm.pbf", folder / "boundaries.geojson", uri)
+    assert no_work.value.problems[0].code == "batch_postgis_work"

@@ -191,8 +191,16 @@ def gather(folder: Path, codes: list[str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=settings.STORAGE_CRS)
 
 
-def _write_outputs(table: gpd.GeoDataFrame, out: Path) -> list[str]:
-    """The national result as GeoPackage (a layer per level) and GeoParquet, each moved into place whole."""
+def _write_outputs(table: gpd.GeoDataFrame, out: Path | str, replace: bool) -> list[str]:
+    """The national result as GeoPackage (a layer per level) and GeoParquet, each moved into place whole,
+    or as a table per level in a PostGIS schema (one transaction)."""
+    from assetmap.storage.postgis import is_uri
+
+    if is_uri(str(out)):
+        from assetmap.storage.postgis_tables import write_tables
+        levels = {layer: table[table["level"] == level] for layer, level in zip(RESULT_LAYERS, ("buurt", "wijk"))}
+        return [write_tables(str(out), {k: v for k, v in levels.items() if len(v)}, replace=replace,
+                             description="assetmap batch: walking coverage per area")]
     written = []
     gpkg = out if out.suffix.lower() == ".gpkg" else out.with_suffix(".gpkg")
     parquet = gpkg.with_suffix(".parquet")
@@ -215,6 +223,7 @@ def _write_outputs(table: gpd.GeoDataFrame, out: Path) -> list[str]:
 def run_batch(osm_file: str | Path, boundaries_file: str | Path, out: str | Path, *,
               gemeenten: list[str] | None = None, options: BatchOptions = BatchOptions(),
               workers: int | None = None, scheduler: str | None = None, memory_limit: str = "auto",
+              work: str | Path | None = None,
               resume: bool = False, force: bool = False, progress: Callable[..., None] | None = None,
               on_dashboard: Callable[[str], None] | None = None) -> BatchSummary:
     """Coverage for many gemeenten on a Dask cluster; one national GeoPackage and GeoParquet.
@@ -223,8 +232,10 @@ def run_batch(osm_file: str | Path, boundaries_file: str | Path, out: str | Path
     ----------
     osm_file, boundaries_file : path-like
         The OSM file of the whole country (or province) and the CBS boundaries of its gemeenten.
-    out : path-like
-        The result: ``NAME.gpkg`` (layers :data:`RESULT_LAYERS`) and ``NAME.parquet`` beside it.
+    out : path-like or str
+        The result: ``NAME.gpkg`` (layers :data:`RESULT_LAYERS`) and ``NAME.parquet`` beside it, or a
+        PostGIS URI (``postgresql://...?schema=national``: a table per layer in that schema, which
+        must not hold a workspace).
     gemeenten : list of str, optional
         The gemeente codes to run; default every gemeente of ``boundaries_file``.
     options : BatchOptions
@@ -233,6 +244,8 @@ def run_batch(osm_file: str | Path, boundaries_file: str | Path, out: str | Path
         Workers of the local cluster (default: the machine's cores); not with ``scheduler``.
     scheduler : str, optional
         Address of a running Dask scheduler (``tcp://host:8786``); its workers must reach the files.
+    work : path-like, optional
+        With a PostGIS ``out``: the folder for the run's parts (``national.parts/`` in it).
     memory_limit : str
         Memory per local worker (Dask's ``memory_limit``: ``"auto"`` shares the machine's memory).
     resume : bool
@@ -256,23 +269,35 @@ def run_batch(osm_file: str | Path, boundaries_file: str | Path, out: str | Path
         a resume with other inputs or options, or a gemeente that failed after its retries.
     """
     from assetmap.coverage import only_categories, place_filters
+    from assetmap.storage.postgis import is_uri
 
     start = time.perf_counter()
-    osm_file, boundaries_file, out = Path(osm_file), Path(boundaries_file), Path(out)
+    osm_file, boundaries_file = Path(osm_file), Path(boundaries_file)
     for path in (osm_file, boundaries_file):
         if not path.is_file():
             raise InputError("file_missing", "fix_check_path", path=path)
-    if not out.parent.is_dir():
-        raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
+    to_postgis = is_uri(str(out))
+    if to_postgis:  # the parts need a folder of their own
+        if work is None:
+            raise InputError("batch_postgis_work", "fix_batch_postgis_work")
+        work = Path(work)
+        if not work.is_dir():
+            raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=work)
+        from assetmap.storage.postgis_tables import check_tables
+        check_tables(str(out), list(RESULT_LAYERS), replace=resume or force)  # refused before any work, not after
+    else:
+        out = Path(out)
+        if not out.parent.is_dir():
+            raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
     only_categories(options.categories)  # checked before any work
     place_filters(options.when, options.access, options.group)
     report = progress or (lambda *a: None)
     announce = on_dashboard or (lambda address: None)
-    folder = parts_folder(out)
+    folder = work / "national.parts" if to_postgis else parts_folder(out)
     record = _run_record(osm_file, boundaries_file, options)
     if folder.exists() and not resume and not force:
         raise InputError("batch_exists", "fix_batch_resume", path=folder)
-    if out.exists() and not (resume or force):
+    if not to_postgis and out.exists() and not (resume or force):
         raise InputError("batch_exists", "fix_batch_resume", path=out)
     folder.mkdir(exist_ok=True)
     record_file = folder / "run.json"
@@ -300,7 +325,7 @@ def run_batch(osm_file: str | Path, boundaries_file: str | Path, out: str | Path
             list(todo["gemeente_code"]), osm_parts, boundaries_file, folder, options,
             workers=workers, scheduler=scheduler, memory_limit=memory_limit, report=report, announce=announce)
     report(N_("progress_batch_gather"), 0, 1)
-    summary.outputs = _write_outputs(gather(folder, codes), out)
+    summary.outputs = _write_outputs(gather(folder, codes), out, replace=resume or force)
     report(N_("progress_batch_gather"), 1, 1)
     summary.seconds = time.perf_counter() - start
     return summary
