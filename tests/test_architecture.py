@@ -26,8 +26,10 @@ ALLOWED: dict[str, set[str]] = {
     "service": {"policy", "store", "privacy", "layers", "base"},
     "analysis": {"layers", "base"},
     "workflows": {"service", "policy", "sources", "privacy", "layers", "base"},
-    # The national run (assetmap batch): the imports and the analysis of many gemeenten at once.
-    "national": {"workflows", "analysis", "service", "policy", "sources", "privacy", "layers", "base"},
+    # The national run (assetmap batch): the imports and the analysis of many gemeenten at once. It reads
+    # and writes workspaces through the service only; the store it uses for its own result tables in
+    # PostGIS (storage.postgis_tables), which are no workspace.
+    "national": {"workflows", "analysis", "service", "policy", "sources", "privacy", "store", "layers", "base"},
     "faces": {"national", "workflows", "analysis", "service", "policy", "texts", "privacy", "store", "sources", "layers", "base"},
 }
 
