@@ -39,7 +39,7 @@ def part_of(module: str) -> str:
     if name[1:3] == ["service", "policy"]:
         return "policy"  # who may do what: below the rest of the service, which asks it
     return {
-        "errors": "base", "settings": "base", "messages": "base", "memory": "base",
+        "errors": "base", "settings": "base", "messages": "base", "memory": "base", "files": "base",
         "layers": "layers", "sources": "sources", "storage": "store", "privacy": "privacy",
         "i18n": "texts", "numbers": "texts", "service": "service", "coverage": "analysis", "imports": "workflows",
         "matching": "analysis", "changes": "analysis",
