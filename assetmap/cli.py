@@ -512,11 +512,12 @@ def _suggest(args) -> int:
     solved = sites.attrs
     if args.json:
         # "method" is the solver here (an older key); the coverage method stamp is "coverage_method".
-        _write_json(args.json, force=args.force, workspace=args.workspace, payload={"minutes": minutes, "speed_kmh": speed, "filters": filters.to_dict(),
+        _write_json(args.json, {"minutes": minutes, "speed_kmh": speed, "filters": filters.to_dict(),
                                 "coverage_method": before.method, "method": solved["method"],
                                 "optimal": solved["optimal"], "added_population": solved["added_population"],
                                 "upper_bound_added_population": solved["upper_bound_added_population"],
-                                "upper_bound_coverage_pct": solved["upper_bound_coverage_pct"], "sites": records})
+                                "upper_bound_coverage_pct": solved["upper_bound_coverage_pct"], "sites": records},
+                    force=args.force, workspace=args.workspace)
     total = before.total
     print(text("cli_suggest_now", args.lang, pct=percent(total["coverage_pct"], args.lang),
                population=decimal(total["population"], args.lang), minutes=minutes, speed=decimal(speed, args.lang, 1)))

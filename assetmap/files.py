@@ -67,6 +67,16 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
+#: The files SQLite keeps beside a database while it is open: part of the workspace.
+SIDECARS = ("-journal", "-wal", "-shm")
+
+
+def _is_sidecar(path: Path) -> bool:
+    """Whether ``path`` is a journal or write-ahead file of a workspace (replacing it damages the workspace)."""
+    return any(path.name.endswith(end) and is_workspace_file(path.with_name(path.name[:-len(end)]))
+               for end in SIDECARS)
+
+
 def check_file(out: str | os.PathLike, *, force: bool = False, workspace: str | os.PathLike | None = None) -> Path:
     """Refuse a file a command may not write; the path to write otherwise.
 
@@ -88,7 +98,8 @@ def check_file(out: str | os.PathLike, *, force: bool = False, workspace: str | 
     ------
     InputError
         ``folder_missing`` (the folder of ``out`` is not there), ``target_is_folder``,
-        ``target_is_workspace`` (``out`` is the workspace read, or any workspace: also with ``force``),
+        ``target_is_workspace`` (``out`` is the workspace read, any workspace, or the journal or
+        write-ahead file beside one: also with ``force``),
         ``target_exists`` (``out`` exists and ``force`` is not given).
     """
     out = Path(out)
@@ -97,7 +108,7 @@ def check_file(out: str | os.PathLike, *, force: bool = False, workspace: str | 
     if out.is_dir():
         raise InputError("target_is_folder", "fix_target_file_name", path=out)
     own = Path(workspace) if workspace is not None and "://" not in str(workspace) else None
-    if (own is not None and _same(out, own)) or is_workspace_file(out):
+    if (own is not None and _same(out, own)) or is_workspace_file(out) or _is_sidecar(out):
         raise InputError("target_is_workspace", "fix_target_workspace", path=out)
     if (out.exists() or out.is_symlink()) and not force:
         raise InputError("target_exists", "fix_target_exists", path=out)

@@ -210,3 +210,17 @@ def test_check_file_says_what_to_do(tmp_path):
         assert (problem.code, problem.fix) == (code, fix)
         assert problem.render("nl") != problem.render("en")
     assert check_file(tmp_path / "a.csv", force=True) == tmp_path / "a.csv"
+
+
+def test_force_never_writes_over_the_journal_or_write_ahead_file_beside_a_workspace(delft_copy, place, capsys):
+    """SQLite's ``-wal``, ``-shm`` and ``-journal`` files are part of the workspace: replacing one damages it."""
+    for end in ("-wal", "-shm", "-journal"):
+        sidecar = place / f"{delft_copy.name}{end}"
+        sidecar.write_bytes(b"")  # as SQLite leaves it between writes
+        before = sums(place)
+        refused(["coverage", str(delft_copy), "--no-save", "--json", str(sidecar), "--force"], capsys, "workspace")
+        assert sums(place) == before
+        sidecar.unlink()
+    other = place / "notes.json-wal"  # the same ending beside no workspace is a file like any other
+    other.write_bytes(b"{}")
+    assert check_file(other, force=True) == other
