@@ -41,7 +41,7 @@ __all__ = [
 FORMATS = (".gpkg", ".geojson", ".csv")
 #: CSV dialects: ``excel`` (Dutch Excel: ``;``, BOM, Dutch headers and values) and ``plain`` (for scripts).
 CSV_DIALECTS = ("excel", "plain")
-#: Field -> its header in a Dutch CSV: the Dutch header a workshop file may use for it (README,
+#: Field -> its header in a Dutch CSV: the Dutch header a workshop file may use for it (docs/architecture.md,
 #: "Workshop files"), so the columns keep their meaning when the file is read in again.
 DUTCH_HEADERS: dict[str, str] = {
     "id": "id", "name": "naam", "building_block": "bouwsteen", "category": "categorie",

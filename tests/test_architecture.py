@@ -1,4 +1,4 @@
-"""The house rules of the package (README, "How it is built"), checked on the source itself.
+"""The house rules of the package (docs/architecture.md, "How it is built"), checked on the source itself.
 
 Every ``import`` in every module (also the ones inside functions) is read with :mod:`ast`:
 no module imports a floor above its own, and the package has no import cycle.
@@ -227,7 +227,7 @@ def test_no_role_is_compared_outside_the_policy():
     assert not found, "roles compared outside assetmap/service/policy.py (ask the policy): " + ", ".join(found)
 
 
-#: The most lines a module may have: past that, a room holds two concerns (README, "How it is built").
+#: The most lines a module may have: past that, a room holds two concerns (docs/architecture.md).
 MAX_MODULE_LINES = 800
 
 
