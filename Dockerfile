@@ -1,4 +1,4 @@
-# assetmap, hosted: the Streamlit app on a PostGIS workspace (see compose.yaml and README, "Hosting").
+# assetmap, hosted: the Streamlit app on a PostGIS workspace (see compose.yaml and docs/hosting.md).
 # Wheels bring GDAL/GEOS/PROJ (pyogrio, shapely, pyproj) and libpq (psycopg[binary]): no system libraries.
 # Docker does not run on the test machines: tests/test_hosting.py builds this image's file tree from the
 # COPY lines below and starts the app from it exactly as CMD does (same command line, same ENV).
@@ -17,14 +17,14 @@ COPY static ./static
 COPY data ./data
 # Streamlit's settings: static serving (Leaflet from /app/static, so maps draw without a CDN), assetmap's
 # own page menu instead of Streamlit's, the upload limit and the theme. Only config.toml: never a
-# secrets.toml (mount it at run time, see README "Signing in with OpenID Connect").
+# secrets.toml (mount it at run time, see docs/access.md, "Signing in with OpenID Connect").
 COPY .streamlit/config.toml ./.streamlit/config.toml
 RUN pip install -c constraints.txt -e . \
  && mkdir -p /backups /site && chown assetmap:assetmap /backups /site
 
 USER assetmap
 EXPOSE 8501
-# Anonymous visitors get the public view only; coordinators sign in (README, "Who an anonymous visitor is").
+# Anonymous visitors get the public view only; coordinators sign in (docs/access.md, "Who an anonymous visitor is").
 # Where Streamlit listens is set here, not on the command line, so that an environment (compose, a test on
 # loopback) can change it; these override .streamlit/config.toml's address = "localhost".
 # ASSETMAP_LOG=- writes the structured log (JSON lines, no personal data) to stderr: docker logs shows it.

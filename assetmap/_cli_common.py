@@ -9,14 +9,11 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
-from assetmap.errors import InputError
+from assetmap.files import check_file, write_atomically
 
-__all__ = ["EXIT_OK", "EXIT_BAD_INPUT", "open_for_command", "shown", "add_command", "write_json"]
+__all__ = ["EXIT_OK", "EXIT_BAD_INPUT", "open_for_command", "shown", "add_command", "add_force", "write_json"]
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -91,11 +88,23 @@ def add_command(sub: argparse._SubParsersAction, name: str, handler: Callable[[a
     return p
 
 
-def write_json(path: str, payload: dict) -> None:
-    """Write ``payload`` as JSON atomically: a reader never sees half a file.
+def add_force(parser: argparse.ArgumentParser, helptext: str | None = None) -> None:
+    """Add ``--force`` to a command that writes a file: replace what is there, never a workspace.
 
-    The file is made by :func:`tempfile.mkstemp`, so only its owner may read it (mode 600), which
-    also suits the personal data of ``my-data``.
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The command's parser.
+    helptext : str, optional
+        What ``--force`` lets this command do (default: replace an existing file).
+    """
+    parser.add_argument("--force", action="store_true",
+                        help=helptext or "replace a file that is there (never a workspace)")
+
+
+def write_json(path: str, payload: dict, *, force: bool = False, workspace: str | None = None,
+               private: bool = False) -> None:
+    """Write ``payload`` as JSON atomically: a reader never sees half a file, nothing is overwritten.
 
     Parameters
     ----------
@@ -103,21 +112,18 @@ def write_json(path: str, payload: dict) -> None:
         The file to write; its folder must exist.
     payload : dict
         JSON-serialisable data (no NaN).
+    force : bool
+        Replace an existing file (never a workspace).
+    workspace : str, optional
+        The workspace the command reads (never replaced).
+    private : bool
+        Only its owner may read the file (mode 600: the personal data of ``my-data``).
 
     Raises
     ------
     InputError
-        The folder does not exist.
+        The folder does not exist, or the file may not be written (:func:`assetmap.files.check_file`).
     """
-    out = Path(path)
-    if not out.parent.exists():
-        raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
-    fd, tmp = tempfile.mkstemp(prefix=".assetmap-", suffix=".json", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, indent=1, allow_nan=False)
-        os.chmod(tmp, 0o600)  # mkstemp's mode already; said here, since my-data depends on it
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    out = check_file(path, force=force, workspace=workspace)
+    write_atomically(out, json.dumps(payload, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8"),
+                     private=private)

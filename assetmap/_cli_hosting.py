@@ -11,9 +11,11 @@ import argparse
 import json
 import sys
 
+from assetmap._cli_common import add_force
 from assetmap._cli_common import open_for_command as _open
 from assetmap._cli_common import shown as _shown
 from assetmap._cli_common import write_json as _write_json
+from assetmap.files import check_file
 from assetmap.messages import text
 
 __all__ = ["add_hosting_commands"]
@@ -31,6 +33,7 @@ def add_hosting_commands(sub: argparse._SubParsersAction) -> None:
                                       "included) to a new .gpkg file, while the app keeps running")
     p.add_argument("workspace")
     p.add_argument("out", help="a new .gpkg file, e.g. /var/backups/assetmap/delft-2026-12-07.gpkg")
+    add_force(p, "replace a file that is there (never a workspace or an earlier backup)")
     p.set_defaults(handler=_backup)
 
     p = sub.add_parser("restore", help="restore a backup to a workspace (checked first; a workspace that is "
@@ -58,6 +61,7 @@ def add_hosting_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("workspace")
     p.add_argument("pseudonym")
     p.add_argument("--out", required=True, help="the JSON file to write")
+    add_force(p)
     p.set_defaults(handler=_my_data)
 
     p = sub.add_parser("status", help="counts, the last backup, publication and retention of a workspace")
@@ -71,7 +75,7 @@ def _backup(args) -> int:
     from assetmap.storage.backup import backup_store
     with _open(args.workspace):  # a workspace that does not open is said before anything is written
         pass
-    counts = backup_store(args.workspace, args.out)
+    counts = backup_store(args.workspace, args.out, force=args.force)
     with _open(args.workspace) as ws:
         ws.note_event("backup")
     print(text("cli_backup_done", args.lang, source=_shown(args.workspace), out=args.out, tables=len(counts),
@@ -121,9 +125,10 @@ def _forget(args) -> int:
 
 
 def _my_data(args) -> int:
+    check_file(args.out, force=args.force, workspace=args.workspace)
     with _open(args.workspace) as ws:
         payload = ws.my_data(args.pseudonym)
-    _write_json(args.out, payload)
+    _write_json(args.out, payload, force=args.force, workspace=args.workspace, private=True)
     print(text("cli_my_data_written", args.lang, out=args.out, entries=len(payload["entries"]),
                history=len(payload["history"])))
     return 0

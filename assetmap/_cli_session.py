@@ -65,6 +65,7 @@ def add_card_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cards", metavar="CARDS.pdf", help="also write printable table cards (A4, eight a page) with "
                                                           "each code, how to sign in and a QR code to the app")
     p.add_argument("--url", help="the app's address for the QR code (default: $ASSETMAP_PUBLIC_URL)")
+    p.add_argument("--force", action="store_true", help="replace the --cards file if it is there (never a workspace)")
 
 
 def table_cards(args) -> int:
@@ -86,18 +87,16 @@ def table_cards(args) -> int:
         The count is out of range, the address is not a web address, or the cards' folder is missing.
     """
     from datetime import datetime, timedelta, timezone
-    from pathlib import Path
 
     from assetmap.errors import InputError
-    from assetmap.report import write_atomically
+    from assetmap.files import check_file, write_atomically
     from assetmap.table_cards import check_url, public_url, table_cards_pdf
 
     if not 1 <= args.count <= 40:
         raise InputError("cards_count", "fix_cards_count", count=args.count)
     url = check_url(args.url if args.url is not None else public_url())
-    out = Path(args.cards) if args.cards else None
-    if out is not None and not out.parent.exists():
-        raise InputError("folder_missing", "fix_create_it_first", path=out.parent)
+    # Checked before a code is issued: a refusal changes nothing in the workspace.
+    out = check_file(args.cards, force=args.force, workspace=args.workspace) if args.cards else None
     with _open(args.workspace) as ws:
         codes = [ws.issue_table_code(hours=args.hours) for _ in range(args.count)]
     until = datetime.now(timezone.utc) + timedelta(hours=args.hours)

@@ -17,18 +17,19 @@ import getpass
 import json
 import os
 import sys
-from pathlib import Path
 
 from assetmap import __version__, settings
 from assetmap._cli_batch import add_batch_commands
-from assetmap._cli_common import EXIT_BAD_INPUT, EXIT_OK, add_command
+from assetmap._cli_common import EXIT_BAD_INPUT, EXIT_OK, add_command, add_force
 from assetmap._cli_common import open_for_command as _open
 from assetmap._cli_common import shown as _shown
 from assetmap._cli_common import write_json as _write_json
+from assetmap._cli_files import add_output_commands, add_print_commands
 from assetmap._cli_hosting import add_hosting_commands
 from assetmap._cli_moderation import add_moderation_commands
 from assetmap._cli_session import add_activity_commands, add_card_options, table_cards
 from assetmap.errors import AssetmapError, InputError
+from assetmap.files import check_file, write_atomically
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.messages import N_, cli_language, text
 from assetmap.numbers import day, decimal, percent
@@ -45,9 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="language of messages (default: English, or Dutch when the locale is Dutch)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     # In this order: the order of the commands in --help.
-    for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, _add_output_commands,
-                _add_coverage_commands, _add_print_commands, _add_access_commands, add_activity_commands,
-                add_hosting_commands, add_batch_commands):
+    for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, add_output_commands,
+                _add_coverage_commands, _add_labels_command, add_print_commands, _add_access_commands,
+                add_activity_commands, add_hosting_commands, add_batch_commands):
         add(sub)
     _lang_after_the_command(sub)
     return parser
@@ -72,6 +73,7 @@ def _add_workspace_commands(sub: argparse._SubParsersAction) -> None:
     p = command("copy", _copy, "copy a whole workspace, history included, to a new file or server schema")
     p.add_argument("target", help="a new .gpkg file or postgresql:// URI (its schema must hold no workspace)")
     p.add_argument("--json", action="store_true", help="print the rows copied per table as JSON")
+    add_force(p, "a file target: replace a file that is there (never a workspace)")
     command("demo", _demo, "build the Delft demo workspace, offline (boundaries, OSM, workshop entries, coverage)")
     command("repair", _repair, "drop triggers and views assetmap did not make (after a backup)")
 
@@ -127,29 +129,6 @@ def _add_reading_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
 
-def _add_output_commands(sub: argparse._SubParsersAction) -> None:
-    """Add the commands that write files for others: handover, export, publish."""
-    command = functools.partial(add_command, sub)
-    p = command("handover", _handover, "write a handover bundle for a successor (GeoPackage, map, README)")
-    p.add_argument("--area", help="buurt, wijk or gemeente code (default: the whole workspace)")
-    p.add_argument("--out", required=True, help="folder to write the bundle into")
-    p.add_argument("--since", help="first day of the changes listed (default: a year ago)")
-
-    p = command("export", _export, "export assets to .gpkg, .geojson or .csv")
-    p.add_argument("out")
-    p.add_argument("--public", action="store_true", help="only what the public may see (privacy rules applied)")
-    p.add_argument("--dialect", choices=("excel", "plain"), default="excel",
-                   help="CSV only: excel (default: ';', UTF-8 with BOM, Dutch headers and values, for Dutch Excel) "
-                        "or plain (',', UTF-8, English column names and codes, for scripts)")
-
-    p = command("publish", _publish, "write the public resident map as a static site (any web server, or file://)")
-    p.add_argument("out_dir", help="folder of the site: new, empty, or an earlier publication")
-    p.add_argument("--area", help="only this wijk or buurt (CBS code, e.g. WK050328)")
-    # dest differs from the global --lang (the language of messages): this is the site's opening language.
-    p.add_argument("--lang", dest="site_lang", choices=("nl", "en"), default=None,
-                   help="language the site opens in (default: that of the messages; a button switches)")
-
-
 def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
     """Add the commands of walking coverage: coverage, suggest."""
     command = functools.partial(add_command, sub)
@@ -167,6 +146,7 @@ def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--categories", help="count only the meeting places of these comma-separated categories "
                                             "of data/osm_tags.csv, e.g. library,community_centre (default: all)")
         p.add_argument("--json", metavar="OUT.json", help="also write the result as JSON")
+        add_force(p, "replace the --json (and --csv) file if it is there (never a workspace)")
         p.add_argument("--when", help='count only places open (or with an activity) then, e.g. "We 19:00" or '
                                       '"Tu 19:00-21:00": open at any moment of the stretch')
         p.add_argument("--access", help="count only places of this access: walk_in, by_appointment or rent_only")
@@ -182,25 +162,12 @@ def _add_coverage_commands(sub: argparse._SubParsersAction) -> None:
                                                         "name (the whole workspace is still computed and saved)")
 
 
-def _add_print_commands(sub: argparse._SubParsersAction) -> None:
-    """Add the commands of names and prints: labels, report, poster."""
+def _add_labels_command(sub: argparse._SubParsersAction) -> None:
+    """Add the command that names the building blocks: labels."""
     command = functools.partial(add_command, sub)
     p = command("labels", _labels, "rename building blocks for this workspace, e.g. individual=Talenten")
     p.add_argument("--set", action="append", default=[], metavar="BLOCK=LABEL",
                    help="give a building block its own name here (an empty label brings back the standard one)")
-    p = command("report", _report, "print an A4 profile of a gemeente, wijk or buurt (PDF or HTML, public data only)")
-    p.add_argument("--area", required=True, help="the area: a CBS code (GM0503, WK050328, BU05032800) or a name")
-    p.add_argument("--minutes", type=float, default=None,
-                   help=f"walking minutes that count as nearby (default {settings.COVERAGE_MINUTES:g})")
-    p.add_argument("--out", required=True, help="the file to write: profile.pdf or profile.html")
-    p.add_argument("--lang", dest="print_lang", choices=("en", "nl"), default=None,
-                   help="language of the profile (default: that of the messages)")
-    p = command("poster", _poster, "print a workshop poster: a large map with a reference grid (PDF)")
-    p.add_argument("--area", required=True, help="the area: a CBS code (GM0503, WK050328, BU05032800) or a name")
-    p.add_argument("--size", choices=("A0", "A1", "A2", "A3"), default="A1", help="paper size (default A1)")
-    p.add_argument("--out", required=True, help="the PDF file to write")
-    p.add_argument("--lang", dest="print_lang", choices=("en", "nl"), default=None,
-                   help="language of the poster (default: that of the messages)")
 
 
 def _add_access_commands(sub: argparse._SubParsersAction) -> None:
@@ -295,7 +262,7 @@ def _init(args) -> int:
 
 def _copy(args) -> int:
     from assetmap.storage import copy_store
-    copied = copy_store(args.workspace, args.target)
+    copied = copy_store(args.workspace, args.target, force=args.force)
     with _open(args.target) as ws:
         ws.refresh_public_views()  # a server copy gets its public views for GIS tools
     if args.json:
@@ -451,35 +418,6 @@ def _changes(args) -> int:
     return EXIT_OK
 
 
-def _handover(args) -> int:
-    from assetmap.handover import write_handover
-    with _open(args.workspace) as ws:
-        done = write_handover(ws, args.out, args.area, since=args.since, lang=args.lang)
-    print(text("cli_handover_written", args.lang, out=done.folder, assets=done.assets,
-               initiatives=done.open_initiatives, links=done.links, changes=done.changes, contacts=done.contacts))
-    return EXIT_OK
-
-
-def _export(args) -> int:
-    from assetmap.export import export_assets
-    with _open(args.workspace) as ws:
-        n = export_assets(ws, args.out, public=args.public, dialect=args.dialect)
-    print(text("cli_exported_public" if args.public else "cli_exported", args.lang, count=n, out=args.out))
-    return EXIT_OK
-
-
-def _publish(args) -> int:
-    from assetmap.publish import publish_site
-    report = publish_site(args.workspace, args.out_dir, area=args.area, lang=args.site_lang or args.lang)
-    with _open(args.workspace) as ws:
-        ws.note_event("publish")  # the coordinator's status panel shows the last publication
-    print(text("cli_published", args.lang, assets=report.assets, path=report.out_dir, files=report.files,
-               size=f"{report.size_bytes / 1e6:.2f}", index=report.index.as_uri()))
-    if not report.coverage:
-        _notes([text("cli_published_no_coverage", args.lang)], args.lang)
-    return EXIT_OK
-
-
 def _coverage_inputs(ws, args, progress=None):
     from assetmap.coverage import load_inputs, only_categories
     return load_inputs(ws, categories=only_categories(args.categories), progress=progress)
@@ -502,6 +440,7 @@ def _coverage(args) -> int:
     from assetmap.progress import StageBar
     filters = _filters(args)
     _categories_checked(args)
+    _outputs_checked(args, args.json, args.csv)  # before anything is computed or saved
     with _open(args.workspace) as ws, StageBar(args.lang) as progress:
         boundaries = ws.boundaries()
         if args.area:  # an area the workspace lacks is refused before anything is computed or saved
@@ -517,14 +456,11 @@ def _coverage(args) -> int:
     if args.area:
         payload = for_area(payload, boundaries, args.area)
     if args.json:
-        _write_json(args.json, payload)
+        _write_json(args.json, payload, force=args.force, workspace=args.workspace)
     if args.csv:
         table = result.stamped_table()
         codes = {r["code"] for r in payload["buurten"]}
-        out = Path(args.csv)
-        if not out.parent.exists():
-            raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
-        from assetmap.report import write_atomically
+        out = check_file(args.csv, force=args.force, workspace=args.workspace)
         write_atomically(out, table[table["buurt_code"].isin(codes)].to_csv(index=False).encode("utf-8"))
     _notes(result.notes, args.lang, sys.stdout)
     total = payload["total"]
@@ -544,6 +480,13 @@ def _coverage(args) -> int:
     return EXIT_OK
 
 
+def _outputs_checked(args, *outs) -> None:
+    """Refuse the files a command would write before it reads or changes anything (:func:`files.check_file`)."""
+    for out in outs:
+        if out:
+            check_file(out, force=args.force, workspace=args.workspace)
+
+
 def _categories_checked(args) -> None:
     """Refuse unknown ``--categories`` before the workspace is read (see :func:`coverage.only_categories`)."""
     from assetmap.coverage import only_categories
@@ -555,6 +498,7 @@ def _suggest(args) -> int:
     from assetmap.progress import StageBar
     filters = _filters(args)
     _categories_checked(args)
+    _outputs_checked(args, args.json)
     with StageBar(args.lang) as progress:
         with _open(args.workspace) as ws:
             inputs = _coverage_inputs(ws, args, progress)
@@ -573,7 +517,8 @@ def _suggest(args) -> int:
                                 "coverage_method": before.method, "method": solved["method"],
                                 "optimal": solved["optimal"], "added_population": solved["added_population"],
                                 "upper_bound_added_population": solved["upper_bound_added_population"],
-                                "upper_bound_coverage_pct": solved["upper_bound_coverage_pct"], "sites": records})
+                                "upper_bound_coverage_pct": solved["upper_bound_coverage_pct"], "sites": records},
+                    force=args.force, workspace=args.workspace)
     total = before.total
     print(text("cli_suggest_now", args.lang, pct=percent(total["coverage_pct"], args.lang),
                population=decimal(total["population"], args.lang), minutes=minutes, speed=decimal(speed, args.lang, 1)))
@@ -616,23 +561,6 @@ def _labels(args) -> int:
     from assetmap.i18n import block_label
     for block in ENTRY_KINDS:
         print(f"{block}\t{block_label(block, args.lang, labels)}")
-    return EXIT_OK
-
-
-def _report(args) -> int:
-    from assetmap.report import write_report
-    with _open(args.workspace) as ws:
-        profile = write_report(ws, args.area, args.out, lang=args.print_lang or args.lang, minutes=args.minutes)
-    print(text("cli_report_written", args.lang, out=args.out, name=profile.name, assets=len(profile.assets)))
-    return EXIT_OK
-
-
-def _poster(args) -> int:
-    from assetmap.poster import write_poster
-    with _open(args.workspace) as ws:
-        poster = write_poster(ws, args.area, args.out, size=args.size, lang=args.print_lang or args.lang)
-    print(text("cli_poster_written", args.lang, out=args.out, size=args.size, name=poster.name,
-               assets=poster.numbered, cell=f"{poster.grid.cell_m:g}"))
     return EXIT_OK
 
 

@@ -8,11 +8,9 @@ Both neutralise formulas (:func:`neutralise_formula`).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
 import re
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,6 +21,7 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError
+from assetmap.files import atomic_path, check_file
 from assetmap.i18n import block_label, category_label, code_label, codes_label, hours_label, t
 from assetmap.service import Actor
 
@@ -42,7 +41,7 @@ __all__ = [
 FORMATS = (".gpkg", ".geojson", ".csv")
 #: CSV dialects: ``excel`` (Dutch Excel: ``;``, BOM, Dutch headers and values) and ``plain`` (for scripts).
 CSV_DIALECTS = ("excel", "plain")
-#: Field -> its header in a Dutch CSV: the Dutch header a workshop file may use for it (README,
+#: Field -> its header in a Dutch CSV: the Dutch header a workshop file may use for it (docs/architecture.md,
 #: "Workshop files"), so the columns keep their meaning when the file is read in again.
 DUTCH_HEADERS: dict[str, str] = {
     "id": "id", "name": "naam", "building_block": "bouwsteen", "category": "categorie",
@@ -87,7 +86,8 @@ def assets_for_export(ws, public: bool) -> gpd.GeoDataFrame:
     return ws.assets(actor=Actor(None, "public")) if public else ws.assets()
 
 
-def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str = "excel", lang: str = "nl") -> int:
+def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str = "excel", lang: str = "nl", *,
+                  force: bool = False) -> int:
     """Write the assets to ``out`` (.gpkg, .geojson or .csv). Returns the number of rows.
 
     The file is written beside ``out`` and moved into place, so a reader never sees half a file.
@@ -100,7 +100,8 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str
     ws : assetmap.service.Workspace
         The workspace to read.
     out : path-like
-        The file to write; its suffix picks the format. An existing file is replaced.
+        The file to write; its suffix picks the format. An existing file is replaced only with
+        ``force``, a workspace never (:func:`assetmap.files.check_file`).
     public : bool
         Export only what the public may see (:func:`assetmap.privacy.public_view`).
     dialect : {'excel', 'plain'}
@@ -109,6 +110,8 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str
     lang : {'nl', 'en'}
         CSV only, ``excel`` dialect: language of headers and values (English keeps the field names
         as headers).
+    force : bool
+        Replace an existing file that is not a workspace.
 
     Returns
     -------
@@ -119,7 +122,7 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str
     ------
     InputError
         The suffix is not one of :data:`FORMATS`, the dialect not one of :data:`CSV_DIALECTS`,
-        or the folder of ``out`` does not exist.
+        the folder of ``out`` does not exist, ``out`` exists (without ``force``) or is a workspace.
     """
     if dialect not in CSV_DIALECTS:
         raise InputError("export_dialect_unknown", "fix_export_dialects", dialect=dialect, dialects=", ".join(CSV_DIALECTS))
@@ -127,16 +130,9 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise InputError("export_suffix", "fix_export_formats", suffix=suffix, formats=", ".join(FORMATS))
-    if not out.parent.exists():
-        raise InputError("folder_missing", "fix_create_it_first", path=out.parent)
-    if _is_workspace(out, ws):
-        raise InputError("export_onto_workspace", "fix_export_new_name", path=out)
+    check_file(out, force=force, workspace=getattr(ws, "path", None))
     assets = assets_for_export(ws, public)
-    fd, tmp_name = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        tmp.unlink()
+    with atomic_path(out) as tmp:  # never a half-written export under the real name
         if suffix == ".csv":
             # CRLF line ends (RFC 4180) also make the writer quote texts holding a bare CR, which
             # would otherwise split a row in two in Excel and in Python's csv reader.
@@ -154,26 +150,7 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str
             if not public:
                 pyogrio.write_dataframe(_for_ogr(ws.boundaries()), tmp, layer="boundaries", driver="GPKG",
                                         append=True)
-        os.replace(tmp, out)  # never leave a half-written export under the real name
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return len(assets)
-
-
-def _is_workspace(out: Path, ws) -> bool:
-    """Whether ``out`` is this workspace (by path, link or inode) or any other assetmap workspace."""
-    if not out.exists():
-        return False
-    own = getattr(ws, "path", None)
-    if own is not None and Path(own).exists() and os.path.samefile(out, own):
-        return True
-    import sqlite3
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{out}?mode=ro", uri=True)) as conn:
-            return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'workspace_meta'").fetchone() is not None
-    except sqlite3.DatabaseError:
-        return False
 
 
 def csv_table(assets: gpd.GeoDataFrame, neutralise: bool = True) -> pd.DataFrame:

@@ -33,16 +33,19 @@ from assetmap import maps
 from assetmap.changes import summarise_changes
 from assetmap.errors import InputError
 from assetmap.export import _for_ogr
+from assetmap.files import PREFIX, check_folder
 from assetmap.i18n import block_label, code_label, codes_label, t
 from assetmap.layers.initiatives import is_archived
 from assetmap.layers.schema import INITIATIVE
 from assetmap.privacy import handover_contacts, mask_contact_details
 from assetmap.service import Actor
 
-__all__ = ["GEOPACKAGE", "CHANGES_DAYS", "INITIATIVE_COLUMNS", "Handover", "write_handover"]
+__all__ = ["GEOPACKAGE", "BUNDLE_FILES", "CHANGES_DAYS", "INITIATIVE_COLUMNS", "Handover", "write_handover"]
 
 #: The GeoPackage of the bundle.
 GEOPACKAGE = "overdracht.gpkg"
+#: Every file a bundle holds (what ``--force`` may replace in a folder that holds files already).
+BUNDLE_FILES = (GEOPACKAGE, "kaart.html", "changes.json", "README.md", "index.html")
 #: How far back the bundle's changes go, by default (days).
 CHANGES_DAYS = 365
 #: Columns of the open initiatives, as the successor reads them.
@@ -79,7 +82,7 @@ class Handover:
 
 
 def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since: str | None = None,
-                   lang: str = "nl") -> Handover:
+                   lang: str = "nl", force: bool = False) -> Handover:
     """Write the handover bundle of an area (or of the whole workspace) into a folder.
 
     Parameters
@@ -87,13 +90,17 @@ def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since
     ws : assetmap.service.Workspace
         The workspace, opened by a coordinator (the changes come from the history).
     out : path-like
-        The folder to write; made when missing. Files of an earlier bundle are replaced.
+        The folder to write: missing or empty; made when missing. With ``force`` a folder that
+        holds files, whose files of the bundle's names are replaced (never a workspace, never in
+        the folder of the workspace read; see :func:`assetmap.files.check_folder`).
     area : str, optional
         A buurt, wijk or gemeente code; default the whole workspace.
     since : str, optional
         First day of the changes listed; default :data:`CHANGES_DAYS` days ago.
     lang : {'nl', 'en'}
         Language of the README, the overview and the map.
+    force : bool
+        Write into a folder that holds files already.
 
     Returns
     -------
@@ -103,13 +110,12 @@ def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since
     Raises
     ------
     InputError
-        ``area`` is no boundary code of the workspace, or the parent folder of ``out`` is missing.
+        ``area`` is no boundary code of the workspace, the parent folder of ``out`` is missing, or
+        ``out`` may not be written (:func:`assetmap.files.check_folder`).
     PermissionDenied
         The workspace's actor is not a coordinator.
     """
-    folder = Path(out)
-    if not folder.parent.exists():
-        raise InputError("folder_missing", "fix_create_it_first", path=folder.parent)
+    folder = check_folder(out, force=force, workspace=ws.path, names=BUNDLE_FILES)
     boundaries = ws.boundaries()
     code = area.strip().upper() if area else None
     if code and not (boundaries["code"] == code).any():
@@ -142,7 +148,7 @@ def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since
         (boundaries["code"] == code) | boundaries["code"].isin(set(public["buurt_code"].dropna()))]
 
     folder.mkdir(exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".handover-", dir=folder))
+    tmp = Path(tempfile.mkdtemp(prefix=PREFIX + "handover-", dir=folder))
     try:
         gpkg = tmp / GEOPACKAGE
         pyogrio.write_dataframe(_for_ogr(public.drop(columns=["contact", "added_by", "owners"], errors="ignore")),
@@ -161,6 +167,7 @@ def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since
                                        encoding="utf-8")
         (tmp / "index.html").write_text(_overview(area_name, initiatives, link_table, summary, contacts, lang),
                                         encoding="utf-8")
+        check_folder(folder, force=True, workspace=ws.path, names=BUNDLE_FILES)  # again, just before
         for item in tmp.iterdir():
             os.replace(item, folder / item.name)
     finally:

@@ -6,7 +6,7 @@ reaches the map, and the embedded JSON has ``</`` broken up, so no name can open
 its ``<script>``. To keep the page small: one GeoJSON layer per building block (not one Marker per
 asset), coordinates rounded to ~1 m, boundary polygons simplified in RD New.
 
-Accessibility (WCAG 2.1 AA, see README): every map says its language, names its controls in it,
+Accessibility (WCAG 2.1 AA, see docs/accessibility.md): every map says its language, names its controls in it,
 puts them before the markers in the focus order, makes markers named buttons that open with Enter or
 Space and close with Escape, keeps inert shapes out of the tab order, allows pinch-zoom and gives
 touch targets of 44 px; :func:`asset_list_html` is the map's text equivalent.

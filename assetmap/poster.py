@@ -79,8 +79,9 @@ class Poster:
     legend: list
 
 
-def write_poster(ws, code: str, out: str | os.PathLike, size: str = "A1", lang: str = "nl") -> Poster:
-    """Write the workshop poster of one area as a PDF, replacing ``out`` atomically.
+def write_poster(ws, code: str, out: str | os.PathLike, size: str = "A1", lang: str = "nl", *,
+                 force: bool = False) -> Poster:
+    """Write the workshop poster of one area as a PDF, atomically.
 
     Parameters
     ----------
@@ -94,6 +95,8 @@ def write_poster(ws, code: str, out: str | os.PathLike, size: str = "A1", lang: 
         Paper size (portrait).
     lang : {'nl', 'en'}
         Language of the texts.
+    force : bool
+        Replace an existing file (never a workspace; see :func:`assetmap.files.check_file`).
 
     Returns
     -------
@@ -103,16 +106,15 @@ def write_poster(ws, code: str, out: str | os.PathLike, size: str = "A1", lang: 
     Raises
     ------
     InputError
-        The suffix is not ``.pdf``, the folder does not exist, the size is unknown or the area is
-        unknown.
+        The suffix is not ``.pdf``, the folder does not exist, the file exists (without ``force``)
+        or is a workspace, the size is unknown or the area is unknown.
     """
-    from assetmap.report import write_atomically
+    from assetmap.files import check_file, write_atomically
 
     out = Path(out)
     if out.suffix.lower() != ".pdf":
         raise InputError("report_suffix", "fix_report_formats", suffix=out.suffix.lower(), formats=".pdf")
-    if not out.parent.exists():
-        raise InputError("folder_missing", "fix_create_it_first", path=out.parent)
+    check_file(out, force=force, workspace=getattr(ws, "path", None))
     data, poster = poster_pdf(ws, code, size, lang)
     write_atomically(out, data)
     return poster

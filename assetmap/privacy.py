@@ -1,6 +1,6 @@
 """Public views: what residents and the world may see.
 
-Rules (see README, "Privacy and data safety"):
+Rules (see docs/privacy.md, "Privacy and data safety"):
 
 * only assets with ``visibility == "public"`` and ``consent`` are shown;
 * a public view is made from public data only: adding, moving or removing a private or group

@@ -41,6 +41,7 @@ import shapely
 
 from assetmap import __version__, coverage, export, maps, settings
 from assetmap.errors import AssetmapError, InputError
+from assetmap.files import is_workspace_file
 from assetmap.i18n import LANGUAGES, block_label, category_label, hours_label, t, use_block_labels
 from assetmap.layers import categories, opening
 from assetmap.layers.assets import meeting_places
@@ -145,7 +146,7 @@ class PublishReport:
 
 
 def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, area: str | None = None,
-                 lang: str = "nl", minutes: float | None = None) -> PublishReport:
+                 lang: str = "nl", minutes: float | None = None, force: bool = False) -> PublishReport:
     """Write the resident map of a workspace as a static site into ``out_dir``, atomically.
 
     The workspace is opened as the ``public`` actor, so the site is built from
@@ -167,6 +168,9 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
     minutes : float, optional
         Walking minutes that count as "in reach" in the coverage summary; default
         ``settings.COVERAGE_MINUTES``, read when the function runs.
+    force : bool
+        Also publish into a folder that holds other files: they are kept (copied into the new
+        site), the site's own files replaced. Never into a folder that holds a workspace.
 
     Returns
     -------
@@ -183,19 +187,21 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
     """
     out = Path(out_dir).expanduser().absolute()
     lang = lang if lang in LANGUAGES else "nl"
-    check_target(out)
+    check_target(out, force=force)
     if not (LEAFLET_DIR / "leaflet.js").is_file():
         raise InputError("publish_leaflet_missing", "fix_publish_leaflet", path=LEAFLET_DIR)
     with open_workspace(workspace, Actor(None, "public")) as ws:
         use_block_labels(ws.labels())  # the workspace's own names ("Talenten") on the site
         data = site_data(ws, area=area, lang=lang, minutes=minutes)
         with _lock(out.parent):
-            check_target(out)  # again, under the lock: another publication may have come first
+            check_target(out, force=force)  # again, under the lock: another publication may have come first
             _clean_leftovers(out)
             tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}{_TMP_PREFIX}", dir=out.parent))
             os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a web server must read the site
             try:
                 _write_site(ws, tmp, data)
+                if force and out.is_dir():
+                    _carry_over(out, tmp)
                 files, size = _folder_size(tmp)
                 _swap(tmp, out)
             finally:
@@ -204,13 +210,15 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
     return PublishReport(out, len(data["assets"]), files, size, data["coverage"] is not None)
 
 
-def check_target(out: str | os.PathLike) -> None:
+def check_target(out: str | os.PathLike, *, force: bool = False) -> None:
     """Refuse a target that is not a folder assetmap may fill: missing, empty or a previous publication.
 
     Parameters
     ----------
     out : path-like
         The folder of the site.
+    force : bool
+        Also accept a folder that holds other files (they are kept), unless it holds a workspace.
 
     Raises
     ------
@@ -218,7 +226,8 @@ def check_target(out: str | os.PathLike) -> None:
         Its parent folder is missing (``folder_missing``), it is a file (``publish_not_folder``), or
         it holds files and no :data:`MARKER` of a previous publication (``publish_folder_not_empty``),
         or it is a previous publication that also holds files assetmap did not write
-        (``publish_folder_has_other_files``).
+        (``publish_folder_has_other_files``), or it holds a workspace (``target_holds_workspace``,
+        also with ``force``: publishing replaces the folder).
     """
     out = Path(out)
     if not out.parent.is_dir():
@@ -226,6 +235,12 @@ def check_target(out: str | os.PathLike) -> None:
     if out.exists() and not out.is_dir():
         raise InputError("publish_not_folder", "fix_publish_choose_folder", path=out)
     if out.is_dir() and any(out.iterdir()):
+        held = next((p for p in out.rglob("*") if is_workspace_file(p)), None)
+        if held is not None:
+            raise InputError("target_holds_workspace", "fix_target_other_folder", path=out,
+                             workspace=held.relative_to(out))
+        if force:
+            return
         if not is_publication(out):
             raise InputError("publish_folder_not_empty", "fix_publish_choose_folder", path=out)
         # Replacing the folder would delete whatever someone put into it since: refuse that too.
@@ -622,6 +637,17 @@ def glob_escape(name: str) -> str:
         The name for :meth:`pathlib.Path.glob`.
     """
     return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _carry_over(out: Path, new: Path) -> None:
+    """Copy what ``out`` holds besides a site into the new site (``--force``): publishing keeps it."""
+    for item in out.iterdir():
+        if item.name in SITE_FILES + (MARKER,):
+            continue
+        if item.is_dir() and not item.is_symlink():
+            shutil.copytree(item, new / item.name, symlinks=True)
+        else:
+            shutil.copy2(item, new / item.name, follow_symlinks=False)
 
 
 def _swap(new: Path, out: Path) -> None:

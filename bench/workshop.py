@@ -22,7 +22,7 @@ the app itself costs). Finally the workspace is read: entries submitted vs store
     .venv/bin/python bench/workshop.py [--tables 6] [--residents 20] [--entries 2] [--workspace W.gpkg]
 
 Reports p50/p95/max per measure, the errors, the counts and the machine's load (run it on a quiet
-machine: Chromium runs on the same cores as the server). Targets (README, *Speed*): with 6 tables and
+machine: Chromium runs on the same cores as the server). Targets (docs/coverage.md, *Speed*): with 6 tables and
 20 residents at once, page ready p95 ≤ 3 s, a save visible to its table p95 ≤ 1.5 s and to other
 tables ≤ 5 s, no error, no lost or duplicated entry; ≤ 0.1 s of server CPU per resident visit.
 """

@@ -1,4 +1,4 @@
-"""The house rules of the package (README, "How it is built"), checked on the source itself.
+"""The house rules of the package (docs/architecture.md, "How it is built"), checked on the source itself.
 
 Every ``import`` in every module (also the ones inside functions) is read with :mod:`ast`:
 no module imports a floor above its own, and the package has no import cycle.
@@ -43,7 +43,7 @@ def part_of(module: str) -> str:
     if name[1:3] == ["service", "policy"]:
         return "policy"  # who may do what: below the rest of the service, which asks it
     return {
-        "errors": "base", "settings": "base", "messages": "base", "memory": "base",
+        "errors": "base", "settings": "base", "messages": "base", "memory": "base", "files": "base",
         "layers": "layers", "sources": "sources", "storage": "store", "privacy": "privacy",
         "i18n": "texts", "numbers": "texts", "service": "service", "coverage": "analysis", "imports": "workflows",
         "matching": "analysis", "changes": "analysis", "national": "national",
@@ -231,7 +231,7 @@ def test_no_role_is_compared_outside_the_policy():
     assert not found, "roles compared outside assetmap/service/policy.py (ask the policy): " + ", ".join(found)
 
 
-#: The most lines a module may have: past that, a room holds two concerns (README, "How it is built").
+#: The most lines a module may have: past that, a room holds two concerns (docs/architecture.md).
 MAX_MODULE_LINES = 800
 
 

@@ -107,7 +107,7 @@ def _failed_clauses(data, clauses):
 
 def test_walk_network_equals_osmnx_walk_filter_up_to_the_documented_differences():
     """osmnx reads the same XML file and its own walk filter picks the ways; ours differs only where the
-    README says: cycleways with foot access and streets with separately mapped sidewalks stay walkable."""
+    documentation says (docs/coverage.md): cycleways with foot access and streets with separately mapped sidewalks stay walkable."""
     clauses = _osmnx_walk_clauses()
     keys = sorted({key for key, _ in clauses})
     saved = list(ox.settings.useful_tags_way)

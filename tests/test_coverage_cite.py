@@ -246,11 +246,11 @@ def test_the_imports_keep_the_data_dates_and_every_output_carries_the_method(del
     assert (kept["method_version"], kept["osm_date"], kept["cbs_year"], kept["minutes"]) == \
         (coverage.METHOD_VERSION, OSM_DAY, "2022", 10.0)
     # suggest --json carries the same stamp (its "method" names the solver, as it always has).
-    assert main(["suggest", str(delft_copy), "--count", "1", "--json", str(out)]) == 0
-    suggested = json.loads(out.read_text(encoding="utf-8"))
+    assert main(["suggest", str(delft_copy), "--count", "1", "--json", str(tmp_path / "s.json")]) == 0
+    suggested = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
     assert suggested["coverage_method"] == method and suggested["method"] in ("exact", "greedy")
     # The slow speed is stamped as used.
-    assert main(["coverage", str(delft_copy), "--slow", "--json", str(out), "--no-save"]) == 0
+    assert main(["coverage", str(delft_copy), "--slow", "--json", str(out), "--no-save", "--force"]) == 0  # replaces c.json
     assert json.loads(out.read_text(encoding="utf-8"))["method"]["speed_kmh"] == settings.SLOW_WALK_SPEED_KMH
 
 

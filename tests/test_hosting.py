@@ -8,7 +8,7 @@ Docker does not run on the test machines. Instead:
   ``ENV`` (only where Streamlit listens is moved to a free loopback port), with nothing installed
   (the test venv stands in for the image's ``pip install``). Chromium checks that ``/Kaart`` draws its
   map with the local Leaflet and that Streamlit's own page menu does not appear;
-- compose.yaml is read (PyYAML) and checked against the README and the Dockerfile;
+- compose.yaml is read (PyYAML) and checked against the hosting page (docs/hosting.md) and the Dockerfile;
 - the hosted stack: a throwaway PostGIS cluster, two app processes started with the ``ExecStart`` line
   of ``deploy/assetmap@.service``, and Debian's nginx (run as the test user, with the site file
   ``deploy/nginx-assetmap.conf`` where only ports and paths are replaced, TLS with a throwaway
@@ -193,9 +193,7 @@ def test_compose_file_matches_the_readme_and_the_dockerfile():
     import yaml
 
     compose = yaml.safe_load((REPO / "compose.yaml").read_text(encoding="utf-8"))
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    hosting = readme[readme.index("## Hosting assetmap for a community"):]
-    hosting = hosting[:hosting.index("\n## ", 5)]
+    hosting = (REPO / "docs" / "hosting.md").read_text(encoding="utf-8")  # the README's hosting section, split off
     env = image_env(dockerfile_instructions())
     assert set(compose["services"]) == {"db", "app"}
     db, app = compose["services"]["db"], compose["services"]["app"]
@@ -219,7 +217,7 @@ def test_compose_file_matches_the_readme_and_the_dockerfile():
     for volume in app["volumes"]:
         folder = volume.split(":")[1]
         assert folder in run and "chown assetmap" in run, folder
-    # What an administrator must set is in the README, and the README says how to start it and that
+    # What an administrator must set is in the hosting page, and it says how to start it and that
     # Docker itself is not run by the tests.
     for name in set(re.findall(r"\$\{(\w+)", (REPO / "compose.yaml").read_text())):
         assert name in hosting, name

@@ -83,11 +83,11 @@ def test_backup_and_restore_keep_list_coverage_history_and_accounts(store, delft
     targets = [tmp_path / "restored.gpkg"]
     if store == "postgis":
         targets.append(request.getfixturevalue("postgis_cluster").uri())
-    for target in targets:
+    for n, target in enumerate(targets):
         assert main(["restore", str(backup), str(target)]) == 0
         listed = [_cli_json(capsys, "list", str(w), "--json") for w in (source, target)]
         assert listed[0] == listed[1] and len(listed[0]) > 100
-        assert _coverage(source, tmp_path, "a") == _coverage(target, tmp_path, "b")
+        assert _coverage(source, tmp_path, f"a{n}") == _coverage(target, tmp_path, f"b{n}")  # no file is overwritten
         assert _state(source) == _state(target)
         assert [a["name"] for a in _state(target)[1]] == ["carla"]
         with open_workspace(target) as ws:  # the accounts work: sign in with the same password

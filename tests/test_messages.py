@@ -111,7 +111,7 @@ def test_every_catalogue_entry_is_used_and_none_is_obsolete(lang):
 def test_the_template_lists_the_extracted_codes():
     with open(LOCALE / "assetmap.pot", "rb") as handle:
         pot = {_code(m.id) for m in read_po(handle) if m.id}
-    assert pot == set(extracted()), "run pybabel extract (README, 'Texts and translations')"
+    assert pot == set(extracted()), "run pybabel extract (docs/app.md, 'Texts and translations')"
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

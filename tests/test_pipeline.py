@@ -463,7 +463,7 @@ def _gdal_validator():
     except ImportError:
         validate_gpkg = None
     if validate_gpkg is None or not validate_gpkg.has_gdal:
-        message = "GDAL's validator needs gdal-utils and the GDAL Python bindings (see README, Libraries and why)"
+        message = "GDAL's validator needs gdal-utils and the GDAL Python bindings (see docs/libraries.md)"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)

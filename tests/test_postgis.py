@@ -388,7 +388,7 @@ def test_public_views_hold_only_public_entries_without_contact(postgis_uri):
 
 
 def test_a_gis_role_with_the_documented_grants_cannot_leak_filtered_rows(postgis_cluster):
-    """The README's grants (USAGE and SELECT on ``<schema>_public``) and a reader's own cheap function:
+    """The documented grants (docs/postgis.md) (USAGE and SELECT on ``<schema>_public``) and a reader's own cheap function:
     the function never sees a row the views filter out (security_barrier views)."""
     import psycopg
 

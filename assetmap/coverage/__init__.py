@@ -25,7 +25,7 @@ The package, one module per stage; each imports only the stages above it in this
 ``_common`` holds the package's error and small helpers every stage reads. Every public name is
 re-exported here, so ``from assetmap.coverage import compute_coverage`` keeps working.
 
-Method (also in the README):
+Method (also in docs/coverage.md):
 
 * **Network.** The undirected walking network kept in the workspace, lengths in metres (RD New).
   A point is snapped to the nearest *edge* (not node): its walk is the straight line to that

@@ -201,22 +201,18 @@ def _write_outputs(table: gpd.GeoDataFrame, out: Path | str, replace: bool) -> l
         levels = {layer: table[table["level"] == level] for layer, level in zip(RESULT_LAYERS, ("buurt", "wijk"))}
         return [write_tables(str(out), {k: v for k, v in levels.items() if len(v)}, replace=replace,
                              description="assetmap batch: walking coverage per area")]
-    written = []
+    from assetmap.files import atomic_path
+
     gpkg = out if out.suffix.lower() == ".gpkg" else out.with_suffix(".gpkg")
     parquet = gpkg.with_suffix(".parquet")
-    tmp = gpkg.with_name(f".{gpkg.stem}.tmp.gpkg")  # GDAL wants the .gpkg suffix
-    tmp.unlink(missing_ok=True)
-    for layer, level in zip(RESULT_LAYERS, ("buurt", "wijk")):
-        rows = table[table["level"] == level]
-        if len(rows):
-            rows.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
-    if tmp.exists():
-        os.replace(tmp, gpkg)
-        written.append(str(gpkg))
-    tmp = parquet.with_name(f".{parquet.stem}.tmp.parquet")
-    table.to_parquet(tmp)
-    os.replace(tmp, parquet)
-    written.append(str(parquet))
+    with atomic_path(gpkg) as tmp:
+        for layer, level in zip(RESULT_LAYERS, ("buurt", "wijk")):
+            rows = table[table["level"] == level]
+            if len(rows):
+                rows.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio")
+    with atomic_path(parquet) as tmp:
+        table.to_parquet(tmp)
+    written = [str(gpkg), str(parquet)]
     return written
 
 
@@ -282,13 +278,14 @@ def run_batch(osm_file: str | Path, boundaries_file: str | Path, out: str | Path
             raise InputError("batch_postgis_work", "fix_batch_postgis_work")
         work = Path(work)
         if not work.is_dir():
-            raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=work)
+            raise InputError("folder_missing", "fix_create_it_first", path=work)
         from assetmap.storage.postgis_tables import check_tables
         check_tables(str(out), list(RESULT_LAYERS), replace=resume or force)  # refused before any work, not after
     else:
+        from assetmap.files import check_file
         out = Path(out)
-        if not out.parent.is_dir():
-            raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=out.parent)
+        for target in (out, out.with_suffix(".parquet")):
+            check_file(target, force=True)  # never onto a workspace; an existing result: see below
     only_categories(options.categories)  # checked before any work
     place_filters(options.when, options.access, options.group)
     report = progress or (lambda *a: None)

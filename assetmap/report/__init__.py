@@ -19,13 +19,13 @@ from this one: :mod:`assetmap.report._profile` (what a profile shows), :mod:`ass
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from assetmap.errors import InputError
+from assetmap.files import check_file, write_atomically
 from assetmap.i18n import t
 from assetmap.maps import plain_text
 from assetmap.report._maps import (  # noqa: F401 - the poster imports them from here
@@ -48,7 +48,7 @@ from assetmap.report._profile import LEVEL_CODES, SUGGESTIONS, AreaProfile, buil
 
 __all__ = [
     # writing a profile, and the app's download
-    "REPORT_FORMATS", "profile_download", "report_bytes", "write_atomically", "write_report",
+    "REPORT_FORMATS", "profile_download", "report_bytes", "write_report",
     # re-exported from _profile, _maps and _pages
     "A4_INCHES", "BASE_COLOURS", "BASE_FILL_KINDS", "LEVEL_CODES", "MAX_LIST_ROWS", "PROFILE_MAP_BOX", "SUGGESTIONS",
     "AreaProfile", "BaseLayers", "base_layers", "build_profile", "draw_assets", "draw_base", "draw_profile_map",
@@ -60,8 +60,8 @@ REPORT_FORMATS: tuple[str, ...] = (".pdf", ".html")
 
 
 def write_report(ws, code: str, out: str | os.PathLike, lang: str = "nl", minutes: float | None = None,
-                 speed_kmh: float | None = None) -> AreaProfile:
-    """Write the profile of one area to ``out`` (``.pdf`` or ``.html``), replacing it atomically.
+                 speed_kmh: float | None = None, *, force: bool = False) -> AreaProfile:
+    """Write the profile of one area to ``out`` (``.pdf`` or ``.html``), atomically.
 
     Parameters
     ----------
@@ -77,6 +77,8 @@ def write_report(ws, code: str, out: str | os.PathLike, lang: str = "nl", minute
         Walking minutes that count as nearby (default ``settings.COVERAGE_MINUTES``).
     speed_kmh : float, optional
         Walking speed in km/h (default ``settings.WALK_SPEED_KMH``).
+    force : bool
+        Replace an existing file (never a workspace; see :func:`assetmap.files.check_file`).
 
     Returns
     -------
@@ -86,14 +88,14 @@ def write_report(ws, code: str, out: str | os.PathLike, lang: str = "nl", minute
     Raises
     ------
     InputError
-        The suffix is not ``.pdf`` or ``.html``, the folder does not exist, or the area is unknown.
+        The suffix is not ``.pdf`` or ``.html``, the folder does not exist, the file exists (without
+        ``force``) or is a workspace, or the area is unknown.
     """
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in REPORT_FORMATS:
         raise InputError("report_suffix", "fix_report_formats", suffix=suffix, formats=", ".join(REPORT_FORMATS))
-    if not out.parent.exists():
-        raise InputError("folder_missing", "fix_create_it_first", path=out.parent)
+    check_file(out, force=force, workspace=getattr(ws, "path", None))
     profile = build_profile(ws, code, minutes, speed_kmh)
     base = base_layers(ws, profile_frame(profile.area))
     data = report_pdf(profile, base, lang) if suffix == ".pdf" else report_html(profile, base, lang).encode("utf-8")
@@ -135,29 +137,6 @@ def report_bytes(ws, code: str, fmt: str = "pdf", lang: str = "nl", minutes: flo
     profile = build_profile(ws, code, minutes, speed_kmh, filters)
     base = base_layers(ws, profile_frame(profile.area))
     return report_pdf(profile, base, lang) if fmt == "pdf" else report_html(profile, base, lang).encode("utf-8")
-
-
-def write_atomically(out: Path, data: bytes) -> None:
-    """Write ``data`` beside ``out`` and move it into place, so no reader sees half a file.
-
-    Parameters
-    ----------
-    out : pathlib.Path
-        The target; an existing file is replaced.
-    data : bytes
-        The content.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=".assetmap-", suffix=out.suffix, dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as any other file the user writes (mkstemp makes it 0600)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minutes: float | None = None,

@@ -659,7 +659,7 @@ def is_walkable(tags) -> bool:
     tag, and no ``area`` matching ``yes``, ``access`` or ``service`` matching ``private``, ``foot``
     matching ``no``, or ``highway`` matching abandoned, bus_guideway, construction, cycleway,
     motor, no, planned, platform, proposed, raceway, razed, rest_area or services. Unlike osmnx
-    (see the README, "Walking network"):
+    (see docs/coverage.md, "Walking network"):
 
     * a cycleway with ``foot`` ``yes``, ``designated`` or ``permissive`` is walkable (a Dutch
       fiets-/voetpad, often the only path);

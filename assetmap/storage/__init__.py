@@ -8,6 +8,7 @@ checks live in :mod:`assetmap.service`, so a second backend implements only :cla
 from __future__ import annotations
 
 import os
+import secrets
 from contextlib import AbstractContextManager
 from typing import Protocol
 
@@ -15,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 
 from assetmap.errors import WorkspaceError
+from assetmap.files import PREFIX
 from assetmap.storage.geopackage import PRIVATE_TABLES, SCHEMA_VERSION, TABLES, GeoPackageStore, TableSpec, Where
 from assetmap.storage.postgis import PostgisStore, is_uri
 
@@ -240,7 +242,7 @@ def location_exists(location: str | os.PathLike) -> bool:
     return True
 
 
-def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str, int]:
+def copy_store(source: str | os.PathLike, target: str | os.PathLike, *, force: bool | None = None) -> dict[str, int]:
     """Copy a whole workspace, history, accounts and metadata included, to a new location.
 
     Every layer (also analysis results) and every private table is copied with its row numbers
@@ -254,6 +256,9 @@ def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str
         An existing workspace: a ``.gpkg`` file or a ``postgresql://`` URI.
     target : path-like or str
         Where to put the copy; must not hold a workspace yet.
+    force : bool, optional
+        A file target: replace a file that is there and is no workspace (a workspace never); None
+        (the default) refuses any file that is there with a message that names no ``--force``.
 
     Returns
     -------
@@ -274,10 +279,9 @@ def copy_store(source: str | os.PathLike, target: str | os.PathLike) -> dict[str
         file_target = not is_uri(target)
         if file_target:  # checks first, then build under a temporary name (renamed at the end)
             final = Path(target)
-            GeoPackageStore.check_new(final)
-            build = final.with_name(final.name + ".copying.gpkg")
-            if build.exists():
-                build.unlink()
+            GeoPackageStore.check_new(final, force=force)
+            # A new name of its own: a file that happens to be there (even one named like ours) is never touched.
+            build = final.with_name(f"{PREFIX}{final.stem}.{secrets.token_hex(4)}.copying.gpkg")
         else:
             build = target
             schema_was_there = _schema_exists(target)

@@ -37,7 +37,7 @@ __all__ = ["BackupReport", "backup_store", "compact", "restore_store", "verify_b
 BackupReport = dict
 
 
-def backup_store(source: str | os.PathLike, out: str | os.PathLike) -> dict[str, int]:
+def backup_store(source: str | os.PathLike, out: str | os.PathLike, *, force: bool | None = None) -> dict[str, int]:
     """Write a checked backup of a whole workspace (history, accounts, table codes, results) to ``out``.
 
     Parameters
@@ -46,6 +46,10 @@ def backup_store(source: str | os.PathLike, out: str | os.PathLike) -> dict[str,
         The workspace: a ``.gpkg`` file or a ``postgresql://`` URI.
     out : path-like
         A new ``.gpkg`` file (a scheduled backup names each file by its date).
+    force : bool, optional
+        Replace a file that is there and is no workspace (an earlier backup is one: never replaced);
+        None (the default) refuses any file that is there, as ``False`` does, with a message that
+        names no ``--force``.
 
     Returns
     -------
@@ -60,7 +64,7 @@ def backup_store(source: str | os.PathLike, out: str | os.PathLike) -> dict[str,
         The source cannot be opened, or the backup failed its check (then no file is left).
     """
     out = Path(out)
-    GeoPackageStore.check_new(out)
+    GeoPackageStore.check_new(out, force=force)
     build = _temporary(out)
     try:
         if is_uri(source):

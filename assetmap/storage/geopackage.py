@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import shapely
 
 from assetmap import settings
 from assetmap.errors import InputError, WorkspaceError
+from assetmap.files import PREFIX, check_file
 from assetmap.storage import _gpkg, _rtree
 
 # The tables, migrations and values live in inner modules; every name stays importable from here.
@@ -110,7 +112,7 @@ class GeoPackageStore:
         """
         path = Path(path)
         cls.check_new(path)
-        tmp = path.with_name(path.name + ".creating")
+        tmp = path.with_name(f"{PREFIX}{path.name}.{secrets.token_hex(4)}.creating")  # never a file that is there
         conn = _connect(tmp)
         try:
             with conn:
@@ -130,21 +132,28 @@ class GeoPackageStore:
         return cls.open(path)
 
     @staticmethod
-    def check_new(path: str | os.PathLike) -> None:
+    def check_new(path: str | os.PathLike, *, force: bool | None = None) -> None:
         """Refuse a path where no new workspace may be made.
 
         Parameters
         ----------
         path : path-like
             Where a new workspace would go.
+        force : bool, optional
+            For a command with ``--force`` (backup, copy): whether it was given; then an existing
+            file that is no workspace is accepted with it (and replaced at the end), and the refusal
+            says so (:func:`assetmap.files.check_file`). None: the command has no ``--force``.
 
         Raises
         ------
         InputError
-            The file exists, the name does not end in ``.gpkg``, or the folder is missing.
+            The file exists (with ``force``: is a workspace or a folder), the name does not end in
+            ``.gpkg``, or the folder is missing.
         """
         path = Path(path)
-        if path.exists():
+        if force is not None and (path.exists() or path.is_symlink()):
+            check_file(path, force=force)  # never a workspace, never a folder
+        elif path.exists():
             raise InputError("ws_exists", "fix_other_name", path=path)
         if path.suffix.lower() != ".gpkg":
             raise InputError("ws_suffix", "fix_gpkg_name", name=path.name)
