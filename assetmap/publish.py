@@ -39,8 +39,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from assetmap import __version__, coverage, export, maps, settings
-from assetmap.errors import AssetmapError, InputError
+from assetmap import __version__, export, maps, settings
+from assetmap._site_coverage import site_coverage
+from assetmap.errors import InputError
 from assetmap.i18n import LANGUAGES, block_label, category_label, hours_label, t, use_block_labels
 from assetmap.layers import categories, opening
 from assetmap.layers.assets import meeting_places
@@ -100,7 +101,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
     N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
-    N_("site_coverage_intro"), N_("site_more_filters"), N_("site_coverage_total"), N_("site_coverage_none"), N_("site_updated"),
+    N_("site_more_filters"), N_("site_coverage_none"), N_("site_updated"),
     N_("site_download"), N_("site_close"), N_("site_zoom_in"), N_("site_zoom_out"), N_("site_sections"),
     N_("site_map_hint"), N_("site_map_hint_many"), N_("site_filters_title"),
     # When open and near me (filters of the resident map; the same texts as the app's).
@@ -327,7 +328,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         "meeting_places": sorted((index[i] for i in places if i in index), key=lambda k: records[k]["n"].lower()),
         "boundaries": _boundary_features(boundaries),
         "bounds": _bounds(assets if len(assets) else boundaries),
-        "coverage": _coverage(ws, boundaries, level, minutes),
+        "coverage": site_coverage(ws, boundaries, minutes, area),
         "attribution": f"{settings.OSM_ATTRIBUTION} | {settings.CBS_ATTRIBUTION}",
         "tiles": TILE_URL,
         "canvas_from": CANVAS_FROM,
@@ -479,31 +480,6 @@ def _bounds(frame: gpd.GeoDataFrame) -> list | None:
         return None
     d = maps.COORD_DECIMALS
     return [[round(miny, d), round(minx, d)], [round(maxy, d), round(maxx, d)]]
-
-
-def _coverage(ws, boundaries: gpd.GeoDataFrame, level: str, minutes: float | None) -> dict | None:
-    """The coverage summary per area as the coverage page computes it (public meeting places only)."""
-    try:
-        inputs = coverage.load_inputs(ws)
-        result = coverage.compute_coverage(inputs, minutes=minutes)
-    except AssetmapError:
-        return None  # no walking network or no population: the page says so
-    codes = set(boundaries["code"].astype(object)) if len(boundaries) else set()
-    rows = [r for r in result.to_dict()["buurten"] if r["code"] in codes]
-    if not rows:
-        return None
-    population = sum(r["population"] for r in rows)
-    covered = sum(r["covered_population"] for r in rows)
-    # An area mostly outside the map data gets no figure (pct None shows as a dash); every area says
-    # its share inside the data, and the summary carries the method stamp (coverage.method_stamp).
-    return {"minutes": result.minutes, "speed_kmh": result.speed_kmh, "level": rows[0]["level"],
-            "population": population, "covered": covered, "method": dict(result.method),
-            "pct": round(100.0 * covered / population, 1) if population else 0.0,
-            "areas": [{"name": r["name"], "population": r["population"], "covered": r["covered_population"],
-                       "pct": None if r["coverage_pct"] is None or r["withheld"] else round(float(r["coverage_pct"]), 1),
-                       "median": r["median_minutes"], "data_share": r["data_share"], "partial": r["partial"],
-                       "withheld": r["withheld"]}
-                      for r in sorted(rows, key=lambda r: (-(r["population"] - r["covered_population"]), r["name"]))]}
 
 
 # ---------------------------------------------------------------------- writing

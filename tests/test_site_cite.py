@@ -81,3 +81,94 @@ def test_coverage_map_tooltips_write_numbers_in_the_readers_locale_and_flag_part
     for row in (wippolder, voorhof):
         assert partial_note(row.to_dict(), lang) in page
     assert f"{i18n.t('col_pct', lang)}: –<br>{i18n.t('col_population', lang)}: {decimal(int(voorhof['population']), lang)}<" in page
+
+
+# ---------------------------------------------------------------------- the site's coverage section
+def _site_data(folder) -> dict:
+    text = (folder / "data.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("{"): text.rindex("}") + 1])
+
+
+@pytest.fixture(scope="module")
+def sites(demo, tmp_path_factory):
+    """The demo published whole (every wijk) and for Wippolder alone."""
+    from assetmap.cli import main
+
+    out = tmp_path_factory.mktemp("sites")
+    assert main(["publish", str(demo), str(out / "delft"), "--lang", "nl"]) == 0
+    assert main(["publish", str(demo), str(out / "wippolder"), "--area", WIPPOLDER, "--lang", "nl"]) == 0
+    return {"delft": out / "delft", "wippolder": out / "wippolder"}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_sites_coverage_flags_every_partial_area_and_gives_no_bare_total(sites, demo_result, lang):
+    result = demo_result
+    rows = {r["code"]: r for r in result.to_dict()["buurten"]}
+    cov = _site_data(sites["delft"])["coverage"]
+    areas = {a["code"]: a for a in cov["areas"]}
+    assert set(areas) == set(rows) and len(areas) == 6
+    for code, area in areas.items():
+        row = rows[code]
+        # Every area of the demo is partly outside the data: each carries its flag, in the CLI's words.
+        assert area["partial"] and area["note"][lang] == partial_note(row, lang) != ""
+        cells = area["cells"][lang]
+        assert cells[0] == row["name"] and cells[1] == decimal(row["population"], lang)
+        if row["withheld"]:
+            assert area["pct"] is None and cells[2:] == ["–"] * 4  # a dash, never 0 %
+        else:
+            assert cells[4] == percent(row["coverage_pct"], lang)
+    assert areas[VOORHOF]["withheld"] and areas[VOORHOF]["cells"][lang][4] == "–"
+    assert areas[WIPPOLDER]["cells"][lang][1] == {"nl": "8.126", "en": "8,126"}[lang]
+    # The whole gemeente lies mostly outside the data: its headline gives no figure, only the flag.
+    assert cov["total"]["withheld"] and cov["pct"] is None
+    lines = cov["lines"][lang]
+    assert lines[0] == partial_note({**cov["total"], "level": "gemeente"}, lang)
+    assert percent(22, lang, 0) in lines[0]  # 12,040 of Delft's 54,865 residents (CBS) lie inside the data
+    headline = i18n.t("site_coverage_total", lang, minutes="10", pct="x", population="y")
+    assert not any(line.startswith(headline[:20]) for line in lines)  # no headline figure at all
+    assert decimal(54865, lang) in " ".join(lines)  # the partial summary: 12.040 of 54.865 residents (CBS)
+    assert lines[-1].startswith({"nl": "Methode", "en": "Method"}[lang])  # the method stamp
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_one_partial_wijk_shows_its_figure_with_its_flag(sites, demo_result, lang):
+    row = next(r for r in demo_result.to_dict()["buurten"] if r["code"] == WIPPOLDER)
+    cov = _site_data(sites["wippolder"])["coverage"]
+    assert [a["code"] for a in cov["areas"]] == [WIPPOLDER]
+    assert cov["pct"] == row["coverage_pct"] and cov["total"]["partial"] and not cov["total"]["withheld"]
+    headline, flag = cov["lines"][lang][:2]
+    assert percent(row["coverage_pct"], lang) in headline and decimal(row["population"], lang) in headline
+    assert headline == i18n.t("site_coverage_total", lang, minutes=decimal(cov["minutes"], lang),
+                              pct=percent(row["coverage_pct"], lang), population=decimal(row["population"], lang))
+    assert flag == partial_note(row, lang)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_site_page_shows_the_flags_and_no_figure_for_withheld_areas(sites):
+    from browsing import chromium, require_chromium
+
+    require_chromium()
+    data = _site_data(sites["delft"])["coverage"]
+    with chromium() as browser:
+        page = browser.new_page()
+        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        page.goto((sites["delft"] / "index.html").as_uri())
+        page.wait_for_selector("html[data-ready]")
+        for lang in ("nl", "en"):
+            if lang == "en":
+                page.click("#lang-switch")
+                page.wait_for_function("document.documentElement.lang === 'en'")
+            text = page.locator("#coverage").inner_text()
+            for line in data["lines"][lang]:
+                assert line in text
+            notes = page.locator("#coverage .partial-note").all_inner_texts()
+            assert len(notes) == 6 and any(n.endswith(data["areas"][0]["note"][lang]) for n in notes)
+            voorhof = page.locator("#coverage tbody tr", has_text="Voorhof").locator("td").all_inner_texts()
+            assert voorhof == [{"nl": "3.314", "en": "3,314"}[lang], "–", "–", "–", "–"]
+            wippolder = page.locator("#coverage tbody tr", has_text="Wippolder").locator("td").all_inner_texts()
+            assert wippolder[3] == {"nl": "64,2\u00a0%", "en": "64.2%"}[lang]
+            # The % column: a dash in every withheld area, never 0 %.
+            column = page.locator("#coverage tbody tr td:nth-of-type(4)").all_inner_texts()
+            assert sorted(column) == sorted(["–"] * 5 + [wippolder[3]])
+        page.close()

@@ -60,15 +60,11 @@
     return node;
   }
 
+  // A number as assetmap.numbers (Babel) writes it: "1.500" and "0,5" in Dutch, "1,500" and "0.5" in English.
+  // Only the distances are written here (they depend on where the visitor is); every other figure comes written.
   function fmt(n, decimals) {
     if (n === null || n === undefined) { return '–'; }
     return n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0});
-  }
-
-  // A percentage as assetmap.numbers writes it: "43,3 %" in Dutch, "43.3%" in English.
-  function pct(n, decimals) {
-    if (n === null || n === undefined) { return '–'; }
-    return fmt(n, decimals) + (lang === 'nl' ? '\u00a0%' : '%');
   }
 
   function isMeeting(a) { return !!(a.m || a.mp); }
@@ -467,24 +463,33 @@
     });
   }
 
+  // The texts and numbers come written from publish (assetmap.numbers and coverage_notes: the words of
+  // the CLI, the app and the profile); partial areas are starred and flagged below the table, as in the profile.
   function renderCoverage() {
     var box = $('coverage-body'), c = S.coverage;
     box.textContent = '';
     if (!c) { box.appendChild(el('p', {text: t('site_coverage_none')})); return; }
-    var level = t(c.level).toLowerCase();
-    box.appendChild(el('p', {text: t('site_coverage_intro', {minutes: fmt(c.minutes), level: level})}));
-    box.appendChild(el('p', {text: t('site_coverage_total', {minutes: fmt(c.minutes), pct: pct(c.pct, 1), population: fmt(c.population)})}));
+    box.appendChild(el('p', {text: c.intro[lang]}));
+    c.lines[lang].forEach(function (line, i) {
+      box.appendChild(el('p', {class: i === c.lines[lang].length - 1 ? 'hint' : 'coverage-line', text: line}));
+    });
     var head = el('tr', null, [el('th', {scope: 'col', text: t(c.level)}),
       el('th', {scope: 'col', class: 'num', text: t('col_population')}), el('th', {scope: 'col', class: 'num', text: t('col_covered')}),
       el('th', {scope: 'col', class: 'num', text: t('col_uncovered')}), el('th', {scope: 'col', class: 'num', text: t('col_pct')}),
       el('th', {scope: 'col', class: 'num', text: t('col_median')})]);
     var rows = c.areas.map(function (r) {
-      return el('tr', null, [el('th', {scope: 'row', text: r.name}), el('td', {class: 'num', text: fmt(r.population)}),
-        el('td', {class: 'num', text: fmt(r.covered)}), el('td', {class: 'num', text: fmt(r.population - r.covered)}),
-        el('td', {class: 'num', text: fmt(r.pct, 1)}), el('td', {class: 'num', text: fmt(r.median, 1)})]);
+      var cells = r.cells[lang];
+      return el('tr', null, [el('th', {scope: 'row', text: cells[0] + (r.partial ? ' *' : '')})].concat(
+        cells.slice(1).map(function (v) { return el('td', {class: 'num', text: v}); })));
     });
     box.appendChild(el('div', {class: 'table-wrap'}, [el('table', null, [
       el('caption', {text: t('site_coverage_title')}), el('thead', null, [head]), el('tbody', null, rows)])]));
+    var notes = c.areas.filter(function (r) { return r.partial; });
+    if (notes.length) {
+      box.appendChild(el('ul', {class: 'notes'}, notes.map(function (r) {
+        return el('li', {class: 'partial-note', text: '* ' + r.name + ': ' + r.note[lang]});
+      })));
+    }
   }
 
   // ------------------------------------------------------------------ language
