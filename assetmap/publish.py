@@ -41,6 +41,7 @@ import shapely
 
 from assetmap import __version__, export, maps, settings
 from assetmap._site_coverage import site_coverage
+from assetmap.basemap import OFFLINE_STYLE, workspace_geojson
 from assetmap.errors import InputError
 from assetmap.i18n import LANGUAGES, block_label, category_label, hours_label, t, use_block_labels
 from assetmap.layers import categories, opening
@@ -95,7 +96,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("wheelchair_limited"), N_("wheelchair_no"), N_("free_entry"), N_("yes"), N_("no"), N_("stories_here"),
     N_("linked_with"), N_("link_works_with"), N_("link_could_work_with"), N_("link_part_of"),
     N_("link_located_at"), N_("link_story_about"), N_("link_other"), N_("name"), N_("category"), N_("area"),
-    N_("offline_tiles"), N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
+    N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
     N_("col_uncovered"), N_("col_pct"), N_("col_median"), N_("page_map"),
     N_("site_skip_list"), N_("site_skip_map"), N_("site_other_language"), N_("site_switch_language"),
     N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
@@ -279,6 +280,8 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         ``assets`` (compact records, coordinates rounded to :data:`assetmap.maps.COORD_DECIMALS`),
         ``stories``, ``meeting_places`` (indices into ``assets``), ``boundaries`` (GeoJSON,
         simplified in RD New), ``bounds``, ``coverage`` (or None), ``attribution``, ``tiles``,
+        ``basemap`` and ``basemap_style`` (streets, water and green from the workspace's OSM data,
+        drawn until a background tile loads: the map needs no tile server offline),
         ``canvas_from``, ``published``; ``week`` (the Monday of the week whose opening times the
         records hold) and ``streets`` (``[name, lat, lon]`` per street name of the workspace, for
         "bij mij in de buurt" without any online look-up).
@@ -331,6 +334,8 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         "coverage": site_coverage(ws, boundaries, minutes, area),
         "attribution": f"{settings.OSM_ATTRIBUTION} | {settings.CBS_ATTRIBUTION}",
         "tiles": TILE_URL,
+        "basemap": _basemap(ws, boundaries),
+        "basemap_style": OFFLINE_STYLE,
         "canvas_from": CANVAS_FROM,
         "week": (week - timedelta(days=week.weekday())).isoformat(),
         "streets": _streets(ws),
@@ -480,6 +485,16 @@ def _bounds(frame: gpd.GeoDataFrame) -> list | None:
         return None
     d = maps.COORD_DECIMALS
     return [[round(miny, d), round(minx, d)], [round(maxy, d), round(maxx, d)]]
+
+
+def _basemap(ws, boundaries: gpd.GeoDataFrame) -> dict:
+    """The offline base map (:func:`assetmap.basemap.workspace_geojson`), within the site's areas' bounds
+    and a margin (``settings.SITE_BASEMAP_MARGIN_M``) when the site is about some of the workspace's areas."""
+    if not len(boundaries):
+        return workspace_geojson(ws)
+    margin = boundaries.to_crs(settings.METRIC_CRS).geometry.union_all().buffer(settings.SITE_BASEMAP_MARGIN_M)
+    bbox = gpd.GeoSeries([margin], crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS).total_bounds
+    return workspace_geojson(ws, tuple(float(v) for v in bbox))
 
 
 # ---------------------------------------------------------------------- writing

@@ -172,3 +172,56 @@ def test_the_site_page_shows_the_flags_and_no_figure_for_withheld_areas(sites):
             column = page.locator("#coverage tbody tr td:nth-of-type(4)").all_inner_texts()
             assert sorted(column) == sorted(["–"] * 5 + [wippolder[3]])
         page.close()
+
+
+# ---------------------------------------------------------------------- offline base map
+def test_the_site_carries_its_own_base_map_around_its_areas(sites, demo):
+    from assetmap.basemap import OFFLINE_STYLE
+
+    whole, wijk = _site_data(sites["delft"]), _site_data(sites["wippolder"])
+    assert whole["basemap_style"] == OFFLINE_STYLE
+    for data in (whole, wijk):
+        kinds = {f["properties"]["kind"] for f in data["basemap"]["features"]}
+        assert {"street", "water", "green"} <= kinds
+    with open_workspace(demo) as ws:
+        edges = ws.walk_network()[1].to_crs(4326)
+        area = ws.boundaries().set_index("code").loc[[WIPPOLDER]].to_crs(28992)
+    # The wijk's site keeps only what lies near the wijk: fewer streets, none far beyond it.
+    streets = {k: shapely.from_geojson(json.dumps(next(f["geometry"] for f in d["basemap"]["features"]
+                                                     if f["properties"]["kind"] == "street")))
+               for k, d in (("whole", whole), ("wijk", wijk))}
+    assert shapely.get_num_geometries(streets["wijk"]) < shapely.get_num_geometries(streets["whole"])
+    near = area.buffer(400).to_crs(4326).union_all()
+    assert shapely.covers(near.envelope.buffer(1e-4), streets["wijk"])
+    assert not shapely.covers(near.envelope, streets["whole"])
+    assert len(edges) > 0
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_site_map_draws_streets_offline_and_steps_aside_for_tiles(sites, tmp_path):
+    from PIL import Image
+
+    from browsing import chromium, require_chromium
+
+    require_chromium()
+    street = '.leaflet-overlay-pane path[stroke="{}"]'.format(_site_data(sites["wippolder"])["basemap_style"]["street"]["color"])
+    tile = tmp_path / "tile.png"
+    Image.new("RGB", (256, 256), (240, 240, 240)).save(tile)
+    with chromium() as browser:
+        page = browser.new_page()
+        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        page.goto((sites["wippolder"] / "index.html").as_uri())
+        page.wait_for_selector("html[data-ready]")
+        assert page.locator(street).count() == 1  # offline: the streets are drawn (one multi-line)
+        assert page.locator('.leaflet-overlay-pane path[fill="{}"]'.format("#a9cfe8")).count() >= 1  # water
+        page.close()
+        # Online (a tile server that answers): the first tile takes the base map's place.
+        page = browser.new_page()
+        page.route("https://tile.openstreetmap.org/**", lambda route: route.fulfill(path=str(tile), content_type="image/png"))
+        page.goto((sites["wippolder"] / "index.html").as_uri())
+        page.wait_for_selector("html[data-ready]")
+        page.wait_for_selector(".leaflet-tile-loaded")
+        page.wait_for_function(f"document.querySelectorAll('{street}').length === 0")
+        assert page.locator(".leaflet-overlay-pane path").count() >= 1  # the wijk's outline stays
+        page.close()

@@ -1,5 +1,6 @@
 /* assetmap resident map: draws window.ASSETMAP_SITE (data.js) with Leaflet.
- * No request leaves the folder except the OpenStreetMap background tiles; the map works without them.
+ * No request leaves the folder except the OpenStreetMap background tiles; without them the map draws its
+ * own streets, water and green (data.js).
  * Every text that people typed goes into the page as text (textContent), never as HTML. */
 (function () {
   'use strict';
@@ -109,7 +110,15 @@
   map.attributionControl.setPrefix(false);
   // The attribution is on the map itself, so it shows also when the tiles cannot load.
   map.attributionControl.addAttribution(S.attribution.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
-  L.tileLayer(S.tiles, {maxZoom: 19}).addTo(map);
+  var tiles = L.tileLayer(S.tiles, {maxZoom: 19}).addTo(map);
+  // Offline, the streets, water and green of the workspace (assetmap.basemap) stand in for the tiles;
+  // the first tile that loads takes their place, so online nothing changes.
+  if (S.basemap && S.basemap.features.length) {
+    var base = L.geoJSON(S.basemap, {interactive: false, style: function (f) {
+      return S.basemap_style[f.properties.kind] || {};
+    }}).addTo(map);
+    tiles.once('tileload', function () { map.removeLayer(base); });
+  }
   if (S.boundaries.features.length) {
     L.geoJSON(S.boundaries, {interactive: false, style: function (f) {
       return {color: '#4d4d4d', weight: f.properties.w, dashArray: '4 4', fillOpacity: 0.03};
