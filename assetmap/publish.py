@@ -102,7 +102,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
     N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
-    N_("site_more_filters"), N_("site_coverage_none"), N_("site_updated"),
+    N_("site_more_filters"), N_("site_coverage_none"), N_("site_coverage_details"), N_("site_updated"),
     N_("site_download"), N_("site_close"), N_("site_zoom_in"), N_("site_zoom_out"), N_("site_sections"),
     N_("site_map_hint"), N_("site_map_hint_many"), N_("site_filters_title"),
     # When open and near me (filters of the resident map; the same texts as the app's).
@@ -380,7 +380,7 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
         optional = {"c": categories.canonical(maps.plain_text(row.get("category"))) or "",
                     "a": maps.plain_text(row.get(area_column)),
                     "d": maps.shorten_text(maps.plain_text(row.get("description"))), "o": maps.plain_text(row.get("opening_hours")),
-                    "p": maps.plain_text(row.get("operator")), "t": maps.plain_text(row.get("story_date"))}
+                    "p": maps.plain_text(row.get("operator")), "t": _written_date(row.get("story_date"))}
         record |= {k: v for k, v in optional.items() if v}
         dutch_hours = hours_label(record.get("o"), "nl")
         if record.get("o") and dutch_hours != record["o"]:
@@ -397,7 +397,7 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
             record["f"] = 1 if bool(free) else 0
         told = stories.get(record["i"])
         if told:
-            record["s"] = [[maps.plain_text(s.get("name")), maps.plain_text(s.get("story_date")), maps.shorten_text(maps.plain_text(s.get("description")))]
+            record["s"] = [[maps.plain_text(s.get("name")), _written_date(s.get("story_date")), maps.shorten_text(maps.plain_text(s.get("description")))]
                            for s in told]
         links = linked.get(record["i"])
         if links:
@@ -405,6 +405,18 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
         records.append(record)
     # Sorted by name here, so the page lists them alphabetically without sorting thousands of names.
     return sorted(records, key=lambda r: (r["n"].casefold(), r["i"]))
+
+
+def _written_date(value) -> dict | str:
+    """A story's date as each language writes it (``7 december 2026``, :func:`assetmap.numbers.day`);
+    a text that is no date (``Sinds 1985``) as it was typed, in both; empty when there is none."""
+    typed = maps.plain_text(value).strip()
+    if not typed:
+        return ""
+    try:
+        return {language: written_day(typed, language) for language in LANGUAGES}
+    except (TypeError, ValueError):
+        return {language: typed for language in LANGUAGES}
 
 
 def _add_week_hours(records: list[dict], assets: gpd.GeoDataFrame, activities: pd.DataFrame, week: date) -> None:
@@ -451,7 +463,7 @@ def _stories(assets: gpd.GeoDataFrame, index: dict[str, int]) -> list[dict]:
         if not maps.plain_text(row.get("description")) or maps.plain_text(row.get("source")).lower().startswith("osm"):
             continue
         item = {"k": index.get(maps.plain_text(row.get("id"))), "n": maps.plain_text(row.get("name")),
-                "t": maps.plain_text(row.get("story_date")), "d": maps.plain_text(row.get("description"))}
+                "t": _written_date(row.get("story_date")), "d": maps.plain_text(row.get("description"))}
         place = index.get(maps.plain_text(row.get("related_asset_id")))
         if place is not None:
             item["p"] = place

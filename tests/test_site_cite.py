@@ -159,6 +159,12 @@ def test_the_site_page_shows_the_flags_and_no_figure_for_withheld_areas(sites):
             if lang == "en":
                 page.click("#lang-switch")
                 page.wait_for_function("document.documentElement.lang === 'en'")
+            # The headline and its flags are in view; the table, the areas' flags and the method fold under one line.
+            folded = page.locator("#coverage").inner_text()
+            for line in data["lines"][lang][:-1]:
+                assert line in folded
+            assert data["lines"][lang][-1] not in folded and "Voorhof" not in folded
+            page.click("#coverage-more > summary")
             text = page.locator("#coverage").inner_text()
             for line in data["lines"][lang]:
                 assert line in text
@@ -225,3 +231,11 @@ def test_the_site_map_draws_streets_offline_and_steps_aside_for_tiles(sites, tmp
         page.wait_for_function(f"document.querySelectorAll('{street}').length === 0")
         assert page.locator(".leaflet-overlay-pane path").count() >= 1  # the wijk's outline stays
         page.close()
+
+
+def test_a_storys_date_is_written_in_each_language_and_a_typed_text_stays_as_typed():
+    from assetmap.publish import _written_date
+
+    assert _written_date("2026-12-07") == {"nl": "7 december 2026", "en": "7 December 2026"}
+    assert _written_date("Sinds 1985") == {"nl": "Sinds 1985", "en": "Sinds 1985"}
+    assert _written_date(None) == "" == _written_date("  ")

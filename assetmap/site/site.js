@@ -86,14 +86,14 @@
     if (isMeeting(a)) { facts.push('✔ ' + t('meeting_place')); }
     if (a.o) { facts.push(t('opening_hours') + ': ' + (lang === 'nl' && a.oh ? a.oh : a.o)); }
     if (a.p) { facts.push(t('operator') + ': ' + a.p); }
-    if (a.t) { facts.push(t('story_date') + ': ' + a.t); }
+    if (a.t) { facts.push(t('story_date') + ': ' + a.t[lang]); }
     if (a.w) { facts.push(t('wheelchair') + ': ' + t('wheelchair_' + a.w)); }
     if (a.f !== undefined) { facts.push(t('free_entry') + ': ' + t(a.f ? 'yes' : 'no')); }
     if (facts.length) { box.appendChild(el('ul', null, facts.map(function (f) { return el('li', {text: f}); }))); }
     if (a.s) {
       box.appendChild(el('p', {class: 'sub', text: t('stories_here')}));
       box.appendChild(el('ul', null, a.s.map(function (s) {
-        return el('li', null, [el('strong', {text: s[0]}), s[1] ? ' (' + s[1] + ')' : '', s[2] ? ': ' + s[2] : '']);
+        return el('li', null, [el('strong', {text: s[0]}), s[1] ? ' (' + s[1][lang] + ')' : '', s[2] ? ': ' + s[2] : '']);
       })));
     }
     if (a.l) {
@@ -444,20 +444,21 @@
   });
 
   // ------------------------------------------------------------------ stories, meeting places, coverage
+  // Each story folded to its title (what people told, grouped under one heading), so the phone page stays short.
   function renderStories() {
     var box = $('story-list');
     box.textContent = '';
     if (!S.stories.length) { box.appendChild(el('p', {text: t('site_no_stories')})); return; }
     S.stories.forEach(function (s) {
-      var parts = [el('h3', {text: s.n})];
-      if (s.t) { parts.push(el('p', {text: t('story_date') + ': ' + s.t})); }
+      var parts = [el('summary', null, [el('h3', {text: s.n})])];
+      if (s.t && s.t[lang]) { parts.push(el('p', {text: t('story_date') + ': ' + s.t[lang]})); }
       if (s.d) { parts.push(el('p', {text: s.d})); }
       if (s.p !== undefined) {
         parts.push(el('p', null, [t('site_story_about', {name: assets[s.p].n}) + ' ', s.k !== undefined && s.k !== null ? showButton(s.p) : null]));
       } else if (s.k !== undefined && s.k !== null) {
         parts.push(showButton(s.k));
       }
-      box.appendChild(el('article', {class: 'story'}, parts));
+      box.appendChild(el('article', {class: 'story'}, [el('details', null, parts)]));
     });
   }
 
@@ -468,7 +469,7 @@
     S.meeting_places.forEach(function (k) {
       var a = assets[k];
       var meta = (a.c ? categoryLabel(a.c) : blockLabel(a)) + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '');
-      list.appendChild(el('li', null, [badge(a, 22), el('strong', {text: a.n}), el('span', {text: meta}), showButton(k)]));
+      list.appendChild(el('li', null, [badge(a, 22), el('span', {class: 'entry'}, [el('strong', {text: a.n}), el('span', {class: 'meta', text: meta})]), showButton(k)]));
     });
   }
 
@@ -478,10 +479,9 @@
     var box = $('coverage-body'), c = S.coverage;
     box.textContent = '';
     if (!c) { box.appendChild(el('p', {text: t('site_coverage_none')})); return; }
+    var lines = c.lines[lang], method = lines[lines.length - 1];
     box.appendChild(el('p', {text: c.intro[lang]}));
-    c.lines[lang].forEach(function (line, i) {
-      box.appendChild(el('p', {class: i === c.lines[lang].length - 1 ? 'hint' : 'coverage-line', text: line}));
-    });
+    lines.slice(0, -1).forEach(function (line) { box.appendChild(el('p', {class: 'coverage-line', text: line})); });
     var head = el('tr', null, [el('th', {scope: 'col', text: t(c.level)}),
       el('th', {scope: 'col', class: 'num', text: t('col_population')}), el('th', {scope: 'col', class: 'num', text: t('col_covered')}),
       el('th', {scope: 'col', class: 'num', text: t('col_uncovered')}), el('th', {scope: 'col', class: 'num', text: t('col_pct')}),
@@ -491,14 +491,18 @@
       return el('tr', null, [el('th', {scope: 'row', text: cells[0] + (r.partial ? ' *' : '')})].concat(
         cells.slice(1).map(function (v) { return el('td', {class: 'num', text: v}); })));
     });
-    box.appendChild(el('div', {class: 'table-wrap'}, [el('table', null, [
-      el('caption', {text: t('site_coverage_title')}), el('thead', null, [head]), el('tbody', null, rows)])]));
+    // The headline stays in view; the table, its flags and the method fold under one line (a short phone page).
+    var more = el('details', {id: 'coverage-more'}, [el('summary', {text: t('site_coverage_details', {level: t(c.level).toLowerCase()})}),
+      el('div', {class: 'table-wrap'}, [el('table', null, [
+        el('caption', {text: t('site_coverage_title')}), el('thead', null, [head]), el('tbody', null, rows)])])]);
     var notes = c.areas.filter(function (r) { return r.partial; });
     if (notes.length) {
-      box.appendChild(el('ul', {class: 'notes'}, notes.map(function (r) {
+      more.appendChild(el('ul', {class: 'notes'}, notes.map(function (r) {
         return el('li', {class: 'partial-note', text: '* ' + r.name + ': ' + r.note[lang]});
       })));
     }
+    more.appendChild(el('p', {class: 'hint', text: method}));
+    box.appendChild(more);
   }
 
   // ------------------------------------------------------------------ language
