@@ -128,6 +128,9 @@ def test_the_sites_coverage_flags_every_partial_area_and_gives_no_bare_total(sit
     assert not any(line.startswith(headline[:20]) for line in lines)  # no headline figure at all
     assert decimal(54865, lang) in " ".join(lines)  # the partial summary: 12.040 of 54.865 residents (CBS)
     assert lines[-1].startswith({"nl": "Methode", "en": "Method"}[lang])  # the method stamp
+    # The site draws no gap dots at all (so none in a withheld area): no resident's point is in its data.
+    text = (sites["delft"] / "data.js").read_text(encoding="utf-8")
+    assert "gap" not in json.dumps(cov) and '"gaps"' not in text and "gap_coordinates" not in text
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

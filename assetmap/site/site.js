@@ -62,7 +62,8 @@
   }
 
   // A number as assetmap.numbers (Babel) writes it: "1.500" and "0,5" in Dutch, "1,500" and "0.5" in English.
-  // Only the distances are written here (they depend on where the visitor is); every other figure comes written.
+  // Only the distances and the counts of what is shown are written here (they change as the visitor filters);
+  // every other figure comes written.
   function fmt(n, decimals) {
     if (n === null || n === undefined) { return '–'; }
     return n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0});
@@ -298,7 +299,7 @@
   }
 
   function renderStatus() {
-    var text = t('shown', {shown: shown.length, total: assets.length});
+    var text = t('shown', {shown: fmt(shown.length), total: fmt(assets.length)});
     $('status').textContent = shown.length ? text : text + '. ' + t('site_no_results');
     var notes = [];
     if (state.when === 'now') {
@@ -313,7 +314,7 @@
     var box = $('unknown'), list = $('unknown-list');
     box.hidden = !unknown.length;
     list.textContent = '';
-    $('unknown-title').textContent = t('open_unknown_list', {count: unknown.length});
+    $('unknown-title').textContent = t('open_unknown_list', {count: fmt(unknown.length)});
     unknown.forEach(function (k) { list.appendChild(el('li', {text: assets[k].n})); });
   }
 
