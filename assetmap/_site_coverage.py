@@ -40,7 +40,10 @@ def site_coverage(ws, boundaries: gpd.GeoDataFrame, minutes: float | None, area:
     rows = [r for r in payload["buurten"] if r["code"] in codes]
     if not rows:
         return None
-    rows.sort(key=lambda r: (-(r["population"] - r["covered_population"]), r["name"]))
+    # Areas with a figure first, most residents beyond reach first; then the withheld ones, whose
+    # "beyond reach" is mostly the edge of the data, by name.
+    rows.sort(key=lambda r: (bool(r["withheld"]), 0 if r["withheld"] else -(r["population"] - r["covered_population"]),
+                             r["name"]))
     total = area_total(rows)
     whole = _total_level(boundaries, area, rows)
     level = rows[0]["level"]

@@ -118,6 +118,9 @@ def test_the_sites_coverage_flags_every_partial_area_and_gives_no_bare_total(sit
         else:
             assert cells[4] == percent(row["coverage_pct"], lang)
     assert areas[VOORHOF]["withheld"] and areas[VOORHOF]["cells"][lang][4] == "–"
+    # The area with a figure leads the table; the withheld ones follow by name (their "beyond reach" is the data's edge).
+    assert [a["code"] for a in cov["areas"]][0] == WIPPOLDER
+    assert [a["name"] for a in cov["areas"][1:]] == sorted(r["name"] for r in rows.values() if r["withheld"])
     assert areas[WIPPOLDER]["cells"][lang][1] == {"nl": "8.126", "en": "8,126"}[lang]
     # The whole gemeente lies mostly outside the data: its headline gives no figure, only the flag.
     assert cov["total"]["withheld"] and cov["pct"] is None
