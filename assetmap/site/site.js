@@ -445,12 +445,31 @@
   });
 
   // ------------------------------------------------------------------ stories, meeting places, coverage
+  // A section's list shows its first few; a button adds the rest (a long list would make the phone page long).
+  var SECTION_FIRST = 3;
+  function shortList(box, nodes) {
+    var old = $(box.id + '-more');
+    if (old) { old.parentNode.removeChild(old); }
+    nodes.slice(0, SECTION_FIRST).forEach(function (n) { box.appendChild(n); });
+    if (nodes.length <= SECTION_FIRST) { return; }
+    var rest = nodes.slice(SECTION_FIRST);
+    var button = el('button', {type: 'button', id: box.id + '-more', class: 'section-more',
+                               text: t('site_show_more', {count: fmt(rest.length)})});
+    button.addEventListener('click', function () {
+      rest.forEach(function (n) { box.appendChild(n); });
+      button.parentNode.removeChild(button);
+      var next = rest[0].querySelector('summary, button');
+      if (next) { next.focus(); }
+    });
+    box.parentNode.insertBefore(button, box.nextSibling);
+  }
+
   // Each story folded to its title (what people told, grouped under one heading), so the phone page stays short.
   function renderStories() {
     var box = $('story-list');
     box.textContent = '';
     if (!S.stories.length) { box.appendChild(el('p', {text: t('site_no_stories')})); return; }
-    S.stories.forEach(function (s) {
+    shortList(box, S.stories.map(function (s) {
       var parts = [el('summary', null, [el('h3', {text: s.n})])];
       if (s.t && s.t[lang]) { parts.push(el('p', {text: t('story_date') + ': ' + s.t[lang]})); }
       if (s.d) { parts.push(el('p', {text: s.d})); }
@@ -459,19 +478,19 @@
       } else if (s.k !== undefined && s.k !== null) {
         parts.push(showButton(s.k));
       }
-      box.appendChild(el('article', {class: 'story'}, [el('details', null, parts)]));
-    });
+      return el('article', {class: 'story'}, [el('details', null, parts)]);
+    }));
   }
 
   function renderMeetingPlaces() {
     var list = $('meeting-list');
     list.textContent = '';
     if (!S.meeting_places.length) { list.appendChild(el('li', {text: t('site_no_meeting_places')})); return; }
-    S.meeting_places.forEach(function (k) {
+    shortList(list, S.meeting_places.map(function (k) {
       var a = assets[k];
       var meta = (a.c ? categoryLabel(a.c) : blockLabel(a)) + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '');
-      list.appendChild(el('li', null, [badge(a, 22), el('span', {class: 'entry'}, [el('strong', {text: a.n}), el('span', {class: 'meta', text: meta})]), showButton(k)]));
-    });
+      return el('li', null, [badge(a, 22), el('span', {class: 'entry'}, [el('strong', {text: a.n}), el('span', {class: 'meta', text: meta})]), showButton(k)]);
+    }));
   }
 
   // The texts and numbers come written from publish (assetmap.numbers and coverage_notes: the words of
