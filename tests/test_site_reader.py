@@ -112,4 +112,7 @@ def test_long_sections_show_their_first_three_and_the_rest_on_a_button(site, tmp
         page.locator("#meeting-list-more").click()
         assert page.locator("#meeting-list > li").count() == 14
         assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#meeting-list > li')[3]")
+        page.locator("#story-list summary").first.click()  # an open story, its heading inside its summary
+        violations = browsing.axe_violations(page)
+        assert not violations, browsing.describe(violations)
         context.close()
