@@ -55,7 +55,7 @@ def site_coverage(ws, boundaries: gpd.GeoDataFrame, minutes: float | None, area:
     for lang in LANGUAGES:
         out["intro"][lang] = t("site_coverage_intro", lang, minutes=decimal(result.minutes, lang),
                                level=t(level, lang).lower())
-        note = partial_note({**total, "level": whole}, lang)
+        note = partial_note({**total, "level": whole or t("area", lang).lower()}, lang)
         if total["withheld"]:
             lines = [note]
         else:
@@ -80,8 +80,9 @@ def site_coverage(ws, boundaries: gpd.GeoDataFrame, minutes: float | None, area:
     return out
 
 
-def _total_level(boundaries: gpd.GeoDataFrame, area: str | None, rows: list[dict]) -> str:
-    """The word for the whole the site is about (``wijk``, ``gemeente``), for the flag of its total."""
+def _total_level(boundaries: gpd.GeoDataFrame, area: str | None, rows: list[dict]) -> str | None:
+    """The word for the whole the site is about (``wijk``, ``gemeente``), for the flag of its total;
+    None when it is none of these (the flag then says "area" in each language)."""
     if len(rows) == 1:
         return rows[0]["level"]
     if area and len(boundaries):
@@ -90,4 +91,4 @@ def _total_level(boundaries: gpd.GeoDataFrame, area: str | None, rows: list[dict
             return str(own.iloc[0])
     if "gemeente_code" in boundaries.columns and boundaries["gemeente_code"].dropna().nunique() == 1:
         return "gemeente"
-    return t("area", "nl").lower()
+    return None
