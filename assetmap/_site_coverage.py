@@ -24,11 +24,26 @@ __all__ = ["site_coverage"]
 def site_coverage(ws, boundaries: gpd.GeoDataFrame, minutes: float | None, area: str | None) -> dict | None:
     """The coverage summary per area as the coverage page computes it (public meeting places only).
 
-    Returns None without a walking network or population (the page says so). Else the figures
-    (``minutes``, ``speed_kmh``, ``level``, ``population``, ``covered``, ``pct``, ``method``,
-    ``total`` with its flags) and the texts per language: ``intro``, ``lines`` (the headline, the
-    flag of the total, the summary of partial areas, the method stamp), and per area ``cells``
-    (name, population, covered, uncovered, %, median) and ``note`` (its flag, empty when complete).
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        The workspace, opened as the ``public`` actor (see :func:`assetmap.publish.site_data`).
+    boundaries : geopandas.GeoDataFrame
+        The site's boundaries (already limited to its area): the rows of these codes are shown.
+    minutes : float or None
+        Walking minutes (default ``settings.COVERAGE_MINUTES``).
+    area : str or None
+        The wijk or buurt code the site is about (names the whole in the flag of the total).
+
+    Returns
+    -------
+    dict or None
+        None without a walking network or population (the page says so). Else the figures
+        (``minutes``, ``speed_kmh``, ``level``, ``population``, ``covered``, ``pct``, ``method``,
+        ``total`` with its flags) and the texts per language: ``intro``, ``lines`` (the headline,
+        the flag of the total, the summary of partial areas, the method stamp), and per area
+        ``cells`` (name, population, covered, uncovered, %, median) and ``note`` (its flag, empty
+        when complete); the areas with a figure first.
     """
     try:
         inputs = coverage.load_inputs(ws)
