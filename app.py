@@ -82,11 +82,13 @@ def load_example() -> None:
 
 empty = not ui.workspace_path().is_file() or not len(ui.layers(ui.workspace_path(), actor)["assets"])
 if coordinator and empty:
-    st.info(t("demo_intro", lang))
+    # The first screen says one thing: "still empty" or (below) "does not exist yet", never both.
+    if ui.workspace_path().is_file():
+        st.info(t("demo_intro", lang))
     if st.button(t("demo_button", lang), key="load_demo", type="primary"):
         load_example()
 
-path = ui.require_workspace(lang)
+path = ui.require_workspace(lang, home=True)
 
 # ---------------------------------------------------------------- load an area (coordinators)
 def run_import(action, **kwargs) -> None:
@@ -193,7 +195,7 @@ if len(assets):
         st.bar_chart(per_area.to_frame(), horizontal=True)
         with st.expander(t("as_table", lang)):
             st.table(per_area.to_frame())
-else:
+elif not (coordinator and empty):  # the coordinator's intro above already says so
     st.info(t("no_assets", lang))
 
 st.markdown(f"**{t('home_sources', lang)}**")

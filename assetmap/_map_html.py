@@ -292,10 +292,6 @@ def _number(value) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _fmt(value: float | None, decimals: int) -> str:
-    return "–" if value is None else f"{value:,.{decimals}f}".replace(",", " ")
-
-
 def is_true(value) -> bool:
     """Whether a cell holds a true value (None, pandas' NA and NaN are not).
 

@@ -40,6 +40,7 @@ __all__ = [
     "add_offline_base",
     "offline_base_layer",
     "offline_geojson",
+    "workspace_geojson",
 ]
 
 #: Colours of the offline layer (those of the printed maps).
@@ -140,8 +141,29 @@ def offline_geojson(path: str, mtime_ns: int, size: int) -> dict:
     from assetmap.service import open_workspace
 
     with open_workspace(path) as ws:
-        _, edges = ws.walk_network()
-        base = ws.basemap()
+        return workspace_geojson(ws)
+
+
+def workspace_geojson(ws, bbox: tuple[float, float, float, float] | None = None) -> dict:
+    """The offline base map of an open workspace as GeoJSON: the app's (:func:`offline_geojson`) and
+    the published site's (:mod:`assetmap.publish`).
+
+    Parameters
+    ----------
+    ws : assetmap.service.Workspace
+        An open workspace (the walking network and the ``basemap`` layer are OSM data, the same for
+        every actor).
+    bbox : tuple of float, optional
+        ``(min lon, min lat, max lon, max lat)``: keep only what lies inside (a site about one wijk).
+
+    Returns
+    -------
+    dict
+        A FeatureCollection in EPSG:4326, features with ``kind``; green and water first, then
+        waterways and streets.
+    """
+    _, edges = ws.walk_network()
+    base = ws.basemap()
     parts = []
     for kind in ("green", "water", "waterway"):
         rows = base[(base["kind"] == kind).to_numpy()] if len(base) else base
@@ -151,14 +173,20 @@ def offline_geojson(path: str, mtime_ns: int, size: int) -> dict:
         parts.append(("street", edges.geometry))
     features = []
     for kind, geoms in parts:
+        if bbox is not None:
+            geoms = geoms.to_crs(settings.STORAGE_CRS)
+            geoms = gpd.GeoSeries(shapely.clip_by_rect(geoms.geometry.array, *bbox), crs=settings.STORAGE_CRS)
         simple = geoms.to_crs(settings.METRIC_CRS).simplify(OFFLINE_SIMPLIFY_M).to_crs(settings.STORAGE_CRS)
-        simple = gpd.GeoSeries(simple[~simple.is_empty & simple.notna()]).set_precision(10 ** -OFFLINE_DECIMALS)
+        simple = simple[~simple.is_empty]  # (empty first: notna() warns about empty geometries)
+        simple = gpd.GeoSeries(simple[simple.notna()]).set_precision(10 ** -OFFLINE_DECIMALS)
         # One multi-geometry per kind: thousands of small features would cost more than their coordinates.
         pieces = [g for geom in simple for g in getattr(geom, "geoms", [geom]) if not g.is_empty]
-        if not pieces:
-            continue
-        multi = shapely.MultiLineString(pieces) if pieces[0].geom_type == "LineString" else shapely.MultiPolygon(
-            [g for g in pieces if g.geom_type == "Polygon"])
+        lines = [g for g in pieces if g.geom_type == "LineString"]
+        polygons = [g for g in pieces if g.geom_type == "Polygon"]
+        if not lines and not polygons:
+            continue  # clipping may leave points only
+        # A kind is lines (streets, waterways) or areas (water, green); a clip's stray bits of the other go.
+        multi = shapely.MultiLineString(lines) if len(lines) >= len(polygons) else shapely.MultiPolygon(polygons)
         features.append({"type": "Feature", "properties": {"kind": kind}, "geometry": multi.__geo_interface__})
     return {"type": "FeatureCollection", "features": features}
 

@@ -9,12 +9,13 @@ method stamp (:func:`assetmap.coverage.method_stamp`).
 
 from __future__ import annotations
 
+from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.layers.boundaries import area_code
 from assetmap.messages import text
 from assetmap.numbers import day, decimal, percent
 
-__all__ = ["area_label", "for_area", "method_note", "partial_note", "partial_summary"]
+__all__ = ["area_label", "area_total", "for_area", "method_note", "partial_note", "partial_summary"]
 
 
 def partial_note(row: dict, lang: str | None = None) -> str:
@@ -37,6 +38,51 @@ def partial_note(row: dict, lang: str | None = None) -> str:
         return ""
     return text("coverage_partial_withheld" if row.get("withheld") else "coverage_partial_shown", lang,
                 share=percent(100 * float(row["data_share"]), lang, 0), level=row.get("level") or "")
+
+
+def area_total(rows: list[dict], cbs: int | None = None) -> dict | None:
+    """The figures of an area over its rows, flagged as its rows are: the profile's key figures and the
+    site's headline (a total over partial areas is itself partial, never a bare figure).
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of ``coverage --json`` (``population``, ``covered_population``, ``coverage_pct``,
+        ``median_minutes``, ``p90_minutes``, ``population_cbs``, ``data_share``, ``partial``,
+        ``withheld``, ``level``).
+    cbs : int, optional
+        The CBS residents of the whole area; default the sum of the rows' ``population_cbs``.
+
+    Returns
+    -------
+    dict or None
+        ``population``, ``covered_population``, ``uncovered_population``, ``coverage_pct``,
+        ``median_minutes``, ``p90_minutes`` (None over several rows), ``population_cbs``,
+        ``data_share`` (of several rows: the share of the CBS residents the data hold), ``partial``,
+        ``withheld`` and ``level`` (None over several rows); None without rows.
+    """
+    if not rows:
+        return None
+    if len(rows) == 1:
+        row = rows[0]
+        return {"population": row["population"], "covered_population": row["covered_population"],
+                "uncovered_population": row["population"] - row["covered_population"],
+                "coverage_pct": row["coverage_pct"], "median_minutes": row["median_minutes"],
+                "p90_minutes": row["p90_minutes"], "population_cbs": row["population_cbs"],
+                "data_share": row["data_share"], "partial": row["partial"], "withheld": row["withheld"],
+                "level": row["level"]}
+    if cbs is None:
+        cbs = sum(int(r.get("population_cbs", r["population"])) for r in rows)
+    population = sum(r["population"] for r in rows)
+    covered = sum(r["covered_population"] for r in rows)
+    # The same rounding as coverage.CoverageResult.total, so a whole gemeente reads as `total`.
+    pct = round(100.0 * covered / population, 1) if population else 0.0
+    # Of a gemeente or a wijk, the share of its residents (CBS) that the data hold.
+    share = round(min(1.0, population / cbs), 3) if cbs else 1.0
+    return {"population": population, "covered_population": covered, "uncovered_population": population - covered,
+            "coverage_pct": pct, "median_minutes": None, "p90_minutes": None, "population_cbs": cbs,
+            "data_share": share, "partial": share < float(settings.COMPLETE_DATA_SHARE),
+            "withheld": share < float(settings.WITHHOLD_DATA_SHARE), "level": None}
 
 
 def partial_summary(rows: list[dict], lang: str | None = None) -> list[str]:

@@ -42,7 +42,6 @@ from assetmap._map_elements import (
     display_points,
 )
 from assetmap._map_html import (
-    _fmt,
     _layer_name,
     _number,
     _records,
@@ -73,8 +72,10 @@ from assetmap._map_style import (
     coverage_colour,
     icon_svg,
 )
+from assetmap.coverage_notes import partial_note
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.numbers import decimal, percent
 
 __all__ = [
     # the map builders
@@ -198,11 +199,15 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
     simplified = display_boundaries(areas)
     features = []
     for row, geom in zip(_records(areas), simplified.geometry):
-        pct = _number(row.get("coverage_pct"))
+        withheld = is_true(row.get("withheld"))  # too little of the area in the map data: no figure
+        pct = None if withheld else _number(row.get("coverage_pct"))
+        uncovered = None if withheld else _number(row.get("uncovered_population"))
         tip = (f"<b>{html.escape(plain_text(row.get('name')))}</b><br>"
-               f"{t('col_pct', lang)}: {_fmt(pct, 0)}%<br>"
-               f"{t('col_population', lang)}: {_fmt(_number(row.get('population')), 0)}<br>"
-               f"{t('col_uncovered', lang)}: {_fmt(_number(row.get('uncovered_population')), 0)}")
+               f"{t('col_pct', lang)}: {percent(pct, lang, 0)}<br>"
+               f"{t('col_population', lang)}: {decimal(_number(row.get('population')), lang)}<br>"
+               f"{t('col_uncovered', lang)}: {decimal(uncovered, lang)}")
+        if is_true(row.get("partial")):  # the same words as the table, the CLI and the profile
+            tip += f"<br><i>{html.escape(partial_note(row, lang))}</i>"
         features.append(_feature(geom, {"tip": tip, "fill": coverage_colour(pct)}))
     group = folium.FeatureGroup(name=t("layer_coverage", lang))
     _GeoJsonLayer(features, sticky=True, style_js=(
@@ -220,7 +225,7 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
         # One text per shown minute value: a city has 100,000 gap points, not 100 texts.
         minutes_away = pd.to_numeric(gap_points["walk_minutes"], errors="coerce").to_numpy(dtype=float)
         values, index = np.unique(np.nan_to_num(minutes_away, nan=-1.0), return_inverse=True)
-        texts = [t("unreachable", lang) if value < 0 else t("walk_minutes", lang, minutes=_fmt(value, 0))
+        texts = [t("unreachable", lang) if value < 0 else t("walk_minutes", lang, minutes=decimal(value, lang))
                  for value in values]
         _DotCloud(lonlat, index.ravel(), texts, colour=GAP_COLOUR).add_to(group)
         group.add_to(fmap)
@@ -238,7 +243,7 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
         group = folium.FeatureGroup(name=t("layer_sites", lang))
         site_features = [
             _point_feature(point, {
-                "tip": f"{int(rank)}. {html.escape(plain_text(name))}: +{_fmt(_number(added), 0)}",
+                "tip": f"{int(rank)}. {html.escape(plain_text(name))}: +{decimal(_number(added), lang)}",
                 "rank": int(rank)})
             for rank, name, added, point in zip(sites["rank"], sites["name"], sites["added_population"],
                                                 display_points(sites))]

@@ -39,8 +39,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from assetmap import __version__, coverage, export, maps, settings
-from assetmap.errors import AssetmapError, InputError
+from assetmap import __version__, export, maps, settings
+from assetmap._site_coverage import site_coverage
+from assetmap.basemap import OFFLINE_STYLE, workspace_geojson
+from assetmap.errors import InputError
 from assetmap.files import is_workspace_file
 from assetmap.i18n import LANGUAGES, block_label, category_label, hours_label, t, use_block_labels
 from assetmap.layers import categories, opening
@@ -95,13 +97,13 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("wheelchair_limited"), N_("wheelchair_no"), N_("free_entry"), N_("yes"), N_("no"), N_("stories_here"),
     N_("linked_with"), N_("link_works_with"), N_("link_could_work_with"), N_("link_part_of"),
     N_("link_located_at"), N_("link_story_about"), N_("link_other"), N_("name"), N_("category"), N_("area"),
-    N_("offline_tiles"), N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
+    N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
     N_("col_uncovered"), N_("col_pct"), N_("col_median"), N_("page_map"),
     N_("site_skip_list"), N_("site_skip_map"), N_("site_other_language"), N_("site_switch_language"),
     N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
     N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
-    N_("site_coverage_intro"), N_("site_more_filters"), N_("site_coverage_total"), N_("site_coverage_none"), N_("site_updated"),
+    N_("site_more_filters"), N_("site_coverage_none"), N_("site_coverage_details"), N_("site_updated"),
     N_("site_download"), N_("site_close"), N_("site_zoom_in"), N_("site_zoom_out"), N_("site_sections"),
     N_("site_map_hint"), N_("site_map_hint_many"), N_("site_filters_title"),
     # When open and near me (filters of the resident map; the same texts as the app's).
@@ -293,6 +295,8 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         ``assets`` (compact records, coordinates rounded to :data:`assetmap.maps.COORD_DECIMALS`),
         ``stories``, ``meeting_places`` (indices into ``assets``), ``boundaries`` (GeoJSON,
         simplified in RD New), ``bounds``, ``coverage`` (or None), ``attribution``, ``tiles``,
+        ``basemap`` and ``basemap_style`` (streets, water and green from the workspace's OSM data,
+        drawn until a background tile loads: the map needs no tile server offline),
         ``canvas_from``, ``published``; ``week`` (the Monday of the week whose opening times the
         records hold) and ``streets`` (``[name, lat, lon]`` per street name of the workspace, for
         "bij mij in de buurt" without any online look-up).
@@ -342,9 +346,11 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         "meeting_places": sorted((index[i] for i in places if i in index), key=lambda k: records[k]["n"].lower()),
         "boundaries": _boundary_features(boundaries),
         "bounds": _bounds(assets if len(assets) else boundaries),
-        "coverage": _coverage(ws, boundaries, level, minutes),
+        "coverage": site_coverage(ws, boundaries, minutes, area),
         "attribution": f"{settings.OSM_ATTRIBUTION} | {settings.CBS_ATTRIBUTION}",
         "tiles": TILE_URL,
+        "basemap": _basemap(ws, boundaries),
+        "basemap_style": OFFLINE_STYLE,
         "canvas_from": CANVAS_FROM,
         "week": (week - timedelta(days=week.weekday())).isoformat(),
         "streets": _streets(ws),
@@ -389,7 +395,7 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
         optional = {"c": categories.canonical(maps.plain_text(row.get("category"))) or "",
                     "a": maps.plain_text(row.get(area_column)),
                     "d": maps.shorten_text(maps.plain_text(row.get("description"))), "o": maps.plain_text(row.get("opening_hours")),
-                    "p": maps.plain_text(row.get("operator")), "t": maps.plain_text(row.get("story_date"))}
+                    "p": maps.plain_text(row.get("operator")), "t": _written_date(row.get("story_date"))}
         record |= {k: v for k, v in optional.items() if v}
         dutch_hours = hours_label(record.get("o"), "nl")
         if record.get("o") and dutch_hours != record["o"]:
@@ -406,7 +412,7 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
             record["f"] = 1 if bool(free) else 0
         told = stories.get(record["i"])
         if told:
-            record["s"] = [[maps.plain_text(s.get("name")), maps.plain_text(s.get("story_date")), maps.shorten_text(maps.plain_text(s.get("description")))]
+            record["s"] = [[maps.plain_text(s.get("name")), _written_date(s.get("story_date")), maps.shorten_text(maps.plain_text(s.get("description")))]
                            for s in told]
         links = linked.get(record["i"])
         if links:
@@ -414,6 +420,18 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
         records.append(record)
     # Sorted by name here, so the page lists them alphabetically without sorting thousands of names.
     return sorted(records, key=lambda r: (r["n"].casefold(), r["i"]))
+
+
+def _written_date(value) -> dict | str:
+    """A story's date as each language writes it (``7 december 2026``, :func:`assetmap.numbers.day`);
+    a text that is no date (``Sinds 1985``) as it was typed, in both; empty when there is none."""
+    typed = maps.plain_text(value).strip()
+    if not typed:
+        return ""
+    try:
+        return {language: written_day(typed, language) for language in LANGUAGES}
+    except (TypeError, ValueError):
+        return {language: typed for language in LANGUAGES}
 
 
 def _add_week_hours(records: list[dict], assets: gpd.GeoDataFrame, activities: pd.DataFrame, week: date) -> None:
@@ -460,7 +478,7 @@ def _stories(assets: gpd.GeoDataFrame, index: dict[str, int]) -> list[dict]:
         if not maps.plain_text(row.get("description")) or maps.plain_text(row.get("source")).lower().startswith("osm"):
             continue
         item = {"k": index.get(maps.plain_text(row.get("id"))), "n": maps.plain_text(row.get("name")),
-                "t": maps.plain_text(row.get("story_date")), "d": maps.plain_text(row.get("description"))}
+                "t": _written_date(row.get("story_date")), "d": maps.plain_text(row.get("description"))}
         place = index.get(maps.plain_text(row.get("related_asset_id")))
         if place is not None:
             item["p"] = place
@@ -496,29 +514,14 @@ def _bounds(frame: gpd.GeoDataFrame) -> list | None:
     return [[round(miny, d), round(minx, d)], [round(maxy, d), round(maxx, d)]]
 
 
-def _coverage(ws, boundaries: gpd.GeoDataFrame, level: str, minutes: float | None) -> dict | None:
-    """The coverage summary per area as the coverage page computes it (public meeting places only)."""
-    try:
-        inputs = coverage.load_inputs(ws)
-        result = coverage.compute_coverage(inputs, minutes=minutes)
-    except AssetmapError:
-        return None  # no walking network or no population: the page says so
-    codes = set(boundaries["code"].astype(object)) if len(boundaries) else set()
-    rows = [r for r in result.to_dict()["buurten"] if r["code"] in codes]
-    if not rows:
-        return None
-    population = sum(r["population"] for r in rows)
-    covered = sum(r["covered_population"] for r in rows)
-    # An area mostly outside the map data gets no figure (pct None shows as a dash); every area says
-    # its share inside the data, and the summary carries the method stamp (coverage.method_stamp).
-    return {"minutes": result.minutes, "speed_kmh": result.speed_kmh, "level": rows[0]["level"],
-            "population": population, "covered": covered, "method": dict(result.method),
-            "pct": round(100.0 * covered / population, 1) if population else 0.0,
-            "areas": [{"name": r["name"], "population": r["population"], "covered": r["covered_population"],
-                       "pct": None if r["coverage_pct"] is None or r["withheld"] else round(float(r["coverage_pct"]), 1),
-                       "median": r["median_minutes"], "data_share": r["data_share"], "partial": r["partial"],
-                       "withheld": r["withheld"]}
-                      for r in sorted(rows, key=lambda r: (-(r["population"] - r["covered_population"]), r["name"]))]}
+def _basemap(ws, boundaries: gpd.GeoDataFrame) -> dict:
+    """The offline base map (:func:`assetmap.basemap.workspace_geojson`), within the site's areas' bounds
+    and a margin (``settings.SITE_BASEMAP_MARGIN_M``) when the site is about some of the workspace's areas."""
+    if not len(boundaries):
+        return workspace_geojson(ws)
+    margin = boundaries.to_crs(settings.METRIC_CRS).geometry.union_all().buffer(settings.SITE_BASEMAP_MARGIN_M)
+    bbox = gpd.GeoSeries([margin], crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS).total_bounds
+    return workspace_geojson(ws, tuple(float(v) for v in bbox))
 
 
 # ---------------------------------------------------------------------- writing

@@ -16,6 +16,7 @@ __all__ = [
     "IMPORT_BUFFER_M",
     "COMPLETE_DATA_SHARE",
     "WITHHOLD_DATA_SHARE",
+    "SITE_BASEMAP_MARGIN_M",
     "MAX_SNAP_DISTANCE_M",
     "DEMAND_GRID_M",
     "SUGGEST_TIME_LIMIT_S",
@@ -69,6 +70,9 @@ COMPLETE_DATA_SHARE: float = 0.95
 #: the area. From this share up to ``COMPLETE_DATA_SHARE`` the figure is shown with the flag and
 #: the share it is about.
 WITHHOLD_DATA_SHARE: float = 0.5
+#: How far beyond its areas (metres, RD New) a published site's offline base map reaches (streets,
+#: water and green drawn until a background tile loads).
+SITE_BASEMAP_MARGIN_M: float = 300.0
 #: A point further than this from the walking network (metres) is reported as unreachable.
 MAX_SNAP_DISTANCE_M: float = 500.0
 #: Side of the fallback demand grid cells in metres (CBS uses 100 m squares).

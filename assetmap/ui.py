@@ -559,7 +559,7 @@ def workspace_version(path: Path) -> tuple[int, int]:
     return stat.st_mtime_ns, stat.st_size
 
 
-def require_workspace(lang: str) -> Path:
+def require_workspace(lang: str, home: bool = False) -> Path:
     """The workspace path, or stop the page with a message when the file is missing.
 
     When the file is missing the page shows ``workspace_missing`` (with the path only for a
@@ -570,6 +570,8 @@ def require_workspace(lang: str) -> Path:
     ----------
     lang : str
         Language code of the message.
+    home : bool
+        The start page asks: the message says "create it here", not "on the start page".
 
     Returns
     -------
@@ -578,8 +580,10 @@ def require_workspace(lang: str) -> Path:
     """
     path = workspace_path()
     if not path.is_file():
-        st.info(t("workspace_missing", lang, path=path) if local_files_allowed(session_actor())
-                else t("workspace_missing_hosted", lang))
+        if local_files_allowed(session_actor()):
+            st.info(t("workspace_missing_home" if home else "workspace_missing", lang, path=path))
+        else:
+            st.info(t("workspace_missing_home_hosted" if home else "workspace_missing_hosted", lang))
         st.stop()
     try:  # the workspace's own names ("Talenten") for every label this run draws
         use_block_labels(load_block_labels(str(path), workspace_version(path)))

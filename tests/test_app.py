@@ -110,10 +110,24 @@ def test_every_page_copes_with_an_empty_workspace(tmp_path, monkeypatch):
         at = run(script)
         if script == GAPS_PAGE:
             assert at.info[0].value == i18n.t("coverage_no_network", "nl")  # a message, not a traceback
-        elif script == APP:  # the coordinator is offered the Delft example first
-            assert [i.value for i in at.info][:2] == [i18n.t("demo_intro", "nl"), i18n.t("no_assets", "nl")]
+        elif script == APP:  # the coordinator is offered the Delft example, and that is the one message
+            assert [i.value for i in at.info] == [i18n.t("demo_intro", "nl")]
         elif script == MAP_PAGE:
             assert at.info[0].value == i18n.t("no_assets", "nl")
+
+
+def test_the_first_screen_of_a_new_workspace_says_one_thing(tmp_path, monkeypatch):
+    """No "still empty" beside "does not exist yet, create it on the start page" while on that page."""
+    target = tmp_path / "nieuw.gpkg"
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(target))
+    at = run(APP)
+    assert not at.exception
+    assert [i.value for i in at.info] == [i18n.t("workspace_missing_home", "nl", path=target)]
+    assert i18n.t("demo_button", "nl") in [b.label for b in at.main.button]  # beside "open" and "create"
+    assert not target.exists()  # looking creates nothing
+    at.button(key="load_demo").click().run()
+    assert not at.exception and target.is_file()
+    assert i18n.t("demo_intro", "nl") not in [i.value for i in at.info]
 
 
 def test_language_switch_in_sidebar_changes_texts(workspace):

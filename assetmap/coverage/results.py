@@ -146,13 +146,24 @@ class CoverageResult:
 
     @cached_property
     def gap_coordinates(self) -> pd.DataFrame:
-        """The gaps as a plain table for drawing: ``lon``, ``lat`` (EPSG:4326) and ``walk_minutes``
-        (NaN where unreachable), in the order of ``gaps``, without a point object per row."""
-        rows = ~self._covered
+        """The gaps to draw, as a plain table: ``lon``, ``lat`` (EPSG:4326) and ``walk_minutes`` (NaN
+        where unreachable), in the order of ``gaps``, without a point object per row, and without the
+        gaps of a ``withheld`` area: where too little of an area lies in the map data to give its
+        figure, a dot "too far from a meeting place" would claim what the figure does not."""
+        rows = ~self._covered & ~self._in_withheld_area()
         lonlat = self._shared.point_lonlat(rows)
         walk = self._walk_minutes[rows]
         return pd.DataFrame({"lon": lonlat[:, 0], "lat": lonlat[:, 1],
                              "walk_minutes": np.where(np.isfinite(walk), np.round(walk, 2), np.nan)})
+
+    def _in_withheld_area(self) -> np.ndarray:
+        """Per demand point: whether it lies in an area whose figure is withheld (see :meth:`to_dict`)."""
+        shared = self._shared
+        withheld = np.zeros(len(self._table), dtype=bool)
+        withheld[self._order] = self._table["withheld"].to_numpy(dtype=bool)  # back to the order of the inputs
+        group_withheld = np.zeros(shared.group_count + 1, dtype=bool)  # the last slot: points in no area
+        group_withheld[shared.area_group[withheld]] = True
+        return group_withheld[shared.point_group]
 
     def _point_frame(self, rows, with_covered: bool) -> gpd.GeoDataFrame:
         shared, walk = self._shared, self._walk_minutes

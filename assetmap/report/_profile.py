@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from assetmap import settings
+from assetmap.coverage_notes import area_total
 from assetmap.errors import InputError
 from assetmap.layers.boundaries import area_code
 from assetmap.layers.grid import area_of
@@ -176,7 +177,7 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
     profile.minutes, profile.speed_kmh, profile.method = result.minutes, result.speed_kmh, dict(result.method)
     rows = result.to_dict()["buurten"]
     profile.coverage = area_rows(rows, boundaries, code)
-    profile.coverage_total = _total(profile.coverage, _cbs_population(boundaries, code, profile.coverage))
+    profile.coverage_total = area_total(profile.coverage, _cbs_population(boundaries, code, profile.coverage))
     if not profile.coverage:
         profile.notes.append(N_("report_outside_coverage"))
     area_4326 = gpd.GeoSeries([area], crs=settings.METRIC_CRS).to_crs(settings.STORAGE_CRS).iloc[0]
@@ -271,26 +272,3 @@ def _cbs_population(boundaries: gpd.GeoDataFrame, code: str, rows: list[dict]) -
     return int(sum(r.get("population_cbs", r["population"]) for r in rows))
 
 
-def _total(rows: list[dict], cbs: int) -> dict | None:
-    """The area's figures over its rows, with how much of it lies inside the map data (``data_share``,
-    ``partial``, ``withheld``: see :meth:`assetmap.coverage.CoverageResult.to_dict`)."""
-    if not rows:
-        return None
-    if len(rows) == 1:
-        row = rows[0]
-        return {"population": row["population"], "covered_population": row["covered_population"],
-                "uncovered_population": row["population"] - row["covered_population"],
-                "coverage_pct": row["coverage_pct"], "median_minutes": row["median_minutes"],
-                "p90_minutes": row["p90_minutes"], "population_cbs": row["population_cbs"],
-                "data_share": row["data_share"], "partial": row["partial"], "withheld": row["withheld"],
-                "level": row["level"]}
-    population = sum(r["population"] for r in rows)
-    covered = sum(r["covered_population"] for r in rows)
-    # The same rounding as coverage.CoverageResult.total, so a whole gemeente reads as `total`.
-    pct = round(100.0 * covered / population, 1) if population else 0.0
-    # Of a gemeente or a wijk, the share of its residents (CBS) that the data hold.
-    share = round(min(1.0, population / cbs), 3) if cbs else 1.0
-    return {"population": population, "covered_population": covered, "uncovered_population": population - covered,
-            "coverage_pct": pct, "median_minutes": None, "p90_minutes": None, "population_cbs": cbs,
-            "data_share": share, "partial": share < float(settings.COMPLETE_DATA_SHARE),
-            "withheld": share < float(settings.WITHHOLD_DATA_SHARE), "level": None}

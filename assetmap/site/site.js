@@ -1,5 +1,6 @@
 /* assetmap resident map: draws window.ASSETMAP_SITE (data.js) with Leaflet.
- * No request leaves the folder except the OpenStreetMap background tiles; the map works without them.
+ * No request leaves the folder except the OpenStreetMap background tiles; without them the map draws its
+ * own streets, water and green (data.js).
  * Every text that people typed goes into the page as text (textContent), never as HTML. */
 (function () {
   'use strict';
@@ -60,15 +61,12 @@
     return node;
   }
 
+  // A number as assetmap.numbers (Babel) writes it: "1.500" and "0,5" in Dutch, "1,500" and "0.5" in English.
+  // Only the distances and the counts of what is shown are written here (they change as the visitor filters);
+  // every other figure comes written.
   function fmt(n, decimals) {
     if (n === null || n === undefined) { return '–'; }
     return n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0});
-  }
-
-  // A percentage as assetmap.numbers writes it: "43,3 %" in Dutch, "43.3%" in English.
-  function pct(n, decimals) {
-    if (n === null || n === undefined) { return '–'; }
-    return fmt(n, decimals) + (lang === 'nl' ? '\u00a0%' : '%');
   }
 
   function isMeeting(a) { return !!(a.m || a.mp); }
@@ -89,14 +87,14 @@
     if (isMeeting(a)) { facts.push('✔ ' + t('meeting_place')); }
     if (a.o) { facts.push(t('opening_hours') + ': ' + (lang === 'nl' && a.oh ? a.oh : a.o)); }
     if (a.p) { facts.push(t('operator') + ': ' + a.p); }
-    if (a.t) { facts.push(t('story_date') + ': ' + a.t); }
+    if (a.t) { facts.push(t('story_date') + ': ' + a.t[lang]); }
     if (a.w) { facts.push(t('wheelchair') + ': ' + t('wheelchair_' + a.w)); }
     if (a.f !== undefined) { facts.push(t('free_entry') + ': ' + t(a.f ? 'yes' : 'no')); }
     if (facts.length) { box.appendChild(el('ul', null, facts.map(function (f) { return el('li', {text: f}); }))); }
     if (a.s) {
       box.appendChild(el('p', {class: 'sub', text: t('stories_here')}));
       box.appendChild(el('ul', null, a.s.map(function (s) {
-        return el('li', null, [el('strong', {text: s[0]}), s[1] ? ' (' + s[1] + ')' : '', s[2] ? ': ' + s[2] : '']);
+        return el('li', null, [el('strong', {text: s[0]}), s[1] ? ' (' + s[1][lang] + ')' : '', s[2] ? ': ' + s[2] : '']);
       })));
     }
     if (a.l) {
@@ -113,7 +111,15 @@
   map.attributionControl.setPrefix(false);
   // The attribution is on the map itself, so it shows also when the tiles cannot load.
   map.attributionControl.addAttribution(S.attribution.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
-  L.tileLayer(S.tiles, {maxZoom: 19}).addTo(map);
+  var tiles = L.tileLayer(S.tiles, {maxZoom: 19}).addTo(map);
+  // Offline, the streets, water and green of the workspace (assetmap.basemap) stand in for the tiles;
+  // the first tile that loads takes their place, so online nothing changes.
+  if (S.basemap && S.basemap.features.length) {
+    var base = L.geoJSON(S.basemap, {interactive: false, style: function (f) {
+      return S.basemap_style[f.properties.kind] || {};
+    }}).addTo(map);
+    tiles.once('tileload', function () { map.removeLayer(base); });
+  }
   if (S.boundaries.features.length) {
     L.geoJSON(S.boundaries, {interactive: false, style: function (f) {
       return {color: '#4d4d4d', weight: f.properties.w, dashArray: '4 4', fillOpacity: 0.03};
@@ -293,7 +299,7 @@
   }
 
   function renderStatus() {
-    var text = t('shown', {shown: shown.length, total: assets.length});
+    var text = t('shown', {shown: fmt(shown.length), total: fmt(assets.length)});
     $('status').textContent = shown.length ? text : text + '. ' + t('site_no_results');
     var notes = [];
     if (state.when === 'now') {
@@ -308,7 +314,7 @@
     var box = $('unknown'), list = $('unknown-list');
     box.hidden = !unknown.length;
     list.textContent = '';
-    $('unknown-title').textContent = t('open_unknown_list', {count: unknown.length});
+    $('unknown-title').textContent = t('open_unknown_list', {count: fmt(unknown.length)});
     unknown.forEach(function (k) { list.appendChild(el('li', {text: assets[k].n})); });
   }
 
@@ -439,52 +445,84 @@
   });
 
   // ------------------------------------------------------------------ stories, meeting places, coverage
+  // A section's list shows its first few; a button adds the rest (a long list would make the phone page long).
+  var SECTION_FIRST = 3;
+  function shortList(box, nodes) {
+    var old = $(box.id + '-more');
+    if (old) { old.parentNode.removeChild(old); }
+    nodes.slice(0, SECTION_FIRST).forEach(function (n) { box.appendChild(n); });
+    if (nodes.length <= SECTION_FIRST) { return; }
+    var rest = nodes.slice(SECTION_FIRST);
+    var button = el('button', {type: 'button', id: box.id + '-more', class: 'section-more',
+                               text: t('site_show_more', {count: fmt(rest.length)})});
+    button.addEventListener('click', function () {
+      rest.forEach(function (n) { box.appendChild(n); });
+      button.parentNode.removeChild(button);
+      var next = rest[0].querySelector('summary, button');
+      if (next) { next.focus(); }
+    });
+    box.parentNode.insertBefore(button, box.nextSibling);
+  }
+
+  // Each story folded to its title (what people told, grouped under one heading), so the phone page stays short.
   function renderStories() {
     var box = $('story-list');
     box.textContent = '';
     if (!S.stories.length) { box.appendChild(el('p', {text: t('site_no_stories')})); return; }
-    S.stories.forEach(function (s) {
-      var parts = [el('h3', {text: s.n})];
-      if (s.t) { parts.push(el('p', {text: t('story_date') + ': ' + s.t})); }
+    shortList(box, S.stories.map(function (s) {
+      var parts = [el('summary', null, [el('h3', {text: s.n})])];
+      if (s.t && s.t[lang]) { parts.push(el('p', {text: t('story_date') + ': ' + s.t[lang]})); }
       if (s.d) { parts.push(el('p', {text: s.d})); }
       if (s.p !== undefined) {
         parts.push(el('p', null, [t('site_story_about', {name: assets[s.p].n}) + ' ', s.k !== undefined && s.k !== null ? showButton(s.p) : null]));
       } else if (s.k !== undefined && s.k !== null) {
         parts.push(showButton(s.k));
       }
-      box.appendChild(el('article', {class: 'story'}, parts));
-    });
+      return el('article', {class: 'story'}, [el('details', null, parts)]);
+    }));
   }
 
   function renderMeetingPlaces() {
     var list = $('meeting-list');
     list.textContent = '';
     if (!S.meeting_places.length) { list.appendChild(el('li', {text: t('site_no_meeting_places')})); return; }
-    S.meeting_places.forEach(function (k) {
+    shortList(list, S.meeting_places.map(function (k) {
       var a = assets[k];
       var meta = (a.c ? categoryLabel(a.c) : blockLabel(a)) + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '');
-      list.appendChild(el('li', null, [badge(a, 22), el('strong', {text: a.n}), el('span', {text: meta}), showButton(k)]));
-    });
+      return el('li', null, [badge(a, 22), el('span', {class: 'entry'}, [el('strong', {text: a.n}), el('span', {class: 'meta', text: meta})]), showButton(k)]);
+    }));
   }
 
+  // The texts and numbers come written from publish (assetmap.numbers and coverage_notes: the words of
+  // the CLI, the app and the profile); partial areas are starred and flagged below the table, as in the profile.
   function renderCoverage() {
     var box = $('coverage-body'), c = S.coverage;
     box.textContent = '';
     if (!c) { box.appendChild(el('p', {text: t('site_coverage_none')})); return; }
-    var level = t(c.level).toLowerCase();
-    box.appendChild(el('p', {text: t('site_coverage_intro', {minutes: fmt(c.minutes), level: level})}));
-    box.appendChild(el('p', {text: t('site_coverage_total', {minutes: fmt(c.minutes), pct: pct(c.pct, 1), population: fmt(c.population)})}));
+    var lines = c.lines[lang], method = lines[lines.length - 1];
+    box.appendChild(el('p', {text: c.intro[lang]}));
+    lines.slice(0, -1).forEach(function (line) { box.appendChild(el('p', {class: 'coverage-line', text: line})); });
     var head = el('tr', null, [el('th', {scope: 'col', text: t(c.level)}),
       el('th', {scope: 'col', class: 'num', text: t('col_population')}), el('th', {scope: 'col', class: 'num', text: t('col_covered')}),
       el('th', {scope: 'col', class: 'num', text: t('col_uncovered')}), el('th', {scope: 'col', class: 'num', text: t('col_pct')}),
       el('th', {scope: 'col', class: 'num', text: t('col_median')})]);
     var rows = c.areas.map(function (r) {
-      return el('tr', null, [el('th', {scope: 'row', text: r.name}), el('td', {class: 'num', text: fmt(r.population)}),
-        el('td', {class: 'num', text: fmt(r.covered)}), el('td', {class: 'num', text: fmt(r.population - r.covered)}),
-        el('td', {class: 'num', text: fmt(r.pct, 1)}), el('td', {class: 'num', text: fmt(r.median, 1)})]);
+      var cells = r.cells[lang];
+      return el('tr', null, [el('th', {scope: 'row', text: cells[0] + (r.partial ? ' *' : '')})].concat(
+        cells.slice(1).map(function (v) { return el('td', {class: 'num', text: v}); })));
     });
-    box.appendChild(el('div', {class: 'table-wrap'}, [el('table', null, [
-      el('caption', {text: t('site_coverage_title')}), el('thead', null, [head]), el('tbody', null, rows)])]));
+    // The headline stays in view; the table, its flags and the method fold under one line (a short phone page).
+    var more = el('details', {id: 'coverage-more'}, [el('summary', {text: t('site_coverage_details', {level: t(c.level).toLowerCase()})}),
+      el('div', {class: 'table-wrap'}, [el('table', null, [
+        el('caption', {text: t('site_coverage_title')}), el('thead', null, [head]), el('tbody', null, rows)])])]);
+    var notes = c.areas.filter(function (r) { return r.partial; });
+    if (notes.length) {
+      more.appendChild(el('ul', {class: 'notes'}, notes.map(function (r) {
+        return el('li', {class: 'partial-note', text: '* ' + r.name + ': ' + r.note[lang]});
+      })));
+    }
+    more.appendChild(el('p', {class: 'hint', text: method}));
+    box.appendChild(more);
   }
 
   // ------------------------------------------------------------------ language
