@@ -48,7 +48,18 @@ def name_key(name) -> str:
 
 
 def clean_form(name: str) -> str:
-    """The form a new name is stored in: NFKC (full-width letters become plain ones), spaces collapsed."""
+    """The form a new name is stored in: NFKC (full-width letters become plain ones), spaces collapsed.
+
+    Parameters
+    ----------
+    name : str
+        The name as typed.
+
+    Returns
+    -------
+    str
+        The name to store.
+    """
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip()
 
 

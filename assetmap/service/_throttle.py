@@ -38,19 +38,56 @@ _MUTEX = threading.Lock()
 
 
 def client_key(client) -> str:
-    """The client as a key: the text the face gives, or :data:`LOCAL_CLIENT`."""
+    """The client as a key: the text the face gives, or :data:`LOCAL_CLIENT`.
+
+    Parameters
+    ----------
+    client : str or None
+        An address or session, as the face knows it.
+
+    Returns
+    -------
+    str
+        The key.
+    """
     return client.strip() if isinstance(client, str) and client.strip() else LOCAL_CLIENT
 
 
 def locked_until(keys: list[tuple], now: datetime) -> datetime | None:
-    """The latest time any of ``keys`` is locked until, or None when none is locked now."""
+    """The latest time any of ``keys`` is locked until, or None when none is locked now.
+
+    Parameters
+    ----------
+    keys : list of tuple
+        The keys to look at (a client with a name, a client alone).
+    now : datetime
+        The time now.
+
+    Returns
+    -------
+    datetime or None
+        Until when.
+    """
     with _MUTEX:
         times = [c.until for c in (_STATE.get(k) for k in keys) if c is not None and c.until and c.until > now]
     return max(times) if times else None
 
 
 def fail(limits: list[tuple[tuple, int]], now: datetime) -> datetime | None:
-    """Count a failure for each ``(key, limit)``; gives until when a key is locked now (else None)."""
+    """Count a failure for each ``(key, limit)``; gives until when a key is locked now (else None).
+
+    Parameters
+    ----------
+    limits : list of (tuple, int)
+        Each key with the failures in a row after which it is locked.
+    now : datetime
+        The time now.
+
+    Returns
+    -------
+    datetime or None
+        Until when the longest lock of these keys lasts, when one is locked now.
+    """
     longest = timedelta(minutes=settings.SIGN_IN_LOCK_MAX_MINUTES)
     with _MUTEX:
         if len(_STATE) > _KEEP:
@@ -76,6 +113,12 @@ def fail(limits: list[tuple[tuple, int]], now: datetime) -> datetime | None:
 
 
 def succeed(key: tuple) -> None:
-    """Forget the failures and locks of ``key`` (a client's own name, after its right password)."""
+    """Forget the failures and locks of ``key`` (a client's own name, after its right password).
+
+    Parameters
+    ----------
+    key : tuple
+        The key.
+    """
     with _MUTEX:
         _STATE.pop(key, None)
