@@ -192,3 +192,18 @@ def test_the_cli_issues_a_code_for_a_named_table(ws_file):
     refused = subprocess.run([sys.executable, "-m", "assetmap.cli", "table-code", str(ws_file), "--table", "OSM"],
                              capture_output=True, text=True, timeout=120)
     assert refused.returncode == 2 and "reserved" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_a_found_code_does_not_make_guessing_its_tables_name_free(ws_file):
+    with open_workspace(ws_file) as ws:
+        code = ws.issue_table_code(hours=8)
+        ws.redeem_table_code(code, "tafel geheim", client="the real table")
+        answers = []
+        for guess in range(settings.CLIENT_MAX_FAILURES + 1):
+            with pytest.raises(PermissionDenied) as refused:
+                ws.redeem_table_code(code, f"tafel {guess}", client=STRANGER)
+            answers.append(_code(refused))
+        assert answers[-1] == "table_code_locked"
+        with pytest.raises(PermissionDenied):
+            ws.redeem_table_code(code, "tafel geheim", client=STRANGER)  # locked, even with the right name
+        assert ws.redeem_table_code(code, "tafel geheim", client="the real table").role == "workshop"

@@ -429,6 +429,9 @@ class Accounts(_Core):  # numpydoc ignore=PR01
             if bound:
                 clean, fault = _clean_name(pseudonym)
                 if fault is not None or name_key(clean) != name_key(bound):
+                    # Counts as a wrong guess: a found code does not make guessing its table's name free.
+                    _throttle.fail([(everything, settings.CLIENT_MAX_FAILURES),
+                                    (per_name, settings.SIGN_IN_MAX_FAILURES)], now)
                     audit.record("table code", result="refused")
                     raise PermissionDenied("table_code_other_pseudonym", "fix_table_code_pseudonym")
                 joined = Actor(bound, "workshop")
