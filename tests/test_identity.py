@@ -207,3 +207,21 @@ def test_a_found_code_does_not_make_guessing_its_tables_name_free(ws_file):
         with pytest.raises(PermissionDenied):
             ws.redeem_table_code(code, "tafel geheim", client=STRANGER)  # locked, even with the right name
         assert ws.redeem_table_code(code, "tafel geheim", client="the real table").role == "workshop"
+
+
+def test_many_clients_do_not_grow_the_throttle_without_end(ws_file, monkeypatch):
+    from assetmap.service import _throttle
+
+    monkeypatch.setattr(_throttle, "_KEEP", 50)
+    with open_workspace(ws_file) as ws:
+        start = service_accounts._utcnow()
+        for number in range(60):  # one wrong guess each, from many addresses
+            with pytest.raises(PermissionDenied):
+                ws.sign_in("Carla", "fout-wachtwoord-123", client=f"198.51.100.{number}")
+        monkeypatch.setattr(service_accounts, "_utcnow", lambda: start + timedelta(hours=1))
+        _failures(ws, "Carla", STRANGER)  # the stranger's lock is kept, the old single failures are not
+        mine = [key for key in _throttle._STATE if key[0] == ws.location]
+        assert len(mine) <= 3
+        with pytest.raises(PermissionDenied) as refused:
+            ws.sign_in("Carla", PASSWORD, client=STRANGER)
+        assert _code(refused) == "sign_in_locked"

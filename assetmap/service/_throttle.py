@@ -21,7 +21,8 @@ __all__: list[str] = []
 
 #: The client of a call that names none (a script, the CLI): one shared client.
 LOCAL_CLIENT = "local"
-#: Keys kept before the ones that are neither locked nor counting are forgotten.
+#: Keys kept before the ones that are not locked and have no recent failure are forgotten (so that
+#: many clients cannot make the state grow without end).
 _KEEP = 10_000
 
 
@@ -91,7 +92,9 @@ def fail(limits: list[tuple[tuple, int]], now: datetime) -> datetime | None:
     longest = timedelta(minutes=settings.SIGN_IN_LOCK_MAX_MINUTES)
     with _MUTEX:
         if len(_STATE) > _KEEP:
-            for key in [k for k, c in _STATE.items() if (c.until is None or c.until <= now) and c.failures == 0]:
+            stale = now - timedelta(minutes=settings.SIGN_IN_LOCK_MINUTES)
+            for key in [k for k, c in _STATE.items() if (c.until is None or c.until <= now)
+                        and (c.failures == 0 or c.last is None or c.last < stale)]:
                 del _STATE[key]
         locked = []
         for key, limit in limits:
