@@ -425,13 +425,17 @@ def _sign_in_panel(lang: str) -> None:
 
 
 def _client() -> str | None:
-    """Who is signing in, for the service's throttle: the address the (last) reverse proxy saw, else
-    the address of the connection. The last ``X-Forwarded-For`` entry is the proxy's own, which a
-    visitor cannot forge; None outside a request."""
+    """Who is signing in, for the service's throttle: the address of the connection, or, when that is
+    a reverse proxy on this machine, the address the proxy saw (the last ``X-Forwarded-For`` entry,
+    which the proxy writes itself). A header from a visitor who connects directly is not believed:
+    with a new one each try they would be a new client each time. None outside a request."""
     try:
+        address = st.context.ip_address
+        if address not in LOCAL_ADDRESSES:
+            return address
         forwarded = st.context.headers.get("X-Forwarded-For") or ""
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        return hops[-1] if hops else (st.context.headers.get("X-Real-IP") or st.context.ip_address)
+        return hops[-1] if hops else (st.context.headers.get("X-Real-IP") or address)
     except Exception:  # noqa: BLE001 - no request (a bare run): the one local client
         return None
 
