@@ -54,13 +54,16 @@ def add_activity_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def add_card_options(p: argparse.ArgumentParser) -> None:
-    """Add ``--cards``, ``--count`` and ``--url`` to the ``table-code`` command.
+    """Add ``--table``, ``--cards``, ``--count`` and ``--url`` to the ``table-code`` command.
 
     Parameters
     ----------
     p : argparse.ArgumentParser
         The parser of ``table-code``.
     """
+    p.add_argument("--table", metavar="PSEUDONYM", help="issue the code for this table's pseudonym: a table that "
+                                                        "comes back to its entries (else the code takes the "
+                                                        "pseudonym it is first used with)")
     p.add_argument("--count", type=int, default=1, help="how many codes to issue (default 1, at most 40)")
     p.add_argument("--cards", metavar="CARDS.pdf", help="also write printable table cards (A4, eight a page) with "
                                                           "each code, how to sign in and a QR code to the app")
@@ -74,7 +77,7 @@ def table_cards(args) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        ``workspace``, ``hours``, ``count``, ``cards``, ``url`` and ``lang``.
+        ``workspace``, ``hours``, ``table``, ``count``, ``cards``, ``url`` and ``lang``.
 
     Returns
     -------
@@ -98,7 +101,7 @@ def table_cards(args) -> int:
     # Checked before a code is issued: a refusal changes nothing in the workspace.
     out = check_file(args.cards, force=args.force, workspace=args.workspace) if args.cards else None
     with _open(args.workspace) as ws:
-        codes = [ws.issue_table_code(hours=args.hours) for _ in range(args.count)]
+        codes = [ws.issue_table_code(hours=args.hours, table=args.table) for _ in range(args.count)]
     until = datetime.now(timezone.utc) + timedelta(hours=args.hours)
     print("\n".join(codes))
     print(text("cli_table_code_valid", args.lang, until=until.strftime("%Y-%m-%d %H:%M")), file=sys.stderr)

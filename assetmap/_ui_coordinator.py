@@ -179,12 +179,13 @@ def table_codes_section(lang: str, actor: Actor) -> None:
                                 placeholder=t("number_placeholder", lang))
         url = st.text_input(t("codes_url", lang), value=public_url() or "", key="codes_url",
                             placeholder="https://kaart.voorbeeld.nl", help=t("codes_url_help", lang))
+        table = st.text_input(t("codes_table", lang), key="codes_table", max_chars=80, help=t("codes_table_help", lang))
         if st.form_submit_button(t("codes_button", lang), type="primary"):
             codes: list[str] = []
             try:
                 with ui.workspace() as ws:
                     for _ in range(int(count)):
-                        codes.append(ws.issue_table_code(actor=actor, hours=float(hours)))
+                        codes.append(ws.issue_table_code(actor=actor, hours=float(hours), table=table.strip() or None))
                 until = datetime.now() + timedelta(hours=float(hours))
                 pdf = table_cards_pdf(codes, url, lang, valid_until=until)
             except AssetmapError as exc:

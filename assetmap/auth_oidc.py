@@ -14,15 +14,19 @@ and in the history.
 .. code-block:: toml
 
     [assetmap]
-    coordinators = ["ans@gemeente.example"]      # e-mail addresses, case does not matter
-    workshop = ["bram@buurthuis.example"]
+    coordinators = [{ provider = "https://login.gemeente.example/realms/gemeente", email = "ans@gemeente.example" }]
+    workshop = [{ provider = "https://login.gemeente.example/realms/gemeente", sub = "5f0c-41aa" }]
     role_claim = "assetmap_role"                  # optional: a claim the provider sets
 
-An address in ``coordinators`` gives ``coordinator``, one in ``workshop`` gives ``workshop``. The
-lists are compared with the ``email`` claim only, and not when the provider says
-``email_verified = false``. With ``role_claim``, the claim of that name (a text, or a list such
-as a groups claim) may also give a role: a value ``workshop`` or ``coordinator`` (case does not
-matter); other values are ignored. A person given more than one role gets the highest.
+Each entry of a list names the provider (its issuer, the ``iss`` claim of the ID token) and either
+an ``email`` (case does not matter) or a ``sub``: one person of one provider. A person named in
+``coordinators`` gets ``coordinator``, in ``workshop`` ``workshop``. An ``email`` counts only when
+the provider says ``email_verified`` is the boolean true (a missing claim, ``"true"`` or ``"0"``
+does not count); a ``sub`` is the provider's own. An entry without a provider, or of another
+provider, names nobody: with two providers side by side, the same address at the other is
+someone else. With ``role_claim``, the claim of that name (a text, or a list such as a groups
+claim) may also give a role: a value ``workshop`` or ``coordinator`` (case does not matter); other
+values are ignored. A person given more than one role gets the highest.
 
 **Safe default.** Anyone else who signs in gets ``public``, the role that may not write and sees
 only the public view, with a notice (:func:`oidc_notice`) that says so and how a coordinator can
@@ -46,6 +50,7 @@ __all__ = [
     "PROVIDER_AUTH_KEYS",
     "SECTION",
     "PSEUDONYM_CLAIMS",
+    "PROVIDER_CLAIM",
     "DEFAULT_ROLE",
     "ROLE_LISTS",
     "SignIn",
@@ -63,9 +68,11 @@ PROVIDER_AUTH_KEYS: tuple[str, ...] = ("client_id", "client_secret", "server_met
 SECTION: str = "assetmap"
 #: Claims tried in turn for the pseudonym.
 PSEUDONYM_CLAIMS: tuple[str, ...] = ("email", "preferred_username", "sub")
+#: The claim that names the provider a person signed in with: the issuer of the ID token.
+PROVIDER_CLAIM: str = "iss"
 #: The role of a signed-in person whom the configuration does not name.
 DEFAULT_ROLE: str = "public"
-#: Secrets key -> the role its list of e-mail addresses gives.
+#: Secrets key -> the role its list of people (provider with e-mail or subject) gives.
 ROLE_LISTS: dict[str, str] = {"coordinators": "coordinator", "workshop": "workshop"}
 
 
@@ -133,14 +140,30 @@ def _rank(role: str) -> int:
     return policy.rank(role)
 
 
+def _provider(value: object) -> str:
+    """A provider's issuer as compared: trimmed, without a closing ``/``; ``""`` for anything else."""
+    return value.strip().rstrip("/") if isinstance(value, str) else ""
+
+
+def _listed(entries: object, provider: str, address: str | None, subject: str | None) -> tuple[bool, bool]:
+    """Whether a list names this person of ``provider``: (by a verified-or-not ``email``, by ``sub``)."""
+    by_address = by_subject = False
+    for entry in entries if isinstance(entries, (list, tuple)) else ():
+        if not isinstance(entry, Mapping) or not provider or _provider(entry.get("provider")) != provider:
+            continue
+        by_address |= address is not None and _texts(entry.get("email"))[:1] == [address]
+        by_subject |= subject is not None and isinstance(entry.get("sub"), str) and entry["sub"].strip() == subject
+    return by_address, by_subject
+
+
 def actor_from_claims(claims: Mapping, config: Mapping | None = None) -> SignIn | None:
     """The actor for the claims of a signed-in person, by the rules of the module docstring.
 
     Parameters
     ----------
     claims : Mapping
-        The claims of the ID token, as ``st.user`` gives them (``email``, ``email_verified``,
-        ``preferred_username``, ``sub``, and the ``role_claim`` when configured).
+        The claims of the ID token, as ``st.user`` gives them (``iss``, ``email``,
+        ``email_verified``, ``preferred_username``, ``sub``, and the ``role_claim`` when configured).
     config : Mapping or None
         The ``[assetmap]`` section of the secrets (``coordinators``, ``workshop``,
         ``role_claim``); ``None`` reads it from ``st.secrets``.
@@ -156,19 +179,25 @@ def actor_from_claims(claims: Mapping, config: Mapping | None = None) -> SignIn 
                       if isinstance(claims.get(name), str) and claims[name].strip()), None)
     if pseudonym is None:
         return None
-    address = _texts(claims.get("email"))[:1] if isinstance(claims.get("email"), str) else []
-    by_list = [role for key, role in ROLE_LISTS.items() if set(address) & set(_texts(config.get(key)))]
-    # Some providers send the flag as the text "false".
-    verified = str(claims.get("email_verified")).strip().casefold() != "false"
-    granted = list(by_list) if verified else []
+    provider = _provider(claims.get(PROVIDER_CLAIM))
+    address = next(iter(_texts(claims.get("email"))), None) if isinstance(claims.get("email"), str) else None
+    subject = claims["sub"].strip() if isinstance(claims.get("sub"), str) and claims["sub"].strip() else None
+    # Only the boolean true: not a missing claim, nor the texts "true", "false" or "0" some providers send.
+    verified = claims.get("email_verified") is True
+    by_list, granted = [], []
+    for key, role in ROLE_LISTS.items():
+        by_address, by_subject = _listed(config.get(key), provider, address, subject)
+        by_list += [role] if by_address or by_subject else []
+        granted += [role] if by_subject or (by_address and verified) else []
     role_claim = config.get("role_claim")
     if isinstance(role_claim, str) and role_claim.strip():
         granted += [value for value in _texts(claims.get(role_claim.strip()))
                     if policy.is_role(value) and policy.role_above(value, DEFAULT_ROLE)]
     if granted:
         return SignIn(Actor(pseudonym, max(granted, key=_rank)), None)
-    notice = (Message("oidc_email_unverified", pseudonym=pseudonym) if by_list
-              else Message("oidc_role_default", pseudonym=pseudonym))
+    shown = provider or "?"
+    notice = (Message("oidc_email_unverified", pseudonym=pseudonym, provider=shown) if by_list
+              else Message("oidc_role_default", pseudonym=pseudonym, provider=shown, subject=subject or pseudonym))
     return SignIn(Actor(pseudonym, DEFAULT_ROLE), notice)
 
 

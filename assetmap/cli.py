@@ -606,7 +606,7 @@ def _table_code(args) -> int:
     if args.cards or args.count != 1:
         return table_cards(args)
     with _open(args.workspace) as ws:
-        code = ws.issue_table_code(hours=args.hours)
+        code = ws.issue_table_code(hours=args.hours, table=args.table)
     until = datetime.now(timezone.utc) + timedelta(hours=args.hours)
     print(code)
     print(text("cli_table_code_valid", args.lang, until=until.strftime("%Y-%m-%d %H:%M")), file=sys.stderr)

@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from assetmap import settings
+from assetmap.layers.initiatives import is_owner
 from assetmap.layers.schema import CONTACT_FIELDS
 from assetmap.messages import N_
 
@@ -329,14 +330,20 @@ def workshop_view(assets: gpd.GeoDataFrame, pseudonym: str | None) -> gpd.GeoDat
     Returns
     -------
     geopandas.GeoDataFrame
-        The visible rows, without contact fields (people's own locations stay, as the group agreed).
+        The visible rows, without contact fields (people's own locations stay, as the group agreed),
+        and without other tables' pseudonyms: ``added_by`` and ``owners`` stay only on the entries
+        the participant added or owns.
     """
     if not len(assets):
         return assets
     visible = assets["visibility"].isin(["public", "group"]).fillna(False)
     if pseudonym:
         visible |= (assets["added_by"] == pseudonym).fillna(False)
-    return assets[visible.to_numpy()].drop(columns=list(CONTACT_FIELDS), errors="ignore")
+    shown = assets[visible.to_numpy()].drop(columns=list(CONTACT_FIELDS), errors="ignore").copy()
+    own = [is_owner(row, pseudonym) for row in shown[[c for c in PSEUDONYM_FIELDS if c in shown]].to_dict("records")]
+    for column in (c for c in PSEUDONYM_FIELDS if c in shown):
+        shown[column] = shown[column].astype(object).where(pd.Series(own, index=shown.index, dtype=bool), None)
+    return shown
 
 
 def handover_contacts(assets: gpd.GeoDataFrame) -> pd.DataFrame:

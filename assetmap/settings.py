@@ -32,6 +32,8 @@ __all__ = [
     "PDOK_WFS_URL",
     "SIGN_IN_MAX_FAILURES",
     "SIGN_IN_LOCK_MINUTES",
+    "SIGN_IN_LOCK_MAX_MINUTES",
+    "CLIENT_MAX_FAILURES",
     "PASSWORD_MIN_LENGTH",
     "PASSWORD_MAX_LENGTH",
     "NAME_MAX_LENGTH",
@@ -105,10 +107,17 @@ CBS_ATTRIBUTION: str = "Bron: CBS, Kadaster"
 #: PDOK WFS with CBS wijken en buurten (boundaries and population).
 PDOK_WFS_URL: str = "https://service.pdok.nl/cbs/wijkenbuurten/2023/wfs/v1_0"
 
-#: Failed sign-ins in a row after which a local account is locked.
+#: Failed sign-ins in a row, from one client for one name, after which that client may not try that
+#: name for a while (the account itself stays open to everyone else).
 SIGN_IN_MAX_FAILURES: int = 5
-#: How long a locked account stays locked (minutes).
+#: How long the first lock lasts (minutes); each further lock of the same client and name lasts twice
+#: as long as the one before, up to :data:`SIGN_IN_LOCK_MAX_MINUTES`.
 SIGN_IN_LOCK_MINUTES: float = 15.0
+#: The longest lock (minutes): a day.
+SIGN_IN_LOCK_MAX_MINUTES: float = 24 * 60.0
+#: Failed sign-ins and wrong table codes from one client, whatever names it tries, after which that
+#: client is locked (with the same back-off): guessing codes or trying many names is slowed down.
+CLIENT_MAX_FAILURES: int = 10
 #: Shortest password accepted for a local account (characters).
 PASSWORD_MIN_LENGTH: int = 10
 #: Longest password accepted (characters): hashing a huge text would only cost time.

@@ -402,7 +402,7 @@ def _sign_in_panel(lang: str) -> None:
                     if not name.strip() or not password:
                         st.error(t("sign_in_missing", lang))
                     else:
-                        _sign_in(lambda ws: ws.sign_in(name.strip(), password), lang)
+                        _sign_in(lambda ws: ws.sign_in(name.strip(), password, client=_client()), lang)
         if getattr(Workspace, "redeem_table_code", None) is not None:
             with st.form("sign_in_table_form", clear_on_submit=True, border=False, enter_to_submit=False):
                 st.caption(t("table_code", lang))
@@ -413,7 +413,8 @@ def _sign_in_panel(lang: str) -> None:
                     if not code.strip() or not pseudonym.strip():
                         st.error(t("sign_in_missing", lang))
                     else:
-                        _sign_in(lambda ws: ws.redeem_table_code(code.strip(), pseudonym.strip()), lang)
+                        _sign_in(lambda ws: ws.redeem_table_code(code.strip(), pseudonym.strip(), client=_client()),
+                                 lang)
         oidc = _oidc()
         if oidc is not None and _oidc_configured(oidc):
             if st.button(t("sign_in_oidc", lang), key="sign_in_oidc"):
@@ -421,6 +422,22 @@ def _sign_in_panel(lang: str) -> None:
         if getattr(Workspace, "sign_in", None) is None and getattr(Workspace, "redeem_table_code", None) is None \
                 and (oidc is None or not _oidc_configured(oidc)):
             st.caption(t("sign_in_unavailable", lang))
+
+
+def _client() -> str | None:
+    """Who is signing in, for the service's throttle: the address of the connection, or, when that is
+    a reverse proxy on this machine, the address the proxy saw (the last ``X-Forwarded-For`` entry,
+    which the proxy writes itself). A header from a visitor who connects directly is not believed:
+    with a new one each try they would be a new client each time. None outside a request."""
+    try:
+        address = st.context.ip_address
+        if address not in LOCAL_ADDRESSES:
+            return address
+        forwarded = st.context.headers.get("X-Forwarded-For") or ""
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        return hops[-1] if hops else (st.context.headers.get("X-Real-IP") or address)
+    except Exception:  # noqa: BLE001 - no request (a bare run): the one local client
+        return None
 
 
 def _sign_in(call, lang: str) -> None:

@@ -389,10 +389,11 @@ PASSWORD = "geheim-wachtwoord"
 
 @pytest.fixture
 def accounts(mixed):
-    """A coordinator account "anna" and a table code, made by the service in the workspace."""
+    """A coordinator account "anna" and a table code for table ME (who comes back to their entries),
+    made by the service in the workspace."""
     with open_workspace(mixed) as ws:
         ws.create_account("anna", PASSWORD, "coordinator")
-        code = ws.issue_table_code(hours=2)
+        code = ws.issue_table_code(hours=2, table=ME)
     return code
 
 

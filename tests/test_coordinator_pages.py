@@ -61,6 +61,21 @@ def test_a_coordinator_issues_codes_and_downloads_cards(workspace):
         assert ws.redeem_table_code(issued["codes"][0], "tafel 2").role == "workshop"
 
 
+def test_a_coordinator_issues_a_code_for_a_table_that_comes_back(workspace):
+    at = run(SESSION_PAGE)
+    at.number_input(key="codes_count").set_value(1)
+    at.text_input(key="codes_table").input("tafel 1")  # a table that comes back to its entries
+    submit(at, "table_codes_form")
+    code = at.session_state["_table_cards"]["codes"][0]
+    with open_workspace(workspace) as ws:
+        with pytest.raises(PermissionDenied):
+            ws.redeem_table_code(code, "tafel 9")  # the code is that table's only
+        assert ws.redeem_table_code(code, "Tafel 1").pseudonym == "tafel 1"
+    at.text_input(key="codes_table").input("OpenStreetMap")
+    submit(at, "table_codes_form")
+    assert at.error and "OpenStreetMap" in at.error[0].value
+
+
 def test_a_coordinator_adds_and_removes_an_account(workspace):
     at = run(SESSION_PAGE)
     at.text_input(key="account_name").input("Fatima")

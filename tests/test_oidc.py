@@ -58,43 +58,75 @@ USERS = {
                                  "assetmap_role": "workshop"}),
     "cor": ("cor-wachtwoord", {"email": "cor@example.org", "email_verified": True}),
 }
-ASSETMAP_SECRETS = {"coordinators": ["Ans@Gemeente.example"], "workshop": [], "role_claim": "assetmap_role"}
+
+
+def _assetmap_secrets(issuer: str) -> dict:
+    """The ``[assetmap]`` section for the real provider: Ans by her address (in another case)."""
+    return {"coordinators": [{"provider": issuer, "email": "Ans@Gemeente.example"}], "workshop": [],
+            "role_claim": "assetmap_role"}
 
 
 # ------------------------------------------------------------------------------------- the rules, no browser
-CONFIG = {"coordinators": ["ans@gemeente.example"], "workshop": ["Bram@Buurthuis.example"], "role_claim": "groups"}
+ISS = "https://login.gemeente.example/realms/gemeente"
+OTHER_ISS = "https://accounts.elders.example"
+CONFIG = {"coordinators": [{"provider": ISS, "email": "ans@gemeente.example"}],
+          "workshop": [{"provider": ISS + "/", "email": "Bram@Buurthuis.example"}, {"provider": ISS, "sub": "s-7"}],
+          "role_claim": "groups"}
 
 
 @pytest.mark.parametrize(("claims", "expected"), [
-    ({"sub": "1", "email": "ANS@gemeente.example", "email_verified": True}, Actor("ANS@gemeente.example", "coordinator")),
-    ({"sub": "2", "email": "bram@buurthuis.example"}, Actor("bram@buurthuis.example", "workshop")),
-    ({"sub": "3", "preferred_username": "dirk", "groups": ["staff", "Workshop"]}, Actor("dirk", "workshop")),
-    ({"sub": "4", "email": "bram@buurthuis.example", "groups": "coordinator"}, Actor("bram@buurthuis.example", "coordinator")),
-    ({"sub": "5", "email": "ans@gemeente.example", "groups": "workshop"}, Actor("ans@gemeente.example", "coordinator")),
-    ({"sub": "abc-123"}, Actor("abc-123", "public")),
-    ({"sub": "6", "email": "  ", "preferred_username": "eva"}, Actor("eva", "public")),
+    ({"iss": ISS, "sub": "1", "email": "ANS@gemeente.example", "email_verified": True},
+     Actor("ANS@gemeente.example", "coordinator")),
+    ({"iss": ISS, "sub": "2", "email": "bram@buurthuis.example", "email_verified": True},
+     Actor("bram@buurthuis.example", "workshop")),
+    ({"iss": ISS, "sub": "s-7", "preferred_username": "gijs"}, Actor("gijs", "workshop")),  # by subject
+    ({"iss": ISS, "sub": "3", "preferred_username": "dirk", "groups": ["staff", "Workshop"]}, Actor("dirk", "workshop")),
+    ({"iss": ISS, "sub": "4", "email": "bram@buurthuis.example", "groups": "coordinator"},
+     Actor("bram@buurthuis.example", "coordinator")),
+    ({"iss": ISS, "sub": "5", "email": "ans@gemeente.example", "email_verified": True, "groups": "workshop"},
+     Actor("ans@gemeente.example", "coordinator")),
+    ({"iss": ISS, "sub": "abc-123"}, Actor("abc-123", "public")),
+    ({"iss": ISS, "sub": "6", "email": "  ", "preferred_username": "eva"}, Actor("eva", "public")),
 ])
 def test_the_role_comes_from_the_configuration(claims, expected):
     assert actor_from_claims(claims, CONFIG).actor == expected
 
 
-def test_anyone_else_gets_the_public_role_with_a_notice():
-    sign_in = actor_from_claims({"sub": "9", "email": "iemand@example.org", "groups": ["admin", "public"]}, CONFIG)
+def test_anyone_else_gets_the_public_role_with_a_notice_that_names_the_provider():
+    sign_in = actor_from_claims({"iss": ISS, "sub": "9", "email": "iemand@example.org",
+                                 "groups": ["admin", "public"]}, CONFIG)
     assert sign_in == SignIn(Actor("iemand@example.org", "public"),
-                             Message("oidc_role_default", pseudonym="iemand@example.org"))
-    assert "iemand@example.org" in sign_in.notice.render("nl") and "rol" in sign_in.notice.render("nl")
+                             Message("oidc_role_default", pseudonym="iemand@example.org", provider=ISS, subject="9"))
+    dutch = sign_in.notice.render("nl")
+    assert "iemand@example.org" in dutch and "rol" in dutch and ISS in dutch and "subject 9" in dutch
 
 
-@pytest.mark.parametrize("flag", [False, "false", "FALSE"])
-def test_an_unverified_address_counts_for_no_list(flag):
-    sign_in = actor_from_claims({"sub": "1", "email": "ans@gemeente.example", "email_verified": flag}, CONFIG)
+@pytest.mark.parametrize("flag", [None, False, "false", "FALSE", "true", "True", "0", "1", 1, "yes"])
+def test_an_address_counts_only_when_email_verified_is_boolean_true(flag):
+    claims = {"iss": ISS, "sub": "1", "email": "ans@gemeente.example"}
+    if flag is not None:
+        claims["email_verified"] = flag
+    sign_in = actor_from_claims(claims, CONFIG)
     assert sign_in.actor == Actor("ans@gemeente.example", "public")
-    assert sign_in.notice.code == "oidc_email_unverified"
+    assert sign_in.notice.code == "oidc_email_unverified" and ISS in sign_in.notice.render("en")
+
+
+@pytest.mark.parametrize("iss", [OTHER_ISS, None, "", ISS + ".evil.example"])
+def test_the_same_address_at_another_provider_is_someone_else(iss):
+    claims = {"sub": "s-7", "email": "ans@gemeente.example", "email_verified": True}
+    if iss is not None:
+        claims["iss"] = iss
+    assert actor_from_claims(claims, CONFIG).actor == Actor("ans@gemeente.example", "public")
 
 
 def test_claims_and_lists_of_the_wrong_kind_give_nothing():
+    verified = {"iss": ISS, "email_verified": True}
     config = {"coordinators": "ans@gemeente.example", "workshop": 7, "role_claim": ["groups"]}
-    assert actor_from_claims({"sub": "1", "email": "ans@gemeente.example"}, config).actor.role == "coordinator"
+    assert actor_from_claims({**verified, "sub": "1", "email": "ans@gemeente.example"}, config).actor.role == "public"
+    old_style = {"coordinators": ["ans@gemeente.example"]}  # no provider: names nobody
+    assert actor_from_claims({**verified, "sub": "1", "email": "ans@gemeente.example"}, old_style).actor.role == "public"
+    no_person = {"coordinators": [{"provider": ISS}, {"provider": ISS, "email": 7, "sub": 8}]}
+    assert actor_from_claims({**verified, "sub": "8", "email": "ans@gemeente.example"}, no_person).actor.role == "public"
     assert actor_from_claims({"sub": "2", "email": "x@example.org", "groups": "coordinator"}, config).actor.role == "public"
     assert actor_from_claims({"sub": "3", "email": 42, "groups": {"coordinator": True}},
                              {"role_claim": "groups"}).actor == Actor("3", "public")
@@ -126,8 +158,9 @@ def _run(secrets: dict, user: dict) -> list[str]:
 
 
 def test_st_user_and_st_secrets_give_the_actor():
-    user = {"is_logged_in": True, "email": "ans@gemeente.example", "sub": "1"}
-    assert _run({"auth": AUTH, "assetmap": {"coordinators": ["ans@gemeente.example"]}}, user) == [
+    user = {"is_logged_in": True, "iss": ISS, "email": "ans@gemeente.example", "email_verified": True, "sub": "1"}
+    assert _run({"auth": AUTH, "assetmap": {"coordinators": [{"provider": ISS, "email": "ans@gemeente.example"}]}},
+                user) == [
         "configured=True", "actor=ans@gemeente.example/coordinator", "notice=None"]
     assert _run({"auth": AUTH}, user) == [
         "configured=True", "actor=ans@gemeente.example/public", "notice=oidc_role_default"]
@@ -227,7 +260,7 @@ def oidc_app(tmp_path_factory):
             "auth": {"redirect_uri": callback, "cookie_secret": os.urandom(24).hex(),
                      "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
                      "server_metadata_url": f"{issuer}/.well-known/openid-configuration"},
-            "assetmap": ASSETMAP_SECRETS,
+            "assetmap": _assetmap_secrets(issuer),
         }), encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
         app = subprocess.Popen(
@@ -260,11 +293,19 @@ def _read_issuer(provider: subprocess.Popen, timeout_s: float = 30) -> str:
 
 
 def _toml(sections: dict) -> str:
-    """A secrets.toml with one table per section (texts, lists of texts); JSON strings are TOML strings."""
+    """A secrets.toml with one table per section (texts, lists of texts or of inline tables); JSON
+    strings are TOML strings."""
+    def value_of(value) -> str:
+        if isinstance(value, dict):
+            return "{ " + ", ".join(f"{k} = {value_of(v)}" for k, v in value.items()) + " }"
+        if isinstance(value, list):
+            return "[" + ", ".join(value_of(v) for v in value) + "]"
+        return json.dumps(value)
+
     lines = []
     for name, values in sections.items():
         lines.append(f"[{name}]")
-        lines += [f"{key} = {json.dumps(value)}" for key, value in values.items()]
+        lines += [f"{key} = {value_of(value)}" for key, value in values.items()]
         lines.append("")
     return "\n".join(lines)
 
@@ -303,14 +344,17 @@ def _sign_in(page, app_url: str, issuer: str, login: str, password: str) -> None
     page.wait_for_url(re.compile(rf"^{re.escape(app_url)}/"))
 
 
-def _shows(page, login: str, role: str, notice: str | None) -> None:
-    """The app shows the pseudonym, the role and (or no) notice that ``assetmap.auth_oidc`` gives ``login``."""
+def _shows(page, login: str, role: str, notice: str | None, issuer: str = "") -> None:
+    """The app shows the pseudonym, the role and (or no) notice that ``assetmap.auth_oidc`` gives ``login``,
+    the notice naming the provider."""
     email = USERS[login][1]["email"]
     page.get_by_text(f"oidc-pseudonym: {email}", exact=True).wait_for()
     page.get_by_text(f"oidc-role: {role}", exact=True).wait_for()
     if notice:
         page.get_by_text(f"oidc-notice: {notice}").wait_for()
-        page.get_by_text(Message(notice, pseudonym=email).render("nl")).wait_for()
+        shown = Message(notice, pseudonym=email, provider=issuer, subject="\x00").render("nl").split("\x00")[0]
+        assert issuer and issuer in shown
+        page.get_by_text(shown).wait_for()  # up to the subject, which the provider chooses
     else:
         assert page.get_by_text("oidc-notice:").count() == 0
     page.screenshot(path=str(ARTIFACTS / f"oidc-signed-in-{login}.png"), full_page=True)
@@ -351,7 +395,7 @@ def test_sign_in_reload_and_sign_out_with_a_real_provider(oidc_app, page):
 def test_the_role_of_a_real_sign_in(oidc_app, page, login, role, notice):
     app_url, issuer = oidc_app
     _sign_in(page, app_url, issuer, login, USERS[login][0])
-    _shows(page, login, role, notice)
+    _shows(page, login, role, notice, issuer)
 
 
 @pytest.mark.browser

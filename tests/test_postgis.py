@@ -10,7 +10,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from assetmap.errors import InputError, WorkspaceError
+from assetmap.errors import InputError, PermissionDenied, WorkspaceError
 from assetmap.service import Actor, create_workspace, open_workspace
 from assetmap.storage import TABLES, PostgisStore, open_store
 from assetmap.storage.postgis import mask, parse_uri
@@ -524,10 +524,15 @@ def test_an_older_server_workspace_is_migrated_on_opening(postgis_uri):
     conninfo, schema, _ = parse_uri(postgis_uri)
     with psycopg.connect(conninfo, autocommit=True) as conn:  # as a schema-4 workspace was
         conn.execute(f'ALTER TABLE "{schema}".assets DROP COLUMN version')
+        conn.execute(f'ALTER TABLE "{schema}".table_codes DROP COLUMN pseudonym')
         conn.execute(f"UPDATE \"{schema}\".workspace_meta SET value = '4' WHERE key = 'schema_version'")
     with open_workspace(postgis_uri) as ws:
-        assert ws.schema_version() == SCHEMA_VERSION == 6
+        assert ws.schema_version() == SCHEMA_VERSION
         assert ws.asset(asset_id)["version"] == 1
+        code = ws.issue_table_code(hours=1)  # the code's pseudonym column is back: a code binds its table
+        assert ws.redeem_table_code(code, "tafel 5").role == "workshop"
+        with pytest.raises(PermissionDenied):
+            ws.redeem_table_code(code, "tafel 6")
         ws.update_asset(asset_id, {"name": "Speeltuin Poptahof"}, expected_version=1)
         assert ws.asset(asset_id)["version"] == 2
 

@@ -20,8 +20,9 @@ from argon2.exceptions import Argon2Error, InvalidHashError
 
 from assetmap import settings
 from assetmap.errors import InputError, PermissionDenied, Problem
-from assetmap.service import audit, policy
+from assetmap.service import _throttle, audit, policy
 from assetmap.service._core import _Core
+from assetmap.service._identity import clean_form, name_key, reserved
 from assetmap.service.policy import ACCOUNT_ROLES, Actor, ActorLike
 
 __all__ = ["Accounts"]
@@ -65,6 +66,8 @@ class Accounts(_Core):  # numpydoc ignore=PR01
             problems.append(Problem("account_name_missing", "fix_account_name", max=limit))
         elif fault == "invalid":
             problems.append(Problem("account_name_invalid", "fix_account_name", name=clean[:limit], max=limit))
+        elif reserved(clean, self._import_names(), roles=False):
+            problems.append(Problem("name_reserved", "fix_other_account_name", name=clean))
         if not policy.is_account_role(role):
             problems.append(Problem("account_role_unknown", "fix_account_roles", role=role,
                                     roles=", ".join(ACCOUNT_ROLES)))
@@ -75,26 +78,35 @@ class Accounts(_Core):  # numpydoc ignore=PR01
         with self._write():
             if self._account(clean) is not None:
                 raise InputError("account_exists", "fix_other_account_name", name=clean)
+            if name_key(clean) in self._bound_pseudonyms():
+                raise InputError("account_name_taken", "fix_other_account_name", name=clean)
             self.store.insert("accounts", pd.DataFrame([{
                 "name": clean, "password_hash": hashed, "role": role, "failed_attempts": 0, "locked_until": None,
                 "created_at": _iso(_utcnow()), "created_by": actor.pseudonym}]))
 
-    def sign_in(self, name: str, password: str) -> Actor:
+    def sign_in(self, name: str, password: str, *, client: str | None = None) -> Actor:
         """Check a name and password; gives the account's actor.
 
         A wrong name and a wrong password give the same error, after the same work (a password is
-        checked against a stand-in hash when the name is unknown). After
-        :data:`assetmap.settings.SIGN_IN_MAX_FAILURES` failures in a row the account is locked for
-        :data:`assetmap.settings.SIGN_IN_LOCK_MINUTES` minutes, whatever password is given; after
-        that it has as many tries again. A success clears the failures. The password is never
-        stored, logged or put in an error.
+        checked against a stand-in hash when the name is unknown, and a failure writes nothing).
+        Failures are counted per client (the ``client`` the face gives) and per name, known or
+        not (see :mod:`assetmap.service._throttle`): after
+        :data:`assetmap.settings.SIGN_IN_MAX_FAILURES` failures in a row for one name, that client
+        may not try that name for :data:`assetmap.settings.SIGN_IN_LOCK_MINUTES` minutes, twice as
+        long after each further lock; after :data:`assetmap.settings.CLIENT_MAX_FAILURES` failures
+        for any names (or table codes) the client is locked for everything. The account itself is
+        never locked: a stranger cannot keep its owner out. A success clears the failures of that
+        client and name. The password is never stored, logged or put in an error.
 
         Parameters
         ----------
         name : str
-            The account name (case does not matter).
+            The account name (case, width and spacing do not matter).
         password : str
             The password.
+        client : str, optional
+            Who is trying, as the face knows them (an address or a session); None is one shared
+            local client (a script).
 
         Returns
         -------
@@ -105,50 +117,36 @@ class Accounts(_Core):  # numpydoc ignore=PR01
         ------
         PermissionDenied
             ``sign_in_failed`` for an unknown name or a wrong password; ``sign_in_locked`` (with
-            the ``minutes`` left) while the account is locked, also on the failure that locks it.
+            the ``minutes`` left) while this client is locked for this name, also on the failure
+            that locks it, for a known and an unknown name alike.
         """
         name = name.strip() if isinstance(name, str) else ""
         password = password if isinstance(password, str) else ""
-        row = self._account(name) if name else None
         now = _utcnow()
-        if row is None:
-            _verify(_stand_in_hash(), password)  # as slow as a real check: the time tells nothing
-            audit.record("sign in", result="refused")
-            raise PermissionDenied("sign_in_failed", "fix_sign_in")
-        locked = _parse_time(row["locked_until"])
-        if locked is not None and locked > now:
+        who = _throttle.client_key(client)
+        mine, everything = (self.location, "sign in", who, name_key(name)), (self.location, "client", who)
+        until = _throttle.locked_until([mine, everything], now)
+        if until is not None:
             audit.record("sign in", result="locked")
-            raise PermissionDenied("sign_in_locked", minutes=_minutes_left(locked, now))
-        right = _verify(row["password_hash"], password)  # slow on purpose: outside the write lock
-        with self._write():
-            row = self._account(row["name"])  # fresh: another table may have signed in meanwhile
-            if row is None:
-                raise PermissionDenied("sign_in_failed", "fix_sign_in")
-            locked = _parse_time(row["locked_until"])
-            if locked is not None and locked > now:  # locked by a failure meanwhile
-                lock_until = locked
-            elif right:
-                lock_until = None
-                rehash = _hasher().check_needs_rehash(row["password_hash"])
-                if rehash or row["failed_attempts"] or locked is not None:
-                    if rehash:
-                        row["password_hash"] = _hasher().hash(password)
-                    row.update(failed_attempts=0, locked_until=None)
-                    self.store.update("accounts", pd.DataFrame([row]), "name")
-            else:
-                # A lock that has run out starts a new count.
-                failures = (0 if locked is not None else int(row["failed_attempts"] or 0)) + 1
-                lock_until = None
-                if failures >= settings.SIGN_IN_MAX_FAILURES:
-                    lock_until, failures = now + timedelta(minutes=settings.SIGN_IN_LOCK_MINUTES), 0
-                row.update(failed_attempts=failures, locked_until=None if lock_until is None else _iso(lock_until))
-                self.store.update("accounts", pd.DataFrame([row]), "name")
-        if lock_until is not None:
-            audit.record("sign in", result="locked")
-            raise PermissionDenied("sign_in_locked", minutes=_minutes_left(lock_until, now))
+            raise PermissionDenied("sign_in_locked", minutes=_minutes_left(until, now))
+        row = self._account(name) if name else None
+        # As slow as a real check for an unknown name: the time tells nothing.
+        right = _verify(_stand_in_hash() if row is None else row["password_hash"], password) and row is not None
         if not right:
+            until = _throttle.fail([(mine, settings.SIGN_IN_MAX_FAILURES),
+                                    (everything, settings.CLIENT_MAX_FAILURES)], now)
+            if until is not None:
+                audit.record("sign in", result="locked")
+                raise PermissionDenied("sign_in_locked", minutes=_minutes_left(until, now))
             audit.record("sign in", result="refused")
             raise PermissionDenied("sign_in_failed", "fix_sign_in")
+        _throttle.succeed(mine)
+        if _hasher().check_needs_rehash(row["password_hash"]):
+            with self._write():
+                fresh = self._account(row["name"])
+                if fresh is not None:
+                    fresh["password_hash"] = _hasher().hash(password)
+                    self.store.update("accounts", pd.DataFrame([fresh]), "name")
         audit.record("sign in", role=row["role"])
         return Actor(row["name"], row["role"])
 
@@ -201,7 +199,7 @@ class Accounts(_Core):  # numpydoc ignore=PR01
             row = self._account(name) if name else None
             if row is None:
                 raise InputError("account_missing", "fix_account_list", name=name)
-            if actor.pseudonym and actor.pseudonym.casefold() == row["name"].casefold():
+            if actor.pseudonym and name_key(actor.pseudonym) == name_key(row["name"]):
                 raise InputError("account_remove_self", "fix_other_coordinator", name=row["name"])
             self.store.delete("accounts", {"name": row["name"]})
 
@@ -308,13 +306,14 @@ class Accounts(_Core):  # numpydoc ignore=PR01
         return pending if expires is not None and expires > _utcnow() else None
 
     # ------------------------------------------------------------------ table codes
-    def issue_table_code(self, actor: ActorLike = None, hours: float = 8) -> str:
-        """A new table code such as ``K7PW-4QXM``, with which a workshop table joins under a pseudonym.
+    def issue_table_code(self, actor: ActorLike = None, hours: float = 8, *, table: str | None = None) -> str:
+        """A new table code such as ``K7PW-4QXM``, with which one workshop table joins under one pseudonym.
 
         Only a hash of the code is stored, with its expiry; codes that have expired are dropped.
         The code uses letters and digits that cannot be mistaken for each other (no ``0``/``O``,
         ``1``/``I``/``L``); eight of 31 symbols (about 8.5·10¹¹ codes) keep guessing at redeem
         hopeless within a code's lifetime, while it stays short enough to read out to a table.
+        A code belongs to one table: to the pseudonym it is first redeemed with, or to ``table``.
 
         Parameters
         ----------
@@ -323,6 +322,10 @@ class Accounts(_Core):  # numpydoc ignore=PR01
         hours : float
             How long the code is valid, more than 0 and at most
             :data:`assetmap.settings.TABLE_CODE_MAX_HOURS`.
+        table : str, optional
+            The pseudonym of the table the code is for: a table that comes back to its entries
+            of an earlier session, or a table that lost its card (a second code for the same
+            table). Not an account's name nor a reserved name.
 
         Returns
         -------
@@ -334,7 +337,7 @@ class Accounts(_Core):  # numpydoc ignore=PR01
         PermissionDenied
             The actor is not a ``coordinator``.
         InputError
-            ``hours`` is not a number in the allowed range.
+            ``hours`` is not a number in the allowed range, or ``table`` cannot be a table's pseudonym.
         """
         actor = self._actor(actor)
         policy.check_manage(actor)
@@ -350,6 +353,9 @@ class Accounts(_Core):  # numpydoc ignore=PR01
             expired = [h for h, at in zip(codes["code_hash"], codes["expires_at"]) if _parse_time(at) <= now]
             if expired:
                 self.store.delete("table_codes", {"code_hash": expired})
+            bound = None
+            if table is not None:
+                bound = self._check_pseudonym(table, None, earlier_entries=False)
             while True:
                 code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
                 code = f"{code[:4]}-{code[4:]}"
@@ -357,67 +363,134 @@ class Accounts(_Core):  # numpydoc ignore=PR01
                     break
             self.store.insert("table_codes", pd.DataFrame([{
                 "code_hash": _code_hash(code), "expires_at": _iso(now + timedelta(hours=hours)),
-                "created_at": _iso(now), "created_by": actor.pseudonym}]))
+                "created_at": _iso(now), "created_by": actor.pseudonym, "pseudonym": bound}]))
         return code
 
-    def redeem_table_code(self, code: str, pseudonym: str) -> Actor:
-        """Join a workshop table: a valid table code and a pseudonym give a ``workshop`` actor.
+    def redeem_table_code(self, code: str, pseudonym: str, *, client: str | None = None) -> Actor:
+        """Join a workshop table: a valid table code and the table's pseudonym give a ``workshop`` actor.
 
-        Case, spaces and dashes in the code do not matter. The code stays valid until it expires,
-        so a participant can join again under the same pseudonym and find their own entries.
+        Case, spaces and dashes in the code do not matter. A code belongs to one table: the
+        pseudonym it was issued for (:meth:`issue_table_code` with ``table``), else the one it is
+        first redeemed with; after that it gives no other pseudonym. So a table joins again under
+        its pseudonym and finds its own entries, and another table's code never makes anyone that
+        table. Wrong codes are counted per client and pseudonym like failed sign-ins (see
+        :meth:`sign_in`).
 
         Parameters
         ----------
         code : str
             A code from :meth:`issue_table_code`.
         pseudonym : str
-            The name the participant's entries are recorded under (surrounding spaces dropped). It
-            may not be the name of a local account, nor the name an import records its entries
-            under (``OpenStreetMap``).
+            The name the table's entries are recorded under (surrounding spaces dropped; full-width
+            letters made plain). At a code's first use it must be nobody's yet, case, width and
+            spacing not counting: not an account's name, not the pseudonym of another valid code,
+            not the author or an owner of entries made before, and not reserved (a role, an
+            import's name such as ``OpenStreetMap``, an e-mail address).
+        client : str, optional
+            Who is trying, as the face knows them; None is one shared local client.
 
         Returns
         -------
         Actor
-            ``Actor(pseudonym, "workshop")``.
+            ``Actor(pseudonym, "workshop")``, with the pseudonym as the code has it.
 
         Raises
         ------
         PermissionDenied
-            ``table_code_invalid``: the code is unknown or has expired.
+            ``table_code_invalid``: the code is unknown or has expired; ``table_code_locked``: too
+            many wrong codes from this client; ``table_code_other_pseudonym``: the code belongs to
+            another pseudonym.
         InputError
-            The pseudonym is empty, too long, holds control characters or is taken.
+            The pseudonym is empty, too long, holds control characters, is reserved or is taken.
         """
-        found = self.store.read("table_codes", {"code_hash": _code_hash(code if isinstance(code, str) else "")})
-        if found.empty or _parse_time(found["expires_at"].iloc[0]) <= _utcnow():
-            audit.record("table code", result="refused")
+        now = _utcnow()
+        who = _throttle.client_key(client)
+        everything = (self.location, "client", who)
+        per_name = (self.location, "table code", who, name_key(pseudonym))
+        until = _throttle.locked_until([everything, per_name], now)
+        if until is not None:
+            audit.record("table code", result="locked")
+            raise PermissionDenied("table_code_locked", "fix_ask_table_code", minutes=_minutes_left(until, now))
+        wanted = _code_hash(code if isinstance(code, str) else "")
+        found = self.store.read("table_codes", {"code_hash": wanted})
+        if found.empty or _parse_time(found["expires_at"].iloc[0]) <= now:
+            until = _throttle.fail([(everything, settings.CLIENT_MAX_FAILURES),
+                                    (per_name, settings.SIGN_IN_MAX_FAILURES)], now)
+            audit.record("table code", result="locked" if until else "refused")
+            if until is not None:
+                raise PermissionDenied("table_code_locked", "fix_ask_table_code", minutes=_minutes_left(until, now))
             raise PermissionDenied("table_code_invalid", "fix_ask_table_code")
+        with self._write():
+            found = self.store.read("table_codes", {"code_hash": wanted})  # fresh: two first uses at once
+            if found.empty:
+                raise PermissionDenied("table_code_invalid", "fix_ask_table_code")
+            row = found.astype(object).where(found.notna(), None).to_dict("records")[0]
+            bound = row.get("pseudonym")
+            if bound:
+                clean, fault = _clean_name(pseudonym)
+                if fault is not None or name_key(clean) != name_key(bound):
+                    # Counts as a wrong guess: a found code does not make guessing its table's name free.
+                    _throttle.fail([(everything, settings.CLIENT_MAX_FAILURES),
+                                    (per_name, settings.SIGN_IN_MAX_FAILURES)], now)
+                    audit.record("table code", result="refused")
+                    raise PermissionDenied("table_code_other_pseudonym", "fix_table_code_pseudonym")
+                joined = Actor(bound, "workshop")
+            else:
+                row["pseudonym"] = self._check_pseudonym(pseudonym, wanted, earlier_entries=True)
+                self.store.update("table_codes", pd.DataFrame([row]), "code_hash")
+                joined = Actor(row["pseudonym"], "workshop")
+        audit.record("table code", role=joined.role)
+        return joined
+
+    def _check_pseudonym(self, pseudonym, code_hash: str | None, *, earlier_entries: bool) -> str:
+        """A new table's pseudonym in its stored form, or InputError when it cannot be one: empty,
+        too long, reserved, an account's, or (``earlier_entries``: a code's first use) another valid
+        code's or the author or an owner of entries made before; case, width and spacing do not count."""
         clean, fault = _clean_name(pseudonym)
         limit = settings.NAME_MAX_LENGTH
         if fault == "missing":
             raise InputError("pseudonym_missing", "fix_pseudonym", max=limit)
         if fault == "invalid":
             raise InputError("pseudonym_invalid", "fix_pseudonym", name=clean[:limit], max=limit)
-        if self._account(clean) is not None or self._imported_under(clean):
+        key = name_key(clean)
+        entries = self.store.read("assets")[["added_by", "owners", "source"]]
+        authors = entries if earlier_entries else None
+        imports = self._import_names(entries)
+        if reserved(clean, imports):
+            raise InputError("name_reserved", "fix_other_pseudonym", name=clean)
+        # At a first use, also no valid code's table; a coordinator may issue a second code for a table.
+        taken = self._account(clean) is not None or (earlier_entries and key in self._bound_pseudonyms(but=code_hash))
+        if not taken and authors is not None and len(authors):
+            owners = [o for cell in authors["owners"].dropna() for o in str(cell).split(";")]
+            taken = key in {name_key(a) for a in [*authors["added_by"].dropna(), *owners]}
+        if taken:
             raise InputError("pseudonym_taken", "fix_other_pseudonym", name=clean)
-        joined = Actor(clean, "workshop")
-        audit.record("table code", role=joined.role)
-        return joined
+        return clean
+
+    def _bound_pseudonyms(self, but: str | None = None) -> set[str]:
+        """The pseudonyms (as :func:`~assetmap.service._identity.name_key`) valid table codes belong to."""
+        codes = self.store.read("table_codes")
+        now = _utcnow()
+        return {name_key(p) for h, p, at in zip(codes["code_hash"], codes["pseudonym"], codes["expires_at"])
+                if isinstance(p, str) and p and h != but and _parse_time(at) > now}
 
     def _account(self, name: str) -> dict | None:
-        """The stored account of this name, case not counting (hash included: never for an actor's eyes)."""
+        """The stored account of this name, case, width and spacing not counting (hash included: never
+        for an actor's eyes)."""
         frame = self.store.read("accounts")
-        wanted = name.casefold()
+        wanted = name_key(name)
         for record in frame.astype(object).where(frame.notna(), None).to_dict("records"):
-            if record["name"].casefold() == wanted:
+            if name_key(record["name"]) == wanted:
                 return record
         return None
 
-    def _imported_under(self, pseudonym: str) -> bool:
-        """Whether an import records entries under this name (``OpenStreetMap``): no participant may own them."""
-        if not self.store.exists("assets", "added_by", [pseudonym]):
-            return False
-        sources = self.store.read("assets", {"added_by": pseudonym})["source"]
-        return bool((sources.fillna("") != "workshop").any())
+    def _import_names(self, entries: pd.DataFrame | None = None) -> set[str]:
+        """The names imports and sources record entries under (``OpenStreetMap``): no table or account
+        may take them. ``entries``: the assets' ``added_by`` and ``source``, when read already."""
+        names = {n for n in self.store.read("sources")["name"].dropna() if isinstance(n, str)}
+        entries = self.store.read("assets")[["added_by", "source"]] if entries is None else entries
+        imported = entries[(entries["source"].fillna("") != "workshop").to_numpy()]["added_by"].dropna()
+        return names | {n for n in imported if isinstance(n, str)}
 
 
 # ---------------------------------------------------------------------- access helpers
@@ -485,9 +558,11 @@ def _minutes_left(until: datetime, now: datetime) -> int:
 
 
 def _clean_name(value) -> tuple[str, str | None]:
-    """A name or pseudonym without surrounding spaces, and what is wrong with it: None,
-    ``missing`` (empty) or ``invalid`` (too long, or holding control characters)."""
-    clean = value.strip() if isinstance(value, str) else ""
+    """A name or pseudonym in its stored form (NFKC, spaces collapsed), and what is wrong with it:
+    None, ``missing`` (empty) or ``invalid`` (too long, or holding control characters)."""
+    if isinstance(value, str) and any(unicodedata.category(ch).startswith("C") for ch in value.strip()):
+        return value.strip(), "invalid"  # checked before spaces are collapsed: a tab is no space here
+    clean = clean_form(value) if isinstance(value, str) else ""
     if not clean:
         return clean, "missing"
     if len(clean) > settings.NAME_MAX_LENGTH or any(unicodedata.category(ch).startswith("C") for ch in clean):

@@ -593,7 +593,7 @@ class _Batch:
         taken_over = foreign and self.others == "take over"
         if taken_over:
             _never_more_public(record, before)
-        after = _merge_with_stored(record, before, wkt)
+        after = _merge_with_stored(record, before, wkt, keep_owners=taken_over)
         if _same(before, after):
             self.report.unchanged.append(asset_id)
             return
@@ -606,17 +606,24 @@ class _Batch:
     def _check_ownership(self, before: dict, asset_id: str) -> bool:
         """Refuse a participant's change of an entry not their own; gives whether it is someone else's."""
         added_here = asset_id in self.new_rows
-        # An initiative's owners (pseudonyms in ``owners``) may change it, as its author may.
-        foreign = before.get("added_by") is not None and not policy.owns(self.actor, before) and not added_here
+        # An initiative's owners (pseudonyms in ``owners``) may change it, as its author may; an entry
+        # without either belongs to the coordinators (policy.belongs_to): foreign to an import under a name.
+        foreign = not added_here and not policy.belongs_to(self.actor, before)
         if policy.is_participant(self.actor) and not added_here:
             # Also an entry without owner: a workshop participant changes only their own.
             policy.check_change(self.actor, before, asset_id)
         return foreign
 
 
-def _merge_with_stored(record: dict, before: dict, wkt: str | None) -> dict:
-    """A changed row keeps when its entry was added and changed, and who added it; gives its new state."""
+def _merge_with_stored(record: dict, before: dict, wkt: str | None, keep_owners: bool = False) -> dict:
+    """A changed row keeps when its entry was added and changed, and who added it; gives its new state.
+
+    With ``keep_owners`` (an import that takes over an entry not its own, or one without an owner) it
+    keeps who added it, also when nobody did, and its ``owners``: a row never makes an entry its saver's.
+    """
     record["created_at"] = before["created_at"]
     record["updated_at"] = before["updated_at"]
-    record["added_by"] = before.get("added_by") or record["added_by"]
+    record["added_by"] = before.get("added_by") if keep_owners else (before.get("added_by") or record["added_by"])
+    if keep_owners and "owners" in before:
+        record["owners"] = before.get("owners")
     return _state(record, wkt)

@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assetmap.errors import PermissionDenied
-from assetmap.layers.initiatives import is_owner
+from assetmap.layers.initiatives import is_owner, split_list
 
 __all__ = [
-    "ACCOUNT_ROLES", "ROLES", "Actor", "ActorLike", "at_least", "check_change", "check_decide_reports",
+    "ACCOUNT_ROLES", "ROLES", "Actor", "ActorLike", "at_least", "belongs_to", "check_change", "check_decide_reports",
     "check_manage", "check_report", "check_restore", "check_take_over", "check_unarchive", "check_write",
     "higher_role", "is_account_role", "is_participant", "is_role", "may_decide_reports", "may_explore_coverage",
     "may_manage", "may_report", "may_see_coverage", "may_write", "owns", "rank", "role_above", "role_at_least",
@@ -276,6 +276,32 @@ def owns(actor: Actor, entry) -> bool:
         True for its author and every listed owner.
     """
     return is_owner(entry, actor.pseudonym)
+
+
+def belongs_to(actor: Actor, entry) -> bool:
+    """Whether ``entry`` is ``actor``'s to change as its own, in an import or a batch save.
+
+    Its author and owners own it (:func:`owns`). An entry without an author or owners (an import
+    made without a name) belongs to the coordinators: to a coordinator's import that is as nameless
+    as the one that made it, never to a workshop table nor to an import under a name (which would
+    make it theirs, and could turn a private, no-consent person public).
+
+    Parameters
+    ----------
+    actor : Actor
+        Who saves.
+    entry : mapping
+        The stored entry (``added_by``, ``owners``).
+
+    Returns
+    -------
+    bool
+        True when the actor owns it, or it is ownerless and the actor a nameless coordinator.
+    """
+    if owns(actor, entry):
+        return True
+    ownerless = not entry.get("added_by") and not split_list(entry.get("owners"))
+    return ownerless and may_manage(actor) and not actor.pseudonym
 
 
 # ---------------------------------------------------------------------- the checks that refuse

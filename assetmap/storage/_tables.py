@@ -80,8 +80,10 @@ HISTORY = TableSpec({"asset_id": "TEXT", "action": "TEXT", "actor": "TEXT", "at"
 ACCOUNTS = TableSpec({"name": "TEXT", "password_hash": "TEXT", "role": "TEXT", "failed_attempts": "INTEGER",
                       "locked_until": "TEXT", "created_at": "TEXT", "created_by": "TEXT"}, None, "name",
                      "Local accounts (password hashes only)")
-#: Table codes for workshop tables, stored only as a hash with their expiry.
-TABLE_CODES = TableSpec({"code_hash": "TEXT", "expires_at": "TEXT", "created_at": "TEXT", "created_by": "TEXT"},
+#: Table codes for workshop tables, stored only as a hash with their expiry, and the pseudonym of the
+#: one table the code belongs to (bound at its first use, or named when it was issued).
+TABLE_CODES = TableSpec({"code_hash": "TEXT", "expires_at": "TEXT", "created_at": "TEXT", "created_by": "TEXT",
+                         "pseudonym": "TEXT"},
                         None, "code_hash", "Table codes (hashes only)")
 #: Entries a workshop participant asked to make public, waiting for a coordinator; a rejected request
 #: stays (``status`` ``rejected``, with the coordinator's ``reason``) so its author sees why.
