@@ -42,7 +42,23 @@ RESULT_LAYERS: tuple[str, ...] = ("buurten", "wijken")
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """The coverage options of a national run, as ``assetmap coverage`` takes them."""
+    """The coverage options of a national run, as ``assetmap coverage`` takes them.
+
+    Parameters
+    ----------
+    minutes : float, optional
+        Walking minutes that count as near (default the setting).
+    speed_kmh : float, optional
+        Walking speed (default the setting).
+    categories : str, optional
+        Count only meeting places of these categories (comma-separated).
+    when : str, optional
+        Count only places open then (``"We 19:00"``).
+    access : str, optional
+        Count only places of this access.
+    group : str, optional
+        Count only places for this group.
+    """
 
     minutes: float | None = None
     speed_kmh: float | None = None
@@ -54,7 +70,21 @@ class BatchOptions:
 
 @dataclass
 class BatchSummary:
-    """What a national run did: per gemeente its rows, residents, time and its worker's peak memory."""
+    """What a national run did: per gemeente its rows, residents, time and its worker's peak memory.
+
+    Parameters
+    ----------
+    gemeenten : list of dict
+        Per gemeente run now: as :func:`run_gemeente` returns it.
+    skipped : list of str
+        The gemeenten an earlier run had finished (``resume``).
+    seconds : float
+        The whole run's time.
+    dashboard : str or None
+        The Dask dashboard's address, when there was one.
+    outputs : list of str
+        What was written (files, or the masked PostGIS URI).
+    """
 
     gemeenten: list[dict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -71,12 +101,23 @@ class BatchSummary:
         return out
 
     def to_dict(self) -> dict:
+        """The summary as plain JSON values (``--json``), with the peak memory per worker."""
         return {"gemeenten": self.gemeenten, "skipped": self.skipped, "seconds": round(self.seconds, 1),
                 "dashboard": self.dashboard, "outputs": self.outputs, "peak_mb_per_worker": self.peak_mb_per_worker}
 
 
 def parts_folder(out: str | Path) -> Path:
-    """The working folder of a run writing ``out``: ``out`` with ``.parts`` added."""
+    """The working folder of a run writing ``out``: ``out`` with ``.parts`` added.
+
+    Parameters
+    ----------
+    out : path-like
+        The run's result file.
+
+    Returns
+    -------
+    pathlib.Path
+    """
     out = Path(out)
     return out.with_name(out.name + ".parts")
 
@@ -148,7 +189,17 @@ def run_gemeente(code: str, osm_part: str | Path, boundaries_file: str | Path, f
 
 
 def gemeente_outline_json(boundaries: gpd.GeoDataFrame) -> str:
-    """The outline of a gemeente's finest boundaries as a GeoJSON Feature (the area of its import)."""
+    """The outline of a gemeente's finest boundaries as a GeoJSON Feature (the area of its import).
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        The gemeente's boundaries, as a workspace holds them.
+
+    Returns
+    -------
+    str
+    """
     from assetmap.layers.boundaries import finest_level
     finest = finest_level(boundaries)
     rows = boundaries[boundaries["level"] == finest] if finest else boundaries
@@ -158,7 +209,21 @@ def gemeente_outline_json(boundaries: gpd.GeoDataFrame) -> str:
 
 def result_rows(result, boundaries: gpd.GeoDataFrame, gemeente: str) -> gpd.GeoDataFrame:
     """One gemeente's national rows: its areas as ``assetmap coverage`` tables them, and their wijken
-    summed up (where the areas are buurten), with ``gemeente_code`` and the outlines (EPSG:4326)."""
+    summed up (where the areas are buurten), with ``gemeente_code`` and the outlines (EPSG:4326).
+
+    Parameters
+    ----------
+    result : assetmap.coverage.CoverageResult
+        The gemeente's coverage.
+    boundaries : geopandas.GeoDataFrame
+        Its boundaries (names and outlines).
+    gemeente : str
+        Its code.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
     areas = result.stamped_table()
     level_rows = [areas]
     if (areas["level"] == "buurt").any():
@@ -186,7 +251,19 @@ def _method_version() -> str:
 
 
 def gather(folder: Path, codes: list[str]) -> gpd.GeoDataFrame:
-    """Every gemeente's part in code order, as one table."""
+    """Every gemeente's part in code order, as one table.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The run's working folder.
+    codes : list of str
+        The gemeenten.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
     frames = [gpd.read_parquet(folder / "parts" / f"{code}.parquet") for code in codes]
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=settings.STORAGE_CRS)
 

@@ -19,6 +19,15 @@ __all__ = ["check_tables", "write_tables"]
 def check_tables(uri: str, names: list[str], *, replace: bool = False) -> str:
     """Refuse before any work what :func:`write_tables` would refuse at the end (same errors).
 
+    Parameters
+    ----------
+    uri : str
+        The result's PostGIS URI.
+    names : list of str
+        The tables the run will write.
+    replace : bool
+        Whether existing tables of these names may be replaced.
+
     Returns
     -------
     str
