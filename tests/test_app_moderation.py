@@ -19,6 +19,8 @@ from test_app_access import ME, keys, mixed, run, server_address  # noqa: F401  
 from assetmap import i18n
 from assetmap.service import Actor, open_workspace
 
+from conftest import shown_versions
+
 COORDINATOR = Actor("carla", "coordinator")
 
 
@@ -49,7 +51,7 @@ def test_a_tables_entry_waits_then_is_public_and_a_rejection_shows_its_reason(mi
     with open_workspace(mixed_workspace) as ws:
         waiting = ws.pending()
         entry = waiting.loc[waiting["name"] == "Bankje bij de bieb", "asset_id"].iloc[0]
-        ws.approve([entry], COORDINATOR)
+        ws.approve(shown_versions(ws, [entry]), COORDINATOR)
         other = ws.add_entry({"name": "Mevrouw de Vries kookt", "building_block": "resource",
                               "visibility": "public", "consent": True}, Point(4.3732, 52.0022), Actor(ME, "workshop"))
         ws.reject([other], COORDINATOR, reason="Noemt iemand bij naam")

@@ -338,6 +338,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
                 raise InputError("asset_exists", "fix_nothing_to_restore", id=asset_id)
             state = json.loads(deletes["before"].iloc[-1])
             policy.check_restore(actor, state, asset_id)
+            state = self._held_for_moderation(actor, state)
             self._put_state(state)
             self._log([(asset_id, "restore", None, state)], actor)
         return self.asset(asset_id, actor=actor)
@@ -418,7 +419,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
             # Activities keep their own history entries, and a link is recorded for the changes over
             # time and goes with its asset: undo takes back asset changes only.
             activity = mine["action"].str.startswith("activity").fillna(False).to_numpy()
-            link = (mine["action"] == "link").fillna(False).to_numpy()
+            link = mine["action"].str.startswith("link").fillna(False).to_numpy()
             candidates = mine[~undo & ~activity & ~link & ~mine["fid"].isin(undone).to_numpy()]
             if candidates.empty:
                 return None
@@ -434,6 +435,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
             elif action == "delete":
                 state = json.loads(target["before"])
                 if current is None:
+                    state = self._held_for_moderation(actor, state)
                     self._put_state(state)
                 else:
                     state = current_state  # restored by someone already
@@ -449,6 +451,8 @@ class Entries(_Core):  # numpydoc ignore=PR01
                             state[key] = old[key]
                     if state != current_state:
                         state["updated_at"] = now_iso()
+                        # back to text no coordinator saw public: it waits again (never public unseen)
+                        state = self._held_for_moderation(actor, state, state["updated_at"])
                         self._put_state(state, update=True)
                     if state.get("visibility") != "group":
                         # back to public (approved before) or private: a waiting request is moot
@@ -520,6 +524,9 @@ class Entries(_Core):  # numpydoc ignore=PR01
                 links = links.drop(columns=["added_by"], errors="ignore")
             checked = build_links(links, known, added_by=actor.pseudonym)
             self.store.insert("links", checked)
+            if policy.is_participant(actor) and self.moderation():
+                for link_id in checked["id"]:  # public once a coordinator approves, like an entry
+                    self._queue_request(link_id, actor)
             # Recorded under the asset it starts from, so that changes over time show what was linked.
             records = checked.astype(object).where(checked.notna(), None).to_dict("records")
             self._log([(r["from_asset_id"], "link", None, r) for r in records], actor)
