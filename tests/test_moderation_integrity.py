@@ -175,3 +175,27 @@ def test_a_coordinators_activity_is_public_at_once(delft_ws):
     activity = ws.add_activity({"asset_id": club, "name": "Koffie-ochtend", "recurring_time": "We 10:00-12:00"},
                                COORDINATOR)
     assert activity in set(ws.activities(actor=PUBLIC)["id"]) and ws.pending(COORDINATOR).empty
+
+
+# ---------------------------------------------------------------------- a person's health (GDPR art. 9)
+HEALTH = "zoekt hulp voor mijn zieke buurvrouw mevrouw Jansen Mekelweg 12b"
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    (HEALTH, True), ("Mijn buurman zit sinds zijn beroerte in een rolstoel", True), ("Oma heeft dementie", True),
+    ("De zieke boom bij de speeltuin is gekapt", False), ("Rolstoeltoegankelijk buurthuis", False),
+    ("Repair café, elke zaterdag", False), (None, False)])
+def test_a_text_about_a_persons_health_gets_the_art9_warning(text, flagged):
+    from assetmap.privacy import story_warnings
+
+    assert ("story_names_health" in story_warnings(text)) is flagged
+
+
+def test_an_initiative_about_a_sick_neighbour_waits_with_the_health_warning(denhaag_workspace):
+    """Attack 7: the text went into the public export unseen; now it waits, and the coordinator is told why."""
+    with open_workspace(denhaag_workspace) as ws:
+        entry = ws.add_entry({"name": "Boodschappen voor de buurvrouw", "building_block": "initiative",
+                              "seeks": HEALTH, "visibility": "public", "consent": True}, TRANSVAAL, TABLE)
+        assert entry not in _public(ws)
+        waiting = ws.pending().set_index("asset_id")
+        assert "story_names_health" in waiting.loc[entry, "warnings"]

@@ -25,7 +25,15 @@ from assetmap.errors import InputError, PermissionDenied, Problem
 from assetmap.layers.activities import empty_activities
 from assetmap.layers.assets import empty_assets, now_iso
 from assetmap.layers.schema import ASSET_FIELDS, CONTACT_FIELDS
-from assetmap.privacy import PSEUDONYM_FIELDS, public_activities, public_view, workshop_view
+from assetmap.privacy import (
+    GROUP_MASKED_FIELDS,
+    PSEUDONYM_FIELDS,
+    holds_bsn,
+    mask_group_view,
+    public_activities,
+    public_view,
+    workshop_view,
+)
 from assetmap.service import audit, policy
 from assetmap.service._plain import _frame, _history_json, _records, _row_dict, _state, _version_map
 from assetmap.service.policy import Actor, ActorLike
@@ -166,7 +174,8 @@ class _Core:
         actor : Actor or str, optional
             A coordinator sees every field of every entry; a ``workshop`` actor public and group
             entries plus their own private ones, without contact fields
-            (:func:`assetmap.privacy.workshop_view`); ``public`` the public view
+            (:func:`assetmap.privacy.workshop_view`) and with contact details, IBANs and BSNs
+            masked in others' entries (:func:`assetmap.privacy.mask_group_view`); ``public`` the public view
             (:func:`assetmap.privacy.public_view`).
 
         Returns
@@ -185,7 +194,8 @@ class _Core:
         else:
             frame = self.store.read("assets", where or None)
             if policy.is_participant(actor):
-                frame = workshop_view(frame, actor.pseudonym)
+                # Another's contact details, IBAN or BSN in a free-text field: masked for a table too.
+                frame = mask_group_view(workshop_view(frame, actor.pseudonym), actor.pseudonym)
         # ``version`` is bookkeeping for edits (see :meth:`asset`), not a field of an entry.
         frame = frame.drop(columns="version", errors="ignore")
         return frame if len(frame) else empty_assets()
@@ -402,6 +412,7 @@ class _Core:
             return public_activities(frame, self.assets(actor=actor))
         if policy.is_participant(actor):
             frame = frame[frame["asset_id"].isin(self.assets(actor=actor)["id"]).to_numpy()]
+            frame = mask_group_view(frame, actor.pseudonym)
         return frame.reset_index(drop=True)
 
     def moderation(self) -> bool:
@@ -472,6 +483,21 @@ class _Core:
         return set(queue["asset_id"]) if len(queue) else set()
 
     # ------------------------------------------------------------------ rules
+    @staticmethod
+    def _refuse_bsn(records: list[dict], first_row: int = 1) -> None:
+        """Refuse rows with a BSN in a free-text or contact field: the tool has no lawful ground to store one.
+
+        Raises
+        ------
+        InputError
+            ``bsn_refused``, one problem per row and field; nothing is written then.
+        """
+        problems = [Problem("bsn_refused", "fix_remove_bsn", row=number, column=column)
+                    for number, record in enumerate(records, start=first_row)
+                    for column in (*GROUP_MASKED_FIELDS, *CONTACT_FIELDS, "note") if holds_bsn(record.get(column))]
+        if problems:
+            raise InputError(problems)
+
     def _actor(self, actor: ActorLike) -> Actor:
         if actor is None:
             return self.actor

@@ -59,6 +59,7 @@ class Activities(_Core):  # numpydoc ignore=PR01
         fields.pop("created_at", None)
         row = build_activities(pd.DataFrame([fields]), added_by=actor.pseudonym)
         record = _plain_activity(row.iloc[0])
+        self._refuse_bsn([record])
         with self._write():
             self._activity_asset_visible(record["asset_id"], actor)
             if self.store.exists("activities", "id", [record["id"]]):
@@ -103,6 +104,7 @@ class Activities(_Core):  # numpydoc ignore=PR01
             merged = {**before, **changes, "id": activity_id, "added_by": before["added_by"],
                       "created_at": before["created_at"]}
             after = _plain_activity(build_activities(pd.DataFrame([merged])).iloc[0])
+            self._refuse_bsn([after])
             if after["asset_id"] != before["asset_id"]:
                 self._activity_asset_visible(after["asset_id"], actor)
             if after != before:

@@ -116,6 +116,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
             return report
         policy.check_write(actor)
         records = _records(assets)
+        self._refuse_bsn(records, first_row)
         geoms = np.asarray(assets.geometry.array, dtype=object)
         # The history's after-state, made in one go: a 20,000-row import spends seconds, not minutes, here.
         wkts = shapely.to_wkt(geoms, rounding_precision=-1)
@@ -523,6 +524,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
                 known &= set(self.assets(actor=actor)["id"])
                 links = links.drop(columns=["added_by"], errors="ignore")
             checked = build_links(links, known, added_by=actor.pseudonym)
+            self._refuse_bsn(checked.astype(object).to_dict("records"))
             self.store.insert("links", checked)
             if policy.is_participant(actor) and self.moderation():
                 for link_id in checked["id"]:  # public once a coordinator approves, like an entry

@@ -145,8 +145,9 @@ class Moderation(_Core):  # numpydoc ignore=PR01
         if not rows:
             return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
         out = self._with_context(pd.DataFrame(rows))
-        out["warnings"] = [list(dict.fromkeys(code for text in (n, d, s) for code in story_warnings(text)))
-                           for n, d, s in zip(out["name"], out["description"], out["stories"])]
+        sought = [state.get("seeks") if isinstance(state, dict) else None for state in out["state"]]
+        out["warnings"] = [list(dict.fromkeys(code for text in texts for code in story_warnings(text)))
+                           for texts in zip(out["name"], out["description"], out["stories"], sought)]
         shown = [c for c in columns if c not in ("short_id", "version")]
         out["version"] = [_fingerprint({**{c: r[c] for c in shown}, "state": r.get("state")})
                           for r in out.astype(object).where(out.notna(), None).to_dict("records")]
