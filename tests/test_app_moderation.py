@@ -128,3 +128,25 @@ def test_a_public_visitor_sees_suggested_sites(mixed_workspace, monkeypatch):
     at.toggle(key="gap_show_sites").set_value(True).run()
     assert not at.exception
     assert i18n.t("sites_title", "nl") in [s.value for s in at.subheader]
+
+
+def test_the_queue_refuses_to_approve_an_entry_edited_while_it_was_shown(mixed_workspace):
+    """Attack 3 on the Data page: the coordinator reads the queue, the table edits, the click must not publish."""
+    from test_app import DATA_PAGE
+    from test_app_access import _pick_rows
+
+    with open_workspace(mixed_workspace) as ws:
+        ws.set_moderation(True)
+        entry = ws.add_entry({"name": "Ruilkast", "building_block": "resource", "description": "Boeken ruilen",
+                              "visibility": "public", "consent": True}, Point(4.3731, 52.0022), Actor(ME, "workshop"))
+    at = run(DATA_PAGE, pseudonym="coördinator")  # the queue as the coordinator reads it
+    with open_workspace(mixed_workspace) as ws:
+        ws.update_asset(entry, {"description": "Boeken ruilen, bel 06-12345678"}, Actor(ME, "workshop"))
+    rows = list(next(f for f in at.dataframe if f.key == "moderation_editor").value[i18n.t("name", "nl")])
+    _pick_rows(at, "moderation_editor", [rows.index("Ruilkast")])
+    at.button(key="moderation_approve").click().run()
+    assert not at.exception
+    assert any(i18n.t("changed_since_shown", "nl", id=entry)[:20] in e.value for e in at.error)
+    with open_workspace(mixed_workspace) as ws:
+        assert entry not in set(ws.assets(actor=Actor(None, "public"))["id"])
+        assert entry in set(ws.pending()["asset_id"])

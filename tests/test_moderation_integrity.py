@@ -8,6 +8,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from shapely.geometry import Point
 
@@ -199,3 +202,33 @@ def test_an_initiative_about_a_sick_neighbour_waits_with_the_health_warning(denh
         assert entry not in _public(ws)
         waiting = ws.pending().set_index("asset_id")
         assert "story_names_health" in waiting.loc[entry, "warnings"]
+
+
+def test_the_cli_refuses_an_approval_of_the_version_before_an_edit(denhaag_workspace):
+    with open_workspace(denhaag_workspace) as ws:
+        entry = _add(ws, "Ruilkast", description="Boeken ruilen")
+    cli = [sys.executable, "-m", "assetmap.cli"]
+    listed = subprocess.run([*cli, "pending", str(denhaag_workspace)], capture_output=True, text=True, timeout=120)
+    line = next(r.split("\t") for r in listed.stdout.splitlines() if r.startswith(entry))
+    assert "Boeken ruilen" in listed.stdout
+    with open_workspace(denhaag_workspace) as ws:
+        ws.update_asset(entry, {"description": f"Boeken ruilen, bel {PHONE}"}, TABLE)
+    done = subprocess.run([*cli, "approve", str(denhaag_workspace), f"{entry[:8]}@{line[-1]}", "--lang", "en"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "changed since you saw it" in done.stderr and "Traceback" not in done.stderr
+    bare = subprocess.run([*cli, "approve", str(denhaag_workspace), entry[:8], "--lang", "en"],
+                          capture_output=True, text=True, timeout=120)
+    assert bare.returncode != 0 and "ID@VERSION" in bare.stderr
+    with open_workspace(denhaag_workspace) as ws:
+        assert entry not in _public(ws) and entry in set(ws.pending()["asset_id"])
+
+
+def test_a_story_about_a_public_osm_club_waits_for_a_coordinator(delft_ws):
+    ws = delft_ws
+    club = _osm_club(ws)
+    geometry = ws.asset(club)["geometry"]
+    story = ws.add_entry({"name": "Spreekuur", "building_block": "story", "related_asset_id": club,
+                          "description": f"Gratis spreekuur - bel {PHONE}", "visibility": "public",
+                          "consent": True}, geometry.representative_point(), TABLE)
+    assert story not in _public(ws) and PHONE not in _public_text(ws)
+    assert story in set(ws.pending(COORDINATOR)["asset_id"])

@@ -106,3 +106,38 @@ def test_only_an_owner_or_a_coordinator_brings_back_an_archived_initiative(delft
     assert ws.asset(kook)["status"] == "gestopt"
     assert ws.restore_asset(kook, COORDINATOR)["status"] == "loopt"  # a coordinator may
 
+
+
+def test_a_person_without_an_area_anchor_is_not_placed_at_home():
+    """Outside every boundary, or with no boundaries at all: no point, never the exact home."""
+    from assetmap.privacy import public_view
+
+    home = Point(4.3571, 52.0116)
+    rows = _frame([{"id": "p", "name": "Buurvrouw", "building_block": "individual", "visibility": "public",
+                    "consent": True, "buurt_code": None, "wijk_code": None},
+                   {"id": "q", "name": "Buurman", "building_block": "individual", "visibility": "public",
+                    "consent": True, "buurt_code": "BU99999999", "wijk_code": None}])
+    rows["geometry"] = [home, home]
+    empty = gpd.GeoDataFrame({"code": [], "level": []}, geometry=[], crs=4326)
+    for boundaries in (None, empty):
+        shown = public_view(rows, boundaries)
+        assert len(shown) == 2
+        for geometry in shown.geometry:
+            assert geometry is None or geometry.is_empty or not geometry.equals(home)
+
+
+def test_an_anchor_keeps_fifty_metres_from_every_home(delft_ws):
+    """The rule is 50 m (not the constant, which a mutant may change): at least that from every home."""
+    from assetmap.layers.assets import build_assets
+    from assetmap.layers.boundaries import assign_codes
+    from assetmap.privacy import ANCHOR_CLEARANCE_M, public_view
+
+    assert ANCHOR_CLEARANCE_M == 50.0
+    homes = delft_ws.buildings()
+    home = homes.geometry.iloc[len(homes) // 3]
+    rows = gpd.GeoDataFrame({"name": ["Buurvrouw met talent"], "building_block": ["individual"],
+                             "visibility": ["public"], "consent": [True]}, geometry=[home], crs=4326)
+    delft_ws.save_assets(assign_codes(build_assets(rows, added_by="tafel 9"), delft_ws.boundaries()))
+    view = public_view(delft_ws.assets(), delft_ws.boundaries(), homes, delft_ws.study_area())
+    shown = gpd.GeoSeries(view.loc[view["name"] == "Buurvrouw met talent", "geometry"], crs=4326).to_crs(28992)
+    assert homes.geometry.to_crs(28992).distance(shown.iloc[0]).min() >= 50.0
