@@ -91,6 +91,7 @@ _DIGIT = re.compile(r"\d")
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
 # A Dutch IBAN (NL, 2 check digits, bank code, 10 digits) is masked even with wrong check digits.
 _NL_IBAN = re.compile(r"NL\d{2}\s?[A-Z]{4}(?:\s?\d){10}(?!\w)", re.IGNORECASE)
+_BSN_WORD = re.compile(r"\b(?:bsn|burgerservicenummer|sofi)", re.IGNORECASE)
 _BSN_PATTERN = re.compile(r"(?<![\d.-])\d(?:[\s.-]?\d){7,8}(?![\d])")
 
 
@@ -395,7 +396,11 @@ def holds_bsn(text) -> bool:
         return False
     # A phone number or an IBAN is not a BSN, though nine of its digits may pass the 11-proef.
     rest = _CONTACT_PATTERN.sub(" ", _mask_ibans(_NL_IBAN.sub(" ", text)))
-    return any(_is_bsn(m.group(0)) for m in _BSN_PATTERN.finditer(rest))
+    # Eight digits (a BSN without its leading zero) count only where the text says BSN: a KvK
+    # number has eight digits too, and one in eleven passes the 11-proef.
+    named = _BSN_WORD.search(rest) is not None
+    return any(_is_bsn(m.group(0)) and (named or len(_DIGIT.findall(m.group(0))) == 9)
+               for m in _BSN_PATTERN.finditer(rest))
 
 
 def handover_contacts(assets: gpd.GeoDataFrame) -> pd.DataFrame:

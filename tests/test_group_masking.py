@@ -100,6 +100,8 @@ def test_phone_numbers_and_ibans_are_not_taken_for_a_bsn():
     assert holds_bsn(f"bsn {BSN}") and holds_bsn("BSN 1234.56.782")
     for text in ("bel 06-12345678", "06 1234 5678", "+31 6 12345678", "015 212 3456", IBAN, "sinds 1985", None):
         assert not holds_bsn(text), text
+    # Eight digits that pass the 11-proef: a KvK number, unless the text says BSN.
+    assert not holds_bsn("Stichting Buurtwerk, KvK 10000008") and holds_bsn("bsn 10000008")
 
 
 # ---------------------------------------------------------------------- mutation survivors (issue 29)

@@ -232,3 +232,16 @@ def test_a_story_about_a_public_osm_club_waits_for_a_coordinator(delft_ws):
                           "consent": True}, geometry.representative_point(), TABLE)
     assert story not in _public(ws) and PHONE not in _public_text(ws)
     assert story in set(ws.pending(COORDINATOR)["asset_id"])
+
+
+def test_health_text_waits_for_a_coordinator_even_with_moderation_off(denhaag_workspace):
+    with open_workspace(denhaag_workspace) as ws:
+        ws.set_moderation(False, COORDINATOR)
+        plain = _add(ws, "Boodschappendienst", description="Wij doen boodschappen voor wie dat wil")
+        sick = _add(ws, "Hulp voor de buurvrouw", description=HEALTH)
+        assert plain in _public(ws)  # moderation is off: the rest goes public at once
+        assert sick not in _public(ws) and "zieke" not in _public_text(ws)
+        waiting = ws.pending().set_index("asset_id")
+        assert list(waiting.index) == [sick] and "story_names_health" in waiting.loc[sick, "warnings"]
+        ws.approve(shown_versions(ws, sick), COORDINATOR)  # the coordinator confirms
+        assert sick in _public(ws)

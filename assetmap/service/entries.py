@@ -22,6 +22,8 @@ from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.initiatives import is_archived
 from assetmap.layers.links import build_links
 from assetmap.layers.schema import ARCHIVED_STATUS, INITIATIVE
+from assetmap.messages import N_
+from assetmap.privacy import story_warnings
 from assetmap.service import policy
 from assetmap.service._core import _Core
 from assetmap.service._plain import (
@@ -131,7 +133,9 @@ class Entries(_Core):  # numpydoc ignore=PR01
             if policy.is_participant(actor):
                 self._check_related_visible(records, batch.stored, actor, first_row)
             for number, (record, geom, wkt) in enumerate(zip(records, geoms, wkts), start=first_row):
-                if moderated:
+                # A person's health (GDPR art. 9) in a table's public text waits for a coordinator even
+                # with moderation off: it needs that person's explicit consent, which a coordinator checks.
+                if moderated or (policy.is_participant(actor) and _names_health(record)):
                     batch.queue_for_moderation(record, wkt)
                 batch.take(number, record, geom, wkt)
             if batch.problems:
@@ -533,6 +537,12 @@ class Entries(_Core):  # numpydoc ignore=PR01
             records = checked.astype(object).where(checked.notna(), None).to_dict("records")
             self._log([(r["from_asset_id"], "link", None, r) for r in records], actor)
         return len(checked)
+
+
+def _names_health(record: dict) -> bool:
+    """Whether a row's free text seems to be about a person's health or care need (special category data)."""
+    return any(N_("story_names_health") in story_warnings(record.get(field))
+               for field in ("name", "description", "seeks", "offers"))
 
 
 @dataclass
