@@ -150,3 +150,29 @@ def test_the_queue_refuses_to_approve_an_entry_edited_while_it_was_shown(mixed_w
     with open_workspace(mixed_workspace) as ws:
         assert entry not in set(ws.assets(actor=Actor(None, "public"))["id"])
         assert entry in set(ws.pending()["asset_id"])
+
+
+def test_the_workshop_page_warns_of_a_persons_health_and_the_entry_waits(mixed_workspace, monkeypatch):
+    """Attack 7 on the workshop page: what an initiative seeks names a sick neighbour; the table is
+    warned (GDPR art. 9) and, saved anyway, it waits for a coordinator even with moderation off."""
+    from test_app import fill_new_asset, save_button
+
+    with open_workspace(mixed_workspace) as ws:
+        ws.set_moderation(False, COORDINATOR)
+    monkeypatch.setenv("ASSETMAP_ACCESS", "workshop")  # a hosted workshop: the visitor is a table
+    at = run(WORKSHOP_PAGE, pseudonym=ME)
+    fill_new_asset(at, "Boodschappen voor de buurvrouw", new_block="initiative")
+    at.text_input(key="new_seeks").input("hulp voor mijn zieke buurvrouw mevrouw Jansen")
+    at.selectbox(key="new_visibility").set_value("public")
+    at.checkbox(key="new_consent").check()
+    save_button(at).click().run()
+    assert not at.exception
+    assert i18n.t("story_names_health", "nl") in " ".join(w.value for w in at.warning)
+    at.checkbox(key="story_confirm").check()
+    save_button(at).click().run()
+    assert not at.exception
+    with open_workspace(mixed_workspace) as ws:
+        saved = ws.assets().query("name == 'Boodschappen voor de buurvrouw'")
+        assert len(saved) == 1 and saved["visibility"].iloc[0] == "group"
+        assert saved["id"].iloc[0] in set(ws.pending()["asset_id"])
+        assert saved["id"].iloc[0] not in set(ws.assets(actor=Actor(None, "public"))["id"])
