@@ -245,3 +245,25 @@ def test_health_text_waits_for_a_coordinator_even_with_moderation_off(denhaag_wo
         assert list(waiting.index) == [sick] and "story_names_health" in waiting.loc[sick, "warnings"]
         ws.approve(shown_versions(ws, sick), COORDINATOR)  # the coordinator confirms
         assert sick in _public(ws)
+
+
+def test_a_server_workspace_holds_back_an_edit_an_undo_and_an_activity(postgis_uri):
+    """The same rules on PostGIS: the queue, the versions and the public reads are the service's."""
+    from assetmap.service import create_workspace
+
+    with create_workspace(postgis_uri) as ws:
+        place = ws.add_entry({"name": "Buurthuis", "building_block": "institution", "visibility": "public",
+                              "consent": True}, TRANSVAAL, COORDINATOR)
+        entry = _add(ws, "Ruilkast", description=f"bel {PHONE}")
+        ws.update_asset(entry, {"description": "Boeken ruilen"}, TABLE)
+        seen = shown_versions(ws, entry)
+        ws.update_asset(entry, {"description": "Boeken en speelgoed ruilen"}, TABLE)
+        with pytest.raises(InputError, match="changed since"):
+            ws.approve(seen, COORDINATOR)
+        ws.approve(shown_versions(ws, entry), COORDINATOR)
+        ws.undo_last(TABLE)  # back to "Boeken ruilen": never approved
+        assert entry not in _public(ws) and entry in set(ws.pending()["asset_id"])
+        activity = ws.add_activity({"asset_id": place, "name": f"Spreekuur, bel {PHONE}",
+                                    "recurring_time": "Tu 19:00-21:00"}, TABLE)
+        assert activity not in set(ws.activities(actor=PUBLIC)["id"])
+        assert PHONE not in _public_text(ws)
