@@ -31,7 +31,8 @@ def add_moderation_commands(sub: argparse._SubParsersAction) -> None:
             ("approve", _approve, "make waiting entries as public as their authors asked (a reported one: keep it)"),
             ("reject", _reject, "keep waiting entries visible to the group only (a reported one: hide it)")):
         p = command(name, handler, helptext)
-        p.add_argument("id", nargs="+", help="the entries' ids (or their first characters), as 'pending' lists them")
+        p.add_argument("id", nargs="+", help="the entries' ids (or their first characters), as 'pending' lists them"
+                       + (", each with the version 'pending' showed: ID@VERSION" if name == "approve" else ""))
         if name == "reject":
             p.add_argument("--reason", help="why, in a few words: the authors see it")
 
@@ -57,8 +58,9 @@ def _pending(args) -> int:
     for row in pending.astype(object).where(pending.notna(), None).itertuples():
         place = "-" if row.lat is None else f"{row.lat:.5f},{row.lon:.5f}"
         print(f"{row.asset_id}\t{row.building_block or '-'}\t{row.requested_visibility}\t{row.requested_by or '-'}\t"
-              f"{row.at}\t{row.name or '-'}\t{row.kind}\t{row.area or '-'}\t{place}")
-        _indented(args.lang, description=row.description, story=row.stories, about=row.about)
+              f"{row.at}\t{row.name or '-'}\t{row.kind}\t{row.area or '-'}\t{place}\t{row.version}")
+        _indented(args.lang, description=row.description, story=row.stories, about=row.about,
+                  check=", ".join(text(code, args.lang) for code in row.warnings) or None)
         for field, before, after in row.changes:
             print("    " + text("cli_pending_change", args.lang, field=field, before=before, after=after))
     if len(reported):
@@ -80,11 +82,14 @@ def _decide(args, approve: bool) -> int:
     """Approve or reject waiting entries, keep or hide reported ones: all in one transaction."""
     with _open(args.workspace) as ws:
         waiting, reported = list(ws.pending()["asset_id"]), list(ws.reported()["asset_id"])
-        ids = [_full_id(i, waiting + reported) for i in args.id]
+        # ID@VERSION: the version 'pending' showed, so that approve makes public what was read, not a later edit.
+        given = [arg.partition("@") for arg in args.id]
+        ids = [_full_id(i, waiting + reported) for i, _, _ in given]
+        versions = {full: version or None for full, (_, _, version) in zip(ids, given)}
         queued = [i for i in ids if i in waiting or i not in reported]
         with ws.transaction():
             if queued and approve:
-                ws.approve(queued)
+                ws.approve({i: versions[i] for i in queued})
             elif queued:
                 ws.reject(queued, reason=args.reason)
             if len(queued) < len(ids):
@@ -92,7 +97,8 @@ def _decide(args, approve: bool) -> int:
                                   reason=None if approve else args.reason)
         for asset_id in ids:
             if approve:
-                visibility = ws.asset(asset_id)["visibility"]
+                entry = ws.asset(asset_id)  # None for an activity or a link: public now
+                visibility = entry["visibility"] if entry is not None else "public"
                 print(text("cli_approved", args.lang, id=asset_id, visibility=visibility))
             else:
                 print(text("cli_rejected", args.lang, id=asset_id))

@@ -17,11 +17,16 @@ import streamlit as st
 from assetmap import settings, ui
 from assetmap.errors import AssetmapError
 from assetmap.i18n import block_label, t
+from assetmap.messages import N_
 from assetmap.service import Actor, policy
 
 __all__ = ["moderation_queue", "own_entry_states", "report_control", "saved_message"]
 
 _SELECT = "_select"
+_SHOWN = "_moderation_shown"
+#: What a waiting item is: a new entry, an edit of a public one, an activity or a link (of an entry).
+_KINDS = {"new": N_("moderation_kind_new"), "edit": N_("moderation_kind_edit"),
+          "activity": N_("moderation_kind_activity"), "link": N_("moderation_kind_link")}
 
 
 # ---------------------------------------------------------------------- the coordinator's queue
@@ -46,12 +51,16 @@ def moderation_queue(actor: Actor, lang: str) -> None:
     except AssetmapError as exc:
         ui.show_error(exc, lang)
         return
+    # Approve names what this coordinator saw: the versions of the queue as drawn last time, kept
+    # across the rerun a click starts (the queue read now may hold an edit made since).
+    shown_before = st.session_state.get(_SHOWN, {})
+    st.session_state[_SHOWN] = dict(zip(pending["asset_id"], pending["version"]))
     st.subheader(t("moderation_title", lang))
     st.caption(t("moderation_setting_on" if moderating else "moderation_setting_off", lang))
     if not len(pending):
         st.caption(t("moderation_none", lang))
     else:
-        _decide_block(pending, _pending_table(pending, lang), "moderation", lang, actor)
+        _decide_block(pending, _pending_table(pending, lang), "moderation", lang, actor, shown_before)
     if len(reported):
         st.subheader(t("reported_title", lang))
         st.caption(t("reported_intro", lang, n=settings.REPORTS_TO_HIDE))
@@ -67,13 +76,13 @@ def _pending_table(pending: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("name", lang): rows["name"],
         t("moderation_col_id", lang): rows["short_id"],
         t("building_block", lang): [block_label(b, lang) if b else "" for b in rows["building_block"]],
-        t("moderation_col_kind", lang): [t("moderation_kind_edit" if k == "edit" else "moderation_kind_new", lang)
-                                         for k in rows["kind"]],
+        t("moderation_col_kind", lang): [t(_KINDS.get(k, _KINDS["new"]), lang) for k in rows["kind"]],
         t("description", lang): rows["description"].fillna(""),
         t("moderation_col_story", lang): [s or (t("moderation_story_about", lang, name=a) if a else "")
                            for s, a in zip(rows["stories"], rows["about"])],
         t("moderation_col_changes", lang): ["\n".join(_change_text(c, lang) for c in changes)
                                             for changes in rows["changes"]],
+        t("moderation_col_check", lang): ["\n".join(t(code, lang) for code in codes) for codes in rows["warnings"]],
         t("moderation_col_area", lang): rows["area"].fillna("-"),
         t("moderation_col_place", lang): [_place(lat, lon) for lat, lon in zip(rows["lat"], rows["lon"])],
         t("moderation_by", lang): rows["requested_by"].fillna("-"),
@@ -99,8 +108,10 @@ def _reported_table(reported: pd.DataFrame, lang: str) -> pd.DataFrame:
     })
 
 
-def _decide_block(frame: pd.DataFrame, table: pd.DataFrame, kind: str, lang: str, actor: Actor) -> None:
-    """A table with a select column, a reason, and the two decisions for the selection."""
+def _decide_block(frame: pd.DataFrame, table: pd.DataFrame, kind: str, lang: str, actor: Actor,
+                  shown: dict | None = None) -> None:
+    """A table with a select column, a reason, and the two decisions for the selection (an approval
+    with the versions ``shown`` when the table was drawn)."""
     select_label = t("moderation_col_select", lang)
     edited = st.data_editor(
         table, hide_index=True, width="stretch", key=f"{kind}_editor",
@@ -126,7 +137,7 @@ def _decide_block(frame: pd.DataFrame, table: pd.DataFrame, kind: str, lang: str
     try:
         with ui.workspace() as ws:
             if kind == "moderation" and yes:
-                count = ws.approve(chosen, actor)
+                count = ws.approve({i: (shown or {}).get(i) for i in chosen}, actor)
             elif kind == "moderation":
                 count = ws.reject(chosen, actor, reason=reason)
             else:

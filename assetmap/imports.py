@@ -251,9 +251,11 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     notes.extend(hours_problems(assets["opening_hours"], rows=range(checked.first_row, checked.first_row + len(assets)),
                                 names=assets["name"]))
     public = ((assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)).tolist()
-    for number, (is_public, story, name) in enumerate(
-            zip(public, assets["description"].tolist(), assets["name"].tolist()), start=checked.first_row):
-        for code in dict.fromkeys(story_warnings(story) + story_warnings(name)) if is_public else ():
+    seeks = assets["seeks"].tolist() if "seeks" in assets.columns else [None] * len(assets)
+    for number, (is_public, story, name, sought) in enumerate(
+            zip(public, assets["description"].tolist(), assets["name"].tolist(), seeks), start=checked.first_row):
+        warnings = story_warnings(story) + story_warnings(name) + story_warnings(sought)
+        for code in dict.fromkeys(warnings) if is_public else ():
             notes.append(Problem(code, "fix_story_check", row=number, column="description"))
     _report(progress, N_("progress_save"), 0, 1)
     try:

@@ -47,6 +47,9 @@ __all__ = [
     "mask_contact_details",
     "area_anchors",
     "workshop_view",
+    "GROUP_MASKED_FIELDS",
+    "mask_group_view",
+    "holds_bsn",
     "handover_contacts",
     "story_warnings",
 ]
@@ -88,6 +91,7 @@ _DIGIT = re.compile(r"\d")
 _IBAN_START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}")
 # A Dutch IBAN (NL, 2 check digits, bank code, 10 digits) is masked even with wrong check digits.
 _NL_IBAN = re.compile(r"NL\d{2}\s?[A-Z]{4}(?:\s?\d){10}(?!\w)", re.IGNORECASE)
+_BSN_WORD = re.compile(r"\b(?:bsn|burgerservicenummer|sofi)", re.IGNORECASE)
 _BSN_PATTERN = re.compile(r"(?<![\d.-])\d(?:[\s.-]?\d){7,8}(?![\d])")
 
 
@@ -346,6 +350,65 @@ def workshop_view(assets: gpd.GeoDataFrame, pseudonym: str | None) -> gpd.GeoDat
     return shown
 
 
+#: Free-text fields of any entry (or activity) in which a group view masks contact details, IBANs and BSNs.
+GROUP_MASKED_FIELDS: tuple[str, ...] = ("name", "description", "category", "offers", "seeks", "tags", "operator",
+                                        "target_groups", "target_group", "status")
+
+
+def mask_group_view(assets: gpd.GeoDataFrame, pseudonym: str | None) -> gpd.GeoDataFrame:
+    """A group (workshop) view with contact details, IBANs and BSNs masked in every free-text field
+    of the entries ``pseudonym`` does not own (their own entries they see as they typed them).
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        What the participant may see (:func:`workshop_view`).
+    pseudonym : str or None
+        The participant's pseudonym; without one, every entry is masked.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy with :func:`mask_contact_details` applied to :data:`GROUP_MASKED_FIELDS` of every
+        entry the participant does not own.
+    """
+    if not len(assets):
+        return assets
+    records = assets[[c for c in ("added_by", "owners") if c in assets.columns]].astype(object)
+    others = np.array([not is_owner(r, pseudonym) for r in records.to_dict("records")], dtype=bool)
+    out = assets.copy()
+    for column in GROUP_MASKED_FIELDS:
+        if column in out.columns and others.any():
+            values = out[column].astype(object).to_numpy().copy()
+            values[others] = [mask_contact_details(v) for v in values[others]]
+            out[column] = values
+    return out
+
+
+def holds_bsn(text) -> bool:
+    """Whether ``text`` holds a BSN (nine digits that pass the 11-proef), which no entry may store.
+
+    Parameters
+    ----------
+    text : object
+        A text; anything else holds none.
+
+    Returns
+    -------
+    bool
+        True when a BSN is found.
+    """
+    if not isinstance(text, str) or not _DIGIT.search(text):
+        return False
+    # A phone number or an IBAN is not a BSN, though nine of its digits may pass the 11-proef.
+    rest = _CONTACT_PATTERN.sub(" ", _mask_ibans(_NL_IBAN.sub(" ", text)))
+    # Eight digits (a BSN without its leading zero) count only where the text says BSN: a KvK
+    # number has eight digits too, and one in eleven passes the 11-proef.
+    named = _BSN_WORD.search(rest) is not None
+    return any(_is_bsn(m.group(0)) and (named or len(_DIGIT.findall(m.group(0))) == 9)
+               for m in _BSN_PATTERN.finditer(rest))
+
+
 def handover_contacts(assets: gpd.GeoDataFrame) -> pd.DataFrame:
     """The contacts that their owners made visible, for a successor's handover bundle.
 
@@ -385,6 +448,20 @@ _TITLE_WORDS = ("mevr", "mw", "meneer", "mr", "dhr", "de heer", "juf", "meester"
 _NAME_PARTICLE = re.compile(r"\s(?:van|de|der|den|ter|ten|el|al)\s")
 
 
+# Health and care need (GDPR art. 9, special categories): word stems looked for in the casefolded text.
+_HEALTH_WORDS = ("ziek", "zieke", "kanker", "dementi", "alzheimer", "parkinson", "depressi", "psychisch",
+                 "psychiatr", "verslaaf", "beroerte", "hartaanval", "diabet", "suikerziek", "rolstoel",
+                 "gehandicapt", "handicap", "beperking", "blind", "doof", "chemo", "ziekenhuis", "mantelzorg",
+                 "zorgbehoev", "thuiszorg", "hospice", "terminaal", "burn-out", "burnout", "autis", "adhd",
+                 "medicijn", "operatie", "revalid", "gips", "illness", "sick", "cancer", "dementia",
+                 "disabled", "wheelchair", "hospital", "mental health")
+# Words that make a text about one person (with a health word: about that person's health).
+_PERSON_WORDS = re.compile(
+    r"\b(?:mijn|zijn|haar|hun|onze|buurvrouw|buurman|buren|moeder|vader|zoon|dochter|opa|oma|man|vrouw|"
+    r"mevrouw|mevr|meneer|dhr|iemand|bewoner|bewoonster|weduwe|weduwnaar|my|his|her|neighbou?r|mother|father)\b",
+    re.IGNORECASE)
+
+
 def _holds_any(text: str, words: tuple[str, ...]) -> bool:
     for word in words:  # a plain loop: twice as fast as any() over a generator
         if word in text:
@@ -393,7 +470,7 @@ def _holds_any(text: str, words: tuple[str, ...]) -> bool:
 
 
 def story_warnings(text: str | None) -> list[str]:
-    """What in a story to check before it goes public: codes for a name, an address, contact details.
+    """What in a story to check before it goes public: codes for a name, an address, contact details, health.
 
     A warning, not a refusal: the author decides. Used by the workshop page and by imports.
 
@@ -406,7 +483,8 @@ def story_warnings(text: str | None) -> list[str]:
     -------
     list of str
         Message codes, in this order where found: ``story_names_person``, ``story_gives_address``,
-        ``story_gives_contact``.
+        ``story_gives_contact``, ``story_names_health`` (a person's health or care need: special
+        category data, GDPR art. 9).
     """
     if not isinstance(text, str) or not text.strip():
         return []
@@ -419,4 +497,6 @@ def story_warnings(text: str | None) -> list[str]:
         found.append(N_("story_gives_address"))
     if mask_contact_details(text) != text:
         found.append(N_("story_gives_contact"))
+    if _holds_any(folded, _HEALTH_WORDS) and (N_("story_names_person") in found or _PERSON_WORDS.search(text)):
+        found.append(N_("story_names_health"))
     return found

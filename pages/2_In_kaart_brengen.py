@@ -151,8 +151,8 @@ if submitted:
     elif not name.strip():
         st.error(t("name_needed", lang))
     elif visibility == "public" and consent and not confirmed and \
-            (warnings := story_warnings(story) + story_warnings(description)):
-        # A public story that names a person or gives an address: the author reads this first.
+            (warnings := story_warnings(story) + story_warnings(description) + story_warnings(seeks)):
+        # A public story that names a person, gives an address or a person's health: the author reads this first.
         state["story_held"] = list(dict.fromkeys(warnings))
         st.rerun()  # draws the confirmation box in the form, with the warning above it
     else:

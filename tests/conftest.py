@@ -142,3 +142,14 @@ def postgis_cluster():
 def postgis_uri(postgis_cluster) -> str:
     """A workspace URI in a fresh schema of the session's PostGIS database."""
     return postgis_cluster.uri()
+
+
+def shown_versions(ws, ids) -> dict:
+    """What a coordinator's queue showed of these items: id -> ``version`` (as approve names it).
+
+    An id that does not wait gets a placeholder version, so that approve says it does not wait.
+    """
+    ids = [ids] if isinstance(ids, str) else list(ids)
+    pending = ws.pending()
+    versions = dict(zip(pending["asset_id"], pending["version"]))
+    return {i: versions.get(i, "not-shown") for i in ids}

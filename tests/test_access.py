@@ -36,6 +36,8 @@ from assetmap.service import Actor, create_workspace, open_workspace
 from assetmap.service import accounts as service_accounts  # the clock of sign-in and table codes
 from assetmap.storage import SCHEMA_VERSION
 
+from conftest import shown_versions
+
 CLI = [sys.executable, "-m", "assetmap.cli"]
 OLD = Path(__file__).parent / "data" / "made_before_service.gpkg"
 PASSWORD = "paarse-olifant-42"  # what a coordinator would type; must never come out again
@@ -131,7 +133,7 @@ WRITES = {
     "remove_account": lambda ws, a: ws.remove_account("tafel-7", actor=a),
     "issue_table_code": lambda ws, a: ws.issue_table_code(actor=a),
     "set_moderation": lambda ws, a: ws.set_moderation(True, actor=a),
-    "approve": lambda ws, a: ws.approve("anna-wacht", actor=a),
+    "approve": lambda ws, a: ws.approve(shown_versions(ws, "anna-wacht"), actor=a),
     "reject": lambda ws, a: ws.reject("anna-wacht", actor=a),
 }
 
@@ -176,7 +178,7 @@ def test_write_matrix(access_ws, action, role):
 def test_allowed_writes_do_what_they_say(access_ws):
     with open_workspace(access_ws) as ws:
         assert ws.undo_last(OTHER) is None and ws.undo_last(COORDINATOR) is None  # nothing of theirs
-        ws.approve("anna-wacht", COORDINATOR)
+        ws.approve(shown_versions(ws, "anna-wacht"), COORDINATOR)
         assert ws.asset("anna-wacht", actor=Actor(None, "public"))["name"] == "Ruilkast"
         assert ws.pending().empty
         assert ws.undo_last(COORDINATOR) == "anna-wacht"  # the approval, taken back
@@ -532,14 +534,14 @@ def test_a_moderated_public_entry_waits_until_a_coordinator_approves(access_ws):
         assert pending.loc[new, "name"] == "Repair café" and pending.loc[new, "requested_visibility"] == "public"
         assert pending.loc[new, "requested_by"] == "anna" and bool(pending.loc[new, "requested_consent"])
 
-        ws.approve(new, COORDINATOR)
+        ws.approve(shown_versions(ws, new), COORDINATOR)
         assert new in _public_ids(ws) and new not in set(ws.pending()["asset_id"])
         last = ws.history(new).iloc[-1]
         assert (last["action"], last["actor"]) == ("approve", "coördinator")
         assert json.loads(last["before"])["visibility"] == "group"
         assert json.loads(last["after"])["visibility"] == "public"
         with pytest.raises(InputError, match="not waiting"):
-            ws.approve(new, COORDINATOR)
+            ws.approve(shown_versions(ws, new), COORDINATOR)
 
         ws.reject(story, COORDINATOR)
         assert ws.asset(story)["visibility"] == "group" and story not in _public_ids(ws)
@@ -571,7 +573,7 @@ def test_an_edit_of_a_public_entry_waits_again_and_deleting_drops_the_request(ac
 def test_an_approved_entry_saved_unchanged_stays_public(access_ws):
     with open_workspace(access_ws) as ws:
         ws.set_moderation(True)
-        ws.approve("anna-wacht")
+        ws.approve(shown_versions(ws, "anna-wacht"))
         again = ws.assets().set_index("id").loc[["anna-wacht"]].reset_index()
         assert ws.save_assets(gpd.GeoDataFrame(again, geometry="geometry", crs=4326), OWNER).unchanged == ["anna-wacht"]
         assert "anna-wacht" in _public_ids(ws) and ws.pending().empty
@@ -585,7 +587,7 @@ def test_saving_an_entry_private_withdraws_its_request(access_ws):
         ws.update_asset("anna-wacht", {"visibility": "private"}, OWNER)
         assert ws.pending().empty
         with pytest.raises(InputError):
-            ws.approve("anna-wacht")
+            ws.approve(shown_versions(ws, "anna-wacht"))
         assert ws.asset("anna-wacht")["visibility"] == "private"
 
 
@@ -677,7 +679,7 @@ def test_the_cli_issues_table_codes_and_moderates(access_ws):
     assert pending.returncode == 0
     rows = [line.split("\t") for line in pending.stdout.splitlines()[1:] if not line.startswith(" ")]
     assert [(r[0], r[2], r[3], r[5]) for r in rows] == [("anna-wacht", "public", "anna", "Ruilkast")]
-    approved = _run("approve", access_ws, "anna-wacht")
+    approved = _run("approve", access_ws, f"anna-wacht@{rows[0][-1]}")
     assert approved.returncode == 0 and "public" in approved.stdout
     assert "Nothing waits" in _run("pending", access_ws).stdout
     again = _run("approve", access_ws, "anna-wacht")

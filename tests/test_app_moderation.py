@@ -19,6 +19,8 @@ from test_app_access import ME, keys, mixed, run, server_address  # noqa: F401  
 from assetmap import i18n
 from assetmap.service import Actor, open_workspace
 
+from conftest import shown_versions
+
 COORDINATOR = Actor("carla", "coordinator")
 
 
@@ -49,7 +51,7 @@ def test_a_tables_entry_waits_then_is_public_and_a_rejection_shows_its_reason(mi
     with open_workspace(mixed_workspace) as ws:
         waiting = ws.pending()
         entry = waiting.loc[waiting["name"] == "Bankje bij de bieb", "asset_id"].iloc[0]
-        ws.approve([entry], COORDINATOR)
+        ws.approve(shown_versions(ws, [entry]), COORDINATOR)
         other = ws.add_entry({"name": "Mevrouw de Vries kookt", "building_block": "resource",
                               "visibility": "public", "consent": True}, Point(4.3732, 52.0022), Actor(ME, "workshop"))
         ws.reject([other], COORDINATOR, reason="Noemt iemand bij naam")
@@ -126,3 +128,51 @@ def test_a_public_visitor_sees_suggested_sites(mixed_workspace, monkeypatch):
     at.toggle(key="gap_show_sites").set_value(True).run()
     assert not at.exception
     assert i18n.t("sites_title", "nl") in [s.value for s in at.subheader]
+
+
+def test_the_queue_refuses_to_approve_an_entry_edited_while_it_was_shown(mixed_workspace):
+    """Attack 3 on the Data page: the coordinator reads the queue, the table edits, the click must not publish."""
+    from test_app import DATA_PAGE
+    from test_app_access import _pick_rows
+
+    with open_workspace(mixed_workspace) as ws:
+        ws.set_moderation(True)
+        entry = ws.add_entry({"name": "Ruilkast", "building_block": "resource", "description": "Boeken ruilen",
+                              "visibility": "public", "consent": True}, Point(4.3731, 52.0022), Actor(ME, "workshop"))
+    at = run(DATA_PAGE, pseudonym="coördinator")  # the queue as the coordinator reads it
+    with open_workspace(mixed_workspace) as ws:
+        ws.update_asset(entry, {"description": "Boeken ruilen, bel 06-12345678"}, Actor(ME, "workshop"))
+    rows = list(next(f for f in at.dataframe if f.key == "moderation_editor").value[i18n.t("name", "nl")])
+    _pick_rows(at, "moderation_editor", [rows.index("Ruilkast")])
+    at.button(key="moderation_approve").click().run()
+    assert not at.exception
+    assert any(i18n.t("changed_since_shown", "nl", id=entry)[:20] in e.value for e in at.error)
+    with open_workspace(mixed_workspace) as ws:
+        assert entry not in set(ws.assets(actor=Actor(None, "public"))["id"])
+        assert entry in set(ws.pending()["asset_id"])
+
+
+def test_the_workshop_page_warns_of_a_persons_health_and_the_entry_waits(mixed_workspace, monkeypatch):
+    """Attack 7 on the workshop page: what an initiative seeks names a sick neighbour; the table is
+    warned (GDPR art. 9) and, saved anyway, it waits for a coordinator even with moderation off."""
+    from test_app import fill_new_asset, save_button
+
+    with open_workspace(mixed_workspace) as ws:
+        ws.set_moderation(False, COORDINATOR)
+    monkeypatch.setenv("ASSETMAP_ACCESS", "workshop")  # a hosted workshop: the visitor is a table
+    at = run(WORKSHOP_PAGE, pseudonym=ME)
+    fill_new_asset(at, "Boodschappen voor de buurvrouw", new_block="initiative")
+    at.text_input(key="new_seeks").input("hulp voor mijn zieke buurvrouw mevrouw Jansen")
+    at.selectbox(key="new_visibility").set_value("public")
+    at.checkbox(key="new_consent").check()
+    save_button(at).click().run()
+    assert not at.exception
+    assert i18n.t("story_names_health", "nl") in " ".join(w.value for w in at.warning)
+    at.checkbox(key="story_confirm").check()
+    save_button(at).click().run()
+    assert not at.exception
+    with open_workspace(mixed_workspace) as ws:
+        saved = ws.assets().query("name == 'Boodschappen voor de buurvrouw'")
+        assert len(saved) == 1 and saved["visibility"].iloc[0] == "group"
+        assert saved["id"].iloc[0] in set(ws.pending()["asset_id"])
+        assert saved["id"].iloc[0] not in set(ws.assets(actor=Actor(None, "public"))["id"])

@@ -25,6 +25,8 @@ from assetmap.errors import InputError, PermissionDenied, WorkspaceError
 from assetmap.service import Actor, audit, open_workspace
 from assetmap.storage.backup import backup_store, restore_store, verify_backup
 
+from conftest import shown_versions
+
 TABLE = "tafel-rood"  # a participant's pseudonym: must never reach the log
 PERSON = {"name": "Fatima El Amrani", "description": "zingt op buurtfeesten en geeft les",
           "contact": "06-12345678"}
@@ -333,7 +335,7 @@ def test_the_log_is_json_lines_without_names_descriptions_contacts_or_pseudonyms
                                     actor=table)
             ws.update_asset(asset_id, {"description": PERSON["description"] + " en kookt"}, table)
             assert not ws.pending().empty  # moderated: waits for a coordinator
-            ws.approve(asset_id, coordinator)
+            ws.approve(shown_versions(ws, asset_id), coordinator)
             ws.forget(TABLE, coordinator, dry_run=True)
     finally:
         audit.configure("")

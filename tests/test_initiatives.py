@@ -30,6 +30,8 @@ from assetmap.layers.schema import (
 from assetmap.matching import match, with_tag
 from assetmap.service import Actor, open_workspace
 
+from conftest import shown_versions
+
 REPO = Path(__file__).resolve().parent.parent
 WIPPOLDER = "WK050328"
 HERE = (4.3720, 52.0030)  # in Wippolder, near the TU campus
@@ -94,7 +96,7 @@ def test_initiative_life_cycle_with_owners_moderation_and_history(delft_ws):
     # Moderation: what a table makes public waits for a coordinator, as every other entry.
     assert stored["visibility"] == "group" and kook in set(ws.pending()["asset_id"])
     assert kook not in set(ws.assets(actor=Actor(None, "public"))["id"])
-    ws.approve(kook)
+    ws.approve(shown_versions(ws, kook))
     assert kook in set(ws.assets(actor=Actor(None, "public"))["id"])
     # Owners may edit: Anna adds Bert, and Bert moves it along; Carla, no owner, may not.
     ws.update_asset(kook, {"owners": "anna-7; bert-3"}, ANNA)

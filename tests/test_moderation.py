@@ -25,6 +25,8 @@ from assetmap.export import export_assets
 from assetmap.service import Actor, create_workspace, open_workspace, policy
 from assetmap.storage import SCHEMA_VERSION
 
+from conftest import shown_versions
+
 CLI = [sys.executable, "-m", "assetmap.cli"]
 TABLE = Actor("tafel 3", "workshop")
 OTHER_TABLE = Actor("tafel 5", "workshop")
@@ -111,7 +113,7 @@ def test_the_queue_gives_each_entry_whole_and_tells_same_names_apart(denhaag_wor
 def test_an_edit_waits_with_what_changed(denhaag_workspace):
     with open_workspace(denhaag_workspace) as ws:
         entry = _add(ws, "Ruilkast", description="Boeken ruilen")
-        ws.approve(entry)
+        ws.approve(shown_versions(ws, entry))
         ws.update_asset(entry, {"name": "Ruilkast Paul Krugerlaan", "description": "Boeken en speelgoed ruilen"},
                         TABLE)
         waiting = ws.pending().set_index("asset_id").loc[entry]
@@ -126,7 +128,7 @@ def test_three_entries_approved_in_one_action(denhaag_workspace):
     with open_workspace(denhaag_workspace) as ws:
         ids = [_add(ws, f"Plantenbak {n}") for n in range(3)]
         assert _public_ids(ws).isdisjoint(ids)
-        assert ws.approve(ids, COORDINATOR) == 3
+        assert ws.approve(shown_versions(ws, ids), COORDINATOR) == 3
         assert set(ids) <= _public_ids(ws) and ws.pending().empty
         history = ws.history()
     approvals = history[history["action"] == "approve"]
@@ -137,11 +139,11 @@ def test_a_bulk_decision_is_all_or_nothing(denhaag_workspace):
     with open_workspace(denhaag_workspace) as ws:
         ids = [_add(ws, f"Fietsenrek {n}") for n in range(2)]
         with pytest.raises(InputError) as refused:
-            ws.approve([*ids, "bestaat-niet"], COORDINATOR)
+            ws.approve(shown_versions(ws, [*ids, "bestaat-niet"]), COORDINATOR)
         assert [p.code for p in refused.value.problems] == ["not_pending"]
         assert set(ids) <= set(ws.pending()["asset_id"]) and _public_ids(ws).isdisjoint(ids)
         with pytest.raises(PermissionDenied):
-            ws.approve(ids, TABLE)
+            ws.approve(shown_versions(ws, ids), TABLE)
         with pytest.raises(InputError):
             ws.reject(ids, COORDINATOR, reason="x" * (settings.REASON_MAX_LENGTH + 1))
         assert set(ids) <= set(ws.pending()["asset_id"])
@@ -152,7 +154,7 @@ def test_a_table_sees_waiting_then_public_and_a_reason_after_a_rejection(denhaag
         kept, refused = _add(ws, "Speeltuin"), _add(ws, "Buurvrouw Jansen")
         mine = ws.entry_states([kept, refused], TABLE).set_index("asset_id")["state"]
         assert dict(mine) == {kept: "pending", refused: "pending"}
-        ws.approve([kept], COORDINATOR)
+        ws.approve(shown_versions(ws, [kept]), COORDINATOR)
         ws.reject([refused], COORDINATOR, reason="Dit noemt iemand bij naam; vraag eerst toestemming")
         states = ws.entry_states([kept, refused], TABLE).set_index("asset_id")
         assert states.loc[kept, "state"] == "public"
@@ -254,7 +256,8 @@ def test_the_cli_shows_each_entry_whole_and_decides_several(denhaag_workspace):
     assert "52.06620,4.29050" in listed.stdout
     lines = [line.split("\t") for line in listed.stdout.splitlines()[1:] if not line.startswith(" ")]
     assert {line[0] for line in lines} == set(waiting)
-    done = _run("approve", denhaag_workspace, *[i[:8] for i in ids])  # the short ids 'pending' shows
+    versions = {line[0]: line[-1] for line in lines}  # the version of what 'pending' showed, last on each line
+    done = _run("approve", denhaag_workspace, *[f"{i[:8]}@{versions[i]}" for i in ids])  # short ids, as shown
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("public") == 3
     rest = [i for i in waiting if i not in ids]

@@ -331,7 +331,12 @@ def test_every_free_text_field_of_a_person_is_masked_or_left_out(denhaag_workspa
                                   "operator": "Stichting Buurtwerk, info@buurtwerk.example", "visibility": "public",
                                   "consent": True, "opening_hours": "Sa 10:00-13:00"}],
                                 geometry=[home, home], crs=4326)
+        typed = rows["description"].iloc[0]
+        rows.loc[0, "description"] = typed.split(", bsn")[0]  # a BSN is refused at input now
         ws.save_assets(build_assets(rows), "tafel 3")
+        stored = ws.store.read("assets", {"id": "anna"})  # as a workspace from before that rule holds it
+        stored["description"] = typed
+        ws.store.update("assets", stored, "id")
         out = tmp_path / f"openbaar{suffix}"
         export_assets(ws, out, public=True)
     raw = out.read_bytes().decode("utf-8", errors="replace")

@@ -10,6 +10,7 @@ initiatives, labels, map data) are built on it and call only it; who may do what
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,7 +25,15 @@ from assetmap.errors import InputError, PermissionDenied, Problem
 from assetmap.layers.activities import empty_activities
 from assetmap.layers.assets import empty_assets, now_iso
 from assetmap.layers.schema import ASSET_FIELDS, CONTACT_FIELDS
-from assetmap.privacy import PSEUDONYM_FIELDS, public_activities, public_view, workshop_view
+from assetmap.privacy import (
+    GROUP_MASKED_FIELDS,
+    PSEUDONYM_FIELDS,
+    holds_bsn,
+    mask_group_view,
+    public_activities,
+    public_view,
+    workshop_view,
+)
 from assetmap.service import audit, policy
 from assetmap.service._plain import _frame, _history_json, _records, _row_dict, _state, _version_map
 from assetmap.service.policy import Actor, ActorLike
@@ -165,7 +174,8 @@ class _Core:
         actor : Actor or str, optional
             A coordinator sees every field of every entry; a ``workshop`` actor public and group
             entries plus their own private ones, without contact fields
-            (:func:`assetmap.privacy.workshop_view`); ``public`` the public view
+            (:func:`assetmap.privacy.workshop_view`) and with contact details, IBANs and BSNs
+            masked in others' entries (:func:`assetmap.privacy.mask_group_view`); ``public`` the public view
             (:func:`assetmap.privacy.public_view`).
 
         Returns
@@ -184,7 +194,8 @@ class _Core:
         else:
             frame = self.store.read("assets", where or None)
             if policy.is_participant(actor):
-                frame = workshop_view(frame, actor.pseudonym)
+                # Another's contact details, IBAN or BSN in a free-text field: masked for a table too.
+                frame = mask_group_view(workshop_view(frame, actor.pseudonym), actor.pseudonym)
         # ``version`` is bookkeeping for edits (see :meth:`asset`), not a field of an entry.
         frame = frame.drop(columns="version", errors="ignore")
         return frame if len(frame) else empty_assets()
@@ -248,6 +259,8 @@ class _Core:
         if not policy.sees_everything(actor) and len(links):
             visible = set(self.assets(actor=actor)["id"])
             links = links[(links["from_asset_id"].isin(visible) & links["to_asset_id"].isin(visible)).to_numpy()]
+            if policy.sees_public_view(actor):  # a table's link waits for a coordinator (or was rejected)
+                links = links[~links["id"].isin(self._queued_ids()).to_numpy()]
         return links
 
     def buildings(self) -> gpd.GeoDataFrame:
@@ -394,9 +407,12 @@ class _Core:
         if frame.empty:
             return empty_activities()
         if policy.sees_public_view(actor):
+            # What a table added or changed waits for a coordinator (or was rejected): not public.
+            frame = frame[~frame["id"].isin(self._queued_ids()).to_numpy()]
             return public_activities(frame, self.assets(actor=actor))
         if policy.is_participant(actor):
             frame = frame[frame["asset_id"].isin(self.assets(actor=actor)["id"]).to_numpy()]
+            frame = mask_group_view(frame, actor.pseudonym)
         return frame.reset_index(drop=True)
 
     def moderation(self) -> bool:
@@ -414,7 +430,74 @@ class _Core:
         """
         return self.store.meta().get("moderation") != "off"
 
+    # ------------------------------------------------------------------ moderation of what goes public
+    def _last_public_state(self, asset_id: str) -> dict | None:
+        """The entry as it last was public (its last approved or public state in the history), or None."""
+        history = self.store.read("history", {"asset_id": asset_id}, with_fid=True)
+        for after in reversed(list(history.sort_values("fid")["after"].dropna())):
+            state = json.loads(after)
+            if state.get("visibility") == "public":
+                return state
+        return None
+
+    def _held_for_moderation(self, actor: Actor, state: dict, stamp: str | None = None) -> dict:
+        """A state a participant writes back (undo, restore) as it may be stored: public only when a
+        coordinator saw exactly this content public before; else ``group``, with a request in the queue.
+
+        Parameters
+        ----------
+        actor : Actor
+            Who writes.
+        state : dict
+            The entry's state as history keeps it.
+        stamp : str, optional
+            When (default now).
+
+        Returns
+        -------
+        dict
+            ``state``, or a copy with ``visibility`` ``group`` whose request now waits.
+        """
+        if state.get("visibility") != "public" or not policy.is_participant(actor) or not self.moderation():
+            return state
+        last = self._last_public_state(state["id"])
+        if last is not None and _content(last) == _content(state):
+            return state  # exactly what was public before: a coordinator saw it
+        self.store.delete("moderation_queue", {"asset_id": state["id"]})
+        self.store.insert("moderation_queue", pd.DataFrame([{
+            "asset_id": state["id"], "requested_visibility": "public", "requested_consent": state.get("consent"),
+            "requested_by": actor.pseudonym, "at": stamp or now_iso()}]))
+        return dict(state, visibility="group")
+
+    def _queue_request(self, item_id: str, actor: Actor) -> None:
+        """Queue an activity or a link a participant added or changed: hidden from the public until approved."""
+        self.store.delete("moderation_queue", {"asset_id": item_id})
+        self.store.insert("moderation_queue", pd.DataFrame([{
+            "asset_id": item_id, "requested_visibility": "public", "requested_consent": None,
+            "requested_by": actor.pseudonym, "at": now_iso()}]))
+
+    def _queued_ids(self) -> set[str]:
+        """Ids in the moderation queue, waiting or rejected: activities and links among them stay out of
+        every public output."""
+        queue = self.store.read("moderation_queue")
+        return set(queue["asset_id"]) if len(queue) else set()
+
     # ------------------------------------------------------------------ rules
+    @staticmethod
+    def _refuse_bsn(records: list[dict], first_row: int = 1) -> None:
+        """Refuse rows with a BSN in a free-text or contact field: the tool has no lawful ground to store one.
+
+        Raises
+        ------
+        InputError
+            ``bsn_refused``, one problem per row and field; nothing is written then.
+        """
+        problems = [Problem("bsn_refused", "fix_remove_bsn", row=number, column=column)
+                    for number, record in enumerate(records, start=first_row)
+                    for column in (*GROUP_MASKED_FIELDS, *CONTACT_FIELDS, "note") if holds_bsn(record.get(column))]
+        if problems:
+            raise InputError(problems)
+
     def _actor(self, actor: ActorLike) -> Actor:
         if actor is None:
             return self.actor
@@ -511,3 +594,11 @@ class _Core:
             "asset_id": asset_ids, "action": actions, "actor": [actor.pseudonym] * len(entries), "at": [at] * len(entries),
             "before": [None if b is None else encode(b) for b in befores],
             "after": [None if f is None else encode(f) for f in afters]}, dtype=object))
+
+
+_NOT_CONTENT = frozenset({"updated_at", "created_at", "visibility", "version", "links", "undoes"})
+
+
+def _content(state: dict) -> dict:
+    """What a coordinator approves of an entry's state: everything but timestamps, visibility and bookkeeping."""
+    return {k: v for k, v in state.items() if k not in _NOT_CONTENT}

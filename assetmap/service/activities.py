@@ -45,6 +45,11 @@ class Activities(_Core):  # numpydoc ignore=PR01
             an individual or a story (``activity_not_place``).
         PermissionDenied
             The actor's role may not write.
+
+        Notes
+        -----
+        With moderation on, a ``workshop`` actor's activity (added or changed) waits for a
+        coordinator, like an entry: public outputs leave it out until it is approved.
         """
         actor = self._actor(actor)
         policy.check_write(actor)
@@ -54,12 +59,15 @@ class Activities(_Core):  # numpydoc ignore=PR01
         fields.pop("created_at", None)
         row = build_activities(pd.DataFrame([fields]), added_by=actor.pseudonym)
         record = _plain_activity(row.iloc[0])
+        self._refuse_bsn([record])
         with self._write():
             self._activity_asset_visible(record["asset_id"], actor)
             if self.store.exists("activities", "id", [record["id"]]):
                 raise InputError("id_duplicate", "fix_unique_id", column="id", id=record["id"])
             self.store.insert("activities", pd.DataFrame([record]))
             self._log([(record["id"], "activity create", None, record)], actor)
+            if policy.is_participant(actor) and self.moderation():
+                self._queue_request(record["id"], actor)  # public once a coordinator approves, like an entry
         return record["id"]
 
     def update_activity(self, activity_id: str, changes: dict, actor: ActorLike = None, *,
@@ -96,11 +104,14 @@ class Activities(_Core):  # numpydoc ignore=PR01
             merged = {**before, **changes, "id": activity_id, "added_by": before["added_by"],
                       "created_at": before["created_at"]}
             after = _plain_activity(build_activities(pd.DataFrame([merged])).iloc[0])
+            self._refuse_bsn([after])
             if after["asset_id"] != before["asset_id"]:
                 self._activity_asset_visible(after["asset_id"], actor)
             if after != before:
                 self.store.update("activities", pd.DataFrame([after]), "id")
                 self._log([(activity_id, "activity update", before, after)], actor)
+                if policy.is_participant(actor) and self.moderation():
+                    self._queue_request(activity_id, actor)
         return after
 
     def delete_activity(self, activity_id: str, actor: ActorLike = None, *, owner_only: bool = False) -> None:
@@ -126,6 +137,7 @@ class Activities(_Core):  # numpydoc ignore=PR01
         with self._write():
             before = self._require_activity(activity_id, actor, owner_only)
             self.store.delete("activities", {"id": activity_id})
+            self.store.delete("moderation_queue", {"asset_id": activity_id})
             self._log([(activity_id, "activity delete", before, None)], actor)
 
 

@@ -22,6 +22,8 @@ from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.initiatives import is_archived
 from assetmap.layers.links import build_links
 from assetmap.layers.schema import ARCHIVED_STATUS, INITIATIVE
+from assetmap.messages import N_
+from assetmap.privacy import story_warnings
 from assetmap.service import policy
 from assetmap.service._core import _Core
 from assetmap.service._plain import (
@@ -116,6 +118,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
             return report
         policy.check_write(actor)
         records = _records(assets)
+        self._refuse_bsn(records, first_row)
         geoms = np.asarray(assets.geometry.array, dtype=object)
         # The history's after-state, made in one go: a 20,000-row import spends seconds, not minutes, here.
         wkts = shapely.to_wkt(geoms, rounding_precision=-1)
@@ -130,7 +133,9 @@ class Entries(_Core):  # numpydoc ignore=PR01
             if policy.is_participant(actor):
                 self._check_related_visible(records, batch.stored, actor, first_row)
             for number, (record, geom, wkt) in enumerate(zip(records, geoms, wkts), start=first_row):
-                if moderated:
+                # A person's health (GDPR art. 9) in a table's public text waits for a coordinator even
+                # with moderation off: it needs that person's explicit consent, which a coordinator checks.
+                if moderated or (policy.is_participant(actor) and _names_health(record)):
                     batch.queue_for_moderation(record, wkt)
                 batch.take(number, record, geom, wkt)
             if batch.problems:
@@ -338,6 +343,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
                 raise InputError("asset_exists", "fix_nothing_to_restore", id=asset_id)
             state = json.loads(deletes["before"].iloc[-1])
             policy.check_restore(actor, state, asset_id)
+            state = self._held_for_moderation(actor, state)
             self._put_state(state)
             self._log([(asset_id, "restore", None, state)], actor)
         return self.asset(asset_id, actor=actor)
@@ -418,7 +424,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
             # Activities keep their own history entries, and a link is recorded for the changes over
             # time and goes with its asset: undo takes back asset changes only.
             activity = mine["action"].str.startswith("activity").fillna(False).to_numpy()
-            link = (mine["action"] == "link").fillna(False).to_numpy()
+            link = mine["action"].str.startswith("link").fillna(False).to_numpy()
             candidates = mine[~undo & ~activity & ~link & ~mine["fid"].isin(undone).to_numpy()]
             if candidates.empty:
                 return None
@@ -434,6 +440,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
             elif action == "delete":
                 state = json.loads(target["before"])
                 if current is None:
+                    state = self._held_for_moderation(actor, state)
                     self._put_state(state)
                 else:
                     state = current_state  # restored by someone already
@@ -449,6 +456,8 @@ class Entries(_Core):  # numpydoc ignore=PR01
                             state[key] = old[key]
                     if state != current_state:
                         state["updated_at"] = now_iso()
+                        # back to text no coordinator saw public: it waits again (never public unseen)
+                        state = self._held_for_moderation(actor, state, state["updated_at"])
                         self._put_state(state, update=True)
                     if state.get("visibility") != "group":
                         # back to public (approved before) or private: a waiting request is moot
@@ -519,11 +528,21 @@ class Entries(_Core):  # numpydoc ignore=PR01
                 known &= set(self.assets(actor=actor)["id"])
                 links = links.drop(columns=["added_by"], errors="ignore")
             checked = build_links(links, known, added_by=actor.pseudonym)
+            self._refuse_bsn(checked.astype(object).to_dict("records"))
             self.store.insert("links", checked)
+            if policy.is_participant(actor) and self.moderation():
+                for link_id in checked["id"]:  # public once a coordinator approves, like an entry
+                    self._queue_request(link_id, actor)
             # Recorded under the asset it starts from, so that changes over time show what was linked.
             records = checked.astype(object).where(checked.notna(), None).to_dict("records")
             self._log([(r["from_asset_id"], "link", None, r) for r in records], actor)
         return len(checked)
+
+
+def _names_health(record: dict) -> bool:
+    """Whether a row's free text seems to be about a person's health or care need (special category data)."""
+    return any(N_("story_names_health") in story_warnings(record.get(field))
+               for field in ("name", "description", "seeks", "offers"))
 
 
 @dataclass

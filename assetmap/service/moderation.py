@@ -10,7 +10,9 @@ approves or rejects several at once, a rejection with an optional reason that it
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ from assetmap import settings
 from assetmap.errors import InputError, Problem
 from assetmap.layers.assets import now_iso
 from assetmap.layers.schema import ASSET_FIELDS
+from assetmap.privacy import story_warnings
 from assetmap.service import policy
 from assetmap.service._core import _Core
 from assetmap.service._plain import _jsonable
@@ -86,7 +89,7 @@ class Moderation(_Core):  # numpydoc ignore=PR01
         self.store.set_meta("moderation", "on" if on else "off")
 
     def pending(self, actor: ActorLike = None) -> pd.DataFrame:
-        """Entries waiting for a coordinator, oldest first, each whole.
+        """Entries, activities and links waiting for a coordinator, oldest first, each whole.
 
         Parameters
         ----------
@@ -96,14 +99,18 @@ class Moderation(_Core):  # numpydoc ignore=PR01
         Returns
         -------
         pandas.DataFrame
-            One row per entry: ``asset_id``, ``short_id`` (its first 8 characters), ``kind``
-            (``new``, or ``edit`` for an entry that was public before), ``name``,
-            ``building_block``, ``category``, ``description``, ``stories`` (the texts of the story
-            entries about it, joined by blank lines), ``about`` (for a story: the name of the place
-            it is about), ``lon``, ``lat``, ``area`` (the name of its buurt, else wijk),
-            ``requested_visibility``, ``requested_consent``, ``requested_by``, ``at`` (ISO 8601
-            UTC) and ``changes`` (for an edit: a list of ``(field, before, after)``, ``place`` for
-            a move; empty for a new entry).
+            One row per waiting item: ``asset_id`` (the id of the entry, activity or link),
+            ``short_id`` (its first 8 characters), ``kind`` (``new``, ``edit`` for an entry that
+            was public before, ``activity`` or ``link``), ``name``, ``building_block``,
+            ``category``, ``description`` (of an activity: its time and target group; of a link:
+            its note), ``stories`` (the texts of the story entries about it, joined by blank
+            lines), ``about`` (for a story: the name of the place it is about; for an activity or
+            a link: the entry it belongs to), ``lon``, ``lat``, ``area`` (the name of its buurt,
+            else wijk), ``requested_visibility``, ``requested_consent``, ``requested_by``, ``at``
+            (ISO 8601 UTC), ``changes`` (for an edit: a list of ``(field, before, after)``,
+            ``place`` for a move; empty otherwise), ``warnings`` (message codes of what to check
+            before it goes public, see :func:`assetmap.privacy.story_warnings`) and ``version``:
+            a fingerprint of everything shown, to give back to :meth:`approve`.
 
         Raises
         ------
@@ -111,60 +118,113 @@ class Moderation(_Core):  # numpydoc ignore=PR01
             The actor is not a ``coordinator``.
         """
         policy.check_manage(self._actor(actor))
+        return self._queue_frame()
+
+    def _queue_frame(self) -> pd.DataFrame:
+        """:meth:`pending` without the role check (approve compares with it)."""
         queue = self._open_requests()
         columns = ["asset_id", "short_id", "kind", "name", "building_block", "category", "description", "stories",
                    "about", "lon", "lat", "area", "requested_visibility", "requested_consent", "requested_by", "at",
-                   "changes"]
+                   "changes", "warnings", "version"]
         if queue.empty:
             return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
         ids = list(queue["asset_id"])
         stored = self._plain_rows(self.store.read("assets", {"id": ids}))
-        queue = queue[queue["asset_id"].isin(stored).to_numpy()]
+        others = self._other_rows(ids)
+        queue = queue[queue["asset_id"].isin(set(stored) | set(others)).to_numpy()]
         rows = []
         for request in queue.astype(object).where(queue.notna(), None).to_dict("records"):
+            if request["asset_id"] in others:
+                rows.append({**request, **others[request["asset_id"]], "short_id": short_id(request["asset_id"])})
+                continue
             entry = stored[request["asset_id"]]
             before = self._last_public_state(request["asset_id"])
             rows.append({**request, **entry, "short_id": short_id(request["asset_id"]),
                          "kind": "new" if before is None else "edit",
                          "changes": [] if before is None else _changes(before, entry["state"])})
-        out = pd.DataFrame(rows)
-        out = self._with_context(out)
+        if not rows:
+            return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+        out = self._with_context(pd.DataFrame(rows))
+        sought = [state.get("seeks") if isinstance(state, dict) else None for state in out["state"]]
+        out["warnings"] = [list(dict.fromkeys(code for text in texts for code in story_warnings(text)))
+                           for texts in zip(out["name"], out["description"], out["stories"], sought)]
+        shown = [c for c in columns if c not in ("short_id", "version")]
+        out["version"] = [_fingerprint({**{c: r[c] for c in shown}, "state": r.get("state")})
+                          for r in out.astype(object).where(out.notna(), None).to_dict("records")]
         return pd.DataFrame(out[columns]).reset_index(drop=True)
 
-    def approve(self, asset_ids, actor: ActorLike = None) -> int:
+    def _other_rows(self, ids: list[str]) -> dict[str, dict]:
+        """The waiting activities and links among ``ids``, as the queue shows them (id -> fields)."""
+        out = {}
+        activities = self.store.read("activities", {"id": ids})
+        links = self.store.read("links", {"id": ids})
+        ends = list(activities["asset_id"]) + list(links["from_asset_id"]) + list(links["to_asset_id"])
+        entries = self._plain_rows(self.store.read("assets", {"id": ends})) if ends else {}
+        for record in activities.astype(object).where(activities.notna(), None).to_dict("records"):
+            entry = entries.get(record["asset_id"], {})
+            when = " · ".join(str(v) for v in (record.get("recurring_time"), record.get("target_group")) if v)
+            out[record["id"]] = {**_place_of(entry), "kind": "activity", "name": record.get("name"),
+                                 "building_block": None, "category": None, "description": when or None,
+                                 "related_asset_id": record["asset_id"], "changes": [], "state": record}
+        for record in links.astype(object).where(links.notna(), None).to_dict("records"):
+            start, end = entries.get(record["from_asset_id"], {}), entries.get(record["to_asset_id"], {})
+            out[record["id"]] = {**_place_of(start), "kind": "link",
+                                 "name": f"{start.get('name') or '-'} → {end.get('name') or '-'}",
+                                 "building_block": None, "category": record.get("kind"),
+                                 "description": record.get("note"), "related_asset_id": record["from_asset_id"],
+                                 "changes": [], "state": record}
+        return out
+
+    def approve(self, versions: Mapping[str, str], actor: ActorLike = None) -> int:
         """Give waiting entries the visibility and consent their authors asked for, all in one transaction.
 
-        Each is recorded in the history as ``approve`` (an undo by the coordinator makes it ``group`` again).
+        Approve names what the coordinator saw: each entry's ``version`` as :meth:`pending` gave it.
+        An entry that changed since (its author edited it, a story about it was added or changed,
+        the request was made anew) is not approved: the coordinator looks again. Each approval is
+        recorded in the history as ``approve`` (an undo by the coordinator makes it ``group``
+        again); a waiting activity or link becomes public (``activity approve``, ``link approve``).
 
         Parameters
         ----------
-        asset_ids : str or list of str
-            The entries, as :meth:`pending` lists them.
+        versions : mapping of str to str
+            Id of each waiting item -> its ``version`` as :meth:`pending` showed it.
         actor : Actor or str, optional
             Who approves (default: the workspace's actor); must be a coordinator.
 
         Returns
         -------
         int
-            How many entries were approved.
+            How many were approved.
 
         Raises
         ------
         PermissionDenied
             The actor is not a ``coordinator``.
         InputError
-            One of the entries is not waiting for approval (one problem per such entry); nothing
-            is approved then.
+            ``approve_needs_version`` when ``versions`` is not a mapping of ids to versions, or
+            names no version for an item; ``not_pending`` for an item that does not wait, ``changed_since_shown`` for one that
+            changed since it was shown (one problem per item); nothing is approved then.
         """
         actor = self._actor(actor)
         policy.check_manage(actor)
-        ids = _id_list(asset_ids)
+        if not isinstance(versions, Mapping):
+            raise InputError("approve_needs_version", "fix_approve_version", id=str(versions))
+        ids = _id_list(list(versions))
         with self._write():
             found = self._queued(ids)
+            now = dict(zip(*self._queue_frame()[["asset_id", "version"]].to_numpy().T)) if ids else {}
+            changed = [Problem("approve_needs_version", "fix_approve_version", id=i) if not versions[i]
+                       else Problem("changed_since_shown", "fix_look_again", id=i) for i in ids
+                       if not versions[i] or now.get(i) != str(versions[i])]
+            if changed:
+                raise InputError(changed)
             stamp = now_iso()
             log = []
             for asset_id in ids:
                 request, before = found[asset_id]
+                if "building_block" not in before:  # an activity or a link: public from now on
+                    log.append((asset_id, _action(before, "approve"), before, before))
+                    continue
                 after = dict(before, visibility=request["requested_visibility"], updated_at=stamp)
                 if request["requested_consent"] is not None and not pd.isna(request["requested_consent"]):
                     after["consent"] = bool(request["requested_consent"])
@@ -211,7 +271,7 @@ class Moderation(_Core):  # numpydoc ignore=PR01
             found = self._queued(ids)
             stamp = now_iso()
             self._mark_rejected(ids, reason, actor.pseudonym, stamp)
-            self._log([(i, "reject", found[i][1], found[i][1]) for i in ids], actor, stamp)
+            self._log([(i, _action(found[i][1], "reject"), found[i][1], found[i][1]) for i in ids], actor, stamp)
         return len(ids)
 
     def entry_states(self, asset_ids, actor: ActorLike = None) -> pd.DataFrame:
@@ -274,8 +334,12 @@ class Moderation(_Core):  # numpydoc ignore=PR01
         waiting = queue[queue["status"].isna().to_numpy()] if "status" in queue.columns else queue
         requests = {r["asset_id"]: r for r in waiting.astype(object).where(waiting.notna(), None).to_dict("records")}
         found, problems = {}, []
+        others = self._other_rows([i for i in ids if i in requests])
         for asset_id in ids:
             current = self._stored_asset(asset_id)
+            if asset_id in requests and current is None and asset_id in others:
+                found[asset_id] = (requests[asset_id], others[asset_id]["state"])  # an activity or a link
+                continue
             if asset_id not in requests or current is None:
                 problems.append(Problem("not_pending", "fix_pending_list", id=asset_id))
                 continue
@@ -332,15 +396,6 @@ class Moderation(_Core):  # numpydoc ignore=PR01
             about=[related_names.get(r) if isinstance(r, str) else None for r in out["related_asset_id"]],
             area=[area_names.get(b) or area_names.get(w) for b, w in zip(out["buurt_code"], out["wijk_code"])])
 
-    def _last_public_state(self, asset_id: str) -> dict | None:
-        """The entry as it last was public (its last approved or public state in the history), or None."""
-        history = self.store.read("history", {"asset_id": asset_id}, with_fid=True)
-        for after in reversed(list(history.sort_values("fid")["after"].dropna())):
-            state = json.loads(after)
-            if state.get("visibility") == "public":
-                return state
-        return None
-
 
 def _changes(before: dict, after: dict) -> list[tuple[str, object, object]]:
     """``(field, before, after)`` for every compared field that differs; ``place`` when it moved."""
@@ -379,3 +434,21 @@ def _reason(reason: str | None) -> str | None:
         raise InputError("reason_too_long", "fix_shorten_reason", length=len(reason),
                          limit=settings.REASON_MAX_LENGTH)
     return reason
+
+
+def _place_of(entry: dict) -> dict:
+    """Where an activity or a link is shown in the queue: the place of the entry it belongs to."""
+    return {k: entry.get(k) for k in ("lon", "lat", "buurt_code", "wijk_code")}
+
+
+def _fingerprint(shown: dict) -> str:
+    """A short fingerprint of what the queue shows of an item: any change gives another one."""
+    text = json.dumps(shown, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _action(state: dict, decision: str) -> str:
+    """The history's name of a decision: ``approve``, or ``activity approve`` / ``link approve`` (likewise reject)."""
+    if "building_block" in state:
+        return decision
+    return ("activity " if "recurring_time" in state else "link ") + decision

@@ -1,0 +1,143 @@
+"""The tests mutation testing found missing (issue 29): each kills a mutant of the privacy or access
+code that passed the whole suite before. How to run mutmut: README, "Mutation testing".
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import Point
+
+from assetmap.errors import PermissionDenied
+from assetmap.privacy import handover_contacts, is_public
+from assetmap.service import Actor, open_workspace
+
+ANNA = Actor("anna", "workshop")
+BERT = Actor("bert", "workshop")
+PUBLIC = Actor(None, "public")
+COORDINATOR = Actor("carla", "coordinator")
+TRANSVAAL = Point(4.2905, 52.0662)
+
+
+# ---------------------------------------------------------------------- privacy.py
+def _frame(rows: list[dict]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(rows, geometry=[TRANSVAAL] * len(rows), crs=4326)
+
+
+def test_missing_consent_is_no():
+    rows = _frame([{"visibility": "public", "consent": c, "building_block": "resource"}
+                   for c in (True, False, None, np.nan)])
+    assert is_public(rows).tolist() == [True, False, False, False]
+
+
+def test_the_handover_keeps_no_individuals_contact_and_needs_public_and_consent():
+    rows = _frame([
+        {"id": "club", "name": "Koor", "building_block": "association", "visibility": "public", "consent": True,
+         "contact": "koor@example.org"},
+        {"id": "fatima", "name": "Fatima", "building_block": "individual", "visibility": "public", "consent": True,
+         "contact": "06-12345678"},
+        {"id": "groep", "name": "Tuin", "building_block": "resource", "visibility": "group", "consent": True,
+         "contact": "tuin@example.org"},
+        {"id": "geen", "name": "Kast", "building_block": "resource", "visibility": "public", "consent": False,
+         "contact": "kast@example.org"},
+        {"id": "leeg", "name": "Bank", "building_block": "resource", "visibility": "public", "consent": True,
+         "contact": "  "},
+    ])
+    assert handover_contacts(rows)["id"].tolist() == ["club"]
+
+
+# ---------------------------------------------------------------------- the access policy
+@pytest.mark.parametrize("role", ["admin", "Public", "Coordinator", "", None])
+def test_an_actor_with_an_unknown_role_cannot_exist(role):
+    with pytest.raises(ValueError):
+        Actor("iemand", role)
+
+
+def test_the_public_may_neither_edit_nor_delete_an_activity(delft_ws):
+    ws = delft_ws
+    place = ws.add_entry({"name": "Buurthuis", "building_block": "institution", "visibility": "public",
+                          "consent": True}, Point(4.3720, 52.0030), COORDINATOR)
+    activity = ws.add_activity({"asset_id": place, "name": "Koffie", "recurring_time": "We 10:00-12:00"},
+                               COORDINATOR)
+    with pytest.raises(PermissionDenied):
+        ws.update_activity(activity, {"name": "Gratis, bel 06-12345678"}, PUBLIC)
+    with pytest.raises(PermissionDenied):
+        ws.delete_activity(activity, PUBLIC)
+    with pytest.raises(PermissionDenied):
+        ws.update_activity(activity, {"name": "Overgenomen"}, BERT)  # not Bert's either
+    assert ws.activities(place, actor=COORDINATOR)["name"].tolist() == ["Koffie"]
+
+
+def test_a_table_sees_no_activity_of_another_tables_private_place(delft_ws):
+    ws = delft_ws
+    hidden = ws.add_entry({"name": "Mijn schuur", "building_block": "resource", "visibility": "private"},
+                          Point(4.3720, 52.0030), ANNA)
+    activity = ws.add_activity({"asset_id": hidden, "name": "Klussen", "recurring_time": "Sa 10:00-12:00"}, ANNA)
+    assert activity in set(ws.activities(actor=ANNA)["id"])
+    assert activity not in set(ws.activities(actor=BERT)["id"])
+    assert activity not in set(ws.activities(actor=PUBLIC)["id"])
+
+
+def test_a_table_may_not_remove_an_entry_without_an_owner(denhaag_workspace):
+    """Imports and a coordinator's entries have no table as owner: they belong to the coordinators."""
+    with open_workspace(denhaag_workspace) as ws:
+        ws.set_moderation(False)
+        club = ws.add_entry({"name": "Buurtkoor", "building_block": "association", "visibility": "public",
+                             "consent": True}, TRANSVAAL, COORDINATOR)
+        stored = ws.store.read("assets", {"id": club})
+        stored["added_by"] = None  # as an import without --by leaves it
+        ws.store.update("assets", stored, "id")
+        for attempt in (lambda: ws.remove([club], ANNA), lambda: ws.delete_assets([club], ANNA),
+                        lambda: ws.remove([club], ANNA, permanently=True)):
+            with pytest.raises(PermissionDenied):
+                attempt()
+        assert ws.asset(club)["status"] != "gestopt"
+
+
+def test_only_an_owner_or_a_coordinator_brings_back_an_archived_initiative(delft_ws):
+    ws = delft_ws
+    ws.set_moderation(False)
+    kook = ws.add_initiative({"name": "Kookclub", "status": "loopt", "visibility": "public", "consent": True},
+                             Point(4.3720, 52.0030), ANNA)
+    ws.remove([kook], ANNA)
+    with pytest.raises(PermissionDenied):
+        ws.restore_asset(kook, BERT)  # not Bert's
+    assert ws.asset(kook)["status"] == "gestopt"
+    assert ws.restore_asset(kook, COORDINATOR)["status"] == "loopt"  # a coordinator may
+
+
+
+def test_a_person_without_an_area_anchor_is_not_placed_at_home():
+    """Outside every boundary, or with no boundaries at all: no point, never the exact home."""
+    from assetmap.privacy import public_view
+
+    home = Point(4.3571, 52.0116)
+    rows = _frame([{"id": "p", "name": "Buurvrouw", "building_block": "individual", "visibility": "public",
+                    "consent": True, "buurt_code": None, "wijk_code": None},
+                   {"id": "q", "name": "Buurman", "building_block": "individual", "visibility": "public",
+                    "consent": True, "buurt_code": "BU99999999", "wijk_code": None}])
+    rows["geometry"] = [home, home]
+    empty = gpd.GeoDataFrame({"code": [], "level": []}, geometry=[], crs=4326)
+    for boundaries in (None, empty):
+        shown = public_view(rows, boundaries)
+        assert len(shown) == 2
+        for geometry in shown.geometry:
+            assert geometry is None or geometry.is_empty or not geometry.equals(home)
+
+
+def test_an_anchor_keeps_fifty_metres_from_every_home(delft_ws):
+    """The rule is 50 m (not the constant, which a mutant may change): at least that from every home."""
+    from assetmap.layers.assets import build_assets
+    from assetmap.layers.boundaries import assign_codes
+    from assetmap.privacy import ANCHOR_CLEARANCE_M, public_view
+
+    assert ANCHOR_CLEARANCE_M == 50.0
+    homes = delft_ws.buildings()
+    home = homes.geometry.iloc[len(homes) // 3]
+    rows = gpd.GeoDataFrame({"name": ["Buurvrouw met talent"], "building_block": ["individual"],
+                             "visibility": ["public"], "consent": [True]}, geometry=[home], crs=4326)
+    delft_ws.save_assets(assign_codes(build_assets(rows, added_by="tafel 9"), delft_ws.boundaries()))
+    view = public_view(delft_ws.assets(), delft_ws.boundaries(), homes, delft_ws.study_area())
+    shown = gpd.GeoSeries(view.loc[view["name"] == "Buurvrouw met talent", "geometry"], crs=4326).to_crs(28992)
+    assert homes.geometry.to_crs(28992).distance(shown.iloc[0]).min() >= 50.0
