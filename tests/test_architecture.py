@@ -42,7 +42,7 @@ def part_of(module: str) -> str:
         "errors": "base", "settings": "base", "messages": "base", "memory": "base",
         "layers": "layers", "sources": "sources", "storage": "store", "privacy": "privacy",
         "i18n": "texts", "numbers": "texts", "service": "service", "coverage": "analysis", "imports": "workflows",
-        "matching": "analysis", "changes": "analysis",
+        "matching": "analysis", "changes": "analysis", "connections": "analysis",
     }.get(top, "faces")
 
 

@@ -1,0 +1,206 @@
+"""Connections (issue 35): the network of who and what is linked, on the real Delft demo.
+
+The demo ships seven links (``assetmap/demo/links_delft.csv``) beside its two stories. The core
+test is privacy: the public network of a workspace is the same, byte for byte, as JSON and as
+GraphML, whether or not private and group people (and their links) were added; people appear in it
+only as an anonymous count of at least five, never as a node or a name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from assetmap.cli import main
+from assetmap.connections import K_ANONYMITY, build_connections, workspace_connections
+from assetmap.demo import build_demo
+from assetmap.imports import import_workshop
+from assetmap.service import Actor, open_workspace
+
+PUBLIC = Actor(None, "public")
+BUURTKAMER, VERENIGING, MOESTUIN = "demo-buurtkamer", "demo-vereniging", "demo-moestuin"
+ISLAND = ["osm-node-1148372521", "osm-way-28326876"]  # VV Ariston '80 and its pitch
+#: Names of what must never reach a public network.
+PRIVATE_NAMES = ["Kees Geheim Schildert", "Groep Breiclub Dinsdag", "Fatima Zonder Toestemming",
+                 "Privé Huiskamerkoor", "Verhaal uit de achterkamer"]
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("connections") / "demo.gpkg"
+    build_demo(path)
+    return path
+
+
+def _copy(source: Path, folder: Path, name: str) -> Path:
+    target = folder / name
+    shutil.copy(source, target)
+    return target
+
+
+def _add(path: Path, rows: list[list[str]], links: list[tuple[str, str, str]], actor: str = "tafel 3") -> None:
+    """Import workshop rows (id, name, block, visibility, consent, related) in Wippolder, then link them."""
+    table = path.with_suffix(f".{len(rows)}.csv")
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "naam", "bouwsteen", "lat", "lon", "zichtbaarheid", "toestemming", "hoort_bij"])
+        for n, (ident, name, block, visibility, consent, related) in enumerate(rows):
+            writer.writerow([ident, name, block, f"{52.0005 + n * 0.0001:.4f}", "4.3705", visibility, consent, related])
+    with open_workspace(path) as ws:
+        ws.set_moderation(False)
+        import_workshop(ws, table, actor=actor)
+        if links:
+            ws.add_links(pd.DataFrame(links, columns=["from_asset_id", "to_asset_id", "kind"]), actor=actor)
+
+
+def _people(count: int, start: int = 0) -> list[list[str]]:
+    return [[f"talent-{i}", f"Talent Nummer {i}", "individuele capaciteiten", "openbaar", "ja", ""]
+            for i in range(start, start + count)]
+
+
+def _network_files(path: Path, folder: Path, *extra: str) -> tuple[bytes, bytes, str]:
+    out_json, out_graphml = folder / f"{path.stem}.json", folder / f"{path.stem}.graphml"
+    assert main(["network", str(path), "--public", "--json", str(out_json), "--graphml", str(out_graphml),
+                 *extra]) == 0
+    return out_json.read_bytes(), out_graphml.read_bytes(), out_json.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------- privacy
+def test_the_public_network_is_byte_identical_with_and_without_private_people(demo_file, tmp_path, capsys):
+    base = _copy(demo_file, tmp_path, "base.gpkg")
+    # Six public people with consent, linked to the Buurtkamer: shown as one count of six.
+    _add(base, _people(6), [(f"talent-{i}", BUURTKAMER, "works_with") for i in range(6)])
+    with_private = _copy(base, tmp_path, "with_private.gpkg")
+    _add(with_private, [
+        ["p-kees", PRIVATE_NAMES[0], "individuele capaciteiten", "prive", "ja", ""],
+        ["p-brei", PRIVATE_NAMES[1], "vereniging", "groep", "ja", ""],
+        ["p-fatima", PRIVATE_NAMES[2], "individuele capaciteiten", "openbaar", "nee", ""],
+        ["p-koor", PRIVATE_NAMES[3], "vereniging", "prive", "ja", ""],
+        ["p-verhaal", PRIVATE_NAMES[4], "verhaal", "prive", "ja", BUURTKAMER],
+    ], [("p-kees", BUURTKAMER, "works_with"), ("p-kees", VERENIGING, "part_of"), ("p-brei", BUURTKAMER, "located_at"),
+        ("p-fatima", MOESTUIN, "works_with"), ("p-koor", "p-brei", "works_with"), ("p-koor", ISLAND[0], "other"),
+        ("p-fatima", BUURTKAMER, "works_with")])
+    capsys.readouterr()
+    for extra in ((), ("--area", "Wippolder"), ("--tags",)):
+        plain = _network_files(base, tmp_path, *extra)
+        more = _network_files(with_private, tmp_path, *extra)
+        assert plain[0] == more[0], extra  # JSON
+        assert plain[1] == more[1], extra  # GraphML
+        for name in PRIVATE_NAMES + [f"Talent Nummer {i}" for i in range(6)]:
+            assert name not in more[2] and name.encode() not in more[1], (extra, name)
+        payload = json.loads(plain[2])
+        assert payload["anonymous_people"] is True and payload["summary"]["links"] >= 7
+        assert {p["id"]: p["count"] for p in payload["people"]} == {BUURTKAMER: 6}
+        assert not [n for n in payload["nodes"] if n["building_block"] == "individual"]
+    printed = capsys.readouterr().out
+    assert not any(name in printed for name in PRIVATE_NAMES)
+    # The private entries are really there and linked: the coordinator's network holds them.
+    with open_workspace(with_private) as ws:
+        full = workspace_connections(ws, anonymous_people=False)
+    names = {n["name"] for n in full.nodes()}
+    assert set(PRIVATE_NAMES) <= names
+    assert {"p-kees", "p-brei"} <= {m for _, m in full.neighbours(BUURTKAMER)}
+
+
+def test_fewer_than_five_people_are_never_counted_in_public(demo_file, tmp_path, capsys):
+    path = _copy(demo_file, tmp_path, "three.gpkg")
+    _add(path, _people(3), [(f"talent-{i}", BUURTKAMER, "works_with") for i in range(3)])
+    capsys.readouterr()
+    raw_json, raw_graphml, text = _network_files(path, tmp_path)
+    printed = capsys.readouterr().out
+    payload = json.loads(text)
+    assert payload["people"] == [] and all(a["people"] is None for a in payload["areas"])
+    assert all(n["people"] == 0 for n in payload["nodes"])
+    assert "Talent Nummer" not in text and b"Talent Nummer" not in raw_graphml
+    assert "people with a talent linked" not in printed and "Talent" not in printed
+    # Two more make five: now the count is shown, for the Buurtkamer and for the area.
+    _add(path, _people(2, start=3), [(f"talent-{i}", BUURTKAMER, "works_with") for i in (3, 4)])
+    capsys.readouterr()
+    _, _, text = _network_files(path, tmp_path)
+    printed = capsys.readouterr().out
+    payload = json.loads(text)
+    assert payload["people"] == [{"id": BUURTKAMER, "area": "WK050328", "count": K_ANONYMITY}]
+    assert [a["people"] for a in payload["areas"] if a["area"] == "WK050328"] == [K_ANONYMITY]
+    assert f"{K_ANONYMITY} people with a talent linked to Buurtkamer Wippolder" in printed
+
+
+def test_a_coordinator_sees_people_as_nodes_the_public_never(demo_file):
+    with open_workspace(demo_file) as ws:
+        full = workspace_connections(ws, anonymous_people=False)
+        public = workspace_connections(ws, actor=PUBLIC, anonymous_people=True)
+    assert ("could_work_with", "demo-fietsen") in full.neighbours(VERENIGING)  # the demo's group person
+    assert "demo-fietsen" not in {n["id"] for n in public.nodes()}
+    assert public.people() == []  # one person: under k, so no count at all
+
+
+# ---------------------------------------------------------------------- measures on the demo
+def test_the_demo_network_names_its_brokers_its_island_and_its_unlinked_entries(demo_file):
+    with open_workspace(demo_file) as ws:
+        public = workspace_connections(ws, actor=PUBLIC, anonymous_people=True)
+        entries = len(ws.assets(actor=PUBLIC))
+    summary = public.summary()
+    # 7 links of the demo, one of them to a person (left out), and the two stories.
+    assert summary["links"] == 8 and summary["entries"] == entries
+    assert summary["linked"] == 10 and summary["unlinked"] == entries - 10
+    assert [b["id"] for b in public.brokers()] == [BUURTKAMER, VERENIGING, MOESTUIN]
+    assert public.islands() == [ISLAND] and summary["groups"] == 2
+    assert BUURTKAMER not in public.unlinked() and len(public.unlinked()) == entries - 10
+    assert ("story_about", "demo-groei") in [(k, m) for k, m in public.neighbours(BUURTKAMER)]
+    assert {"from": "demo-groei", "to": BUURTKAMER, "kinds": ["story_about"]} in public.links()  # its direction
+
+
+def test_an_area_network_keeps_what_its_entries_link_to_outside_it(demo_file):
+    with open_workspace(demo_file) as ws:
+        area = workspace_connections(ws, actor=PUBLIC, anonymous_people=True, area="WK050328")
+        assets = ws.assets(actor=PUBLIC)
+    wippolder = set(assets.loc[assets["wijk_code"] == "WK050328", "id"])
+    inside = {n["id"] for n in area.nodes() if n["inside"]}
+    assert inside == wippolder
+    outside = {n["id"] for n in area.nodes() if not n["inside"]}
+    assert all(area.graph.degree(n) > 0 for n in outside)  # only what links in
+    assert area.area == "WK050328" and area.summary()["entries"] == len(wippolder)
+
+
+def test_graphml_opens_again_with_every_node_label_and_link_kind(demo_file, tmp_path):
+    out = tmp_path / "net.graphml"
+    assert main(["network", str(demo_file), "--public", "--graphml", str(out)]) == 0
+    graph = nx.read_graphml(out)
+    with open_workspace(demo_file) as ws:
+        public = workspace_connections(ws, actor=PUBLIC, anonymous_people=True)
+    assert graph.number_of_nodes() == len(public.nodes()) and graph.number_of_edges() == 8
+    assert graph.nodes[BUURTKAMER]["label"] == "Buurtkamer Wippolder"
+    assert graph.nodes[BUURTKAMER]["building_block"] == "institution"
+    assert graph.edges[VERENIGING, BUURTKAMER]["kind"] == "located_at"
+    assert graph.nodes[BUURTKAMER]["betweenness"] > 0
+
+
+def test_shared_tags_link_entries_only_when_asked():
+    assets = pd.DataFrame({"id": ["a", "b", "c"], "name": ["A", "B", "C"], "building_block": ["association"] * 3,
+                           "tags": ["koken; muziek", "Koken", None], "buurt_code": ["BU1"] * 3})
+    assert build_connections(assets, None, anonymous_people=True).summary()["links"] == 0
+    tagged = build_connections(assets, None, anonymous_people=True, shared_tags=True)
+    assert tagged.links() == [{"from": "a", "to": "b", "kinds": ["shared_tag"]}]
+
+
+# ---------------------------------------------------------------------- bad input
+def test_an_unknown_area_or_missing_folder_is_a_coded_message(demo_file, tmp_path, capsys):
+    assert main(["network", str(demo_file), "--area", "Nergenshuizen"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Wippolder" in err  # the fix lists the areas there are
+    missing = tmp_path / "nope" / "net.json"
+    assert main(["network", str(demo_file), "--json", str(missing)]) == 2
+    assert "Traceback" not in capsys.readouterr().err and not missing.exists()
+
+
+def test_the_network_command_prints_its_summary_in_dutch(demo_file, capsys):
+    assert main(["network", str(demo_file), "--public", "--lang", "nl"]) == 0
+    out = capsys.readouterr().out
+    assert "Buurtkamer Wippolder" in out and "cli_network" not in out
+    assert io.StringIO(out).readline().strip()
