@@ -190,7 +190,7 @@ class Connections:
 
 def build_connections(assets: pd.DataFrame, links: pd.DataFrame | None, *, anonymous_people: bool,
                       area: str | None = None, level: str | None = None, shared_tags: bool = False,
-                      k: int = K_ANONYMITY) -> Connections:
+                      k: int = K_ANONYMITY, blocks=None, kinds=None) -> Connections:
     """The network of the entries a caller may see.
 
     Parameters
@@ -212,6 +212,10 @@ def build_connections(assets: pd.DataFrame, links: pd.DataFrame | None, *, anony
         :data:`MAX_TAG_GROUP` entries is left out).
     k : int
         The least anonymous count shown (default :data:`K_ANONYMITY`).
+    blocks : iterable of str, optional
+        Only entries of these building blocks (people are counted only when ``individual`` is one).
+    kinds : iterable of str, optional
+        Only edges of these kinds (:data:`EDGE_KINDS`); ``shared_tag`` edges still need ``shared_tags``.
 
     Returns
     -------
@@ -221,8 +225,14 @@ def build_connections(assets: pd.DataFrame, links: pd.DataFrame | None, *, anony
     frame = assets if len(assets) else pd.DataFrame(columns=["id", "name", "building_block"])
     records = {r["id"]: r for r in frame.drop(columns="geometry", errors="ignore").to_dict("records")
                if _text(r.get("id"))}
+    if blocks:
+        wanted = set(blocks)
+        records = {i: r for i, r in records.items() if _text(r.get("building_block")) in wanted}
     people = {i for i, r in records.items() if _text(r.get("building_block")) == PERSON}
     edges = _edges(records, links, shared_tags)
+    if kinds:
+        wanted_kinds = set(kinds)
+        edges = [e for e in edges if e[2] in wanted_kinds]
     full = nx.Graph()
     for node_id in sorted(records):
         if anonymous_people and node_id in people:
@@ -269,7 +279,7 @@ def build_connections(assets: pd.DataFrame, links: pd.DataFrame | None, *, anony
 
 
 def workspace_connections(ws, *, actor=None, anonymous_people: bool, area: str | None = None,
-                          shared_tags: bool = False, k: int = K_ANONYMITY) -> Connections:
+                          shared_tags: bool = False, k: int = K_ANONYMITY, blocks=None, kinds=None) -> Connections:
     """The network of a workspace as ``actor`` may see it (read through the service, never the store).
 
     Parameters
@@ -286,6 +296,8 @@ def workspace_connections(ws, *, actor=None, anonymous_people: bool, area: str |
         Also link entries that share a tag.
     k : int
         The least anonymous count shown.
+    blocks, kinds : iterable of str, optional
+        Only these building blocks and edge kinds (see :func:`build_connections`).
 
     Returns
     -------
@@ -311,7 +323,7 @@ def workspace_connections(ws, *, actor=None, anonymous_people: bool, area: str |
                              code=area, known=known)
         level = str(found["level"].iloc[0])
     return build_connections(ws.assets(actor=actor), ws.links(actor=actor), anonymous_people=anonymous_people,
-                             area=area, level=level, shared_tags=shared_tags, k=k)
+                             area=area, level=level, shared_tags=shared_tags, k=k, blocks=blocks, kinds=kinds)
 
 
 # ---------------------------------------------------------------------- inner workings

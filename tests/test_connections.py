@@ -204,3 +204,84 @@ def test_the_network_command_prints_its_summary_in_dutch(demo_file, capsys):
     out = capsys.readouterr().out
     assert "Buurtkamer Wippolder" in out and "cli_network" not in out
     assert io.StringIO(out).readline().strip()
+
+
+# ---------------------------------------------------------------------- the Verbindingen page
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "9_Verbindingen.py")
+
+
+def _page(path: Path, monkeypatch, access: str | None):
+    from streamlit import config
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(path))
+    if access:
+        monkeypatch.setenv("ASSETMAP_ACCESS", access)
+    else:
+        monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")  # without ASSETMAP_ACCESS: a coordinator on their laptop
+    try:
+        at = AppTest.from_file(PAGE, default_timeout=240)
+        at.run()
+    finally:
+        config.set_option("server.address", before)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _page_text(at) -> str:
+    parts = [m.value for m in (*at.markdown, *at.caption, *at.title, *at.subheader)]
+    for frame in at.dataframe:
+        parts.append(frame.value.to_csv(index=False))
+    return "\n".join(map(str, parts))
+
+
+def test_the_page_shows_the_public_network_with_people_only_as_a_count(demo_file, tmp_path, monkeypatch):
+    path = _copy(demo_file, tmp_path, "page.gpkg")
+    _add(path, _people(6), [(f"talent-{i}", BUURTKAMER, "works_with") for i in range(6)])
+    _add(path, [["p-kees", PRIVATE_NAMES[0], "individuele capaciteiten", "prive", "ja", ""]],
+         [("p-kees", BUURTKAMER, "works_with")])
+    at = _page(path, monkeypatch, "public")
+    assert at.title[0].value == "Verbindingen"
+    brokers = at.dataframe[0].value
+    assert list(brokers["Naam"])[:3] == ["Buurtkamer Wippolder", "Bewonersvereniging Wippolder", "Moestuin Mekelpark"]
+    shown = _page_text(at)
+    assert "6 talenten verbonden aan Buurtkamer Wippolder" in shown
+    assert "Talent Nummer" not in shown and PRIVATE_NAMES[0] not in shown
+    assert "Eiland 1: Voetbal Vereniging Ariston '80, Sportveld" in shown  # the island, named
+    nodes = at.dataframe[1].value
+    assert len(nodes) == 10 and "Buurtkamer Wippolder" in set(nodes["Naam"])
+    # Choosing an entry lists its links beside the map.
+    at.selectbox(key="connections_chosen").set_value(BUURTKAMER).run()
+    assert any("verhaal over" in m.value for m in at.markdown)
+    # A filter by kind leaves only those links.
+    at.multiselect(key="connections_kinds").set_value(["located_at"]).run()
+    assert not at.exception
+    assert at.metric[1].value == "2"  # the association in the Buurtkamer, the club at its pitch
+
+
+def test_the_page_shows_a_coordinator_people_as_nodes(demo_file, tmp_path, monkeypatch):
+    path = _copy(demo_file, tmp_path, "coordinator.gpkg")
+    at = _page(path, monkeypatch, None)
+    nodes = at.dataframe[1].value
+    with open_workspace(path) as ws:
+        fietsen = ws.asset("demo-fietsen")
+    assert fietsen["name"] in set(nodes["Naam"])  # the demo's person, linked to the association
+    assert len(nodes) == 11 and not any("anoniem aantal" in c.value for c in at.caption)
+
+
+def test_the_network_map_draws_a_line_per_link_and_rings_the_chosen_entry(demo_file):
+    from assetmap.maps import CHOSEN_COLOUR, network_map
+
+    with open_workspace(demo_file) as ws:
+        assets, links = ws.assets(actor=PUBLIC), ws.links(actor=PUBLIC)
+        public = workspace_connections(ws, actor=PUBLIC, anonymous_people=True)
+    linked = {n["id"] for n in public.nodes() if n["degree"]}
+    edges = [(link["from"], link["to"]) for link in public.links()]
+    shown = assets[assets["id"].isin(linked)]
+    page = network_map(shown, edges, links=links, chosen=BUURTKAMER, tiles=False).get_root().render()
+    assert page.count('"LineString"') == len(edges) == 8
+    assert CHOSEN_COLOUR in page and "Verbindingen (8)" in page
+    plain = network_map(shown, edges, links=links, tiles=False).get_root().render()
+    assert CHOSEN_COLOUR not in plain
