@@ -46,6 +46,7 @@ DEFAULT_LANGUAGE = "nl"
 PAGE_TITLE_CODES: dict[str, str] = {
     "home": N_("page_home"), "map": N_("page_map"), "workshop": N_("page_workshop"), "gaps": N_("page_gaps"),
     "data": N_("page_data"), "changes": N_("page_changes"), "statement": N_("page_statement"),
+    "page_connections": N_("page_connections"),
 }
 
 #: Codes that modules look up with a key made at run time (``t(level)``, ``t("wheelchair_" + value)``,

@@ -283,5 +283,7 @@ def test_the_network_map_draws_a_line_per_link_and_rings_the_chosen_entry(demo_f
     page = network_map(shown, edges, links=links, chosen=BUURTKAMER, tiles=False).get_root().render()
     assert page.count('"LineString"') == len(edges) == 8
     assert CHOSEN_COLOUR in page and "Verbindingen (8)" in page
+    # The layer control names the lines' layer too, so it comes after it (else Leaflet fails to draw).
+    assert page.index("L.control.layers") > page.rindex('"LineString"')
     plain = network_map(shown, edges, links=links, tiles=False).get_root().render()
     assert CHOSEN_COLOUR not in plain
