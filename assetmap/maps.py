@@ -302,8 +302,9 @@ def network_map(assets: gpd.GeoDataFrame, edges: Iterable[tuple[str, str]], boun
         _GeoJsonLayer([ring], interactive=False, style_js=(
             f"function (f) {{ return {{color: '{CHOSEN_COLOUR}', weight: 4, fillOpacity: 0}}; }}")).add_to(group)
     group.add_to(fmap)
-    for key, child in list(fmap._children.items()):  # the layer control names every layer: after them all
-        if isinstance(child, folium.LayerControl):
+    # The layer control names every layer, and the accessibility script names the control: after them all.
+    for key, child in list(fmap._children.items()):
+        if isinstance(child, (folium.LayerControl, _Accessibility)):
             fmap._children.move_to_end(key)
     return fmap
 

@@ -285,5 +285,6 @@ def test_the_network_map_draws_a_line_per_link_and_rings_the_chosen_entry(demo_f
     assert CHOSEN_COLOUR in page and "Verbindingen (8)" in page
     # The layer control names the lines' layer too, so it comes after it (else Leaflet fails to draw).
     assert page.index("L.control.layers") > page.rindex('"LineString"')
+    assert page.rindex("leaflet-control-layers-toggle") > page.index("L.control.layers")  # then its name
     plain = network_map(shown, edges, links=links, tiles=False).get_root().render()
     assert CHOSEN_COLOUR not in plain
