@@ -288,3 +288,36 @@ def test_the_network_map_draws_a_line_per_link_and_rings_the_chosen_entry(demo_f
     assert page.rindex("leaflet-control-layers-toggle") > page.index("L.control.layers")  # then its name
     plain = network_map(shown, edges, links=links, tiles=False).get_root().render()
     assert CHOSEN_COLOUR not in plain
+
+
+# ---------------------------------------------------------------------- on paper
+def _network_section(html_text: str) -> str:
+    start = html_text.index("<h2>Verbindingen tussen verenigingen")
+    return html_text[start:html_text.index("<h2>", start + 4)]
+
+
+def test_the_profile_has_a_network_page_with_brokers_named_and_no_person(demo_file, tmp_path):
+    import pypdf
+
+    base = _copy(demo_file, tmp_path, "profile.gpkg")
+    _add(base, _people(6), [(f"talent-{i}", BUURTKAMER, "works_with") for i in range(6)])
+    with_private = _copy(base, tmp_path, "profile_private.gpkg")
+    _add(with_private, [["p-koor", PRIVATE_NAMES[3], "vereniging", "prive", "ja", ""]],
+         [("p-koor", BUURTKAMER, "works_with"), ("p-koor", ISLAND[0], "other")])
+    sections = []
+    for path in (base, with_private):
+        out = tmp_path / f"{path.stem}.html"
+        assert main(["report", str(path), "--area", "Wippolder", "--out", str(out), "--lang", "nl"]) == 0
+        sections.append(_network_section(out.read_text(encoding="utf-8")))
+    assert sections[0] == sections[1]  # a private association and its links change nothing
+    section = sections[0]
+    assert "Verbinders (aantal verbindingen): Buurtkamer Wippolder (3), Bewonersvereniging Wippolder (2)" in section
+    assert "data:image/png;base64," in section and "Talent" not in section and PRIVATE_NAMES[3] not in section
+    pdf = tmp_path / "profile.pdf"
+    assert main(["report", str(base), "--area", "Wippolder", "--out", str(pdf), "--lang", "nl"]) == 0
+    pages = [page.extract_text() for page in pypdf.PdfReader(pdf).pages]
+    network_page = [text for text in pages if "Verbindingen tussen verenigingen" in text]
+    assert len(network_page) == 1 and "Buurtkamer Wippolder" in network_page[0]
+    assert "Verbinders (aantal verbindingen)" in network_page[0]
+    # The network starts a page of its own (the link list ends the page before): every name on it is drawn.
+    assert "Talent Nummer" not in network_page[0] and "Voetbal Vereniging Ariston '80" in network_page[0]
