@@ -321,3 +321,15 @@ def test_the_profile_has_a_network_page_with_brokers_named_and_no_person(demo_fi
     assert "Verbinders (aantal verbindingen)" in network_page[0]
     # The network starts a page of its own (the link list ends the page before): every name on it is drawn.
     assert "Talent Nummer" not in network_page[0] and "Voetbal Vereniging Ariston '80" in network_page[0]
+
+
+def test_the_page_shows_a_workshop_table_group_entries_but_people_only_as_counts(demo_file, tmp_path, monkeypatch):
+    path = _copy(demo_file, tmp_path, "workshop.gpkg")
+    _add(path, [["p-brei", PRIVATE_NAMES[1], "vereniging", "groep", "ja", ""],
+                ["p-anna", "Anna Groepstalent", "individuele capaciteiten", "groep", "ja", ""]],
+         [("p-brei", BUURTKAMER, "located_at"), ("p-anna", "p-brei", "part_of")])
+    at = _page(path, monkeypatch, "workshop")
+    names = set(at.dataframe[1].value["Naam"])
+    assert PRIVATE_NAMES[1] in names  # a group entry: the table sees it
+    assert "Anna Groepstalent" not in _page_text(at)  # a person: never a node, one is no count
+    assert any("anoniem aantal" in c.value for c in at.caption)
