@@ -80,6 +80,10 @@ if anonymous:
     st.caption(t("cli_network_people_rule", lang, k=network.k))
 
 linked = [n["id"] for n in network.nodes() if n["degree"]]
+# An entry clicked on the map (the run before) becomes the choice, before the box is drawn.
+clicked_id = st.session_state.pop("_connections_clicked", None)
+if clicked_id in linked:
+    st.session_state["connections_chosen"] = clicked_id
 chosen = st.selectbox(t("connections_choose", lang), linked, index=None, key="connections_chosen",
                       placeholder=t("choose_one", lang), format_func=lambda n: names.get(n, n))
 if chosen:
@@ -87,8 +91,19 @@ if chosen:
                           for kind, other in network.neighbours(chosen)))
 shown = assets[assets["id"].isin(set(linked)).to_numpy()] if len(assets) else assets
 edges = [(link["from"], link["to"]) for link in network.links()]
-ui.show_map(maps.network_map(shown, edges, boundaries, links=data["links"], chosen=chosen, lang=lang,
-                             leaflet_base=maps.LOCAL_LEAFLET), "connections_map", lang)
+value = ui.show_map(maps.network_map(shown, edges, boundaries, links=data["links"], chosen=chosen, lang=lang,
+                                     leaflet_base=maps.LOCAL_LEAFLET), "connections_map", lang,
+                    returned_objects=["last_object_clicked"])
+click = (value or {}).get("last_object_clicked")
+if click and click != st.session_state.get("_connections_seen_click"):
+    # A marker clicked on the map: choose its entry beside the map too (the same point as drawn).
+    st.session_state["_connections_seen_click"] = click
+    at_point = {(round(point.y, maps.COORD_DECIMALS), round(point.x, maps.COORD_DECIMALS)): asset_id
+                for asset_id, point in zip(shown["id"], maps.display_points(shown)) if point is not None}
+    found = at_point.get((round(click["lat"], maps.COORD_DECIMALS), round(click["lng"], maps.COORD_DECIMALS)))
+    if found and found != chosen:
+        st.session_state["_connections_clicked"] = found
+        st.rerun()
 st.caption(t("connections_map_hint", lang))
 
 st.subheader(t("connections_table", lang))

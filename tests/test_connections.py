@@ -333,3 +333,27 @@ def test_the_page_shows_a_workshop_table_group_entries_but_people_only_as_counts
     assert PRIVATE_NAMES[1] in names  # a group entry: the table sees it
     assert "Anna Groepstalent" not in _page_text(at)  # a person: never a node, one is no count
     assert any("anoniem aantal" in c.value for c in at.caption)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_clicking_an_entry_on_the_map_chooses_it_beside_the_map(demo_file, tmp_path):
+    import browsing
+
+    browsing.require_chromium()
+    path = _copy(demo_file, tmp_path, "browser.gpkg")
+    frame_selector = 'iframe[title="streamlit_folium.st_folium"]'
+    with browsing.streamlit_server(path, "public") as url, browsing.chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.set_default_timeout(120_000)
+        page.goto(url + "/Verbindingen")
+        page.locator(frame_selector).first.wait_for()
+        marker = page.frame_locator(frame_selector).first.locator('.leaflet-marker-icon[aria-label^="Moestuin Mekelpark"]')
+        marker.wait_for()
+        choice = page.locator('[data-testid="stSelectbox"]').filter(has_text="Markeer een item op de kaart")
+        assert choice.locator("input").input_value() == "" and "hoort bij Mekelpark" not in page.inner_text("body")
+        marker.click()
+        # Its links are listed beside the map, in words, and the box beside the map names it.
+        page.get_by_text("hoort bij").first.wait_for()
+        assert choice.locator("input").input_value() == "Moestuin Mekelpark"
+        assert "hoort bij Mekelpark" in page.inner_text("body")
