@@ -46,6 +46,7 @@ DEFAULT_LANGUAGE = "nl"
 PAGE_TITLE_CODES: dict[str, str] = {
     "home": N_("page_home"), "map": N_("page_map"), "workshop": N_("page_workshop"), "gaps": N_("page_gaps"),
     "data": N_("page_data"), "changes": N_("page_changes"), "statement": N_("page_statement"),
+    "page_connections": N_("page_connections"),
 }
 
 #: Codes that modules look up with a key made at run time (``t(level)``, ``t("wheelchair_" + value)``,
@@ -58,7 +59,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("changes_removed"), N_("changes_linked"),
     N_("wheelchair_yes"), N_("wheelchair_limited"), N_("wheelchair_no"),
     N_("link_works_with"), N_("link_could_work_with"), N_("link_part_of"), N_("link_located_at"),
-    N_("link_story_about"), N_("link_other"),
+    N_("link_story_about"), N_("link_other"), N_("link_shared_tag"),
     N_("visibility_public"), N_("visibility_group"), N_("visibility_private"), N_("visibility_default"),
     N_("speed_normal"), N_("speed_slow"),
     N_("role_public"), N_("role_workshop"), N_("role_coordinator"),  # ui: t("role_" + actor.role)

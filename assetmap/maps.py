@@ -79,7 +79,7 @@ from assetmap.numbers import decimal, percent
 
 __all__ = [
     # the map builders
-    "asset_map", "boundary_layer", "coverage_map",
+    "asset_map", "boundary_layer", "coverage_map", "network_map",
     # re-exported from _map_style, _map_elements and _map_html
     "BLOCK_STYLE", "CANVAS_FROM", "COORD_DECIMALS", "COVERAGE_CLASSES", "GAP_COLOUR", "LOCAL_LEAFLET",
     "MEETING_FILL", "MEETING_RIM", "NO_DATA_COLOUR", "POPUP_TEXT_CHARS", "SIMPLIFY_TOLERANCE_M", "SITE_COLOUR",
@@ -257,6 +257,60 @@ def coverage_map(areas: gpd.GeoDataFrame, *, gaps: gpd.GeoDataFrame | None = Non
     folium.LayerControl(collapsed=True).add_to(fmap)
     _Accessibility(lang, t("map_label_coverage", lang)).add_to(fmap)
     _fit(fmap, areas)
+    return fmap
+
+
+#: Colour of the lines between linked entries, and of the ring around the chosen one.
+LINK_COLOUR, CHOSEN_COLOUR = "#555555", "#d7191c"
+
+
+def network_map(assets: gpd.GeoDataFrame, edges: Iterable[tuple[str, str]], boundaries: gpd.GeoDataFrame | None = None,
+                *, links: pd.DataFrame | None = None, chosen: str | None = None, lang: str = "nl",
+                leaflet_base: str | None = None, tiles: bool = True) -> folium.Map:
+    """The map of a network: its entries as on :func:`asset_map` (the same colours), a line per link
+    and a ring around the chosen entry.
+
+    Parameters
+    ----------
+    assets : geopandas.GeoDataFrame
+        The entries of the network, already filtered to what the viewer may see.
+    edges : iterable of (str, str)
+        Pairs of entry ids; a pair with an entry not among ``assets`` (or without a location) is not drawn.
+    boundaries : geopandas.GeoDataFrame, optional
+        Wijk/buurt outlines.
+    links : pandas.DataFrame, optional
+        The links layer, for the popups (see :func:`asset_map`).
+    chosen : str, optional
+        The id of the entry to mark with a ring (selected beside the map).
+    lang : {'nl', 'en'}
+        Language of the labels.
+    leaflet_base : str, optional
+        URL folder holding Leaflet; default folium's CDN.
+    tiles : bool
+        Draw the OpenStreetMap background tiles.
+
+    Returns
+    -------
+    folium.Map
+        Fitted to the entries.
+    """
+    fmap = asset_map(assets, boundaries, links=links, lang=lang, leaflet_base=leaflet_base, tiles=tiles)
+    shown = assets[assets.geometry.notna() & ~assets.geometry.is_empty] if len(assets) else assets
+    where = dict(zip(shown["id"], display_points(shown))) if len(shown) else {}
+    features = [_feature(shapely.LineString([where[a], where[b]]), {}) for a, b in edges
+                if a in where and b in where and where[a] is not None and where[b] is not None]
+    group = folium.FeatureGroup(name=t("layer_links", lang, count=len(features)), show=True)
+    _GeoJsonLayer(features, interactive=False, style_js=(
+        f"function (f) {{ return {{color: '{LINK_COLOUR}', weight: 2, opacity: 0.7}}; }}")).add_to(group)
+    if chosen in where and where[chosen] is not None:
+        ring = _feature(where[chosen].buffer(0.0004), {})
+        _GeoJsonLayer([ring], interactive=False, style_js=(
+            f"function (f) {{ return {{color: '{CHOSEN_COLOUR}', weight: 4, fillOpacity: 0}}; }}")).add_to(group)
+    group.add_to(fmap)
+    # The layer control names every layer, and the accessibility script names the control: after them all.
+    for key, child in list(fmap._children.items()):
+        if isinstance(child, (folium.LayerControl, _Accessibility)):
+            fmap._children.move_to_end(key)
     return fmap
 
 

@@ -116,6 +116,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
     ("pages/1_Kaart.py", "map", ":material/map:"),
     ("pages/2_In_kaart_brengen.py", "workshop", ":material/add_location_alt:"),
     ("pages/3_Ontmoetingsplekken.py", "gaps", ":material/diversity_3:"),
+    ("pages/9_Verbindingen.py", "page_connections", ":material/hub:"),
     ("pages/4_Data.py", "data", ":material/database:"),
     ("pages/5_Veranderd.py", "changes", ":material/history:"),
     ("pages/6_Toegankelijkheid.py", "statement", ":material/accessibility:"),
@@ -128,7 +129,7 @@ PAGES: tuple[tuple[str, str, str], ...] = (
 #: :func:`require_role`; the menu leaves it out for them).
 PAGE_ROLES: dict[str, str] = {"home": "public", "map": "public", "workshop": "workshop", "gaps": "public",
                               "data": "workshop", "statement": "public", "page_session": "coordinator",
-                              "page_share": "coordinator"}
+                              "page_share": "coordinator", "page_connections": "public"}
 
 
 def _page_menu(lang: str, actor: Actor) -> None:

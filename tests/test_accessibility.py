@@ -33,7 +33,7 @@ TIMEOUT_MS = 120_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 ARTIFACTS = REPO / "test-artifacts"
 #: Every page of the app (the last is the accessibility statement).
-URLS = ("/", "/Kaart", "/In_kaart_brengen", "/Ontmoetingsplekken", "/Data", "/Toegankelijkheid")
+URLS = ("/", "/Kaart", "/In_kaart_brengen", "/Ontmoetingsplekken", "/Verbindingen", "/Data", "/Toegankelijkheid")
 PLACE, STORY = "Buurtkamer Toegankelijk", "Hier drinken buren sinds 1990 koffie"
 STATEMENT_PAGE = str(REPO / "pages" / "6_Toegankelijkheid.py")
 
@@ -181,7 +181,7 @@ def _open(page, url: str, maps_expected: int = 0) -> list:
 
 def _expect_maps(path: str, access: str | None) -> int:
     """How many maps a page shows to a role."""
-    if path in ("/Kaart", "/Ontmoetingsplekken"):
+    if path in ("/Kaart", "/Ontmoetingsplekken", "/Verbindingen"):
         return 1
     if path == "/In_kaart_brengen":
         return 0 if access == "public" else 1
@@ -229,7 +229,7 @@ def test_lang_follows_the_language_on_every_page_and_in_every_map(local_server, 
             assert page.locator("h1").first.inner_text().strip() != "", (lang, path)
             menu = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
             # The menu is in the page's language (the statement's title, and the last page's).
-            assert i18n.page_title("statement", lang) in menu.nth(6).inner_text(), (lang, path)
+            assert i18n.page_title("statement", lang) in menu.nth(7).inner_text(), (lang, path)
             assert i18n.page_title("page_share", lang) in menu.last.inner_text(), (lang, path)
             assert len(frames) == _expect_maps(path, None)
             for frame in frames:

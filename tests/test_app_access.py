@@ -161,7 +161,7 @@ def test_roles_are_ordered():
     assert not ui.has_role(Actor(None, "public"), "workshop")
     assert ui.PAGE_ROLES == {"home": "public", "map": "public", "workshop": "workshop", "gaps": "public",
                              "data": "workshop", "statement": "public", "page_session": "coordinator",
-                             "page_share": "coordinator"}
+                             "page_share": "coordinator", "page_connections": "public"}
 
 
 # ---------------------------------------------------------------------- every page, once per role

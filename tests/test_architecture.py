@@ -46,7 +46,7 @@ def part_of(module: str) -> str:
         "errors": "base", "settings": "base", "messages": "base", "memory": "base", "files": "base",
         "layers": "layers", "sources": "sources", "storage": "store", "privacy": "privacy",
         "i18n": "texts", "numbers": "texts", "service": "service", "coverage": "analysis", "imports": "workflows",
-        "matching": "analysis", "changes": "analysis", "national": "national",
+        "matching": "analysis", "changes": "analysis", "connections": "analysis", "national": "national",
     }.get(top, "faces")
 
 

@@ -171,7 +171,7 @@ def test_1_map_page_draws_assets_offline(server, browser_page):
     # A page opened directly (not through the start page) has the same menu, Dutch by default.
     menu = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]')
     assert [menu.nth(i).inner_text().splitlines()[-1].strip() for i in range(menu.count())] == [  # after the icon
-        i18n.page_title(key, "nl") for key in ("home", "map", "workshop", "gaps", "data", "changes", "statement",
+        i18n.page_title(key, "nl") for key in ("home", "map", "workshop", "gaps", "page_connections", "data", "changes", "statement",
                                                "page_session", "page_share")]
     page.screenshot(path=str(ARTIFACTS / "1_kaart.png"), full_page=True)
 
@@ -287,7 +287,7 @@ def test_6_home_and_data_pages_and_no_dialog_anywhere(server, browser_page):
     _wait_idle(page)
     menu = sidebar.locator('[data-testid="stPageLink"]')
     assert [menu.nth(i).inner_text().splitlines()[-1].strip() for i in range(menu.count())] == [  # after the icon
-        i18n.page_title(key, "en") for key in ("home", "map", "workshop", "gaps", "data", "changes", "statement",
+        i18n.page_title(key, "en") for key in ("home", "map", "workshop", "gaps", "page_connections", "data", "changes", "statement",
                                                "page_session", "page_share")]
     page.screenshot(path=str(ARTIFACTS / "0_start_en.png"), full_page=True)
     _open(page, url + "/Data")

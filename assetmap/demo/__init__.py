@@ -2,7 +2,7 @@
 
 ``assetmap demo WS`` and the app's "Voorbeeld laden (Delft)" call :func:`build_demo`. The data:
 the OSM extract of the TU Delft campus and Wippolder, the 13 CBS wijken of Delft with their
-population, and a few workshop entries with stories (see ``LICENCES.md`` beside this file).
+population, and a few workshop entries with stories and links (see ``LICENCES.md`` beside this file).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ __all__ = [
     "AREA_FILE",
     "WIJKEN_FILE",
     "WORKSHOP_FILE",
+    "LINKS_FILE",
     "DEMO_ACTOR",
     "DemoSummary",
     "build_demo",
@@ -32,6 +33,8 @@ AREA_FILE = DEMO_DIR / "delft_extract_bbox.geojson"
 WIJKEN_FILE = DEMO_DIR / "wijken_delft_2022.geojson"
 #: Example entries of a workshop table in Wippolder.
 WORKSHOP_FILE = DEMO_DIR / "workshop_delft.csv"
+#: Example links between those entries and OSM places (the demo's network of connections).
+LINKS_FILE = DEMO_DIR / "links_delft.csv"
 #: Who the example entries are recorded as.
 DEMO_ACTOR = "voorbeeld"
 
@@ -105,6 +108,8 @@ def load_demo(ws) -> DemoSummary:
     assetmap.errors.PermissionDenied
         The workspace's actor is not a coordinator.
     """
+    import pandas as pd
+
     from assetmap.coverage import compute_coverage, load_inputs, save_coverage
     from assetmap.errors import InputError
     from assetmap.imports import import_boundaries, import_osm, import_workshop
@@ -115,6 +120,7 @@ def load_demo(ws) -> DemoSummary:
         import_boundaries(ws, file=WIJKEN_FILE)
         import_osm(ws, file=OSM_FILE, area_file=AREA_FILE)
         import_workshop(ws, WORKSHOP_FILE, actor=DEMO_ACTOR)
+        ws.add_links(pd.read_csv(LINKS_FILE, dtype=str), actor=DEMO_ACTOR)
         result = compute_coverage(load_inputs(ws))
         save_coverage(ws, result)
     return DemoSummary(areas=len(ws.boundaries()), assets=len(ws.assets()),

@@ -17,7 +17,7 @@ from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.report._profile import AreaProfile
 
 __all__ = ["A4_INCHES", "BASE_COLOURS", "BASE_FILL_KINDS", "PROFILE_MAP_BOX", "BaseLayers", "base_layers",
-           "draw_assets", "draw_base", "draw_profile_map", "fit_axes", "profile_frame"]
+           "draw_assets", "draw_base", "draw_network", "draw_profile_map", "fit_axes", "profile_frame"]
 
 #: A4 portrait in inches (matplotlib measures figures in inches).
 A4_INCHES: tuple[float, float] = (8.27, 11.69)
@@ -305,3 +305,38 @@ def _scale_bar(ax, bounds, scale: float = 1.0) -> None:
     label = f"{length // 1000:g} km" if length >= 1000 else f"{length} m"
     ax.text(x0 + length / 2, y0 + (maxy - miny) * 0.012, label, ha="center", va="bottom",
             fontsize=6.5 * scale, zorder=10)
+
+
+def draw_network(ax, network, brokers: int = 5) -> None:
+    """The linked entries of a network as dots in their building block's colour, a line per link,
+    the strongest brokers' names in bold (a fixed layout: the same network draws the same picture).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    network : assetmap.connections.Connections
+        The network (only its linked entries are drawn).
+    brokers : int
+        How many of the strongest brokers are named in bold; the other names are plain.
+    """
+    import networkx as nx
+
+    from assetmap.maps import BLOCK_STYLE
+
+    graph = network.graph.subgraph([n for n in network.graph.nodes if network.graph.degree(n)])
+    ax.set_axis_off()
+    if not graph.number_of_nodes():
+        return
+    where = nx.kamada_kawai_layout(graph) if graph.number_of_nodes() > 2 else nx.circular_layout(graph)
+    for a, b in sorted(graph.edges):
+        ax.plot([where[a][0], where[b][0]], [where[a][1], where[b][1]], color="#777777", lw=0.8, zorder=1)
+    named = {b["id"] for b in network.brokers(brokers)}
+    for node in sorted(graph.nodes):
+        data = graph.nodes[node]
+        colour = BLOCK_STYLE.get(data["building_block"], {}).get("color", "#555555")
+        ax.scatter([where[node][0]], [where[node][1]], s=40 if node in named else 22, color=colour,
+                   edgecolors="#222222" if data["inside"] else "#ffffff", linewidths=0.8, zorder=2)
+        ax.annotate(data["name"][:40], where[node], xytext=(4, 3), textcoords="offset points", fontsize=6.5,
+                    weight="bold" if node in named else "normal", color="#111111" if data["inside"] else "#555555")
+    ax.margins(0.18)

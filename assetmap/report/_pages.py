@@ -22,7 +22,7 @@ from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.maps import plain_text
 from assetmap.numbers import day as written_day
 from assetmap.numbers import decimal, percent
-from assetmap.report._maps import A4_INCHES, PROFILE_MAP_BOX, BaseLayers, _pdf_settings, draw_profile_map
+from assetmap.report._maps import A4_INCHES, PROFILE_MAP_BOX, BaseLayers, _pdf_settings, draw_network, draw_profile_map
 from assetmap.report._profile import LEVEL_CODES, AreaProfile
 
 __all__ = ["MAX_LIST_ROWS", "report_html", "report_pdf"]
@@ -71,6 +71,7 @@ def report_pdf(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> byte
             _suggestions(flow, profile, lang)
             _stories(flow, profile, lang)
             _link_list(flow, profile, lang)
+            _network_page(flow, profile, lang)
             _sources(flow, profile, lang)
             flow.finish()
     return buffer.getvalue()
@@ -289,6 +290,42 @@ def _link_list(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     _more(flow, len(profile.links) - MAX_LIST_ROWS, lang)
 
 
+#: Brokers named on the profile's network page.
+NETWORK_BROKERS: int = 5
+
+
+def _network_lines(profile: AreaProfile, lang: str) -> list[str]:
+    """What the network page says in words: the counts and the brokers by name (empty without a link)."""
+    network = profile.network
+    if network is None or not network.summary()["links"]:
+        return []
+    summary = network.summary()
+    lines = [t("report_network_summary", lang, **summary)]
+    brokers = network.brokers(NETWORK_BROKERS)
+    if brokers:
+        lines.append(t("report_network_brokers", lang, names=", ".join(
+            f"{plain_text(b['name'])} ({b['degree']})" for b in brokers)))
+    return lines
+
+
+def _network_page(flow: _Flow, profile: AreaProfile, lang: str) -> None:
+    """A page of its own: the network of the area's associations, institutions and places, brokers named."""
+    lines = _network_lines(profile, lang)
+    if not lines:
+        flow.heading(t("report_network", lang))
+        flow.line(t("report_network_none", lang), colour="#555")
+        return
+    flow.page()
+    flow.heading(t("report_network", lang))
+    flow.line(t("report_network_intro", lang, name=profile.name), size=8.5, colour="#333")
+    for text in lines:
+        flow.line(text, size=8.5)
+    top = flow.y - 0.01
+    ax = flow.fig.add_axes([flow.LEFT, max(flow.BOTTOM + 0.04, top - 0.62), flow.RIGHT - flow.LEFT, 0.6])
+    draw_network(ax, profile.network, NETWORK_BROKERS)
+    flow.y = max(flow.BOTTOM + 0.04, top - 0.62) - 0.01
+
+
 def _sources(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     flow.heading(t("report_sources", lang))
     flow.line(f"{settings.OSM_ATTRIBUTION} (ODbL 1.0) · {settings.CBS_ATTRIBUTION} (CC BY 4.0)", size=8.5)
@@ -420,6 +457,20 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
     parts.append(f"<h2>{e(t('report_links', lang))}</h2>")
     parts.append(_html_list([f"{a} — {t('link_' + k, lang) if k in _LINK_KINDS else k} — {b}"
                              for a, k, b in profile.links], lang))
+    parts.append(f"<h2>{e(t('report_network', lang))}</h2>")
+    network_lines = _network_lines(profile, lang)
+    if network_lines:
+        with matplotlib.rc_context(_pdf_settings()):
+            fig = Figure(figsize=(7.5, 6))
+            draw_network(fig.add_axes([0, 0, 1, 1]), profile.network, NETWORK_BROKERS)
+            png = io.BytesIO()
+            fig.savefig(png, format="png", dpi=130)
+        parts.append(f"<p class='muted'>{e(t('report_network_intro', lang, name=profile.name))}</p>")
+        parts += [f"<p>{e(line)}</p>" for line in network_lines]
+        parts.append(f"<img alt='{e(t('report_network_alt', lang, name=profile.name))}' "
+                     f"src='data:image/png;base64,{base64.b64encode(png.getvalue()).decode('ascii')}'>")
+    else:
+        parts.append(f"<p>{e(t('report_network_none', lang))}</p>")
     parts.append(f"<h2>{e(t('report_sources', lang))}</h2><p>{e(settings.OSM_ATTRIBUTION)} (ODbL 1.0) · "
                  f"{e(settings.CBS_ATTRIBUTION)} (CC BY 4.0)<br>"
                  f"{e(t('report_made_with', lang, date=_date(profile.made_on, lang)))}</p></body></html>")

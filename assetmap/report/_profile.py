@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from assetmap import settings
+from assetmap.connections import build_connections
 from assetmap.coverage_notes import area_total
 from assetmap.errors import InputError
 from assetmap.layers.boundaries import area_code
@@ -24,10 +25,12 @@ from assetmap.maps import plain_text
 from assetmap.messages import N_
 from assetmap.service import Actor
 
-__all__ = ["LEVEL_CODES", "SUGGESTIONS", "AreaProfile", "build_profile", "find_area"]
+__all__ = ["LEVEL_CODES", "NETWORK_BLOCKS", "SUGGESTIONS", "AreaProfile", "build_profile", "find_area"]
 
 #: Suggested new meeting places shown in a profile.
 SUGGESTIONS: int = 3
+#: The building blocks of the profile's network: the area's associations, institutions and places.
+NETWORK_BLOCKS: tuple[str, ...] = ("association", "institution", "resource")
 #: Code of the word for each level of area.
 LEVEL_CODES: dict[str, str] = {"gemeente": N_("report_level_gemeente"), "wijk": N_("report_level_wijk"),
                                "buurt": N_("report_level_buurt")}
@@ -80,6 +83,9 @@ class AreaProfile:
     method : dict
         The method stamp of the coverage figures (:func:`assetmap.coverage.method_stamp`); empty
         without coverage.
+    network : assetmap.connections.Connections or None
+        The public network of the area's associations, institutions and places (:data:`NETWORK_BLOCKS`),
+        with what they link to outside it; people never in it.
     """
 
     code: str
@@ -100,6 +106,7 @@ class AreaProfile:
     method: dict = field(default_factory=dict)
     filters: dict = field(default_factory=dict)
     place_counts: dict = field(default_factory=dict)
+    network: object = None
 
     def block_counts(self) -> dict[str, int]:
         """Number of public entries per building block and initiatives (every kind, 0 included)."""
@@ -165,7 +172,10 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
     assets = ws.assets(actor=public)
     in_area = _in_area(assets, code, level)
     profile = AreaProfile(code=code, name=name, level=level, area=area, assets=assets[in_area].copy())
-    profile.links = _links(assets, ws.links(actor=public), set(profile.assets["id"]))
+    public_links = ws.links(actor=public)
+    profile.links = _links(assets, public_links, set(profile.assets["id"]))
+    profile.network = build_connections(assets, public_links, anonymous_people=True, area=code, level=level,
+                                        blocks=NETWORK_BLOCKS)
     profile.sources = ws.sources()
     try:
         inputs = load_inputs(ws)
