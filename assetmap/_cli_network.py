@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assetmap._cli_common import EXIT_OK, add_command, write_json
+from assetmap._cli_common import EXIT_OK, add_command, add_force, write_json
 from assetmap._cli_common import open_for_command as _open
 from assetmap.messages import text
 
@@ -37,24 +37,24 @@ def add_network_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tags", action="store_true", help="also link entries that share a tag")
     p.add_argument("--json", metavar="OUT", help="write the measures and the network as JSON to this file")
     p.add_argument("--graphml", metavar="OUT", help="write the network as GraphML to this file (Gephi, Kumu, yEd)")
+    add_force(p)
 
 
 def _network(args) -> int:
     from assetmap.connections import workspace_connections
+    from assetmap.files import check_file, write_atomically
     from assetmap.i18n import block_label
-    from assetmap.report import write_atomically
     from assetmap.service import Actor, policy
 
-    for out in (args.json, args.graphml):
-        if out and not Path(out).parent.exists():
-            from assetmap.errors import InputError
-            raise InputError("folder_missing", "fix_create_folder_or_elsewhere", path=Path(out).parent)
+    for out in (args.json, args.graphml):  # refused before any work, never onto a workspace
+        if out:
+            check_file(out, force=args.force, workspace=args.workspace)
     with _open(args.workspace) as ws:
         actor = Actor(None, "public") if args.public else ws.actor
         network = workspace_connections(ws, actor=actor, anonymous_people=policy.sees_public_view(actor),
                                         area=args.area, shared_tags=args.tags)
     if args.json:
-        write_json(args.json, network.to_dict())
+        write_json(args.json, network.to_dict(), force=args.force, workspace=args.workspace)
     if args.graphml:
         write_atomically(Path(args.graphml), network.graphml())
     summary = network.summary()

@@ -68,7 +68,7 @@ def _people(count: int, start: int = 0) -> list[list[str]]:
 def _network_files(path: Path, folder: Path, *extra: str) -> tuple[bytes, bytes, str]:
     out_json, out_graphml = folder / f"{path.stem}.json", folder / f"{path.stem}.graphml"
     assert main(["network", str(path), "--public", "--json", str(out_json), "--graphml", str(out_graphml),
-                 *extra]) == 0
+                 *extra, "--force"]) == 0
     return out_json.read_bytes(), out_graphml.read_bytes(), out_json.read_text(encoding="utf-8")
 
 
