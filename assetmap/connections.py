@@ -135,7 +135,17 @@ class Connections:
         return [{"id": n["id"], "area": n["area"], "count": n["people"]} for n in self.nodes() if n["people"]]
 
     def neighbours(self, node: str) -> list[tuple[str, str]]:
-        """``(kind, other id)`` of every edge of ``node``, by kind and the other's name."""
+        """``(kind, other id)`` of every edge of ``node``, by kind and the other's name.
+
+        Parameters
+        ----------
+        node : str
+            An entry's id in the network.
+
+        Returns
+        -------
+        list of tuple
+        """
         rows = []
         for other in self.graph.neighbors(node):
             for kind in self.graph.edges[node, other]["kind"].split("; "):
