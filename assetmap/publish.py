@@ -14,6 +14,8 @@ Files written (see :data:`SITE_FILES`):
   ``window.ASSETMAP_SITE`` (a browser will not ``fetch`` a local JSON file from ``file://``);
 * ``assets.geojson``: the same assets as ``export --public`` writes them, for reuse;
 * ``leaflet/``: the vendored Leaflet (``static/leaflet``); ``icons/``: one SVG per building block;
+* ``agenda.ics`` and ``agenda/<CBS code>.ics``: the public activities as calendar feeds (the
+  whole site, and per area), which the page links as "zet in je agenda";
 * ``.assetmap-site.json``: the marker that says the folder is a publication (so a later
   publication may replace it, and nothing else is ever replaced).
 
@@ -78,7 +80,8 @@ MARKER = ".assetmap-site.json"
 #: Format of a publication (in the marker); raise it when the layout of the folder changes.
 SITE_FORMAT = 1
 #: The files and folders of a publication, besides :data:`MARKER`.
-SITE_FILES: tuple[str, ...] = ("index.html", "site.css", "site.js", "data.js", "assets.geojson", "leaflet", "icons")
+SITE_FILES: tuple[str, ...] = ("index.html", "site.css", "site.js", "data.js", "assets.geojson", "leaflet", "icons",
+                               "agenda.ics", "agenda")
 #: From this many assets on, the map draws circles on one canvas instead of one element per marker
 #: (keyboard users then open the places from the list, which holds the same content).
 CANVAS_FROM: int = 2000
@@ -97,7 +100,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("offline_tiles"), N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
     N_("col_uncovered"), N_("col_pct"), N_("col_median"), N_("page_map"),
     N_("site_skip_list"), N_("site_skip_map"), N_("site_other_language"), N_("site_switch_language"),
-    N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
+    N_("site_agenda_link"), N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
     N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
     N_("site_coverage_intro"), N_("site_more_filters"), N_("site_coverage_total"), N_("site_coverage_none"), N_("site_updated"),
@@ -196,6 +199,7 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
             os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a web server must read the site
             try:
                 _write_site(ws, tmp, data)
+                _write_agenda(ws, tmp, data, area)
                 files, size = _folder_size(tmp)
                 _swap(tmp, out)
             finally:
@@ -527,6 +531,23 @@ def _write_site(ws, folder: Path, data: dict) -> None:
                                              "format": SITE_FORMAT, "published": data["published"],
                                              "lang": lang, "assets": len(data["assets"])}, indent=1),
                                  encoding="utf-8")
+
+
+def _write_agenda(ws, folder: Path, data: dict, area: str | None) -> None:
+    """``agenda.ics`` (every public activity of the site) and ``agenda/<code>.ics`` per area shown:
+    calendar feeds a phone subscribes to (:func:`assetmap.agenda.agenda_ics`), from public reads only."""
+    from assetmap.agenda import AREA_ICS_FOLDER, ICS_NAME, agenda_ics
+
+    lang = data["lang"]
+    activities, assets = ws.activities(), ws.assets()  # the public actor's view (publish_site opens it so)
+    whole = data.get("area_name") or t("map_title", lang)
+    (folder / ICS_NAME).write_bytes(agenda_ics(activities, assets, area=area, lang=lang,
+                                               title=t("agenda_calendar_name", lang, area=whole)))
+    (folder / AREA_ICS_FOLDER).mkdir()
+    for shown in data["areas"]:
+        (folder / AREA_ICS_FOLDER / f"{shown['code']}.ics").write_bytes(agenda_ics(
+            activities, assets, area=shown["code"], lang=lang,
+            title=t("agenda_calendar_name", lang, area=shown["name"])))
 
 
 def badge_svg(block: str, meeting: bool = False) -> str:

@@ -422,13 +422,18 @@ class _Core:
             return actor
         return Actor(str(actor), self.actor.role)
 
-    def _require(self, asset_id: str, actor: Actor, owner_only: bool) -> dict:
-        """The stored asset the actor may change (see :func:`~assetmap.service.policy.check_change`)."""
-        policy.check_write(actor)
+    def _require(self, asset_id: str, actor: Actor, owner_only: bool, fields=None) -> dict:
+        """The stored asset the actor may change (see :func:`~assetmap.service.policy.check_change`);
+        with ``fields`` (an edit of these fields) also the holder of the entry's update link."""
+        if fields is not None and policy.is_entry_owner(actor):
+            policy.check_owner_edit(actor, asset_id, fields)
+        else:
+            policy.check_write(actor)
         current = self._stored_asset(asset_id)
         if current is None:
             raise InputError("asset_gone", "fix_refresh_list", id=asset_id)
-        policy.check_change(actor, current, asset_id, owner_only)
+        if not policy.is_entry_owner(actor):
+            policy.check_change(actor, current, asset_id, owner_only)
         return current
 
     def _check_related_visible(self, records: list[dict], stored: dict, actor: Actor, first_row: int) -> None:

@@ -47,9 +47,9 @@ class Activities(_Core):  # numpydoc ignore=PR01
             The actor's role may not write.
         """
         actor = self._actor(actor)
-        policy.check_write(actor)
         fields = dict(fields)
-        if policy.is_participant(actor):
+        policy.check_entry_write(actor, fields.get("asset_id"))
+        if policy.is_participant(actor) or policy.is_entry_owner(actor):
             fields["added_by"] = actor.pseudonym
         fields.pop("created_at", None)
         row = build_activities(pd.DataFrame([fields]), added_by=actor.pseudonym)
@@ -97,6 +97,7 @@ class Activities(_Core):  # numpydoc ignore=PR01
                       "created_at": before["created_at"]}
             after = _plain_activity(build_activities(pd.DataFrame([merged])).iloc[0])
             if after["asset_id"] != before["asset_id"]:
+                policy.check_entry_write(actor, after["asset_id"])
                 self._activity_asset_visible(after["asset_id"], actor)
             if after != before:
                 self.store.update("activities", pd.DataFrame([after]), "id")
@@ -131,12 +132,16 @@ class Activities(_Core):  # numpydoc ignore=PR01
 
     def _require_activity(self, activity_id: str, actor: Actor, owner_only: bool) -> dict:
         """The stored activity the actor may change (see :func:`~assetmap.service.policy.check_change`)."""
-        policy.check_write(actor)
+        if not policy.is_entry_owner(actor):
+            policy.check_write(actor)
         frame = self.store.read("activities", {"id": activity_id})
         if frame.empty:
             raise InputError("activity_gone", "fix_refresh_list", id=activity_id)
         current = _plain_activity(frame.iloc[0])
-        policy.check_change(actor, current, activity_id, owner_only)
+        if policy.is_entry_owner(actor):  # an update link's holder: the activities of their entry
+            policy.check_owner_edit(actor, current["asset_id"])
+        else:
+            policy.check_change(actor, current, activity_id, owner_only)
         return current
 
     def _activity_asset_visible(self, asset_id: str, actor: Actor) -> None:

@@ -315,6 +315,8 @@ class PostgisStore:
                 for statement in MIGRATIONS_SQL.get(step, ()):
                     self._conn.execute(statement.format(assets=self._t("assets"), queue=self._t("moderation_queue"),
                                                         reports=self._t("entry_reports"),
+                                                        update_links=self._t("update_links"),
+                                                        owner_changes=self._t("owner_changes"),
                                                         meta=self._t("workspace_meta")))
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
