@@ -116,8 +116,8 @@ def _owner_changes(args) -> int:
     with _open(args.workspace) as ws:
         if args.approve or args.reject:
             ws.decide_owner_change(args.approve or args.reject, bool(args.approve))
-            code = "cli_owner_change_approved" if args.approve else "cli_owner_change_rejected"
-            print(text(code, args.lang, id=args.approve or args.reject))
+            print(text("cli_owner_change_approved" if args.approve else "cli_owner_change_rejected", args.lang,
+                       id=args.approve or args.reject))
             return EXIT_OK
         frame = ws.owner_changes()
     if not len(frame):

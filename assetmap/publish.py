@@ -46,6 +46,7 @@ from assetmap.errors import AssetmapError, InputError
 from assetmap.i18n import LANGUAGES, block_label, category_label, hours_label, t, use_block_labels
 from assetmap.layers import categories, opening
 from assetmap.layers.assets import meeting_places
+from assetmap.layers.freshness import checked_on, is_stale
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import json_for_script
 from assetmap.messages import N_
@@ -100,7 +101,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("offline_tiles"), N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
     N_("col_uncovered"), N_("col_pct"), N_("col_median"), N_("page_map"),
     N_("site_skip_list"), N_("site_skip_map"), N_("site_other_language"), N_("site_switch_language"),
-    N_("site_agenda_link"), N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
+    N_("site_agenda_link"), N_("site_last_checked"), N_("site_not_checked_recently"), N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
     N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
     N_("site_coverage_intro"), N_("site_more_filters"), N_("site_coverage_total"), N_("site_coverage_none"), N_("site_updated"),
@@ -306,6 +307,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
     places = set(meeting_places(assets, categories.meeting_place_categories(), public_only=True)["id"]) \
         if len(assets) else set()
     records = _asset_records(assets, level, stories, linked, places)
+    _add_checked(records, assets, ws.stale_months())
     week = opening.local_now().date()
     _add_week_hours(records, assets, ws.activities(), week)
     index = {r["i"]: k for k, r in enumerate(records)}
@@ -403,6 +405,24 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
         records.append(record)
     # Sorted by name here, so the page lists them alphabetically without sorting thousands of names.
     return sorted(records, key=lambda r: (r["n"].casefold(), r["i"]))
+
+
+def _add_checked(records: list[dict], assets: gpd.GeoDataFrame, months: int) -> None:
+    """Add ``lc``, the day each entry was last checked ("laatst gecontroleerd"), and ``ls`` = 1 where
+    that is longer ago than the workspace's limit: shown as such on the page, never hidden."""
+    if not len(assets):
+        return
+    today = opening.local_now().date()
+    columns = [assets[c] if c in assets else pd.Series(None, index=assets.index)
+               for c in ("last_checked", "updated_at", "created_at")]
+    checked = {str(i): checked_on(*(maps.plain_text(v) for v in values))
+               for i, *values in zip(assets["id"], *columns)}
+    for record in records:
+        day = checked.get(record["i"])
+        if day:
+            record["lc"] = day
+        if is_stale(day, today, months):
+            record["ls"] = 1
 
 
 def _add_week_hours(records: list[dict], assets: gpd.GeoDataFrame, activities: pd.DataFrame, week: date) -> None:

@@ -153,11 +153,16 @@ def test_an_update_link_edits_its_own_entry_and_nothing_else(delft_copy):
             with pytest.raises(PermissionDenied) as refused:
                 ws.owner_change("entry", {field: value}, actor=owner)
             assert refused.value.problems[0].code == "permission_owner_field"
-        with pytest.raises(PermissionDenied) as refused:  # another entry, through the service's own path
+        with pytest.raises(PermissionDenied) as refused:  # the editing methods are not the owner's way in
             ws.update_asset(other, {"name": "Overgenomen"}, owner)
-        assert refused.value.problems[0].code == "permission_owner_other_entry"
-        with pytest.raises(PermissionDenied):
-            ws.add_activity({"asset_id": other, "name": "Stiekem", "recurring_time": "Mo 10:00-11:00"}, owner)
+        assert refused.value.problems[0].code == "permission_owner_through_link"  # only owner_change, checked
+        for sneaky in (lambda: ws.update_asset(mine, {"name": "Zonder moderatie"}, owner),
+                       lambda: ws.add_activity({"asset_id": mine, "name": "Stiekem", "recurring_time": "Mo 10:00-11:00"},
+                                               owner),
+                       lambda: ws.add_activity({"asset_id": other, "name": "Stiekem", "recurring_time": "Mo 10:00-11:00"},
+                                               owner)):
+            with pytest.raises(PermissionDenied):
+                sneaky()
         assert ws.asset(other) == before_other
         with pytest.raises(InputError) as bad:  # hours that do not read are refused before anything is written
             ws.owner_change("entry", {"opening_hours": "soms wel"}, actor=owner)
@@ -187,6 +192,8 @@ def test_an_owners_change_waits_for_a_coordinator_while_moderation_is_on(delft_c
         assert ws.owner_change("entry", {"opening_hours": "za 10-14"}, actor=owner) == "waiting"
         assert ws.owner_change("activity add", {"name": "Repair café", "recurring_time": "Sa 10:00-13:00"},
                                actor=owner) == "waiting"
+        with pytest.raises(PermissionDenied):  # not around the queue, through the editing methods
+            ws.update_asset(mine, {"opening_hours": "za 10-14"}, owner)
         assert ws.asset(mine, actor=PUBLIC)["opening_hours"] == hours_before  # nothing public yet
         assert ws.activities(mine, actor=PUBLIC).empty
         waiting = ws.owner_changes()
@@ -371,3 +378,22 @@ def _waiting(ws, owner, fields) -> str:
     """The id of an owner's change to their entry, waiting for a coordinator."""
     assert ws.owner_change("entry", fields, actor=owner) == "waiting"
     return ws.owner_changes()["id"].iloc[-1]
+
+
+def test_the_site_shows_when_each_entry_was_last_checked_and_hides_none(delft_copy, tmp_path):
+    with open_workspace(delft_copy) as ws:
+        total = len(ws.assets(actor=PUBLIC))
+        fresh = ws.assets(actor=PUBLIC)["id"].iloc[0]
+    old = age_entries(delft_copy, 500)
+    with open_workspace(delft_copy) as ws:
+        ws.mark_checked([fresh])
+    site = tmp_path / "site"
+    assert main(["publish", str(delft_copy), str(site)]) == 0
+    script = (site / "data.js").read_text(encoding="utf-8")
+    records = json.loads(script.removeprefix("window.ASSETMAP_SITE = ").rstrip().removesuffix(";"))["assets"]
+    assert len(records) == total  # out of date is shown as such, never left out
+    by_id = {r["i"]: r for r in records}
+    assert by_id[fresh]["lc"] == datetime.now(timezone.utc).date().isoformat() and "ls" not in by_id[fresh]
+    others = [r for r in records if r["i"] != fresh]
+    assert all(r["lc"] == old and r["ls"] == 1 for r in others)
+    assert "site_last_checked" in script and "a.lc" in (site / "site.js").read_text(encoding="utf-8")

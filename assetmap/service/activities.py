@@ -49,6 +49,7 @@ class Activities(_Core):  # numpydoc ignore=PR01
         actor = self._actor(actor)
         fields = dict(fields)
         policy.check_entry_write(actor, fields.get("asset_id"))
+        self._check_owner_direct(actor)
         if policy.is_participant(actor) or policy.is_entry_owner(actor):
             fields["added_by"] = actor.pseudonym
         fields.pop("created_at", None)
@@ -139,6 +140,7 @@ class Activities(_Core):  # numpydoc ignore=PR01
             raise InputError("activity_gone", "fix_refresh_list", id=activity_id)
         current = _plain_activity(frame.iloc[0])
         if policy.is_entry_owner(actor):  # an update link's holder: the activities of their entry
+            self._check_owner_direct(actor)
             policy.check_owner_edit(actor, current["asset_id"])
         else:
             policy.check_change(actor, current, activity_id, owner_only)

@@ -116,6 +116,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
             return report
         records = _records(assets)
         if policy.is_entry_owner(actor) and others == "edit":
+            self._check_owner_direct(actor)
             for record in records:  # an update link's holder: their one entry, through update_asset only
                 policy.check_owner_edit(actor, record["id"])
         else:

@@ -13,10 +13,12 @@ The clock is :func:`_utcnow`, looked up here at call time (tests move it by repl
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import secrets
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
 import geopandas as gpd
@@ -327,7 +329,8 @@ class UpdateLinks(_Core):  # numpydoc ignore=PR01
         actor = self._actor(actor)
         if not policy.is_entry_owner(actor):
             raise PermissionDenied("permission_owner_other_entry", id="")
-        self.update_asset(actor.entry, {"last_checked": now_iso()[:10]}, actor)
+        with self._owner_writing():
+            self.update_asset(actor.entry, {"last_checked": now_iso()[:10]}, actor)
 
     def owner_changes(self, *, waiting_only: bool = True, actor: ActorLike = None) -> pd.DataFrame:
         """The changes owners made through update links (those waiting for a coordinator).
@@ -430,8 +433,21 @@ class UpdateLinks(_Core):  # numpydoc ignore=PR01
         if kind == "activity update":
             build_activities(pd.DataFrame([{**current, **payload, "asset_id": current["asset_id"]}]))
 
+    @contextlib.contextmanager
+    def _owner_writing(self) -> Iterator[None]:
+        """Let an update link's holder's change through the editing methods (see ``_check_owner_direct``)."""
+        before, self._owner_writing_now = self._owner_writing_now, True
+        try:
+            yield
+        finally:
+            self._owner_writing_now = before
+
     def _apply_owner_change(self, kind: str, payload: dict, target_id, actor: Actor) -> None:
         """Write a checked change through the service's own paths, in the owner's name."""
+        with self._owner_writing():
+            self._write_owner_change(kind, payload, target_id, actor)
+
+    def _write_owner_change(self, kind: str, payload: dict, target_id, actor: Actor) -> None:
         if kind == "entry":
             self.update_asset(actor.entry, payload, actor)
         elif kind == "activity add":

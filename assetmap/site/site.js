@@ -92,6 +92,7 @@
     if (a.t) { facts.push(t('story_date') + ': ' + a.t); }
     if (a.w) { facts.push(t('wheelchair') + ': ' + t('wheelchair_' + a.w)); }
     if (a.f !== undefined) { facts.push(t('free_entry') + ': ' + t(a.f ? 'yes' : 'no')); }
+    if (a.lc) { facts.push(t('site_last_checked', {date: a.lc}) + (a.ls ? ' · ' + t('site_not_checked_recently') : '')); }
     if (facts.length) { box.appendChild(el('ul', null, facts.map(function (f) { return el('li', {text: f}); }))); }
     if (a.s) {
       box.appendChild(el('p', {class: 'sub', text: t('stories_here')}));
