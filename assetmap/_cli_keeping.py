@@ -41,6 +41,9 @@ def add_keeping_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=float, default=None, help="how long the link is valid (default 90, at most 366)")
     p.add_argument("--list", action="store_true", help="list the links issued (never their codes)")
     p.add_argument("--revoke", metavar="LINK", help="revoke the link with this id")
+    p.add_argument("--url", help="the app's address: also print the owner's page with the code, and --qr "
+                                 "(default: $ASSETMAP_PUBLIC_URL)")
+    p.add_argument("--qr", metavar="LINK.png", help="with an address: write that page as a QR code (PNG) to print")
     p.set_defaults(handler=_update_link)
     p = add_command(sub, "owner-changes", _owner_changes, "changes owners made with an update link, waiting for "
                                                           "a coordinator: list, approve, reject")
@@ -85,9 +88,17 @@ def _checked(args) -> int:
 
 
 def _update_link(args) -> int:
+    from pathlib import Path
+
     from assetmap import settings
     from assetmap.errors import InputError
+    from assetmap.report import write_atomically
+    from assetmap.table_cards import check_url, owner_page_url, public_url, qr_png
 
+    if args.qr and not Path(args.qr).parent.exists():
+        raise InputError("folder_missing", "fix_create_it_first", path=Path(args.qr).parent)
+    issuing = args.entry and not (args.list or args.revoke)
+    url = check_url(args.url if args.url is not None else public_url()) if issuing else None  # before any link
     with _open(args.workspace) as ws:
         if args.revoke:
             ws.revoke_update_link(args.revoke)
@@ -109,6 +120,11 @@ def _update_link(args) -> int:
     print(code)
     print(text("cli_update_link_issued", args.lang, id=link_id, name=row["name"] or args.entry,
                until=str(row["expires_at"])[:10]), file=sys.stderr)
+    if url:
+        link = owner_page_url(url, code)
+        print(link)
+        if args.qr:
+            write_atomically(Path(args.qr), qr_png(link))
     return EXIT_OK
 
 

@@ -397,3 +397,20 @@ def test_the_site_shows_when_each_entry_was_last_checked_and_hides_none(delft_co
     others = [r for r in records if r["i"] != fresh]
     assert all(r["lc"] == old and r["ls"] == 1 for r in others)
     assert "site_last_checked" in script and "a.lc" in (site / "site.js").read_text(encoding="utf-8")
+
+
+def test_cli_update_link_prints_the_owners_page_and_its_qr_code(delft_copy, tmp_path, capsys):
+    import zxingcpp
+    from PIL import Image
+
+    app = "https://kaart.buurt-delft.nl/app/"
+    with open_workspace(delft_copy) as ws:
+        mine, _ = a_place(ws)
+    qr = tmp_path / "link.png"
+    assert main(["update-link", str(delft_copy), mine, "--url", app, "--qr", str(qr)]) == 0
+    code, link = capsys.readouterr().out.strip().splitlines()
+    assert link == f"https://kaart.buurt-delft.nl/app/Bijwerken?code={code}"
+    assert [found.text for found in zxingcpp.read_barcodes(Image.open(qr))] == [link]
+    assert main(["update-link", str(delft_copy), mine, "--url", "geen adres"]) == 2
+    with open_workspace(delft_copy) as ws:
+        assert len(ws.update_links(mine)) == 1  # a wrong address issued no second link
