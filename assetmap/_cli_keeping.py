@@ -145,33 +145,19 @@ def _owner_changes(args) -> int:
 
 
 def _agenda(args) -> int:
-    from datetime import timedelta
     from pathlib import Path
 
-    from assetmap.agenda import agenda_pdf, sessions
+    from assetmap.agenda import area_agenda_pdf
     from assetmap.errors import InputError
-    from assetmap.layers.opening import local_now
     from assetmap.report import write_atomically
-    from assetmap.service import Actor, open_workspace
     from assetmap.table_cards import check_url, public_url
 
-    if not 1 <= args.weeks <= 8:
-        raise InputError("agenda_weeks", "fix_agenda_weeks", weeks=args.weeks)
     url = check_url(args.url if args.url is not None else public_url())
     out = Path(args.out)
     if not out.parent.exists():
         raise InputError("folder_missing", "fix_create_it_first", path=out.parent)
-    lang = args.site_lang or "nl"
-    today = local_now().date()
-    start = today - timedelta(days=today.weekday())
-    end = start + timedelta(weeks=args.weeks)
-    with open_workspace(args.workspace, Actor(None, "public")) as ws:  # the agenda is public: public reads only
-        boundaries = ws.boundaries()
-        names = dict(zip(boundaries["code"].astype(object), boundaries["name"].astype(object)))
-        if args.area not in names:
-            raise InputError("area_unknown", "fix_area_code", code=args.area)
-        found = sessions(ws.activities(), ws.assets(), start, end, area=args.area)
-    write_atomically(out, agenda_pdf(found, area_name=names[args.area], start=start, end=end, site_url=url,
-                                     lang=lang))
-    print(text("cli_agenda_written", args.lang, path=out, count=len(found), weeks=args.weeks))
+    pdf, count = area_agenda_pdf(args.workspace, args.area, weeks=args.weeks, site_url=url,
+                                 lang=args.site_lang or "nl")
+    write_atomically(out, pdf)
+    print(text("cli_agenda_written", args.lang, path=out, count=count, weeks=args.weeks))
     return EXIT_OK

@@ -30,14 +30,16 @@ from assetmap.i18n import t
 from assetmap.layers.hours import parse_hours
 from assetmap.layers.opening import TIME_ZONE, local_now
 
-__all__ = ["HORIZON_WEEKS", "Session", "sessions", "agenda_ics", "place_url", "agenda_pdf", "ICS_NAME",
-           "AREA_ICS_FOLDER"]
+__all__ = ["HORIZON_WEEKS", "Session", "sessions", "agenda_ics", "place_url", "agenda_pdf", "area_agenda_pdf",
+           "ICS_NAME", "AREA_ICS_FOLDER", "MAX_WEEKS"]
 
 #: How far ahead the feed lists times that do not come back every week (and checks that weekly ones do).
 HORIZON_WEEKS = 52
 #: The feed of the whole site, and the folder of one feed per area (``agenda/<CBS code>.ics``).
 ICS_NAME = "agenda.ics"
 AREA_ICS_FOLDER = "agenda"
+#: The longest printed agenda, in weeks.
+MAX_WEEKS = 8
 _DAY_CODES = ("day_mo", "day_tu", "day_we", "day_th", "day_fr", "day_sa", "day_su")
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -335,6 +337,52 @@ def agenda_pdf(found: Iterable[Session], *, area_name: str, start: date, end: da
         if site_url and places:
             _place_pages(pdf, plt, places, site_url, title, lang)
     return buffer.getvalue()
+
+
+def area_agenda_pdf(workspace, area: str, *, weeks: int = 4, site_url: str | None = None,
+                    lang: str = "nl") -> tuple[bytes, int]:
+    """The printed agenda of one area from this Monday on (``assetmap agenda`` and the app's Delen page).
+
+    The workspace is opened as the ``public`` actor: only public activities of public places.
+
+    Parameters
+    ----------
+    workspace : str or os.PathLike
+        The workspace's location.
+    area : str
+        A CBS code of the workspace (gemeente, wijk or buurt).
+    weeks : int
+        From 1 to :data:`MAX_WEEKS`.
+    site_url : str, optional
+        The published site's address for the QR codes (checked by the caller).
+    lang : {'nl', 'en'}
+        Language of the agenda.
+
+    Returns
+    -------
+    (bytes, int)
+        The PDF and how many times an activity runs in it.
+
+    Raises
+    ------
+    InputError
+        ``agenda_weeks`` (out of range) or ``area_unknown``.
+    """
+    from assetmap.errors import InputError
+    from assetmap.service import Actor, open_workspace
+
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
+        raise InputError("agenda_weeks", "fix_agenda_weeks", weeks=weeks)
+    today = local_now().date()
+    start = today - timedelta(days=today.weekday())
+    end = start + timedelta(weeks=weeks)
+    with open_workspace(workspace, Actor(None, "public")) as ws:
+        boundaries = ws.boundaries()
+        names = dict(zip(boundaries["code"].astype(object), boundaries["name"].astype(object)))
+        if area not in names:
+            raise InputError("area_unknown", "fix_area_code", code=area)
+        found = sessions(ws.activities(), ws.assets(), start, end, area=area)
+    return agenda_pdf(found, area_name=names[area], start=start, end=end, site_url=site_url, lang=lang), len(found)
 
 
 def _page_axes(fig):

@@ -253,3 +253,19 @@ def test_an_owner_keeps_their_entry_with_the_link_and_nothing_else(workspace):
     at.run()
     assert not at.exception and i18n.t("owner_still_right", "nl") not in page_text(at)
     assert i18n.t("update_link_invalid", "nl") in page_text(at)
+
+
+def test_a_coordinator_prints_the_agenda_of_an_area(workspace, monkeypatch):
+    monkeypatch.setenv("ASSETMAP_PUBLIC_URL", "https://kaart.delft.example/")
+    with open_workspace(workspace) as ws:
+        place = ws.assets().query("building_block == 'institution'")["id"].iloc[0]
+        ws.add_activity({"asset_id": place, "name": "Taalcafé", "recurring_time": "We 18:00-20:00"})
+        wijk = ws.asset(place)["wijk_code"]
+    at = run(SHARE_PAGE)
+    at.selectbox(key="share_area").set_value(wijk).run()
+    at.number_input(key="share_agenda_weeks").set_value(2).run()
+    at.button(key="share_agenda").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    name, pdf = at.session_state["_share_ready"]["agenda"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert name == f"agenda-{wijk}.pdf" and "Deze maand in de buurt" in text and text.count("Taalcafé") == 2
