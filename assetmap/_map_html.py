@@ -10,10 +10,12 @@ import html
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
 
+from assetmap import settings
 from assetmap._map_style import (
     BLOCK_STYLE,
     COVERAGE_CLASSES,
@@ -25,6 +27,7 @@ from assetmap._map_style import (
     _badge,
 )
 from assetmap.i18n import block_label, category_label, code_label, codes_label, hours_label, t
+from assetmap.layers.freshness import checked_on, is_stale
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import html_text
 from assetmap.numbers import decimal, percent
@@ -82,6 +85,12 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     free = asset.get("free_entry")
     if free is not None and free is not pd.NA and free == free:
         details.append(f"{t('free_entry', lang)}: {t('yes' if bool(free) else 'no', lang)}")
+    checked = checked_on(plain_text(asset.get("last_checked")), plain_text(asset.get("updated_at")),
+                         plain_text(asset.get("created_at")))
+    if checked:  # "laatst gecontroleerd", and whether that is too long ago (shown as such, never hidden)
+        stale = is_stale(checked, date.today(), settings.STALE_MONTHS)
+        details.append(esc(t("site_last_checked", lang, date=checked))
+                       + (f" · <b>{esc(t('site_not_checked_recently', lang))}</b>" if stale else ""))
     if details:
         parts.append("<br><small>" + "<br>".join(details) + "</small>")
     stories = list(stories)

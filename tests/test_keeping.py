@@ -414,3 +414,17 @@ def test_cli_update_link_prints_the_owners_page_and_its_qr_code(delft_copy, tmp_
     assert main(["update-link", str(delft_copy), mine, "--url", "geen adres"]) == 2
     with open_workspace(delft_copy) as ws:
         assert len(ws.update_links(mine)) == 1  # a wrong address issued no second link
+
+
+def test_the_map_popup_says_when_an_entry_was_last_checked(delft_copy):
+    from assetmap import maps
+
+    today = datetime.now(timezone.utc).date()
+    with open_workspace(delft_copy) as ws:
+        place, _ = a_place(ws)
+        ws.mark_checked([place])
+        entry = ws.asset(place, actor=PUBLIC)
+    fresh = maps.asset_popup(entry, lang="nl")
+    assert f"laatst gecontroleerd {today.isoformat()}" in fresh and "lang niet gecontroleerd" not in fresh
+    old = maps.asset_popup({**entry, "last_checked": (today - timedelta(days=400)).isoformat()}, lang="nl")
+    assert "lang niet gecontroleerd" in old  # shown as such, the entry itself is on the map as ever
