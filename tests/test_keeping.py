@@ -297,6 +297,12 @@ def test_publish_writes_an_agenda_ics_of_public_activities_only(delft_copy, tmp_
     others = [p for p in (site / "agenda").glob("*.ics") if p.stem != wijk]
     assert others and all(not Calendar.from_ical(p.read_bytes()).walk("VEVENT") for p in others)
     assert 'href="agenda.ics"' in (site / "index.html").read_text(encoding="utf-8")
+    # the feed matches the site: the place's week on the page holds the same Wednesday evening
+    script = (site / "data.js").read_text(encoding="utf-8")
+    records = json.loads(script.removeprefix("window.ASSETMAP_SITE = ").rstrip().removesuffix(";"))["assets"]
+    record = next(r for r in records if r["i"] == place)
+    assert [2 * 1440 + 18 * 60, 2 * 1440 + 20 * 60] in record["ah"]
+    assert club not in {r["i"] for r in records} and "Geheime leesavond" not in script
 
 
 # ---------------------------------------------------------------------- the agenda on paper
