@@ -12,7 +12,7 @@ import argparse
 import json
 import sys
 
-from assetmap._cli_common import EXIT_OK, add_command, write_json
+from assetmap._cli_common import EXIT_OK, add_command
 from assetmap._cli_common import open_for_command as _open
 from assetmap.messages import text
 
@@ -31,7 +31,7 @@ def add_keeping_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--months", type=int, help="out of date after this many months (default: the workspace's limit, "
                                               "12 unless set with --set-months)")
     p.add_argument("--area", help="only this buurt, wijk or gemeente: a CBS code or a name")
-    p.add_argument("--json", metavar="FILE", help="also write the list as JSON")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
     p.add_argument("--set-months", type=int, metavar="N", help="store N months as this workspace's limit")
     p = add_command(sub, "checked", _checked, "mark entries as checked today: still right ('klopt nog')")
     p.add_argument("ids", nargs="+", metavar="ID", help="the entries' ids (assetmap list, assetmap stale)")
@@ -67,7 +67,9 @@ def _stale(args) -> int:
         since = ws.stale_since(months).isoformat()
     records = frame.to_dict("records")
     if args.json:
-        write_json(args.json, {"months": months, "checked_before": since, "area": args.area, "entries": records})
+        print(json.dumps({"months": months, "checked_before": since, "area": args.area, "entries": records},
+                         ensure_ascii=False, indent=1))
+        return EXIT_OK
     if not records:
         print(text("cli_stale_none", args.lang, months=months))
         return EXIT_OK

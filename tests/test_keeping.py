@@ -113,19 +113,20 @@ def test_stale_is_for_coordinators_and_lists_the_oldest_check_first(delft_copy):
         assert some[1] not in set(stale["id"]) and ws.asset(some[1])["last_checked"] == datetime.now(timezone.utc).date().isoformat()
 
 
-def test_cli_stale_and_checked(delft_copy, tmp_path, capsys):
-    out = tmp_path / "stale.json"
+def test_cli_stale_and_checked(delft_copy, capsys):
     assert main(["--lang", "nl", "stale", str(delft_copy)]) == 0
     assert "Alles is in de laatste 12 maanden gecontroleerd" in capsys.readouterr().out
     age_entries(delft_copy, 400)
-    assert main(["stale", str(delft_copy), "--json", str(out)]) == 0
+    assert main(["stale", str(delft_copy)]) == 0
     listed = capsys.readouterr().out.strip().splitlines()
-    payload = json.loads(out.read_text(encoding="utf-8"))
+    assert main(["stale", str(delft_copy), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
     assert payload["months"] == 12 and len(payload["entries"]) == len(listed) > 100
     ids = [row["id"] for row in payload["entries"][:3]]
     assert main(["checked", str(delft_copy), *ids]) == 0
-    assert main(["stale", str(delft_copy), "--json", str(out)]) == 0
-    after = json.loads(out.read_text(encoding="utf-8"))["entries"]
+    capsys.readouterr()
+    assert main(["stale", str(delft_copy), "--json"]) == 0
+    after = json.loads(capsys.readouterr().out)["entries"]
     assert len(after) == len(listed) - 3 and not set(ids) & {row["id"] for row in after}
     assert main(["stale", str(delft_copy), "--set-months", "0"]) == 2  # a coded message, no traceback
     assert "Traceback" not in capsys.readouterr().err
