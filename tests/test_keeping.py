@@ -435,3 +435,27 @@ def test_the_map_popup_says_when_an_entry_was_last_checked(delft_copy):
     assert f"laatst gecontroleerd {today.isoformat()}" in fresh and "lang niet gecontroleerd" not in fresh
     old = maps.asset_popup({**entry, "last_checked": (today - timedelta(days=400)).isoformat()}, lang="nl")
     assert "lang niet gecontroleerd" in old  # shown as such, the entry itself is on the map as ever
+
+
+@pytest.mark.browser
+def test_the_sites_agenda_link_follows_the_chosen_area_in_chromium(delft_copy, tmp_path):
+    import browsing
+
+    browsing.require_chromium()
+    with open_workspace(delft_copy) as ws:
+        place, _ = a_place(ws)
+        ws.add_activity({"asset_id": place, "name": "Taalcafé", "recurring_time": "We 18:00-20:00"})
+        wijk = ws.asset(place)["wijk_code"]
+    site = tmp_path / "site"
+    assert main(["--lang", "nl", "publish", str(delft_copy), str(site)]) == 0
+    with browsing.chromium() as browser:
+        page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())  # offline
+        page.goto((site / "index.html").as_uri())
+        page.wait_for_selector("html[data-ready]")
+        link = page.locator("#agenda-link")
+        assert link.inner_text() == "Zet de activiteiten in je agenda" and link.get_attribute("href") == "agenda.ics"
+        page.select_option("#area", wijk)
+        assert link.get_attribute("href") == f"agenda/{wijk}.ics" and (site / "agenda" / f"{wijk}.ics").is_file()
+        page.select_option("#area", "")
+        assert link.get_attribute("href") == "agenda.ics"

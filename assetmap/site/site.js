@@ -400,7 +400,12 @@
     typing = setTimeout(function () { state.q = $('q').value.trim().toLowerCase(); apply(); }, 250);
   });
   $('category').addEventListener('change', function () { state.category = $('category').value; apply(); });
-  $('area').addEventListener('change', function () { state.area = $('area').value; apply(); });
+  $('area').addEventListener('change', function () {
+    state.area = $('area').value;
+    // The calendar of the chosen area (agenda/<code>.ics, written per area shown), else of the whole site.
+    if ($('agenda-link')) { $('agenda-link').setAttribute('href', state.area ? 'agenda/' + state.area + '.ics' : 'agenda.ics'); }
+    apply();
+  });
   $('filters').addEventListener('submit', function (e) { e.preventDefault(); state.q = $('q').value.trim().toLowerCase(); apply(); });
   $('when').addEventListener('change', function () {
     state.when = $('when').value;
