@@ -328,6 +328,10 @@ def test_cli_agenda_prints_a_month_with_qr_codes_to_the_site(delft_copy, tmp_pat
     assert "18:00–20:00" in text and "niet gratis" in text
     assert "Geheime leesavond" not in text and "Besloten leesclub" not in text
     assert place_name in text
+    sizes = []  # every text at least 12 pt: the size set with Tf, times the text and drawing matrices
+    for page in reader.pages:
+        page.extract_text(visitor_text=lambda s, cm, tm, font, size: s.strip() and sizes.append(size * tm[0] * cm[0]))
+    assert sizes and min(sizes) >= 12
     first = pypdfium2.PdfDocument(str(out))[0].render(scale=200 / 72).to_pil().convert("L")
     assert {f.text for f in zxingcpp.read_barcodes(first)} == {url}
     last = pypdfium2.PdfDocument(str(out))[len(reader.pages) - 1].render(scale=200 / 72).to_pil().convert("L")
