@@ -113,7 +113,8 @@ class Freshness(_Core):  # numpydoc ignore=PR01
             raise InputError("stale_months_range", "fix_stale_months", months=limit)
         today = _today()
         frame = self.store.read("assets")
-        names = dict(zip(self.boundaries()["code"].astype(object), self.boundaries()["name"].astype(object)))
+        boundaries = self.boundaries()
+        names = dict(zip(boundaries["code"].astype(object), boundaries["name"].astype(object)))
         rows = []
         for record in frame.drop(columns=frame.geometry.name).astype(object).where(frame.notna(), None).to_dict("records"):
             if is_archived(record):
