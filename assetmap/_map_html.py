@@ -37,7 +37,7 @@ __all__ = ["asset_list_html", "asset_popup", "block_legend_html", "coverage_lege
 
 
 def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iterable[tuple[str, str]] = (),
-                lang: str = "nl", own: bool = False) -> str:
+                lang: str = "nl", own: bool = False, stale_months: int | None = None) -> str:
     """Popup HTML of one asset. Every value is escaped; contact and ``added_by`` are never shown.
 
     Parameters
@@ -52,6 +52,9 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
         Language of the labels.
     own : bool
         Mark the popup as the viewer's own entry.
+    stale_months : int, optional
+        The workspace's freshness limit (default :data:`assetmap.settings.STALE_MONTHS`): a check
+        longer ago is marked "lang niet gecontroleerd".
 
     Returns
     -------
@@ -88,7 +91,7 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     checked = checked_on(plain_text(asset.get("last_checked")), plain_text(asset.get("updated_at")),
                          plain_text(asset.get("created_at")))
     if checked:  # "laatst gecontroleerd", and whether that is too long ago (shown as such, never hidden)
-        stale = is_stale(checked, date.today(), settings.STALE_MONTHS)
+        stale = is_stale(checked, date.today(), stale_months or settings.STALE_MONTHS)
         details.append(esc(t("site_last_checked", lang, date=checked))
                        + (f" · <b>{esc(t('site_not_checked_recently', lang))}</b>" if stale else ""))
     if details:

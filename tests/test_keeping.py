@@ -439,6 +439,8 @@ def test_the_map_popup_says_when_an_entry_was_last_checked(delft_copy):
     assert f"laatst gecontroleerd {today.isoformat()}" in fresh and "lang niet gecontroleerd" not in fresh
     old = maps.asset_popup({**entry, "last_checked": (today - timedelta(days=400)).isoformat()}, lang="nl")
     assert "lang niet gecontroleerd" in old  # shown as such, the entry itself is on the map as ever
+    assert "lang niet gecontroleerd" not in maps.asset_popup({**entry, "last_checked": (
+        today - timedelta(days=400)).isoformat()}, lang="nl", stale_months=24)  # the workspace's own limit
 
 
 @pytest.mark.browser
