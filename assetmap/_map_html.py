@@ -10,10 +10,12 @@ import html
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
 
+from assetmap import settings
 from assetmap._map_style import (
     BLOCK_STYLE,
     COVERAGE_CLASSES,
@@ -25,6 +27,7 @@ from assetmap._map_style import (
     _badge,
 )
 from assetmap.i18n import block_label, category_label, code_label, codes_label, hours_label, t
+from assetmap.layers.freshness import checked_on, is_stale
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import html_text
 from assetmap.numbers import decimal, percent
@@ -34,7 +37,7 @@ __all__ = ["asset_list_html", "asset_popup", "block_legend_html", "coverage_lege
 
 
 def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iterable[tuple[str, str]] = (),
-                lang: str = "nl", own: bool = False) -> str:
+                lang: str = "nl", own: bool = False, stale_months: int | None = None) -> str:
     """Popup HTML of one asset. Every value is escaped; contact and ``added_by`` are never shown.
 
     Parameters
@@ -49,6 +52,9 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
         Language of the labels.
     own : bool
         Mark the popup as the viewer's own entry.
+    stale_months : int, optional
+        The workspace's freshness limit (default :data:`assetmap.settings.STALE_MONTHS`): a check
+        longer ago is marked "lang niet gecontroleerd".
 
     Returns
     -------
@@ -82,6 +88,12 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     free = asset.get("free_entry")
     if free is not None and free is not pd.NA and free == free:
         details.append(f"{t('free_entry', lang)}: {t('yes' if bool(free) else 'no', lang)}")
+    checked = checked_on(plain_text(asset.get("last_checked")), plain_text(asset.get("updated_at")),
+                         plain_text(asset.get("created_at")))
+    if checked:  # "laatst gecontroleerd", and whether that is too long ago (shown as such, never hidden)
+        stale = is_stale(checked, date.today(), stale_months or settings.STALE_MONTHS)
+        details.append(esc(t("site_last_checked", lang, date=checked))
+                       + (f" · <b>{esc(t('site_not_checked_recently', lang))}</b>" if stale else ""))
     if details:
         parts.append("<br><small>" + "<br>".join(details) + "</small>")
     stories = list(stories)

@@ -147,7 +147,8 @@ def shared_public(path: str, version: tuple[int, int]) -> MappingProxyType:
     Returns
     -------
     types.MappingProxyType
-        ``assets`` (the public view, EPSG:4326), ``boundaries`` and ``links`` (between public assets).
+        ``assets`` (the public view, EPSG:4326), ``boundaries``, ``links`` (between public assets) and
+        ``stale_months`` (the workspace's freshness limit, for "lang niet gecontroleerd").
 
     Raises
     ------
@@ -157,7 +158,7 @@ def shared_public(path: str, version: tuple[int, int]) -> MappingProxyType:
     public = Actor(None, "public")
     with open_workspace(path, public) as ws:
         return MappingProxyType({"assets": ws.assets(actor=public), "boundaries": ws.boundaries(),
-                                 "links": ws.links(actor=public)})
+                                 "links": ws.links(actor=public), "stale_months": ws.stale_months()})
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
@@ -194,7 +195,7 @@ def public_map(path: str, version: tuple[int, int], lang: str, ids: tuple[str, .
         assets = assets[assets["id"].isin(ids).to_numpy()]
     with offline_base(path):  # readable without internet: streets, water and green from the workspace
         fmap = maps.asset_map(assets, data["boundaries"], links=data["links"], lang=lang,
-                              leaflet_base=maps.LOCAL_LEAFLET)
+                              leaflet_base=maps.LOCAL_LEAFLET, stale_months=data["stale_months"])
     return render_map(fmap)
 
 

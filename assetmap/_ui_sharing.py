@@ -71,7 +71,7 @@ def area_choices(boundaries, levels=("gemeente", "wijk", "buurt")) -> dict[str, 
 
 
 def share_section(lang: str, actor: Actor) -> None:
-    """The four outputs, each with its button and its download, for one area and language.
+    """The five outputs, each with its button and its download, for one area and language.
 
     Parameters
     ----------
@@ -118,6 +118,14 @@ def share_section(lang: str, actor: Actor) -> None:
     if st.button(t("share_profile_button", lang), key="share_profile", disabled=area is None):
         _prepare(lang, "profile", lambda tmp: _profile(area, out_lang))
     _offer(lang, ready, "profile", "application/pdf")
+
+    st.subheader(t("share_agenda", lang))
+    st.caption(t("share_agenda_intro", lang))
+    weeks = st.number_input(t("share_agenda_weeks", lang), min_value=1, max_value=8, value=4, step=1,
+                            key="share_agenda_weeks", placeholder=t("number_placeholder", lang))
+    if st.button(t("share_agenda_button", lang), key="share_agenda", disabled=area is None):
+        _prepare(lang, "agenda", lambda tmp: _agenda(path, area, int(weeks), out_lang))
+    _offer(lang, ready, "agenda", "application/pdf")
     if area is None:
         st.caption(t("share_choose_area", lang))
 
@@ -165,6 +173,16 @@ def _poster(area: str, size: str, lang: str) -> tuple[str, bytes]:
     with ui.workspace() as ws:
         data, _ = poster_pdf(ws, area, size, lang)
     return f"poster-{area}-{size}.pdf", data
+
+
+def _agenda(path, area: str, weeks: int, lang: str) -> tuple[str, bytes]:
+    """The printed agenda "Deze maand in de buurt" (``assetmap agenda``), with QR codes to the site
+    when ``ASSETMAP_PUBLIC_URL`` is set."""
+    from assetmap.agenda import area_agenda_pdf
+    from assetmap.table_cards import check_url, public_url
+
+    data, _ = area_agenda_pdf(str(path), area, weeks=weeks, site_url=check_url(public_url()), lang=lang)
+    return f"agenda-{area}.pdf", data
 
 
 def _profile(area: str, lang: str) -> tuple[str, bytes]:

@@ -26,6 +26,7 @@ from assetmap._cli_common import shown as _shown
 from assetmap._cli_common import write_json as _write_json
 from assetmap._cli_files import add_output_commands, add_print_commands
 from assetmap._cli_hosting import add_hosting_commands
+from assetmap._cli_keeping import add_keeping_commands
 from assetmap._cli_moderation import add_moderation_commands
 from assetmap._cli_network import add_network_commands
 from assetmap._cli_session import add_activity_commands, add_card_options, table_cards
@@ -49,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     # In this order: the order of the commands in --help.
     for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, add_output_commands,
                 _add_coverage_commands, add_network_commands, _add_labels_command, add_print_commands,
-                _add_access_commands, add_activity_commands, add_hosting_commands, add_batch_commands):
+                _add_access_commands, add_activity_commands, add_keeping_commands, add_hosting_commands,
+                add_batch_commands):
         add(sub)
     _lang_after_the_command(sub)
     return parser

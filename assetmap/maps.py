@@ -91,7 +91,7 @@ __all__ = [
 
 def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None, *,
               links: pd.DataFrame | None = None, lang: str = "nl", own_ids: Iterable[str] = (),
-              leaflet_base: str | None = None, tiles: bool = True) -> folium.Map:
+              leaflet_base: str | None = None, tiles: bool = True, stale_months: int | None = None) -> folium.Map:
     """A map of assets: one toggleable FeatureGroup per building block, boundaries and a legend.
 
     Parameters
@@ -114,6 +114,9 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
     tiles : bool
         Draw the OpenStreetMap background tiles (fetched by the browser); False for a blank
         background.
+    stale_months : int, optional
+        The workspace's freshness limit: popups mark entries checked longer ago than this as such
+        (default :data:`assetmap.settings.STALE_MONTHS`).
 
     Returns
     -------
@@ -139,7 +142,7 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
             asset_id = row["id"]
             features.append(_point_feature(point, {
                 "popup": asset_popup(row, stories=stories.get(asset_id, ()), linked=linked.get(asset_id, ()),
-                                     lang=lang, own=asset_id in own),
+                                     lang=lang, own=asset_id in own, stale_months=stale_months),
                 "tip": html.escape(plain_text(row.get("name"))),
                 "m": 1 if is_true(row.get("is_meeting_place")) else 0,
             }))

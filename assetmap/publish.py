@@ -14,6 +14,8 @@ Files written (see :data:`SITE_FILES`):
   ``window.ASSETMAP_SITE`` (a browser will not ``fetch`` a local JSON file from ``file://``);
 * ``assets.geojson``: the same assets as ``export --public`` writes them, for reuse;
 * ``leaflet/``: the vendored Leaflet (``static/leaflet``); ``icons/``: one SVG per building block;
+* ``agenda.ics`` and ``agenda/<CBS code>.ics``: the public activities as calendar feeds (the
+  whole site, and per area), which the page links as "zet in je agenda";
 * ``.assetmap-site.json``: the marker that says the folder is a publication (so a later
   publication may replace it, and nothing else is ever replaced).
 
@@ -47,6 +49,7 @@ from assetmap.files import is_workspace_file
 from assetmap.i18n import LANGUAGES, block_label, category_label, hours_label, t, use_block_labels
 from assetmap.layers import categories, opening
 from assetmap.layers.assets import meeting_places
+from assetmap.layers.freshness import checked_on, is_stale
 from assetmap.layers.schema import ENTRY_KINDS
 from assetmap.leaflet import json_for_script
 from assetmap.messages import N_
@@ -81,7 +84,8 @@ MARKER = ".assetmap-site.json"
 #: Format of a publication (in the marker); raise it when the layout of the folder changes.
 SITE_FORMAT = 1
 #: The files and folders of a publication, besides :data:`MARKER`.
-SITE_FILES: tuple[str, ...] = ("index.html", "site.css", "site.js", "data.js", "assets.geojson", "leaflet", "icons")
+SITE_FILES: tuple[str, ...] = ("index.html", "site.css", "site.js", "data.js", "assets.geojson", "leaflet", "icons",
+                               "agenda.ics", "agenda")
 #: From this many assets on, the map draws circles on one canvas instead of one element per marker
 #: (keyboard users then open the places from the list, which holds the same content).
 CANVAS_FROM: int = 2000
@@ -100,7 +104,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
     N_("col_uncovered"), N_("col_pct"), N_("col_median"), N_("page_map"),
     N_("site_skip_list"), N_("site_skip_map"), N_("site_other_language"), N_("site_switch_language"),
-    N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
+    N_("site_agenda_link"), N_("site_last_checked"), N_("site_not_checked_recently"), N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
     N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
     N_("site_more_filters"), N_("site_coverage_none"), N_("site_coverage_details"), N_("site_updated"),
@@ -204,6 +208,7 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
                 _write_site(ws, tmp, data)
                 if force and out.is_dir():
                     _carry_over(out, tmp)
+                _write_agenda(ws, tmp, data, area)
                 files, size = _folder_size(tmp)
                 _swap(tmp, out)
             finally:
@@ -321,6 +326,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
     places = set(meeting_places(assets, categories.meeting_place_categories(), public_only=True)["id"]) \
         if len(assets) else set()
     records = _asset_records(assets, level, stories, linked, places)
+    _add_checked(records, assets, ws.stale_months())
     week = opening.local_now().date()
     _add_week_hours(records, assets, ws.activities(), week)
     index = {r["i"]: k for k, r in enumerate(records)}
@@ -434,6 +440,24 @@ def _written_date(value) -> dict | str:
         return {language: typed for language in LANGUAGES}
 
 
+def _add_checked(records: list[dict], assets: gpd.GeoDataFrame, months: int) -> None:
+    """Add ``lc``, the day each entry was last checked ("laatst gecontroleerd"), and ``ls`` = 1 where
+    that is longer ago than the workspace's limit: shown as such on the page, never hidden."""
+    if not len(assets):
+        return
+    today = opening.local_now().date()
+    columns = [assets[c] if c in assets else pd.Series(None, index=assets.index)
+               for c in ("last_checked", "updated_at", "created_at")]
+    checked = {str(i): checked_on(*(maps.plain_text(v) for v in values))
+               for i, *values in zip(assets["id"], *columns)}
+    for record in records:
+        day = checked.get(record["i"])
+        if day:
+            record["lc"] = day
+        if is_stale(day, today, months):
+            record["ls"] = 1
+
+
 def _add_week_hours(records: list[dict], assets: gpd.GeoDataFrame, activities: pd.DataFrame, week: date) -> None:
     """Add the opening times of one week to the records, as minutes since Monday 00:00 (computed here,
     so the page never parses OSM syntax): ``h`` the entry's own hours (left out when unknown), ``ah``
@@ -545,6 +569,23 @@ def _write_site(ws, folder: Path, data: dict) -> None:
                                              "format": SITE_FORMAT, "published": data["published"],
                                              "lang": lang, "assets": len(data["assets"])}, indent=1),
                                  encoding="utf-8")
+
+
+def _write_agenda(ws, folder: Path, data: dict, area: str | None) -> None:
+    """``agenda.ics`` (every public activity of the site) and ``agenda/<code>.ics`` per area shown:
+    calendar feeds a phone subscribes to (:func:`assetmap.agenda.agenda_ics`), from public reads only."""
+    from assetmap.agenda import AREA_ICS_FOLDER, ICS_NAME, agenda_ics
+
+    lang = data["lang"]
+    activities, assets = ws.activities(), ws.assets()  # the public actor's view (publish_site opens it so)
+    whole = data.get("area_name") or t("map_title", lang)
+    (folder / ICS_NAME).write_bytes(agenda_ics(activities, assets, area=area, lang=lang,
+                                               title=t("agenda_calendar_name", lang, area=whole)))
+    (folder / AREA_ICS_FOLDER).mkdir()
+    for shown in data["areas"]:
+        (folder / AREA_ICS_FOLDER / f"{shown['code']}.ics").write_bytes(agenda_ics(
+            activities, assets, area=shown["code"], lang=lang,
+            title=t("agenda_calendar_name", lang, area=shown["name"])))
 
 
 def badge_svg(block: str, meeting: bool = False) -> str:

@@ -42,6 +42,9 @@ __all__ = [
     "REASON_MAX_LENGTH",
     "PUBLISH_DIR",
     "RETENTION_MONTHS",
+    "STALE_MONTHS",
+    "UPDATE_LINK_MAX_DAYS",
+    "UPDATE_LINK_DAYS",
 ]
 
 #: Coordinate reference system in which every layer is stored (WGS84 lon/lat).
@@ -139,3 +142,11 @@ PUBLISH_DIR: str | None = os.environ.get("ASSETMAP_PUBLISH_DIR") or None
 #: Months a workshop participant's pseudonym is kept after their last edit; then ``assetmap retention``
 #: anonymises it (data minimisation). Each workspace can set its own (``assetmap retention WS --months``).
 RETENTION_MONTHS: int = 12
+
+#: Months after which an entry nobody checked counts as out of date ("niet gecontroleerd"): listed by
+#: ``assetmap stale`` and shown as such on the map and the site (never hidden). Each workspace can
+#: set its own (``assetmap stale WS --set-months``).
+STALE_MONTHS: int = 12
+#: Longest time an update link of one entry may be valid (days), and its default.
+UPDATE_LINK_MAX_DAYS: int = 366
+UPDATE_LINK_DAYS: int = 90

@@ -18,7 +18,8 @@ import segno
 from assetmap.errors import InputError
 from assetmap.i18n import t
 
-__all__ = ["CARDS_PER_PAGE", "PUBLIC_URL_ENV", "check_url", "public_url", "qr_matrix", "table_cards_pdf"]
+__all__ = ["CARDS_PER_PAGE", "PUBLIC_URL_ENV", "check_url", "owner_page_url", "public_url", "qr_matrix", "qr_png",
+           "table_cards_pdf"]
 
 #: Environment variable with the address of the app as participants reach it (``https://kaart.example.nl``).
 PUBLIC_URL_ENV = "ASSETMAP_PUBLIC_URL"
@@ -38,6 +39,44 @@ def public_url() -> str | None:
     """
     value = os.environ.get(PUBLIC_URL_ENV, "").strip()
     return value or None
+
+
+def owner_page_url(app_url: str, code: str) -> str:
+    """The address of the app's owner page ("Bijwerken") that opens with an update link's code.
+
+    Parameters
+    ----------
+    app_url : str
+        The app's address (checked with :func:`check_url`).
+    code : str
+        The update link's code.
+
+    Returns
+    -------
+    str
+        ``<app>/Bijwerken?code=<code>``.
+    """
+    return f"{app_url.split('?')[0].split('#')[0].rstrip('/')}/Bijwerken?code={code}"
+
+
+def qr_png(text: str, scale: int = 6) -> bytes:
+    """A QR code of ``text`` as a PNG image (error correction M, a quiet zone of four modules).
+
+    Parameters
+    ----------
+    text : str
+        What the code holds (an address).
+    scale : int
+        Pixels per module.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+    """
+    buffer = io.BytesIO()
+    segno.make_qr(text, error="m").save(buffer, kind="png", scale=scale, border=4)
+    return buffer.getvalue()
 
 
 def check_url(url: str | None) -> str | None:

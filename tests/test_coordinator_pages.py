@@ -200,3 +200,87 @@ def test_the_coordinator_pages_speak_english_and_cope_with_an_empty_workspace(wo
     monkeypatch.setenv("ASSETMAP_WORKSPACE", str(empty))
     at = run(page)  # no places, no areas: the forms are there, nothing breaks
     assert at.title[0].value == i18n.t(key, "nl")
+
+
+def test_a_coordinator_keeps_the_map_current_on_the_keeping_tab(workspace):
+    """Bijhouden: mark stale entries "klopt nog", issue an update link, and decide an owner's change."""
+    import sqlite3
+    from datetime import datetime, timedelta, timezone
+
+    from assetmap.storage._gpkg import register_functions
+
+    old = (datetime.now(timezone.utc) - timedelta(days=500)).date().isoformat()
+    with sqlite3.connect(workspace) as conn:  # a workspace nobody looked after for 500 days
+        register_functions(conn)
+        conn.execute("UPDATE assets SET created_at = ?, updated_at = ?, last_checked = NULL", (f"{old}T09:00:00Z",) * 2)
+    with open_workspace(workspace) as ws:
+        stale_before = len(ws.stale_entries())
+        place = ws.assets().query("building_block == 'institution'")["id"].iloc[0]
+    at = run(SESSION_PAGE)
+    assert i18n.t("keeping_stale_title", "nl") in page_text(at)
+    at.multiselect(key="keeping_checked_ids").set_value([place])
+    submit(at, "keeping_checked_form")
+    with open_workspace(workspace) as ws:
+        assert len(ws.stale_entries()) == stale_before - 1 and place not in set(ws.stale_entries()["id"])
+    at.selectbox(key="keeping_link_entry").set_value(place)
+    at.number_input(key="keeping_link_days").set_value(30)
+    submit(at, "keeping_link_form")
+    code = at.session_state["_update_link"]["code"]
+    with open_workspace(workspace) as ws:
+        owner = ws.redeem_update_link(code)
+        assert owner.entry == place
+        assert ws.owner_change("entry", {"description": "Open op zondag"}, actor=owner) == "waiting"
+    at.run()
+    approve = next(b for b in at.button if b.key and b.key.startswith("owner_change_ok_"))
+    approve.click().run()
+    assert not at.exception
+    with open_workspace(workspace) as ws:
+        assert ws.asset(place)["description"] == "Open op zondag" and ws.owner_changes().empty
+
+
+def test_an_owner_keeps_their_entry_with_the_link_and_nothing_else(workspace):
+    """Bijwerken: the code from the link opens one entry; a change waits for the coordinator, "klopt nog"
+    counts at once, and a revoked code opens nothing."""
+    owner_page = str(REPO / "pages" / "9_Bijwerken.py")
+    with open_workspace(workspace) as ws:
+        place = ws.assets().query("building_block == 'institution'")["id"].iloc[0]
+        other = ws.assets().query("building_block == 'institution'")["id"].iloc[1]
+        other_before = ws.asset(other)
+        code, link_id = ws.issue_update_link(place, days=30)
+    at = run(owner_page)
+    at.text_input(key="owner_code_input").input(code.lower())
+    submit(at, "owner_code_form")
+    assert i18n.t("owner_still_right", "nl") in page_text(at)
+    at.text_input(key="owner_opening_hours").input("ma-vr 9-17")
+    submit(at, "owner_entry_form")
+    at.text_input(key="owner_activity_name").input("Koffieochtend")
+    at.text_input(key="owner_activity_when").input("We 10:00-12:00")
+    submit(at, "owner_activity_form")
+    at.button(key="owner_confirm").click().run()
+    assert not at.exception
+    with open_workspace(workspace) as ws:
+        waiting = ws.owner_changes()
+        assert waiting["kind"].tolist() == ["entry", "activity add"] and set(waiting["asset_id"]) == {place}
+        assert waiting["payload"].iloc[0] == {"opening_hours": "Mo-Fr 09:00-17:00"}
+        assert ws.asset(place)["last_checked"] == ws.today().isoformat()  # "klopt nog": at once
+        assert ws.asset(other) == other_before
+        ws.revoke_update_link(link_id)
+    at.run()
+    assert not at.exception and i18n.t("owner_still_right", "nl") not in page_text(at)
+    assert i18n.t("update_link_invalid", "nl") in page_text(at)
+
+
+def test_a_coordinator_prints_the_agenda_of_an_area(workspace, monkeypatch):
+    monkeypatch.setenv("ASSETMAP_PUBLIC_URL", "https://kaart.delft.example/")
+    with open_workspace(workspace) as ws:
+        place = ws.assets().query("building_block == 'institution'")["id"].iloc[0]
+        ws.add_activity({"asset_id": place, "name": "Taalcafé", "recurring_time": "We 18:00-20:00"})
+        wijk = ws.asset(place)["wijk_code"]
+    at = run(SHARE_PAGE)
+    at.selectbox(key="share_area").set_value(wijk).run()
+    at.number_input(key="share_agenda_weeks").set_value(2).run()
+    at.button(key="share_agenda").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    name, pdf = at.session_state["_share_ready"]["agenda"]
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert name == f"agenda-{wijk}.pdf" and "Deze maand in de buurt" in text and text.count("Taalcafé") == 2

@@ -57,6 +57,8 @@ class _Core:
         self.store = store
         self.actor = actor or Actor()
         self._write_depth = 0
+        # Set while an update link's holder's change is written (UpdateLinks._owner_writing): only then.
+        self._owner_writing_now = False
         # Whether the open write changed what the public sees of individuals (see refresh_public_views).
         self._people_changed = False
 
@@ -505,14 +507,26 @@ class _Core:
             return actor
         return Actor(str(actor), self.actor.role)
 
-    def _require(self, asset_id: str, actor: Actor, owner_only: bool) -> dict:
-        """The stored asset the actor may change (see :func:`~assetmap.service.policy.check_change`)."""
-        policy.check_write(actor)
+    def _require(self, asset_id: str, actor: Actor, owner_only: bool, fields=None) -> dict:
+        """The stored asset the actor may change (see :func:`~assetmap.service.policy.check_change`);
+        with ``fields`` (an edit of these fields) also the holder of the entry's update link."""
+        if fields is not None and policy.is_entry_owner(actor):
+            self._check_owner_direct(actor)
+            policy.check_owner_edit(actor, asset_id, fields)
+        else:
+            policy.check_write(actor)
         current = self._stored_asset(asset_id)
         if current is None:
             raise InputError("asset_gone", "fix_refresh_list", id=asset_id)
-        policy.check_change(actor, current, asset_id, owner_only)
+        if not policy.is_entry_owner(actor):
+            policy.check_change(actor, current, asset_id, owner_only)
         return current
+
+    def _check_owner_direct(self, actor: Actor) -> None:
+        """An update link's holder writes only through :meth:`~assetmap.service.update_links.UpdateLinks.owner_change`
+        (checked there, waiting for a coordinator while moderation is on), never straight through an editing method."""
+        if policy.is_entry_owner(actor) and not self._owner_writing_now:
+            raise PermissionDenied("permission_owner_through_link")
 
     def _check_related_visible(self, records: list[dict], stored: dict, actor: Actor, first_row: int) -> None:
         """A workshop participant's story may point only at entries they can see: a hidden one reads as

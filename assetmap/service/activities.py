@@ -52,9 +52,10 @@ class Activities(_Core):  # numpydoc ignore=PR01
         coordinator, like an entry: public outputs leave it out until it is approved.
         """
         actor = self._actor(actor)
-        policy.check_write(actor)
         fields = dict(fields)
-        if policy.is_participant(actor):
+        policy.check_entry_write(actor, fields.get("asset_id"))
+        self._check_owner_direct(actor)
+        if policy.is_participant(actor) or policy.is_entry_owner(actor):
             fields["added_by"] = actor.pseudonym
         fields.pop("created_at", None)
         row = build_activities(pd.DataFrame([fields]), added_by=actor.pseudonym)
@@ -106,6 +107,7 @@ class Activities(_Core):  # numpydoc ignore=PR01
             after = _plain_activity(build_activities(pd.DataFrame([merged])).iloc[0])
             self._refuse_bsn([after])
             if after["asset_id"] != before["asset_id"]:
+                policy.check_entry_write(actor, after["asset_id"])
                 self._activity_asset_visible(after["asset_id"], actor)
             if after != before:
                 self.store.update("activities", pd.DataFrame([after]), "id")
@@ -143,12 +145,17 @@ class Activities(_Core):  # numpydoc ignore=PR01
 
     def _require_activity(self, activity_id: str, actor: Actor, owner_only: bool) -> dict:
         """The stored activity the actor may change (see :func:`~assetmap.service.policy.check_change`)."""
-        policy.check_write(actor)
+        if not policy.is_entry_owner(actor):
+            policy.check_write(actor)
         frame = self.store.read("activities", {"id": activity_id})
         if frame.empty:
             raise InputError("activity_gone", "fix_refresh_list", id=activity_id)
         current = _plain_activity(frame.iloc[0])
-        policy.check_change(actor, current, activity_id, owner_only)
+        if policy.is_entry_owner(actor):  # an update link's holder: the activities of their entry
+            self._check_owner_direct(actor)
+            policy.check_owner_edit(actor, current["asset_id"])
+        else:
+            policy.check_change(actor, current, activity_id, owner_only)
         return current
 
     def _activity_asset_visible(self, asset_id: str, actor: Actor) -> None:

@@ -116,8 +116,13 @@ class Entries(_Core):  # numpydoc ignore=PR01
         report = SaveReport()
         if assets.empty:
             return report
-        policy.check_write(actor)
         records = _records(assets)
+        if policy.is_entry_owner(actor) and others == "edit":
+            self._check_owner_direct(actor)
+            for record in records:  # an update link's holder: their one entry, through update_asset only
+                policy.check_owner_edit(actor, record["id"])
+        else:
+            policy.check_write(actor)
         self._refuse_bsn(records, first_row)
         geoms = np.asarray(assets.geometry.array, dtype=object)
         # The history's after-state, made in one go: a 20,000-row import spends seconds, not minutes, here.
@@ -224,7 +229,8 @@ class Entries(_Core):  # numpydoc ignore=PR01
         actor : Actor or str, optional
             Who changes it (default: the workspace's actor); recorded in the history.
         owner_only : bool
-            Only the one who added the entry may change it.
+            Only the one who added the entry may change it. The holder of an update link of this
+            entry may change its public fields (:data:`~assetmap.service.policy.OWNER_FIELDS`).
         expected_version : int, optional
             The ``version`` of the asset when the editor opened it (:meth:`asset`). When it was
             changed since, the edit is refused (``edit_conflict``): two tables editing one entry
@@ -245,7 +251,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
         """
         actor = self._actor(actor)
         with self._write():
-            current = self._require(asset_id, actor, owner_only)
+            current = self._require(asset_id, actor, owner_only, fields=changes)
             if expected_version is not None and int(current.get("version") or 1) != int(expected_version):
                 raise InputError("edit_conflict", "fix_reload_edit", asset_id=asset_id)
             merged = {**{k: v for k, v in current.items() if k != "version"}, **changes, "id": asset_id}
@@ -617,6 +623,9 @@ class _Batch:
             self.report.unchanged.append(asset_id)
             return
         record["updated_at"] = after["updated_at"] = self.stamp
+        if after.get("last_checked") == before.get("last_checked"):
+            # Every edit is a check too (freshness); an explicit new ``last_checked`` is kept as given.
+            record["last_checked"] = after["last_checked"] = self.stamp[:10]
         (self.new_rows if asset_id in self.new_rows else self.changed_rows)[asset_id] = (record, geom)
         self.log.append((asset_id, "take over" if taken_over else "update", before, after))
         self.stored[asset_id] = after

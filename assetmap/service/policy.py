@@ -17,6 +17,8 @@ from assetmap.errors import PermissionDenied
 from assetmap.layers.initiatives import is_owner, split_list
 
 __all__ = [
+    "OWNER_FIELDS", "OWNER_PREFIX", "check_entry_write", "check_owner_edit", "is_entry_owner", "owner_actor",
+    "may_issue_update_links", "check_issue_update_links",
     "ACCOUNT_ROLES", "ROLES", "Actor", "ActorLike", "at_least", "belongs_to", "check_change", "check_decide_reports",
     "check_manage", "check_report", "check_restore", "check_take_over", "check_unarchive", "check_write",
     "higher_role", "is_account_role", "is_participant", "is_role", "may_decide_reports", "may_explore_coverage",
@@ -40,20 +42,35 @@ class Actor:
         The name a participant gave, or the name of an import (``"OpenStreetMap"``).
     role : {'public', 'workshop', 'coordinator'}
         What the actor may do. ``workshop`` may change only their own entries; ``public`` may not write.
+    entry : str or None
+        For the holder of an update link (:func:`owner_actor`, role ``public``): the one entry whose
+        public fields and activities they may change; None for everyone else.
 
     Raises
     ------
     ValueError
-        ``role`` is not one of :data:`ROLES`.
+        ``role`` is not one of :data:`ROLES`, or an ``entry`` is given with another role than ``public``.
     """
 
     pseudonym: str | None = None
     role: str = "coordinator"
+    #: The one entry an update link's holder may keep up to date (None for everyone else).
+    entry: str | None = None
 
     def __post_init__(self):
         if self.role not in ROLES:
             raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
+        if self.entry is not None and self.role != "public":
+            raise ValueError("an update link's holder has the public role and one entry, nothing more")
 
+
+#: The fields an entry's owner may change through an update link: what the public reads of a place
+#: or an association, never its kind, place, visibility, consent, owners or contact.
+OWNER_FIELDS: tuple[str, ...] = (
+    "name", "description", "category", "opening_hours", "wheelchair", "free_entry", "operator", "access",
+    "scale", "capacity", "target_groups", "status", "seeks", "offers", "tags", "last_checked")
+#: How the history names the holder of an update link: ``owner:<entry id>`` (the entry's owner).
+OWNER_PREFIX = "owner:"
 
 #: What an actor may be given as: an :class:`Actor`, a pseudonym, or None (the workspace's own actor).
 ActorLike = Actor | str | None
@@ -530,3 +547,119 @@ def may_explore_coverage(actor: Actor) -> bool:
         The same as :func:`may_see_coverage`.
     """
     return may_see_coverage(actor)
+
+
+# ---------------------------------------------------------------------- owners with an update link
+def owner_actor(entry_id: str) -> Actor:
+    """The actor of whoever holds a valid update link of ``entry_id``: public, tied to that entry.
+
+    Parameters
+    ----------
+    entry_id : str
+        The entry the link is for.
+
+    Returns
+    -------
+    Actor
+        ``Actor("owner:<entry_id>", "public", entry=entry_id)``; the history records its changes
+        under that name, as the entry's owner.
+    """
+    return Actor(f"{OWNER_PREFIX}{entry_id}", "public", entry=entry_id)
+
+
+def is_entry_owner(actor: Actor) -> bool:
+    """Whether ``actor`` holds an update link (of one entry).
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks.
+
+    Returns
+    -------
+    bool
+        True for an actor made by :func:`owner_actor`.
+    """
+    return getattr(actor, "entry", None) is not None
+
+
+def check_owner_edit(actor: Actor, entry_id: str, fields=()) -> None:
+    """Refuse an update link's holder any change but of their own entry's :data:`OWNER_FIELDS`.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who wants to change it.
+    entry_id : str
+        The entry (for an activity: the entry it belongs to).
+    fields : iterable of str
+        The fields to change.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_owner_other_entry`` for another entry (or an actor without a link);
+        ``permission_owner_field`` for a field that is not theirs to change.
+    """
+    if not is_entry_owner(actor) or actor.entry != entry_id:
+        raise PermissionDenied("permission_owner_other_entry", id=entry_id)
+    refused = sorted(set(fields) - set(OWNER_FIELDS))
+    if refused:
+        raise PermissionDenied("permission_owner_field", fields=", ".join(refused))
+
+
+def check_entry_write(actor: Actor, entry_id: str, fields=()) -> None:
+    """Refuse a write of one entry's fields (or activities): the owner's rules for an update link's
+    holder (:func:`check_owner_edit`), else those of :func:`check_write`.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who writes.
+    entry_id : str
+        The entry.
+    fields : iterable of str
+        The fields to change (only checked for an update link's holder).
+
+    Raises
+    ------
+    PermissionDenied
+        As :func:`check_owner_edit` or :func:`check_write`.
+    """
+    if is_entry_owner(actor):
+        check_owner_edit(actor, entry_id, fields)
+    else:
+        check_write(actor)
+
+
+def may_issue_update_links(actor: Actor) -> bool:
+    """Whether ``actor`` may issue, list and revoke update links, and decide on owners' changes.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks.
+
+    Returns
+    -------
+    bool
+        True for a ``coordinator``.
+    """
+    return may_manage(actor) and not is_entry_owner(actor)
+
+
+def check_issue_update_links(actor: Actor) -> None:
+    """Refuse update links to anyone but a coordinator.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who asks.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_coordinator_only``.
+    """
+    if not may_issue_update_links(actor):
+        raise PermissionDenied("permission_coordinator_only")

@@ -10,23 +10,26 @@ import os
 
 from assetmap.service.accounts import Accounts
 from assetmap.service.activities import Activities
+from assetmap.service.freshness import Freshness
 from assetmap.service.initiatives import Initiatives
 from assetmap.service.labels import Labels
 from assetmap.service.map_data import MapData
 from assetmap.service.policy import Actor
 from assetmap.service.reports import Reports
 from assetmap.service.retention import Retention
+from assetmap.service.update_links import UpdateLinks
 from assetmap.storage import create_store, location_exists, open_store
 
 __all__ = ["Workspace", "create_workspace", "open_workspace"]
 
 
-class Workspace(Initiatives, Reports, Accounts, Activities, Labels, MapData, Retention):
+class Workspace(Initiatives, Reports, Accounts, Activities, Labels, MapData, Retention, Freshness, UpdateLinks):
     """A workspace seen through the editing service.
 
     Its methods come from the parts of the service, each built on the same core: entries and
     initiatives, moderation and reports, accounts and table codes, activities, labels and map data,
-    and retention (expiry of pseudonyms, erasure, access, status).
+    retention (expiry of pseudonyms, erasure, access, status), freshness (entries nobody checked for
+    too long) and update links (an entry's owner keeps it up to date).
 
     Parameters
     ----------

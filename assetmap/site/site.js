@@ -90,6 +90,7 @@
     if (a.t) { facts.push(t('story_date') + ': ' + a.t[lang]); }
     if (a.w) { facts.push(t('wheelchair') + ': ' + t('wheelchair_' + a.w)); }
     if (a.f !== undefined) { facts.push(t('free_entry') + ': ' + t(a.f ? 'yes' : 'no')); }
+    if (a.lc) { facts.push(t('site_last_checked', {date: a.lc}) + (a.ls ? ' · ' + t('site_not_checked_recently') : '')); }
     if (facts.length) { box.appendChild(el('ul', null, facts.map(function (f) { return el('li', {text: f}); }))); }
     if (a.s) {
       box.appendChild(el('p', {class: 'sub', text: t('stories_here')}));
@@ -405,7 +406,12 @@
     typing = setTimeout(function () { state.q = $('q').value.trim().toLowerCase(); apply(); }, 250);
   });
   $('category').addEventListener('change', function () { state.category = $('category').value; apply(); });
-  $('area').addEventListener('change', function () { state.area = $('area').value; apply(); });
+  $('area').addEventListener('change', function () {
+    state.area = $('area').value;
+    // The calendar of the chosen area (agenda/<code>.ics, written per area shown), else of the whole site.
+    if ($('agenda-link')) { $('agenda-link').setAttribute('href', state.area ? 'agenda/' + state.area + '.ics' : 'agenda.ics'); }
+    apply();
+  });
   $('filters').addEventListener('submit', function (e) { e.preventDefault(); state.q = $('q').value.trim().toLowerCase(); apply(); });
   $('when').addEventListener('change', function () {
     state.when = $('when').value;

@@ -17,8 +17,8 @@ import pandas as pd
 from assetmap.layers.schema import ACTIVITY_FIELDS, ASSET_FIELDS, BOUNDARY_FIELDS, LINK_FIELDS
 from assetmap.storage import _gpkg
 
-__all__ = ["ACCOUNTS", "ENTRY_REPORTS", "HISTORY", "MODERATION_QUEUE", "PRIVATE_TABLES", "TABLES", "TABLE_CODES", "TableSpec",
-           "Where"]
+__all__ = ["ACCOUNTS", "ENTRY_REPORTS", "HISTORY", "MODERATION_QUEUE", "OWNER_CHANGES", "PRIVATE_TABLES", "TABLES",
+           "TABLE_CODES", "TableSpec", "UPDATE_LINKS", "Where"]
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,23 @@ ENTRY_REPORTS = TableSpec({"asset_id": "TEXT", "token_hash": "TEXT", "reason": "
                            "decision": "TEXT", "decided_by": "TEXT", "decided_at": "TEXT"}, None, None,
                           "Reports of public entries by visitors (no identity)")
 
+#: Update links: with one, the owner of ONE entry (an association, a buurthuis) keeps it up to date.
+#: Only a hash of the code is stored; ``id`` is a short public handle to list and revoke it by.
+UPDATE_LINKS = TableSpec({"id": "TEXT", "code_hash": "TEXT", "asset_id": "TEXT", "expires_at": "TEXT",
+                          "created_at": "TEXT", "created_by": "TEXT", "revoked_at": "TEXT", "revoked_by": "TEXT"},
+                         None, "code_hash", "Update links of single entries (hashes only)")
+#: What an entry's owner changed through an update link while moderation is on, waiting for a
+#: coordinator: ``kind`` (``entry``, ``activity add``, ``activity update``, ``activity delete``),
+#: ``payload`` the change as JSON; ``status`` NULL while waiting, then ``approved`` or ``rejected``.
+OWNER_CHANGES = TableSpec({"id": "TEXT", "asset_id": "TEXT", "kind": "TEXT", "target_id": "TEXT", "payload": "TEXT",
+                           "link_id": "TEXT", "at": "TEXT", "status": "TEXT", "decided_by": "TEXT",
+                           "decided_at": "TEXT"}, None, "id", "Changes by entry owners waiting for a coordinator")
+
 #: Tables of the workspace that are no GeoPackage layer (not in ``gpkg_contents``): only the service
 #: reads and writes them, never an export or a GIS tool.
 PRIVATE_TABLES: dict[str, TableSpec] = {"history": HISTORY, "accounts": ACCOUNTS, "table_codes": TABLE_CODES,
-                                        "moderation_queue": MODERATION_QUEUE, "entry_reports": ENTRY_REPORTS}
+                                        "moderation_queue": MODERATION_QUEUE, "entry_reports": ENTRY_REPORTS,
+                                        "update_links": UPDATE_LINKS, "owner_changes": OWNER_CHANGES}
 
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).

@@ -38,6 +38,7 @@ from assetmap.storage._migrations import (  # noqa: F401
     _add_meeting_place_fields,
     _add_reports_and_decisions,
     _add_table_code_pseudonym,
+    _add_update_links,
     _add_version_column,
 )
 from assetmap.storage._tables import (  # noqa: F401
@@ -122,6 +123,7 @@ class GeoPackageStore:
                 _add_access_tables(conn)
                 _add_reports_and_decisions(conn)  # also stores moderation 'on': a new workspace moderates
                 _add_table_code_pseudonym(conn)
+                _add_update_links(conn)
                 for name, spec in TABLES.items():
                     _create_table(conn, name, spec)
                 conn.execute("INSERT INTO workspace_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

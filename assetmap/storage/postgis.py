@@ -316,6 +316,8 @@ class PostgisStore:
                     self._conn.execute(statement.format(assets=self._t("assets"), queue=self._t("moderation_queue"),
                                                         reports=self._t("entry_reports"),
                                                         codes=self._t("table_codes"),
+                                                        update_links=self._t("update_links"),
+                                                        owner_changes=self._t("owner_changes"),
                                                         meta=self._t("workspace_meta")))
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
