@@ -26,6 +26,7 @@ from assetmap._cli_common import shown as _shown
 from assetmap._cli_common import write_json as _write_json
 from assetmap._cli_hosting import add_hosting_commands
 from assetmap._cli_moderation import add_moderation_commands
+from assetmap._cli_photos import add_photo_commands
 from assetmap._cli_session import add_activity_commands, add_card_options, table_cards
 from assetmap.errors import AssetmapError, InputError
 from assetmap.layers.schema import ENTRY_KINDS
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     # In this order: the order of the commands in --help.
     for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, _add_output_commands,
                 _add_coverage_commands, _add_print_commands, _add_access_commands, add_activity_commands,
-                add_hosting_commands):
+                add_hosting_commands, add_photo_commands):
         add(sub)
     _lang_after_the_command(sub)
     return parser

@@ -13,6 +13,7 @@ from assetmap.service.activities import Activities
 from assetmap.service.initiatives import Initiatives
 from assetmap.service.labels import Labels
 from assetmap.service.map_data import MapData
+from assetmap.service.photos import Photos
 from assetmap.service.policy import Actor
 from assetmap.service.reports import Reports
 from assetmap.service.retention import Retention
@@ -21,12 +22,12 @@ from assetmap.storage import create_store, location_exists, open_store
 __all__ = ["Workspace", "create_workspace", "open_workspace"]
 
 
-class Workspace(Initiatives, Reports, Accounts, Activities, Labels, MapData, Retention):
+class Workspace(Initiatives, Reports, Photos, Accounts, Activities, Labels, MapData, Retention):
     """A workspace seen through the editing service.
 
     Its methods come from the parts of the service, each built on the same core: entries and
-    initiatives, moderation and reports, accounts and table codes, activities, labels and map data,
-    and retention (expiry of pseudonyms, erasure, access, status).
+    initiatives, moderation and reports, photos, accounts and table codes, activities, labels and
+    map data, and retention (expiry of pseudonyms, erasure, access, status).
 
     Parameters
     ----------

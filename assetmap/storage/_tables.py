@@ -17,8 +17,8 @@ import pandas as pd
 from assetmap.layers.schema import ACTIVITY_FIELDS, ASSET_FIELDS, BOUNDARY_FIELDS, LINK_FIELDS
 from assetmap.storage import _gpkg
 
-__all__ = ["ACCOUNTS", "ENTRY_REPORTS", "HISTORY", "MODERATION_QUEUE", "PRIVATE_TABLES", "TABLES", "TABLE_CODES", "TableSpec",
-           "Where"]
+__all__ = ["ACCOUNTS", "ENTRY_REPORTS", "HISTORY", "MODERATION_QUEUE", "PHOTOS", "PRIVATE_TABLES", "TABLES", "TABLE_CODES",
+           "TableSpec", "Where"]
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,21 @@ ENTRY_REPORTS = TableSpec({"asset_id": "TEXT", "token_hash": "TEXT", "reason": "
                            "decision": "TEXT", "decided_by": "TEXT", "decided_at": "TEXT"}, None, None,
                           "Reports of public entries by visitors (no identity)")
 
+#: Photos of entries: the display image and thumbnail (clean JPEGs, see :mod:`assetmap.layers.photos`)
+#: with their SHA-256 checksums, caption (the alt text), credit and licence. ``status`` is ``pending``
+#: until a coordinator decides (``approved`` or ``rejected``, with ``reason``): only an approved photo
+#: of a public entry is ever public.
+PHOTOS = TableSpec({"id": "TEXT", "asset_id": "TEXT", "caption": "TEXT", "credit": "TEXT", "licence": "TEXT",
+                    "status": "TEXT", "reason": "TEXT", "added_by": "TEXT", "added_at": "TEXT", "decided_by": "TEXT",
+                    "decided_at": "TEXT", "width": "INTEGER", "height": "INTEGER", "mime": "TEXT", "sha256": "TEXT",
+                    "thumbnail_sha256": "TEXT", "image": "BLOB", "thumbnail": "BLOB"}, None, "id",
+                   "Photos of entries (clean JPEGs, no metadata) with their checksums")
+
 #: Tables of the workspace that are no GeoPackage layer (not in ``gpkg_contents``): only the service
 #: reads and writes them, never an export or a GIS tool.
 PRIVATE_TABLES: dict[str, TableSpec] = {"history": HISTORY, "accounts": ACCOUNTS, "table_codes": TABLE_CODES,
-                                        "moderation_queue": MODERATION_QUEUE, "entry_reports": ENTRY_REPORTS}
+                                        "moderation_queue": MODERATION_QUEUE, "entry_reports": ENTRY_REPORTS,
+                                        "photos": PHOTOS}
 
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).

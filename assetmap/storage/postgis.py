@@ -315,7 +315,7 @@ class PostgisStore:
                 for statement in MIGRATIONS_SQL.get(step, ()):
                     self._conn.execute(statement.format(assets=self._t("assets"), queue=self._t("moderation_queue"),
                                                         reports=self._t("entry_reports"),
-                                                        meta=self._t("workspace_meta")))
+                                                        photos=self._t("photos"), meta=self._t("workspace_meta")))
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     def change_count(self) -> int:
