@@ -23,6 +23,7 @@ from assetmap import settings
 from assetmap.errors import InputError, PermissionDenied
 from assetmap.export import export_assets
 from assetmap.service import Actor, create_workspace, open_workspace, policy
+from assetmap.storage import SCHEMA_VERSION
 
 CLI = [sys.executable, "-m", "assetmap.cli"]
 TABLE = Actor("tafel 3", "workshop")
@@ -74,7 +75,7 @@ def test_upgrading_to_schema_6_stores_a_clear_setting_and_keeps_a_chosen_one(tmp
         conn.execute("UPDATE workspace_meta SET value = '5' WHERE key = 'schema_version'")
     conn.close()
     with open_workspace(path) as ws:
-        assert ws.schema_version() == 6
+        assert ws.schema_version() == SCHEMA_VERSION
         assert ws.moderation() is (after == "on")
         assert list(ws.pending()["name"]) == ["Buurtkast"]  # the waiting entry kept its place in the queue
         assert ws.reported().empty
@@ -291,7 +292,7 @@ def test_a_server_workspace_moderates_and_its_public_views_leave_a_reported_entr
         conn.execute(f"DELETE FROM \"{schema}\".workspace_meta WHERE key = 'moderation'")
         conn.execute(f"UPDATE \"{schema}\".workspace_meta SET value = '5' WHERE key = 'schema_version'")
     with open_workspace(postgis_uri) as ws:
-        assert ws.schema_version() == 6 and ws.moderation() and ws.reported().empty
+        assert ws.schema_version() == SCHEMA_VERSION and ws.moderation() and ws.reported().empty
         assert entry in _public_ids(ws)  # its reports went with the old table: public again
         waits = ws.add_entry({"name": "Nieuw bankje", "building_block": "resource", "visibility": "public",
                               "consent": True}, TRANSVAAL, TABLE)

@@ -8,8 +8,8 @@
   entry is public; a photo of a private entry or of a person never is; only its owner adds one to a
   person's entry;
 * the CLI (``photo add/list/approve/reject/remove``) and a workshop file's ``foto`` column add them;
-* a photo is never lost: added through every route, copied GeoPackage -> GeoPackage (PostGIS in
-  test_postgis) and exported as a zip, its checksums hold.
+* a photo is never lost: added through every route, copied GeoPackage -> GeoPackage, backed up,
+  copied GeoPackage -> PostGIS (bytea) -> GeoPackage and exported as a zip, its checksums hold.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from assetmap.errors import InputError, PermissionDenied
 from assetmap.export import ZIP_GEOPACKAGE, export_assets
 from assetmap.imports import import_workshop
 from assetmap.layers.photos import DISPLAY_PX, MAX_PHOTO_BYTES, THUMBNAIL_PX, checksum, process_photo
-from assetmap.service import Actor, open_workspace
-from assetmap.storage import copy_store
+from assetmap.service import Actor, create_workspace, open_workspace
+from assetmap.storage import SCHEMA_VERSION, copy_store
+from assetmap.storage.backup import backup_store
 
 CLI = [sys.executable, "-m", "assetmap.cli"]
 TABLE = Actor("tafel 3", "workshop")
@@ -286,6 +287,9 @@ def test_photos_of_every_route_survive_a_copy_and_an_export_with_their_checksums
             assert checksum(ws.photo_image(photo_id, actor=COORDINATOR)) == row["sha256"]
             assert checksum(ws.photo_image(photo_id, thumbnail=True, actor=COORDINATOR)) == row["thumbnail_sha256"]
         export_assets(ws, tmp_path / "export.zip")
+    assert backup_store(tmp_path / "kopie.gpkg", tmp_path / "backup.gpkg")["photos"] == 5
+    with open_workspace(tmp_path / "backup.gpkg") as ws:
+        assert all(checksum(ws.photo_image(i, actor=COORDINATOR)) == s for i, s in stored["sha256"].items())
     with zipfile.ZipFile(tmp_path / "export.zip") as bundle:
         exported = {n.split("/")[1].removesuffix(".jpg"): checksum(bundle.read(n))
                     for n in bundle.namelist() if n.startswith("photos/")}
@@ -296,3 +300,51 @@ def test_photos_of_every_route_survive_a_copy_and_an_export_with_their_checksums
     listed = dict(conn.execute("SELECT id, sha256 FROM photos").fetchall())
     conn.close()
     assert listed == exported
+
+
+def test_upgrading_a_workspace_without_photos_adds_the_table_and_keeps_everything(tmp_path):
+    path = tmp_path / "v6.gpkg"
+    with create_workspace(path) as ws:
+        entry = _add(ws, "Buurtkast")
+    conn = sqlite3.connect(path)
+    with conn:  # as a schema-6 workspace was: no photos table
+        conn.execute("DROP TABLE photos")
+        conn.execute("UPDATE workspace_meta SET value = '6' WHERE key = 'schema_version'")
+    conn.close()
+    with open_workspace(path) as ws:
+        assert ws.schema_version() == SCHEMA_VERSION
+        assert list(ws.assets(actor=COORDINATOR)["id"]) == [entry]
+        added = ws.add_photo(entry, phone_photo(), caption="De kast", actor=TABLE)
+        assert list(ws.photos(actor=COORDINATOR)["id"]) == [added["id"]]
+
+
+def test_photos_go_to_postgis_and_back_as_bytea_with_their_checksums(denhaag_workspace, postgis_uri, tmp_path):
+    import psycopg
+
+    from assetmap.storage.postgis import parse_uri
+
+    with open_workspace(denhaag_workspace) as ws:
+        entry = _add(ws, "Buurttuin")
+        for fmt in ("JPEG", "PNG"):
+            ws.add_photo(entry, phone_photo(fmt=fmt), caption="De tuin", actor=TABLE)
+        stored = ws.photos(actor=COORDINATOR).set_index("id")["sha256"].to_dict()
+    copy_store(denhaag_workspace, postgis_uri)
+    conninfo, schema, _ = parse_uri(postgis_uri)
+    with psycopg.connect(conninfo) as conn:
+        kinds = dict(conn.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                  "WHERE table_schema = %s AND table_name = 'photos'", (schema,)).fetchall())
+        rows = conn.execute(f'SELECT id, image FROM "{schema}".photos').fetchall()
+    assert kinds["image"] == kinds["thumbnail"] == "bytea"
+    assert {i: checksum(bytes(image)) for i, image in rows} == stored
+    with open_workspace(postgis_uri) as ws:
+        photo_id = next(iter(stored))
+        ws.approve_photos([photo_id], actor=COORDINATOR)
+        assert list(ws.photos(actor=PUBLIC)["id"]) == [photo_id]
+        added = ws.add_photo(entry, phone_photo(fmt="WEBP"), caption="Op de server", actor=TABLE)
+        stored[added["id"]] = added["sha256"]
+    copy_store(postgis_uri, tmp_path / "terug.gpkg")
+    with open_workspace(tmp_path / "terug.gpkg") as ws:
+        back = ws.photos(actor=COORDINATOR)
+        assert back.set_index("id")["sha256"].to_dict() == stored
+        assert all(checksum(ws.photo_image(i, actor=COORDINATOR)) == s for i, s in stored.items())
+        assert list(ws.photos(actor=PUBLIC)["id"]) == [photo_id]
