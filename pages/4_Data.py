@@ -12,6 +12,7 @@ import streamlit as st
 
 from assetmap import export, imports, settings, ui
 from assetmap._ui_moderation import moderation_queue
+from assetmap._ui_photos import photo_queue
 from assetmap.errors import AssetmapError, InputError
 from assetmap.i18n import code_label, codes_label, t
 from assetmap.messages import text
@@ -31,6 +32,7 @@ state = st.session_state
 # ---------------------------------------------------------------- moderation (coordinators)
 # The setting, every waiting entry whole and the reported ones, decided several at once (assetmap._ui_moderation).
 moderation_queue(actor, lang)
+photo_queue(actor, lang)  # waiting photos, each with its entry (assetmap._ui_photos)
 
 
 # ---------------------------------------------------------------- accounts, table codes, moderation (coordinators)
