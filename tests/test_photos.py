@@ -348,3 +348,19 @@ def test_photos_go_to_postgis_and_back_as_bytea_with_their_checksums(denhaag_wor
         assert back.set_index("id")["sha256"].to_dict() == stored
         assert all(checksum(ws.photo_image(i, actor=COORDINATOR)) == s for i, s in stored.items())
         assert list(ws.photos(actor=PUBLIC)["id"]) == [photo_id]
+
+
+def test_erasure_deletes_the_photos_of_private_entries_and_anonymises_the_rest(denhaag_workspace):
+    with open_workspace(denhaag_workspace) as ws:
+        public = _add(ws, "Buurttuin")
+        private = ws.add_entry({"name": "Eigen schuur", "building_block": "resource", "visibility": "private"},
+                               TRANSVAAL, TABLE)
+        kept = ws.add_photo(public, phone_photo(), caption="De tuin", actor=TABLE)["id"]
+        gone = ws.add_photo(private, phone_photo(), caption="De schuur", actor=TABLE)["id"]
+        seen = ws.my_data(TABLE.pseudonym, actor=COORDINATOR)["photos"]
+        assert sorted(p["id"] for p in seen) == sorted([kept, gone])
+        assert all("image" not in p and "thumbnail" not in p for p in seen)
+        ws.forget(TABLE.pseudonym, actor=COORDINATOR)
+        left = ws.photos(actor=COORDINATOR)
+        assert list(left["id"]) == [kept] and list(left["added_by"]) == [None]
+        assert ws.my_data(TABLE.pseudonym, actor=COORDINATOR)["photos"] == []
