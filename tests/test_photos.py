@@ -364,3 +364,28 @@ def test_erasure_deletes_the_photos_of_private_entries_and_anonymises_the_rest(d
         left = ws.photos(actor=COORDINATOR)
         assert list(left["id"]) == [kept] and list(left["added_by"]) == [None]
         assert ws.my_data(TABLE.pseudonym, actor=COORDINATOR)["photos"] == []
+
+
+def test_the_handover_carries_the_approved_photos_of_public_entries_only(denhaag_workspace, tmp_path):
+    from assetmap.handover import GEOPACKAGE, PHOTO_FOLDER, write_handover
+
+    with open_workspace(denhaag_workspace, COORDINATOR) as ws:
+        shown = _add(ws, "Buurttuin")
+        private = _add(ws, "Eigen schuur", visibility="private")
+        approved = ws.add_photo(shown, phone_photo(), caption="De tuin", credit="Ans", actor=TABLE)
+        hidden = [ws.add_photo(private, phone_photo(), caption="De schuur", actor=COORDINATOR)["id"]]
+        ws.approve_photos([approved["id"], *hidden], actor=COORDINATOR)
+        hidden.append(ws.add_photo(shown, phone_photo(), caption="Wacht nog", actor=TABLE)["id"])
+        for _ in range(2):  # a second bundle replaces the first, photos too
+            done = write_handover(ws, tmp_path / "overdracht")
+    assert done.photos == 1
+    files = sorted(p.name for p in (tmp_path / "overdracht" / PHOTO_FOLDER).iterdir())
+    assert files == [f"{approved['id']}.jpg"]
+    assert checksum((tmp_path / "overdracht" / PHOTO_FOLDER / files[0]).read_bytes()) == approved["sha256"]
+    conn = sqlite3.connect(tmp_path / "overdracht" / GEOPACKAGE)
+    listed = conn.execute("SELECT id, name, caption, credit, sha256 FROM photos").fetchall()
+    conn.close()
+    assert listed == [(approved["id"], "Buurttuin", "De tuin", "Ans", approved["sha256"])]
+    for path in (tmp_path / "overdracht").rglob("*"):
+        if path.is_file():
+            assert not any(i.encode() in path.read_bytes() for i in hidden), path
