@@ -34,7 +34,7 @@ __all__ = ["asset_list_html", "asset_popup", "block_legend_html", "coverage_lege
 
 
 def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iterable[tuple[str, str]] = (),
-                lang: str = "nl", own: bool = False) -> str:
+                lang: str = "nl", own: bool = False, photos: Iterable[tuple[str, str]] = ()) -> str:
     """Popup HTML of one asset. Every value is escaped; contact and ``added_by`` are never shown.
 
     Parameters
@@ -49,6 +49,9 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
         Language of the labels.
     own : bool
         Mark the popup as the viewer's own entry.
+    photos : iterable of tuple of (str, str)
+        ``(src, caption)`` per approved photo the viewer may see: a ``data:`` URI of the thumbnail
+        or a file beside the map; the caption is the ``alt`` text.
 
     Returns
     -------
@@ -84,6 +87,9 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
         details.append(f"{t('free_entry', lang)}: {t('yes' if bool(free) else 'no', lang)}")
     if details:
         parts.append("<br><small>" + "<br>".join(details) + "</small>")
+    for src, caption in photos:
+        parts.append(f"<br><img src='{esc(src)}' alt='{esc(plain_text(caption))}' loading='lazy' "
+                     "style='display:block;max-width:220px;height:auto;margin-top:4px'>")
     stories = list(stories)
     if stories:
         items = "".join(

@@ -147,7 +147,8 @@ def shared_public(path: str, version: tuple[int, int]) -> MappingProxyType:
     Returns
     -------
     types.MappingProxyType
-        ``assets`` (the public view, EPSG:4326), ``boundaries`` and ``links`` (between public assets).
+        ``assets`` (the public view, EPSG:4326), ``boundaries``, ``links`` (between public assets) and
+        ``photos`` (entry id -> thumbnails of its approved photos as ``data:`` URIs, with captions).
 
     Raises
     ------
@@ -157,7 +158,20 @@ def shared_public(path: str, version: tuple[int, int]) -> MappingProxyType:
     public = Actor(None, "public")
     with open_workspace(path, public) as ws:
         return MappingProxyType({"assets": ws.assets(actor=public), "boundaries": ws.boundaries(),
-                                 "links": ws.links(actor=public)})
+                                 "links": ws.links(actor=public), "photos": _public_photos(ws, public)})
+
+
+def _public_photos(ws, public: Actor) -> dict[str, list[tuple[str, str]]]:
+    """Entry id -> ``(data URI of the thumbnail, caption)`` of its approved public photos, for popups."""
+    import base64
+
+    found: dict[str, list[tuple[str, str]]] = {}
+    for photo in ws.photos(actor=public).itertuples():
+        image = ws.photo_image(photo.id, thumbnail=True, actor=public)
+        if image is not None:
+            found.setdefault(photo.asset_id, []).append(
+                ("data:image/jpeg;base64," + base64.b64encode(image).decode("ascii"), photo.caption))
+    return found
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
@@ -194,7 +208,7 @@ def public_map(path: str, version: tuple[int, int], lang: str, ids: tuple[str, .
         assets = assets[assets["id"].isin(ids).to_numpy()]
     with offline_base(path):  # readable without internet: streets, water and green from the workspace
         fmap = maps.asset_map(assets, data["boundaries"], links=data["links"], lang=lang,
-                              leaflet_base=maps.LOCAL_LEAFLET)
+                              leaflet_base=maps.LOCAL_LEAFLET, photos=data["photos"])
     return render_map(fmap)
 
 

@@ -162,7 +162,10 @@ def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since
         for layer, table in (("links", link_table), ("changes", change_table), ("contacts", contacts),
                              ("photos", photos)):
             pyogrio.write_dataframe(_plain(table), gpkg, layer=layer, driver="GPKG", append=True)
-        fmap = maps.asset_map(public, shown_areas, links=links, lang=lang)
+        shown_photos: dict[str, list[tuple[str, str]]] = {}
+        for row in photos.itertuples():
+            shown_photos.setdefault(row.asset_id, []).append((row.file, row.caption))
+        fmap = maps.asset_map(public, shown_areas, links=links, lang=lang, photos=shown_photos)
         fmap.save(str(tmp / "kaart.html"))
         (tmp / "changes.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
         area_name = _area_name(boundaries, code)

@@ -67,3 +67,19 @@ def test_the_coordinator_approves_a_waiting_photo_on_the_data_page(mixed_workspa
         assert decided.loc[second, "status"] == "rejected" and decided.loc[second, "reason"] == "Er staat een kenteken op"
     at.run()
     assert i18n.t("photo_queue_none", "nl") in [c.value for c in at.caption]
+
+
+def test_the_residents_map_shows_approved_photos_in_popups_and_nothing_else(mixed_workspace):
+    from test_app import MAP_PAGE
+    from test_app_access import page_text
+
+    with open_workspace(mixed_workspace) as ws:
+        entry = ws.add_entry({"name": "Bankje met foto", "building_block": "resource", "visibility": "public",
+                              "consent": True}, Point(4.3731, 52.0021), COORDINATOR)
+        shown = ws.add_photo(entry, phone_photo(), caption="Het bankje in de zon", actor=Actor(ME, "workshop"))["id"]
+        ws.add_photo(entry, phone_photo(), caption="Wacht nog op goedkeuring", actor=Actor(ME, "workshop"))
+        ws.approve_photos([shown], COORDINATOR)
+    text = page_text(run(MAP_PAGE))
+    text = text.replace("\\'", "'")  # the component's arguments are quoted text
+    assert "alt='Het bankje in de zon'" in text and "data:image/jpeg;base64," in text
+    assert "Wacht nog op goedkeuring" not in text

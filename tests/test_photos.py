@@ -386,6 +386,8 @@ def test_the_handover_carries_the_approved_photos_of_public_entries_only(denhaag
     listed = conn.execute("SELECT id, name, caption, credit, sha256 FROM photos").fetchall()
     conn.close()
     assert listed == [(approved["id"], "Buurttuin", "De tuin", "Ans", approved["sha256"])]
+    kaart = (tmp_path / "overdracht" / "kaart.html").read_text(encoding="utf-8")
+    assert f"<img src='fotos/{approved['id']}.jpg' alt='De tuin'" in kaart  # the popup, the caption as alt text
     for path in (tmp_path / "overdracht").rglob("*"):
         if path.is_file():
             assert not any(i.encode() in path.read_bytes() for i in hidden), path
