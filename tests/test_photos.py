@@ -391,3 +391,24 @@ def test_the_handover_carries_the_approved_photos_of_public_entries_only(denhaag
     for path in (tmp_path / "overdracht").rglob("*"):
         if path.is_file():
             assert not any(i.encode() in path.read_bytes() for i in hidden), path
+
+
+def test_upgrading_a_server_workspace_without_photos_adds_a_bytea_table(postgis_uri):
+    import psycopg
+
+    from assetmap.storage.postgis import parse_uri
+
+    with create_workspace(postgis_uri) as ws:
+        entry = _add(ws, "Buurtkast")
+    conninfo, schema, _ = parse_uri(postgis_uri)
+    with psycopg.connect(conninfo, autocommit=True) as conn:  # as a schema-6 server workspace was
+        conn.execute(f'DROP TABLE "{schema}".photos')
+        conn.execute(f"UPDATE \"{schema}\".workspace_meta SET value = '6' WHERE key = 'schema_version'")
+    with open_workspace(postgis_uri) as ws:
+        assert ws.schema_version() == SCHEMA_VERSION
+        added = ws.add_photo(entry, phone_photo(), caption="De kast", actor=TABLE)
+        assert checksum(ws.photo_image(added["id"], actor=COORDINATOR)) == added["sha256"]
+    with psycopg.connect(conninfo) as conn:
+        kind = conn.execute("SELECT data_type FROM information_schema.columns WHERE table_schema = %s "
+                            "AND table_name = 'photos' AND column_name = 'image'", (schema,)).fetchone()
+    assert kind == ("bytea",)
