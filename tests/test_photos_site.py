@@ -108,3 +108,33 @@ def test_a_popup_shows_the_photo_with_its_caption_as_alt_text(photo_site):
         width = page.evaluate("document.querySelector('.leaflet-popup-content figure.photo img').naturalWidth")
         assert 0 < width <= THUMBNAIL_PX
         assert "foto: Ans" in page.locator(".leaflet-popup-content figcaption").inner_text()
+
+
+def test_the_wijk_profile_has_a_page_of_the_stories_approved_photos(tmp_path):
+    """The packaged Delft demo: a public story in Wippolder gets an approved photo, another a pending one."""
+    import pypdf
+
+    from assetmap.demo import build_demo
+    from assetmap.report import write_report
+
+    path = tmp_path / "demo.gpkg"
+    build_demo(path)
+    with open_workspace(path) as ws:
+        public = ws.assets(actor=PUBLIC)
+        stories = public[(public["building_block"] == "story") & (public["wijk_code"] == "WK050328")]
+        assert len(stories) >= 1
+        story = stories["id"].iloc[0]
+        shown = ws.add_photo(story, phone_photo(), caption="Het feest op het plein", credit="Ans", actor=TABLE)["id"]
+        ws.approve_photos([shown], actor=COORDINATOR)
+        ws.add_photo(story, phone_photo(), caption="Nog niet bekeken", actor=TABLE)
+        write_report(ws, "WK050328", tmp_path / "profiel.pdf", lang="nl")
+        write_report(ws, "WK050328", tmp_path / "profiel.html", lang="nl")
+    reader = pypdf.PdfReader(tmp_path / "profiel.pdf")
+    last = reader.pages[-1]
+    text = " ".join(last.extract_text().split())
+    assert "Foto's bij de verhalen" in text and "Het feest op het plein" in text
+    assert last["/Resources"].get_object().get("/XObject"), "the photo is drawn on the page"
+    assert "Nog niet bekeken" not in " ".join(p.extract_text() for p in reader.pages)
+    page = (tmp_path / "profiel.html").read_text(encoding="utf-8")
+    assert "alt='Het feest op het plein'" in page and "Nog niet bekeken" not in page
+    assert traces_in((tmp_path / "profiel.pdf").read_bytes(), EXIF_TRACES) == []
