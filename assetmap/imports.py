@@ -288,7 +288,9 @@ def _photo_files(photos: pd.DataFrame, folder: Path) -> list[dict]:
         target = (root / photo["file"]).resolve()
         try:
             if not target.is_relative_to(root):
-                raise InputError("photo_outside_folder", "fix_photo_folder", name=photo["file"], folder=root)
+                raise InputError("photo_outside_folder", "fix_photo_folder", name=photo["file"], folder=root.name)
+            if not target.is_file():  # named as the file names it: no server folder in the message
+                raise InputError("file_missing", "fix_check_path", path=photo["file"])
             data = read_photo_file(target)
             process_photo(data, photo["file"])
         except InputError as exc:

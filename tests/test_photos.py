@@ -263,6 +263,7 @@ def test_a_workshop_file_naming_a_bad_photo_is_refused_whole(denhaag_workspace, 
         import_workshop(ws, sheet, actor="tafel 3")
     problems = refused.value.problems
     assert [(p.code, p.row, p.column) for p in problems] == [(code, 4, "foto")]  # the spreadsheet's row (header: 1)
+    assert str(tmp_path) not in refused.value.render("nl")  # the cell's own words, no folder of the machine
     assert denhaag_workspace.read_bytes() == before
 
 
