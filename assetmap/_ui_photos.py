@@ -62,7 +62,9 @@ def photo_form(entries: pd.DataFrame, actor: Actor, me: str | None, lang: str) -
                                 help=t("photo_caption_help", lang))
         c1, c2 = st.columns(2)
         credit = c1.text_input(t("photo_credit", lang), key="photo_credit", max_chars=settings.PHOTO_CREDIT_MAX)
-        licence = c2.selectbox(t("photo_licence_label", lang), PHOTO_LICENCES, key="photo_licence")
+        licence = c2.selectbox(t("photo_licence_label", lang), PHOTO_LICENCES, key="photo_licence",
+                               placeholder=t("choose_one", lang),
+                               format_func=lambda v: t("photo_all_rights_reserved", lang) if v == "all-rights-reserved" else v)
         submitted = st.form_submit_button(t("photo_save", lang), disabled=not me)
     if submitted:
         if not entry or upload is None:
