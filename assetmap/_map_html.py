@@ -37,7 +37,8 @@ __all__ = ["asset_list_html", "asset_popup", "block_legend_html", "coverage_lege
 
 
 def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iterable[tuple[str, str]] = (),
-                lang: str = "nl", own: bool = False, stale_months: int | None = None) -> str:
+                lang: str = "nl", own: bool = False, stale_months: int | None = None,
+                photos: Iterable[tuple[str, str]] = ()) -> str:
     """Popup HTML of one asset. Every value is escaped; contact and ``added_by`` are never shown.
 
     Parameters
@@ -55,6 +56,9 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     stale_months : int, optional
         The workspace's freshness limit (default :data:`assetmap.settings.STALE_MONTHS`): a check
         longer ago is marked "lang niet gecontroleerd".
+    photos : iterable of tuple of (str, str)
+        ``(src, caption)`` per approved photo the viewer may see: a ``data:`` URI of the thumbnail
+        or a file beside the map; the caption is the ``alt`` text.
 
     Returns
     -------
@@ -96,6 +100,9 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
                        + (f" · <b>{esc(t('site_not_checked_recently', lang))}</b>" if stale else ""))
     if details:
         parts.append("<br><small>" + "<br>".join(details) + "</small>")
+    for src, caption in photos:
+        parts.append(f"<br><img src='{esc(src)}' alt='{esc(plain_text(caption))}' loading='lazy' "
+                     "style='display:block;max-width:220px;height:auto;margin-top:4px'>")
     stories = list(stories)
     if stories:
         items = "".join(

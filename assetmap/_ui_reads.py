@@ -149,6 +149,7 @@ def shared_public(path: str, version: tuple[int, int]) -> MappingProxyType:
     types.MappingProxyType
         ``assets`` (the public view, EPSG:4326), ``boundaries``, ``links`` (between public assets) and
         ``stale_months`` (the workspace's freshness limit, for "lang niet gecontroleerd").
+        ``photos`` (entry id -> thumbnails of its approved photos as ``data:`` URIs, with captions).
 
     Raises
     ------
@@ -158,7 +159,21 @@ def shared_public(path: str, version: tuple[int, int]) -> MappingProxyType:
     public = Actor(None, "public")
     with open_workspace(path, public) as ws:
         return MappingProxyType({"assets": ws.assets(actor=public), "boundaries": ws.boundaries(),
-                                 "links": ws.links(actor=public), "stale_months": ws.stale_months()})
+                                 "links": ws.links(actor=public), "stale_months": ws.stale_months(),
+                                 "photos": _public_photos(ws, public)})
+
+
+def _public_photos(ws, public: Actor) -> dict[str, list[tuple[str, str]]]:
+    """Entry id -> ``(data URI of the thumbnail, caption)`` of its approved public photos, for popups."""
+    import base64
+
+    found: dict[str, list[tuple[str, str]]] = {}
+    for photo in ws.photos(actor=public).itertuples():
+        image = ws.photo_image(photo.id, thumbnail=True, actor=public)
+        if image is not None:
+            found.setdefault(photo.asset_id, []).append(
+                ("data:image/jpeg;base64," + base64.b64encode(image).decode("ascii"), photo.caption))
+    return found
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
@@ -195,7 +210,8 @@ def public_map(path: str, version: tuple[int, int], lang: str, ids: tuple[str, .
         assets = assets[assets["id"].isin(ids).to_numpy()]
     with offline_base(path):  # readable without internet: streets, water and green from the workspace
         fmap = maps.asset_map(assets, data["boundaries"], links=data["links"], lang=lang,
-                              leaflet_base=maps.LOCAL_LEAFLET, stale_months=data["stale_months"])
+                              leaflet_base=maps.LOCAL_LEAFLET, stale_months=data["stale_months"],
+                              photos=data["photos"])
     return render_map(fmap)
 
 

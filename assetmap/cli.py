@@ -29,6 +29,7 @@ from assetmap._cli_hosting import add_hosting_commands
 from assetmap._cli_keeping import add_keeping_commands
 from assetmap._cli_moderation import add_moderation_commands
 from assetmap._cli_network import add_network_commands
+from assetmap._cli_photos import add_photo_commands
 from assetmap._cli_session import add_activity_commands, add_card_options, table_cards
 from assetmap.errors import AssetmapError, InputError
 from assetmap.files import check_file, write_atomically
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_add_workspace_commands, _add_import_commands, _add_reading_commands, add_output_commands,
                 _add_coverage_commands, add_network_commands, _add_labels_command, add_print_commands,
                 _add_access_commands, add_activity_commands, add_keeping_commands, add_hosting_commands,
-                add_batch_commands):
+                add_photo_commands, add_batch_commands):
         add(sub)
     _lang_after_the_command(sub)
     return parser

@@ -1,4 +1,8 @@
-"""Exports: GeoPackage, GeoJSON and CSV, full or public. Files are replaced atomically.
+"""Exports: GeoPackage, GeoJSON, CSV and a zip with photos, full or public. Files are replaced atomically.
+
+A ``.zip`` holds the GeoPackage export (``assets.gpkg``, with a ``photos`` table: caption, credit,
+licence, file and SHA-256 of every photo) and the photo files (``photos/<id>.jpg``), as CoMapeo's
+export does: a public zip only the approved photos of public entries.
 
 A CSV comes in two dialects (:data:`CSV_DIALECTS`): ``excel`` (the default) opens in Dutch Excel as
 it is (``;`` between cells, UTF-8 with a byte-order mark, Dutch headers and values, ``ja``/``nee``,
@@ -11,6 +15,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,6 +32,8 @@ from assetmap.service import Actor
 
 __all__ = [
     "FORMATS",
+    "ZIP_GEOPACKAGE",
+    "ZIP_PHOTOS",
     "CSV_DIALECTS",
     "DUTCH_HEADERS",
     "excel_table",
@@ -38,7 +45,9 @@ __all__ = [
     "neutralise_formula",
 ]
 
-FORMATS = (".gpkg", ".geojson", ".csv")
+FORMATS = (".gpkg", ".geojson", ".csv", ".zip")
+#: Name of the GeoPackage in a zip export, and the folder of its photo files.
+ZIP_GEOPACKAGE, ZIP_PHOTOS = "assets.gpkg", "photos"
 #: CSV dialects: ``excel`` (Dutch Excel: ``;``, BOM, Dutch headers and values) and ``plain`` (for scripts).
 CSV_DIALECTS = ("excel", "plain")
 #: Field -> its header in a Dutch CSV: the Dutch header a workshop file may use for it (docs/architecture.md,
@@ -143,6 +152,8 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str
             else:  # decimal commas are text here, so every cell is quoted as text is
                 excel_table(assets, lang).to_csv(tmp, index=False, sep=";", encoding="utf-8-sig",
                                                  lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
+        elif suffix == ".zip":
+            _write_zip(ws, tmp, public)
         elif suffix == ".geojson":
             pyogrio.write_dataframe(_for_ogr(assets), tmp, layer="assets", driver="GeoJSON", RFC7946="YES")
         else:
@@ -151,6 +162,33 @@ def export_assets(ws, out: str | os.PathLike, public: bool = False, dialect: str
                 pyogrio.write_dataframe(_for_ogr(ws.boundaries()), tmp, layer="boundaries", driver="GPKG",
                                         append=True)
     return len(assets)
+
+
+def _write_zip(ws, out: Path, public: bool) -> None:
+    """The GeoPackage export and the photo files it lists, in one zip (photos as stored: checksums hold)."""
+    import zipfile
+
+    actor = Actor(None, "public") if public else None
+    folder = Path(tempfile.mkdtemp(prefix=".export-", dir=out.parent))
+    try:
+        gpkg = folder / ZIP_GEOPACKAGE
+        export_assets(ws, gpkg, public=public)
+        photos = ws.photos(actor=actor)
+        table = pd.DataFrame({
+            **{c: photos[c].astype(object).to_numpy() for c in ("id", "asset_id", "caption", "credit", "licence",
+                                                                 "width", "height", "sha256")},
+            "file": [f"{ZIP_PHOTOS}/{i}.jpg" for i in photos["id"]]})
+        pyogrio.write_dataframe(table.astype(object).where(table.notna(), None), gpkg, layer="photos",
+                                driver="GPKG", append=True)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            bundle.write(gpkg, ZIP_GEOPACKAGE)
+            for photo_id, name in zip(photos["id"], table["file"]):
+                image = ws.photo_image(photo_id, actor=actor)
+                if image is not None:
+                    bundle.writestr(name, image, compress_type=zipfile.ZIP_STORED)  # JPEG: compressed already
+    finally:
+        import shutil
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def csv_table(assets: gpd.GeoDataFrame, neutralise: bool = True) -> pd.DataFrame:

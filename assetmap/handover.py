@@ -6,6 +6,8 @@
   public map), ``open_initiatives`` (with what they seek and offer), ``links``, ``changes`` (what
   happened lately), ``contacts`` (the contacts their owners made visible) and ``boundaries``;
 * ``kaart.html``, the public map (:func:`assetmap.maps.asset_map`);
+* ``fotos/``, the approved photos of the public entries (``<id>.jpg``, as stored: no metadata), listed
+  with entry, caption, credit, licence and checksum in the layer ``photos``;
 * ``README.md`` and ``index.html``, a short overview in Dutch or English.
 
 Everything comes from the privacy layer: the public view for entries and links (a link only when
@@ -40,12 +42,14 @@ from assetmap.layers.schema import INITIATIVE
 from assetmap.privacy import handover_contacts, mask_contact_details
 from assetmap.service import Actor
 
-__all__ = ["GEOPACKAGE", "BUNDLE_FILES", "CHANGES_DAYS", "INITIATIVE_COLUMNS", "Handover", "write_handover"]
+__all__ = ["GEOPACKAGE", "BUNDLE_FILES", "CHANGES_DAYS", "INITIATIVE_COLUMNS", "PHOTO_FOLDER", "Handover", "write_handover"]
 
 #: The GeoPackage of the bundle.
 GEOPACKAGE = "overdracht.gpkg"
+#: The bundle's folder of photo files.
+PHOTO_FOLDER = "fotos"
 #: Every file a bundle holds (what ``--force`` may replace in a folder that holds files already).
-BUNDLE_FILES = (GEOPACKAGE, "kaart.html", "changes.json", "README.md", "index.html")
+BUNDLE_FILES = (GEOPACKAGE, "kaart.html", "changes.json", "README.md", "index.html", PHOTO_FOLDER)
 #: How far back the bundle's changes go, by default (days).
 CHANGES_DAYS = 365
 #: Columns of the open initiatives, as the successor reads them.
@@ -71,6 +75,8 @@ class Handover:
         Changes listed.
     contacts : int
         Contacts their owners made visible.
+    photos : int
+        Approved photos of the public entries.
     """
 
     folder: Path
@@ -79,6 +85,7 @@ class Handover:
     links: int
     changes: int
     contacts: int
+    photos: int = 0
 
 
 def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since: str | None = None,
@@ -157,9 +164,14 @@ def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since
                                                           geometry="geometry", crs=public.crs)),
                                 gpkg, layer="open_initiatives", driver="GPKG", append=True)
         pyogrio.write_dataframe(_for_ogr(shown_areas), gpkg, layer="boundaries", driver="GPKG", append=True)
-        for layer, table in (("links", link_table), ("changes", change_table), ("contacts", contacts)):
+        photos = _write_photos(ws, tmp, names)
+        for layer, table in (("links", link_table), ("changes", change_table), ("contacts", contacts),
+                             ("photos", photos)):
             pyogrio.write_dataframe(_plain(table), gpkg, layer=layer, driver="GPKG", append=True)
-        fmap = maps.asset_map(public, shown_areas, links=links, lang=lang)
+        shown_photos: dict[str, list[tuple[str, str]]] = {}
+        for row in photos.itertuples():
+            shown_photos.setdefault(row.asset_id, []).append((row.file, row.caption))
+        fmap = maps.asset_map(public, shown_areas, links=links, lang=lang, photos=shown_photos)
         fmap.save(str(tmp / "kaart.html"))
         (tmp / "changes.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
         area_name = _area_name(boundaries, code)
@@ -168,11 +180,31 @@ def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since
         (tmp / "index.html").write_text(_overview(area_name, initiatives, link_table, summary, contacts, lang),
                                         encoding="utf-8")
         check_folder(folder, force=True, workspace=ws.path, names=BUNDLE_FILES)  # again, just before
+        if (folder / PHOTO_FOLDER).is_dir():  # an earlier bundle's photos: replaced as a whole
+            shutil.rmtree(folder / PHOTO_FOLDER)
         for item in tmp.iterdir():
             os.replace(item, folder / item.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return Handover(folder, len(public), len(initiatives), len(link_table), len(summary["items"]), len(contacts))
+    return Handover(folder, len(public), len(initiatives), len(link_table), len(summary["items"]), len(contacts),
+                    len(photos))
+
+
+def _write_photos(ws, folder: Path, names: dict) -> pd.DataFrame:
+    """The approved photos of the bundle's public entries into ``folder/fotos``, and their table."""
+    photos = ws.photos(actor=Actor(None, "public"))
+    photos = photos[photos["asset_id"].isin(names).to_numpy()] if len(photos) else photos
+    rows = []
+    for photo in photos.itertuples():
+        image = ws.photo_image(photo.id, actor=Actor(None, "public"))
+        if image is None:
+            continue
+        (folder / PHOTO_FOLDER).mkdir(exist_ok=True)
+        (folder / PHOTO_FOLDER / f"{photo.id}.jpg").write_bytes(image)
+        rows.append({"id": photo.id, "asset_id": photo.asset_id, "name": names[photo.asset_id],
+                     "caption": photo.caption, "credit": photo.credit, "licence": photo.licence,
+                     "file": f"{PHOTO_FOLDER}/{photo.id}.jpg", "sha256": photo.sha256})
+    return pd.DataFrame(rows, columns=["id", "asset_id", "name", "caption", "credit", "licence", "file", "sha256"])
 
 
 def _in_area(frame: gpd.GeoDataFrame, code: str | None) -> gpd.GeoDataFrame:

@@ -257,17 +257,51 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
         warnings = story_warnings(story) + story_warnings(name) + story_warnings(sought)
         for code in dict.fromkeys(warnings) if is_public else ():
             notes.append(Problem(code, "fix_story_check", row=number, column="description"))
+    photos = _photo_files(checked.photos, Path(path).parent)  # every file checked before anything is written
+    for photo in photos:
+        for code in story_warnings(photo["caption"]):
+            notes.append(Problem(code, "fix_story_check", row=photo["row"], column="foto"))
     _report(progress, N_("progress_save"), 0, 1)
     try:
         with ws.transaction():
             report = ws.save_assets(assets, actor, take_over=take_over, first_row=checked.first_row)
             _add_activities(ws, checked.activities, actor)  # activiteit/wanneer columns: in the same transaction
+            for photo in photos:  # foto column: in the same transaction, each waiting for a coordinator
+                ws.add_photo(photo["asset_id"], photo["data"], caption=photo["caption"], credit=photo["credit"],
+                             name=photo["file"], actor=actor)
             ws.log_source("workshop", Path(path).name, "own data", "", checked.rows)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         return ImportResult(checked.rows, None, notes)
     return ImportResult(checked.rows, report, notes)
+
+
+def _photo_files(photos: pd.DataFrame, folder: Path) -> list[dict]:
+    """The photos a workshop file names, each read and checked (:func:`process_photo`); every problem
+    names its row and the ``foto`` column, and all of them are raised together before anything is written.
+
+    A file is looked for in the folder of the workshop file (or a folder below it), never outside it."""
+    from assetmap.layers.photos import process_photo, read_photo_file
+
+    found, problems = [], []
+    root = folder.resolve()
+    for photo in photos.to_dict("records") if len(photos) else []:
+        target = (root / photo["file"]).resolve()
+        try:
+            if not target.is_relative_to(root):
+                raise InputError("photo_outside_folder", "fix_photo_folder", name=photo["file"], folder=root.name)
+            if not target.is_file():  # named as the file names it: no server folder in the message
+                raise InputError("file_missing", "fix_check_path", path=photo["file"])
+            data = read_photo_file(target)
+            process_photo(data, photo["file"])
+        except InputError as exc:
+            problems += [Problem(p.code, p.fix, row=photo["row"], column="foto", **p.params) for p in exc.problems]
+            continue
+        found.append({**photo, "data": data})
+    if problems:
+        raise InputError(problems)
+    return found
 
 
 def _add_activities(ws, activities: pd.DataFrame, actor: str | None) -> None:

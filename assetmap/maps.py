@@ -19,7 +19,7 @@ elements, the base map, features) and :mod:`assetmap._map_html` (popups, lists, 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import folium
 import geopandas as gpd
@@ -91,7 +91,8 @@ __all__ = [
 
 def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = None, *,
               links: pd.DataFrame | None = None, lang: str = "nl", own_ids: Iterable[str] = (),
-              leaflet_base: str | None = None, tiles: bool = True, stale_months: int | None = None) -> folium.Map:
+              leaflet_base: str | None = None, tiles: bool = True, stale_months: int | None = None,
+              photos: Mapping[str, list[tuple[str, str]]] | None = None) -> folium.Map:
     """A map of assets: one toggleable FeatureGroup per building block, boundaries and a legend.
 
     Parameters
@@ -117,6 +118,9 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
     stale_months : int, optional
         The workspace's freshness limit: popups mark entries checked longer ago than this as such
         (default :data:`assetmap.settings.STALE_MONTHS`).
+    photos : mapping, optional
+        Asset id -> ``(src, caption)`` of its photos the viewer may see (approved, public entries
+        for a public map), shown in its popup with the caption as ``alt`` text.
 
     Returns
     -------
@@ -142,7 +146,8 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
             asset_id = row["id"]
             features.append(_point_feature(point, {
                 "popup": asset_popup(row, stories=stories.get(asset_id, ()), linked=linked.get(asset_id, ()),
-                                     lang=lang, own=asset_id in own, stale_months=stale_months),
+                                     lang=lang, own=asset_id in own, stale_months=stale_months,
+                                     photos=(photos or {}).get(asset_id, ())),
                 "tip": html.escape(plain_text(row.get("name"))),
                 "m": 1 if is_true(row.get("is_meeting_place")) else 0,
             }))

@@ -16,6 +16,8 @@ Files written (see :data:`SITE_FILES`):
 * ``leaflet/``: the vendored Leaflet (``static/leaflet``); ``icons/``: one SVG per building block;
 * ``agenda.ics`` and ``agenda/<CBS code>.ics``: the public activities as calendar feeds (the
   whole site, and per area), which the page links as "zet in je agenda";
+* ``photos/``: the thumbnails of the approved photos of the public entries (``<id>.jpg``, as stored:
+  no metadata), which the popups and the list show with their caption as ``alt`` text;
 * ``.assetmap-site.json``: the marker that says the folder is a publication (so a later
   publication may replace it, and nothing else is ever replaced).
 
@@ -85,7 +87,7 @@ MARKER = ".assetmap-site.json"
 SITE_FORMAT = 1
 #: The files and folders of a publication, besides :data:`MARKER`.
 SITE_FILES: tuple[str, ...] = ("index.html", "site.css", "site.js", "data.js", "assets.geojson", "leaflet", "icons",
-                               "agenda.ics", "agenda")
+                               "agenda.ics", "agenda", "photos")
 #: From this many assets on, the map draws circles on one canvas instead of one element per marker
 #: (keyboard users then open the places from the list, which holds the same content).
 CANVAS_FROM: int = 2000
@@ -109,7 +111,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
     N_("site_more_filters"), N_("site_coverage_none"), N_("site_coverage_details"), N_("site_updated"),
     N_("site_download"), N_("site_close"), N_("site_zoom_in"), N_("site_zoom_out"), N_("site_sections"),
-    N_("site_map_hint"), N_("site_map_hint_many"), N_("site_filters_title"),
+    N_("site_map_hint"), N_("site_map_hint_many"), N_("site_filters_title"), N_("site_photo_credit"),
     # When open and near me (filters of the resident map; the same texts as the app's).
     N_("filter_open"), N_("site_when_choice"), N_("filter_when_any"), N_("filter_when_now"), N_("filter_when_on"),
     N_("filter_day"), N_("filter_part"), N_("weekday_mo"), N_("weekday_tu"), N_("weekday_we"), N_("weekday_th"),
@@ -329,6 +331,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
     _add_checked(records, assets, ws.stale_months())
     week = opening.local_now().date()
     _add_week_hours(records, assets, ws.activities(), week)
+    _add_photos(records, ws)
     index = {r["i"]: k for k, r in enumerate(records)}
     present_categories = sorted({r["c"] for r in records if r.get("c")})
     return {
@@ -458,6 +461,21 @@ def _add_checked(records: list[dict], assets: gpd.GeoDataFrame, months: int) -> 
             record["ls"] = 1
 
 
+def _add_photos(records: list[dict], ws) -> None:
+    """Add ``ph`` (``[file, caption, credit]`` per photo) to the records of entries with approved
+    public photos; the photos are read as the public reads them, whatever actor ``ws`` has."""
+    photos = ws.photos(actor=Actor(None, "public"))
+    if photos.empty:
+        return
+    by_entry: dict[str, list] = {}
+    for row in photos.itertuples():
+        by_entry.setdefault(row.asset_id, []).append(
+            [f"photos/{row.id}.jpg", maps.plain_text(row.caption), maps.plain_text(row.credit)])
+    for record in records:
+        if record["i"] in by_entry:
+            record["ph"] = by_entry[record["i"]]
+
+
 def _add_week_hours(records: list[dict], assets: gpd.GeoDataFrame, activities: pd.DataFrame, week: date) -> None:
     """Add the opening times of one week to the records, as minutes since Monday 00:00 (computed here,
     so the page never parses OSM syntax): ``h`` the entry's own hours (left out when unknown), ``ah``
@@ -558,6 +576,13 @@ def _write_site(ws, folder: Path, data: dict) -> None:
     for name in ("site.css", "site.js"):
         shutil.copyfile(SITE_TEMPLATES / name, folder / name)
     shutil.copytree(LEAFLET_DIR, folder / "leaflet")
+    shown_photos = [p[0] for r in data["assets"] for p in r.get("ph", ())]
+    if shown_photos:
+        (folder / "photos").mkdir()
+        for name in shown_photos:  # the thumbnail: the site's size budget holds with many photos
+            image = ws.photo_image(Path(name).stem, thumbnail=True, actor=Actor(None, "public"))
+            if image is not None:
+                (folder / name).write_bytes(image)
     icons = folder / "icons"
     icons.mkdir()
     for block in data["blocks"]:

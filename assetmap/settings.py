@@ -134,6 +134,10 @@ TABLE_CODE_MAX_HOURS: float = 72.0
 REPORTS_TO_HIDE: int = int(os.environ.get("ASSETMAP_REPORTS_TO_HIDE") or 3)
 #: Longest reason a visitor may give with a report, or a coordinator with a rejection (characters).
 REASON_MAX_LENGTH: int = 500
+#: Longest caption of a photo (characters): a sentence that says what it shows (its alt text).
+PHOTO_CAPTION_MAX: int = 300
+#: Longest credit of a photo (characters): who made it.
+PHOTO_CREDIT_MAX: int = 200
 
 #: Folder the Data page publishes the static resident map to (``assetmap publish``); None: no button.
 #: From ``$ASSETMAP_PUBLISH_DIR``; the page reads this value each time it runs.

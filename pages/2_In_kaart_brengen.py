@@ -11,6 +11,7 @@ from shapely.geometry import Point
 
 from assetmap import maps, settings, ui
 from assetmap._ui_moderation import own_entry_states, saved_message
+from assetmap._ui_photos import photo_form
 from assetmap.errors import AssetmapError, PermissionDenied, render_error
 from assetmap.i18n import block_label, category_choices, category_label, code_label, t
 from assetmap.layers.schema import (
@@ -241,5 +242,8 @@ else:
             st.session_state.pop(version_key, None)
             ui.flash("success", t("deleted", lang, name=new_name.strip()) if remove else done)
             st.rerun()
+
+# ---------------------------------------------------------------- photos: stripped of location, approved first
+photo_form(view, actor, me, lang)
 
 st.caption(t("ws_view_note", lang))

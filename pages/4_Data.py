@@ -12,6 +12,7 @@ import streamlit as st
 
 from assetmap import export, imports, settings, ui
 from assetmap._ui_moderation import moderation_queue
+from assetmap._ui_photos import photo_queue
 from assetmap.errors import AssetmapError, InputError
 from assetmap.i18n import code_label, codes_label, t
 from assetmap.messages import text
@@ -31,6 +32,7 @@ state = st.session_state
 # ---------------------------------------------------------------- moderation (coordinators)
 # The setting, every waiting entry whole and the reported ones, decided several at once (assetmap._ui_moderation).
 moderation_queue(actor, lang)
+photo_queue(actor, lang)  # waiting photos, each with its entry (assetmap._ui_photos)
 
 
 # ---------------------------------------------------------------- accounts, table codes, moderation (coordinators)
@@ -138,7 +140,8 @@ if given and (check or do_import) and not ui.upload_too_large(uploaded, lang):
 st.subheader(t("export_title", lang))
 c1, c2 = st.columns(2)
 fmt = c1.radio(t("export_format", lang), export.FORMATS, key="export_format", horizontal=True,
-               format_func=lambda s: {".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".csv": "CSV"}[s])
+               format_func=lambda s: {".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".csv": "CSV",
+                                      ".zip": t("export_format_zip", lang)}[s])
 if coordinator:
     public = c2.radio(t("visibility", lang), [True, False], key="export_public",
                       format_func=lambda p: t("export_public" if p else "export_full", lang)) is True
@@ -164,7 +167,8 @@ if "export" in state and (coordinator or not state.get("_export_full", True)):  
     name, payload, rows = state["export"]
     st.caption(t("export_rows", lang, rows=rows))
     st.download_button(t("export_download", lang, name=name), payload, file_name=name, key="export_download",
-                       mime={".csv": "text/csv", ".geojson": "application/geo+json"}.get(Path(name).suffix,
+                       mime={".csv": "text/csv", ".geojson": "application/geo+json",
+                             ".zip": "application/zip"}.get(Path(name).suffix,
                                                                                         "application/geopackage+sqlite3"))
 
 # ---------------------------------------------------------------- template

@@ -73,6 +73,7 @@ def report_pdf(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> byte
             _link_list(flow, profile, lang)
             _network_page(flow, profile, lang)
             _sources(flow, profile, lang)
+            _photo_page(flow, profile, lang)
             flow.finish()
     return buffer.getvalue()
 
@@ -280,6 +281,30 @@ def _stories(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     _more(flow, len(stories) - MAX_LIST_ROWS, lang)
 
 
+def _photo_page(flow: _Flow, profile: AreaProfile, lang: str) -> None:
+    """A page of the stories' approved photos: a grid of 3 x 4, each with its caption and story."""
+    if not profile.photos:
+        return
+    from PIL import Image
+
+    fig = flow.page()
+    flow.heading(t("report_photos", lang))
+    columns, width, height = 3, 0.27, 0.15
+    for number, photo in enumerate(profile.photos):
+        row, column = divmod(number, columns)
+        left = flow.LEFT + column * (width + 0.03)
+        top = flow.y - row * (height + 0.055)
+        ax = fig.add_axes([left, top - height, width, height])
+        with Image.open(io.BytesIO(photo["thumbnail"])) as image:
+            ax.imshow(np.asarray(image.convert("RGB")))
+        ax.set_axis_off()
+        caption = photo["caption"] + (f" ({t('site_photo_credit', lang, credit=photo['credit'])})" if photo["credit"] else "")
+        for k, part in enumerate(textwrap.wrap(caption, 48)[:2] + [_clip(photo["story"], 48)]):
+            fig.text(left, top - height - 0.005 - k * 0.012, part, fontsize=6.5, va="top",
+                     color="#333" if k < 2 else "#666")
+    flow.y = flow.BOTTOM
+
+
 def _link_list(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     flow.heading(t("report_links", lang))
     if not profile.links:
@@ -454,6 +479,12 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
     stories = profile.stories()
     parts.append(_html_list([s["name"] + (f" ({t('report_about', lang, name=s['about'])})" if s["about"] else "")
                              + (f": {s['description']}" if s["description"] else "") for s in stories], lang))
+    if profile.photos:
+        parts.append(f"<h2>{e(t('report_photos', lang))}</h2>")
+        parts += [f"<figure><img src='data:image/jpeg;base64,{base64.b64encode(p['thumbnail']).decode('ascii')}' "
+                  f"alt='{e(p['caption'])}' style='max-width:45%;height:auto'><figcaption>{e(p['caption'])}"
+                  + (f" · {e(t('site_photo_credit', lang, credit=p['credit']))}" if p["credit"] else "")
+                  + f" — {e(p['story'])}</figcaption></figure>" for p in profile.photos]
     parts.append(f"<h2>{e(t('report_links', lang))}</h2>")
     parts.append(_html_list([f"{a} — {t('link_' + k, lang) if k in _LINK_KINDS else k} — {b}"
                              for a, k, b in profile.links], lang))

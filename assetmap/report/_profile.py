@@ -25,12 +25,14 @@ from assetmap.maps import plain_text
 from assetmap.messages import N_
 from assetmap.service import Actor
 
-__all__ = ["LEVEL_CODES", "NETWORK_BLOCKS", "SUGGESTIONS", "AreaProfile", "build_profile", "find_area"]
+__all__ = ["LEVEL_CODES", "MAX_PHOTOS", "NETWORK_BLOCKS", "SUGGESTIONS", "AreaProfile", "build_profile", "find_area"]
 
 #: Suggested new meeting places shown in a profile.
 SUGGESTIONS: int = 3
 #: The building blocks of the profile's network: the area's associations, institutions and places.
 NETWORK_BLOCKS: tuple[str, ...] = ("association", "institution", "resource")
+#: Most story photos on a profile's photo page (a grid of 3 x 4).
+MAX_PHOTOS: int = 12
 #: Code of the word for each level of area.
 LEVEL_CODES: dict[str, str] = {"gemeente": N_("report_level_gemeente"), "wijk": N_("report_level_wijk"),
                                "buurt": N_("report_level_buurt")}
@@ -86,6 +88,9 @@ class AreaProfile:
     network : assetmap.connections.Connections or None
         The public network of the area's associations, institutions and places (:data:`NETWORK_BLOCKS`),
         with what they link to outside it; people never in it.
+    photos : list of dict
+        The approved photos of the area's public stories (``story``, ``caption``, ``credit``,
+        ``thumbnail``: JPEG bytes as stored, no metadata), at most :data:`MAX_PHOTOS`.
     """
 
     code: str
@@ -107,6 +112,7 @@ class AreaProfile:
     filters: dict = field(default_factory=dict)
     place_counts: dict = field(default_factory=dict)
     network: object = None
+    photos: list = field(default_factory=list)
 
     def block_counts(self) -> dict[str, int]:
         """Number of public entries per building block and initiatives (every kind, 0 included)."""
@@ -177,6 +183,7 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
     profile.network = build_connections(assets, public_links, anonymous_people=True, area=code, level=level,
                                         blocks=NETWORK_BLOCKS)
     profile.sources = ws.sources()
+    profile.photos = _story_photos(ws, profile.assets, public)
     try:
         inputs = load_inputs(ws)
     except CoverageError:
@@ -200,6 +207,20 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
         local = dataclasses.replace(inputs, candidates=candidates.reset_index(drop=True))
         profile.suggestions = suggest_sites(local, result.minutes, result.speed_kmh, count=SUGGESTIONS)
     return profile
+
+
+def _story_photos(ws, assets: gpd.GeoDataFrame, public: Actor) -> list[dict]:
+    """The approved photos of the public stories among ``assets`` (the public reads them), oldest first."""
+    stories = assets[(assets["building_block"] == "story").fillna(False).to_numpy()] if len(assets) else assets
+    names = dict(zip(stories["id"], stories["name"].astype(object))) if len(stories) else {}
+    found = []
+    for photo in ws.photos(actor=public).itertuples():
+        if photo.asset_id in names and len(found) < MAX_PHOTOS:
+            image = ws.photo_image(photo.id, thumbnail=True, actor=public)
+            if image is not None:
+                found.append({"story": plain_text(names[photo.asset_id]), "caption": plain_text(photo.caption),
+                              "credit": plain_text(photo.credit), "thumbnail": image})
+    return found
 
 
 def _in_area(assets: gpd.GeoDataFrame, code: str, level: str) -> np.ndarray:

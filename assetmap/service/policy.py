@@ -19,7 +19,8 @@ from assetmap.layers.initiatives import is_owner, split_list
 __all__ = [
     "OWNER_FIELDS", "OWNER_PREFIX", "check_entry_write", "check_owner_edit", "is_entry_owner", "owner_actor",
     "may_issue_update_links", "check_issue_update_links",
-    "ACCOUNT_ROLES", "ROLES", "Actor", "ActorLike", "at_least", "belongs_to", "check_change", "check_decide_reports",
+    "ACCOUNT_ROLES", "ROLES", "Actor", "ActorLike", "at_least", "belongs_to", "check_add_photo", "check_change",
+    "check_decide_reports", "check_remove_photo",
     "check_manage", "check_report", "check_restore", "check_take_over", "check_unarchive", "check_write",
     "higher_role", "is_account_role", "is_participant", "is_role", "may_decide_reports", "may_explore_coverage",
     "may_manage", "may_report", "may_see_coverage", "may_write", "owns", "rank", "role_above", "role_at_least",
@@ -442,6 +443,59 @@ def check_unarchive(actor: Actor, entry, entry_id: str) -> None:
     """
     if is_participant(actor) and not owns(actor, entry):
         raise PermissionDenied("permission_not_yours", id=entry_id)
+
+
+# ---------------------------------------------------------------------- photos
+def check_add_photo(actor: Actor, entry, entry_id: str) -> None:
+    """Refuse a photo on a person's entry (``individual``) by anyone but its owner, a coordinator too.
+
+    Any other entry the actor may see takes a photo from anyone who may write: it waits for a
+    coordinator before it is public in any case.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who adds the photo.
+    entry : mapping
+        The stored entry (``building_block``, ``added_by``, ``owners``).
+    entry_id : str
+        Its id, for the error.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_public_read_only`` for the public; ``permission_photo_person`` for a person's
+        entry that is not the actor's own.
+    """
+    check_write(actor)
+    if entry.get("building_block") == "individual" and not owns(actor, entry):
+        raise PermissionDenied("permission_photo_person", id=entry_id)
+
+
+def check_remove_photo(actor: Actor, photo, entry, photo_id: str) -> None:
+    """Refuse removing a photo to anyone but a coordinator, the one who added it, and the entry's owners.
+
+    Parameters
+    ----------
+    actor : Actor
+        Who removes it.
+    photo : mapping
+        The stored photo (``added_by``).
+    entry : mapping
+        Its entry (``added_by``, ``owners``); empty when the entry is gone.
+    photo_id : str
+        The photo's id, for the error.
+
+    Raises
+    ------
+    PermissionDenied
+        ``permission_not_yours``.
+    """
+    check_write(actor)
+    if may_manage(actor):
+        return
+    if not actor.pseudonym or (photo.get("added_by") != actor.pseudonym and not (entry and owns(actor, entry))):
+        raise PermissionDenied("permission_not_yours", id=photo_id)
 
 
 # ---------------------------------------------------------------------- reports and coverage

@@ -125,7 +125,7 @@ class Retention(_Core):  # numpydoc ignore=PR01
     def forget(self, pseudonym: str, actor: ActorLike = None, *, dry_run: bool = False) -> dict[str, int]:
         """The right to erasure: delete a person's private entries, anonymise their pseudonym elsewhere.
 
-        Their private entries go with their links, activities, place in the queue and history rows.
+        Their private entries go with their links, activities, photos, place in the queue and history rows.
         Their public and group entries stay (a buurt's map keeps its places), without their name, and
         their name leaves every history row and every list of owners.
 
@@ -168,6 +168,7 @@ class Retention(_Core):  # numpydoc ignore=PR01
                     self.store.delete("links", {column: private})
                 self.store.delete("activities", {"asset_id": private})
                 self.store.delete("moderation_queue", {"asset_id": private})
+                self.store.delete("photos", {"asset_id": private})
                 self.store.delete("history", {"asset_id": private})
                 self.store.delete("assets", {"id": private})
                 self._people_changed = True
@@ -195,7 +196,8 @@ class Retention(_Core):  # numpydoc ignore=PR01
             entries they added or own, geometry as WKT), ``activities`` they added, ``history`` (the
             changes they made: entry id, action and time), ``waiting`` (their entries in the
             moderation queue), ``account`` (name, role, created and lock, never the password hash) and
-            ``table_codes`` they issued (created and expiry, never the code or its hash).
+            ``table_codes`` they issued (created and expiry, never the code or its hash) and
+            ``photos`` they added (caption, credit, status, checksums; not the image bytes).
 
         Raises
         ------
@@ -221,6 +223,8 @@ class Retention(_Core):  # numpydoc ignore=PR01
             "activities": _plain(self.store.read("activities", {"added_by": name})),
             "history": _plain(history[["fid", "asset_id", "action", "at"]]),
             "waiting": _plain(self.store.read("moderation_queue", {"requested_by": name})),
+            # Their photos as stored, without the image bytes (the entry's owner sees those in the app).
+            "photos": _plain(self.store.read("photos", {"added_by": name}).drop(columns=["image", "thumbnail"])),
             "account": (_plain(account) or [None])[0],
             "table_codes": _plain(codes),
         }
@@ -303,10 +307,9 @@ class Retention(_Core):  # numpydoc ignore=PR01
             for name in [who, *split_list(owners)]:
                 if isinstance(name, str) and name and name not in seen and (name not in last or str(at) > last[name]):
                     last[name] = str(at)
-        for table in ("activities", "moderation_queue"):
+        for table, column in (("activities", "added_by"), ("moderation_queue", "requested_by"), ("photos", "added_by")):
             frame = self.store.read(table)
-            column = "added_by" if table == "activities" else "requested_by"
-            time = "created_at" if "created_at" in frame.columns else "at"
+            time = next((c for c in ("created_at", "added_at", "at") if c in frame.columns), "at")
             for who, at in zip(frame[column], frame[time].fillna("") if time in frame.columns else [""] * len(frame)):
                 if isinstance(who, str) and who and (who not in last or str(at) > last[who]):
                     last[who] = str(at)
@@ -348,7 +351,8 @@ class Retention(_Core):  # numpydoc ignore=PR01
             self.store.delete("history", {"fid": [int(f) for f in rows["fid"]]})
             self.store.insert("history", rows, keep_fid=True)
         for table, column, key in (("activities", "added_by", "id"), ("links", "added_by", "id"),
-                                   ("moderation_queue", "requested_by", "asset_id")):
+                                   ("moderation_queue", "requested_by", "asset_id"), ("photos", "added_by", "id"),
+                                   ("photos", "decided_by", "id")):
             frame = self.store.read(table)
             hit = frame[frame[column].isin(gone).to_numpy()] if len(frame) else frame
             if table == "activities":

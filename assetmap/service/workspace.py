@@ -14,6 +14,7 @@ from assetmap.service.freshness import Freshness
 from assetmap.service.initiatives import Initiatives
 from assetmap.service.labels import Labels
 from assetmap.service.map_data import MapData
+from assetmap.service.photos import Photos
 from assetmap.service.policy import Actor
 from assetmap.service.reports import Reports
 from assetmap.service.retention import Retention
@@ -23,11 +24,12 @@ from assetmap.storage import create_store, location_exists, open_store
 __all__ = ["Workspace", "create_workspace", "open_workspace"]
 
 
-class Workspace(Initiatives, Reports, Accounts, Activities, Labels, MapData, Retention, Freshness, UpdateLinks):
+class Workspace(Initiatives, Reports, Photos, Accounts, Activities, Labels, MapData, Retention, Freshness,
+                UpdateLinks):
     """A workspace seen through the editing service.
 
     Its methods come from the parts of the service, each built on the same core: entries and
-    initiatives, moderation and reports, accounts and table codes, activities, labels and map data,
+    initiatives, moderation and reports, photos, accounts and table codes, activities, labels and map data,
     retention (expiry of pseudonyms, erasure, access, status), freshness (entries nobody checked for
     too long) and update links (an entry's owner keeps it up to date).
 

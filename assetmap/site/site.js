@@ -92,6 +92,11 @@
     if (a.f !== undefined) { facts.push(t('free_entry') + ': ' + t(a.f ? 'yes' : 'no')); }
     if (a.lc) { facts.push(t('site_last_checked', {date: a.lc}) + (a.ls ? ' · ' + t('site_not_checked_recently') : '')); }
     if (facts.length) { box.appendChild(el('ul', null, facts.map(function (f) { return el('li', {text: f}); }))); }
+    (a.ph || []).forEach(function (p) {  // approved photos: the caption is the alt text
+      box.appendChild(el('figure', {class: 'photo'}, [
+        el('img', {src: p[0], alt: p[1] || '', loading: 'lazy', width: 320}),
+        el('figcaption', {text: (p[1] || '') + (p[2] ? ' · ' + t('site_photo_credit', {credit: p[2]}) : '')})]));
+    });
     if (a.s) {
       box.appendChild(el('p', {class: 'sub', text: t('stories_here')}));
       box.appendChild(el('ul', null, a.s.map(function (s) {

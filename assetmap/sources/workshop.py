@@ -34,6 +34,7 @@ from assetmap.messages import N_, Message
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "ACTIVITY_COLUMNS",
+    "PHOTO_COLUMNS",
     "HEADER_ALIASES",
     "BUILDING_BLOCK_ALIASES",
     "VISIBILITY_ALIASES",
@@ -99,7 +100,17 @@ HEADER_ALIASES: dict[str, str] = {
         ("activity_free", ("activiteit_gratis", "activity_free")),
         ("activity_walk_in", ("inloop", "vrije_inloop", "walk_in", "activity_walk_in")),
     ) for alias in aliases},
+    # Photos of the row's entry: file names in the folder of the workshop file (see PHOTO_COLUMNS).
+    **{alias: field for field, aliases in (
+        ("photo", ("foto", "fotos", "photo", "photos", "afbeelding")),
+        ("photo_caption", ("foto_onderschrift", "onderschrift", "bijschrift", "photo_caption", "caption")),
+        ("photo_credit", ("foto_maker", "fotograaf", "maker", "photo_credit", "credit")),
+    ) for alias in aliases},
 }
+#: Columns of a row's photos: ``foto`` names one file or several (``;`` between them) in the folder
+#: of the workshop file; ``foto_onderschrift`` (its alt text; default the entry's name) and
+#: ``foto_maker`` go with every photo of the row.
+PHOTO_COLUMNS: tuple[str, ...] = ("photo", "photo_caption", "photo_credit")
 #: Columns of an activity on a row -> the activity field they fill. A row with ``activiteit`` and
 #: ``wanneer`` adds that activity to the row's place or association (``activiteit_voor_wie``,
 #: ``activiteit_gratis`` and ``inloop`` are optional).
@@ -171,6 +182,8 @@ class WorkshopImport:
     grid_cells: dict[int, str] = field(default_factory=dict)
     #: Activities of the rows' places and associations, with their ``asset_id`` and ``row``.
     activities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Photos the rows name: ``asset_id``, ``row``, ``file`` (as written), ``caption`` and ``credit``.
+    photos: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def rows(self) -> int:
@@ -269,7 +282,8 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     rows = pd.Series(positions + first_row)
     table = table.reset_index(drop=True)
     activity_cells = table[[c for c in ACTIVITY_COLUMNS if c in table.columns]]
-    table = table.drop(columns=list(activity_cells.columns))
+    photo_cells = table[[c for c in PHOTO_COLUMNS if c in table.columns]]
+    table = table.drop(columns=list(activity_cells.columns) + list(photo_cells.columns))
     _map_aliases(table)
     grid_cells: dict[int, str] = {}
     points = geometry if geometry is not None else _locate(table, rows, boundaries, problems, grid_cells)
@@ -291,7 +305,25 @@ def table_to_assets(table: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
         explicit = assets["buurt_code"].copy()
         assets = assign_codes(assets, boundaries)
         assets["buurt_code"] = assets["buurt_code"].fillna(explicit)
-    return WorkshopImport(assets, notes, first_row, grid_cells, activities)
+    return WorkshopImport(assets, notes, first_row, grid_cells, activities, _photos(photo_cells, assets, rows))
+
+
+def _photos(cells: pd.DataFrame, assets: gpd.GeoDataFrame, rows: pd.Series) -> pd.DataFrame:
+    """The photo files that rows name, one row each, with the row's asset id, caption and credit."""
+    if "photo" not in cells.columns:
+        return pd.DataFrame()
+    found = []
+    for position, value in enumerate(cells["photo"]):
+        if not _filled(value):
+            continue
+        caption = cells["photo_caption"].iloc[position] if "photo_caption" in cells.columns else None
+        credit = cells["photo_credit"].iloc[position] if "photo_credit" in cells.columns else None
+        for name in (n.strip() for n in str(value).split(";")):
+            if name:
+                found.append({"asset_id": assets["id"].iloc[position], "row": int(rows.iloc[position]), "file": name,
+                              "caption": caption if _filled(caption) else assets["name"].iloc[position],
+                              "credit": credit if _filled(credit) else None})
+    return pd.DataFrame(found)
 
 
 def _in_the_files_words(problem: Problem, headers: dict[str, str]) -> Problem:

@@ -17,7 +17,7 @@ import pandas as pd
 from assetmap.layers.schema import ACTIVITY_FIELDS, ASSET_FIELDS, BOUNDARY_FIELDS, LINK_FIELDS
 from assetmap.storage import _gpkg
 
-__all__ = ["ACCOUNTS", "ENTRY_REPORTS", "HISTORY", "MODERATION_QUEUE", "OWNER_CHANGES", "PRIVATE_TABLES", "TABLES",
+__all__ = ["ACCOUNTS", "ENTRY_REPORTS", "HISTORY", "MODERATION_QUEUE", "OWNER_CHANGES", "PHOTOS", "PRIVATE_TABLES", "TABLES",
            "TABLE_CODES", "TableSpec", "UPDATE_LINKS", "Where"]
 
 
@@ -109,12 +109,22 @@ UPDATE_LINKS = TableSpec({"id": "TEXT", "code_hash": "TEXT", "asset_id": "TEXT",
 OWNER_CHANGES = TableSpec({"id": "TEXT", "asset_id": "TEXT", "kind": "TEXT", "target_id": "TEXT", "payload": "TEXT",
                            "link_id": "TEXT", "at": "TEXT", "status": "TEXT", "decided_by": "TEXT",
                            "decided_at": "TEXT"}, None, "id", "Changes by entry owners waiting for a coordinator")
+#: Photos of entries: the display image and thumbnail (clean JPEGs, see :mod:`assetmap.layers.photos`)
+#: with their SHA-256 checksums, caption (the alt text), credit and licence. ``status`` is ``pending``
+#: until a coordinator decides (``approved`` or ``rejected``, with ``reason``): only an approved photo
+#: of a public entry is ever public.
+PHOTOS = TableSpec({"id": "TEXT", "asset_id": "TEXT", "caption": "TEXT", "credit": "TEXT", "licence": "TEXT",
+                    "status": "TEXT", "reason": "TEXT", "added_by": "TEXT", "added_at": "TEXT", "decided_by": "TEXT",
+                    "decided_at": "TEXT", "width": "INTEGER", "height": "INTEGER", "mime": "TEXT", "sha256": "TEXT",
+                    "thumbnail_sha256": "TEXT", "image": "BLOB", "thumbnail": "BLOB"}, None, "id",
+                   "Photos of entries (clean JPEGs, no metadata) with their checksums")
 
 #: Tables of the workspace that are no GeoPackage layer (not in ``gpkg_contents``): only the service
 #: reads and writes them, never an export or a GIS tool.
 PRIVATE_TABLES: dict[str, TableSpec] = {"history": HISTORY, "accounts": ACCOUNTS, "table_codes": TABLE_CODES,
                                         "moderation_queue": MODERATION_QUEUE, "entry_reports": ENTRY_REPORTS,
-                                        "update_links": UPDATE_LINKS, "owner_changes": OWNER_CHANGES}
+                                        "update_links": UPDATE_LINKS, "owner_changes": OWNER_CHANGES,
+                                        "photos": PHOTOS}
 
 #: A filter for :meth:`GeoPackageStore.read` and :meth:`GeoPackageStore.delete`: column -> value
 #: (``None`` matches NULL) or a list of values (any of them).

@@ -36,6 +36,7 @@ from assetmap.storage._migrations import (  # noqa: F401
     _add_access_tables,
     _add_initiative_fields,
     _add_meeting_place_fields,
+    _add_photos,
     _add_reports_and_decisions,
     _add_table_code_pseudonym,
     _add_update_links,
@@ -46,6 +47,7 @@ from assetmap.storage._tables import (  # noqa: F401
     ACCOUNTS,
     HISTORY,
     MODERATION_QUEUE,
+    PHOTOS,
     PRIVATE_TABLES,
     TABLE_CODES,
     TABLES,
@@ -68,7 +70,7 @@ from assetmap.storage._values import (  # noqa: F401
     plain_values,
 )
 
-__all__ = ["ACCOUNTS", "HISTORY", "MIGRATIONS", "MIGRATIONS_SQL", "MODERATION_QUEUE", "PRIVATE_TABLES",
+__all__ = ["ACCOUNTS", "HISTORY", "MIGRATIONS", "MIGRATIONS_SQL", "MODERATION_QUEUE", "PHOTOS", "PRIVATE_TABLES",
            "SCHEMA_VERSION", "TABLES", "TABLE_CODES", "GeoPackageStore", "TableSpec", "Where", "plain_value",
            "plain_values", "repair"]
 
@@ -124,6 +126,7 @@ class GeoPackageStore:
                 _add_reports_and_decisions(conn)  # also stores moderation 'on': a new workspace moderates
                 _add_table_code_pseudonym(conn)
                 _add_update_links(conn)
+                _add_photos(conn)
                 for name, spec in TABLES.items():
                     _create_table(conn, name, spec)
                 conn.execute("INSERT INTO workspace_meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))

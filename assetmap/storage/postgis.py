@@ -318,6 +318,7 @@ class PostgisStore:
                                                         codes=self._t("table_codes"),
                                                         update_links=self._t("update_links"),
                                                         owner_changes=self._t("owner_changes"),
+                                                        photos=self._t("photos"),
                                                         meta=self._t("workspace_meta")))
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
