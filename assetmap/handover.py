@@ -42,14 +42,16 @@ from assetmap.layers.schema import INITIATIVE
 from assetmap.privacy import handover_contacts, mask_contact_details
 from assetmap.service import Actor
 
-__all__ = ["GEOPACKAGE", "BUNDLE_FILES", "CHANGES_DAYS", "INITIATIVE_COLUMNS", "PHOTO_FOLDER", "Handover", "write_handover"]
+__all__ = ["GEOPACKAGE", "BUNDLE_FILES", "CHANGES_DAYS", "INITIATIVE_COLUMNS", "PHOTO_FOLDER", "Handover",
+           "write_handover"]
 
 #: The GeoPackage of the bundle.
 GEOPACKAGE = "overdracht.gpkg"
 #: The bundle's folder of photo files.
 PHOTO_FOLDER = "fotos"
-#: Every file a bundle holds (what ``--force`` may replace in a folder that holds files already).
-BUNDLE_FILES = (GEOPACKAGE, "kaart.html", "changes.json", "README.md", "index.html", PHOTO_FOLDER)
+#: Every file a bundle holds (and :data:`PHOTO_FOLDER` when it has photos): what ``--force`` may replace
+#: in a folder that holds files already.
+BUNDLE_FILES = (GEOPACKAGE, "kaart.html", "changes.json", "README.md", "index.html")
 #: How far back the bundle's changes go, by default (days).
 CHANGES_DAYS = 365
 #: Columns of the open initiatives, as the successor reads them.
@@ -122,7 +124,7 @@ def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since
     PermissionDenied
         The workspace's actor is not a coordinator.
     """
-    folder = check_folder(out, force=force, workspace=ws.path, names=BUNDLE_FILES)
+    folder = check_folder(out, force=force, workspace=ws.path, names=(*BUNDLE_FILES, PHOTO_FOLDER))
     boundaries = ws.boundaries()
     code = area.strip().upper() if area else None
     if code and not (boundaries["code"] == code).any():
@@ -179,7 +181,7 @@ def write_handover(ws, out: str | os.PathLike, area: str | None = None, *, since
                                        encoding="utf-8")
         (tmp / "index.html").write_text(_overview(area_name, initiatives, link_table, summary, contacts, lang),
                                         encoding="utf-8")
-        check_folder(folder, force=True, workspace=ws.path, names=BUNDLE_FILES)  # again, just before
+        check_folder(folder, force=True, workspace=ws.path, names=(*BUNDLE_FILES, PHOTO_FOLDER))  # again, just before
         if (folder / PHOTO_FOLDER).is_dir():  # an earlier bundle's photos: replaced as a whole
             shutil.rmtree(folder / PHOTO_FOLDER)
         for item in tmp.iterdir():

@@ -344,12 +344,13 @@ def test_cli_agenda_prints_a_month_with_qr_codes_to_the_site(delft_copy, tmp_pat
 def test_an_old_workspace_gets_the_update_link_tables(delft_copy):
     import sqlite3
 
-    from assetmap.storage._migrations import SCHEMA_VERSION
+    from assetmap.storage._migrations import MIGRATIONS, SCHEMA_VERSION, _add_update_links
 
+    before = next(version for version, step in MIGRATIONS.items() if step is _add_update_links)
     conn = sqlite3.connect(delft_copy)
     conn.execute("DROP TABLE update_links")
     conn.execute("DROP TABLE owner_changes")
-    conn.execute("UPDATE workspace_meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION - 1),))
+    conn.execute("UPDATE workspace_meta SET value = ? WHERE key = 'schema_version'", (str(before),))
     conn.commit()
     conn.close()
     with open_workspace(delft_copy) as ws:
@@ -364,8 +365,10 @@ def test_update_links_on_a_server_workspace_new_and_migrated(postgis_uri):
     import psycopg
 
     from assetmap.storage import SCHEMA_VERSION
+    from assetmap.storage._migrations import MIGRATIONS, _add_update_links
     from assetmap.storage.postgis import parse_uri
 
+    before = next(version for version, step in MIGRATIONS.items() if step is _add_update_links)
     with create_workspace(postgis_uri) as ws:
         place = ws.add_entry({"name": "Buurthuis De Hoven", "building_block": "institution", "visibility": "public"},
                              Point(4.37, 52.0))
@@ -376,7 +379,7 @@ def test_update_links_on_a_server_workspace_new_and_migrated(postgis_uri):
         conn.execute(f'DROP TABLE "{schema}".update_links')
         conn.execute(f'DROP TABLE "{schema}".owner_changes')
         conn.execute(f"UPDATE \"{schema}\".workspace_meta SET value = %s WHERE key = 'schema_version'",
-                     (str(SCHEMA_VERSION - 1),))
+                     (str(before),))
     with open_workspace(postgis_uri) as ws:
         assert ws.schema_version() == SCHEMA_VERSION and ws.update_links().empty and ws.owner_changes().empty
         owner = ws.redeem_update_link(ws.issue_update_link(place, days=5)[0])

@@ -377,8 +377,8 @@ def test_the_handover_carries_the_approved_photos_of_public_entries_only(denhaag
         hidden = [ws.add_photo(private, phone_photo(), caption="De schuur", actor=COORDINATOR)["id"]]
         ws.approve_photos([approved["id"], *hidden], actor=COORDINATOR)
         hidden.append(ws.add_photo(shown, phone_photo(), caption="Wacht nog", actor=TABLE)["id"])
-        for _ in range(2):  # a second bundle replaces the first, photos too
-            done = write_handover(ws, tmp_path / "overdracht")
+        for again in (False, True):  # a second bundle (--force) replaces the first, photos too
+            done = write_handover(ws, tmp_path / "overdracht", force=again)
     assert done.photos == 1
     files = sorted(p.name for p in (tmp_path / "overdracht" / PHOTO_FOLDER).iterdir())
     assert files == [f"{approved['id']}.jpg"]

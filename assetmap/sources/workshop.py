@@ -172,6 +172,9 @@ class WorkshopImport:
     activities : pandas.DataFrame
         The activities the rows name (see :data:`ACTIVITY_COLUMNS`), checked, each with the
         ``asset_id`` of its row's asset and that ``row``; empty when the file names none.
+    photos : pandas.DataFrame
+        The photos the rows name (``asset_id``, ``row``, ``file`` as written, ``caption``,
+        ``credit``), read and checked; empty when the file names none.
     """
 
     assets: gpd.GeoDataFrame
