@@ -286,7 +286,7 @@ def test_keyboard_walk_reaches_the_map_controls_and_opens_and_closes_a_marker(lo
     frames[0].locator(".leaflet-marker-icon").first.wait_for()
     # Nothing has been focused since the page loaded: the first Tab goes to the top of the page.
     stops = []
-    for _ in range(20):
+    for _ in range(30):  # the menu, the skip link, the filters, then the map
         page.keyboard.press("Tab")
         stops.append(page.evaluate(_FOCUSED))
         if "leaflet-control-zoom-in" in stops[-1]["cls"]:

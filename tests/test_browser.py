@@ -120,7 +120,7 @@ def clicked_entry(server, browser):
         _wait_idle(page)
         name = page.get_by_role("textbox", name=i18n.t("name", "nl"), exact=True)
         name.fill(CLICKED_NAME)
-        page.get_by_role("button", name=i18n.t("save", "nl")).click()
+        page.get_by_role("button", name=i18n.t("save", "nl"), exact=True).click()
         page.get_by_text(f"Opgeslagen: {CLICKED_NAME}").first.wait_for()
         page.screenshot(path=str(ARTIFACTS / "3_in_kaart_brengen.png"), full_page=True)
         assert page.dialogs == []
@@ -454,7 +454,7 @@ def test_8_public_server_shows_no_control_no_hidden_entry_and_no_path_on_any_url
             assert not set(buttons) & set(ADMIN_LABELS), (path, buttons)
             menu = links.all_inner_texts()
             assert [m.splitlines()[-1].strip() for m in menu] == [
-                i18n.page_title(key, "nl") for key in ("home", "map", "gaps", "statement")], path
+                i18n.page_title(key, "nl") for key in ("home", "map", "gaps", "page_connections", "statement")], path
             if path in ("/In_kaart_brengen", "/Data"):
                 assert denied in text, path
             else:

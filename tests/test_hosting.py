@@ -464,7 +464,7 @@ def _save_on_one_process_and_see_it_on_the_other(base: str, access_log: Path, po
             arg=i18n.t("lat", "nl"))
         _wait_idle(writer)
         writer.get_by_role("textbox", name=i18n.t("name", "nl"), exact=True).fill(SAVED_NAME)
-        writer.get_by_role("button", name=i18n.t("save", "nl")).click()
+        writer.get_by_role("button", name=i18n.t("save", "nl"), exact=True).click()
         writer.get_by_text(f"Opgeslagen: {SAVED_NAME}").first.wait_for()
         writer.screenshot(path=str(tmp_path / "writer.png"), full_page=True)
         assert not problems, problems

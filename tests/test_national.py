@@ -41,8 +41,22 @@ def _synthetic_city():
     return module
 
 
+@pytest.fixture(scope="module", autouse=True)
+def plain_main():
+    """Dask starts its worker processes with multiprocessing's spawn, which runs ``__main__`` again in
+    each; in a full test run an AppTest earlier may have left a page script there. A user's
+    ``assetmap batch`` has the CLI there (guarded by ``if __name__ == "__main__"``)."""
+    import sys
+    import types
+
+    kept = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    yield
+    sys.modules["__main__"] = kept
+
+
 @pytest.fixture(scope="module")
-def country(tmp_path_factory):
+def country(plain_main, tmp_path_factory):
     folder = tmp_path_factory.mktemp("country")
     counts = _synthetic_city().build_city(1, folder, cities=CITIES)
     return folder, counts
