@@ -136,7 +136,8 @@ def _shown_value(field: str, value, lang: str) -> str:
 
 
 def asset_list_html(assets: gpd.GeoDataFrame, links: pd.DataFrame | None = None, *, lang: str = "nl",
-                    area_names: Mapping[str, str] | None = None, area_column: str | None = None) -> str:
+                    area_names: Mapping[str, str] | None = None, area_column: str | None = None,
+                    photos: Mapping[str, list[tuple[str, str]]] | None = None) -> str:
     """The text equivalent of :func:`assetmap.maps.asset_map`: one list item per asset with its popup's details.
 
     Each item holds what the asset's popup holds (name, building block, category, description,
@@ -155,6 +156,9 @@ def asset_list_html(assets: gpd.GeoDataFrame, links: pd.DataFrame | None = None,
         Area code -> area name.
     area_column : str, optional
         Column of ``assets`` with the area code (``buurt_code`` or ``wijk_code``).
+    photos : mapping, optional
+        Asset id -> ``(src, caption)`` of the photos the viewer may see, shown as in the popup
+        (the caption as ``alt`` text).
 
     Returns
     -------
@@ -169,7 +173,7 @@ def asset_list_html(assets: gpd.GeoDataFrame, links: pd.DataFrame | None = None,
         area = names.get(plain_text(row.get(area_column))) if area_column else None
         where = f"<br>{t('area', lang)}: {html.escape(plain_text(area))}" if area else ""
         items.append("<li>" + asset_popup(row, stories=stories.get(asset_id, ()), linked=linked.get(asset_id, ()),
-                                          lang=lang) + where + "</li>")
+                                          lang=lang, photos=(photos or {}).get(asset_id, ())) + where + "</li>")
     return f"<ul class='assetmap-list'>{''.join(items)}</ul>"
 
 

@@ -249,4 +249,4 @@ def public_list_html(path: str, version: tuple[int, int], lang: str, ids: tuple[
     area_names = dict(zip(areas["code"], areas["name"].astype(object))) if len(areas) else {}
     listed = assets.sort_values("name", key=lambda names: names.fillna("").str.casefold(), kind="stable")
     return maps.asset_list_html(listed, data["links"], lang=lang, area_names=area_names,
-                                area_column=f"{level}_code")
+                                area_column=f"{level}_code", photos=data["photos"])

@@ -77,7 +77,7 @@ with st.expander(t("map_list", lang), expanded=True):
     if len(shown):
         # A scrolling region of its own, reachable with the keyboard (tabindex) and named for screen readers.
         listing = maps.asset_list_html(shown, data["links"], lang=lang, area_names=area_names,
-                                       area_column=f"{level}_code") if near \
+                                       area_column=f"{level}_code", photos=data["photos"]) if near \
             else ui.public_list_html(str(path), version, lang, shown_ids)
         st.html(f'<div class="assetmap-scroll" tabindex="0" role="region" aria-label="{html.escape(t("map_list", lang))}">'
                 + listing + "</div>")

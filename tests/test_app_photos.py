@@ -69,7 +69,7 @@ def test_the_coordinator_approves_a_waiting_photo_on_the_data_page(mixed_workspa
     assert i18n.t("photo_queue_none", "nl") in [c.value for c in at.caption]
 
 
-def test_the_residents_map_shows_approved_photos_in_popups_and_nothing_else(mixed_workspace):
+def test_the_residents_map_shows_approved_photos_in_popups_and_its_list_and_nothing_else(mixed_workspace):
     from test_app import MAP_PAGE
     from test_app_access import page_text
 
@@ -79,7 +79,13 @@ def test_the_residents_map_shows_approved_photos_in_popups_and_nothing_else(mixe
         shown = ws.add_photo(entry, phone_photo(), caption="Het bankje in de zon", actor=Actor(ME, "workshop"))["id"]
         ws.add_photo(entry, phone_photo(), caption="Wacht nog op goedkeuring", actor=Actor(ME, "workshop"))
         ws.approve_photos([shown], COORDINATOR)
-    text = page_text(run(MAP_PAGE))
+    at = run(MAP_PAGE)
+    text = page_text(at)
     text = text.replace("\\'", "'")  # the component's arguments are quoted text
     assert "alt='Het bankje in de zon'" in text and "data:image/jpeg;base64," in text
     assert "Wacht nog op goedkeuring" not in text
+    # The list under the map (its text equivalent) shows the same photo in the entry's item, no other.
+    listing = next(e.proto.body for e in at.get("html") if "assetmap-list" in e.proto.body)
+    item = next(li for li in listing.split("<li>") if "Bankje met foto" in li)
+    assert "alt='Het bankje in de zon'" in item and "data:image/jpeg;base64," in item
+    assert listing.count("data:image/jpeg;base64,") == 1 and "Wacht nog op goedkeuring" not in listing
