@@ -117,14 +117,24 @@
   map.attributionControl.setPrefix(false);
   // The attribution is on the map itself, so it shows also when the tiles cannot load.
   map.attributionControl.addAttribution(S.attribution.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
-  var tiles = L.tileLayer(S.tiles, {maxZoom: 19}).addTo(map);
   // Offline, the streets, water and green of the workspace (assetmap.basemap) stand in for the tiles;
   // the first tile that loads takes their place, so online nothing changes.
+  var base = null;
   if (S.basemap && S.basemap.features.length) {
-    var base = L.geoJSON(S.basemap, {interactive: false, style: function (f) {
+    base = L.geoJSON(S.basemap, {interactive: false, style: function (f) {
       return S.basemap_style[f.properties.kind] || {};
     }}).addTo(map);
-    tiles.once('tileload', function () { map.removeLayer(base); });
+  }
+  // A browser that knows it is offline asks for no tile (each would be an error in its console);
+  // the tiles come when it is back online.
+  function addTiles() {
+    var tiles = L.tileLayer(S.tiles, {maxZoom: 19}).addTo(map);
+    if (base) { tiles.once('tileload', function () { map.removeLayer(base); }); }
+  }
+  if (navigator.onLine === false) {
+    window.addEventListener('online', addTiles, {once: true});
+  } else {
+    addTiles();
   }
   if (S.boundaries.features.length) {
     L.geoJSON(S.boundaries, {interactive: false, style: function (f) {
