@@ -14,7 +14,7 @@ Prints the four scores, LCP, CLS, TBT and FCP of each run (median over ``--runs`
 the date; the exit code is 0 when the medians meet the targets of issue #31.
 
     npm ci --prefix bench/lighthouse
-    .venv/bin/python bench/site_lighthouse.py [--runs 3] [--out FOLDER]
+    .venv/bin/python bench/site_lighthouse.py [--runs 3] [--desktop] [--out FOLDER]
 
 Targets: performance ≥ 0.95 with LCP < 2.5 s and CLS < 0.1, SEO 1.0, accessibility 1.0,
 no console error (Lighthouse's ``errors-in-console`` audit passes).
@@ -93,10 +93,10 @@ def serve(folder: Path) -> http.server.ThreadingHTTPServer:
     return server
 
 
-def lighthouse(url: str, out: Path) -> dict:
-    """One Lighthouse run (mobile, simulated throttling: its defaults); the JSON report."""
+def lighthouse(url: str, out: Path, desktop: bool = False) -> dict:
+    """One Lighthouse run (mobile, simulated throttling: its defaults; or its desktop preset); the JSON report."""
     tiles = TILE_URL.split("{", 1)[0] + "*"
-    command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+    command = [str(LIGHTHOUSE), url, *(["--preset=desktop"] if desktop else []), "--quiet", "--output=json", f"--output-path={out}",
                f"--only-categories={','.join(CATEGORIES)}", f"--blocked-url-patterns={tiles}",
                "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run "
                "--disable-background-networking --disable-component-update --disable-sync"]
@@ -136,6 +136,7 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--desktop", action="store_true", help="Lighthouse's desktop preset instead of mobile")
     parser.add_argument("--out", type=Path, default=None, help="where to keep the site and reports (default a temp folder)")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.is_file():
@@ -150,13 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     server = serve(folder / "site")
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     try:
-        runs = [figures(lighthouse(url, folder / f"lighthouse-{i}.json")) for i in range(args.runs)]
+        runs = [figures(lighthouse(url, folder / f"lighthouse-{i}.json", args.desktop)) for i in range(args.runs)]
     finally:
         server.shutdown()
 
     print(f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
     print(f"machine: {machine()}")
-    print(f"site: Delft demo, {site.assets} assets, served gzipped from {url}")
+    print(f"site: Delft demo, {site.assets} assets, served gzipped from {url}; "
+          f"Lighthouse {'desktop' if args.desktop else 'mobile'}")
     print("run | performance | accessibility | best practices | SEO | LCP | CLS | FCP | TBT | console")
     for i, run in enumerate(runs, 1):
         print(f"{i} | {run['performance']:.2f} | {run['accessibility']:.2f} | {run['best-practices']:.2f} | "
