@@ -656,16 +656,36 @@ def render_index(data: dict) -> str:
     texts = data["texts"]
     template = (SITE_TEMPLATES / "index.html").read_text(encoding="utf-8")
     title = texts["map_title"][lang] + (f": {data['area_name']}" if data.get("area_name") else "")
+    # The map's hint is in the page from the start (site.js sets the same text), so it shifts nothing.
+    hint = "site_map_hint_many" if len(data["assets"]) >= data["canvas_from"] else "site_map_hint"
     values = {"lang": lang, "title": title, "attribution": data["attribution"],
-              "other_lang": "en" if lang == "nl" else "nl"}
+              "other_lang": "en" if lang == "nl" else "nl", "map_hint": texts[hint][lang]}
+
+    markup = {"block_options": _block_options(data)}
 
     def fill(match: re.Match) -> str:
         key = match.group(1)
+        if key in markup:
+            return markup[key]
         if key in values:
             return html.escape(str(values[key]))
         return html.escape(texts[key][lang]) if key in texts else match.group(0)
 
     return re.sub(r"\{\{(\w+)\}\}", fill, template)
+
+
+def _block_options(data: dict) -> str:
+    """The building-block checkboxes as site.js draws them, in the page from the start (no layout shift)."""
+    lang = data["lang"]
+    counts = [0] * len(data["blocks"])
+    for record in data["assets"]:
+        counts[record["b"]] += 1
+    esc = html.escape
+    return "".join(
+        f'<label class="check" for="block-{esc(b["key"])}"><input type="checkbox" id="block-{esc(b["key"])}" '
+        f'value="{esc(b["key"])}" checked><img src="{esc(b["icon"])}" alt="" width="20" height="20">'
+        f'{esc(b["label"][lang])} ({count})</label>'
+        for b, count in zip(data["blocks"], counts))
 
 
 @contextlib.contextmanager

@@ -117,14 +117,60 @@
   map.attributionControl.setPrefix(false);
   // The attribution is on the map itself, so it shows also when the tiles cannot load.
   map.attributionControl.addAttribution(S.attribution.replace(/&/g, '&amp;').replace(/</g, '&lt;'));
-  var tiles = L.tileLayer(S.tiles, {maxZoom: 19}).addTo(map);
   // Offline, the streets, water and green of the workspace (assetmap.basemap) stand in for the tiles;
-  // the first tile that loads takes their place, so online nothing changes.
-  if (S.basemap && S.basemap.features.length) {
-    var base = L.geoJSON(S.basemap, {interactive: false, style: function (f) {
-      return S.basemap_style[f.properties.kind] || {};
-    }}).addTo(map);
-    tiles.once('tileload', function () { map.removeLayer(base); });
+  // the first tile that loads takes their place, so online nothing changes. The base map is drawn
+  // after the markers and the list, in pieces of about BASE_POINTS points, one piece a task, so no
+  // long task holds up a tap (thousands of street segments at once took half a second on a phone).
+  var BASE_POINTS = 1200;
+  var base = null, tileShown = false;
+  function points(c) { return typeof c[0] === 'number' ? 1 : c.reduce(function (n, x) { return n + points(x); }, 0); }
+  function basemapPieces() {
+    var pieces = [];
+    // Last kind first: each piece goes to the back, so green and water end under the streets and
+    // all of it under the areas' outlines.
+    S.basemap.features.slice().reverse().forEach(function (f) {
+      var g = f.geometry;
+      if (g.type.indexOf('Multi') !== 0) { pieces.push(f); return; }
+      var part = [], n = 0;
+      g.coordinates.forEach(function (c) {
+        part.push(c);
+        n += points(c);
+        if (n >= BASE_POINTS) {
+          pieces.push({type: 'Feature', properties: f.properties, geometry: {type: g.type, coordinates: part}});
+          part = [];
+          n = 0;
+        }
+      });
+      if (part.length) { pieces.push({type: 'Feature', properties: f.properties, geometry: {type: g.type, coordinates: part}}); }
+    });
+    return pieces;
+  }
+  function drawBasemap(done) {
+    if (tileShown || base || !S.basemap || !S.basemap.features.length) { done(); return; }
+    base = L.layerGroup().addTo(map);
+    var pieces = basemapPieces();
+    var style = function (f) { return S.basemap_style[f.properties.kind] || {}; };
+    (function next() {
+      if (tileShown || !pieces.length) { done(); return; }
+      var piece = L.geoJSON(pieces.shift(), {interactive: false, style: style});
+      base.addLayer(piece);
+      piece.bringToBack();
+      setTimeout(next, 0);
+    }());
+  }
+  // A browser that knows it is offline asks for no tile (each would be an error in its console);
+  // the tiles come when it is back online.
+  function addTiles() {
+    var tiles = L.tileLayer(S.tiles, {maxZoom: 19}).addTo(map);
+    tiles.once('tileload', function () {
+      tileShown = true;
+      if (base) { map.removeLayer(base); }
+    });
+  }
+  if (navigator.onLine === false) {
+    window.addEventListener('online', addTiles, {once: true});
+  } else {
+    addTiles();
   }
   if (S.boundaries.features.length) {
     L.geoJSON(S.boundaries, {interactive: false, style: function (f) {
@@ -385,12 +431,17 @@
     fillOptions($('part'), Object.keys(PARTS).map(function (p) { return [p, t('part_' + p)]; }), state.part);
     fillOptions($('distance'), DISTANCES.map(function (m) { return [String(m), distanceText(m)]; }), String(state.dist));
     $('day-field').hidden = $('part-field').hidden = state.when !== 'on';
+    $('near-box').hidden = !streets.length && !navigator.geolocation;
+  }
+
+  // The street names to pick from, added when the street box is first used (hundreds of options the
+  // page need not build before someone asks).
+  $('near').addEventListener('focus', function () {
     var names = $('street-names');
     if (!names.children.length) {
       streets.forEach(function (s) { names.appendChild(el('option', {value: s[0]})); });
     }
-    $('near-box').hidden = !streets.length && !navigator.geolocation;
-  }
+  });
 
   function fillOptions(select, options, value) {
     select.textContent = '';
@@ -577,20 +628,27 @@
     try { window.history.replaceState(null, '', '?lang=' + lang + window.location.hash); } catch (e) { /* file:// in some browsers */ }
   });
 
-  setTexts();
-  renderFilters();
-  apply();
-  // For the benchmark: the first frame after every marker was added has been painted. The sections
-  // below the map follow right after (data-ready), so they do not hold up the map.
-  window.requestAnimationFrame(function () {
+  // The map is set up in this task; its markers and the list in the next (two shorter tasks than one).
+  setTimeout(function () {
+    setTexts();
+    renderFilters();
+    apply();
+    // For the benchmark: the first frame after every marker was added has been painted. The sections
+    // below the map and the offline base map follow right after (data-ready), so they do not hold up the markers.
     window.requestAnimationFrame(function () {
-      document.documentElement.setAttribute('data-painted', String(performance.now()));
-      setTimeout(function () {
-        renderStories();
-        renderMeetingPlaces();
-        renderCoverage();
-        document.documentElement.setAttribute('data-ready', String(performance.now()));
-      }, 0);
+      window.requestAnimationFrame(function () {
+        document.documentElement.setAttribute('data-painted', String(performance.now()));
+        // Each in its own task, so the page answers a tap in between: the base map, then the sections.
+        setTimeout(function () {
+          drawBasemap(function () {
+            var steps = [renderStories, renderMeetingPlaces, renderCoverage];
+            (function next() {
+              if (steps.length) { steps.shift()(); setTimeout(next, 0); return; }
+              document.documentElement.setAttribute('data-ready', String(performance.now()));
+            }());
+          });
+        }, 0);
+      });
     });
-  });
+  }, 0);
 }());
