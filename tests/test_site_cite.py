@@ -163,7 +163,7 @@ def test_the_site_page_shows_the_flags_and_no_figure_for_withheld_areas(sites):
         page.wait_for_selector("html[data-ready]")
         for lang in ("nl", "en"):
             if lang == "en":
-                page.click("#lang-switch")
+                page.click("#lang-en")
                 page.wait_for_function("document.documentElement.lang === 'en'")
             # The headline and its flags are in view; the table, the areas' flags and the method fold under one line.
             folded = page.locator("#coverage").inner_text()
