@@ -23,13 +23,14 @@ from test_app import MAP_PAGE, WORKSHOP_PAGE
 from test_keeping import a_place
 from test_messages import LOCALE, _po, catalogue, extracted
 
-import browsing
 from assetmap import i18n, numbers, publish
 from assetmap.cli import main
 from assetmap.i18n import LANGUAGES, RESIDENT_CODES, t
 from assetmap.layers.hours import hours_text
 from assetmap.messages import text
 from assetmap.service import open_workspace
+
+import browsing
 from browsing import axe_violations, describe, require_chromium
 
 WIJK_LANGUAGES = ("tr", "ar", "pl")
