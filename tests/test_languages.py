@@ -124,6 +124,12 @@ def test_hours_numbers_dates_and_building_blocks_in_each_language():
     assert [numbers.percent(43.3, x) for x in ("tr", "ar", "pl")] == ["%43,3", "43.3%", "43,3%"]
     assert numbers.day("2026-12-07", "tr") == "7 Aralık 2026" and numbers.day("2026-12-07", "pl") == "7 grudnia 2026"
     assert numbers.day("2026-12-07", "ar") == "7 ديسمبر 2026"  # digits 0-9, as on the street signs
+    assert [i18n.category_label("library", x) for x in LANGUAGES] == \
+        ["Bibliotheek", "Library", "Kütüphane", "مكتبة عامة", "Biblioteka"]
+    for lang in LANGUAGES:  # every category has a label of its own in each language, each label once
+        from assetmap.layers import categories
+        named = categories.labels(lang)
+        assert all(named.values()) and len(named) == len(categories.labels("nl"))
     labels = {x: i18n.block_label("association", x) for x in LANGUAGES}
     assert len(set(labels.values())) == 5 and labels["tr"] == "Dernekler ve topluluklar"
 
