@@ -54,7 +54,8 @@ LANGUAGE_NAMES: dict[str, str] = {"nl": "Nederlands", "en": "English", "tr": "TÃ
 #: Languages written from right to left: their pages say ``dir="rtl"`` and mirror the layout.
 RTL_LANGUAGES: tuple[str, ...] = ("ar",)
 
-#: Every text a resident reads on the map page (/Kaart), the static site and the agenda: the catalogues of
+#: Every text a resident reads on the map page (/Kaart), the static site, the agenda and the accessibility
+#: statement: the catalogues of
 #: the languages beyond :data:`COMPLETE_LANGUAGES` have each of these (tests/test_messages.py checks it).
 RESIDENT_CODES: tuple[str, ...] = (
     "agenda_calendar_name", "agenda_for", "agenda_free", "agenda_paid", "agenda_walk_in", "area", "buurt",
@@ -89,6 +90,10 @@ RESIDENT_CODES: tuple[str, ...] = (
     "this_week_place", "this_week_title", "this_week_walk_in", "this_week_when", "weekday_fr", "weekday_mo",
     "weekday_sa", "weekday_su", "weekday_th", "weekday_tu", "weekday_we", "wheelchair", "wheelchair_limited",
     "wheelchair_no", "wheelchair_yes", "wijk", "yes",
+    # the accessibility statement (pages/6_Toegankelijkheid.py), a resident page too
+    "page_statement", "statement_title", "statement_intro", "statement_status_title", "statement_status",
+    "statement_tested_title", "statement_tested", "statement_done_title", "statement_done", "statement_exceptions_title",
+    "statement_exceptions", "statement_contact_title", "statement_contact",
 )
 
 

@@ -19,7 +19,7 @@ import string
 import pytest
 from babel.messages.mofile import read_mo
 from streamlit.testing.v1 import AppTest
-from test_app import MAP_PAGE, WORKSHOP_PAGE
+from test_app import MAP_PAGE, STATEMENT_PAGE, WORKSHOP_PAGE
 from test_keeping import a_place
 from test_messages import LOCALE, _po, catalogue, extracted
 
@@ -171,6 +171,19 @@ def test_the_map_page_in_each_language(map_workspace, lang):
     assert not visible_codes(shown), visible_codes(shown)
     direction = f"document.documentElement.dir = \"{i18n.direction(lang)}\""
     assert any(direction in e.proto.body and f'lang = "{lang}"' in e.proto.body for e in at.sidebar.get("html"))
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar", "pl"])
+def test_the_accessibility_statement_in_each_wijk_language(map_workspace, lang):
+    at = AppTest.from_file(STATEMENT_PAGE, default_timeout=120)
+    at.query_params["lang"] = lang  # a link with ?lang= opens the language
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == {"tr": "Erişilebilirlik beyanı", "ar": "بيان إمكانية الوصول",
+                                 "pl": "Deklaracja dostępności"}[lang]
+    said = " ".join(m.value for m in at.markdown)
+    assert "WCAG 2.1" in said and "streamlit#13332" in said and t("statement_intro", "en") not in said
+    assert not visible_codes(_page_texts(at))
 
 
 def test_the_map_page_switches_to_arabic_and_the_workshop_page_stays_in_english(map_workspace):
