@@ -15,6 +15,7 @@ import sys
 from assetmap._cli_common import EXIT_OK, add_command, add_force
 from assetmap._cli_common import open_for_command as _open
 from assetmap.errors import InputError
+from assetmap.i18n import LANGUAGES
 from assetmap.messages import text
 
 __all__ = ["add_output_commands", "add_print_commands"]
@@ -47,8 +48,9 @@ def add_output_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("out_dir", help="folder of the site: new, empty, or an earlier publication")
     p.add_argument("--area", help="only this wijk or buurt (CBS code, e.g. WK050328)")
     # dest differs from the global --lang (the language of messages): this is the site's opening language.
-    p.add_argument("--lang", dest="site_lang", choices=("nl", "en"), default=None,
-                   help="language the site opens in (default: that of the messages; a button switches)")
+    p.add_argument("--lang", dest="site_lang", choices=LANGUAGES, default=None,
+                   help="language the site opens in: nl, en, tr, ar or pl (default: that of the messages; "
+                        "buttons switch)")
     add_force(p, "publish into a folder that holds other files too (they are kept; never one with a workspace)")
 
 

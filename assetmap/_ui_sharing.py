@@ -16,12 +16,12 @@ import streamlit as st
 
 from assetmap import ui
 from assetmap.errors import AssetmapError
-from assetmap.i18n import LANGUAGES, t
+from assetmap.i18n import COMPLETE_LANGUAGES, LANGUAGE_NAMES, t
 from assetmap.service import Actor
 
 __all__ = ["area_choices", "folder_zip", "share_section"]
 
-_LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
 _POSTER_SIZES = ("A0", "A1", "A2", "A3")
 
 
@@ -87,8 +87,11 @@ def share_section(lang: str, actor: Actor) -> None:
     area = c1.selectbox(t("share_area", lang), list(choices), index=None, key="share_area",
                         format_func=choices.get, placeholder=t("share_area_all", lang),
                         help=t("share_area_help", lang))
-    out_lang = c2.radio(t("share_language", lang), LANGUAGES, key="share_lang", horizontal=True,
-                        index=LANGUAGES.index(lang) if lang in LANGUAGES else 0, format_func=_LANGUAGE_NAMES.get)
+    # Dutch or English: the printed pieces (poster, profile, agenda) cannot shape Arabic script yet; the
+    # site opens in the language chosen here and carries all five (its buttons).
+    out_lang = c2.radio(t("share_language", lang), COMPLETE_LANGUAGES, key="share_lang", horizontal=True,
+                        index=COMPLETE_LANGUAGES.index(lang) if lang in COMPLETE_LANGUAGES else 0,
+                        format_func=LANGUAGE_NAMES.get)
     ready = st.session_state.setdefault("_share_ready", {})
 
     st.subheader(t("share_site", lang))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from assetmap.i18n import t
+from assetmap.i18n import direction, t
 
 __all__ = ["MAP_HEIGHT", "RenderedMap", "flash", "live_status", "problems_table", "render_map", "show_flashes",
            "show_map"]
@@ -41,11 +41,15 @@ _APP_CSS = """<style>
 def _page_language(lang: str) -> None:
     """Tell the browser the page's language (WCAG 3.1.1): Streamlit's page always says ``lang="en"``.
 
+    Arabic also turns the page right to left (``dir="rtl"``): the text, lists and widgets mirror; the map
+    itself (its own frame) keeps its layout.
+
     The script runs in the page itself (``st.html`` is not framed) and sets ``lang`` on its
     ``<html>``; it is drawn again whenever the language changes. The app's styles come along.
     """
     st.html(_APP_CSS)
-    script = f"<script>document.documentElement.lang = {json.dumps(lang)};</script>"
+    script = (f"<script>document.documentElement.lang = {json.dumps(lang)};"
+              f"document.documentElement.dir = {json.dumps(direction(lang))};</script>")
     st.sidebar.html(script, unsafe_allow_javascript=True)
 
 

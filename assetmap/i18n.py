@@ -1,4 +1,4 @@
-"""The texts of the app in Dutch (default) and English, from the gettext catalogues.
+"""The texts of the app in Dutch (default) and English, and of the resident pages also in Turkish, Arabic and Polish.
 
 Every text is an entry of ``assetmap/locale/<lang>/LC_MESSAGES/assetmap.po`` (see
 :mod:`assetmap.messages`), so a translator edits the catalogues, not Python. Building block labels
@@ -21,7 +21,12 @@ from assetmap.messages import N_, is_code, ntext, text
 
 __all__ = [
     "LANGUAGES",
+    "COMPLETE_LANGUAGES",
+    "LANGUAGE_NAMES",
+    "RTL_LANGUAGES",
+    "RESIDENT_CODES",
     "DEFAULT_LANGUAGE",
+    "direction",
     "PAGE_TITLE_CODES",
     "RUNTIME_KEYS",
     "SPARE_KEYS",
@@ -38,8 +43,74 @@ __all__ = [
     "hours_label",
 ]
 
-LANGUAGES: tuple[str, ...] = ("nl", "en")
+#: The languages a resident can read the map, the site and the agenda in (Dutch first): the languages of the
+#: wijken (Transvaal, Schilderswijk, Moerwijk). A text a catalogue lacks comes in English (:mod:`assetmap.messages`).
+LANGUAGES: tuple[str, ...] = ("nl", "en", "tr", "ar", "pl")
+#: The languages whose catalogue has every text: the workshop and coordinator pages speak these.
+COMPLETE_LANGUAGES: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
+#: Each language by its own name, as a language choice shows it (data, not a text to translate).
+LANGUAGE_NAMES: dict[str, str] = {"nl": "Nederlands", "en": "English", "tr": "Türkçe", "ar": "العربية", "pl": "Polski"}
+#: Languages written from right to left: their pages say ``dir="rtl"`` and mirror the layout.
+RTL_LANGUAGES: tuple[str, ...] = ("ar",)
+
+#: Every text a resident reads on the map page (/Kaart), the static site, the agenda and the accessibility
+#: statement: the catalogues of
+#: the languages beyond :data:`COMPLETE_LANGUAGES` have each of these (tests/test_messages.py checks it).
+RESIDENT_CODES: tuple[str, ...] = (
+    "agenda_calendar_name", "agenda_for", "agenda_free", "agenda_paid", "agenda_walk_in", "area", "buurt",
+    "category", "choose_many", "choose_one", "col_covered", "col_median", "col_pct", "col_population",
+    "col_uncovered", "coverage_method", "coverage_partial_shown", "coverage_partial_summary",
+    "coverage_partial_withheld", "date_unknown", "description", "distance_km", "distance_km_exact",
+    "distance_m", "filter_areas", "filter_blocks", "filter_categories", "filter_day", "filter_distance",
+    "filter_group", "filter_near", "filter_near_help", "filter_near_placeholder", "filter_open", "filter_part",
+    "filter_when_any", "filter_when_now", "filter_when_on", "filters", "flag_already", "flag_button",
+    "flag_done", "flag_intro", "flag_pick", "flag_reason", "flag_title", "free_entry", "group_everyone",
+    "group_newcomers", "group_not_recorded", "group_older_people", "group_parents", "group_youth",
+    "hours_unknown_hint", "initiative_add", "initiative_area", "language", "layer_boundaries", "layer_meeting",
+    "legend_coverage", "legend_meeting_place", "legend_title", "link_could_work_with", "link_located_at",
+    "link_other", "link_part_of", "link_shared_tag", "link_story_about", "link_works_with", "linked_with",
+    "map_close_popup", "map_intro", "map_label_assets", "map_layers", "map_list", "map_list_hint", "map_title",
+    "map_zoom_in", "map_zoom_out", "meeting_place", "name", "name_needed", "near_distance_column",
+    "near_not_found", "near_sorted", "no", "offers", "offers_placeholder", "offline_tiles", "open_now_at",
+    "open_on_window", "open_unknown_list", "opening_hours", "operator", "page_home", "page_map",
+    "part_afternoon", "part_day", "part_evening", "part_morning", "resident_initiative_added",
+    "resident_initiative_how", "resident_initiative_title", "search", "seek_money", "seek_space",
+    "seek_successor", "seek_volunteers", "seeks", "seeks_placeholder", "shown", "site_agenda_link",
+    "site_all_areas", "site_all_categories", "site_clear_filters", "site_close", "site_coverage_details",
+    "site_coverage_intro", "site_coverage_none", "site_coverage_title", "site_coverage_total", "site_download",
+    "site_filters_title", "site_language", "site_last_checked", "site_map_hint", "site_map_hint_many",
+    "site_more_filters", "site_near_locate", "site_near_my_location", "site_near_no_location",
+    "site_near_privacy", "site_near_sorted", "site_near_street", "site_near_title", "site_no_meeting_places",
+    "site_no_results", "site_no_stories", "site_not_checked_recently", "site_photo_credit", "site_sections",
+    "site_show_more", "site_show_on_map", "site_skip_list", "site_skip_map", "site_stories_title",
+    "site_story_about", "site_updated", "site_when_choice", "site_zoom_in", "site_zoom_out", "skip_map",
+    "status", "status_gestart", "status_gestopt", "status_idee", "status_loopt", "status_overgedragen",
+    "stories_here", "story_date", "tags", "this_week_activity", "this_week_free", "this_week_none",
+    "this_week_place", "this_week_title", "this_week_walk_in", "this_week_when", "weekday_fr", "weekday_mo",
+    "weekday_sa", "weekday_su", "weekday_th", "weekday_tu", "weekday_we", "wheelchair", "wheelchair_limited",
+    "wheelchair_no", "wheelchair_yes", "wijk", "yes",
+    # the accessibility statement (pages/6_Toegankelijkheid.py), a resident page too
+    "page_statement", "statement_title", "statement_intro", "statement_status_title", "statement_status",
+    "statement_tested_title", "statement_tested", "statement_done_title", "statement_done", "statement_exceptions_title",
+    "statement_exceptions", "statement_contact_title", "statement_contact",
+)
+
+
+def direction(lang: str) -> str:
+    """The writing direction of a language for HTML's ``dir``: ``rtl`` for Arabic, else ``ltr``.
+
+    Parameters
+    ----------
+    lang : str
+        Language code.
+
+    Returns
+    -------
+    str
+        ``"rtl"`` or ``"ltr"``.
+    """
+    return "rtl" if lang in RTL_LANGUAGES else "ltr"
 
 #: Page key -> code of the page title shown in the sidebar navigation (file names stay Dutch, as
 #: Streamlit shows them).
@@ -291,8 +362,8 @@ def category_label(category: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
     ----------
     category : str or None
         A category such as ``community_centre``.
-    lang : {'nl', 'en'}
-        Language of the label.
+    lang : str
+        Language of the label (one of :data:`LANGUAGES`).
 
     Returns
     -------

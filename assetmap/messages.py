@@ -84,7 +84,10 @@ def _template(code: str, lang: str, count=None) -> str | None:
     catalogue = _catalogue(lang)
     # gettext gives a plural entry's first form, so the plural lookup goes first when there is a number.
     found = catalogue.ngettext(code, code, _number(count)) if count is not None else None
-    return found if found is not None else catalogue.gettext(code)
+    found = found if found is not None else catalogue.gettext(code)
+    # An entry the language has not translated yet (empty, or a plural entry answered with its code):
+    # English says it instead.
+    return None if lang != ENGLISH and (found == "" or (count is not None and found == code)) else found
 
 
 def _number(count) -> int:

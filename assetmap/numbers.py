@@ -25,9 +25,10 @@ from babel.numbers import format_decimal, format_percent
 __all__ = ["LOCALES", "locale_of", "decimal", "percent", "day"]
 
 #: The Babel locale of each language of the catalogues.
-LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB"}
-#: The percent sign after a number: Dutch style guides (Taalunie) put a space before it.
-_PERCENT = {"nl_NL": "\xa0%", "en_GB": "%"}
+LOCALES: dict[str, str] = {"nl": "nl_NL", "en": "en_GB", "tr": "tr_TR", "ar": "ar", "pl": "pl_PL"}
+#: The percent sign before and after a number: Dutch style guides (Taalunie) put a space before it;
+#: Turkish writes it in front (``%43,3``). Arabic keeps the digits 0–9 that the Dutch street signs use.
+_PERCENT = {"nl_NL": ("", "\xa0%"), "en_GB": ("", "%"), "tr_TR": ("%", ""), "ar": ("", "%"), "pl_PL": ("", "%")}
 
 
 def locale_of(lang: str) -> str:
@@ -36,7 +37,7 @@ def locale_of(lang: str) -> str:
     Parameters
     ----------
     lang : str or None
-        ``nl`` or ``en``.
+        ``nl``, ``en``, ``tr``, ``ar`` or ``pl``.
 
     Returns
     -------
@@ -54,7 +55,7 @@ def decimal(value, lang: str = "nl", digits: int = 0) -> str:
     value : float
         The number; None or NaN gives ``–``.
     lang : str
-        ``nl`` or ``en``.
+        ``nl``, ``en``, ``tr``, ``ar`` or ``pl``.
     digits : int
         Digits after the decimal sign; trailing zeros are kept (``4,0``).
 
@@ -82,7 +83,7 @@ def percent(value, lang: str = "nl", digits: int = 1) -> str:
     value : float
         The share as a percentage (``43.3``, not ``0.433``); None or NaN gives ``–``.
     lang : str
-        ``nl`` or ``en``.
+        ``nl``, ``en``, ``tr``, ``ar`` or ``pl``.
     digits : int
         Digits after the decimal sign.
 
@@ -99,7 +100,8 @@ def percent(value, lang: str = "nl", digits: int = 1) -> str:
     if value is None or value != value:
         return "–"
     locale = locale_of(lang)
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + _PERCENT[locale]
+    before, after = _PERCENT[locale]
+    pattern = before + "#,##0" + ("." + "0" * digits if digits > 0 else "") + after
     return format_percent(round(float(value), digits) / 100, format=pattern, locale=locale)
 
 
@@ -111,7 +113,7 @@ def day(value, lang: str = "nl") -> str:
     value : datetime.date, datetime.datetime or str
         The date (an ISO text is read; a time of day is dropped). None gives ``–``.
     lang : str
-        ``nl`` or ``en``.
+        ``nl``, ``en``, ``tr``, ``ar`` or ``pl``.
 
     Returns
     -------

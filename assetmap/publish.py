@@ -48,7 +48,16 @@ from assetmap._site_coverage import site_coverage
 from assetmap.basemap import OFFLINE_STYLE, workspace_geojson
 from assetmap.errors import InputError
 from assetmap.files import is_workspace_file
-from assetmap.i18n import LANGUAGES, block_label, category_label, hours_label, t, use_block_labels
+from assetmap.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    block_label,
+    category_label,
+    direction,
+    hours_label,
+    t,
+    use_block_labels,
+)
 from assetmap.layers import categories, opening
 from assetmap.layers.assets import meeting_places
 from assetmap.layers.freshness import checked_on, is_stale
@@ -95,7 +104,8 @@ CANVAS_FROM: int = 2000
 TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _TMP_PREFIX, _OLD_PREFIX = ".publishing-", ".replaced-"
 
-#: The texts the page shows, looked up in both languages when publishing (``data.js``).
+#: The texts the page shows, looked up in every language of :data:`assetmap.i18n.LANGUAGES` when publishing
+#: (``data.js``); each is one of :data:`assetmap.i18n.RESIDENT_CODES`.
 SITE_TEXTS: tuple[str, ...] = (
     N_("map_title"), N_("map_intro"), N_("search"), N_("filter_blocks"), N_("filter_categories"),
     N_("filter_areas"), N_("shown"), N_("legend_meeting_place"), N_("meeting_place"),
@@ -105,7 +115,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("link_located_at"), N_("link_story_about"), N_("link_other"), N_("name"), N_("category"), N_("area"),
     N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
     N_("col_uncovered"), N_("col_pct"), N_("col_median"), N_("page_map"),
-    N_("site_skip_list"), N_("site_skip_map"), N_("site_other_language"), N_("site_switch_language"),
+    N_("site_skip_list"), N_("site_skip_map"), N_("site_language"),
     N_("site_agenda_link"), N_("site_last_checked"), N_("site_not_checked_recently"), N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
     N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
@@ -171,8 +181,8 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
         :data:`MARKER`); its parent folder must exist.
     area : str, optional
         A CBS wijk or buurt code (``WK050328``, ``BU05032801``): publish only that area.
-    lang : {'nl', 'en'}
-        The language the page opens in; a button switches to the other.
+    lang : str
+        The language the page opens in (one of :data:`assetmap.i18n.LANGUAGES`); buttons switch to the others.
     minutes : float, optional
         Walking minutes that count as "in reach" in the coverage summary; default
         ``settings.COVERAGE_MINUTES``, read when the function runs.
@@ -290,8 +300,8 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
         the assets are read with :func:`assetmap.export.assets_for_export` (the public view).
     area : str, optional
         A wijk or buurt code: keep only that area, its buurten and the assets in it.
-    lang : {'nl', 'en'}
-        The language the page opens in.
+    lang : str
+        The language the page opens in (one of :data:`assetmap.i18n.LANGUAGES`).
     minutes : float, optional
         Walking minutes for the coverage summary (default ``settings.COVERAGE_MINUTES``).
 
@@ -336,6 +346,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
     present_categories = sorted({r["c"] for r in records if r.get("c")})
     return {
         "lang": lang,
+        "languages": [{"code": x, "name": LANGUAGE_NAMES[x], "dir": direction(x)} for x in LANGUAGES],
         "generator": f"assetmap {__version__}",
         "published": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "published_day": {language: written_day(opening.local_now().date(), language) for language in LANGUAGES},
@@ -406,9 +417,11 @@ def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: 
                     "d": maps.shorten_text(maps.plain_text(row.get("description"))), "o": maps.plain_text(row.get("opening_hours")),
                     "p": maps.plain_text(row.get("operator")), "t": _written_date(row.get("story_date"))}
         record |= {k: v for k, v in optional.items() if v}
-        dutch_hours = hours_label(record.get("o"), "nl")
-        if record.get("o") and dutch_hours != record["o"]:
-            record["oh"] = dutch_hours  # the hours as Dutch readers read them; "o" stays OSM syntax
+        if record.get("o"):  # the hours as each language reads them, where not OSM's own; "o" stays OSM syntax
+            written = {x: hours_label(record["o"], x) for x in LANGUAGES}
+            written = {x: w for x, w in written.items() if w != record["o"]}
+            if written:
+                record["oh"] = written
         if maps.is_true(row.get("is_meeting_place")):
             record["m"] = 1
         if record["i"] in places:
@@ -658,8 +671,8 @@ def render_index(data: dict) -> str:
     title = texts["map_title"][lang] + (f": {data['area_name']}" if data.get("area_name") else "")
     # The map's hint is in the page from the start (site.js sets the same text), so it shifts nothing.
     hint = "site_map_hint_many" if len(data["assets"]) >= data["canvas_from"] else "site_map_hint"
-    values = {"lang": lang, "title": title, "attribution": data["attribution"],
-              "other_lang": "en" if lang == "nl" else "nl", "map_hint": texts[hint][lang]}
+    values = {"lang": lang, "dir": direction(lang), "title": title, "attribution": data["attribution"],
+              "map_hint": texts[hint][lang]}
 
     markup = {"block_options": _block_options(data)}
 

@@ -49,7 +49,15 @@ from assetmap._ui_widgets import (
     show_map,
 )
 from assetmap.errors import AssetmapError, InputError, render_error
-from assetmap.i18n import DEFAULT_LANGUAGE, LANGUAGES, page_title, t, use_block_labels
+from assetmap.i18n import (
+    COMPLETE_LANGUAGES,
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    page_title,
+    t,
+    use_block_labels,
+)
 from assetmap.service import Actor, Workspace, open_workspace, policy
 from assetmap.storage import location_exists
 from assetmap.storage.postgis import is_uri
@@ -57,7 +65,7 @@ from assetmap.storage.postgis import mask as mask_uri
 
 __all__ = [
     # the session: the page, who the visitor is, where the workspace is
-    "ACCESS_ENV", "LOCAL_ADDRESSES", "PAGES", "PAGE_ROLES", "REPO", "ServerLocation", "anonymous_role",
+    "ACCESS_ENV", "LOCAL_ADDRESSES", "PAGES", "PAGE_ROLES", "REPO", "RESIDENT_PAGES", "ServerLocation", "anonymous_role",
     "as_location", "default_workspace_path", "geocode", "has_role", "hosted", "layers", "listens_locally",
     "local_files_allowed", "pseudonym_input", "require_role", "require_workspace", "server_change_count",
     "session_actor", "setup_page", "show_error", "sign_out", "signed_in", "workspace", "workspace_path",
@@ -69,7 +77,9 @@ __all__ = [
 ]
 
 REPO = Path(__file__).resolve().parent.parent
-_LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+#: The pages a resident reads: they speak every language of :data:`~assetmap.i18n.LANGUAGES` (Turkish, Arabic
+#: and Polish too); the workshop and coordinator pages speak Dutch and English (English for the others).
+RESIDENT_PAGES: tuple[str, ...] = ("map", "statement")
 
 
 # ---------------------------------------------------------------------- page setup
@@ -84,7 +94,8 @@ def setup_page(page: str) -> str:
     Returns
     -------
     str
-        The language the user chose.
+        The language the user chose; on a page outside :data:`RESIDENT_PAGES`, English when the user
+        chose a language beyond Dutch and English (the choice is kept for the resident pages).
     """
     state = st.session_state
     state.setdefault("lang", DEFAULT_LANGUAGE)
@@ -92,13 +103,13 @@ def setup_page(page: str) -> str:
     asked = st.query_params.get("lang")
     if asked in LANGUAGES and asked != state.get("_lang_asked"):
         state["lang"] = state["_lang_asked"] = asked
-    st.set_page_config(page_title=f"{page_title(page, state['lang'])} · assetmap", page_icon="🗺️",
-                       layout="wide")
+    offered = LANGUAGES if page in RESIDENT_PAGES else COMPLETE_LANGUAGES
+    lang = state["lang"] if state["lang"] in offered else "en"
+    st.set_page_config(page_title=f"{page_title(page, lang)} · assetmap", page_icon="🗺️", layout="wide")
     # Widget state is dropped when a page does not draw the widget, so the choice lives in "lang".
-    state["_lang_widget"] = state["lang"]
-    st.sidebar.radio(t("language", state["lang"]), LANGUAGES, key="_lang_widget", horizontal=True,
-                     format_func=_LANGUAGE_NAMES.get, on_change=_copy_widget, args=("_lang_widget", "lang"))
-    lang = state["lang"]
+    state["_lang_widget"] = lang
+    st.sidebar.radio(t("language", lang), offered, key="_lang_widget", horizontal=True,
+                     format_func=LANGUAGE_NAMES.get, on_change=_copy_widget, args=("_lang_widget", "lang"))
     _page_language(lang)
     actor = session_actor()
     _page_menu(lang, actor)

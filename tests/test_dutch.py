@@ -135,7 +135,8 @@ def test_the_published_site_carries_the_hours_in_dutch_and_each_category_label_o
     labels = [names["nl"] for names in data["categories"].values()]
     assert len(labels) == len(set(labels)) and "Winkel" in labels and "Fietsenwinkel" in labels
     shops = [a for a in data["assets"] if a["n"].startswith("Winkel ")]
-    assert {a["o"] for a in shops} == {"Mo-Fr 09:00-17:00"} and {a["oh"] for a in shops} == {"ma–vr 09:00–17:00"}
+    assert {a["o"] for a in shops} == {"Mo-Fr 09:00-17:00"} and {a["oh"]["nl"] for a in shops} == {"ma–vr 09:00–17:00"}
+    assert {a["oh"]["tr"] for a in shops} == {"Pzt–Cum 09:00–17:00"} and all("en" not in a["oh"] for a in shops)
 
 
 # ---------------------------------------------------------------------- CSV for Dutch Excel

@@ -138,8 +138,8 @@ def test_the_site_holds_what_export_public_holds(site, mixed_workspace, tmp_path
     assert report.coverage and data["coverage"]["areas"] and data["coverage"]["population"] > 0
     assert {b["key"]: b["color"] for b in data["blocks"]} == {k: v["color"] for k, v in
                                                               publish.maps.BLOCK_STYLE.items()}
-    assert data["texts"]["site_stories_title"] == {"nl": i18n.t("site_stories_title", "nl"),
-                                                   "en": i18n.t("site_stories_title", "en")}
+    assert data["texts"]["site_stories_title"] == {x: i18n.t("site_stories_title", x) for x in i18n.LANGUAGES}
+    assert data["texts"]["site_stories_title"]["tr"] == "Hikâyeler"
 
 
 def test_private_and_group_entries_change_no_byte_of_the_site(mixed_workspace, tmp_path):
@@ -181,7 +181,7 @@ def test_one_area_only(mixed_workspace, tmp_path):
     assert data["lang"] == "en" and data["area_name"] == "Wijk 28 Wippolder"
     assert [a["code"] for a in data["areas"]] == [code]
     assert 0 < report.assets and {a.get("a") for a in data["assets"]} == {code}
-    assert '<html lang="en">' in (tmp_path / "wippolder" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en" dir="ltr">' in (tmp_path / "wippolder" / "index.html").read_text(encoding="utf-8")
     with pytest.raises(InputError) as caught:
         publish_site(mixed_workspace, tmp_path / "nowhere", area="WK999999")
     assert caught.value.problems[0].code == "publish_area_unknown"
@@ -233,7 +233,7 @@ def test_republishing_replaces_an_earlier_publication_atomically(mixed_workspace
     assert "assets gepubliceerd in" in capsys.readouterr().out  # messages in Dutch, the site opens in English
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kaart"]  # no temporary or old folder beside it
     assert (target / "data.js").read_bytes() != old_data
-    assert _data(target)["lang"] == "en" and '<html lang="en">' in (target / "index.html").read_text(encoding="utf-8")
+    assert _data(target)["lang"] == "en" and '<html lang="en" dir="ltr">' in (target / "index.html").read_text(encoding="utf-8")
     report = publish_site(mixed_workspace, target)
     assert report.index == target / "index.html" and _data(target)["lang"] == "nl"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kaart"]
@@ -343,7 +343,7 @@ def test_the_site_works_from_file_in_chromium(site, chromium):
         violations = axe_violations(page)
         assert not violations, describe(violations)
         # English with one button: lang and texts switch.
-        page.click("#lang-switch")
+        page.click("#lang-en")
         assert page.evaluate("document.documentElement.lang") == "en"
         assert page.locator("#status").inner_text() == i18n.t("shown", "en", shown=report.assets, total=report.assets)
         assert page.locator("#stories h2").inner_text() == i18n.t("site_stories_title", "en")

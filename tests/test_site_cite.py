@@ -163,7 +163,7 @@ def test_the_site_page_shows_the_flags_and_no_figure_for_withheld_areas(sites):
         page.wait_for_selector("html[data-ready]")
         for lang in ("nl", "en"):
             if lang == "en":
-                page.click("#lang-switch")
+                page.click("#lang-en")
                 page.wait_for_function("document.documentElement.lang === 'en'")
             # The headline and its flags are in view; the table, the areas' flags and the method fold under one line.
             folded = page.locator("#coverage").inner_text()
@@ -249,6 +249,7 @@ def test_the_site_map_draws_streets_offline_and_steps_aside_for_tiles(sites, tmp
 def test_a_storys_date_is_written_in_each_language_and_a_typed_text_stays_as_typed():
     from assetmap.publish import _written_date
 
-    assert _written_date("2026-12-07") == {"nl": "7 december 2026", "en": "7 December 2026"}
-    assert _written_date("Sinds 1985") == {"nl": "Sinds 1985", "en": "Sinds 1985"}
+    assert _written_date("2026-12-07") == {"nl": "7 december 2026", "en": "7 December 2026", "tr": "7 Aralık 2026",
+                                           "ar": "7 ديسمبر 2026", "pl": "7 grudnia 2026"}
+    assert _written_date("Sinds 1985") == {x: "Sinds 1985" for x in ("nl", "en", "tr", "ar", "pl")}
     assert _written_date(None) == "" == _written_date("  ")

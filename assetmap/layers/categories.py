@@ -229,8 +229,8 @@ def labels(lang: str = DEFAULT_LANGUAGE, path: str | Path | None = None) -> dict
     Parameters
     ----------
     lang : str
-        Language code with a ``label_<lang>`` column (``"nl"`` or ``"en"``); an unknown
-        language gives the Dutch labels. A missing label falls back to the Dutch one.
+        Language code with a ``label_<lang>`` column (``"nl"``, ``"en"``, ``"tr"``, ``"ar"`` or
+        ``"pl"``); an unknown language gives the Dutch labels. A missing label falls back to the Dutch one.
     path : str or pathlib.Path, optional
         Catalogue file; default :func:`catalogue_path`.
 
@@ -260,7 +260,7 @@ def label(category: str | None, lang: str = DEFAULT_LANGUAGE, path: str | Path |
         A stored category, e.g. ``"library"`` or ``"shop_bakery"``. None, NaN and ``pd.NA``
         give an empty string.
     lang : str
-        ``"nl"`` (default) or ``"en"``; another language gives the Dutch label.
+        ``"nl"`` (default), ``"en"``, ``"tr"``, ``"ar"`` or ``"pl"``; another language gives the Dutch label.
     path : str or pathlib.Path, optional
         Catalogue file; default :func:`catalogue_path`.
 

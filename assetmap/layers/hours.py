@@ -330,6 +330,28 @@ def to_osm_hours(value) -> str | None:
     return converted
 
 
+#: OSM's words in the other languages of the resident map (days, months, holidays, open and closed).
+_OSM_WORDS: dict[str, dict[str, str]] = {
+    "nl": _OSM_TO_DUTCH,
+    "tr": {**dict(zip(("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"), ("Pzt", "Sal", "Çar", "Per", "Cum", "Cmt", "Paz"))),
+           **dict(zip(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+                      ("Oca", "Şub", "Mar", "Nis", "May", "Haz", "Tem", "Ağu", "Eyl", "Eki", "Kas", "Ara"))),
+           "PH": "resmî tatiller", "SH": "okul tatilleri", "off": "kapalı", "closed": "kapalı", "open": "açık"},
+    "ar": {**dict(zip(("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"),
+                      ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"))),
+           **dict(zip(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+                      ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
+                       "نوفمبر", "ديسمبر"))),
+           "PH": "العطل الرسمية", "SH": "العطل المدرسية", "off": "مغلق", "closed": "مغلق", "open": "مفتوح"},
+    "pl": {**dict(zip(("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"), ("pon.", "wt.", "śr.", "czw.", "pt.", "sob.", "niedz."))),
+           **dict(zip(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+                      ("sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"))),
+           "PH": "święta", "SH": "ferie szkolne", "off": "zamknięte", "closed": "zamknięte", "open": "otwarte"},
+}
+#: ``24/7`` in words.
+_ALWAYS = {"nl": "dag en nacht open", "tr": "7/24 açık", "ar": "مفتوح ليلًا ونهارًا", "pl": "całą dobę"}
+
+
 def hours_text(value, lang: str = "nl") -> str:
     """Opening hours as people read them: in Dutch ``ma–vr 09:00–12:00; za 10:00–16:00``.
 
@@ -338,7 +360,8 @@ def hours_text(value, lang: str = "nl") -> str:
     value : str or None
         Stored hours (OSM syntax). A value that does not parse is shown as it was written.
     lang : str
-        ``"nl"`` gives Dutch day and month names and words; any other language the OSM text.
+        ``"nl"``, ``"tr"``, ``"ar"`` and ``"pl"`` give that language's day and month names and words;
+        any other language (English) the OSM text.
 
     Returns
     -------
@@ -353,13 +376,14 @@ def hours_text(value, lang: str = "nl") -> str:
     text = _text(value)
     if text is None:
         return ""
-    if lang != "nl" or not hours_known(text):
+    words = _OSM_WORDS.get(lang)
+    if words is None or not hours_known(text):
         return text
     parts = text.split('"')
     for k in range(0, len(parts), 2):  # outside quotes only
-        part = re.sub(r"[A-Za-z]+", lambda m: _OSM_TO_DUTCH.get(m.group(0), m.group(0)), parts[k])
-        part = re.sub(r"(?<=[\w:])-(?=[\w])", "–", part)
-        parts[k] = re.sub(r",(?=\S)", ", ", part).replace("24/7", "dag en nacht open")
+        part = re.sub(r"[A-Za-z]+", lambda m: words.get(m.group(0), m.group(0)), parts[k])
+        part = re.sub(r"(?<=[\w:.])-(?=[\w])", "–", part)
+        parts[k] = re.sub(r",(?=\S)", ", ", part).replace("24/7", _ALWAYS[lang])
     return '"'.join(parts)
 
 

@@ -49,13 +49,19 @@ BUILDING_BLOCKS: Final[tuple[str, ...]] = ("individual", "association", "institu
 
 #: Dutch and English labels of the building blocks, for the UI.
 BUILDING_BLOCK_LABELS: Final[dict[str, dict[str, str]]] = {
-    "individual": {"nl": "Individuele capaciteiten", "en": "Individual capacities"},
-    "association": {"nl": "Gemeenschapsnetwerken en verenigingen", "en": "Associations"},
-    "institution": {"nl": "Institutionele middelen", "en": "Institutions"},
-    "resource": {"nl": "Fysieke en economische hulpbronnen", "en": "Physical and economic resources"},
-    "story": {"nl": "Verhalen en cultuur", "en": "Stories and culture"},
+    "individual": {"nl": "Individuele capaciteiten", "en": "Individual capacities", "tr": "Kişisel yetenekler",
+                   "ar": "قدرات الأفراد", "pl": "Umiejętności mieszkańców"},
+    "association": {"nl": "Gemeenschapsnetwerken en verenigingen", "en": "Associations",
+                    "tr": "Dernekler ve topluluklar", "ar": "الجمعيات والشبكات", "pl": "Stowarzyszenia i grupy"},
+    "institution": {"nl": "Institutionele middelen", "en": "Institutions", "tr": "Kurumlar", "ar": "المؤسسات",
+                    "pl": "Instytucje"},
+    "resource": {"nl": "Fysieke en economische hulpbronnen", "en": "Physical and economic resources",
+                 "tr": "Yerler ve imkânlar", "ar": "الأماكن والموارد", "pl": "Miejsca i zasoby"},
+    "story": {"nl": "Verhalen en cultuur", "en": "Stories and culture", "tr": "Hikâyeler ve kültür",
+              "ar": "القصص والثقافة", "pl": "Historie i kultura"},
     # Not an ABCD building block: what people start with the assets (see ENTRY_KINDS).
-    "initiative": {"nl": "Initiatieven", "en": "Initiatives"},
+    "initiative": {"nl": "Initiatieven", "en": "Initiatives", "tr": "Girişimler", "ar": "المبادرات",
+                   "pl": "Inicjatywy"},
 }
 
 # ---- initiatives: from map to action (issue 18) ------------------------------------------------

@@ -5,7 +5,10 @@
 (function () {
   'use strict';
   var S = window.ASSETMAP_SITE;
-  var LANGS = ['nl', 'en'];
+  // The languages of the page (Dutch first), each by its own name and with its writing direction.
+  var LANGUAGES = S.languages || [{code: 'nl', name: 'Nederlands', dir: 'ltr'}, {code: 'en', name: 'English', dir: 'ltr'}];
+  var LANGS = LANGUAGES.map(function (x) { return x.code; });
+  var NUMBER_LOCALES = {nl: 'nl-NL', en: 'en-GB', tr: 'tr-TR', ar: 'ar-u-nu-latn', pl: 'pl-PL'};
   // List entries drawn at a time ("Meer tonen" adds the next): fewer on a phone, so the page stays short.
   var PAGE = (window.matchMedia && window.matchMedia('(max-width: 600px)').matches) ? 10 : 50;
   // On a phone the filters beyond the search box start folded (the page stays short); open elsewhere.
@@ -13,11 +16,17 @@
     var folded = document.getElementById('more-filters');
     if (folded) { folded.removeAttribute('open'); }
   }
+  // The language: ?lang= in the address, else the visitor's earlier choice, else the browser's language
+  // when it is one of the wijk's languages beyond Dutch and English (a Turkish phone opens in Turkish),
+  // else the published one (the publisher chose Dutch or English for everyone else).
   var lang = S.lang;
   try {
     var asked = new URLSearchParams(window.location.search).get('lang');
-    if (LANGS.indexOf(asked) >= 0) { lang = asked; }
-  } catch (e) { /* an old browser: the published language */ }
+    var kept = window.localStorage ? window.localStorage.getItem('assetmap-lang') : null;
+    var browser = (navigator.languages || [navigator.language || '']).map(function (l) { return String(l).slice(0, 2).toLowerCase(); })
+      .filter(function (l) { return LANGS.indexOf(l) >= 0 && l !== 'nl' && l !== 'en'; })[0];
+    if (LANGS.indexOf(asked) >= 0) { lang = asked; } else if (LANGS.indexOf(kept) >= 0) { lang = kept; } else if (browser) { lang = browser; }
+  } catch (e) { /* an old browser or storage switched off: the published language */ }
 
   var assets = S.assets, blocks = S.blocks;
   var canvasMode = assets.length >= S.canvas_from;
@@ -41,7 +50,7 @@
 
   function t(key, values) {
     var entry = S.texts[key];
-    var s = entry ? (entry[lang] || entry.nl) : key;
+    var s = entry ? (entry[lang] || entry.en || entry.nl) : key;
     if (values) {
       s = s.replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(values, k) ? values[k] : m; });
     }
@@ -66,7 +75,7 @@
   // every other figure comes written.
   function fmt(n, decimals) {
     if (n === null || n === undefined) { return '–'; }
-    return n.toLocaleString(lang === 'nl' ? 'nl-NL' : 'en-GB', {minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0});
+    return n.toLocaleString(NUMBER_LOCALES[lang] || 'en-GB', {minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0});
   }
 
   function isMeeting(a) { return !!(a.m || a.mp); }
@@ -85,7 +94,7 @@
     if (a.d) { box.appendChild(el('p', {text: a.d})); }
     var facts = [];
     if (isMeeting(a)) { facts.push('✔ ' + t('meeting_place')); }
-    if (a.o) { facts.push(t('opening_hours') + ': ' + (lang === 'nl' && a.oh ? a.oh : a.o)); }
+    if (a.o) { facts.push(t('opening_hours') + ': ' + ((a.oh && a.oh[lang]) || a.o)); }
     if (a.p) { facts.push(t('operator') + ': ' + a.p); }
     if (a.t) { facts.push(t('story_date') + ': ' + a.t[lang]); }
     if (a.w) { facts.push(t('wheelchair') + ': ' + t('wheelchair_' + a.w)); }
@@ -590,6 +599,7 @@
   // ------------------------------------------------------------------ language
   function setTexts() {
     document.documentElement.lang = lang;
+    document.documentElement.dir = LANGUAGES[LANGS.indexOf(lang)].dir;
     var title = t('map_title') + (S.area_name ? ': ' + S.area_name : '');
     document.title = title;
     $('title').textContent = title;
@@ -597,10 +607,9 @@
     Array.prototype.forEach.call(document.querySelectorAll('[data-t-label]'), function (n) {
       n.setAttribute('aria-label', t(n.getAttribute('data-t-label')));
     });
-    var other = lang === 'nl' ? 'en' : 'nl';
-    var button = $('lang-switch');
-    button.textContent = t('site_other_language');
-    button.setAttribute('lang', other);
+    Array.prototype.forEach.call($('languages').querySelectorAll('button'), function (b) {
+      b.setAttribute('aria-pressed', String(b.getAttribute('data-lang') === lang));
+    });
     var zoomIn = zoom.getContainer().querySelector('.leaflet-control-zoom-in');
     var zoomOut = zoom.getContainer().querySelector('.leaflet-control-zoom-out');
     [[zoomIn, 'site_zoom_in'], [zoomOut, 'site_zoom_out']].forEach(function (z) {
@@ -621,11 +630,18 @@
     renderCoverage();
   }
 
-  $('lang-switch').addEventListener('click', function () {
-    lang = lang === 'nl' ? 'en' : 'nl';
-    map.closePopup();
-    renderAll();
-    try { window.history.replaceState(null, '', '?lang=' + lang + window.location.hash); } catch (e) { /* file:// in some browsers */ }
+  // One button per language, each in its own language (lang, dir), so every reader finds theirs.
+  LANGUAGES.forEach(function (x) {
+    var button = el('button', {type: 'button', id: 'lang-' + x.code, 'data-lang': x.code, lang: x.code, dir: x.dir,
+                               'aria-pressed': String(x.code === lang), text: x.name});
+    button.addEventListener('click', function () {
+      lang = x.code;
+      map.closePopup();
+      renderAll();
+      try { window.localStorage.setItem('assetmap-lang', lang); } catch (e) { /* storage switched off */ }
+      try { window.history.replaceState(null, '', '?lang=' + lang + window.location.hash); } catch (e) { /* file:// in some browsers */ }
+    });
+    $('languages').appendChild(button);
   });
 
   // The map is set up in this task; its markers and the list in the next (two shorter tasks than one).

@@ -1,0 +1,298 @@
+"""The resident map in the languages of the wijk (#36): Turkish, Arabic (right to left), Polish, English, Dutch.
+
+* the catalogues: every resident code (:data:`assetmap.i18n.RESIDENT_CODES`: the map page, the static
+  site, the agenda) has a text in ``tr``, ``ar`` and ``pl`` with the fields of the English one; what a
+  language lacks comes in English, never as a code;
+* opening hours, numbers, dates and building blocks in each language;
+* /Kaart (AppTest) in each of the five languages, Arabic right to left; the workshop pages in English;
+* the static site in Chromium in each language: ``lang`` and ``dir``, a translated heading, no message
+  code on the page, the Arabic layout mirrored, the choice remembered and a Polish browser served Polish;
+* ``agenda.ics`` in the language the site is published in.
+"""
+
+from __future__ import annotations
+
+import gettext
+import re
+import string
+
+import pytest
+from babel.messages.mofile import read_mo
+from streamlit.testing.v1 import AppTest
+from test_app import MAP_PAGE, STATEMENT_PAGE, WORKSHOP_PAGE
+from test_keeping import a_place
+from test_messages import LOCALE, _po, catalogue, extracted
+
+from assetmap import i18n, numbers, publish
+from assetmap.cli import main
+from assetmap.i18n import LANGUAGES, RESIDENT_CODES, t
+from assetmap.layers.hours import hours_text
+from assetmap.messages import text
+from assetmap.service import open_workspace
+
+import browsing
+from browsing import axe_violations, describe, require_chromium
+
+WIJK_LANGUAGES = ("tr", "ar", "pl")
+#: A heading of each language, written here (not read from the catalogues), so a lost translation fails.
+MAP_TITLES = {"nl": "Kaart van de buurt", "en": "Map of the neighbourhood", "tr": "Mahalle haritası",
+              "ar": "خريطة الحي", "pl": "Mapa okolicy"}
+
+
+def _fields(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def _codes() -> set[str]:
+    """Every message code of the catalogues."""
+    return set(catalogue("en"))
+
+
+def visible_codes(shown: str) -> list[str]:
+    """Message codes that appear as words in a text a resident sees (``site_close``, ``map_title``)."""
+    codes = {c for c in _codes() if "_" in c}
+    return sorted({w for w in re.findall(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+", shown) if w in codes})
+
+
+# ---------------------------------------------------------------------- the catalogues
+def test_the_five_languages_dutch_first_and_arabic_right_to_left():
+    assert LANGUAGES == ("nl", "en", "tr", "ar", "pl")
+    assert [i18n.direction(x) for x in LANGUAGES] == ["ltr", "ltr", "ltr", "rtl", "ltr"]
+    assert set(i18n.LANGUAGE_NAMES) == set(LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", WIJK_LANGUAGES)
+def test_every_resident_code_has_a_text_in_each_wijk_language(lang):
+    po, english = _po(lang), catalogue("en")
+    missing, broken = [], []
+    for code in RESIDENT_CODES:
+        entry = po.get(code)
+        if entry is None or not entry.string or entry.fuzzy:
+            missing.append(code)
+        elif _fields(entry.string) != _fields(english[code]):
+            broken.append((code, entry.string))
+        elif entry.string == english[code] and re.search(r"[a-z]{4}", re.sub(r"\{\w+\}", "", english[code])):
+            broken.append((code, "still English"))
+    assert not missing, f"no {lang} text for: {missing}"
+    assert not broken, broken
+    assert not po.fuzzy
+    assert set(RESIDENT_CODES) <= set(extracted()), "a resident code no source uses"
+    assert po.plural_forms.startswith({"tr": "nplurals=1", "ar": "nplurals=6", "pl": "nplurals=3"}[lang])
+
+
+def test_the_site_and_the_map_page_ask_only_for_resident_codes():
+    assert set(publish.SITE_TEXTS) <= set(RESIDENT_CODES)
+    assert {"map_title", "filters", "shown", "agenda_free", "agenda_walk_in", "flag_title", "this_week_title",
+            "wheelchair_yes", "status_loopt", "seek_money", "group_newcomers"} <= set(RESIDENT_CODES)
+
+
+@pytest.mark.parametrize("lang", WIJK_LANGUAGES)
+def test_the_compiled_wijk_catalogue_matches_the_po_file(lang):
+    with open(LOCALE / lang / "LC_MESSAGES" / "assetmap.mo", "rb") as handle:
+        compiled = {m.id: m.string for m in read_mo(handle) if m.id and isinstance(m.id, str) and m.string}
+    written = {code: value for code, value in catalogue(lang).items() if isinstance(value, str) and value}
+    assert compiled == written, "run pybabel compile -d assetmap/locale -D assetmap"
+    with open(LOCALE / lang / "LC_MESSAGES" / "assetmap.mo", "rb") as handle:
+        assert gettext.GNUTranslations(handle).gettext("map_title") == MAP_TITLES[lang]
+
+
+@pytest.mark.parametrize("lang", WIJK_LANGUAGES)
+def test_a_text_the_wijk_language_lacks_comes_in_english_never_as_a_code(lang):
+    english, own = catalogue("en"), catalogue(lang)
+    for code, template in english.items():
+        sample = {field: f"<{field}>" for field in _fields(template[-1] if isinstance(template, tuple) else template)}
+        sample = sample | ({"count": 3} if isinstance(template, tuple) or "count" in sample else {})
+        shown = text(code, lang, **sample)
+        in_english = text(code, "en", **sample)
+        assert shown and not shown.startswith(f"{code} ("), (code, shown)
+        assert shown != code or in_english == code, (code, shown)  # a code only where English says that word
+        if not (isinstance(own.get(code), str) and own.get(code)):  # not translated: the English text
+            assert shown == in_english, code
+    assert t("map_title", lang) == MAP_TITLES[lang]
+    assert t("home_title", lang) == t("home_title", "en")  # a coordinator's text: English
+    assert i18n.tn("cli_asset_count", 3, lang) == "3 assets"  # a plural entry not translated: English too
+
+
+def test_hours_numbers_dates_and_building_blocks_in_each_language():
+    hours = "Mo-Fr 09:00-12:00; Sa 10:00-16:00; PH off"
+    assert hours_text(hours, "tr") == "Pzt–Cum 09:00–12:00; Cmt 10:00–16:00; resmî tatiller kapalı"
+    assert hours_text(hours, "pl") == "pon.–pt. 09:00–12:00; sob. 10:00–16:00; święta zamknięte"
+    assert hours_text(hours, "ar") == "الاثنين–الجمعة 09:00–12:00; السبت 10:00–16:00; العطل الرسمية مغلق"
+    assert hours_text(hours, "en") == hours  # English reads OSM's own words
+    assert hours_text('Mo 10:00-12:00 "op afspraak"', "tr") == 'Pzt 10:00–12:00 "op afspraak"'  # quotes stay
+    assert [numbers.decimal(12040, x) for x in LANGUAGES] == ["12.040", "12,040", "12.040", "12,040", "12\xa0040"]
+    assert [numbers.percent(43.3, x) for x in ("tr", "ar", "pl")] == ["%43,3", "43.3%", "43,3%"]
+    assert numbers.day("2026-12-07", "tr") == "7 Aralık 2026" and numbers.day("2026-12-07", "pl") == "7 grudnia 2026"
+    assert numbers.day("2026-12-07", "ar") == "7 ديسمبر 2026"  # digits 0-9, as on the street signs
+    assert [i18n.category_label("library", x) for x in LANGUAGES] == \
+        ["Bibliotheek", "Library", "Kütüphane", "مكتبة عامة", "Biblioteka"]
+    for lang in LANGUAGES:  # every category has a label of its own in each language, each label once
+        from assetmap.layers import categories
+        named = categories.labels(lang)
+        assert all(named.values()) and len(named) == len(categories.labels("nl"))
+    labels = {x: i18n.block_label("association", x) for x in LANGUAGES}
+    assert len(set(labels.values())) == 5 and labels["tr"] == "Dernekler ve topluluklar"
+
+
+# ---------------------------------------------------------------------- /Kaart in each language
+@pytest.fixture
+def map_workspace(delft_copy, monkeypatch):
+    from streamlit import config
+
+    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))
+    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
+    before = config.get_option("server.address")
+    config.set_option("server.address", "127.0.0.1")
+    yield delft_copy
+    config.set_option("server.address", before)
+
+
+def _page_texts(at: AppTest) -> str:
+    """What the page says: titles, captions, messages, labels of widgets and options, expanders, HTML."""
+    parts = [e.value for e in (*at.title, *at.caption, *at.info, *at.markdown)]
+    for kind in ("text_input", "multiselect", "selectbox", "radio", "button", "expander"):
+        for widget in at.get(kind):
+            parts += [str(getattr(widget, "label", "") or ""), *map(str, getattr(widget, "options", []) or [])]
+    parts += [element.proto.body for element in at.get("html")]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_map_page_in_each_language(map_workspace, lang):
+    at = AppTest.from_file(MAP_PAGE, default_timeout=240)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == MAP_TITLES[lang]
+    switch = at.sidebar.radio(key="_lang_widget")
+    assert switch.value == lang and list(switch.options) == [i18n.LANGUAGE_NAMES[x] for x in LANGUAGES]
+    shown = _page_texts(at)
+    assert t("filters", lang) in shown and t("map_list", lang) in shown
+    assert not visible_codes(shown), visible_codes(shown)
+    direction = f"document.documentElement.dir = \"{i18n.direction(lang)}\""
+    assert any(direction in e.proto.body and f'lang = "{lang}"' in e.proto.body for e in at.sidebar.get("html"))
+
+
+@pytest.mark.parametrize("lang", ["tr", "ar", "pl"])
+def test_the_accessibility_statement_in_each_wijk_language(map_workspace, lang):
+    at = AppTest.from_file(STATEMENT_PAGE, default_timeout=120)
+    at.query_params["lang"] = lang  # a link with ?lang= opens the language
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == {"tr": "Erişilebilirlik beyanı", "ar": "بيان إمكانية الوصول",
+                                 "pl": "Deklaracja dostępności"}[lang]
+    said = " ".join(m.value for m in at.markdown)
+    assert "WCAG 2.1" in said and "streamlit#13332" in said and t("statement_intro", "en") not in said
+    assert not visible_codes(_page_texts(at))
+
+
+def test_the_map_page_switches_to_arabic_and_the_workshop_page_stays_in_english(map_workspace):
+    at = AppTest.from_file(MAP_PAGE, default_timeout=240)
+    at.run()
+    assert at.title[0].value == MAP_TITLES["nl"]
+    at.sidebar.radio(key="_lang_widget").set_value("ar").run()
+    assert not at.exception and at.title[0].value == MAP_TITLES["ar"] and at.session_state["lang"] == "ar"
+    workshop = AppTest.from_file(WORKSHOP_PAGE, default_timeout=240)
+    workshop.session_state["lang"] = "ar"
+    workshop.run()
+    assert not workshop.exception
+    assert list(workshop.sidebar.radio(key="_lang_widget").options) == ["Nederlands", "English"]
+    assert workshop.title[0].value == t("ws_title", "en")
+    assert workshop.session_state["lang"] == "ar"  # kept for the resident pages
+
+
+# ---------------------------------------------------------------------- the static site in Chromium
+@pytest.fixture(scope="module")
+def site(delft_workspace_file, tmp_path_factory):
+    out = tmp_path_factory.mktemp("site_languages") / "site"
+    publish.publish_site(delft_workspace_file, out, lang="nl")
+    return out
+
+
+@pytest.mark.browser
+def test_the_site_in_each_language_from_file(site):
+    require_chromium()
+    with browsing.chromium() as browser:
+        context = browser.new_context()
+        page = context.new_page()
+        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        for lang in LANGUAGES:
+            page.goto((site / "index.html").as_uri() + f"?lang={lang}")
+            page.wait_for_selector("html[data-ready]")
+            assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == \
+                [lang, i18n.direction(lang)]
+            assert page.locator("h1").inner_text() == MAP_TITLES[lang]
+            assert page.locator("#stories h2").inner_text() == t("site_stories_title", lang)
+            assert page.locator("#languages").get_attribute("aria-label") == t("site_language", lang)
+            assert page.locator(f"#lang-{lang}").get_attribute("aria-pressed") == "true"
+            body = page.locator("body").inner_text()
+            assert not visible_codes(body), (lang, visible_codes(body))
+            assert all(name in body for name in i18n.LANGUAGE_NAMES.values())
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_arabic_site_is_mirrored_accessible_and_remembered(site):
+    require_chromium()
+    with browsing.chromium() as browser:
+        context = browser.new_context()
+        page = context.new_page()
+        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        page.goto((site / "index.html").as_uri())
+        page.wait_for_selector("html[data-ready]")
+        assert page.evaluate("document.documentElement.lang") == "nl"  # published in Dutch
+        page.click("#lang-ar")
+        page.wait_for_function("document.documentElement.dir === 'rtl'")
+        assert page.locator("h1").inner_text() == MAP_TITLES["ar"]
+        # Mirrored: the title starts at the right, the language buttons run right to left, the zoom
+        # buttons move to the right-hand corner.
+        width = page.evaluate("document.documentElement.clientWidth")
+        title = page.locator("h1").bounding_box()
+        assert title["x"] + title["width"] > width * 0.6 and title["x"] > 40
+        first, last = page.locator("#lang-nl").bounding_box(), page.locator("#lang-pl").bounding_box()
+        assert first["x"] > last["x"]
+        zoom, frame = page.locator(".leaflet-control-zoom").bounding_box(), page.locator("#map").bounding_box()
+        assert zoom["x"] > frame["x"] + frame["width"] / 2
+        if browsing.AXE_JS.is_file():
+            violations = axe_violations(page)
+            assert not violations, describe(violations)
+        # The choice is remembered: the page opens in Arabic again without ?lang=.
+        page.goto((site / "index.html").as_uri())
+        page.wait_for_selector("html[data-ready]")
+        assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+        context.close()
+        # A Polish browser gets the Polish page; an English one the published (Dutch) page.
+        for locale, expected in (("pl-PL", "pl"), ("en-US", "nl")):
+            context = browser.new_context(locale=locale)
+            page = context.new_page()
+            page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+            page.goto((site / "index.html").as_uri())
+            page.wait_for_selector("html[data-ready]")
+            assert page.evaluate("document.documentElement.lang") == expected, locale
+            assert page.locator("h1").inner_text() == MAP_TITLES[expected]
+            context.close()
+
+
+# ---------------------------------------------------------------------- the agenda
+def test_publish_in_turkish_writes_the_page_and_the_agenda_in_turkish(delft_copy, tmp_path):
+    from icalendar import Calendar
+
+    with open_workspace(delft_copy) as ws:
+        place, _ = a_place(ws)
+        ws.add_activity({"asset_id": place, "name": "Taalcafé", "recurring_time": "We 18:00-20:00",
+                         "target_group": "newcomers", "free": True, "walk_in": True})
+    out = tmp_path / "site"
+    assert main(["publish", str(delft_copy), str(out), "--lang", "tr"]) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="tr" dir="ltr">' in page and f"<h1 id=\"title\">{MAP_TITLES['tr']}" in page
+    calendar = Calendar.from_ical((out / "agenda.ics").read_bytes())
+    assert str(calendar["x-wr-calname"]).startswith("Mahalle ajandası")
+    [event] = [e for e in calendar.walk("VEVENT") if str(e["summary"]) == "Taalcafé"]
+    description = str(event["description"])
+    assert "yeni gelenler için" in description and "ücretsiz" in description
+    assert "randevusuz gelebilirsiniz" in description
+    assert main(["publish", str(delft_copy), str(tmp_path / "ar"), "--lang", "ar"]) == 0
+    assert '<html lang="ar" dir="rtl">' in (tmp_path / "ar" / "index.html").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as refused:  # a language without a catalogue: argparse's usage message
+        main(["publish", str(delft_copy), str(tmp_path / "fr"), "--lang", "fr"])
+    assert refused.value.code == 2 and not (tmp_path / "fr").exists()
