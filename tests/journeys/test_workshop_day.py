@@ -221,7 +221,9 @@ def _save(page) -> None:
 
 def _saved(page, entry: dict) -> None:
     """Wait until the table sees its entry saved, and the form emptied for the next one."""
-    page.get_by_text(entry["name"]).first.wait_for()  # "Opgeslagen: …" (or waiting for a coordinator)
+    # What the table reads: saved, and for a public entry that it waits for a coordinator.
+    waits = entry.get("visibility") == "public"
+    page.get_by_text(t("saved_waits" if waits else "saved", name=entry["name"])).first.wait_for()
     page.wait_for_function("(labels) => labels.every(label => { const el = [...document.querySelectorAll("
                            "'input, textarea')].find(i => i.getAttribute('aria-label') === label);"
                            " return el && el.value === ''; })", arg=[t("name"), t("description")])
@@ -269,8 +271,10 @@ def test_1_three_tables_enter_five_entries_each_at_the_same_time(hosted):
                 _save(pages[table])
         for table in TABLES:
             _saved(pages[table], ENTRIES[table][n])
-    for page in pages.values():
-        page.locator('[data-testid="stDataFrame"]').first.wait_for()  # its own entries, listed with their state
+    for page in pages.values():  # its own entries, listed with their state: the two public ones wait
+        states = page.locator('[data-testid="stDataFrame"]').first.get_by_text(t("state_pending"), exact=True)
+        states.first.wait_for(state="attached")  # the grid's accessible copy of its cells
+        assert states.count() == 2
         page.context.close()
 
     stored = _stored(workspace)
