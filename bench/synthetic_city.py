@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -125,7 +126,7 @@ def build_city(tiles: int, out: Path, source: Path | None = None, area: Path | N
                wijken: Path | None = None, cities: int = 1) -> dict:
     """Write ``city.osm.pbf``, ``boundaries.geojson`` and ``area.geojson`` for an N × N city; returns counts.
 
-    With ``cities`` above 1 a synthetic country: that many N × N cities in a row, one empty tile apart
+    With ``cities`` above 1 a synthetic country: that many N × N cities in a grid, one empty tile apart
     (their networks are not joined), each its own gemeente (:func:`gemeente_of_city`), in one file."""
     import geopandas as gpd
     import osmium
@@ -145,9 +146,14 @@ def build_city(tiles: int, out: Path, source: Path | None = None, area: Path | N
     per_city = tiles * tiles
     count = cities * per_city  # tiles over all cities; tile t is tile t % per_city of city t // per_city
 
+    # The cities in a grid (as square as it goes), one empty tile apart, so a country of 20 cities
+    # of 5 x 5 stays inside the Netherlands (about 1.2 degrees of longitude by 0.5 of latitude).
+    per_row = math.ceil(math.sqrt(cities))
+
     def shift(t: int):
         city, local = divmod(t, per_city)
-        return (city * (tiles + 1) + local % tiles) * dx, (local // tiles) * dy
+        row, column = divmod(city, per_row)
+        return (column * (tiles + 1) + local % tiles) * dx, (row * (tiles + 1) + local // tiles) * dy
 
     target = out / "city.osm.pbf"
     target.unlink(missing_ok=True)
@@ -228,7 +234,9 @@ def build_city(tiles: int, out: Path, source: Path | None = None, area: Path | N
                            "geometry": shapely.affinity.translate(inside[k], sx, sy)})
     boundaries = gpd.GeoDataFrame(pieces, geometry="geometry", crs=settings.STORAGE_CRS)
     boundaries.to_file(out / "boundaries.geojson", driver="GeoJSON")
-    whole = shapely.box(west, south, west + (cities * (tiles + 1) - 1) * dx, south + tiles * dy)
+    rows = math.ceil(cities / per_row)
+    whole = shapely.box(west, south, west + (min(cities, per_row) * (tiles + 1) - 1) * dx,
+                        south + (rows * (tiles + 1) - 1) * dy)
     (out / "area.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": f"synthetic city {tiles}x{tiles}" + (f", {cities} cities" if cities > 1 else "")},
          "geometry": shapely.geometry.mapping(whole)}]}), encoding="utf-8")
@@ -240,7 +248,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tiles", type=int, default=2, help="copies per side (default 2; 10 has 2.2 x Den Haag's residents)")
     parser.add_argument("--cities", type=int, default=1,
-                        help="a synthetic country: this many cities in a row, each its own gemeente GM09CC (default 1)")
+                        help="a synthetic country: this many cities in a grid, each its own gemeente GM09CC (default 1)")
     parser.add_argument("--out", required=True, help="folder to write city.osm.pbf, boundaries.geojson, area.geojson")
     args = parser.parse_args()
     if not 1 <= args.tiles <= 10:
