@@ -82,8 +82,10 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 
-def nginx_config(folder: Path, ports: list[int], https_port: int, http_port: int, site_dir: Path) -> Path:
-    """deploy/nginx-assetmap.conf with only ports and paths replaced, inside a main config for a non-root nginx."""
+def nginx_config(folder: Path, ports: list[int], https_port: int, http_port: int, site_dir: Path,
+                 workers: str = "1", connections: int = 256) -> Path:
+    """deploy/nginx-assetmap.conf with only ports and paths replaced, inside a main config for a non-root nginx
+    (``workers`` processes of ``connections`` connections each: Debian's own nginx.conf has ``auto`` and 768)."""
     site = (REPO / "deploy" / "nginx-assetmap.conf").read_text()
     cert, key = self_signed(folder)
     replacements = {
@@ -108,10 +110,10 @@ def nginx_config(folder: Path, ports: list[int], https_port: int, http_port: int
     main.write_text(f"""daemon off;
 {user}
 master_process on;
-worker_processes 1;
+worker_processes {workers};
 pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
-events {{ worker_connections 256; }}
+events {{ worker_connections {connections}; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
@@ -171,15 +173,16 @@ class Stack:
 
 
 @contextmanager
-def running(uri: str, site: Path, tmp_path: Path, extra_env: dict[str, str] | None = None):
+def running(uri: str, site: Path, tmp_path: Path, extra_env: dict[str, str] | None = None, **nginx_options):
     """Both app processes on workspace ``uri`` and nginx in front (serving the resident site ``site``),
     their logs in ``tmp_path`` (``app1.log``, ``app2.log``, ``assetmap.jsonl``, ``nginx/``); yields a
-    :class:`Stack` once nginx answers the app's health check, stops everything afterwards."""
+    :class:`Stack` once nginx answers the app's health check, stops everything afterwards. ``nginx_options``
+    go to :func:`nginx_config`."""
     ports = [browsing.free_port(), browsing.free_port()]
     https_port, http_port = browsing.free_port(), browsing.free_port()
     folder = tmp_path / "nginx"
     folder.mkdir()
-    config = nginx_config(folder, ports, https_port, http_port, site)
+    config = nginx_config(folder, ports, https_port, http_port, site, **nginx_options)
     base = f"https://127.0.0.1:{https_port}"
     env = clean_env(tmp_path) | {"ASSETMAP_WORKSPACE": uri, "ASSETMAP_ACCESS": "public",
                                  "ASSETMAP_LOG": str(tmp_path / "assetmap.jsonl"), "PYTHONPATH": str(REPO)}
