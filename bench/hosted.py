@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import http.client
 import json
 import os
@@ -243,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="assetmap-hosted-") as name:
             folder = Path(name)
             uri = cluster.uri("hosted")
-            site, codes = prepare(uri, folder, args.tables)
+            with contextlib.redirect_stdout(sys.stderr):  # the CLI's lines, out of the report
+                site, codes = prepare(uri, folder, args.tables)
             paths = site_paths(site)
             # Debian's own nginx.conf numbers (the test's smaller ones would run out of connections).
             with hosted_stack.running(uri, site, folder, workers="auto", connections=768) as stack:
@@ -287,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
         "static_latency_ms": stats([s * 1000 for s in out["static"]]),
         "entries_submitted": len(out["submitted"]), "entries_saved": len(out["saved"]),
         "entries_stored": len(out["saved"]) - len(lost), "lost": lost, "doubled": doubled,
+        # Clicked but never shown as saved (the browser gave up): stored or not, nothing was promised.
+        "unconfirmed_stored": sum(n in stored for n in set(out["submitted"]) - set(out["saved"])),
         "app_tracebacks": tracebacks, "browser_errors": out["errors"], "static_errors": len(out["static_errors"]),
         "static_errors_first": out["static_errors"][:5], "nginx_error_log_lines": len(nginx_errors),
         "nginx_error_log_last": nginx_errors[-5:],
