@@ -12,8 +12,9 @@ Docker does not run on the test machines. Instead:
 - the hosted stack: a throwaway PostGIS cluster, two app processes started with the ``ExecStart`` line
   of ``deploy/assetmap@.service``, and Debian's nginx (run as the test user, with the site file
   ``deploy/nginx-assetmap.conf`` where only ports and paths are replaced, TLS with a throwaway
-  certificate) on loopback. A coordinator signs in through nginx and saves on one process; a
-  browser served by the other process sees the save.
+  certificate) on loopback, started by ``tests/hosted_stack.py`` (which ``bench/hosted.py`` loads too).
+  A coordinator signs in through nginx and saves on one process; a browser served by the other
+  process sees the save.
 """
 
 from __future__ import annotations
@@ -24,12 +25,8 @@ import os
 import re
 import shlex
 import shutil
-import ssl
-import subprocess
-import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,13 +35,18 @@ from assetmap import i18n
 from assetmap.service import open_workspace
 
 import browsing
+import hosted_stack
 from conftest import REPO
+from hosted_stack import NGINX
+from hosted_stack import clean_env as _clean_env
+from hosted_stack import get as _get
+from hosted_stack import process as _process
+from hosted_stack import upstream_of as _upstream_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIMEOUT_MS = 120_000
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-NGINX = Path(shutil.which("nginx") or "/usr/sbin/nginx")
 SAVED_NAME = "Buurtkamer achter de proxy"
 
 
@@ -100,31 +102,6 @@ def build_image_tree(instructions, root: Path) -> Path:
                 else:
                     shutil.copy2(src, place)
     return root / workdir.relative_to("/")
-
-
-@contextmanager
-def _process(command, cwd, env, log: Path, url: str):
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            browsing.wait_healthy(url, process)
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def _clean_env(tmp_path: Path) -> dict[str, str]:
-    """This machine's environment without any assetmap or Streamlit setting, with a home of its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ASSETMAP_", "STREAMLIT_"))}
-    home = tmp_path / "home"
-    home.mkdir(exist_ok=True)
-    # The test venv stands in for the image's `pip install`: its streamlit first on PATH.
-    env |= {"HOME": str(home), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"}
-    return env
 
 
 def _page(browser, **options):
@@ -254,101 +231,6 @@ def _require_nginx() -> None:
     pytest.skip("nginx not installed (apt-get install nginx-light)")
 
 
-def _self_signed(folder: Path) -> tuple[Path, Path]:
-    """A throwaway certificate for 127.0.0.1 (cryptography comes with streamlit[auth]'s Authlib)."""
-    import datetime
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
-
-
-def _nginx_config(folder: Path, ports: list[int], https_port: int, http_port: int, site_dir: Path) -> Path:
-    """deploy/nginx-assetmap.conf with only ports and paths replaced, inside a main config for a non-root nginx."""
-    site = (REPO / "deploy" / "nginx-assetmap.conf").read_text()
-    cert, key = _self_signed(folder)
-    replacements = {
-        "server 127.0.0.1:8501;": f"server 127.0.0.1:{ports[0]};",
-        "server 127.0.0.1:8502;": f"server 127.0.0.1:{ports[1]};",
-        "listen 80;": f"listen 127.0.0.1:{http_port};", "listen [::]:80;": "",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;", "listen [::]:443 ssl http2;": "",
-        "/etc/letsencrypt/live/assetmap.example.org/fullchain.pem": str(cert),
-        "/etc/letsencrypt/live/assetmap.example.org/privkey.pem": str(key),
-        "/var/log/nginx/": f"{folder}/", "/srv/assetmap/site/": f"{site_dir}/",
-    }
-    for old, new in replacements.items():
-        assert old in site, f"the site file no longer has {old!r}: update this test"
-        site = site.replace(old, new)
-    (folder / "site.conf").write_text(site)
-    main = folder / "nginx.conf"
-    temp = {name: folder / name for name in ("client", "proxy", "fastcgi", "uwsgi", "scgi")}
-    for path in temp.values():
-        path.mkdir(exist_ok=True)
-    # As root (CI), nginx's workers would switch to nobody, who may not read the test's folders.
-    user = "user root;" if os.geteuid() == 0 else ""
-    main.write_text(f"""daemon off;
-{user}
-master_process on;
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    client_body_temp_path {temp['client']};
-    proxy_temp_path {temp['proxy']};
-    fastcgi_temp_path {temp['fastcgi']};
-    uwsgi_temp_path {temp['uwsgi']};
-    scgi_temp_path {temp['scgi']};
-    include {folder}/site.conf;
-}}
-""")
-    return main
-
-
-def _unit_command(port: int) -> list[str]:
-    """The ExecStart line of deploy/assetmap@.service for one port, with this checkout for /opt/assetmap."""
-    unit = (REPO / "deploy" / "assetmap@.service").read_text()
-    line = next(ln for ln in unit.splitlines() if ln.startswith("ExecStart="))
-    command = shlex.split(line.removeprefix("ExecStart=").replace("%i", str(port)))
-    assert command[0] == "/opt/assetmap/.venv/bin/streamlit"
-    return [str(Path(sys.executable).parent / "streamlit"), *command[1:]]
-
-
-def _get(url: str, cookie: str | None = None, encoding: str | None = None):
-    request = urllib.request.Request(url, headers={k: v for k, v in (("Cookie", cookie),
-                                                                       ("Accept-Encoding", encoding)) if v})
-    context = ssl.create_default_context()
-    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
-    with urllib.request.urlopen(request, timeout=10, context=context) as response:
-        return response.status, response.headers, response.read()  # headers: any case
-
-
-def _upstream_of(base: str, log: Path, cookie_value: str) -> str:
-    """Which app process nginx sends a browser with this route cookie to (read from the access log)."""
-    _get(base + "/_stcore/health", cookie=f"assetmap_route={cookie_value}")
-    time.sleep(0.2)
-    line = [ln for ln in log.read_text().splitlines() if "/_stcore/health" in ln][-1]
-    return line.rsplit("upstream=", 1)[1].strip()
-
-
 def test_nginx_in_front_of_two_app_processes_on_one_postgis_workspace(delft_copy, postgis_cluster, tmp_path):
     browsing.require_chromium()
     _require_nginx()
@@ -361,34 +243,10 @@ def test_nginx_in_front_of_two_app_processes_on_one_postgis_workspace(delft_copy
     site = tmp_path / "site"
     assert main(["publish", uri, str(site)]) == 0
 
-    ports = [browsing.free_port(), browsing.free_port()]
-    https_port, http_port = browsing.free_port(), browsing.free_port()
-    folder = tmp_path / "nginx"
-    folder.mkdir()
-    config = _nginx_config(folder, ports, https_port, http_port, site)
-    base = f"https://127.0.0.1:{https_port}"
-    env = _clean_env(tmp_path) | {"ASSETMAP_WORKSPACE": uri, "ASSETMAP_ACCESS": "public",
-                                  "ASSETMAP_LOG": str(tmp_path / "assetmap.jsonl"), "PYTHONPATH": str(REPO)}
-    with _process(_unit_command(ports[0]), REPO, env, tmp_path / "app1.log", f"http://127.0.0.1:{ports[0]}"), \
-            _process(_unit_command(ports[1]), REPO, env, tmp_path / "app2.log", f"http://127.0.0.1:{ports[1]}"):
-        nginx = subprocess.Popen([str(NGINX), "-p", str(folder), "-c", str(config)], stdout=subprocess.DEVNULL,
-                                 stderr=open(folder / "stderr.log", "wb"))
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if _get(base + "/_stcore/health")[2].strip() == b"ok":
-                        break
-                except OSError:
-                    if nginx.poll() is not None or time.monotonic() > deadline:
-                        raise AssertionError((folder / "stderr.log").read_text() +
-                                             (folder / "error.log").read_text()) from None
-                    time.sleep(0.3)
-            _check_the_proxy(base, folder, site, http_port)
-            _save_on_one_process_and_see_it_on_the_other(base, folder / "assetmap.access.log", ports, tmp_path)
-        finally:
-            nginx.terminate()
-            nginx.wait(timeout=20)
+    with hosted_stack.running(uri, site, tmp_path) as stack:
+        _check_the_proxy(stack.base, stack.folder, site, stack.http_port)
+        _save_on_one_process_and_see_it_on_the_other(stack.base, stack.access_log, stack.ports, tmp_path)
+    folder = stack.folder
     assert "Traceback" not in (tmp_path / "app1.log").read_text(errors="replace")
     access = (folder / "assetmap.access.log").read_text()
     assert "carla" not in access and "assetmap_route" not in access and SAVED_NAME.split()[0] not in access
