@@ -14,6 +14,8 @@ Files written (see :data:`SITE_FILES`):
   ``window.ASSETMAP_SITE`` (a browser will not ``fetch`` a local JSON file from ``file://``);
 * ``assets.geojson``: the same assets as ``export --public`` writes them, for reuse;
 * ``leaflet/``: the vendored Leaflet (``static/leaflet``); ``icons/``: one SVG per building block;
+* ``fonts-ar.css``: the Arabic font (:mod:`assetmap.fonts`), read only by a page in Arabic; its
+  licence in ``fonts/OFL.txt``;
 * ``agenda.ics`` and ``agenda/<CBS code>.ics``: the public activities as calendar feeds (the
   whole site, and per area), which the page links as "zet in je agenda";
 * ``photos/``: the thumbnails of the approved photos of the public entries (``<id>.jpg``, as stored:
@@ -48,6 +50,7 @@ from assetmap._site_coverage import site_coverage
 from assetmap.basemap import OFFLINE_STYLE, workspace_geojson
 from assetmap.errors import InputError
 from assetmap.files import is_workspace_file
+from assetmap.fonts import FONT_DIR, arabic_font_css
 from assetmap.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -96,7 +99,7 @@ MARKER = ".assetmap-site.json"
 SITE_FORMAT = 1
 #: The files and folders of a publication, besides :data:`MARKER`.
 SITE_FILES: tuple[str, ...] = ("index.html", "site.css", "site.js", "data.js", "assets.geojson", "leaflet", "icons",
-                               "agenda.ics", "agenda", "photos")
+                               "agenda.ics", "agenda", "photos", "fonts-ar.css", "fonts")
 #: From this many assets on, the map draws circles on one canvas instead of one element per marker
 #: (keyboard users then open the places from the list, which holds the same content).
 CANVAS_FROM: int = 2000
@@ -589,6 +592,10 @@ def _write_site(ws, folder: Path, data: dict) -> None:
     for name in ("site.css", "site.js"):
         shutil.copyfile(SITE_TEMPLATES / name, folder / name)
     shutil.copytree(LEAFLET_DIR, folder / "leaflet")
+    # The Arabic font, embedded (site.js links it only when the page is in Arabic), and its licence.
+    (folder / "fonts-ar.css").write_text(arabic_font_css(), encoding="utf-8")
+    (folder / "fonts").mkdir()
+    shutil.copyfile(FONT_DIR / "OFL.txt", folder / "fonts" / "OFL.txt")
     shown_photos = [p[0] for r in data["assets"] for p in r.get("ph", ())]
     if shown_photos:
         (folder / "photos").mkdir()

@@ -20,11 +20,13 @@ import pytest
 from babel.messages.mofile import read_mo
 from streamlit.testing.v1 import AppTest
 from test_app import MAP_PAGE, STATEMENT_PAGE, WORKSHOP_PAGE
+from test_hosting import ARABIC_FONT_LOADED
 from test_keeping import a_place
 from test_messages import LOCALE, _po, catalogue, extracted
 
 from assetmap import i18n, numbers, publish
 from assetmap.cli import main
+from assetmap.fonts import FONT_DIR
 from assetmap.i18n import LANGUAGES, RESIDENT_CODES, t
 from assetmap.layers.hours import hours_text
 from assetmap.messages import text
@@ -171,6 +173,13 @@ def test_the_map_page_in_each_language(map_workspace, lang):
     assert not visible_codes(shown), visible_codes(shown)
     direction = f"document.documentElement.dir = \"{i18n.direction(lang)}\""
     assert any(direction in e.proto.body and f'lang = "{lang}"' in e.proto.body for e in at.sidebar.get("html"))
+    # Arabic brings its own font, served with the app; the other languages load none.
+    font_rules = [e.proto.body for e in at.get("html") if "@font-face" in e.proto.body]
+    if lang == "ar":
+        assert len(font_rules) == 1 and "url(/app/static/fonts/noto-sans-arabic-400.woff2)" in font_rules[0]
+        assert (FONT_DIR / "noto-sans-arabic-400.woff2").is_file()
+    else:
+        assert font_rules == []
 
 
 @pytest.mark.parametrize("lang", ["tr", "ar", "pl"])
@@ -241,9 +250,19 @@ def test_the_arabic_site_is_mirrored_accessible_and_remembered(site):
         page.goto((site / "index.html").as_uri())
         page.wait_for_selector("html[data-ready]")
         assert page.evaluate("document.documentElement.lang") == "nl"  # published in Dutch
+        assert page.evaluate(ARABIC_FONT_LOADED) == 0 and page.locator("#font-ar").count() == 0  # Dutch: no font
         page.click("#lang-ar")
         page.wait_for_function("document.documentElement.dir === 'rtl'")
         assert page.locator("h1").inner_text() == MAP_TITLES["ar"]
+        # Its own font, from file:// and offline: embedded in fonts-ar.css (a font file would be refused).
+        page.wait_for_selector("#font-ar", state="attached")
+        assert page.evaluate(ARABIC_FONT_LOADED) >= 1
+        assert (site / "fonts" / "OFL.txt").read_text(encoding="utf-8").startswith("Copyright")
+        # What people typed keeps its own direction: a Dutch name reads left to right on the Arabic page.
+        directions = page.evaluate("""Array.from(document.querySelectorAll('#list .name'), n =>
+            [n.textContent, n.getAttribute('dir'), getComputedStyle(n).direction])""")
+        latin = [d for d in directions if re.fullmatch(r"[\x00-\u024f]+", d[0])]
+        assert latin and all(d[1:] == ["auto", "ltr"] for d in latin), latin[:3]
         # Mirrored: the title starts at the right, the language buttons run right to left, the zoom
         # buttons move to the right-hand corner.
         width = page.evaluate("document.documentElement.clientWidth")
