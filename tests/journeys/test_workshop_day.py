@@ -491,7 +491,7 @@ def test_5_a_ward_manager_prints_the_profile_from_the_app_with_the_pages_choices
     page.keyboard.press("Home")  # 5, the slider's least
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    expect(minutes).to_have_attribute("aria-valuenow", "7")
+    expect(minutes).to_have_value("7")
     _idle(page)
     page.get_by_text(t("speed_slow", kmh=slow), exact=True).click()
     _idle(page)
