@@ -36,6 +36,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -84,6 +85,8 @@ __all__ = [
     "check_target",
     "is_publication",
     "site_data",
+    "site_languages",
+    "only_languages",
     "badge_svg",
     "render_index",
     "glob_escape",
@@ -167,7 +170,8 @@ class PublishReport:
 
 
 def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, area: str | None = None,
-                 lang: str = "nl", minutes: float | None = None, force: bool = False) -> PublishReport:
+                 lang: str = "nl", minutes: float | None = None, force: bool = False,
+                 languages: Sequence[str] | None = None) -> PublishReport:
     """Write the resident map of a workspace as a static site into ``out_dir``, atomically.
 
     The workspace is opened as the ``public`` actor, so the site is built from
@@ -192,6 +196,10 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
     force : bool
         Also publish into a folder that holds other files: they are kept (copied into the new
         site), the site's own files replaced. Never into a folder that holds a workspace.
+    languages : sequence of str, optional
+        The languages the site offers (``["nl", "tr", "ar"]``), ``lang`` among them; default all of
+        :data:`assetmap.i18n.LANGUAGES`. The page has buttons for these only, and ``data.js`` holds
+        no text of the others.
 
     Returns
     -------
@@ -202,18 +210,23 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
     ------
     InputError
         ``out_dir`` is a file, holds files of its own (``publish_folder_not_empty``) or its parent
-        is missing; ``area`` is not a wijk or buurt of the workspace; Leaflet is missing.
+        is missing; ``area`` is not a wijk or buurt of the workspace; Leaflet is missing; a code of
+        ``languages`` is unknown, or ``lang`` is not one of them.
     WorkspaceError
         The workspace cannot be opened.
     """
     out = Path(out_dir).expanduser().absolute()
+    offered = site_languages(languages)
     lang = lang if lang in LANGUAGES else "nl"
+    if lang not in offered:
+        raise InputError("publish_lang_not_offered", "fix_publish_lang_not_offered", lang=lang,
+                         languages=", ".join(offered))
     check_target(out, force=force)
     if not (LEAFLET_DIR / "leaflet.js").is_file():
         raise InputError("publish_leaflet_missing", "fix_publish_leaflet", path=LEAFLET_DIR)
     with open_workspace(workspace, Actor(None, "public")) as ws:
         use_block_labels(ws.labels())  # the workspace's own names ("Talenten") on the site
-        data = site_data(ws, area=area, lang=lang, minutes=minutes)
+        data = only_languages(site_data(ws, area=area, lang=lang, minutes=minutes), offered)
         with _lock(out.parent):
             check_target(out, force=force)  # again, under the lock: another publication may have come first
             _clean_leftovers(out)
@@ -290,6 +303,65 @@ def is_publication(folder: str | os.PathLike) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(marker, dict) and marker.get("generator") == "assetmap" and isinstance(marker.get("format"), int)
+
+
+def site_languages(languages: Sequence[str] | str | None) -> list[str]:
+    """The languages a site offers, in the order of :data:`assetmap.i18n.LANGUAGES` (Dutch first).
+
+    Parameters
+    ----------
+    languages : sequence of str, str or None
+        Language codes, or one text with commas (``"nl,tr,ar"``, as the CLI takes them); None: all.
+
+    Returns
+    -------
+    list of str
+        The codes, each once.
+
+    Raises
+    ------
+    InputError
+        ``publish_languages_unknown``: a code that is not one of the five (the message lists them),
+        or no code at all.
+    """
+    if languages is None:
+        return list(LANGUAGES)
+    asked = [x.strip().lower() for x in (languages.split(",") if isinstance(languages, str) else languages)]
+    asked = [x for x in asked if x]
+    unknown = [x for x in asked if x not in LANGUAGES]
+    if unknown or not asked:
+        raise InputError("publish_languages_unknown", "fix_publish_languages", given=", ".join(unknown) or "-",
+                         languages=", ".join(LANGUAGES))
+    return [x for x in LANGUAGES if x in asked]
+
+
+def only_languages(data, languages: Sequence[str]):
+    """``data`` (of :func:`site_data`) with the texts of ``languages`` only.
+
+    Every mapping keyed by all the languages (a text in each) keeps the offered ones, and the list
+    of ``languages`` keeps their entries: a site in Dutch, Turkish and Arabic holds no Polish.
+
+    Parameters
+    ----------
+    data : dict, list or value
+        What :func:`site_data` returned, or a part of it.
+    languages : sequence of str
+        The offered codes (:func:`site_languages`).
+
+    Returns
+    -------
+    The same structure, new containers where something was left out.
+    """
+    if isinstance(data, dict):
+        if set(data) == set(LANGUAGES):
+            return {x: only_languages(data[x], languages) for x in languages}
+        kept = {key: only_languages(value, languages) for key, value in data.items()}
+        if isinstance(kept.get("languages"), list):
+            kept["languages"] = [x for x in kept["languages"] if x.get("code") in languages]
+        return kept
+    if isinstance(data, list):
+        return [only_languages(value, languages) for value in data]
+    return data
 
 
 # ---------------------------------------------------------------------- the data

@@ -315,3 +315,43 @@ def test_publish_in_turkish_writes_the_page_and_the_agenda_in_turkish(delft_copy
     with pytest.raises(SystemExit) as refused:  # a language without a catalogue: argparse's usage message
         main(["publish", str(delft_copy), str(tmp_path / "fr"), "--lang", "fr"])
     assert refused.value.code == 2 and not (tmp_path / "fr").exists()
+
+
+# ---------------------------------------------------------------------- a site with some of the languages
+@pytest.mark.browser
+def test_publish_with_three_languages_offers_those_three_only(delft_copy, tmp_path, capsys):
+    out = tmp_path / "site"
+    assert main(["--lang", "nl", "publish", str(delft_copy), str(out), "--languages", "nl, tr,ar"]) == 0
+    data = (out / "data.js").read_text(encoding="utf-8")
+    assert MAP_TITLES["tr"] in data and MAP_TITLES["ar"] in data
+    assert MAP_TITLES["pl"] not in data and MAP_TITLES["en"] not in data  # no text of a language not offered
+    require_chromium()
+    with browsing.chromium() as browser:
+        for locale, address, expected in (("pl-PL", "", "nl"), ("tr-TR", "", "tr"), ("nl-NL", "?lang=pl", "nl"),
+                                          ("nl-NL", "?lang=ar", "ar")):
+            context = browser.new_context(locale=locale)
+            page = context.new_page()
+            page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+            page.goto((out / "index.html").as_uri() + address)
+            page.wait_for_selector("html[data-ready]")
+            assert page.evaluate("document.documentElement.lang") == expected, (locale, address)
+            assert page.locator("h1").inner_text() == MAP_TITLES[expected]
+            buttons = page.locator("#languages button")
+            assert [buttons.nth(k).get_attribute("data-lang") for k in range(buttons.count())] == ["nl", "tr", "ar"]
+            body = page.locator("body").inner_text()
+            assert not visible_codes(body), visible_codes(body)
+            context.close()
+
+
+def test_publish_refuses_an_unknown_language_or_an_opening_language_not_offered(delft_copy, tmp_path, capsys):
+    assert main(["--lang", "nl", "publish", str(delft_copy), str(tmp_path / "a"), "--languages", "nl,fr"]) == 2
+    said = capsys.readouterr().err
+    assert "onbekende taalcode(s) fr" in said and "nl, en, tr, ar, pl" in said and "--languages nl,tr,ar" in said
+    assert main(["--lang", "nl", "publish", str(delft_copy), str(tmp_path / "b"), "--languages", "nl,tr",
+                 "--lang", "pl"]) == 2
+    said = capsys.readouterr().err
+    assert "de site zou openen in pl" in said and "zet pl bij --languages" in said
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()  # nothing written
+    # Without --lang, a site that does not offer the messages' language opens in its first language.
+    assert main(["--lang", "nl", "publish", str(delft_copy), str(tmp_path / "c"), "--languages", "ar,tr"]) == 0
+    assert '<html lang="tr" dir="ltr">' in (tmp_path / "c" / "index.html").read_text(encoding="utf-8")
