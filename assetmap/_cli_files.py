@@ -104,7 +104,8 @@ def _export(args) -> int:
 
 
 def _publish(args) -> int:
-    from assetmap.publish import publish_site, site_languages
+    from assetmap._site_languages import site_languages
+    from assetmap.publish import publish_site
     offered = site_languages(args.languages)
     # Without --lang the site opens in the language of the messages, when the site offers it.
     lang = args.site_lang or (args.lang if args.lang in offered else offered[0])

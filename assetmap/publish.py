@@ -14,8 +14,7 @@ Files written (see :data:`SITE_FILES`):
   ``window.ASSETMAP_SITE`` (a browser will not ``fetch`` a local JSON file from ``file://``);
 * ``assets.geojson``: the same assets as ``export --public`` writes them, for reuse;
 * ``leaflet/``: the vendored Leaflet (``static/leaflet``); ``icons/``: one SVG per building block;
-* ``fonts-ar.css``: the Arabic font (:mod:`assetmap.fonts`), read only by a page in Arabic; its
-  licence in ``fonts/OFL.txt``;
+* ``fonts-ar.css``: the Arabic font (:mod:`assetmap.fonts`) for a page in Arabic; ``fonts/OFL.txt``;
 * ``agenda.ics`` and ``agenda/<CBS code>.ics``: the public activities as calendar feeds (the
   whole site, and per area), which the page links as "zet in je agenda";
 * ``photos/``: the thumbnails of the approved photos of the public entries (``<id>.jpg``, as stored:
@@ -48,6 +47,7 @@ import shapely
 
 from assetmap import __version__, export, maps, settings
 from assetmap._site_coverage import site_coverage
+from assetmap._site_languages import only_languages, site_languages
 from assetmap.basemap import OFFLINE_STYLE, workspace_geojson
 from assetmap.errors import InputError
 from assetmap.files import is_workspace_file
@@ -85,8 +85,6 @@ __all__ = [
     "check_target",
     "is_publication",
     "site_data",
-    "site_languages",
-    "only_languages",
     "badge_svg",
     "render_index",
     "glob_escape",
@@ -197,9 +195,7 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
         Also publish into a folder that holds other files: they are kept (copied into the new
         site), the site's own files replaced. Never into a folder that holds a workspace.
     languages : sequence of str, optional
-        The languages the site offers (``["nl", "tr", "ar"]``), ``lang`` among them; default all of
-        :data:`assetmap.i18n.LANGUAGES`. The page has buttons for these only, and ``data.js`` holds
-        no text of the others.
+        The languages the site offers, ``lang`` among them (:mod:`assetmap._site_languages`); default all.
 
     Returns
     -------
@@ -210,8 +206,8 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
     ------
     InputError
         ``out_dir`` is a file, holds files of its own (``publish_folder_not_empty``) or its parent
-        is missing; ``area`` is not a wijk or buurt of the workspace; Leaflet is missing; a code of
-        ``languages`` is unknown, or ``lang`` is not one of them.
+        is missing; ``area`` is not a wijk or buurt of the workspace; Leaflet is missing; ``languages``
+        has an unknown code or lacks ``lang``.
     WorkspaceError
         The workspace cannot be opened.
     """
@@ -303,65 +299,6 @@ def is_publication(folder: str | os.PathLike) -> bool:
     except (OSError, ValueError):
         return False
     return isinstance(marker, dict) and marker.get("generator") == "assetmap" and isinstance(marker.get("format"), int)
-
-
-def site_languages(languages: Sequence[str] | str | None) -> list[str]:
-    """The languages a site offers, in the order of :data:`assetmap.i18n.LANGUAGES` (Dutch first).
-
-    Parameters
-    ----------
-    languages : sequence of str, str or None
-        Language codes, or one text with commas (``"nl,tr,ar"``, as the CLI takes them); None: all.
-
-    Returns
-    -------
-    list of str
-        The codes, each once.
-
-    Raises
-    ------
-    InputError
-        ``publish_languages_unknown``: a code that is not one of the five (the message lists them),
-        or no code at all.
-    """
-    if languages is None:
-        return list(LANGUAGES)
-    asked = [x.strip().lower() for x in (languages.split(",") if isinstance(languages, str) else languages)]
-    asked = [x for x in asked if x]
-    unknown = [x for x in asked if x not in LANGUAGES]
-    if unknown or not asked:
-        raise InputError("publish_languages_unknown", "fix_publish_languages", given=", ".join(unknown) or "-",
-                         languages=", ".join(LANGUAGES))
-    return [x for x in LANGUAGES if x in asked]
-
-
-def only_languages(data, languages: Sequence[str]):
-    """``data`` (of :func:`site_data`) with the texts of ``languages`` only.
-
-    Every mapping keyed by all the languages (a text in each) keeps the offered ones, and the list
-    of ``languages`` keeps their entries: a site in Dutch, Turkish and Arabic holds no Polish.
-
-    Parameters
-    ----------
-    data : dict, list or value
-        What :func:`site_data` returned, or a part of it.
-    languages : sequence of str
-        The offered codes (:func:`site_languages`).
-
-    Returns
-    -------
-    The same structure, new containers where something was left out.
-    """
-    if isinstance(data, dict):
-        if set(data) == set(LANGUAGES):
-            return {x: only_languages(data[x], languages) for x in languages}
-        kept = {key: only_languages(value, languages) for key, value in data.items()}
-        if isinstance(kept.get("languages"), list):
-            kept["languages"] = [x for x in kept["languages"] if x.get("code") in languages]
-        return kept
-    if isinstance(data, list):
-        return [only_languages(value, languages) for value in data]
-    return data
 
 
 # ---------------------------------------------------------------------- the data
