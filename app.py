@@ -6,6 +6,8 @@ see; only a coordinator opens or creates a workspace and loads areas, and only o
 (:func:`assetmap.ui.local_files_allowed`) by typing a path on the server.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 from pathlib import Path
 
 import pandas as pd

@@ -51,6 +51,9 @@ def add_output_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", dest="site_lang", choices=LANGUAGES, default=None,
                    help="language the site opens in: nl, en, tr, ar or pl (default: that of the messages; "
                         "buttons switch)")
+    p.add_argument("--languages", default=None,
+                   help="the languages the site offers, with commas (e.g. nl,tr,ar; default all five); "
+                        "the opening language is one of them")
     add_force(p, "publish into a folder that holds other files too (they are kept; never one with a workspace)")
 
 
@@ -101,10 +104,14 @@ def _export(args) -> int:
 
 
 def _publish(args) -> int:
+    from assetmap._site_languages import site_languages
     from assetmap.publish import publish_site
+    offered = site_languages(args.languages)
+    # Without --lang the site opens in the language of the messages, when the site offers it.
+    lang = args.site_lang or (args.lang if args.lang in offered else offered[0])
     try:
-        report = publish_site(args.workspace, args.out_dir, area=args.area, lang=args.site_lang or args.lang,
-                              force=args.force)
+        report = publish_site(args.workspace, args.out_dir, area=args.area, lang=lang, force=args.force,
+                              languages=offered)
     except InputError as exc:
         first = exc.problems[0]
         if first.code in ("publish_folder_not_empty", "publish_folder_has_other_files"):

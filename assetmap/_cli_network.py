@@ -57,8 +57,7 @@ def _network(args) -> int:
         write_json(args.json, network.to_dict(), force=args.force, workspace=args.workspace)
     if args.graphml:
         write_atomically(Path(args.graphml), network.graphml())
-    summary = network.summary()
-    lines = [text("cli_network_summary", args.lang, **summary)]
+    lines = [text("cli_network_summary", args.lang, **network.summary_words(args.lang))]
     brokers = network.brokers(BROKERS_PRINTED)
     if brokers:
         lines.append(text("cli_network_brokers", args.lang))

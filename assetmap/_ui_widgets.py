@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from assetmap.fonts import arabic_font_css
 from assetmap.i18n import direction, t
 
 __all__ = ["MAP_HEIGHT", "RenderedMap", "flash", "live_status", "problems_table", "render_map", "show_flashes",
@@ -24,6 +25,15 @@ MAP_HEIGHT = 480
 
 #: Styles of the whole app: the skip link shows when it has the focus, captions reach 4.5:1 (WCAG
 #: 1.4.3; Streamlit fades them to 60 % of the text colour), the focus ring is always visible.
+#: Where the app serves ``static/fonts`` (Streamlit's static serving, as for Leaflet).
+FONT_URL = "/app/static/fonts"
+#: The text of an Arabic page in the shipped font first (Arabic code points only, see assetmap.fonts);
+#: icon glyphs keep their own font.
+_ARABIC_TEXT_CSS = """
+html:lang(ar) body, html:lang(ar) p, html:lang(ar) li, html:lang(ar) label, html:lang(ar) h1, html:lang(ar) h2,
+html:lang(ar) h3, html:lang(ar) input, html:lang(ar) button, html:lang(ar) a {
+  font-family: "Noto Sans Arabic", "Source Sans", "Source Sans Pro", sans-serif; }
+"""
 _APP_CSS = """<style>
 .assetmap-skip { position: absolute; left: -10000px; top: auto; width: 1px; height: 1px; overflow: hidden; }
 .assetmap-skip:focus { position: static; width: auto; height: auto; display: inline-block; padding: 10px 14px;
@@ -48,6 +58,8 @@ def _page_language(lang: str) -> None:
     ``<html>``; it is drawn again whenever the language changes. The app's styles come along.
     """
     st.html(_APP_CSS)
+    if lang == "ar":  # Arabic glyphs from the shipped font, served with the app (assetmap.fonts)
+        st.html(f"<style>{arabic_font_css(FONT_URL)}{_ARABIC_TEXT_CSS}</style>")
     script = (f"<script>document.documentElement.lang = {json.dumps(lang)};"
               f"document.documentElement.dir = {json.dumps(direction(lang))};</script>")
     st.sidebar.html(script, unsafe_allow_javascript=True)

@@ -28,6 +28,7 @@ from assetmap.errors import InputError
 from assetmap.layers.boundaries import area_code
 from assetmap.layers.initiatives import normalise_tag, split_list
 from assetmap.layers.schema import LINK_KINDS
+from assetmap.messages import ntext
 
 __all__ = [
     "K_ANONYMITY", "EDGE_KINDS", "PERSON", "STORY_LINK", "SHARED_TAG", "MAX_TAG_GROUP",
@@ -175,6 +176,27 @@ class Connections:
         return {"entries": len(inside), "links": self.graph.number_of_edges(),
                 "linked": sum(1 for n in inside if n["degree"]), "unlinked": sum(1 for n in inside if not n["degree"]),
                 "groups": len(self.groups()), "islands": len(self.islands())}
+
+    def summary_words(self, lang: str | None = None) -> dict:
+        """:meth:`summary` for a sentence: the counted things in their plural form (``1 eiland``,
+        ``3 eilanden``: the catalogue's forms), ``linked`` and ``unlinked`` as numbers.
+
+        Parameters
+        ----------
+        lang : str, optional
+            Language code (None: English).
+
+        Returns
+        -------
+        dict
+            The keys of :meth:`summary`, each a text.
+        """
+        counts = self.summary()
+        words = {"entries": ntext("network_entries", counts["entries"], lang),
+                 "links": ntext("network_links", counts["links"], lang),
+                 "groups": ntext("network_groups", counts["groups"], lang),
+                 "islands": ntext("network_islands", counts["islands"], lang)}
+        return {**{key: str(value) for key, value in counts.items()}, **words}
 
     # ------------------------------------------------------------------ writing
     def to_dict(self) -> dict:

@@ -9,6 +9,8 @@ method stamp (:func:`assetmap.coverage.method_stamp`).
 
 from __future__ import annotations
 
+import re
+
 from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.layers.boundaries import area_code
@@ -108,6 +110,32 @@ def partial_summary(rows: list[dict], lang: str | None = None) -> list[str]:
                  cbs=decimal(sum(int(r["population_cbs"]) for r in partial), lang))]
 
 
+#: The snapping rule as :func:`assetmap.coverage.method_stamp` writes it (English, as data in the JSON).
+_SNAPPING_RULE = re.compile(r"nearest walkable way, at most ([0-9.]+) m; network parts under ([0-9]+) nodes skipped")
+
+
+def _snapping_note(rule: str | None, lang: str | None = None) -> str:
+    """The stamp's snapping rule in the reader's language (a rule of another form as it is).
+
+    Parameters
+    ----------
+    rule : str or None
+        ``method["snapping"]`` of a method stamp.
+    lang : str, optional
+        ``nl`` or ``en``.
+
+    Returns
+    -------
+    str
+        For example ``dichtstbijzijnde beloopbare weg, hoogstens 500 m; netwerkdelen van minder dan
+        50 knooppunten overgeslagen``.
+    """
+    found = _SNAPPING_RULE.fullmatch(rule or "")
+    if found is None:
+        return rule or text("date_unknown", lang)
+    return text("coverage_snapping", lang, metres=decimal(float(found[1]), lang), nodes=decimal(int(found[2]), lang))
+
+
 def method_note(method: dict, lang: str | None = None) -> str:
     """The method stamp as one line: what a figure needs beside it to be cited and compared.
 
@@ -126,7 +154,7 @@ def method_note(method: dict, lang: str | None = None) -> str:
     """
     unknown = text("date_unknown", lang)
     return text("coverage_method", lang, version=method["version"], speed=decimal(float(method["speed_kmh"]), lang, 1),
-                snapping=method["snapping"], osm_date=_day(method.get("osm_date"), lang) or unknown,
+                snapping=_snapping_note(method.get("snapping"), lang), osm_date=_day(method.get("osm_date"), lang) or unknown,
                 cbs_year=method.get("cbs_year") or unknown)
 
 

@@ -14,6 +14,7 @@ Files written (see :data:`SITE_FILES`):
   ``window.ASSETMAP_SITE`` (a browser will not ``fetch`` a local JSON file from ``file://``);
 * ``assets.geojson``: the same assets as ``export --public`` writes them, for reuse;
 * ``leaflet/``: the vendored Leaflet (``static/leaflet``); ``icons/``: one SVG per building block;
+* ``fonts-ar.css``: the Arabic font (:mod:`assetmap.fonts`) for a page in Arabic; ``fonts/OFL.txt``;
 * ``agenda.ics`` and ``agenda/<CBS code>.ics``: the public activities as calendar feeds (the
   whole site, and per area), which the page links as "zet in je agenda";
 * ``photos/``: the thumbnails of the approved photos of the public entries (``<id>.jpg``, as stored:
@@ -34,6 +35,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -45,9 +47,11 @@ import shapely
 
 from assetmap import __version__, export, maps, settings
 from assetmap._site_coverage import site_coverage
+from assetmap._site_languages import only_languages, site_languages
 from assetmap.basemap import OFFLINE_STYLE, workspace_geojson
 from assetmap.errors import InputError
 from assetmap.files import is_workspace_file
+from assetmap.fonts import FONT_DIR, arabic_font_css
 from assetmap.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -96,7 +100,7 @@ MARKER = ".assetmap-site.json"
 SITE_FORMAT = 1
 #: The files and folders of a publication, besides :data:`MARKER`.
 SITE_FILES: tuple[str, ...] = ("index.html", "site.css", "site.js", "data.js", "assets.geojson", "leaflet", "icons",
-                               "agenda.ics", "agenda", "photos")
+                               "agenda.ics", "agenda", "photos", "fonts-ar.css", "fonts")
 #: From this many assets on, the map draws circles on one canvas instead of one element per marker
 #: (keyboard users then open the places from the list, which holds the same content).
 CANVAS_FROM: int = 2000
@@ -164,7 +168,8 @@ class PublishReport:
 
 
 def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, area: str | None = None,
-                 lang: str = "nl", minutes: float | None = None, force: bool = False) -> PublishReport:
+                 lang: str = "nl", minutes: float | None = None, force: bool = False,
+                 languages: Sequence[str] | None = None) -> PublishReport:
     """Write the resident map of a workspace as a static site into ``out_dir``, atomically.
 
     The workspace is opened as the ``public`` actor, so the site is built from
@@ -189,6 +194,8 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
     force : bool
         Also publish into a folder that holds other files: they are kept (copied into the new
         site), the site's own files replaced. Never into a folder that holds a workspace.
+    languages : sequence of str, optional
+        The languages the site offers, ``lang`` among them (:mod:`assetmap._site_languages`); default all.
 
     Returns
     -------
@@ -199,18 +206,23 @@ def publish_site(workspace: str | os.PathLike, out_dir: str | os.PathLike, *, ar
     ------
     InputError
         ``out_dir`` is a file, holds files of its own (``publish_folder_not_empty``) or its parent
-        is missing; ``area`` is not a wijk or buurt of the workspace; Leaflet is missing.
+        is missing; ``area`` is not a wijk or buurt of the workspace; Leaflet is missing; ``languages``
+        has an unknown code or lacks ``lang``.
     WorkspaceError
         The workspace cannot be opened.
     """
     out = Path(out_dir).expanduser().absolute()
+    offered = site_languages(languages)
     lang = lang if lang in LANGUAGES else "nl"
+    if lang not in offered:
+        raise InputError("publish_lang_not_offered", "fix_publish_lang_not_offered", lang=lang,
+                         languages=", ".join(offered))
     check_target(out, force=force)
     if not (LEAFLET_DIR / "leaflet.js").is_file():
         raise InputError("publish_leaflet_missing", "fix_publish_leaflet", path=LEAFLET_DIR)
     with open_workspace(workspace, Actor(None, "public")) as ws:
         use_block_labels(ws.labels())  # the workspace's own names ("Talenten") on the site
-        data = site_data(ws, area=area, lang=lang, minutes=minutes)
+        data = only_languages(site_data(ws, area=area, lang=lang, minutes=minutes), offered)
         with _lock(out.parent):
             check_target(out, force=force)  # again, under the lock: another publication may have come first
             _clean_leftovers(out)
@@ -589,6 +601,10 @@ def _write_site(ws, folder: Path, data: dict) -> None:
     for name in ("site.css", "site.js"):
         shutil.copyfile(SITE_TEMPLATES / name, folder / name)
     shutil.copytree(LEAFLET_DIR, folder / "leaflet")
+    # The Arabic font, embedded (site.js links it only when the page is in Arabic), and its licence.
+    (folder / "fonts-ar.css").write_text(arabic_font_css(), encoding="utf-8")
+    (folder / "fonts").mkdir()
+    shutil.copyfile(FONT_DIR / "OFL.txt", folder / "fonts" / "OFL.txt")
     shown_photos = [p[0] for r in data["assets"] for p in r.get("ph", ())]
     if shown_photos:
         (folder / "photos").mkdir()

@@ -1,5 +1,7 @@
 """Explore the buurt (residents, public): only the public view of the assets, never raw entries."""
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 import html
 
 import pandas as pd

@@ -5,6 +5,8 @@ one file see each other's entries on their next refresh. For the ``workshop`` ro
 read and write names the session's actor, so the service refuses what the role may not do.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 import pandas as pd
 import streamlit as st
 from shapely.geometry import Point

@@ -8,6 +8,8 @@ CLI (time, access, target group) choose which places count; every figure comes w
 the mapping is, since an empty area may simply be unmapped.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 import pandas as pd
 import streamlit as st
 

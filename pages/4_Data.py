@@ -5,6 +5,8 @@ coordinator also imports, exports in full and approves or rejects pending entrie
 moderates). Files come in by upload; only a coordinator on localhost may also type a path.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 from pathlib import Path
 
 import pandas as pd

@@ -5,6 +5,8 @@ For coordinators (the history holds every entry's full state). The same summary 
 first, data imports apart as one line each, areas by their names.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 from datetime import date, timedelta
 
 import pandas as pd

@@ -4,6 +4,8 @@ For everyone, in Dutch and English. The exceptions are the parts that come from 
 each with its upstream issue.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 import json
 
 import streamlit as st

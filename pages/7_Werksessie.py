@@ -7,6 +7,8 @@ week in de buurt"), and keeping the map current (:mod:`assetmap._ui_keeping`). T
 ``update-link`` and ``owner-changes`` on the command line.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 import streamlit as st
 
 from assetmap import _ui_coordinator as session

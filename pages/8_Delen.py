@@ -5,6 +5,8 @@ For coordinators. Each is made by the same function as its command (``assetmap p
 server. The UI lives in :mod:`assetmap._ui_sharing`.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 import streamlit as st
 
 from assetmap import _ui_sharing as sharing

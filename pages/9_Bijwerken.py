@@ -5,6 +5,8 @@ printed as a QR code) or by typing the code. The UI lives in :mod:`assetmap._ui_
 owner may change, and whether it waits for a coordinator, the service decides.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 import streamlit as st
 
 from assetmap import _ui_owner as owner

@@ -8,6 +8,8 @@ full text equivalent of the map: the brokers, the islands, the unlinked entries 
 with its links.
 """
 
+import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)
+
 import pandas as pd
 import streamlit as st
 

@@ -203,7 +203,18 @@ def test_the_network_command_prints_its_summary_in_dutch(demo_file, capsys):
     assert main(["network", str(demo_file), "--public", "--lang", "nl"]) == 0
     out = capsys.readouterr().out
     assert "Buurtkamer Wippolder" in out and "cli_network" not in out
-    assert io.StringIO(out).readline().strip()
+    first = io.StringIO(out).readline().strip()
+    # Counted things in the catalogue's plural forms: the demo has one island beside the largest group.
+    assert "8 verbindingen:" in first and "2 groepen die onderling verbonden zijn, waarvan 1 eiland naast" in first
+    assert "eilanden" not in first
+
+
+def test_the_network_summary_counts_in_plural_forms(demo_file):
+    with open_workspace(demo_file) as ws:
+        public = workspace_connections(ws, actor=PUBLIC, anonymous_people=True)
+    words = public.summary_words("en")
+    assert (words["islands"], words["groups"], words["links"]) == ("1 island", "2 linked groups", "8 links")
+    assert public.summary_words("nl")["islands"] == "1 eiland" and words["linked"] == "10"
 
 
 # ---------------------------------------------------------------------- the Verbindingen page

@@ -265,6 +265,8 @@ def test_the_pdf_profile_flags_a_partial_area_withholds_voorhofs_figure_and_is_s
     assert "gedeeltelijk: 24 % van de wijk valt binnen de kaartgegevens; daarom geen cijfer" in text
     assert "van de bewoners woont binnen" not in text and not re.search(r"\b0,0%", text)
     assert f"OSM-gegevens van {OSM_DAY_NL}" in text and "CBS 2022" in text and f"Methode {coverage.METHOD_VERSION}" in text
+    # The snapping rule in Dutch too (the JSON keeps it as English data).
+    assert "koppelen: dichtstbijzijnde beloopbare weg, hoogstens 500 m;" in text and "walkable" not in text
     wippolder = tmp_path / "wippolder.pdf"
     assert main(["report", str(delft_copy), "--area", WIPPOLDER, "--lang", "en", "--out", str(wippolder)]) == 0
     text = " ".join(_pdf_text(wippolder).split())

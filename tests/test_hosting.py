@@ -104,6 +104,12 @@ def build_image_tree(instructions, root: Path) -> Path:
     return root / workdir.relative_to("/")
 
 
+#: How many faces of the shipped Arabic font the page has loaded (once its fonts are settled).
+ARABIC_FONT_LOADED = """async () => { await document.fonts.ready;
+  return Array.from(document.fonts).filter(f => f.family.replace(/["']/g, '') === 'Noto Sans Arabic'
+                                               && f.status === 'loaded').length; }"""
+
+
 def _page(browser, **options):
     context = browser.new_context(**({"viewport": {"width": 1280, "height": 1000}} | options))
     page = context.new_page()
@@ -161,6 +167,12 @@ def test_the_image_tree_started_as_cmd_draws_the_map_with_local_leaflet(delft_co
                                    for u, s, t in leaflet), leaflet
             assert page.locator('[data-testid="stSidebarNav"]').count() == 0  # Streamlit's own page menu
             assert page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]').count() >= 3  # assetmap's
+            page.context.close()
+            # The Arabic map page reads its font from the image (static/fonts), offline.
+            page = _page(browser)
+            _open(page, url + "/Kaart?lang=ar")
+            page.wait_for_function("document.documentElement.dir === 'rtl'")
+            assert page.evaluate(ARABIC_FONT_LOADED) >= 1
             page.context.close()
     log = (tmp_path / "image.log").read_text(errors="replace")
     assert "Traceback" not in log

@@ -20,11 +20,13 @@ import pytest
 from babel.messages.mofile import read_mo
 from streamlit.testing.v1 import AppTest
 from test_app import MAP_PAGE, STATEMENT_PAGE, WORKSHOP_PAGE
+from test_hosting import ARABIC_FONT_LOADED
 from test_keeping import a_place
 from test_messages import LOCALE, _po, catalogue, extracted
 
 from assetmap import i18n, numbers, publish
 from assetmap.cli import main
+from assetmap.fonts import FONT_DIR
 from assetmap.i18n import LANGUAGES, RESIDENT_CODES, t
 from assetmap.layers.hours import hours_text
 from assetmap.messages import text
@@ -171,6 +173,13 @@ def test_the_map_page_in_each_language(map_workspace, lang):
     assert not visible_codes(shown), visible_codes(shown)
     direction = f"document.documentElement.dir = \"{i18n.direction(lang)}\""
     assert any(direction in e.proto.body and f'lang = "{lang}"' in e.proto.body for e in at.sidebar.get("html"))
+    # Arabic brings its own font, served with the app; the other languages load none.
+    font_rules = [e.proto.body for e in at.get("html") if "@font-face" in e.proto.body]
+    if lang == "ar":
+        assert len(font_rules) == 1 and "url(/app/static/fonts/noto-sans-arabic-400.woff2)" in font_rules[0]
+        assert (FONT_DIR / "noto-sans-arabic-400.woff2").is_file()
+    else:
+        assert font_rules == []
 
 
 @pytest.mark.parametrize("lang", ["tr", "ar", "pl"])
@@ -241,9 +250,19 @@ def test_the_arabic_site_is_mirrored_accessible_and_remembered(site):
         page.goto((site / "index.html").as_uri())
         page.wait_for_selector("html[data-ready]")
         assert page.evaluate("document.documentElement.lang") == "nl"  # published in Dutch
+        assert page.evaluate(ARABIC_FONT_LOADED) == 0 and page.locator("#font-ar").count() == 0  # Dutch: no font
         page.click("#lang-ar")
         page.wait_for_function("document.documentElement.dir === 'rtl'")
         assert page.locator("h1").inner_text() == MAP_TITLES["ar"]
+        # Its own font, from file:// and offline: embedded in fonts-ar.css (a font file would be refused).
+        page.wait_for_selector("#font-ar", state="attached")
+        assert page.evaluate(ARABIC_FONT_LOADED) >= 1
+        assert (site / "fonts" / "OFL.txt").read_text(encoding="utf-8").startswith("Copyright")
+        # What people typed keeps its own direction: a Dutch name reads left to right on the Arabic page.
+        directions = page.evaluate("""Array.from(document.querySelectorAll('#list .name'), n =>
+            [n.textContent, n.getAttribute('dir'), getComputedStyle(n).direction])""")
+        latin = [d for d in directions if re.fullmatch(r"[\x00-\u024f]+", d[0])]
+        assert latin and all(d[1:] == ["auto", "ltr"] for d in latin), latin[:3]
         # Mirrored: the title starts at the right, the language buttons run right to left, the zoom
         # buttons move to the right-hand corner.
         width = page.evaluate("document.documentElement.clientWidth")
@@ -296,3 +315,43 @@ def test_publish_in_turkish_writes_the_page_and_the_agenda_in_turkish(delft_copy
     with pytest.raises(SystemExit) as refused:  # a language without a catalogue: argparse's usage message
         main(["publish", str(delft_copy), str(tmp_path / "fr"), "--lang", "fr"])
     assert refused.value.code == 2 and not (tmp_path / "fr").exists()
+
+
+# ---------------------------------------------------------------------- a site with some of the languages
+@pytest.mark.browser
+def test_publish_with_three_languages_offers_those_three_only(delft_copy, tmp_path, capsys):
+    out = tmp_path / "site"
+    assert main(["--lang", "nl", "publish", str(delft_copy), str(out), "--languages", "nl, tr,ar"]) == 0
+    data = (out / "data.js").read_text(encoding="utf-8")
+    assert MAP_TITLES["tr"] in data and MAP_TITLES["ar"] in data
+    assert MAP_TITLES["pl"] not in data and MAP_TITLES["en"] not in data  # no text of a language not offered
+    require_chromium()
+    with browsing.chromium() as browser:
+        for locale, address, expected in (("pl-PL", "", "nl"), ("tr-TR", "", "tr"), ("nl-NL", "?lang=pl", "nl"),
+                                          ("nl-NL", "?lang=ar", "ar")):
+            context = browser.new_context(locale=locale)
+            page = context.new_page()
+            page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+            page.goto((out / "index.html").as_uri() + address)
+            page.wait_for_selector("html[data-ready]")
+            assert page.evaluate("document.documentElement.lang") == expected, (locale, address)
+            assert page.locator("h1").inner_text() == MAP_TITLES[expected]
+            buttons = page.locator("#languages button")
+            assert [buttons.nth(k).get_attribute("data-lang") for k in range(buttons.count())] == ["nl", "tr", "ar"]
+            body = page.locator("body").inner_text()
+            assert not visible_codes(body), visible_codes(body)
+            context.close()
+
+
+def test_publish_refuses_an_unknown_language_or_an_opening_language_not_offered(delft_copy, tmp_path, capsys):
+    assert main(["--lang", "nl", "publish", str(delft_copy), str(tmp_path / "a"), "--languages", "nl,fr"]) == 2
+    said = capsys.readouterr().err
+    assert "onbekende taalcode(s) fr" in said and "nl, en, tr, ar, pl" in said and "--languages nl,tr,ar" in said
+    assert main(["--lang", "nl", "publish", str(delft_copy), str(tmp_path / "b"), "--languages", "nl,tr",
+                 "--lang", "pl"]) == 2
+    said = capsys.readouterr().err
+    assert "de site zou openen in pl" in said and "zet pl bij --languages" in said
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()  # nothing written
+    # Without --lang, a site that does not offer the messages' language opens in its first language.
+    assert main(["--lang", "nl", "publish", str(delft_copy), str(tmp_path / "c"), "--languages", "ar,tr"]) == 0
+    assert '<html lang="tr" dir="ltr">' in (tmp_path / "c" / "index.html").read_text(encoding="utf-8")

@@ -324,8 +324,7 @@ def _network_lines(profile: AreaProfile, lang: str) -> list[str]:
     network = profile.network
     if network is None or not network.summary()["links"]:
         return []
-    summary = network.summary()
-    lines = [t("report_network_summary", lang, **summary)]
+    lines = [t("report_network_summary", lang, **network.summary_words(lang))]
     brokers = network.brokers(NETWORK_BROKERS)
     if brokers:
         lines.append(t("report_network_brokers", lang, names=", ".join(

@@ -86,12 +86,14 @@
   function markerName(a) { return a.n + ', ' + blockLabel(a) + (isMeeting(a) ? ', ' + t('meeting_place') : ''); }
 
   // ------------------------------------------------------------------ details (popup and list)
+  // What people typed (names, descriptions, story titles) takes its own direction (dir=auto): a Dutch name
+  // on an Arabic page reads left to right, with its punctuation where it was typed.
   function details(a, withTitle) {
     var box = el('div', {class: 'details'});
-    if (withTitle) { box.appendChild(el('p', {class: 'popup-title'}, [badge(a, 18), el('strong', {text: a.n})])); }
+    if (withTitle) { box.appendChild(el('p', {class: 'popup-title'}, [badge(a, 18), el('strong', {text: a.n, dir: 'auto'})])); }
     box.appendChild(el('p', {text: blockLabel(a) + (a.c ? ' · ' + categoryLabel(a.c) : '') +
                                     (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '')}));
-    if (a.d) { box.appendChild(el('p', {text: a.d})); }
+    if (a.d) { box.appendChild(el('p', {text: a.d, dir: 'auto'})); }
     var facts = [];
     if (isMeeting(a)) { facts.push('✔ ' + t('meeting_place')); }
     if (a.o) { facts.push(t('opening_hours') + ': ' + ((a.oh && a.oh[lang]) || a.o)); }
@@ -390,7 +392,7 @@
     var meta = blockLabel(a) + (a.c ? ' · ' + categoryLabel(a.c) : '') + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '') +
       (distances && distances[k] !== undefined ? ' · ' + distanceText(distances[k]) : '');
     var item = el('details', null, [el('summary', null, [badge(a, 20), el('span', {class: 'entry'}, [
-      el('span', {class: 'name', text: a.n}), el('span', {class: 'meta', text: meta})])])]);
+      el('span', {class: 'name', text: a.n, dir: 'auto'}), el('span', {class: 'meta', text: meta})])])]);
     item.addEventListener('toggle', function () {
       if (item.open && item.children.length === 1) { item.appendChild(details(a, false)); item.appendChild(showButton(k)); }
     });
@@ -541,7 +543,7 @@
     box.textContent = '';
     if (!S.stories.length) { box.appendChild(el('p', {text: t('site_no_stories')})); return; }
     shortList(box, S.stories.map(function (s) {
-      var parts = [el('summary', null, [el('h3', {text: s.n})])];
+      var parts = [el('summary', null, [el('h3', {text: s.n, dir: 'auto'})])];
       if (s.t && s.t[lang]) { parts.push(el('p', {text: t('story_date') + ': ' + s.t[lang]})); }
       if (s.d) { parts.push(el('p', {text: s.d})); }
       if (s.p !== undefined) {
@@ -560,7 +562,7 @@
     shortList(list, S.meeting_places.map(function (k) {
       var a = assets[k];
       var meta = (a.c ? categoryLabel(a.c) : blockLabel(a)) + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '');
-      return el('li', null, [badge(a, 22), el('span', {class: 'entry'}, [el('strong', {text: a.n}), el('span', {class: 'meta', text: meta})]), showButton(k)]);
+      return el('li', null, [badge(a, 22), el('span', {class: 'entry'}, [el('strong', {text: a.n, dir: 'auto'}), el('span', {class: 'meta', text: meta})]), showButton(k)]);
     }));
   }
 
@@ -600,6 +602,10 @@
   function setTexts() {
     document.documentElement.lang = lang;
     document.documentElement.dir = LANGUAGES[LANGS.indexOf(lang)].dir;
+    // Arabic brings its own font (a phone without one would show boxes): linked only when asked for.
+    if (lang === 'ar' && !$('font-ar')) {
+      document.head.appendChild(el('link', {id: 'font-ar', rel: 'stylesheet', href: 'fonts-ar.css'}));
+    }
     var title = t('map_title') + (S.area_name ? ': ' + S.area_name : '');
     document.title = title;
     $('title').textContent = title;

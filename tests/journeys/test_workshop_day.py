@@ -11,7 +11,8 @@ per table, moderation on. Then, in order:
    rejects the three held associations (each decision names the version shown in the queue);
 3. a resident reads /Kaart on a phone (390x844);
 4. a ward manager prints the profile of the entries' wijk with ``assetmap report`` and reads it back with
-   pypdf; the public export and the published site are read too.
+   pypdf; the public export and the published site are read too;
+5. the ward manager prints it from the app as well, with the page's minutes and pace, and downloads it.
 
 Each step ends with exact counts read from the workspace: entries submitted = entries stored, no field of
 one entry in another, and nothing group-only, private or rejected in any public output.
@@ -466,3 +467,52 @@ def test_4_the_profile_the_public_export_and_the_site_hold_the_approved_entries_
         for secret in (*SECRETS, *TABLES, *hosted["codes"].values(), COORDINATOR):
             assert secret not in text, (where, secret)
     assert len(_stored(workspace)) == 15  # printing and publishing changed nothing
+
+
+# ---------------------------------------------------------------------- 5. the profile from the app
+def test_5_a_ward_manager_prints_the_profile_from_the_app_with_the_pages_choices(hosted, tmp_path):
+    """The ward manager opens /Ontmoetingsplekken as a visitor of the public server, sets 7 minutes at the slow
+    pace, picks the tables' wijk and downloads the profile: the PDF says what the page said."""
+    from assetmap.coverage import speed_profiles
+    from assetmap.numbers import decimal
+
+    workspace = hosted["workspace"]
+    stored = _stored(workspace)
+    wijk = stored[stored["name"].isin([e["name"] for e in APPROVED]).to_numpy()]["wijk_code"].mode().iloc[0]
+    with open_workspace(workspace) as ws:
+        boundaries = ws.boundaries()
+    wijk_name = " ".join(str(boundaries.loc[boundaries["code"] == wijk, "name"].iloc[0]).split())
+    slow = decimal(speed_profiles()["slow"], "nl", 1)
+
+    page = _new_page(hosted["browser"])
+    _open(page, hosted["url"] + "/Ontmoetingsplekken")
+    minutes = page.get_by_role("slider", name=t("minutes"))
+    minutes.focus()
+    page.keyboard.press("Home")  # 5, the slider's least
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(minutes).to_have_value("7")
+    _idle(page)
+    page.get_by_text(t("speed_slow", kmh=slow), exact=True).click()
+    _idle(page)
+    area = page.get_by_role("combobox", name=t("report_pick_area"))
+    area.click()
+    page.keyboard.type(wijk_name)
+    page.get_by_role("option", name=f"{wijk_name} ({wijk})").click()
+    _idle(page)
+    page.get_by_role("button", name=t("report_make"), exact=True).click()
+    _idle(page)
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name=t("report_download"), exact=True).click()
+    assert download.value.suggested_filename == f"profiel-{wijk}.pdf"
+    saved = tmp_path / "profiel-app.pdf"
+    download.value.save_as(saved)
+    page.context.close()
+
+    pdf = " ".join("\n".join(p.extract_text() or "" for p in PdfReader(saved).pages).split())
+    assert wijk_name in pdf
+    assert "binnen 7 minuten lopen (" + slow + " km/u)" in pdf  # the page's choices, not the defaults
+    assert "binnen 10 minuten" not in pdf
+    for secret in (*SECRETS, *TABLES, *hosted["codes"].values(), COORDINATOR):
+        assert secret not in pdf, secret
+    assert len(_stored(workspace)) == 15
