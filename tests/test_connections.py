@@ -332,6 +332,12 @@ def test_the_profile_has_a_network_page_with_brokers_named_and_no_person(demo_fi
     assert "Verbinders (aantal verbindingen)" in network_page[0]
     # The network starts a page of its own (the link list ends the page before): every name on it is drawn.
     assert "Talent Nummer" not in network_page[0] and "Voetbal Vereniging Ariston '80" in network_page[0]
+    # The link list names no resident either: six public people, each "een bewoner" at their end.
+    html_text = (tmp_path / "profile.html").read_text(encoding="utf-8")
+    links = html_text[html_text.index("<h2>Verbindingen tussen assets"):]
+    links = links[:links.index("<h2>", 4)]
+    assert links.count("een bewoner — werkt samen met — Buurtkamer Wippolder") == 6
+    assert "Talent Nummer" not in links and "Talent Nummer" not in " ".join(pages)
 
 
 def test_the_page_shows_a_workshop_table_group_entries_but_people_only_as_counts(demo_file, tmp_path, monkeypatch):

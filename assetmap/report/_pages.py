@@ -310,8 +310,10 @@ def _link_list(flow: _Flow, profile: AreaProfile, lang: str) -> None:
     if not profile.links:
         flow.line(t("report_none", lang), colour="#555")
         return
+    resident = t("report_link_resident", lang)
     for a, kind, b in profile.links[:MAX_LIST_ROWS]:
-        flow.line(f"• {a} — {t('link_' + kind, lang) if kind in _LINK_KINDS else kind} — {b}", indent=0.01)
+        flow.line(f"• {a or resident} — {t('link_' + kind, lang) if kind in _LINK_KINDS else kind} — {b or resident}",
+                  indent=0.01)
     _more(flow, len(profile.links) - MAX_LIST_ROWS, lang)
 
 
@@ -485,7 +487,8 @@ def report_html(profile: AreaProfile, base: BaseLayers, lang: str = "nl") -> str
                   + (f" · {e(t('site_photo_credit', lang, credit=p['credit']))}" if p["credit"] else "")
                   + f" — {e(p['story'])}</figcaption></figure>" for p in profile.photos]
     parts.append(f"<h2>{e(t('report_links', lang))}</h2>")
-    parts.append(_html_list([f"{a} — {t('link_' + k, lang) if k in _LINK_KINDS else k} — {b}"
+    resident = t("report_link_resident", lang)
+    parts.append(_html_list([f"{a or resident} — {t('link_' + k, lang) if k in _LINK_KINDS else k} — {b or resident}"
                              for a, k, b in profile.links], lang))
     parts.append(f"<h2>{e(t('report_network', lang))}</h2>")
     network_lines = _network_lines(profile, lang)

@@ -236,18 +236,30 @@ def _in_area(assets: gpd.GeoDataFrame, code: str, level: str) -> np.ndarray:
 
 
 def _links(assets: gpd.GeoDataFrame, links: pd.DataFrame, area_ids: set) -> list[tuple[str, str, str]]:
-    """Links with at least one end in the area, both ends public (the public view already dropped the rest)."""
+    """Links with at least one end in the area, both ends public (the public view already dropped the rest).
+
+    A resident (an individual capacity) is never named at an end: ``None`` there, which the page writes
+    as "a resident". The network of the profile counts people only (issue 35); a list of who works with
+    whom would be a register of people.
+    """
     names = dict(zip(assets["id"], assets["name"].astype(object))) if len(assets) else {}
+    if len(assets):
+        names |= {i: None for i in assets.loc[(assets["building_block"] == "individual").to_numpy(), "id"]}
     out = []
     if links is not None and len(links):
         for a, b, kind in zip(links["from_asset_id"], links["to_asset_id"], links["kind"]):
             if a in names and b in names and (a in area_ids or b in area_ids):
-                out.append((plain_text(names[a]), plain_text(kind) or "other", plain_text(names[b])))
+                out.append((_end(names[a]), plain_text(kind) or "other", _end(names[b])))
     if len(assets) and "related_asset_id" in assets.columns:
         for a, b in zip(assets["id"], assets["related_asset_id"]):
             if plain_text(b) and b in names and (a in area_ids or b in area_ids):
-                out.append((plain_text(names[a]), "story_about", plain_text(names[b])))
+                out.append((_end(names[a]), "story_about", _end(names[b])))
     return out
+
+
+def _end(name) -> str | None:
+    """The name at one end of a link as the profile prints it; None for a resident."""
+    return None if name is None else plain_text(name)
 
 
 def find_area(boundaries: gpd.GeoDataFrame, code: str | None) -> tuple[str, str, str, object]:
