@@ -231,3 +231,29 @@ def test_the_higher_of_two_roles():
     assert higher_role("coordinator", "workshop") == "coordinator"
     assert higher_role("workshop", "coordinator") == "coordinator"
     assert higher_role("public", "workshop") == "workshop" and higher_role("workshop", "public") == "workshop"
+
+
+def test_the_anchor_is_the_grid_point_nearest_the_centre_that_keeps_fifty_metres_from_every_home():
+    """area_anchors as documented: the representative point, then a 20 m grid inside the area, nearest to
+    it first (ties in grid order); the first at least 50 m from every home. A home on the centre itself."""
+    import shapely
+    from shapely.geometry import box
+
+    from assetmap.privacy import area_anchors
+
+    square = box(85000, 445000, 85400, 445400)  # 400 x 400 m in Den Haag, RD New
+    areas = gpd.GeoDataFrame({"code": ["BU05180001"]}, geometry=[square], crs=28992)
+    centre = square.representative_point()
+    home = box(centre.x - 9, centre.y - 9, centre.x + 9, centre.y + 9)
+    buildings = gpd.GeoDataFrame(geometry=[home], crs=28992)
+    known = gpd.GeoDataFrame(geometry=[square.buffer(1000)], crs=28992)
+    anchor = gpd.GeoSeries([area_anchors(areas, buildings, known)["BU05180001"]], crs=4326).to_crs(28992).iloc[0]
+
+    xs, ys = np.meshgrid(np.arange(85000, 85400, 20.0), np.arange(445000, 445400, 20.0))
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    grid = grid[shapely.contains(square, grid)]
+    grid = grid[np.argsort(shapely.distance(grid, centre), kind="stable")]
+    expected = next(p for p in grid if p.distance(home) >= 50)
+    assert anchor.distance(home) >= 50 and square.contains(anchor)  # 51 m (to and from WGS84: within 1 mm)
+    assert anchor.distance(expected) < 0.01, (anchor, expected)  # 60 m below the centre: (85200, 445140)
+    assert abs(expected.x - 85200) < 1e-6 and abs(expected.y - 445140) < 1e-6
