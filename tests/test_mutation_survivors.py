@@ -257,3 +257,20 @@ def test_the_anchor_is_the_grid_point_nearest_the_centre_that_keeps_fifty_metres
     assert anchor.distance(home) >= 50 and square.contains(anchor)  # 51 m (to and from WGS84: within 1 mm)
     assert anchor.distance(expected) < 0.01, (anchor, expected)  # 60 m below the centre: (85200, 445140)
     assert abs(expected.x - 85200) < 1e-6 and abs(expected.y - 445140) < 1e-6
+
+
+def test_the_public_sees_the_activities_of_places_never_of_a_person():
+    import pandas as pd
+
+    from assetmap.privacy import public_activities
+
+    shown_assets = _frame([
+        {"id": "p", "name": "Buurvrouw", "building_block": "individual", "visibility": "public", "consent": True},
+        {"id": "club", "name": "Koor", "building_block": "association", "visibility": "public", "consent": True},
+        {"id": "x", "name": "Onbekend", "building_block": None, "visibility": "public", "consent": True}])
+    shown_assets["building_block"] = shown_assets["building_block"].astype("string")
+    activities = pd.DataFrame({"id": ["a1", "a2", "a3"], "asset_id": ["p", "club", "x"], "name": ["Les", "Zingen", "Koffie"],
+                               "added_by": ["anna", "bert", "carla"]})
+    shown = public_activities(activities, shown_assets)
+    assert shown["id"].tolist() == ["a2", "a3"] and shown.index.tolist() == [0, 1]
+    assert shown["added_by"].isna().all()
