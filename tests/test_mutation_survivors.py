@@ -168,11 +168,15 @@ def test_the_handover_contacts_of_edge_cases_have_the_four_columns_and_no_more()
 @pytest.mark.parametrize("text, masked", [
     ("IBAN nl91 abna 0417 1643 00 graag", True),  # lower case, with spaces: still an IBAN
     ("Lijn AB12 3456 789 en verder", False),  # too short to be an IBAN, whatever its digits
+    ("BSN 111222333 graag", True),  # passes the 11-proef
+    ("BSN 0000.0000", False),  # zeros pass the sum (with the leading zero), but are no BSN
 ])
 def test_ibans_of_every_case_are_masked_and_short_codes_are_not(text, masked):
-    from assetmap.privacy import CONTACT_MASK, mask_contact_details
+    from assetmap.privacy import CONTACT_MASK, holds_bsn, mask_contact_details
 
     assert (CONTACT_MASK in mask_contact_details(text)) is masked, mask_contact_details(text)
+    if text.startswith("BSN"):
+        assert holds_bsn(text) is masked
 
 
 def _with_check_digits(country: str, body: str) -> str:
@@ -218,6 +222,9 @@ def test_every_refusal_of_the_policy_says_which_rule_and_which_entry():
     assert _refusal(policy.check_owner_edit, owner, "e6") == ("permission_owner_other_entry", {"id": "e6"})
     assert _refusal(policy.check_owner_edit, owner, "e5", ["visibility", "name", "contact"]) == \
         ("permission_owner_field", {"fields": "contact, visibility"})
+    assert _refusal(policy.check_entry_write, owner, "e5", ["name", "visibility"]) == \
+        ("permission_owner_field", {"fields": "visibility"})
+    assert _refusal(policy.check_entry_write, PUBLIC, "e5", ["name"]) == ("permission_public_read_only", {})
     # What each may do is not refused.
     policy.check_change(ANNA, mine, "e1")
     policy.check_restore(ANNA, mine, "e2")
@@ -273,4 +280,5 @@ def test_the_public_sees_the_activities_of_places_never_of_a_person():
                                "added_by": ["anna", "bert", "carla"]})
     shown = public_activities(activities, shown_assets)
     assert shown["id"].tolist() == ["a2", "a3"] and shown.index.tolist() == [0, 1]
-    assert shown["added_by"].isna().all()
+    assert shown.columns.tolist() == ["id", "asset_id", "name", "added_by"]  # no former index as a column
+    assert shown["added_by"].isna().all() and shown["added_by"].dtype == "string"
