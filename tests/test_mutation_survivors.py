@@ -282,3 +282,15 @@ def test_the_public_sees_the_activities_of_places_never_of_a_person():
     assert shown["id"].tolist() == ["a2", "a3"] and shown.index.tolist() == [0, 1]
     assert shown.columns.tolist() == ["id", "asset_id", "name", "added_by"]  # no former index as a column
     assert shown["added_by"].isna().all() and shown["added_by"].dtype == "string"
+
+
+def test_an_entry_belongs_to_its_owners_and_without_any_to_a_nameless_coordinator_only():
+    from assetmap.service.policy import belongs_to
+
+    nameless = Actor(None, "coordinator")
+    ownerless, annas = {"added_by": None, "owners": None}, {"added_by": "anna", "owners": None}
+    berts = {"added_by": None, "owners": "bert"}
+    assert belongs_to(nameless, ownerless) and belongs_to(nameless, {"added_by": "", "owners": ""})
+    assert not belongs_to(nameless, annas) and not belongs_to(nameless, berts)
+    assert belongs_to(ANNA, annas) and belongs_to(BERT, berts) and not belongs_to(BERT, annas)
+    assert not belongs_to(ANNA, ownerless) and not belongs_to(COORDINATOR, ownerless)  # a name: not theirs
