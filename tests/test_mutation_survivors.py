@@ -227,6 +227,8 @@ def test_every_refusal_of_the_policy_says_which_rule_and_which_entry():
     assert _refusal(policy.check_entry_write, PUBLIC, "e5", ["name"]) == ("permission_public_read_only", {})
     # What each may do is not refused.
     policy.check_change(ANNA, mine, "e1")
+    policy.check_change(COORDINATOR, theirs, "e1")  # a coordinator changes any entry, unless owner_only
+    assert _refusal(policy.check_change, COORDINATOR, theirs, "e1", True) == ("permission_not_yours", {"id": "e1"})
     policy.check_restore(ANNA, mine, "e2")
     policy.check_remove_photo(ANNA, mine, theirs, "f1")
     policy.check_owner_edit(owner, "e5", ["name", "opening_hours"])
