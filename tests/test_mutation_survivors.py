@@ -266,6 +266,15 @@ def test_the_anchor_is_the_grid_point_nearest_the_centre_that_keeps_fifty_metres
     assert anchor.distance(home) >= 50 and square.contains(anchor)  # 51 m (to and from WGS84: within 1 mm)
     assert anchor.distance(expected) < 0.01, (anchor, expected)  # 60 m below the centre: (85200, 445140)
     assert abs(expected.x - 85200) < 1e-6 and abs(expected.y - 445140) < 1e-6
+    # Without the study area the known part is the homes' extent (here with two more homes, in the corners).
+    corners = [box(85005, 445005, 85015, 445015), box(85385, 445385, 85395, 445395)]
+    more = gpd.GeoDataFrame(geometry=[home, *corners], crs=28992)
+    alone = gpd.GeoSeries([area_anchors(areas, more)["BU05180001"]], crs=4326).to_crs(28992).iloc[0]
+    assert alone.distance(expected) < 0.01, alone
+    # Only the areas asked for.
+    two = gpd.GeoDataFrame({"code": ["BU05180001", "BU05180002"]}, geometry=[square, box(86000, 445000, 86400, 445400)],
+                           crs=28992)
+    assert set(area_anchors(two, buildings, known, codes={"BU05180002"})) == {"BU05180002"}
 
 
 def test_the_public_sees_the_activities_of_places_never_of_a_person():
