@@ -271,6 +271,10 @@ def test_the_anchor_is_the_grid_point_nearest_the_centre_that_keeps_fifty_metres
     more = gpd.GeoDataFrame(geometry=[home, *corners], crs=28992)
     alone = gpd.GeoSeries([area_anchors(areas, more)["BU05180001"]], crs=4326).to_crs(28992).iloc[0]
     assert alone.distance(expected) < 0.01, alone
+    # Buildings without a shape (missing or empty) are no homes: the representative point, no error.
+    shapeless = gpd.GeoDataFrame(geometry=[None, Point()], crs=28992)
+    plain = gpd.GeoSeries([area_anchors(areas, shapeless, known)["BU05180001"]], crs=4326).to_crs(28992).iloc[0]
+    assert plain.distance(centre) < 0.01
     # Only the areas asked for.
     two = gpd.GeoDataFrame({"code": ["BU05180001", "BU05180002"]}, geometry=[square, box(86000, 445000, 86400, 445400)],
                            crs=28992)
