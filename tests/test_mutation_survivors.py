@@ -141,3 +141,171 @@ def test_an_anchor_keeps_fifty_metres_from_every_home(delft_ws):
     view = public_view(delft_ws.assets(), delft_ws.boundaries(), homes, delft_ws.study_area())
     shown = gpd.GeoSeries(view.loc[view["name"] == "Buurvrouw met talent", "geometry"], crs=4326).to_crs(28992)
     assert homes.geometry.to_crs(28992).distance(shown.iloc[0]).min() >= 50.0
+
+
+# ---------------------------------------------------------------------- round 2 (bench/mutation.sh)
+def test_the_handover_contacts_of_edge_cases_have_the_four_columns_and_no_more():
+    columns = ["id", "name", "building_block", "contact"]
+    empty = gpd.GeoDataFrame({"id": [], "building_block": [], "contact": []}, geometry=[], crs=4326)
+    assert handover_contacts(empty).columns.tolist() == columns
+    no_contact = _frame([{"id": "club", "name": "Koor", "building_block": "association", "visibility": "public",
+                          "consent": True}])
+    assert handover_contacts(no_contact).columns.tolist() == columns and handover_contacts(no_contact).empty
+    rows = _frame([
+        {"id": "a", "name": "A", "building_block": "resource", "visibility": "group", "consent": True,
+         "contact": "a@example.org"},
+        {"id": "b", "name": "B", "building_block": "association", "visibility": "public", "consent": True,
+         "contact": "b@example.org"},
+        # The kind unknown (a text column with a gap): not known not to be a person, so left out.
+        {"id": "c", "name": "C", "building_block": None, "visibility": "public", "consent": True,
+         "contact": "c@example.org"}])
+    rows["building_block"] = rows["building_block"].astype("string")
+    kept = handover_contacts(rows)
+    assert kept.columns.tolist() == columns  # no former index as a column
+    assert kept["id"].tolist() == ["b"] and kept.index.tolist() == [0]
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("IBAN nl91 abna 0417 1643 00 graag", True),  # lower case, with spaces: still an IBAN
+    ("Lijn AB12 3456 789 en verder", False),  # too short to be an IBAN, whatever its digits
+    ("BSN 111222333 graag", True),  # passes the 11-proef
+    ("BSN 0000.0000", False),  # zeros pass the sum (with the leading zero), but are no BSN
+])
+def test_ibans_of_every_case_are_masked_and_short_codes_are_not(text, masked):
+    from assetmap.privacy import CONTACT_MASK, holds_bsn, mask_contact_details
+
+    assert (CONTACT_MASK in mask_contact_details(text)) is masked, mask_contact_details(text)
+    if text.startswith("BSN"):
+        assert holds_bsn(text) is masked
+
+
+def _with_check_digits(country: str, body: str) -> str:
+    """``country`` + check digits + ``body``: a string that passes the IBAN mod-97 check (ISO 13616)."""
+    number = int("".join(str(int(ch, 36)) for ch in body + country + "00"))
+    return f"{country}{98 - number % 97:02d}{body}"
+
+
+def test_an_iban_is_at_most_34_characters():
+    from assetmap.privacy import CONTACT_MASK, mask_contact_details
+
+    longest, too_long = _with_check_digits("XK", "1" * 30), _with_check_digits("XK", "1" * 31)
+    assert (len(longest), len(too_long)) == (34, 35)
+    assert mask_contact_details(f"rekening {longest}") == f"rekening {CONTACT_MASK}"
+    assert CONTACT_MASK not in mask_contact_details(f"rekening {too_long}")
+
+
+def _refusal(check, *args) -> tuple[str, dict]:
+    with pytest.raises(PermissionDenied) as refused:
+        check(*args)
+    [problem] = refused.value.problems
+    return problem.code, dict(problem.params)
+
+
+def test_every_refusal_of_the_policy_says_which_rule_and_which_entry():
+    """The message a refused person reads: the rule by its code and the entry by its id."""
+    from assetmap.service import policy
+
+    mine, theirs = {"added_by": "anna", "owners": None}, {"added_by": "bert", "owners": None}
+    assert _refusal(policy.check_write, PUBLIC) == ("permission_public_read_only", {})
+    assert _refusal(policy.check_manage, ANNA) == ("permission_coordinator_only", {})
+    assert _refusal(policy.check_take_over, ANNA) == ("permission_take_over", {})
+    assert _refusal(policy.check_decide_reports, ANNA) == ("permission_coordinator_only", {})
+    assert _refusal(policy.check_issue_update_links, ANNA) == ("permission_coordinator_only", {})
+    assert _refusal(policy.check_change, ANNA, theirs, "e1") == ("permission_not_yours", {"id": "e1"})
+    assert _refusal(policy.check_change, Actor(None, "workshop"), mine, "e1") == ("permission_no_pseudonym", {})
+    assert _refusal(policy.check_restore, ANNA, theirs, "e2") == ("permission_not_yours", {"id": "e2"})
+    assert _refusal(policy.check_unarchive, ANNA, theirs, "e3") == ("permission_not_yours", {"id": "e3"})
+    person = {**theirs, "building_block": "individual"}
+    assert _refusal(policy.check_add_photo, ANNA, person, "e4") == ("permission_photo_person", {"id": "e4"})
+    assert _refusal(policy.check_remove_photo, ANNA, theirs, theirs, "f1") == ("permission_not_yours", {"id": "f1"})
+    owner = policy.owner_actor("e5")
+    assert _refusal(policy.check_owner_edit, owner, "e6") == ("permission_owner_other_entry", {"id": "e6"})
+    assert _refusal(policy.check_owner_edit, owner, "e5", ["visibility", "name", "contact"]) == \
+        ("permission_owner_field", {"fields": "contact, visibility"})
+    assert _refusal(policy.check_entry_write, owner, "e5", ["name", "visibility"]) == \
+        ("permission_owner_field", {"fields": "visibility"})
+    assert _refusal(policy.check_entry_write, PUBLIC, "e5", ["name"]) == ("permission_public_read_only", {})
+    # What each may do is not refused.
+    policy.check_change(ANNA, mine, "e1")
+    policy.check_change(COORDINATOR, theirs, "e1")  # a coordinator changes any entry, unless owner_only
+    assert _refusal(policy.check_change, COORDINATOR, theirs, "e1", True) == ("permission_not_yours", {"id": "e1"})
+    policy.check_restore(ANNA, mine, "e2")
+    policy.check_remove_photo(ANNA, mine, theirs, "f1")
+    policy.check_owner_edit(owner, "e5", ["name", "opening_hours"])
+
+
+def test_the_higher_of_two_roles():
+    from assetmap.service.policy import higher_role
+
+    assert higher_role("coordinator", "workshop") == "coordinator"
+    assert higher_role("workshop", "coordinator") == "coordinator"
+    assert higher_role("public", "workshop") == "workshop" and higher_role("workshop", "public") == "workshop"
+
+
+def test_the_anchor_is_the_grid_point_nearest_the_centre_that_keeps_fifty_metres_from_every_home():
+    """area_anchors as documented: the representative point, then a 20 m grid inside the area, nearest to
+    it first (ties in grid order); the first at least 50 m from every home. A home on the centre itself."""
+    import shapely
+    from shapely.geometry import box
+
+    from assetmap.privacy import area_anchors
+
+    square = box(85000, 445000, 85400, 445400)  # 400 x 400 m in Den Haag, RD New
+    areas = gpd.GeoDataFrame({"code": ["BU05180001"]}, geometry=[square], crs=28992)
+    centre = square.representative_point()
+    home = box(centre.x - 9, centre.y - 9, centre.x + 9, centre.y + 9)
+    buildings = gpd.GeoDataFrame(geometry=[home], crs=28992)
+    known = gpd.GeoDataFrame(geometry=[square.buffer(1000)], crs=28992)
+    anchor = gpd.GeoSeries([area_anchors(areas, buildings, known)["BU05180001"]], crs=4326).to_crs(28992).iloc[0]
+
+    xs, ys = np.meshgrid(np.arange(85000, 85400, 20.0), np.arange(445000, 445400, 20.0))
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    grid = grid[shapely.contains(square, grid)]
+    grid = grid[np.argsort(shapely.distance(grid, centre), kind="stable")]
+    expected = next(p for p in grid if p.distance(home) >= 50)
+    assert anchor.distance(home) >= 50 and square.contains(anchor)  # 51 m (to and from WGS84: within 1 mm)
+    assert anchor.distance(expected) < 0.01, (anchor, expected)  # 60 m below the centre: (85200, 445140)
+    assert abs(expected.x - 85200) < 1e-6 and abs(expected.y - 445140) < 1e-6
+    # Without the study area the known part is the homes' extent (here with two more homes, in the corners).
+    corners = [box(85005, 445005, 85015, 445015), box(85385, 445385, 85395, 445395)]
+    more = gpd.GeoDataFrame(geometry=[home, *corners], crs=28992)
+    alone = gpd.GeoSeries([area_anchors(areas, more)["BU05180001"]], crs=4326).to_crs(28992).iloc[0]
+    assert alone.distance(expected) < 0.01, alone
+    # Buildings without a shape (missing or empty) are no homes: the representative point, no error.
+    shapeless = gpd.GeoDataFrame(geometry=[None, Point()], crs=28992)
+    plain = gpd.GeoSeries([area_anchors(areas, shapeless, known)["BU05180001"]], crs=4326).to_crs(28992).iloc[0]
+    assert plain.distance(centre) < 0.01
+    # Only the areas asked for.
+    two = gpd.GeoDataFrame({"code": ["BU05180001", "BU05180002"]}, geometry=[square, box(86000, 445000, 86400, 445400)],
+                           crs=28992)
+    assert set(area_anchors(two, buildings, known, codes={"BU05180002"})) == {"BU05180002"}
+
+
+def test_the_public_sees_the_activities_of_places_never_of_a_person():
+    import pandas as pd
+
+    from assetmap.privacy import public_activities
+
+    shown_assets = _frame([
+        {"id": "p", "name": "Buurvrouw", "building_block": "individual", "visibility": "public", "consent": True},
+        {"id": "club", "name": "Koor", "building_block": "association", "visibility": "public", "consent": True},
+        {"id": "x", "name": "Onbekend", "building_block": None, "visibility": "public", "consent": True}])
+    shown_assets["building_block"] = shown_assets["building_block"].astype("string")
+    activities = pd.DataFrame({"id": ["a1", "a2", "a3"], "asset_id": ["p", "club", "x"], "name": ["Les", "Zingen", "Koffie"],
+                               "added_by": ["anna", "bert", "carla"]})
+    shown = public_activities(activities, shown_assets)
+    assert shown["id"].tolist() == ["a2", "a3"] and shown.index.tolist() == [0, 1]
+    assert shown.columns.tolist() == ["id", "asset_id", "name", "added_by"]  # no former index as a column
+    assert shown["added_by"].isna().all() and shown["added_by"].dtype == "string"
+
+
+def test_an_entry_belongs_to_its_owners_and_without_any_to_a_nameless_coordinator_only():
+    from assetmap.service.policy import belongs_to
+
+    nameless = Actor(None, "coordinator")
+    ownerless, annas = {"added_by": None, "owners": None}, {"added_by": "anna", "owners": None}
+    berts = {"added_by": None, "owners": "bert"}
+    assert belongs_to(nameless, ownerless) and belongs_to(nameless, {"added_by": "", "owners": ""})
+    assert not belongs_to(nameless, annas) and not belongs_to(nameless, berts)
+    assert belongs_to(ANNA, annas) and belongs_to(BERT, berts) and not belongs_to(BERT, annas)
+    assert not belongs_to(ANNA, ownerless) and not belongs_to(COORDINATOR, ownerless)  # a name: not theirs
