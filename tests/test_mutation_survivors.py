@@ -309,3 +309,68 @@ def test_an_entry_belongs_to_its_owners_and_without_any_to_a_nameless_coordinato
     assert not belongs_to(nameless, annas) and not belongs_to(nameless, berts)
     assert belongs_to(ANNA, annas) and belongs_to(BERT, berts) and not belongs_to(BERT, annas)
     assert not belongs_to(ANNA, ownerless) and not belongs_to(COORDINATOR, ownerless)  # a name: not theirs
+
+
+def _documented_anchor(area, homes, step_m: float = 20.0):
+    """area_anchors' rule as its docstring states it, with every candidate inside the known part."""
+    import shapely
+
+    centre = area.representative_point()
+    minx, miny, maxx, maxy = area.bounds
+    xs, ys = np.meshgrid(np.arange(minx, maxx, step_m), np.arange(miny, maxy, step_m))
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    grid = grid[shapely.contains(area, grid)]
+    candidates = [centre, *grid[np.argsort(shapely.distance(grid, centre), kind="stable")]]
+    distances = [c.distance(homes) for c in candidates]
+    clear = [c for c, d in zip(candidates, distances) if d >= 50]
+    return clear[0] if clear else candidates[int(np.argmax(distances))]
+
+
+def _anchor(area, buildings, known=None, **options):
+    from assetmap.privacy import area_anchors
+
+    areas = gpd.GeoDataFrame({"code": ["BU05180001"]}, geometry=[area], crs=28992)
+    found = area_anchors(areas, buildings, known, **options)["BU05180001"]
+    return gpd.GeoSeries([found], crs=4326).to_crs(28992).iloc[0]
+
+
+def test_the_anchor_rule_at_its_edges():
+    from shapely.geometry import box
+    from shapely.ops import unary_union
+
+    square = box(85000, 445000, 85400, 445400)
+    cx, cy = square.representative_point().x, square.representative_point().y
+    everywhere = gpd.GeoDataFrame(geometry=[square.buffer(5000)], crs=28992)
+
+    def homes(*boxes):
+        return gpd.GeoDataFrame(geometry=list(boxes), crs=28992)
+
+    # Exactly 50 m from a home is far enough.
+    wide = box(cx - 10, cy - 10, cx + 10, cy + 10)
+    assert _anchor(square, homes(wide), everywhere).distance(Point(cx, cy - 60)) < 0.01
+    # Within 100 m of the study area's edge is not known well enough: the next candidate inside.
+    home = box(cx - 9, cy - 9, cx + 9, cy + 9)
+    edge = gpd.GeoDataFrame(geometry=[box(85000, 445060, 85400, 445400)], crs=28992)
+    assert _anchor(square, homes(home), edge).distance(Point(cx - 60, cy)) < 0.01
+    # No candidate clear of homes: the one farthest from them, never an error.
+    small = box(85000, 445000, 85060, 445060)
+    s = small.representative_point()
+    crowded = box(s.x - 9, s.y - 9, s.x + 9, s.y + 9)
+    found = _anchor(small, homes(crowded), everywhere)
+    assert found.distance(_documented_anchor(small, crowded)) < 0.01 and found.distance(crowded) > 1
+    # Outside the known part, and without any buildings: the representative point.
+    far = gpd.GeoDataFrame(geometry=[box(90000, 450000, 91000, 451000)], crs=28992)
+    assert _anchor(square, homes(home), far).distance(Point(cx, cy)) < 0.01
+    odd = box(85000, 445000, 85410, 445400)  # its representative point is no grid point
+    assert _anchor(odd, None).distance(odd.representative_point()) < 0.01
+    # Two homes as far from the centre line: each candidate counts its nearest home once.
+    pair = unary_union([box(cx - 49, cy - 9, cx - 31, cy + 9), box(cx + 31, cy - 9, cx + 49, cy + 9)])
+    found = _anchor(square, homes(*pair.geoms), everywhere)
+    assert found.distance(_documented_anchor(square, pair)) < 0.01
+    # A large area: the grid widens so that it has at most 4,000 points.
+    large = box(85000, 445000, 87000, 447000)
+    mid = large.representative_point()
+    centre_home = box(mid.x - 9, mid.y - 9, mid.x + 9, mid.y + 9)
+    step = (large.area / 4000) ** 0.5
+    found = _anchor(large, homes(centre_home), everywhere)
+    assert found.distance(_documented_anchor(large, centre_home, step)) < 0.01
