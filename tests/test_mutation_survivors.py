@@ -374,3 +374,13 @@ def test_the_anchor_rule_at_its_edges():
     step = (large.area / 4000) ** 0.5
     found = _anchor(large, homes(centre_home), everywhere)
     assert found.distance(_documented_anchor(large, centre_home, step)) < 0.01
+
+
+def test_a_co_owner_sees_their_initiatives_contact_and_another_table_does_not():
+    from assetmap.privacy import CONTACT_MASK, mask_group_view
+
+    rows = _frame([{"id": "kook", "name": "Kookclub", "building_block": "initiative", "visibility": "group",
+                    "description": "Bel 06-12345678", "added_by": "anna", "owners": "bert"}])
+    assert mask_group_view(rows, "bert")["description"].tolist() == ["Bel 06-12345678"]
+    assert mask_group_view(rows, "anna")["description"].tolist() == ["Bel 06-12345678"]
+    assert CONTACT_MASK in mask_group_view(rows, "carla")["description"].iloc[0]
