@@ -384,3 +384,15 @@ def test_a_co_owner_sees_their_initiatives_contact_and_another_table_does_not():
     assert mask_group_view(rows, "bert")["description"].tolist() == ["Bel 06-12345678"]
     assert mask_group_view(rows, "anna")["description"].tolist() == ["Bel 06-12345678"]
     assert CONTACT_MASK in mask_group_view(rows, "carla")["description"].iloc[0]
+
+
+def test_a_table_never_sees_a_private_entry_without_an_author():
+    from assetmap.privacy import workshop_view
+
+    rows = _frame([{"id": "mine", "name": "Schuur", "building_block": "resource", "visibility": "private",
+                    "added_by": "anna"},
+                   {"id": "nobodys", "name": "Zolder", "building_block": "resource", "visibility": "private",
+                    "added_by": None}])
+    rows["added_by"] = rows["added_by"].astype("string")  # as the store reads it: a gap is <NA>
+    assert workshop_view(rows, "anna")["id"].tolist() == ["mine"]
+    assert workshop_view(rows, None)["id"].tolist() == []
