@@ -396,3 +396,11 @@ def test_a_table_never_sees_a_private_entry_without_an_author():
     rows["added_by"] = rows["added_by"].astype("string")  # as the store reads it: a gap is <NA>
     assert workshop_view(rows, "anna")["id"].tolist() == ["mine"]
     assert workshop_view(rows, None)["id"].tolist() == []
+
+
+def test_health_beside_a_named_person_is_warned_about_without_any_family_word():
+    from assetmap.privacy import story_warnings
+
+    found = story_warnings("Jan de Vries heeft kanker en zoekt gezelschap")
+    assert "story_names_person" in found and "story_names_health" in found
+    assert "story_names_health" not in story_warnings("Een spreekuur over kanker in de bibliotheek")
