@@ -404,3 +404,16 @@ def test_health_beside_a_named_person_is_warned_about_without_any_family_word():
     found = story_warnings("Jan de Vries heeft kanker en zoekt gezelschap")
     assert "story_names_person" in found and "story_names_health" in found
     assert "story_names_health" not in story_warnings("Een spreekuur over kanker in de bibliotheek")
+
+
+def test_ibans_of_any_country_are_masked_exactly_where_they_stand():
+    from assetmap.privacy import CONTACT_MASK as M
+    from assetmap.privacy import mask_contact_details
+
+    german = "DE89 3704 0044 0532 0130 00"
+    assert mask_contact_details(f"IBAN {german} dank") == f"IBAN {M} dank"  # the space after it stays
+    assert mask_contact_details(f"IBAN {german} graag") == f"IBAN {M} graag"
+    assert mask_contact_details(f"iban {german.lower()}") == f"iban {M}"
+    body = _with_check_digits("XK", "AB123456789012")
+    spaced = " ".join(body[k:k + 4] for k in range(0, len(body), 4))  # "XKcc AB12 ...": AB12 inside it
+    assert mask_contact_details(f"eerst {spaced} dan {german}") == f"eerst {M} dan {M}"
