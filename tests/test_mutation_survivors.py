@@ -417,3 +417,27 @@ def test_ibans_of_any_country_are_masked_exactly_where_they_stand():
     body = _with_check_digits("XK", "AB123456789012")
     spaced = " ".join(body[k:k + 4] for k in range(0, len(body), 4))  # "XKcc AB12 ...": AB12 inside it
     assert mask_contact_details(f"eerst {spaced} dan {german}") == f"eerst {M} dan {M}"
+
+
+def test_the_public_view_blanks_contacts_and_pseudonyms_as_missing_text():
+    from assetmap.layers.schema import CONTACT_FIELDS
+    from assetmap.privacy import PSEUDONYM_FIELDS, public_view
+
+    rows = _frame([{"id": "club", "name": "Koor", "building_block": "association", "visibility": "public",
+                    "consent": True, "contact": "koor@example.org", "added_by": "anna", "owners": "anna"}])
+    shown = public_view(rows, None)
+    blanked = [c for c in (*CONTACT_FIELDS, *PSEUDONYM_FIELDS) if c in shown.columns]
+    assert {"contact", "added_by"} <= set(blanked)
+    for column in blanked:
+        assert shown[column].isna().all() and shown[column].dtype == "string", column
+
+
+def test_an_anchor_where_only_a_small_part_is_known_uses_that_part():
+    """A study area too small to keep 100 m from its edge: the whole of it counts as known."""
+    from shapely.geometry import box
+
+    square = box(85000, 445000, 85400, 445400)
+    c = square.representative_point()
+    home = gpd.GeoDataFrame(geometry=[box(c.x - 9, c.y - 9, c.x + 9, c.y + 9)], crs=28992)
+    small = gpd.GeoDataFrame(geometry=[box(c.x - 75, c.y - 75, c.x + 75, c.y + 75)], crs=28992)
+    assert _anchor(square, home, small).distance(Point(c.x, c.y - 60)) < 0.01
