@@ -441,3 +441,11 @@ def test_an_anchor_where_only_a_small_part_is_known_uses_that_part():
     home = gpd.GeoDataFrame(geometry=[box(c.x - 9, c.y - 9, c.x + 9, c.y + 9)], crs=28992)
     small = gpd.GeoDataFrame(geometry=[box(c.x - 75, c.y - 75, c.x + 75, c.y + 75)], crs=28992)
     assert _anchor(square, home, small).distance(Point(c.x, c.y - 60)) < 0.01
+
+
+def test_an_actor_that_cannot_exist_says_why():
+    with pytest.raises(ValueError, match=r"role must be one of \('public', 'workshop', 'coordinator'\), not 'admin'"):
+        Actor("iemand", "admin")
+    with pytest.raises(ValueError, match="an update link's holder has the public role and one entry"):
+        Actor("owner:e1", "workshop", entry="e1")
+    assert Actor("owner:e1", "public", entry="e1").entry == "e1"
