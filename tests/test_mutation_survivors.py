@@ -449,3 +449,15 @@ def test_an_actor_that_cannot_exist_says_why():
     with pytest.raises(ValueError, match="^an update link's holder has the public role and one entry, nothing more$"):
         Actor("owner:e1", "workshop", entry="e1")
     assert Actor("owner:e1", "public", entry="e1").entry == "e1"
+
+
+def test_a_missing_visibility_is_not_public_and_an_actor_like_without_an_entry_owns_no_link():
+    from types import SimpleNamespace
+
+    from assetmap.service.policy import is_entry_owner
+
+    rows = _frame([{"visibility": v, "consent": True, "building_block": "resource"} for v in ("public", None)])
+    rows["visibility"] = rows["visibility"].astype("string")  # as the store reads it: a gap is <NA>
+    assert is_public(rows).tolist() == [True, False]
+    assert not is_entry_owner(SimpleNamespace(pseudonym="anna", role="workshop"))
+    assert is_entry_owner(Actor("owner:e1", "public", entry="e1"))
