@@ -461,3 +461,19 @@ def test_a_missing_visibility_is_not_public_and_an_actor_like_without_an_entry_o
     assert is_public(rows).tolist() == [True, False]
     assert not is_entry_owner(SimpleNamespace(pseudonym="anna", role="workshop"))
     assert is_entry_owner(Actor("owner:e1", "public", entry="e1"))
+
+
+def test_a_public_story_keeps_its_link_to_a_public_entry_and_loses_one_to_a_hidden_entry():
+    from assetmap.privacy import public_view
+
+    rows = _frame([
+        {"id": "club", "name": "Koor", "building_block": "association", "visibility": "public", "consent": True},
+        {"id": "hidden", "name": "Schuur", "building_block": "resource", "visibility": "private", "consent": True},
+        {"id": "s1", "name": "Het eerste concert", "building_block": "story", "visibility": "public", "consent": True,
+         "related_asset_id": "club"},
+        {"id": "s2", "name": "In de schuur", "building_block": "story", "visibility": "public", "consent": True,
+         "related_asset_id": "hidden"}])
+    shown = public_view(rows, None).set_index("id")
+    assert shown.loc["s1", "related_asset_id"] == "club"
+    assert shown.loc["s2", "related_asset_id"] is None or shown["related_asset_id"].isna()["s2"]
+    assert "hidden" not in shown.index
