@@ -477,3 +477,15 @@ def test_a_public_story_keeps_its_link_to_a_public_entry_and_loses_one_to_a_hidd
     assert shown.loc["s1", "related_asset_id"] == "club"
     assert shown["related_asset_id"].isna()["s2"]  # the hidden entry's id is not given away
     assert "hidden" not in shown.index
+
+
+def test_an_entry_of_no_known_kind_is_not_handled_as_a_person():
+    from assetmap.privacy import public_view
+
+    place = Point(4.3571, 52.0116)
+    rows = _frame([{"id": "x", "name": "Bankje", "building_block": None, "visibility": "public", "consent": True,
+                    "description": "Beheer: 06-12345678", "buurt_code": None, "wijk_code": None}])
+    rows["building_block"] = rows["building_block"].astype("string")
+    rows["geometry"] = [place]
+    shown = public_view(rows, None)
+    assert shown.geometry.iloc[0].equals(place) and shown["description"].iloc[0] == "Beheer: 06-12345678"
