@@ -489,3 +489,25 @@ def test_an_entry_of_no_known_kind_is_not_handled_as_a_person():
     rows["geometry"] = [place]
     shown = public_view(rows, None)
     assert shown.geometry.iloc[0].equals(place) and shown["description"].iloc[0] == "Beheer: 06-12345678"
+
+
+def test_the_public_view_places_a_person_with_the_buildings_and_the_study_area_it_is_given():
+    """A person lives on the buurt's centre: the public view moves them about 60 m, clear of every home."""
+    from shapely.geometry import box
+
+    from assetmap.privacy import public_view
+
+    square = box(85000, 445000, 85400, 445400)
+    c = square.representative_point()
+    home = box(c.x - 9, c.y - 9, c.x + 9, c.y + 9)
+    boundaries = gpd.GeoDataFrame({"code": ["BU05180001"], "level": ["buurt"]}, geometry=[square],
+                                  crs=28992).to_crs(4326)
+    buildings = gpd.GeoDataFrame(geometry=[home], crs=28992)
+    study = gpd.GeoDataFrame(geometry=[square.buffer(1000)], crs=28992)
+    at_home = gpd.GeoSeries([c], crs=28992).to_crs(4326).iloc[0]
+    rows = _frame([{"id": "p", "name": "Buurvrouw", "building_block": "individual", "visibility": "public",
+                    "consent": True, "buurt_code": "BU05180001", "wijk_code": None}])
+    rows["geometry"] = [at_home]
+    shown = public_view(rows, boundaries, buildings, study)
+    placed = shown.to_crs(28992).geometry.iloc[0]
+    assert placed.distance(home) >= 50 and placed.distance(c) < 61  # the nearest clear ring (via WGS84)
