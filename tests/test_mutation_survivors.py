@@ -309,3 +309,205 @@ def test_an_entry_belongs_to_its_owners_and_without_any_to_a_nameless_coordinato
     assert not belongs_to(nameless, annas) and not belongs_to(nameless, berts)
     assert belongs_to(ANNA, annas) and belongs_to(BERT, berts) and not belongs_to(BERT, annas)
     assert not belongs_to(ANNA, ownerless) and not belongs_to(COORDINATOR, ownerless)  # a name: not theirs
+
+
+def _documented_anchor(area, homes, step_m: float = 20.0):
+    """area_anchors' rule as its docstring states it, with every candidate inside the known part."""
+    import shapely
+
+    centre = area.representative_point()
+    minx, miny, maxx, maxy = area.bounds
+    xs, ys = np.meshgrid(np.arange(minx, maxx, step_m), np.arange(miny, maxy, step_m))
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    grid = grid[shapely.contains(area, grid)]
+    candidates = [centre, *grid[np.argsort(shapely.distance(grid, centre), kind="stable")]]
+    distances = [c.distance(homes) for c in candidates]
+    clear = [c for c, d in zip(candidates, distances) if d >= 50]
+    return clear[0] if clear else candidates[int(np.argmax(distances))]
+
+
+def _anchor(area, buildings, known=None, **options):
+    from assetmap.privacy import area_anchors
+
+    areas = gpd.GeoDataFrame({"code": ["BU05180001"]}, geometry=[area], crs=28992)
+    found = area_anchors(areas, buildings, known, **options)["BU05180001"]
+    return gpd.GeoSeries([found], crs=4326).to_crs(28992).iloc[0]
+
+
+def test_the_anchor_rule_at_its_edges():
+    from shapely.geometry import box
+    from shapely.ops import unary_union
+
+    square = box(85000, 445000, 85400, 445400)
+    cx, cy = square.representative_point().x, square.representative_point().y
+    everywhere = gpd.GeoDataFrame(geometry=[square.buffer(5000)], crs=28992)
+
+    def homes(*boxes):
+        return gpd.GeoDataFrame(geometry=list(boxes), crs=28992)
+
+    # Exactly 50 m from a home is far enough.
+    wide = box(cx - 10, cy - 10, cx + 10, cy + 10)
+    assert _anchor(square, homes(wide), everywhere).distance(Point(cx, cy - 60)) < 0.01
+    # Within 100 m of the study area's edge is not known well enough: the next candidate inside.
+    home = box(cx - 9, cy - 9, cx + 9, cy + 9)
+    edge = gpd.GeoDataFrame(geometry=[box(85000, 445060, 85400, 445400)], crs=28992)
+    assert _anchor(square, homes(home), edge).distance(Point(cx - 60, cy)) < 0.01
+    # No candidate clear of homes: the one farthest from them, never an error.
+    small = box(85000, 445000, 85060, 445060)
+    s = small.representative_point()
+    crowded = box(s.x - 9, s.y - 9, s.x + 9, s.y + 9)
+    found = _anchor(small, homes(crowded), everywhere)
+    assert found.distance(_documented_anchor(small, crowded)) < 0.01 and found.distance(crowded) > 1
+    # Outside the known part, and without any buildings: the representative point.
+    far = gpd.GeoDataFrame(geometry=[box(90000, 450000, 91000, 451000)], crs=28992)
+    assert _anchor(square, homes(home), far).distance(Point(cx, cy)) < 0.01
+    odd = box(85000, 445000, 85410, 445400)  # its representative point is no grid point
+    assert _anchor(odd, None).distance(odd.representative_point()) < 0.01
+    # Two homes as far from the centre line: each candidate counts its nearest home once.
+    pair = unary_union([box(cx - 49, cy - 9, cx - 31, cy + 9), box(cx + 31, cy - 9, cx + 49, cy + 9)])
+    found = _anchor(square, homes(*pair.geoms), everywhere)
+    assert found.distance(_documented_anchor(square, pair)) < 0.01
+    # A large area: the grid widens so that it has at most 4,000 points.
+    large = box(85000, 445000, 87000, 447000)
+    mid = large.representative_point()
+    centre_home = box(mid.x - 9, mid.y - 9, mid.x + 9, mid.y + 9)
+    step = (large.area / 4000) ** 0.5
+    found = _anchor(large, homes(centre_home), everywhere)
+    assert found.distance(_documented_anchor(large, centre_home, step)) < 0.01
+
+
+def test_a_co_owner_sees_their_initiatives_contact_and_another_table_does_not():
+    from assetmap.privacy import CONTACT_MASK, mask_group_view
+
+    rows = _frame([{"id": "kook", "name": "Kookclub", "building_block": "initiative", "visibility": "group",
+                    "description": "Bel 06-12345678", "added_by": "anna", "owners": "bert"}])
+    assert mask_group_view(rows, "bert")["description"].tolist() == ["Bel 06-12345678"]
+    assert mask_group_view(rows, "anna")["description"].tolist() == ["Bel 06-12345678"]
+    assert CONTACT_MASK in mask_group_view(rows, "carla")["description"].iloc[0]
+
+
+def test_a_table_never_sees_a_private_entry_without_an_author():
+    from assetmap.privacy import workshop_view
+
+    rows = _frame([{"id": "mine", "name": "Schuur", "building_block": "resource", "visibility": "private",
+                    "added_by": "anna"},
+                   {"id": "nobodys", "name": "Zolder", "building_block": "resource", "visibility": "private",
+                    "added_by": None}])
+    rows["added_by"] = rows["added_by"].astype("string")  # as the store reads it: a gap is <NA>
+    assert workshop_view(rows, "anna")["id"].tolist() == ["mine"]
+    assert workshop_view(rows, None)["id"].tolist() == []
+
+
+def test_health_beside_a_named_person_is_warned_about_without_any_family_word():
+    from assetmap.privacy import story_warnings
+
+    found = story_warnings("Jan de Vries heeft kanker en zoekt gezelschap")
+    assert "story_names_person" in found and "story_names_health" in found
+    assert "story_names_health" not in story_warnings("Een spreekuur over kanker in de bibliotheek")
+
+
+def test_ibans_of_any_country_are_masked_exactly_where_they_stand():
+    from assetmap.privacy import CONTACT_MASK as M
+    from assetmap.privacy import mask_contact_details
+
+    german = "DE89 3704 0044 0532 0130 00"
+    assert mask_contact_details(f"IBAN {german} dank") == f"IBAN {M} dank"  # the space after it stays
+    assert mask_contact_details(f"IBAN {german} graag") == f"IBAN {M} graag"
+    assert mask_contact_details(f"iban {german.lower()}") == f"iban {M}"
+    body = _with_check_digits("XK", "AB123456789012")
+    spaced = " ".join(body[k:k + 4] for k in range(0, len(body), 4))  # "XKcc AB12 ...": AB12 inside it
+    assert mask_contact_details(f"eerst {spaced} dan {german}") == f"eerst {M} dan {M}"
+
+
+def test_the_public_view_blanks_contacts_and_pseudonyms_as_missing_text():
+    from assetmap.layers.schema import CONTACT_FIELDS
+    from assetmap.privacy import PSEUDONYM_FIELDS, public_view
+
+    rows = _frame([{"id": "club", "name": "Koor", "building_block": "association", "visibility": "public",
+                    "consent": True, "contact": "koor@example.org", "added_by": "anna", "owners": "anna"}])
+    shown = public_view(rows, None)
+    blanked = [c for c in (*CONTACT_FIELDS, *PSEUDONYM_FIELDS) if c in shown.columns]
+    assert {"contact", "added_by"} <= set(blanked)
+    for column in blanked:
+        assert shown[column].isna().all() and shown[column].dtype == "string", column
+
+
+def test_an_anchor_where_only_a_small_part_is_known_uses_that_part():
+    """A study area too small to keep 100 m from its edge: the whole of it counts as known."""
+    from shapely.geometry import box
+
+    square = box(85000, 445000, 85400, 445400)
+    c = square.representative_point()
+    home = gpd.GeoDataFrame(geometry=[box(c.x - 9, c.y - 9, c.x + 9, c.y + 9)], crs=28992)
+    small = gpd.GeoDataFrame(geometry=[box(c.x - 75, c.y - 75, c.x + 75, c.y + 75)], crs=28992)
+    assert _anchor(square, home, small).distance(Point(c.x, c.y - 60)) < 0.01
+
+
+def test_an_actor_that_cannot_exist_says_why():
+    with pytest.raises(ValueError, match=r"^role must be one of \('public', 'workshop', 'coordinator'\), not 'admin'$"):
+        Actor("iemand", "admin")
+    with pytest.raises(ValueError, match="^an update link's holder has the public role and one entry, nothing more$"):
+        Actor("owner:e1", "workshop", entry="e1")
+    assert Actor("owner:e1", "public", entry="e1").entry == "e1"
+
+
+def test_a_missing_visibility_is_not_public_and_an_actor_like_without_an_entry_owns_no_link():
+    from types import SimpleNamespace
+
+    from assetmap.service.policy import is_entry_owner
+
+    rows = _frame([{"visibility": v, "consent": True, "building_block": "resource"} for v in ("public", None)])
+    rows["visibility"] = rows["visibility"].astype("string")  # as the store reads it: a gap is <NA>
+    assert is_public(rows).tolist() == [True, False]
+    assert not is_entry_owner(SimpleNamespace(pseudonym="anna", role="workshop"))
+    assert is_entry_owner(Actor("owner:e1", "public", entry="e1"))
+
+
+def test_a_public_story_keeps_its_link_to_a_public_entry_and_loses_one_to_a_hidden_entry():
+    from assetmap.privacy import public_view
+
+    rows = _frame([
+        {"id": "club", "name": "Koor", "building_block": "association", "visibility": "public", "consent": True},
+        {"id": "hidden", "name": "Schuur", "building_block": "resource", "visibility": "private", "consent": True},
+        {"id": "s1", "name": "Het eerste concert", "building_block": "story", "visibility": "public", "consent": True,
+         "related_asset_id": "club"},
+        {"id": "s2", "name": "In de schuur", "building_block": "story", "visibility": "public", "consent": True,
+         "related_asset_id": "hidden"}])
+    shown = public_view(rows, None).set_index("id")
+    assert shown.loc["s1", "related_asset_id"] == "club"
+    assert shown["related_asset_id"].isna()["s2"]  # the hidden entry's id is not given away
+    assert "hidden" not in shown.index
+
+
+def test_an_entry_of_no_known_kind_is_not_handled_as_a_person():
+    from assetmap.privacy import public_view
+
+    place = Point(4.3571, 52.0116)
+    rows = _frame([{"id": "x", "name": "Bankje", "building_block": None, "visibility": "public", "consent": True,
+                    "description": "Beheer: 06-12345678", "buurt_code": None, "wijk_code": None}])
+    rows["building_block"] = rows["building_block"].astype("string")
+    rows["geometry"] = [place]
+    shown = public_view(rows, None)
+    assert shown.geometry.iloc[0].equals(place) and shown["description"].iloc[0] == "Beheer: 06-12345678"
+
+
+def test_the_public_view_places_a_person_with_the_buildings_and_the_study_area_it_is_given():
+    """A person lives on the buurt's centre: the public view moves them about 60 m, clear of every home."""
+    from shapely.geometry import box
+
+    from assetmap.privacy import public_view
+
+    square = box(85000, 445000, 85400, 445400)
+    c = square.representative_point()
+    home = box(c.x - 9, c.y - 9, c.x + 9, c.y + 9)
+    boundaries = gpd.GeoDataFrame({"code": ["BU05180001"], "level": ["buurt"]}, geometry=[square],
+                                  crs=28992).to_crs(4326)
+    buildings = gpd.GeoDataFrame(geometry=[home], crs=28992)
+    study = gpd.GeoDataFrame(geometry=[square.buffer(1000)], crs=28992)
+    at_home = gpd.GeoSeries([c], crs=28992).to_crs(4326).iloc[0]
+    rows = _frame([{"id": "p", "name": "Buurvrouw", "building_block": "individual", "visibility": "public",
+                    "consent": True, "buurt_code": "BU05180001", "wijk_code": None}])
+    rows["geometry"] = [at_home]
+    shown = public_view(rows, boundaries, buildings, study)
+    placed = shown.to_crs(28992).geometry.iloc[0]
+    assert placed.distance(home) >= 50 and placed.distance(c) < 61  # the nearest clear ring (via WGS84)
