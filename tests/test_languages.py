@@ -218,16 +218,26 @@ def site(delft_workspace_file, tmp_path_factory):
     return out
 
 
+def _site_page(browser, **context):
+    """A page in a new browser context that reaches no tile server (the site must work offline)."""
+    page = browser.new_context(**context).new_page()
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    return page
+
+
+def _open_site(page, folder, address: str = "") -> None:
+    """Open a published site from ``file://`` and wait until its script has drawn it."""
+    page.goto((folder / "index.html").as_uri() + address)
+    page.wait_for_selector("html[data-ready]")
+
+
 @pytest.mark.browser
 def test_the_site_in_each_language_from_file(site):
     require_chromium()
     with browsing.chromium() as browser:
-        context = browser.new_context()
-        page = context.new_page()
-        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+        page = _site_page(browser)
         for lang in LANGUAGES:
-            page.goto((site / "index.html").as_uri() + f"?lang={lang}")
-            page.wait_for_selector("html[data-ready]")
+            _open_site(page, site, f"?lang={lang}")
             assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == \
                 [lang, i18n.direction(lang)]
             assert page.locator("h1").inner_text() == MAP_TITLES[lang]
@@ -237,18 +247,15 @@ def test_the_site_in_each_language_from_file(site):
             body = page.locator("body").inner_text()
             assert not visible_codes(body), (lang, visible_codes(body))
             assert all(name in body for name in i18n.LANGUAGE_NAMES.values())
-        context.close()
+        page.context.close()
 
 
 @pytest.mark.browser
 def test_the_arabic_site_is_mirrored_accessible_and_remembered(site):
     require_chromium()
     with browsing.chromium() as browser:
-        context = browser.new_context()
-        page = context.new_page()
-        page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-        page.goto((site / "index.html").as_uri())
-        page.wait_for_selector("html[data-ready]")
+        page = _site_page(browser)
+        _open_site(page, site)
         assert page.evaluate("document.documentElement.lang") == "nl"  # published in Dutch
         assert page.evaluate(ARABIC_FONT_LOADED) == 0 and page.locator("#font-ar").count() == 0  # Dutch: no font
         page.click("#lang-ar")
@@ -276,20 +283,16 @@ def test_the_arabic_site_is_mirrored_accessible_and_remembered(site):
             violations = axe_violations(page)
             assert not violations, describe(violations)
         # The choice is remembered: the page opens in Arabic again without ?lang=.
-        page.goto((site / "index.html").as_uri())
-        page.wait_for_selector("html[data-ready]")
+        _open_site(page, site)
         assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
-        context.close()
+        page.context.close()
         # A Polish browser gets the Polish page; an English one the published (Dutch) page.
         for locale, expected in (("pl-PL", "pl"), ("en-US", "nl")):
-            context = browser.new_context(locale=locale)
-            page = context.new_page()
-            page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-            page.goto((site / "index.html").as_uri())
-            page.wait_for_selector("html[data-ready]")
+            page = _site_page(browser, locale=locale)
+            _open_site(page, site)
             assert page.evaluate("document.documentElement.lang") == expected, locale
             assert page.locator("h1").inner_text() == MAP_TITLES[expected]
-            context.close()
+            page.context.close()
 
 
 # ---------------------------------------------------------------------- the agenda
@@ -329,18 +332,15 @@ def test_publish_with_three_languages_offers_those_three_only(delft_copy, tmp_pa
     with browsing.chromium() as browser:
         for locale, address, expected in (("pl-PL", "", "nl"), ("tr-TR", "", "tr"), ("nl-NL", "?lang=pl", "nl"),
                                           ("nl-NL", "?lang=ar", "ar")):
-            context = browser.new_context(locale=locale)
-            page = context.new_page()
-            page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
-            page.goto((out / "index.html").as_uri() + address)
-            page.wait_for_selector("html[data-ready]")
+            page = _site_page(browser, locale=locale)
+            _open_site(page, out, address)
             assert page.evaluate("document.documentElement.lang") == expected, (locale, address)
             assert page.locator("h1").inner_text() == MAP_TITLES[expected]
             buttons = page.locator("#languages button")
             assert [buttons.nth(k).get_attribute("data-lang") for k in range(buttons.count())] == ["nl", "tr", "ar"]
             body = page.locator("body").inner_text()
             assert not visible_codes(body), visible_codes(body)
-            context.close()
+            page.context.close()
 
 
 def test_publish_refuses_an_unknown_language_or_an_opening_language_not_offered(delft_copy, tmp_path, capsys):
