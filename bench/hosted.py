@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "bench"))
 
-from workshop import TIMEOUT_MS, entry_form, form_field, idle, markers, stats, t  # noqa: E402
+from workshop import TIMEOUT_MS, idle, markers, save_entry, stats, t  # noqa: E402
 
 from assetmap import i18n  # noqa: E402
 from assetmap.service import open_workspace  # noqa: E402
@@ -106,23 +106,7 @@ async def table(browser, base: str, number: int, code: str, entries: int, out: d
             name = f"Bench {me} nr {entry + 1}"
             lat, lon = ORIGIN[0] + 0.0004 * number, ORIGIN[1] + 0.0006 * entry
             await markers(page)
-            for _attempt in range(3):  # as bench/workshop.py: retype if a rerun emptied the form
-                await idle(page)
-                await form_field(page, t("lat")).fill(f"{lat:.6f}")
-                await form_field(page, t("lon")).fill(f"{lon:.6f}")
-                await form_field(page, t("name")).fill(name)
-                await idle(page)
-                if await form_field(page, t("lat")).input_value() and await form_field(page, t("name")).input_value():
-                    break
-            start = time.monotonic()
-            await entry_form(page).get_by_role("button", name=t("save"), exact=True).click()
-            out["submitted"].append(name)
-            saved = page.get_by_text(t("saved", name=name)).first
-            refused = page.locator('[data-testid="stAlertContentError"]').first
-            await saved.or_(refused).wait_for(timeout=TIMEOUT_MS)
-            if not await saved.is_visible():
-                raise RuntimeError(f"the app refused {name!r}: {await refused.inner_text()}")
-            out["save_visible"].append(time.monotonic() - start)
+            out["save_visible"].append(await save_entry(page, name, lat, lon, out))
             out["saved"].append(name)
             await idle(page)
             await page.wait_for_function(

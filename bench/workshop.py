@@ -130,6 +130,36 @@ def form_field(page, label: str):
     return entry_form(page).locator(f'input[aria-label="{label}"], textarea[aria-label="{label}"]')
 
 
+async def save_entry(page, name: str, lat: float, lon: float, out: dict) -> float:
+    """Type one entry into the workshop form and save it; the seconds until its table sees "Opgeslagen".
+
+    Types again (up to three times) when a rerun gave the form back its empty values, as a person would
+    see their text vanish and retype. The name goes into ``out["submitted"]`` when Save is pressed.
+
+    Raises
+    ------
+    RuntimeError
+        The app refused the entry (its error message).
+    """
+    for _attempt in range(3):
+        await idle(page)
+        await form_field(page, t("lat")).fill(f"{lat:.6f}")
+        await form_field(page, t("lon")).fill(f"{lon:.6f}")
+        await form_field(page, t("name")).fill(name)
+        await idle(page)
+        if await form_field(page, t("lat")).input_value() and await form_field(page, t("name")).input_value():
+            break
+    start = time.monotonic()
+    await entry_form(page).get_by_role("button", name=t("save"), exact=True).click()
+    out["submitted"].append(name)
+    saved = page.get_by_text(t("saved", name=name)).first
+    refused = page.locator('[data-testid="stAlertContentError"]').first
+    await saved.or_(refused).wait_for(timeout=TIMEOUT_MS)
+    if not await saved.is_visible():
+        raise RuntimeError(f"the app refused {name!r}: {await refused.inner_text()}")
+    return time.monotonic() - start
+
+
 async def table(browser, url: str, number: int, entries: int, everyone: list[str], out: dict) -> None:
     """One table: open, sign in, save ``entries`` entries, refresh until the others' entries show."""
     me = f"tafel-{number}"
@@ -151,23 +181,7 @@ async def table(browser, url: str, number: int, entries: int, everyone: list[str
             # After a save the map is drawn anew and its first message reruns the page: type once that is over,
             # and again if that run gave the form back its empty values (a person would see it and retype).
             await markers(page)
-            for _attempt in range(3):
-                await idle(page)
-                await form_field(page, t("lat")).fill(f"{lat:.6f}")
-                await form_field(page, t("lon")).fill(f"{lon:.6f}")
-                await form_field(page, t("name")).fill(name)
-                await idle(page)
-                if await form_field(page, t("lat")).input_value() and await form_field(page, t("name")).input_value():
-                    break
-            start = time.monotonic()
-            await entry_form(page).get_by_role("button", name=t("save"), exact=True).click()
-            out["submitted"].append(name)
-            saved = page.get_by_text(t("saved", name=name)).first
-            refused = page.locator('[data-testid="stAlertContentError"]').first
-            await saved.or_(refused).wait_for(timeout=TIMEOUT_MS)
-            if not await saved.is_visible():
-                raise RuntimeError(f"the app refused {name!r}: {await refused.inner_text()}")
-            out["save_own"].append(time.monotonic() - start)
+            out["save_own"].append(await save_entry(page, name, lat, lon, out))
             out["saved_at"][name] = time.time()
             await idle(page)
             # The form is empty again in the browser itself before the next entry is typed.
