@@ -1,6 +1,7 @@
 """Benchmark: reading OSM into assetmap against the fastest peers, on the same data.
 
-Run by hand (not a test), with ``pip install -e ".[bench]"`` for pyrosm and QuackOSM, and ``osmium``
+Run by hand (not a test), with ``pip install -e ".[bench]"`` for pyrosm and QuackOSM (with DuckDB's
+``spatial`` extension from PyPI, see :func:`spatial_extension_from_wheel`), and ``osmium``
 (the ``osmium-tool`` Debian package) for the road-only file:
 
     .venv/bin/python bench/import_osm.py               # the Delft extract (.osm.bz2 from ../shared/data, .pbf packaged)
@@ -126,6 +127,27 @@ def run_pyrosm(files: dict, folder: str):
     return timed(read)
 
 
+def spatial_extension_from_wheel() -> None:
+    """Install DuckDB's ``spatial`` extension from the ``duckdb-ext-spatial`` wheel (PyPI), outside the timing.
+
+    QuackOSM loads ``spatial`` and DuckDB would download it from extensions.duckdb.org, which a machine with
+    only the package registries cannot reach. The wheel ships the same file for one DuckDB version
+    (``duckdb==1.4.4`` in the ``bench`` extra); ``INSTALL 'file'`` copies it where DuckDB looks.
+    """
+    import importlib.util
+    import platform
+
+    import duckdb
+
+    spec = importlib.util.find_spec("duckdb_ext")
+    machine = {"x86_64": "amd64", "aarch64": "arm64"}.get(platform.machine(), platform.machine())
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        packaged = Path(root) / "extensions" / f"v{duckdb.__version__}" / f"linux_{machine}" / "spatial.duckdb_extension"
+        if packaged.is_file():
+            duckdb.connect().install_extension(str(packaged))
+            return
+
+
 def run_quackosm(files: dict, folder: str):
     import tempfile
 
@@ -134,6 +156,7 @@ def run_quackosm(files: dict, folder: str):
 
     from assetmap.sources.osm import mapping_tags
 
+    spatial_extension_from_wheel()
     with tempfile.TemporaryDirectory(dir=folder) as work:
         return timed(lambda: len(quackosm.convert_pbf_to_geodataframe(
             files["pbf"], tags_filter={**mapping_tags(), "highway": True}, working_directory=work,
