@@ -282,6 +282,11 @@ def test_the_meeting_places_page_for_the_public_in_each_wijk_language(map_worksp
     for code in ("layer_coverage", "layer_gaps", "layer_meeting", "layer_sites", "legend_coverage", "legend_gap",
                  "legend_meeting", "legend_site", "legend_may_be_unmapped", "map_label_coverage"):
         assert said(t(code, lang)) and not said(t(code, "en")), code
+    # The printed profile speaks Dutch and English only: in a wijk language it is made in English.
+    at.button(key="report_make").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    made_in, pdf = at.session_state["report_pdf"][0][3], at.session_state["report_pdf"][1]
+    assert made_in == "en" and pdf.startswith(b"%PDF")
 
 
 def test_the_map_page_switches_to_arabic_and_the_workshop_page_stays_in_english(map_workspace):
