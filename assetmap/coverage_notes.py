@@ -14,7 +14,7 @@ import re
 from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.layers.boundaries import area_code
-from assetmap.messages import text
+from assetmap.messages import is_code, text
 from assetmap.numbers import day, decimal, percent
 
 __all__ = ["area_label", "area_total", "for_area", "method_note", "partial_note", "partial_summary"]
@@ -38,8 +38,11 @@ def partial_note(row: dict, lang: str | None = None) -> str:
     """
     if not row.get("partial"):
         return ""
+    level = row.get("level") or ""
+    # ``buurt`` or ``wijk`` in the reader's language ("mahalle" in Turkish); another word as it is.
+    level = text(level, lang).lower() if is_code(level) else level
     return text("coverage_partial_withheld" if row.get("withheld") else "coverage_partial_shown", lang,
-                share=percent(100 * float(row["data_share"]), lang, 0), level=row.get("level") or "")
+                share=percent(100 * float(row["data_share"]), lang, 0), level=level)
 
 
 def area_total(rows: list[dict], cbs: int | None = None) -> dict | None:

@@ -25,6 +25,7 @@ __all__ = [
     "LANGUAGE_NAMES",
     "RTL_LANGUAGES",
     "RESIDENT_CODES",
+    "GAPS_PUBLIC_CODES",
     "DEFAULT_LANGUAGE",
     "direction",
     "PAGE_TITLE_CODES",
@@ -56,7 +57,7 @@ RTL_LANGUAGES: tuple[str, ...] = ("ar",)
 
 #: Every text a resident reads on the map page (/Kaart), the static site, the agenda and the accessibility
 #: statement: the catalogues of
-#: the languages beyond :data:`COMPLETE_LANGUAGES` have each of these (tests/test_messages.py checks it).
+#: the languages beyond :data:`COMPLETE_LANGUAGES` have each of these (tests/test_languages.py checks it).
 RESIDENT_CODES: tuple[str, ...] = (
     "agenda_calendar_name", "agenda_for", "agenda_free", "agenda_paid", "agenda_walk_in", "area", "buurt",
     "category", "choose_many", "choose_one", "col_covered", "col_median", "col_pct", "col_population",
@@ -94,6 +95,50 @@ RESIDENT_CODES: tuple[str, ...] = (
     "page_statement", "statement_title", "statement_intro", "statement_status_title", "statement_status",
     "statement_tested_title", "statement_tested", "statement_done_title", "statement_done", "statement_exceptions_title",
     "statement_exceptions", "statement_contact_title", "statement_contact",
+)
+
+#: Every text a public visitor can read on the meeting-places page (/Ontmoetingsplekken, page key ``gaps``):
+#: the title and intro, minutes, walking speed and the filters (when, access, for whom) with the error a
+#: time that cannot be read gives, the progress of a first load, the figures and their notes (method
+#: stamp, partial areas, hours unknown, how complete the mapping is), the table per area, the coverage
+#: map (layers, legend, tooltips), the suggested places and what-if (whoever may see coverage may
+#: explore it: :func:`assetmap.service.policy.may_explore_coverage`), the groups and ages per area and
+#: the profile picker. Codes made at run time are here too (``speed_*``, ``access_*``, ``group_*``,
+#: ``age_*``, ``option_*``); many are also in :data:`RESIDENT_CODES`. Like those, the catalogues of the
+#: languages beyond :data:`COMPLETE_LANGUAGES` have each of these (tests/test_languages.py checks it).
+#: Not here: the sidebar's sign-in panel, which every page shares and which stays Dutch and English
+#: (English in the other languages), as on /Kaart; the printed profile is made in English for them.
+GAPS_PUBLIC_CODES: tuple[str, ...] = (
+    "page_gaps", "language", "gaps_title", "gaps_intro", "wijk", "buurt",
+    # the choices: minutes, speed, suggested places, filters (a "when" that cannot be read is an error)
+    "minutes", "speed", "speed_normal", "speed_slow", "show_sites", "show_sites_help", "sites_count",
+    "number_placeholder", "filter_when", "filter_when_placeholder", "filter_when_help", "filter_access",
+    "filter_group", "choose_one", "any", "access_walk_in", "access_by_appointment", "access_rent_only",
+    "group_everyone", "group_youth", "group_older_people", "group_parents", "group_newcomers",
+    "group_not_recorded", "older_people_slow", "error", "when_invalid", "fix_when", "problem_fix",
+    # a first load, the what-if, the figures and their notes
+    "computing", "progress_network", "progress_demand", "progress_snap", "progress_coverage",
+    "coverage_no_network", "what_if", "what_if_help", "choose_many", "total_coverage", "total_population",
+    "total_uncovered", "mapped_assets", "mapped_assets_help", "completeness_note", "filters_counted",
+    "hours_unknown_note", "note_unreachable", "note_no_meeting_places", "coverage_partial_summary",
+    "coverage_method", "coverage_snapping", "date_unknown",
+    # the table per area
+    "table_title", "gaps_table_first", "col_population", "col_covered", "col_uncovered", "col_pct", "col_median",
+    "col_p90", "col_data_share", "col_partial", "col_unreachable", "col_mapped", "col_last_entry",
+    "coverage_partial_shown", "coverage_partial_withheld",
+    # the coverage map
+    "layer_coverage", "layer_gaps", "layer_meeting", "layer_sites", "legend_coverage", "walk_minutes", "no_data",
+    "legend_gap", "legend_meeting", "legend_site", "legend_may_be_unmapped", "unreachable", "map_label_coverage",
+    "map_close_popup", "map_layers", "map_zoom_in", "map_zoom_out", "skip_map", "offline_tiles",
+    # suggested places, several small or one large
+    "sites_title", "col_rank", "name", "category", "col_added", "col_after", "small_or_large",
+    "small_or_large_help", "seats_living_room", "seats_large", "col_option", "option_small", "option_large",
+    "col_seats", "col_per_seat",
+    # who the places are for, hours unknown, the profile picker
+    "groups_title", "groups_intro", "age_pop_0_14", "age_pop_15_24", "age_pop_25_44", "age_pop_45_64",
+    "age_pop_65plus", "hours_unknown_list", "hours_unknown", "opening_hours", "report_app_title",
+    "report_no_coverage", "report_level_gemeente", "report_pick_area", "report_make", "report_making",
+    "report_download", "report_app_help",
 )
 
 

@@ -79,7 +79,9 @@ __all__ = [
 REPO = Path(__file__).resolve().parent.parent
 #: The pages a resident reads: they speak every language of :data:`~assetmap.i18n.LANGUAGES` (Turkish, Arabic
 #: and Polish too); the workshop and coordinator pages speak Dutch and English (English for the others).
-RESIDENT_PAGES: tuple[str, ...] = ("map", "statement")
+#: Their texts are :data:`~assetmap.i18n.RESIDENT_CODES` (/Kaart, the statement) and
+#: :data:`~assetmap.i18n.GAPS_PUBLIC_CODES` (/Ontmoetingsplekken).
+RESIDENT_PAGES: tuple[str, ...] = ("map", "gaps", "statement")
 
 
 # ---------------------------------------------------------------------- page setup

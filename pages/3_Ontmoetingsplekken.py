@@ -6,6 +6,11 @@ workshop role for them. Only public meeting places with consent count, and the w
 session's role (:func:`coverage.load_inputs` reads through the service). The same filters as the
 CLI (time, access, target group) choose which places count; every figure comes with how complete
 the mapping is, since an empty area may simply be unmapped.
+
+A resident page (:data:`assetmap.ui.RESIDENT_PAGES`): everything it shows, what-if and suggested sites
+included (they are not kept from the public), is in Dutch, English, Turkish, Arabic (right to left) and
+Polish: :data:`assetmap.i18n.GAPS_PUBLIC_CODES`, which a new text here joins. Only the sidebar's sign-in
+panel, which every page shares, and the printed profile stay Dutch and English (English for the others).
 """
 
 import assetmap._ui_preload  # noqa: F401  (first: one session imports, the others wait)

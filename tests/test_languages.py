@@ -1,10 +1,12 @@
 """The resident map in the languages of the wijk (#36): Turkish, Arabic (right to left), Polish, English, Dutch.
 
 * the catalogues: every resident code (:data:`assetmap.i18n.RESIDENT_CODES`: the map page, the static
-  site, the agenda) has a text in ``tr``, ``ar`` and ``pl`` with the fields of the English one; what a
-  language lacks comes in English, never as a code;
+  site, the agenda; :data:`assetmap.i18n.GAPS_PUBLIC_CODES`: /Ontmoetingsplekken) has a text in ``tr``,
+  ``ar`` and ``pl`` with the fields of the English one (a plural entry: each form the catalogue's header
+  asks for); what a language lacks comes in English, never as a code;
 * opening hours, numbers, dates and building blocks in each language;
-* /Kaart (AppTest) in each of the five languages, Arabic right to left; the workshop pages in English;
+* /Kaart (AppTest) in each of the five languages, Arabic right to left; /Ontmoetingsplekken as the public
+  sees it in Turkish, Arabic and Polish, no text of it in English; the workshop pages in English;
 * the static site in Chromium in each language: ``lang`` and ``dir``, a translated heading, no message
   code on the page, the Arabic layout mirrored, the choice remembered and a Polish browser served Polish;
 * ``agenda.ics`` in the language the site is published in.
@@ -13,13 +15,14 @@
 from __future__ import annotations
 
 import gettext
+import json
 import re
 import string
 
 import pytest
 from babel.messages.mofile import read_mo
 from streamlit.testing.v1 import AppTest
-from test_app import MAP_PAGE, STATEMENT_PAGE, WORKSHOP_PAGE
+from test_app import GAPS_PAGE, MAP_PAGE, STATEMENT_PAGE, WORKSHOP_PAGE
 from test_hosting import ARABIC_FONT_LOADED
 from test_keeping import a_place
 from test_messages import LOCALE, _po, catalogue, extracted
@@ -27,7 +30,7 @@ from test_messages import LOCALE, _po, catalogue, extracted
 from assetmap import i18n, numbers, publish
 from assetmap.cli import main
 from assetmap.fonts import FONT_DIR
-from assetmap.i18n import LANGUAGES, RESIDENT_CODES, t
+from assetmap.i18n import GAPS_PUBLIC_CODES, LANGUAGES, RESIDENT_CODES, t
 from assetmap.layers.hours import hours_text
 from assetmap.messages import text
 from assetmap.service import open_workspace
@@ -36,6 +39,11 @@ import browsing
 from browsing import axe_violations, describe, require_chromium
 
 WIJK_LANGUAGES = ("tr", "ar", "pl")
+#: Plural forms of each wijk language (``Plural-Forms`` of its catalogue).
+PLURAL_FORMS = {"tr": 1, "ar": 6, "pl": 3}
+#: Every code a resident reads in a wijk language: the map page, the site, the agenda, the statement and
+#: /Ontmoetingsplekken.
+WIJK_CODES = tuple(dict.fromkeys((*RESIDENT_CODES, *GAPS_PUBLIC_CODES)))
 #: A heading of each language, written here (not read from the catalogues), so a lost translation fails.
 MAP_TITLES = {"nl": "Kaart van de buurt", "en": "Map of the neighbourhood", "tr": "Mahalle haritası",
               "ar": "خريطة الحي", "pl": "Mapa okolicy"}
@@ -67,19 +75,25 @@ def test_the_five_languages_dutch_first_and_arabic_right_to_left():
 def test_every_resident_code_has_a_text_in_each_wijk_language(lang):
     po, english = _po(lang), catalogue("en")
     missing, broken = [], []
-    for code in RESIDENT_CODES:
+    for code in WIJK_CODES:
         entry = po.get(code)
-        if entry is None or not entry.string or entry.fuzzy:
+        plural = isinstance(english[code], tuple)  # a plural entry: one text per form of the catalogue
+        forms = entry.string if entry is not None and plural else (entry.string,) if entry is not None else ()
+        template = english[code][-1] if plural else english[code]
+        if entry is None or not forms or not all(forms) or entry.fuzzy:
             missing.append(code)
-        elif _fields(entry.string) != _fields(english[code]):
-            broken.append((code, entry.string))
-        elif entry.string == english[code] and re.search(r"[a-z]{4}", re.sub(r"\{\w+\}", "", english[code])):
+        elif plural and len(forms) != PLURAL_FORMS[lang]:
+            broken.append((code, f"{len(forms)} forms"))
+        elif any(_fields(form) != _fields(template) for form in forms):
+            broken.append((code, forms))
+        elif set(forms) & set(english[code] if plural else (template,)) and \
+                re.search(r"[a-z]{4}", re.sub(r"\{\w+\}", "", template)):
             broken.append((code, "still English"))
     assert not missing, f"no {lang} text for: {missing}"
     assert not broken, broken
     assert not po.fuzzy
-    assert set(RESIDENT_CODES) <= set(extracted()), "a resident code no source uses"
-    assert po.plural_forms.startswith({"tr": "nplurals=1", "ar": "nplurals=6", "pl": "nplurals=3"}[lang])
+    assert set(WIJK_CODES) <= set(extracted()), "a resident code no source uses"
+    assert po.plural_forms.startswith(f"nplurals={PLURAL_FORMS[lang]}")
 
 
 def test_the_site_and_the_map_page_ask_only_for_resident_codes():
@@ -108,7 +122,8 @@ def test_a_text_the_wijk_language_lacks_comes_in_english_never_as_a_code(lang):
         in_english = text(code, "en", **sample)
         assert shown and not shown.startswith(f"{code} ("), (code, shown)
         assert shown != code or in_english == code, (code, shown)  # a code only where English says that word
-        if not (isinstance(own.get(code), str) and own.get(code)):  # not translated: the English text
+        mine = own.get(code)
+        if not (mine if isinstance(mine, str) else mine and all(mine)):  # not translated: the English text
             assert shown == in_english, code
     assert t("map_title", lang) == MAP_TITLES[lang]
     assert t("home_title", lang) == t("home_title", "en")  # a coordinator's text: English
@@ -193,6 +208,85 @@ def test_the_accessibility_statement_in_each_wijk_language(map_workspace, lang):
     said = " ".join(m.value for m in at.markdown)
     assert "WCAG 2.1" in said and "streamlit#13332" in said and t("statement_intro", "en") not in said
     assert not visible_codes(_page_texts(at))
+
+
+#: The title of /Ontmoetingsplekken in each wijk language, written here (not read from the catalogues).
+GAPS_TITLES = {"tr": "Buluşma yerleri: kim yürüyerek gidebilir, fırsatlar nerede?",
+               "ar": "أماكن اللقاء: من يستطيع أن يمشي إليها، وأين توجد الفرص؟",
+               "pl": "Miejsca spotkań: kto może dojść pieszo i gdzie są szanse?"}
+#: The columns of its table per area, in order (the first names the level: buurt or wijk).
+GAPS_TABLE_COLUMNS = ("col_population", "col_covered", "col_uncovered", "col_pct", "col_median", "col_p90",
+                      "col_data_share", "col_partial", "col_unreachable", "col_mapped", "col_last_entry")
+
+
+def _english_texts(lang: str) -> dict[str, re.Pattern]:
+    """The English text of each code of GAPS_PUBLIC_CODES that ``lang`` words otherwise, as a pattern
+    that matches it with any values in its fields (a text shown in English where it should not be)."""
+    english, own = catalogue("en"), catalogue(lang)
+    patterns = {}
+    for code in GAPS_PUBLIC_CODES:
+        forms = english[code] if isinstance(english[code], tuple) else (english[code],)
+        own_forms = own.get(code) if isinstance(own.get(code), tuple) else (own.get(code),)
+        for form in forms:
+            if form not in own_forms:
+                pieces = re.split(r"\{\w+\}", form)
+                patterns[f"{code}: {form}"] = re.compile(".+?".join(re.escape(piece) for piece in pieces))
+    return patterns
+
+
+def _main_texts(at: AppTest) -> list[str]:
+    """Each text of the page itself (not the sidebar) on its own: headings, captions, messages, labels,
+    options, help and placeholders of widgets, metrics, expanders, table columns."""
+    parts = [e.value for kind in ("title", "subheader", "caption", "info", "error", "markdown")
+             for e in at.main.get(kind)]
+    for kind in ("slider", "radio", "toggle", "number_input", "text_input", "selectbox", "multiselect", "button",
+                 "expander", "metric"):
+        for widget in at.main.get(kind):
+            parts += [str(getattr(widget, "label", "") or ""), *map(str, getattr(widget, "options", []) or [])]
+            parts += [str(getattr(widget.proto, name, "") or "") for name in ("help", "placeholder")]
+    parts += [str(column) for table in at.main.get("dataframe") for column in table.value.columns]
+    return [part for part in parts if part]
+
+
+@pytest.mark.parametrize("lang", WIJK_LANGUAGES)
+def test_the_meeting_places_page_for_the_public_in_each_wijk_language(map_workspace, monkeypatch, lang):
+    monkeypatch.setenv("ASSETMAP_ACCESS", "public")  # an anonymous visitor of a hosted app
+    at = AppTest.from_file(GAPS_PAGE, default_timeout=240)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == GAPS_TITLES[lang]
+    switch = at.sidebar.radio(key="_lang_widget")
+    assert switch.value == lang and list(switch.options) == [i18n.LANGUAGE_NAMES[x] for x in LANGUAGES]
+    direction = f"document.documentElement.dir = \"{i18n.direction(lang)}\""
+    assert any(direction in e.proto.body and f'lang = "{lang}"' in e.proto.body for e in at.sidebar.get("html"))
+    at.toggle(key="gap_show_sites").set_value(True).run()  # suggested places: whoever sees coverage may ask
+    assert not at.exception, [e.value for e in at.exception]
+    level = at.dataframe[0].value.columns[0]
+    assert level in {t("buurt", lang), t("wijk", lang)}
+    headers = list(at.dataframe[0].value.columns)
+    assert headers == [level, *(t(code, lang) for code in GAPS_TABLE_COLUMNS)]
+    assert not set(headers) & {t(code, "en") for code in ("buurt", "wijk", *GAPS_TABLE_COLUMNS)}
+    shown = _main_texts(at)
+    assert len(at.dataframe) == 4 and t("sites_title", lang) in shown and t("show_sites", lang) in shown
+    in_english = [(code, part) for part in shown for code, english in _english_texts(lang).items()
+                  if english.fullmatch(part)]
+    assert not in_english, in_english
+    assert not visible_codes("\n".join(shown)), visible_codes("\n".join(shown))
+    # The coverage map (its own frame): layers, legend and its label.
+    drawn = "\n".join(json.loads(e.proto.json_args).get("script", "") for e in at.main.get("component_instance")
+                      if getattr(e.proto, "json_args", ""))
+    def said(words: str) -> bool:  # as it is, or as a JSON string writes it ("B\\u00f6lgelere")
+        return words in drawn or json.dumps(words)[1:-1] in drawn
+
+    for code in ("layer_coverage", "layer_gaps", "layer_meeting", "layer_sites", "legend_coverage", "legend_gap",
+                 "legend_meeting", "legend_site", "legend_may_be_unmapped", "map_label_coverage"):
+        assert said(t(code, lang)) and not said(t(code, "en")), code
+    # The printed profile speaks Dutch and English only: in a wijk language it is made in English.
+    at.button(key="report_make").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    made_in, pdf = at.session_state["report_pdf"][0][3], at.session_state["report_pdf"][1]
+    assert made_in == "en" and pdf.startswith(b"%PDF")
 
 
 def test_the_map_page_switches_to_arabic_and_the_workshop_page_stays_in_english(map_workspace):

@@ -26,7 +26,7 @@ import pandas as pd
 
 from assetmap.errors import InputError
 from assetmap.files import check_file, write_atomically
-from assetmap.i18n import t
+from assetmap.i18n import COMPLETE_LANGUAGES, t
 from assetmap.maps import plain_text
 from assetmap.report._maps import (  # noqa: F401 - the poster imports them from here
     A4_INCHES,
@@ -152,8 +152,10 @@ def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minut
         The workspace file (part of the key of the made file, with its version).
     boundaries : geopandas.GeoDataFrame
         The workspace's boundaries (``code``, ``name``, ``level``, ``gemeente_code``) to pick from.
-    lang : {'nl', 'en'}
-        Language of the labels and of the profile.
+    lang : str
+        Language of the labels; of the profile too when it is Dutch or English (a profile speaks only those,
+        as ``assetmap report --lang`` does: in Turkish, Arabic or Polish it is made in English, which the
+        button's label says).
     minutes : float, optional
         Walking minutes that count as nearby (the page's slider).
     speed_kmh : float, optional
@@ -178,11 +180,14 @@ def profile_download(path, boundaries: gpd.GeoDataFrame, lang: str = "nl", minut
     code = st.selectbox(t("report_pick_area", lang), list(options), format_func=options.get, key="report_area",
                         placeholder=t("choose_one", lang))
     chosen = None if filters is None else (filters.when, filters.access, filters.group)
-    key = (str(path), ui.workspace_version(path), code, lang, minutes, speed_kmh, chosen)
+    # The profile speaks Dutch and English only (as `assetmap report --lang`): in another language it would be
+    # half English.
+    made_in = lang if lang in COMPLETE_LANGUAGES else "en"
+    key = (str(path), ui.workspace_version(path), code, made_in, minutes, speed_kmh, chosen)
     if st.button(t("report_make", lang), key="report_make"):
         try:
             with st.spinner(t("report_making", lang)), ui.workspace() as ws:
-                st.session_state["report_pdf"] = (key, report_bytes(ws, code, "pdf", lang, minutes, speed_kmh, filters))
+                st.session_state["report_pdf"] = (key, report_bytes(ws, code, "pdf", made_in, minutes, speed_kmh, filters))
         except AssetmapError as exc:
             ui.show_error(exc, lang)
     made = st.session_state.get("report_pdf")
