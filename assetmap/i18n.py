@@ -173,6 +173,7 @@ RUNTIME_KEYS: tuple[str, ...] = (
     N_("status"), N_("seeks"), N_("offers"), N_("tags"),  # maps.asset_popup: initiative fields
     N_("changes_added"), N_("changes_changed"), N_("changes_archived"), N_("changes_restored"),  # t("changes_" + kind)
     N_("changes_removed"), N_("changes_linked"),
+    N_("consent"),  # _ui_moderation: t(field), an edit's changed field
     N_("wheelchair_yes"), N_("wheelchair_limited"), N_("wheelchair_no"),
     N_("link_works_with"), N_("link_could_work_with"), N_("link_part_of"), N_("link_located_at"),
     N_("link_story_about"), N_("link_other"), N_("link_shared_tag"),

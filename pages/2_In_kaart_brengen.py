@@ -143,7 +143,7 @@ with st.form("new_asset", clear_on_submit=False, enter_to_submit=False, border=T
     # "" = privacy by default (build_assets): a person's capacities are shared with the group only.
     visibility = c1.selectbox(t("visibility", lang), ("",) + VISIBILITIES, key="new_visibility",
                               placeholder=t("choose_one", lang), format_func=lambda v: t("visibility_" + (v or "default"), lang))
-    consent = c2.checkbox(t("consent", lang), key="new_consent", help=t("consent_help", lang))
+    consent = c2.checkbox(t("consent_person", lang), key="new_consent", help=t("consent_help", lang))
     # Shown once a public story was held back: the author reads the warning and decides.
     confirmed = st.checkbox(t("story_confirm", lang), key="story_confirm") if state.get("story_held") else False
     submitted = st.form_submit_button(t("save", lang), type="primary", disabled=not me)

@@ -655,6 +655,16 @@ def test_workshop_warns_before_a_public_story_that_names_a_person_and_its_author
     assert len(saved) == 1 and saved["visibility"].iloc[0] == "public"
 
 
+def test_the_consent_box_says_it_is_a_persons_consent(workspace):
+    """Unticked by default, it is no refusal for a place or a club (they need no consent): the label says whose
+    consent it is, so that a table does not read an unticked box as "not public"."""
+    at = run(WORKSHOP_PAGE)
+    at.text_input(key="_pseudonym_widget").input("tafel 5").run()
+    box = at.checkbox(key="new_consent")
+    assert box.label == i18n.t("consent_person", "nl") and "individuele capaciteit" in box.label
+    assert box.label != i18n.t("consent", "nl")
+
+
 def _pct(shown: str) -> float:
     """A percentage as the page writes it in Dutch (``43,3 %``), as a number."""
     return float(shown.replace("\xa0", "").rstrip("%").replace(".", "").replace(",", "."))

@@ -413,3 +413,43 @@ def test_the_quick_start_guides_print_the_profile_and_poster_with_commands_that_
         assert main(args) == 0, command
         out = Path(args[args.index("--out") + 1])
         assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_a_profile_printed_by_a_coordinator_moves_for_no_entry_or_activity_that_waits(delft_copy):
+    """A table's public meeting place and its activity wait for a coordinator (moderation on): the
+    coordinator's own coverage counts them, the printed profile (a public output) does not, until
+    they are approved."""
+    from shapely.geometry import Point
+
+    from assetmap.coverage import compute_coverage, load_inputs, place_filters
+    from assetmap.report import build_profile
+    from assetmap.service import Actor
+
+    from conftest import shown_versions
+
+    table, coordinator = Actor("tafel 2", "workshop"), Actor("carla", "coordinator")
+    when = place_filters(when="Sa 03:00")  # a night hour: only an activity can make a place count then
+    with open_workspace(delft_copy, coordinator) as ws:
+        assert ws.moderation()
+        before = build_profile(ws, AREA)
+        before_night = build_profile(ws, AREA, filters=when)
+        place = ws.add_entry({"name": "Buurtkamer Wachtend", "building_block": "resource", "visibility": "public",
+                              "consent": True, "category": "community_centre", "is_meeting_place": True},
+                             Point(4.3745, 52.0035), table)
+        activity = ws.add_activity({"asset_id": before.assets.loc[before.assets["is_meeting_place"].fillna(False).astype(bool),
+                                                       "id"].iloc[0],
+                         "name": "Nachtcafé", "recurring_time": "Sa 02:00-04:00"}, table)
+        # The waiting entry is no public meeting place for anyone; the waiting activity is in the coordinator's
+        # own view, where it makes its place count at night (so the figures below could move) ...
+        assert place not in set(load_inputs(ws).meeting_places["id"])
+        night = {who: compute_coverage(load_inputs(ws, actor=who), filters=when).place_counts
+                 for who in (None, Actor(None, "public"))}
+        assert night[None] != night[Actor(None, "public")], night
+        # ... the printed profile neither.
+        after, after_night = build_profile(ws, AREA), build_profile(ws, AREA, filters=when)
+        assert after.coverage_total == before.coverage_total
+        assert after_night.coverage_total == before_night.coverage_total
+        assert after_night.place_counts == before_night.place_counts
+        assert ws.approve(shown_versions(ws, [place, activity]), coordinator) == 2
+        assert place in set(build_profile(ws, AREA).assets["id"])
+        assert build_profile(ws, AREA, filters=when).place_counts != before_night.place_counts  # public now: counts

@@ -25,8 +25,8 @@ __all__ = ["load_inputs"]
 
 
 def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
-                include_private: bool = False, progress=None, categories: tuple[str, ...] | None = None
-                ) -> CoverageInputs:
+                include_private: bool = False, progress=None, categories: tuple[str, ...] | None = None,
+                actor=None) -> CoverageInputs:
     """Read network, demand, meeting places and candidate sites from a workspace.
 
     Parameters
@@ -47,6 +47,10 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
         A restriction (``assetmap coverage --categories``): only meeting places of these
         categories count. Check them first with :func:`only_categories`. None or empty: every
         meeting place counts.
+    actor : assetmap.service.Actor, optional
+        Whose view of the entries and activities is read (default: the workspace's own actor). A
+        public output (the printed profile) passes the public actor, so that what waits for a
+        coordinator, was rejected or is not public never moves its figures, whoever prints it.
 
     Returns
     -------
@@ -66,11 +70,11 @@ def load_inputs(ws, meeting_place_categories: tuple[str, ...] | None = None,
     # A city's network and residents are hundreds of thousands of long-lived objects: the cycle
     # collector would walk them again and again while they are made.
     with cycle_collection_paused():
-        return _load_inputs(ws, meeting_place_categories, include_private, progress, categories)
+        return _load_inputs(ws, meeting_place_categories, include_private, progress, categories, actor)
 
 
 def _load_inputs(ws, meeting_place_categories: tuple[str, ...] | None, include_private: bool,
-                 progress, only: tuple[str, ...] | None = None) -> CoverageInputs:
+                 progress, only: tuple[str, ...] | None = None, actor=None) -> CoverageInputs:
     _report(progress, N_("progress_network"))
     boundaries = ws.boundaries()
     key = placement_key(ws, boundaries)
@@ -86,7 +90,7 @@ def _load_inputs(ws, meeting_place_categories: tuple[str, ...] | None, include_p
         demand = demand_points(areas, ws.buildings())
         _report(progress, N_("progress_snap"))
         demand_snap = snap(network, shapely.get_coordinates(demand.geometry.array))
-    assets = ws.assets()
+    assets = ws.assets(actor=actor)
     counted = tuple(categories.meeting_place_categories() if meeting_place_categories is None
                     else meeting_place_categories)
     marked = meeting_places(assets, counted, public_only=not include_private)
@@ -102,7 +106,7 @@ def _load_inputs(ws, meeting_place_categories: tuple[str, ...] | None, include_p
         notes.append(Message("note_unreachable", count=unreachable, distance=f"{settings.MAX_SNAP_DISTANCE_M:.0f}"))
     if places.empty:
         notes.append(Message("note_no_meeting_places"))
-    activities = ws.activities() if hasattr(ws, "activities") else None
+    activities = ws.activities(actor=actor) if hasattr(ws, "activities") else None
     completeness, groups = area_profiles(areas, boundaries, assets, activities, counted)
     return CoverageInputs(network, areas, demand, demand_snap, places, candidates, notes, activities,
                           completeness, groups, key, _data_dates(ws, boundaries))

@@ -185,7 +185,7 @@ def build_profile(ws, code: str, minutes: float | None = None, speed_kmh: float 
     profile.sources = ws.sources()
     profile.photos = _story_photos(ws, profile.assets, public)
     try:
-        inputs = load_inputs(ws)
+        inputs = load_inputs(ws, actor=public)  # a coordinator's print shows what a resident's would
     except CoverageError:
         profile.notes.append(N_("report_no_coverage"))
         return profile

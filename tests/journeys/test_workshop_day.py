@@ -237,7 +237,7 @@ def _fill(page, entry: dict) -> None:
     if entry.get("visibility"):
         _choose(page, t("visibility"), t("visibility_" + entry["visibility"]))
     if entry.get("consent"):
-        page.locator(FORM).first.get_by_text(t("consent"), exact=True).click()
+        page.locator(FORM).first.get_by_text(t("consent_person"), exact=True).click()
 
 
 def _save(page) -> None:

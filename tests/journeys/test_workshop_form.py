@@ -132,7 +132,7 @@ def test_a_table_enters_entries_in_a_row_and_none_carries_the_last_ones_fields(s
         page.get_by_text(t("meeting_place_fields")).click()
         page.get_by_text(t("meeting_place"), exact=True).click()
         _field(page, "textbox", t("opening_hours")).fill("Fr 17:00-19:00")
-        page.get_by_text(t("consent")).click()
+        page.get_by_text(t("consent_person")).click()
         page.locator('[data-testid="stForm"]').first.get_by_role("button", name=t("save"), exact=True).click()
         page.get_by_text(t("saved", name="Kookt voor de buren")).first.wait_for()
         _idle(page)
@@ -190,7 +190,7 @@ def test_a_held_public_text_a_map_click_a_double_click_and_a_long_story_lose_and
         _field(page, "textbox", t("description")).fill("Info: bel 06-98765432")
         _field(page, "textbox", t("story")).fill(story)
         _choose(page, t("visibility"), t("visibility_public"))
-        page.get_by_text(t("consent")).click()
+        page.get_by_text(t("consent_person")).click()
         _save(page)
         page.get_by_text(t("entry_not_saved_yet")).wait_for()
         assert len(_stored(workspace)) == before
