@@ -171,18 +171,29 @@ if submitted:
         # again, from the same table, is that click, not a new entry.
         fingerprint = repr((sorted(fields.items()), lon, lat, story, link_to, me))
         if state.get("_last_saved_entry") == fingerprint:
-            st.info(t("entry_already_saved", lang, name=name.strip()))
+            if state.get("_last_saved_told") == fingerprint:
+                st.info(t("entry_already_saved", lang, name=name.strip()))
+            else:  # stored by a run that the second click stopped before it said so: say it now, empty the form
+                state.pop("story_held", None)
+                ui.flash("success", t("saved", lang, name=name.strip()))
+                state["_last_saved_told"] = fingerprint
+                state["_new_entry_saved"] = True
+                st.rerun()
         else:
             try:
                 with ui.workspace() as ws:
                     new_id = ws.add_entry(fields, Point(lon, lat), actor, story=story, link_to=link_to or None)
+                    # At once, with no Streamlit call in between: the second click's run starts at this run's
+                    # next Streamlit call and must find the entry saved (a loaded CI machine stored a double
+                    # click twice when this came after the message below).
+                    state["_last_saved_entry"] = fingerprint
                     saved = saved_message(ws, new_id, name.strip(), lang)  # says so when it waits for a coordinator
             except AssetmapError as exc:
                 ui.show_error(exc, lang)
             else:
-                state["_last_saved_entry"] = fingerprint
                 state.pop("story_held", None)
                 ui.flash("success", saved)
+                state["_last_saved_told"] = fingerprint
                 state["_new_entry_saved"] = True  # the next run empties the form before drawing it
                 st.rerun()
 
