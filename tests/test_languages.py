@@ -174,20 +174,26 @@ def _page_texts(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def _assert_speaks(at, lang: str, title: str) -> None:
+    """The page ran, has its title in ``lang``, offers all five languages with ``lang`` chosen, and sets the
+    page's ``lang`` and ``dir``."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == title
+    switch = at.sidebar.radio(key="_lang_widget")
+    assert switch.value == lang and list(switch.options) == [i18n.LANGUAGE_NAMES[x] for x in LANGUAGES]
+    direction = f"document.documentElement.dir = \"{i18n.direction(lang)}\""
+    assert any(direction in e.proto.body and f'lang = "{lang}"' in e.proto.body for e in at.sidebar.get("html"))
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_map_page_in_each_language(map_workspace, lang):
     at = AppTest.from_file(MAP_PAGE, default_timeout=240)
     at.session_state["lang"] = lang
     at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == MAP_TITLES[lang]
-    switch = at.sidebar.radio(key="_lang_widget")
-    assert switch.value == lang and list(switch.options) == [i18n.LANGUAGE_NAMES[x] for x in LANGUAGES]
+    _assert_speaks(at, lang, MAP_TITLES[lang])
     shown = _page_texts(at)
     assert t("filters", lang) in shown and t("map_list", lang) in shown
     assert not visible_codes(shown), visible_codes(shown)
-    direction = f"document.documentElement.dir = \"{i18n.direction(lang)}\""
-    assert any(direction in e.proto.body and f'lang = "{lang}"' in e.proto.body for e in at.sidebar.get("html"))
     # Arabic brings its own font, served with the app; the other languages load none.
     font_rules = [e.proto.body for e in at.get("html") if "@font-face" in e.proto.body]
     if lang == "ar":
@@ -254,12 +260,7 @@ def test_the_meeting_places_page_for_the_public_in_each_wijk_language(map_worksp
     at = AppTest.from_file(GAPS_PAGE, default_timeout=240)
     at.query_params["lang"] = lang
     at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == GAPS_TITLES[lang]
-    switch = at.sidebar.radio(key="_lang_widget")
-    assert switch.value == lang and list(switch.options) == [i18n.LANGUAGE_NAMES[x] for x in LANGUAGES]
-    direction = f"document.documentElement.dir = \"{i18n.direction(lang)}\""
-    assert any(direction in e.proto.body and f'lang = "{lang}"' in e.proto.body for e in at.sidebar.get("html"))
+    _assert_speaks(at, lang, GAPS_TITLES[lang])
     at.toggle(key="gap_show_sites").set_value(True).run()  # suggested places: whoever sees coverage may ask
     assert not at.exception, [e.value for e in at.exception]
     level = at.dataframe[0].value.columns[0]
