@@ -170,15 +170,20 @@ if submitted:
         # A second click on Opslaan can arrive before the browser has the emptied form: the same entry
         # again, from the same table, is that click, not a new entry.
         fingerprint = repr((sorted(fields.items()), lon, lat, story, link_to, me))
+
+        def tell_saved(message: str) -> None:
+            """Say the entry is saved and empty the form on the next run (before its widgets are drawn)."""
+            state.pop("story_held", None)
+            ui.flash("success", message)
+            state["_last_saved_told"] = fingerprint
+            state["_new_entry_saved"] = True
+            st.rerun()
+
         if state.get("_last_saved_entry") == fingerprint:
             if state.get("_last_saved_told") == fingerprint:
                 st.info(t("entry_already_saved", lang, name=name.strip()))
-            else:  # stored by a run that the second click stopped before it said so: say it now, empty the form
-                state.pop("story_held", None)
-                ui.flash("success", t("saved", lang, name=name.strip()))
-                state["_last_saved_told"] = fingerprint
-                state["_new_entry_saved"] = True
-                st.rerun()
+            else:  # stored by a run that the second click stopped before it said so: say it now
+                tell_saved(t("saved", lang, name=name.strip()))
         else:
             try:
                 with ui.workspace() as ws:
@@ -191,11 +196,7 @@ if submitted:
             except AssetmapError as exc:
                 ui.show_error(exc, lang)
             else:
-                state.pop("story_held", None)
-                ui.flash("success", saved)
-                state["_last_saved_told"] = fingerprint
-                state["_new_entry_saved"] = True  # the next run empties the form before drawing it
-                st.rerun()
+                tell_saved(saved)
 
 # ---------------------------------------------------------------- own entries: edit, remove, undo
 st.subheader(t("own_entries", lang))
