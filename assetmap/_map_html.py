@@ -28,7 +28,8 @@ from assetmap._map_style import (
 )
 from assetmap.i18n import block_label, category_label, code_label, codes_label, hours_label, t
 from assetmap.layers.freshness import checked_on, is_stale
-from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.layers.schema import ENTRY_KINDS, TRANSLATION_FIELDS
+from assetmap.layers.translations import LANGUAGE_SUFFIX, in_language, shown_language
 from assetmap.leaflet import html_text
 from assetmap.numbers import decimal, percent
 
@@ -69,7 +70,8 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     block = plain_text(asset.get("building_block"))
     style = BLOCK_STYLE.get(block, {"color": "#555", "icon": ""})
     # A coloured dot, not the SVG icon: popups are per asset, so every byte counts a thousand times.
-    parts = [f"<b><span style='color:{style['color']}' aria-hidden='true'>●</span> {esc(plain_text(asset.get('name')))}</b>"]
+    name = _in_its_language(esc(plain_text(asset.get("name"))), shown_language(asset, "name", lang), lang)
+    parts = [f"<b><span style='color:{style['color']}' aria-hidden='true'>●</span> {name}</b>"]
     if own:
         parts[0] += f" <i>({t('own_entry', lang)})</i>"
     kind = esc(block_label(block, lang))
@@ -77,7 +79,8 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     parts.append(f"<br>{kind}" + (f" · {esc(category)}" if category else ""))
     description = plain_text(asset.get("description"))
     if description:
-        parts.append(f"<br>{esc(shorten_text(description))}")
+        parts.append("<br>" + _in_its_language(esc(shorten_text(description)),
+                                               shown_language(asset, "description", lang), lang, said=True))
     details = []
     if is_true(asset.get("is_meeting_place")):
         details.append(f"✔ {t('meeting_place', lang)}")
@@ -106,9 +109,11 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
     stories = list(stories)
     if stories:
         items = "".join(
-            f"<li><b>{esc(plain_text(s.get('name')))}</b>"
+            f"<li><b>{_in_its_language(esc(plain_text(s.get('name'))), shown_language(s, 'name', lang), lang)}</b>"
             + (f" ({esc(plain_text(s.get('story_date')))})" if plain_text(s.get("story_date")) else "")
-            + (f": {esc(shorten_text(plain_text(s.get('description'))))}" if plain_text(s.get("description")) else "")
+            + (": " + _in_its_language(esc(shorten_text(plain_text(s.get("description")))),
+                                       shown_language(s, "description", lang), lang, said=True)
+               if plain_text(s.get("description")) else "")
             + "</li>" for s in stories)
         parts.append(f"<br><b>{t('stories_here', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
     linked = list(linked)
@@ -116,6 +121,16 @@ def asset_popup(asset: Mapping, *, stories: Iterable[Mapping] = (), linked: Iter
         items = "".join(f"<li>{code_label('link', k, lang)} {esc(name)}</li>" for k, name in linked)
         parts.append(f"<br><b>{t('linked_with', lang)}</b><ul style='margin:0;padding-left:16px'>{items}</ul>")
     return "".join(parts)
+
+
+def _in_its_language(text_html: str, text_lang: str, lang: str, said: bool = False) -> str:
+    """An entry's text marked with its language where that is not the reader's (a Dutch text standing
+    in for a missing translation): ``lang="nl"`` for screen readers, and with ``said`` the words
+    "in het Nederlands" in the reader's language after it."""
+    if text_lang == lang or not text_html:
+        return text_html
+    marked = f"<span lang='{text_lang}'>{text_html}</span>"
+    return marked + (f" <small>({html.escape(t('shown_in_dutch', lang))})</small>" if said else "")
 
 
 #: Field -> code of its label where the two differ.
@@ -165,6 +180,7 @@ def asset_list_html(assets: gpd.GeoDataFrame, links: pd.DataFrame | None = None,
     str
         HTML of a ``<ul>``; every value is escaped.
     """
+    assets = in_language(assets, lang)  # names and descriptions in the reader's language where given
     stories, linked = related_entries(assets, links)
     names = area_names or {}
     items = []
@@ -206,7 +222,8 @@ def related_entries(assets: gpd.GeoDataFrame, links: pd.DataFrame | None
     for story in _records(assets[(assets["building_block"] == "story").fillna(False).to_numpy()]):
         place = story.get("related_asset_id")
         if plain_text(place) and place in names:
-            stories[place].append({k: story.get(k) for k in ("name", "description", "story_date")})
+            stories[place].append({k: story.get(k) for k in ("name", "description", "story_date", *TRANSLATION_FIELDS,
+                                                             "name" + LANGUAGE_SUFFIX, "description" + LANGUAGE_SUFFIX)})
     if links is not None and len(links):
         for a, b, kind in zip(links["from_asset_id"], links["to_asset_id"], links["kind"]):
             if a in names and b in names:

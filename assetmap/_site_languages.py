@@ -43,7 +43,8 @@ def site_languages(languages: Sequence[str] | str | None) -> list[str]:
 def only_languages(data, languages: Sequence[str]):
     """``data`` (of :func:`site_data`) with the texts of ``languages`` only.
 
-    Every mapping keyed by all the languages (a text in each) keeps the offered ones, and the list
+    Every mapping keyed by languages (a text in each, or in those an entry was written in) keeps the
+    offered ones, and the list
     of ``languages`` keeps their entries: a site in Dutch, Turkish and Arabic holds no Polish.
 
     Parameters
@@ -58,8 +59,8 @@ def only_languages(data, languages: Sequence[str]):
     The same structure, new containers where something was left out.
     """
     if isinstance(data, dict):
-        if set(data) == set(LANGUAGES):
-            return {x: only_languages(data[x], languages) for x in languages}
+        if data and set(data) <= set(LANGUAGES):  # texts per language (every language, or those given)
+            return {x: only_languages(data[x], languages) for x in languages if x in data}
         kept = {key: only_languages(value, languages) for key, value in data.items()}
         if isinstance(kept.get("languages"), list):
             kept["languages"] = [x for x in kept["languages"] if x.get("code") in languages]

@@ -16,7 +16,8 @@ import streamlit as st
 
 from assetmap import settings, ui
 from assetmap.errors import AssetmapError
-from assetmap.i18n import block_label, t
+from assetmap.i18n import LANGUAGE_NAMES, block_label, t
+from assetmap.layers.schema import TRANSLATION_FIELDS
 from assetmap.messages import N_
 from assetmap.service import Actor, policy
 
@@ -78,6 +79,8 @@ def _pending_table(pending: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("building_block", lang): [block_label(b, lang) if b else "" for b in rows["building_block"]],
         t("moderation_col_kind", lang): [t(_KINDS.get(k, _KINDS["new"]), lang) for k in rows["kind"]],
         t("description", lang): rows["description"].fillna(""),
+        t("moderation_col_translations", lang): ["\n".join(f"{_field_label(f, lang)}: {_value(v)}" for f, v in (given or {}).items())
+                                                 for given in rows["translations"]],
         t("moderation_col_story", lang): [s or (t("moderation_story_about", lang, name=a) if a else "")
                            for s, a in zip(rows["stories"], rows["about"])],
         t("moderation_col_changes", lang): ["\n".join(_change_text(c, lang) for c in changes)
@@ -155,13 +158,22 @@ def _decide_block(frame: pd.DataFrame, table: pd.DataFrame, kind: str, lang: str
 
 def _change_text(change, lang: str) -> str:
     field, before, after = change
-    label = t("moderation_col_place", lang) if field == "place" else t(field, lang) if field in _FIELD_LABELS else field
+    label = t("moderation_col_place", lang) if field == "place" else _field_label(field, lang)
     return t("moderation_change", lang, field=label, before=_value(before), after=_value(after))
 
 
 #: Fields whose label the catalogue holds under the field's own name.
 _FIELD_LABELS = frozenset({"name", "description", "category", "building_block", "consent", "opening_hours",
                            "status", "seeks", "offers", "tags", "capacity"})
+
+
+def _field_label(field: str, lang: str) -> str:
+    """A field as the coordinator reads it: its label, and for a text in another language the
+    language's own name (``Naam · Türkçe``)."""
+    if field in TRANSLATION_FIELDS:
+        base, language = field.rsplit("_", 1)
+        return f"{t(base, lang)} · {LANGUAGE_NAMES[language]}"
+    return t(field, lang) if field in _FIELD_LABELS else field
 
 
 def _value(value) -> str:

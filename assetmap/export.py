@@ -28,6 +28,7 @@ from assetmap import settings
 from assetmap.errors import InputError
 from assetmap.files import atomic_path, check_file
 from assetmap.i18n import block_label, category_label, code_label, codes_label, hours_label, t
+from assetmap.layers.schema import CONTENT_LANGUAGES
 from assetmap.service import Actor
 
 __all__ = [
@@ -63,6 +64,9 @@ DUTCH_HEADERS: dict[str, str] = {
     "added_by": "toegevoegd_door", "created_at": "created_at", "updated_at": "updated_at", "status": "status",
     "seeks": "zoekt", "offers": "biedt", "tags": "trefwoorden", "owners": "eigenaren",
     "last_checked": "laatst_gecontroleerd", "ended_at": "gestopt_op", "lat": "lat", "lon": "lon",
+    # naam_tr, omschrijving_ar, ...: read back by a workshop file as the same fields
+    **{f"{field}_{language}": f"{dutch}_{language}" for field, dutch in (("name", "naam"), ("description", "omschrijving"))
+       for language in CONTENT_LANGUAGES},
 }
 #: Field -> kind of code (:func:`assetmap.i18n.code_label`) for the columns that hold one code or a list.
 _CODE_COLUMNS: dict[str, tuple[str, bool]] = {

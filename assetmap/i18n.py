@@ -91,6 +91,8 @@ RESIDENT_CODES: tuple[str, ...] = (
     "this_week_place", "this_week_title", "this_week_walk_in", "this_week_when", "weekday_fr", "weekday_mo",
     "weekday_sa", "weekday_su", "weekday_th", "weekday_tu", "weekday_we", "wheelchair", "wheelchair_limited",
     "wheelchair_no", "wheelchair_yes", "wijk", "yes",
+    # an entry's own text in the reader's language, or Dutch and said so (issue 36)
+    "shown_in_dutch", "content_language_note",
     # the accessibility statement (pages/6_Toegankelijkheid.py), a resident page too
     "page_statement", "statement_title", "statement_intro", "statement_status_title", "statement_status",
     "statement_tested_title", "statement_tested", "statement_done_title", "statement_done", "statement_exceptions_title",

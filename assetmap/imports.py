@@ -17,6 +17,7 @@ from assetmap import settings
 from assetmap.errors import InputError, Problem
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.hours import hours_problems
+from assetmap.layers.schema import text_fields
 from assetmap.messages import N_, text
 from assetmap.privacy import story_warnings
 from assetmap.service import SaveReport
@@ -251,12 +252,16 @@ def import_workshop(ws, path: str | Path, *, dry_run: bool = False, actor: str |
     notes.extend(hours_problems(assets["opening_hours"], rows=range(checked.first_row, checked.first_row + len(assets)),
                                 names=assets["name"]))
     public = ((assets["visibility"] == "public").fillna(False) & assets["consent"].fillna(False).astype(bool)).tolist()
-    seeks = assets["seeks"].tolist() if "seeks" in assets.columns else [None] * len(assets)
-    for number, (is_public, story, name, sought) in enumerate(
-            zip(public, assets["description"].tolist(), assets["name"].tolist(), seeks), start=checked.first_row):
-        warnings = story_warnings(story) + story_warnings(name) + story_warnings(sought)
-        for code in dict.fromkeys(warnings) if is_public else ():
-            notes.append(Problem(code, "fix_story_check", row=number, column="description"))
+    # The texts in other languages (name_tr, description_ar, ...) are checked as the Dutch ones are.
+    texts = [c for c in (*text_fields("description", "name"), "seeks") if c in assets.columns]
+    for number, (is_public, row) in enumerate(zip(public, assets[texts].astype(object).to_dict("records")),
+                                              start=checked.first_row):
+        found: dict[str, str] = {}  # each code once, with the first column it is found in
+        for column in texts if is_public else ():
+            for code in story_warnings(row[column]):
+                found.setdefault(code, column)
+        for code, column in found.items():
+            notes.append(Problem(code, "fix_story_check", row=number, column=column))
     photos = _photo_files(checked.photos, Path(path).parent)  # every file checked before anything is written
     for photo in photos:
         for code in story_warnings(photo["caption"]):

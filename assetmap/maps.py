@@ -75,6 +75,7 @@ from assetmap._map_style import (
 from assetmap.coverage_notes import partial_note
 from assetmap.i18n import block_label, category_label, t
 from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.layers.translations import in_language
 from assetmap.numbers import decimal, percent
 
 __all__ = [
@@ -128,6 +129,7 @@ def asset_map(assets: gpd.GeoDataFrame, boundaries: gpd.GeoDataFrame | None = No
         Fitted to the assets, or to the boundaries when no asset has a location.
     """
     shown = assets[assets.geometry.notna() & ~assets.geometry.is_empty] if len(assets) else assets
+    shown = in_language(shown, lang)  # names and descriptions in the reader's language where given
     canvas = len(shown) >= CANVAS_FROM
     fmap = _base_map(leaflet_base, tiles, canvas)
     if boundaries is not None and not boundaries.empty:

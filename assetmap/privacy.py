@@ -30,7 +30,7 @@ import shapely
 
 from assetmap import settings
 from assetmap.layers.initiatives import is_owner
-from assetmap.layers.schema import CONTACT_FIELDS
+from assetmap.layers.schema import CONTACT_FIELDS, text_fields
 from assetmap.messages import N_
 
 __all__ = [
@@ -58,7 +58,7 @@ __all__ = [
 PSEUDONYM_FIELDS: tuple[str, ...] = ("added_by", "owners")
 _HIDDEN_FIELDS = CONTACT_FIELDS + PSEUDONYM_FIELDS
 #: Free-text fields of an individual that are shown, with contact details masked.
-PERSON_TEXT_FIELDS: tuple[str, ...] = ("name", "description", "category", "offers", "tags")
+PERSON_TEXT_FIELDS: tuple[str, ...] = (*text_fields("name", "description"), "category", "offers", "tags")
 #: Fields that describe a place, not a person: left out of an individual's public entry.
 PERSON_DROPPED_FIELDS: tuple[str, ...] = ("operator", "opening_hours", "source_ref", "access", "scale", "capacity",
                                           "target_groups")
@@ -351,7 +351,7 @@ def workshop_view(assets: gpd.GeoDataFrame, pseudonym: str | None) -> gpd.GeoDat
 
 
 #: Free-text fields of any entry (or activity) in which a group view masks contact details, IBANs and BSNs.
-GROUP_MASKED_FIELDS: tuple[str, ...] = ("name", "description", "category", "offers", "seeks", "tags", "operator",
+GROUP_MASKED_FIELDS: tuple[str, ...] = (*text_fields("name", "description"), "category", "offers", "seeks", "tags", "operator",
                                         "target_groups", "target_group", "status")
 
 

@@ -48,6 +48,7 @@ import shapely
 from assetmap import __version__, export, maps, settings
 from assetmap._site_coverage import site_coverage
 from assetmap._site_languages import only_languages, site_languages
+from assetmap._site_records import asset_records, story_records
 from assetmap.basemap import OFFLINE_STYLE, workspace_geojson
 from assetmap.errors import InputError
 from assetmap.files import is_workspace_file
@@ -58,7 +59,6 @@ from assetmap.i18n import (
     block_label,
     category_label,
     direction,
-    hours_label,
     t,
     use_block_labels,
 )
@@ -119,7 +119,7 @@ SITE_TEXTS: tuple[str, ...] = (
     N_("link_located_at"), N_("link_story_about"), N_("link_other"), N_("name"), N_("category"), N_("area"),
     N_("map_list"), N_("layer_meeting"), N_("col_population"), N_("col_covered"),
     N_("col_uncovered"), N_("col_pct"), N_("col_median"), N_("page_map"),
-    N_("site_skip_list"), N_("site_skip_map"), N_("site_language"),
+    N_("site_skip_list"), N_("site_skip_map"), N_("site_language"), N_("shown_in_dutch"), N_("content_language_note"),
     N_("site_agenda_link"), N_("site_last_checked"), N_("site_not_checked_recently"), N_("site_all_categories"), N_("site_all_areas"), N_("site_clear_filters"), N_("site_show_on_map"),
     N_("site_show_more"), N_("site_no_results"), N_("site_stories_title"),
     N_("site_no_stories"), N_("site_story_about"), N_("site_no_meeting_places"), N_("site_coverage_title"),
@@ -349,7 +349,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
     stories, linked = maps.related_entries(assets, links)
     places = set(meeting_places(assets, categories.meeting_place_categories(), public_only=True)["id"]) \
         if len(assets) else set()
-    records = _asset_records(assets, level, stories, linked, places)
+    records = asset_records(assets, level, stories, linked, places)
     _add_checked(records, assets, ws.stale_months())
     week = opening.local_now().date()
     _add_week_hours(records, assets, ws.activities(), week)
@@ -374,7 +374,7 @@ def site_data(ws, *, area: str | None = None, lang: str = "nl", minutes: float |
                          zip(shown_areas["code"], shown_areas["name"].astype(object)) if maps.plain_text(c)),
                         key=lambda a: a["name"]) if len(shown_areas) else [],
         "assets": records,
-        "stories": _stories(assets, index),
+        "stories": story_records(assets, index),
         "meeting_places": sorted((index[i] for i in places if i in index), key=lambda k: records[k]["n"].lower()),
         "boundaries": _boundary_features(boundaries),
         "bounds": _bounds(assets if len(assets) else boundaries),
@@ -409,63 +409,6 @@ def _limit_to_area(area, boundaries: gpd.GeoDataFrame, assets: gpd.GeoDataFrame)
             if column in assets.columns:
                 keep = keep | np.array((assets[column] == code).fillna(False), dtype=bool)
     return str(chosen["name"].iloc[0]), boundaries[inside], assets[keep]
-
-
-def _asset_records(assets: gpd.GeoDataFrame, level: str, stories: dict, linked: dict, places: set) -> list[dict]:
-    """One small record per asset: short keys, empty fields left out (the page reads them)."""
-    if not len(assets):
-        return []
-    points = maps.display_points(assets)
-    block_index = {b: k for k, b in enumerate(ENTRY_KINDS)}
-    area_column = f"{level}_code"
-    records = []
-    for row, point in zip(assets.drop(columns=assets.geometry.name).to_dict("records"), points):
-        record = {"i": maps.plain_text(row.get("id")), "n": maps.plain_text(row.get("name")),
-                  "b": block_index.get(maps.plain_text(row.get("building_block")), len(ENTRY_KINDS) - 1),
-                  "x": round(point.x, maps.COORD_DECIMALS), "y": round(point.y, maps.COORD_DECIMALS)}
-        # One category per label (two OSM values that read the same are one choice in the site's filter).
-        optional = {"c": categories.canonical(maps.plain_text(row.get("category"))) or "",
-                    "a": maps.plain_text(row.get(area_column)),
-                    "d": maps.shorten_text(maps.plain_text(row.get("description"))), "o": maps.plain_text(row.get("opening_hours")),
-                    "p": maps.plain_text(row.get("operator")), "t": _written_date(row.get("story_date"))}
-        record |= {k: v for k, v in optional.items() if v}
-        if record.get("o"):  # the hours as each language reads them, where not OSM's own; "o" stays OSM syntax
-            written = {x: hours_label(record["o"], x) for x in LANGUAGES}
-            written = {x: w for x, w in written.items() if w != record["o"]}
-            if written:
-                record["oh"] = written
-        if maps.is_true(row.get("is_meeting_place")):
-            record["m"] = 1
-        if record["i"] in places:
-            record["mp"] = 1
-        wheelchair = maps.plain_text(row.get("wheelchair"))
-        if wheelchair in ("yes", "limited", "no"):
-            record["w"] = wheelchair
-        free = row.get("free_entry")
-        if free is not None and free is not pd.NA and free == free:
-            record["f"] = 1 if bool(free) else 0
-        told = stories.get(record["i"])
-        if told:
-            record["s"] = [[maps.plain_text(s.get("name")), _written_date(s.get("story_date")), maps.shorten_text(maps.plain_text(s.get("description")))]
-                           for s in told]
-        links = linked.get(record["i"])
-        if links:
-            record["l"] = [[kind, name] for kind, name in links]
-        records.append(record)
-    # Sorted by name here, so the page lists them alphabetically without sorting thousands of names.
-    return sorted(records, key=lambda r: (r["n"].casefold(), r["i"]))
-
-
-def _written_date(value) -> dict | str:
-    """A story's date as each language writes it (``7 december 2026``, :func:`assetmap.numbers.day`);
-    a text that is no date (``Sinds 1985``) as it was typed, in both; empty when there is none."""
-    typed = maps.plain_text(value).strip()
-    if not typed:
-        return ""
-    try:
-        return {language: written_day(typed, language) for language in LANGUAGES}
-    except (TypeError, ValueError):
-        return {language: typed for language in LANGUAGES}
 
 
 def _add_checked(records: list[dict], assets: gpd.GeoDataFrame, months: int) -> None:
@@ -532,25 +475,6 @@ def _streets(ws) -> list[list]:
     return [[maps.plain_text(name), round(point.y, d), round(point.x, d)]
             for name, point in zip(streets["name"], streets.geometry.to_crs(settings.STORAGE_CRS))
             if maps.plain_text(name) and point is not None and not point.is_empty]
-
-
-def _stories(assets: gpd.GeoDataFrame, index: dict[str, int]) -> list[dict]:
-    """The public stories people told (a text, not an OSM artwork or memorial: those stay on the map as
-    culture), with their full text and the place they are about (an index into the assets)."""
-    if not len(assets):
-        return []
-    told = assets[(assets["building_block"] == "story").fillna(False).to_numpy()]
-    out = []
-    for row in told.drop(columns=told.geometry.name).to_dict("records"):
-        if not maps.plain_text(row.get("description")) or maps.plain_text(row.get("source")).lower().startswith("osm"):
-            continue
-        item = {"k": index.get(maps.plain_text(row.get("id"))), "n": maps.plain_text(row.get("name")),
-                "t": _written_date(row.get("story_date")), "d": maps.plain_text(row.get("description"))}
-        place = index.get(maps.plain_text(row.get("related_asset_id")))
-        if place is not None:
-            item["p"] = place
-        out.append(item)
-    return sorted(out, key=lambda s: s["n"].casefold())
 
 
 def _boundary_features(boundaries: gpd.GeoDataFrame) -> dict:

@@ -25,6 +25,8 @@ import streamlit as st
 from assetmap import maps, settings
 from assetmap.i18n import t
 from assetmap.layers import opening
+from assetmap.layers.schema import text_fields
+from assetmap.layers.translations import in_language
 from assetmap.messages import N_
 from assetmap.service import Actor, open_workspace
 
@@ -235,7 +237,8 @@ def near_table(shown: gpd.GeoDataFrame, choice: WhenWhere, lang: str) -> pd.Data
     pandas.DataFrame
         Name and metres (straight line), in the order of ``shown``.
     """
-    return pd.DataFrame({t("name", lang): shown["name"].fillna("").astype(str).to_numpy(),
+    names = in_language(shown[[c for c in text_fields("name") if c in shown.columns]], lang)["name"]
+    return pd.DataFrame({t("name", lang): names.fillna("").astype(str).to_numpy(),
                          t("near_distance_column", lang): [int(round(m)) for m in choice.distance.loc[shown.index]]})
 
 

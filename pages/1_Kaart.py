@@ -9,12 +9,14 @@ import streamlit as st
 
 from assetmap import maps, resident_filters, ui
 from assetmap.i18n import block_label, category_choices, category_label, t
-from assetmap.layers.schema import ENTRY_KINDS
+from assetmap.layers.schema import ENTRY_KINDS, text_fields
 
 lang = ui.setup_page("map")
 ui.require_role(ui.PAGE_ROLES["map"], lang)
 st.title(t("map_title", lang))
 st.caption(t("map_intro", lang))
+if lang != "nl":  # names and descriptions are Dutch unless someone wrote them in the reader's language too
+    st.caption(t("content_language_note", lang))
 
 path = ui.require_workspace(lang)
 version = ui.workspace_version(path)
@@ -52,7 +54,9 @@ shown = public
 if len(shown):
     keep = pd.Series(True, index=shown.index)
     if search.strip():
-        keep &= shown["name"].fillna("").str.contains(search.strip(), case=False, regex=False)
+        # A name in any language it was written in.
+        keep &= pd.concat([shown[c].fillna("").astype(str).str.contains(search.strip(), case=False, regex=False)
+                           for c in text_fields("name") if c in shown.columns], axis=1).any(axis=1)
     if blocks:
         keep &= shown["building_block"].isin(blocks).fillna(False)
     if categories:

@@ -15,13 +15,15 @@ from assetmap import maps, settings, ui
 from assetmap._ui_moderation import own_entry_states, saved_message
 from assetmap._ui_photos import photo_form
 from assetmap.errors import AssetmapError, PermissionDenied, render_error
-from assetmap.i18n import block_label, category_choices, category_label, code_label, t
+from assetmap.i18n import LANGUAGE_NAMES, block_label, category_choices, category_label, code_label, t
 from assetmap.layers.schema import (
     ACCESS_VALUES,
+    CONTENT_LANGUAGES,
     ENTRY_KINDS,
     INITIATIVE_STATUSES,
     SCALE_VALUES,
     TARGET_GROUPS,
+    TRANSLATION_FIELDS,
     VISIBILITIES,
 )
 from assetmap.privacy import story_warnings, workshop_view
@@ -57,6 +59,7 @@ NEW_ENTRY_FIELDS = {
     "new_scale": None, "new_capacity": None, "new_opening_hours": "", "new_groups": [], "new_status": None,
     "new_tags": "", "new_seeks": "", "new_offers": "", "new_visibility": "", "new_consent": False,
     "story_confirm": False,
+    **{f"new_{field}": "" for field in TRANSLATION_FIELDS},  # new_name_tr, new_description_ar, ...
 }
 if state.pop("_new_entry_saved", False):
     state.update(NEW_ENTRY_FIELDS)
@@ -113,6 +116,17 @@ with st.form("new_asset", clear_on_submit=False, enter_to_submit=False, border=T
     category = c2.selectbox(t("category", lang), categories, key="new_category",
                             accept_new_options=True, placeholder=t("choose_one", lang), format_func=lambda c: category_label(c, lang))
     description = st.text_area(t("description", lang), key="new_description", max_chars=settings.MAX_TEXT_LENGTH)
+    # Optional: residents who read another language see these on the map (Dutch where left empty).
+    with st.expander(t("translations_title", lang)):
+        st.caption(t("translations_help", lang))
+        translations = {}
+        for language in CONTENT_LANGUAGES:
+            n1, n2 = st.columns((1, 2))
+            translations[f"name_{language}"] = n1.text_input(
+                f"{t('name', lang)} · {LANGUAGE_NAMES[language]}", key=f"new_name_{language}", max_chars=200)
+            translations[f"description_{language}"] = n2.text_area(
+                f"{t('description', lang)} · {LANGUAGE_NAMES[language]}", key=f"new_description_{language}",
+                max_chars=settings.MAX_TEXT_LENGTH, height=68)
     story = st.text_area(t("story", lang), key="new_story", help=t("story_help", lang),
                          max_chars=settings.MAX_TEXT_LENGTH)
     link_to = st.selectbox(t("link_to", lang), [""] + list(names), key="new_link", placeholder=t("choose_one", lang),
@@ -154,7 +168,8 @@ if submitted:
     elif not name.strip():
         st.error(t("name_needed", lang))
     elif visibility == "public" and consent and not confirmed and \
-            (warnings := story_warnings(story) + story_warnings(description) + story_warnings(seeks)):
+            (warnings := [code for text in (story, description, seeks, *translations.values())
+                          for code in story_warnings(text)]):
         # A public story that names a person, gives an address or a person's health: the author reads this first.
         state["story_held"] = list(dict.fromkeys(warnings))
         st.rerun()  # draws the confirmation box in the form, with the warning above it
@@ -165,7 +180,8 @@ if submitted:
         extra = {"is_meeting_place": True if is_meeting else None, "access": access, "scale": scale,
                  "capacity": capacity, "opening_hours": opening_hours.strip() or None,
                  "target_groups": "; ".join(groups) or None, "status": status, "tags": tags.strip() or None,
-                 "seeks": seeks.strip() or None, "offers": offers.strip() or None}
+                 "seeks": seeks.strip() or None, "offers": offers.strip() or None,
+                 **{field: text.strip() or None for field, text in translations.items()}}
         fields |= {k: v for k, v in extra.items() if v is not None}
         # A second click on Opslaan can arrive before the browser has the emptied form: the same entry
         # again, from the same table, is that click, not a new entry.

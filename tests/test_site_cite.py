@@ -247,7 +247,7 @@ def test_the_site_map_draws_streets_offline_and_steps_aside_for_tiles(sites, tmp
 
 
 def test_a_storys_date_is_written_in_each_language_and_a_typed_text_stays_as_typed():
-    from assetmap.publish import _written_date
+    from assetmap._site_records import _written_date
 
     assert _written_date("2026-12-07") == {"nl": "7 december 2026", "en": "7 December 2026", "tr": "7 Aralık 2026",
                                            "ar": "7 ديسمبر 2026", "pl": "7 grudnia 2026"}

@@ -42,6 +42,10 @@ __all__ = [
     "BOUNDARY_FIELDS",
     "ACTIVITY_FIELDS",
     "FORBIDDEN_FIELD_WORDS",
+    "CONTENT_LANGUAGES",
+    "TRANSLATED_FIELDS",
+    "TRANSLATION_FIELDS",
+    "text_fields",
 ]
 
 #: The five ABCD building blocks (Kretzmann & McKnight), keyed as stored.
@@ -141,6 +145,38 @@ TARGET_GROUP_ALIASES: Final[dict[str, str]] = {
 #: CBS age groups of the residents of an area, as shares (%) of its population.
 AGE_GROUP_FIELDS: Final[tuple[str, ...]] = ("pop_0_14", "pop_15_24", "pop_25_44", "pop_45_64", "pop_65plus")
 
+# ---- content in several languages (issue 36) ------------------------------------------------------
+#: Languages an entry's name and description may also be written in, beside Dutch (the resident
+#: map shows the visitor's where given, Dutch otherwise). The resident surfaces' languages but Dutch.
+CONTENT_LANGUAGES: Final[tuple[str, ...]] = ("en", "tr", "ar", "pl")
+#: The free-text fields that may carry a text per language.
+TRANSLATED_FIELDS: Final[tuple[str, ...]] = ("name", "description")
+#: ``name_en`` ... ``description_pl``: optional, free text, checked as the Dutch field is.
+TRANSLATION_FIELDS: Final[dict[str, str]] = {
+    f"{field}_{language}": "TEXT" for field in TRANSLATED_FIELDS for language in CONTENT_LANGUAGES}
+
+
+def text_fields(*fields: str) -> tuple[str, ...]:
+    """``fields`` followed by their texts in other languages (``name`` -> ``name``, ``name_en``, ...).
+
+    Every check and mask of a free-text field goes over this, so a phone number typed in
+    ``description_tr`` is found as one in ``description`` is.
+
+    Parameters
+    ----------
+    *fields : str
+        Field names; those of :data:`TRANSLATED_FIELDS` bring their other languages.
+
+    Returns
+    -------
+    tuple of str
+        ``fields`` in order, then ``name_en`` ... ``name_pl``, ``description_en`` ... where they apply.
+    """
+    return fields + tuple(f"{field}_{language}" for field in fields if field in TRANSLATED_FIELDS
+                          for language in CONTENT_LANGUAGES)
+# ---- end content in several languages --------------------------------------------------------------
+
+
 #: Asset fields in storage order, with their SQLite/GeoPackage type.
 #: ``geometry`` is held apart (point or polygon, EPSG:4326).
 ASSET_FIELDS: Final[dict[str, str]] = {
@@ -172,6 +208,7 @@ ASSET_FIELDS: Final[dict[str, str]] = {
     "created_at": "TEXT",
     "updated_at": "TEXT",
     **INITIATIVE_FIELDS,
+    **TRANSLATION_FIELDS,
 }
 REQUIRED_ASSET_FIELDS: Final[tuple[str, ...]] = ("name", "building_block")
 #: Meeting-place fields added by schema version 3 (a migration adds them to older files).

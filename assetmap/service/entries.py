@@ -21,7 +21,7 @@ from assetmap.layers.assets import build_assets, now_iso
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.initiatives import is_archived
 from assetmap.layers.links import build_links
-from assetmap.layers.schema import ARCHIVED_STATUS, INITIATIVE
+from assetmap.layers.schema import ARCHIVED_STATUS, INITIATIVE, text_fields
 from assetmap.messages import N_
 from assetmap.privacy import story_warnings
 from assetmap.service import policy
@@ -548,7 +548,7 @@ class Entries(_Core):  # numpydoc ignore=PR01
 def _names_health(record: dict) -> bool:
     """Whether a row's free text seems to be about a person's health or care need (special category data)."""
     return any(N_("story_names_health") in story_warnings(record.get(field))
-               for field in ("name", "description", "seeks", "offers"))
+               for field in (*text_fields("name", "description"), "seeks", "offers"))
 
 
 @dataclass

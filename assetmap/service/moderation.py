@@ -21,7 +21,7 @@ import shapely
 from assetmap import settings
 from assetmap.errors import InputError, Problem
 from assetmap.layers.assets import now_iso
-from assetmap.layers.schema import ASSET_FIELDS
+from assetmap.layers.schema import ASSET_FIELDS, TRANSLATION_FIELDS
 from assetmap.privacy import story_warnings
 from assetmap.service import policy
 from assetmap.service._core import _Core
@@ -123,8 +123,8 @@ class Moderation(_Core):  # numpydoc ignore=PR01
     def _queue_frame(self) -> pd.DataFrame:
         """:meth:`pending` without the role check (approve compares with it)."""
         queue = self._open_requests()
-        columns = ["asset_id", "short_id", "kind", "name", "building_block", "category", "description", "stories",
-                   "about", "lon", "lat", "area", "requested_visibility", "requested_consent", "requested_by", "at",
+        columns = ["asset_id", "short_id", "kind", "name", "building_block", "category", "description", "translations",
+                   "stories", "about", "lon", "lat", "area", "requested_visibility", "requested_consent", "requested_by", "at",
                    "changes", "warnings", "version"]
         if queue.empty:
             return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
@@ -146,8 +146,9 @@ class Moderation(_Core):  # numpydoc ignore=PR01
             return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
         out = self._with_context(pd.DataFrame(rows))
         sought = [state.get("seeks") if isinstance(state, dict) else None for state in out["state"]]
-        out["warnings"] = [list(dict.fromkeys(code for text in texts for code in story_warnings(text)))
-                           for texts in zip(out["name"], out["description"], out["stories"], sought)]
+        out["warnings"] = [list(dict.fromkeys(code for text in (*texts, *other.values()) for code in story_warnings(text)))
+                           for *texts, other in zip(out["name"], out["description"], out["stories"], sought,
+                                                    out["translations"])]
         shown = [c for c in columns if c not in ("short_id", "version")]
         out["version"] = [_fingerprint({**{c: r[c] for c in shown}, "state": r.get("state")})
                           for r in out.astype(object).where(out.notna(), None).to_dict("records")]
@@ -165,13 +166,14 @@ class Moderation(_Core):  # numpydoc ignore=PR01
             when = " · ".join(str(v) for v in (record.get("recurring_time"), record.get("target_group")) if v)
             out[record["id"]] = {**_place_of(entry), "kind": "activity", "name": record.get("name"),
                                  "building_block": None, "category": None, "description": when or None,
-                                 "related_asset_id": record["asset_id"], "changes": [], "state": record}
+                                 "translations": {}, "related_asset_id": record["asset_id"], "changes": [], "state": record}
         for record in links.astype(object).where(links.notna(), None).to_dict("records"):
             start, end = entries.get(record["from_asset_id"], {}), entries.get(record["to_asset_id"], {})
             out[record["id"]] = {**_place_of(start), "kind": "link",
                                  "name": f"{start.get('name') or '-'} → {end.get('name') or '-'}",
                                  "building_block": None, "category": record.get("kind"),
-                                 "description": record.get("note"), "related_asset_id": record["from_asset_id"],
+                                 "description": record.get("note"), "translations": {},
+                                 "related_asset_id": record["from_asset_id"],
                                  "changes": [], "state": record}
         return out
 
@@ -371,6 +373,7 @@ class Moderation(_Core):  # numpydoc ignore=PR01
             out[record["id"]] = {
                 "name": record.get("name"), "building_block": record.get("building_block"),
                 "category": record.get("category"), "description": record.get("description"),
+                "translations": {f: record[f] for f in TRANSLATION_FIELDS if str(record.get(f) or "").strip()},
                 "related_asset_id": record.get("related_asset_id"),
                 "buurt_code": record.get("buurt_code"), "wijk_code": record.get("wijk_code"),
                 "lon": None if point is None or point.is_empty else round(point.x, 6),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assetmap.errors import PermissionDenied
 from assetmap.layers.initiatives import is_owner, split_list
+from assetmap.layers.schema import TRANSLATION_FIELDS
 
 __all__ = [
     "OWNER_FIELDS", "OWNER_PREFIX", "check_entry_write", "check_owner_edit", "is_entry_owner", "owner_actor",
@@ -69,7 +70,7 @@ class Actor:
 #: or an association, never its kind, place, visibility, consent, owners or contact.
 OWNER_FIELDS: tuple[str, ...] = (
     "name", "description", "category", "opening_hours", "wheelchair", "free_entry", "operator", "access",
-    "scale", "capacity", "target_groups", "status", "seeks", "offers", "tags", "last_checked")
+    "scale", "capacity", "target_groups", "status", "seeks", "offers", "tags", "last_checked", *TRANSLATION_FIELDS)
 #: How the history names the holder of an update link: ``owner:<entry id>`` (the entry's owner).
 OWNER_PREFIX = "owner:"
 

@@ -63,7 +63,11 @@ def open_workspace(location: str | os.PathLike, actor: Actor | None = None) -> W
     assetmap.errors.WorkspaceError
         Missing, not a workspace, or of a newer schema version.
     """
-    return Workspace(open_store(location), actor)
+    workspace = Workspace(open_store(location), actor)
+    if getattr(workspace.store, "migrated", False):  # new columns: the views for GIS tools show them too
+        workspace.refresh_public_views()
+        workspace.store.migrated = False
+    return workspace
 
 
 def create_workspace(location: str | os.PathLike, *, exist_ok: bool = False, actor: Actor | None = None

@@ -41,7 +41,10 @@
   var shown = [];
   var markers = new Array(assets.length);
   // The assets come sorted by name (publish.py), so the list is alphabetical without sorting here.
-  var names = assets.map(function (a) { return a.n.toLowerCase(); });
+  // A search finds a name in any language it was written in.
+  var names = assets.map(function (a) {
+    return [a.n].concat(Object.keys(a.nt || {}).map(function (x) { return a.nt[x]; })).join('\n').toLowerCase();
+  });
   var areaNames = {};
   S.areas.forEach(function (a) { areaNames[a.code] = a.name; });
   var returnFocus = null, pendingReturn = null;
@@ -83,17 +86,31 @@
   function categoryLabel(c) { return c ? ((S.categories[c] || {})[lang] || c) : ''; }
   function iconUrl(a) { return isMeeting(a) ? blocks[a.b].icon_meeting : blocks[a.b].icon; }
   function badge(a, size) { return el('img', {src: iconUrl(a), alt: '', width: size, height: size}); }
-  function markerName(a) { return a.n + ', ' + blockLabel(a) + (isMeeting(a) ? ', ' + t('meeting_place') : ''); }
+  // An entry's name and description in the reader's language where it was written in it (nt, dt), else the
+  // Dutch one: marked lang=nl (read out as Dutch), and a Dutch description says so in the reader's words.
+  function translatedText(texts, dutch) { return (texts && texts[lang]) || dutch; }
+  function nameOf(a) { return translatedText(a.nt, a.n); }
+  function textNode(tag, texts, dutch, props, said) {
+    var own = !!(texts && texts[lang]);
+    var node = el(tag, props, [own ? texts[lang] : dutch]);
+    node.setAttribute('dir', 'auto');
+    if (!own && lang !== 'nl') {
+      node.setAttribute('lang', 'nl');
+      if (said) { node.appendChild(el('small', {class: 'in-dutch', lang: lang, text: ' (' + t('shown_in_dutch') + ')'})); }
+    }
+    return node;
+  }
+  function markerName(a) { return nameOf(a) + ', ' + blockLabel(a) + (isMeeting(a) ? ', ' + t('meeting_place') : ''); }
 
   // ------------------------------------------------------------------ details (popup and list)
   // What people typed (names, descriptions, story titles) takes its own direction (dir=auto): a Dutch name
   // on an Arabic page reads left to right, with its punctuation where it was typed.
   function details(a, withTitle) {
     var box = el('div', {class: 'details'});
-    if (withTitle) { box.appendChild(el('p', {class: 'popup-title'}, [badge(a, 18), el('strong', {text: a.n, dir: 'auto'})])); }
+    if (withTitle) { box.appendChild(el('p', {class: 'popup-title'}, [badge(a, 18), textNode('strong', a.nt, a.n)])); }
     box.appendChild(el('p', {text: blockLabel(a) + (a.c ? ' · ' + categoryLabel(a.c) : '') +
                                     (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '')}));
-    if (a.d) { box.appendChild(el('p', {text: a.d, dir: 'auto'})); }
+    if (a.d || a.dt) { box.appendChild(textNode('p', a.dt, a.d || '', null, true)); }
     var facts = [];
     if (isMeeting(a)) { facts.push('✔ ' + t('meeting_place')); }
     if (a.o) { facts.push(t('opening_hours') + ': ' + ((a.oh && a.oh[lang]) || a.o)); }
@@ -111,7 +128,9 @@
     if (a.s) {
       box.appendChild(el('p', {class: 'sub', text: t('stories_here')}));
       box.appendChild(el('ul', null, a.s.map(function (s) {
-        return el('li', null, [el('strong', {text: s[0]}), s[1] ? ' (' + s[1][lang] + ')' : '', s[2] ? ': ' + s[2] : '']);
+        var told = s[2] || (s[4] && s[4][lang]);
+        return el('li', null, [textNode('strong', s[3], s[0]), s[1] ? ' (' + s[1][lang] + ')' : '',
+                               told ? ': ' : '', told ? textNode('span', s[4], s[2] || '', null, true) : null]);
       })));
     }
     if (a.l) {
@@ -378,7 +397,7 @@
     box.hidden = !unknown.length;
     list.textContent = '';
     $('unknown-title').textContent = t('open_unknown_list', {count: fmt(unknown.length)});
-    unknown.forEach(function (k) { list.appendChild(el('li', {text: assets[k].n})); });
+    unknown.forEach(function (k) { list.appendChild(textNode('li', assets[k].nt, assets[k].n)); });
   }
 
   function showButton(k) {
@@ -392,7 +411,7 @@
     var meta = blockLabel(a) + (a.c ? ' · ' + categoryLabel(a.c) : '') + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '') +
       (distances && distances[k] !== undefined ? ' · ' + distanceText(distances[k]) : '');
     var item = el('details', null, [el('summary', null, [badge(a, 20), el('span', {class: 'entry'}, [
-      el('span', {class: 'name', text: a.n, dir: 'auto'}), el('span', {class: 'meta', text: meta})])])]);
+      textNode('span', a.nt, a.n, {class: 'name'}), el('span', {class: 'meta', text: meta})])])]);
     item.addEventListener('toggle', function () {
       if (item.open && item.children.length === 1) { item.appendChild(details(a, false)); item.appendChild(showButton(k)); }
     });
@@ -543,11 +562,11 @@
     box.textContent = '';
     if (!S.stories.length) { box.appendChild(el('p', {text: t('site_no_stories')})); return; }
     shortList(box, S.stories.map(function (s) {
-      var parts = [el('summary', null, [el('h3', {text: s.n, dir: 'auto'})])];
+      var parts = [el('summary', null, [textNode('h3', s.nt, s.n)])];
       if (s.t && s.t[lang]) { parts.push(el('p', {text: t('story_date') + ': ' + s.t[lang]})); }
-      if (s.d) { parts.push(el('p', {text: s.d})); }
+      if (s.d || s.dt) { parts.push(textNode('p', s.dt, s.d || '', null, true)); }
       if (s.p !== undefined) {
-        parts.push(el('p', null, [t('site_story_about', {name: assets[s.p].n}) + ' ', s.k !== undefined && s.k !== null ? showButton(s.p) : null]));
+        parts.push(el('p', null, [t('site_story_about', {name: nameOf(assets[s.p])}) + ' ', s.k !== undefined && s.k !== null ? showButton(s.p) : null]));
       } else if (s.k !== undefined && s.k !== null) {
         parts.push(showButton(s.k));
       }
@@ -562,7 +581,7 @@
     shortList(list, S.meeting_places.map(function (k) {
       var a = assets[k];
       var meta = (a.c ? categoryLabel(a.c) : blockLabel(a)) + (a.a && areaNames[a.a] ? ' · ' + areaNames[a.a] : '');
-      return el('li', null, [badge(a, 22), el('span', {class: 'entry'}, [el('strong', {text: a.n, dir: 'auto'}), el('span', {class: 'meta', text: meta})]), showButton(k)]);
+      return el('li', null, [badge(a, 22), el('span', {class: 'entry'}, [textNode('strong', a.nt, a.n), el('span', {class: 'meta', text: meta})]), showButton(k)]);
     }));
   }
 
@@ -622,6 +641,8 @@
       if (z[0]) { z[0].setAttribute('title', t(z[1])); z[0].setAttribute('aria-label', t(z[1])); }
     });
     $('map-hint').textContent = t(canvasMode ? 'site_map_hint_many' : 'site_map_hint');
+    $('content-language').textContent = t('content_language_note');
+    $('content-language').hidden = lang === 'nl';
     $('updated').textContent = t('site_updated', {date: (S.published_day || {})[lang] || S.published});
     shown.forEach(function (k) { if (markers[k]) { nameMarker(markers[k], assets[k]); } });
   }

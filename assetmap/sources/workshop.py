@@ -28,7 +28,7 @@ from assetmap.errors import InputError, Problem
 from assetmap.layers.assets import build_assets, special_category_problems
 from assetmap.layers.boundaries import assign_codes
 from assetmap.layers.grid import GRID_COLUMNS, GRID_ROWS, PosterGrid, area_of, parse_cell, poster_grid
-from assetmap.layers.schema import REQUIRED_ASSET_FIELDS
+from assetmap.layers.schema import CONTENT_LANGUAGES, REQUIRED_ASSET_FIELDS
 from assetmap.messages import N_, Message
 
 __all__ = [
@@ -88,6 +88,11 @@ HEADER_ALIASES: dict[str, str] = {
     "owners": "owners", "eigenaren": "owners", "eigenaar": "owners", "trekkers": "owners",
     "last_checked": "last_checked", "laatst_gecontroleerd": "last_checked", "gecontroleerd": "last_checked",
     "ended_at": "ended_at", "gestopt_op": "ended_at", "einddatum": "ended_at",
+    # An entry's name and description in another language: name_tr, naam_tr, omschrijving_ar, ...
+    **{f"{alias}_{language}": f"{field}_{language}" for field, aliases in (
+        ("name", ("name", "naam", "titel", "title")),
+        ("description", ("description", "omschrijving", "beschrijving", "toelichting")),
+    ) for alias in aliases for language in CONTENT_LANGUAGES},
     # A workshop poster's grid cell, and the area code printed on that poster (data/workshop_form_grid.csv).
     "grid": "grid", "vak": "grid", "kaartvak": "grid", "rastervak": "grid", "grid_cell": "grid", "hokje": "grid",
     "grid_area": "grid_area", "gebied": "grid_area", "poster": "grid_area", "postergebied": "grid_area",

@@ -23,8 +23,9 @@ __all__ = ["MIGRATIONS", "MIGRATIONS_SQL", "SCHEMA_VERSION"]
 #: ``entry_reports`` table, and an explicit ``moderation`` setting in every workspace; version 7 the
 #: ``pseudonym`` a table code is bound to (at its first use, or when it is issued for a named table); version 8 the
 #: ``update_links`` of single entries and the ``owner_changes`` waiting for a coordinator; version 9 the
-#: ``photos`` table (clean images of entries with their checksums, approved before they are public).
-SCHEMA_VERSION = 9
+#: ``photos`` table (clean images of entries with their checksums, approved before they are public);
+#: version 10 the names and descriptions in other languages (``name_en`` ... ``description_pl``).
+SCHEMA_VERSION = 10
 
 _HISTORY_SQL = """
 CREATE TABLE IF NOT EXISTS history (
@@ -156,11 +157,26 @@ def _add_photos(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+#: The columns schema version 10 adds to ``assets``: its own list, as every step keeps one.
+_TRANSLATION_COLUMNS = tuple(f"{field}_{language}" for field in ("name", "description")
+                             for language in ("en", "tr", "ar", "pl"))
+
+
+def _add_translation_columns(conn: sqlite3.Connection) -> None:
+    """Schema 9 -> 10: an entry's name and description in English, Turkish, Arabic and Polish,
+    added where missing (empty: the resident map shows the Dutch text)."""
+    present = {row[1] for row in conn.execute('PRAGMA table_info("assets")')}
+    for column in _TRANSLATION_COLUMNS:
+        if column not in present:
+            conn.execute(f'ALTER TABLE "assets" ADD COLUMN "{column}" TEXT')
+
+
 #: Migrations: ``MIGRATIONS[v]`` takes a workspace from schema version ``v`` to ``v + 1`` inside the
 #: transaction that also records the new version.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _add_access_tables, 2: _add_meeting_place_fields, 3: _add_initiative_fields, 4: _add_version_column,
-    5: _add_reports_and_decisions, 6: _add_table_code_pseudonym, 7: _add_update_links, 8: _add_photos}
+    5: _add_reports_and_decisions, 6: _add_table_code_pseudonym, 7: _add_update_links, 8: _add_photos,
+    9: _add_translation_columns}
 
 #: The same steps for a server database (:mod:`assetmap.storage.postgis`), as SQL statements with
 #: ``{assets}``, ``{queue}``, ``{reports}``, ``{codes}``, ``{meta}``, ``{update_links}``,
@@ -183,4 +199,5 @@ MIGRATIONS_SQL: dict[int, tuple[str, ...]] = {
         "id text UNIQUE, asset_id text, caption text, credit text, licence text, status text, reason text, "
         "added_by text, added_at text, decided_by text, decided_at text, width bigint, height bigint, mime text, "
         "sha256 text, thumbnail_sha256 text, image bytea, thumbnail bytea)",),
+    9: tuple(f'ALTER TABLE {{assets}} ADD COLUMN IF NOT EXISTS "{c}" text' for c in _TRANSLATION_COLUMNS),
 }

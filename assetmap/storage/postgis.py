@@ -195,6 +195,7 @@ class PostgisStore:
         self._conn = conn
         self._depth = 0
         self._shown = mask(uri)
+        self.migrated = False  # set by migrate(): the public views are built again on opening
         # One advisory lock key per workspace schema (writers of other workspaces do not wait).
         self._lock_key = zlib.crc32(f"assetmap:{schema}".encode())
 
@@ -311,6 +312,7 @@ class PostgisStore:
             version = self.schema_version()  # read under the lock: two processes never migrate twice
             if version >= SCHEMA_VERSION:
                 return
+            self.migrated = True  # the columns changed: the service builds the public views again
             for step in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS_SQL.get(step, ()):
                     self._conn.execute(statement.format(assets=self._t("assets"), queue=self._t("moderation_queue"),
