@@ -29,6 +29,7 @@ import pandas as pd
 from assetmap.i18n import t
 from assetmap.layers.hours import parse_hours
 from assetmap.layers.opening import TIME_ZONE, local_now
+from assetmap.layers.translations import in_language
 
 __all__ = ["HORIZON_WEEKS", "Session", "sessions", "agenda_ics", "place_url", "agenda_pdf", "area_agenda_pdf",
            "ICS_NAME", "AREA_ICS_FOLDER", "MAX_WEEKS"]
@@ -202,6 +203,7 @@ def agenda_ics(activities: pd.DataFrame, assets, *, title: str, area: str | None
     """
     from icalendar import Calendar, Event
 
+    assets = in_language(assets, lang)  # places named in the feed's language where given
     zone = ZoneInfo(TIME_ZONE)
     today = today or local_now().date()
     monday = today - timedelta(days=today.weekday())

@@ -13,6 +13,7 @@ import streamlit as st
 
 from assetmap.i18n import t
 from assetmap.layers.hours import parse_hours, times_in_week
+from assetmap.layers.translations import in_language
 from assetmap.service import Actor, open_workspace
 
 __all__ = ["week_sessions", "show_this_week"]
@@ -83,7 +84,7 @@ def show_this_week(path, version, lang: str, area_codes=(), level: str = "buurt"
     level : {'buurt', 'wijk'}
         Which level ``area_codes`` are.
     """
-    sessions = _sessions(str(path), version, tuple(sorted(area_codes or ())), level, date.today().isoformat())
+    sessions = _sessions(str(path), version, tuple(sorted(area_codes or ())), level, date.today().isoformat(), lang)
     st.subheader(t("this_week_title", lang))
     if sessions.empty:
         st.caption(t("this_week_none", lang))
@@ -102,8 +103,9 @@ def show_this_week(path, version, lang: str, area_codes=(), level: str = "buurt"
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _sessions(path: str, version, area_codes: tuple, level: str, today: str) -> pd.DataFrame:
+def _sessions(path: str, version, area_codes: tuple, level: str, today: str, lang: str = "nl") -> pd.DataFrame:
     public = Actor(None, "public")
-    with open_workspace(path, public) as ws:
-        return week_sessions(ws.activities(actor=public), ws.assets(actor=public), area_codes=area_codes,
+    with open_workspace(path, public) as ws:  # places named in the reader's language where given
+        return week_sessions(ws.activities(actor=public), in_language(ws.assets(actor=public), lang),
+                             area_codes=area_codes,
                              level=level, week_of=date.fromisoformat(today))

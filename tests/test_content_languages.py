@@ -273,6 +273,20 @@ def test_the_site_data_carries_each_language_given_and_only_the_offered_ones(del
     assert "nt" not in garden and "dt" not in garden
 
 
+def test_the_turkish_agenda_names_the_place_in_turkish(delft_copy, tmp_path):
+    from icalendar import Calendar
+
+    text = WORKSHOP_CSV.replace(";lat;lon\n", ";lat;lon;activiteit;wanneer\n", 1)
+    text = text.replace(";52.0062;4.3718\n", ";52.0062;4.3718;Taalles;Tu 19:00-21:00\n", 1)
+    text = text.replace(";52.0058;4.3725\n", ";52.0058;4.3725;Oogsten;Sa 10:00-12:00\n", 1)
+    _import(delft_copy, tmp_path, text)
+    out = tmp_path / "site"
+    publish.publish_site(delft_copy, out, lang="tr")
+    events = {str(e["summary"]): str(e["location"])
+              for e in Calendar.from_ical((out / "agenda.ics").read_bytes()).walk("VEVENT")}
+    assert events == {"Taalles": "Wippolder Dil Kafesi", "Oogsten": "Moestuin Poptahof"}
+
+
 @pytest.mark.browser
 def test_the_site_shows_the_visitors_language_marks_dutch_and_finds_any_name(delft_copy, tmp_path):
     require_chromium()
