@@ -93,6 +93,12 @@ RESIDENT_CODES: tuple[str, ...] = (
     "wheelchair_no", "wheelchair_yes", "wijk", "yes",
     # an entry's own text in the reader's language, or Dutch and said so (issue 36)
     "shown_in_dutch", "content_language_note",
+    # the sidebar every resident page shares: the page menu, the sign-in panel, who is signed in
+    "page_connections", "page_workshop", "page_data", "page_session", "page_share", "page_changes", "page_owner",
+    "access_line", "role_public", "role_workshop", "role_coordinator", "sign_in", "sign_in_account",
+    "sign_in_name", "sign_in_password", "sign_in_button", "sign_in_missing", "table_code", "pseudonym",
+    "pseudonym_help", "table_code_button", "sign_in_oidc", "sign_in_unavailable", "sign_in_not_done",
+    "sign_in_broken", "sign_in_wrong", "signed_in_as", "sign_out", "signed_out", "workspace",
     # the accessibility statement (pages/6_Toegankelijkheid.py), a resident page too
     "page_statement", "statement_title", "statement_intro", "statement_status_title", "statement_status",
     "statement_tested_title", "statement_tested", "statement_done_title", "statement_done", "statement_exceptions_title",
@@ -108,8 +114,8 @@ RESIDENT_CODES: tuple[str, ...] = (
 #: the profile picker. Codes made at run time are here too (``speed_*``, ``access_*``, ``group_*``,
 #: ``age_*``, ``option_*``); many are also in :data:`RESIDENT_CODES`. Like those, the catalogues of the
 #: languages beyond :data:`COMPLETE_LANGUAGES` have each of these (tests/test_languages.py checks it).
-#: Not here: the sidebar's sign-in panel, which every page shares and which stays Dutch and English
-#: (English in the other languages), as on /Kaart; the printed profile is made in English for them.
+#: The sidebar every page shares (menu, sign-in panel) is in :data:`RESIDENT_CODES`; the printed profile
+#: is made in English for the languages beyond Dutch and English.
 GAPS_PUBLIC_CODES: tuple[str, ...] = (
     "page_gaps", "language", "gaps_title", "gaps_intro", "wijk", "buurt",
     # the choices: minutes, speed, suggested places, filters (a "when" that cannot be read is an error)

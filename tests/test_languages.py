@@ -203,6 +203,22 @@ def test_the_map_page_in_each_language(map_workspace, lang):
         assert font_rules == []
 
 
+@pytest.mark.parametrize("lang", WIJK_LANGUAGES)
+def test_the_sidebar_of_a_hosted_resident_page_speaks_the_wijk_language(map_workspace, monkeypatch, lang):
+    """A hosted app (anyone may open it) shows a resident the sign-in panel: in the resident's language."""
+    monkeypatch.setenv("ASSETMAP_ACCESS", "public")
+    at = AppTest.from_file(MAP_PAGE, default_timeout=240)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [w.label for kind in ("text_input", "button", "expander") for w in at.sidebar.get(kind)]
+    expected = [t(code, lang) for code in ("sign_in_name", "sign_in_password", "table_code", "pseudonym", "sign_in")]
+    assert set(expected) <= set(labels), labels
+    assert not set(labels) & {t(code, "en") for code in ("sign_in_name", "sign_in_password", "table_code", "sign_in")}
+    captions = [c.value for c in at.sidebar.caption]
+    assert t("access_line", lang, role=t("role_public", lang)) in captions
+
+
 @pytest.mark.parametrize("lang", ["tr", "ar", "pl"])
 def test_the_accessibility_statement_in_each_wijk_language(map_workspace, lang):
     at = AppTest.from_file(STATEMENT_PAGE, default_timeout=120)
