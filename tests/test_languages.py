@@ -203,6 +203,22 @@ def test_the_map_page_in_each_language(map_workspace, lang):
         assert font_rules == []
 
 
+@pytest.mark.parametrize(("lang", "written"), [
+    ("tr", ("Çar 19:00", "çarşamba 19:00", "carsamba 19:00", "Pzt-Cum 09:00-12:00")),
+    ("pl", ("śr 19:00", "Środa 19:00", "sroda 19:00", "pon-pt 09:00-12:00")),
+    ("ar", ("الأربعاء 19:00", "الاربعاء 19:00", "الاثنين-الجمعة 09:00-12:00")),
+    ("nl", ("wo 19:00", "woensdag 19:00", "ma-vr 09:00-12:00")),
+])
+def test_a_time_is_read_with_the_days_of_each_language(lang, written):
+    """The "when" filter of /Ontmoetingsplekken reads the days as a resident writes them, and the
+    example its placeholder shows in that language is one it reads."""
+    from assetmap.layers.hours import parse_window
+
+    for text in (*written, t("filter_when_placeholder", lang)):
+        days = sorted({start.weekday() for start, _ in parse_window(text).spans})
+        assert days == ([2] if "-" not in text.split(" ")[0] else [0, 1, 2, 3, 4]), text
+
+
 @pytest.mark.parametrize("lang", WIJK_LANGUAGES)
 def test_the_sidebar_of_a_hosted_resident_page_speaks_the_wijk_language(map_workspace, monkeypatch, lang):
     """A hosted app (anyone may open it) shows a resident the sign-in panel: in the resident's language."""

@@ -36,11 +36,29 @@ __all__ = [
     "hours_text",
 ]
 
-#: Day names as written in a window: OSM's two letters (English) and the Dutch abbreviations.
-DAYS: dict[str, int] = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6,
-                        "ma": 0, "di": 1, "wo": 2, "do": 3, "vr": 4, "za": 5, "zo": 6}
+#: Day names as written in a window (lower case): OSM's two letters (English) and the Dutch abbreviations,
+#: then the days as residents of the wijk write them, short and in full (Dutch, English, Turkish, Polish
+#: and Arabic; Turkish and Polish also without their special letters, as a phone may type them).
+DAYS: dict[str, int] = {
+    "mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6,
+    "ma": 0, "di": 1, "wo": 2, "do": 3, "vr": 4, "za": 5, "zo": 6,
+    **{word: day for words in (
+        ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        ("pzt", "sal", "çar", "per", "cum", "cmt", "paz"),
+        ("pazartesi", "salı", "çarşamba", "perşembe", "cuma", "cumartesi", "pazar"),
+        ("pzt", "sal", "car", "per", "cum", "cmt", "paz"),
+        ("pazartesi", "sali", "carsamba", "persembe", "cuma", "cumartesi", "pazar"),
+        ("pon", "wt", "śr", "czw", "pt", "sob", "niedz"),
+        ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
+        ("pon", "wt", "sr", "czw", "pt", "sob", "nd"),
+        ("poniedzialek", "wtorek", "sroda", "czwartek", "piatek", "sobota", "niedziela"),
+        ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+        ("الإثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الاحد"),
+    ) for day, word in enumerate(words)},
+}
 _TIME = r"(\d{1,2}):(\d{2})"
-_DAY_WORDS = "|".join(DAYS)
+_DAY_WORDS = "|".join(re.escape(word) for word in sorted(DAYS, key=len, reverse=True))  # longest first
 _WINDOW = re.compile(rf"^\s*((?:{_DAY_WORDS})(?:\s*[-,]\s*(?:{_DAY_WORDS}))*)\s+{_TIME}(?:\s*-\s*{_TIME})?\s*$",
                      re.IGNORECASE)
 
@@ -165,7 +183,8 @@ def parse_window(text: str, week_of: date | None = None) -> Window:
     Parameters
     ----------
     text : str
-        Days (``Mo`` .. ``Su`` or Dutch ``ma`` .. ``zo``; ranges with ``-``, lists with ``,``),
+        Days (``Mo`` .. ``Su``, Dutch ``ma`` .. ``zo``, or a name of :data:`DAYS` in Dutch, English,
+        Turkish, Polish or Arabic; ranges with ``-``, lists with ``,``),
         then a time ``HH:MM`` or a stretch ``HH:MM-HH:MM`` on the same day (``24:00`` ends it).
     week_of : datetime.date, optional
         Any day of the week to look at (today by default).
