@@ -214,9 +214,9 @@ def test_a_time_is_read_with_the_days_of_each_language(lang, written):
     example its placeholder shows in that language is one it reads."""
     from assetmap.layers.hours import parse_window
 
-    for text in (*written, t("filter_when_placeholder", lang)):
-        days = sorted({start.weekday() for start, _ in parse_window(text).spans})
-        assert days == ([2] if "-" not in text.split(" ")[0] else [0, 1, 2, 3, 4]), text
+    for when in (*written, t("filter_when_placeholder", lang)):
+        days = sorted({start.weekday() for start, _ in parse_window(when).spans})
+        assert days == ([2] if "-" not in when.split(" ")[0] else [0, 1, 2, 3, 4]), when
 
 
 @pytest.mark.parametrize("lang", WIJK_LANGUAGES)
