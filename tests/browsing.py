@@ -59,6 +59,27 @@ def require_axe() -> None:
     pytest.skip("axe-core not installed: run 'npm ci --prefix tests/axe'")
 
 
+#: The Streamlit map component's frame (streamlit-folium).
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+def map_box(page, frame: str = MAP_FRAME) -> dict:
+    """The Leaflet map in the first ``frame``, scrolled into view: its box in the page's coordinates now."""
+    container = page.frame_locator(frame).first.locator(".leaflet-container").first
+    container.scroll_into_view_if_needed()
+    return container.bounding_box()
+
+
+def click_map(page, x: float, y: float, frame: str = MAP_FRAME) -> None:
+    """Click the Leaflet map in the first ``frame`` at ``x``, ``y`` pixels from its top-left corner.
+
+    Through the map element itself: Playwright scrolls it into view and measures it at the moment of
+    the click, so a page that moved in between (a message drawn above the map, a rerun) cannot send the
+    click elsewhere, as a page position measured earlier did (a click landed in the form below).
+    """
+    page.frame_locator(frame).first.locator(".leaflet-container").first.click(position={"x": x, "y": y})
+
+
 def free_port() -> int:
     """A TCP port on localhost that nothing listens on now."""
     with socket.socket() as sock:

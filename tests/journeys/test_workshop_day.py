@@ -40,7 +40,7 @@ import browsing
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIMEOUT_MS = 180_000
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = browsing.MAP_FRAME
 FORM = '[data-testid="stForm"]'
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 COORDINATOR, PASSWORD = "Wijkcoördinator", "een lang wachtwoord voor de werksessie"
@@ -182,22 +182,21 @@ def _click_map(page, dx: float) -> None:
     its popup instead of choosing a place), and wait until the form holds the new place."""
     frame = page.frame_locator(MAP_FRAME).first
     frame.locator(".leaflet-marker-icon").first.wait_for()
-    page.locator(MAP_FRAME).first.scroll_into_view_if_needed()
-    box = page.locator(MAP_FRAME).first.bounding_box()
     before = [_field(page, "spinbutton", t(key)).input_value() for key in ("lat", "lon")]
     tries = 0
     for dy in (0, 40, -40, 80, -80, 120, -120, 160):
         for ddx in (0, 30, -30):
-            x, y = box["x"] + dx + ddx, box["y"] + box["height"] / 2 + dy
+            box = browsing.map_box(page)  # measured anew: a rerun or a message may have moved the page
+            x, y = dx + ddx, box["height"] / 2 + dy  # from the map's top-left corner
             markers = [b for b in (m.bounding_box() for m in frame.locator(".leaflet-marker-icon").all()) if b]
-            if any(abs(b["x"] + b["width"] / 2 - x) < b["width"] / 2 + 12 and
-                   abs(b["y"] + b["height"] / 2 - y) < b["height"] / 2 + 12 for b in markers):
+            if any(abs(b["x"] - box["x"] + b["width"] / 2 - x) < b["width"] / 2 + 12 and
+                   abs(b["y"] - box["y"] + b["height"] / 2 - y) < b["height"] / 2 + 12 for b in markers):
                 continue  # on or next to a marker
             close = frame.locator(".leaflet-popup-close-button")
             if close.count():
                 close.first.click()  # an open popup could take the click
             tries += 1
-            page.mouse.click(x, y)
+            browsing.click_map(page, x, y)
             try:
                 page.wait_for_function(
                     "([labels, before]) => { const now = labels.map(l => ([...document.querySelectorAll('input')]"

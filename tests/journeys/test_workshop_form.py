@@ -26,7 +26,7 @@ import browsing
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIMEOUT_MS = 120_000
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = browsing.MAP_FRAME
 TABLE = "tafel-journey"
 
 
@@ -51,12 +51,10 @@ def _idle(page) -> None:
 def _click_map(page, dx: float) -> None:
     """Click the map left of its middle (inside a wijk), ``dx`` pixels from its left edge."""
     page.frame_locator(MAP_FRAME).first.locator(".leaflet-marker-icon").first.wait_for()
-    page.locator(MAP_FRAME).first.scroll_into_view_if_needed()
-    box = page.locator(MAP_FRAME).first.bounding_box()
     before = [_field(page, "spinbutton", t(key)).input_value() for key in ("lat", "lon")]
     # A click on a marker opens its popup instead of choosing a place: then try a little lower.
     for dy in (0, 40, 80, -40):
-        page.mouse.click(box["x"] + dx, box["y"] + box["height"] / 2 + dy)
+        browsing.click_map(page, dx, browsing.map_box(page)["height"] / 2 + dy)
         try:
             page.wait_for_function(
                 "([labels, before]) => { const now = labels.map(l => ([...document.querySelectorAll('input')]"
