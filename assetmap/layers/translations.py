@@ -12,7 +12,7 @@ import pandas as pd
 
 from assetmap.layers.schema import CONTENT_LANGUAGES, TRANSLATED_FIELDS
 
-__all__ = ["LANGUAGE_SUFFIX", "in_language", "shown_language", "translated"]
+__all__ = ["LANGUAGE_SUFFIX", "in_language", "shown_language"]
 
 #: Column beside ``name`` and ``description`` (``name_language``) with the language of the text shown.
 LANGUAGE_SUFFIX = "_language"
@@ -23,32 +23,6 @@ def _given(value) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return str(value).strip()
-
-
-def translated(record, field: str, lang: str) -> tuple[str, str]:
-    """One entry's ``field`` in ``lang`` where given, else its Dutch text, with that text's language.
-
-    Parameters
-    ----------
-    record : Mapping
-        An entry (a row as a dict, or a Series).
-    field : str
-        ``name`` or ``description``.
-    lang : str
-        The reader's language.
-
-    Returns
-    -------
-    tuple of (str, str)
-        The text (empty when the entry has none) and ``lang`` or ``"nl"``. An empty text is in the
-        reader's language: there is nothing to mark.
-    """
-    if lang in CONTENT_LANGUAGES and field in TRANSLATED_FIELDS:
-        text = _given(record.get(f"{field}_{lang}"))
-        if text:
-            return text, lang
-    text = _given(record.get(field))
-    return text, ("nl" if text and lang != "nl" else lang)
 
 
 def in_language(assets: pd.DataFrame, lang: str) -> pd.DataFrame:
