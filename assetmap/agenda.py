@@ -383,7 +383,7 @@ def area_agenda_pdf(workspace, area: str, *, weeks: int = 4, site_url: str | Non
         names = dict(zip(boundaries["code"].astype(object), boundaries["name"].astype(object)))
         if area not in names:
             raise InputError("area_unknown", "fix_area_code", code=area)
-        found = sessions(ws.activities(), ws.assets(), start, end, area=area)
+        found = sessions(ws.activities(), in_language(ws.assets(), lang), start, end, area=area)
     return agenda_pdf(found, area_name=names[area], start=start, end=end, site_url=site_url, lang=lang), len(found)
 
 

@@ -287,6 +287,22 @@ def test_the_turkish_agenda_names_the_place_in_turkish(delft_copy, tmp_path):
     assert events == {"Taalles": "Wippolder Dil Kafesi", "Oogsten": "Moestuin Poptahof"}
 
 
+def test_the_printed_english_agenda_names_the_place_in_english(delft_copy, tmp_path):
+    from pypdf import PdfReader
+
+    from assetmap.agenda import area_agenda_pdf
+
+    text = ("naam;naam_en;bouwsteen;zichtbaarheid;toestemming;lat;lon;activiteit;wanneer\n"
+            "Buurtkamer Poptahof;Poptahof living room;hulpbron;openbaar;ja;52.0062;4.3718;Koffie;Tu 10:00-12:00\n")
+    _import(delft_copy, tmp_path, text)
+    with open_workspace(delft_copy) as ws:
+        wijk = _row(ws, "Buurtkamer Poptahof")["wijk_code"]
+    pdf, runs = area_agenda_pdf(delft_copy, wijk, lang="en")
+    (tmp_path / "agenda.pdf").write_bytes(pdf)
+    printed = " ".join(page.extract_text() for page in PdfReader(tmp_path / "agenda.pdf").pages)
+    assert runs >= 4 and "Poptahof living room" in printed and "Buurtkamer Poptahof" not in printed
+
+
 @pytest.mark.browser
 def test_the_site_shows_the_visitors_language_marks_dutch_and_finds_any_name(delft_copy, tmp_path):
     require_chromium()
