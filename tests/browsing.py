@@ -80,6 +80,12 @@ def click_map(page, x: float, y: float, frame: str = MAP_FRAME) -> None:
     page.frame_locator(frame).first.locator(".leaflet-container").first.click(position={"x": x, "y": y})
 
 
+def hover_map(page, x: float, y: float, frame: str = MAP_FRAME) -> None:
+    """Move the mouse over the Leaflet map in the first ``frame`` to ``x``, ``y`` pixels from its top-left
+    corner (a Leaflet container point), measured at the moment of the move, as :func:`click_map`."""
+    page.frame_locator(frame).first.locator(".leaflet-container").first.hover(position={"x": x, "y": y})
+
+
 def free_port() -> int:
     """A TCP port on localhost that nothing listens on now."""
     with socket.socket() as sock:

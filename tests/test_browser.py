@@ -43,7 +43,7 @@ XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>")
 OSM_ASSETS = 185  # public assets of the Delft extract
 CLICKED_NAME = "Buurtkamer uit de browser"
 TIMEOUT_MS = 120_000
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = browsing.MAP_FRAME
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +108,8 @@ def clicked_entry(server, browser):
         _wait_idle(page)
         fmap = _map(page)
         fmap.locator(".leaflet-marker-icon").first.wait_for()
-        box = page.locator(MAP_FRAME).first.bounding_box()
         # Near the left edge, halfway down: inside a wijk, away from the markers in the middle.
-        page.mouse.click(box["x"] + 40, box["y"] + box["height"] / 2)
+        browsing.click_map(page, 40, browsing.map_box(page)["height"] / 2)
         lat_input = page.get_by_role("spinbutton", name=i18n.t("lat", "nl"))
         page.wait_for_function(
             "(label) => { const el = [...document.querySelectorAll('input')]"
@@ -262,9 +261,7 @@ def test_5_gaps_page_shows_the_table_per_wijk(server, browser_page):
       return {count: count, x: p.x, y: p.y};
     }""").json_value()
     assert dot["count"] > 100
-    page.locator(MAP_FRAME).first.scroll_into_view_if_needed()
-    box = page.locator(MAP_FRAME).first.bounding_box()
-    page.mouse.move(box["x"] + dot["x"], box["y"] + dot["y"])
+    browsing.hover_map(page, dot["x"], dot["y"])  # measured at the move: a rerun may have moved the page
     tip = fmap.locator(".leaflet-tooltip").first
     tip.wait_for()
     minutes = re.escape(i18n.t("walk_minutes", "nl", minutes="MINUTES")).replace("MINUTES", r"\d+")

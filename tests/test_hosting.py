@@ -46,7 +46,7 @@ from hosted_stack import upstream_of as _upstream_of
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TIMEOUT_MS = 120_000
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = browsing.MAP_FRAME
 SAVED_NAME = "Buurtkamer achter de proxy"
 
 
@@ -326,8 +326,7 @@ def _save_on_one_process_and_see_it_on_the_other(base: str, access_log: Path, po
         fmap = writer.frame_locator(MAP_FRAME).first
         fmap.locator(".leaflet-marker-icon").first.wait_for()  # Leaflet ran under the proxy's CSP
         _wait_idle(writer)
-        box = writer.locator(MAP_FRAME).first.bounding_box()
-        writer.mouse.click(box["x"] + 40, box["y"] + box["height"] / 2)
+        browsing.click_map(writer, 40, browsing.map_box(writer)["height"] / 2)
         writer.wait_for_function(
             "(label) => { const el = [...document.querySelectorAll('input')]"
             ".find(i => i.getAttribute('aria-label') === label); return el && el.value !== ''; }",
