@@ -21,6 +21,7 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 from test_app import MAP_PAGE, WORKSHOP_PAGE, fill_new_asset, run, save_button
+from test_languages import map_workspace  # noqa: F401  (a fixture: the app pointed at a Delft copy)
 
 from assetmap import maps, publish
 from assetmap.errors import InputError
@@ -216,23 +217,17 @@ def test_the_map_list_shows_the_readers_language_and_marks_dutch_as_dutch(delft_
 
 
 @pytest.fixture
-def map_workspace(delft_copy, tmp_path, monkeypatch):
-    from streamlit import config
-
-    _import(delft_copy, tmp_path)
-    monkeypatch.setenv("ASSETMAP_WORKSPACE", str(delft_copy))
-    monkeypatch.delenv("ASSETMAP_ACCESS", raising=False)
-    before = config.get_option("server.address")
-    config.set_option("server.address", "127.0.0.1")
-    yield delft_copy
-    config.set_option("server.address", before)
+def app_workspace(map_workspace, tmp_path):  # noqa: F811  (the fixture imported above)
+    """The app pointed at a Delft copy (``map_workspace`` of test_languages), the workshop file imported."""
+    _import(map_workspace, tmp_path)
+    return map_workspace
 
 
 def _html(at) -> str:
     return "\n".join(e.proto.body for e in at.get("html"))
 
 
-def test_the_map_page_in_arabic_shows_the_arabic_text_and_finds_a_turkish_name(map_workspace):
+def test_the_map_page_in_arabic_shows_the_arabic_text_and_finds_a_turkish_name(app_workspace):
     at = AppTest.from_file(MAP_PAGE, default_timeout=240)
     at.session_state["lang"] = "ar"
     at.run()
@@ -244,7 +239,7 @@ def test_the_map_page_in_arabic_shows_the_arabic_text_and_finds_a_turkish_name(m
     assert "مقهى اللغة" in listed and "Moestuin Poptahof" not in listed
 
 
-def test_the_workshop_form_saves_the_other_languages_and_empties_them(map_workspace):
+def test_the_workshop_form_saves_the_other_languages_and_empties_them(app_workspace):
     at = run(WORKSHOP_PAGE)
     at.text_input(key="_pseudonym_widget").input("tafel 4").run()
     fill_new_asset(at, "Speeltuin De Vlieger", lat=52.0061, lon=4.3721)
@@ -254,7 +249,7 @@ def test_the_workshop_form_saves_the_other_languages_and_empties_them(map_worksp
     assert not at.exception, [e.value for e in at.exception]
     assert any("Speeltuin De Vlieger" in s.value for s in at.success)
     assert at.text_input(key="new_name_tr").value == "" and at.text_area(key="new_description_pl").value == ""
-    with open_workspace(map_workspace) as ws:
+    with open_workspace(app_workspace) as ws:
         saved = _row(ws, "Speeltuin De Vlieger", actor=COORDINATOR)
     assert saved["name_tr"] == "De Vlieger oyun parkı" and saved["description_pl"] == "Plac zabaw dla dzieci"
     assert pd.isna(saved["name_ar"])
